@@ -1,0 +1,33 @@
+// Synthetic demonstration data: two local authorities, two ICBs, a trust, a user of each role and
+// people covering every aftercare status. Only synthetic people; NHS numbers from the 999 range.
+import type { Db } from '../data/database.ts';
+import { findOrganisationByCode } from '../data/account-repository.ts';
+import type { Services } from '../services/index.ts';
+import { loadDemoPeople } from './demo-people.ts';
+
+export const DEMO_PASSWORD = 'demo-password-117';
+
+export const DEMO_ORGANISATIONS = [
+  { code: 'E09000099', name: 'Northbridge Borough Council', type: 'local-authority' },
+  { code: 'E09000098', name: 'Southvale Borough Council', type: 'local-authority' },
+  { code: 'QZZ', name: 'NHS Northbridge Integrated Care Board', type: 'icb' },
+  { code: 'QZY', name: 'NHS Southvale Integrated Care Board', type: 'icb' },
+  { code: 'RZZ', name: 'Northbridge Mental Health NHS Foundation Trust', type: 'provider' },
+] as const;
+
+export const DEMO_USERS = [
+  { email: 'admin@demo.s117.test', name: 'Alex Admin', role: 'admin', organisationCode: 'E09000099' },
+  { email: 'practitioner@demo.s117.test', name: 'Priya Practitioner', role: 'practitioner', organisationCode: 'RZZ' },
+  { email: 'la-approver@demo.s117.test', name: 'Lee Lead (council)', role: 'approver', organisationCode: 'E09000099' },
+  { email: 'icb-approver@demo.s117.test', name: 'Ivy Lead (ICB)', role: 'approver', organisationCode: 'QZZ' },
+  { email: 'finance@demo.s117.test', name: 'Fin Officer', role: 'finance', organisationCode: 'E09000099' },
+  { email: 'auditor@demo.s117.test', name: 'Ada Auditor', role: 'auditor', organisationCode: 'E09000099' },
+] as const;
+
+export async function loadDemoData(services: Services, db: Db, progress: (message: string) => void = () => {}): Promise<{ created: boolean; people: number }> {
+  if (await findOrganisationByCode(db, DEMO_ORGANISATIONS[0].code)) return { created: false, people: 0 };
+  for (const org of DEMO_ORGANISATIONS) await services.accounts.addOrganisation(org);
+  for (const user of DEMO_USERS) await services.accounts.addUser({ ...user, password: DEMO_PASSWORD });
+  const people = await loadDemoPeople(services, db, progress);
+  return { created: true, people };
+}

@@ -1,0 +1,149 @@
+// The s117 command line (api-contract: "Organisations, users, tokens (command line)").
+// Exit 0 on success; otherwise a one-line reason on stderr and a non-zero exit.
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config.ts';
+import { openDatabase, type DatabaseHandle } from '../data/database.ts';
+import { migrate } from '../data/migrate.ts';
+import { buildApp } from '../http/app.ts';
+import { ConflictError, ValidationError } from '../services/errors.ts';
+import { createServices, type Services } from '../services/index.ts';
+import { BadRequestError } from '../services/validation.ts';
+import { loadDemoData } from './demo.ts';
+
+const USAGE = `Usage: s117 <command>
+  serve [--demo]                 run the server on PORT (default 3117); --demo loads demonstration data first
+  migrate                        bring the database schema up to date
+  demo                           load synthetic demonstration data (running it twice changes nothing)
+  org add --code CODE --name NAME --type local-authority|icb|provider
+  user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
+  token create --email E         print a new API token for that user
+  audit verify                   check the audit trail is whole and unaltered
+Database: DATABASE_URL (postgres://...) or the embedded database in S117_DATA_DIR (default ./data).`;
+
+type Command = (ctx: { config: Config; handle: DatabaseHandle; services: Services; args: string[] }) => Promise<number | 'keep-open'>;
+
+const COMMANDS: Record<string, Command> = {
+  async serve({ config, handle, services, args }) {
+    const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
+    if (values.demo) await runDemo(services, handle);
+    const app = await buildApp({ services, db: handle.db, sessionSecret: config.sessionSecret, production: config.production, logLevel: config.logLevel });
+    const address = await app.listen({ port: config.port, host: config.host });
+    console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${handle.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
+    if (values.demo) printDemoSignIns();
+    const stop = async () => {
+      await app.close();
+      await handle.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return 'keep-open';
+  },
+  async migrate({ handle }) {
+    // openAndMigrate has already applied them; say what the schema is now.
+    const rows = await handle.db.selectFrom('schema_migrations').select('version').orderBy('version').execute();
+    console.log(`Database schema is up to date (${rows.at(-1)?.version ?? 'empty'})`);
+    return 0;
+  },
+  async demo({ services, handle }) {
+    await runDemo(services, handle);
+    printDemoSignIns();
+    return 0;
+  },
+  async org({ services, args }) {
+    const [sub, ...rest] = args;
+    if (sub !== 'add') return usage();
+    const { values } = parseArgs({ args: rest, options: { code: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' } } });
+    const org = await services.accounts.addOrganisation(values);
+    console.log(`Added ${org.type} ${org.code} (${org.name})`);
+    return 0;
+  },
+  async user({ services, args }) {
+    const [sub, ...rest] = args;
+    if (sub !== 'add') return usage();
+    const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' } } });
+    const password = await readPasswordFromStdin();
+    const user = await services.accounts.addUser({ email: values.email, name: values.name, role: values.role, organisationCode: values.org, ...(password && { password }) });
+    console.log(`Added ${user.role} ${user.email} at ${user.organisationCode}${password ? ' with a password' : ' (no password: API tokens only)'}`);
+    return 0;
+  },
+  async token({ services, args }) {
+    const [sub, ...rest] = args;
+    if (sub !== 'create') return usage();
+    const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+    if (!values.email) throw new ValidationError([{ field: 'email', message: '--email is required' }]);
+    process.stdout.write(`${await services.accounts.createToken(values.email)}\n`);
+    return 0;
+  },
+  async audit({ services, args }) {
+    if (args[0] !== 'verify') return usage();
+    const result = await services.audit.verify((checked) => process.stderr.write(`\rchecked ${checked} events`));
+    process.stderr.write('\n');
+    if (result.ok) {
+      console.log(`The audit trail is whole and unaltered (${result.checked} events)`);
+      return 0;
+    }
+    console.error(`The audit trail has been tampered with: ${result.problems.slice(0, 10).join('; ')}`);
+    return 1;
+  },
+};
+
+async function runDemo(services: Services, handle: DatabaseHandle): Promise<void> {
+  const result = await loadDemoData(services, handle.db, (message) => process.stderr.write(`${message}\n`));
+  console.log(result.created ? `Loaded demonstration data: ${result.people} people` : 'Demonstration data is already loaded');
+}
+
+function printDemoSignIns(): void {
+  console.log('Demo sign-ins (password for all: demo-password-117):');
+  for (const email of ['admin@demo.s117.test', 'practitioner@demo.s117.test', 'la-approver@demo.s117.test', 'icb-approver@demo.s117.test', 'finance@demo.s117.test', 'auditor@demo.s117.test']) {
+    console.log(`  ${email}`);
+  }
+}
+
+function usage(): number {
+  console.error(USAGE);
+  return 2;
+}
+
+async function readPasswordFromStdin(): Promise<string | undefined> {
+  if (process.stdin.isTTY) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return text === '' ? undefined : text;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) return usage();
+  const config = loadConfig();
+  const handle = await openDatabase(config);
+  let keepOpen = false;
+  try {
+    await migrate(handle);
+    const services = createServices(handle.db, { reviews: config.reviews, sessionHours: config.sessionHours });
+    const result = await command({ config, handle, services, args });
+    keepOpen = result === 'keep-open';
+    return result === 'keep-open' ? 0 : result;
+  } finally {
+    if (!keepOpen) await handle.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`s117: ${oneLine(error)}`);
+    process.exitCode = 1;
+  },
+);
+
+function oneLine(error: unknown): string {
+  if (error instanceof ValidationError || error instanceof BadRequestError) return error.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  if (error instanceof ConflictError) return error.message;
+  if (error instanceof Error) return error.message.split('\n')[0] ?? 'failed';
+  return String(error);
+}

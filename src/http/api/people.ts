@@ -1,0 +1,107 @@
+// People, legal history, aftercare status and responsibility (api-contract: "People and legal
+// history", "Aftercare status and episodes").
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../../services/actor.ts';
+import { UnauthenticatedError } from '../../services/errors.ts';
+import type { Services } from '../../services/index.ts';
+import {
+  AdmissionInput,
+  DischargeInput,
+  LeaveInput,
+  LegalStatusEndInput,
+  LegalStatusInput,
+  PersonCreateInput,
+  PersonUpdateInput,
+  RegisterQueryInput,
+  ResponsibilityInput,
+} from '../../services/inputs.ts';
+import { BadRequestError } from '../../services/validation.ts';
+
+const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });
+const IfMatch = z.object({ 'if-match': z.string().optional().describe('The version being changed; a stale one is refused with 409') });
+
+export function registerPeopleApi(api: FastifyInstance, services: Services): void {
+  const tag = (t: string) => [t];
+
+  api.get('/people', { schema: { tags: tag('People'), summary: 'Search the register', querystring: RegisterQueryInput } }, async (request) =>
+    services.people.search(actorOf(request), request.query),
+  );
+
+  api.post('/people', { schema: { tags: tag('People'), summary: 'Add a person', body: PersonCreateInput } }, async (request, reply) =>
+    reply.status(201).send(await services.people.create(actorOf(request), request.body)),
+  );
+
+  api.get('/people/:id', { schema: { tags: tag('People'), summary: 'A person', params: PersonParams } }, async (request) =>
+    services.people.get(actorOf(request), paramsOf(request).id),
+  );
+
+  api.patch('/people/:id', { schema: { tags: tag('People'), summary: 'Change a person’s details; a new residence or GP is added to the history', params: PersonParams, headers: IfMatch, body: PersonUpdateInput } }, async (request) =>
+    services.people.update(actorOf(request), paramsOf(request).id, ifMatch(request), request.body),
+  );
+
+  api.get('/people/:id/legal-history', { schema: { tags: tag('Legal history'), summary: 'Hospital stays, legal statuses and leave', params: PersonParams } }, async (request) =>
+    services.legalHistory.legalHistory(actorOf(request), paramsOf(request).id),
+  );
+
+  api.post('/people/:id/admissions', { schema: { tags: tag('Legal history'), summary: 'Record a hospital stay', params: PersonParams, body: AdmissionInput } }, async (request, reply) =>
+    reply.status(201).send(await services.legalHistory.addAdmission(actorOf(request), paramsOf(request).id, request.body)),
+  );
+
+  api.patch(
+    '/people/:id/admissions/:admissionId',
+    { schema: { tags: tag('Legal history'), summary: 'Record leaving hospital', params: PersonParams.extend({ admissionId: z.string() }), headers: IfMatch, body: DischargeInput } },
+    async (request) => {
+      const { id, admissionId } = request.params as { id: string; admissionId: string };
+      return services.legalHistory.recordDischarge(actorOf(request), id, admissionId, ifMatch(request), request.body);
+    },
+  );
+
+  api.post('/people/:id/legal-statuses', { schema: { tags: tag('Legal history'), summary: 'Record a legal status (a section, CTO, conditional discharge, custody...)', params: PersonParams, body: LegalStatusInput } }, async (request, reply) =>
+    reply.status(201).send(await services.legalHistory.addLegalStatus(actorOf(request), paramsOf(request).id, request.body)),
+  );
+
+  api.patch(
+    '/people/:id/legal-statuses/:statusId',
+    { schema: { tags: tag('Legal history'), summary: 'Record the end of a legal status', params: PersonParams.extend({ statusId: z.string() }), headers: IfMatch, body: LegalStatusEndInput } },
+    async (request) => {
+      const { id, statusId } = request.params as { id: string; statusId: string };
+      return services.legalHistory.endLegalStatus(actorOf(request), id, statusId, ifMatch(request), request.body);
+    },
+  );
+
+  api.post('/people/:id/leave', { schema: { tags: tag('Legal history'), summary: 'Record section 17 leave and whether it starts aftercare (ELIG-4)', params: PersonParams, body: LeaveInput } }, async (request, reply) =>
+    reply.status(201).send(await services.legalHistory.addLeave(actorOf(request), paramsOf(request).id, request.body)),
+  );
+
+  api.get('/people/:id/aftercare', { schema: { tags: tag('Aftercare'), summary: 'Aftercare status, episodes and the rules that decided them', params: PersonParams } }, async (request) =>
+    services.legalHistory.aftercare(actorOf(request), paramsOf(request).id),
+  );
+
+  api.put(
+    '/people/:id/episodes/:episodeId/responsibility',
+    { schema: { tags: tag('Aftercare'), summary: 'Confirm the responsible local authority and ICB (RESP-2 to RESP-5)', params: PersonParams.extend({ episodeId: z.string() }), body: ResponsibilityInput } },
+    async (request) => {
+      const { id, episodeId } = request.params as { id: string; episodeId: string };
+      return services.legalHistory.confirmResponsibility(actorOf(request), id, episodeId, request.body);
+    },
+  );
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UnauthenticatedError();
+  return request.actor;
+}
+
+function paramsOf(request: FastifyRequest): { id: string } {
+  return request.params as { id: string };
+}
+
+/** If-Match carries the version being changed; without it the change applies to the latest version. */
+export function ifMatch(request: FastifyRequest): number | null {
+  const header = request.headers['if-match'];
+  if (header === undefined) return null;
+  const version = Number(String(header).replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(version) || version < 1) throw new BadRequestError([{ field: 'If-Match', message: 'If-Match must be the record’s version, a whole number' }]);
+  return version;
+}

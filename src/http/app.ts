@@ -1,0 +1,118 @@
+// The web server: security headers, sign-in, the JSON API under /api/v1, the pages, and the
+// OpenAPI document. Routes stay thin: they translate HTTP to a service call and back.
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import type { Db } from '../data/database.ts';
+import type { Services } from '../services/index.ts';
+import { registerApi } from './api/index.ts';
+import { registerAuth } from './auth/index.ts';
+import { problemFor } from './problem.ts';
+import { registerViews } from './views.ts';
+import { registerWeb } from './web/index.ts';
+
+export interface AppOptions {
+  services: Services;
+  db: Db;
+  sessionSecret: string;
+  production: boolean;
+  logLevel?: string;
+}
+
+const require = createRequire(import.meta.url);
+const NHSUK_DIST = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist', 'nhsuk');
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info', serializers: { req: requestForLog, err: errorForLog } },
+    bodyLimit: 256 * 1024,
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  // Services validate every input themselves (one schema for API, pages and command line), so the
+  // route schemas only describe the API for the OpenAPI document.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    strictTransportSecurity: options.production,
+  });
+  await app.register(cookie, { secret: options.sessionSecret });
+  await app.register(formbody);
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.production },
+    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(fastifyStatic, { root: NHSUK_DIST, prefix: '/assets/nhsuk/', maxAge: '1d', index: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Section 117 Aftercare Register API', version: '1', description: 'The HTTP API of the Section 117 register (api-contract version 1). Rule IDs refer to docs/domain-rules.md.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = problemFor(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (request.url.startsWith('/api/')) return reply.status(problem.status).type('application/problem+json').send(problem);
+    return reply.status(problem.status).renderError(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = problemFor(Object.assign(new Error('Not found'), { statusCode: 404 }));
+    if (request.url.startsWith('/api/')) return reply.status(404).type('application/problem+json').send(problem);
+    return reply.status(404).renderError(problem);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(options.db);
+      return { status: 'ok' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerViews(app, options.production);
+  await registerAuth(app, options.services);
+  await app.register(async (api) => registerApi(api, options.services), { prefix: '/api/v1' });
+  await app.register(async (web) => registerWeb(web, options.services));
+  return app;
+}
+
+/** Logs the method and path only: a query string can hold a name or an NHS number. */
+function requestForLog(request: { method: string; url: string; id: string }) {
+  return { id: request.id, method: request.method, path: request.url.split('?')[0] };
+}
+
+/** Error type, code and message only: some drivers put the values of a failed row in `detail`. */
+function errorForLog(error: Error & { code?: string }) {
+  return { type: error.name, code: error.code, message: error.message, stack: error.stack ?? '' };
+}

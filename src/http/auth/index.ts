@@ -1,0 +1,79 @@
+// Who is calling: a bearer token for the API, a session cookie for the pages. Sign-in and sign-out.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../services/actor.ts';
+import { ThrottledError, UnauthenticatedError } from '../../services/errors.ts';
+import type { Services } from '../../services/index.ts';
+
+export const SESSION_COOKIE = 's117_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export async function registerAuth(app: FastifyInstance, services: Services): Promise<void> {
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/v1/') || request.url === '/api/v1') {
+      const header = request.headers.authorization ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match?.[1]) throw new UnauthenticatedError('Send an API token: Authorization: Bearer <token>');
+      request.actor = await services.accounts.actorForToken(match[1], request.id);
+      return;
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.actor = await services.accounts.actorForSession(token, request.id);
+  });
+
+  app.get('/sign-in', { schema: { hide: true } }, async (request, reply) => {
+    if (request.actor) return reply.redirect('/register');
+    return reply.render('pages/sign-in.njk', { values: {}, next: safeNext(request.query) });
+  });
+
+  app.post('/sign-in', { schema: { hide: true }, onRequest: app.csrfProtection }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string | undefined>;
+    const email = (body.email ?? '').trim();
+    const password = body.password ?? '';
+    const next = safeNext(body);
+    const errors = [];
+    if (!email) errors.push({ field: 'email', message: 'Enter your email address' });
+    if (!password) errors.push({ field: 'password', message: 'Enter your password' });
+    if (errors.length === 0) {
+      try {
+        const { sessionToken, expiresAt } = await services.accounts.signIn(email, password, request.id);
+        reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', expires: expiresAt });
+        return reply.redirect(next ?? '/register');
+      } catch (error) {
+        if (!(error instanceof UnauthenticatedError || error instanceof ThrottledError)) throw error;
+        errors.push({ field: 'email', message: error.message });
+        reply.status(error instanceof ThrottledError ? 429 : 401);
+      }
+    } else {
+      reply.status(422);
+    }
+    return reply.render('pages/sign-in.njk', { errors, values: { email }, next });
+  });
+
+  app.post('/sign-out', { schema: { hide: true }, onRequest: app.csrfProtection }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await services.accounts.signOut(token, request.actor);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/sign-in');
+  });
+}
+
+/** A page must be signed in; otherwise go to sign-in and come back. */
+export async function requireSignIn(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!request.actor) {
+    const next = encodeURIComponent(request.url);
+    await reply.redirect(`/sign-in?next=${next}`);
+  }
+}
+
+/** Only a local path may follow sign-in, so the form cannot send anyone to another site. */
+function safeNext(source: unknown): string | undefined {
+  const next = (source as { next?: unknown } | undefined)?.next;
+  return typeof next === 'string' && /^\/(?!\/)[\w\-/.?=&%]*$/.test(next) ? next : undefined;
+}

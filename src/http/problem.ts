@@ -1,0 +1,34 @@
+// Maps failures to RFC 9457 problem+json answers (API) and plain status codes (pages).
+import type { FastifyError } from 'fastify';
+import { ConflictError, ForbiddenError, NotFoundError, ThrottledError, UnauthenticatedError, ValidationError, type FieldError } from '../services/errors.ts';
+import { BadRequestError } from '../services/validation.ts';
+
+export interface Problem { type: string; title: string; status: number; detail: string; errors?: FieldError[] }
+
+export function problemFor(error: unknown): Problem {
+  if (error instanceof ValidationError) return problem(422, 'invalid-input', 'The input is not valid', error.message, error.errors);
+  if (error instanceof BadRequestError) return problem(400, 'bad-request', 'The request is malformed', error.message, error.errors);
+  if (error instanceof NotFoundError) return problem(404, 'not-found', 'Not found', error.message);
+  if (error instanceof ForbiddenError) return problem(403, 'forbidden', 'Not allowed', error.message);
+  if (error instanceof UnauthenticatedError) return problem(401, 'unauthenticated', 'Not signed in', error.message);
+  if (error instanceof ConflictError) return problem(409, 'conflict', 'Conflict', error.message);
+  if (error instanceof ThrottledError) return problem(429, 'too-many-attempts', 'Too many attempts', error.message);
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.code?.startsWith('FST_CSRF')) return problem(403, 'csrf', 'The form has expired', 'The form was out of date or not sent from this service. Go back, reload the page and try again.');
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) {
+    const title = status === 413 ? 'The request is too large' : status === 415 ? 'Unsupported media type' : status === 404 ? 'Not found' : 'The request is malformed';
+    return problem(status === 404 ? 404 : status, status === 404 ? 'not-found' : 'bad-request', title, safeDetail(fastifyError));
+  }
+  return problem(500, 'server-error', 'Something went wrong', 'The server could not complete the request. Nothing was changed. Try again later.');
+}
+
+function problem(status: number, type: string, title: string, detail: string, errors?: FieldError[]): Problem {
+  return { type: `/problems/${type}`, title, status, detail, ...(errors && { errors }) };
+}
+
+/** Fastify's own messages about the request are safe to repeat; nothing else is. */
+function safeDetail(error: Partial<FastifyError>): string {
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') return 'The body is not valid JSON';
+  return error.message ?? 'The request is malformed';
+}

@@ -1,0 +1,83 @@
+// Server-rendered pages: Nunjucks with the NHS design system's own macros.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import nunjucks from 'nunjucks';
+import { formatDate } from '../domain/dates.ts';
+import { formatNhsNumber } from '../domain/nhs-number.ts';
+import { sectionLabel, isSectionCode } from '../domain/sections.ts';
+import type { FieldError } from '../services/errors.ts';
+import type { Problem } from './problem.ts';
+
+const require = createRequire(import.meta.url);
+const NHSUK = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
+const VIEWS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'views');
+
+declare module 'fastify' {
+  interface FastifyReply {
+    render(template: string, context?: Record<string, unknown>): FastifyReply;
+    renderError(problem: Problem): FastifyReply;
+  }
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  'not-entitled': 'Not entitled',
+  planning: 'Planning (detained)',
+  'entitled-pending-discharge': 'Entitled, awaiting discharge',
+  active: 'Active',
+  'in-custody': 'In custody',
+  ended: 'Ended',
+  superseded: 'Superseded',
+  deceased: 'Deceased',
+};
+
+const STATUS_COLOURS: Record<string, string> = {
+  'not-entitled': 'grey',
+  planning: 'blue',
+  'entitled-pending-discharge': 'yellow',
+  active: 'green',
+  'in-custody': 'orange',
+  ended: 'white',
+  superseded: 'grey',
+  deceased: 'white',
+};
+
+export function createViewEnvironment(production: boolean): nunjucks.Environment {
+  const env = nunjucks.configure([VIEWS, NHSUK, path.join(NHSUK, 'nhsuk')], { autoescape: true, noCache: !production, throwOnUndefined: false });
+  env.addFilter('ukDate', (value: string | null | undefined) => (value ? formatDate(value) : ''));
+  env.addFilter('nhsNumber', (value: string | null | undefined) => (value ? formatNhsNumber(value) : ''));
+  env.addFilter('section', (value: string) => (isSectionCode(value) ? sectionLabel(value) : value));
+  env.addFilter('statusLabel', (value: string) => STATUS_LABELS[value] ?? value);
+  env.addFilter('statusColour', (value: string) => STATUS_COLOURS[value] ?? 'grey');
+  // Field errors: the error summary links each message to its field; fields show their own message.
+  env.addGlobal('errorList', (errors: FieldError[] = []) => errors.map((e) => ({ text: e.message, href: `#${fieldId(e.field)}` })));
+  env.addGlobal('errorFor', (errors: FieldError[] | undefined, ...fields: string[]) => {
+    const found = errors?.find((e) => fields.includes(e.field));
+    return found ? { text: found.message } : undefined;
+  });
+  env.addGlobal('fieldId', fieldId);
+  return env;
+}
+
+/** The id of a field's input: "residence.since" becomes "residence-since". */
+export function fieldId(field: string): string {
+  return (field || 'form').replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+export function registerViews(app: FastifyInstance, production: boolean): void {
+  const env = createViewEnvironment(production);
+  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const html = env.render(template, {
+      ...context,
+      cspNonce: this.cspNonce?.script,
+      csrfToken: this.generateCsrf(),
+      actor: this.request.actor,
+      currentPath: this.request.url.split('?')[0],
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+  app.decorateReply('renderError', function (this: FastifyReply, problem: Problem) {
+    return this.render('pages/error.njk', { problem });
+  });
+}

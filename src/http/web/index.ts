@@ -1,0 +1,14 @@
+// The pages. Every page needs a signed-in user except sign-in itself; every form carries a CSRF token.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services/index.ts';
+
+const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
+
+export async function registerWeb(web: FastifyInstance, services: Services): Promise<void> {
+  await web.register(fastifyStatic, { root: STATIC, prefix: '/assets/s117/', decorateReply: false, index: false });
+  web.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.actor ? '/register' : '/sign-in'));
+  void services;
+}

@@ -1,0 +1,204 @@
+// Registering people, reading and changing their details, and searching the register.
+import { randomUUID } from 'node:crypto';
+import { compareDates, todayInLondon } from '../domain/dates.ts';
+import type { ReviewSettings } from '../domain/reviews.ts';
+import { appendAuditEvent } from '../data/audit-repository.ts';
+import type { Db } from '../data/database.ts';
+import * as people from '../data/people-repository.ts';
+import type { PersonRow } from '../data/schema.ts';
+import { auditActor, requirePermission, type Actor } from './actor.ts';
+import { ConflictError, ValidationError } from './errors.ts';
+import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './inputs.ts';
+import { findVisiblePerson, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { parseInput } from './validation.ts';
+
+export interface ServiceOptions { clock: () => Date; reviews: ReviewSettings }
+
+export function createPeopleService(db: Db, { clock, reviews }: ServiceOptions) {
+  const today = () => todayInLondon(clock());
+
+  async function view(trx: Db, person: PersonRow) {
+    const [residences, gps, summary] = await Promise.all([
+      people.listResidences(trx, person.id),
+      people.listGpRegistrations(trx, person.id),
+      trx.selectFrom('person_summaries').selectAll().where('person_id', '=', person.id).executeTakeFirst(),
+    ]);
+    return personView(person, residences, gps, summary?.status ?? 'not-entitled', summary?.next_review_due ?? null);
+  }
+
+  return {
+    async create(actor: Actor, input: unknown) {
+      requirePermission(actor, 'person:create');
+      const data = parseInput(PersonCreateInput, input);
+      rejectFutureDates({ dateOfBirth: data.dateOfBirth, 'residence.since': data.residence?.since, 'gp.since': data.gp?.since }, today());
+      const id = randomUUID();
+      return db.transaction().execute(async (trx) => {
+        if (data.nhsNumber && (await people.findPersonByNhsNumber(trx, data.nhsNumber))) {
+          throw new ConflictError('A person with that NHS number is already on the register');
+        }
+        await people.insertPerson(trx, {
+          id,
+          nhs_number: data.nhsNumber ?? null,
+          local_id: data.localId ?? null,
+          given_name: data.givenName,
+          family_name: data.familyName,
+          date_of_birth: data.dateOfBirth,
+          date_of_death: null,
+          address_line1: data.address?.line1 ?? null,
+          postcode: data.address?.postcode ?? null,
+        });
+        if (data.residence) await people.insertResidence(trx, { id: randomUUID(), personId: id, ...data.residence });
+        if (data.gp) await people.insertGpRegistration(trx, { id: randomUUID(), personId: id, practiceCode: data.gp.practiceCode ?? null, icb: data.gp.icb, since: data.gp.since });
+        // The registering practitioner's organisation keeps sight of the person it registered.
+        await people.insertAllocation(trx, { id: randomUUID(), personId: id, userId: actor.userId, organisationId: actor.organisationId, reason: 'registered the person' });
+        const person = (await people.findPerson(trx, id))!;
+        await refreshProjections(trx, person, today(), reviews);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.create', recordType: 'person', recordId: id, personId: id, details: { fields: Object.keys(data) } }, clock());
+        return view(trx, person);
+      });
+    },
+
+    async get(actor: Actor, personId: string) {
+      requirePermission(actor, 'person:read');
+      return db.transaction().execute(async (trx) => {
+        const person = await findVisiblePerson(trx, actor, personId);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.view', recordType: 'person', recordId: person.id, personId: person.id }, clock());
+        return view(trx, person);
+      });
+    },
+
+    /** expectedVersion null: the caller did not send If-Match, so the change is applied to the latest version. */
+    async update(actor: Actor, personId: string, expectedVersion: number | null, input: unknown) {
+      requirePermission(actor, 'person:update');
+      const data = parseInput(PersonUpdateInput, input);
+      return db.transaction().execute(async (trx) => {
+        const person = await findVisiblePerson(trx, actor, personId);
+        if (expectedVersion !== null && expectedVersion !== person.version) {
+          throw new ConflictError(`The person has changed since version ${expectedVersion}; it is now version ${person.version}`);
+        }
+        const dateOfBirth = data.dateOfBirth ?? person.date_of_birth;
+        rejectFutureDates({ dateOfBirth: data.dateOfBirth, dateOfDeath: data.dateOfDeath, 'residence.since': data.residence?.since, 'gp.since': data.gp?.since }, today());
+        const dateOfDeath = data.dateOfDeath === undefined ? person.date_of_death : data.dateOfDeath;
+        if (dateOfDeath && compareDates(dateOfDeath, dateOfBirth) < 0) {
+          throw new ValidationError([{ field: 'dateOfDeath', message: 'The date of death must be on or after the date of birth' }]);
+        }
+        if (data.nhsNumber && data.nhsNumber !== person.nhs_number) {
+          const other = await people.findPersonByNhsNumber(trx, data.nhsNumber);
+          if (other && other.id !== person.id) throw new ConflictError('A person with that NHS number is already on the register');
+        }
+        const changes = {
+          ...(data.nhsNumber !== undefined && { nhs_number: data.nhsNumber }),
+          ...(data.localId !== undefined && { local_id: data.localId }),
+          ...(data.givenName !== undefined && { given_name: data.givenName }),
+          ...(data.familyName !== undefined && { family_name: data.familyName }),
+          ...(data.dateOfBirth !== undefined && { date_of_birth: data.dateOfBirth }),
+          ...(data.dateOfDeath !== undefined && { date_of_death: data.dateOfDeath }),
+          ...(data.address !== undefined && { address_line1: data.address?.line1 ?? null, postcode: data.address?.postcode ?? null }),
+        };
+        if (!(await people.updatePerson(trx, person.id, person.version, changes))) {
+          throw new ConflictError('The person was changed by someone else at the same time; reload and try again');
+        }
+        if (data.residence) await people.insertResidence(trx, { id: randomUUID(), personId: person.id, ...data.residence });
+        if (data.gp) await people.insertGpRegistration(trx, { id: randomUUID(), personId: person.id, practiceCode: data.gp.practiceCode ?? null, icb: data.gp.icb, since: data.gp.since });
+        const updated = (await people.findPerson(trx, person.id))!;
+        await refreshProjections(trx, updated, today(), reviews);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.update', recordType: 'person', recordId: person.id, personId: person.id, details: { fields: Object.keys(data) } }, clock());
+        return view(trx, updated);
+      });
+    },
+
+    async search(actor: Actor, input: unknown) {
+      requirePermission(actor, 'person:read');
+      const query = parseInput(RegisterQueryInput, input);
+      const after = decodeCursor(query.cursor);
+      const rows = await people.searchRegister(db, {
+        text: query.q ? searchText(query.q) : undefined,
+        status: query.status,
+        localAuthority: query.localAuthority,
+        icb: query.icb,
+        reviewOverdueOn: query.reviewOverdue === 'true' ? today() : undefined,
+        visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
+        after,
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      const nextCursor = rows.length > query.limit && last ? encodeCursor({ familyName: last.family_name, givenName: last.given_name, id: last.id }) : null;
+      await db.transaction().execute((trx) =>
+        appendAuditEvent(
+          trx,
+          // The search words may be a name: record that a search was made and its filters, never the words.
+          { ...auditActor(actor), action: 'register.search', details: { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', results: page.length } },
+          clock(),
+        ),
+      );
+      return { items: page.map(registerItem), nextCursor };
+    },
+  };
+}
+
+export type PeopleService = ReturnType<typeof createPeopleService>;
+
+function searchText(q: string) {
+  const digits = q.replace(/[\s-]/g, '');
+  return { raw: q, nhsNumber: /^\d{10}$/.test(digits) ? digits : null, words: q.split(/\s+/).filter((w) => w.length > 0 && !/^\d+$/.test(w)) };
+}
+
+function encodeCursor(position: { familyName: string; givenName: string; id: string }): string {
+  return Buffer.from(JSON.stringify([position.familyName, position.givenName, position.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined) {
+  if (!cursor) return undefined;
+  try {
+    const [familyName, givenName, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof familyName === 'string' && typeof givenName === 'string' && typeof id === 'string') return { familyName, givenName, id };
+  } catch {
+    // fall through to the refusal below
+  }
+  throw new ValidationError([{ field: 'cursor', message: 'The cursor is not one this server gave out' }]);
+}
+
+type ResidenceRow = Awaited<ReturnType<typeof people.listResidences>>[number];
+type GpRow = Awaited<ReturnType<typeof people.listGpRegistrations>>[number];
+
+export function personView(person: PersonRow, residences: ResidenceRow[], gps: GpRow[], status: string, nextReviewDue: string | null) {
+  const residenceHistory = residences.map((r) => ({ localAuthority: r.local_authority_code, since: r.since }));
+  const gpHistory = gps.map((g) => ({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since }));
+  return {
+    id: person.id,
+    version: person.version,
+    nhsNumber: person.nhs_number,
+    localId: person.local_id,
+    givenName: person.given_name,
+    familyName: person.family_name,
+    dateOfBirth: person.date_of_birth,
+    dateOfDeath: person.date_of_death,
+    address: { line1: person.address_line1, postcode: person.postcode },
+    residence: latestBySince(residenceHistory) ?? null,
+    residenceHistory,
+    gp: latestBySince(gpHistory) ?? null,
+    gpHistory,
+    status,
+    nextReviewDue,
+    createdAt: new Date(person.created_at).toISOString(),
+    updatedAt: new Date(person.updated_at).toISOString(),
+  };
+}
+
+function registerItem(row: people.RegisterRow) {
+  return {
+    id: row.id,
+    version: row.version,
+    nhsNumber: row.nhs_number,
+    localId: row.local_id,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    dateOfBirth: row.date_of_birth,
+    dateOfDeath: row.date_of_death,
+    status: row.status ?? 'not-entitled',
+    localAuthority: row.local_authority_code,
+    icb: row.icb_code,
+    nextReviewDue: row.next_review_due,
+  };
+}

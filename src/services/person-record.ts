@@ -1,0 +1,65 @@
+// Shared steps of every use case on a person's record: find it if the actor may see it, and
+// re-derive the projections from the facts after a change.
+import { organisationsWithSight, canSeePerson } from '../domain/access.ts';
+import { computeAftercare, type AftercareResult } from '../domain/aftercare.ts';
+import { compareDates, type IsoDate } from '../domain/dates.ts';
+import { nextReviewDue, type ReviewSettings } from '../domain/reviews.ts';
+import type { Db } from '../data/database.ts';
+import * as people from '../data/people-repository.ts';
+import type { PersonRow } from '../data/schema.ts';
+import type { Actor } from './actor.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+
+/** The person, or NotFoundError when it does not exist or the actor's organisation may not see it. */
+export async function findVisiblePerson(db: Db, actor: Actor, personId: string): Promise<PersonRow> {
+  const person = isUuid(personId) ? await people.findPerson(db, personId) : undefined;
+  if (!person) throw new NotFoundError('person');
+  if (actor.role !== 'admin') {
+    const sight = await people.organisationsWithSightOf(db, person.id);
+    if (!canSeePerson(actor, sight)) throw new NotFoundError('person');
+  }
+  return person;
+}
+
+/** Re-derives status, responsible bodies, review date and who may see the person. */
+export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {
+  const facts = await people.loadFacts(db, person);
+  const aftercare = computeAftercare(facts, today);
+  const latest = aftercare.episodes.at(-1);
+  const reviewDue = latest && latest.status === 'active' ? nextReviewDue({ leftHospitalOn: latest.leftHospitalOn, reviewsHeldOn: [], requestedOn: [] }, settings) : null;
+  const sight = organisationsWithSight({
+    responsibleBodies: aftercare.episodes.flatMap((e) => [e.localAuthority.code, e.icb.code]),
+    currentLocalAuthority: facts.residences.at(-1)?.localAuthority ?? null,
+    currentIcb: latestBySince(facts.gpRegistrations)?.icb ?? null,
+    allocatedOrganisations: await people.allocatedOrganisationCodes(db, person.id),
+  });
+  await people.saveProjections(
+    db,
+    person.id,
+    {
+      status: aftercare.status,
+      localAuthorityCode: latest?.localAuthority.code ?? null,
+      icbCode: latest?.icb.code ?? null,
+      leftHospitalOn: latest?.leftHospitalOn ?? null,
+      nextReviewDue: reviewDue,
+    },
+    sight,
+  );
+  return aftercare;
+}
+
+export function latestBySince<T extends { since: IsoDate }>(rows: readonly T[]): T | undefined {
+  return [...rows].sort((a, b) => compareDates(a.since, b.since)).at(-1);
+}
+
+/** Dates must not be after today (api-contract: "a date in the future: 422"). */
+export function rejectFutureDates(dates: Record<string, IsoDate | null | undefined>, today: IsoDate): void {
+  const errors = Object.entries(dates)
+    .filter(([, date]) => date && compareDates(date, today) > 0)
+    .map(([field]) => ({ field, message: `${field} must be today or in the past` }));
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

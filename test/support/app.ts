@@ -1,0 +1,71 @@
+// A running app on a fresh test database, with organisations, a user of each role and their API
+// tokens, for API and browser tests.
+import type { FastifyInstance } from 'fastify';
+import type { Engine } from '../../src/data/database.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { createServices, type Services } from '../../src/services/index.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+
+export const PASSWORD = 'test-password-117';
+
+export const ORGS = {
+  la: { code: 'E09000099', name: 'Northbridge Borough Council', type: 'local-authority' },
+  otherLa: { code: 'E09000098', name: 'Southvale Borough Council', type: 'local-authority' },
+  icb: { code: 'QZZ', name: 'NHS Northbridge ICB', type: 'icb' },
+  otherIcb: { code: 'QZY', name: 'NHS Southvale ICB', type: 'icb' },
+  trust: { code: 'RZZ', name: 'Northbridge Mental Health Trust', type: 'provider' },
+} as const;
+
+export const USERS = {
+  admin: { email: 'admin@test.s117', name: 'Test Admin', role: 'admin', org: 'la' },
+  practitioner: { email: 'practitioner@test.s117', name: 'Test Practitioner', role: 'practitioner', org: 'trust' },
+  laPractitioner: { email: 'la-practitioner@test.s117', name: 'Council Practitioner', role: 'practitioner', org: 'la' },
+  laApprover: { email: 'la-approver@test.s117', name: 'Council Lead', role: 'approver', org: 'la' },
+  icbApprover: { email: 'icb-approver@test.s117', name: 'ICB Lead', role: 'approver', org: 'icb' },
+  finance: { email: 'finance@test.s117', name: 'Finance Officer', role: 'finance', org: 'la' },
+  auditor: { email: 'auditor@test.s117', name: 'Auditor', role: 'auditor', org: 'la' },
+  otherLaPractitioner: { email: 'other-la@test.s117', name: 'Southvale Practitioner', role: 'practitioner', org: 'otherLa' },
+  otherLaApprover: { email: 'other-la-approver@test.s117', name: 'Southvale Lead', role: 'approver', org: 'otherLa' },
+  otherIcbApprover: { email: 'other-icb-approver@test.s117', name: 'Southvale ICB Lead', role: 'approver', org: 'otherIcb' },
+} as const;
+
+export type UserKey = keyof typeof USERS;
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  services: Services;
+  tokens: Record<UserKey, string>;
+  /** Headers for an API call as that user. */
+  as(user: UserKey, extra?: Record<string, string>): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function seedAccounts(services: Services): Promise<Record<UserKey, string>> {
+  for (const org of Object.values(ORGS)) await services.accounts.addOrganisation(org);
+  const tokens = {} as Record<UserKey, string>;
+  for (const [key, user] of Object.entries(USERS) as [UserKey, (typeof USERS)[UserKey]][]) {
+    await services.accounts.addUser({ email: user.email, name: user.name, role: user.role, organisationCode: ORGS[user.org].code, password: PASSWORD });
+    tokens[key] = await services.accounts.createToken(user.email);
+  }
+  return tokens;
+}
+
+export async function createTestApp(engine: Engine = 'pglite', options: { clock?: () => Date } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(engine);
+  const services = createServices(database.db, { clock: options.clock });
+  const tokens = await seedAccounts(services);
+  const app = await buildApp({ services, db: database.db, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent' });
+  await app.ready();
+  return {
+    app,
+    database,
+    services,
+    tokens,
+    as: (user, extra = {}) => ({ authorization: `Bearer ${tokens[user]}`, ...extra }),
+    async close() {
+      await app.close();
+      await database.dispose();
+    },
+  };
+}
