@@ -42,7 +42,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
   }
 
   return {
-    addAdmission(actor: Actor, personId: string, input: unknown) {
+    async addAdmission(actor: Actor, personId: string, input: unknown) {
       const data = parseInput(AdmissionInput, input);
       return change(actor, personId, 'admission.create', async (trx, person) => {
         const id = randomUUID();
@@ -53,7 +53,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
       });
     },
 
-    recordDischarge(actor: Actor, personId: string, admissionId: string, expectedVersion: number | null, input: unknown) {
+    async recordDischarge(actor: Actor, personId: string, admissionId: string, expectedVersion: number | null, input: unknown) {
       const data = parseInput(DischargeInput, input);
       return change(actor, personId, 'admission.discharge', async (trx, person) => {
         const row = await findOwn(isUuid(admissionId) ? await findAdmission(trx, admissionId) : undefined, person, 'hospital stay', expectedVersion);
@@ -64,7 +64,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
       });
     },
 
-    addLegalStatus(actor: Actor, personId: string, input: unknown) {
+    async addLegalStatus(actor: Actor, personId: string, input: unknown) {
       const data = parseInput(LegalStatusInput, input);
       return change(actor, personId, 'legal-status.create', async (trx, person) => {
         const id = randomUUID();
@@ -75,7 +75,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
       });
     },
 
-    endLegalStatus(actor: Actor, personId: string, statusId: string, expectedVersion: number | null, input: unknown) {
+    async endLegalStatus(actor: Actor, personId: string, statusId: string, expectedVersion: number | null, input: unknown) {
       const data = parseInput(LegalStatusEndInput, input);
       return change(actor, personId, 'legal-status.end', async (trx, person) => {
         const row = await findOwn(isUuid(statusId) ? await findLegalStatus(trx, statusId) : undefined, person, 'legal status', expectedVersion);
@@ -86,7 +86,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
       });
     },
 
-    addLeave(actor: Actor, personId: string, input: unknown) {
+    async addLeave(actor: Actor, personId: string, input: unknown) {
       const data = parseInput(LeaveInput, input);
       return change(actor, personId, 'leave.create', async (trx, person) => {
         const id = randomUUID();

@@ -15,6 +15,8 @@ export const postgresUrl = process.env.TEST_DATABASE_URL || DEFAULT_POSTGRES_URL
 export const postgresRequired = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true';
 
 export interface TestDatabase extends DatabaseHandle {
+  /** Where another process can reach the same database: DATABASE_URL or S117_DATA_DIR. */
+  location: { databaseUrl: string } | { dataDir: string };
   dispose(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
   const handle = await openPglite(dir);
   return {
     ...handle,
+    location: { dataDir: dir },
     async dispose() {
       await handle.close();
       rmSync(dir, { recursive: true, force: true });
@@ -63,6 +66,7 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
   await migrate(handle);
   return {
     ...handle,
+    location: { databaseUrl: url.toString() },
     async dispose() {
       await handle.close();
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

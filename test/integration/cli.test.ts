@@ -1,0 +1,72 @@
+// The s117 command as an operator runs it, on the embedded database and on PostgreSQL.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
+
+const BIN = path.resolve('bin/s117.js');
+
+for (const { engine, skip } of await testEngines()) {
+  describe(`s117 command line on ${engine}`, { skip }, () => {
+    let env: NodeJS.ProcessEnv;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      if (engine === 'pglite') {
+        const dir = mkdtempSync(path.join(tmpdir(), 's117-cli-'));
+        env = { ...process.env, S117_DATA_DIR: dir, DATABASE_URL: '' };
+        cleanup = async () => rmSync(dir, { recursive: true, force: true });
+      } else {
+        const database: TestDatabase = await createTestDatabase('postgres');
+        env = { ...process.env, DATABASE_URL: (database.location as { databaseUrl: string }).databaseUrl };
+        cleanup = () => database.dispose();
+      }
+    });
+    after(async () => {
+      await cleanup?.();
+    });
+
+    const s117 = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { env, input, encoding: 'utf8', timeout: 60_000 });
+
+    test('migrate brings the schema up to date and can run again', () => {
+      for (let i = 0; i < 2; i += 1) {
+        const run = s117(['migrate']);
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stdout, /up to date/);
+      }
+    });
+
+    test('org add, user add with a password from standard input, token create prints only the token', () => {
+      assert.equal(s117(['org', 'add', '--code', 'E09000099', '--name', 'Northbridge', '--type', 'local-authority']).status, 0);
+      const user = s117(['user', 'add', '--email', 'lead@cli.s117.test', '--name', 'Lead', '--role', 'approver', '--org', 'E09000099'], 'a-long-enough-password\n');
+      assert.equal(user.status, 0, user.stderr);
+      assert.match(user.stdout, /with a password/);
+      const token = s117(['token', 'create', '--email', 'lead@cli.s117.test']);
+      assert.equal(token.status, 0, token.stderr);
+      assert.match(token.stdout, /^s117_[A-Za-z0-9_-]{43}\n$/);
+    });
+
+    test('mistakes exit non-zero with one line on standard error', () => {
+      const cases = [
+        s117(['org', 'add', '--code', 'E09000099', '--name', 'Again', '--type', 'local-authority']),
+        s117(['org', 'add', '--code', 'X1', '--name', 'Bad', '--type', 'council']),
+        s117(['user', 'add', '--email', 'x@cli.s117.test', '--name', 'X', '--role', 'boss', '--org', 'E09000099']),
+        s117(['token', 'create', '--email', 'nobody@cli.s117.test']),
+        s117(['no-such-command']),
+      ];
+      for (const run of cases) {
+        assert.notEqual(run.status, 0);
+        assert.ok(run.stderr.trim().length > 0);
+      }
+      for (const run of cases.slice(0, 4)) assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    });
+
+    test('audit verify reports a whole trail', () => {
+      const run = s117(['audit', 'verify']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /whole and unaltered \(\d+ events\)/);
+    });
+  });
+}
