@@ -21,6 +21,15 @@ export async function findVisiblePerson(db: Db, actor: Actor, personId: string):
   return person;
 }
 
+/**
+ * A feature that keeps columns of its own in the person's projections (its own migration adds
+ * them to person_summaries); it is called after the core summary is saved, in the same transaction.
+ */
+export type ProjectionContributor = (db: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate) => Promise<void>;
+
+/** Each feature with projections of its own adds its contributor here. */
+const CONTRIBUTORS: readonly ProjectionContributor[] = [];
+
 /** Re-derives status, responsible bodies, review date and who may see the person. */
 export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {
   const facts = await people.loadFacts(db, person);
@@ -45,6 +54,7 @@ export async function refreshProjections(db: Db, person: PersonRow, today: IsoDa
     },
     sight,
   );
+  for (const contribute of CONTRIBUTORS) await contribute(db, person, aftercare, today);
   return aftercare;
 }
 

@@ -1,0 +1,131 @@
+// Accessible letters and documents for the person: tagged PDF (headings, paragraphs and lists in
+// the structure tree, document language and title), plain fonts, and a large-print option.
+// Content is built by the caller (plain English, in the tone of the leaflets); this only lays it out.
+import PDFDocument from 'pdfkit';
+
+export interface LetterBlock {
+  heading?: string;
+  paragraphs?: string[];
+  /** A bulleted list. */
+  list?: string[];
+  /** Label and value lines, e.g. "Date of the decision: 4 March 2025". */
+  facts?: { label: string; value: string }[];
+}
+
+export interface LetterContent {
+  /** The document title (also the PDF title shown by readers and assistive technology). */
+  title: string;
+  /** Sender lines at the top right, e.g. the two responsible bodies. */
+  from?: string[];
+  /** Recipient lines, e.g. the person's name and address. */
+  to?: string[];
+  /** The date of the letter, already formatted ("4 March 2025"). */
+  date?: string;
+  salutation?: string;
+  blocks: LetterBlock[];
+  closing?: string[];
+  /** A short line at the foot of every page, e.g. "Section 117 aftercare: your plan". */
+  footer?: string;
+}
+
+export interface LetterOptions { largePrint?: boolean }
+
+const SIZES = { standard: { body: 12, h1: 20, h2: 15, small: 9 }, large: { body: 17, h1: 26, h2: 21, small: 13 } };
+
+export function renderLetter(content: LetterContent, options: LetterOptions = {}): Promise<Buffer> {
+  const size = options.largePrint ? SIZES.large : SIZES.standard;
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 56, bottom: 64, left: 64, right: 64 },
+    tagged: true,
+    lang: 'en-GB',
+    displayTitle: true,
+    pdfVersion: '1.7',
+    bufferPages: true,
+    info: { Title: content.title, Author: 'Section 117 Aftercare Register', Subject: content.title },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  const paragraph = (text: string, fontSize = size.body, font = 'Helvetica', align: 'left' | 'right' = 'left') =>
+    root.add(doc.struct('P', () => doc.font(font).fontSize(fontSize).text(text, { align, lineGap: 3 })));
+
+  for (const line of content.from ?? []) paragraph(line, size.body, 'Helvetica', 'right');
+  if (content.from?.length) doc.moveDown();
+  for (const line of content.to ?? []) paragraph(line);
+  if (content.date) {
+    doc.moveDown(0.5);
+    paragraph(content.date);
+  }
+  doc.moveDown();
+  root.add(doc.struct('H1', () => doc.font('Helvetica-Bold').fontSize(size.h1).text(content.title, { lineGap: 4 })));
+  doc.moveDown(0.5);
+  if (content.salutation) {
+    paragraph(content.salutation);
+    doc.moveDown(0.5);
+  }
+
+  for (const block of content.blocks) {
+    if (block.heading) {
+      doc.moveDown(0.5);
+      const heading = block.heading;
+      root.add(doc.struct('H2', () => doc.font('Helvetica-Bold').fontSize(size.h2).text(heading, { lineGap: 3 })));
+      doc.moveDown(0.3);
+    }
+    for (const text of block.paragraphs ?? []) {
+      paragraph(text);
+      doc.moveDown(0.4);
+    }
+    for (const fact of block.facts ?? []) {
+      root.add(
+        doc.struct('P', () => {
+          doc.font('Helvetica-Bold').fontSize(size.body).text(`${fact.label}: `, { continued: true, lineGap: 3 });
+          doc.font('Helvetica').text(fact.value);
+        }),
+      );
+    }
+    if (block.facts?.length) doc.moveDown(0.4);
+    if (block.list?.length) {
+      const list = doc.struct('L');
+      root.add(list);
+      doc.font('Helvetica').fontSize(size.body).list(block.list, { structParent: list, bulletRadius: options.largePrint ? 3 : 2, lineGap: 3, textIndent: 14 });
+      list.end();
+      doc.moveDown(0.4);
+    }
+  }
+
+  if (content.closing?.length) {
+    doc.moveDown();
+    for (const line of content.closing) paragraph(line);
+  }
+  root.end();
+  addPageFooters(doc, content.footer ?? content.title, size.small);
+  doc.end();
+  return done;
+}
+
+/** "Page N of M" and the footer line on every page, marked as artifacts so readers skip them. */
+function addPageFooters(doc: PDFKit.PDFDocument, footer: string, fontSize: number): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i += 1) {
+    doc.switchToPage(i);
+    // Writing below the bottom margin would start a new page: lift the margin while drawing the footer.
+    const margin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const bottom = doc.page.height - margin + 20;
+    doc.markContent('Artifact', { type: 'Pagination' });
+    doc.font('Helvetica').fontSize(fontSize).text(`${footer} · Page ${i + 1} of ${range.count}`, doc.page.margins.left, bottom, {
+      width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+      align: 'center',
+      lineBreak: false,
+    });
+    doc.endMarkedContent();
+    doc.page.margins.bottom = margin;
+  }
+}
