@@ -54,7 +54,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
   const root = doc.struct('Document');
   doc.addStructure(root);
   const paragraph = (text: string, fontSize = size.body, font = 'Helvetica', align: 'left' | 'right' = 'left') =>
-    root.add(doc.struct('P', () => doc.font(font).fontSize(fontSize).text(text, { align, lineGap: 3 })));
+    root.add(doc.struct('P', {}, () => doc.font(font).fontSize(fontSize).text(text, { align, lineGap: 3 })));
 
   for (const line of content.from ?? []) paragraph(line, size.body, 'Helvetica', 'right');
   if (content.from?.length) doc.moveDown();
@@ -64,7 +64,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     paragraph(content.date);
   }
   doc.moveDown();
-  root.add(doc.struct('H1', () => doc.font('Helvetica-Bold').fontSize(size.h1).text(content.title, { lineGap: 4 })));
+  root.add(doc.struct('H1', {}, () => doc.font('Helvetica-Bold').fontSize(size.h1).text(content.title, { lineGap: 4 })));
   doc.moveDown(0.5);
   if (content.salutation) {
     paragraph(content.salutation);
@@ -75,7 +75,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     if (block.heading) {
       doc.moveDown(0.5);
       const heading = block.heading;
-      root.add(doc.struct('H2', () => doc.font('Helvetica-Bold').fontSize(size.h2).text(heading, { lineGap: 3 })));
+      root.add(doc.struct('H2', {}, () => doc.font('Helvetica-Bold').fontSize(size.h2).text(heading, { lineGap: 3 })));
       doc.moveDown(0.3);
     }
     for (const text of block.paragraphs ?? []) {
@@ -84,7 +84,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     }
     for (const fact of block.facts ?? []) {
       root.add(
-        doc.struct('P', () => {
+        doc.struct('P', {}, () => {
           doc.font('Helvetica-Bold').fontSize(size.body).text(`${fact.label}: `, { continued: true, lineGap: 3 });
           doc.font('Helvetica').text(fact.value);
         }),
