@@ -393,6 +393,9 @@ function ongoing(draft: Draft, trigger: Trigger, facts: Facts): Outcome {
     rule: 'ELIG-12',
     text: `Aftercare has continued since ${formatDate(trigger.date)}. It does not lapse with time: it lasts until the local authority and the ICB both decide it is no longer needed, or a new qualifying detention begins.`,
   }];
+  if (custody && custody.startDate !== trigger.date) { // a remittal that started the duty is explained already
+    lines.unshift({ rule: 'ELIG-9', text: `They have been in prison since ${formatDate(custody.startDate)}. The entitlement is kept while they are there, and aftercare should be planned for their release.` });
+  }
   return { status: custody ? 'in-custody' : 'active', endedOn: null, endReason: null, lines };
 }
 

@@ -46,7 +46,8 @@ export function isIsoDate(s: string): boolean {
   const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  // Year 0000 is not a date the database can store (1 BC is followed by AD 1).
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 /** Negative when a is earlier than b, 0 when equal, positive when later. */

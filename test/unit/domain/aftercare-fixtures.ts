@@ -145,9 +145,9 @@ function addStay(b: HistoryBuilder, plan: StayPlan, cursor: IsoDate, isLast: boo
   const ending: Ending = !isLast && (plan.ending === 'still-in-hospital' || plan.ending === 'still-detained') ? 'discharge' : plan.ending;
   const end = addDays(t, plan.mainDays);
   if (plan.main === null) return closeInformalStay(b, admission, t, end, ending === 'still-in-hospital');
-  addMainStatuses(b, plan, admission.id, t, ending === 'still-detained' ? null : end);
+  const lastStart = addMainStatuses(b, plan, admission.id, t, ending === 'still-detained' ? null : end);
   addLeave(b, plan, t, end);
-  return finishStay(b, plan, ending, admission, end, isLast);
+  return finishStay(b, plan, ending, admission, { end, lastStart }, isLast);
 }
 
 function closeInformalStay(b: HistoryBuilder, admission: Admission, from: IsoDate, end: IsoDate, open: boolean): IsoDate {
@@ -157,16 +157,18 @@ function closeInformalStay(b: HistoryBuilder, admission: Admission, from: IsoDat
   return end;
 }
 
-function addMainStatuses(b: HistoryBuilder, plan: StayPlan, admissionId: string, start: IsoDate, end: IsoDate | null): void {
+/** Adds the qualifying (or other) section, sometimes followed on by another; returns when the last began. */
+function addMainStatuses(b: HistoryBuilder, plan: StayPlan, admissionId: string, start: IsoDate, end: IsoDate | null): IsoDate {
   const main = plan.main as SectionCode;
   const next = CONTINUES_AS[main];
   if (plan.continuation && next && plan.mainDays > 2) {
     const changeover = addDays(start, Math.floor(plan.mainDays / 2));
     b.addStatus(main, start, changeover, admissionId);
     b.addStatus(next, changeover, end, admissionId);
-  } else {
-    b.addStatus(main, start, end, admissionId);
+    return changeover;
   }
+  b.addStatus(main, start, end, admissionId);
+  return start;
 }
 
 function addLeave(b: HistoryBuilder, plan: StayPlan, start: IsoDate, end: IsoDate): void {
@@ -178,8 +180,9 @@ function addLeave(b: HistoryBuilder, plan: StayPlan, start: IsoDate, end: IsoDat
 }
 
 /** Records how the stay ended and returns the day the next stay may follow from. */
-function finishStay(b: HistoryBuilder, plan: StayPlan, ending: Ending, admission: Admission, end: IsoDate, isLast: boolean): IsoDate {
-  const main = plan.main as SectionCode;
+function finishStay(b: HistoryBuilder, plan: StayPlan, ending: Ending, admission: Admission, main: { end: IsoDate; lastStart: IsoDate }, isLast: boolean): IsoDate {
+  const end = main.end;
+  const section = plan.main as SectionCode;
   const extra = addDays(end, plan.extraDays);
   switch (ending) {
     case 'still-detained':
@@ -192,20 +195,19 @@ function finishStay(b: HistoryBuilder, plan: StayPlan, ending: Ending, admission
       b.seen(extra);
       return extra;
     case 'left-on-leave': {
-      const left = addDays(end, -Math.min(plan.extraDays, plan.mainDays - 1));
-      admission.dischargedOn = left;
+      admission.dischargedOn = maxDate(addDays(end, -plan.extraDays), main.lastStart); // left while the section ran
       return end;
     }
     case 'cto':
     case 'cd': {
-      const section: SectionCode = RESTRICTED.has(main) || ending === 'cd' ? 'CD' : '17A';
+      const community: SectionCode = RESTRICTED.has(section) || ending === 'cd' ? 'CD' : '17A';
       admission.dischargedOn = end;
-      b.addStatus(section, end, plan.openCommunity ? null : extra, null);
+      b.addStatus(community, end, plan.openCommunity ? null : extra, null);
       return end; // the next stay may begin during the CTO or CD: a recall (ELIG-8c)
     }
     case 'custody':
       admission.dischargedOn = end;
-      if (!FROM_PRISON.has(main)) return end;
+      if (!FROM_PRISON.has(section)) return end;
       b.addStatus('custody', end, plan.openCommunity && isLast ? null : extra, null); // still in prison only at the end
       return extra;
     case 'discharge':
@@ -244,13 +246,15 @@ export function historyArbitrary(options: HistoryOptions): fc.Arbitrary<Generate
     stays: fc.array(stayPlan(options), { minLength: 0, maxLength: 4 }),
     residences: fc.array(change, { maxLength: 4 }),
     gps: fc.array(change, { maxLength: 4 }),
-    decisions: options.decisions ? fc.array(fc.record({ episode: fc.nat(), la: fc.nat(), icb: fc.nat(), when: fc.nat() }), { maxLength: 4 }) : fc.constant([]),
-    endings: options.decisions ? fc.array(fc.record({ episode: fc.nat(), offset: fc.nat() }), { maxLength: 2 }) : fc.constant([]),
-    death: fc.option(fc.nat({ max: 3000 }), { freq: 5 }),
-    todayOffset: fc.nat({ max: 4000 }),
+    decisions: fc.array(fc.record({ episode: fc.nat(), la: fc.nat(), icb: fc.nat(), when: fc.nat() }), { maxLength: options.decisions ? 4 : 0 }),
+    endings: fc.array(fc.record({ episode: fc.nat(), offset: fc.nat() }), { maxLength: options.decisions ? 2 : 0 }),
+    knownAtStart: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+    death: fc.oneof({ arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.nat({ max: 3000 }), weight: 1 }),
+    todayOffset: fc.oneof(fc.nat({ max: 30 }), fc.nat({ max: 4000 })),
   }).map((g) => {
     const b = new HistoryBuilder(g.base, g.salt);
-    addChanges(b, g.residences, g.gps);
+    const initial = g.knownAtStart ? [{ offset: 0, pick: g.salt }] : [];
+    addChanges(b, [...initial, ...g.residences], [...initial, ...g.gps]);
     let cursor = g.base;
     g.stays.forEach((plan, i) => { cursor = addStay(b, plan, cursor, i === g.stays.length - 1); });
     addDecisions(b, g.decisions, g.endings);
