@@ -9,6 +9,8 @@ import { ConflictError, ValidationError } from '../services/errors.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { BadRequestError } from '../services/validation.ts';
 import { loadDemoData } from './demo.ts';
+import { sendReminders } from './reminders.ts';
+import { importChargesCommand } from './charges.ts';
 
 const USAGE = `Usage: s117 <command>
   serve [--demo]                 run the server on PORT (default 3117); --demo loads demonstration data first
@@ -18,6 +20,8 @@ const USAGE = `Usage: s117 <command>
   user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
   token create --email E         print a new API token for that user
   audit verify                   check the audit trail is whole and unaltered
+  charges import FILE --as EMAIL import charges people paid from the finance system's CSV (CHG-2), all or nothing
+  reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
 Database: DATABASE_URL (postgres://...) or the embedded database in S117_DATA_DIR (default ./data).`;
 
 type Command = (ctx: { config: Config; handle: DatabaseHandle; services: Services; args: string[] }) => Promise<number | 'keep-open'>;
@@ -75,6 +79,12 @@ const COMMANDS: Record<string, Command> = {
     process.stdout.write(`${await services.accounts.createToken(values.email)}\n`);
     return 0;
   },
+  async charges({ services, handle, args }) {
+    return importChargesCommand(services, handle.db, args);
+  },
+  async reminders({ services, config }) {
+    return sendReminders(services, config);
+  },
   async audit({ services, args }) {
     if (args[0] !== 'verify') return usage();
     const result = await services.audit.verify((checked) => process.stderr.write(`\rchecked ${checked} events`));
@@ -122,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
   let keepOpen = false;
   try {
     await migrate(handle);
-    const services = createServices(handle.db, { reviews: config.reviews, sessionHours: config.sessionHours });
+    const services = createServices(handle.db, { reviews: config.reviews, sessionHours: config.sessionHours, freePrescriptions: config.freePrescriptions, mha2025JointNotice: config.mha2025JointNotice, mha2025Imha: config.mha2025Imha, refundInterestBasisPoints: config.refundInterestBasisPoints });
     const result = await command({ config, handle, services, args });
     keepOpen = result === 'keep-open';
     return result === 'keep-open' ? 0 : result;

@@ -14,18 +14,40 @@ export type Action =
   | 'legal-history:record'
   | 'responsibility:confirm'
   | 'audit:read'
-  | 'users:manage';
+  | 'users:manage'
+  | 'review:record'
+  | 'services:record'
+  | 'money:read'
+  | 'funding-policy:manage'
+  | 'finance:export'
+  | 'plan:read'
+  | 'plan:edit'
+  | 'keyworker:allocate'
+  | 'planning:record'
+  | 'advocacy:record'
+  | 'tribunal:record'
+  | 'ending:propose'
+  | 'ending:approve'
+  | 'complaint:record'
+  | 'refunds:manage'
+  | 'refunds:approve'
+  | 'top-ups:record'
+  | 'disputes:manage'
+  | 'payments:record';
 
 const PERMISSIONS: Record<Role, readonly Action[]> = {
-  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage'],
+  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record'],
   // Keyworkers, care co-ordinators and ward staff: people and their legal history.
-  practitioner: ['person:read', 'person:create', 'person:update', 'legal-history:record'],
+  practitioner: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'services:record', 'money:read', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'top-ups:record'],
   // A local authority's or ICB's s117 lead decides responsibility for their organisation.
-  approver: ['person:read', 'responsibility:confirm'],
-  finance: ['person:read'],
+  approver: ['person:read', 'responsibility:confirm', 'services:record', 'money:read', 'funding-policy:manage', 'review:record', 'plan:read', 'keyworker:allocate', 'tribunal:record', 'ending:propose', 'ending:approve', 'complaint:record', 'refunds:approve', 'top-ups:record', 'disputes:manage'],
+  finance: ['person:read', 'services:record', 'money:read', 'finance:export', 'plan:read', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record'],
   // Reads everything, including the audit trail, and changes nothing.
-  auditor: ['person:read', 'audit:read'],
+  auditor: ['person:read', 'audit:read', 'money:read', 'finance:export', 'plan:read'],
 };
+
+/** PLAN-3: who can be a person's named keyworker (care co-ordinator, named practitioner). */
+export const KEYWORKER_ROLES: readonly Role[] = ['practitioner', 'approver', 'admin'];
 
 export function can(role: Role, action: Action): boolean {
   return PERMISSIONS[role].includes(action);
@@ -79,4 +101,22 @@ export function organisationsWithSight(input: SightInput): string[] {
 export function canConfirmResponsibility(actor: Viewer & { organisationType: OrganisationType }, bodiesConcerned: readonly (string | null)[]): boolean {
   if (actor.role === 'admin') return true;
   return actor.role === 'approver' && actor.organisationType !== 'provider' && bodiesConcerned.includes(actor.organisationCode);
+}
+
+/**
+ * Who sees money (issue 4): admins and auditors always; finance users, approvers and practitioners
+ * when their organisation is one of the person's responsible bodies (the local authority or ICB of
+ * any episode, or, before any episode, where they live and their GP's ICB). A provider's staff record
+ * services but see no costs, because a trust is never a responsible body.
+ */
+export function canSeeMoney(viewer: Viewer, responsibleBodies: readonly (string | null)[]): boolean {
+  if (!can(viewer.role, 'money:read')) return false;
+  if (viewer.role === 'admin' || viewer.role === 'auditor') return true;
+  return responsibleBodies.includes(viewer.organisationCode);
+}
+
+/** RESP-7: a partnership's funding policy is made by an admin or an s117 lead of its local authority or ICB. */
+export function canManageFundingPolicy(actor: Viewer & { organisationType: OrganisationType }, partnership: { localAuthority: string; icb: string }): boolean {
+  if (actor.role === 'admin') return true;
+  return can(actor.role, 'funding-policy:manage') && actor.organisationType !== 'provider' && [partnership.localAuthority, partnership.icb].includes(actor.organisationCode);
 }

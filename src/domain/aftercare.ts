@@ -26,6 +26,8 @@ export interface PersonFacts {
   leaves: { id: string; from: IsoDate; to: IsoDate | null; kind: 'escorted' | 'unescorted' | 'trial-placement'; triggersAftercare: boolean; reason: string }[];
   responsibilityDecisions: { episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedAt: string }[];
   jointEndings: { episodeId: string; endedOn: IsoDate }[];
+  /** END-6: approved reinstatements of jointly ended episodes (optional: none when absent). */
+  reinstatements?: { episodeId: string; reinstatedOn: IsoDate }[];
 }
 export interface ResponsibleBody { code: string | null; basis: string; confirmed: boolean }
 export interface Episode {
@@ -52,6 +54,7 @@ type LegalStatus = PersonFacts['legalStatuses'][number];
 type Leave = PersonFacts['leaves'][number];
 type Decision = PersonFacts['responsibilityDecisions'][number];
 type JointEnding = PersonFacts['jointEndings'][number];
+type Reinstatement = NonNullable<PersonFacts['reinstatements']>[number];
 
 /** Facts in canonical order, as they stood at the end of `today`. */
 interface Facts {
@@ -65,6 +68,7 @@ interface Facts {
   leaves: Leave[];
   responsibilityDecisions: Decision[];
   jointEndings: JointEnding[];
+  reinstatements: Reinstatement[];
 }
 
 /** The qualifying statuses that make up one episode, and the days it covers. */
@@ -127,6 +131,7 @@ function canonicalFacts(facts: PersonFacts, today: IsoDate): Facts {
       (d) => [instant(d.decidedAt), d.decidedAt, d.episodeId, d.localAuthority.code, d.localAuthority.basis, d.icb.code, d.icb.basis],
     ),
     jointEndings: sortBy(facts.jointEndings.filter((j) => j.endedOn <= today), (j) => [j.endedOn, j.episodeId]),
+    reinstatements: sortBy((facts.reinstatements ?? []).filter((r) => r.reinstatedOn <= today), (r) => [r.reinstatedOn, r.episodeId]),
   };
 }
 
@@ -361,9 +366,41 @@ function custodyInForce(draft: Draft, facts: Facts): LegalStatus | undefined {
   return facts.legalStatuses.find((s) => s.section === 'custody' && inWindow(s.startDate, draft) && inForceOn(s, facts.today));
 }
 
+/**
+ * END-1 and END-6: the joint ending in force, if any, and the history of endings that were reversed.
+ * Endings and reinstatements are taken in date order (an ending before a reinstatement on the same
+ * day); a reinstatement reverses the ending before it. Without reinstatements: the first ending.
+ */
+function jointEndingInForce(episodeId: string | undefined, facts: Facts): { joint: JointEnding | undefined; history: Explanation[] } {
+  const endings = facts.jointEndings.filter((j) => j.episodeId === episodeId);
+  const reinstatements = facts.reinstatements.filter((r) => r.episodeId === episodeId);
+  if (reinstatements.length === 0) return { joint: endings[0], history: [] };
+  const events = sortBy([...endings.map((e) => ({ date: e.endedOn, kind: 0, e })), ...reinstatements.map((r) => ({ date: r.reinstatedOn, kind: 1, e: null }))], (x) => [x.date, x.kind]);
+  let joint: JointEnding | undefined;
+  const history: Explanation[] = [];
+  for (const event of events) {
+    if (event.e) joint ??= event.e;
+    else if (joint) {
+      history.push({
+        rule: 'END-6',
+        text: `The local authority and the ICB jointly ended aftercare on ${formatDate(joint.endedOn)}, then both agreed to reinstate it on ${formatDate(event.date)}, `
+          + 'so aftercare is in place again from that day. Whether an ended duty can revive without a new detention is unsettled in law; the decision and its reasons are recorded.',
+      });
+      joint = undefined;
+    }
+  }
+  return { joint, history };
+}
+
 function decideOutcome(draft: Draft, trigger: Trigger | null, pending: Explanation[], facts: Facts): Outcome {
+  const outcome = decideOutcomeOnce(draft, trigger, pending, facts);
+  const { history } = jointEndingInForce(draft.chain[0]?.id, facts);
+  return history.length === 0 ? outcome : { ...outcome, lines: [...history, ...outcome.lines] };
+}
+
+function decideOutcomeOnce(draft: Draft, trigger: Trigger | null, pending: Explanation[], facts: Facts): Outcome {
   const death = facts.dateOfDeath;
-  const joint = facts.jointEndings.find((j) => j.episodeId === draft.chain[0]?.id);
+  const { joint } = jointEndingInForce(draft.chain[0]?.id, facts);
   const next = draft.until;
   if (death !== null && !(next !== null && next <= death) && !(joint && joint.endedOn < death)) {
     return { status: 'deceased', endedOn: death, endReason: 'death', lines: [{ rule: 'END-7', text: `They died on ${formatDate(death)}, so aftercare ended on that day.` }] };

@@ -1,5 +1,7 @@
-// REV-1: when the next review of an episode is due.
-import { addDays, addMonths, compareDates, type IsoDate } from './dates.ts';
+// REV-1 to REV-4: when the next review of an episode is due, whether it is overdue, and when a
+// readmission or re-detention calls for a new plan. Pure functions; the services load the facts.
+import type { EpisodeStatus } from './aftercare.ts';
+import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
 
 export interface ReviewSettings {
   /** Days from leaving hospital to the first review (default 42: six weeks). */
@@ -19,23 +21,98 @@ export interface ReviewHistory {
   requestedOn: readonly IsoDate[];
 }
 
+/** REV-1: the reviews held that count: those on or after leaving hospital. */
+function countedReviews(history: ReviewHistory): IsoDate[] {
+  const start = history.leftHospitalOn;
+  if (!start) return [];
+  return history.reviewsHeldOn.filter((d) => compareDates(d, start) >= 0).sort(compareDates);
+}
+
+/**
+ * REV-1: a request is open (not yet answered by a review) when it was made on or after leaving
+ * hospital and after the last review held. A request made on the day of a review is taken to be
+ * answered by that review.
+ */
+export function isRequestOpen(requestedOn: IsoDate, history: ReviewHistory): boolean {
+  const start = history.leftHospitalOn;
+  if (!start || compareDates(requestedOn, start) < 0) return false;
+  const lastHeld = countedReviews(history).at(-1);
+  return !lastHeld || compareDates(requestedOn, lastHeld) > 0;
+}
+
 /**
  * REV-1: the first review is due `firstReviewDays` after leaving hospital, then `reviewIntervalMonths`
- * after the last review held; a request made since the last review brings it forward.
+ * after the last review held; an open request brings it forward to `requestedReviewDays` after the
+ * earliest open request.
  */
 export function nextReviewDue(history: ReviewHistory, settings: ReviewSettings = DEFAULT_REVIEW_SETTINGS): IsoDate | null {
   if (!history.leftHospitalOn) return null;
   const start = history.leftHospitalOn;
-  const held = history.reviewsHeldOn.filter((d) => compareDates(d, start) >= 0).sort(compareDates);
-  const lastHeld = held.at(-1) ?? null;
+  const lastHeld = countedReviews(history).at(-1) ?? null;
   const scheduled = lastHeld ? addMonths(lastHeld, settings.reviewIntervalMonths) : addDays(start, settings.firstReviewDays);
-  const openRequests = history.requestedOn.filter((d) => compareDates(d, lastHeld ?? start) >= 0).sort(compareDates);
-  const firstRequest = openRequests[0];
+  const firstRequest = history.requestedOn.filter((d) => isRequestOpen(d, history)).sort(compareDates)[0];
   if (!firstRequest) return scheduled;
   const requested = addDays(firstRequest, settings.requestedReviewDays);
   return compareDates(requested, scheduled) < 0 ? requested : scheduled;
 }
 
+/** REV-1: only an episode whose duty is running (active, or in custody planning for release) has a review due. */
+export function episodeHasReviews(status: EpisodeStatus): boolean {
+  return status === 'active' || status === 'in-custody';
+}
+
+/**
+ * REV-1: the next review of an episode. The schedule restarts with each new episode (only that
+ * episode's reviews and requests count) and a readmission pauses nothing (ELIG-8a: the duty goes on).
+ */
+export function episodeReviewDue(
+  episode: { status: EpisodeStatus; leftHospitalOn: IsoDate | null },
+  reviewsHeldOn: readonly IsoDate[],
+  requestedOn: readonly IsoDate[],
+  settings: ReviewSettings = DEFAULT_REVIEW_SETTINGS,
+): IsoDate | null {
+  if (!episodeHasReviews(episode.status)) return null;
+  return nextReviewDue({ leftHospitalOn: episode.leftHospitalOn, reviewsHeldOn, requestedOn }, settings);
+}
+
 export function isReviewOverdue(due: IsoDate | null, today: IsoDate): boolean {
   return due !== null && compareDates(due, today) < 0;
+}
+
+export type ReviewTiming = 'overdue' | 'due-soon' | 'not-yet-due';
+
+/** Where a due date stands today: overdue (passed), due within `withinDays` (today included), or later. */
+export function reviewTiming(due: IsoDate, today: IsoDate, withinDays: number): ReviewTiming {
+  if (isReviewOverdue(due, today)) return 'overdue';
+  return daysBetween(today, due) <= withinDays ? 'due-soon' : 'not-yet-due';
+}
+
+export interface ReplanFacts {
+  /** The person's episodes, oldest first. */
+  episodes: readonly { status: EpisodeStatus; leftHospitalOn: IsoDate | null }[];
+  /** Every hospital stay of the person. */
+  admissions: readonly { admittedOn: IsoDate }[];
+  /** Reviews held in the latest episode. */
+  reviewsHeldOn: readonly IsoDate[];
+}
+
+/**
+ * REV-4: a readmission (informal or section 2, ELIG-8a) after leaving hospital and after the last
+ * review held, or a new qualifying detention of someone who had left hospital under an earlier
+ * episode (ELIG-8b, END-5), calls for a new plan before the next discharge. The flag clears when a
+ * review is held after the readmission, or when the new episode's person leaves hospital (the plan
+ * is then checked at discharge, PLAN-7, and the first review follows REV-1).
+ */
+export function replanNeeded(facts: ReplanFacts): boolean {
+  const latest = facts.episodes.at(-1);
+  if (!latest) return false;
+  if (latest.status === 'planning' || latest.status === 'entitled-pending-discharge') {
+    const previous = facts.episodes.at(-2);
+    return Boolean(previous && previous.status === 'superseded' && previous.leftHospitalOn);
+  }
+  if (!episodeHasReviews(latest.status) || !latest.leftHospitalOn) return false;
+  const left = latest.leftHospitalOn;
+  // A review held on or after the day of the readmission is taken to have re-planned.
+  const since = facts.reviewsHeldOn.filter((d) => compareDates(d, left) >= 0).sort(compareDates).at(-1) ?? left;
+  return facts.admissions.some((a) => compareDates(a.admittedOn, since) > 0);
 }

@@ -90,15 +90,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.status(404).renderError(problem);
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['Service'], summary: 'Health: 200 {status: "ok"} when the database answers, 503 otherwise', security: [] } },
+    async (_request, reply) => {
     try {
       await sql`SELECT 1`.execute(options.db);
       return { status: 'ok' };
     } catch {
       return reply.status(503).send({ status: 'unavailable' });
     }
-  });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+  );
+  app.get('/api/openapi.json', { schema: { tags: ['Service'], summary: 'This OpenAPI 3.1 document', security: [] } }, async () => app.swagger());
 
   registerViews(app, options.production);
   await registerAuth(app, options.services);

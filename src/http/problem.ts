@@ -13,12 +13,19 @@ export function problemFor(error: unknown): Problem {
   if (error instanceof UnauthenticatedError) return problem(401, 'unauthenticated', 'Not signed in', error.message);
   if (error instanceof ConflictError) return problem(409, 'conflict', 'Conflict', error.message);
   if (error instanceof ThrottledError) return problem(429, 'too-many-attempts', 'Too many attempts', error.message);
+  const databaseCode = (error as { code?: unknown } | null)?.code;
+  // Two requests at once: a unique value saved by the other first (23505, e.g. the same NHS number),
+  // or PostgreSQL stopping one of them (40001, 40P01). The transaction was rolled back.
+  if (databaseCode === '23505' || databaseCode === '40001' || databaseCode === '40P01') {
+    return problem(409, 'conflict', 'Conflict', 'The record was changed by another request at the same time, or duplicates one just saved (for example the same NHS number). Nothing was changed. Reload and try again.');
+  }
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.code?.startsWith('FST_CSRF')) return problem(403, 'csrf', 'The form has expired', 'The form was out of date or not sent from this service. Go back, reload the page and try again.');
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
     const title = status === 413 ? 'The request is too large' : status === 415 ? 'Unsupported media type' : status === 404 ? 'Not found' : 'The request is malformed';
-    return problem(status === 404 ? 404 : status, status === 404 ? 'not-found' : 'bad-request', title, safeDetail(fastifyError));
+    const type = status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : status === 404 ? 'not-found' : 'bad-request';
+    return problem(status, type, title, safeDetail(fastifyError));
   }
   return problem(500, 'server-error', 'Something went wrong', 'The server could not complete the request. Nothing was changed. Try again later.');
 }

@@ -43,11 +43,19 @@ const STATUS_COLOURS: Record<string, string> = {
   deceased: 'white',
 };
 
+/**
+ * Compiled templates are kept (recompiling the design system's macros costs 100-200 ms a page).
+ * While editing templates, set S117_RELOAD_VIEWS=true to read them afresh on every page (never in
+ * production).
+ */
 export function createViewEnvironment(production: boolean): nunjucks.Environment {
-  const env = nunjucks.configure([VIEWS, NHSUK, path.join(NHSUK, 'nhsuk')], { autoescape: true, noCache: !production, throwOnUndefined: false });
+  const reload = !production && process.env.S117_RELOAD_VIEWS === 'true';
+  const env = nunjucks.configure([VIEWS, NHSUK, path.join(NHSUK, 'nhsuk')], { autoescape: true, noCache: reload, throwOnUndefined: false });
   env.addFilter('ukDate', (value: string | null | undefined) => (value ? formatDate(value) : ''));
   env.addFilter('nhsNumber', (value: string | null | undefined) => (value ? formatNhsNumber(value) : ''));
   env.addFilter('section', (value: string) => (isSectionCode(value) ? sectionLabel(value) : value));
+  // Capitalises the first letter only ("section 45A ..." keeps its capital A, unlike `capitalize`).
+  env.addFilter('sentence', (value: string | null | undefined) => (value ? value.charAt(0).toUpperCase() + value.slice(1) : ''));
   env.addFilter('statusLabel', (value: string) => STATUS_LABELS[value] ?? value);
   env.addFilter('statusColour', (value: string) => STATUS_COLOURS[value] ?? 'grey');
   // Field errors: the error summary links each message to its field; fields show their own message.

@@ -3,13 +3,33 @@ import { DEFAULT_REVIEW_SETTINGS, type ReviewSettings } from '../domain/reviews.
 import type { Db } from '../data/database.ts';
 import { createAccountService } from './account-service.ts';
 import { createAuditService } from './audit-service.ts';
+import { createComplaintsService } from './complaints-service.ts';
+import { createEndingService } from './ending-service.ts';
 import { createLegalHistoryService } from './legal-history-service.ts';
 import { createPeopleService } from './people-service.ts';
+import { createKeyworkerService } from './keyworker-service.ts';
+import { createPlanningService } from './planning-service.ts';
+import { createAdvocacyService } from './advocacy-service.ts';
+import { createPlanService } from './plan-service.ts';
+import { createReminderService } from './reminder-service.ts';
+import { createReviewService } from './review-service.ts';
+import { createCareServicesService } from './care-services-service.ts';
+import { createFundingPolicyService } from './funding-policy-service.ts';
+import { createBudgetService } from './budget-service.ts';
+import { createMoneyService } from './money-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
   reviews?: Partial<ReviewSettings>;
   sessionHours?: number;
+  /** MHA25-2: aftercare ends only once the joint written notice is sent (S117_MHA2025_JOINT_NOTICE). */
+  mha2025JointNotice?: boolean;
+  /** SCOPE-7: S117_FREE_PRESCRIPTIONS (wording only). */
+  freePrescriptions?: boolean;
+  /** MHA25-4: S117_MHA2025_IMHA (IMHAs for informal patients), off by default. */
+  mha2025Imha?: boolean;
+  /** CHG-2: S117_REFUND_INTEREST_BASIS_POINTS (default 800 = 8%). */
+  refundInterestBasisPoints?: number;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -20,7 +40,19 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8 }),
     people: createPeopleService(db, shared),
     legalHistory: createLegalHistoryService(db, shared),
+    keyworkers: createKeyworkerService(db, shared),
+    planning: createPlanningService(db, shared),
+    advocacy: createAdvocacyService(db, { ...shared, mha2025Imha: options.mha2025Imha ?? false }),
     audit: createAuditService(db, { clock }),
+    ending: createEndingService(db, { ...shared, jointNoticeRequired: options.mha2025JointNotice ?? false }),
+    complaints: createComplaintsService(db, { clock }),
+    plans: createPlanService(db, shared),
+    reviews: createReviewService(db, shared),
+    reminders: createReminderService(db, { clock }),
+    careServices: createCareServicesService(db, { clock, freePrescriptions: options.freePrescriptions ?? false }),
+    fundingPolicies: createFundingPolicyService(db, { clock }),
+    budgets: createBudgetService(db, shared),
+    money: createMoneyService(db, { clock, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 }),
   };
 }
 

@@ -107,6 +107,9 @@ export const RegisterQueryInput = z.object({
   localAuthority: z.string().trim().toUpperCase().max(9).optional(),
   icb: z.string().trim().toUpperCase().max(9).optional(),
   reviewOverdue: z.enum(['true', 'false']).optional(),
+  /** PLAN-3: people whose current keyworker is this user (id), or the caller (caseload=mine). */
+  keyworker: z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Keyworker must be the id of a user').optional(),
+  caseload: z.enum(['mine'], { message: 'caseload can only be mine' }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });

@@ -24,6 +24,9 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
     requirePermission(actor, 'legal-history:record');
     return db.transaction().execute(async (trx) => {
       const person = await findVisiblePerson(trx, actor, personId);
+      // One change to a person's legal history at a time: otherwise two overlapping detentions sent
+      // together could each pass the overlap checks before the other was saved (PostgreSQL).
+      await trx.selectFrom('people').select('id').where('id', '=', person.id).forUpdate().execute();
       const { recordType, recordId, result } = await write(trx, person);
       const aftercare = await refreshProjections(trx, person, today(), reviews);
       await appendAuditEvent(trx, { ...auditActor(actor), action, recordType, recordId, personId: person.id, details: { status: aftercare.status } }, clock());

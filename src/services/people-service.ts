@@ -1,7 +1,7 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
 import { compareDates, todayInLondon } from '../domain/dates.ts';
-import type { ReviewSettings } from '../domain/reviews.ts';
+import { isReviewOverdue, type ReviewSettings } from '../domain/reviews.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
 import type { Db } from '../data/database.ts';
 import * as people from '../data/people-repository.ts';
@@ -9,7 +9,8 @@ import type { PersonRow } from '../data/schema.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './inputs.ts';
-import { findVisiblePerson, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { admissionView, leaveView, legalStatusView } from './legal-history-service.ts';
+import { findVisiblePerson, isUuid, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { parseInput } from './validation.ts';
 
 export interface ServiceOptions { clock: () => Date; reviews: ReviewSettings }
@@ -67,6 +68,25 @@ export function createPeopleService(db: Db, { clock, reviews }: ServiceOptions) 
       });
     },
 
+    /**
+     * The whole record for the person page in one read: details, legal history and aftercare status,
+     * with one audit event (person.view) instead of one per part.
+     */
+    async record(actor: Actor, personId: string) {
+      requirePermission(actor, 'person:read');
+      return db.transaction().execute(async (trx) => {
+        const person = await findVisiblePerson(trx, actor, personId);
+        const aftercare = await refreshProjections(trx, person, today(), reviews);
+        const history = await people.loadLegalHistory(trx, person.id);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.view', recordType: 'person', recordId: person.id, personId: person.id, details: { parts: ['details', 'legal-history', 'aftercare'] } }, clock());
+        return {
+          person: await view(trx, person),
+          legalHistory: { admissions: history.admissions.map(admissionView), legalStatuses: history.legalStatuses.map(legalStatusView), leave: history.leaves.map(leaveView) },
+          aftercare,
+        };
+      });
+    },
+
     /** expectedVersion null: the caller did not send If-Match, so the change is applied to the latest version. */
     async update(actor: Actor, personId: string, expectedVersion: number | null, input: unknown) {
       requirePermission(actor, 'person:update');
@@ -117,6 +137,7 @@ export function createPeopleService(db: Db, { clock, reviews }: ServiceOptions) 
         localAuthority: query.localAuthority,
         icb: query.icb,
         reviewOverdueOn: query.reviewOverdue === 'true' ? today() : undefined,
+        keyworkerUserId: query.caseload === 'mine' ? actor.userId : query.keyworker,
         visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
         after,
         limit: query.limit + 1,
@@ -128,11 +149,11 @@ export function createPeopleService(db: Db, { clock, reviews }: ServiceOptions) 
         appendAuditEvent(
           trx,
           // The search words may be a name: record that a search was made and its filters, never the words.
-          { ...auditActor(actor), action: 'register.search', details: { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', results: page.length } },
+          { ...auditActor(actor), action: 'register.search', details: { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null, results: page.length } },
           clock(),
         ),
       );
-      return { items: page.map(registerItem), nextCursor };
+      return { items: page.map((row) => registerItem(row, today())), nextCursor };
     },
   };
 }
@@ -152,7 +173,9 @@ function decodeCursor(cursor: string | undefined) {
   if (!cursor) return undefined;
   try {
     const [familyName, givenName, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof familyName === 'string' && typeof givenName === 'string' && typeof id === 'string') return { familyName, givenName, id };
+    // The id must be a UUID and the names free of NUL, or the database refuses the comparison (a 500).
+    const text = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
+    if (text(familyName) && text(givenName) && typeof id === 'string' && isUuid(id)) return { familyName, givenName, id };
   } catch {
     // fall through to the refusal below
   }
@@ -186,7 +209,7 @@ export function personView(person: PersonRow, residences: ResidenceRow[], gps: G
   };
 }
 
-function registerItem(row: people.RegisterRow) {
+function registerItem(row: people.RegisterRow, today: string) {
   return {
     id: row.id,
     version: row.version,
@@ -200,5 +223,7 @@ function registerItem(row: people.RegisterRow) {
     localAuthority: row.local_authority_code,
     icb: row.icb_code,
     nextReviewDue: row.next_review_due,
+    reviewOverdue: (row.status === 'active' || row.status === 'in-custody') && isReviewOverdue(row.next_review_due, today),
+    dischargeWarning: row.discharge_warning ?? null,
   };
 }

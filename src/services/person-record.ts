@@ -3,12 +3,16 @@
 import { organisationsWithSight, canSeePerson } from '../domain/access.ts';
 import { computeAftercare, type AftercareResult } from '../domain/aftercare.ts';
 import { compareDates, type IsoDate } from '../domain/dates.ts';
-import { nextReviewDue, type ReviewSettings } from '../domain/reviews.ts';
+import type { ReviewSettings } from '../domain/reviews.ts';
 import type { Db } from '../data/database.ts';
 import * as people from '../data/people-repository.ts';
 import type { PersonRow } from '../data/schema.ts';
 import type { Actor } from './actor.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
+import { nextReviewDueFor, replanContributor } from './review-schedule.ts';
+import { dischargeWarningContributor } from './plan-projection.ts';
+import { planningContributor } from './planning-projection.ts';
+import { budgetReviewContributor } from './budget-projection.ts';
 
 /** The person, or NotFoundError when it does not exist or the actor's organisation may not see it. */
 export async function findVisiblePerson(db: Db, actor: Actor, personId: string): Promise<PersonRow> {
@@ -28,14 +32,14 @@ export async function findVisiblePerson(db: Db, actor: Actor, personId: string):
 export type ProjectionContributor = (db: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate) => Promise<void>;
 
 /** Each feature with projections of its own adds its contributor here. */
-const CONTRIBUTORS: readonly ProjectionContributor[] = [];
+const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor];
 
 /** Re-derives status, responsible bodies, review date and who may see the person. */
 export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {
   const facts = await people.loadFacts(db, person);
   const aftercare = computeAftercare(facts, today);
   const latest = aftercare.episodes.at(-1);
-  const reviewDue = latest && latest.status === 'active' ? nextReviewDue({ leftHospitalOn: latest.leftHospitalOn, reviewsHeldOn: [], requestedOn: [] }, settings) : null;
+  const reviewDue = await nextReviewDueFor(db, person.id, aftercare, settings);
   const sight = organisationsWithSight({
     responsibleBodies: aftercare.episodes.flatMap((e) => [e.localAuthority.code, e.icb.code]),
     currentLocalAuthority: facts.residences.at(-1)?.localAuthority ?? null,
@@ -66,7 +70,7 @@ export function latestBySince<T extends { since: IsoDate }>(rows: readonly T[]):
 export function rejectFutureDates(dates: Record<string, IsoDate | null | undefined>, today: IsoDate): void {
   const errors = Object.entries(dates)
     .filter(([, date]) => date && compareDates(date, today) > 0)
-    .map(([field]) => ({ field, message: `${field} must be today or in the past` }));
+    .map(([field]) => ({ field, message: `${field} is in the future: enter today's date or an earlier one` }));
   if (errors.length > 0) throw new ValidationError(errors);
 }
 

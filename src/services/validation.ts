@@ -16,20 +16,36 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     throw new BadRequestError([{ field: '', message: 'The request body must be a JSON object' }]);
   }
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    // PostgreSQL text cannot hold the NUL character: refuse it here rather than fail in the database.
+    const nul = nulCharacters(result.data, []);
+    if (nul.length > 0) throw new ValidationError(nul);
+    return result.data;
+  }
   const wrongType: FieldError[] = [];
   const invalid: FieldError[] = [];
   for (const issue of result.error.issues) {
     const field = issue.path.join('.');
     const given = valueAt(input, issue.path);
-    if (issue.code === 'invalid_type' && given !== undefined && given !== null) {
+    // A number where one of a set of strings is expected (section: 3) is a wrong type too.
+    const wrongChoice = issue.code === 'invalid_value' && !issue.values.some((v) => typeof v === typeof given);
+    if ((issue.code === 'invalid_type' || wrongChoice) && given !== undefined && given !== null) {
       wrongType.push({ field, message: `${field || 'The body'} has the wrong type: ${issue.message.replace(/^Invalid input: /, '')}` });
     } else {
-      invalid.push({ field, message: given === undefined && issue.code === 'invalid_type' ? `Enter ${describeField(field)}` : issue.message });
+      invalid.push({ field, message: given === undefined && issue.code === 'invalid_type' ? missingMessage(field, issue.message) : issue.message });
     }
   }
   if (wrongType.length > 0) throw new BadRequestError(wrongType);
   throw new ValidationError(invalid);
+}
+
+function nulCharacters(value: unknown, path: PropertyKey[]): FieldError[] {
+  if (typeof value === 'string') {
+    const field = path.join('.');
+    return value.includes('\u0000') ? [{ field, message: `${field || 'The value'} must not contain the NUL character` }] : [];
+  }
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => nulCharacters(v, [...path, key]));
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -41,7 +57,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function describeField(field: string): string {
-  const last = field.split('.').at(-1) ?? field;
-  return `${last.replace(/([A-Z])/g, ' $1').toLowerCase()}`;
+/** A schema's own message where it has one ("Say whether this leave starts aftercare"); otherwise a plain one. */
+function missingMessage(field: string, schemaMessage: string): string {
+  return schemaMessage.startsWith('Invalid input') ? `${field || 'A value'} is required` : schemaMessage;
 }

@@ -17,16 +17,16 @@ export const ORGS = {
 } as const;
 
 export const USERS = {
-  admin: { email: 'admin@test.s117', name: 'Test Admin', role: 'admin', org: 'la' },
-  practitioner: { email: 'practitioner@test.s117', name: 'Test Practitioner', role: 'practitioner', org: 'trust' },
-  laPractitioner: { email: 'la-practitioner@test.s117', name: 'Council Practitioner', role: 'practitioner', org: 'la' },
-  laApprover: { email: 'la-approver@test.s117', name: 'Council Lead', role: 'approver', org: 'la' },
-  icbApprover: { email: 'icb-approver@test.s117', name: 'ICB Lead', role: 'approver', org: 'icb' },
-  finance: { email: 'finance@test.s117', name: 'Finance Officer', role: 'finance', org: 'la' },
-  auditor: { email: 'auditor@test.s117', name: 'Auditor', role: 'auditor', org: 'la' },
-  otherLaPractitioner: { email: 'other-la@test.s117', name: 'Southvale Practitioner', role: 'practitioner', org: 'otherLa' },
-  otherLaApprover: { email: 'other-la-approver@test.s117', name: 'Southvale Lead', role: 'approver', org: 'otherLa' },
-  otherIcbApprover: { email: 'other-icb-approver@test.s117', name: 'Southvale ICB Lead', role: 'approver', org: 'otherIcb' },
+  admin: { email: 'admin@s117.test', name: 'Test Admin', role: 'admin', org: 'la' },
+  practitioner: { email: 'practitioner@s117.test', name: 'Test Practitioner', role: 'practitioner', org: 'trust' },
+  laPractitioner: { email: 'la-practitioner@s117.test', name: 'Council Practitioner', role: 'practitioner', org: 'la' },
+  laApprover: { email: 'la-approver@s117.test', name: 'Council Lead', role: 'approver', org: 'la' },
+  icbApprover: { email: 'icb-approver@s117.test', name: 'ICB Lead', role: 'approver', org: 'icb' },
+  finance: { email: 'finance@s117.test', name: 'Finance Officer', role: 'finance', org: 'la' },
+  auditor: { email: 'auditor@s117.test', name: 'Auditor', role: 'auditor', org: 'la' },
+  otherLaPractitioner: { email: 'other-la@s117.test', name: 'Southvale Practitioner', role: 'practitioner', org: 'otherLa' },
+  otherLaApprover: { email: 'other-la-approver@s117.test', name: 'Southvale Lead', role: 'approver', org: 'otherLa' },
+  otherIcbApprover: { email: 'other-icb-approver@s117.test', name: 'Southvale ICB Lead', role: 'approver', org: 'otherIcb' },
 } as const;
 
 export type UserKey = keyof typeof USERS;

@@ -2,7 +2,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { registerPeopleApi } from './people.ts';
+import { registerEndingApi } from './ending.ts';
+import { registerPlanningApi } from './planning.ts';
+import { registerReviewsApi } from './reviews.ts';
+import { registerPlansApi } from './plans.ts';
+import { registerCareServicesApi } from './care-services.ts';
+import { registerMoneyApi } from './money.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
+  // The response schemas (schemas.ts) describe the answers for the OpenAPI document; the services
+  // build them, so they are sent as they are.
+  api.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The API speaks JSON only (api-contract "Conventions"); forms are for the pages. Anything else: 415.
+  api.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
   registerPeopleApi(api, services);
+  registerEndingApi(api, services);
+  registerPlanningApi(api, services);
+  registerReviewsApi(api, services);
+  registerPlansApi(api, services);
+  registerCareServicesApi(api, services);
+  registerMoneyApi(api, services);
 }

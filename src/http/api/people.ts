@@ -17,70 +17,75 @@ import {
   ResponsibilityInput,
 } from '../../services/inputs.ts';
 import { BadRequestError } from '../../services/validation.ts';
+import { AdmissionSchema, AftercareSchema, LeaveSchema, LegalHistorySchema, LegalStatusSchema, PersonSchema, RegisterPageSchema, responses } from './schemas.ts';
 
 const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });
+// Problems every route can give, plus those of reading a person's record or changing it.
+const READ = [400, 401, 403, 404] as const;
+const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;
+
 const IfMatch = z.object({ 'if-match': z.string().optional().describe('The version being changed; a stale one is refused with 409') });
 
 export function registerPeopleApi(api: FastifyInstance, services: Services): void {
   const tag = (t: string) => [t];
 
-  api.get('/people', { schema: { tags: tag('People'), summary: 'Search the register', querystring: RegisterQueryInput } }, async (request) =>
+  api.get('/people', { schema: { tags: tag('People'), summary: 'Search the register', querystring: RegisterQueryInput, response: responses(200, 'A page of people the caller may see', RegisterPageSchema, [400, 401, 403, 422]) } }, async (request) =>
     services.people.search(actorOf(request), request.query),
   );
 
-  api.post('/people', { schema: { tags: tag('People'), summary: 'Add a person', body: PersonCreateInput } }, async (request, reply) =>
+  api.post('/people', { schema: { tags: tag('People'), summary: 'Add a person', body: PersonCreateInput, response: responses(201, 'The person', PersonSchema, [400, 401, 403, 409, 413, 422]) } }, async (request, reply) =>
     reply.status(201).send(await services.people.create(actorOf(request), request.body)),
   );
 
-  api.get('/people/:id', { schema: { tags: tag('People'), summary: 'A person', params: PersonParams } }, async (request) =>
+  api.get('/people/:id', { schema: { tags: tag('People'), summary: 'A person', params: PersonParams, response: responses(200, 'The person', PersonSchema, READ) } }, async (request) =>
     services.people.get(actorOf(request), paramsOf(request).id),
   );
 
-  api.patch('/people/:id', { schema: { tags: tag('People'), summary: 'Change a person’s details; a new residence or GP is added to the history', params: PersonParams, headers: IfMatch, body: PersonUpdateInput } }, async (request) =>
+  api.patch('/people/:id', { schema: { tags: tag('People'), summary: 'Change a person’s details; a new residence or GP is added to the history', params: PersonParams, headers: IfMatch, body: PersonUpdateInput, response: responses(200, 'The person as changed', PersonSchema, WRITE) } }, async (request) =>
     services.people.update(actorOf(request), paramsOf(request).id, ifMatch(request), request.body),
   );
 
-  api.get('/people/:id/legal-history', { schema: { tags: tag('Legal history'), summary: 'Hospital stays, legal statuses and leave', params: PersonParams } }, async (request) =>
+  api.get('/people/:id/legal-history', { schema: { tags: tag('Legal history'), summary: 'Hospital stays, legal statuses and leave', params: PersonParams, response: responses(200, 'The legal history', LegalHistorySchema, READ) } }, async (request) =>
     services.legalHistory.legalHistory(actorOf(request), paramsOf(request).id),
   );
 
-  api.post('/people/:id/admissions', { schema: { tags: tag('Legal history'), summary: 'Record a hospital stay', params: PersonParams, body: AdmissionInput } }, async (request, reply) =>
+  api.post('/people/:id/admissions', { schema: { tags: tag('Legal history'), summary: 'Record a hospital stay', params: PersonParams, body: AdmissionInput, response: responses(201, 'The hospital stay', AdmissionSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.addAdmission(actorOf(request), paramsOf(request).id, request.body)),
   );
 
   api.patch(
     '/people/:id/admissions/:admissionId',
-    { schema: { tags: tag('Legal history'), summary: 'Record leaving hospital', params: PersonParams.extend({ admissionId: z.string() }), headers: IfMatch, body: DischargeInput } },
+    { schema: { tags: tag('Legal history'), summary: 'Record leaving hospital', params: PersonParams.extend({ admissionId: z.string() }), headers: IfMatch, body: DischargeInput, response: responses(200, 'The hospital stay as changed', AdmissionSchema, WRITE) } },
     async (request) => {
       const { id, admissionId } = request.params as { id: string; admissionId: string };
       return services.legalHistory.recordDischarge(actorOf(request), id, admissionId, ifMatch(request), request.body);
     },
   );
 
-  api.post('/people/:id/legal-statuses', { schema: { tags: tag('Legal history'), summary: 'Record a legal status (a section, CTO, conditional discharge, custody...)', params: PersonParams, body: LegalStatusInput } }, async (request, reply) =>
+  api.post('/people/:id/legal-statuses', { schema: { tags: tag('Legal history'), summary: 'Record a legal status (a section, CTO, conditional discharge, custody...)', params: PersonParams, body: LegalStatusInput, response: responses(201, 'The legal status', LegalStatusSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.addLegalStatus(actorOf(request), paramsOf(request).id, request.body)),
   );
 
   api.patch(
     '/people/:id/legal-statuses/:statusId',
-    { schema: { tags: tag('Legal history'), summary: 'Record the end of a legal status', params: PersonParams.extend({ statusId: z.string() }), headers: IfMatch, body: LegalStatusEndInput } },
+    { schema: { tags: tag('Legal history'), summary: 'Record the end of a legal status', params: PersonParams.extend({ statusId: z.string() }), headers: IfMatch, body: LegalStatusEndInput, response: responses(200, 'The legal status as changed', LegalStatusSchema, WRITE) } },
     async (request) => {
       const { id, statusId } = request.params as { id: string; statusId: string };
       return services.legalHistory.endLegalStatus(actorOf(request), id, statusId, ifMatch(request), request.body);
     },
   );
 
-  api.post('/people/:id/leave', { schema: { tags: tag('Legal history'), summary: 'Record section 17 leave and whether it starts aftercare (ELIG-4)', params: PersonParams, body: LeaveInput } }, async (request, reply) =>
+  api.post('/people/:id/leave', { schema: { tags: tag('Legal history'), summary: 'Record section 17 leave and whether it starts aftercare (ELIG-4)', params: PersonParams, body: LeaveInput, response: responses(201, 'The leave and its recorded decision', LeaveSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.addLeave(actorOf(request), paramsOf(request).id, request.body)),
   );
 
-  api.get('/people/:id/aftercare', { schema: { tags: tag('Aftercare'), summary: 'Aftercare status, episodes and the rules that decided them', params: PersonParams } }, async (request) =>
+  api.get('/people/:id/aftercare', { schema: { tags: tag('Aftercare'), summary: 'Aftercare status, episodes and the rules that decided them', params: PersonParams, response: responses(200, 'The aftercare status', AftercareSchema, READ) } }, async (request) =>
     services.legalHistory.aftercare(actorOf(request), paramsOf(request).id),
   );
 
   api.put(
     '/people/:id/episodes/:episodeId/responsibility',
-    { schema: { tags: tag('Aftercare'), summary: 'Confirm the responsible local authority and ICB (RESP-2 to RESP-5)', params: PersonParams.extend({ episodeId: z.string() }), body: ResponsibilityInput } },
+    { schema: { tags: tag('Aftercare'), summary: 'Confirm the responsible local authority and ICB (RESP-2 to RESP-5)', params: PersonParams.extend({ episodeId: z.string() }), body: ResponsibilityInput, response: responses(200, 'The aftercare status with the confirmed bodies', AftercareSchema, WRITE) } },
     async (request) => {
       const { id, episodeId } = request.params as { id: string; episodeId: string };
       return services.legalHistory.confirmResponsibility(actorOf(request), id, episodeId, request.body);

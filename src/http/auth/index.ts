@@ -32,7 +32,7 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
     return reply.render('pages/sign-in.njk', { values: {}, next: safeNext(request.query) });
   });
 
-  app.post('/sign-in', { schema: { hide: true }, onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post('/sign-in', { schema: { hide: true }, preValidation: app.csrfProtection }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, string | undefined>;
     const email = (body.email ?? '').trim();
     const password = body.password ?? '';
@@ -56,7 +56,7 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
     return reply.render('pages/sign-in.njk', { errors, values: { email }, next });
   });
 
-  app.post('/sign-out', { schema: { hide: true }, onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post('/sign-out', { schema: { hide: true }, preValidation: app.csrfProtection }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await services.accounts.signOut(token, request.actor);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -4,11 +4,28 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
+import { registerEndingPages } from './ending.ts';
+import { registerLegalHistoryPages } from './legal-history.ts';
+import { registerPeoplePages } from './people.ts';
+import { registerPlanningPages } from './planning.ts';
+import { registerPlanPages } from './plans.ts';
+import { registerRegisterPages } from './register.ts';
+import { registerReviewPages } from './reviews.ts';
+import { registerCareServicesPages } from './care-services.ts';
+import { registerMoneyPages } from './money.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 
 export async function registerWeb(web: FastifyInstance, services: Services): Promise<void> {
   await web.register(fastifyStatic, { root: STATIC, prefix: '/assets/s117/', decorateReply: false, index: false });
   web.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.actor ? '/register' : '/sign-in'));
-  void services;
+  registerRegisterPages(web, services);
+  registerReviewPages(web, services);
+  registerPeoplePages(web, services);
+  registerCareServicesPages(web, services);
+  registerMoneyPages(web, services);
+  registerPlanningPages(web, services);
+  registerLegalHistoryPages(web, services);
+  registerEndingPages(web, services);
+  registerPlanPages(web, services);
 }

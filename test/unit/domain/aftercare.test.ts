@@ -506,3 +506,43 @@ describe('END-1, END-5 and death', () => {
     assert.equal(result.status, 'deceased');
   });
 });
+
+describe('END-6: reinstatement after a joint ending', () => {
+  const discharged = detainedAndDischarged('3', '2023-01-10', '2023-05-01', '2023-05-01');
+  const ended = { ...discharged, jointEndings: [{ episodeId: 'q-1', endedOn: '2025-01-31' }] };
+
+  test('END-6: a reinstatement after the joint ending makes the episode active again, keeping the history', () => {
+    const ep = only(computeAftercare({ ...ended, reinstatements: [{ episodeId: 'q-1', reinstatedOn: '2025-09-01' }] }, TODAY));
+    assert.equal(ep.status, 'active');
+    assert.equal(ep.endedOn, null);
+    assert.equal(ep.endReason, null);
+    assert.ok(rules(ep.explanation).includes('END-6'));
+    assert.match(texts(ep.explanation), /ended aftercare on 31 January 2025, then both agreed to reinstate it on 1 September 2025/);
+  });
+
+  test('END-6: a reinstatement dated after today, for another episode, or before the ending changes nothing', () => {
+    for (const r of [{ episodeId: 'q-1', reinstatedOn: '2026-06-01' }, { episodeId: 'other', reinstatedOn: '2025-09-01' }, { episodeId: 'q-1', reinstatedOn: '2024-09-01' }]) {
+      const ep = only(computeAftercare({ ...ended, reinstatements: [r] }, TODAY));
+      assert.equal(ep.status, 'ended');
+      assert.equal(ep.endReason, 'joint-decision');
+    }
+  });
+
+  test('END-1: a second joint ending after a reinstatement ends the episode again on its own date', () => {
+    const facts: PersonFacts = {
+      ...discharged,
+      jointEndings: [{ episodeId: 'q-1', endedOn: '2025-01-31' }, { episodeId: 'q-1', endedOn: '2025-11-30' }],
+      reinstatements: [{ episodeId: 'q-1', reinstatedOn: '2025-03-01' }],
+    };
+    const ep = only(computeAftercare(facts, TODAY));
+    assert.equal(ep.status, 'ended');
+    assert.equal(ep.endedOn, '2025-11-30');
+    assert.ok(rules(ep.explanation).includes('END-6'));
+    assert.ok(rules(ep.explanation).includes('END-1'));
+  });
+
+  test('END-1: without reinstatements the first joint ending stands', () => {
+    const ep = only(computeAftercare({ ...discharged, jointEndings: [{ episodeId: 'q-1', endedOn: '2025-11-30' }, { episodeId: 'q-1', endedOn: '2025-01-31' }] }, TODAY));
+    assert.equal(ep.endedOn, '2025-01-31');
+  });
+});

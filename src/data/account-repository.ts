@@ -1,0 +1,99 @@
+// Organisations, users, API tokens, sessions and failed sign-ins.
+import type { Db } from './database.ts';
+import type { OrganisationRow, UserRow } from './schema.ts';
+
+export interface UserWithOrganisation extends UserRow {
+  organisation_code: string;
+  organisation_name: string;
+  organisation_type: OrganisationRow['type'];
+}
+
+export async function insertOrganisation(db: Db, org: Pick<OrganisationRow, 'id' | 'code' | 'name' | 'type'>): Promise<void> {
+  await db.insertInto('organisations').values(org).execute();
+}
+
+export function findOrganisationByCode(db: Db, code: string): Promise<OrganisationRow | undefined> {
+  return db.selectFrom('organisations').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export function listOrganisations(db: Db): Promise<OrganisationRow[]> {
+  return db.selectFrom('organisations').selectAll().orderBy('name').execute();
+}
+
+export async function insertUser(db: Db, user: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'organisation_id' | 'password_hash'>): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+}
+
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+function usersWithOrganisation(db: Db) {
+  return db
+    .selectFrom('users')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .selectAll('users')
+    .select(['organisations.code as organisation_code', 'organisations.name as organisation_name', 'organisations.type as organisation_type']);
+}
+
+export function findUserByEmail(db: Db, email: string): Promise<UserWithOrganisation | undefined> {
+  return usersWithOrganisation(db).where('users.email', '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserWithOrganisation | undefined> {
+  return usersWithOrganisation(db).where('users.id', '=', id).executeTakeFirst();
+}
+
+export function listUsers(db: Db): Promise<UserWithOrganisation[]> {
+  return usersWithOrganisation(db).orderBy('users.email').execute();
+}
+
+export async function insertApiToken(db: Db, token: { id: string; userId: string; tokenHash: string }): Promise<void> {
+  await db.insertInto('api_tokens').values({ id: token.id, user_id: token.userId, token_hash: token.tokenHash }).execute();
+}
+
+export async function findUserByTokenHash(db: Db, tokenHash: string): Promise<UserWithOrganisation | undefined> {
+  return usersWithOrganisation(db)
+    .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where('api_tokens.revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function insertSession(db: Db, session: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void> {
+  await db.insertInto('sessions').values({ token_hash: session.tokenHash, user_id: session.userId, expires_at: session.expiresAt }).execute();
+}
+
+export async function findUserBySessionHash(db: Db, tokenHash: string, now: Date): Promise<UserWithOrganisation | undefined> {
+  return usersWithOrganisation(db)
+    .innerJoin('sessions', 'sessions.user_id', 'users.id')
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+}
+
+export async function countRecentSignInFailures(db: Db, email: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('sign_in_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('email', '=', email)
+    .where('failed_at', '>', since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function recordSignInFailure(db: Db, email: string, at: Date): Promise<void> {
+  await db.insertInto('sign_in_failures').values({ email, failed_at: at }).execute();
+}
+
+export async function clearSignInFailures(db: Db, email: string): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('email', '=', email).execute();
+}

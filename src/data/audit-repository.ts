@@ -1,0 +1,137 @@
+// The audit trail. Each event is written in the caller's transaction and carries the hash of the
+// event before it, so that `s117 audit verify` can find an altered, removed or inserted event.
+// The database itself refuses UPDATE, DELETE and TRUNCATE on the table (migration 0001).
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from './database.ts';
+import type { AuditEventRow } from './schema.ts';
+
+const AUDIT_LOCK = 117_001;
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEventInput {
+  userId: string | null;
+  organisationId: string | null;
+  action: string;
+  recordType?: string | null;
+  recordId?: string | null;
+  personId?: string | null;
+  requestId?: string | null;
+  /** Names of fields changed, ids and outcomes: never personal data such as names or addresses. */
+  details?: Record<string, unknown>;
+}
+
+interface ChainedFields {
+  seq: number;
+  at: string;
+  userId: string | null;
+  organisationId: string | null;
+  action: string;
+  recordType: string | null;
+  recordId: string | null;
+  personId: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+}
+
+export async function appendAuditEvent(trx: Db, event: AuditEventInput, now = new Date()): Promise<void> {
+  // Serialise writers so that each event links to exactly one predecessor.
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const fields: ChainedFields = {
+    seq: (last?.seq ?? 0) + 1,
+    at: now.toISOString(),
+    userId: event.userId,
+    organisationId: event.organisationId,
+    action: event.action,
+    recordType: event.recordType ?? null,
+    recordId: event.recordId ?? null,
+    personId: event.personId ?? null,
+    requestId: event.requestId ?? null,
+    details: event.details ?? {},
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx
+    .insertInto('audit_events')
+    .values({
+      seq: fields.seq,
+      at: fields.at,
+      user_id: fields.userId,
+      organisation_id: fields.organisationId,
+      action: fields.action,
+      record_type: fields.recordType,
+      record_id: fields.recordId,
+      person_id: fields.personId,
+      request_id: fields.requestId,
+      details: JSON.stringify(fields.details),
+      prev_hash: fields.prevHash,
+      hash: hashEvent(fields),
+    })
+    .execute();
+}
+
+export function hashEvent(fields: ChainedFields): string {
+  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so that jsonb's reordering does not change a hash. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface AuditVerification { ok: boolean; checked: number; problems: string[] }
+
+/** Walks the whole chain in pages; reports every gap, broken link and altered event. */
+export async function verifyAuditTrail(db: Db, onProgress?: (checked: number) => void): Promise<AuditVerification> {
+  const problems: string[] = [];
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let checked = 0;
+  for (;;) {
+    const page = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(5000).execute();
+    if (page.length === 0) break;
+    for (const row of page) {
+      if (row.seq !== expectedSeq) problems.push(`events ${expectedSeq} to ${row.seq - 1} are missing`);
+      if (row.prev_hash !== prevHash) problems.push(`event ${row.seq} does not link to the event before it`);
+      if (hashEvent(fieldsOf(row)) !== row.hash) problems.push(`event ${row.seq} has been altered`);
+      prevHash = row.hash;
+      expectedSeq = row.seq + 1;
+      checked += 1;
+    }
+    onProgress?.(checked);
+  }
+  return { ok: problems.length === 0, checked, problems };
+}
+
+function fieldsOf(row: AuditEventRow): ChainedFields {
+  return {
+    seq: row.seq,
+    at: new Date(row.at).toISOString(),
+    userId: row.user_id,
+    organisationId: row.organisation_id,
+    action: row.action,
+    recordType: row.record_type,
+    recordId: row.record_id,
+    personId: row.person_id,
+    requestId: row.request_id,
+    details: row.details,
+    prevHash: row.prev_hash,
+  };
+}
+
+export interface AuditQuery { personId?: string; limit: number; beforeSeq?: number }
+
+export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditEventRow[]> {
+  let q = db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(query.limit);
+  if (query.personId) q = q.where('person_id', '=', query.personId);
+  if (query.beforeSeq) q = q.where('seq', '<', query.beforeSeq);
+  return q.execute();
+}

@@ -1,0 +1,193 @@
+// Proposals to end aftercare, reinstatements, their approvals (END-1, END-6, MHA25-2), and complaints (CMP-1).
+import { sql } from 'kysely';
+import type { Db } from './database.ts';
+import type {
+  ComplaintRow, ComplaintsTable, EndingApprovalRow, EndingProposalRow, ReinstatementApprovalRow, ReinstatementRow,
+} from './schema.ts';
+
+export type Side = 'local-authority' | 'icb';
+
+export interface NewEndingProposal {
+  id: string;
+  personId: string;
+  episodeId: string;
+  reasonCode: string;
+  reasons: string;
+  reassessedOn: string;
+  personInvolved: boolean;
+  personNotInvolvedReason: string | null;
+  involved: string[];
+  continuingOutsideS117: string | null;
+  overrideReason: string | null;
+  proposedBy: string;
+  proposedAt: Date;
+}
+
+export async function insertEndingProposal(db: Db, p: NewEndingProposal): Promise<void> {
+  await db.insertInto('ending_proposals').values({
+    id: p.id,
+    person_id: p.personId,
+    episode_id: p.episodeId,
+    reason_code: p.reasonCode,
+    reasons: p.reasons,
+    reassessed_on: p.reassessedOn,
+    person_involved: p.personInvolved,
+    person_not_involved_reason: p.personNotInvolvedReason,
+    involved: JSON.stringify(p.involved),
+    continuing_outside_s117: p.continuingOutsideS117,
+    override_reason: p.overrideReason,
+    proposed_by: p.proposedBy,
+    proposed_at: p.proposedAt,
+    notice_sent_on: null,
+    notice_recorded_by: null,
+    ended_on: null,
+    withdrawn_by: null,
+    withdrawn_at: null,
+  }).execute();
+}
+
+export function findEndingProposal(db: Db, id: string): Promise<EndingProposalRow | undefined> {
+  return db.selectFrom('ending_proposals').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The proposal, locked until the transaction ends: two approvers at once take turns (END-1). */
+export function lockEndingProposal(db: Db, id: string): Promise<EndingProposalRow | undefined> {
+  return db.selectFrom('ending_proposals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function listEndingProposals(db: Db, personId: string, episodeId?: string): Promise<EndingProposalRow[]> {
+  let q = db.selectFrom('ending_proposals').selectAll().where('person_id', '=', personId);
+  if (episodeId) q = q.where('episode_id', '=', episodeId);
+  return q.orderBy('proposed_at').orderBy('id').execute();
+}
+
+export function pendingEndingProposal(db: Db, episodeId: string): Promise<EndingProposalRow | undefined> {
+  return db.selectFrom('ending_proposals').selectAll().where('episode_id', '=', episodeId).where('status', '=', 'pending').executeTakeFirst();
+}
+
+export async function updateEndingProposal(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<EndingProposalRow, 'status' | 'notice_sent_on' | 'notice_recorded_by' | 'ended_on' | 'withdrawn_by' | 'withdrawn_at'>>,
+): Promise<void> {
+  await db.updateTable('ending_proposals').set({ ...changes, version: sql`version + 1` }).where('id', '=', id).execute();
+}
+
+export function endingApprovals(db: Db, proposalIds: readonly string[]): Promise<EndingApprovalRow[]> {
+  if (proposalIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('ending_approvals').selectAll().where('proposal_id', 'in', proposalIds).orderBy('approved_at').execute();
+}
+
+/** Records a side's approval; false when that side had already approved (UNIQUE (proposal_id, side)). */
+export async function insertEndingApproval(db: Db, a: { id: string; proposalId: string; side: Side; organisationCode: string; approverId: string; approvedAt: Date; approvedOn: string }): Promise<boolean> {
+  const result = await db.insertInto('ending_approvals').values({
+    id: a.id, proposal_id: a.proposalId, side: a.side, organisation_code: a.organisationCode, approver_id: a.approverId, approved_at: a.approvedAt, approved_on: a.approvedOn,
+  }).onConflict((oc) => oc.columns(['proposal_id', 'side']).doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+// Reinstatements (END-6)
+
+export async function insertReinstatement(db: Db, r: { id: string; personId: string; episodeId: string; reasons: string; requestedBy: string; requestedAt: Date }): Promise<void> {
+  await db.insertInto('reinstatements').values({
+    id: r.id, person_id: r.personId, episode_id: r.episodeId, reasons: r.reasons, requested_by: r.requestedBy, requested_at: r.requestedAt, reinstated_on: null,
+  }).execute();
+}
+
+export function findReinstatement(db: Db, id: string): Promise<ReinstatementRow | undefined> {
+  return db.selectFrom('reinstatements').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function lockReinstatement(db: Db, id: string): Promise<ReinstatementRow | undefined> {
+  return db.selectFrom('reinstatements').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function listReinstatements(db: Db, personId: string, episodeId?: string): Promise<ReinstatementRow[]> {
+  let q = db.selectFrom('reinstatements').selectAll().where('person_id', '=', personId);
+  if (episodeId) q = q.where('episode_id', '=', episodeId);
+  return q.orderBy('requested_at').orderBy('id').execute();
+}
+
+export function pendingReinstatement(db: Db, episodeId: string): Promise<ReinstatementRow | undefined> {
+  return db.selectFrom('reinstatements').selectAll().where('episode_id', '=', episodeId).where('status', '=', 'pending').executeTakeFirst();
+}
+
+export async function updateReinstatement(db: Db, id: string, changes: Partial<Pick<ReinstatementRow, 'status' | 'reinstated_on'>>): Promise<void> {
+  await db.updateTable('reinstatements').set({ ...changes, version: sql`version + 1` }).where('id', '=', id).execute();
+}
+
+export function reinstatementApprovals(db: Db, ids: readonly string[]): Promise<ReinstatementApprovalRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('reinstatement_approvals').selectAll().where('reinstatement_id', 'in', ids).orderBy('approved_at').execute();
+}
+
+export async function insertReinstatementApproval(db: Db, a: { id: string; reinstatementId: string; side: Side; organisationCode: string; approverId: string; approvedAt: Date; approvedOn: string }): Promise<boolean> {
+  const result = await db.insertInto('reinstatement_approvals').values({
+    id: a.id, reinstatement_id: a.reinstatementId, side: a.side, organisation_code: a.organisationCode, approver_id: a.approverId, approved_at: a.approvedAt, approved_on: a.approvedOn,
+  }).onConflict((oc) => oc.columns(['reinstatement_id', 'side']).doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** END-1, END-6: the approved endings and reinstatements, as facts for the entitlement engine. */
+export async function endingFacts(db: Db, personId: string): Promise<{ jointEndings: { episodeId: string; endedOn: string }[]; reinstatements: { episodeId: string; reinstatedOn: string }[] }> {
+  const [endings, reinstated] = await Promise.all([
+    db.selectFrom('ending_proposals').select(['episode_id', 'ended_on']).where('person_id', '=', personId).where('status', '=', 'approved').execute(),
+    db.selectFrom('reinstatements').select(['episode_id', 'reinstated_on']).where('person_id', '=', personId).where('status', '=', 'approved').execute(),
+  ]);
+  return {
+    jointEndings: endings.filter((e) => e.ended_on !== null).map((e) => ({ episodeId: e.episode_id, endedOn: e.ended_on as string })),
+    reinstatements: reinstated.filter((r) => r.reinstated_on !== null).map((r) => ({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string })),
+  };
+}
+
+/** Pending proposals and reinstatements for episodes whose responsible body is one of `codes` (narrowed further in the service). */
+export async function pendingForPeople(db: Db, personIds: readonly string[] | null) {
+  let proposals = db.selectFrom('ending_proposals').selectAll().where('status', '=', 'pending');
+  let reinstatements = db.selectFrom('reinstatements').selectAll().where('status', '=', 'pending');
+  if (personIds !== null) {
+    if (personIds.length === 0) return { proposals: [], reinstatements: [] };
+    proposals = proposals.where('person_id', 'in', personIds);
+    reinstatements = reinstatements.where('person_id', 'in', personIds);
+  }
+  const [p, r] = await Promise.all([proposals.orderBy('proposed_at').execute(), reinstatements.orderBy('requested_at').execute()]);
+  return { proposals: p, reinstatements: r };
+}
+
+/** People with something pending whom an organisation can see. */
+export async function peopleWithPending(db: Db, organisationCode: string | null): Promise<string[]> {
+  const ids = db.selectFrom('ending_proposals').select('person_id').where('status', '=', 'pending')
+    .union(db.selectFrom('reinstatements').select('person_id').where('status', '=', 'pending'));
+  const rows = await db.selectFrom(ids.as('pending')).select('pending.person_id')
+    .$if(organisationCode !== null, (q) => q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'pending.person_id').where('person_organisations.organisation_code', '=', organisationCode as string))))
+    .execute();
+  return [...new Set(rows.map((r) => r.person_id))];
+}
+
+// Complaints (CMP-1)
+
+export type NewComplaint = Omit<ComplaintsTable, 'version' | 'created_at' | 'updated_at' | 'linked_decision_ids' | 'faults'> & { linked_decision_ids: string[]; faults: string[] };
+
+export async function insertComplaint(db: Db, c: NewComplaint): Promise<void> {
+  await db.insertInto('complaints').values({ ...c, linked_decision_ids: JSON.stringify(c.linked_decision_ids), faults: JSON.stringify(c.faults) }).execute();
+}
+
+export function findComplaint(db: Db, id: string): Promise<ComplaintRow | undefined> {
+  return db.selectFrom('complaints').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listComplaints(db: Db, personId: string): Promise<ComplaintRow[]> {
+  return db.selectFrom('complaints').selectAll().where('person_id', '=', personId).orderBy('received_on', 'desc').orderBy('id').execute();
+}
+
+/** Updates only when the version still matches; false when it was stale. */
+export async function updateComplaint(db: Db, id: string, expectedVersion: number, changes: Partial<Omit<NewComplaint, 'id' | 'person_id' | 'recorded_by'>>): Promise<boolean> {
+  const { linked_decision_ids: linked, faults, ...rest } = changes;
+  const result = await db.updateTable('complaints').set({
+    ...rest,
+    ...(linked && { linked_decision_ids: JSON.stringify(linked) }),
+    ...(faults && { faults: JSON.stringify(faults) }),
+    version: sql`version + 1`,
+    updated_at: new Date(),
+  }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

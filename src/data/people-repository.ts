@@ -1,0 +1,259 @@
+// People, their residence and GP histories, hospital stays, legal statuses, leave, responsibility
+// decisions, and the projections the register searches.
+import { sql } from 'kysely';
+import type { PersonFacts } from '../domain/aftercare.ts';
+import type { SectionCode } from '../domain/sections.ts';
+import type { Db } from './database.ts';
+import { endingFacts } from './ending-repository.ts';
+import type { AdmissionRow, LeaveRow, LegalStatusRow, NewPerson, PersonRow } from './schema.ts';
+
+export async function insertPerson(db: Db, person: NewPerson): Promise<void> {
+  await db.insertInto('people').values(person).execute();
+}
+
+export function findPerson(db: Db, id: string): Promise<PersonRow | undefined> {
+  return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findPersonByNhsNumber(db: Db, nhsNumber: string): Promise<PersonRow | undefined> {
+  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).executeTakeFirst();
+}
+
+/** Updates only when the version still matches; returns false when it was stale. */
+export async function updatePerson(db: Db, id: string, expectedVersion: number, changes: Partial<NewPerson>): Promise<boolean> {
+  const result = await db
+    .updateTable('people')
+    .set({ ...changes, version: sql`version + 1`, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertResidence(db: Db, row: { id: string; personId: string; localAuthority: string; since: string }): Promise<void> {
+  await db.insertInto('residences').values({ id: row.id, person_id: row.personId, local_authority_code: row.localAuthority, since: row.since }).execute();
+}
+
+export async function insertGpRegistration(db: Db, row: { id: string; personId: string; practiceCode: string | null; icb: string; since: string }): Promise<void> {
+  await db.insertInto('gp_registrations').values({ id: row.id, person_id: row.personId, practice_code: row.practiceCode, icb_code: row.icb, since: row.since }).execute();
+}
+
+export function listResidences(db: Db, personId: string) {
+  return db.selectFrom('residences').selectAll().where('person_id', '=', personId).orderBy('since').orderBy('recorded_at').execute();
+}
+
+export function listGpRegistrations(db: Db, personId: string) {
+  return db.selectFrom('gp_registrations').selectAll().where('person_id', '=', personId).orderBy('since').orderBy('recorded_at').execute();
+}
+
+export async function insertAdmission(db: Db, row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }): Promise<void> {
+  await db.insertInto('admissions').values({ id: row.id, person_id: row.personId, hospital: row.hospital, admitted_on: row.admittedOn, discharged_on: row.dischargedOn }).execute();
+}
+
+export async function updateAdmissionDischarge(db: Db, id: string, expectedVersion: number | null, dischargedOn: string | null): Promise<boolean> {
+  let q = db.updateTable('admissions').set({ discharged_on: dischargedOn, version: sql`version + 1` }).where('id', '=', id);
+  if (expectedVersion !== null) q = q.where('version', '=', expectedVersion);
+  return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+}
+
+export async function insertLegalStatus(db: Db, row: { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }): Promise<void> {
+  await db
+    .insertInto('legal_statuses')
+    .values({ id: row.id, person_id: row.personId, section: row.section, start_date: row.startDate, end_date: row.endDate, admission_id: row.admissionId })
+    .execute();
+}
+
+export async function updateLegalStatusEnd(db: Db, id: string, expectedVersion: number | null, endDate: string | null): Promise<boolean> {
+  let q = db.updateTable('legal_statuses').set({ end_date: endDate, version: sql`version + 1` }).where('id', '=', id);
+  if (expectedVersion !== null) q = q.where('version', '=', expectedVersion);
+  return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+}
+
+export async function insertLeave(db: Db, row: { id: string; personId: string; from: string; to: string | null; kind: LeaveRow['kind']; triggersAftercare: boolean; reason: string; decidedBy: string }): Promise<void> {
+  await db
+    .insertInto('leaves')
+    .values({ id: row.id, person_id: row.personId, from_date: row.from, to_date: row.to, kind: row.kind, triggers_aftercare: row.triggersAftercare, reason: row.reason, decided_by: row.decidedBy })
+    .execute();
+}
+
+export async function insertResponsibilityDecision(
+  db: Db,
+  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('responsibility_decisions')
+    .values({
+      id: row.id,
+      person_id: row.personId,
+      episode_id: row.episodeId,
+      local_authority_code: row.localAuthority.code,
+      local_authority_basis: row.localAuthority.basis,
+      icb_code: row.icb.code,
+      icb_basis: row.icb.basis,
+      decided_by: row.decidedBy,
+      decided_at: row.decidedAt,
+    })
+    .execute();
+}
+
+export interface LegalHistoryRows {
+  admissions: AdmissionRow[];
+  legalStatuses: LegalStatusRow[];
+  leaves: LeaveRow[];
+}
+
+export async function loadLegalHistory(db: Db, personId: string): Promise<LegalHistoryRows> {
+  const [admissions, legalStatuses, leaves] = await Promise.all([
+    db.selectFrom('admissions').selectAll().where('person_id', '=', personId).orderBy('admitted_on').orderBy('id').execute(),
+    db.selectFrom('legal_statuses').selectAll().where('person_id', '=', personId).orderBy('start_date').orderBy('id').execute(),
+    db.selectFrom('leaves').selectAll().where('person_id', '=', personId).orderBy('from_date').orderBy('id').execute(),
+  ]);
+  return { admissions, legalStatuses, leaves };
+}
+
+/** Everything the entitlement rules need about one person. */
+export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts> {
+  const [residences, gps, history, decisions, endings] = await Promise.all([
+    listResidences(db, person.id),
+    listGpRegistrations(db, person.id),
+    loadLegalHistory(db, person.id),
+    db.selectFrom('responsibility_decisions').selectAll().where('person_id', '=', person.id).execute(),
+    endingFacts(db, person.id),
+  ]);
+  return {
+    dateOfDeath: person.date_of_death,
+    residences: residences.map((r) => ({ localAuthority: r.local_authority_code, since: r.since })),
+    gpRegistrations: gps.map((g) => ({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since })),
+    admissions: history.admissions.map((a) => ({ id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on })),
+    legalStatuses: history.legalStatuses.map((s) => ({ id: s.id, section: s.section as SectionCode, startDate: s.start_date, endDate: s.end_date, admissionId: s.admission_id })),
+    leaves: history.leaves.map((l) => ({ id: l.id, from: l.from_date, to: l.to_date, kind: l.kind, triggersAftercare: l.triggers_aftercare, reason: l.reason })),
+    responsibilityDecisions: decisions.map((d) => ({
+      episodeId: d.episode_id,
+      localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
+      icb: { code: d.icb_code, basis: d.icb_basis },
+      decidedAt: new Date(d.decided_at).toISOString(),
+    })),
+    jointEndings: endings.jointEndings,
+    reinstatements: endings.reinstatements,
+  };
+}
+
+export async function insertAllocation(db: Db, row: { id: string; personId: string; userId: string; organisationId: string; reason: string }): Promise<void> {
+  await db.insertInto('person_allocations').values({ id: row.id, person_id: row.personId, user_id: row.userId, organisation_id: row.organisationId, reason: row.reason }).execute();
+}
+
+export async function allocatedOrganisationCodes(db: Db, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('person_allocations')
+    .innerJoin('organisations', 'organisations.id', 'person_allocations.organisation_id')
+    .select('organisations.code')
+    .where('person_allocations.person_id', '=', personId)
+    .where('person_allocations.ended_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.code);
+}
+
+export interface Summary {
+  status: string;
+  localAuthorityCode: string | null;
+  icbCode: string | null;
+  leftHospitalOn: string | null;
+  nextReviewDue: string | null;
+}
+
+/** Replaces the person's projections with freshly derived ones. */
+export async function saveProjections(db: Db, personId: string, summary: Summary, organisationCodes: readonly string[]): Promise<void> {
+  const values = {
+    status: summary.status,
+    local_authority_code: summary.localAuthorityCode,
+    icb_code: summary.icbCode,
+    left_hospital_on: summary.leftHospitalOn,
+    next_review_due: summary.nextReviewDue,
+    refreshed_at: new Date(),
+  };
+  await db
+    .insertInto('person_summaries')
+    .values({ person_id: personId, ...values })
+    .onConflict((oc) => oc.column('person_id').doUpdateSet(values))
+    .execute();
+  await db.deleteFrom('person_organisations').where('person_id', '=', personId).execute();
+  if (organisationCodes.length > 0) {
+    await db.insertInto('person_organisations').values(organisationCodes.map((code) => ({ person_id: personId, organisation_code: code }))).execute();
+  }
+}
+
+export async function organisationsWithSightOf(db: Db, personId: string): Promise<string[]> {
+  const rows = await db.selectFrom('person_organisations').select('organisation_code').where('person_id', '=', personId).execute();
+  return rows.map((r) => r.organisation_code);
+}
+
+export interface RegisterQuery {
+  /** Words that each start a given or family name, or an NHS number, or a local id. */
+  text?: { words: string[]; nhsNumber: string | null; raw: string };
+  status?: string;
+  localAuthority?: string;
+  icb?: string;
+  reviewOverdueOn?: string;
+  /** PLAN-3: only people whose current keyworker is this user. */
+  keyworkerUserId?: string;
+  /** null: every person (admin). */
+  visibleTo: string | null;
+  after?: { familyName: string; givenName: string; id: string };
+  limit: number;
+}
+
+export interface RegisterRow extends PersonRow {
+  status: string | null;
+  local_authority_code: string | null;
+  icb_code: string | null;
+  next_review_due: string | null;
+  /** PLAN-7 (migration 0004). */
+  discharge_warning: string | null;
+}
+
+export async function searchRegister(db: Db, query: RegisterQuery): Promise<RegisterRow[]> {
+  let q = db
+    .selectFrom('people')
+    .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
+    .selectAll('people')
+    .select(['person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code', 'person_summaries.next_review_due', 'person_summaries.discharge_warning']);
+  if (query.visibleTo !== null) {
+    const org = query.visibleTo;
+    q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', org)));
+  }
+  if (query.text) {
+    const { words, nhsNumber, raw } = query.text;
+    q = q.where((eb) => {
+      const alternatives = [eb('people.local_id', '=', raw)];
+      if (nhsNumber) alternatives.push(eb('people.nhs_number', '=', nhsNumber));
+      if (words.length > 0) {
+        alternatives.push(
+          eb.and(
+            words.map((word) => {
+              const prefix = `${escapeLike(word.toLowerCase())}%`;
+              return eb.or([eb(sql`lower(people.family_name)`, 'like', prefix), eb(sql`lower(people.given_name)`, 'like', prefix)]);
+            }),
+          ),
+        );
+      }
+      return eb.or(alternatives);
+    });
+  }
+  if (query.status) q = q.where('person_summaries.status', '=', query.status);
+  if (query.localAuthority) q = q.where('person_summaries.local_authority_code', '=', query.localAuthority);
+  if (query.icb) q = q.where('person_summaries.icb_code', '=', query.icb);
+  if (query.keyworkerUserId) {
+    const userId = query.keyworkerUserId;
+    q = q.where((eb) => eb.exists(eb.selectFrom('person_allocations as kw').select(sql`1`.as('one')).whereRef('kw.person_id', '=', 'people.id').where('kw.reason', '=', 'keyworker').where('kw.ended_at', 'is', null).where('kw.user_id', '=', userId)));
+  }
+  if (query.reviewOverdueOn) q = q.where('person_summaries.next_review_due', '<', query.reviewOverdueOn).where('person_summaries.status', 'in', ['active', 'in-custody']);
+  if (query.after) {
+    const { familyName, givenName, id } = query.after;
+    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (${familyName}, ${givenName}, ${id})`);
+  }
+  return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,215 @@
+// Reviews held, review invitations and review requests (REV-1 to REV-4), and the review lists the
+// dashboard and the reminders read from the register's projections.
+import { sql } from 'kysely';
+import type { Db } from './database.ts';
+import type { ReviewInvitationRow, ReviewRequestRow, ReviewRow, ReviewsTable } from './schema.ts';
+
+export interface NewReview {
+  id: string;
+  personId: string;
+  episodeId: string;
+  heldOn: string;
+  invited: string[];
+  attendees: string[];
+  personViews: string | null;
+  planWorking: ReviewsTable['plan_working'];
+  changes: string | null;
+  outcome: ReviewsTable['outcome'];
+  notes: string;
+  servicesChanged: ReviewRow['services_changed'];
+  recordedBy: string;
+}
+
+export async function insertReview(db: Db, r: NewReview): Promise<void> {
+  await db
+    .insertInto('reviews')
+    .values({
+      id: r.id,
+      person_id: r.personId,
+      episode_id: r.episodeId,
+      held_on: r.heldOn,
+      invited: JSON.stringify(r.invited),
+      attendees: JSON.stringify(r.attendees),
+      person_views: r.personViews,
+      plan_working: r.planWorking,
+      changes: r.changes,
+      outcome: r.outcome,
+      notes: r.notes,
+      services_changed: JSON.stringify(r.servicesChanged),
+      recorded_by: r.recordedBy,
+    })
+    .execute();
+}
+
+export async function insertReviewRequest(db: Db, r: { id: string; personId: string; episodeId: string; requestedBy: string; requestedOn: string; reason: string | null; recordedBy: string }): Promise<void> {
+  await db
+    .insertInto('review_requests')
+    .values({ id: r.id, person_id: r.personId, episode_id: r.episodeId, requested_by: r.requestedBy, requested_on: r.requestedOn, reason: r.reason, recorded_by: r.recordedBy })
+    .execute();
+}
+
+export async function insertReviewInvitation(
+  db: Db,
+  r: { id: string; personId: string; episodeId: string; plannedOn: string; plannedTime: string | null; place: string; invited: string[]; contact: string | null; recordedBy: string },
+): Promise<void> {
+  await db
+    .insertInto('review_invitations')
+    .values({
+      id: r.id,
+      person_id: r.personId,
+      episode_id: r.episodeId,
+      planned_on: r.plannedOn,
+      planned_time: r.plannedTime,
+      place: r.place,
+      invited: JSON.stringify(r.invited),
+      contact: r.contact,
+      recorded_by: r.recordedBy,
+    })
+    .execute();
+}
+
+export function listReviews(db: Db, personId: string): Promise<ReviewRow[]> {
+  return db.selectFrom('reviews').selectAll().where('person_id', '=', personId).orderBy('held_on', 'desc').orderBy('created_at', 'desc').execute();
+}
+
+export function listReviewRequests(db: Db, personId: string): Promise<ReviewRequestRow[]> {
+  return db.selectFrom('review_requests').selectAll().where('person_id', '=', personId).orderBy('requested_on', 'desc').orderBy('created_at', 'desc').execute();
+}
+
+export function listReviewInvitations(db: Db, personId: string): Promise<ReviewInvitationRow[]> {
+  return db.selectFrom('review_invitations').selectAll().where('person_id', '=', personId).orderBy('planned_on', 'desc').orderBy('created_at', 'desc').execute();
+}
+
+export function findReview(db: Db, id: string): Promise<ReviewRow | undefined> {
+  return db.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findReviewInvitation(db: Db, id: string): Promise<ReviewInvitationRow | undefined> {
+  return db.selectFrom('review_invitations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The dates the REV-1 timetable of one episode counts. */
+export async function episodeReviewDates(db: Db, personId: string, episodeId: string): Promise<{ heldOn: string[]; requestedOn: string[] }> {
+  const [held, requested] = await Promise.all([
+    db.selectFrom('reviews').select('held_on').where('person_id', '=', personId).where('episode_id', '=', episodeId).execute(),
+    db.selectFrom('review_requests').select('requested_on').where('person_id', '=', personId).where('episode_id', '=', episodeId).execute(),
+  ]);
+  return { heldOn: held.map((r) => r.held_on), requestedOn: requested.map((r) => r.requested_on) };
+}
+
+export async function admissionDates(db: Db, personId: string): Promise<string[]> {
+  const rows = await db.selectFrom('admissions').select('admitted_on').where('person_id', '=', personId).execute();
+  return rows.map((r) => r.admitted_on);
+}
+
+export async function saveReplanNeeded(db: Db, personId: string, replanNeeded: boolean): Promise<void> {
+  await db.updateTable('person_summaries').set({ replan_needed: replanNeeded }).where('person_id', '=', personId).execute();
+}
+
+/** Statuses whose episodes have reviews due (REV-1). */
+const REVIEWED_STATUSES = ['active', 'in-custody'];
+
+export interface DueReviewRow {
+  id: string;
+  nhs_number: string | null;
+  given_name: string;
+  family_name: string;
+  status: string;
+  local_authority_code: string | null;
+  icb_code: string | null;
+  next_review_due: string;
+  replan_needed: boolean;
+  keyworker_id: string | null;
+  keyworker_name: string | null;
+  keyworker_email: string | null;
+}
+
+export interface DueReviewQuery {
+  /** null: everyone (admin, or the reminders run). */
+  visibleTo: string | null;
+  /** Due before this date (exclusive). */
+  dueBefore: string;
+  localAuthority?: string;
+  icb?: string;
+  after?: { due: string; id: string };
+  limit?: number;
+}
+
+/**
+ * People whose latest episode has a review due before `dueBefore`, soonest first, with their
+ * keyworker (a person_allocations row with reason 'keyworker' and no end) where there is one.
+ */
+export async function listDueReviews(db: Db, query: DueReviewQuery): Promise<DueReviewRow[]> {
+  let q = db
+    .selectFrom('person_summaries')
+    .innerJoin('people', 'people.id', 'person_summaries.person_id')
+    .select([
+      'people.id',
+      'people.nhs_number',
+      'people.given_name',
+      'people.family_name',
+      'person_summaries.status',
+      'person_summaries.local_authority_code',
+      'person_summaries.icb_code',
+      'person_summaries.replan_needed',
+      sql<string>`person_summaries.next_review_due`.as('next_review_due'),
+      (eb) =>
+        eb
+          .selectFrom('person_allocations')
+          .innerJoin('users', 'users.id', 'person_allocations.user_id')
+          .select('users.id')
+          .whereRef('person_allocations.person_id', '=', 'people.id')
+          .where('person_allocations.reason', '=', 'keyworker')
+          .where('person_allocations.ended_at', 'is', null)
+          .orderBy('person_allocations.allocated_at', 'desc')
+          .limit(1)
+          .as('keyworker_id'),
+    ])
+    .where('person_summaries.next_review_due', 'is not', null)
+    .where('person_summaries.next_review_due', '<', query.dueBefore)
+    .where('person_summaries.status', 'in', REVIEWED_STATUSES);
+  if (query.visibleTo !== null) {
+    const org = query.visibleTo;
+    q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', org)));
+  }
+  if (query.localAuthority) q = q.where('person_summaries.local_authority_code', '=', query.localAuthority);
+  if (query.icb) q = q.where('person_summaries.icb_code', '=', query.icb);
+  if (query.after) {
+    const { due, id } = query.after;
+    q = q.where(sql<boolean>`(person_summaries.next_review_due, people.id) > (${due}::date, ${id}::uuid)`);
+  }
+  let ordered = q.orderBy('person_summaries.next_review_due').orderBy('people.id');
+  if (query.limit !== undefined) ordered = ordered.limit(query.limit);
+  const rows = await ordered.execute();
+  const keyworkerIds = [...new Set(rows.map((r) => r.keyworker_id).filter((id): id is string => Boolean(id)))];
+  const keyworkers = keyworkerIds.length > 0 ? await db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', keyworkerIds).execute() : [];
+  const byId = new Map(keyworkers.map((k) => [k.id, k]));
+  return rows.map((r) => ({
+    ...r,
+    keyworker_id: r.keyworker_id ?? null,
+    keyworker_name: r.keyworker_id ? (byId.get(r.keyworker_id)?.name ?? null) : null,
+    keyworker_email: r.keyworker_id ? (byId.get(r.keyworker_id)?.email ?? null) : null,
+  }));
+}
+
+export function organisationNames(db: Db, codes: readonly string[]) {
+  if (codes.length === 0) return Promise.resolve([] as { code: string; name: string }[]);
+  return db.selectFrom('organisations').select(['code', 'name']).where('code', 'in', [...codes]).execute();
+}
+
+/** Every s117 lead: an approver of a local authority or an ICB. */
+export function allLeads(db: Db) {
+  return db
+    .selectFrom('users')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select(['users.id', 'users.name', 'users.email', 'organisations.code as organisation_code'])
+    .where('users.role', '=', 'approver')
+    .where('organisations.type', 'in', ['local-authority', 'icb'])
+    .orderBy('users.email')
+    .execute();
+}
+
+export function personNames(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([] as { id: string; given_name: string; family_name: string }[]);
+  return db.selectFrom('people').select(['id', 'given_name', 'family_name']).where('id', 'in', [...ids]).execute();
+}

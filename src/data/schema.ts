@@ -1,0 +1,617 @@
+// The database's tables as Kysely sees them. Dates come back as 'YYYY-MM-DD' strings (see database.ts).
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Instant = ColumnType<Date, Date | string, Date | string>;
+type DefaultInstant = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface OrganisationsTable {
+  id: string;
+  code: string;
+  name: string;
+  type: 'local-authority' | 'icb' | 'provider';
+  created_at: DefaultInstant;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'practitioner' | 'approver' | 'finance' | 'auditor';
+  organisation_id: string;
+  password_hash: string | null;
+  created_at: DefaultInstant;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: DefaultInstant;
+  revoked_at: Instant | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: DefaultInstant;
+  expires_at: Instant;
+}
+
+export interface SignInFailuresTable {
+  email: string;
+  failed_at: Instant;
+}
+
+export interface PeopleTable {
+  id: string;
+  version: Generated<number>;
+  nhs_number: string | null;
+  local_id: string | null;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  date_of_death: string | null;
+  address_line1: string | null;
+  postcode: string | null;
+  created_at: DefaultInstant;
+  updated_at: DefaultInstant;
+}
+
+export interface ResidencesTable {
+  id: string;
+  person_id: string;
+  local_authority_code: string;
+  since: string;
+  recorded_at: DefaultInstant;
+}
+
+export interface GpRegistrationsTable {
+  id: string;
+  person_id: string;
+  practice_code: string | null;
+  icb_code: string;
+  since: string;
+  recorded_at: DefaultInstant;
+}
+
+export interface AdmissionsTable {
+  id: string;
+  person_id: string;
+  version: Generated<number>;
+  hospital: string;
+  admitted_on: string;
+  discharged_on: string | null;
+  created_at: DefaultInstant;
+}
+
+export interface LegalStatusesTable {
+  id: string;
+  person_id: string;
+  version: Generated<number>;
+  section: string;
+  start_date: string;
+  end_date: string | null;
+  admission_id: string | null;
+  created_at: DefaultInstant;
+}
+
+export interface LeavesTable {
+  id: string;
+  person_id: string;
+  version: Generated<number>;
+  from_date: string;
+  to_date: string | null;
+  kind: 'escorted' | 'unescorted' | 'trial-placement';
+  triggers_aftercare: boolean;
+  reason: string;
+  decided_by: string | null;
+  created_at: DefaultInstant;
+}
+
+export interface ResponsibilityDecisionsTable {
+  id: string;
+  person_id: string;
+  episode_id: string;
+  local_authority_code: string;
+  local_authority_basis: string;
+  icb_code: string;
+  icb_basis: string;
+  decided_by: string;
+  decided_at: Instant;
+}
+
+export interface PersonAllocationsTable {
+  id: string;
+  person_id: string;
+  user_id: string;
+  organisation_id: string;
+  reason: string;
+  allocated_at: DefaultInstant;
+  ended_at: Instant | null;
+}
+
+export interface PersonSummariesTable {
+  person_id: string;
+  status: string;
+  local_authority_code: string | null;
+  icb_code: string | null;
+  left_hospital_on: string | null;
+  next_review_due: string | null;
+  /** 0005: the earliest review due of the person's open direct payments and health budgets (DP-1(d), DP-2). */
+  budget_review_due?: ColumnType<string | null, string | null | undefined, string | null>;
+  refreshed_at: DefaultInstant;
+  /** REV-4 (migration 0002). */
+  replan_needed: Generated<boolean>;
+  /** PLAN-7 (migration 0004): why leaving hospital is not ready, or null. */
+  discharge_warning: Generated<string | null>;
+  /** PLAN-1 (migration 0006): the day planning started while no planning meeting has been held, or null. */
+  planning_needed_since: Generated<string | null>;
+}
+
+export interface PersonOrganisationsTable {
+  person_id: string;
+  organisation_code: string;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  at: Instant;
+  user_id: string | null;
+  organisation_id: string | null;
+  action: string;
+  record_type: string | null;
+  record_id: string | null;
+  person_id: string | null;
+  request_id: string | null;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  prev_hash: string;
+  hash: string;
+}
+
+type ReviewJson<T> = ColumnType<T, string, string>;
+
+export interface ReviewsTable {
+  id: string;
+  person_id: string;
+  episode_id: string;
+  version: Generated<number>;
+  held_on: string;
+  invited: ReviewJson<string[]>;
+  attendees: ReviewJson<string[]>;
+  person_views: string | null;
+  plan_working: 'yes' | 'partly' | 'no' | null;
+  changes: string | null;
+  outcome: 'continue' | 'change' | 'propose-ending';
+  notes: string;
+  services_changed: ReviewJson<{ service: string; change: 'changed' | 'reduced' | 'stopped' | 'added'; detail: string | null }[]>;
+  recorded_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface ReviewInvitationsTable {
+  id: string;
+  person_id: string;
+  episode_id: string;
+  planned_on: string;
+  planned_time: string | null;
+  place: string;
+  invited: ReviewJson<string[]>;
+  contact: string | null;
+  recorded_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface ReviewRequestsTable {
+  id: string;
+  person_id: string;
+  episode_id: string;
+  requested_by: string;
+  requested_on: string;
+  reason: string | null;
+  recorded_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  people: PeopleTable;
+  residences: ResidencesTable;
+  gp_registrations: GpRegistrationsTable;
+  admissions: AdmissionsTable;
+  legal_statuses: LegalStatusesTable;
+  leaves: LeavesTable;
+  responsibility_decisions: ResponsibilityDecisionsTable;
+  person_allocations: PersonAllocationsTable;
+  person_summaries: PersonSummariesTable;
+  person_organisations: PersonOrganisationsTable;
+  audit_events: AuditEventsTable;
+  reviews: ReviewsTable;
+  review_invitations: ReviewInvitationsTable;
+  review_requests: ReviewRequestsTable;
+  plans: PlansTable;
+  plan_versions: PlanVersionsTable;
+  schema_migrations: { version: string; applied_at: DefaultInstant };
+  funding_policies: FundingPoliciesTable;
+  services: ServicesTable;
+  budgets: BudgetsTable;
+  budget_reviews: BudgetReviewsTable;
+  ending_proposals: EndingProposalsTable;
+  ending_approvals: EndingApprovalsTable;
+  reinstatements: ReinstatementsTable;
+  reinstatement_approvals: ReinstatementApprovalsTable;
+  complaints: ComplaintsTable;
+  keyworker_details: KeyworkerDetailsTable;
+  planning_meetings: PlanningMeetingsTable;
+  meeting_invitees: MeetingInviteesTable;
+  advocacy_referrals: AdvocacyReferralsTable;
+  tribunal_recommendations: TribunalRecommendationsTable;
+  charges: ChargesTable;
+  refunds: RefundsTable;
+  top_up_agreements: TopUpAgreementsTable;
+  disputes: DisputesTable;
+  service_payments: ServicePaymentsTable;
+}
+
+// Care and support plans (migration 0004): the draft and its immutable finalised versions.
+export interface PlansTable {
+  id: string;
+  person_id: string;
+  content: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  finalised_number: number | null;
+  updated_by: string | null;
+  created_at: DefaultInstant;
+  updated_at: DefaultInstant;
+}
+
+export interface PlanVersionsTable {
+  id: string;
+  person_id: string;
+  number: number;
+  content: ColumnType<unknown, string, never>;
+  finalised_by: string;
+  finalised_at: Instant;
+}
+
+export type PersonRow = Selectable<PeopleTable>;
+export type NewPerson = Insertable<PeopleTable>;
+export type UserRow = Selectable<UsersTable>;
+export type OrganisationRow = Selectable<OrganisationsTable>;
+export type AdmissionRow = Selectable<AdmissionsTable>;
+export type LegalStatusRow = Selectable<LegalStatusesTable>;
+export type LeaveRow = Selectable<LeavesTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type ReviewRow = Selectable<ReviewsTable>;
+export type ReviewInvitationRow = Selectable<ReviewInvitationsTable>;
+export type ReviewRequestRow = Selectable<ReviewRequestsTable>;
+
+// 0005: services and money (issue 4, first half).
+type Json<T> = ColumnType<T, string, string>;
+
+export interface FundingPoliciesTable {
+  id: string;
+  partnership_name: string;
+  local_authority_code: string;
+  icb_code: string;
+  version: number;
+  effective_from: string;
+  splits: Json<Record<string, { localAuthorityPercent: number; icbPercent: number }>>;
+  notes: string | null;
+  created_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface ServicesTable {
+  id: string;
+  person_id: string;
+  episode_id: string | null;
+  version: Generated<number>;
+  description: string;
+  category: string;
+  care_type: 'health' | 'social' | 'mixed';
+  s117: boolean;
+  arises_from_mental_disorder: boolean | null;
+  reduces_risk_of_deterioration: boolean | null;
+  scope_rationale: string | null;
+  need_id: string | null;
+  provider: string;
+  la_percent: number;
+  icb_percent: number;
+  policy_id: string | null;
+  funding_override_reason: string | null;
+  weekly_cost_pence: number;
+  person_contribution_pence: Generated<number>;
+  start_date: string;
+  end_date: string | null;
+  confirmed_on: string | null;
+  accommodation_type: string | null;
+  enhanced_features: Json<string[]> | null;
+  accommodation_reason: string | null;
+  involuntary_placement: boolean | null;
+  rent_decision: Json<{ decision: string; reason: string; decidedOn: string; decidedBy?: string }> | null;
+  budget: 'direct-payment' | 'personal-health-budget' | null;
+  created_by: string;
+  created_at: DefaultInstant;
+  updated_by: string | null;
+  updated_at: DefaultInstant;
+}
+
+export interface BudgetsTable {
+  id: string;
+  person_id: string;
+  version: Generated<number>;
+  kind: 'direct-payment' | 'personal-health-budget';
+  holder_body: 'local-authority' | 'icb';
+  holder_code: string | null;
+  service_ids: Json<string[]>;
+  payee_relationship: string;
+  payee_is_close_relative_in_household: boolean;
+  necessity_reason: string | null;
+  start_date: string;
+  end_date: string | null;
+  amount_pence_per_week: number;
+  offered_on: string | null;
+  created_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface BudgetReviewsTable {
+  id: string;
+  budget_id: string;
+  held_on: string;
+  reason: string;
+  recorded_by: string;
+  recorded_at: DefaultInstant;
+}
+
+export type FundingPolicyRow = Selectable<FundingPoliciesTable>;
+export type ServiceRow = Selectable<ServicesTable>;
+export type BudgetRow = Selectable<BudgetsTable>;
+export type BudgetReviewRow = Selectable<BudgetReviewsTable>;
+
+// Ending and reinstating aftercare, complaints (migration 0003).
+// (Json<T> as above: a jsonb column written as a JSON string.)
+
+export interface EndingProposalsTable {
+  id: string;
+  person_id: string;
+  episode_id: string;
+  version: Generated<number>;
+  reason_code: string;
+  reasons: string;
+  reassessed_on: string;
+  person_involved: boolean;
+  person_not_involved_reason: string | null;
+  involved: Json<string[]>;
+  continuing_outside_s117: string | null;
+  override_reason: string | null;
+  proposed_by: string;
+  proposed_at: Instant;
+  status: ColumnType<'pending' | 'approved' | 'withdrawn', 'pending' | 'approved' | 'withdrawn' | undefined, 'pending' | 'approved' | 'withdrawn'>;
+  notice_sent_on: string | null;
+  notice_recorded_by: string | null;
+  ended_on: string | null;
+  withdrawn_by: string | null;
+  withdrawn_at: Instant | null;
+}
+
+export interface EndingApprovalsTable {
+  id: string;
+  proposal_id: string;
+  side: 'local-authority' | 'icb';
+  organisation_code: string;
+  approver_id: string;
+  approved_at: Instant;
+  approved_on: string;
+}
+
+export interface ReinstatementsTable {
+  id: string;
+  person_id: string;
+  episode_id: string;
+  version: Generated<number>;
+  reasons: string;
+  requested_by: string;
+  requested_at: Instant;
+  status: ColumnType<'pending' | 'approved' | 'withdrawn', 'pending' | 'approved' | 'withdrawn' | undefined, 'pending' | 'approved' | 'withdrawn'>;
+  reinstated_on: string | null;
+}
+
+export interface ReinstatementApprovalsTable {
+  id: string;
+  reinstatement_id: string;
+  side: 'local-authority' | 'icb';
+  organisation_code: string;
+  approver_id: string;
+  approved_at: Instant;
+  approved_on: string;
+}
+
+export interface ComplaintsTable {
+  id: string;
+  person_id: string;
+  version: Generated<number>;
+  against: 'local-authority' | 'nhs' | 'both';
+  route: 'keyworker' | 'pals' | 'formal' | 'lgsco' | 'phso' | 'cqc' | 'legal';
+  received_on: string;
+  aware_on: string;
+  subject: string;
+  linked_decision_ids: Json<string[]>;
+  faults: Json<string[]>;
+  outcome: string | null;
+  outcome_on: string | null;
+  learning: string | null;
+  recorded_by: string;
+  created_at: DefaultInstant;
+  updated_at: DefaultInstant;
+}
+
+export type EndingProposalRow = Selectable<EndingProposalsTable>;
+export type EndingApprovalRow = Selectable<EndingApprovalsTable>;
+export type ReinstatementRow = Selectable<ReinstatementsTable>;
+export type ReinstatementApprovalRow = Selectable<ReinstatementApprovalsTable>;
+export type ComplaintRow = Selectable<ComplaintsTable>;
+
+// Keyworkers, planning meetings, advocacy and tribunal recommendations (migration 0006).
+export interface KeyworkerDetailsTable {
+  allocation_id: string;
+  job_title: string | null;
+  team: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface PlanningMeetingsTable {
+  id: string;
+  person_id: string;
+  episode_id: string | null;
+  version: Generated<number>;
+  trigger: string;
+  scheduled_for: string;
+  place: string | null;
+  held_on: string | null;
+  person_views: string | null;
+  minutes: string | null;
+  person_wants_carer_family: Generated<boolean>;
+  created_by: string;
+  created_at: DefaultInstant;
+  updated_at: DefaultInstant;
+}
+
+export interface MeetingInviteesTable {
+  id: string;
+  meeting_id: string;
+  role: string;
+  name: string | null;
+  organisation: string | null;
+  invited_on: string;
+  response: 'attended' | 'apologies' | 'did-not-attend' | null;
+}
+
+export interface AdvocacyReferralsTable {
+  id: string;
+  person_id: string;
+  version: Generated<number>;
+  kind: 'imha' | 'care-act' | 'imca' | 'general';
+  referred_on: string;
+  provider: string | null;
+  outcome: string | null;
+  involvement: string | null;
+  consent_to_records: ColumnType<unknown, string | null, string | null>;
+  care_act_test: ColumnType<unknown, string | null, string | null>;
+  created_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface TribunalRecommendationsTable {
+  id: string;
+  person_id: string;
+  episode_id: string | null;
+  version: Generated<number>;
+  hearing_on: string;
+  recommendation: string;
+  response: string | null;
+  responded_on: string | null;
+  responded_by: string | null;
+  created_by: string;
+  created_at: DefaultInstant;
+}
+
+// 0007: refunds, top-ups, disputes, recharges (issue 4, second half).
+export interface ChargesTable {
+  id: string;
+  person_id: string;
+  period_from: string;
+  period_to: string;
+  amount_pence: number;
+  paid_on: string;
+  description: string;
+  service_id: string | null;
+  source: 'manual' | 'import';
+  import_reference: string | null;
+  created_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface RefundsTable {
+  id: string;
+  person_id: string;
+  calculated_on: string;
+  interest_basis_points: number;
+  lines: ColumnType<unknown, string, string>;
+  total_principal_pence: number;
+  total_interest_pence: number;
+  status: ColumnType<'calculated' | 'approved' | 'paid', 'calculated' | 'approved' | 'paid' | undefined, 'calculated' | 'approved' | 'paid'>;
+  approved_by: string | null;
+  approved_on: string | null;
+  paid_on: string | null;
+  payment_method: string | null;
+  letter_sent_on: string | null;
+  version: Generated<number>;
+  created_by: string;
+  created_at: DefaultInstant;
+}
+
+export interface TopUpAgreementsTable {
+  id: string;
+  person_id: string;
+  service_id: string;
+  version: Generated<number>;
+  preferred_accommodation: string;
+  conditions: ColumnType<unknown, string, string>;
+  terms: ColumnType<unknown, string, string>;
+  payer_kind: 'person' | 'third-party' | null;
+  payer_relationship: string | null;
+  signed_on: string | null;
+  refused_on: string | null;
+  refusal_reasons: string | null;
+  created_by: string;
+  created_at: DefaultInstant;
+  updated_by: string | null;
+  updated_at: DefaultInstant;
+}
+
+export interface DisputesTable {
+  id: string;
+  person_id: string;
+  version: Generated<number>;
+  party_a_kind: 'local-authority' | 'icb';
+  party_a_code: string;
+  party_b_kind: 'local-authority' | 'icb';
+  party_b_code: string;
+  subject: string;
+  details: string | null;
+  interim_funder_code: string;
+  raised_on: string;
+  referred_on: string | null;
+  person_told_on: string | null;
+  resolved_on: string | null;
+  resolution: string | null;
+  created_by: string;
+  created_at: DefaultInstant;
+  updated_by: string | null;
+  updated_at: DefaultInstant;
+}
+
+export interface ServicePaymentsTable {
+  id: string;
+  service_id: string;
+  body: 'local-authority' | 'icb';
+  organisation_code: string;
+  period_from: string;
+  period_to: string;
+  amount_pence: number;
+  paid_on: string;
+  created_by: string;
+  created_at: DefaultInstant;
+}
+
+export type ChargeRow = Selectable<ChargesTable>;
+export type RefundRow = Selectable<RefundsTable>;
+export type TopUpAgreementRow = Selectable<TopUpAgreementsTable>;
+export type DisputeRow = Selectable<DisputesTable>;
+export type ServicePaymentRow = Selectable<ServicePaymentsTable>;

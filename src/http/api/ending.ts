@@ -1,0 +1,188 @@
+// Ending and reinstating aftercare, approvals waiting, and complaints (api-contract: "Ending and
+// reinstating aftercare"; END-1 to END-6, MHA25-2, CMP-1).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { APPROVAL_SIDES, COMPLAINT_AGAINST, COMPLAINT_ROUTES, REASON_CODES } from '../../domain/ending.ts';
+import type { Services } from '../../services/index.ts';
+import { ComplaintInput, ComplaintUpdateInput, EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending-inputs.ts';
+import { actorOf, ifMatch } from './people.ts';
+import { EPISODE_STATUSES, ProblemSchema, responses } from './schemas.ts';
+
+const READ = [400, 401, 403, 404] as const;
+const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;
+const IsoDate = z.string().describe('A UK date, YYYY-MM-DD');
+const Side = z.enum(APPROVAL_SIDES as ['local-authority', 'icb']);
+
+const Params = z.object({ id: z.string().describe('The person’s id (UUID)'), episodeId: z.string().describe('The episode’s id (the legal status that opened it)') });
+const ProposalParams = Params.extend({ proposalId: z.string() });
+const ReinstatementParams = Params.extend({ reinstatementId: z.string() });
+const IfMatch = z.object({ 'if-match': z.string().optional().describe('The version being changed; a stale one is refused with 409') });
+
+const ApprovalSchema = z.object({ side: Side, organisationCode: z.string(), approverId: z.string(), approvedAt: z.string(), approvedOn: IsoDate });
+const EpisodeStateSchema = z.object({ id: z.string(), status: z.enum(EPISODE_STATUSES as unknown as [string, ...string[]]), endedOn: IsoDate.nullable(), endReason: z.enum(['joint-decision', 'new-qualifying-detention', 'death']).nullable() });
+
+export const EndingProposalSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  personId: z.string(),
+  episodeId: z.string(),
+  reasonCode: z.enum(REASON_CODES),
+  reasons: z.string(),
+  reassessedOn: IsoDate,
+  personInvolved: z.boolean(),
+  personNotInvolvedReason: z.string().nullable(),
+  involved: z.array(z.string()),
+  continuingOutsideS117: z.string().nullable(),
+  override: z.object({ reason: z.string() }).nullable(),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  status: z.enum(['pending', 'approved', 'withdrawn']).describe('approved: both bodies approved (and, with MHA25-2 on, the joint notice was sent): aftercare ended'),
+  approvals: z.array(ApprovalSchema).describe('One per side at most (END-1)'),
+  awaiting: z.array(Side).describe('Sides that have not approved yet'),
+  jointNoticeRequired: z.boolean().describe('MHA25-2 in force (a setting)'),
+  awaitingNotice: z.boolean(),
+  noticeSentOn: IsoDate.nullable(),
+  endedOn: IsoDate.nullable(),
+});
+const ApprovalResult = EndingProposalSchema.extend({ created: z.boolean().describe('false: this side had already approved; nothing changed'), episode: EpisodeStateSchema });
+
+export const ReinstatementSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  personId: z.string(),
+  episodeId: z.string(),
+  reasons: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  status: z.enum(['pending', 'approved', 'withdrawn']),
+  approvals: z.array(ApprovalSchema),
+  awaiting: z.array(Side),
+  reinstatedOn: IsoDate.nullable(),
+});
+const ReinstatementApprovalResult = ReinstatementSchema.extend({ created: z.boolean(), episode: EpisodeStateSchema });
+
+const PendingSchema = z.object({
+  items: z.array(z.object({
+    kind: z.enum(['ending', 'reinstatement']),
+    id: z.string(),
+    person: z.object({ id: z.string(), givenName: z.string(), familyName: z.string(), nhsNumber: z.string().nullable() }),
+    side: Side.describe('The side the caller signs for'),
+    episode: EpisodeStateSchema,
+  }).loose()),
+  nextCursor: z.string().nullable(),
+});
+
+export const ComplaintSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  personId: z.string(),
+  against: z.enum(COMPLAINT_AGAINST),
+  route: z.enum(COMPLAINT_ROUTES),
+  routeLabel: z.string(),
+  receivedOn: IsoDate,
+  awareOn: IsoDate.describe('When the person knew of the problem'),
+  subject: z.string(),
+  linkedDecisionIds: z.array(z.string()),
+  faults: z.array(z.string()).describe('CMP-2 faults'),
+  outcome: z.string().nullable(),
+  outcomeOn: IsoDate.nullable(),
+  learning: z.string().nullable(),
+  ombudsman: z.object({ windowUntil: IsoDate, withinWindow: z.boolean(), text: z.string() }).describe('CMP-1: the Ombudsman’s 12 months from awareOn'),
+  recordedBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const LetterQuery = z.object({ largePrint: z.enum(['true', 'false']).optional().describe('Large print') });
+const pdf = (description: string) => ({
+  200: { description, content: { 'application/pdf': { schema: z.string().describe('A tagged, accessible PDF') } } },
+  ...Object.fromEntries(READ.map((code) => [code, { description: 'A problem', content: { 'application/problem+json': { schema: ProblemSchema } } }])),
+});
+
+export function registerEndingApi(api: FastifyInstance, services: Services): void {
+  const tags = ['Ending aftercare'];
+  const p = (request: FastifyRequest) => request.params as Record<string, string>;
+  const base = '/people/:id/episodes/:episodeId';
+
+  api.post(`${base}/ending-proposals`, { schema: { tags, summary: 'Propose ending aftercare (END-2, END-3, END-4 refusals name their rule)', params: Params, body: EndingProposalInput, response: responses(201, 'The proposal, waiting for both bodies', EndingProposalSchema, WRITE) } }, async (request, reply) => {
+    const { id, episodeId } = p(request);
+    return reply.status(201).send(await services.ending.propose(actorOf(request), id!, episodeId!, request.body));
+  });
+
+  api.get(`${base}/ending-proposals`, { schema: { tags, summary: 'The proposals to end this episode’s aftercare', params: Params, response: responses(200, 'The proposals', list(EndingProposalSchema), READ) } }, async (request) => {
+    const { id, episodeId } = p(request);
+    return services.ending.list(actorOf(request), id!, episodeId!);
+  });
+
+  api.get(`${base}/ending-proposals/:proposalId`, { schema: { tags, summary: 'One proposal', params: ProposalParams, response: responses(200, 'The proposal', EndingProposalSchema, READ) } }, async (request) => {
+    const { id, episodeId, proposalId } = p(request);
+    return services.ending.get(actorOf(request), id!, episodeId!, proposalId!);
+  });
+
+  api.post(
+    `${base}/ending-proposals/:proposalId/approvals`,
+    { schema: { tags, summary: 'Approve for the caller’s body (END-1): 201 when recorded, 200 when that side had already approved (nothing changes); 403 for any other organisation', params: ProposalParams, body: EmptyInput, response: { ...responses(201, 'The approval was recorded; the proposal and the episode status', ApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ApprovalResult } } } } } },
+    async (request, reply) => {
+      const { id, episodeId, proposalId } = p(request);
+      const result = await services.ending.approve(actorOf(request), id!, episodeId!, proposalId!, request.body ?? {});
+      return (reply as FastifyReply).status(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  api.post(`${base}/ending-proposals/:proposalId/withdrawal`, { schema: { tags, summary: 'Withdraw a proposal that is still waiting', params: ProposalParams, body: EmptyInput, response: responses(200, 'The proposal, withdrawn', EndingProposalSchema, WRITE) } }, async (request) => {
+    const { id, episodeId, proposalId } = p(request);
+    return services.ending.withdraw(actorOf(request), id!, episodeId!, proposalId!);
+  });
+
+  api.post(`${base}/ending-proposals/:proposalId/notice`, { schema: { tags, summary: 'Record that the joint written notice was sent (MHA25-2: with the setting on, aftercare ends on that day)', params: ProposalParams, body: NoticeInput, response: responses(200, 'The proposal and the episode status', ApprovalResult.omit({ created: true }), WRITE) } }, async (request) => {
+    const { id, episodeId, proposalId } = p(request);
+    return services.ending.recordNotice(actorOf(request), id!, episodeId!, proposalId!, request.body);
+  });
+
+  api.get(`${base}/ending-proposals/:proposalId/letter`, { schema: { tags, summary: 'The decision letter to the person (PDF); the joint written notice with MHA25-2 on', params: ProposalParams, querystring: LetterQuery, response: pdf('The decision letter') } }, async (request, reply) => {
+    const { id, episodeId, proposalId } = p(request);
+    const largePrint = (request.query as { largePrint?: string } | undefined)?.largePrint === 'true';
+    const body = await services.ending.letter(actorOf(request), id!, episodeId!, proposalId!, { largePrint });
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="aftercare-ending-decision${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(body);
+  });
+
+  api.post(`${base}/reinstatements`, { schema: { tags, summary: 'Ask for jointly ended aftercare to be reinstated (END-6, CONTESTED)', params: Params, body: ReinstatementInput, response: responses(201, 'The reinstatement, waiting for both bodies', ReinstatementSchema, WRITE) } }, async (request, reply) => {
+    const { id, episodeId } = p(request);
+    return reply.status(201).send(await services.ending.reinstate(actorOf(request), id!, episodeId!, request.body));
+  });
+
+  api.get(`${base}/reinstatements`, { schema: { tags, summary: 'Reinstatements of this episode', params: Params, response: responses(200, 'The reinstatements', list(ReinstatementSchema), READ) } }, async (request) => {
+    const { id, episodeId } = p(request);
+    return services.ending.listReinstatements(actorOf(request), id!, episodeId!);
+  });
+
+  api.post(
+    `${base}/reinstatements/:reinstatementId/approvals`,
+    { schema: { tags, summary: 'Approve a reinstatement for the caller’s body (END-6): once both have, the episode is active again', params: ReinstatementParams, body: EmptyInput, response: { ...responses(201, 'The approval was recorded', ReinstatementApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ReinstatementApprovalResult } } } } } },
+    async (request, reply) => {
+      const { id, episodeId, reinstatementId } = p(request);
+      const result = await services.ending.approveReinstatement(actorOf(request), id!, episodeId!, reinstatementId!, request.body ?? {});
+      return (reply as FastifyReply).status(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  api.get('/approvals/pending', { schema: { tags, summary: 'Endings and reinstatements waiting for the caller’s organisation to approve', response: responses(200, 'Waiting for your approval', PendingSchema, [401, 403]) } }, async (request) =>
+    services.ending.pendingApprovals(actorOf(request)),
+  );
+
+  const ctags = ['Complaints'];
+  const ComplaintParams = z.object({ id: z.string(), complaintId: z.string() });
+  api.get('/people/:id/complaints', { schema: { tags: ctags, summary: 'The person’s complaints (CMP-1)', params: z.object({ id: z.string() }), response: responses(200, 'The complaints', list(ComplaintSchema), READ) } }, async (request) =>
+    services.complaints.list(actorOf(request), p(request).id!),
+  );
+  api.post('/people/:id/complaints', { schema: { tags: ctags, summary: 'Record a complaint (CMP-1, CMP-2)', params: z.object({ id: z.string() }), body: ComplaintInput, response: responses(201, 'The complaint', ComplaintSchema, WRITE) } }, async (request, reply) =>
+    reply.status(201).send(await services.complaints.create(actorOf(request), p(request).id!, request.body)),
+  );
+  api.get('/people/:id/complaints/:complaintId', { schema: { tags: ctags, summary: 'One complaint', params: ComplaintParams, response: responses(200, 'The complaint', ComplaintSchema, READ) } }, async (request) =>
+    services.complaints.get(actorOf(request), p(request).id!, p(request).complaintId!),
+  );
+  api.patch('/people/:id/complaints/:complaintId', { schema: { tags: ctags, summary: 'Change a complaint: its outcome, learning...', params: ComplaintParams, headers: IfMatch, body: ComplaintUpdateInput, response: responses(200, 'The complaint as changed', ComplaintSchema, WRITE) } }, async (request) =>
+    services.complaints.update(actorOf(request), p(request).id!, p(request).complaintId!, ifMatch(request), request.body),
+  );
+}

@@ -1,0 +1,261 @@
+// Pages for ending and reinstating aftercare (END-1 to END-6, MHA25-2), the approvals waiting for an
+// approver, and complaints (CMP-1). The rules are in the domain and the services; these pages only
+// reshape forms and show what the services answer.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { can } from '../../domain/access.ts';
+import { formatDate } from '../../domain/dates.ts';
+import {
+  COMPLAINT_ROUTE_LABELS, COMPLAINT_ROUTES, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
+} from '../../domain/ending.ts';
+import { COMPLAINT_FAULTS } from '../../services/ending-inputs.ts';
+import { NotFoundError } from '../../services/errors.ts';
+import type { Services } from '../../services/index.ts';
+import { requireSignIn } from '../auth/index.ts';
+import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
+import { personIdOf, signedIn } from './people.ts';
+
+const SIDE_LABELS = { 'local-authority': 'Local authority', icb: 'ICB' } as const;
+const AGAINST_LABELS = { 'local-authority': 'The local authority', nhs: 'The NHS (ICB or trust)', both: 'Both' } as const;
+const FAULT_LABELS: Record<(typeof COMPLAINT_FAULTS)[number], string> = {
+  'charging': 'Charging, or asking for rent or housing benefit, for s117 care or accommodation',
+  'delay': 'Delay in arranging or funding aftercare',
+  'no-owner': 'No one responsible for an action in the plan',
+  'no-contingency': 'No contingency or move-on plan',
+  'ending-without-reassessment': 'Ending without a reassessment or a joint decision',
+  'unclear-plan': 'A plan that does not show which services are s117',
+  'flawed-policy': 'A flawed joint policy',
+  'poor-cost-communication': 'Poor communication about costs',
+};
+
+function param(request: FastifyRequest, name: string): string {
+  return (request.params as Record<string, string>)[name] ?? '';
+}
+
+/** One textarea line per person or organisation. */
+const lines = (value: string | undefined): string[] => (value ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+
+export const REASON_ITEMS = [
+  { value: LAWFUL_REASON, text: LAWFUL_REASON_TEXT.label, hint: { text: LAWFUL_REASON_TEXT.why } },
+  { divider: 'These are not lawful reasons (END-3)' },
+  ...FORBIDDEN_REASON_CODES.map((code) => ({ value: code, text: FORBIDDEN_REASONS[code].label, hint: { text: `Not a lawful reason: ${FORBIDDEN_REASONS[code].why}` } })),
+];
+
+export function registerEndingPages(web: FastifyInstance, services: Services): void {
+  const page = { schema: { hide: true }, preHandler: requireSignIn };
+  const form = { ...page, preValidation: web.csrfProtection };
+  const endingHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/ending`;
+
+  async function overview(request: FastifyRequest) {
+    const actor = signedIn(request);
+    const person = await services.people.get(actor, personIdOf(request));
+    const ending = await services.ending.forPerson(actor, person.id);
+    const mayPropose = can(actor.role, 'ending:propose');
+    const mayApprove = can(actor.role, 'ending:approve');
+    const episodes = [...ending.episodes].reverse().map(({ episode, side, proposals, reinstatements }) => {
+      const pending = proposals.find((p) => p.status === 'pending');
+      const pendingReinstatement = reinstatements.find((r) => r.status === 'pending');
+      const endable = episode.status === 'active' || episode.status === 'in-custody';
+      return {
+        episode,
+        title: `${episode.qualifyingSection} from ${formatDate(episode.qualifyingFrom)}`,
+        side,
+        sideLabel: side ? SIDE_LABELS[side] : null,
+        proposeHref: mayPropose && endable && !pending ? `/people/${person.id}/episodes/${episode.id}/ending/new` : null,
+        reinstateHref: mayPropose && episode.status === 'ended' && episode.endReason === 'joint-decision' && !pendingReinstatement ? `/people/${person.id}/episodes/${episode.id}/reinstatements/new` : null,
+        proposals: [...proposals].reverse().map((p) => ({
+          ...p,
+          reason: reasonText(p.reasonCode).label,
+          approvalRows: (['local-authority', 'icb'] as const).map((s) => {
+            const a = p.approvals.find((x) => x.side === s);
+            return { side: SIDE_LABELS[s], code: s === 'local-authority' ? episode.localAuthority.code : episode.icb.code, approvedOn: a?.approvedOn ?? null };
+          }),
+          canApprove: mayApprove && side !== null && p.status === 'pending' && !p.approvals.some((a) => a.side === side),
+          canWithdraw: mayPropose && p.status === 'pending',
+          canRecordNotice: mayPropose && p.status !== 'withdrawn' && !p.noticeSentOn && p.awaiting.length === 0,
+          base: `/people/${person.id}/episodes/${episode.id}/ending-proposals/${p.id}`,
+        })),
+        reinstatements: [...reinstatements].reverse().map((r) => ({
+          ...r,
+          approvalRows: (['local-authority', 'icb'] as const).map((s) => ({ side: SIDE_LABELS[s], approvedOn: r.approvals.find((x) => x.side === s)?.approvedOn ?? null })),
+          canApprove: mayApprove && side !== null && r.status === 'pending' && !r.approvals.some((a) => a.side === side),
+          base: `/people/${person.id}/episodes/${episode.id}/reinstatements/${r.id}`,
+        })),
+      };
+    });
+    return { title: 'Ending aftercare', width: 'full', person, episodes, jointNoticeRequired: ending.jointNoticeRequired, back: { href: `/people/${person.id}` } };
+  }
+
+  web.get('/people/:id/ending', page, async (request, reply) => reply.render('pages/ending.njk', await overview(request)));
+
+  // ---- Proposing an ending ------------------------------------------------------------------------
+  const proposeContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    const ending = await services.ending.forPerson(actor, personIdOf(request));
+    const found = ending.episodes.find((e) => e.episode.id === param(request, 'episodeId'));
+    if (!found) throw new NotFoundError('episode');
+    const person = await services.people.get(actor, personIdOf(request));
+    return { person, episode: found.episode, reasonItems: REASON_ITEMS, back: { href: `/people/${person.id}/ending` } };
+  };
+
+  web.get('/people/:id/episodes/:episodeId/ending/new', page, async (request, reply) => reply.render('pages/ending-propose.njk', { ...(await proposeContext(request)), values: {} }));
+
+  web.post('/people/:id/episodes/:episodeId/ending/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = {
+      labels: { reasonCode: 'reason', reasons: 'reasons', reassessedOn: 'date of the reassessment', personInvolved: 'answer', personNotInvolvedReason: 'reason they were not involved', 'override.reason': 'reason for ending during a conditional discharge' },
+      dates: { reassessedOn: readDate(body, 'reassessedOn') },
+      unanswered: { reasonCode: 'Select the reason for ending aftercare', personInvolved: 'Select yes if the person was involved in the decision' },
+    };
+    const overrideReason = text(body, 'override-reason');
+    const input = {
+      reasonCode: required(body, 'reasonCode'),
+      reasons: required(body, 'reasons'),
+      reassessedOn: words.dates.reassessedOn.value,
+      personInvolved: yesNo(body, 'personInvolved'),
+      personNotInvolvedReason: text(body, 'personNotInvolvedReason') ?? null,
+      involved: lines(body.involved),
+      continuingOutsideS117: text(body, 'continuingOutsideS117') ?? null,
+      ...(overrideReason && { override: { reason: overrideReason } }),
+    };
+    return submit({ reply, body, template: 'pages/ending-propose.njk', context: () => proposeContext(request), words }, async () => {
+      await services.ending.propose(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+      return endingHref(request);
+    });
+  });
+
+  // ---- Approving, withdrawing, the notice, the letter --------------------------------------------
+  web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/approve', form, async (request, reply) => {
+    await services.ending.approve(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
+    return reply.redirect(formBody(request).next === 'approvals' ? '/approvals' : endingHref(request), 303);
+  });
+
+  web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/withdraw', form, async (request, reply) => {
+    await services.ending.withdraw(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
+    return reply.redirect(endingHref(request), 303);
+  });
+
+  const noticeContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    const proposal = await services.ending.get(actor, personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
+    const person = await services.people.get(actor, personIdOf(request));
+    return { person, proposal, back: { href: `/people/${person.id}/ending` } };
+  };
+  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/notice', page, async (request, reply) => reply.render('pages/ending-notice.njk', { ...(await noticeContext(request)), values: {} }));
+  web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/notice', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { sentOn: 'date the notice was sent' }, dates: { sentOn: readDate(body, 'sentOn') } };
+    return submit({ reply, body, template: 'pages/ending-notice.njk', context: () => noticeContext(request), words }, async () => {
+      await services.ending.recordNotice(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'), { sentOn: words.dates.sentOn.value ?? '' });
+      return endingHref(request);
+    });
+  });
+
+  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/letter', page, async (request, reply) => {
+    const largePrint = (request.query as { largePrint?: string }).largePrint === 'true';
+    const pdf = await services.ending.letter(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'), { largePrint });
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="aftercare-ending-decision${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(pdf);
+  });
+
+  // ---- Reinstatement (END-6) ---------------------------------------------------------------------
+  const reinstateContext = async (request: FastifyRequest) => {
+    const person = await services.people.get(signedIn(request), personIdOf(request));
+    return { person, back: { href: `/people/${person.id}/ending` } };
+  };
+  web.get('/people/:id/episodes/:episodeId/reinstatements/new', page, async (request, reply) => reply.render('pages/reinstatement-new.njk', { ...(await reinstateContext(request)), values: {} }));
+  web.post('/people/:id/episodes/:episodeId/reinstatements/new', form, async (request, reply) => {
+    const body = formBody(request);
+    return submit({ reply, body, template: 'pages/reinstatement-new.njk', context: () => reinstateContext(request), words: { labels: { reasons: 'reasons' } } }, async () => {
+      await services.ending.reinstate(signedIn(request), personIdOf(request), param(request, 'episodeId'), { reasons: required(body, 'reasons') });
+      return endingHref(request);
+    });
+  });
+  web.post('/people/:id/episodes/:episodeId/reinstatements/:reinstatementId/approve', form, async (request, reply) => {
+    await services.ending.approveReinstatement(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'reinstatementId'));
+    return reply.redirect(formBody(request).next === 'approvals' ? '/approvals' : endingHref(request), 303);
+  });
+
+  // ---- Awaiting your approval --------------------------------------------------------------------
+  web.get('/approvals', page, async (request, reply) => {
+    const pending = await services.ending.pendingApprovals(signedIn(request));
+    const items = pending.items.map((i) => ({
+      ...i,
+      what: i.kind === 'ending' ? 'End aftercare' : 'Reinstate aftercare',
+      sideLabel: SIDE_LABELS[i.side],
+      approveAction: `/people/${i.person.id}/episodes/${i.episodeId}/${i.kind === 'ending' ? 'ending-proposals' : 'reinstatements'}/${i.id}/approve`,
+      letterHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/letter` : null,
+    }));
+    return reply.render('pages/approvals.njk', { title: 'Awaiting your approval', width: 'full', items });
+  });
+
+  // ---- Complaints (CMP-1, CMP-2) -----------------------------------------------------------------
+  const complaintsHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/complaints`;
+  web.get('/people/:id/complaints', page, async (request, reply) => {
+    const actor = signedIn(request);
+    const person = await services.people.get(actor, personIdOf(request));
+    const complaints = await services.complaints.list(actor, person.id);
+    return reply.render('pages/complaints.njk', {
+      title: 'Complaints', width: 'full', person, back: { href: `/people/${person.id}` }, mayRecord: can(actor.role, 'complaint:record'),
+      items: complaints.items.map((c) => ({ ...c, againstLabel: AGAINST_LABELS[c.against] })),
+    });
+  });
+
+  const complaintContext = async (request: FastifyRequest) => {
+    const person = await services.people.get(signedIn(request), personIdOf(request));
+    return {
+      person,
+      back: { href: `/people/${person.id}/complaints` },
+      routeItems: COMPLAINT_ROUTES.map((r) => ({ value: r, text: COMPLAINT_ROUTE_LABELS[r] })),
+      againstItems: Object.entries(AGAINST_LABELS).map(([value, text]) => ({ value, text })),
+      faultItems: COMPLAINT_FAULTS.map((f) => ({ value: f, text: FAULT_LABELS[f] })),
+    };
+  };
+  const complaintWords = (body: FormBody) => ({
+    labels: { against: 'body', route: 'route', receivedOn: 'date received', awareOn: 'date they knew of the problem', subject: 'what the complaint is about', outcomeOn: 'date of the outcome' },
+    dates: { receivedOn: readDate(body, 'receivedOn'), awareOn: readDate(body, 'awareOn'), outcomeOn: readDate(body, 'outcomeOn') },
+    unanswered: { against: 'Select which body the complaint is about', route: 'Select the route' },
+  });
+  const faultsOf = (request: FastifyRequest): string[] => {
+    const raw = (request.body as Record<string, unknown> | undefined)?.faults;
+    return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((x): x is string => typeof x === 'string');
+  };
+  const complaintInput = (request: FastifyRequest, body: FormBody, words: ReturnType<typeof complaintWords>) => ({
+    against: required(body, 'against'),
+    route: required(body, 'route'),
+    receivedOn: words.dates.receivedOn.value ?? '',
+    awareOn: words.dates.awareOn.value,
+    subject: required(body, 'subject'),
+    faults: faultsOf(request),
+    outcome: text(body, 'outcome') ?? null,
+    outcomeOn: words.dates.outcomeOn.value,
+    learning: text(body, 'learning') ?? null,
+  });
+
+  web.get('/people/:id/complaints/new', page, async (request, reply) => reply.render('pages/complaint-form.njk', { ...(await complaintContext(request)), title: 'Record a complaint', values: {}, faults: [] }));
+  web.post('/people/:id/complaints/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = complaintWords(body);
+    const context = async () => ({ ...(await complaintContext(request)), title: 'Record a complaint', faults: faultsOf(request) });
+    return submit({ reply, body, template: 'pages/complaint-form.njk', context, words }, async () => {
+      await services.complaints.create(signedIn(request), personIdOf(request), complaintInput(request, body, words));
+      return complaintsHref(request);
+    });
+  });
+
+  web.get('/people/:id/complaints/:complaintId', page, async (request, reply) => {
+    const c = await services.complaints.get(signedIn(request), personIdOf(request), param(request, 'complaintId'));
+    const values = {
+      version: String(c.version), against: c.against, route: c.route, subject: c.subject, outcome: c.outcome ?? '', learning: c.learning ?? '',
+      ...dateValues('receivedOn', c.receivedOn), ...dateValues('awareOn', c.awareOn), ...dateValues('outcomeOn', c.outcomeOn),
+    };
+    return reply.render('pages/complaint-form.njk', { ...(await complaintContext(request)), title: 'Change a complaint', complaint: c, values, faults: c.faults });
+  });
+  web.post('/people/:id/complaints/:complaintId', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = complaintWords(body);
+    const context = async () => ({ ...(await complaintContext(request)), title: 'Change a complaint', complaint: { id: param(request, 'complaintId') }, faults: faultsOf(request) });
+    return submit({ reply, body, template: 'pages/complaint-form.njk', context, words }, async () => {
+      await services.complaints.update(signedIn(request), personIdOf(request), param(request, 'complaintId'), version(body), complaintInput(request, body, words));
+      return complaintsHref(request);
+    });
+  });
+}

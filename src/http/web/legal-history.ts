@@ -1,0 +1,170 @@
+// Forms for a person's legal history: hospital stays and leaving hospital, legal statuses and their
+// end, section 17 leave, and confirming the responsible bodies of an aftercare episode.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { can } from '../../domain/access.ts';
+import { SECTION_CODES, sectionLabel } from '../../domain/sections.ts';
+import { formatDate } from '../../domain/dates.ts';
+import { ForbiddenError, NotFoundError } from '../../services/errors.ts';
+import type { Services } from '../../services/index.ts';
+import { requireSignIn } from '../auth/index.ts';
+import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
+import type { PersonRecord } from './person-page.ts';
+import { personIdOf, signedIn } from './people.ts';
+
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export const SECTION_OPTIONS = SECTION_CODES.map((code) => ({ value: code, text: sentence(sectionLabel(code)) }));
+
+function stayText(a: PersonRecord['legalHistory']['admissions'][number]): string {
+  return `${a.hospital}, admitted ${formatDate(a.admittedOn)}${a.dischargedOn ? `, left ${formatDate(a.dischargedOn)}` : ''}`;
+}
+
+function param(request: FastifyRequest, name: string): string {
+  return (request.params as Record<string, string>)[name] ?? '';
+}
+
+export function registerLegalHistoryPages(web: FastifyInstance, services: Services): void {
+  const page = { schema: { hide: true }, preHandler: requireSignIn };
+  // The token is in the form body, so the check runs once the body is parsed (preValidation, not onRequest).
+  const form = { ...page, preValidation: web.csrfProtection };
+
+  /** The person's record for a form page; the page's heading names the person. */
+  const recordOf = (request: FastifyRequest) => services.people.record(signedIn(request), personIdOf(request));
+  const personHref = (request: FastifyRequest) => `/people/${personIdOf(request)}`;
+  const base = (record: PersonRecord) => ({ person: record.person, back: { href: `/people/${record.person.id}` } });
+
+  // ---- A hospital stay --------------------------------------------------------------------------
+  const admissionWords = (body: FormBody) => ({
+    labels: { hospital: 'hospital', admittedOn: 'date they were admitted', dischargedOn: 'date they left hospital' },
+    dates: { admittedOn: readDate(body, 'admittedOn'), dischargedOn: readDate(body, 'dischargedOn') },
+  });
+
+  web.get('/people/:id/admissions/new', page, async (request, reply) => reply.render('pages/admission-new.njk', { ...base(await recordOf(request)), values: {} }));
+
+  web.post('/people/:id/admissions/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = admissionWords(body);
+    const input = { hospital: required(body, 'hospital'), admittedOn: words.dates.admittedOn.value ?? '', dischargedOn: words.dates.dischargedOn.value };
+    return submit({ reply, body, template: 'pages/admission-new.njk', context: async () => base(await recordOf(request)), words }, async () => {
+      await services.legalHistory.addAdmission(signedIn(request), personIdOf(request), input);
+      return personHref(request);
+    });
+  });
+
+  // ---- Leaving hospital -------------------------------------------------------------------------
+  const dischargeContext = async (request: FastifyRequest) => {
+    const record = await recordOf(request);
+    const admission = record.legalHistory.admissions.find((a) => a.id === param(request, 'admissionId'));
+    if (!admission) throw new NotFoundError('hospital stay');
+    return { ...base(record), admission, stay: stayText(admission) };
+  };
+
+  web.get('/people/:id/admissions/:admissionId/discharge', page, async (request, reply) => {
+    const context = await dischargeContext(request);
+    return reply.render('pages/discharge.njk', { ...context, values: { version: String(context.admission.version), ...dateValues('dischargedOn', context.admission.dischargedOn) } });
+  });
+
+  web.post('/people/:id/admissions/:admissionId/discharge', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { dischargedOn: 'date they left hospital' }, dates: { dischargedOn: readDate(body, 'dischargedOn') } };
+    return submit({ reply, body, template: 'pages/discharge.njk', context: () => dischargeContext(request), words }, async () => {
+      await services.legalHistory.recordDischarge(signedIn(request), personIdOf(request), param(request, 'admissionId'), version(body), { dischargedOn: words.dates.dischargedOn.value ?? '' });
+      return personHref(request);
+    });
+  });
+
+  // ---- A legal status ---------------------------------------------------------------------------
+  const legalStatusContext = async (request: FastifyRequest) => {
+    const record = await recordOf(request);
+    return { ...base(record), sections: SECTION_OPTIONS, stays: [...record.legalHistory.admissions].reverse().map((a) => ({ value: a.id, text: stayText(a) })) };
+  };
+
+  web.get('/people/:id/legal-statuses/new', page, async (request, reply) => reply.render('pages/legal-status-new.njk', { ...(await legalStatusContext(request)), values: {} }));
+
+  web.post('/people/:id/legal-statuses/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = {
+      labels: { section: 'legal status', startDate: 'start date', endDate: 'end date', admissionId: 'hospital stay' },
+      dates: { startDate: readDate(body, 'startDate'), endDate: readDate(body, 'endDate') },
+      unanswered: { section: 'Select the legal status' },
+    };
+    const input = { section: required(body, 'section'), startDate: words.dates.startDate.value ?? '', endDate: words.dates.endDate.value, admissionId: text(body, 'admissionId') ?? null };
+    return submit({ reply, body, template: 'pages/legal-status-new.njk', context: () => legalStatusContext(request), words }, async () => {
+      await services.legalHistory.addLegalStatus(signedIn(request), personIdOf(request), input);
+      return personHref(request);
+    });
+  });
+
+  // ---- The end of a legal status ----------------------------------------------------------------
+  const endContext = async (request: FastifyRequest) => {
+    const record = await recordOf(request);
+    const status = record.legalHistory.legalStatuses.find((s) => s.id === param(request, 'statusId'));
+    if (!status) throw new NotFoundError('legal status');
+    return { ...base(record), status };
+  };
+
+  web.get('/people/:id/legal-statuses/:statusId/end', page, async (request, reply) => {
+    const context = await endContext(request);
+    return reply.render('pages/legal-status-end.njk', { ...context, values: { version: String(context.status.version), ...dateValues('endDate', context.status.endDate) } });
+  });
+
+  web.post('/people/:id/legal-statuses/:statusId/end', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { endDate: 'end date' }, dates: { endDate: readDate(body, 'endDate') } };
+    return submit({ reply, body, template: 'pages/legal-status-end.njk', context: () => endContext(request), words }, async () => {
+      await services.legalHistory.endLegalStatus(signedIn(request), personIdOf(request), param(request, 'statusId'), version(body), { endDate: words.dates.endDate.value ?? '' });
+      return personHref(request);
+    });
+  });
+
+  // ---- Section 17 leave (ELIG-4) ----------------------------------------------------------------
+  web.get('/people/:id/leave/new', page, async (request, reply) => reply.render('pages/leave-new.njk', { ...base(await recordOf(request)), values: {} }));
+
+  web.post('/people/:id/leave/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = {
+      labels: { from: 'date the leave started', to: 'date the leave ended', kind: 'kind of leave', triggersAftercare: 'decision', reason: 'reason' },
+      dates: { from: readDate(body, 'from'), to: readDate(body, 'to') },
+      unanswered: { kind: 'Select the kind of leave', triggersAftercare: 'Select yes if this leave starts aftercare, or no if it does not' },
+    };
+    const input = { from: words.dates.from.value ?? '', to: words.dates.to.value, kind: required(body, 'kind'), triggersAftercare: yesNo(body, 'triggersAftercare'), reason: required(body, 'reason') };
+    return submit({ reply, body, template: 'pages/leave-new.njk', context: async () => base(await recordOf(request)), words }, async () => {
+      await services.legalHistory.addLeave(signedIn(request), personIdOf(request), input);
+      return personHref(request);
+    });
+  });
+
+  // ---- Confirming the responsible bodies (RESP-2 to RESP-5) -------------------------------------
+  const responsibilityContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    if (!can(actor.role, 'responsibility:confirm')) throw new ForbiddenError('Only a local authority’s or ICB’s section 117 lead (an approver) can confirm responsibility');
+    const record = await recordOf(request);
+    const episode = record.aftercare.episodes.find((e) => e.id === param(request, 'episodeId'));
+    if (!episode) throw new NotFoundError('episode');
+    return { ...base(record), episode };
+  };
+
+  web.get('/people/:id/episodes/:episodeId/responsibility', page, async (request, reply) => {
+    const context = await responsibilityContext(request);
+    const { localAuthority, icb } = context.episode;
+    // Prefilled with the proposal (or the confirmed bodies), for the approver to check and change.
+    const basis = (b: { basis: string; confirmed: boolean }) => (b.confirmed ? b.basis : b.basis.replace(/^Proposed: /, '').replace(/ To be confirmed\.$/, ''));
+    return reply.render('pages/responsibility.njk', {
+      ...context,
+      values: { 'localAuthority-code': localAuthority.code ?? '', 'localAuthority-basis': basis(localAuthority), 'icb-code': icb.code ?? '', 'icb-basis': basis(icb) },
+    });
+  });
+
+  web.post('/people/:id/episodes/:episodeId/responsibility', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { 'localAuthority.code': 'local authority code', 'localAuthority.basis': 'reason for the local authority', 'icb.code': 'ICB code', 'icb.basis': 'reason for the ICB' } };
+    const input = {
+      localAuthority: { code: required(body, 'localAuthority-code'), basis: required(body, 'localAuthority-basis') },
+      icb: { code: required(body, 'icb-code'), basis: required(body, 'icb-basis') },
+    };
+    return submit({ reply, body, template: 'pages/responsibility.njk', context: () => responsibilityContext(request), words }, async () => {
+      await services.legalHistory.confirmResponsibility(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+      return personHref(request);
+    });
+  });
+}

@@ -1,0 +1,128 @@
+// Adding a person, the person page, and changing a person's details.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../../services/actor.ts';
+import { UnauthenticatedError } from '../../services/errors.ts';
+import type { Services } from '../../services/index.ts';
+import { requireSignIn } from '../auth/index.ts';
+import { dateValues, formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
+import { personPage } from './person-page.ts';
+import { planningPanel } from './planning.ts';
+import { planPanel } from './plans.ts';
+
+/** The signed-in user (requireSignIn has already sent anyone else to sign in). */
+export function signedIn(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UnauthenticatedError();
+  return request.actor;
+}
+
+export function personIdOf(request: FastifyRequest): string {
+  return (request.params as { id: string }).id;
+}
+
+const PERSON_LABELS: Record<string, string> = {
+  givenName: 'given name',
+  familyName: 'family name',
+  dateOfBirth: 'date of birth',
+  dateOfDeath: 'date of death',
+  nhsNumber: 'NHS number',
+  localId: 'local ID',
+  'address.line1': 'first line of the address',
+  'address.postcode': 'postcode',
+  'residence.localAuthority': 'local authority code',
+  'residence.since': 'date they started living there',
+  'gp.practiceCode': 'GP practice code',
+  'gp.icb': 'ICB code',
+  'gp.since': 'date they registered with the GP',
+};
+
+/** The person form as the service's input: PersonCreateInput, or PersonUpdateInput when editing. */
+function personInput(body: FormBody, editing: boolean) {
+  const dates = {
+    dateOfBirth: readDate(body, 'dateOfBirth'),
+    'residence.since': readDate(body, 'residence.since'),
+    'gp.since': readDate(body, 'gp.since'),
+    ...(editing && { dateOfDeath: readDate(body, 'dateOfDeath') }),
+  };
+  // A residence or GP is optional: any of its boxes filled in means one is being recorded.
+  const residenceGiven = Boolean(text(body, 'residence-localAuthority')) || !dates['residence.since'].empty;
+  const gpGiven = Boolean(text(body, 'gp-practiceCode') || text(body, 'gp-icb')) || !dates['gp.since'].empty;
+  const input = {
+    givenName: required(body, 'givenName'),
+    familyName: required(body, 'familyName'),
+    dateOfBirth: dates.dateOfBirth.value ?? '',
+    nhsNumber: text(body, 'nhsNumber') ?? null,
+    localId: required(body, 'localId'),
+    address: { line1: required(body, 'address-line1'), postcode: required(body, 'address-postcode') },
+    ...(residenceGiven && { residence: { localAuthority: required(body, 'residence-localAuthority'), since: dates['residence.since'].value ?? '' } }),
+    ...(gpGiven && { gp: { practiceCode: text(body, 'gp-practiceCode') ?? null, icb: required(body, 'gp-icb'), since: dates['gp.since'].value ?? '' } }),
+    ...(editing && { dateOfDeath: dates.dateOfDeath?.value ?? null }),
+  };
+  return { input, words: { labels: PERSON_LABELS, dates } };
+}
+
+type PersonView = Awaited<ReturnType<Services['people']['get']>>;
+
+function personFormValues(person: PersonView): FormBody {
+  return {
+    givenName: person.givenName,
+    familyName: person.familyName,
+    nhsNumber: person.nhsNumber ? `${person.nhsNumber.slice(0, 3)} ${person.nhsNumber.slice(3, 6)} ${person.nhsNumber.slice(6)}` : '',
+    localId: person.localId ?? '',
+    'address-line1': person.address.line1 ?? '',
+    'address-postcode': person.address.postcode ?? '',
+    version: String(person.version),
+    ...dateValues('dateOfBirth', person.dateOfBirth),
+    ...dateValues('dateOfDeath', person.dateOfDeath),
+  };
+}
+
+export function registerPeoplePages(web: FastifyInstance, services: Services): void {
+  const page = { schema: { hide: true }, preHandler: requireSignIn };
+  // The token is in the form body, so the check runs once the body is parsed (preValidation, not onRequest).
+  const form = { ...page, preValidation: web.csrfProtection };
+
+  web.get('/people/new', page, async (_request, reply) =>
+    reply.render('pages/person-form.njk', { editing: false, values: {}, back: { href: '/register' } }),
+  );
+
+  web.post('/people/new', form, async (request, reply) => {
+    const actor = signedIn(request);
+    const body = formBody(request);
+    const { input, words } = personInput(body, false);
+    return submit(
+      { reply, body, template: 'pages/person-form.njk', context: async () => ({ editing: false, back: { href: '/register' } }), words, conflictField: async () => 'nhsNumber' },
+      async () => `/people/${(await services.people.create(actor, input)).id}`,
+    );
+  });
+
+  web.get('/people/:id', page, async (request, reply) => {
+    const actor = signedIn(request);
+    const record = await services.people.record(actor, personIdOf(request));
+    return reply.render('pages/person.njk', { ...personPage(record, actor), plan: await planPanel(services, actor, record.person.id), planning: await planningPanel(services, actor, record.person.id), back: { href: '/register', text: 'Back to the register' } });
+  });
+
+  web.get('/people/:id/edit', page, async (request, reply) => {
+    const person = await services.people.get(signedIn(request), personIdOf(request));
+    return reply.render('pages/person-form.njk', { editing: true, person, values: personFormValues(person), back: { href: `/people/${person.id}` } });
+  });
+
+  web.post('/people/:id/edit', form, async (request, reply) => {
+    const actor = signedIn(request);
+    const id = personIdOf(request);
+    const body = formBody(request);
+    const { input, words } = personInput(body, true);
+    return submit(
+      {
+        reply,
+        body,
+        template: 'pages/person-form.njk',
+        context: async () => ({ editing: true, person: await services.people.get(actor, id), back: { href: `/people/${id}` } }),
+        words,
+        // A duplicate NHS number, unless the record itself changed since the form was opened.
+        conflictField: async () => (input.nhsNumber && (await services.people.get(actor, id)).version === version(body) ? 'nhsNumber' : undefined),
+      },
+      async () => `/people/${(await services.people.update(actor, id, version(body), input)).id}`,
+    );
+  });
+}
+

@@ -1,0 +1,89 @@
+// What the person page shows, put in the order a reader needs it. Statuses, explanations and the
+// proposed responsible bodies come from the domain through the service; this only arranges them and
+// asks the domain which actions the signed-in user may take.
+import { can, canConfirmResponsibility } from '../../domain/access.ts';
+import type { Episode } from '../../domain/aftercare.ts';
+import type { Actor } from '../../services/actor.ts';
+import type { Services } from '../../services/index.ts';
+
+export type PersonRecord = Awaited<ReturnType<Services['people']['record']>>;
+type History = PersonRecord['legalHistory'];
+
+export interface TimelineEntry {
+  date: string;
+  kind: 'admitted' | 'left-hospital' | 'status-began' | 'status-ended' | 'leave-began' | 'leave-ended';
+  /** Hospital stay, legal status or leave the entry is about. */
+  hospital?: string;
+  section?: string;
+  leave?: History['leave'][number];
+  action?: { href: string; text: string };
+}
+
+// On the same day: arriving in hospital first; then what ended (a section replaced by another ends
+// on the day the next begins); then what began; leaving hospital last. Something that began and
+// ended on the same day shows its start first.
+const ORDER: Record<TimelineEntry['kind'], number> = { admitted: 0, 'status-ended': 1, 'leave-ended': 1, 'status-began': 2, 'leave-began': 2, 'left-hospital': 4 };
+
+function rank(entry: TimelineEntry & { startedOn?: string }): number {
+  return (entry.kind === 'status-ended' || entry.kind === 'leave-ended') && entry.startedOn === entry.date ? 3 : ORDER[entry.kind];
+}
+
+export const END_REASONS: Record<string, string> = {
+  'joint-decision': 'the local authority and the ICB jointly decided it was no longer needed',
+  'new-qualifying-detention': 'a new qualifying detention began (this ends it automatically)',
+  death: 'the person died',
+};
+
+export function timeline(history: History, personId: string, mayRecord: boolean): TimelineEntry[] {
+  const entries: (TimelineEntry & { startedOn?: string })[] = [];
+  const hospitalOf = new Map(history.admissions.map((a) => [a.id, a.hospital]));
+  for (const a of history.admissions) {
+    entries.push({
+      date: a.admittedOn,
+      kind: 'admitted',
+      hospital: a.hospital,
+      ...(!a.dischargedOn && mayRecord && { action: { href: `/people/${personId}/admissions/${a.id}/discharge`, text: 'Record leaving hospital' } }),
+    });
+    if (a.dischargedOn) entries.push({ date: a.dischargedOn, kind: 'left-hospital', hospital: a.hospital });
+  }
+  for (const s of history.legalStatuses) {
+    const hospital = s.admissionId ? hospitalOf.get(s.admissionId) : undefined;
+    entries.push({
+      date: s.startDate,
+      kind: 'status-began',
+      section: s.section,
+      ...(hospital && { hospital }),
+      ...(!s.endDate && mayRecord && { action: { href: `/people/${personId}/legal-statuses/${s.id}/end`, text: 'Record the end of this legal status' } }),
+    });
+    if (s.endDate) entries.push({ date: s.endDate, kind: 'status-ended', section: s.section, startedOn: s.startDate });
+  }
+  for (const l of history.leave) {
+    entries.push({ date: l.from, kind: 'leave-began', leave: l });
+    if (l.to) entries.push({ date: l.to, kind: 'leave-ended', leave: l, startedOn: l.from });
+  }
+  return entries.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : rank(x) - rank(y)));
+}
+
+export function personPage(record: PersonRecord, actor: Actor) {
+  const { person, legalHistory, aftercare } = record;
+  const mayRecord = can(actor.role, 'legal-history:record');
+  const mayConfirm = (e: Episode) => can(actor.role, 'responsibility:confirm') && canConfirmResponsibility(actor, [e.localAuthority.code, e.icb.code]);
+  const episodes = [...aftercare.episodes].reverse().map((e) => ({
+    ...e,
+    endReasonText: e.endReason ? END_REASONS[e.endReason] ?? e.endReason : null,
+    confirmHref: mayConfirm(e) ? `/people/${person.id}/episodes/${e.id}/responsibility` : null,
+  }));
+  return {
+    title: `${person.givenName} ${person.familyName}`,
+    width: 'two-thirds',
+    person,
+    aftercare,
+    episodes,
+    decisionsNeeded: aftercare.episodes.flatMap((e) => e.decisionsNeeded.map((d) => ({ ...d, episodeFrom: e.qualifyingFrom, section: e.qualifyingSection }))),
+    timeline: timeline(legalHistory, person.id, mayRecord),
+    legalHistory,
+    may: { record: mayRecord, edit: can(actor.role, 'person:update') },
+    earlierResidences: person.residenceHistory.filter((r) => r !== null && !(r.localAuthority === person.residence?.localAuthority && r.since === person.residence?.since)),
+    earlierGps: person.gpHistory.filter((g) => !(g.icb === person.gp?.icb && g.since === person.gp?.since && g.practiceCode === person.gp?.practiceCode)),
+  };
+}

@@ -1,0 +1,350 @@
+// The care and support plan pages: the plan (status, readiness, needs, the rest, finalising), one
+// page per need (add, change, remove), one page for everything else, the versions and the person's
+// copy as a PDF. Without JavaScript every change is a plain form; each save sends the plan's version.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../../domain/access.ts';
+import { NEED_DOMAINS, needDomainLabel } from '../../domain/plan.ts';
+import type { Actor } from '../../services/actor.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../services/errors.ts';
+import type { Services } from '../../services/index.ts';
+import { BadRequestError } from '../../services/validation.ts';
+import { requireSignIn } from '../auth/index.ts';
+import { fieldId } from '../views.ts';
+import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type DateEntry, type FormBody } from './forms.ts';
+import { personIdOf, signedIn } from './people.ts';
+
+type PlanView = Awaited<ReturnType<Services['plans']['get']>>;
+type PlanNeedView = PlanView['needs'][number];
+type PersonView = Awaited<ReturnType<Services['people']['get']>>;
+
+const NEED_LABELS: Record<string, string> = {
+  domain: 'area of life',
+  description: 'need',
+  arisesFromMentalDisorder: 'answer to the first question',
+  reducesRiskOfDeterioration: 'answer to the second question',
+  rationale: 'reason for the answers',
+  howMet: 'how the need will be met',
+  who: 'who will meet the need',
+  s117: 'section 117 answer',
+};
+
+const DETAIL_LABELS: Record<string, string> = {
+  goals: 'goals',
+  personViews: 'person’s views',
+  carerViews: 'carer’s views',
+  'accommodation.details': 'accommodation',
+  'accommodation.endsOn': 'date the placement ends',
+  'accommodation.moveOnPlan': 'move-on plan',
+  'keyworker.name': 'keyworker’s name',
+  'keyworker.contact': 'keyworker’s contact details',
+  nextReviewOn: 'date of the next review',
+  'contingency.triggers': 'triggers',
+  'contingency.earlyWarningSigns': 'early warning signs',
+  'contingency.actions': 'what people will do',
+  'contingency.whatHelps': 'what helps',
+  'contingency.crisisContacts': 'crisis contacts',
+  'contingency.onAdmission': 'what happens on admission',
+  'signature.signedOn': 'date the person signed',
+  'signature.notSignedReason': 'reason the plan was not signed',
+  copyGivenOn: 'date a copy was given',
+};
+
+/** Sharing rows on the details page: the recorded ones and two empty ones to add more. */
+const EXTRA_SHARING_ROWS = 2;
+
+const domainItems = NEED_DOMAINS.map((d) => ({ value: d.code, text: d.label }));
+const yesNoValue = (v: boolean | undefined | null) => (v === true ? 'yes' : v === false ? 'no' : '');
+
+function param(request: FastifyRequest, name: string): string {
+  return (request.params as Record<string, string>)[name] ?? '';
+}
+
+/** Field names of a need inside the plan ("needs.2.who") as the need page names them ("who"). */
+function needErrors(error: ValidationError | BadRequestError, index: number): ValidationError {
+  const prefix = `needs.${index}.`;
+  return new ValidationError(error.errors.map((e) => ({ ...e, field: e.field.startsWith(prefix) ? e.field.slice(prefix.length) : e.field })));
+}
+
+/** Calls the service and shows refusals against the form's own field names. */
+async function renamed<T>(call: () => Promise<T>, rename: (error: ValidationError | BadRequestError) => ValidationError): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof BadRequestError) throw rename(error);
+    throw error;
+  }
+}
+
+function needValues(need: PlanNeedView | undefined, planVersion: number): FormBody {
+  if (!need) return { version: String(planVersion) };
+  return {
+    version: String(planVersion),
+    domain: need.domain,
+    description: need.description,
+    arisesFromMentalDisorder: yesNoValue(need.arisesFromMentalDisorder),
+    reducesRiskOfDeterioration: yesNoValue(need.reducesRiskOfDeterioration),
+    rationale: need.rationale,
+    howMet: need.howMet,
+    who: need.who,
+    s117: yesNoValue(need.s117),
+  };
+}
+
+function needInput(body: FormBody, id: string | undefined) {
+  return {
+    ...(id && { id }),
+    domain: required(body, 'domain'),
+    description: required(body, 'description'),
+    arisesFromMentalDisorder: yesNo(body, 'arisesFromMentalDisorder'),
+    reducesRiskOfDeterioration: yesNo(body, 'reducesRiskOfDeterioration'),
+    rationale: required(body, 'rationale'),
+    howMet: required(body, 'howMet'),
+    who: required(body, 'who'),
+    s117: yesNo(body, 's117'),
+  };
+}
+
+function detailValues(plan: PlanView): FormBody {
+  const values: FormBody = {
+    version: String(plan.version),
+    goals: plan.goals ?? '',
+    personViews: plan.personViews ?? '',
+    carerViews: plan.carerViews ?? '',
+    'accommodation-details': plan.accommodation.details ?? '',
+    'accommodation-moveOnPlan': plan.accommodation.moveOnPlan ?? '',
+    'keyworker-name': plan.keyworker.name ?? '',
+    'keyworker-contact': plan.keyworker.contact ?? '',
+    'signature-notSignedReason': plan.signature.notSignedReason ?? '',
+    ...dateValues('accommodation.endsOn', plan.accommodation.endsOn),
+    ...dateValues('nextReviewOn', plan.nextReviewOn),
+    ...dateValues('signature.signedOn', plan.signature.signedOn),
+    ...dateValues('copyGivenOn', plan.copyGivenOn),
+  };
+  for (const key of ['triggers', 'earlyWarningSigns', 'actions', 'whatHelps', 'crisisContacts', 'onAdmission'] as const) values[`contingency-${key}`] = plan.contingency[key] ?? '';
+  plan.sharing.forEach((s, i) => {
+    values[`sharing-${i}-name`] = s.name;
+    values[`sharing-${i}-relationship`] = s.relationship ?? '';
+    Object.assign(values, dateValues(`sharing.${i}.consentedOn`, s.consentedOn));
+  });
+  return values;
+}
+
+function detailInput(body: FormBody, plan: PlanView, rows: number) {
+  const dates: Record<string, DateEntry> = {
+    'accommodation.endsOn': readDate(body, 'accommodation.endsOn'),
+    nextReviewOn: readDate(body, 'nextReviewOn'),
+    'signature.signedOn': readDate(body, 'signature.signedOn'),
+    copyGivenOn: readDate(body, 'copyGivenOn'),
+  };
+  const labels: Record<string, string> = { ...DETAIL_LABELS };
+  // Sharing: rows left empty are skipped; the service's field names are mapped back to the rows.
+  const sharing: { name: string; relationship: string | null; consentedOn: string | null }[] = [];
+  const rowOf: number[] = [];
+  for (let i = 0; i < rows; i += 1) {
+    const date = readDate(body, `sharing.${i}.consentedOn`);
+    const name = text(body, `sharing-${i}-name`);
+    const relationship = text(body, `sharing-${i}-relationship`);
+    if (!name && !relationship && date.empty) continue;
+    dates[`sharing.${i}.consentedOn`] = date;
+    labels[`sharing.${i}.name`] = `name of person ${i + 1} to share with`;
+    labels[`sharing.${i}.consentedOn`] = `date person ${i + 1} was agreed`;
+    rowOf.push(i);
+    sharing.push({ name: name ?? '', relationship: relationship ?? null, consentedOn: date.value });
+  }
+  const input = {
+    ...plan,
+    goals: text(body, 'goals') ?? null,
+    personViews: text(body, 'personViews') ?? null,
+    carerViews: text(body, 'carerViews') ?? null,
+    accommodation: { details: text(body, 'accommodation-details') ?? null, endsOn: dates['accommodation.endsOn']!.value, moveOnPlan: text(body, 'accommodation-moveOnPlan') ?? null },
+    keyworker: { name: text(body, 'keyworker-name') ?? null, contact: text(body, 'keyworker-contact') ?? null },
+    nextReviewOn: dates.nextReviewOn!.value,
+    contingency: {
+      triggers: text(body, 'contingency-triggers') ?? null,
+      earlyWarningSigns: text(body, 'contingency-earlyWarningSigns') ?? null,
+      actions: text(body, 'contingency-actions') ?? null,
+      whatHelps: text(body, 'contingency-whatHelps') ?? null,
+      crisisContacts: text(body, 'contingency-crisisContacts') ?? null,
+      onAdmission: text(body, 'contingency-onAdmission') ?? null,
+    },
+    signature: { signedOn: dates['signature.signedOn']!.value, notSignedReason: text(body, 'signature-notSignedReason') ?? null },
+    copyGivenOn: dates.copyGivenOn!.value,
+    sharing,
+  };
+  const rename = (error: ValidationError | BadRequestError) =>
+    new ValidationError(error.errors.map((e) => {
+      const match = /^sharing\.(\d+)\.(.+)$/.exec(e.field);
+      return match ? { ...e, field: `sharing.${rowOf[Number(match[1])] ?? match[1]}.${match[2]}` } : e;
+    }));
+  return { input, words: { labels, dates }, rename };
+}
+
+export function registerPlanPages(web: FastifyInstance, services: Services): void {
+  const page = { schema: { hide: true }, preHandler: requireSignIn };
+  const form = { ...page, preValidation: web.csrfProtection };
+  const planHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/plan`;
+
+  async function loaded(request: FastifyRequest): Promise<{ actor: Actor; person: PersonView; plan: PlanView }> {
+    const actor = signedIn(request);
+    const person = await services.people.get(actor, personIdOf(request));
+    const plan = await services.plans.get(actor, person.id);
+    return { actor, person, plan };
+  }
+
+  function planPage(reply: FastifyReply, { actor, person, plan }: { actor: Actor; person: PersonView; plan: PlanView }, extra: Record<string, unknown> = {}) {
+    const needs = plan.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain) }));
+    return reply.render('pages/plan.njk', {
+      title: 'Care and support plan',
+      person,
+      plan,
+      s117Needs: needs.filter((n) => n.s117),
+      otherNeeds: needs.filter((n) => !n.s117),
+      mayEdit: can(actor.role, 'plan:edit'),
+      back: { href: `/people/${person.id}`, text: 'Back to the person' },
+      ...extra,
+    });
+  }
+
+  web.get('/people/:id/plan', page, async (request, reply) => planPage(reply, await loaded(request)));
+
+  // ---- Finalising (PLAN-5, PLAN-6) ------------------------------------------------------------
+  web.post('/people/:id/plan/finalise', form, async (request, reply) => {
+    const actor = signedIn(request);
+    const id = personIdOf(request);
+    const body = formBody(request);
+    try {
+      await services.plans.finalise(actor, id, version(body));
+      return reply.redirect(`${planHref(request)}?finalised=1`, 303);
+    } catch (error) {
+      const hrefFor = (field: string) => (field === 'needs' || field.startsWith('needs.') ? `${planHref(request)}/needs/new` : field === 'episode' ? `/people/${id}` : `${planHref(request)}/details#${fieldId(field)}`);
+      if (error instanceof ValidationError) {
+        const finaliseErrors = error.errors.map((e: FieldError) => ({ text: e.rule ? `${e.message} (${e.rule})` : e.message, href: hrefFor(e.field) }));
+        return planPage(reply.status(422), await loaded(request), { finaliseErrors });
+      }
+      if (error instanceof ConflictError) {
+        return planPage(reply.status(409), await loaded(request), { finaliseErrors: [{ text: error.message, href: planHref(request) }] });
+      }
+      throw error;
+    }
+  });
+
+  // ---- One need: add, change, remove ----------------------------------------------------------
+  const needContext = async (request: FastifyRequest, needId?: string) => {
+    const { person, plan } = await loaded(request);
+    const index = needId ? plan.needs.findIndex((n) => n.id === needId) : -1;
+    if (needId && index < 0) throw new NotFoundError('need');
+    return { person, plan, index, need: index >= 0 ? plan.needs[index] : undefined, domains: domainItems, back: { href: `/people/${person.id}/plan` } };
+  };
+
+  const saveNeed = async (request: FastifyRequest, reply: FastifyReply, needId?: string) => {
+    const actor = signedIn(request);
+    const body = formBody(request);
+    const context = () => needContext(request, needId);
+    const words = {
+      labels: NEED_LABELS,
+      unanswered: {
+        domain: 'Select the area of life this need is about',
+        arisesFromMentalDisorder: 'Select yes if the need arises from or is related to their mental disorder',
+        reducesRiskOfDeterioration: 'Select yes if meeting the need reduces the risk of their mental condition getting worse',
+      },
+    };
+    return submit({ reply, body, template: 'pages/plan-need.njk', context, words }, async () => {
+      const { plan, index } = await context();
+      const need = needInput(body, needId);
+      const needs = index >= 0 ? plan.needs.map((n, i) => (i === index ? need : n)) : [...plan.needs, need];
+      const at = index >= 0 ? index : needs.length - 1;
+      await renamed(() => services.plans.update(actor, personIdOf(request), version(body), { ...plan, needs }), (e) => needErrors(e, at));
+      return planHref(request);
+    });
+  };
+
+  web.get('/people/:id/plan/needs/new', page, async (request, reply) => {
+    const context = await needContext(request);
+    return reply.render('pages/plan-need.njk', { ...context, values: needValues(undefined, context.plan.version) });
+  });
+  web.post('/people/:id/plan/needs/new', form, async (request, reply) => saveNeed(request, reply));
+
+  web.get('/people/:id/plan/needs/:needId', page, async (request, reply) => {
+    const context = await needContext(request, param(request, 'needId'));
+    return reply.render('pages/plan-need.njk', { ...context, values: needValues(context.need, context.plan.version) });
+  });
+  web.post('/people/:id/plan/needs/:needId', form, async (request, reply) => saveNeed(request, reply, param(request, 'needId')));
+
+  web.get('/people/:id/plan/needs/:needId/remove', page, async (request, reply) => {
+    const context = await needContext(request, param(request, 'needId'));
+    return reply.render('pages/plan-need-remove.njk', { ...context, domainLabel: needDomainLabel(context.need!.domain), values: { version: String(context.plan.version) } });
+  });
+  web.post('/people/:id/plan/needs/:needId/remove', form, async (request, reply) => {
+    const body = formBody(request);
+    const needId = param(request, 'needId');
+    const context = async () => {
+      const c = await needContext(request, needId);
+      return { ...c, domainLabel: needDomainLabel(c.need!.domain) };
+    };
+    return submit({ reply, body, template: 'pages/plan-need-remove.njk', context, words: { labels: {} } }, async () => {
+      const { plan } = await context();
+      await services.plans.update(signedIn(request), personIdOf(request), version(body), { ...plan, needs: plan.needs.filter((n) => n.id !== needId) });
+      return planHref(request);
+    });
+  });
+
+  // ---- Everything else: goals, views, accommodation, keyworker, review, contingency, signature --
+  const detailsContext = async (request: FastifyRequest) => {
+    const { person, plan } = await loaded(request);
+    const rows = plan.sharing.length + EXTRA_SHARING_ROWS;
+    return { person, plan, sharingRows: Array.from({ length: rows }, (_, i) => i), back: { href: `/people/${person.id}/plan` } };
+  };
+
+  web.get('/people/:id/plan/details', page, async (request, reply) => {
+    const context = await detailsContext(request);
+    return reply.render('pages/plan-details.njk', { ...context, values: detailValues(context.plan) });
+  });
+
+  web.post('/people/:id/plan/details', form, async (request, reply) => {
+    const body = formBody(request);
+    const context = await detailsContext(request);
+    const { input, words, rename } = detailInput(body, context.plan, context.sharingRows.length);
+    return submit({ reply, body, template: 'pages/plan-details.njk', context: async () => context, words }, async () => {
+      await renamed(() => services.plans.update(signedIn(request), personIdOf(request), version(body), input), rename);
+      return planHref(request);
+    });
+  });
+
+  // ---- Versions and the person's copy ---------------------------------------------------------
+  web.get('/people/:id/plan/versions', page, async (request, reply) => {
+    const actor = signedIn(request);
+    const person = await services.people.get(actor, personIdOf(request));
+    const versions = await services.plans.versions(actor, person.id);
+    return reply.render('pages/plan-versions.njk', { title: 'Versions of the care and support plan', person, versions: versions.items, back: { href: `/people/${person.id}/plan` } });
+  });
+
+  web.get('/people/:id/plan/versions/:number', page, async (request, reply) => {
+    const actor = signedIn(request);
+    const person = await services.people.get(actor, personIdOf(request));
+    const planVersion = await services.plans.version(actor, person.id, param(request, 'number'));
+    const needs = planVersion.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain) }));
+    return reply.render('pages/plan-version.njk', {
+      title: `Care and support plan, version ${planVersion.number}`,
+      person,
+      plan: planVersion,
+      s117Needs: needs.filter((n) => n.s117),
+      otherNeeds: needs.filter((n) => !n.s117),
+      back: { href: `/people/${person.id}/plan/versions` },
+    });
+  });
+
+  web.get('/people/:id/plan.pdf', page, async (request, reply) => {
+    const largePrint = (request.query as { largePrint?: string } | undefined)?.largePrint === 'true';
+    const { pdf, number } = await services.plans.pdf(signedIn(request), personIdOf(request), { largePrint });
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="care-and-support-plan-v${number}${largePrint ? '-large-print' : ''}.pdf"`)
+      .header('cache-control', 'no-store')
+      .send(pdf);
+  });
+}
+
+/** The plan panel of the person page: status, version and PLAN-7's warning. */
+export async function planPanel(services: Services, actor: Actor, personId: string) {
+  return services.plans.summary(actor, personId);
+}

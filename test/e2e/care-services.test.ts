@@ -1,0 +1,169 @@
+// Services and funding pages in Chromium: recording an s117 service, the CHG-1 refusal in the error
+// summary, budgets, ending a service, the funding policy page, and axe (WCAG 2.2 AA) on every page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { testNhsNumber } from '../../src/domain/nhs-number.ts';
+import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+
+const skip = browserSkipReason();
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const report = results.violations.map((v) => `- ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}`).join('\n')}`).join('\n');
+  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
+}
+
+async function fillDate(page: Page, id: string, iso: string): Promise<void> {
+  const [year, month, day] = iso.split('-');
+  await page.fill(`#${id}`, String(Number(day)));
+  await page.fill(`#${id}-month`, String(Number(month)));
+  await page.fill(`#${id}-year`, year!);
+}
+
+async function follow(page: Page, selector: string): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await page.click(selector);
+  await loaded;
+}
+
+describe('services and funding pages in the browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let personId: string;
+  const contexts: BrowserContext[] = [];
+
+  async function signedInPage(user: UserKey): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.fill('#email', USERS[user].email);
+    await page.fill('#password', PASSWORD);
+    await follow(page, 'button:has-text("Sign in")');
+    return page;
+  }
+
+  before(async () => {
+    t = await createTestApp('pglite');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/people',
+      headers: t.as('practitioner'),
+      payload: { nhsNumber: testNhsNumber(8117), givenName: 'Jo', familyName: 'Servicetest', dateOfBirth: '1975-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    personId = res.json().id;
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('a council practitioner records an s117 service; a contribution is refused naming CHG-1', async () => {
+    const page = await signedInPage('laPractitioner');
+    await page.goto(`${base}/people/${personId}`);
+    await follow(page, 'a:has-text("Services, funding and budgets")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    assert.match(await page.locator('h1').innerText(), /Services and funding/);
+    await assertAccessible(page, 'the empty services page');
+
+    await follow(page, 'a:has-text("Add a service")');
+    await assertAccessible(page, 'the add-a-service form');
+    await page.fill('#description', 'Supported living with staff on site');
+    await page.selectOption('#category', 'accommodation');
+    await page.check('#s117');
+    await page.check('#scope-arisesFromMentalDisorder');
+    await page.check('#scope-reducesRiskOfDeterioration');
+    await page.fill('#scope-rationale', 'Staff support keeps them well and out of hospital');
+    await page.fill('#provider', 'Northbridge Housing Trust');
+    await page.fill('#funding-localAuthorityPercent', '60');
+    await page.fill('#funding-icbPercent', '40');
+    await page.fill('#weeklyCostPence', '1,000.50');
+    await page.fill('#personContributionPence', '25');
+    await fillDate(page, 'startDate', '2024-05-01');
+    await page.selectOption('#accommodation-type', 'supported-living');
+    await page.check('input[name="accommodation-enhancedFeatures"][value="24-hour-staff"]');
+    await follow(page, 'button:has-text("Save service")');
+
+    const summary = await page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+    assert.ok(summary.some((s) => s.includes('CHG-1')), summary.join('\n'));
+    assert.match(await page.title(), /^Error: /);
+    assert.equal(await page.inputValue('#description'), 'Supported living with staff on site');
+    assert.ok(await page.isChecked('input[name="accommodation-enhancedFeatures"][value="24-hour-staff"]'));
+    await assertAccessible(page, 'the service form with the CHG-1 error');
+
+    await page.fill('#personContributionPence', '');
+    await follow(page, 'button:has-text("Save service")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    const table = await page.locator('table').first().innerText();
+    assert.match(table, /Supported living with staff on site/);
+    assert.match(table, /Section 117/);
+    assert.match(table, /£1,000\.50 a week/);
+    assert.match(table, /local authority £600\.30 \(60%\)/);
+    assert.match(table, /Planned, not yet confirmed/);
+    await assertAccessible(page, 'the services page with a service');
+
+    // Confirm it (PLAN-7), then the end form.
+    await follow(page, 'button:has-text("Confirm")');
+    assert.match(await page.locator('table').first().innerText(), /Confirmed/);
+    await follow(page, 'a:has-text("Change")');
+    assert.equal(await page.inputValue('#weeklyCostPence'), '1000.50');
+    await assertAccessible(page, 'the change-a-service form');
+    await page.goBack();
+    await follow(page, 'table a:has-text("End")');
+    await assertAccessible(page, 'the end-a-service form');
+  });
+
+  test('budgets, the funding policy page and the export link', async () => {
+    const page = await signedInPage('laApprover');
+    await page.goto(`${base}/funding-policies`);
+    await assertAccessible(page, 'the funding policies page');
+    await page.fill('#partnershipName', 'Northbridge partnership');
+    await page.fill('#localAuthority', ORGS.la.code);
+    await page.fill('#icb', ORGS.icb.code);
+    await fillDate(page, 'effectiveFrom', '2020-01-01');
+    await page.fill('#splits-healthcare-localAuthorityPercent', '0');
+    await page.fill('#splits-healthcare-icbPercent', '90');
+    await follow(page, 'button:has-text("Save new version")');
+    assert.ok((await page.locator('.nhsuk-error-summary__list li').allInnerTexts()).some((s) => s.includes('RESP-1')));
+    await assertAccessible(page, 'the funding policy form with an error');
+    await page.fill('#splits-healthcare-icbPercent', '100');
+    await follow(page, 'button:has-text("Save new version")');
+    assert.match(await page.locator('h2').first().innerText(), /version 1/);
+
+    await page.goto(`${base}/people/${personId}/budgets/new`);
+    await assertAccessible(page, 'the add-a-budget form');
+    await page.check('#kind');
+    await page.check('input[name="serviceIds"]');
+    await page.check('input[name="payeeRelationship"][value="close-relative"]');
+    await page.check('#payeeLivesInSameHousehold');
+    await page.fill('#amountPencePerWeek', '300');
+    await fillDate(page, 'startDate', '2024-06-01');
+    await follow(page, 'button:has-text("Save budget")');
+    assert.ok((await page.locator('.nhsuk-error-summary__list li').allInnerTexts()).some((s) => s.includes('DP-1')));
+    await assertAccessible(page, 'the budget form with an error');
+    await page.fill('#necessityReason', 'No other carer is available in the evenings');
+    await follow(page, 'button:has-text("Save budget")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    assert.match(await page.locator('table').nth(1).innerText(), /1 December 2024/);
+    await follow(page, 'a:has-text("Record a review")');
+    await assertAccessible(page, 'the budget review form');
+
+    const finance = await signedInPage('finance');
+    await finance.goto(`${base}/people/${personId}/services`);
+    assert.equal(await finance.locator('a:has-text("must not be charged")').count(), 1);
+    const csv = await finance.request.get(`${base}/finance/no-charge.csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /Supported living with staff on site/);
+  });
+});

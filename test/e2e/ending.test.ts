@@ -1,0 +1,149 @@
+// Ending aftercare in a real browser: a forbidden reason refused with END-3 in the error summary,
+// a lawful proposal, approval by the council's lead then the ICB's lead (END-1) ending in "Ended",
+// the decision letter checked with pdftotext, a complaint, and axe (WCAG 2.2 AA) on every new page.
+// Skipped where Chromium is not installed, except in CI.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { findUserByEmail } from '../../src/data/account-repository.ts';
+import { actorFromUser } from '../../src/services/actor.ts';
+import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
+
+const skip = browserSkipReason() || pdfToolSkipReason();
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const report = results.violations
+    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`)
+    .join('\n');
+  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
+}
+
+async function fillDate(page: Page, id: string, iso: string): Promise<void> {
+  const [year, month, day] = iso.split('-');
+  await page.fill(`#${id}`, String(Number(day)));
+  await page.fill(`#${id}-month`, String(Number(month)));
+  await page.fill(`#${id}-year`, year!);
+}
+
+async function follow(page: Page, selector: string): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await page.click(selector);
+  await loaded;
+}
+
+describe('ending aftercare pages in the browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    t = await createTestApp('pglite');
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signedInPage(user: UserKey): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.fill('#email', USERS[user].email);
+    await page.fill('#password', PASSWORD);
+    await follow(page, 'button:has-text("Sign in")');
+    return page;
+  }
+
+  test('END-1: a full ending with both approvals ends in "Ended"; END-3 is refused; the letter reads right', async () => {
+    const actor = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
+    const s = t.services;
+    const person = await s.people.create(actor, { givenName: 'Dana', familyName: 'Ender', dateOfBirth: '1975-02-03', address: { line1: '4 Mill Lane', postcode: 'NB2 2BB' }, residence: { localAuthority: 'E09000099', since: '2010-01-01' }, gp: { icb: 'QZZ', since: '2010-01-01' } });
+    const stay = await s.legalHistory.addAdmission(actor, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10', dischargedOn: '2024-05-01' });
+    await s.legalHistory.addLegalStatus(actor, person.id, { section: '3', startDate: '2024-01-10', endDate: '2024-05-01', admissionId: stay.id });
+
+    // The practitioner proposes.
+    const page = await signedInPage('practitioner');
+    await page.goto(`${base}/people/${person.id}`);
+    await follow(page, 'a:has-text("Propose or approve ending aftercare")');
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/ending`);
+    await assertAccessible(page, 'the ending page');
+    await follow(page, 'a:has-text("Propose ending aftercare for this episode")');
+    await assertAccessible(page, 'the proposal form');
+    await page.check('input[name="reasonCode"][value="refused-services"]');
+    await page.fill('#reasons', 'They say they do not want the support any more.');
+    await fillDate(page, 'reassessedOn', '2025-01-15');
+    await page.check('input[name="personInvolved"][value="yes"]');
+    await page.fill('#involved', 'Their brother\nCare co-ordinator');
+    await follow(page, 'button:has-text("Propose ending aftercare")');
+    const errors = await page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+    assert.ok(errors.some((e) => /END-3/.test(e)), errors.join('\n'));
+    await assertAccessible(page, 'the proposal form with errors');
+    await page.check('input[name="reasonCode"][value="no-longer-needed"]');
+    await page.fill('#reasons', 'Reassessed with them: they manage well and no need arising from their mental disorder remains.');
+    await page.fill('#continuingOutsideS117', 'Weekly gardening group');
+    await follow(page, 'button:has-text("Propose ending aftercare")');
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/ending`);
+    assert.match(await page.locator('main').innerText(), /waiting for approval/);
+
+    // The council's lead approves from "Awaiting your approval".
+    const la = await signedInPage('laApprover');
+    await follow(la, 'a:has-text("Awaiting your approval")');
+    assert.equal(new URL(la.url()).pathname, '/approvals');
+    await assertAccessible(la, 'the approvals page');
+    await follow(la, 'button:has-text("Approve")');
+    assert.match(await la.locator('main').innerText(), /Nothing is waiting for your approval/);
+
+    // The ICB's lead approves on the person's ending page: aftercare ends.
+    const icb = await signedInPage('icbApprover');
+    await icb.goto(`${base}/people/${person.id}/ending`);
+    await follow(icb, 'button:has-text("Approve ending for the icb")');
+    const main = await icb.locator('main').innerText();
+    assert.match(main, /Status: Ended/);
+    assert.match(main, /approved: aftercare ended/);
+    await assertAccessible(icb, 'the ending page after the joint decision');
+
+    const href = await icb.locator('a:has-text("Download the decision letter")').first().getAttribute('href');
+    const response = await icb.context().request.get(`${base}${href}`);
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['content-type'] ?? '', /application\/pdf/);
+    const text = pdfText(Buffer.from(await response.body())).replace(/\s+/g, ' ');
+    assert.match(text, /Dana Ender/);
+    assert.match(text, /4 Mill Lane/);
+    assert.match(text, /no longer need section 117/);
+    assert.match(text, /Weekly gardening group/);
+    assert.match(text, /Local Government and Social Care Ombudsman/);
+    assert.match(text, /mental health gets worse/);
+
+    // Reinstatement form and complaints pages.
+    await page.goto(`${base}/people/${person.id}/ending`);
+    await follow(page, 'a:has-text("Ask for aftercare to be reinstated")');
+    await assertAccessible(page, 'the reinstatement form');
+    await page.goto(`${base}/people/${person.id}/complaints`);
+    await assertAccessible(page, 'the complaints page');
+    await follow(page, 'a:has-text("Record a complaint")');
+    await assertAccessible(page, 'the complaint form');
+    await page.check('input[name="against"][value="both"]');
+    await page.check('input[name="route"][value="formal"]');
+    await fillDate(page, 'receivedOn', '2025-02-01');
+    await page.fill('#subject', 'Aftercare ended without asking me');
+    await page.check('input[name="faults"][value="ending-without-reassessment"]');
+    await follow(page, 'button:has-text("Save complaint")');
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/complaints`);
+    assert.match(await page.locator('main').innerText(), /Within the Ombudsman’s 12-month window|window closed/);
+    await follow(page, 'a:has-text("Change this complaint")');
+    await assertAccessible(page, 'the complaint edit form');
+    await follow(icb, 'a:has-text("Record that the letter was sent")');
+    await assertAccessible(icb, 'the notice form');
+  });
+});

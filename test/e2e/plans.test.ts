@@ -1,0 +1,189 @@
+// The care and support plan in a real browser: from a detained person to a finalised, signed plan
+// with two needs (one s117, one not), the refusal to finalise without a contingency plan, the
+// versions, the person's copy as a PDF (checked with pdftotext), the register's PLAN-7 warning, and
+// axe (WCAG 2.2 AA) on every new page. Skipped where Chromium is not installed, except in CI.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { findUserByEmail } from '../../src/data/account-repository.ts';
+import { actorFromUser, type Actor } from '../../src/services/actor.ts';
+import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
+import { detainedPerson } from '../support/plans.ts';
+
+const skip = browserSkipReason() || pdfToolSkipReason();
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const report = results.violations
+    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`)
+    .join('\n');
+  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
+}
+
+async function fillDate(page: Page, id: string, iso: string): Promise<void> {
+  const [year, month, day] = iso.split('-');
+  await page.fill(`#${id}`, String(Number(day)));
+  await page.fill(`#${id}-month`, String(Number(month)));
+  await page.fill(`#${id}-year`, year!);
+}
+
+async function follow(page: Page, selector: string): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await page.click(selector);
+  await loaded;
+}
+
+async function errorSummary(page: Page): Promise<string[]> {
+  return page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+}
+
+describe('care and support plan pages in the browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let actor: Actor;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    t = await createTestApp('pglite');
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    actor = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
+    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signedInPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.fill('#email', USERS.practitioner.email);
+    await page.fill('#password', PASSWORD);
+    await follow(page, 'button:has-text("Sign in")');
+    return page;
+  }
+
+  async function addNeed(page: Page, need: { domain: string; description: string; limbs: 'yes' | 'no'; rationale: string; howMet: string; who: string; s117: 'yes' | 'no' }) {
+    await follow(page, 'a:has-text("Add a need")');
+    await page.check(`input[name="domain"][value="${need.domain}"]`);
+    await page.fill('#description', need.description);
+    await page.check(`input[name="arisesFromMentalDisorder"][value="${need.limbs}"]`);
+    await page.check(`input[name="reducesRiskOfDeterioration"][value="${need.limbs}"]`);
+    await page.fill('#rationale', need.rationale);
+    await page.fill('#howMet', need.howMet);
+    await page.fill('#who', need.who);
+    await page.check(`input[name="s117"][value="${need.s117}"]`);
+    await follow(page, 'button:has-text("Save need")');
+  }
+
+  test('a practitioner plans a detained person’s aftercare to a finalised, signed plan and downloads the person’s copy', async () => {
+    const person = await detainedPerson(t.services, actor, { givenName: 'Ruth', familyName: 'Planner' });
+    const page = await signedInPage();
+    await page.goto(`${base}/people/${person.id}`);
+    await assertAccessible(page, 'the person page with the plan section');
+    await follow(page, 'a:has-text("Start the care and support plan")');
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan`);
+    assert.match(await page.locator('main').innerText(), /Draft/);
+    await assertAccessible(page, 'the empty plan');
+
+    // A need with nothing filled in says what is missing.
+    await follow(page, 'a:has-text("Add a need")');
+    await assertAccessible(page, 'the need form');
+    await follow(page, 'button:has-text("Save need")');
+    const needErrors = await errorSummary(page);
+    assert.ok(needErrors.includes('Select the area of life this need is about'), needErrors.join('\n'));
+    assert.ok(needErrors.includes('Describe the need'), needErrors.join('\n'));
+    await assertAccessible(page, 'the need form with errors');
+    // s117 with the limbs answered no is refused (SCOPE-1), and a need without an owner (CMP-2).
+    await page.check('input[name="domain"][value="physical-health"]');
+    await page.fill('#description', 'Knee pain');
+    await page.check('input[name="arisesFromMentalDisorder"][value="no"]');
+    await page.check('input[name="reducesRiskOfDeterioration"][value="no"]');
+    await page.fill('#rationale', 'Not linked');
+    await page.fill('#howMet', 'GP');
+    await page.check('input[name="s117"][value="yes"]');
+    await follow(page, 'button:has-text("Save need")');
+    const ruleErrors = await errorSummary(page);
+    assert.ok(ruleErrors.some((e) => /SCOPE-1/.test(e)), ruleErrors.join('\n'));
+    assert.ok(ruleErrors.some((e) => /owner/.test(e) && /CMP-2/.test(e)), ruleErrors.join('\n'));
+    assert.equal(await page.inputValue('#description'), 'Knee pain');
+    await page.goto(`${base}/people/${person.id}/plan`);
+
+    await addNeed(page, { domain: 'continuing-mental-health-care', description: 'Help to take medication every day', limbs: 'yes', rationale: 'Stopping medication led to the last admission', howMet: 'Support worker visits each morning', who: 'Northbridge CMHT', s117: 'yes' });
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan`);
+    await addNeed(page, { domain: 'physical-health', description: 'Treatment for a knee injury', limbs: 'no', rationale: 'Not linked to the mental disorder', howMet: 'Physiotherapy through the GP', who: 'GP practice', s117: 'no' });
+    const planText = await page.locator('main').innerText();
+    assert.match(planText, /Met under section 117[\s\S]*Help to take medication every day[\s\S]*Not section 117[\s\S]*Treatment for a knee injury/);
+    await assertAccessible(page, 'the plan with two needs');
+
+    // Finalising without a contingency plan or signature is refused with the error summary.
+    await follow(page, 'button:has-text("Finalise the plan")');
+    const finaliseErrors = await errorSummary(page);
+    assert.match(await page.title(), /^Error: /);
+    assert.ok(finaliseErrors.some((e) => /contingency/.test(e) && /PLAN-5/.test(e)), finaliseErrors.join('\n'));
+    assert.ok(finaliseErrors.some((e) => /PLAN-6/.test(e)), finaliseErrors.join('\n'));
+    await assertAccessible(page, 'the plan refused finalisation');
+
+    // The rest of the plan: contingency, signature, copy date, sharing.
+    await page.goto(`${base}/people/${person.id}/plan/details`);
+    await assertAccessible(page, 'the plan details form');
+    await page.fill('#goals', 'Go back to college');
+    await page.fill('#keyworker-name', 'Alex Keyworker');
+    await page.fill('#keyworker-contact', '0300 555 0123');
+    await fillDate(page, 'nextReviewOn', '2027-01-15');
+    await page.fill('#contingency-triggers', 'Stopping medication');
+    await page.fill('#contingency-actions', 'Keyworker visits within 2 days');
+    await page.fill('#contingency-crisisContacts', 'Crisis team: 0300 555 0199');
+    await page.fill('#contingency-onAdmission', 'Neighbour feeds the cat');
+    await fillDate(page, 'signature-signedOn', '2025-03-01');
+    await fillDate(page, 'copyGivenOn', '2025-03-01');
+    await page.fill('#sharing-0-name', 'Ama Sister');
+    await page.fill('#sharing-0-relationship', 'sister');
+    await fillDate(page, 'sharing-0-consentedOn', '2025-03-01');
+    await follow(page, 'button:has-text("Save")');
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan`, (await errorSummary(page)).join('\n'));
+
+    await follow(page, 'button:has-text("Finalise the plan")');
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan`);
+    assert.match(await page.locator('main').innerText(), /Final[\s\S]*Version 1 is final/);
+    await assertAccessible(page, 'the final plan');
+
+    await follow(page, 'a:has-text("All versions of the plan")');
+    assert.match(await page.locator('table').innerText(), /Version 1/);
+    await assertAccessible(page, 'the plan versions');
+    await follow(page, 'table a:has-text("Version 1")');
+    assert.match(await page.locator('main').innerText(), /Help to take medication every day/);
+    await assertAccessible(page, 'a final version');
+
+    // The person's copy, standard and large print.
+    const pdf = await page.context().request.get(`${base}/people/${person.id}/plan.pdf`);
+    assert.equal(pdf.status(), 200);
+    const text = pdfText(await pdf.body()).replace(/\s+/g, ' ');
+    for (const expected of ['free', 'Help to take medication every day', 'Treatment for a knee injury', '0300 555 0199']) assert.ok(text.includes(expected), expected);
+    const large = await page.context().request.get(`${base}/people/${person.id}/plan.pdf?largePrint=true`);
+    assert.equal(large.status(), 200);
+
+    // The remove page of a need (not submitted).
+    await page.goto(`${base}/people/${person.id}/plan`);
+    await follow(page, 'a:has-text("Remove")');
+    assert.match(await page.locator('h1').innerText(), /Remove this need/);
+    await assertAccessible(page, 'the remove-a-need page');
+  });
+
+  test('PLAN-7: the register shows a warning for a person who left hospital without a final plan', async () => {
+    await detainedPerson(t.services, actor, { givenName: 'Left', familyName: 'Unplanned', leftHospitalOn: '2025-03-01' });
+    const page = await signedInPage();
+    await page.goto(`${base}/register?q=Unplanned`);
+    assert.match(await page.locator('table tbody tr').innerText(), /Not ready for discharge[\s\S]*without a final care and support plan/);
+    await assertAccessible(page, 'the register with a discharge warning');
+  });
+});

@@ -1,0 +1,182 @@
+// The care and support plan use cases on PGlite and PostgreSQL: drafts, versions, conflicts,
+// finalising (PLAN-5, PLAN-6), immutability, scoping, PLAN-1's list, PLAN-7's warning and the PDF.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { testEngines } from '../support/databases.ts';
+import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
+import { completePlanInput, detainedPerson, OTHER_NEED, S117_NEED } from '../support/plans.ts';
+import { createServiceFixture, type ServiceFixture } from '../support/services.ts';
+
+async function refusal(promise: Promise<unknown>): Promise<{ field: string; rule?: string }[]> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ValidationError, String(error));
+    return error.errors;
+  }
+  assert.fail('expected a ValidationError');
+}
+
+for (const { engine, skip } of await testEngines()) {
+  describe(`care and support plans on ${engine}`, { skip }, () => {
+    let f: ServiceFixture;
+    before(async () => {
+      f = await createServiceFixture(engine);
+    });
+    after(async () => {
+      await f?.close();
+    });
+
+    test('PLAN-4: a draft is created on first read, saved with stable need ids, and finalised into immutable versions', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Versions' });
+      const draft = await f.services.plans.get(f.actors.practitioner, person.id);
+      assert.equal(draft.version, 1);
+      assert.equal(draft.status, 'draft');
+      assert.deepEqual(draft.needs, []);
+      assert.equal(draft.latestFinalVersion, null);
+
+      const saved = await f.services.plans.update(f.actors.practitioner, person.id, 1, completePlanInput());
+      assert.equal(saved.version, 2);
+      assert.equal(saved.needs.length, 2);
+      const [a, b] = saved.needs;
+      assert.match(a!.id, /^[0-9a-f-]{36}$/);
+      assert.deepEqual(saved.itemisation, { s117: [a!.id], notS117: [b!.id] });
+      assert.deepEqual(saved.sharedWith, ['Ama Sister']);
+      assert.deepEqual(saved.finaliseProblems, []);
+
+      const v1 = await f.services.plans.finalise(f.actors.practitioner, person.id, 2);
+      assert.equal(v1.number, 1);
+      assert.deepEqual(v1.needs.map((n) => n.id), [a!.id, b!.id]);
+      const final = await f.services.plans.get(f.actors.practitioner, person.id);
+      assert.equal(final.status, 'final');
+      assert.equal(final.finalisedVersion, 1);
+      assert.equal(final.version, 3);
+
+      // A final version cannot be finalised again; the next edit starts a new draft, ids kept.
+      await assert.rejects(f.services.plans.finalise(f.actors.practitioner, person.id, null), ConflictError);
+      const next = await f.services.plans.update(f.actors.practitioner, person.id, 3, { ...completePlanInput(), needs: [{ ...S117_NEED, id: a!.id, howMet: 'Support worker visits twice a day' }] });
+      assert.equal(next.status, 'draft');
+      assert.equal(next.version, 4);
+      assert.equal(next.needs[0]!.id, a!.id);
+      assert.equal(next.latestFinalVersion, 1);
+      const v2 = await f.services.plans.finalise(f.actors.practitioner, person.id, 4);
+      assert.equal(v2.number, 2);
+      const list = await f.services.plans.versions(f.actors.practitioner, person.id);
+      assert.deepEqual(list.items.map((v) => v.number), [2, 1]);
+      assert.equal((await f.services.plans.version(f.actors.practitioner, person.id, '1')).needs[0]!.howMet, S117_NEED.howMet);
+      await assert.rejects(f.services.plans.version(f.actors.practitioner, person.id, '3'), NotFoundError);
+      await assert.rejects(f.services.plans.version(f.actors.practitioner, person.id, 'x'), NotFoundError);
+
+      // The database itself refuses to change a finalised version.
+      await assert.rejects(sql`UPDATE plan_versions SET number = 9 WHERE person_id = ${person.id}`.execute(f.database.db), /cannot be changed/);
+      await assert.rejects(sql`DELETE FROM plan_versions WHERE person_id = ${person.id}`.execute(f.database.db), /cannot be changed/);
+
+      const actions = (await f.database.db.selectFrom('audit_events').select('action').where('person_id', '=', person.id).where('action', 'like', 'plan.%').orderBy('seq').execute()).map((r) => r.action);
+      assert.deepEqual(actions.slice(0, 4), ['plan.view', 'plan.update', 'plan.finalise', 'plan.view']);
+    });
+
+    test('PLAN-3: a new draft names the allocated keyworker', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Keyworked' });
+      await f.database.db
+        .insertInto('person_allocations')
+        .values({ id: crypto.randomUUID(), person_id: person.id, user_id: f.actors.laPractitioner.userId, organisation_id: f.actors.laPractitioner.organisationId, reason: 'keyworker' })
+        .execute();
+      const plan = await f.services.plans.get(f.actors.practitioner, person.id);
+      assert.equal(plan.keyworker.name, 'Council Practitioner');
+      assert.ok(plan.keyworker.contact);
+    });
+
+    test('two people editing the same draft: the stale one gets a conflict, not a lost edit', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Conflict' });
+      await f.services.plans.get(f.actors.practitioner, person.id);
+      await f.services.plans.update(f.actors.practitioner, person.id, 1, { goals: 'First' });
+      await assert.rejects(f.services.plans.update(f.actors.laPractitioner, person.id, 1, { goals: 'Second' }), ConflictError);
+      await assert.rejects(f.services.plans.update(f.actors.laPractitioner, person.id, null, { goals: 'Second', version: 1 }), ConflictError);
+      assert.equal((await f.services.plans.get(f.actors.practitioner, person.id)).goals, 'First');
+    });
+
+    test('SCOPE-1 and CMP-2: a need marked s117 without both limbs, or without an owner, is refused and nothing is saved', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Scope' });
+      const errors = await refusal(f.services.plans.update(f.actors.practitioner, person.id, null, { needs: [{ ...OTHER_NEED, s117: true }] }));
+      assert.deepEqual(errors.map((e) => [e.field, e.rule]), [['needs.0.s117', 'SCOPE-1']]);
+      const owner = await refusal(f.services.plans.update(f.actors.practitioner, person.id, null, { needs: [{ ...S117_NEED, who: '' }] }));
+      assert.deepEqual(owner.map((e) => [e.field, e.rule]), [['needs.0.who', 'CMP-2']]);
+      const future = await refusal(f.services.plans.update(f.actors.practitioner, person.id, null, { copyGivenOn: '2099-01-01' }));
+      assert.deepEqual(future.map((e) => e.field), ['copyGivenOn']);
+      const plan = await f.services.plans.get(f.actors.practitioner, person.id);
+      assert.equal(plan.version, 1);
+      // s117 left out: it follows the two-limb test.
+      const defaulted = await f.services.plans.update(f.actors.practitioner, person.id, 1, { needs: [{ ...S117_NEED, s117: undefined }, { ...OTHER_NEED, s117: undefined }] });
+      assert.deepEqual(defaulted.needs.map((n) => n.s117), [true, false]);
+    });
+
+    test('PLAN-5 and PLAN-6: finalising is refused without a contingency plan or a signature and copy date (or reason)', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Refused' });
+      await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput({ contingency: null, signature: null, copyGivenOn: null }));
+      const errors = await refusal(f.services.plans.finalise(f.actors.practitioner, person.id, null));
+      assert.deepEqual([...new Set(errors.map((e) => e.rule))], ['PLAN-5', 'PLAN-6']);
+      assert.deepEqual((await f.services.plans.versions(f.actors.practitioner, person.id)).items, []);
+      await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput({ signature: { signedOn: null, notSignedReason: 'Declined to sign but agreed the plan' }, copyGivenOn: null }));
+      assert.equal((await f.services.plans.finalise(f.actors.practitioner, person.id, null)).number, 1);
+    });
+
+    test('only the bodies, the organisations with staff allocated and admins see the plan; only practitioners and admins change it', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Scoped' });
+      await assert.rejects(f.services.plans.get(f.actors.otherLaPractitioner, person.id), NotFoundError);
+      await assert.rejects(f.services.plans.pdf(f.actors.otherLaPractitioner, person.id), NotFoundError);
+      for (const key of ['laApprover', 'icbApprover', 'finance', 'auditor', 'admin'] as const) assert.equal((await f.services.plans.get(f.actors[key], person.id)).personId, person.id, key);
+      await assert.rejects(f.services.plans.update(f.actors.finance, person.id, null, { goals: 'x' }), ForbiddenError);
+      await assert.rejects(f.services.plans.finalise(f.actors.auditor, person.id, null), ForbiddenError);
+    });
+
+    test('PLAN-1: people detained without a final plan are on the planning list of the organisations that see them', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Planning', familyName: 'Needed' });
+      const listed = async (key: 'practitioner' | 'otherLaPractitioner' | 'admin') => (await f.services.plans.planningNeeded(f.actors[key], {})).items.some((p) => p.id === person.id);
+      assert.equal(await listed('practitioner'), true);
+      assert.equal(await listed('admin'), true);
+      assert.equal(await listed('otherLaPractitioner'), false);
+      await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput());
+      await f.services.plans.finalise(f.actors.practitioner, person.id, null);
+      assert.equal(await listed('practitioner'), false);
+      const page = await f.services.plans.planningNeeded(f.actors.admin, { limit: '1' });
+      assert.equal(page.items.length, 1);
+      await assert.rejects(f.services.plans.planningNeeded(f.actors.admin, { cursor: 'nonsense' }), ValidationError);
+    });
+
+    test('PLAN-7: leaving hospital without a final plan shows a warning on the register, which clears when the plan is final', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Discharged', familyName: 'Warning', leftHospitalOn: '2025-03-01' });
+      const item = async () => (await f.services.people.search(f.actors.practitioner, { q: 'Discharged Warning' })).items[0]!;
+      assert.match((await item()).dischargeWarning ?? '', /without a final care and support plan/);
+      const plan = await f.services.plans.get(f.actors.practitioner, person.id);
+      assert.equal(plan.dischargeReadiness.level, 'warning');
+      await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput());
+      await f.services.plans.finalise(f.actors.practitioner, person.id, null);
+      assert.equal((await item()).dischargeWarning, null);
+      assert.equal((await f.services.plans.get(f.actors.practitioner, person.id)).dischargeReadiness.level, 'ok');
+
+      // A planned service not confirmed as in place (the money feature's services.confirmed_on) warns too.
+      await sql`INSERT INTO services (id, person_id, description, category, care_type, s117, provider, la_percent, icb_percent, weekly_cost_pence, start_date, created_by)
+        VALUES (${crypto.randomUUID()}, ${person.id}, 'Support worker', 'social-care', 'social', true, 'Provider', 100, 0, 10000, '2025-03-01', ${f.actors.practitioner.userId})`.execute(f.database.db);
+      await f.services.people.record(f.actors.practitioner, person.id);
+      assert.match((await item()).dischargeWarning ?? '', /1 planned service is not confirmed/);
+    });
+
+    test('the person’s copy: the latest final version as a PDF in plain English, with large print', { skip: pdfToolSkipReason() }, async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Copy', familyName: 'Holder' });
+      await assert.rejects(f.services.plans.pdf(f.actors.practitioner, person.id), NotFoundError);
+      await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput());
+      await f.services.plans.finalise(f.actors.practitioner, person.id, null);
+      const { pdf, number } = await f.services.plans.pdf(f.actors.practitioner, person.id);
+      assert.equal(number, 1);
+      const text = pdfText(pdf).replace(/\s+/g, ' ');
+      for (const expected of ['Your care and support plan', 'free', 'never be charged', 'Help to take medication every day', 'Treatment for a knee injury', 'This is not section 117 aftercare', '0300 555 0199', 'Neighbour looks after the cat', 'Ama Sister', 'Northbridge Borough Council', 'NHS Northbridge ICB', 'Ombudsman', '15 January 2027']) {
+        assert.ok(text.includes(expected), `the PDF should say “${expected}”`);
+      }
+      assert.ok(!text.includes('Ben Friend'), 'someone the person did not consent to is not named');
+      const large = await f.services.plans.pdf(f.actors.practitioner, person.id, { largePrint: true });
+      assert.ok(large.pdf.length > 0 && pdfText(large.pdf).includes('free'));
+    });
+  });
+}
