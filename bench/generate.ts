@@ -10,6 +10,7 @@
 //   exactly what the services write, contributors included, but about 30 queries a person.
 // Only synthetic people: made-up names, NHS numbers from the 999 test range, fictional postcodes.
 // A seeded PRNG makes every run with the same --seed and --people produce the same data.
+import { setImmediate } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import { organisationsWithSight } from '../src/domain/access.ts';
 import { computeAftercare, type AftercareResult, type PersonFacts } from '../src/domain/aftercare.ts';
@@ -556,6 +557,7 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
       });
       seconds.projections += (performance.now() - t) / 1000;
     }
+    await setImmediate(); // let signals (Ctrl-C) in between batches: PGlite never yields by itself
     const done = from + count;
     progress(`facts: ${done.toLocaleString('en-GB')} of ${options.people.toLocaleString('en-GB')} people (${rate(done, started)} a second)`);
   }
@@ -577,6 +579,7 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
         for (const person of persons) await refreshProjections(trx, person, options.today, DEFAULT_REVIEW_SETTINGS);
       });
       done += batchIds.length;
+      await setImmediate();
       progress(`projections: ${done.toLocaleString('en-GB')} of ${ids.length.toLocaleString('en-GB')} people (${rate(done, projectionsStarted)} a second)`);
     }
   };

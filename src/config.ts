@@ -23,6 +23,8 @@ export interface Config {
   mha2025JointNotice: boolean;
   /** CHG-2 (interest basis UNVERIFIED): simple interest on refunds, annual rate in basis points. S117_REFUND_INTEREST_BASIS_POINTS; default 800 (8%). */
   refundInterestBasisPoints: number;
+  /** DP-1(e): the local authority is listed in Sch 2 of the DP Regulations, so a direct payment may buy care-home accommodation beyond 4 weeks. S117_DP_CARE_HOME_SCH2=true; off by default. */
+  dpCareHomeSch2: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     freePrescriptions: env.S117_FREE_PRESCRIPTIONS === 'true',
     mha2025JointNotice: env.S117_MHA2025_JOINT_NOTICE === 'true',
     refundInterestBasisPoints: basisPoints(env.S117_REFUND_INTEREST_BASIS_POINTS, 800, 'S117_REFUND_INTEREST_BASIS_POINTS'),
+    dpCareHomeSch2: env.S117_DP_CARE_HOME_SCH2 === 'true',
   };
 }
 

@@ -20,6 +20,7 @@ export const DEMO_USERS = [
   { email: 'practitioner@demo.s117.test', name: 'Priya Practitioner', role: 'practitioner', organisationCode: 'RZZ' },
   { email: 'la-approver@demo.s117.test', name: 'Lee Lead (council)', role: 'approver', organisationCode: 'E09000099' },
   { email: 'icb-approver@demo.s117.test', name: 'Ivy Lead (ICB)', role: 'approver', organisationCode: 'QZZ' },
+  { email: 'keyworker@demo.s117.test', name: 'Kim Keyworker (council)', role: 'practitioner', organisationCode: 'E09000099' },
   { email: 'finance@demo.s117.test', name: 'Fin Officer', role: 'finance', organisationCode: 'E09000099' },
   { email: 'auditor@demo.s117.test', name: 'Ada Auditor', role: 'auditor', organisationCode: 'E09000099' },
 ] as const;

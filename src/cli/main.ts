@@ -4,17 +4,22 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../data/database.ts';
 import { migrate } from '../data/migrate.ts';
+import { todayInLondon } from '../domain/dates.ts';
+import { DEFAULT_REVIEW_SETTINGS } from '../domain/reviews.ts';
+import { reprojectEveryone } from '../services/person-record.ts';
+import { sql } from 'kysely';
 import { buildApp } from '../http/app.ts';
 import { ConflictError, ValidationError } from '../services/errors.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { BadRequestError } from '../services/validation.ts';
-import { loadDemoData } from './demo.ts';
+import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo.ts';
 import { sendReminders } from './reminders.ts';
 import { importChargesCommand } from './charges.ts';
 
 const USAGE = `Usage: s117 <command>
   serve [--demo]                 run the server on PORT (default 3117); --demo loads demonstration data first
   migrate                        bring the database schema up to date
+  reproject                      derive every person's status and register entries again from the facts
   demo                           load synthetic demonstration data (running it twice changes nothing)
   org add --code CODE --name NAME --type local-authority|icb|provider
   user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
@@ -31,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
     const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
     if (values.demo) await runDemo(services, handle);
     const app = await buildApp({ services, db: handle.db, sessionSecret: config.sessionSecret, production: config.production, logLevel: config.logLevel });
+    await keepStatisticsFresh(handle);
     const address = await app.listen({ port: config.port, host: config.host });
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${handle.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) printDemoSignIns();
@@ -42,6 +48,10 @@ const COMMANDS: Record<string, Command> = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return 'keep-open';
+  },
+  async reproject({ handle, config }) {
+    await reproject(handle, config);
+    return 0;
   },
   async migrate({ handle }) {
     // openAndMigrate has already applied them; say what the schema is now.
@@ -104,10 +114,22 @@ async function runDemo(services: Services, handle: DatabaseHandle): Promise<void
 }
 
 function printDemoSignIns(): void {
-  console.log('Demo sign-ins (password for all: demo-password-117):');
-  for (const email of ['admin@demo.s117.test', 'practitioner@demo.s117.test', 'la-approver@demo.s117.test', 'icb-approver@demo.s117.test', 'finance@demo.s117.test', 'auditor@demo.s117.test']) {
-    console.log(`  ${email}`);
-  }
+  console.log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
+  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(30)} ${user.role} at ${user.organisationCode}`);
+}
+
+async function reproject(handle: DatabaseHandle, config: Config): Promise<void> {
+  const count = await reprojectEveryone(handle.db, todayInLondon(), { ...DEFAULT_REVIEW_SETTINGS, ...config.reviews }, (done) => process.stderr.write(`\rre-deriving projections: ${done} people`));
+  if (count > 0) process.stderr.write('\n');
+}
+
+/**
+ * The query planner needs table statistics. PostgreSQL's autovacuum keeps them; PGlite never does,
+ * and without them register searches are a hundred times slower: analyse at start and every hour.
+ */
+async function keepStatisticsFresh(handle: DatabaseHandle): Promise<void> {
+  await sql`ANALYZE`.execute(handle.db);
+  if (handle.engine === 'pglite') setInterval(() => void sql`ANALYZE`.execute(handle.db).catch(() => {}), 3_600_000).unref();
 }
 
 function usage(): number {
@@ -131,8 +153,10 @@ async function main(argv: string[]): Promise<number> {
   const handle = await openDatabase(config);
   let keepOpen = false;
   try {
-    await migrate(handle);
-    const services = createServices(handle.db, { reviews: config.reviews, sessionHours: config.sessionHours, freePrescriptions: config.freePrescriptions, mha2025JointNotice: config.mha2025JointNotice, mha2025Imha: config.mha2025Imha, refundInterestBasisPoints: config.refundInterestBasisPoints });
+    const applied = await migrate(handle);
+    const services = createServices(handle.db, { reviews: config.reviews, sessionHours: config.sessionHours, freePrescriptions: config.freePrescriptions, mha2025JointNotice: config.mha2025JointNotice, mha2025Imha: config.mha2025Imha, refundInterestBasisPoints: config.refundInterestBasisPoints, dpCareHomeSch2: config.dpCareHomeSch2 });
+    // New migrations may add projections or change how they are derived: derive them again for everyone.
+    if (applied.length > 0 && name !== 'reproject') await reproject(handle, config);
     const result = await command({ config, handle, services, args });
     keepOpen = result === 'keep-open';
     return result === 'keep-open' ? 0 : result;

@@ -191,3 +191,16 @@ export async function updateComplaint(db: Db, id: string, expectedVersion: numbe
   }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * Of the given ids, those that are decisions recorded for this person (responsibility, ending,
+ * reinstatement, reviews, services, refunds), so a complaint can only link to the person's own.
+ */
+export async function decisionIdsOfPerson(db: Db, personId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const tables = ['responsibility_decisions', 'ending_proposals', 'reinstatements', 'reviews', 'services', 'refunds'] as const;
+  const found = await Promise.all(
+    tables.map((table) => db.selectFrom(table).select('id').where('person_id', '=', personId).where('id', 'in', [...ids]).execute()),
+  );
+  return new Set(found.flat().map((row) => row.id));
+}

@@ -121,6 +121,7 @@ export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts>
     endingFacts(db, person.id),
   ]);
   return {
+    dateOfBirth: person.date_of_birth,
     dateOfDeath: person.date_of_death,
     residences: residences.map((r) => ({ localAuthority: r.local_authority_code, since: r.since })),
     gpRegistrations: gps.map((g) => ({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since })),
@@ -198,7 +199,8 @@ export interface RegisterQuery {
   keyworkerUserId?: string;
   /** null: every person (admin). */
   visibleTo: string | null;
-  after?: { familyName: string; givenName: string; id: string };
+  /** The id of the last person of the previous page. */
+  afterId?: string;
   limit: number;
 }
 
@@ -209,6 +211,8 @@ export interface RegisterRow extends PersonRow {
   next_review_due: string | null;
   /** PLAN-7 (migration 0004). */
   discharge_warning: string | null;
+  /** DP-1(d), DP-2 (migration 0005). */
+  budget_review_due?: string | null;
 }
 
 export async function searchRegister(db: Db, query: RegisterQuery): Promise<RegisterRow[]> {
@@ -216,7 +220,7 @@ export async function searchRegister(db: Db, query: RegisterQuery): Promise<Regi
     .selectFrom('people')
     .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
     .selectAll('people')
-    .select(['person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code', 'person_summaries.next_review_due', 'person_summaries.discharge_warning']);
+    .select(['person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code', 'person_summaries.next_review_due', 'person_summaries.discharge_warning', 'person_summaries.budget_review_due']);
   if (query.visibleTo !== null) {
     const org = query.visibleTo;
     q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', org)));
@@ -246,14 +250,27 @@ export async function searchRegister(db: Db, query: RegisterQuery): Promise<Regi
     const userId = query.keyworkerUserId;
     q = q.where((eb) => eb.exists(eb.selectFrom('person_allocations as kw').select(sql`1`.as('one')).whereRef('kw.person_id', '=', 'people.id').where('kw.reason', '=', 'keyworker').where('kw.ended_at', 'is', null).where('kw.user_id', '=', userId)));
   }
-  if (query.reviewOverdueOn) q = q.where('person_summaries.next_review_due', '<', query.reviewOverdueOn).where('person_summaries.status', 'in', ['active', 'in-custody']);
-  if (query.after) {
-    const { familyName, givenName, id } = query.after;
-    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (${familyName}, ${givenName}, ${id})`);
+  if (query.reviewOverdueOn) {
+    // REV-1 while aftercare is running, or a budget's review (DP-1(d), DP-2; person_summaries.budget_review_due, 0005).
+    const on = query.reviewOverdueOn;
+    // next_review_due is only set where a review is due at all (REV-1, episodeReviewDue).
+    q = q.where((eb) => eb.or([eb('person_summaries.next_review_due', '<', on), eb('person_summaries.budget_review_due', '<', on)]));
+  }
+  if (query.afterId) {
+    // The cursor names only the last person's id (no names in URLs); their sort key is looked up here.
+    const after = query.afterId;
+    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
   }
   return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Every person's id, in pages, for re-deriving projections after a migration or a rule change. */
+export async function personIdsAfter(db: Db, afterId: string | null, limit: number): Promise<string[]> {
+  let q = db.selectFrom('people').select('id').orderBy('id').limit(limit);
+  if (afterId) q = q.where('id', '>', afterId);
+  return (await q.execute()).map((r) => r.id);
 }

@@ -175,3 +175,14 @@ export async function organisationNames(db: Db, codes: readonly string[]): Promi
   const rows = await db.selectFrom('organisations').select(['code', 'name']).where('code', 'in', [...codes]).execute();
   return Object.fromEntries(rows.map((r) => [r.code, r.name]));
 }
+
+/**
+ * The needs of the person's current plan: the draft's and the latest final version's (a need stays
+ * linkable while either holds it), draft first. For services that link to a need (issue 3, issue 4).
+ */
+export async function listCurrentPlanNeeds(db: Db, personId: string): Promise<{ id: string; domain: string; description: string; s117: boolean }[]> {
+  const [draft, final] = await Promise.all([listPlanNeeds(db, personId), latestPlanVersion(db, personId)]);
+  const seen = new Set(draft.map((n) => n.id));
+  const fromFinal = (final?.content.needs ?? []).filter((n) => !seen.has(n.id)).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
+  return [...draft, ...fromFinal];
+}

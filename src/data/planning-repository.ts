@@ -142,7 +142,7 @@ export interface PlanningTaskRow {
 }
 
 /** People whose latest episode needs planning (PLAN-1), visible to the organisation (null: everyone). */
-export async function planningTasks(db: Db, visibleTo: string | null, limit: number): Promise<PlanningTaskRow[]> {
+export async function planningTasks(db: Db, visibleTo: string | null, limit: number, afterId?: string): Promise<PlanningTaskRow[]> {
   let q = db
     .selectFrom('person_summaries as s')
     .innerJoin('people as p', 'p.id', 's.person_id')
@@ -152,6 +152,10 @@ export async function planningTasks(db: Db, visibleTo: string | null, limit: num
     .where('s.planning_needed_since', 'is not', null);
   if (visibleTo !== null) {
     q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations as po').select(sql`1`.as('one')).whereRef('po.person_id', '=', 'p.id').where('po.organisation_code', '=', visibleTo)));
+  }
+  if (afterId) {
+    // Keyset after the last person of the page before (the cursor holds only their id).
+    q = q.where(sql<boolean>`(s.planning_needed_since, p.family_name, p.id) > (SELECT s2.planning_needed_since, p2.family_name, p2.id FROM person_summaries s2 JOIN people p2 ON p2.id = s2.person_id WHERE p2.id = ${afterId})`);
   }
   return (await q.orderBy('s.planning_needed_since').orderBy('p.family_name').orderBy('p.id').limit(limit).execute()) as PlanningTaskRow[];
 }

@@ -108,6 +108,9 @@ export async function saveReplanNeeded(db: Db, personId: string, replanNeeded: b
 
 /** Statuses whose episodes have reviews due (REV-1). */
 const REVIEWED_STATUSES = ['active', 'in-custody'];
+/** REV-1's due date while the episode is running; the earlier of it and the budget review (LEAST skips nulls). */
+const reviewDueExpr = sql`(CASE WHEN person_summaries.status IN ('active', 'in-custody') THEN person_summaries.next_review_due END)`;
+const dueExpr = sql`LEAST(${reviewDueExpr}, person_summaries.budget_review_due)`;
 
 export interface DueReviewRow {
   id: string;
@@ -122,6 +125,10 @@ export interface DueReviewRow {
   keyworker_id: string | null;
   keyworker_name: string | null;
   keyworker_email: string | null;
+  /** REV-1's due date while the episode is running (null otherwise). */
+  review_due: string | null;
+  /** DP-1(d), DP-2: the earliest budget review due (person_summaries.budget_review_due). */
+  budget_review_due: string | null;
 }
 
 export interface DueReviewQuery {
@@ -133,6 +140,11 @@ export interface DueReviewQuery {
   icb?: string;
   after?: { due: string; id: string };
   limit?: number;
+  /**
+   * Also people whose budget review (DP-1(d), DP-2) is due before `dueBefore`; next_review_due is
+   * then the earlier of the two clocks that brings them into the list.
+   */
+  includeBudgetReviews?: boolean;
 }
 
 /**
@@ -152,7 +164,9 @@ export async function listDueReviews(db: Db, query: DueReviewQuery): Promise<Due
       'person_summaries.local_authority_code',
       'person_summaries.icb_code',
       'person_summaries.replan_needed',
-      sql<string>`person_summaries.next_review_due`.as('next_review_due'),
+      (query.includeBudgetReviews ? sql<string>`${dueExpr}` : sql<string>`person_summaries.next_review_due`).as('next_review_due'),
+      sql<string | null>`${reviewDueExpr}`.as('review_due'),
+      sql<string | null>`person_summaries.budget_review_due`.as('budget_review_due'),
       (eb) =>
         eb
           .selectFrom('person_allocations')
@@ -165,9 +179,10 @@ export async function listDueReviews(db: Db, query: DueReviewQuery): Promise<Due
           .limit(1)
           .as('keyworker_id'),
     ])
-    .where('person_summaries.next_review_due', 'is not', null)
-    .where('person_summaries.next_review_due', '<', query.dueBefore)
-    .where('person_summaries.status', 'in', REVIEWED_STATUSES);
+    .where((eb) => {
+      const review = eb.and([eb('person_summaries.next_review_due', 'is not', null), eb('person_summaries.next_review_due', '<', query.dueBefore), eb('person_summaries.status', 'in', REVIEWED_STATUSES)]);
+      return query.includeBudgetReviews ? eb.or([review, eb('person_summaries.budget_review_due', '<', query.dueBefore)]) : review;
+    });
   if (query.visibleTo !== null) {
     const org = query.visibleTo;
     q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', org)));
@@ -176,9 +191,9 @@ export async function listDueReviews(db: Db, query: DueReviewQuery): Promise<Due
   if (query.icb) q = q.where('person_summaries.icb_code', '=', query.icb);
   if (query.after) {
     const { due, id } = query.after;
-    q = q.where(sql<boolean>`(person_summaries.next_review_due, people.id) > (${due}::date, ${id}::uuid)`);
+    q = q.where(sql<boolean>`(${query.includeBudgetReviews ? dueExpr : sql`person_summaries.next_review_due`}, people.id) > (${due}::date, ${id}::uuid)`);
   }
-  let ordered = q.orderBy('person_summaries.next_review_due').orderBy('people.id');
+  let ordered = q.orderBy(query.includeBudgetReviews ? dueExpr : sql`person_summaries.next_review_due`).orderBy('people.id');
   if (query.limit !== undefined) ordered = ordered.limit(query.limit);
   const rows = await ordered.execute();
   const keyworkerIds = [...new Set(rows.map((r) => r.keyworker_id).filter((id): id is string => Boolean(id)))];

@@ -239,6 +239,8 @@ export interface Database {
   services: ServicesTable;
   budgets: BudgetsTable;
   budget_reviews: BudgetReviewsTable;
+  budget_reductions: BudgetReductionsTable;
+  budget_review_triggers: BudgetReviewTriggersTable;
   ending_proposals: EndingProposalsTable;
   ending_approvals: EndingApprovalsTable;
   reinstatements: ReinstatementsTable;
@@ -357,6 +359,43 @@ export interface BudgetsTable {
   offered_on: string | null;
   created_by: string;
   created_at: DefaultInstant;
+  /** 0009: DP-1(a), DP-1(c), DP-2, changes and ending. */
+  drug_or_alcohol_requirement: ColumnType<boolean, boolean | undefined, boolean>;
+  capacity: ColumnType<'has' | 'lacks', 'has' | 'lacks' | undefined, 'has' | 'lacks'>;
+  consents: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  authorised_person: ColumnType<{ name: string; relationship: string } | null, string | null | undefined, string | null>;
+  consultation_recorded_on: ColumnType<string | null, string | null | undefined, string | null>;
+  enhanced_dbs_checked_on: ColumnType<string | null, string | null | undefined, string | null>;
+  care_plan: ColumnType<Record<string, string | number | null> | null, string | null | undefined, string | null>;
+  paying_from: ColumnType<string | null, string | null | undefined, string | null>;
+  refused_on: ColumnType<string | null, string | null | undefined, string | null>;
+  refusal_reasons: ColumnType<string | null, string | null | undefined, string | null>;
+  end_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** 0009: DP-2 reductions or stopping, with written notice. */
+export interface BudgetReductionsTable {
+  id: string;
+  budget_id: string;
+  previous_amount_pence_per_week: number;
+  new_amount_pence_per_week: number;
+  notice_given_on: string;
+  effective_on: string;
+  further_review_requested_on: string | null;
+  recorded_by: string;
+  recorded_at: DefaultInstant;
+}
+
+/** 0009: DP-1(d) events that make a review due now. */
+export interface BudgetReviewTriggersTable {
+  id: string;
+  budget_id: string;
+  kind: 'suspected-breach' | 'change-in-capacity';
+  occurred_on: string;
+  recorded_by: string;
+  recorded_at: DefaultInstant;
 }
 
 export interface BudgetReviewsTable {
@@ -372,6 +411,8 @@ export type FundingPolicyRow = Selectable<FundingPoliciesTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type BudgetRow = Selectable<BudgetsTable>;
 export type BudgetReviewRow = Selectable<BudgetReviewsTable>;
+export type BudgetReductionRow = Selectable<BudgetReductionsTable>;
+export type BudgetReviewTriggerRow = Selectable<BudgetReviewTriggersTable>;
 
 // Ending and reinstating aftercare, complaints (migration 0003).
 // (Json<T> as above: a jsonb column written as a JSON string.)

@@ -96,8 +96,18 @@ export function organisationsWithSight(input: SightInput): string[] {
 
 /**
  * RESP-2 to RESP-5: responsibility is confirmed by an s117 lead (approver) of a local authority or
- * ICB that is concerned: one proposed, confirmed or being named for the episode. An admin may too.
+ * ICB that is concerned: one already proposed or confirmed for the episode (naming yourself does not
+ * make you concerned). An admin may too.
  */
+/**
+ * PLAN-3: a keyworker's organisation gains sight of the person, so the keyworker must come from the
+ * allocating user's own organisation or one that already sees the person (an admin may choose anyone).
+ */
+export function canAllocateKeyworker(actor: Viewer, keyworkerOrganisationCode: string, organisationsWithSightOfPerson: readonly string[]): boolean {
+  if (actor.role === 'admin') return true;
+  return keyworkerOrganisationCode === actor.organisationCode || organisationsWithSightOfPerson.includes(keyworkerOrganisationCode);
+}
+
 export function canConfirmResponsibility(actor: Viewer & { organisationType: OrganisationType }, bodiesConcerned: readonly (string | null)[]): boolean {
   if (actor.role === 'admin') return true;
   return actor.role === 'approver' && actor.organisationType !== 'provider' && bodiesConcerned.includes(actor.organisationCode);

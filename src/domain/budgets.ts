@@ -1,6 +1,6 @@
 // Direct payments and personal health budgets (DP-1 to DP-3): which body each belongs to, who may
 // be paid, and their review clocks. Pure: money is integer pence.
-import { addMonths, compareDates, type IsoDate } from './dates.ts';
+import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
 import type { Split, Violation } from './funding.ts';
 import type { BudgetKind } from './services.ts';
 
@@ -70,4 +70,158 @@ export function budgetReviewDue(budget: BudgetClock, reviews: readonly IsoDate[]
   const held = reviews.filter((d) => compareDates(d, budget.startDate) >= 0).sort(compareDates);
   const last = held.at(-1);
   return last ? addMonths(last, 12) : addMonths(budget.startDate, firstReviewMonths(budget.kind));
+}
+
+// ---- DP-1(a), (c), (e) and DP-2: who may have a budget, who manages it, and what it may buy ------
+
+export const CAPACITY = ['has', 'lacks'] as const;
+export type Capacity = (typeof CAPACITY)[number];
+export const AUTHORISED_RELATIONSHIPS = ['family-member', 'friend', 'professional', 'other'] as const;
+export type AuthorisedRelationship = (typeof AUTHORISED_RELATIONSHIPS)[number];
+
+/** DP-1(e): a direct payment for care-home accommodation, at most 4 consecutive weeks in any 12 months. */
+export const CARE_HOME_DP_MAX_DAYS = 28;
+
+export interface AuthorisedPerson { name: string; relationship: AuthorisedRelationship }
+
+export interface CarePlan {
+  healthNeedsAndOutcomes: string | null;
+  services: string | null;
+  amountAndPaymentIntervals: string | null;
+  careCoordinator: string | null;
+  conditionMonitoring: string | null;
+  firstReviewOn: IsoDate | null;
+  reductionNoticeDays: number | null;
+}
+
+/** DP-2: the care plan's parts, in the order the regulations list them. */
+export const CARE_PLAN_PARTS = ['healthNeedsAndOutcomes', 'services', 'amountAndPaymentIntervals', 'careCoordinator', 'conditionMonitoring', 'firstReviewOn', 'reductionNoticeDays'] as const;
+const CARE_PLAN_LABELS: Record<(typeof CARE_PLAN_PARTS)[number], string> = {
+  healthNeedsAndOutcomes: 'the health needs and outcomes',
+  services: 'the services',
+  amountAndPaymentIntervals: 'the amount and payment intervals',
+  careCoordinator: 'the named care co-ordinator',
+  conditionMonitoring: 'who monitors each condition',
+  firstReviewOn: 'the first review date',
+  reductionNoticeDays: 'the notice period for reductions',
+};
+
+export interface BudgetEligibility {
+  kind: BudgetKind;
+  /** The person's age on the budget's start date. */
+  ageOnStart: number;
+  drugOrAlcoholRequirement: boolean;
+  capacity: Capacity;
+  /** DP-2: a person aged 16 or over with capacity consents. */
+  consents: boolean | null;
+  /** DP-1(c) authorised person / DP-2 representative: manages the budget for the person. */
+  authorisedPerson: AuthorisedPerson | null;
+  consultationRecordedOn: IsoDate | null;
+  enhancedDbsCheckedOn: IsoDate | null;
+  startDate: IsoDate;
+  endDate: IsoDate | null;
+  /** True when one of the services the budget pays for is care-home accommodation. */
+  paysForCareHome: boolean;
+  /** DP-1(e): S117_DP_CARE_HOME_SCH2, the local authority is listed in Sch 2. */
+  careHomeSch2: boolean;
+  /** DP-2: the ICB is paying it; needs a complete care plan. */
+  paying: boolean;
+  carePlan: CarePlan | null;
+  refusedOn: IsoDate | null;
+  refusalReasons: string | null;
+}
+
+/** DP-1(c): an enhanced DBS check is needed where the authorised person is not a family member or friend. */
+export function needsEnhancedDbs(p: AuthorisedPerson): boolean {
+  return p.relationship !== 'family-member' && p.relationship !== 'friend';
+}
+
+/** DP-2: the parts of the care plan still missing, as field names. */
+export function missingCarePlanParts(plan: CarePlan | null): (typeof CARE_PLAN_PARTS)[number][] {
+  return CARE_PLAN_PARTS.filter((k) => {
+    const v = plan?.[k];
+    return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+  });
+}
+
+/** DP-1(a), (c), (e); DP-2: who may have the budget, who manages it, the care-home limit and the PHB care plan. */
+export function eligibilityViolations(b: BudgetEligibility): Violation[] {
+  const out: Violation[] = [];
+  if (b.kind === 'direct-payment') {
+    // DP-1(a): no direct payment to a person subject to the Sch 1 drug or alcohol requirements.
+    if (b.drugOrAlcoholRequirement) out.push({ field: 'drugOrAlcoholRequirement', message: 'A direct payment cannot be made to a person subject to a criminal-justice drug or alcohol requirement (Schedule 1)', rule: 'DP-1' });
+    // DP-1(c): a person lacking capacity: an authorised person, consulted, with an enhanced DBS check where needed.
+    if (b.capacity === 'lacks') {
+      if (!b.authorisedPerson) out.push({ field: 'authorisedPerson', message: 'For a person who lacks capacity, record the authorised person who will manage the direct payment', rule: 'DP-1' });
+      if (!b.consultationRecordedOn) out.push({ field: 'consultationRecordedOn', message: 'Record when the people who must be consulted about the authorised person were consulted', rule: 'DP-1' });
+      if (b.authorisedPerson && needsEnhancedDbs(b.authorisedPerson) && !b.enhancedDbsCheckedOn) {
+        out.push({ field: 'enhancedDbsCheckedOn', message: 'An authorised person who is not a family member or friend needs an enhanced DBS check: record its date', rule: 'DP-1' });
+      }
+    }
+    // DP-1(e): care-home accommodation for at most 4 consecutive weeks unless the authority is in Sch 2.
+    if (b.paysForCareHome && !b.careHomeSch2) {
+      const open = b.endDate === null;
+      if (open || daysBetween(b.startDate, b.endDate!) + 1 > CARE_HOME_DP_MAX_DAYS) {
+        out.push({ field: 'endDate', message: 'A direct payment for care-home accommodation is limited to 4 consecutive weeks in any 12 months (this local authority is not listed in Schedule 2)', rule: 'DP-1' });
+      }
+    }
+  } else {
+    // DP-2: aged 16 or over with capacity who consents, or a representative (a child, or lacking capacity).
+    const needsRepresentative = b.ageOnStart < 16 || b.capacity === 'lacks';
+    if (needsRepresentative && !b.authorisedPerson) {
+      out.push({ field: 'authorisedPerson', message: b.ageOnStart < 16 ? 'An NHS direct payment for a child under 16 goes to a representative: record them' : 'For a person who lacks capacity, an NHS direct payment goes to a representative: record them', rule: 'DP-2' });
+    }
+    if (!needsRepresentative && b.consents !== true) out.push({ field: 'consents', message: 'An NHS direct payment to a person aged 16 or over with capacity needs their consent', rule: 'DP-2' });
+    // DP-2: before paying, the care plan.
+    if (b.paying) {
+      const missing = missingCarePlanParts(b.carePlan);
+      if (missing.length > 0) {
+        out.push({ field: 'carePlan', message: `Before the budget is paid the care plan must record ${missing.map((m) => CARE_PLAN_LABELS[m]).join(', ')}`, rule: 'DP-2' });
+        for (const m of missing) out.push({ field: `carePlan.${m}`, message: `Enter ${CARE_PLAN_LABELS[m]}`, rule: 'DP-2' });
+      }
+    }
+  }
+  // DP-2 (refusals need written reasons), applied to both kinds.
+  if (b.refusedOn && !(b.refusalReasons && b.refusalReasons.trim())) out.push({ field: 'refusalReasons', message: 'A refusal needs written reasons', rule: 'DP-2' });
+  return out;
+}
+
+/** Whole years of age on a date (DP-2: 16 or over). */
+export function ageOn(dateOfBirth: IsoDate, on: IsoDate): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+export interface Reduction { noticeGivenOn: IsoDate; effectiveOn: IsoDate; newAmountPencePerWeek: number }
+
+/**
+ * DP-2: a reduction or stopping needs reasonable written notice: the effective date may not come
+ * before the care plan's notice period has passed since the notice was given. With no notice period
+ * in the care plan, the effective date must still be after the notice (UNVERIFIED: "reasonable").
+ */
+export function reductionViolations(r: Reduction, currentAmount: number, noticeDays: number | null): Violation[] {
+  const out: Violation[] = [];
+  if (!Number.isInteger(r.newAmountPencePerWeek) || r.newAmountPencePerWeek < 0) out.push({ field: 'newAmountPencePerWeek', message: 'The new weekly amount must be a whole number of pence, 0 or more' });
+  else if (r.newAmountPencePerWeek >= currentAmount) out.push({ field: 'newAmountPencePerWeek', message: 'A reduction must be less than the current weekly amount' });
+  const earliest = addDays(r.noticeGivenOn, noticeDays ?? 1);
+  if (compareDates(r.effectiveOn, earliest) < 0) {
+    out.push({ field: 'effectiveOn', message: noticeDays ? `A reduction takes effect no sooner than the ${noticeDays} days’ notice in the care plan after written notice is given (${earliest} at the earliest)` : 'A reduction takes effect only after written notice has been given', rule: 'DP-2' });
+  }
+  return out;
+}
+
+export const REVIEW_TRIGGERS = ['suspected-breach', 'change-in-capacity'] as const;
+export type ReviewTrigger = (typeof REVIEW_TRIGGERS)[number];
+
+/**
+ * DP-1(d): a suspected breach or a change in capacity makes a review due now: the due date is the
+ * earliest such event not yet followed by a review, if that is sooner than the scheduled one.
+ */
+export function budgetReviewDueWithTriggers(budget: BudgetClock, reviews: readonly IsoDate[], triggers: readonly IsoDate[], today?: IsoDate): IsoDate | null {
+  const due = budgetReviewDue(budget, reviews, today);
+  if (due === null) return null;
+  const last = reviews.filter((d) => compareDates(d, budget.startDate) >= 0).sort(compareDates).at(-1);
+  const pending = triggers.filter((t) => !last || compareDates(t, last) > 0).sort(compareDates)[0];
+  return pending && compareDates(pending, due) < 0 ? pending : due;
 }

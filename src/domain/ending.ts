@@ -243,9 +243,19 @@ export function validateNotice(approvals: readonly Approval[], sentOn: IsoDate, 
 // ---------------------------------------------------------------------------------------------
 // END-6 (CONTESTED): reinstatement of an episode that was ended jointly.
 
+/** END-6: only aftercare ended by a joint decision can be reinstated. */
+export function canBeReinstated(episode: { status: Episode['status']; endReason: Episode['endReason'] }): boolean {
+  return episode.status === 'ended' && episode.endReason === 'joint-decision';
+}
+
+/** END-1: a pending decision waits for this side's approval if that side has not yet given it. */
+export function awaitsApprovalFrom(side: ApprovalSide | null, decision: { status: string; approvals: readonly { side: ApprovalSide }[] }): boolean {
+  return side !== null && decision.status === 'pending' && !decision.approvals.some((a) => a.side === side);
+}
+
 export function validateReinstatement(episode: Pick<EndingEpisode, 'status' | 'endedOn'> & { endReason: Episode['endReason'] }, input: { reasons: string }): Violation[] {
   const violations: Violation[] = [];
-  if (episode.status !== 'ended' || episode.endReason !== 'joint-decision') {
+  if (!canBeReinstated(episode)) {
     violations.push({
       field: 'episodeId', rule: 'END-6',
       message: episode.status === 'superseded'

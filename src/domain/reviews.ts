@@ -116,3 +116,29 @@ export function replanNeeded(facts: ReplanFacts): boolean {
   const since = facts.reviewsHeldOn.filter((d) => compareDates(d, left) >= 0).sort(compareDates).at(-1) ?? left;
   return facts.admissions.some((a) => compareDates(a.admittedOn, since) > 0);
 }
+
+/** Why a person is on the overdue (or due) lists: the aftercare review (REV-1) or a budget's review (DP-1(d), DP-2). */
+export type ReviewReason = 'review' | 'direct-payment-review' | 'personal-health-budget-review';
+
+export interface ReviewClocks {
+  /** REV-1: the next aftercare review, null when none is due (no running episode). */
+  reviewDue: IsoDate | null;
+  /** DP-1(d), DP-2: the next review of each open budget (null: none due, e.g. ended). */
+  budgets: readonly { kind: 'direct-payment' | 'personal-health-budget'; dueOn: IsoDate | null }[];
+}
+
+/**
+ * REV-1, DP-1(d), DP-2: the clocks whose review is due before `before` (exclusive; today for the
+ * overdue list), each reason once, the aftercare review first, and the earliest of their due dates.
+ */
+export function reviewReasons(clocks: ReviewClocks, before: IsoDate): { reasons: ReviewReason[]; earliestDue: IsoDate | null } {
+  const due: { reason: ReviewReason; on: IsoDate }[] = [];
+  if (isReviewOverdue(clocks.reviewDue, before)) due.push({ reason: 'review', on: clocks.reviewDue! });
+  for (const b of clocks.budgets) {
+    if (isReviewOverdue(b.dueOn, before)) due.push({ reason: b.kind === 'direct-payment' ? 'direct-payment-review' : 'personal-health-budget-review', on: b.dueOn! });
+  }
+  const order: ReviewReason[] = ['review', 'direct-payment-review', 'personal-health-budget-review'];
+  const reasons = order.filter((r) => due.some((d) => d.reason === r));
+  const earliestDue = due.map((d) => d.on).sort(compareDates)[0] ?? null;
+  return { reasons, earliestDue };
+}

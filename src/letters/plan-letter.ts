@@ -18,6 +18,8 @@ export interface PlanLetterInput {
   /** Names of organisations by code (the local authority and ICB). */
   organisationNames: Record<string, string>;
   today: IsoDate;
+  /** The current services meeting each need, by need id (lower case); issue 3 item 4. */
+  servicesByNeed?: Record<string, readonly { description: string; provider: string; s117: boolean; confirmedOn: IsoDate | null }[]>;
 }
 
 const lines = (text: string | null | undefined): string[] =>
@@ -32,6 +34,7 @@ export function buildPlanLetter(input: PlanLetterInput): { number: number; lette
   const { person, plan, episode, number } = input;
   const bodyName = (code: string | null | undefined, kind: string) => (code ? (input.organisationNames[code] ? `${input.organisationNames[code]} (${code})` : code) : `Not yet confirmed: your keyworker will tell you which ${kind} it is`);
   const { s117, notS117 } = itemiseNeeds(plan.needs);
+  const servicesFor = (needId: string) => input.servicesByNeed?.[needId.toLowerCase()] ?? [];
   const blocks: LetterBlock[] = [];
 
   blocks.push({
@@ -83,6 +86,13 @@ export function buildPlanLetter(input: PlanLetterInput): { number: number; lette
         { label: 'Section 117 aftercare', value: need.s117 ? 'Yes. This is section 117 aftercare, so it is free.' : 'No. This is not section 117 aftercare.' },
       ],
     });
+    const met = servicesFor(need.id);
+    if (met.length > 0) {
+      blocks.push({
+        paragraphs: [`The ${met.length === 1 ? 'service' : 'services'} that meet need ${i + 1}:`],
+        list: met.map((s) => `${s.description}, from ${s.provider}${s.confirmedOn ? '' : ' (being arranged)'}. ${s.s117 ? 'This is section 117 aftercare, so you do not pay for it.' : 'This is not section 117 aftercare.'}`),
+      });
+    }
   });
 
   blocks.push({

@@ -15,6 +15,7 @@ import type { ServiceOptions } from './people-service.ts';
 import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from './planning-inputs.ts';
 import { parseInput } from './validation.ts';
+import { keyText, pageInMemory, pageQuery } from './paging.ts';
 
 export interface AdvocacyOptions extends ServiceOptions {
   /** MHA25-4: IMHAs for informal patients (S117_MHA2025_IMHA). Off by default. */
@@ -112,13 +113,16 @@ export function createAdvocacyService(db: Db, { clock, reviews, mha2025Imha = fa
       });
     },
 
-    async listReferrals(actor: Actor, personId: string) {
+    async listReferrals(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
+      const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const rows = await planning.listReferrals(trx, person.id);
+        const all = await planning.listReferrals(trx, person.id);
+        // Lists convention: a keyset on (referred on, recorded, id), latest first.
+        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.referred_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'advocacy-referral.list', recordType: 'person', recordId: person.id, personId: person.id }, clock());
-        return { items: rows.map(referralView), nextCursor: null };
+        return { items: rows.map(referralView), nextCursor };
       });
     },
 
@@ -167,13 +171,16 @@ export function createAdvocacyService(db: Db, { clock, reviews, mha2025Imha = fa
       });
     },
 
-    async listRecommendations(actor: Actor, personId: string) {
+    async listRecommendations(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
+      const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const rows = await planning.listRecommendations(trx, person.id);
+        const all = await planning.listRecommendations(trx, person.id);
+        // Lists convention: a keyset on (hearing on, recorded, id), latest first.
+        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.hearing_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'tribunal-recommendation.list', recordType: 'person', recordId: person.id, personId: person.id }, clock());
-        return { items: rows.map(recommendationView), nextCursor: null };
+        return { items: rows.map(recommendationView), nextCursor };
       });
     },
 

@@ -18,19 +18,21 @@ import {
   type ServiceCandidate,
   type ServiceChange,
 } from '../domain/services.ts';
-import type { Violation } from '../domain/funding.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
 import type { Db } from '../data/database.ts';
 import * as people from '../data/people-repository.ts';
+import { listCurrentPlanNeeds } from '../data/plan-repository.ts';
 import type { FundingPolicyRow, PersonRow, ServiceRow } from '../data/schema.ts';
 import * as repo from '../data/services-repository.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { latestBySince, findVisiblePerson, isUuid, rejectFutureDates } from './person-record.ts';
+import { latestBySince, findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
+import type { ReviewSettings } from '../domain/reviews.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './services-inputs.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, refuse } from './validation.ts';
+import { keyText, pageInMemory, pageQuery } from './paging.ts';
 
-export interface CareServicesOptions { clock: () => Date; freePrescriptions: boolean }
+export interface CareServicesOptions { clock: () => Date; freePrescriptions: boolean; reviews: ReviewSettings }
 
 /** What the money rules need to know about a person: their episodes and responsible bodies. */
 export interface MoneyContext {
@@ -122,9 +124,6 @@ function candidateColumns(s: ServiceCandidate) {
   };
 }
 
-function refuse(violations: Violation[]): void {
-  if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
-}
 
 /** A service as the API and pages show it; amounts are null for someone who may not see money. */
 export function serviceView(row: ServiceRow, policy: FundingPolicyRow | null, money: boolean, freePrescriptions: boolean, today: IsoDate) {
@@ -163,7 +162,44 @@ export function serviceView(row: ServiceRow, policy: FundingPolicyRow | null, mo
 }
 export type ServiceView = ReturnType<typeof serviceView>;
 
-export function createCareServicesService(db: Db, { clock, freePrescriptions }: CareServicesOptions) {
+/** Issue 3 item 4, issue 4 item 1: a service links only to a need of the person's current plan (draft or latest final version). */
+async function refuseUnknownNeed(db: Db, personId: string, needId: string | null | undefined): Promise<void> {
+  if (!needId) return;
+  const needs = await listCurrentPlanNeeds(db, personId);
+  if (!needs.some((n) => n.id.toLowerCase() === needId.toLowerCase())) {
+    throw new ValidationError([{ field: 'needId', message: 'That need is not in this person’s care and support plan: choose one of the plan’s needs' }]);
+  }
+}
+
+/** A service as the plan shows it under the need it meets; the weekly cost only for someone who may see money. */
+export interface LinkedService {
+  id: string;
+  description: string;
+  s117: boolean;
+  provider: string;
+  confirmedOn: IsoDate | null;
+  endDate: IsoDate | null;
+  status: 'planned' | 'confirmed' | 'ended';
+  weeklyCostPence: number | null;
+}
+
+/**
+ * The person's services by the plan need they meet (need id, lower case), for the plan and the
+ * person's copy. `money`: whether the caller may see money (canSeeMoney with moneyContext).
+ */
+export async function servicesByNeed(db: Db, personId: string, money: boolean, today: IsoDate): Promise<Map<string, LinkedService[]>> {
+  const byNeed = new Map<string, LinkedService[]>();
+  for (const row of await repo.listServices(db, personId)) {
+    if (!row.need_id) continue;
+    const key = row.need_id.toLowerCase();
+    const status = row.end_date && compareDates(row.end_date, today) < 0 ? 'ended' : row.confirmed_on ? 'confirmed' : 'planned';
+    const item: LinkedService = { id: row.id, description: row.description, s117: row.s117, provider: row.provider, confirmedOn: row.confirmed_on, endDate: row.end_date, status, weeklyCostPence: money ? row.weekly_cost_pence : null };
+    byNeed.set(key, [...(byNeed.get(key) ?? []), item]);
+  }
+  return byNeed;
+}
+
+export function createCareServicesService(db: Db, { clock, freePrescriptions, reviews }: CareServicesOptions) {
   const today = () => todayInLondon(clock());
 
   async function policies(trx: Db, ctx: MoneyContext, on: IsoDate) {
@@ -195,6 +231,8 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions }: 
       throw new ConflictError('The service was changed by someone else at the same time; reload and try again');
     }
     const updated = (await repo.findService(trx, row.id))!;
+    // PLAN-7 and the budget clocks are derived from services: keep the register in step.
+    await refreshProjections(trx, person, today(), reviews);
     await appendAuditEvent(trx, { ...auditActor(actor), action, recordType: 'service', recordId: row.id, personId: person.id, details }, clock());
     return updated;
   }
@@ -205,6 +243,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions }: 
       const data = parseInput(ServiceCreateInput, input);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
+        await refuseUnknownNeed(trx, person.id, data.needId);
         const ctx = await moneyContext(trx, person, today());
         const policy = await policies(trx, ctx, data.startDate);
         const policyDefault = policySplit(policy ? policyFromRow(policy) : null, data.category);
@@ -240,21 +279,25 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions }: 
           ...candidateColumns(candidate),
         });
         const row = (await repo.findService(trx, id))!;
+        await refreshProjections(trx, person, today(), reviews);
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'service.create', recordType: 'service', recordId: id, personId: person.id, details: moneyDetails(candidate, policy) }, clock());
         return show(trx, actor, ctx, row);
       });
     },
 
-    async list(actor: Actor, personId: string) {
+    async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
+      const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
         const ctx = await moneyContext(trx, person, today());
-        const rows = await repo.listServices(trx, person.id);
+        const all = await repo.listServices(trx, person.id);
+        // Lists convention: a keyset on (start date, recorded, id), as the repository orders them.
+        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc', 'asc'], (r) => [keyText(r.start_date), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
         const items = [];
         for (const row of rows) items.push(await show(trx, actor, ctx, row));
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'service.list', recordType: 'person', recordId: person.id, personId: person.id, details: { services: rows.length, money: canSeeMoney(actor, ctx.responsibleBodies) } }, clock());
-        return { items, nextCursor: null, moneyVisible: canSeeMoney(actor, ctx.responsibleBodies) };
+        return { items, nextCursor, moneyVisible: canSeeMoney(actor, ctx.responsibleBodies) };
       });
     },
 
@@ -266,6 +309,17 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions }: 
         const ctx = await moneyContext(trx, person, today());
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'service.view', recordType: 'service', recordId: row.id, personId: person.id }, clock());
         return show(trx, actor, ctx, row);
+      });
+    },
+
+    /** The needs of the person's current plan a service may link to (for the service form's select). */
+    async planNeeds(actor: Actor, personId: string) {
+      requirePermission(actor, 'person:read');
+      return db.transaction().execute(async (trx) => {
+        const person = await findVisiblePerson(trx, actor, personId);
+        const needs = await listCurrentPlanNeeds(trx, person.id);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'service.plan-needs.view', recordType: 'person', recordId: person.id, personId: person.id, details: { needs: needs.length } }, clock());
+        return needs;
       });
     },
 
@@ -286,6 +340,8 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions }: 
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
         const row = await findOwn(trx, person, serviceId, expectedVersion);
+        // A link kept as it was stays even if the need has since left the plan.
+        if (data.needId && data.needId.toLowerCase() !== row.need_id?.toLowerCase()) await refuseUnknownNeed(trx, person.id, data.needId);
         const ctx = await moneyContext(trx, person, today());
         const change: ServiceChange = {
           ...(data.description !== undefined && { description: data.description }),
@@ -432,7 +488,8 @@ function moneyDetails(s: ServiceCandidate, policy: FundingPolicyRow | null) {
 /** A cell that a spreadsheet would run as a formula gets a leading quote (CSV injection). */
 export function csvCell(value: string | number | null): string {
   let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Formula injection comes from text; a number (a negative balance) must stay a number.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -12,6 +12,7 @@ import { ComplaintInput, ComplaintUpdateInput } from './ending-inputs.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from './errors.ts';
 import { findVisiblePerson, isUuid } from './person-record.ts';
 import { parseInput } from './validation.ts';
+import { keyText, pageInMemory, pageQuery } from './paging.ts';
 
 export function createComplaintsService(db: Db, { clock }: { clock: () => Date }) {
   const today = () => todayInLondon(clock());
@@ -52,13 +53,16 @@ export function createComplaintsService(db: Db, { clock }: { clock: () => Date }
   }
 
   return {
-    async list(actor: Actor, personId: string) {
+    async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
+      const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const rows = await repo.listComplaints(trx, person.id);
+        const all = await repo.listComplaints(trx, person.id);
+        // Lists convention: a keyset on (received on, id), latest first.
+        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'asc'], (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'complaint.list', recordType: 'person', recordId: person.id, personId: person.id }, clock());
-        return { items: rows.map(view), nextCursor: null };
+        return { items: rows.map(view), nextCursor };
       });
     },
 
@@ -80,6 +84,7 @@ export function createComplaintsService(db: Db, { clock }: { clock: () => Date }
       checkDates({ receivedOn: data.receivedOn, awareOn, outcomeOn: data.outcomeOn ?? null });
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
+        await refuseOthersDecisions(trx, person.id, data.linkedDecisionIds);
         const id = randomUUID();
         await repo.insertComplaint(trx, {
           id,
@@ -108,6 +113,7 @@ export function createComplaintsService(db: Db, { clock }: { clock: () => Date }
         const person = await findVisiblePerson(trx, actor, personId);
         const row = isUuid(complaintId) ? await repo.findComplaint(trx, complaintId) : undefined;
         if (!row || row.person_id !== person.id) throw new NotFoundError('complaint');
+        await refuseOthersDecisions(trx, person.id, data.linkedDecisionIds ?? []);
         const version = expectedVersion ?? row.version;
         if (version !== row.version) throw new ConflictError(`The complaint has changed since version ${version}; it is now version ${row.version}`);
         const receivedOn = data.receivedOn ?? row.received_on;
@@ -135,3 +141,12 @@ export function createComplaintsService(db: Db, { clock }: { clock: () => Date }
 }
 
 export type ComplaintsService = ReturnType<typeof createComplaintsService>;
+
+/** CMP-1: a complaint links only to decisions recorded for the same person. */
+async function refuseOthersDecisions(trx: Db, personId: string, ids: readonly string[]): Promise<void> {
+  const own = await repo.decisionIdsOfPerson(trx, personId, ids.filter(isUuid));
+  const foreign = ids.filter((id) => !own.has(id));
+  if (foreign.length > 0) {
+    throw new ValidationError([{ field: 'linkedDecisionIds', message: `Link only to this person’s own decisions: ${foreign.length} of the ids are not`, rule: 'CMP-1' }]);
+  }
+}

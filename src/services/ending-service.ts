@@ -6,7 +6,7 @@ import type { AftercareResult, Episode } from '../domain/aftercare.ts';
 import { todayInLondon, type IsoDate } from '../domain/dates.ts';
 import {
   approvalSide, endingOutcome, jointOutcome, validateEndingProposal, validateNotice, validateReinstatement,
-  type Approval, type ApprovalSide, type Violation,
+  type Approval, type ApprovalSide,
 } from '../domain/ending.ts';
 import type { ReviewSettings } from '../domain/reviews.ts';
 import { findOrganisationByCode } from '../data/account-repository.ts';
@@ -18,9 +18,9 @@ import type { EndingApprovalRow, EndingProposalRow, PersonRow, ReinstatementAppr
 import { renderEndingLetter } from '../letters/ending-letter.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from './ending-inputs.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
 import { findVisiblePerson, isUuid, refreshProjections } from './person-record.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, refuse } from './validation.ts';
 
 export interface EndingServiceOptions {
   clock: () => Date;
@@ -31,9 +31,6 @@ export interface EndingServiceOptions {
 
 export interface EpisodeState { id: string; status: Episode['status']; endedOn: IsoDate | null; endReason: Episode['endReason'] }
 
-function refuse(violations: Violation[]): void {
-  if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
-}
 
 const toApprovals = (rows: readonly { side: ApprovalSide; approved_on: string }[]): Approval[] => rows.map((r) => ({ side: r.side, approvedOn: r.approved_on }));
 
@@ -396,7 +393,7 @@ export function createEndingService(db: Db, { clock, reviews, jointNoticeRequire
             if (due?.episode) items.push({ kind: 'reinstatement' as const, person: person$, side: due.side, episode: episodeState(due.episode), ...reinstatementView(r, approvals) });
           }
         }
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'approvals.pending', details: { count: items.length } }, clock());
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'approvals.pending', details: { count: items.length, personIds: [...new Set(items.map((i) => i.person.id))] } }, clock());
         return { items, nextCursor: null };
       });
     },

@@ -30,6 +30,8 @@ export interface ServicesOptions {
   mha2025Imha?: boolean;
   /** CHG-2: S117_REFUND_INTEREST_BASIS_POINTS (default 800 = 8%). */
   refundInterestBasisPoints?: number;
+  /** DP-1(e): S117_DP_CARE_HOME_SCH2 (the local authority is listed in Sch 2), off by default. */
+  dpCareHomeSch2?: boolean;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -49,9 +51,9 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     plans: createPlanService(db, shared),
     reviews: createReviewService(db, shared),
     reminders: createReminderService(db, { clock }),
-    careServices: createCareServicesService(db, { clock, freePrescriptions: options.freePrescriptions ?? false }),
+    careServices: createCareServicesService(db, { clock, reviews, freePrescriptions: options.freePrescriptions ?? false }),
     fundingPolicies: createFundingPolicyService(db, { clock }),
-    budgets: createBudgetService(db, shared),
+    budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false }),
     money: createMoneyService(db, { clock, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 }),
   };
 }

@@ -16,7 +16,8 @@ export const NhsNumberInput = z
   .transform(normaliseNhsNumber)
   .refine(isValidNhsNumber, { message: 'Enter a valid 10-digit NHS number' });
 
-const optionalText = (max: number) =>
+/** Free text that may be left out or blank (stored as null). */
+export const optionalText = (max: number) =>
   z
     .string()
     .trim()

@@ -2,7 +2,7 @@
 // A keyworker is a person_allocations row with reason 'keyworker'; allocation gives the keyworker's
 // organisation sight of the person, and reallocation ends the old row so that the history is kept.
 import { randomUUID } from 'node:crypto';
-import { KEYWORKER_ROLES } from '../domain/access.ts';
+import { canAllocateKeyworker, KEYWORKER_ROLES } from '../domain/access.ts';
 import { todayInLondon } from '../domain/dates.ts';
 import { keyworkerWarning } from '../domain/planning.ts';
 import { findUserById } from '../data/account-repository.ts';
@@ -11,7 +11,7 @@ import type { Db } from '../data/database.ts';
 import * as people from '../data/people-repository.ts';
 import * as planning from '../data/planning-repository.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
-import { ValidationError } from './errors.ts';
+import { ForbiddenError, ValidationError } from './errors.ts';
 import type { ServiceOptions } from './people-service.ts';
 import { findVisiblePerson, refreshProjections } from './person-record.ts';
 import { KeyworkerInput } from './planning-inputs.ts';
@@ -64,6 +64,9 @@ export function createKeyworkerService(db: Db, { clock, reviews }: ServiceOption
         if (!user) throw new ValidationError([{ field: 'userId', message: 'There is no user of the register with that id', rule: 'PLAN-3' }]);
         if (!KEYWORKER_ROLES.includes(user.role)) {
           throw new ValidationError([{ field: 'userId', message: `A ${user.role} cannot be a keyworker: choose a practitioner, approver or admin`, rule: 'PLAN-3' }]);
+        }
+        if (!canAllocateKeyworker(actor, user.organisation_code, await people.organisationsWithSightOf(trx, person.id))) {
+          throw new ForbiddenError('The keyworker must work for your organisation or one already responsible for this person');
         }
         const previous = await planning.currentKeyworker(trx, person.id);
         const now = clock();
@@ -126,7 +129,7 @@ export function createKeyworkerService(db: Db, { clock, reviews }: ServiceOption
       requirePermission(actor, 'person:read');
       return db.transaction().execute(async (trx) => {
         const rows = await planning.caseload(trx, actor.userId);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'caseload.view', details: { results: rows.length } }, clock());
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'caseload.view', details: { results: rows.length, personIds: rows.map((r) => r.id) } }, clock());
         return {
           items: rows.map((r) => ({
             id: r.id,

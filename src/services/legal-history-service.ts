@@ -2,19 +2,19 @@
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
 import { canConfirmResponsibility } from '../domain/access.ts';
-import type { AftercareResult } from '../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult } from '../domain/aftercare.ts';
 import { todayInLondon } from '../domain/dates.ts';
-import { validateAdmission, validateLeave, validateLegalStatus, type Violation } from '../domain/legal-history.ts';
+import { validateAdmission, validateLeave, validateLegalStatus } from '../domain/legal-history.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
 import type { Db } from '../data/database.ts';
 import * as people from '../data/people-repository.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../data/schema.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
 import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from './inputs.ts';
 import { findVisiblePerson, isUuid, refreshProjections } from './person-record.ts';
 import type { ServiceOptions } from './people-service.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, refuse } from './validation.ts';
 
 export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOptions) {
   const today = () => todayInLondon(clock());
@@ -34,9 +34,6 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
     });
   }
 
-  function refuse(violations: Violation[]): void {
-    if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
-  }
 
   async function findOwn<T extends { person_id: string; version: number }>(row: T | undefined, person: PersonRow, what: string, expectedVersion: number | null): Promise<T> {
     if (!row || row.person_id !== person.id) throw new NotFoundError(what);
@@ -114,7 +111,8 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
       requirePermission(actor, 'person:read');
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const result = await refreshProjections(trx, person, today(), reviews);
+        // A read: derived from the facts, nothing written but the audit event.
+        const result = computeAftercare(await people.loadFacts(trx, person), today());
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'aftercare.view', recordType: 'person', recordId: person.id, personId: person.id }, clock());
         return result;
       });
@@ -129,7 +127,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
         const before = await refreshProjections(trx, person, today(), reviews);
         const episode = before.episodes.find((e) => e.id === episodeId);
         if (!episode) throw new NotFoundError('episode');
-        if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code, data.localAuthority.code, data.icb.code])) {
+        if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
           throw new ForbiddenError('Only an approver of the local authority or ICB concerned can confirm responsibility');
         }
         const id = randomUUID();

@@ -4,19 +4,12 @@
 import { z } from 'zod';
 import { BODY_KINDS, DISPUTE_SUBJECTS } from '../domain/disputes.ts';
 import { PAYER_KINDS, PAYMENT_FREQUENCIES, TOP_UP_ACCOMMODATION_TYPES, TOP_UP_PAYEES } from '../domain/top-ups.ts';
-import { IsoDateInput } from './inputs.ts';
+import { IsoDateInput, optionalText } from './inputs.ts';
 
 const text = (label: string, max: number) => z.string().trim().min(1, `Enter the ${label}`).max(max, `The ${label} must be ${max} characters or fewer`);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Use ${max} characters or fewer`)
-    .transform((s) => (s === '' ? null : s))
-    .nullable()
-    .optional();
 /** Whole numbers are checked by the domain so that 1.5 pence is refused as invalid (422), naming the field. */
-const Amount = z.number().describe('Integer pence');
+// Bounded so that a sum of many amounts stays an exact integer (and fits PostgreSQL's bigint).
+const Amount = z.number().max(1_000_000_000_00, 'Enter an amount under £1,000,000,000').describe('Integer pence');
 const OrgCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,9}$/, 'Enter the organisation’s code (ONS code of a council or ODS code of an ICB)');
 
 export const ChargeInput = z.object({
@@ -114,3 +107,6 @@ export const PaymentInput = z.object({
 });
 
 export const PeriodQuery = z.object({ from: IsoDateInput, to: IsoDateInput });
+
+/** The finance system's CSV, sent to the API as JSON. */
+export const ChargeImportInput = z.object({ csv: z.string().max(5_000_000), reference: z.string().trim().max(200).optional() });

@@ -24,13 +24,11 @@ import { moneyContext, toCsv, type MoneyContext } from './care-services-service.
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 import { ChargeInput, DisputeCreateInput, DisputeUpdateInput, PaymentInput, PeriodQuery, RefundApprovalInput, RefundCalculateInput, RefundPaidInput, TopUpCreateInput, TopUpUpdateInput } from './money-inputs.ts';
 import { findVisiblePerson, isUuid, rejectFutureDates } from './person-record.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, refuse } from './validation.ts';
+import { keyText, pageInMemory, pageQuery } from './paging.ts';
 
 export interface MoneyServiceOptions { clock: () => Date; refundInterestBasisPoints: number }
 
-function refuse(violations: Violation[]): void {
-  if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
-}
 
 export function chargeView(row: ChargeRow, coverage: 'whole' | 'part' | 'none', refundedBy: string | null) {
   return {
@@ -214,12 +212,15 @@ export function createMoneyService(db: Db, { clock, refundInterestBasisPoints }:
   return {
     // ---- Charges and refunds (CHG-2) ----------------------------------------------------------
 
-    async listCharges(actor: Actor, personId: string) {
+    async listCharges(actor: Actor, personId: string, query?: unknown) {
+      const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const { person, ctx } = await moneyPerson(trx, actor, personId);
-        const { items, ents } = await chargeRows(trx, person, ctx);
+        const { items: all, ents } = await chargeRows(trx, person, ctx);
+        // Lists convention: a keyset on (period from, id), as the repository orders them.
+        const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (c) => [keyText(c.periodFrom), c.id]) : { page: all, nextCursor: null };
         await audit(trx, actor, person, 'charge.list', 'person', person.id, { charges: items.length });
-        return { items, nextCursor: null, entitlements: ents };
+        return { items, nextCursor, entitlements: ents };
       });
     },
 
@@ -282,12 +283,15 @@ export function createMoneyService(db: Db, { clock, refundInterestBasisPoints }:
       return { imported, errors };
     },
 
-    async listRefunds(actor: Actor, personId: string) {
+    async listRefunds(actor: Actor, personId: string, query?: unknown) {
+      const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const { person } = await moneyPerson(trx, actor, personId);
-        const rows = await repo.listRefunds(trx, person.id);
+        const all = await repo.listRefunds(trx, person.id);
+        // Lists convention: a keyset on (recorded, id), as the repository orders them.
+        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (r) => [keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
         await audit(trx, actor, person, 'refund.list', 'person', person.id, { refunds: rows.length });
-        return { items: rows.map(refundView), nextCursor: null };
+        return { items: rows.map(refundView), nextCursor };
       });
     },
 
@@ -504,7 +508,7 @@ export function createMoneyService(db: Db, { clock, refundInterestBasisPoints }:
     async listDisputes(actor: Actor) {
       requirePermission(actor, 'person:read');
       return db.transaction().execute(async (trx) => {
-        const rows = await repo.listDisputesFor(trx, actor.role === 'admin' || actor.role === 'auditor' ? null : actor.organisationCode);
+        const rows = await repo.listDisputesFor(trx, actor.role === 'admin' ? null : actor.organisationCode);
         const items = rows.map((r) => disputeView(r, today()));
         await audit(trx, actor, null, 'dispute.list', 'dispute', null, { disputes: items.length, personIds: [...new Set(rows.map((r) => r.person_id))] });
         return { items, nextCursor: null, overdue: items.filter((d) => d.referralOverdue).length };
@@ -611,7 +615,8 @@ export function createMoneyService(db: Db, { clock, refundInterestBasisPoints }:
       requirePermission(actor, 'finance:export');
       const p = period(query);
       return db.transaction().execute(async (trx) => {
-        const scope = actor.role === 'admin' || actor.role === 'auditor' ? null : actor.organisationCode;
+        // Auditors, like everyone but admins, see only the people their organisation may see.
+        const scope = actor.role === 'admin' ? null : actor.organisationCode;
         const rows = await repo.listServicesForRecharge(trx, scope, p.from, p.to);
         const payments = await repo.listPaymentsForRecharge(trx, scope, p.from, p.to);
         const services: RechargeService[] = rows.map((r) => ({

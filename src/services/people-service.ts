@@ -1,5 +1,6 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
+import { computeAftercare } from '../domain/aftercare.ts';
 import { compareDates, todayInLondon } from '../domain/dates.ts';
 import { isReviewOverdue, type ReviewSettings } from '../domain/reviews.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
@@ -10,7 +11,8 @@ import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './inputs.ts';
 import { admissionView, leaveView, legalStatusView } from './legal-history-service.ts';
-import { findVisiblePerson, isUuid, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { findVisiblePerson, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { decodeCursor as decodePosition, encodeCursor as encodePosition } from './paging.ts';
 import { parseInput } from './validation.ts';
 
 export interface ServiceOptions { clock: () => Date; reviews: ReviewSettings }
@@ -76,7 +78,7 @@ export function createPeopleService(db: Db, { clock, reviews }: ServiceOptions) 
       requirePermission(actor, 'person:read');
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const aftercare = await refreshProjections(trx, person, today(), reviews);
+        const aftercare = computeAftercare(await people.loadFacts(trx, person), today());
         const history = await people.loadLegalHistory(trx, person.id);
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.view', recordType: 'person', recordId: person.id, personId: person.id, details: { parts: ['details', 'legal-history', 'aftercare'] } }, clock());
         return {
@@ -131,29 +133,26 @@ export function createPeopleService(db: Db, { clock, reviews }: ServiceOptions) 
       requirePermission(actor, 'person:read');
       const query = parseInput(RegisterQueryInput, input);
       const after = decodeCursor(query.cursor);
-      const rows = await people.searchRegister(db, {
-        text: query.q ? searchText(query.q) : undefined,
-        status: query.status,
-        localAuthority: query.localAuthority,
-        icb: query.icb,
-        reviewOverdueOn: query.reviewOverdue === 'true' ? today() : undefined,
-        keyworkerUserId: query.caseload === 'mine' ? actor.userId : query.keyworker,
-        visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
-        after,
-        limit: query.limit + 1,
+      return db.transaction().execute(async (trx) => {
+        const rows = await people.searchRegister(trx, {
+          text: query.q ? searchText(query.q) : undefined,
+          status: query.status,
+          localAuthority: query.localAuthority,
+          icb: query.icb,
+          reviewOverdueOn: query.reviewOverdue === 'true' ? today() : undefined,
+          keyworkerUserId: query.caseload === 'mine' ? actor.userId : query.keyworker,
+          visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
+          afterId: after,
+          limit: query.limit + 1,
+        });
+        const page = rows.slice(0, query.limit);
+        const last = page.at(-1);
+        const nextCursor = rows.length > query.limit && last ? encodeCursor(last.id) : null;
+        // Whose records were shown, and the filters; never the search words, which may be a name.
+        const details = { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null, results: page.length, personIds: page.map((row) => row.id) };
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'register.search', details }, clock());
+        return { items: page.map((row) => registerItem(row, today())), nextCursor };
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      const nextCursor = rows.length > query.limit && last ? encodeCursor({ familyName: last.family_name, givenName: last.given_name, id: last.id }) : null;
-      await db.transaction().execute((trx) =>
-        appendAuditEvent(
-          trx,
-          // The search words may be a name: record that a search was made and its filters, never the words.
-          { ...auditActor(actor), action: 'register.search', details: { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null, results: page.length } },
-          clock(),
-        ),
-      );
-      return { items: page.map((row) => registerItem(row, today())), nextCursor };
     },
   };
 }
@@ -165,21 +164,13 @@ function searchText(q: string) {
   return { raw: q, nhsNumber: /^\d{10}$/.test(digits) ? digits : null, words: q.split(/\s+/).filter((w) => w.length > 0 && !/^\d+$/.test(w)) };
 }
 
-function encodeCursor(position: { familyName: string; givenName: string; id: string }): string {
-  return Buffer.from(JSON.stringify([position.familyName, position.givenName, position.id])).toString('base64url');
+/** A register cursor names only the last person's id: names must not travel in URLs. */
+function encodeCursor(lastId: string): string {
+  return encodePosition([lastId]);
 }
 
-function decodeCursor(cursor: string | undefined) {
-  if (!cursor) return undefined;
-  try {
-    const [familyName, givenName, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    // The id must be a UUID and the names free of NUL, or the database refuses the comparison (a 500).
-    const text = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
-    if (text(familyName) && text(givenName) && typeof id === 'string' && isUuid(id)) return { familyName, givenName, id };
-  } catch {
-    // fall through to the refusal below
-  }
-  throw new ValidationError([{ field: 'cursor', message: 'The cursor is not one this server gave out' }]);
+function decodeCursor(cursor: string | undefined): string | undefined {
+  return decodePosition(cursor, 1)?.[0];
 }
 
 type ResidenceRow = Awaited<ReturnType<typeof people.listResidences>>[number];
@@ -223,7 +214,8 @@ function registerItem(row: people.RegisterRow, today: string) {
     localAuthority: row.local_authority_code,
     icb: row.icb_code,
     nextReviewDue: row.next_review_due,
-    reviewOverdue: (row.status === 'active' || row.status === 'in-custody') && isReviewOverdue(row.next_review_due, today),
+    // next_review_due is set only where REV-1 gives a review (episodeReviewDue), so no status check here.
+    reviewOverdue: isReviewOverdue(row.next_review_due, today) || isReviewOverdue(row.budget_review_due ?? null, today),
     dischargeWarning: row.discharge_warning ?? null,
   };
 }

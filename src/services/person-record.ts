@@ -77,3 +77,25 @@ export function rejectFutureDates(dates: Record<string, IsoDate | null | undefin
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
+
+/**
+ * Re-derives every person's projections: after a migration adds projection columns, or after a rule
+ * changes, so that the register never shows what an older rule decided. Reports progress.
+ */
+export async function reprojectEveryone(db: Db, today: IsoDate, settings: ReviewSettings, onProgress?: (done: number) => void): Promise<number> {
+  let done = 0;
+  let after: string | null = null;
+  for (;;) {
+    const ids = await people.personIdsAfter(db, after, 500);
+    if (ids.length === 0) return done;
+    for (const id of ids) {
+      await db.transaction().execute(async (trx) => {
+        const person = await people.findPerson(trx, id);
+        if (person) await refreshProjections(trx, person, today, settings);
+      });
+    }
+    done += ids.length;
+    after = ids.at(-1) ?? null;
+    onProgress?.(done);
+  }
+}

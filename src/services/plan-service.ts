@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { computeAftercare, type AftercareResult } from '../domain/aftercare.ts';
 import { todayInLondon } from '../domain/dates.ts';
-import type { Violation } from '../domain/legal-history.ts';
 import {
   emptyPlan, finaliseProblems, itemiseNeeds, passesTwoLimbTest, planWarnings, sharedWith, validatePlan, type DischargeReadiness, type PlanContent,
 } from '../domain/plan.ts';
@@ -15,13 +14,15 @@ import * as plans from '../data/plan-repository.ts';
 import type { PersonRow } from '../data/schema.ts';
 import { buildPlanLetter } from '../letters/plan-letter.ts';
 import { renderLetter } from '../letters/document.ts';
+import { canSeeMoney } from '../domain/access.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
+import { moneyContext, servicesByNeed, type LinkedService } from './care-services-service.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { ServiceOptions } from './people-service.ts';
 import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { dischargeReadinessOf } from './plan-projection.ts';
 import { PlanInput, PlanListQuery, type PlanData } from './plan-inputs.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, refuse } from './validation.ts';
 
 export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
   const today = () => todayInLondon(clock());
@@ -30,21 +31,36 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
     return computeAftercare(await people.loadFacts(trx, person), today());
   }
 
-  /** The draft; on the first read an empty one, with the allocated keyworker filled in. */
-  async function ensurePlan(trx: Db, person: PersonRow, actor: Actor): Promise<plans.PlanRow> {
-    const existing = await plans.findPlan(trx, person.id);
-    if (existing) return existing;
+  /** A new, empty draft with the allocated keyworker filled in (PLAN-3). */
+  async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent> {
     const content = emptyPlan();
     const keyworker = await plans.currentKeyworker(trx, person.id);
     if (keyworker) content.keyworker = keyworker;
-    await plans.insertPlan(trx, { id: randomUUID(), personId: person.id, content, userId: actor.userId });
+    return content;
+  }
+
+  /** The draft as it is, or, before anyone has saved one, the empty draft that is not stored until a write (reads never write). */
+  async function currentDraft(trx: Db, person: PersonRow): Promise<plans.PlanRow> {
+    const existing = await plans.findPlan(trx, person.id);
+    if (existing) return existing;
+    // Version 1: what the first save will store, so an If-Match taken from this read still matches.
+    return { id: randomUUID(), person_id: person.id, content: await newDraftContent(trx, person), version: 1, finalised_number: null, updated_at: clock() };
+  }
+
+  /** The stored draft, created when a write first needs it. */
+  async function ensurePlan(trx: Db, person: PersonRow, actor: Actor): Promise<plans.PlanRow> {
+    const existing = await plans.findPlan(trx, person.id);
+    if (existing) return existing;
+    await plans.insertPlan(trx, { id: randomUUID(), personId: person.id, content: await newDraftContent(trx, person), userId: actor.userId });
     return (await plans.findPlan(trx, person.id))!;
   }
 
-  async function view(trx: Db, person: PersonRow, plan: plans.PlanRow) {
+  async function view(trx: Db, person: PersonRow, plan: plans.PlanRow, actor: Actor) {
     const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
     const readiness = await dischargeReadinessOf(trx, person.id, await aftercareOf(trx, person), today());
-    return planView(plan, latestFinal, readiness);
+    // Issue 3 item 4: each need with the services that meet it; amounts only for those who may see money.
+    const money = canSeeMoney(actor, (await moneyContext(trx, person, today())).responsibleBodies);
+    return withLinkedServices(planView(plan, latestFinal, readiness), await servicesByNeed(trx, person.id, money, today()));
   }
 
   function audit(trx: Db, actor: Actor, action: string, person: PersonRow, details: Record<string, unknown> = {}) {
@@ -57,9 +73,9 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
       requirePermission(actor, 'plan:read');
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const plan = await ensurePlan(trx, person, actor);
+        const plan = await currentDraft(trx, person);
         await audit(trx, actor, 'plan.view', person, { version: plan.version });
-        return view(trx, person, plan);
+        return view(trx, person, plan, actor);
       });
     },
 
@@ -106,7 +122,7 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
         }
         const updated = (await plans.findPlan(trx, person.id))!;
         await audit(trx, actor, 'plan.update', person, { version: updated.version, needs: content.needs.length, s117Needs: itemiseNeeds(content.needs).s117.length, fields: Object.keys(input as object).filter((k) => k !== 'version') });
-        return view(trx, person, updated);
+        return view(trx, person, updated, actor);
       });
     },
 
@@ -169,7 +185,10 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
         const episode = aftercare.episodes.at(-1) ?? null;
         const names = await plans.organisationNames(trx, [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c)));
         await audit(trx, actor, 'plan.pdf', person, { number: version.number, largePrint: Boolean(options.largePrint) });
+        // The person's copy names the services that meet each need (never amounts).
+        const linked = await servicesByNeed(trx, person.id, false, today());
         return buildPlanLetter({
+          servicesByNeed: Object.fromEntries([...linked].map(([needId, list]) => [needId, list.filter((l) => l.status !== 'ended')])),
           person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
           plan: version.content,
           number: version.number,
@@ -212,9 +231,6 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
 
 export type PlanService = ReturnType<typeof createPlanService>;
 
-function refuse(violations: Violation[]): void {
-  if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
-}
 
 /** The validated input as plan content: new needs get ids, s117 defaults to the two-limb test. */
 export function contentFrom(data: PlanData): PlanContent {
@@ -282,6 +298,11 @@ export function planView(plan: plans.PlanRow, latestFinalVersion: number, readin
     dischargeReadiness: readiness.level === 'warning' ? { level: readiness.level, reasons: readiness.reasons } : { level: readiness.level, reasons: [] as string[] },
     updatedAt: plan.updated_at.toISOString(),
   };
+}
+
+/** Issue 3 item 4: adds to each need the services linked to it (an addition to the contract's plan). */
+export function withLinkedServices(view: ReturnType<typeof planView>, linked: Map<string, LinkedService[]>) {
+  return { ...view, needs: view.needs.map((n) => ({ ...n, services: linked.get(n.id.toLowerCase()) ?? [] })) };
 }
 
 export function versionView(row: plans.PlanVersionRow) {

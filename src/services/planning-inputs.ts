@@ -1,17 +1,10 @@
 // Input schemas of keyworkers, planning meetings, advocacy and tribunal recommendations, shared by the
 // API (and its OpenAPI document) and the web forms.
 import { z } from 'zod';
+import { PageQuery } from './paging.ts';
 import { INVITEE_RESPONSES, INVITEE_ROLES, MEETING_TRIGGERS } from '../domain/planning.ts';
-import { IsoDateInput } from './inputs.ts';
+import { IsoDateInput, optionalText } from './inputs.ts';
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Use ${max} characters or fewer`)
-    .transform((s) => (s === '' ? null : s))
-    .nullable()
-    .optional();
 
 const Uuid = (message: string) => z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message);
 
@@ -115,4 +108,5 @@ export const TribunalResponseInput = z.object({
 });
 
 export const ImhaQueryInput = z.object({ on: IsoDateInput.optional() });
-export const PlanningTasksQueryInput = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
+/** The Lists convention: limit (default 50, at most 500) and the cursor from the page before. */
+export const PlanningTasksQueryInput = PageQuery;

@@ -15,6 +15,7 @@ import type { ServiceOptions } from './people-service.ts';
 import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { MeetingCreateInput, MeetingUpdateInput, PlanningTasksQueryInput } from './planning-inputs.ts';
 import { parseInput } from './validation.ts';
+import { decodeCursor, keyText, pageInMemory, pageOf, pageQuery } from './paging.ts';
 
 type MeetingRow = NonNullable<Awaited<ReturnType<typeof planning.findMeeting>>>;
 type InviteeRow = Awaited<ReturnType<typeof planning.listInvitees>>[number];
@@ -99,18 +100,21 @@ export function createPlanningService(db: Db, { clock, reviews }: ServiceOptions
     },
 
     /** The person's planning meetings, the PLAN-1 status and the PLAN-2 roles expected for them. */
-    async list(actor: Actor, personId: string) {
+    async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
+      const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
         const aftercare = await refreshProjections(trx, person, today(), reviews);
-        const items = await meetingsOf(trx, person, aftercare.episodes);
+        const all = await meetingsOf(trx, person, aftercare.episodes);
+        // Lists convention: a keyset on (scheduled for, recorded, id), latest first. PLAN-1 looks at every meeting.
+        const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (m) => [keyText(m.scheduledFor), keyText(m.createdAt), m.id]) : { page: all, nextCursor: null };
         const latest = aftercare.episodes.at(-1);
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'planning-meeting.list', recordType: 'person', recordId: person.id, personId: person.id }, clock());
         return {
           items,
-          nextCursor: null,
-          planning: planningStatus(latest, items.map((m) => ({ episodeId: m.episodeId, heldOn: m.heldOn })), today()),
+          nextCursor,
+          planning: planningStatus(latest, all.map((m) => ({ episodeId: m.episodeId, heldOn: m.heldOn })), today()),
           expectedInvitees: expectedInvitees({ qualifyingSection: latest?.qualifyingSection ?? null, personWantsCarerOrFamily: true }),
         };
       });
@@ -174,7 +178,8 @@ export function createPlanningService(db: Db, { clock, reviews }: ServiceOptions
       requirePermission(actor, 'person:read');
       const query = parseInput(PlanningTasksQueryInput, input);
       return db.transaction().execute(async (trx) => {
-        const rows = await planning.planningTasks(trx, actor.role === 'admin' ? null : actor.organisationCode, query.limit);
+        const after = decodeCursor(query.cursor, 1)?.[0];
+        const { page: rows, nextCursor } = pageOf(await planning.planningTasks(trx, actor.role === 'admin' ? null : actor.organisationCode, query.limit + 1, after), query.limit, (r) => [r.id]);
         const now = today();
         const items = rows.map((r) => ({
           personId: r.id,
@@ -188,8 +193,8 @@ export function createPlanningService(db: Db, { clock, reviews }: ServiceOptions
           mine: r.keyworker_user_id === actor.userId,
           rule: 'PLAN-1',
         }));
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'planning.tasks', details: { results: items.length } }, clock());
-        return { items, mine: items.filter((i) => i.mine), nextCursor: null };
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'planning.tasks', details: { results: items.length, personIds: items.map((i) => i.personId) } }, clock());
+        return { items, mine: items.filter((i) => i.mine), nextCursor };
       });
     },
   };

@@ -3,12 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AftercareResult, Episode } from '../domain/aftercare.ts';
 import { addDays, compareDates, daysBetween, formatDate, todayInLondon } from '../domain/dates.ts';
-import { episodeHasReviews, isRequestOpen, isReviewOverdue, reviewTiming } from '../domain/reviews.ts';
+import { episodeHasReviews, isRequestOpen, isReviewOverdue, reviewReasons, reviewTiming, type ReviewReason } from '../domain/reviews.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
 import type { Db } from '../data/database.ts';
 import * as reviewsRepo from '../data/review-repository.ts';
 import type { PersonRow, ReviewInvitationRow, ReviewRequestRow, ReviewRow } from '../data/schema.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
+import { budgetReviewClocks } from './budget-projection.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import type { ServiceOptions } from './people-service.ts';
 import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
@@ -64,6 +65,16 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
       requests: requests.map((r) => requestView(r, open(r))),
       invitations: invitations.map((r) => invitationView(r, person.id)),
     };
+  }
+
+  /**
+   * The list items with why each person is on the list (REV-1, DP-1(d), DP-2): the clocks due before
+   * `before` (today for the overdue list). Budgets are read only for people whose budget review is due.
+   */
+  async function dueItems(trx: Db, rows: reviewsRepo.DueReviewRow[], before: string, now: string) {
+    const withBudget = rows.filter((r) => isReviewOverdue(r.budget_review_due, before)).map((r) => r.id);
+    const clocks = await budgetReviewClocks(trx, withBudget, now);
+    return rows.map((r) => dueItem(r, now, reviewReasons({ reviewDue: r.review_due, budgets: clocks.get(r.id) ?? [] }, before).reasons));
   }
 
   async function audit(trx: Db, actor: Actor, action: string, recordType: string, recordId: string, personId: string | null, details: Record<string, unknown> = {}) {
@@ -155,6 +166,30 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
       });
     },
 
+    /**
+     * For the person page: the next aftercare review (REV-1) and each open budget's next review
+     * (DP-1(d), DP-2), each with whether it is overdue, and the reasons the person is overdue.
+     */
+    async clocks(actor: Actor, personId: string) {
+      requirePermission(actor, 'person:read');
+      return db.transaction().execute(async (trx) => {
+        const person = await findVisiblePerson(trx, actor, personId);
+        const now = today();
+        // REV-1's next due date as the projection keeps it (null unless aftercare is running).
+        const nextDueOn = (await trx.selectFrom('person_summaries').select('next_review_due').where('person_id', '=', person.id).executeTakeFirst())?.next_review_due ?? null;
+        const head = { nextDueOn, overdue: isReviewOverdue(nextDueOn, now) };
+        const budgets = ((await budgetReviewClocks(trx, [person.id], now)).get(person.id) ?? []).filter((b) => b.dueOn !== null);
+        const { reasons } = reviewReasons({ reviewDue: head.nextDueOn, budgets }, now);
+        await audit(trx, actor, 'reviews.view', 'person', person.id, person.id, { parts: ['timetable'] });
+        return {
+          nextDueOn: head.nextDueOn,
+          overdue: head.overdue,
+          budgets: budgets.map((b) => ({ kind: b.kind, dueOn: b.dueOn!, overdue: isReviewOverdue(b.dueOn, now) })),
+          reasons,
+        };
+      });
+    },
+
     /** What a letter needs: the person, their bodies, the review or invitation, and the next due date. */
     async letterData(actor: Actor, personId: string, kind: 'invitation' | 'outcome', recordId: string) {
       requirePermission(actor, 'person:read');
@@ -196,12 +231,13 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
           icb: query.icb || undefined,
           after,
           limit: query.limit + 1,
+          includeBudgetReviews: true,
         });
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
         const nextCursor = rows.length > query.limit && last ? encodeCursor(last.next_review_due, last.id) : null;
-        await audit(trx, actor, 'reviews.overdue.view', 'register', 'overdue-reviews', null, { localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, results: page.length });
-        return { items: page.map((r) => dueItem(r, now)), nextCursor };
+        await audit(trx, actor, 'reviews.overdue.view', 'register', 'overdue-reviews', null, { localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, results: page.length, personIds: page.map((r) => r.id) });
+        return { items: await dueItems(trx, page, now, now), nextCursor };
       });
     },
 
@@ -216,8 +252,9 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
           dueBefore: addDays(now, DASHBOARD_DUE_DAYS + 1),
           localAuthority: query.localAuthority || undefined,
           icb: query.icb || undefined,
+          includeBudgetReviews: true,
         });
-        const items = rows.map((r) => dueItem(r, now));
+        const items = await dueItems(trx, rows, addDays(now, DASHBOARD_DUE_DAYS + 1), now);
         const codes = [...new Set(items.flatMap((i) => [i.localAuthority, i.icb]).filter((c): c is string => Boolean(c)))];
         const names = new Map((await reviewsRepo.organisationNames(trx, codes)).map((o) => [o.code, o.name]));
         const group = (key: (i: DueItem) => string | null, label: (k: string | null) => string) => {
@@ -242,7 +279,7 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
           byIcb: group((i) => i.icb, (k) => (k ? (names.get(k) ?? k) : 'Not yet known')).map(({ key, ...g }) => ({ code: key, ...g })),
           items,
         };
-        await audit(trx, actor, 'reviews.dashboard.view', 'register', 'review-dashboard', null, { localAuthority: result.filters.localAuthority, icb: result.filters.icb, results: items.length });
+        await audit(trx, actor, 'reviews.dashboard.view', 'register', 'review-dashboard', null, { localAuthority: result.filters.localAuthority, icb: result.filters.icb, results: items.length, personIds: items.map((i) => i.id) });
         return result;
       });
     },
@@ -253,7 +290,8 @@ export type ReviewService = ReturnType<typeof createReviewService>;
 
 export type DueItem = ReturnType<typeof dueItem>;
 
-export function dueItem(r: reviewsRepo.DueReviewRow, today: string) {
+/** reasons: why the person is on the list (the aftercare review unless told otherwise). */
+export function dueItem(r: reviewsRepo.DueReviewRow, today: string, reasons: ReviewReason[] = ['review']) {
   return {
     id: r.id,
     nhsNumber: r.nhs_number,
@@ -268,6 +306,9 @@ export function dueItem(r: reviewsRepo.DueReviewRow, today: string) {
     daysOverdue: Math.max(0, daysBetween(r.next_review_due, today)),
     replanNeeded: r.replan_needed,
     keyworker: r.keyworker_id ? { id: r.keyworker_id, name: r.keyworker_name ?? '' } : null,
+    reasons,
+    reviewDueOn: r.review_due,
+    budgetReviewDueOn: r.budget_review_due,
   };
 }
 

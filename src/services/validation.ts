@@ -61,3 +61,11 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function missingMessage(field: string, schemaMessage: string): string {
   return schemaMessage.startsWith('Invalid input') ? `${field || 'A value'} is required` : schemaMessage;
 }
+
+/** A rule's finding about some input: the field, a plain message and the rule that refused it. */
+export interface RuleViolation { field: string; message: string; rule?: string }
+
+/** Refuses input that breaks rules (422), naming each field and rule; does nothing when there are none. */
+export function refuse(violations: readonly RuleViolation[]): void {
+  if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
+}

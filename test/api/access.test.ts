@@ -2,7 +2,7 @@
 // users, tokens" (who sees whom), and the audit trail of reads.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { assertProblem, call, created, createPerson, personBody } from './helpers.ts';
 
@@ -52,9 +52,14 @@ for (const { engine, skip } of await testEngines()) {
         });
       }
 
-      test('a session cookie is not an API credential', async () => {
-        const res = await t.app.inject({ method: 'GET', url: '/api/v1/people', cookies: { s117_session: 'anything' } });
-        assertProblem(res, 401);
+      test('a session cookie is not an API credential, even on an encoded path', async () => {
+        const { sessionToken } = await t.services.accounts.signIn(USERS.admin.email, PASSWORD, null);
+        for (const url of ['/api/v1/people', '/api/v%31/people', '/api%2Fv1/people']) {
+          const res = await t.app.inject({ method: 'GET', url, cookies: { s117_session: sessionToken } });
+          assert.ok([401, 404].includes(res.statusCode), `${url} answered ${res.statusCode}`);
+          assert.ok(!res.body.includes('"items"'), `${url} returned people`);
+        }
+        assertProblem(await t.app.inject({ method: 'GET', url: '/api/v1/people', cookies: { s117_session: sessionToken } }), 401);
       });
 
       test('a refused request adds nobody', async () => {

@@ -41,7 +41,8 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(put.statusCode, 200, put.body);
       const saved = put.json();
       assert.equal(saved.version, 2);
-      for (const need of saved.needs) assert.deepEqual(Object.keys(need).sort(), [...NEED_FIELDS].sort());
+      // The contract's need fields, and the services linked to the need (an addition, issue 3 item 4).
+      for (const need of saved.needs) assert.deepEqual(Object.keys(need).sort(), [...NEED_FIELDS, 'services'].sort());
       assert.deepEqual(Object.keys(saved.sharing[0]).sort(), ['consentedOn', 'name', 'relationship']);
     });
 

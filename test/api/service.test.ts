@@ -164,9 +164,11 @@ for (const { engine, skip } of await testEngines()) {
       assertProblem(await call(t, 'POST', '/api/v1/people', personBody({ dateOfBirth: '0000-01-01' })), 422);
       assertProblem(await call(t, 'GET', '/api/v1/people?q=a%00b'), 422);
       const forged = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString('base64url');
-      assertProblem(await call(t, 'GET', `/api/v1/people?cursor=${forged(['a', 'b', 'not-a-uuid'])}`), 422);
+      // A register cursor holds only the last person's id (no names in URLs).
+      assertProblem(await call(t, 'GET', `/api/v1/people?cursor=${forged(['not-a-uuid'])}`), 422);
       assertProblem(await call(t, 'GET', `/api/v1/people?cursor=${forged(['a\u0000', 'b', '00000000-0000-4000-8000-000000000000'])}`), 422);
-      assert.equal((await call(t, 'GET', `/api/v1/people?cursor=${forged(['a', 'b', '00000000-0000-4000-8000-000000000000'])}`)).statusCode, 200);
+      assertProblem(await call(t, 'GET', `/api/v1/people?cursor=${forged(['a', 'b', '00000000-0000-4000-8000-000000000000'])}`), 422);
+      assert.equal((await call(t, 'GET', `/api/v1/people?cursor=${forged(['00000000-0000-4000-8000-000000000000'])}`)).statusCode, 200);
       const person = await createPerson(t);
       assertProblem(await call(t, 'POST', `/api/v1/people/${person.id}/admissions`, { hospital: 'H\u0000', admittedOn: '2024-01-01' }), 422);
       assertProblem(await call(t, 'POST', `/api/v1/people/${person.id}/legal-statuses`, { section: 3, startDate: '2024-01-01' }), 400);

@@ -159,6 +159,33 @@ describe('services and funding pages in the browser', { skip }, () => {
     await follow(page, 'a:has-text("Record a review")');
     await assertAccessible(page, 'the budget review form');
 
+    // Changing a budget: every rule is checked again (DP-1(a)); then ending it with a reason.
+    await page.goto(`${base}/people/${personId}/services`);
+    await follow(page, 'a[href*="/budgets/"][href$="/change"]');
+    await assertAccessible(page, 'the change-a-budget form');
+    assert.equal(await page.inputValue('#amountPencePerWeek'), '300.00');
+    await page.fill('#amountPencePerWeek', '320.00');
+    await page.check('input[name="drugOrAlcoholRequirement"][value="yes"]');
+    await follow(page, 'button:has-text("Save changes")');
+    assert.ok((await page.locator('.nhsuk-error-summary__list li').allInnerTexts()).some((s) => s.includes('DP-1')));
+    await assertAccessible(page, 'the change-a-budget form with an error');
+    await page.check('input[name="drugOrAlcoholRequirement"][value="no"]');
+    await follow(page, 'button:has-text("Save changes")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    assert.match(await page.locator('table').nth(1).innerText(), /£320\.00 a week/);
+
+    await follow(page, 'a[href*="/budgets/"][href$="/end"]');
+    await assertAccessible(page, 'the end-a-budget form');
+    await fillDate(page, 'endDate', '2025-03-31');
+    await follow(page, 'button:has-text("End the budget")');
+    assert.ok((await page.locator('.nhsuk-error-summary__list li').allInnerTexts()).some((s) => /reason/i.test(s)));
+    await assertAccessible(page, 'the end-a-budget form with an error');
+    await page.fill('#reason', 'The person chose a managed service');
+    await follow(page, 'button:has-text("End the budget")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    assert.match(await page.locator('table').nth(1).innerText(), /to 31 March 2025/);
+    assert.equal(await page.locator('a[href*="/budgets/"][href$="/end"]').count(), 0);
+
     const finance = await signedInPage('finance');
     await finance.goto(`${base}/people/${personId}/services`);
     assert.equal(await finance.locator('a:has-text("must not be charged")').count(), 1);

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
+import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
+import { createBudgetService } from '../../src/services/budget-service.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
@@ -186,6 +188,85 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(reviewed.reviewDueOn, '2025-12-01');
       assert.equal(await summary(), '2025-12-01');
       assert.equal((await f.services.budgets.list(f.actors.practitioner, personId)).items[0]?.amountPencePerWeek, null);
+    });
+
+    test('DP-1, DP-2: who may have a budget, the care-home limit, the PHB care plan, changes, reductions, triggers, ending and paging', async () => {
+      const la = f.actors.laPractitioner;
+      const pa = await f.services.careServices.create(la, personId, { description: 'Personal assistant hours', category: 'social-care', s117: true, provider: 'Self-employed PA', weeklyCostPence: 20000, startDate: '2025-01-01' });
+      const dp = { kind: 'direct-payment', serviceIds: [pa.id], startDate: '2025-01-01', amountPencePerWeek: 20000 };
+      await rejectsWithRule(f.services.budgets.create(la, personId, { ...dp, drugOrAlcoholRequirement: true }), 'DP-1');
+      await rejectsWithRule(f.services.budgets.create(la, personId, { ...dp, capacity: 'lacks' }), 'DP-1');
+      await rejectsWithRule(f.services.budgets.create(la, personId, { ...dp, capacity: 'lacks', authorisedPerson: { name: 'Care Agency Manager', relationship: 'professional' }, consultationRecordedOn: '2024-12-01' }), 'DP-1');
+      const managed = await f.services.budgets.create(la, personId, { ...dp, capacity: 'lacks', authorisedPerson: { name: 'Care Agency Manager', relationship: 'professional' }, consultationRecordedOn: '2024-12-01', enhancedDbsCheckedOn: '2024-11-20' });
+      assert.equal(managed.authorisedPerson?.relationship, 'professional');
+
+      // DP-1(e): care-home accommodation for at most 4 consecutive weeks, unless the authority is in Sch 2.
+      const home = await f.services.careServices.create(la, personId, { ...service, description: 'Respite in a care home', category: 'accommodation', startDate: '2025-02-01', accommodation: { type: 'care-home', enhancedFeatures: ['24-hour-staff'] }, funding: { localAuthorityPercent: 100, icbPercent: 0 }, fundingOverrideReason: 'Respite is social care' });
+      const respite = { kind: 'direct-payment', serviceIds: [home.id], startDate: '2025-02-01', amountPencePerWeek: 90000 };
+      await rejectsWithRule(f.services.budgets.create(la, personId, respite), 'DP-1');
+      await rejectsWithRule(f.services.budgets.create(la, personId, { ...respite, endDate: '2025-03-01' }), 'DP-1');
+      assert.equal((await f.services.budgets.create(la, personId, { ...respite, endDate: '2025-02-28' })).endDate, '2025-02-28');
+      const sch2 = createBudgetService(f.database.db, { clock: () => new Date(), reviews: DEFAULT_REVIEW_SETTINGS, careHomeSch2: true });
+      assert.equal((await sch2.create(la, personId, respite)).endDate, null);
+
+      // DP-2: consent, the payee check and the care plan before paying.
+      const nurse = await f.services.careServices.create(la, personId, { description: 'Community nursing', category: 'healthcare', careType: 'health', s117: true, provider: 'Northbridge Trust', weeklyCostPence: 15000, startDate: '2025-01-01', funding: { localAuthorityPercent: 0, icbPercent: 100 }, fundingOverrideReason: 'Health care' });
+      const phb = { kind: 'personal-health-budget', serviceIds: [nurse.id], startDate: '2025-01-01', amountPencePerWeek: 15000 };
+      await rejectsWithRule(f.services.budgets.create(la, personId, phb), 'DP-2');
+      await rejectsWithRule(f.services.budgets.create(la, personId, { ...phb, consents: true, payeeRelationship: 'close-relative', payeeLivesInSameHousehold: true }), 'DP-2');
+      await rejectsWithRule(f.services.budgets.create(la, personId, { ...phb, consents: true, refusedOn: '2025-01-01' }), 'DP-2');
+      await assert.rejects(f.services.budgets.create(la, personId, { ...phb, consents: true, payingFrom: '2025-01-01', carePlan: { careCoordinator: 'A Co-ordinator' } }), (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.ok(e.errors.some((x) => x.field === 'carePlan' && x.rule === 'DP-2' && /health needs and outcomes/.test(x.message)));
+        assert.ok(!e.errors.some((x) => x.field === 'carePlan.careCoordinator'));
+        return true;
+      });
+      const b = await f.services.budgets.create(la, personId, { ...phb, consents: true });
+      assert.equal(b.carePlanMissing.length, 7);
+      await assert.rejects(f.services.budgets.update(la, personId, b.id, b.version + 1, { amountPencePerWeek: 1 }), ConflictError);
+      await rejectsWithRule(f.services.budgets.update(la, personId, b.id, b.version, { payingFrom: '2025-01-01' }), 'DP-2');
+      const plan = { healthNeedsAndOutcomes: 'Stay well at home', services: 'Nursing visits', amountAndPaymentIntervals: '£150 a week, paid every 4 weeks', careCoordinator: 'Care Co-ordinator', conditionMonitoring: 'Community team', firstReviewOn: '2025-04-01', reductionNoticeDays: 28 };
+      const paying = await f.services.budgets.update(la, personId, b.id, b.version, { payingFrom: '2025-01-01', carePlan: plan });
+      assert.equal(paying.version, b.version + 1);
+      assert.deepEqual(paying.carePlanMissing, []);
+
+      await rejectsWithRule(f.services.budgets.update(la, personId, b.id, paying.version, { amountPencePerWeek: 100 }), 'DP-2');
+      // DP-2: a reduction after the notice period; a further review asked for makes a review due.
+      await rejectsWithRule(f.services.budgets.recordReduction(la, personId, b.id, paying.version, { newAmountPencePerWeek: 10000, noticeGivenOn: '2025-06-01', effectiveOn: '2025-06-20' }), 'DP-2');
+      const reduced = await f.services.budgets.recordReduction(la, personId, b.id, paying.version, { newAmountPencePerWeek: 10000, noticeGivenOn: '2025-06-01', effectiveOn: '2025-06-29', furtherReviewRequestedOn: '2025-06-05' });
+      assert.equal(reduced.amountPencePerWeek, 10000);
+      assert.equal(reduced.reductions[0]?.previousAmountPencePerWeek, 15000);
+      assert.equal(reduced.reviewDueOn, '2025-04-01'); // first review (3 months) is sooner still
+
+      // DP-1(d): a suspected breach makes a review due now; the overdue list sees it.
+      const triggered = await f.services.budgets.recordReviewTrigger(la, personId, managed.id, { kind: 'suspected-breach', occurredOn: '2025-03-01' });
+      assert.equal(triggered.reviewDueOn, '2025-03-01');
+      assert.equal(triggered.reviewOverdue, true);
+      const after = await f.services.budgets.recordReview(la, personId, managed.id, { heldOn: '2025-03-10', reason: 'suspected-breach' });
+      assert.equal(after.reviewDueOn, '2026-03-10');
+
+      // Ending: with a date and reason, once.
+      const ended = await f.services.budgets.end(la, personId, managed.id, after.version, { endDate: '2025-12-31', reason: 'The person chose a managed service' });
+      assert.equal(ended.endDate, '2025-12-31');
+      assert.equal(ended.reviewDueOn, null);
+      await assert.rejects(f.services.budgets.end(la, personId, managed.id, ended.version, { endDate: '2026-01-31', reason: 'again' }), ValidationError);
+      await assert.rejects(f.services.budgets.end(f.actors.otherLaPractitioner, personId, managed.id, null, { endDate: '2026-01-31', reason: 'x' }), NotFoundError);
+      await assert.rejects(f.services.budgets.update(f.actors.auditor, personId, managed.id, null, { amountPencePerWeek: 1 }), ForbiddenError);
+
+      // Paging: a keyset on (start date, id); every budget once; a bogus cursor is refused.
+      const all = (await f.services.budgets.list(la, personId, { limit: 500 })).items;
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await f.services.budgets.list(la, personId, { limit: 2, ...(cursor && { cursor }) });
+        assert.ok(page.items.length <= 2);
+        seen.push(...page.items.map((x) => x.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      assert.deepEqual(seen, all.map((x) => x.id));
+      await assert.rejects(f.services.budgets.list(la, personId, { cursor: 'not-a-cursor' }), ValidationError);
+      await assert.rejects(f.services.budgets.list(la, personId, { limit: 501 }), ValidationError);
+      await assert.rejects(f.services.budgets.list(la, personId, { limit: 0 }), ValidationError);
     });
 
     test('CHG-1: the finance export lists the s117 services of the organisation’s people, audited', async () => {

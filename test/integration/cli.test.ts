@@ -63,6 +63,12 @@ for (const { engine, skip } of await testEngines()) {
       for (const run of cases.slice(0, 4)) assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     });
 
+    test('reproject derives the projections again and leaves the audit trail whole', () => {
+      const run = s117(['reproject']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(s117(['audit', 'verify']).status, 0);
+    });
+
     test('audit verify reports a whole trail', () => {
       const run = s117(['audit', 'verify']);
       assert.equal(run.status, 0, run.stderr);

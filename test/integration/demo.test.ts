@@ -4,16 +4,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { loadDemoData } from '../../src/cli/demo.ts';
+import { findUserByEmail } from '../../src/data/account-repository.ts';
 import * as people from '../../src/data/people-repository.ts';
 import { computeAftercare } from '../../src/domain/aftercare.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
 import { isTestNhsNumber, isValidNhsNumber } from '../../src/domain/nhs-number.ts';
+import { actorFromUser } from '../../src/services/actor.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 
-// 'ended' (END-1, a joint decision) arrives with the ending feature.
-const PERSON_STATUSES = ['not-entitled', 'planning', 'entitled-pending-discharge', 'active', 'in-custody', 'deceased'];
-const COUNTED_TABLES = ['organisations', 'users', 'people', 'residences', 'gp_registrations', 'admissions', 'legal_statuses', 'leaves', 'responsibility_decisions', 'person_summaries', 'audit_events'] as const;
+// Every person status a person can reach: 'ended' is a joint decision (END-1) in the casework.
+const PERSON_STATUSES = ['not-entitled', 'planning', 'entitled-pending-discharge', 'active', 'ended', 'in-custody', 'deceased'];
+const COUNTED_TABLES = ['organisations', 'users', 'people', 'residences', 'gp_registrations', 'admissions', 'legal_statuses', 'leaves', 'responsibility_decisions', 'person_summaries', 'audit_events',
+  'plans', 'plan_versions', 'services', 'budgets', 'reviews', 'ending_proposals', 'reinstatements', 'complaints', 'charges', 'refunds', 'top_up_agreements', 'disputes', 'service_payments'] as const;
 
 describe('demonstration data', () => {
   let database: TestDatabase;
@@ -72,6 +75,31 @@ describe('demonstration data', () => {
     assert.ok(episodes.some((e) => e.status === 'active' && e.explanation.some((l) => l.rule === 'ELIG-4')), 'expected aftercare started by leave (ELIG-4)');
     // RESP-3 and RESP-5: a later episode whose local authority and ICB differ.
     assert.ok(results.some((r) => r.episodes.length >= 2 && r.episodes.at(-1)?.localAuthority.code === 'E09000098' && r.episodes.at(-1)?.icb.code === 'QZZ'));
+  });
+
+  test('the casework shows every feature: plans, services, reviews, approvals, complaints and money', async () => {
+    const { db } = database;
+    const count = async (table: string, where = sql`true`) =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE ${where}`.execute(db)).rows[0]?.n ?? 0;
+    assert.ok((await count('funding_policies')) >= 1, 'a funding policy');
+    assert.ok((await count('person_allocations', sql`reason = 'keyworker' AND ended_at IS NULL`)) >= 10, 'keyworkers');
+    assert.ok((await count('planning_meetings')) >= 2, 'planning meetings');
+    assert.ok((await count('plan_versions')) >= 1, 'a final plan');
+    assert.ok((await count('plans', sql`finalised_number IS NULL`)) >= 1, 'a draft plan');
+    assert.ok((await count('services', sql`s117`)) >= 1, 'an s117 service');
+    assert.ok((await count('services', sql`NOT s117`)) >= 1, 'a service outside s117');
+    assert.ok((await count('budgets')) >= 2, 'a direct payment and a personal health budget');
+    assert.ok((await count('reviews')) >= 1, 'a review');
+    assert.ok((await count('complaints')) >= 1, 'a complaint');
+    assert.ok((await count('reinstatements')) >= 1, 'a reinstatement');
+    assert.ok((await count('refunds')) >= 1, 'a refund');
+    assert.ok((await count('top_up_agreements')) >= 1, 'a top-up');
+    assert.ok((await count('disputes')) >= 1, 'a dispute');
+    assert.ok((await count('service_payments')) >= 1, 'payments');
+    const signIn = async (email: string) => actorFromUser((await findUserByEmail(db, email))!, 'test');
+    const pending = await services.ending.pendingApprovals(await signIn('icb-approver@demo.s117.test'));
+    assert.ok(pending.items.length >= 1, 'an ending waiting for the ICB approver');
+    assert.ok((await services.keyworkers.caseload(await signIn('practitioner@demo.s117.test'))).items.length >= 10, 'the practitioner’s caseload');
   });
 
   test('only synthetic NHS numbers, each valid and in the test range', async () => {

@@ -45,7 +45,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(before.warning?.rule, 'PLAN-3');
       await assert.rejects(f.services.people.get(f.actors.otherLaPractitioner, person.id), NotFoundError);
 
-      const allocated = await f.services.keyworkers.allocate(f.actors.practitioner, person.id, { userId: f.actors.otherLaPractitioner.userId, jobTitle: 'Care co-ordinator', phone: '01632 960 001' });
+      // Only an admin may bring in a keyworker from an organisation without sight of the person.
+      await assert.rejects(f.services.keyworkers.allocate(f.actors.practitioner, person.id, { userId: f.actors.otherLaPractitioner.userId }), ForbiddenError);
+      const allocated = await f.services.keyworkers.allocate(f.actors.admin, person.id, { userId: f.actors.otherLaPractitioner.userId, jobTitle: 'Care co-ordinator', phone: '01632 960 001' });
       assert.equal(allocated.current?.userId, f.actors.otherLaPractitioner.userId);
       assert.equal(allocated.current?.email, 'other-la@s117.test', 'the user’s email when none is given');
       assert.equal(allocated.warning, null);

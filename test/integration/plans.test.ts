@@ -157,9 +157,10 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal((await f.services.plans.get(f.actors.practitioner, person.id)).dischargeReadiness.level, 'ok');
 
       // A planned service not confirmed as in place (the money feature's services.confirmed_on) warns too.
-      await sql`INSERT INTO services (id, person_id, description, category, care_type, s117, provider, la_percent, icb_percent, weekly_cost_pence, start_date, created_by)
-        VALUES (${crypto.randomUUID()}, ${person.id}, 'Support worker', 'social-care', 'social', true, 'Provider', 100, 0, 10000, '2025-03-01', ${f.actors.practitioner.userId})`.execute(f.database.db);
-      await f.services.people.record(f.actors.practitioner, person.id);
+      await f.services.careServices.create(f.actors.practitioner, person.id, {
+        description: 'Support worker', category: 'social-care', s117: true, provider: 'Provider',
+        funding: { localAuthorityPercent: 100, icbPercent: 0 }, weeklyCostPence: 10000, startDate: '2025-03-01',
+      });
       assert.match((await item()).dischargeWarning ?? '', /1 planned service is not confirmed/);
     });
 

@@ -5,9 +5,15 @@ import { z } from 'zod';
 import { ACCOMMODATION_TYPES, BUDGET_KINDS, CARE_TYPES, ENHANCED_FEATURES, RENT_DECISIONS } from '../../domain/services.ts';
 import { SERVICE_CATEGORIES } from '../../domain/funding.ts';
 import type { Services } from '../../services/index.ts';
+import { AUTHORISED_RELATIONSHIPS, CAPACITY, CARE_PLAN_PARTS, REVIEW_TRIGGERS } from '../../domain/budgets.ts';
 import {
   BudgetCreateInput,
+  BudgetEndInput,
+  BudgetReductionInput,
   BudgetReviewInput,
+  BudgetReviewTriggerInput,
+  BudgetUpdateInput,
+  PageQuery,
   FundingPolicyInput,
   FundingPolicyQuery,
   ServiceConfirmInput,
@@ -92,6 +98,31 @@ export const BudgetSchema = z.object({
   offeredOn: IsoDate.nullable(),
   moneyVisible: z.boolean(),
   amountPencePerWeek: Pence,
+  endReason: z.string().nullable(),
+  drugOrAlcoholRequirement: z.boolean().describe('DP-1(a)'),
+  capacity: z.enum(CAPACITY).describe('DP-1(c), DP-2'),
+  consents: z.boolean().nullable().describe('DP-2'),
+  authorisedPerson: z.object({ name: z.string(), relationship: z.enum(AUTHORISED_RELATIONSHIPS) }).nullable().describe('DP-1(c) authorised person, DP-2 representative'),
+  consultationRecordedOn: IsoDate.nullable(),
+  enhancedDbsCheckedOn: IsoDate.nullable(),
+  carePlan: z
+    .object({
+      healthNeedsAndOutcomes: z.string().nullable(),
+      services: z.string().nullable(),
+      amountAndPaymentIntervals: z.string().nullable(),
+      careCoordinator: z.string().nullable(),
+      conditionMonitoring: z.string().nullable(),
+      firstReviewOn: IsoDate.nullable(),
+      reductionNoticeDays: z.number().int().nullable(),
+    })
+    .nullable()
+    .describe('DP-2'),
+  carePlanMissing: z.array(z.enum(CARE_PLAN_PARTS)).describe('DP-2: parts of a health budget’s care plan still missing'),
+  payingFrom: IsoDate.nullable(),
+  refusedOn: IsoDate.nullable(),
+  refusalReasons: z.string().nullable(),
+  reductions: z.array(z.object({ id: Id, previousAmountPencePerWeek: Pence, newAmountPencePerWeek: Pence, noticeGivenOn: IsoDate, effectiveOn: IsoDate, furtherReviewRequestedOn: IsoDate.nullable() })).describe('DP-2'),
+  reviewTriggers: z.array(z.object({ id: Id, kind: z.enum(REVIEW_TRIGGERS), occurredOn: IsoDate })).describe('DP-1(d)'),
   reviews: z.array(z.object({ id: Id, heldOn: IsoDate, reason: z.string() })),
   reviewDueOn: IsoDate.nullable().describe('DP-1(d): 6 months after a direct payment starts; DP-2: 3 months after a health budget starts; then 12 months after the last review'),
   reviewOverdue: z.boolean(),
@@ -108,8 +139,8 @@ export function registerCareServicesApi(api: FastifyInstance, services: Services
   const tags = ['Services and funding'];
   const p = (request: FastifyRequest) => request.params as { id: string; serviceId: string; budgetId: string };
 
-  api.get('/people/:id/services', { schema: { tags, summary: 'A person’s services', params: PersonParams, response: responses(200, 'The services; amounts are null for a caller who may not see money', ServiceListSchema, READ) } }, async (request) =>
-    services.careServices.list(actorOf(request), p(request).id),
+  api.get('/people/:id/services', { schema: { tags, summary: 'A person’s services', params: PersonParams, querystring: PageQuery, response: responses(200, 'The services; amounts are null for a caller who may not see money', ServiceListSchema, [...READ, 422]) } }, async (request) =>
+    services.careServices.list(actorOf(request), p(request).id, request.query),
   );
 
   api.post(
@@ -150,8 +181,38 @@ export function registerCareServicesApi(api: FastifyInstance, services: Services
     async (request, reply) => reply.status(201).send(await services.fundingPolicies.create(actorOf(request), request.body)),
   );
 
-  api.get('/people/:id/budgets', { schema: { tags, summary: 'Direct payments and personal health budgets', params: PersonParams, response: responses(200, 'The budgets', z.object({ items: z.array(BudgetSchema), nextCursor: z.string().nullable() }), READ) } }, async (request) =>
-    services.budgets.list(actorOf(request), p(request).id),
+  api.get(
+    '/people/:id/budgets',
+    { schema: { tags, summary: 'Direct payments and personal health budgets', params: PersonParams, querystring: PageQuery, response: responses(200, 'The budgets, by start date', z.object({ items: z.array(BudgetSchema), nextCursor: z.string().nullable() }), [...READ, 422]) } },
+    async (request) => services.budgets.list(actorOf(request), p(request).id, request.query),
+  );
+
+  api.get('/people/:id/budgets/:budgetId', { schema: { tags, summary: 'A budget', params: BudgetParams, response: responses(200, 'The budget', BudgetSchema, READ) } }, async (request) =>
+    services.budgets.get(actorOf(request), p(request).id, p(request).budgetId),
+  );
+
+  api.patch(
+    '/people/:id/budgets/:budgetId',
+    { schema: { tags, summary: 'Change a budget (every DP rule is checked again)', params: BudgetParams, headers: IfMatch, body: BudgetUpdateInput, response: responses(200, 'The budget as changed', BudgetSchema, WRITE) } },
+    async (request) => services.budgets.update(actorOf(request), p(request).id, p(request).budgetId, ifMatch(request), request.body),
+  );
+
+  api.post(
+    '/people/:id/budgets/:budgetId/end',
+    { schema: { tags, summary: 'End a budget on a date, with the reason', params: BudgetParams, headers: IfMatch, body: BudgetEndInput, response: responses(200, 'The budget, ended', BudgetSchema, WRITE) } },
+    async (request) => services.budgets.end(actorOf(request), p(request).id, p(request).budgetId, ifMatch(request), request.body),
+  );
+
+  api.post(
+    '/people/:id/budgets/:budgetId/reductions',
+    { schema: { tags, summary: 'Reduce or stop a budget after written notice (DP-2)', params: BudgetParams, headers: IfMatch, body: BudgetReductionInput, response: responses(201, 'The budget with its reductions', BudgetSchema, WRITE) } },
+    async (request, reply) => reply.status(201).send(await services.budgets.recordReduction(actorOf(request), p(request).id, p(request).budgetId, ifMatch(request), request.body)),
+  );
+
+  api.post(
+    '/people/:id/budgets/:budgetId/review-triggers',
+    { schema: { tags, summary: 'A suspected breach or a change in capacity: a review is due now (DP-1(d))', params: BudgetParams, body: BudgetReviewTriggerInput, response: responses(201, 'The budget with its review now due', BudgetSchema, WRITE) } },
+    async (request, reply) => reply.status(201).send(await services.budgets.recordReviewTrigger(actorOf(request), p(request).id, p(request).budgetId, request.body)),
   );
 
   api.post(

@@ -7,6 +7,7 @@ import type { Services } from '../../services/index.ts';
 import { ComplaintInput, ComplaintUpdateInput, EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
 import { EPISODE_STATUSES, ProblemSchema, responses } from './schemas.ts';
+import { PageQuery } from '../../services/paging.ts';
 
 const READ = [400, 401, 403, 404] as const;
 const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;
@@ -173,8 +174,8 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
 
   const ctags = ['Complaints'];
   const ComplaintParams = z.object({ id: z.string(), complaintId: z.string() });
-  api.get('/people/:id/complaints', { schema: { tags: ctags, summary: 'The person’s complaints (CMP-1)', params: z.object({ id: z.string() }), response: responses(200, 'The complaints', list(ComplaintSchema), READ) } }, async (request) =>
-    services.complaints.list(actorOf(request), p(request).id!),
+  api.get('/people/:id/complaints', { schema: { tags: ctags, summary: 'The person’s complaints (CMP-1)', params: z.object({ id: z.string() }), querystring: PageQuery, response: responses(200, 'The complaints', list(ComplaintSchema), [...READ, 422]) } }, async (request) =>
+    services.complaints.list(actorOf(request), p(request).id!, request.query),
   );
   api.post('/people/:id/complaints', { schema: { tags: ctags, summary: 'Record a complaint (CMP-1, CMP-2)', params: z.object({ id: z.string() }), body: ComplaintInput, response: responses(201, 'The complaint', ComplaintSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.complaints.create(actorOf(request), p(request).id!, request.body)),

@@ -4,9 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BODY_KINDS, DISPUTE_SUBJECTS } from '../../domain/disputes.ts';
 import type { Services } from '../../services/index.ts';
-import { ChargeInput, DisputeCreateInput, DisputeUpdateInput, PaymentInput, PeriodQuery, RefundApprovalInput, RefundCalculateInput, RefundPaidInput, TopUpCreateInput, TopUpUpdateInput } from '../../services/money-inputs.ts';
+import { ChargeImportInput, ChargeInput, DisputeCreateInput, DisputeUpdateInput, PaymentInput, PeriodQuery, RefundApprovalInput, RefundCalculateInput, RefundPaidInput, TopUpCreateInput, TopUpUpdateInput } from '../../services/money-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
 import { responses } from './schemas.ts';
+import { PageQuery } from '../../services/paging.ts';
+import { parseInput } from '../../services/validation.ts';
 
 const Id = z.string().describe('UUID');
 const IsoDate = z.string().describe('A UK date, YYYY-MM-DD');
@@ -158,8 +160,8 @@ export function registerMoneyApi(api: FastifyInstance, services: Services): void
   const p = (request: FastifyRequest) => request.params as { id: string; refundId: string; topUpId: string; serviceId: string };
   const money = services.money;
 
-  api.get('/people/:id/charges', { schema: { tags, summary: 'Charges the person paid, and whether each falls inside an entitlement (CHG-2)', params: PersonParams, response: responses(200, 'The charges', list(ChargeSchema).extend({ entitlements: z.array(z.object({ from: IsoDate, to: IsoDate })) }), READ) } }, async (request) =>
-    money.listCharges(actorOf(request), p(request).id),
+  api.get('/people/:id/charges', { schema: { tags, summary: 'Charges the person paid, and whether each falls inside an entitlement (CHG-2)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The charges', list(ChargeSchema).extend({ entitlements: z.array(z.object({ from: IsoDate, to: IsoDate })) }), [...READ, 422]) } }, async (request) =>
+    money.listCharges(actorOf(request), p(request).id, request.query),
   );
   api.post('/people/:id/charges', { schema: { tags, summary: 'Record a charge the person paid (finance)', params: PersonParams, body: ChargeInput, response: responses(201, 'The charge', ChargeSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await money.recordCharge(actorOf(request), p(request).id, request.body)),
@@ -168,12 +170,12 @@ export function registerMoneyApi(api: FastifyInstance, services: Services): void
     '/finance/charges/import',
     { schema: { tags, summary: 'Import charges from the finance system’s CSV (header: nhsNumber or personId, periodFrom, periodTo, amountPence, paidOn, description); all or nothing', body: z.object({ csv: z.string(), reference: z.string().optional() }), response: responses(200, 'How many were imported, or the lines refused', z.object({ imported: z.number().int(), errors: z.array(z.object({ line: z.number().int(), field: z.string(), message: z.string() })) }), [400, 401, 403, 413, 422]) } },
     async (request) => {
-      const body = request.body as { csv: string; reference?: string };
+      const body = parseInput(ChargeImportInput, request.body);
       return money.importCharges(actorOf(request), body.csv, { reference: body.reference });
     },
   );
 
-  api.get('/people/:id/refunds', { schema: { tags, summary: 'The person’s refunds (CHG-2)', params: PersonParams, response: responses(200, 'The refunds', list(RefundSchema), READ) } }, async (request) => money.listRefunds(actorOf(request), p(request).id));
+  api.get('/people/:id/refunds', { schema: { tags, summary: 'The person’s refunds (CHG-2)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The refunds', list(RefundSchema), [...READ, 422]) } }, async (request) => money.listRefunds(actorOf(request), p(request).id, request.query));
   api.post('/people/:id/refunds', { schema: { tags, summary: 'Calculate a refund of charges inside an entitlement, with interest (CHG-2)', params: PersonParams, body: RefundCalculateInput.optional(), response: responses(201, 'The refund, itemised', RefundSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await money.calculateRefund(actorOf(request), p(request).id, request.body ?? {})),
   );

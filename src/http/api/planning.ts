@@ -18,6 +18,7 @@ import {
 } from '../../services/planning-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
 import { AFTERCARE_STATUSES, responses } from './schemas.ts';
+import { PageQuery } from '../../services/paging.ts';
 
 const READ = [400, 401, 403, 404] as const;
 const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;
@@ -147,8 +148,8 @@ export function registerPlanningApi(api: FastifyInstance, services: Services): v
   api.post('/people/:id/planning-meetings', { schema: { tags: tags('Planning'), summary: 'Schedule a section 117 planning meeting and invite the PLAN-2 roles', params: PersonParams, body: MeetingCreateInput, response: responses(201, 'The meeting', Meeting, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.planning.schedule(actorOf(request), id(request), request.body)),
   );
-  api.get('/people/:id/planning-meetings', { schema: { tags: tags('Planning'), summary: 'The person’s planning meetings, with the PLAN-1 status', params: PersonParams, response: responses(200, 'The meetings', MeetingList, READ) } }, async (request) =>
-    services.planning.list(actorOf(request), id(request)),
+  api.get('/people/:id/planning-meetings', { schema: { tags: tags('Planning'), summary: 'The person’s planning meetings, with the PLAN-1 status', params: PersonParams, querystring: PageQuery, response: responses(200, 'The meetings', MeetingList, [...READ, 422]) } }, async (request) =>
+    services.planning.list(actorOf(request), id(request), request.query),
   );
   api.patch(
     '/people/:id/planning-meetings/:meetingId',
@@ -163,8 +164,8 @@ export function registerPlanningApi(api: FastifyInstance, services: Services): v
   api.get('/people/:id/advocacy/imha-eligibility', { schema: { tags: tags('Advocacy'), summary: 'Whether the person qualifies for an IMHA on a date, and why (ADV-1)', params: PersonParams, querystring: ImhaQueryInput, response: responses(200, 'IMHA eligibility', Imha, [...READ, 422]) } }, async (request) =>
     services.advocacy.imhaEligibility(actorOf(request), id(request), request.query ?? {}),
   );
-  api.get('/people/:id/advocacy-referrals', { schema: { tags: tags('Advocacy'), summary: 'Advocacy referrals', params: PersonParams, response: responses(200, 'The referrals', ReferralList, READ) } }, async (request) =>
-    services.advocacy.listReferrals(actorOf(request), id(request)),
+  api.get('/people/:id/advocacy-referrals', { schema: { tags: tags('Advocacy'), summary: 'Advocacy referrals', params: PersonParams, querystring: PageQuery, response: responses(200, 'The referrals', ReferralList, [...READ, 422]) } }, async (request) =>
+    services.advocacy.listReferrals(actorOf(request), id(request), request.query),
   );
   api.post('/people/:id/advocacy-referrals', { schema: { tags: tags('Advocacy'), summary: 'Record a referral to an IMHA, Care Act advocate, IMCA or general advocacy', params: PersonParams, body: ReferralInput, response: responses(201, 'The referral', Referral, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.advocacy.createReferral(actorOf(request), id(request), request.body)),
@@ -176,8 +177,8 @@ export function registerPlanningApi(api: FastifyInstance, services: Services): v
   );
 
   // ---- Tribunal recommendations (MHA25-1) ---------------------------------------------------
-  api.get('/people/:id/tribunal-recommendations', { schema: { tags: tags('Advocacy'), summary: 'Tribunal aftercare recommendations and responses (MHA25-1)', params: PersonParams, response: responses(200, 'The recommendations', RecommendationList, READ) } }, async (request) =>
-    services.advocacy.listRecommendations(actorOf(request), id(request)),
+  api.get('/people/:id/tribunal-recommendations', { schema: { tags: tags('Advocacy'), summary: 'Tribunal aftercare recommendations and responses (MHA25-1)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The recommendations', RecommendationList, [...READ, 422]) } }, async (request) =>
+    services.advocacy.listRecommendations(actorOf(request), id(request), request.query),
   );
   api.post('/people/:id/tribunal-recommendations', { schema: { tags: tags('Advocacy'), summary: 'Record a tribunal’s aftercare recommendation (MHA25-1)', params: PersonParams, body: TribunalRecommendationInput, response: responses(201, 'The recommendation', Recommendation, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.advocacy.createRecommendation(actorOf(request), id(request), request.body)),

@@ -23,6 +23,21 @@ const Need = z.object({
   howMet: z.string(),
   who: z.string().describe('The owner (CMP-2)'),
   s117: z.boolean().describe('SCOPE-6'),
+  services: z
+    .array(
+      z.object({
+        id: z.string(),
+        description: z.string(),
+        s117: z.boolean(),
+        provider: z.string(),
+        confirmedOn: IsoDate.nullable().describe('PLAN-7: null while planned'),
+        endDate: IsoDate.nullable(),
+        status: z.enum(['planned', 'confirmed', 'ended']),
+        weeklyCostPence: z.number().int().nullable().describe('Integer pence; null for someone who may not see money'),
+      }),
+    )
+    .optional()
+    .describe('The services linked to this need (their needId); on the current plan only'),
 });
 
 const PlanContentSchema = {

@@ -84,6 +84,11 @@ const DueItemSchema = z.object({
   daysOverdue: z.number().int(),
   replanNeeded: z.boolean(),
   keyworker: z.object({ id: z.string(), name: z.string() }).nullable(),
+  reasons: z
+    .array(z.enum(['review', 'direct-payment-review', 'personal-health-budget-review']))
+    .describe('Why the person is on the list: the aftercare review (REV-1), a direct payment’s review (DP-1(d)) or a personal health budget’s (DP-2); nextDueOn is the earliest of them'),
+  reviewDueOn: IsoDate.nullable().describe('REV-1: the aftercare review’s due date, null when aftercare is not running'),
+  budgetReviewDueOn: IsoDate.nullable().describe('DP-1(d), DP-2: the earliest budget review due, if any'),
 });
 
 const Count = { name: z.string(), overdue: z.number().int(), dueSoon: z.number().int() };

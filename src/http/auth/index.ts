@@ -16,7 +16,9 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
   app.decorateRequest('actor', null);
 
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/v1/') || request.url === '/api/v1') {
+    // Decide by the matched route, not the raw URL: an encoded path (/api/v%31/...) reaches the
+    // same route, and must not be let in on a session cookie.
+    if (isApiRequest(request)) {
       const header = request.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw new UnauthenticatedError('Send an API token: Authorization: Bearer <token>');
@@ -62,6 +64,16 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/sign-in');
   });
+}
+
+function isApiRequest(request: FastifyRequest): boolean {
+  let path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // a malformed escape: judge the path as written
+  }
+  return path === '/api/v1' || path.startsWith('/api/v1/');
 }
 
 /** A page must be signed in; otherwise go to sign-in and come back. */

@@ -7,7 +7,7 @@ import { can, canManageFundingPolicy } from '../../domain/access.ts';
 import { PAYEE_RELATIONSHIPS } from '../../domain/budgets.ts';
 import { formatPence, parsePounds, SERVICE_CATEGORIES } from '../../domain/funding.ts';
 import { ACCOMMODATION_TYPES, ENHANCED_FEATURES, RENT_DECISIONS } from '../../domain/services.ts';
-import { NotFoundError, ValidationError, type FieldError } from '../../services/errors.ts';
+import { ValidationError, type FieldError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { ServiceView } from '../../services/care-services-service.ts';
 import { requireSignIn } from '../auth/index.ts';
@@ -62,6 +62,7 @@ const SERVICE_LABELS: Record<string, string> = {
   'scope.rationale': 'rationale',
   careType: 'care type',
   provider: 'provider',
+  needId: 'need in the care and support plan',
   funding: 'funding split',
   'funding.localAuthorityPercent': 'local authority’s percentage',
   'funding.icbPercent': 'ICB’s percentage',
@@ -83,6 +84,36 @@ function many(request: FastifyRequest, name: string): string[] {
   const value = (request.body as Record<string, unknown> | undefined)?.[name];
   return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
 }
+
+/** DP-1(a), (c), DP-2: the budget rule fields of the add and change forms (partials/budget-rules.njk). */
+function budgetRuleInput(body: FormBody) {
+  const name = text(body, 'authorisedPerson-name');
+  const relationship = text(body, 'authorisedPerson-relationship');
+  const dates = { consultationRecordedOn: readDate(body, 'consultationRecordedOn'), enhancedDbsCheckedOn: readDate(body, 'enhancedDbsCheckedOn') };
+  return {
+    dates,
+    input: {
+      drugOrAlcoholRequirement: yesNo(body, 'drugOrAlcoholRequirement') ?? false,
+      capacity: body.capacity || 'has',
+      consents: yesNo(body, 'consents') ?? null,
+      // Both parts or neither: the service names the part left out.
+      authorisedPerson: name || relationship ? { name: name ?? '', relationship } : null,
+      consultationRecordedOn: dates.consultationRecordedOn.value,
+      enhancedDbsCheckedOn: dates.enhancedDbsCheckedOn.value,
+    },
+  };
+}
+
+const BUDGET_RULE_LABELS: Record<string, string> = {
+  drugOrAlcoholRequirement: 'whether the person is subject to a drug or alcohol requirement',
+  capacity: 'whether the person has capacity',
+  consents: 'whether the person consents',
+  authorisedPerson: 'authorised person or representative',
+  'authorisedPerson.name': 'authorised person’s name',
+  'authorisedPerson.relationship': 'authorised person’s relationship',
+  consultationRecordedOn: 'date the consultation was recorded',
+  enhancedDbsCheckedOn: 'date of the enhanced DBS check',
+};
 
 /** Pounds typed into a box as pence; a problem when it is not an amount. */
 function pounds(body: FormBody, field: string, label: string, problems: FieldError[]): number | undefined {
@@ -119,6 +150,7 @@ function serviceValues(s: ServiceView): FormBody {
     }),
     careType: s.careType,
     provider: s.provider,
+    needId: s.needId ?? '',
     'funding-localAuthorityPercent': String(s.funding.localAuthorityPercent),
     'funding-icbPercent': String(s.funding.icbPercent),
     fundingOverrideReason: s.fundingOverrideReason ?? '',
@@ -181,8 +213,13 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const person = await personOf(request);
     const policies = await services.fundingPolicies.list(actor, { localAuthority: person.residence?.localAuthority, icb: person.gp?.icb });
     const latest = policies.items.at(-1);
+    // Issue 3 item 4: the plan's needs the service may meet (a link to a need since removed is kept).
+    const needs = await services.careServices.planNeeds(actor, person.id);
+    const needOptions = needs.map((n) => ({ value: n.id, text: `${n.description} (${n.s117 ? 'section 117' : 'not section 117'})` }));
+    if (existing?.needId && !needs.some((n) => n.id === existing.needId)) needOptions.push({ value: existing.needId, text: 'A need no longer in the plan' });
     return {
       title: existing ? 'Change a service' : 'Add a service',
+      needOptions,
       person,
       existing,
       back: { href: `/people/${person.id}/services` },
@@ -218,6 +255,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
       ...(scopeGiven && { scope: { arisesFromMentalDisorder: arises, reducesRiskOfDeterioration: reduces, rationale: rationale ?? '' } }),
       ...(text(body, 'careType') && { careType: text(body, 'careType') }),
       provider: required(body, 'provider'),
+      needId: text(body, 'needId') ?? null,
       ...(fundingGiven && { funding: { localAuthorityPercent: la, icbPercent: icb } }),
       fundingOverrideReason: text(body, 'fundingOverrideReason') ?? null,
       weeklyCostPence: weekly,
@@ -330,9 +368,10 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const offered = readDate(body, 'offeredOn');
     const amount = pounds(body, 'amountPencePerWeek', 'weekly amount', problems);
     if (amount === undefined && problems.length === 0) problems.push({ field: 'amountPencePerWeek', message: 'Enter the weekly amount in pounds and pence, for example 300.00' });
+    const rules = budgetRuleInput(body);
     const words = {
-      labels: { kind: 'kind of budget', serviceIds: 'services', startDate: 'start date', offeredOn: 'date it was offered', amountPencePerWeek: 'weekly amount', necessityReason: 'reason it is necessary' },
-      dates: { startDate: start, offeredOn: offered },
+      labels: { kind: 'kind of budget', serviceIds: 'services', startDate: 'start date', offeredOn: 'date it was offered', amountPencePerWeek: 'weekly amount', necessityReason: 'reason it is necessary', ...BUDGET_RULE_LABELS },
+      dates: { startDate: start, offeredOn: offered, ...rules.dates },
       unanswered: { kind: 'Select the kind of budget' },
     };
     const input = {
@@ -344,6 +383,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
       startDate: start.value ?? '',
       offeredOn: offered.value,
       amountPencePerWeek: amount,
+      ...rules.input,
     };
     return submit({ reply, body, template: 'pages/budget-new.njk', context: () => budgetContext(request), words }, async () => {
       if (problems.length > 0) throw new ValidationError(problems);
@@ -354,8 +394,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
 
   const reviewContext = async (request: FastifyRequest) => {
     const person = await personOf(request);
-    const budget = (await services.budgets.list(signedIn(request), person.id)).items.find((b) => b.id === param(request, 'budgetId'));
-    if (!budget) throw new NotFoundError('budget');
+    const budget = await services.budgets.get(signedIn(request), person.id, param(request, 'budgetId'));
     return { title: 'Record a budget review', person, budget, back: { href: servicesHref(request) } };
   };
 
@@ -366,6 +405,102 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const words = { labels: { heldOn: 'date of the review' }, dates: { heldOn: readDate(body, 'heldOn') } };
     return submit({ reply, body, template: 'pages/budget-review.njk', context: () => reviewContext(request), words }, async () => {
       await services.budgets.recordReview(signedIn(request), personIdOf(request), param(request, 'budgetId'), { heldOn: words.dates.heldOn.value ?? '', reason: body.reason || 'scheduled' });
+      return servicesHref(request);
+    });
+  });
+
+  // ---- Changing and ending a budget ------------------------------------------------------------------
+  const oneBudget = async (request: FastifyRequest) => {
+    const person = await personOf(request);
+    const budget = await services.budgets.get(signedIn(request), person.id, param(request, 'budgetId'));
+    return { person, budget };
+  };
+  const changeContext = async (request: FastifyRequest) => ({ title: 'Change a budget', ...(await oneBudget(request)), payees: options(PAYEE_LABELS, PAYEE_RELATIONSHIPS), back: { href: servicesHref(request) } });
+  const CARE_PLAN_TEXT = ['healthNeedsAndOutcomes', 'services', 'amountAndPaymentIntervals', 'careCoordinator', 'conditionMonitoring'] as const;
+
+  web.get('/people/:id/budgets/:budgetId/change', page, async (request, reply) => {
+    const context = await changeContext(request);
+    const b = context.budget;
+    const yn = (v: boolean | null) => (v === null ? undefined : v ? 'yes' : 'no');
+    const values: FormBody = {
+      version: String(b.version),
+      ...(b.amountPencePerWeek !== null && { amountPencePerWeek: (b.amountPencePerWeek / 100).toFixed(2) }),
+      payeeRelationship: b.payeeRelationship,
+      payeeLivesInSameHousehold: b.payeeLivesInSameHousehold ? 'yes' : 'no',
+      necessityReason: b.necessityReason ?? '',
+      drugOrAlcoholRequirement: b.drugOrAlcoholRequirement ? 'yes' : 'no',
+      capacity: b.capacity,
+      ...(yn(b.consents) && { consents: yn(b.consents)! }),
+      'authorisedPerson-name': b.authorisedPerson?.name ?? '',
+      'authorisedPerson-relationship': b.authorisedPerson?.relationship ?? '',
+      ...dateValues('consultationRecordedOn', b.consultationRecordedOn),
+      ...dateValues('enhancedDbsCheckedOn', b.enhancedDbsCheckedOn),
+      ...dateValues('payingFrom', b.payingFrom),
+      ...dateValues('refusedOn', b.refusedOn),
+      refusalReasons: b.refusalReasons ?? '',
+      ...Object.fromEntries(CARE_PLAN_TEXT.map((k) => [`carePlan-${k}`, b.carePlan?.[k] ?? ''])),
+      ...dateValues('carePlan.firstReviewOn', b.carePlan?.firstReviewOn),
+      'carePlan-reductionNoticeDays': b.carePlan?.reductionNoticeDays ? String(b.carePlan.reductionNoticeDays) : '',
+    };
+    return reply.render('pages/budget-change.njk', { ...context, values });
+  });
+
+  web.post('/people/:id/budgets/:budgetId/change', form, async (request, reply) => {
+    const body = formBody(request);
+    const problems: FieldError[] = [];
+    const amount = pounds(body, 'amountPencePerWeek', 'weekly amount', problems);
+    const rules = budgetRuleInput(body);
+    const dates = { payingFrom: readDate(body, 'payingFrom'), refusedOn: readDate(body, 'refusedOn'), 'carePlan.firstReviewOn': readDate(body, 'carePlan.firstReviewOn') };
+    const noticeTyped = text(body, 'carePlan-reductionNoticeDays');
+    const noticeDays = noticeTyped === undefined ? null : Number(noticeTyped);
+    if (noticeDays !== null && !(Number.isInteger(noticeDays) && noticeDays >= 1 && noticeDays <= 365)) problems.push({ field: 'carePlan.reductionNoticeDays', message: 'Enter the notice period as a whole number of days from 1 to 365' });
+    const words = {
+      labels: {
+        amountPencePerWeek: 'weekly amount',
+        necessityReason: 'reason it is necessary',
+        payingFrom: 'date payments began',
+        refusedOn: 'date it was refused',
+        refusalReasons: 'reasons for refusing',
+        carePlan: 'care plan',
+        'carePlan.firstReviewOn': 'first review date',
+        'carePlan.reductionNoticeDays': 'notice period for reductions',
+        ...BUDGET_RULE_LABELS,
+      },
+      dates: { ...rules.dates, ...dates },
+    };
+    return submit({ reply, body, template: 'pages/budget-change.njk', context: () => changeContext(request), words }, async () => {
+      if (problems.length > 0) throw new ValidationError(problems);
+      const { budget } = await oneBudget(request);
+      const input = {
+        ...(amount !== undefined && { amountPencePerWeek: amount }),
+        payeeRelationship: body.payeeRelationship || 'self',
+        payeeLivesInSameHousehold: yesNo(body, 'payeeLivesInSameHousehold') ?? false,
+        necessityReason: text(body, 'necessityReason') ?? null,
+        ...rules.input,
+        refusedOn: dates.refusedOn.value,
+        refusalReasons: text(body, 'refusalReasons') ?? null,
+        ...(budget.kind === 'personal-health-budget' && {
+          payingFrom: dates.payingFrom.value,
+          carePlan: { ...Object.fromEntries(CARE_PLAN_TEXT.map((k) => [k, text(body, `carePlan-${k}`) ?? null])), firstReviewOn: dates['carePlan.firstReviewOn'].value, reductionNoticeDays: noticeDays },
+        }),
+      };
+      await services.budgets.update(signedIn(request), personIdOf(request), param(request, 'budgetId'), version(body), input);
+      return servicesHref(request);
+    });
+  });
+
+  const budgetEndContext = async (request: FastifyRequest) => ({ title: 'End a budget', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
+
+  web.get('/people/:id/budgets/:budgetId/end', page, async (request, reply) => {
+    const context = await budgetEndContext(request);
+    return reply.render('pages/budget-end.njk', { ...context, values: { version: String(context.budget.version) } });
+  });
+
+  web.post('/people/:id/budgets/:budgetId/end', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { endDate: 'end date', reason: 'reason' }, dates: { endDate: readDate(body, 'endDate') } };
+    return submit({ reply, body, template: 'pages/budget-end.njk', context: () => budgetEndContext(request), words }, async () => {
+      await services.budgets.end(signedIn(request), personIdOf(request), param(request, 'budgetId'), version(body), { endDate: words.dates.endDate.value ?? '', reason: required(body, 'reason') });
       return servicesHref(request);
     });
   });

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { formatDate } from '../../domain/dates.ts';
 import {
-  COMPLAINT_ROUTE_LABELS, COMPLAINT_ROUTES, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
+  awaitsApprovalFrom, canBeReinstated, COMPLAINT_ROUTE_LABELS, COMPLAINT_ROUTES, episodeCannotEnd, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
 } from '../../domain/ending.ts';
 import { COMPLAINT_FAULTS } from '../../services/ending-inputs.ts';
 import { NotFoundError } from '../../services/errors.ts';
@@ -54,14 +54,14 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     const episodes = [...ending.episodes].reverse().map(({ episode, side, proposals, reinstatements }) => {
       const pending = proposals.find((p) => p.status === 'pending');
       const pendingReinstatement = reinstatements.find((r) => r.status === 'pending');
-      const endable = episode.status === 'active' || episode.status === 'in-custody';
+      const endable = episodeCannotEnd(episode) === null;
       return {
         episode,
         title: `${episode.qualifyingSection} from ${formatDate(episode.qualifyingFrom)}`,
         side,
         sideLabel: side ? SIDE_LABELS[side] : null,
         proposeHref: mayPropose && endable && !pending ? `/people/${person.id}/episodes/${episode.id}/ending/new` : null,
-        reinstateHref: mayPropose && episode.status === 'ended' && episode.endReason === 'joint-decision' && !pendingReinstatement ? `/people/${person.id}/episodes/${episode.id}/reinstatements/new` : null,
+        reinstateHref: mayPropose && canBeReinstated(episode) && !pendingReinstatement ? `/people/${person.id}/episodes/${episode.id}/reinstatements/new` : null,
         proposals: [...proposals].reverse().map((p) => ({
           ...p,
           reason: reasonText(p.reasonCode).label,
@@ -69,7 +69,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
             const a = p.approvals.find((x) => x.side === s);
             return { side: SIDE_LABELS[s], code: s === 'local-authority' ? episode.localAuthority.code : episode.icb.code, approvedOn: a?.approvedOn ?? null };
           }),
-          canApprove: mayApprove && side !== null && p.status === 'pending' && !p.approvals.some((a) => a.side === side),
+          canApprove: mayApprove && awaitsApprovalFrom(side, p),
           canWithdraw: mayPropose && p.status === 'pending',
           canRecordNotice: mayPropose && p.status !== 'withdrawn' && !p.noticeSentOn && p.awaiting.length === 0,
           base: `/people/${person.id}/episodes/${episode.id}/ending-proposals/${p.id}`,
@@ -77,7 +77,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
         reinstatements: [...reinstatements].reverse().map((r) => ({
           ...r,
           approvalRows: (['local-authority', 'icb'] as const).map((s) => ({ side: SIDE_LABELS[s], approvedOn: r.approvals.find((x) => x.side === s)?.approvedOn ?? null })),
-          canApprove: mayApprove && side !== null && r.status === 'pending' && !r.approvals.some((a) => a.side === side),
+          canApprove: mayApprove && awaitsApprovalFrom(side, r),
           base: `/people/${person.id}/episodes/${episode.id}/reinstatements/${r.id}`,
         })),
       };

@@ -8,6 +8,7 @@ import { dateValues, formBody, readDate, required, submit, text, version, type F
 import { personPage } from './person-page.ts';
 import { planningPanel } from './planning.ts';
 import { planPanel } from './plans.ts';
+import { reviewClocksPanel } from './reviews.ts';
 
 /** The signed-in user (requireSignIn has already sent anyone else to sign in). */
 export function signedIn(request: FastifyRequest): Actor {
@@ -98,7 +99,7 @@ export function registerPeoplePages(web: FastifyInstance, services: Services): v
   web.get('/people/:id', page, async (request, reply) => {
     const actor = signedIn(request);
     const record = await services.people.record(actor, personIdOf(request));
-    return reply.render('pages/person.njk', { ...personPage(record, actor), plan: await planPanel(services, actor, record.person.id), planning: await planningPanel(services, actor, record.person.id), back: { href: '/register', text: 'Back to the register' } });
+    return reply.render('pages/person.njk', { ...personPage(record, actor), plan: await planPanel(services, actor, record.person.id), planning: await planningPanel(services, actor, record.person.id), reviewClocks: await reviewClocksPanel(services, actor, record.person.id), back: { href: '/register', text: 'Back to the register' } });
   });
 
   web.get('/people/:id/edit', page, async (request, reply) => {

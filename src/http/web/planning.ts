@@ -43,8 +43,10 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
   });
 
   web.get('/planning/tasks', page, async (request, reply) => {
-    const tasks = await services.planning.tasks(signedIn(request));
-    return reply.render('pages/planning-tasks.njk', { ...shared, tasks, width: 'full' });
+    const cursor = (request.query as { cursor?: string }).cursor;
+    const tasks = await services.planning.tasks(signedIn(request), cursor ? { cursor } : {});
+    const nextHref = tasks.nextCursor ? `/planning/tasks?cursor=${encodeURIComponent(tasks.nextCursor)}` : null;
+    return reply.render('pages/planning-tasks.njk', { ...shared, tasks, nextHref, width: 'full' });
   });
 
   // ---- Keyworker (PLAN-3) --------------------------------------------------------------------

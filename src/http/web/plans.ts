@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { NEED_DOMAINS, needDomainLabel } from '../../domain/plan.ts';
+import { formatPence } from '../../domain/funding.ts';
 import type { Actor } from '../../services/actor.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
@@ -192,7 +193,8 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
   }
 
   function planPage(reply: FastifyReply, { actor, person, plan }: { actor: Actor; person: PersonView; plan: PlanView }, extra: Record<string, unknown> = {}) {
-    const needs = plan.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain) }));
+    // Issue 3 item 4: under each need, the services (not ended) that meet it.
+    const needs = plan.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain), services: n.services.filter((s) => s.status !== 'ended').map((s) => ({ ...s, weeklyCostText: s.weeklyCostPence === null ? null : formatPence(s.weeklyCostPence) })) }));
     return reply.render('pages/plan.njk', {
       title: 'Care and support plan',
       person,

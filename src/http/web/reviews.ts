@@ -17,6 +17,8 @@ const PLAN_WORKING_LABELS: Record<string, string> = { yes: 'Yes', partly: 'Partl
 const CHANGE_LABELS: Record<string, string> = { changed: 'Changed', reduced: 'Reduced', stopped: 'Stopped', added: 'Added' };
 const REQUESTED_BY: Record<string, string> = { person: 'The person', carer: 'A carer or family member', advocate: 'Their advocate', team: 'The care team' };
 const SERVICE_ROWS = [0, 1, 2];
+/** Why a person is on the dashboard (REV-1, DP-1(d), DP-2). */
+export const REASON_LABELS: Record<string, string> = { review: 'Aftercare review', 'direct-payment-review': 'Direct payment review', 'personal-health-budget-review': 'Personal health budget review' };
 
 /** One name a line, blank lines dropped. */
 function lines(value: string | undefined): string[] {
@@ -25,6 +27,20 @@ function lines(value: string | undefined): string[] {
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
+}
+
+/**
+ * The person page's review panel: the next aftercare review and budget reviews, and what is overdue
+ * (decided by the review service with the domain's isReviewOverdue; this only words it).
+ */
+export async function reviewClocksPanel(services: Services, actor: Parameters<Services['reviews']['clocks']>[0], personId: string) {
+  const clocks = await services.reviews.clocks(actor, personId);
+  const budgetLabel = (kind: string) => (kind === 'direct-payment' ? 'Direct payment review' : 'Personal health budget review');
+  return {
+    ...clocks,
+    budgets: clocks.budgets.map((b) => ({ ...b, label: budgetLabel(b.kind) })),
+    overdueReasons: clocks.reasons.map((r) => REASON_LABELS[r] ?? r),
+  };
 }
 
 export function registerReviewPages(web: FastifyInstance, services: Services): void {
@@ -147,7 +163,7 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
     const unfiltered = filters.localAuthority || filters.icb ? await services.reviews.dashboard(signedIn(request), {}) : dashboard;
     const option = (selected: string) => (g: { code: string | null; name: string }) => ({ value: g.code ?? '', text: g.name, selected: g.code === selected });
     return reply.render('pages/reviews-dashboard.njk', {
-      dashboard,
+      dashboard: { ...dashboard, items: dashboard.items.map((i) => ({ ...i, reasonsText: i.reasons.map((r) => REASON_LABELS[r] ?? r).join(', ') })) },
       filters,
       localAuthorities: [{ value: '', text: 'All local authorities' }, ...unfiltered.byLocalAuthority.filter((g) => g.code).map(option(filters.localAuthority.toUpperCase()))],
       icbs: [{ value: '', text: 'All ICBs' }, ...unfiltered.byIcb.filter((g) => g.code).map(option(filters.icb.toUpperCase()))],

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addDays } from '../../../src/domain/dates.ts';
 import {
-  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, endingOutcome, jointOutcome, ombudsmanWindow,
+  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, awaitsApprovalFrom, canBeReinstated, endingOutcome, jointOutcome, ombudsmanWindow,
   validateEndingProposal, validateNotice, validateReinstatement, type Approval, type EndingEpisode, type EndingProposalInput,
 } from '../../../src/domain/ending.ts';
 
@@ -172,5 +172,22 @@ describe('CMP-1: the Ombudsman window', () => {
     const late = ombudsmanWindow('2025-01-31', '2026-04-01');
     assert.equal(late.within, false);
     assert.match(late.text, /closed on/);
+  });
+});
+
+describe('END-6 and END-1: what the pages may offer', () => {
+  test('END-6: only aftercare ended by a joint decision can be reinstated', () => {
+    assert.equal(canBeReinstated({ status: 'ended', endReason: 'joint-decision' }), true);
+    assert.equal(canBeReinstated({ status: 'superseded', endReason: 'new-qualifying-detention' }), false);
+    assert.equal(canBeReinstated({ status: 'deceased', endReason: 'death' }), false);
+    assert.equal(canBeReinstated({ status: 'active', endReason: null }), false);
+  });
+
+  test('END-1: a pending decision awaits a side only until that side has approved', () => {
+    const pending = { status: 'pending', approvals: [{ side: 'local-authority' as const }] };
+    assert.equal(awaitsApprovalFrom('icb', pending), true);
+    assert.equal(awaitsApprovalFrom('local-authority', pending), false);
+    assert.equal(awaitsApprovalFrom(null, pending), false);
+    assert.equal(awaitsApprovalFrom('icb', { ...pending, status: 'approved' }), false);
   });
 });

@@ -297,6 +297,7 @@ describe('CHG-1 finance export CSV', () => {
     assert.equal(csvCell('+44'), "'+44");
     assert.equal(csvCell('-1'), "'-1");
     assert.equal(csvCell('@cmd'), "'@cmd");
+    assert.equal(csvCell(-1234), '-1234', 'a negative number stays a number');
     assert.equal(csvCell(null), '');
     assert.equal(toCsv([['a', 'b'], ['1', 'line\nbreak']]), 'a,b\r\n1,"line\nbreak"\r\n');
   });
