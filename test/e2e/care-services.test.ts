@@ -2,33 +2,13 @@
 // summary, budgets, ending a service, the funding policy page, and axe (WCAG 2.2 AA) on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
 import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { assertAccessible, fillDate, follow } from './helpers.ts';
 
 const skip = browserSkipReason();
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const report = results.violations.map((v) => `- ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}`).join('\n')}`).join('\n');
-  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
-}
-
-async function fillDate(page: Page, id: string, iso: string): Promise<void> {
-  const [year, month, day] = iso.split('-');
-  await page.fill(`#${id}`, String(Number(day)));
-  await page.fill(`#${id}-month`, String(Number(month)));
-  await page.fill(`#${id}-year`, year!);
-}
-
-async function follow(page: Page, selector: string): Promise<void> {
-  const loaded = page.waitForEvent('load');
-  await page.click(selector);
-  await loaded;
-}
 
 describe('services and funding pages in the browser', { skip }, () => {
   let t: TestApp;

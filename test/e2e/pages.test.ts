@@ -4,42 +4,13 @@
 // Skipped with a reason where Chromium is not installed, except in CI, where that fails the run.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { assertAccessible, errorSummary, fillDate, follow } from './helpers.ts';
 
 const skip = browserSkipReason();
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const SUFFIX = ' – Section 117 Aftercare Register';
-
-/** Runs axe on the page as it is and fails with every violation spelt out. */
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const report = results.violations
-    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`)
-    .join('\n');
-  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
-}
-
-/** Fills the NHS date input of a field (its day box carries the field's id). */
-async function fillDate(page: Page, id: string, iso: string): Promise<void> {
-  const [year, month, day] = iso.split('-');
-  await page.fill(`#${id}`, String(Number(day)));
-  await page.fill(`#${id}-month`, String(Number(month)));
-  await page.fill(`#${id}-year`, year!);
-}
-
-/** Clicks a link or button and waits until the page it leads to has loaded. */
-async function follow(page: Page, selector: string): Promise<void> {
-  const loaded = page.waitForEvent('load');
-  await page.click(selector);
-  await loaded;
-}
-
-async function errorSummary(page: Page): Promise<string[]> {
-  return page.locator('.nhsuk-error-summary__list li').allInnerTexts();
-}
 
 // A generous limit: a hung browser fails the run instead of stalling it (the run takes ~40 s).
 describe('pages in the browser', { skip, timeout: 300_000 }, () => {

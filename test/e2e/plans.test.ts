@@ -4,7 +4,6 @@
 // axe (WCAG 2.2 AA) on every new page. Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/account-repository.ts';
 import { actorFromUser, type Actor } from '../../src/services/actor.ts';
@@ -12,34 +11,9 @@ import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts'
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
 import { detainedPerson } from '../support/plans.ts';
+import { assertAccessible, errorSummary, fillDate, follow } from './helpers.ts';
 
 const skip = browserSkipReason() || pdfToolSkipReason();
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const report = results.violations
-    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`)
-    .join('\n');
-  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
-}
-
-async function fillDate(page: Page, id: string, iso: string): Promise<void> {
-  const [year, month, day] = iso.split('-');
-  await page.fill(`#${id}`, String(Number(day)));
-  await page.fill(`#${id}-month`, String(Number(month)));
-  await page.fill(`#${id}-year`, year!);
-}
-
-async function follow(page: Page, selector: string): Promise<void> {
-  const loaded = page.waitForEvent('load');
-  await page.click(selector);
-  await loaded;
-}
-
-async function errorSummary(page: Page): Promise<string[]> {
-  return page.locator('.nhsuk-error-summary__list li').allInnerTexts();
-}
 
 describe('care and support plan pages in the browser', { skip }, () => {
   let t: TestApp;

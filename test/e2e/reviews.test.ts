@@ -4,7 +4,6 @@
 // installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/account-repository.ts';
 import { addDays, addMonths, formatDate, todayInLondon } from '../../src/domain/dates.ts';
@@ -12,30 +11,9 @@ import { actorFromUser } from '../../src/services/actor.ts';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
+import { assertAccessible, fillDate, follow } from './helpers.ts';
 
 const skip = browserSkipReason();
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const report = results.violations
-    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`)
-    .join('\n');
-  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
-}
-
-async function fillDate(page: Page, id: string, iso: string): Promise<void> {
-  const [year, month, day] = iso.split('-');
-  await page.fill(`#${id}`, String(Number(day)));
-  await page.fill(`#${id}-month`, String(Number(month)));
-  await page.fill(`#${id}-year`, year!);
-}
-
-async function follow(page: Page, selector: string): Promise<void> {
-  const loaded = page.waitForEvent('load');
-  await page.click(selector);
-  await loaded;
-}
 
 describe('reviews in the browser', { skip }, () => {
   let t: TestApp;

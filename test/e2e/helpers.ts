@@ -1,0 +1,35 @@
+// Shared steps of the browser tests: accessibility checks (axe, WCAG 2.2 AA), the NHS date input,
+// following a link or button to the next page, and reading the error summary.
+import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Runs axe on the page as it is and fails with every violation spelt out. */
+export async function assertAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const report = results.violations
+    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n')}`)
+    .join('\n');
+  assert.equal(results.violations.length, 0, `axe found problems on ${what} (${page.url()}):\n${report}`);
+}
+
+/** Fills the NHS date input of a field (its day box carries the field's id). */
+export async function fillDate(page: Page, id: string, iso: string): Promise<void> {
+  const [year, month, day] = iso.split('-');
+  await page.fill(`#${id}`, String(Number(day)));
+  await page.fill(`#${id}-month`, String(Number(month)));
+  await page.fill(`#${id}-year`, year!);
+}
+
+/** Clicks a link or button and waits until the page it leads to has loaded. */
+export async function follow(page: Page, selector: string): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await page.click(selector);
+  await loaded;
+}
+
+export async function errorSummary(page: Page): Promise<string[]> {
+  return page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+}
