@@ -26,7 +26,7 @@ import type { FundingPolicyRow, PersonRow, ServiceRow } from '../data/schema.ts'
 import * as repo from '../data/services-repository.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { latestBySince, findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, isUuid, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
 import type { ReviewSettings } from '../domain/reviews.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './services-inputs.ts';
 import { parseInput, refuse } from './validation.ts';
@@ -431,7 +431,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, re
         for (const row of rows) {
           if (!episodesOf.has(row.person_id)) {
             const person = (await people.findPerson(trx, row.person_id))!;
-            episodesOf.set(row.person_id, computeAftercare(await people.loadFacts(trx, person), today()));
+            episodesOf.set(row.person_id, await deriveAftercare(trx, person, today()));
           }
           const episode = episodeOn(episodesOf.get(row.person_id)!, row.start_date);
           const rent = row.accommodation_type && !rentMayBeBilled(true, accommodationFromRow(row)) ? 'must not be charged, including rent and service charges' : 'must not be charged';

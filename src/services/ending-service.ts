@@ -19,7 +19,7 @@ import { renderEndingLetter } from '../letters/ending-letter.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from './ending-inputs.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
-import { findVisiblePerson, isUuid, refreshProjections } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, isUuid, refreshProjections } from './person-record.ts';
 import { parseInput, refuse } from './validation.ts';
 
 export interface EndingServiceOptions {
@@ -90,7 +90,13 @@ export function createEndingService(db: Db, { clock, reviews, jointNoticeRequire
     };
   }
 
+  /** The aftercare as it stands, for checks and reads: writes nothing. */
   async function current(trx: Db, person: PersonRow): Promise<AftercareResult> {
+    return deriveAftercare(trx, person, today());
+  }
+
+  /** After a decision that changes the episode: re-derive the register's projections too. */
+  async function refreshed(trx: Db, person: PersonRow): Promise<AftercareResult> {
     return refreshProjections(trx, person, today(), reviews);
   }
 
@@ -214,7 +220,7 @@ export function createEndingService(db: Db, { clock, reviews, jointNoticeRequire
           const outcome = endingOutcome(toApprovals(approvals), settings, row.notice_sent_on);
           if (outcome.ends) {
             await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
-            episode = findEpisode(await current(trx, person), episodeId);
+            episode = findEpisode(await refreshed(trx, person), episodeId);
           }
           await audit(trx, actor, person, 'ending.approve', 'ending-proposal', row.id, { episodeId, side, ends: outcome.ends, endedOn: outcome.endedOn });
         } else {
@@ -251,7 +257,7 @@ export function createEndingService(db: Db, { clock, reviews, jointNoticeRequire
         await ending.updateEndingProposal(trx, row.id, { notice_sent_on: data.sentOn, notice_recorded_by: actor.userId });
         const outcome = endingOutcome(toApprovals(approvals), settings, data.sentOn);
         if (row.status === 'pending' && outcome.ends) await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
-        const episode = findEpisode(await current(trx, person), episodeId);
+        const episode = findEpisode(await refreshed(trx, person), episodeId);
         await audit(trx, actor, person, 'ending.notice', 'ending-proposal', row.id, { episodeId, sentOn: data.sentOn, ends: outcome.ends });
         return { ...proposalView((await ending.findEndingProposal(trx, row.id))!, approvals), episode: episodeState(episode) };
       });
@@ -331,7 +337,7 @@ export function createEndingService(db: Db, { clock, reviews, jointNoticeRequire
           const outcome = jointOutcome(toApprovals(approvals));
           if (outcome.agreed) {
             await ending.updateReinstatement(trx, row.id, { status: 'approved', reinstated_on: outcome.agreedOn });
-            episode = findEpisode(await current(trx, person), episodeId);
+            episode = findEpisode(await refreshed(trx, person), episodeId);
           }
           await audit(trx, actor, person, 'reinstatement.approve', 'reinstatement', row.id, { episodeId, side, reinstated: outcome.agreed });
         } else {

@@ -2,7 +2,7 @@
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
 import { canConfirmResponsibility } from '../domain/access.ts';
-import { computeAftercare, type AftercareResult } from '../domain/aftercare.ts';
+import type { AftercareResult } from '../domain/aftercare.ts';
 import { todayInLondon } from '../domain/dates.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../domain/legal-history.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
@@ -12,7 +12,7 @@ import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../data/
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
 import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from './inputs.ts';
-import { findVisiblePerson, isUuid, refreshProjections } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, isUuid, refreshProjections } from './person-record.ts';
 import type { ServiceOptions } from './people-service.ts';
 import { parseInput, refuse } from './validation.ts';
 
@@ -112,7 +112,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
         // A read: derived from the facts, nothing written but the audit event.
-        const result = computeAftercare(await people.loadFacts(trx, person), today());
+        const result = await deriveAftercare(trx, person, today());
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'aftercare.view', recordType: 'person', recordId: person.id, personId: person.id }, clock());
         return result;
       });
@@ -124,7 +124,7 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
       const data = parseInput(ResponsibilityInput, input);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const before = await refreshProjections(trx, person, today(), reviews);
+        const before = await deriveAftercare(trx, person, today());
         const episode = before.episodes.find((e) => e.id === episodeId);
         if (!episode) throw new NotFoundError('episode');
         if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {

@@ -1,6 +1,5 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
-import { computeAftercare } from '../domain/aftercare.ts';
 import { compareDates, todayInLondon } from '../domain/dates.ts';
 import { isReviewOverdue, type ReviewSettings } from '../domain/reviews.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
@@ -11,7 +10,7 @@ import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './inputs.ts';
 import { admissionView, leaveView, legalStatusView } from './legal-history-service.ts';
-import { findVisiblePerson, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, latestBySince, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from './paging.ts';
 import { parseInput } from './validation.ts';
 
@@ -78,7 +77,7 @@ export function createPeopleService(db: Db, { clock, reviews }: ServiceOptions) 
       requirePermission(actor, 'person:read');
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const aftercare = computeAftercare(await people.loadFacts(trx, person), today());
+        const aftercare = await deriveAftercare(trx, person, today());
         const history = await people.loadLegalHistory(trx, person.id);
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.view', recordType: 'person', recordId: person.id, personId: person.id, details: { parts: ['details', 'legal-history', 'aftercare'] } }, clock());
         return {

@@ -34,6 +34,11 @@ export type ProjectionContributor = (db: Db, person: PersonRow, aftercare: After
 /** Each feature with projections of its own adds its contributor here. */
 const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor];
 
+/** The person's aftercare as the rules derive it from the facts now, writing nothing (for reads). */
+export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate): Promise<AftercareResult> {
+  return computeAftercare(await people.loadFacts(db, person), today);
+}
+
 /** Re-derives status, responsible bodies, review date and who may see the person. */
 export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {
   const facts = await people.loadFacts(db, person);

@@ -2,14 +2,13 @@
 // it into an immutable version, the versions, the person's copy (plan.pdf) and the list of people
 // whose planning has not produced a final plan yet.
 import { randomUUID } from 'node:crypto';
-import { computeAftercare, type AftercareResult } from '../domain/aftercare.ts';
+import type { AftercareResult } from '../domain/aftercare.ts';
 import { todayInLondon } from '../domain/dates.ts';
 import {
   emptyPlan, finaliseProblems, itemiseNeeds, passesTwoLimbTest, planWarnings, sharedWith, validatePlan, type DischargeReadiness, type PlanContent,
 } from '../domain/plan.ts';
 import { appendAuditEvent } from '../data/audit-repository.ts';
 import type { Db } from '../data/database.ts';
-import * as people from '../data/people-repository.ts';
 import * as plans from '../data/plan-repository.ts';
 import type { PersonRow } from '../data/schema.ts';
 import { buildPlanLetter } from '../letters/plan-letter.ts';
@@ -19,7 +18,7 @@ import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { moneyContext, servicesByNeed, type LinkedService } from './care-services-service.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { ServiceOptions } from './people-service.ts';
-import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { dischargeReadinessOf } from './plan-projection.ts';
 import { PlanInput, PlanListQuery, type PlanData } from './plan-inputs.ts';
 import { parseInput, refuse } from './validation.ts';
@@ -28,7 +27,7 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
   const today = () => todayInLondon(clock());
 
   async function aftercareOf(trx: Db, person: PersonRow): Promise<AftercareResult> {
-    return computeAftercare(await people.loadFacts(trx, person), today());
+    return await deriveAftercare(trx, person, today());
   }
 
   /** A new, empty draft with the allocated keyworker filled in (PLAN-3). */

@@ -12,7 +12,7 @@ import type { PersonRow } from '../data/schema.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from './errors.ts';
 import type { ServiceOptions } from './people-service.ts';
-import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { MeetingCreateInput, MeetingUpdateInput, PlanningTasksQueryInput } from './planning-inputs.ts';
 import { parseInput } from './validation.ts';
 import { decodeCursor, keyText, pageInMemory, pageOf, pageQuery } from './paging.ts';
@@ -105,7 +105,7 @@ export function createPlanningService(db: Db, { clock, reviews }: ServiceOptions
       const paging = pageQuery(query);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const aftercare = await refreshProjections(trx, person, today(), reviews);
+        const aftercare = await deriveAftercare(trx, person, today());
         const all = await meetingsOf(trx, person, aftercare.episodes);
         // Lists convention: a keyset on (scheduled for, recorded, id), latest first. PLAN-1 looks at every meeting.
         const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (m) => [keyText(m.scheduledFor), keyText(m.createdAt), m.id]) : { page: all, nextCursor: null };
@@ -135,7 +135,7 @@ export function createPlanningService(db: Db, { clock, reviews }: ServiceOptions
         const invitees = await planning.listInvitees(trx, [row.id]);
         const wants = data.personWantsCarerOrFamily ?? row.person_wants_carer_family;
         const errors: FieldError[] = [];
-        const before = await refreshProjections(trx, person, today(), reviews);
+        const before = await deriveAftercare(trx, person, today());
         const episode = before.episodes.find((e) => e.id === row.episode_id);
         if (data.heldOn && episode && compareDates(data.heldOn, episode.qualifyingFrom) < 0) {
           errors.push({ field: 'heldOn', message: 'A planning meeting for this episode cannot be held before the detention began', rule: 'PLAN-1' });

@@ -12,7 +12,7 @@ import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { budgetReviewClocks } from './budget-projection.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import type { ServiceOptions } from './people-service.ts';
-import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from './review-inputs.ts';
 import { parseInput } from './validation.ts';
 
@@ -89,7 +89,7 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
       rejectFutureDates({ heldOn: data.heldOn }, today());
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const episode = runningEpisode(await refreshProjections(trx, person, today(), settings), 'heldOn');
+        const episode = runningEpisode(await deriveAftercare(trx, person, today()), 'heldOn');
         notBeforeDischarge('heldOn', data.heldOn, episode);
         const id = randomUUID();
         await reviewsRepo.insertReview(trx, {
@@ -126,7 +126,7 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
       rejectFutureDates({ requestedOn: data.requestedOn }, today());
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const episode = runningEpisode(await refreshProjections(trx, person, today(), settings), 'requestedOn');
+        const episode = runningEpisode(await deriveAftercare(trx, person, today()), 'requestedOn');
         notBeforeDischarge('requestedOn', data.requestedOn, episode);
         const id = randomUUID();
         await reviewsRepo.insertReviewRequest(trx, { id, personId: person.id, episodeId: episode.id, requestedBy: data.requestedBy, requestedOn: data.requestedOn, reason: data.reason ?? null, recordedBy: actor.userId });
@@ -144,7 +144,7 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
       const data = parseInput(ReviewInvitationInput, input);
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const episode = runningEpisode(await refreshProjections(trx, person, today(), settings), 'plannedOn');
+        const episode = runningEpisode(await deriveAftercare(trx, person, today()), 'plannedOn');
         notBeforeDischarge('plannedOn', data.plannedOn, episode);
         const id = randomUUID();
         await reviewsRepo.insertReviewInvitation(trx, {
@@ -160,7 +160,7 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
       requirePermission(actor, 'person:read');
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const aftercare = await refreshProjections(trx, person, today(), settings);
+        const aftercare = await deriveAftercare(trx, person, today());
         await audit(trx, actor, 'reviews.view', 'person', person.id, person.id);
         return reviewRecord(trx, person, aftercare);
       });
@@ -195,7 +195,7 @@ export function createReviewService(db: Db, { clock, reviews: settings }: Servic
       requirePermission(actor, 'person:read');
       return db.transaction().execute(async (trx) => {
         const person = await findVisiblePerson(trx, actor, personId);
-        const aftercare = await refreshProjections(trx, person, today(), settings);
+        const aftercare = await deriveAftercare(trx, person, today());
         const record = await reviewRecord(trx, person, aftercare);
         const invitation = kind === 'invitation' ? record.invitations.find((i) => i.id === recordId) : undefined;
         const review = kind === 'outcome' ? record.history.find((r) => r.id === recordId) : undefined;
