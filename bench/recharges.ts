@@ -14,10 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql, type Insertable } from 'kysely';
-import pg from 'pg';
 import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
 import { findUserByEmail } from '../src/data/account-repository.ts';
-import { openPostgres } from '../src/data/database.ts';
+import { adminQuery as runAdminQuery, openPostgres } from '../src/data/database.ts';
 import { migrate } from '../src/data/migrate.ts';
 import type { ServicesTable } from '../src/data/schema.ts';
 import { addDays, addMonths, maxDate, minDate, todayInLondon } from '../src/domain/dates.ts';
@@ -40,15 +39,8 @@ const { values } = parseArgs({
 });
 const options = { people: Number(values.people), services: Number(values.services), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed) };
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+/** CREATE and DROP DATABASE on the server, from its admin connection. */
+const adminQuery = (text: string) => runAdminQuery(ADMIN_URL, text);
 
 interface Timing { operation: string; actor: string; iterations: number; medianMs: number; p95Ms: number; minMs: number; maxMs: number; rows: number }
 

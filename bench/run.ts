@@ -16,11 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { setImmediate } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { CompiledQuery, sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
-import pg from 'pg';
 import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
 import { findUserByEmail } from '../src/data/account-repository.ts';
 import { appendAuditEvent } from '../src/data/audit-repository.ts';
-import { openPglite, openPostgres, type DatabaseHandle, type Db, type Engine } from '../src/data/database.ts';
+import { adminQuery as runAdminQuery, openPglite, openPostgres, type DatabaseHandle, type Db, type Engine } from '../src/data/database.ts';
 import { migrate } from '../src/data/migrate.ts';
 import * as people from '../src/data/people-repository.ts';
 import { computeAftercare, type PersonFacts } from '../src/domain/aftercare.ts';
@@ -136,15 +135,8 @@ async function openTarget(engine: Engine): Promise<Target> {
   return { handle, dispose };
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+/** CREATE and DROP DATABASE on the server, from its admin connection. */
+const adminQuery = (text: string) => runAdminQuery(ADMIN_URL, text);
 
 process.once('SIGINT', () => {
   process.stderr.write('\ninterrupted: removing the benchmark databases\n');

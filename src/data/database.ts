@@ -127,3 +127,14 @@ export function pgliteHandle(pglite: PGlite): DatabaseHandle {
     },
   };
 }
+
+/** One statement on its own connection, for work outside a database: CREATE or DROP DATABASE. */
+export async function adminQuery(connectionString: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}

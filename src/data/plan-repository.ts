@@ -113,7 +113,8 @@ export async function saveDischargeWarning(db: Db, personId: string, warning: st
 export interface PlanningNeededQuery {
   /** null: every person (admin). */
   visibleTo: string | null;
-  after?: { familyName: string; givenName: string; id: string };
+  /** The id of the last person of the previous page (cursors carry no names). */
+  afterId?: string;
   limit: number;
 }
 
@@ -132,9 +133,9 @@ export async function listPlanningNeeded(db: Db, query: PlanningNeededQuery) {
     const org = query.visibleTo;
     q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', org)));
   }
-  if (query.after) {
-    const { familyName, givenName, id } = query.after;
-    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (${familyName}, ${givenName}, ${id})`);
+  if (query.afterId) {
+    const after = query.afterId;
+    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
   }
   return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
 }

@@ -56,15 +56,8 @@ export interface RechargeLine {
   unpaidPence: number;
 }
 
-export interface RechargeTotals {
-  costPence: number;
-  localAuthorityShare: number;
-  icbShare: number;
-  localAuthorityPaid: number;
-  icbPaid: number;
-  icbOwesLocalAuthority: number;
-  unpaidPence: number;
-}
+/** The money columns of the lines, summed. */
+export type RechargeTotals = Pick<RechargeLine, 'costPence' | 'localAuthorityShare' | 'icbShare' | 'localAuthorityPaid' | 'icbPaid' | 'icbOwesLocalAuthority' | 'unpaidPence'>;
 
 /** A service's cost for the days of it inside the period: weekly cost × days ÷ 7, nearest penny (halves up). */
 export function costForDays(weeklyCostPence: number, days: number): number {

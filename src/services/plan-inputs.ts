@@ -2,6 +2,7 @@
 // (and its OpenAPI document) and the pages. The rules (SCOPE-1, CMP-2, PLAN-5, PLAN-6) are in
 // src/domain/plan.ts; these schemas only shape and bound the input.
 import { z } from 'zod';
+import { PageQuery } from './paging.ts';
 import { NEED_DOMAIN_CODES } from '../domain/plan.ts';
 import { IsoDateInput } from './inputs.ts';
 
@@ -63,7 +64,5 @@ export const PlanInput = z.object({
 });
 export type PlanData = z.output<typeof PlanInput>;
 
-export const PlanListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).optional().default(50),
-  cursor: z.string().optional(),
-});
+/** The Lists convention, shared by every list. */
+export const PlanListQuery = PageQuery;

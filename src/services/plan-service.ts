@@ -16,11 +16,12 @@ import { renderLetter } from '../letters/document.ts';
 import { canSeeMoney } from '../domain/access.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { moneyContext, servicesByNeed, type LinkedService } from './care-services-service.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
 import type { ServiceOptions } from './people-service.ts';
-import { deriveAftercare, findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from './person-record.ts';
+import { deriveAftercare, findVisiblePerson, refreshProjections, rejectFutureDates } from './person-record.ts';
 import { dischargeReadinessOf } from './plan-projection.ts';
 import { PlanInput, PlanListQuery, type PlanData } from './plan-inputs.ts';
+import { decodeCursor, pageOf } from './paging.ts';
 import { parseInput, refuse } from './validation.ts';
 
 export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
@@ -204,26 +205,26 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
     async planningNeeded(actor: Actor, input: unknown) {
       requirePermission(actor, 'plan:read');
       const query = parseInput(PlanListQuery, input);
-      const after = decodeCursor(query.cursor);
-      const rows = await plans.listPlanningNeeded(db, { visibleTo: actor.role === 'admin' ? null : actor.organisationCode, after, limit: query.limit + 1 });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      const nextCursor = rows.length > query.limit && last ? Buffer.from(JSON.stringify([last.family_name, last.given_name, last.id])).toString('base64url') : null;
-      await db.transaction().execute((trx) => appendAuditEvent(trx, { ...auditActor(actor), action: 'planning.needed.view', details: { results: page.length } }, clock()));
-      return {
-        items: page.map((r) => ({
-          id: r.id,
-          nhsNumber: r.nhs_number,
-          localId: r.local_id,
-          givenName: r.given_name,
-          familyName: r.family_name,
-          dateOfBirth: r.date_of_birth,
-          status: r.status,
-          localAuthority: r.local_authority_code,
-          icb: r.icb_code,
-        })),
-        nextCursor,
-      };
+      const afterId = decodeCursor(query.cursor, 1)?.[0];
+      return db.transaction().execute(async (trx) => {
+        const rows = await plans.listPlanningNeeded(trx, { visibleTo: actor.role === 'admin' ? null : actor.organisationCode, afterId, limit: query.limit + 1 });
+        const { page, nextCursor } = pageOf(rows, query.limit, (r) => [r.id]);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'planning.needed.view', details: { results: page.length, personIds: page.map((r) => r.id) } }, clock());
+        return {
+          items: page.map((r) => ({
+            id: r.id,
+            nhsNumber: r.nhs_number,
+            localId: r.local_id,
+            givenName: r.given_name,
+            familyName: r.family_name,
+            dateOfBirth: r.date_of_birth,
+            status: r.status,
+            localAuthority: r.local_authority_code,
+            icb: r.icb_code,
+          })),
+          nextCursor,
+        };
+      });
     },
   };
 }
@@ -308,14 +309,3 @@ export function versionView(row: plans.PlanVersionRow) {
   return { number: row.number, finalisedAt: row.finalised_at.toISOString(), finalisedBy: { id: row.finalised_by, name: row.finalised_by_name }, ...contentView(row.content) };
 }
 
-function decodeCursor(cursor: string | undefined) {
-  if (!cursor) return undefined;
-  try {
-    const [familyName, givenName, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const ok = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
-    if (ok(familyName) && ok(givenName) && typeof id === 'string' && isUuid(id)) return { familyName, givenName, id };
-  } catch {
-    // fall through
-  }
-  throw new ValidationError([{ field: 'cursor', message: 'The cursor is not one this server gave out' }]);
-}

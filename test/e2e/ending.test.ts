@@ -7,10 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/account-repository.ts';
 import { actorFromUser } from '../../src/services/actor.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
-import { assertAccessible, fillDate, follow } from './helpers.ts';
+import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason() || pdfToolSkipReason();
 
@@ -33,13 +33,8 @@ describe('ending aftercare pages in the browser', { skip }, () => {
   });
 
   async function signedInPage(user: UserKey): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
     contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS[user].email);
-    await page.fill('#password', PASSWORD);
-    await follow(page, 'button:has-text("Sign in")');
     return page;
   }
 

@@ -13,10 +13,10 @@ import { addMonths, todayInLondon } from '../../src/domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import { refreshProjections } from '../../src/services/person-record.ts';
 import { actorFromUser } from '../../src/services/actor.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
+import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { completePlanInput, detainedPerson } from '../support/plans.ts';
-import { assertAccessible, fillDate, follow } from './helpers.ts';
+import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -47,12 +47,7 @@ describe('services linked to needs and budget review warnings in the browser', {
     });
     await t.database.db.transaction().execute(async (trx) => refreshProjections(trx, (await findPerson(trx, personId))!, todayInLondon(), DEFAULT_REVIEW_SETTINGS));
     browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS.laPractitioner.email);
-    await page.fill('#password', PASSWORD);
-    await follow(page, 'button:has-text("Sign in")');
+    ({ page } = await openSignedInPage(browser, base, USERS.laPractitioner.email));
   });
 
   after(async () => {

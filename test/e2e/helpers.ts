@@ -2,7 +2,8 @@
 // following a link or button to the next page, and reading the error summary.
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { PASSWORD } from '../support/app.ts';
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -32,4 +33,19 @@ export async function follow(page: Page, selector: string): Promise<void> {
 
 export async function errorSummary(page: Page): Promise<string[]> {
   return page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+}
+
+/**
+ * A fresh browser context, reaching only this machine's test server, signed in as the user through
+ * the sign-in form. The caller closes the context.
+ */
+export async function openSignedInPage(browser: Browser, base: string, email: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await follow(page, 'button:has-text("Sign in")');
+  return { context, page };
 }

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { pdfText } from '../support/pdf.ts';
-import { assertAccessible, fillDate, follow } from './helpers.ts';
+import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -20,14 +20,8 @@ describe('money pages in the browser', { skip }, () => {
   const contexts: BrowserContext[] = [];
 
   async function signedInPage(user: UserKey): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
     contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS[user].email);
-    await page.fill('#password', PASSWORD);
-    await follow(page, 'button:has-text("Sign in")');
     return page;
   }
 

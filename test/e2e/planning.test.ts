@@ -7,9 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { addDays, todayInLondon } from '../../src/domain/dates.ts';
 import { findUserByEmail } from '../../src/data/account-repository.ts';
 import { actorFromUser } from '../../src/services/actor.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, fillDate } from './helpers.ts';
+import { assertAccessible, fillDate, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 const today = todayInLondon();
@@ -22,13 +22,8 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
   const contexts: BrowserContext[] = [];
 
   async function signedIn(user: UserKey, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    const { context, page } = await openSignedInPage(browser, base, USERS[user].email, options);
     contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS[user].email);
-    await page.fill('#password', PASSWORD);
-    await page.click('button:has-text("Sign in")');
     return page;
   }
 

@@ -7,11 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/account-repository.ts';
 import { actorFromUser, type Actor } from '../../src/services/actor.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
+import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
 import { detainedPerson } from '../support/plans.ts';
-import { assertAccessible, errorSummary, fillDate, follow } from './helpers.ts';
+import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason() || pdfToolSkipReason();
 
@@ -36,13 +36,8 @@ describe('care and support plan pages in the browser', { skip }, () => {
   });
 
   async function signedInPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { context, page } = await openSignedInPage(browser, base, USERS.practitioner.email);
     contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS.practitioner.email);
-    await page.fill('#password', PASSWORD);
-    await follow(page, 'button:has-text("Sign in")');
     return page;
   }
 

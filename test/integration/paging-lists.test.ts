@@ -38,5 +38,14 @@ for (const { engine, skip } of await testEngines()) {
       const decoded = Buffer.from(page.nextCursor, 'base64url').toString('utf8');
       assert.doesNotMatch(decoded, /Alpha|Bravo|Charlie|Paging/);
     });
+
+    test('PLAN-1: the planning-needed list pages with an id-only cursor too', async () => {
+      const page = await f.services.plans.planningNeeded(f.actors.practitioner, { limit: '1' });
+      assert.equal(page.items.length, 1);
+      assert.ok(page.nextCursor);
+      assert.doesNotMatch(Buffer.from(page.nextCursor, 'base64url').toString('utf8'), /Alpha|Bravo|Charlie|Paging/);
+      const second = await f.services.plans.planningNeeded(f.actors.practitioner, { limit: '1', cursor: page.nextCursor });
+      assert.notEqual(second.items[0]?.id, page.items[0]?.id);
+    });
   });
 }

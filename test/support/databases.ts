@@ -6,8 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { openPglite, openPostgres, type DatabaseHandle, type Engine } from '../../src/data/database.ts';
+import { adminQuery as runAdminQuery, openPglite, openPostgres, type DatabaseHandle, type Engine } from '../../src/data/database.ts';
 import { listMigrations, migrate } from '../../src/data/migrate.ts';
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -74,15 +73,8 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+/** CREATE and DROP DATABASE on the server, from its admin connection. */
+const adminQuery = (text: string) => runAdminQuery(postgresUrl, text);
 
 let postgresCheck: Promise<boolean> | null = null;
 export function postgresAvailable(): Promise<boolean> {
