@@ -9,7 +9,7 @@ import { findUserByEmail } from '../../src/data/account-repository.ts';
 import { actorFromUser } from '../../src/services/actor.ts';
 import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, fillDate, openSignedInPage } from './helpers.ts';
+import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 const today = todayInLondon();
@@ -53,16 +53,16 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
     await page.goto(`${base}/people/${personId}`);
     assert.match(await page.locator('main').innerText(), /No keyworker is allocated/);
     await assertAccessible(page, 'the person page with the keyworker, meetings and advocacy sections');
-    await page.click('a:has-text("Allocate a keyworker")');
+    await follow(page, 'a:has-text("Allocate a keyworker")');
     assert.equal(new URL(page.url()).pathname, `/people/${personId}/keyworker`);
     await assertAccessible(page, 'the keyworker page');
-    await page.click('button:has-text("Save keyworker")');
+    await follow(page, 'button:has-text("Save keyworker")');
     assert.match(await page.title(), /^Error: Keyworker/);
     await assertAccessible(page, 'the keyworker page with an error');
     await page.selectOption('#userId', { label: 'Council Practitioner (practitioner, Northbridge Borough Council)' });
     await page.fill('#jobTitle', 'Care co-ordinator');
     await page.fill('#phone', '01632 960 001');
-    await page.click('button:has-text("Save keyworker")');
+    await follow(page, 'button:has-text("Save keyworker")');
     assert.equal(new URL(page.url()).pathname, `/people/${personId}`);
     assert.match(await page.locator('main').innerText(), /Council Practitioner, Care co-ordinator/);
 
@@ -77,29 +77,29 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
     await assertAccessible(keyworker, 'the register with the keyworker filters');
     await page.goto(`${base}/register`);
     await page.selectOption('#keyworker', { label: 'Test Practitioner' });
-    await page.click('button:has-text("Search")');
+    await follow(page, 'button:has-text("Search")');
     assert.match(await page.locator('main').innerText(), /No one matches your search/, 'the trust practitioner is nobody’s keyworker');
   });
 
   test('the keyworker schedules and holds a planning meeting with attendance, closing the planning task', async () => {
     const page = await signedIn('laPractitioner');
-    await page.click('.nhsuk-header a:has-text("Planning tasks")');
+    await follow(page, '.nhsuk-header a:has-text("Planning tasks")');
     assert.match(await page.locator('main').innerText(), /Jordan Planwell/);
     await assertAccessible(page, 'the planning tasks page');
 
     await page.goto(`${base}/people/${personId}/meetings`);
     await assertAccessible(page, 'the planning meetings page');
-    await page.click('a:has-text("Schedule a planning meeting")');
+    await follow(page, 'a:has-text("Schedule a planning meeting")');
     await assertAccessible(page, 'the schedule-a-meeting form');
     assert.equal(await page.isChecked('input[name="invitees"][value="person"]'), true, 'the PLAN-2 roles are ticked');
     assert.equal(await page.isChecked('input[name="invitees"][value="carer-family"]'), false);
-    await page.click('button:has-text("Schedule meeting")');
+    await follow(page, 'button:has-text("Schedule meeting")');
     assert.match(await page.title(), /^Error: Schedule a planning meeting/);
     await assertAccessible(page, 'the schedule-a-meeting form with an error');
     await fillDate(page, 'scheduledFor', today);
     await page.fill('#place', 'Ward 3');
     await page.check('input[name="invitees"][value="gp"]');
-    await page.click('button:has-text("Schedule meeting")');
+    await follow(page, 'button:has-text("Schedule meeting")');
     assert.match(new URL(page.url()).pathname, new RegExp(`^/people/${personId}/meetings/[0-9a-f-]{36}$`));
     await assertAccessible(page, 'the record-the-meeting form');
 
@@ -109,7 +109,7 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
     await page.locator('input[type="radio"][value="apologies"]').nth(1).check();
     await page.fill('#personViews', 'I want to go back to my flat and see my sister.');
     await page.fill('#minutes', 'Agreed supported accommodation and weekly visits.');
-    await page.click('button:has-text("Save the meeting record")');
+    await follow(page, 'button:has-text("Save the meeting record")');
     assert.equal(new URL(page.url()).pathname, `/people/${personId}/meetings`);
     const text = await page.locator('main').innerText();
     assert.match(text, /The person: Attended/);
@@ -130,33 +130,33 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
     assert.match(text, /Offer a Care Act advocate/);
     await assertAccessible(page, 'the advocacy page');
 
-    await page.click('a:has-text("Record a referral to an advocate")');
+    await follow(page, 'a:has-text("Record a referral to an advocate")');
     await assertAccessible(page, 'the referral form');
     await page.check('#kind');
     await fillDate(page, 'referredOn', today);
     await page.fill('#provider', 'Northbridge Advocacy');
     // Lacking capacity with no record-holder decision: ADV-3 refuses it, naming the field.
     await page.check('#consentToRecords-personHasCapacity-2');
-    await page.click('button:has-text("Save referral")');
+    await follow(page, 'button:has-text("Save referral")');
     assert.match(await page.title(), /^Error: Record a referral/);
     assert.equal(await page.locator('.nhsuk-error-summary a[href="#consentToRecords-recordHolderAllows"]').count(), 1);
     await assertAccessible(page, 'the referral form with an ADV-3 error');
     await page.check('#consentToRecords-personHasCapacity');
     await page.check('#consentToRecords-consented');
-    await page.click('button:has-text("Save referral")');
+    await follow(page, 'button:has-text("Save referral")');
     assert.equal(new URL(page.url()).pathname, `/people/${personId}/advocacy`);
     assert.match(await page.locator('main').innerText(), /Allowed\. The person consented/);
 
-    await page.click('a:has-text("Record a tribunal recommendation")');
+    await follow(page, 'a:has-text("Record a tribunal recommendation")');
     await assertAccessible(page, 'the tribunal recommendation form');
     await fillDate(page, 'hearingOn', today);
     await page.fill('#recommendation', 'Plan aftercare in supported accommodation.');
-    await page.click('button:has-text("Save recommendation")');
-    await page.click('a:has-text("Record the response")');
+    await follow(page, 'button:has-text("Save recommendation")');
+    await follow(page, 'a:has-text("Record the response")');
     await assertAccessible(page, 'the tribunal response form');
     await page.fill('#response', 'Agreed; a placement is being sought.');
     await fillDate(page, 'respondedOn', today);
-    await page.click('button:has-text("Save response")');
+    await follow(page, 'button:has-text("Save response")');
     assert.match(await page.locator('main').innerText(), /Agreed; a placement is being sought/);
   });
 
@@ -168,7 +168,7 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
     await page.check('#personWantsCarerOrFamily');
     await page.check('input[name="invitees"][value="carer-family"]');
     const loaded = page.waitForEvent('load');
-    await page.click('button:has-text("Schedule meeting")');
+    await follow(page, 'button:has-text("Schedule meeting")');
     await loaded;
     assert.match(new URL(page.url()).pathname, new RegExp(`^/people/${personId}/meetings/[0-9a-f-]{36}$`));
     assert.match(await page.locator('main').innerText(), /After a tribunal hearing/);
