@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { createTestDatabase } from '../test/support/databases.ts';
 import { createServices } from '../src/services/index.ts';
 import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
-import { findUserByEmail } from '../src/data/account-repository.ts';
+import { findUserByEmail } from '../src/data/accounts-repository.ts';
 import * as people from '../src/data/people-repository.ts';
 import { todayInLondon } from '../src/domain/dates.ts';
 import { generate, Prng } from './generate.ts';

@@ -15,13 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql, type Insertable } from 'kysely';
 import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
-import { findUserByEmail } from '../src/data/account-repository.ts';
+import { findUserByEmail } from '../src/data/accounts-repository.ts';
 import { adminQuery as runAdminQuery, openPostgres } from '../src/data/database.ts';
 import { migrate } from '../src/data/migrate.ts';
 import type { ServicesTable } from '../src/data/schema.ts';
 import { addDays, addMonths, maxDate, minDate, todayInLondon } from '../src/domain/dates.ts';
 import { SERVICE_CATEGORIES } from '../src/domain/funding.ts';
-import { actorFromUser, type Actor } from '../src/services/actor.ts';
+import { actorFromUser, type Actor } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
 import { BENCH_LA, Prng, generate } from './generate.ts';
 

@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findUserByEmail } from '../data/account-repository.ts';
+import { findUserByEmail } from '../data/accounts-repository.ts';
 import type { Db } from '../data/database.ts';
-import { actorFromUser } from '../services/actor.ts';
-import { ValidationError } from '../services/errors.ts';
+import { actorFromUser } from '../services/kernel/actor.ts';
+import { ValidationError } from '../services/kernel/errors.ts';
 import type { Services } from '../services/index.ts';
 
 export async function importChargesCommand(services: Services, db: Db, args: string[]): Promise<number> {

@@ -4,12 +4,12 @@
 // checked, derived and audited exactly as it would be from the pages or the API. Dates are counted
 // back from today, so the register always looks current; none is in the future.
 // Only synthetic people: made-up names, NHS numbers from the 999 test range, fictional postcodes.
-import { findUserByEmail } from '../data/account-repository.ts';
+import { findUserByEmail } from '../data/accounts-repository.ts';
 import type { Db } from '../data/database.ts';
 import { addDays, addMonths, todayInLondon, type IsoDate } from '../domain/dates.ts';
 import { testNhsNumber } from '../domain/nhs-number.ts';
 import type { SectionCode } from '../domain/sections.ts';
-import { actorFromUser, type Actor } from '../services/actor.ts';
+import { actorFromUser, type Actor } from '../services/kernel/actor.ts';
 import type { Services } from '../services/index.ts';
 
 const NORTHBRIDGE = 'E09000099';

@@ -1,7 +1,7 @@
 // Synthetic demonstration data: two local authorities, two ICBs, a trust, a user of each role and
 // people covering every aftercare status. Only synthetic people; NHS numbers from the 999 range.
 import type { Db } from '../data/database.ts';
-import { findOrganisationByCode } from '../data/account-repository.ts';
+import { findOrganisationByCode } from '../data/accounts-repository.ts';
 import type { Services } from '../services/index.ts';
 import { loadDemoPeople } from './demo-people.ts';
 

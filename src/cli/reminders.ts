@@ -3,7 +3,7 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import { todayInLondon } from '../domain/dates.ts';
-import { reminderEmail } from '../services/reminder-service.ts';
+import { reminderEmail } from '../services/reminders/reminders-service.ts';
 import type { Services } from '../services/index.ts';
 
 export async function sendReminders(services: Services, config: Config, log: (line: string) => void = console.log): Promise<number> {

@@ -15,6 +15,23 @@ export function findPerson(db: Db, id: string): Promise<PersonRow | undefined> {
   return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Who is reading: every person (an admin), or the people one organisation has sight of. */
+export type Viewer = { everyone: true } | { everyone: false; organisationCode: string };
+
+/**
+ * The person when the viewer may see them, else undefined: the access scope is applied in the query
+ * itself (person_organisations, the projection of who has sight), so no caller can forget it.
+ * With lock, the row is held FOR UPDATE until the transaction ends, so changes to one person queue.
+ */
+export function findVisiblePerson(db: Db, id: string, viewer: Viewer, options: { lock?: boolean } = {}): Promise<PersonRow | undefined> {
+  let query = db.selectFrom('people').selectAll('people').where('people.id', '=', id);
+  if (!viewer.everyone) {
+    const code = viewer.organisationCode;
+    query = query.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', code)));
+  }
+  return (options.lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
 export function findPersonByNhsNumber(db: Db, nhsNumber: string): Promise<PersonRow | undefined> {
   return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).executeTakeFirst();
 }

@@ -7,6 +7,7 @@ import type { IsoDate } from './dates.ts';
 import { formatDate } from './dates.ts';
 import type { SectionCode } from './sections.ts';
 import { isQualifyingSection, sectionLabel } from './sections.ts';
+import type { RuleViolation } from './violations.ts';
 
 export interface ImhaOptions {
   /** MHA25-4 (MHA 2025 s40, Sch 3): IMHAs for informal patients. Not in force: off by default. */
@@ -136,7 +137,7 @@ export interface RecordsConsent {
   decidedOn: IsoDate;
 }
 
-export interface Violation { field: string; message: string; rule: string }
+type Violation = RuleViolation;
 
 /** ADV-3 (s130B(3)-(4)): with capacity the person's consent decides; without it, the record-holder. */
 export function validateRecordsConsent(c: RecordsConsent, field = 'consentToRecords'): Violation[] {

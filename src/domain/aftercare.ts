@@ -11,8 +11,12 @@ import {
   SECTION_CODES, isCommunityStatus, isHospitalDetention, isQualifyingSection, sectionLabel, sectionShortName,
 } from './sections.ts';
 
-export type EpisodeStatus = 'planning' | 'entitled-pending-discharge' | 'active' | 'in-custody' | 'ended' | 'superseded' | 'deceased';
-export type AftercareStatus = EpisodeStatus | 'not-entitled';
+/** Every status an aftercare episode can have: the one list the API, the forms and SQL are built from. */
+export const EPISODE_STATUSES = ['planning', 'entitled-pending-discharge', 'active', 'in-custody', 'ended', 'superseded', 'deceased'] as const;
+export type EpisodeStatus = (typeof EPISODE_STATUSES)[number];
+/** A person's aftercare status: their latest episode's, or not entitled when they have none. */
+export const AFTERCARE_STATUSES = ['not-entitled', ...EPISODE_STATUSES] as const;
+export type AftercareStatus = (typeof AFTERCARE_STATUSES)[number];
 export type EndReason = 'joint-decision' | 'new-qualifying-detention' | 'death';
 export interface Explanation { rule: string; text: string }
 export interface PersonFacts {

@@ -2,7 +2,7 @@
 // be paid, and their review clocks. Pure: money is integer pence.
 import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
 import type { Split, Violation } from './funding.ts';
-import type { BudgetKind } from './services.ts';
+import type { BudgetKind } from './care-services.ts';
 
 export type HolderBody = 'local-authority' | 'icb';
 

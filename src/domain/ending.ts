@@ -4,7 +4,9 @@
 import type { Episode } from './aftercare.ts';
 import { addMonths, compareDates, formatDate, type IsoDate } from './dates.ts';
 
-export interface Violation { field: string; message: string; rule?: string }
+import type { Violation } from './violations.ts';
+
+export type { Violation };
 
 // ---------------------------------------------------------------------------------------------
 // END-3: reasons that must not be used. Each says, in plain English, why it is not lawful.

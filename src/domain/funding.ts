@@ -8,7 +8,9 @@ export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number];
 
 export interface Split { localAuthorityPercent: number; icbPercent: number }
 
-export interface Violation { field: string; message: string; rule?: string }
+import type { Violation } from './violations.ts';
+
+export type { Violation };
 
 /**
  * RESP-1: every service records who funds it: the local authority, the ICB or both, in whole

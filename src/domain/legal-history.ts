@@ -8,7 +8,9 @@ import { addDays, formatDate, isIsoDate } from './dates.ts';
 import { isHospitalDetention, isSectionCode, sectionShortName } from './sections.ts';
 import type { SectionCode } from './sections.ts';
 
-export interface Violation { field: string; message: string; rule?: string }
+import type { Violation } from './violations.ts';
+
+export type { Violation };
 
 export type AdmissionCandidate = PersonFacts['admissions'][number];
 export type LegalStatusCandidate = Omit<PersonFacts['legalStatuses'][number], 'section'> & { section: string };

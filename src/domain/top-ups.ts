@@ -7,7 +7,7 @@
 // the 12-week property disregard or deferred-payment conditions (reg 4(3), compared with reg 5(5)).
 import { addMonths, compareDates, type IsoDate } from './dates.ts';
 import type { Violation } from './funding.ts';
-import type { AccommodationType } from './services.ts';
+import type { AccommodationType } from './care-services.ts';
 
 /** CHG-3: the specified types of accommodation (reg 4). */
 export const TOP_UP_ACCOMMODATION_TYPES = ['care-home', 'shared-lives', 'supported-living'] as const;

@@ -1,7 +1,7 @@
 // Maps failures to RFC 9457 problem+json answers (API) and plain status codes (pages).
 import type { FastifyError } from 'fastify';
-import { ConflictError, ForbiddenError, NotFoundError, ThrottledError, UnauthenticatedError, ValidationError, type FieldError } from '../services/errors.ts';
-import { BadRequestError } from '../services/validation.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ThrottledError, UnauthenticatedError, ValidationError, type FieldError } from '../services/kernel/errors.ts';
+import { BadRequestError } from '../services/kernel/validation.ts';
 
 export interface Problem { type: string; title: string; status: number; detail: string; errors?: FieldError[] }
 

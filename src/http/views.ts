@@ -7,7 +7,7 @@ import nunjucks from 'nunjucks';
 import { formatDate } from '../domain/dates.ts';
 import { formatNhsNumber } from '../domain/nhs-number.ts';
 import { sectionLabel, isSectionCode } from '../domain/sections.ts';
-import type { FieldError } from '../services/errors.ts';
+import type { FieldError } from '../services/kernel/errors.ts';
 import type { Problem } from './problem.ts';
 
 const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@
 // accessible tagged PDF, in large print when asked.
 import type { Episode } from '../domain/aftercare.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
-import { itemiseNeeds, needDomainLabel, sharedWith, type PlanContent } from '../domain/plan.ts';
+import { itemiseNeeds, needDomainLabel, sharedWith, type PlanContent } from '../domain/plans.ts';
 import { sectionLabel } from '../domain/sections.ts';
 import type { LetterBlock, LetterContent } from './document.ts';
 

@@ -1,22 +1,23 @@
 // Wires the use cases to the database. The API, the pages and the command line all call these.
 import { DEFAULT_REVIEW_SETTINGS, type ReviewSettings } from '../domain/reviews.ts';
 import type { Db } from '../data/database.ts';
-import { createAccountService } from './account-service.ts';
-import { createAuditService } from './audit-service.ts';
-import { createComplaintsService } from './complaints-service.ts';
-import { createEndingService } from './ending-service.ts';
-import { createLegalHistoryService } from './legal-history-service.ts';
-import { createPeopleService } from './people-service.ts';
-import { createKeyworkerService } from './keyworker-service.ts';
-import { createPlanningService } from './planning-service.ts';
-import { createAdvocacyService } from './advocacy-service.ts';
-import { createPlanService } from './plan-service.ts';
-import { createReminderService } from './reminder-service.ts';
-import { createReviewService } from './review-service.ts';
-import { createCareServicesService } from './care-services-service.ts';
-import { createFundingPolicyService } from './funding-policy-service.ts';
-import { createBudgetService } from './budget-service.ts';
-import { createMoneyService } from './money-service.ts';
+import { createUseCases } from './kernel/use-case.ts';
+import { createAccountService } from './accounts/accounts-service.ts';
+import { createAuditService } from './audit/audit-service.ts';
+import { createComplaintsService } from './complaints/complaints-service.ts';
+import { createEndingService } from './ending/ending-service.ts';
+import { createLegalHistoryService } from './legal-history/legal-history-service.ts';
+import { createPeopleService } from './people/people-service.ts';
+import { createKeyworkerService } from './keyworkers/keyworkers-service.ts';
+import { createPlanningService } from './planning/planning-service.ts';
+import { createAdvocacyService } from './advocacy/advocacy-service.ts';
+import { createPlanService } from './plans/plans-service.ts';
+import { createReminderService } from './reminders/reminders-service.ts';
+import { createReviewService } from './reviews/reviews-service.ts';
+import { createCareServicesService } from './care-services/care-services-service.ts';
+import { createFundingPolicyService } from './funding-policies/funding-policies-service.ts';
+import { createBudgetService } from './budgets/budgets-service.ts';
+import { createMoneyService } from './money/money-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -37,7 +38,9 @@ export interface ServicesOptions {
 export function createServices(db: Db, options: ServicesOptions = {}) {
   const clock = options.clock ?? (() => new Date());
   const reviews = { ...DEFAULT_REVIEW_SETTINGS, ...options.reviews };
-  const shared = { clock, reviews };
+  // One way through every use case on a person's record (kernel/use-case.ts).
+  const useCases = createUseCases(db, { clock, reviews });
+  const shared = { clock, reviews, useCases };
   return {
     accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8 }),
     people: createPeopleService(db, shared),

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { findUserByEmail } from '../../src/data/account-repository.ts';
-import * as servicesRepo from '../../src/data/services-repository.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import * as servicesRepo from '../../src/data/care-services-repository.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { addDays, addMonths } from '../../src/domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
-import { refreshProjections } from '../../src/services/person-record.ts';
-import { actorFromUser } from '../../src/services/actor.ts';
+import { refreshProjections } from '../../src/services/kernel/person-record.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { completePlanInput, detainedPerson } from '../support/plans.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addDays } from '../../src/domain/dates.ts';
-import { findUserByEmail } from '../../src/data/account-repository.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { assertInvalid, assertProblem, call, created, createPerson, today, tomorrow } from './helpers.ts';

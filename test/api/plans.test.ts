@@ -7,8 +7,8 @@ import { createTestApp, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
 import { completePlanInput, detainedPerson, OTHER_NEED, S117_NEED } from '../support/plans.ts';
-import { actorFromUser } from '../../src/services/actor.ts';
-import { findUserByEmail } from '../../src/data/account-repository.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { USERS } from '../support/app.ts';
 import { assertProblem, call } from './helpers.ts';
 

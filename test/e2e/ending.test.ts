@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { findUserByEmail } from '../../src/data/account-repository.ts';
-import { actorFromUser } from '../../src/services/actor.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';

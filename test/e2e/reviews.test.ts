@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { findUserByEmail } from '../../src/data/account-repository.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { addDays, addMonths, formatDate, todayInLondon } from '../../src/domain/dates.ts';
-import { actorFromUser } from '../../src/services/actor.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';

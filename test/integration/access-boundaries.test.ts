@@ -2,7 +2,7 @@
 // someone outside it, and lists that span people are scoped like the register (review findings).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
 

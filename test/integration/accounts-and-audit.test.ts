@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { ConflictError, ThrottledError, UnauthenticatedError, ValidationError } from '../../src/services/errors.ts';
+import { ConflictError, ThrottledError, UnauthenticatedError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { createServices } from '../../src/services/index.ts';
 import { PASSWORD, USERS } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';

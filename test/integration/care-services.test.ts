@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
-import { createBudgetService } from '../../src/services/budget-service.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { createServices } from '../../src/services/index.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
 
@@ -206,7 +205,7 @@ for (const { engine, skip } of await testEngines()) {
       await rejectsWithRule(f.services.budgets.create(la, personId, respite), 'DP-1');
       await rejectsWithRule(f.services.budgets.create(la, personId, { ...respite, endDate: '2025-03-01' }), 'DP-1');
       assert.equal((await f.services.budgets.create(la, personId, { ...respite, endDate: '2025-02-28' })).endDate, '2025-02-28');
-      const sch2 = createBudgetService(f.database.db, { clock: () => new Date(), reviews: DEFAULT_REVIEW_SETTINGS, careHomeSch2: true });
+      const sch2 = createServices(f.database.db, { dpCareHomeSch2: true }).budgets;
       assert.equal((await sch2.create(la, personId, respite)).endDate, null);
 
       // DP-2: consent, the payee check and the care plan before paying.

@@ -4,12 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { loadDemoData } from '../../src/cli/demo.ts';
-import { findUserByEmail } from '../../src/data/account-repository.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import * as people from '../../src/data/people-repository.ts';
 import { computeAftercare } from '../../src/domain/aftercare.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
 import { isTestNhsNumber, isValidNhsNumber } from '../../src/domain/nhs-number.ts';
-import { actorFromUser } from '../../src/services/actor.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 

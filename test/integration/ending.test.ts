@@ -2,7 +2,7 @@
 // PostgreSQL: rules refused with their IDs, approvals by both bodies, concurrency, projections, audit.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { pdfText } from '../support/pdf.ts';
 import { testEngines } from '../support/databases.ts';

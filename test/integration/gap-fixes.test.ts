@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import * as servicesRepo from '../../src/data/services-repository.ts';
+import * as servicesRepo from '../../src/data/care-services-repository.ts';
 import type { Db } from '../../src/data/database.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
-import { ValidationError } from '../../src/services/errors.ts';
-import { refreshProjections } from '../../src/services/person-record.ts';
+import { ValidationError } from '../../src/services/kernel/errors.ts';
+import { refreshProjections } from '../../src/services/kernel/person-record.ts';
 import { testEngines } from '../support/databases.ts';
 import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
 import { completePlanInput, detainedPerson } from '../support/plans.ts';

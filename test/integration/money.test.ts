@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { pdfText } from '../support/pdf.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';

@@ -1,7 +1,7 @@
 // Lists convention (api-contract): limit and cursor walk a list once, and a cursor carries no names.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ValidationError } from '../../src/services/errors.ts';
+import { ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
 

@@ -2,7 +2,7 @@
 // projections and the audit events written with every change.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
 

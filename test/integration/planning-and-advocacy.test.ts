@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addDays, todayInLondon } from '../../src/domain/dates.ts';
-import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
-import { createAdvocacyService } from '../../src/services/advocacy-service.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { createServices } from '../../src/services/index.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
 
@@ -137,7 +136,7 @@ for (const { engine, skip } of await testEngines()) {
       const person = await f.services.people.create(f.actors.practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Informal' });
       await f.services.legalHistory.addLegalStatus(f.actors.practitioner, person.id, { section: 'informal', startDate: daysAgo(3) });
       assert.equal((await f.services.advocacy.imhaEligibility(f.actors.practitioner, person.id, {})).eligible, false);
-      const extended = createAdvocacyService(f.database.db, { clock: () => new Date(), reviews: DEFAULT_REVIEW_SETTINGS, mha2025Imha: true });
+      const extended = createServices(f.database.db, { mha2025Imha: true }).advocacy;
       const result = await extended.imhaEligibility(f.actors.practitioner, person.id, {});
       assert.equal(result.eligible, true);
       assert.equal(result.rule, 'MHA25-4');

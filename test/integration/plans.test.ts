@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
 import { completePlanInput, detainedPerson, OTHER_NEED, S117_NEED } from '../support/plans.ts';

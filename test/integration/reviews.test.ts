@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../src/services/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
 

@@ -1,6 +1,6 @@
 // Test data for the care and support plan: a person detained under section 3 (optionally discharged)
 // recorded through the services, and plan inputs.
-import type { Actor } from '../../src/services/actor.ts';
+import type { Actor } from '../../src/services/kernel/actor.ts';
 import type { Services } from '../../src/services/index.ts';
 import { NORTHBRIDGE_PERSON } from './services.ts';
 

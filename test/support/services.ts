@@ -1,8 +1,8 @@
 // Services over a fresh test database with the test organisations and users, and the actors to
 // call them as.
 import type { Engine } from '../../src/data/database.ts';
-import { findUserByEmail } from '../../src/data/account-repository.ts';
-import { actorFromUser, type Actor } from '../../src/services/actor.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import { actorFromUser, type Actor } from '../../src/services/kernel/actor.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { seedAccounts, USERS, type UserKey } from './app.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';

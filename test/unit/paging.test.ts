@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ValidationError } from '../../src/services/errors.ts';
-import { decodeCursor, encodeCursor, pageInMemory, type Direction } from '../../src/services/paging.ts';
+import { ValidationError } from '../../src/services/kernel/errors.ts';
+import { decodeCursor, encodeCursor, pageInMemory, type Direction } from '../../src/services/kernel/paging.ts';
 
 test('a cursor round-trips; anything else is a 422 naming the cursor', () => {
   const id = randomUUID();

@@ -2,7 +2,7 @@
 // (api-contract: "Plans, services, reviews"; issue 4).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ACCOMMODATION_TYPES, BUDGET_KINDS, CARE_TYPES, ENHANCED_FEATURES, RENT_DECISIONS } from '../../domain/services.ts';
+import { ACCOMMODATION_TYPES, BUDGET_KINDS, CARE_TYPES, ENHANCED_FEATURES, RENT_DECISIONS } from '../../domain/care-services.ts';
 import { SERVICE_CATEGORIES } from '../../domain/funding.ts';
 import type { Services } from '../../services/index.ts';
 import { AUTHORISED_RELATIONSHIPS, CAPACITY, CARE_PLAN_PARTS, REVIEW_TRIGGERS } from '../../domain/budgets.ts';
@@ -20,7 +20,7 @@ import {
   ServiceCreateInput,
   ServiceEndInput,
   ServiceUpdateInput,
-} from '../../services/services-inputs.ts';
+} from '../../services/care-services/care-services-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
 import { responses } from './schemas.ts';
 

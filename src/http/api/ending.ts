@@ -4,10 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APPROVAL_SIDES, COMPLAINT_AGAINST, COMPLAINT_ROUTES, REASON_CODES } from '../../domain/ending.ts';
 import type { Services } from '../../services/index.ts';
-import { ComplaintInput, ComplaintUpdateInput, EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending-inputs.ts';
+import { ComplaintInput, ComplaintUpdateInput, EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
-import { EPISODE_STATUSES, ProblemSchema, responses } from './schemas.ts';
-import { PageQuery } from '../../services/paging.ts';
+import { EPISODE_STATUSES } from '../../domain/aftercare.ts';
+import { ProblemSchema, responses } from './schemas.ts';
+import { PageQuery } from '../../services/kernel/paging.ts';
 
 const READ = [400, 401, 403, 404] as const;
 const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;

@@ -4,11 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BODY_KINDS, DISPUTE_SUBJECTS } from '../../domain/disputes.ts';
 import type { Services } from '../../services/index.ts';
-import { ChargeImportInput, ChargeInput, DisputeCreateInput, DisputeUpdateInput, PaymentInput, PeriodQuery, RefundApprovalInput, RefundCalculateInput, RefundPaidInput, TopUpCreateInput, TopUpUpdateInput } from '../../services/money-inputs.ts';
+import { ChargeImportInput, ChargeInput, DisputeCreateInput, DisputeUpdateInput, PaymentInput, PeriodQuery, RefundApprovalInput, RefundCalculateInput, RefundPaidInput, TopUpCreateInput, TopUpUpdateInput } from '../../services/money/money-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
 import { responses } from './schemas.ts';
-import { PageQuery } from '../../services/paging.ts';
-import { parseInput } from '../../services/validation.ts';
+import { PageQuery } from '../../services/kernel/paging.ts';
+import { parseInput } from '../../services/kernel/validation.ts';
 
 const Id = z.string().describe('UUID');
 const IsoDate = z.string().describe('A UK date, YYYY-MM-DD');

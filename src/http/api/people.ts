@@ -2,8 +2,8 @@
 // history", "Aftercare status and episodes").
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../../services/actor.ts';
-import { UnauthenticatedError } from '../../services/errors.ts';
+import type { Actor } from '../../services/kernel/actor.ts';
+import { UnauthenticatedError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import {
   AdmissionInput,
@@ -15,8 +15,8 @@ import {
   PersonUpdateInput,
   RegisterQueryInput,
   ResponsibilityInput,
-} from '../../services/inputs.ts';
-import { BadRequestError } from '../../services/validation.ts';
+} from '../../services/people/people-inputs.ts';
+import { BadRequestError } from '../../services/kernel/validation.ts';
 import { AdmissionSchema, AftercareSchema, LeaveSchema, LegalHistorySchema, LegalStatusSchema, PersonSchema, RegisterPageSchema, responses } from './schemas.ts';
 
 const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });

@@ -15,10 +15,11 @@ import {
   ReferralUpdateInput,
   TribunalRecommendationInput,
   TribunalResponseInput,
-} from '../../services/planning-inputs.ts';
+} from '../../services/planning/planning-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
-import { AFTERCARE_STATUSES, responses } from './schemas.ts';
-import { PageQuery } from '../../services/paging.ts';
+import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
+import { responses } from './schemas.ts';
+import { PageQuery } from '../../services/kernel/paging.ts';
 
 const READ = [400, 401, 403, 404] as const;
 const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;

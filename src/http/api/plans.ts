@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
-import { PlanInput, PlanListQuery } from '../../services/plan-inputs.ts';
+import { PlanInput, PlanListQuery } from '../../services/plans/plans-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
 import { FieldErrorSchema, ProblemSchema, responses } from './schemas.ts';
 

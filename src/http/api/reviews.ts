@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
-import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from '../../services/review-inputs.ts';
+import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from '../../services/reviews/reviews-inputs.ts';
 import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
 import { actorOf } from './people.ts';
 import { responses } from './schemas.ts';

@@ -2,14 +2,13 @@
 // answers; these schemas describe them, and test/api checks the answers against them. Records may
 // gain optional fields (the contract allows it), so the objects are open.
 import { z } from 'zod';
+import { AFTERCARE_STATUSES, EPISODE_STATUSES } from '../../domain/aftercare.ts';
 
 const Id = z.string().describe('UUID');
 const Version = z.number().int().describe('Increases by one with every change; send it back in If-Match');
 const IsoDate = z.string().describe('A UK date, YYYY-MM-DD');
 const Instant = z.string().describe('ISO 8601 instant with Z');
 
-export const AFTERCARE_STATUSES = ['not-entitled', 'planning', 'entitled-pending-discharge', 'active', 'in-custody', 'ended', 'superseded', 'deceased'] as const;
-export const EPISODE_STATUSES = AFTERCARE_STATUSES.filter((s) => s !== 'not-entitled');
 
 export const FieldErrorSchema = z.object({
   field: z.string().describe('The field at fault, e.g. nhsNumber or residence.since'),

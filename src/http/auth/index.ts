@@ -1,7 +1,7 @@
 // Who is calling: a bearer token for the API, a session cookie for the pages. Sign-in and sign-out.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../services/actor.ts';
-import { ThrottledError, UnauthenticatedError } from '../../services/errors.ts';
+import type { Actor } from '../../services/kernel/actor.ts';
+import { ThrottledError, UnauthenticatedError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 
 export const SESSION_COOKIE = 's117_session';

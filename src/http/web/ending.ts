@@ -7,8 +7,8 @@ import { formatDate } from '../../domain/dates.ts';
 import {
   awaitsApprovalFrom, canBeReinstated, COMPLAINT_ROUTE_LABELS, COMPLAINT_ROUTES, episodeCannotEnd, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
 } from '../../domain/ending.ts';
-import { COMPLAINT_FAULTS } from '../../services/ending-inputs.ts';
-import { NotFoundError } from '../../services/errors.ts';
+import { COMPLAINT_FAULTS } from '../../services/ending/ending-inputs.ts';
+import { NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';

@@ -3,8 +3,8 @@
 // (day, month and year into YYYY-MM-DD, "yes"/"no" into true/false) and words messages for people.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isIsoDate } from '../../domain/dates.ts';
-import { ConflictError, ValidationError, type FieldError } from '../../services/errors.ts';
-import { BadRequestError } from '../../services/validation.ts';
+import { ConflictError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
+import { BadRequestError } from '../../services/kernel/validation.ts';
 import { fieldId } from '../views.ts';
 
 export type FormBody = Record<string, string>;

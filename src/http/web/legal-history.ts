@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { SECTION_CODES, sectionLabel } from '../../domain/sections.ts';
 import { formatDate } from '../../domain/dates.ts';
-import { ForbiddenError, NotFoundError } from '../../services/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { addDays, addMonths, todayInLondon } from '../../domain/dates.ts';
 import { formatPence, parsePounds } from '../../domain/funding.ts';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../services/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { CATEGORY_LABELS } from './care-services.ts';

@@ -1,7 +1,7 @@
 // Adding a person, the person page, and changing a person's details.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../services/actor.ts';
-import { UnauthenticatedError } from '../../services/errors.ts';
+import type { Actor } from '../../services/kernel/actor.ts';
+import { UnauthenticatedError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';

@@ -3,7 +3,7 @@
 // asks the domain which actions the signed-in user may take.
 import { can, canConfirmResponsibility } from '../../domain/access.ts';
 import type { Episode } from '../../domain/aftercare.ts';
-import type { Actor } from '../../services/actor.ts';
+import type { Actor } from '../../services/kernel/actor.ts';
 import type { Services } from '../../services/index.ts';
 
 export type PersonRecord = Awaited<ReturnType<Services['people']['record']>>;

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { INVITEE_ROLES, ROLE_LABELS, TRIGGER_LABELS, MEETING_TRIGGERS } from '../../domain/planning.ts';
-import { NotFoundError, ValidationError } from '../../services/errors.ts';
+import { NotFoundError, ValidationError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';

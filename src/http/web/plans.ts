@@ -3,12 +3,12 @@
 // copy as a PDF. Without JavaScript every change is a plain form; each save sends the plan's version.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
-import { NEED_DOMAINS, needDomainLabel } from '../../domain/plan.ts';
+import { NEED_DOMAINS, needDomainLabel } from '../../domain/plans.ts';
 import { formatPence } from '../../domain/funding.ts';
-import type { Actor } from '../../services/actor.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../services/errors.ts';
+import type { Actor } from '../../services/kernel/actor.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
-import { BadRequestError } from '../../services/validation.ts';
+import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { fieldId } from '../views.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type DateEntry, type FormBody } from './forms.ts';

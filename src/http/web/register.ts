@@ -1,9 +1,9 @@
 // The register: search and filter the people the signed-in user's organisation may see.
 import type { FastifyInstance } from 'fastify';
 import { can } from '../../domain/access.ts';
-import { ValidationError } from '../../services/errors.ts';
+import { ValidationError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
-import { BadRequestError } from '../../services/validation.ts';
+import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { STATUS_LABELS } from '../views.ts';
 import { signedIn } from './people.ts';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import {
   NEED_DOMAINS, NEED_DOMAIN_CODES, contingencyComplete, dischargeReadiness, emptyPlan, finaliseProblems, itemiseNeeds, planningNeeded, planWarnings,
   scope1Violations, sharedWith, signatureComplete, validatePlan, type PlanContent, type PlanNeed,
-} from '../../../src/domain/plan.ts';
+} from '../../../src/domain/plans.ts';
 
 function need(overrides: Partial<PlanNeed> = {}): PlanNeed {
   return {

@@ -26,8 +26,8 @@ import {
   serviceViolations,
   type ServiceCandidate,
   type ServiceChange,
-} from '../../../src/domain/services.ts';
-import { csvCell, toCsv } from '../../../src/services/care-services-service.ts';
+} from '../../../src/domain/care-services.ts';
+import { csvCell, toCsv } from '../../../src/services/care-services/care-services-service.ts';
 
 const base: ServiceCandidate = {
   description: 'Support worker, 10 hours a week',

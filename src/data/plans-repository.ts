@@ -1,0 +1,189 @@
+// Care and support plans: the one draft per person and its immutable finalised versions (0004).
+import { sql } from 'kysely';
+import type { PlanContent } from '../domain/plans.ts';
+import type { Db } from './database.ts';
+
+export interface PlanRow {
+  id: string;
+  person_id: string;
+  content: PlanContent;
+  version: number;
+  finalised_number: number | null;
+  updated_at: Date;
+}
+
+export interface PlanVersionRow {
+  id: string;
+  person_id: string;
+  number: number;
+  content: PlanContent;
+  finalised_by: string;
+  finalised_by_name: string | null;
+  finalised_at: Date;
+}
+
+export async function findPlan(db: Db, personId: string): Promise<PlanRow | undefined> {
+  const row = await db.selectFrom('plans').select(['id', 'person_id', 'content', 'version', 'finalised_number', 'updated_at']).where('person_id', '=', personId).executeTakeFirst();
+  return row ? { ...row, content: parseContent(row.content), updated_at: new Date(row.updated_at) } : undefined;
+}
+
+/** Creates the draft unless one exists (two first reads at once create one draft). */
+export async function insertPlan(db: Db, row: { id: string; personId: string; content: PlanContent; userId: string | null }): Promise<void> {
+  await db
+    .insertInto('plans')
+    .values({ id: row.id, person_id: row.personId, content: JSON.stringify(row.content), updated_by: row.userId })
+    .onConflict((oc) => oc.column('person_id').doNothing())
+    .execute();
+}
+
+/** Replaces the draft when the version still matches; returns false when it was stale. */
+export async function updatePlan(db: Db, personId: string, expectedVersion: number, changes: { content: PlanContent; finalisedNumber: number | null; userId: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('plans')
+    .set({ content: JSON.stringify(changes.content), finalised_number: changes.finalisedNumber, updated_by: changes.userId, version: sql`version + 1`, updated_at: new Date() })
+    .where('person_id', '=', personId)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertPlanVersion(db: Db, row: { id: string; personId: string; number: number; content: PlanContent; finalisedBy: string; finalisedAt: Date }): Promise<void> {
+  await db
+    .insertInto('plan_versions')
+    .values({ id: row.id, person_id: row.personId, number: row.number, content: JSON.stringify(row.content), finalised_by: row.finalisedBy, finalised_at: row.finalisedAt })
+    .execute();
+}
+
+function versionQuery(db: Db, personId: string) {
+  return db
+    .selectFrom('plan_versions')
+    .leftJoin('users', 'users.id', 'plan_versions.finalised_by')
+    .select(['plan_versions.id', 'plan_versions.person_id', 'plan_versions.number', 'plan_versions.content', 'plan_versions.finalised_by', 'users.name as finalised_by_name', 'plan_versions.finalised_at'])
+    .where('plan_versions.person_id', '=', personId);
+}
+
+function toVersionRow(row: { id: string; person_id: string; number: number; content: unknown; finalised_by: string; finalised_by_name: string | null; finalised_at: Date | string }): PlanVersionRow {
+  return { ...row, content: parseContent(row.content), finalised_at: new Date(row.finalised_at) };
+}
+
+export async function listPlanVersions(db: Db, personId: string): Promise<PlanVersionRow[]> {
+  const rows = await versionQuery(db, personId).orderBy('plan_versions.number', 'desc').execute();
+  return rows.map(toVersionRow);
+}
+
+export async function findPlanVersion(db: Db, personId: string, number: number): Promise<PlanVersionRow | undefined> {
+  const row = await versionQuery(db, personId).where('plan_versions.number', '=', number).executeTakeFirst();
+  return row ? toVersionRow(row) : undefined;
+}
+
+export async function latestPlanVersion(db: Db, personId: string): Promise<PlanVersionRow | undefined> {
+  const row = await versionQuery(db, personId).orderBy('plan_versions.number', 'desc').limit(1).executeTakeFirst();
+  return row ? toVersionRow(row) : undefined;
+}
+
+export async function latestPlanVersionNumber(db: Db, personId: string): Promise<number> {
+  const row = await db.selectFrom('plan_versions').select(sql<number>`coalesce(max(number), 0)::int`.as('n')).where('person_id', '=', personId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The needs of the current draft (id, domain, description, s117), for features that link to a need. */
+export async function listPlanNeeds(db: Db, personId: string): Promise<{ id: string; domain: string; description: string; s117: boolean }[]> {
+  const plan = await findPlan(db, personId);
+  return (plan?.content.needs ?? []).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
+}
+
+/**
+ * PLAN-7: the person's current planned services not yet confirmed as in place (confirmed_on null).
+ * The services table belongs to the money feature (migration 0005: services with need_id and
+ * confirmed_on); where it does not exist this counts none. The money feature may replace the body.
+ */
+export async function countUnconfirmedPlannedServices(db: Db, personId: string, today: string): Promise<number> {
+  const exists = await sql<{ found: boolean }>`SELECT to_regclass('services') IS NOT NULL AS found`.execute(db);
+  if (!exists.rows[0]?.found) return 0;
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM services
+    WHERE person_id = ${personId} AND confirmed_on IS NULL AND (end_date IS NULL OR end_date >= ${today}::date)`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+export async function saveDischargeWarning(db: Db, personId: string, warning: string | null): Promise<void> {
+  await db.updateTable('person_summaries').set({ discharge_warning: warning }).where('person_id', '=', personId).execute();
+}
+
+export interface PlanningNeededQuery {
+  /** null: every person (admin). */
+  visibleTo: string | null;
+  /** The id of the last person of the previous page (cursors carry no names). */
+  afterId?: string;
+  limit: number;
+}
+
+/**
+ * PLAN-1: people whose latest episode is planning (detained) or entitled-pending-discharge and who
+ * have no final plan. Planning meetings (another feature) may narrow this further.
+ */
+export async function listPlanningNeeded(db: Db, query: PlanningNeededQuery) {
+  let q = db
+    .selectFrom('people')
+    .innerJoin('person_summaries', 'person_summaries.person_id', 'people.id')
+    .select(['people.id', 'people.version', 'people.nhs_number', 'people.local_id', 'people.given_name', 'people.family_name', 'people.date_of_birth', 'person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code'])
+    .where('person_summaries.status', 'in', ['planning', 'entitled-pending-discharge'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('plan_versions').select(sql`1`.as('one')).whereRef('plan_versions.person_id', '=', 'people.id'))));
+  if (query.visibleTo !== null) {
+    const org = query.visibleTo;
+    q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', org)));
+  }
+  if (query.afterId) {
+    const after = query.afterId;
+    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
+  }
+  return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
+}
+
+function parseContent(value: unknown): PlanContent {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as PlanContent;
+}
+
+/**
+ * The person's current keyworker (an allocation with reason 'keyworker', issue 3's keyworker feature)
+ * and how to contact them: the phone and email given at allocation (keyworker_details, where that
+ * table exists), else their user email.
+ */
+export async function currentKeyworker(db: Db, personId: string): Promise<{ name: string; contact: string } | undefined> {
+  const row = await db
+    .selectFrom('person_allocations')
+    .innerJoin('users', 'users.id', 'person_allocations.user_id')
+    .select(['person_allocations.id', 'users.name', 'users.email'])
+    .where('person_allocations.person_id', '=', personId)
+    .where('person_allocations.reason', '=', 'keyworker')
+    .where('person_allocations.ended_at', 'is', null)
+    .orderBy('person_allocations.allocated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const exists = await sql<{ found: boolean }>`SELECT to_regclass('keyworker_details') IS NOT NULL AS found`.execute(db);
+  if (exists.rows[0]?.found) {
+    const details = await sql<{ phone: string | null; email: string | null }>`SELECT phone, email FROM keyworker_details WHERE allocation_id = ${row.id}`.execute(db);
+    const given = [details.rows[0]?.phone, details.rows[0]?.email].filter((v): v is string => Boolean(v));
+    if (given.length > 0) return { name: row.name, contact: given.join(', ') };
+  }
+  return { name: row.name, contact: row.email };
+}
+
+/** Organisation names by code, for letters. */
+export async function organisationNames(db: Db, codes: readonly string[]): Promise<Record<string, string>> {
+  if (codes.length === 0) return {};
+  const rows = await db.selectFrom('organisations').select(['code', 'name']).where('code', 'in', [...codes]).execute();
+  return Object.fromEntries(rows.map((r) => [r.code, r.name]));
+}
+
+/**
+ * The needs of the person's current plan: the draft's and the latest final version's (a need stays
+ * linkable while either holds it), draft first. For services that link to a need (issue 3, issue 4).
+ */
+export async function listCurrentPlanNeeds(db: Db, personId: string): Promise<{ id: string; domain: string; description: string; s117: boolean }[]> {
+  const [draft, final] = await Promise.all([listPlanNeeds(db, personId), latestPlanVersion(db, personId)]);
+  const seen = new Set(draft.map((n) => n.id));
+  const fromFinal = (final?.content.needs ?? []).filter((n) => !seen.has(n.id)).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
+  return [...draft, ...fromFinal];
+}

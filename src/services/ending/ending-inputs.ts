@@ -1,0 +1,57 @@
+// Input schemas for ending and reinstating aftercare and for complaints (api-contract: "Ending and
+// reinstating aftercare"). Shared by the API (and its OpenAPI document) and the pages.
+import { z } from 'zod';
+import { COMPLAINT_AGAINST, COMPLAINT_ROUTES, REASON_CODES } from '../../domain/ending.ts';
+import { IsoDateInput } from '../people/people-inputs.ts';
+
+const text = (max: number) => z.string().trim().max(max, `Use ${max} characters or fewer`);
+const optionalText = (max: number) => text(max).transform((s) => (s === '' ? null : s)).nullable().optional();
+
+export const EndingProposalInput = z.object({
+  reasonCode: z.enum(REASON_CODES).describe('no-longer-needed, or one of the reasons END-3 forbids (refused with 422)'),
+  reasons: text(5000).describe('Why the person no longer needs aftercare (END-4)'),
+  reassessedOn: IsoDateInput.nullable().optional().describe('The date of the reassessment of needs (END-4); required'),
+  personInvolved: z.boolean().describe('Whether the person was involved in the decision (END-4)'),
+  personNotInvolvedReason: optionalText(2000).describe('Why not, when the person was not involved'),
+  involved: z.array(text(200).min(1, 'Enter who was involved')).max(30).optional().default([]).describe('Who else was involved: carers, family, advocate, professionals'),
+  continuingOutsideS117: optionalText(2000).describe('Services that carry on outside section 117 (they may then be charged for)'),
+  override: z.object({ reason: text(2000) }).nullable().optional().describe('END-2: why aftercare may end although the person is conditionally discharged'),
+});
+export type EndingProposalData = z.output<typeof EndingProposalInput>;
+
+export const NoticeInput = z.object({ sentOn: IsoDateInput.describe('The day the joint written notice was sent to the person (MHA25-2)') });
+
+export const ReinstatementInput = z.object({ reasons: text(5000).describe('Why aftercare should be put back in place (END-6)') });
+
+export const EmptyInput = z.object({}).describe('No fields');
+
+export const COMPLAINT_FAULTS = ['charging', 'delay', 'no-owner', 'no-contingency', 'ending-without-reassessment', 'unclear-plan', 'flawed-policy', 'poor-cost-communication'] as const;
+const Faults = z.array(z.enum(COMPLAINT_FAULTS)).max(8);
+const LinkedIds = z.array(z.string().uuid('Each linked decision must be a record id')).max(50);
+
+const complaintFields = {
+  against: z.enum(COMPLAINT_AGAINST).describe('Which body the complaint is against'),
+  route: z.enum(COMPLAINT_ROUTES).describe('The route taken (CMP-1)'),
+  receivedOn: IsoDateInput,
+  awareOn: IsoDateInput.nullable().optional().describe('When the person knew of the problem; the Ombudsman’s 12 months start here. Default: receivedOn'),
+  subject: text(2000).min(1, 'Enter what the complaint is about'),
+  linkedDecisionIds: LinkedIds.optional().default([]).describe('Ids of the decisions it is about (ending proposals, reviews, services...)'),
+  faults: Faults.optional().default([]).describe('CMP-2: the common faults the complaint shows'),
+  outcome: optionalText(5000),
+  outcomeOn: IsoDateInput.nullable().optional(),
+  learning: optionalText(5000),
+};
+
+export const ComplaintInput = z.object(complaintFields);
+export const ComplaintUpdateInput = z.object({
+  against: complaintFields.against.optional(),
+  route: complaintFields.route.optional(),
+  receivedOn: IsoDateInput.optional(),
+  awareOn: complaintFields.awareOn,
+  subject: complaintFields.subject.optional(),
+  linkedDecisionIds: LinkedIds.optional(),
+  faults: Faults.optional(),
+  outcome: complaintFields.outcome,
+  outcomeOn: complaintFields.outcomeOn,
+  learning: complaintFields.learning,
+});

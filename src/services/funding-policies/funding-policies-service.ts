@@ -1,0 +1,77 @@
+// RESP-7: each partnership (a local authority and an ICB) keeps a joint funding policy of default
+// splits by service category, in versions that never change once made.
+import { randomUUID } from 'node:crypto';
+import { canManageFundingPolicy } from '../../domain/access.ts';
+import { todayInLondon } from '../../domain/dates.ts';
+import { policyViolations } from '../../domain/funding.ts';
+import { appendAuditEvent } from '../../data/audit-repository.ts';
+import type { Db } from '../../data/database.ts';
+import type { FundingPolicyRow } from '../../data/schema.ts';
+import * as repo from '../../data/care-services-repository.ts';
+import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
+import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
+import { FundingPolicyInput, FundingPolicyQuery } from '../care-services/care-services-inputs.ts';
+import { parseInput } from '../kernel/validation.ts';
+
+export function fundingPolicyView(row: FundingPolicyRow) {
+  return {
+    id: row.id,
+    version: row.version,
+    partnershipName: row.partnership_name,
+    localAuthority: row.local_authority_code,
+    icb: row.icb_code,
+    effectiveFrom: row.effective_from,
+    splits: row.splits,
+    notes: row.notes,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function createFundingPolicyService(db: Db, { clock }: { clock: () => Date }) {
+  return {
+    /** Every version of every partnership's policy; policies hold no personal data, so any signed-in user may read them. */
+    async list(actor: Actor, query: unknown = {}) {
+      requirePermission(actor, 'person:read');
+      const filter = parseInput(FundingPolicyQuery, query ?? {});
+      const rows = await repo.listFundingPolicies(db, { localAuthority: filter.localAuthority?.toUpperCase(), icb: filter.icb?.toUpperCase() });
+      return { items: rows.map(fundingPolicyView), nextCursor: null };
+    },
+
+    /** A new version of a partnership's policy, by an admin or an s117 lead of its local authority or ICB. */
+    async create(actor: Actor, input: unknown) {
+      requirePermission(actor, 'funding-policy:manage');
+      const data = parseInput(FundingPolicyInput, input);
+      if (!canManageFundingPolicy(actor, { localAuthority: data.localAuthority, icb: data.icb })) {
+        throw new ForbiddenError('Only an s117 lead of the partnership’s local authority or ICB can change its funding policy');
+      }
+      const violations = policyViolations(data.splits);
+      if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
+      const id = randomUUID();
+      return db.transaction().execute(async (trx) => {
+        // Two leads saving at once: the second waits for the first, then takes the next version.
+        await repo.lockPartnershipPolicies(trx, data.localAuthority, data.icb);
+        const version = (await repo.latestPolicyVersion(trx, data.localAuthority, data.icb)) + 1;
+        await repo.insertFundingPolicy(trx, {
+          id,
+          partnership_name: data.partnershipName,
+          local_authority_code: data.localAuthority,
+          icb_code: data.icb,
+          version,
+          effective_from: data.effectiveFrom,
+          splits: data.splits,
+          notes: data.notes ?? null,
+          created_by: actor.userId,
+        });
+        await appendAuditEvent(
+          trx,
+          { ...auditActor(actor), action: 'funding-policy.create', recordType: 'funding-policy', recordId: id, details: { localAuthority: data.localAuthority, icb: data.icb, version, effectiveFrom: data.effectiveFrom, splits: data.splits, today: todayInLondon(clock()) } },
+          clock(),
+        );
+        return fundingPolicyView((await repo.findFundingPolicy(trx, id))!);
+      });
+    },
+  };
+}
+
+export type FundingPolicyService = ReturnType<typeof createFundingPolicyService>;

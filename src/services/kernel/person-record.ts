@@ -1,0 +1,107 @@
+// Shared steps of every use case on a person's record: find it if the actor may see it, and
+// re-derive the projections from the facts after a change.
+import { organisationsWithSight } from '../../domain/access.ts';
+import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
+import { compareDates, type IsoDate } from '../../domain/dates.ts';
+import type { ReviewSettings } from '../../domain/reviews.ts';
+import type { Db } from '../../data/database.ts';
+import * as people from '../../data/people-repository.ts';
+import type { PersonRow } from '../../data/schema.ts';
+import type { Actor } from './actor.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+import { nextReviewDueFor, replanContributor } from '../reviews/reviews-schedule.ts';
+import { dischargeWarningContributor } from '../plans/plans-projection.ts';
+import { planningContributor } from '../planning/planning-projection.ts';
+import { budgetReviewContributor } from '../budgets/budgets-projection.ts';
+
+/** The person, or NotFoundError when there is none or the actor's organisation may not see it. */
+export async function findVisiblePerson(db: Db, actor: Actor, personId: string, options: { lock?: boolean } = {}): Promise<PersonRow> {
+  const person = isUuid(personId) ? await people.findVisiblePerson(db, personId, viewerOf(actor), options) : undefined;
+  if (!person) throw new NotFoundError('person');
+  return person;
+}
+
+/** Admins see everyone; anyone else sees the people their organisation has sight of (access.ts). */
+export function viewerOf(actor: Actor): people.Viewer {
+  return actor.role === 'admin' ? { everyone: true } : { everyone: false, organisationCode: actor.organisationCode };
+}
+
+/**
+ * A feature that keeps columns of its own in the person's projections (its own migration adds
+ * them to person_summaries); it is called after the core summary is saved, in the same transaction.
+ */
+export type ProjectionContributor = (db: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate) => Promise<void>;
+
+/** Each feature with projections of its own adds its contributor here. */
+const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor];
+
+/** The person's aftercare as the rules derive it from the facts now, writing nothing (for reads). */
+export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate): Promise<AftercareResult> {
+  return computeAftercare(await people.loadFacts(db, person), today);
+}
+
+/** Re-derives status, responsible bodies, review date and who may see the person. */
+export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {
+  const facts = await people.loadFacts(db, person);
+  const aftercare = computeAftercare(facts, today);
+  const latest = aftercare.episodes.at(-1);
+  const reviewDue = await nextReviewDueFor(db, person.id, aftercare, settings);
+  const sight = organisationsWithSight({
+    responsibleBodies: aftercare.episodes.flatMap((e) => [e.localAuthority.code, e.icb.code]),
+    currentLocalAuthority: facts.residences.at(-1)?.localAuthority ?? null,
+    currentIcb: latestBySince(facts.gpRegistrations)?.icb ?? null,
+    allocatedOrganisations: await people.allocatedOrganisationCodes(db, person.id),
+  });
+  await people.saveProjections(
+    db,
+    person.id,
+    {
+      status: aftercare.status,
+      localAuthorityCode: latest?.localAuthority.code ?? null,
+      icbCode: latest?.icb.code ?? null,
+      leftHospitalOn: latest?.leftHospitalOn ?? null,
+      nextReviewDue: reviewDue,
+    },
+    sight,
+  );
+  for (const contribute of CONTRIBUTORS) await contribute(db, person, aftercare, today);
+  return aftercare;
+}
+
+export function latestBySince<T extends { since: IsoDate }>(rows: readonly T[]): T | undefined {
+  return [...rows].sort((a, b) => compareDates(a.since, b.since)).at(-1);
+}
+
+/** Dates must not be after today (api-contract: "a date in the future: 422"). */
+export function rejectFutureDates(dates: Record<string, IsoDate | null | undefined>, today: IsoDate): void {
+  const errors = Object.entries(dates)
+    .filter(([, date]) => date && compareDates(date, today) > 0)
+    .map(([field]) => ({ field, message: `${field} is in the future: enter today's date or an earlier one` }));
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/**
+ * Re-derives every person's projections: after a migration adds projection columns, or after a rule
+ * changes, so that the register never shows what an older rule decided. Reports progress.
+ */
+export async function reprojectEveryone(db: Db, today: IsoDate, settings: ReviewSettings, onProgress?: (done: number) => void): Promise<number> {
+  let done = 0;
+  let after: string | null = null;
+  for (;;) {
+    const ids = await people.personIdsAfter(db, after, 500);
+    if (ids.length === 0) return done;
+    for (const id of ids) {
+      await db.transaction().execute(async (trx) => {
+        const person = await people.findPerson(trx, id);
+        if (person) await refreshProjections(trx, person, today, settings);
+      });
+    }
+    done += ids.length;
+    after = ids.at(-1) ?? null;
+    onProgress?.(done);
+  }
+}

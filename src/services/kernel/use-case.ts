@@ -1,0 +1,140 @@
+// One way through every use case on a person's record. A service states what is particular to it
+// (the permission, the change, what the audit event says); the runner does the rest in one order:
+// permission (403), one transaction, visibility (404, as if the person did not exist), a row lock
+// on the person for a change, the work, the projections re-derived once, and one audit event.
+import type { Action } from '../../domain/access.ts';
+import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
+import type { ReviewSettings } from '../../domain/reviews.ts';
+import { appendAuditEvent } from '../../data/audit-repository.ts';
+import type { Db } from '../../data/database.ts';
+import * as people from '../../data/people-repository.ts';
+import type { PersonRow } from '../../data/schema.ts';
+import { auditActor, requirePermission, type Actor } from './actor.ts';
+import { ConflictError } from './errors.ts';
+import { findVisiblePerson, refreshProjections } from './person-record.ts';
+
+export interface UseCaseSettings { clock: () => Date; reviews: ReviewSettings }
+
+/** What the audit event of a use case says. recordType and recordId default to the person. */
+export interface AuditEntry {
+  action: string;
+  recordType?: string;
+  recordId?: string | null;
+  /** Ids, field names and outcomes only: never personal data. */
+  details?: Record<string, unknown>;
+}
+
+/** What a use case's work is given: its transaction, who acts, on whom, and the day. */
+export interface PersonContext {
+  trx: Db;
+  actor: Actor;
+  person: PersonRow;
+  today: IsoDate;
+  now: Date;
+}
+
+export interface Context {
+  trx: Db;
+  actor: Actor;
+  today: IsoDate;
+  now: Date;
+}
+
+type AuditOf<T> = AuditEntry | ((result: T) => AuditEntry);
+
+export interface PersonReadSpec<T> {
+  permission: Action;
+  audit: AuditOf<T>;
+}
+
+export interface PersonChangeSpec<T> extends PersonReadSpec<T> {
+  /** False for a change that touches no fact the projections derive from. */
+  reproject?: boolean;
+}
+
+export interface ListSpec<T> {
+  permission: Action;
+  audit: AuditOf<T> | null;
+}
+
+export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
+  const dayOf = (now: Date) => todayInLondon(now);
+
+  async function audit<T>(trx: Db, actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, now: Date): Promise<void> {
+    const entry = typeof spec === 'function' ? spec(result) : spec;
+    await appendAuditEvent(
+      trx,
+      {
+        ...auditActor(actor),
+        action: entry.action,
+        recordType: entry.recordType ?? (person ? 'person' : null),
+        recordId: entry.recordId === undefined ? (person?.id ?? null) : entry.recordId,
+        personId: person?.id ?? null,
+        details: entry.details ?? {},
+      },
+      now,
+    );
+  }
+
+  return {
+    /** A read of one person's record: writes nothing but its one audit event. */
+    async read<T>(actor: Actor, personId: string, spec: PersonReadSpec<T>, work: (ctx: PersonContext) => Promise<T>): Promise<T> {
+      requirePermission(actor, spec.permission);
+      return db.transaction().execute(async (trx) => {
+        const now = clock();
+        const person = await findVisiblePerson(trx, actor, personId);
+        const result = await work({ trx, actor, person, today: dayOf(now), now });
+        await audit(trx, actor, person, spec.audit, result, now);
+        return result;
+      });
+    },
+
+    /**
+     * A change to one person's record, with the person's row locked until it commits. `respond`,
+     * when given, builds the answer after the projections are re-derived (a view that shows the
+     * new status or review date); otherwise the answer is what `work` returned.
+     */
+    async change<T, R = T>(
+      actor: Actor,
+      personId: string,
+      spec: PersonChangeSpec<T>,
+      work: (ctx: PersonContext) => Promise<T>,
+      respond?: (ctx: PersonContext, result: T) => Promise<R>,
+    ): Promise<R> {
+      requirePermission(actor, spec.permission);
+      return db.transaction().execute(async (trx) => {
+        const now = clock();
+        const person = await findVisiblePerson(trx, actor, personId, { lock: true });
+        const today = dayOf(now);
+        const result = await work({ trx, actor, person, today, now });
+        const changed = (await people.findPerson(trx, person.id))!;
+        if (spec.reproject !== false) await refreshProjections(trx, changed, today, reviews);
+        await audit(trx, actor, person, spec.audit, result, now);
+        return respond ? respond({ trx, actor, person: changed, today, now }, result) : (result as unknown as R);
+      });
+    },
+
+    /** A use case across people (a list, a report) or on no person: one transaction, one audit event. */
+    async run<T>(actor: Actor, spec: ListSpec<T>, work: (ctx: Context) => Promise<T>): Promise<T> {
+      requirePermission(actor, spec.permission);
+      return db.transaction().execute(async (trx) => {
+        const now = clock();
+        const result = await work({ trx, actor, today: dayOf(now), now });
+        if (spec.audit) await audit(trx, actor, null, spec.audit, result, now);
+        return result;
+      });
+    },
+  };
+}
+
+export type UseCases = ReturnType<typeof createUseCases>;
+
+/** A stale If-Match (409). expected null: the caller sent none, so the latest version is changed. */
+export function checkVersion(what: string, expected: number | null | undefined, actual: number): void {
+  if (expected != null && expected !== actual) throw new ConflictError(`The ${what} has changed since version ${expected}; it is now version ${actual}`);
+}
+
+/** An update that matched no row changed concurrently under the caller (409). */
+export function mustHaveUpdated(updated: boolean, what: string): void {
+  if (!updated) throw new ConflictError(`The ${what} was changed by someone else at the same time; reload and try again`);
+}

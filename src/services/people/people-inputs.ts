@@ -1,0 +1,117 @@
+// Input schemas shared by the API (and its OpenAPI document), the web forms and the command line.
+import { z } from 'zod';
+import { isIsoDate } from '../../domain/dates.ts';
+import { isValidNhsNumber, normaliseNhsNumber } from '../../domain/nhs-number.ts';
+import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
+import { SECTION_CODES } from '../../domain/sections.ts';
+
+export const IsoDateInput = z.string().trim().refine(isIsoDate, { message: 'Enter a real date in the form YYYY-MM-DD' });
+
+/** A local authority's ONS code, for example E09000007 (England) or W06000015 (Wales). */
+export const LocalAuthorityCode = z.string().trim().toUpperCase().regex(/^[EW]0[6-9]\d{6}$/, 'Enter the local authority’s ONS code, for example E09000007');
+/** An ICB's (or Welsh health board's) ODS code, for example QMJ. */
+export const IcbCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,5}$/, 'Enter the ICB’s ODS code, for example QMJ');
+
+export const NhsNumberInput = z
+  .string()
+  .transform(normaliseNhsNumber)
+  .refine(isValidNhsNumber, { message: 'Enter a valid 10-digit NHS number' });
+
+/** Free text that may be left out or blank (stored as null). */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use ${max} characters or fewer`)
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional();
+
+export const ResidenceInput = z.object({ localAuthority: LocalAuthorityCode, since: IsoDateInput });
+export const GpInput = z.object({
+  practiceCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,8}$/, 'Enter the GP practice’s ODS code, for example F84003').nullable().optional(),
+  icb: IcbCode,
+  since: IsoDateInput,
+});
+export const AddressInput = z.object({
+  line1: optionalText(200),
+  postcode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^$|^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/, 'Enter a real postcode, for example SW1A 1AA')
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional(),
+});
+
+const name = (label: string) => z.string().trim().min(1, `Enter the ${label}`).max(100, `The ${label} must be 100 characters or fewer`);
+
+export const PersonCreateInput = z.object({
+  nhsNumber: NhsNumberInput.nullable().optional(),
+  localId: optionalText(50),
+  givenName: name('given name'),
+  familyName: name('family name'),
+  dateOfBirth: IsoDateInput,
+  address: AddressInput.nullable().optional(),
+  residence: ResidenceInput.nullable().optional(),
+  gp: GpInput.nullable().optional(),
+});
+export type PersonCreate = z.output<typeof PersonCreateInput>;
+
+export const PersonUpdateInput = z.object({
+  nhsNumber: NhsNumberInput.nullable().optional(),
+  localId: optionalText(50),
+  givenName: name('given name').optional(),
+  familyName: name('family name').optional(),
+  dateOfBirth: IsoDateInput.optional(),
+  dateOfDeath: IsoDateInput.nullable().optional(),
+  address: AddressInput.nullable().optional(),
+  residence: ResidenceInput.optional(),
+  gp: GpInput.optional(),
+});
+export type PersonUpdate = z.output<typeof PersonUpdateInput>;
+
+export const AdmissionInput = z.object({
+  hospital: z.string().trim().min(1, 'Enter the hospital').max(200),
+  admittedOn: IsoDateInput,
+  dischargedOn: IsoDateInput.nullable().optional(),
+});
+export const DischargeInput = z.object({ dischargedOn: IsoDateInput.nullable() });
+
+export const SectionInput = z.enum(SECTION_CODES, { message: `Section must be one of: ${SECTION_CODES.join(', ')}` });
+export const LegalStatusInput = z.object({
+  section: SectionInput,
+  startDate: IsoDateInput,
+  endDate: IsoDateInput.nullable().optional(),
+  admissionId: z.string().uuid('Enter the id of one of the person’s hospital stays').nullable().optional(),
+});
+export const LegalStatusEndInput = z.object({ endDate: IsoDateInput.nullable() });
+
+export const LeaveInput = z.object({
+  from: IsoDateInput,
+  to: IsoDateInput.nullable().optional(),
+  kind: z.enum(['escorted', 'unescorted', 'trial-placement'], { message: 'Kind must be escorted, unescorted or trial-placement' }),
+  triggersAftercare: z.boolean({ message: 'Say whether this leave starts aftercare' }),
+  reason: z.string().trim().min(1, 'Give the reason for the decision (ELIG-4)').max(2000),
+});
+
+const Body = (codeSchema: z.ZodType<string>, label: string) =>
+  z.object({ code: codeSchema, basis: z.string().trim().min(1, `Say why this ${label} is responsible`).max(2000) });
+export const ResponsibilityInput = z.object({
+  localAuthority: Body(LocalAuthorityCode, 'local authority'),
+  icb: Body(IcbCode, 'ICB'),
+});
+
+export const RegisterQueryInput = z.object({
+  q: z.string().trim().max(100).optional(),
+  status: z.enum(AFTERCARE_STATUSES).optional(),
+  localAuthority: z.string().trim().toUpperCase().max(9).optional(),
+  icb: z.string().trim().toUpperCase().max(9).optional(),
+  reviewOverdue: z.enum(['true', 'false']).optional(),
+  /** PLAN-3: people whose current keyworker is this user (id), or the caller (caseload=mine). */
+  keyworker: z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Keyworker must be the id of a user').optional(),
+  caseload: z.enum(['mine'], { message: 'caseload can only be mine' }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});

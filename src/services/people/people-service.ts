@@ -1,0 +1,208 @@
+// Registering people, reading and changing their details, and searching the register.
+import { randomUUID } from 'node:crypto';
+import { compareDates, todayInLondon } from '../../domain/dates.ts';
+import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
+import { appendAuditEvent } from '../../data/audit-repository.ts';
+import type { Db } from '../../data/database.ts';
+import * as people from '../../data/people-repository.ts';
+import type { PersonRow } from '../../data/schema.ts';
+import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
+import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
+import { ConflictError, ValidationError } from '../kernel/errors.ts';
+import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './people-inputs.ts';
+import { admissionView, leaveView, legalStatusView } from '../legal-history/legal-history-service.ts';
+import { deriveAftercare, findVisiblePerson, latestBySince, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
+import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
+import { parseInput } from '../kernel/validation.ts';
+
+export interface ServiceOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases }
+
+export function createPeopleService(db: Db, { clock, reviews, useCases }: ServiceOptions) {
+  const today = () => todayInLondon(clock());
+
+  async function view(trx: Db, person: PersonRow) {
+    const [residences, gps, summary] = await Promise.all([
+      people.listResidences(trx, person.id),
+      people.listGpRegistrations(trx, person.id),
+      trx.selectFrom('person_summaries').selectAll().where('person_id', '=', person.id).executeTakeFirst(),
+    ]);
+    return personView(person, residences, gps, summary?.status ?? 'not-entitled', summary?.next_review_due ?? null);
+  }
+
+  return {
+    async create(actor: Actor, input: unknown) {
+      requirePermission(actor, 'person:create');
+      const data = parseInput(PersonCreateInput, input);
+      rejectFutureDates({ dateOfBirth: data.dateOfBirth, 'residence.since': data.residence?.since, 'gp.since': data.gp?.since }, today());
+      const id = randomUUID();
+      return db.transaction().execute(async (trx) => {
+        if (data.nhsNumber && (await people.findPersonByNhsNumber(trx, data.nhsNumber))) {
+          throw new ConflictError('A person with that NHS number is already on the register');
+        }
+        await people.insertPerson(trx, {
+          id,
+          nhs_number: data.nhsNumber ?? null,
+          local_id: data.localId ?? null,
+          given_name: data.givenName,
+          family_name: data.familyName,
+          date_of_birth: data.dateOfBirth,
+          date_of_death: null,
+          address_line1: data.address?.line1 ?? null,
+          postcode: data.address?.postcode ?? null,
+        });
+        if (data.residence) await people.insertResidence(trx, { id: randomUUID(), personId: id, ...data.residence });
+        if (data.gp) await people.insertGpRegistration(trx, { id: randomUUID(), personId: id, practiceCode: data.gp.practiceCode ?? null, icb: data.gp.icb, since: data.gp.since });
+        // The registering practitioner's organisation keeps sight of the person it registered.
+        await people.insertAllocation(trx, { id: randomUUID(), personId: id, userId: actor.userId, organisationId: actor.organisationId, reason: 'registered the person' });
+        const person = (await people.findPerson(trx, id))!;
+        await refreshProjections(trx, person, today(), reviews);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.create', recordType: 'person', recordId: id, personId: id, details: { fields: Object.keys(data) } }, clock());
+        return view(trx, person);
+      });
+    },
+
+    async get(actor: Actor, personId: string) {
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view' } }, ({ trx, person }) => view(trx, person));
+    },
+
+    /**
+     * The whole record for the person page in one read: details, legal history and aftercare status,
+     * with one audit event (person.view) instead of one per part.
+     */
+    async record(actor: Actor, personId: string) {
+      requirePermission(actor, 'person:read');
+      return db.transaction().execute(async (trx) => {
+        const person = await findVisiblePerson(trx, actor, personId);
+        const aftercare = await deriveAftercare(trx, person, today());
+        const history = await people.loadLegalHistory(trx, person.id);
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.view', recordType: 'person', recordId: person.id, personId: person.id, details: { parts: ['details', 'legal-history', 'aftercare'] } }, clock());
+        return {
+          person: await view(trx, person),
+          legalHistory: { admissions: history.admissions.map(admissionView), legalStatuses: history.legalStatuses.map(legalStatusView), leave: history.leaves.map(leaveView) },
+          aftercare,
+        };
+      });
+    },
+
+    /** expectedVersion null: the caller did not send If-Match, so the change is applied to the latest version. */
+    async update(actor: Actor, personId: string, expectedVersion: number | null, input: unknown) {
+      requirePermission(actor, 'person:update');
+      const data = parseInput(PersonUpdateInput, input);
+      const audit = { action: 'person.update', details: { fields: Object.keys(data) } };
+      return useCases.change(actor, personId, { permission: 'person:update', audit }, async ({ trx, person, today }) => {
+        checkVersion('person', expectedVersion, person.version);
+        const dateOfBirth = data.dateOfBirth ?? person.date_of_birth;
+        rejectFutureDates({ dateOfBirth: data.dateOfBirth, dateOfDeath: data.dateOfDeath, 'residence.since': data.residence?.since, 'gp.since': data.gp?.since }, today);
+        const dateOfDeath = data.dateOfDeath === undefined ? person.date_of_death : data.dateOfDeath;
+        if (dateOfDeath && compareDates(dateOfDeath, dateOfBirth) < 0) {
+          throw new ValidationError([{ field: 'dateOfDeath', message: 'The date of death must be on or after the date of birth' }]);
+        }
+        if (data.nhsNumber && data.nhsNumber !== person.nhs_number) {
+          const other = await people.findPersonByNhsNumber(trx, data.nhsNumber);
+          if (other && other.id !== person.id) throw new ConflictError('A person with that NHS number is already on the register');
+        }
+        const changes = {
+          ...(data.nhsNumber !== undefined && { nhs_number: data.nhsNumber }),
+          ...(data.localId !== undefined && { local_id: data.localId }),
+          ...(data.givenName !== undefined && { given_name: data.givenName }),
+          ...(data.familyName !== undefined && { family_name: data.familyName }),
+          ...(data.dateOfBirth !== undefined && { date_of_birth: data.dateOfBirth }),
+          ...(data.dateOfDeath !== undefined && { date_of_death: data.dateOfDeath }),
+          ...(data.address !== undefined && { address_line1: data.address?.line1 ?? null, postcode: data.address?.postcode ?? null }),
+        };
+        mustHaveUpdated(await people.updatePerson(trx, person.id, person.version, changes), 'person');
+        if (data.residence) await people.insertResidence(trx, { id: randomUUID(), personId: person.id, ...data.residence });
+        if (data.gp) await people.insertGpRegistration(trx, { id: randomUUID(), personId: person.id, practiceCode: data.gp.practiceCode ?? null, icb: data.gp.icb, since: data.gp.since });
+      }, ({ trx, person }) => view(trx, person));
+    },
+
+    async search(actor: Actor, input: unknown) {
+      requirePermission(actor, 'person:read');
+      const query = parseInput(RegisterQueryInput, input);
+      const after = decodeCursor(query.cursor);
+      return db.transaction().execute(async (trx) => {
+        const rows = await people.searchRegister(trx, {
+          text: query.q ? searchText(query.q) : undefined,
+          status: query.status,
+          localAuthority: query.localAuthority,
+          icb: query.icb,
+          reviewOverdueOn: query.reviewOverdue === 'true' ? today() : undefined,
+          keyworkerUserId: query.caseload === 'mine' ? actor.userId : query.keyworker,
+          visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
+          afterId: after,
+          limit: query.limit + 1,
+        });
+        const page = rows.slice(0, query.limit);
+        const last = page.at(-1);
+        const nextCursor = rows.length > query.limit && last ? encodeCursor(last.id) : null;
+        // Whose records were shown, and the filters; never the search words, which may be a name.
+        const details = { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null, results: page.length, personIds: page.map((row) => row.id) };
+        await appendAuditEvent(trx, { ...auditActor(actor), action: 'register.search', details }, clock());
+        return { items: page.map((row) => registerItem(row, today())), nextCursor };
+      });
+    },
+  };
+}
+
+export type PeopleService = ReturnType<typeof createPeopleService>;
+
+function searchText(q: string) {
+  const digits = q.replace(/[\s-]/g, '');
+  return { raw: q, nhsNumber: /^\d{10}$/.test(digits) ? digits : null, words: q.split(/\s+/).filter((w) => w.length > 0 && !/^\d+$/.test(w)) };
+}
+
+/** A register cursor names only the last person's id: names must not travel in URLs. */
+function encodeCursor(lastId: string): string {
+  return encodePosition([lastId]);
+}
+
+function decodeCursor(cursor: string | undefined): string | undefined {
+  return decodePosition(cursor, 1)?.[0];
+}
+
+type ResidenceRow = Awaited<ReturnType<typeof people.listResidences>>[number];
+type GpRow = Awaited<ReturnType<typeof people.listGpRegistrations>>[number];
+
+export function personView(person: PersonRow, residences: ResidenceRow[], gps: GpRow[], status: string, nextReviewDue: string | null) {
+  const residenceHistory = residences.map((r) => ({ localAuthority: r.local_authority_code, since: r.since }));
+  const gpHistory = gps.map((g) => ({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since }));
+  return {
+    id: person.id,
+    version: person.version,
+    nhsNumber: person.nhs_number,
+    localId: person.local_id,
+    givenName: person.given_name,
+    familyName: person.family_name,
+    dateOfBirth: person.date_of_birth,
+    dateOfDeath: person.date_of_death,
+    address: { line1: person.address_line1, postcode: person.postcode },
+    residence: latestBySince(residenceHistory) ?? null,
+    residenceHistory,
+    gp: latestBySince(gpHistory) ?? null,
+    gpHistory,
+    status,
+    nextReviewDue,
+    createdAt: new Date(person.created_at).toISOString(),
+    updatedAt: new Date(person.updated_at).toISOString(),
+  };
+}
+
+function registerItem(row: people.RegisterRow, today: string) {
+  return {
+    id: row.id,
+    version: row.version,
+    nhsNumber: row.nhs_number,
+    localId: row.local_id,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    dateOfBirth: row.date_of_birth,
+    dateOfDeath: row.date_of_death,
+    status: row.status ?? 'not-entitled',
+    localAuthority: row.local_authority_code,
+    icb: row.icb_code,
+    nextReviewDue: row.next_review_due,
+    // next_review_due is set only where REV-1 gives a review (episodeReviewDue), so no status check here.
+    reviewOverdue: isReviewOverdue(row.next_review_due, today) || isReviewOverdue(row.budget_review_due ?? null, today),
+    dischargeWarning: row.discharge_warning ?? null,
+  };
+}
