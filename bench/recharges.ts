@@ -1,4 +1,4 @@
-// Benchmark of the recharge statement and spend report (issue 4: RESP-1, RESP-7) on PostgreSQL.
+// Benchmark of the recharge statement and spend report (RESP-1, RESP-7) on PostgreSQL.
 //
 //   node bench/recharges.ts [--people 20000] [--services 100000] [--iterations 10] [--warmup 2] [--seed 117]
 //

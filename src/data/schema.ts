@@ -291,7 +291,7 @@ export type ReviewRow = Selectable<ReviewsTable>;
 export type ReviewInvitationRow = Selectable<ReviewInvitationsTable>;
 export type ReviewRequestRow = Selectable<ReviewRequestsTable>;
 
-// 0005: services and money (issue 4, first half).
+// 0005: services and funding: joint funding policies, services, budgets.
 type Json<T> = ColumnType<T, string, string>;
 
 export interface FundingPoliciesTable {
@@ -562,7 +562,7 @@ export interface TribunalRecommendationsTable {
   created_at: DefaultInstant;
 }
 
-// 0007: refunds, top-ups, disputes, recharges (issue 4, second half).
+// 0007: charges and refunds, top-ups, disputes, recharges.
 export interface ChargesTable {
   id: string;
   person_id: string;

@@ -114,7 +114,7 @@ export function canConfirmResponsibility(actor: Viewer & { organisationType: Org
 }
 
 /**
- * Who sees money (issue 4): admins and auditors always; finance users, approvers and practitioners
+ * Who sees money: admins and auditors always; finance users, approvers and practitioners
  * when their organisation is one of the person's responsible bodies (the local authority or ICB of
  * any episode, or, before any episode, where they live and their GP's ICB). A provider's staff record
  * services but see no costs, because a trust is never a responsible body.

@@ -1,4 +1,4 @@
--- Services and money, first half (issue 4): the partnerships' joint funding policies (RESP-7), the
+-- Services and funding: the partnerships' joint funding policies (RESP-7), the
 -- services a person receives with their s117 decision, care type, funding split and cost (SCOPE-1 to
 -- SCOPE-5, CHG-1, CHG-4, RESP-1), and direct payments and personal health budgets (DP-1 to DP-3).
 -- Money is integer pence (bigint); percentages are integers.
@@ -39,7 +39,7 @@ CREATE TABLE services (
   arises_from_mental_disorder boolean,
   reduces_risk_of_deterioration boolean,
   scope_rationale text,
-  -- The plan's need (issue 3's needs table, built at the same time: no foreign key).
+  -- The plan's need (the plan's needs live in plans.content, JSON: no foreign key).
   need_id uuid NULL,
   provider text NOT NULL,
   la_percent integer NOT NULL CHECK (la_percent BETWEEN 0 AND 100),

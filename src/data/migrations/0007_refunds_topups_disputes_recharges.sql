@@ -1,4 +1,4 @@
--- Services and money, second half (issue 4): charges a person paid and their refunds (CHG-2),
+-- Money: charges a person paid and their refunds (CHG-2),
 -- top-up agreements for preferred accommodation (CHG-3), disputes between the bodies (RESP-6) and
 -- what each body paid for a service, for recharges and spend (RESP-1, RESP-7).
 -- Money is integer pence (bigint).
