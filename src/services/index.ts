@@ -48,7 +48,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     keyworkers: createKeyworkerService(db, shared),
     planning: createPlanningService(db, shared),
     advocacy: createAdvocacyService(db, { ...shared, mha2025Imha: options.mha2025Imha ?? false }),
-    audit: createAuditService(db, { clock }),
+    audit: createAuditService(db, shared),
     ending: createEndingService(db, { ...shared, jointNoticeRequired: options.mha2025JointNotice ?? false }),
     complaints: createComplaintsService(db, { clock }),
     plans: createPlanService(db, shared),
