@@ -6,6 +6,7 @@ import { createAccountService } from './accounts/accounts-service.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createComplaintsService } from './complaints/complaints-service.ts';
 import { createEndingService } from './ending/ending-service.ts';
+import { createHealthService } from './health/health-service.ts';
 import { createLegalHistoryService } from './legal-history/legal-history-service.ts';
 import { createPeopleService } from './people/people-service.ts';
 import { createKeyworkerService } from './keyworkers/keyworkers-service.ts';
@@ -58,6 +59,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     fundingPolicies: createFundingPolicyService(db, { clock }),
     budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false }),
     money: createMoneyService(db, { clock, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 }),
+    health: createHealthService(db),
   };
 }
 
