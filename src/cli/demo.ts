@@ -1,8 +1,7 @@
 // Synthetic demonstration data: two local authorities, two ICBs, a trust, a user of each role and
 // people covering every aftercare status. Only synthetic people; NHS numbers from the 999 range.
-import type { Db } from '../data/database.ts';
-import { findOrganisationByCode } from '../data/accounts-repository.ts';
 import type { Services } from '../services/index.ts';
+import { loadDemoCasework } from './demo-casework.ts';
 import { loadDemoPeople } from './demo-people.ts';
 
 export const DEMO_PASSWORD = 'demo-password-117';
@@ -25,10 +24,12 @@ export const DEMO_USERS = [
   { email: 'auditor@demo.s117.test', name: 'Ada Auditor', role: 'auditor', organisationCode: 'E09000099' },
 ] as const;
 
-export async function loadDemoData(services: Services, db: Db, progress: (message: string) => void = () => {}): Promise<{ created: boolean; people: number }> {
-  if (await findOrganisationByCode(db, DEMO_ORGANISATIONS[0].code)) return { created: false, people: 0 };
+/** Everything is recorded through the services; the database handle callers pass is no longer needed. */
+export async function loadDemoData(services: Services, _db?: unknown, progress: (message: string) => void = () => {}): Promise<{ created: boolean; people: number }> {
+  if (await services.accounts.hasOrganisation(DEMO_ORGANISATIONS[0].code)) return { created: false, people: 0 };
   for (const org of DEMO_ORGANISATIONS) await services.accounts.addOrganisation(org);
   for (const user of DEMO_USERS) await services.accounts.addUser({ ...user, password: DEMO_PASSWORD });
-  const people = await loadDemoPeople(services, db, progress);
-  return { created: true, people };
+  const { ctx, people } = await loadDemoPeople(services, progress);
+  await loadDemoCasework(ctx, people, progress);
+  return { created: true, people: people.size };
 }

@@ -12,7 +12,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import type { Db } from '../data/database.ts';
 import type { Services } from '../services/index.ts';
 import { registerApi } from './api/index.ts';
@@ -93,14 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get(
     '/healthz',
     { schema: { tags: ['Service'], summary: 'Health: 200 {status: "ok"} when the database answers, 503 otherwise', security: [] } },
-    async (_request, reply) => {
-    try {
-      await sql`SELECT 1`.execute(options.db);
-      return { status: 'ok' };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable' });
-    }
-    },
+    async (_request, reply) => ((await options.services.health.check()) ? { status: 'ok' } : reply.status(503).send({ status: 'unavailable' })),
   );
   app.get('/api/openapi.json', { schema: { tags: ['Service'], summary: 'This OpenAPI 3.1 document', security: [] } }, async () => app.swagger());
 

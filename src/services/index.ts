@@ -6,6 +6,7 @@ import { createAccountService } from './accounts/accounts-service.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createComplaintsService } from './complaints/complaints-service.ts';
 import { createEndingService } from './ending/ending-service.ts';
+import { createHealthService } from './health/health-service.ts';
 import { createLegalHistoryService } from './legal-history/legal-history-service.ts';
 import { createPeopleService } from './people/people-service.ts';
 import { createKeyworkerService } from './keyworkers/keyworkers-service.ts';
@@ -48,7 +49,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     keyworkers: createKeyworkerService(db, shared),
     planning: createPlanningService(db, shared),
     advocacy: createAdvocacyService(db, { ...shared, mha2025Imha: options.mha2025Imha ?? false }),
-    audit: createAuditService(db, { clock }),
+    audit: createAuditService(db, shared),
     ending: createEndingService(db, { ...shared, jointNoticeRequired: options.mha2025JointNotice ?? false }),
     complaints: createComplaintsService(db, { clock }),
     plans: createPlanService(db, shared),
@@ -58,6 +59,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     fundingPolicies: createFundingPolicyService(db, { clock }),
     budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false }),
     money: createMoneyService(db, { clock, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 }),
+    health: createHealthService(db),
   };
 }
 

@@ -5,17 +5,8 @@ import { z } from 'zod';
 import type { Actor } from '../../services/kernel/actor.ts';
 import { UnauthenticatedError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
-import {
-  AdmissionInput,
-  DischargeInput,
-  LeaveInput,
-  LegalStatusEndInput,
-  LegalStatusInput,
-  PersonCreateInput,
-  PersonUpdateInput,
-  RegisterQueryInput,
-  ResponsibilityInput,
-} from '../../services/people/people-inputs.ts';
+import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from '../../services/legal-history/legal-history-inputs.ts';
+import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from '../../services/people/people-inputs.ts';
 import { BadRequestError } from '../../services/kernel/validation.ts';
 import { AdmissionSchema, AftercareSchema, LeaveSchema, LegalHistorySchema, LegalStatusSchema, PersonSchema, RegisterPageSchema, responses } from './schemas.ts';
 

@@ -116,6 +116,16 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
       });
     },
 
+    /** The user with this email as an actor, or null: for work done as a named user outside a request (the demonstration data). */
+    async actorForEmail(email: string, requestId: string | null): Promise<Actor | null> {
+      const user = await accounts.findUserByEmail(db, email.trim().toLowerCase());
+      return user ? actorFromUser(user, requestId) : null;
+    },
+
+    async hasOrganisation(code: string): Promise<boolean> {
+      return Boolean(await accounts.findOrganisationByCode(db, code));
+    },
+
     listOrganisations: () => accounts.listOrganisations(db),
   };
 }

@@ -3,143 +3,133 @@
 import { randomUUID } from 'node:crypto';
 import { canConfirmResponsibility } from '../../domain/access.ts';
 import type { AftercareResult } from '../../domain/aftercare.ts';
-import { todayInLondon } from '../../domain/dates.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
-import * as people from '../../data/people-repository.ts';
+import * as history from '../../data/legal-history-repository.ts';
+import { loadFacts } from '../../data/people-repository.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../../data/schema.ts';
-import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../kernel/errors.ts';
-import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from '../people/people-inputs.ts';
-import { deriveAftercare, findVisiblePerson, isUuid, refreshProjections } from '../kernel/person-record.ts';
-import type { ServiceOptions } from '../people/people-service.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
+import { deriveAftercare, isUuid } from '../kernel/person-record.ts';
+import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
+import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from './legal-history-inputs.ts';
 
-export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOptions) {
-  const today = () => todayInLondon(clock());
+/** What a change to the legal history answers, and the status it leaves the person in (for its audit event). */
+interface Recorded<T> { recordType: string; recordId: string; view: T; status: string }
 
-  /** Runs one change to a person's legal history: checks, writes, re-derives, audits. */
-  async function change<T>(actor: Actor, personId: string, action: string, write: (trx: Db, person: PersonRow) => Promise<{ recordType: string; recordId: string; result: T }>) {
-    requirePermission(actor, 'legal-history:record');
-    return db.transaction().execute(async (trx) => {
-      const person = await findVisiblePerson(trx, actor, personId);
-      // One change to a person's legal history at a time: otherwise two overlapping detentions sent
-      // together could each pass the overlap checks before the other was saved (PostgreSQL).
-      await trx.selectFrom('people').select('id').where('id', '=', person.id).forUpdate().execute();
-      const { recordType, recordId, result } = await write(trx, person);
-      const aftercare = await refreshProjections(trx, person, today(), reviews);
-      await appendAuditEvent(trx, { ...auditActor(actor), action, recordType, recordId, personId: person.id, details: { status: aftercare.status } }, clock());
-      return result;
-    });
+export function createLegalHistoryService(_db: Db, { useCases }: { useCases: UseCases }) {
+  /**
+   * One change to a person's legal history. The runner holds the person's row locked, so two
+   * overlapping detentions sent together cannot each pass the overlap checks before the other is
+   * saved; the audit event records the status the change leaves the person in.
+   */
+  async function change<T>(actor: Actor, personId: string, action: string, write: (ctx: PersonContext) => Promise<{ recordType: string; recordId: string; view: T }>): Promise<T> {
+    const recorded = await useCases.change(
+      actor,
+      personId,
+      { permission: 'legal-history:record', audit: (r: Recorded<T>) => ({ action, recordType: r.recordType, recordId: r.recordId, details: { status: r.status } }) },
+      async (ctx) => {
+        const written = await write(ctx);
+        return { ...written, status: (await deriveAftercare(ctx.trx, ctx.person, ctx.today)).status };
+      },
+    );
+    return recorded.view;
   }
 
-
-  async function findOwn<T extends { person_id: string; version: number }>(row: T | undefined, person: PersonRow, what: string, expectedVersion: number | null): Promise<T> {
+  /** The person's own row of a legal history table, at the version the caller changed (404 / 409). */
+  function own<T extends { person_id: string; version: number }>(row: T | undefined, person: PersonRow, what: string, expectedVersion: number | null): T {
     if (!row || row.person_id !== person.id) throw new NotFoundError(what);
-    if (expectedVersion !== null && expectedVersion !== row.version) throw new ConflictError(`The ${what} has changed since version ${expectedVersion}; it is now version ${row.version}`);
+    checkVersion(what, expectedVersion, row.version);
     return row;
   }
 
   return {
     async addAdmission(actor: Actor, personId: string, input: unknown) {
       const data = parseInput(AdmissionInput, input);
-      return change(actor, personId, 'admission.create', async (trx, person) => {
+      return change(actor, personId, 'admission.create', async ({ trx, person, today }) => {
         const id = randomUUID();
         const candidate = { id, hospital: data.hospital, admittedOn: data.admittedOn, dischargedOn: data.dischargedOn ?? null };
-        refuse(validateAdmission(await people.loadFacts(trx, person), candidate, today()));
-        await people.insertAdmission(trx, { personId: person.id, ...candidate });
-        return { recordType: 'admission', recordId: id, result: admissionView(await findAdmission(trx, id)) };
+        refuse(validateAdmission(await loadFacts(trx, person), candidate, today));
+        await history.insertAdmission(trx, { personId: person.id, ...candidate });
+        return { recordType: 'admission', recordId: id, view: admissionView((await history.findAdmission(trx, id))!) };
       });
     },
 
     async recordDischarge(actor: Actor, personId: string, admissionId: string, expectedVersion: number | null, input: unknown) {
       const data = parseInput(DischargeInput, input);
-      return change(actor, personId, 'admission.discharge', async (trx, person) => {
-        const row = await findOwn(isUuid(admissionId) ? await findAdmission(trx, admissionId) : undefined, person, 'hospital stay', expectedVersion);
+      return change(actor, personId, 'admission.discharge', async ({ trx, person, today }) => {
+        const row = own(isUuid(admissionId) ? await history.findAdmission(trx, admissionId) : undefined, person, 'hospital stay', expectedVersion);
         const candidate = { id: row.id, hospital: row.hospital, admittedOn: row.admitted_on, dischargedOn: data.dischargedOn };
-        refuse(validateAdmission(await people.loadFacts(trx, person), candidate, today()));
-        if (!(await people.updateAdmissionDischarge(trx, row.id, row.version, data.dischargedOn))) throw new ConflictError('The hospital stay was changed by someone else; reload and try again');
-        return { recordType: 'admission', recordId: row.id, result: admissionView(await findAdmission(trx, row.id)) };
+        refuse(validateAdmission(await loadFacts(trx, person), candidate, today));
+        mustHaveUpdated(await history.updateAdmissionDischarge(trx, row.id, row.version, data.dischargedOn), 'hospital stay');
+        return { recordType: 'admission', recordId: row.id, view: admissionView((await history.findAdmission(trx, row.id))!) };
       });
     },
 
     async addLegalStatus(actor: Actor, personId: string, input: unknown) {
       const data = parseInput(LegalStatusInput, input);
-      return change(actor, personId, 'legal-status.create', async (trx, person) => {
+      return change(actor, personId, 'legal-status.create', async ({ trx, person, today }) => {
         const id = randomUUID();
         const candidate = { id, section: data.section, startDate: data.startDate, endDate: data.endDate ?? null, admissionId: data.admissionId ?? null };
-        refuse(validateLegalStatus(await people.loadFacts(trx, person), candidate, today()));
-        await people.insertLegalStatus(trx, { personId: person.id, ...candidate });
-        return { recordType: 'legal-status', recordId: id, result: legalStatusView(await findLegalStatus(trx, id)) };
+        refuse(validateLegalStatus(await loadFacts(trx, person), candidate, today));
+        await history.insertLegalStatus(trx, { personId: person.id, ...candidate });
+        return { recordType: 'legal-status', recordId: id, view: legalStatusView((await history.findLegalStatus(trx, id))!) };
       });
     },
 
     async endLegalStatus(actor: Actor, personId: string, statusId: string, expectedVersion: number | null, input: unknown) {
       const data = parseInput(LegalStatusEndInput, input);
-      return change(actor, personId, 'legal-status.end', async (trx, person) => {
-        const row = await findOwn(isUuid(statusId) ? await findLegalStatus(trx, statusId) : undefined, person, 'legal status', expectedVersion);
+      return change(actor, personId, 'legal-status.end', async ({ trx, person, today }) => {
+        const row = own(isUuid(statusId) ? await history.findLegalStatus(trx, statusId) : undefined, person, 'legal status', expectedVersion);
         const candidate = { id: row.id, section: row.section as LegalStatusInputSection, startDate: row.start_date, endDate: data.endDate, admissionId: row.admission_id };
-        refuse(validateLegalStatus(await people.loadFacts(trx, person), candidate, today()));
-        if (!(await people.updateLegalStatusEnd(trx, row.id, row.version, data.endDate))) throw new ConflictError('The legal status was changed by someone else; reload and try again');
-        return { recordType: 'legal-status', recordId: row.id, result: legalStatusView(await findLegalStatus(trx, row.id)) };
+        refuse(validateLegalStatus(await loadFacts(trx, person), candidate, today));
+        mustHaveUpdated(await history.updateLegalStatusEnd(trx, row.id, row.version, data.endDate), 'legal status');
+        return { recordType: 'legal-status', recordId: row.id, view: legalStatusView((await history.findLegalStatus(trx, row.id))!) };
       });
     },
 
     async addLeave(actor: Actor, personId: string, input: unknown) {
       const data = parseInput(LeaveInput, input);
-      return change(actor, personId, 'leave.create', async (trx, person) => {
+      return change(actor, personId, 'leave.create', async ({ trx, person, today }) => {
         const id = randomUUID();
         const candidate = { id, from: data.from, to: data.to ?? null, kind: data.kind, triggersAftercare: data.triggersAftercare, reason: data.reason };
-        refuse(validateLeave(await people.loadFacts(trx, person), candidate, today()));
-        await people.insertLeave(trx, { personId: person.id, ...candidate, decidedBy: actor.userId });
-        return { recordType: 'leave', recordId: id, result: leaveView((await trx.selectFrom('leaves').selectAll().where('id', '=', id).executeTakeFirst())!) };
+        refuse(validateLeave(await loadFacts(trx, person), candidate, today));
+        await history.insertLeave(trx, { personId: person.id, ...candidate, decidedBy: actor.userId });
+        return { recordType: 'leave', recordId: id, view: leaveView((await history.findLeave(trx, id))!) };
       });
     },
 
     async legalHistory(actor: Actor, personId: string) {
-      requirePermission(actor, 'person:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const rows = await people.loadLegalHistory(trx, person.id);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'legal-history.view', recordType: 'person', recordId: person.id, personId: person.id }, clock());
-        return { admissions: rows.admissions.map(admissionView), legalStatuses: rows.legalStatuses.map(legalStatusView), leave: rows.leaves.map(leaveView) };
-      });
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'legal-history.view' } }, ({ trx, person }) => legalHistoryPart(trx, person));
     },
 
+    /** A read: derived from the facts, nothing written but the audit event. */
     async aftercare(actor: Actor, personId: string): Promise<AftercareResult> {
-      requirePermission(actor, 'person:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        // A read: derived from the facts, nothing written but the audit event.
-        const result = await deriveAftercare(trx, person, today());
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'aftercare.view', recordType: 'person', recordId: person.id, personId: person.id }, clock());
-        return result;
-      });
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, ({ trx, person, today }) => deriveAftercare(trx, person, today));
     },
 
     /** RESP-2 to RESP-5: a person confirms the responsible local authority and ICB, with the basis. */
     async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown): Promise<AftercareResult> {
       requirePermission(actor, 'responsibility:confirm');
       const data = parseInput(ResponsibilityInput, input);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const before = await deriveAftercare(trx, person, today());
-        const episode = before.episodes.find((e) => e.id === episodeId);
-        if (!episode) throw new NotFoundError('episode');
-        if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
-          throw new ForbiddenError('Only an approver of the local authority or ICB concerned can confirm responsibility');
-        }
-        const id = randomUUID();
-        await people.insertResponsibilityDecision(trx, { id, personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: clock() });
-        const after = await refreshProjections(trx, person, today(), reviews);
-        await appendAuditEvent(
-          trx,
-          { ...auditActor(actor), action: 'responsibility.confirm', recordType: 'episode', recordId: episodeId, personId: person.id, details: { localAuthority: data.localAuthority.code, icb: data.icb.code } },
-          clock(),
-        );
-        return after;
-      });
+      const audit = { action: 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code } };
+      return useCases.change(
+        actor,
+        personId,
+        { permission: 'responsibility:confirm', audit },
+        async ({ trx, person, today, now }) => {
+          const before = await deriveAftercare(trx, person, today);
+          const episode = before.episodes.find((e) => e.id === episodeId);
+          if (!episode) throw new NotFoundError('episode');
+          if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
+            throw new ForbiddenError('Only an approver of the local authority or ICB concerned can confirm responsibility');
+          }
+          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now });
+        },
+        // The answer shows the responsibility as now confirmed.
+        ({ trx, person, today }) => deriveAftercare(trx, person, today),
+      );
     },
   };
 }
@@ -147,12 +137,10 @@ export function createLegalHistoryService(db: Db, { clock, reviews }: ServiceOpt
 export type LegalHistoryService = ReturnType<typeof createLegalHistoryService>;
 type LegalStatusInputSection = Parameters<typeof validateLegalStatus>[1]['section'];
 
-function findAdmission(db: Db, id: string) {
-  return db.selectFrom('admissions').selectAll().where('id', '=', id).executeTakeFirst() as Promise<AdmissionRow>;
-}
-
-function findLegalStatus(db: Db, id: string) {
-  return db.selectFrom('legal_statuses').selectAll().where('id', '=', id).executeTakeFirst() as Promise<LegalStatusRow>;
+/** A person's hospital stays, legal statuses and leave, read without an audit event of its own. */
+export async function legalHistoryPart(trx: Db, person: PersonRow) {
+  const rows = await history.loadLegalHistory(trx, person.id);
+  return { admissions: rows.admissions.map(admissionView), legalStatuses: rows.legalStatuses.map(legalStatusView), leave: rows.leaves.map(leaveView) };
 }
 
 export function admissionView(row: AdmissionRow) {

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { isIsoDate } from '../../domain/dates.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../domain/nhs-number.ts';
 import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
-import { SECTION_CODES } from '../../domain/sections.ts';
 
 export const IsoDateInput = z.string().trim().refine(isIsoDate, { message: 'Enter a real date in the form YYYY-MM-DD' });
 
@@ -71,37 +70,6 @@ export const PersonUpdateInput = z.object({
   gp: GpInput.optional(),
 });
 export type PersonUpdate = z.output<typeof PersonUpdateInput>;
-
-export const AdmissionInput = z.object({
-  hospital: z.string().trim().min(1, 'Enter the hospital').max(200),
-  admittedOn: IsoDateInput,
-  dischargedOn: IsoDateInput.nullable().optional(),
-});
-export const DischargeInput = z.object({ dischargedOn: IsoDateInput.nullable() });
-
-export const SectionInput = z.enum(SECTION_CODES, { message: `Section must be one of: ${SECTION_CODES.join(', ')}` });
-export const LegalStatusInput = z.object({
-  section: SectionInput,
-  startDate: IsoDateInput,
-  endDate: IsoDateInput.nullable().optional(),
-  admissionId: z.string().uuid('Enter the id of one of the person’s hospital stays').nullable().optional(),
-});
-export const LegalStatusEndInput = z.object({ endDate: IsoDateInput.nullable() });
-
-export const LeaveInput = z.object({
-  from: IsoDateInput,
-  to: IsoDateInput.nullable().optional(),
-  kind: z.enum(['escorted', 'unescorted', 'trial-placement'], { message: 'Kind must be escorted, unescorted or trial-placement' }),
-  triggersAftercare: z.boolean({ message: 'Say whether this leave starts aftercare' }),
-  reason: z.string().trim().min(1, 'Give the reason for the decision (ELIG-4)').max(2000),
-});
-
-const Body = (codeSchema: z.ZodType<string>, label: string) =>
-  z.object({ code: codeSchema, basis: z.string().trim().min(1, `Say why this ${label} is responsible`).max(2000) });
-export const ResponsibilityInput = z.object({
-  localAuthority: Body(LocalAuthorityCode, 'local authority'),
-  icb: Body(IcbCode, 'ICB'),
-});
 
 export const RegisterQueryInput = z.object({
   q: z.string().trim().max(100).optional(),

@@ -1,6 +1,6 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
-import { compareDates, todayInLondon } from '../../domain/dates.ts';
+import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
@@ -10,8 +10,8 @@ import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './people-inputs.ts';
-import { admissionView, leaveView, legalStatusView } from '../legal-history/legal-history-service.ts';
-import { deriveAftercare, findVisiblePerson, latestBySince, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
+import { legalHistoryPart } from '../legal-history/legal-history-service.ts';
+import { deriveAftercare, latestBySince, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { parseInput } from '../kernel/validation.ts';
 
@@ -20,21 +20,14 @@ export interface ServiceOptions { clock: () => Date; reviews: ReviewSettings; us
 export function createPeopleService(db: Db, { clock, reviews, useCases }: ServiceOptions) {
   const today = () => todayInLondon(clock());
 
-  async function view(trx: Db, person: PersonRow) {
-    const [residences, gps, summary] = await Promise.all([
-      people.listResidences(trx, person.id),
-      people.listGpRegistrations(trx, person.id),
-      trx.selectFrom('person_summaries').selectAll().where('person_id', '=', person.id).executeTakeFirst(),
-    ]);
-    return personView(person, residences, gps, summary?.status ?? 'not-entitled', summary?.next_review_due ?? null);
-  }
-
   return {
     async create(actor: Actor, input: unknown) {
       requirePermission(actor, 'person:create');
       const data = parseInput(PersonCreateInput, input);
       rejectFutureDates({ dateOfBirth: data.dateOfBirth, 'residence.since': data.residence?.since, 'gp.since': data.gp?.since }, today());
       const id = randomUUID();
+      // Not through the runner: there is no person to find yet, and the audit event must still name
+      // the person it created (the runner's audit of a use case on no person names none).
       return db.transaction().execute(async (trx) => {
         if (data.nhsNumber && (await people.findPersonByNhsNumber(trx, data.nhsNumber))) {
           throw new ConflictError('A person with that NHS number is already on the register');
@@ -70,18 +63,8 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
      * with one audit event (person.view) instead of one per part.
      */
     async record(actor: Actor, personId: string) {
-      requirePermission(actor, 'person:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const aftercare = await deriveAftercare(trx, person, today());
-        const history = await people.loadLegalHistory(trx, person.id);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.view', recordType: 'person', recordId: person.id, personId: person.id, details: { parts: ['details', 'legal-history', 'aftercare'] } }, clock());
-        return {
-          person: await view(trx, person),
-          legalHistory: { admissions: history.admissions.map(admissionView), legalStatuses: history.legalStatuses.map(legalStatusView), leave: history.leaves.map(leaveView) },
-          aftercare,
-        };
-      });
+      const audit = { action: 'person.view', details: { parts: ['details', 'legal-history', 'aftercare'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => personRecordPart(trx, person, today));
     },
 
     /** expectedVersion null: the caller did not send If-Match, so the change is applied to the latest version. */
@@ -120,13 +103,18 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
       requirePermission(actor, 'person:read');
       const query = parseInput(RegisterQueryInput, input);
       const after = decodeCursor(query.cursor);
-      return db.transaction().execute(async (trx) => {
+      // Whose records were shown, and the filters; never the search words, which may be a name.
+      const audit = (page: { items: { id: string }[] }) => ({
+        action: 'register.search',
+        details: { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null, results: page.items.length, personIds: page.items.map((item) => item.id) },
+      });
+      return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
         const rows = await people.searchRegister(trx, {
           text: query.q ? searchText(query.q) : undefined,
           status: query.status,
           localAuthority: query.localAuthority,
           icb: query.icb,
-          reviewOverdueOn: query.reviewOverdue === 'true' ? today() : undefined,
+          reviewOverdueOn: query.reviewOverdue === 'true' ? today : undefined,
           keyworkerUserId: query.caseload === 'mine' ? actor.userId : query.keyworker,
           visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
           afterId: after,
@@ -135,16 +123,29 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
         const nextCursor = rows.length > query.limit && last ? encodeCursor(last.id) : null;
-        // Whose records were shown, and the filters; never the search words, which may be a name.
-        const details = { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null, results: page.length, personIds: page.map((row) => row.id) };
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'register.search', details }, clock());
-        return { items: page.map((row) => registerItem(row, today())), nextCursor };
+        return { items: page.map((row) => registerItem(row, today)), nextCursor };
       });
     },
   };
 }
 
 export type PeopleService = ReturnType<typeof createPeopleService>;
+
+/** The person's details as the API shows them: the person, their histories and their projections. */
+async function view(trx: Db, person: PersonRow) {
+  const [residences, gps, summary] = await Promise.all([people.listResidences(trx, person.id), people.listGpRegistrations(trx, person.id), people.findPersonSummary(trx, person.id)]);
+  return personView(person, residences, gps, summary?.status ?? 'not-entitled', summary?.next_review_due ?? null);
+}
+
+/**
+ * The person page's record part: details, legal history and the aftercare status derived now.
+ * Reads only, in the caller's transaction; the caller audits what the page showed.
+ */
+export async function personRecordPart(trx: Db, person: PersonRow, today: IsoDate) {
+  const aftercare = await deriveAftercare(trx, person, today);
+  const legalHistory = await legalHistoryPart(trx, person);
+  return { person: await view(trx, person), legalHistory, aftercare };
+}
 
 function searchText(q: string) {
   const digits = q.replace(/[\s-]/g, '');

@@ -30,14 +30,6 @@ export function initials(givenName: string, familyName: string): string {
   return `${first(givenName)}.${first(familyName)}.`;
 }
 
-/**
- * Hook for the ending engineer's pending approvals (END-1, END-6): the people with an ending
- * proposal or reinstatement waiting for approval whom an organisation can see.
- */
-export async function pendingApprovalsFor(db: Db, organisationCode: string): Promise<string[]> {
-  return peopleWithPending(db, organisationCode);
-}
-
 export function createReminderService(db: Db, { clock }: { clock: () => Date }) {
   return {
     /** Works out who should be reminded of what today; changes nothing. */
@@ -58,7 +50,8 @@ export function createReminderService(db: Db, { clock }: { clock: () => Date }) 
 
       const leads = await reviewsRepo.allLeads(db);
       const pendingByOrg = new Map<string, string[]>();
-      for (const code of new Set(leads.map((l) => l.organisation_code))) pendingByOrg.set(code, await pendingApprovalsFor(db, code));
+      // END-1, END-6: the people with an ending proposal or reinstatement waiting for approval whom each lead's organisation can see.
+      for (const code of new Set(leads.map((l) => l.organisation_code))) pendingByOrg.set(code, await peopleWithPending(db, code));
       const pendingIds = [...new Set([...pendingByOrg.values()].flat())];
       const names = new Map((await reviewsRepo.personNames(db, pendingIds)).map((p) => [p.id, initials(p.given_name, p.family_name)]));
       for (const lead of leads) {

@@ -1,0 +1,86 @@
+// A person's legal history: hospital stays, legal statuses, section 17 leave, and the confirmed
+// decisions on which bodies are responsible for an episode of aftercare.
+import { sql } from 'kysely';
+import type { Db } from './database.ts';
+import type { AdmissionRow, LeaveRow, LegalStatusRow } from './schema.ts';
+
+export async function insertAdmission(db: Db, row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }): Promise<void> {
+  await db.insertInto('admissions').values({ id: row.id, person_id: row.personId, hospital: row.hospital, admitted_on: row.admittedOn, discharged_on: row.dischargedOn }).execute();
+}
+
+export async function updateAdmissionDischarge(db: Db, id: string, expectedVersion: number | null, dischargedOn: string | null): Promise<boolean> {
+  let q = db.updateTable('admissions').set({ discharged_on: dischargedOn, version: sql`version + 1` }).where('id', '=', id);
+  if (expectedVersion !== null) q = q.where('version', '=', expectedVersion);
+  return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+}
+
+export async function insertLegalStatus(db: Db, row: { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }): Promise<void> {
+  await db
+    .insertInto('legal_statuses')
+    .values({ id: row.id, person_id: row.personId, section: row.section, start_date: row.startDate, end_date: row.endDate, admission_id: row.admissionId })
+    .execute();
+}
+
+export async function updateLegalStatusEnd(db: Db, id: string, expectedVersion: number | null, endDate: string | null): Promise<boolean> {
+  let q = db.updateTable('legal_statuses').set({ end_date: endDate, version: sql`version + 1` }).where('id', '=', id);
+  if (expectedVersion !== null) q = q.where('version', '=', expectedVersion);
+  return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+}
+
+export async function insertLeave(db: Db, row: { id: string; personId: string; from: string; to: string | null; kind: LeaveRow['kind']; triggersAftercare: boolean; reason: string; decidedBy: string }): Promise<void> {
+  await db
+    .insertInto('leaves')
+    .values({ id: row.id, person_id: row.personId, from_date: row.from, to_date: row.to, kind: row.kind, triggers_aftercare: row.triggersAftercare, reason: row.reason, decided_by: row.decidedBy })
+    .execute();
+}
+
+export async function insertResponsibilityDecision(
+  db: Db,
+  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('responsibility_decisions')
+    .values({
+      id: row.id,
+      person_id: row.personId,
+      episode_id: row.episodeId,
+      local_authority_code: row.localAuthority.code,
+      local_authority_basis: row.localAuthority.basis,
+      icb_code: row.icb.code,
+      icb_basis: row.icb.basis,
+      decided_by: row.decidedBy,
+      decided_at: row.decidedAt,
+    })
+    .execute();
+}
+
+export interface LegalHistoryRows {
+  admissions: AdmissionRow[];
+  legalStatuses: LegalStatusRow[];
+  leaves: LeaveRow[];
+}
+
+export async function loadLegalHistory(db: Db, personId: string): Promise<LegalHistoryRows> {
+  const [admissions, legalStatuses, leaves] = await Promise.all([
+    db.selectFrom('admissions').selectAll().where('person_id', '=', personId).orderBy('admitted_on').orderBy('id').execute(),
+    db.selectFrom('legal_statuses').selectAll().where('person_id', '=', personId).orderBy('start_date').orderBy('id').execute(),
+    db.selectFrom('leaves').selectAll().where('person_id', '=', personId).orderBy('from_date').orderBy('id').execute(),
+  ]);
+  return { admissions, legalStatuses, leaves };
+}
+
+export function findAdmission(db: Db, id: string): Promise<AdmissionRow | undefined> {
+  return db.selectFrom('admissions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findLegalStatus(db: Db, id: string): Promise<LegalStatusRow | undefined> {
+  return db.selectFrom('legal_statuses').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findLeave(db: Db, id: string): Promise<LeaveRow | undefined> {
+  return db.selectFrom('leaves').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listResponsibilityDecisions(db: Db, personId: string) {
+  return db.selectFrom('responsibility_decisions').selectAll().where('person_id', '=', personId).execute();
+}

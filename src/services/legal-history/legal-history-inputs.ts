@@ -1,0 +1,36 @@
+// Input schemas of a person's legal history, shared by the API (and its OpenAPI document), the web
+// forms and the command line.
+import { z } from 'zod';
+import { SECTION_CODES } from '../../domain/sections.ts';
+import { IcbCode, IsoDateInput, LocalAuthorityCode } from '../people/people-inputs.ts';
+
+export const AdmissionInput = z.object({
+  hospital: z.string().trim().min(1, 'Enter the hospital').max(200),
+  admittedOn: IsoDateInput,
+  dischargedOn: IsoDateInput.nullable().optional(),
+});
+export const DischargeInput = z.object({ dischargedOn: IsoDateInput.nullable() });
+
+export const SectionInput = z.enum(SECTION_CODES, { message: `Section must be one of: ${SECTION_CODES.join(', ')}` });
+export const LegalStatusInput = z.object({
+  section: SectionInput,
+  startDate: IsoDateInput,
+  endDate: IsoDateInput.nullable().optional(),
+  admissionId: z.string().uuid('Enter the id of one of the person’s hospital stays').nullable().optional(),
+});
+export const LegalStatusEndInput = z.object({ endDate: IsoDateInput.nullable() });
+
+export const LeaveInput = z.object({
+  from: IsoDateInput,
+  to: IsoDateInput.nullable().optional(),
+  kind: z.enum(['escorted', 'unescorted', 'trial-placement'], { message: 'Kind must be escorted, unescorted or trial-placement' }),
+  triggersAftercare: z.boolean({ message: 'Say whether this leave starts aftercare' }),
+  reason: z.string().trim().min(1, 'Give the reason for the decision (ELIG-4)').max(2000),
+});
+
+const Body = (codeSchema: z.ZodType<string>, label: string) =>
+  z.object({ code: codeSchema, basis: z.string().trim().min(1, `Say why this ${label} is responsible`).max(2000) });
+export const ResponsibilityInput = z.object({
+  localAuthority: Body(LocalAuthorityCode, 'local authority'),
+  icb: Body(IcbCode, 'ICB'),
+});
