@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from '../../services/reviews/reviews-inputs.ts';
-import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
 import { actorOf } from './people.ts';
 import { responses } from './schemas.ts';
 
@@ -132,15 +131,13 @@ export function registerReviewsApi(api: FastifyInstance, services: Services): vo
 
   api.get('/people/:id/reviews/invitations/:invitationId/letter', { schema: { tags, summary: 'The invitation letter to the person (PDF)', params: PersonParams.extend({ invitationId: z.string() }), querystring: LetterQuery, response: pdf('The invitation letter') } }, async (request, reply) => {
     const { id, invitationId } = params(request);
-    const data = await services.reviews.letterData(actorOf(request), id!, 'invitation', invitationId!);
-    const body = await renderInvitationLetter({ ...data, invitation: data.invitation! }, { largePrint: largePrint(request) });
+    const body = await services.reviews.invitationLetter(actorOf(request), id!, invitationId!, { largePrint: largePrint(request) });
     return reply.type('application/pdf').header('content-disposition', 'inline; filename="review-invitation.pdf"').send(body);
   });
 
   api.get('/people/:id/reviews/:reviewId/letter', { schema: { tags, summary: 'The review outcome letter to the person (PDF)', params: PersonParams.extend({ reviewId: z.string() }), querystring: LetterQuery, response: pdf('The outcome letter') } }, async (request, reply) => {
     const { id, reviewId } = params(request);
-    const data = await services.reviews.letterData(actorOf(request), id!, 'outcome', reviewId!);
-    const body = await renderOutcomeLetter({ ...data, review: data.review! }, { largePrint: largePrint(request) });
+    const body = await services.reviews.outcomeLetter(actorOf(request), id!, reviewId!, { largePrint: largePrint(request) });
     return reply.type('application/pdf').header('content-disposition', 'inline; filename="review-outcome.pdf"').send(body);
   });
 
