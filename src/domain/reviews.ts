@@ -13,6 +13,16 @@ export interface ReviewSettings {
   requestedReviewDays: number;
 }
 
+/** REV-3, END-7: what a review decided. propose-ending records the intention only; ending follows END-1 to END-4. */
+export const REVIEW_OUTCOMES = ['continue', 'change', 'propose-ending'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+/** REV-3: whether the plan is helping the person stay well. */
+export const PLAN_WORKING = ['yes', 'partly', 'no'] as const;
+export type PlanWorking = (typeof PLAN_WORKING)[number];
+/** END-7: how a review changed a service without ending aftercare. */
+export const SERVICE_CHANGES = ['changed', 'reduced', 'stopped', 'added'] as const;
+export type ServiceChange = (typeof SERVICE_CHANGES)[number];
+
 export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = { firstReviewDays: 42, reviewIntervalMonths: 12, requestedReviewDays: 28 };
 
 export interface ReviewHistory {
@@ -116,7 +126,8 @@ export function isReviewOverdue(due: IsoDate | null, today: IsoDate): boolean {
   return due !== null && compareDates(due, today) < 0;
 }
 
-export type ReviewTiming = 'overdue' | 'due-soon' | 'not-yet-due';
+export const REVIEW_TIMINGS = ['overdue', 'due-soon', 'not-yet-due'] as const;
+export type ReviewTiming = (typeof REVIEW_TIMINGS)[number];
 
 /** Where a due date stands today: overdue (passed), due within `withinDays` (today included), or later. */
 export function reviewTiming(due: IsoDate, today: IsoDate, withinDays: number): ReviewTiming {
@@ -155,7 +166,8 @@ export function replanNeeded(facts: ReplanFacts): boolean {
 }
 
 /** Why a person is on the overdue (or due) lists: the aftercare review (REV-1) or a budget's review (DP-1(d), DP-2). */
-export type ReviewReason = 'review' | 'direct-payment-review' | 'personal-health-budget-review';
+export const REVIEW_REASONS = ['review', 'direct-payment-review', 'personal-health-budget-review'] as const;
+export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
 export interface ReviewClocks {
   /** REV-1: the next aftercare review, null when none is due (no running episode). */
@@ -174,8 +186,7 @@ export function reviewReasons(clocks: ReviewClocks, before: IsoDate): { reasons:
   for (const b of clocks.budgets) {
     if (isReviewOverdue(b.dueOn, before)) due.push({ reason: b.kind === 'direct-payment' ? 'direct-payment-review' : 'personal-health-budget-review', on: b.dueOn! });
   }
-  const order: ReviewReason[] = ['review', 'direct-payment-review', 'personal-health-budget-review'];
-  const reasons = order.filter((r) => due.some((d) => d.reason === r));
+  const reasons = REVIEW_REASONS.filter((r) => due.some((d) => d.reason === r));
   const earliestDue = due.map((d) => d.on).sort(compareDates)[0] ?? null;
   return { reasons, earliestDue };
 }
