@@ -1,9 +1,7 @@
-// Proposals to end aftercare, reinstatements, their approvals (END-1, END-6, MHA25-2), and complaints (CMP-1).
+// Proposals to end aftercare, reinstatements and their approvals (END-1, END-6, MHA25-2).
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import type {
-  ComplaintRow, ComplaintsTable, EndingApprovalRow, EndingProposalRow, ReinstatementApprovalRow, ReinstatementRow,
-} from './schema.ts';
+import type { EndingApprovalRow, EndingProposalRow, ReinstatementApprovalRow, ReinstatementRow } from './schema.ts';
 
 export type Side = 'local-authority' | 'icb';
 
@@ -163,44 +161,11 @@ export async function peopleWithPending(db: Db, organisationCode: string | null)
   return [...new Set(rows.map((r) => r.person_id))];
 }
 
-// Complaints (CMP-1)
-
-export type NewComplaint = Omit<ComplaintsTable, 'version' | 'created_at' | 'updated_at' | 'linked_decision_ids' | 'faults'> & { linked_decision_ids: string[]; faults: string[] };
-
-export async function insertComplaint(db: Db, c: NewComplaint): Promise<void> {
-  await db.insertInto('complaints').values({ ...c, linked_decision_ids: JSON.stringify(c.linked_decision_ids), faults: JSON.stringify(c.faults) }).execute();
-}
-
-export function findComplaint(db: Db, id: string): Promise<ComplaintRow | undefined> {
-  return db.selectFrom('complaints').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function listComplaints(db: Db, personId: string): Promise<ComplaintRow[]> {
-  return db.selectFrom('complaints').selectAll().where('person_id', '=', personId).orderBy('received_on', 'desc').orderBy('id').execute();
-}
-
-/** Updates only when the version still matches; false when it was stale. */
-export async function updateComplaint(db: Db, id: string, expectedVersion: number, changes: Partial<Omit<NewComplaint, 'id' | 'person_id' | 'recorded_by'>>): Promise<boolean> {
-  const { linked_decision_ids: linked, faults, ...rest } = changes;
-  const result = await db.updateTable('complaints').set({
-    ...rest,
-    ...(linked && { linked_decision_ids: JSON.stringify(linked) }),
-    ...(faults && { faults: JSON.stringify(faults) }),
-    version: sql`version + 1`,
-    updated_at: new Date(),
-  }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 /**
- * Of the given ids, those that are decisions recorded for this person (responsibility, ending,
- * reinstatement, reviews, services, refunds), so a complaint can only link to the person's own.
+ * Whether a proposal (or reinstatement) with this id exists for this person and episode, whoever
+ * can see the person: the approvals tell an approver of another area 403 rather than 404 for one.
  */
-export async function decisionIdsOfPerson(db: Db, personId: string, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const tables = ['responsibility_decisions', 'ending_proposals', 'reinstatements', 'reviews', 'services', 'refunds'] as const;
-  const found = await Promise.all(
-    tables.map((table) => db.selectFrom(table).select('id').where('person_id', '=', personId).where('id', 'in', [...ids]).execute()),
-  );
-  return new Set(found.flat().map((row) => row.id));
+export async function decisionExists(db: Db, table: 'ending_proposals' | 'reinstatements', personId: string, episodeId: string, id: string): Promise<boolean> {
+  const row = await db.selectFrom(table).select('id').where('id', '=', id).where('person_id', '=', personId).where('episode_id', '=', episodeId).executeTakeFirst();
+  return row !== undefined;
 }

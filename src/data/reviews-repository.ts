@@ -1,6 +1,7 @@
 // Reviews held, review invitations and review requests (REV-1 to REV-4), and the review lists the
 // dashboard and the reminders read from the register's projections.
 import { sql } from 'kysely';
+import { REVIEWED_STATUSES } from '../domain/reviews.ts';
 import type { Db } from './database.ts';
 import type { ReviewInvitationRow, ReviewRequestRow, ReviewRow, ReviewsTable } from './schema.ts';
 
@@ -102,14 +103,18 @@ export async function admissionDates(db: Db, personId: string): Promise<string[]
   return rows.map((r) => r.admitted_on);
 }
 
+/** REV-1, REV-4: the person's review timetable as the projections keep it (no row: nothing due, no re-plan). */
+export async function reviewSummary(db: Db, personId: string): Promise<{ nextReviewDue: string | null; replanNeeded: boolean }> {
+  const row = await db.selectFrom('person_summaries').select(['next_review_due', 'replan_needed']).where('person_id', '=', personId).executeTakeFirst();
+  return { nextReviewDue: row?.next_review_due ?? null, replanNeeded: row?.replan_needed ?? false };
+}
+
 export async function saveReplanNeeded(db: Db, personId: string, replanNeeded: boolean): Promise<void> {
   await db.updateTable('person_summaries').set({ replan_needed: replanNeeded }).where('person_id', '=', personId).execute();
 }
 
-/** Statuses whose episodes have reviews due (REV-1). */
-const REVIEWED_STATUSES = ['active', 'in-custody'];
 /** REV-1's due date while the episode is running; the earlier of it and the budget review (LEAST skips nulls). */
-const reviewDueExpr = sql`(CASE WHEN person_summaries.status IN ('active', 'in-custody') THEN person_summaries.next_review_due END)`;
+const reviewDueExpr = sql`(CASE WHEN person_summaries.status IN (${sql.join(REVIEWED_STATUSES.map((s) => sql.lit(s)))}) THEN person_summaries.next_review_due END)`;
 const dueExpr = sql`LEAST(${reviewDueExpr}, person_summaries.budget_review_due)`;
 
 export interface DueReviewRow {
@@ -180,7 +185,7 @@ export async function listDueReviews(db: Db, query: DueReviewQuery): Promise<Due
           .as('keyworker_id'),
     ])
     .where((eb) => {
-      const review = eb.and([eb('person_summaries.next_review_due', 'is not', null), eb('person_summaries.next_review_due', '<', query.dueBefore), eb('person_summaries.status', 'in', REVIEWED_STATUSES)]);
+      const review = eb.and([eb('person_summaries.next_review_due', 'is not', null), eb('person_summaries.next_review_due', '<', query.dueBefore), eb('person_summaries.status', 'in', [...REVIEWED_STATUSES])]);
       return query.includeBudgetReviews ? eb.or([review, eb('person_summaries.budget_review_due', '<', query.dueBefore)]) : review;
     });
   if (query.visibleTo !== null) {

@@ -1,8 +1,8 @@
-// Ending and reinstating aftercare (END-1 to END-7, MHA25-2) and the complaint window (CMP-1).
+// Ending and reinstating aftercare (END-1 to END-7, MHA25-2). Complaints are in complaints.ts.
 // Pure functions: the services record proposals, approvals and notices; these rules decide what they mean.
 
 import type { Episode } from './aftercare.ts';
-import { addMonths, compareDates, formatDate, type IsoDate } from './dates.ts';
+import { compareDates, formatDate, type IsoDate } from './dates.ts';
 
 import type { Violation } from './violations.ts';
 
@@ -267,37 +267,4 @@ export function validateReinstatement(episode: Pick<EndingEpisode, 'status' | 'e
   }
   if (!input.reasons.trim()) violations.push({ field: 'reasons', rule: 'END-6', message: 'Explain why aftercare should be put back in place, for example how their mental health has got worse' });
   return violations;
-}
-
-// ---------------------------------------------------------------------------------------------
-// CMP-1: complaints.
-
-export const COMPLAINT_AGAINST = ['local-authority', 'nhs', 'both'] as const;
-export const COMPLAINT_ROUTES = ['keyworker', 'pals', 'formal', 'lgsco', 'phso', 'cqc', 'legal'] as const;
-export type ComplaintRoute = (typeof COMPLAINT_ROUTES)[number];
-
-export const COMPLAINT_ROUTE_LABELS: Record<ComplaintRoute, string> = {
-  keyworker: 'Informally, to the keyworker or named practitioner',
-  pals: 'Patient Advice and Liaison Service (PALS)',
-  formal: 'Formal complaint to the council and/or NHS body',
-  lgsco: 'Local Government and Social Care Ombudsman',
-  phso: 'Parliamentary and Health Service Ombudsman',
-  cqc: 'Care Quality Commission (use of Mental Health Act powers)',
-  legal: 'Legal advice or judicial review',
-};
-
-/** Months the LGSCO normally allows from when the person knew of the problem (CMP-1). */
-export const OMBUDSMAN_MONTHS = 12;
-
-/**
- * CMP-1: the Ombudsman normally expects a complaint within 12 months of the person knowing of the
- * problem. The PHSO's limit is unverified; the same 12 months is shown for both.
- */
-export function ombudsmanWindow(awareOn: IsoDate, today: IsoDate): { until: IsoDate; within: boolean; text: string } {
-  const until = addMonths(awareOn, OMBUDSMAN_MONTHS);
-  const within = compareDates(today, until) <= 0;
-  const text = within
-    ? `Within the Ombudsman’s 12-month window until ${formatDate(until)}`
-    : `The Ombudsman’s 12-month window closed on ${formatDate(until)}. The Ombudsman may still look at it if there is a good reason for the delay.`;
-  return { until, within, text };
 }

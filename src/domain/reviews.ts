@@ -1,7 +1,8 @@
 // REV-1 to REV-4: when the next review of an episode is due, whether it is overdue, and when a
 // readmission or re-detention calls for a new plan. Pure functions; the services load the facts.
-import type { EpisodeStatus } from './aftercare.ts';
-import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
+import { EPISODE_STATUSES, type EpisodeStatus } from './aftercare.ts';
+import { addDays, addMonths, compareDates, daysBetween, formatDate, type IsoDate } from './dates.ts';
+import type { RuleViolation } from './violations.ts';
 
 export interface ReviewSettings {
   /** Days from leaving hospital to the first review (default 42: six weeks). */
@@ -11,6 +12,16 @@ export interface ReviewSettings {
   /** Days within which a requested review is due (default 28). */
   requestedReviewDays: number;
 }
+
+/** REV-3, END-7: what a review decided. propose-ending records the intention only; ending follows END-1 to END-4. */
+export const REVIEW_OUTCOMES = ['continue', 'change', 'propose-ending'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+/** REV-3: whether the plan is helping the person stay well. */
+export const PLAN_WORKING = ['yes', 'partly', 'no'] as const;
+export type PlanWorking = (typeof PLAN_WORKING)[number];
+/** END-7: how a review changed a service without ending aftercare. */
+export const SERVICE_CHANGES = ['changed', 'reduced', 'stopped', 'added'] as const;
+export type ServiceChange = (typeof SERVICE_CHANGES)[number];
 
 export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = { firstReviewDays: 42, reviewIntervalMonths: 12, requestedReviewDays: 28 };
 
@@ -56,9 +67,45 @@ export function nextReviewDue(history: ReviewHistory, settings: ReviewSettings =
   return compareDates(requested, scheduled) < 0 ? requested : scheduled;
 }
 
+/**
+ * REV-1: the statuses of an episode whose duty is running (active, or in custody planning for
+ * release): only these have reviews due. The SQL of the review lists is built from this list.
+ */
+export const REVIEWED_STATUSES = EPISODE_STATUSES.filter((s): s is 'active' | 'in-custody' => s === 'active' || s === 'in-custody');
+
 /** REV-1: only an episode whose duty is running (active, or in custody planning for release) has a review due. */
 export function episodeHasReviews(status: EpisodeStatus): boolean {
-  return status === 'active' || status === 'in-custody';
+  return (REVIEWED_STATUSES as readonly EpisodeStatus[]).includes(status);
+}
+
+/** An episode as REV-1 needs to see it to decide whether a review can be recorded in it. */
+export interface ReviewableEpisode { status: EpisodeStatus; leftHospitalOn: IsoDate | null }
+
+/**
+ * REV-1: a review, a request for one or an invitation belongs to a running episode (active, or in
+ * custody) of someone who has left hospital. `latest` is the person's latest episode, if any.
+ * Null when there is one; the refusal names `field`, the date the caller typed.
+ */
+export function noRunningEpisode(latest: ReviewableEpisode | undefined, field: string): RuleViolation | null {
+  if (latest && episodeHasReviews(latest.status) && latest.leftHospitalOn) return null;
+  return { field, message: 'The person has no aftercare running (they have not left hospital under section 117, or it has ended), so there is no review to record', rule: 'REV-1' };
+}
+
+/** REV-1: a review, request or invitation is dated on or after the day the person left hospital. */
+export function beforeLeavingHospital(field: string, date: IsoDate, leftHospitalOn: IsoDate): RuleViolation | null {
+  if (compareDates(date, leftHospitalOn) >= 0) return null;
+  return { field, message: `${field} must be on or after the day they left hospital (${formatDate(leftHospitalOn)})`, rule: 'REV-1' };
+}
+
+/**
+ * REV-1: both checks for a date recorded against the person's latest episode: the episode is
+ * running, and the date is not before they left hospital. Empty when the date may be recorded.
+ */
+export function validateReviewDate(latest: ReviewableEpisode | undefined, field: string, date: IsoDate): RuleViolation[] {
+  const running = noRunningEpisode(latest, field);
+  if (running) return [running];
+  const early = beforeLeavingHospital(field, date, latest!.leftHospitalOn!);
+  return early ? [early] : [];
 }
 
 /**
@@ -79,7 +126,8 @@ export function isReviewOverdue(due: IsoDate | null, today: IsoDate): boolean {
   return due !== null && compareDates(due, today) < 0;
 }
 
-export type ReviewTiming = 'overdue' | 'due-soon' | 'not-yet-due';
+export const REVIEW_TIMINGS = ['overdue', 'due-soon', 'not-yet-due'] as const;
+export type ReviewTiming = (typeof REVIEW_TIMINGS)[number];
 
 /** Where a due date stands today: overdue (passed), due within `withinDays` (today included), or later. */
 export function reviewTiming(due: IsoDate, today: IsoDate, withinDays: number): ReviewTiming {
@@ -118,7 +166,8 @@ export function replanNeeded(facts: ReplanFacts): boolean {
 }
 
 /** Why a person is on the overdue (or due) lists: the aftercare review (REV-1) or a budget's review (DP-1(d), DP-2). */
-export type ReviewReason = 'review' | 'direct-payment-review' | 'personal-health-budget-review';
+export const REVIEW_REASONS = ['review', 'direct-payment-review', 'personal-health-budget-review'] as const;
+export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
 export interface ReviewClocks {
   /** REV-1: the next aftercare review, null when none is due (no running episode). */
@@ -137,8 +186,7 @@ export function reviewReasons(clocks: ReviewClocks, before: IsoDate): { reasons:
   for (const b of clocks.budgets) {
     if (isReviewOverdue(b.dueOn, before)) due.push({ reason: b.kind === 'direct-payment' ? 'direct-payment-review' : 'personal-health-budget-review', on: b.dueOn! });
   }
-  const order: ReviewReason[] = ['review', 'direct-payment-review', 'personal-health-budget-review'];
-  const reasons = order.filter((r) => due.some((d) => d.reason === r));
+  const reasons = REVIEW_REASONS.filter((r) => due.some((d) => d.reason === r));
   const earliestDue = due.map((d) => d.on).sort(compareDates)[0] ?? null;
   return { reasons, earliestDue };
 }

@@ -1,7 +1,8 @@
 // The decision letter to the person when their section 117 aftercare ends (END-4 step 4), from both
 // responsible bodies; with MHA25-2 on, the joint written notice. Plain English, second person.
 import { formatDate, type IsoDate } from '../domain/dates.ts';
-import { LAWFUL_REASON, OMBUDSMAN_MONTHS, reasonText } from '../domain/ending.ts';
+import { OMBUDSMAN_MONTHS } from '../domain/complaints.ts';
+import { LAWFUL_REASON, reasonText } from '../domain/ending.ts';
 import { renderLetter, type LetterBlock, type LetterContent } from './document.ts';
 
 export interface EndingLetterInput {

@@ -1,6 +1,7 @@
 // Letters to the person about their reviews (REV-1 to REV-3, END-7): the invitation to a review and
 // what was decided at it. Plain English, second person, in the tone of the leaflets.
 import { formatDate } from '../domain/dates.ts';
+import type { PlanWorking, ReviewOutcome, ServiceChange } from '../domain/reviews.ts';
 import { renderLetter, type LetterBlock, type LetterContent, type LetterOptions } from './document.ts';
 
 export interface ReviewLetterPerson { givenName: string; familyName: string; addressLine1: string | null; postcode: string | null }
@@ -22,10 +23,10 @@ export interface OutcomeLetterData extends ReviewLetterBase {
   review: {
     heldOn: string;
     attendees: string[];
-    outcome: 'continue' | 'change' | 'propose-ending';
-    planWorking: 'yes' | 'partly' | 'no' | null;
+    outcome: ReviewOutcome;
+    planWorking: PlanWorking | null;
     changes: string | null;
-    servicesChanged: { service: string; change: 'changed' | 'reduced' | 'stopped' | 'added'; detail: string | null }[];
+    servicesChanged: { service: string; change: ServiceChange; detail: string | null }[];
   };
 }
 
@@ -112,7 +113,7 @@ const CHANGE_TEXT: Record<OutcomeLetterData['review']['servicesChanged'][number]
   added: 'added',
 };
 
-const PLAN_WORKING: Record<'yes' | 'partly' | 'no', string> = {
+const PLAN_WORKING: Record<PlanWorking, string> = {
   yes: 'We agreed that your plan is helping you to stay well.',
   partly: 'We agreed that your plan is helping in some ways, but not in others.',
   no: 'We agreed that your plan is not helping you enough at the moment.',

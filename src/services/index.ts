@@ -51,7 +51,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     advocacy: createAdvocacyService(db, { ...shared, mha2025Imha: options.mha2025Imha ?? false }),
     audit: createAuditService(db, shared),
     ending: createEndingService(db, { ...shared, jointNoticeRequired: options.mha2025JointNotice ?? false }),
-    complaints: createComplaintsService(db, { clock }),
+    complaints: createComplaintsService(db, shared),
     plans: createPlanService(db, shared),
     reviews: createReviewService(db, shared),
     reminders: createReminderService(db, { clock }),

@@ -1,14 +1,13 @@
-// Ending and reinstating aftercare, approvals waiting, and complaints (api-contract: "Ending and
-// reinstating aftercare"; END-1 to END-6, MHA25-2, CMP-1).
+// Ending and reinstating aftercare and the approvals waiting (api-contract: "Ending and reinstating
+// aftercare"; END-1 to END-6, MHA25-2). Complaints are in complaints.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { APPROVAL_SIDES, COMPLAINT_AGAINST, COMPLAINT_ROUTES, REASON_CODES } from '../../domain/ending.ts';
+import { APPROVAL_SIDES, REASON_CODES } from '../../domain/ending.ts';
 import type { Services } from '../../services/index.ts';
-import { ComplaintInput, ComplaintUpdateInput, EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
+import { actorOf } from './people.ts';
 import { EPISODE_STATUSES } from '../../domain/aftercare.ts';
 import { ProblemSchema, responses } from './schemas.ts';
-import { PageQuery } from '../../services/kernel/paging.ts';
 
 const READ = [400, 401, 403, 404] as const;
 const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;
@@ -18,7 +17,6 @@ const Side = z.enum(APPROVAL_SIDES as ['local-authority', 'icb']);
 const Params = z.object({ id: z.string().describe('The person’s id (UUID)'), episodeId: z.string().describe('The episode’s id (the legal status that opened it)') });
 const ProposalParams = Params.extend({ proposalId: z.string() });
 const ReinstatementParams = Params.extend({ reinstatementId: z.string() });
-const IfMatch = z.object({ 'if-match': z.string().optional().describe('The version being changed; a stale one is refused with 409') });
 
 const ApprovalSchema = z.object({ side: Side, organisationCode: z.string(), approverId: z.string(), approvedAt: z.string(), approvedOn: IsoDate });
 const EpisodeStateSchema = z.object({ id: z.string(), status: z.enum(EPISODE_STATUSES as unknown as [string, ...string[]]), endedOn: IsoDate.nullable(), endReason: z.enum(['joint-decision', 'new-qualifying-detention', 'death']).nullable() });
@@ -72,27 +70,6 @@ const PendingSchema = z.object({
     episode: EpisodeStateSchema,
   }).loose()),
   nextCursor: z.string().nullable(),
-});
-
-export const ComplaintSchema = z.object({
-  id: z.string(),
-  version: z.number().int(),
-  personId: z.string(),
-  against: z.enum(COMPLAINT_AGAINST),
-  route: z.enum(COMPLAINT_ROUTES),
-  routeLabel: z.string(),
-  receivedOn: IsoDate,
-  awareOn: IsoDate.describe('When the person knew of the problem'),
-  subject: z.string(),
-  linkedDecisionIds: z.array(z.string()),
-  faults: z.array(z.string()).describe('CMP-2 faults'),
-  outcome: z.string().nullable(),
-  outcomeOn: IsoDate.nullable(),
-  learning: z.string().nullable(),
-  ombudsman: z.object({ windowUntil: IsoDate, withinWindow: z.boolean(), text: z.string() }).describe('CMP-1: the Ombudsman’s 12 months from awareOn'),
-  recordedBy: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
 });
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
@@ -171,20 +148,5 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
 
   api.get('/approvals/pending', { schema: { tags, summary: 'Endings and reinstatements waiting for the caller’s organisation to approve', response: responses(200, 'Waiting for your approval', PendingSchema, [401, 403]) } }, async (request) =>
     services.ending.pendingApprovals(actorOf(request)),
-  );
-
-  const ctags = ['Complaints'];
-  const ComplaintParams = z.object({ id: z.string(), complaintId: z.string() });
-  api.get('/people/:id/complaints', { schema: { tags: ctags, summary: 'The person’s complaints (CMP-1)', params: z.object({ id: z.string() }), querystring: PageQuery, response: responses(200, 'The complaints', list(ComplaintSchema), [...READ, 422]) } }, async (request) =>
-    services.complaints.list(actorOf(request), p(request).id!, request.query),
-  );
-  api.post('/people/:id/complaints', { schema: { tags: ctags, summary: 'Record a complaint (CMP-1, CMP-2)', params: z.object({ id: z.string() }), body: ComplaintInput, response: responses(201, 'The complaint', ComplaintSchema, WRITE) } }, async (request, reply) =>
-    reply.status(201).send(await services.complaints.create(actorOf(request), p(request).id!, request.body)),
-  );
-  api.get('/people/:id/complaints/:complaintId', { schema: { tags: ctags, summary: 'One complaint', params: ComplaintParams, response: responses(200, 'The complaint', ComplaintSchema, READ) } }, async (request) =>
-    services.complaints.get(actorOf(request), p(request).id!, p(request).complaintId!),
-  );
-  api.patch('/people/:id/complaints/:complaintId', { schema: { tags: ctags, summary: 'Change a complaint: its outcome, learning...', params: ComplaintParams, headers: IfMatch, body: ComplaintUpdateInput, response: responses(200, 'The complaint as changed', ComplaintSchema, WRITE) } }, async (request) =>
-    services.complaints.update(actorOf(request), p(request).id!, p(request).complaintId!, ifMatch(request), request.body),
   );
 }

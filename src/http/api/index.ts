@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { registerPeopleApi } from './people.ts';
 import { registerEndingApi } from './ending.ts';
+import { registerComplaintsApi } from './complaints.ts';
 import { registerPlanningApi } from './planning.ts';
 import { registerReviewsApi } from './reviews.ts';
 import { registerPlansApi } from './plans.ts';
@@ -17,6 +18,7 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   api.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
   registerPeopleApi(api, services);
   registerEndingApi(api, services);
+  registerComplaintsApi(api, services);
   registerPlanningApi(api, services);
   registerReviewsApi(api, services);
   registerPlansApi(api, services);

@@ -3,8 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
+import { PLAN_WORKING, REVIEW_OUTCOMES, REVIEW_REASONS, REVIEW_TIMINGS, SERVICE_CHANGES } from '../../domain/reviews.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from '../../services/reviews/reviews-inputs.ts';
-import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
 import { actorOf } from './people.ts';
 import { responses } from './schemas.ts';
 
@@ -13,7 +13,7 @@ const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID
 const READ = [400, 401, 403, 404] as const;
 const WRITE = [400, 401, 403, 404, 413, 422] as const;
 
-const ServiceChange = z.object({ service: z.string(), change: z.enum(['changed', 'reduced', 'stopped', 'added']), detail: z.string().nullable() });
+const ServiceChange = z.object({ service: z.string(), change: z.enum(SERVICE_CHANGES), detail: z.string().nullable() });
 
 export const ReviewSchema = z.object({
   id: z.string(),
@@ -23,9 +23,9 @@ export const ReviewSchema = z.object({
   invited: z.array(z.string()),
   attendees: z.array(z.string()),
   personViews: z.string().nullable(),
-  planWorking: z.enum(['yes', 'partly', 'no']).nullable().describe('REV-3: is the plan helping the person stay well'),
+  planWorking: z.enum(PLAN_WORKING).nullable().describe('REV-3: is the plan helping the person stay well'),
   changes: z.string().nullable(),
-  outcome: z.enum(['continue', 'change', 'propose-ending']).describe('propose-ending records the intention only; ending follows END-1 to END-4'),
+  outcome: z.enum(REVIEW_OUTCOMES).describe('propose-ending records the intention only; ending follows END-1 to END-4'),
   notes: z.string(),
   servicesChanged: z.array(ServiceChange).describe('END-7: services changed or stopped without ending aftercare'),
   recordedBy: z.string(),
@@ -80,12 +80,12 @@ const DueItemSchema = z.object({
   icb: z.string().nullable(),
   nextDueOn: IsoDate,
   overdue: z.boolean(),
-  timing: z.enum(['overdue', 'due-soon', 'not-yet-due']),
+  timing: z.enum(REVIEW_TIMINGS),
   daysOverdue: z.number().int(),
   replanNeeded: z.boolean(),
   keyworker: z.object({ id: z.string(), name: z.string() }).nullable(),
   reasons: z
-    .array(z.enum(['review', 'direct-payment-review', 'personal-health-budget-review']))
+    .array(z.enum(REVIEW_REASONS))
     .describe('Why the person is on the list: the aftercare review (REV-1), a direct payment’s review (DP-1(d)) or a personal health budget’s (DP-2); nextDueOn is the earliest of them'),
   reviewDueOn: IsoDate.nullable().describe('REV-1: the aftercare review’s due date, null when aftercare is not running'),
   budgetReviewDueOn: IsoDate.nullable().describe('DP-1(d), DP-2: the earliest budget review due, if any'),
@@ -132,15 +132,13 @@ export function registerReviewsApi(api: FastifyInstance, services: Services): vo
 
   api.get('/people/:id/reviews/invitations/:invitationId/letter', { schema: { tags, summary: 'The invitation letter to the person (PDF)', params: PersonParams.extend({ invitationId: z.string() }), querystring: LetterQuery, response: pdf('The invitation letter') } }, async (request, reply) => {
     const { id, invitationId } = params(request);
-    const data = await services.reviews.letterData(actorOf(request), id!, 'invitation', invitationId!);
-    const body = await renderInvitationLetter({ ...data, invitation: data.invitation! }, { largePrint: largePrint(request) });
+    const body = await services.reviews.invitationLetter(actorOf(request), id!, invitationId!, { largePrint: largePrint(request) });
     return reply.type('application/pdf').header('content-disposition', 'inline; filename="review-invitation.pdf"').send(body);
   });
 
   api.get('/people/:id/reviews/:reviewId/letter', { schema: { tags, summary: 'The review outcome letter to the person (PDF)', params: PersonParams.extend({ reviewId: z.string() }), querystring: LetterQuery, response: pdf('The outcome letter') } }, async (request, reply) => {
     const { id, reviewId } = params(request);
-    const data = await services.reviews.letterData(actorOf(request), id!, 'outcome', reviewId!);
-    const body = await renderOutcomeLetter({ ...data, review: data.review! }, { largePrint: largePrint(request) });
+    const body = await services.reviews.outcomeLetter(actorOf(request), id!, reviewId!, { largePrint: largePrint(request) });
     return reply.type('application/pdf').header('content-disposition', 'inline; filename="review-outcome.pdf"').send(body);
   });
 

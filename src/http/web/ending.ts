@@ -1,32 +1,19 @@
-// Pages for ending and reinstating aftercare (END-1 to END-6, MHA25-2), the approvals waiting for an
-// approver, and complaints (CMP-1). The rules are in the domain and the services; these pages only
-// reshape forms and show what the services answer.
+// Pages for ending and reinstating aftercare (END-1 to END-6, MHA25-2) and the approvals waiting for
+// an approver. The rules are in the domain and the services; these pages only reshape forms and show
+// what the services answer. Complaints have their own pages (complaints.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { formatDate } from '../../domain/dates.ts';
 import {
-  awaitsApprovalFrom, canBeReinstated, COMPLAINT_ROUTE_LABELS, COMPLAINT_ROUTES, episodeCannotEnd, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
+  awaitsApprovalFrom, canBeReinstated, episodeCannotEnd, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
 } from '../../domain/ending.ts';
-import { COMPLAINT_FAULTS } from '../../services/ending/ending-inputs.ts';
 import { NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
+import { formBody, readDate, required, submit, text, yesNo } from './forms.ts';
 import { personIdOf, signedIn } from './people.ts';
 
 const SIDE_LABELS = { 'local-authority': 'Local authority', icb: 'ICB' } as const;
-const AGAINST_LABELS = { 'local-authority': 'The local authority', nhs: 'The NHS (ICB or trust)', both: 'Both' } as const;
-const FAULT_LABELS: Record<(typeof COMPLAINT_FAULTS)[number], string> = {
-  'charging': 'Charging, or asking for rent or housing benefit, for s117 care or accommodation',
-  'delay': 'Delay in arranging or funding aftercare',
-  'no-owner': 'No one responsible for an action in the plan',
-  'no-contingency': 'No contingency or move-on plan',
-  'ending-without-reassessment': 'Ending without a reassessment or a joint decision',
-  'unclear-plan': 'A plan that does not show which services are s117',
-  'flawed-policy': 'A flawed joint policy',
-  'poor-cost-communication': 'Poor communication about costs',
-};
-
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
 }
@@ -185,77 +172,5 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       letterHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/letter` : null,
     }));
     return reply.render('pages/approvals.njk', { title: 'Awaiting your approval', width: 'full', items });
-  });
-
-  // ---- Complaints (CMP-1, CMP-2) -----------------------------------------------------------------
-  const complaintsHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/complaints`;
-  web.get('/people/:id/complaints', page, async (request, reply) => {
-    const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const complaints = await services.complaints.list(actor, person.id);
-    return reply.render('pages/complaints.njk', {
-      title: 'Complaints', width: 'full', person, back: { href: `/people/${person.id}` }, mayRecord: can(actor.role, 'complaint:record'),
-      items: complaints.items.map((c) => ({ ...c, againstLabel: AGAINST_LABELS[c.against] })),
-    });
-  });
-
-  const complaintContext = async (request: FastifyRequest) => {
-    const person = await services.people.get(signedIn(request), personIdOf(request));
-    return {
-      person,
-      back: { href: `/people/${person.id}/complaints` },
-      routeItems: COMPLAINT_ROUTES.map((r) => ({ value: r, text: COMPLAINT_ROUTE_LABELS[r] })),
-      againstItems: Object.entries(AGAINST_LABELS).map(([value, text]) => ({ value, text })),
-      faultItems: COMPLAINT_FAULTS.map((f) => ({ value: f, text: FAULT_LABELS[f] })),
-    };
-  };
-  const complaintWords = (body: FormBody) => ({
-    labels: { against: 'body', route: 'route', receivedOn: 'date received', awareOn: 'date they knew of the problem', subject: 'what the complaint is about', outcomeOn: 'date of the outcome' },
-    dates: { receivedOn: readDate(body, 'receivedOn'), awareOn: readDate(body, 'awareOn'), outcomeOn: readDate(body, 'outcomeOn') },
-    unanswered: { against: 'Select which body the complaint is about', route: 'Select the route' },
-  });
-  const faultsOf = (request: FastifyRequest): string[] => {
-    const raw = (request.body as Record<string, unknown> | undefined)?.faults;
-    return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((x): x is string => typeof x === 'string');
-  };
-  const complaintInput = (request: FastifyRequest, body: FormBody, words: ReturnType<typeof complaintWords>) => ({
-    against: required(body, 'against'),
-    route: required(body, 'route'),
-    receivedOn: words.dates.receivedOn.value ?? '',
-    awareOn: words.dates.awareOn.value,
-    subject: required(body, 'subject'),
-    faults: faultsOf(request),
-    outcome: text(body, 'outcome') ?? null,
-    outcomeOn: words.dates.outcomeOn.value,
-    learning: text(body, 'learning') ?? null,
-  });
-
-  web.get('/people/:id/complaints/new', page, async (request, reply) => reply.render('pages/complaint-form.njk', { ...(await complaintContext(request)), title: 'Record a complaint', values: {}, faults: [] }));
-  web.post('/people/:id/complaints/new', form, async (request, reply) => {
-    const body = formBody(request);
-    const words = complaintWords(body);
-    const context = async () => ({ ...(await complaintContext(request)), title: 'Record a complaint', faults: faultsOf(request) });
-    return submit({ reply, body, template: 'pages/complaint-form.njk', context, words }, async () => {
-      await services.complaints.create(signedIn(request), personIdOf(request), complaintInput(request, body, words));
-      return complaintsHref(request);
-    });
-  });
-
-  web.get('/people/:id/complaints/:complaintId', page, async (request, reply) => {
-    const c = await services.complaints.get(signedIn(request), personIdOf(request), param(request, 'complaintId'));
-    const values = {
-      version: String(c.version), against: c.against, route: c.route, subject: c.subject, outcome: c.outcome ?? '', learning: c.learning ?? '',
-      ...dateValues('receivedOn', c.receivedOn), ...dateValues('awareOn', c.awareOn), ...dateValues('outcomeOn', c.outcomeOn),
-    };
-    return reply.render('pages/complaint-form.njk', { ...(await complaintContext(request)), title: 'Change a complaint', complaint: c, values, faults: c.faults });
-  });
-  web.post('/people/:id/complaints/:complaintId', form, async (request, reply) => {
-    const body = formBody(request);
-    const words = complaintWords(body);
-    const context = async () => ({ ...(await complaintContext(request)), title: 'Change a complaint', complaint: { id: param(request, 'complaintId') }, faults: faultsOf(request) });
-    return submit({ reply, body, template: 'pages/complaint-form.njk', context, words }, async () => {
-      await services.complaints.update(signedIn(request), personIdOf(request), param(request, 'complaintId'), version(body), complaintInput(request, body, words));
-      return complaintsHref(request);
-    });
   });
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
+import { registerComplaintPages } from './complaints.ts';
 import { registerEndingPages } from './ending.ts';
 import { registerLegalHistoryPages } from './legal-history.ts';
 import { registerPeoplePages } from './people.ts';
@@ -27,5 +28,6 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerPlanningPages(web, services);
   registerLegalHistoryPages(web, services);
   registerEndingPages(web, services);
+  registerComplaintPages(web, services);
   registerPlanPages(web, services);
 }

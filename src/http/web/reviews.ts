@@ -2,7 +2,6 @@
 // record a review, a request or an invitation, and the "Reviews due and overdue" dashboard.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
-import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, type FormBody } from './forms.ts';
@@ -146,13 +145,11 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   const sendPdf = (reply: FastifyReply, name: string, body: Buffer) => reply.type('application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).send(body);
 
   web.get('/people/:id/reviews/invitations/:invitationId/letter', page, async (request, reply) => {
-    const data = await services.reviews.letterData(signedIn(request), personIdOf(request), 'invitation', param(request, 'invitationId'));
-    return sendPdf(reply, 'review-invitation', await renderInvitationLetter({ ...data, invitation: data.invitation! }, { largePrint: largePrint(request) }));
+    return sendPdf(reply, 'review-invitation', await services.reviews.invitationLetter(signedIn(request), personIdOf(request), param(request, 'invitationId'), { largePrint: largePrint(request) }));
   });
 
   web.get('/people/:id/reviews/:reviewId/letter', page, async (request, reply) => {
-    const data = await services.reviews.letterData(signedIn(request), personIdOf(request), 'outcome', param(request, 'reviewId'));
-    return sendPdf(reply, 'review-outcome', await renderOutcomeLetter({ ...data, review: data.review! }, { largePrint: largePrint(request) }));
+    return sendPdf(reply, 'review-outcome', await services.reviews.outcomeLetter(signedIn(request), personIdOf(request), param(request, 'reviewId'), { largePrint: largePrint(request) }));
   });
 
   // ---- Reviews due and overdue ------------------------------------------------------------------

@@ -9,7 +9,7 @@ import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import type { Actor } from './actor.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
-import { nextReviewDueFor, replanContributor } from '../reviews/reviews-schedule.ts';
+import { nextReviewDueFor, replanContributor } from '../reviews/reviews-projection.ts';
 import { dischargeWarningContributor } from '../plans/plans-projection.ts';
 import { planningContributor } from '../planning/planning-projection.ts';
 import { budgetReviewContributor } from '../budgets/budgets-projection.ts';

@@ -1,5 +1,6 @@
 // Input schemas of reviews (REV-1 to REV-3, END-7), shared by the API (and its OpenAPI document) and the forms.
 import { z } from 'zod';
+import { PLAN_WORKING, REVIEW_OUTCOMES, SERVICE_CHANGES } from '../../domain/reviews.ts';
 import { IsoDateInput } from '../people/people-inputs.ts';
 
 const text = (max: number) => z.string().trim().max(max, `Use ${max} characters or fewer`);
@@ -9,10 +10,6 @@ const optionalText = (max: number) =>
     .nullable()
     .optional();
 const names = z.array(text(200).min(1, 'Enter a name')).max(50, 'List 50 people or fewer');
-
-export const REVIEW_OUTCOMES = ['continue', 'change', 'propose-ending'] as const;
-export const PLAN_WORKING = ['yes', 'partly', 'no'] as const;
-export const SERVICE_CHANGES = ['changed', 'reduced', 'stopped', 'added'] as const;
 
 export const ReviewInput = z.object({
   heldOn: IsoDateInput,

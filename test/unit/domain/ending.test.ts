@@ -1,10 +1,10 @@
-// Ending and reinstating aftercare (END-1 to END-7, MHA25-2) and the complaint window (CMP-1).
+// Ending and reinstating aftercare (END-1 to END-7, MHA25-2).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addDays } from '../../../src/domain/dates.ts';
 import {
-  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, awaitsApprovalFrom, canBeReinstated, endingOutcome, jointOutcome, ombudsmanWindow,
+  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, awaitsApprovalFrom, canBeReinstated, endingOutcome, jointOutcome,
   validateEndingProposal, validateNotice, validateReinstatement, type Approval, type EndingEpisode, type EndingProposalInput,
 } from '../../../src/domain/ending.ts';
 
@@ -162,16 +162,6 @@ describe('END-6: reinstatement', () => {
   test('END-6: reinstatement is approved jointly like an ending', () => {
     const outcome = jointOutcome([{ side: 'icb', approvedOn: '2026-02-01' }, { side: 'icb', approvedOn: '2026-01-01' }, { side: 'local-authority', approvedOn: '2026-01-15' }]);
     assert.deepEqual([outcome.agreed, outcome.agreedOn], [true, '2026-01-15']);
-  });
-});
-
-describe('CMP-1: the Ombudsman window', () => {
-  test('CMP-1: 12 months from when the person knew of the problem', () => {
-    assert.deepEqual(ombudsmanWindow('2025-06-15', '2026-04-01').until, '2026-06-15');
-    assert.match(ombudsmanWindow('2025-06-15', '2026-04-01').text, /within the Ombudsman’s 12-month window until 15 June 2026/i);
-    const late = ombudsmanWindow('2025-01-31', '2026-04-01');
-    assert.equal(late.within, false);
-    assert.match(late.text, /closed on/);
   });
 });
 

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { addDays, addMonths, compareDates } from '../../../src/domain/dates.ts';
-import { DEFAULT_REVIEW_SETTINGS, episodeReviewDue, isRequestOpen, isReviewOverdue, nextReviewDue, replanNeeded, reviewTiming } from '../../../src/domain/reviews.ts';
+import { EPISODE_STATUSES } from '../../../src/domain/aftercare.ts';
+import {
+  DEFAULT_REVIEW_SETTINGS, REVIEWED_STATUSES, beforeLeavingHospital, episodeHasReviews, episodeReviewDue, isRequestOpen, isReviewOverdue, nextReviewDue, noRunningEpisode, replanNeeded, reviewTiming, validateReviewDate,
+} from '../../../src/domain/reviews.ts';
 
 const day = fc.integer({ min: 0, max: 3000 }).map((n) => addDays('2018-01-01', n));
 
@@ -120,5 +123,38 @@ describe('REV-4 re-planning', () => {
 
   test('REV-4: an ended episode needs no re-plan', () => {
     assert.equal(replanNeeded({ episodes: [{ status: 'ended', leftHospitalOn: '2024-03-05' }], admissions: [{ admittedOn: '2024-06-01' }], reviewsHeldOn: [] }), false);
+  });
+});
+
+describe('REV-1: what a review, a request or an invitation may be recorded against', () => {
+  test('REV-1: the reviewed statuses are the running ones (active, in custody), all from the episode statuses', () => {
+    assert.deepEqual([...REVIEWED_STATUSES], ['active', 'in-custody']);
+    for (const status of EPISODE_STATUSES) assert.equal(episodeHasReviews(status), status === 'active' || status === 'in-custody');
+  });
+
+  test('REV-1: a running episode of someone who has left hospital takes a review', () => {
+    assert.equal(noRunningEpisode({ status: 'active', leftHospitalOn: '2025-01-10' }, 'heldOn'), null);
+    assert.equal(noRunningEpisode({ status: 'in-custody', leftHospitalOn: '2025-01-10' }, 'heldOn'), null);
+  });
+
+  test('REV-1: no episode, one not running, or one not yet left hospital is refused, naming the field and REV-1', () => {
+    for (const latest of [undefined, { status: 'planning' as const, leftHospitalOn: null }, { status: 'ended' as const, leftHospitalOn: '2025-01-10' }, { status: 'active' as const, leftHospitalOn: null }]) {
+      const v = noRunningEpisode(latest, 'requestedOn');
+      assert.equal(v?.field, 'requestedOn');
+      assert.equal(v?.rule, 'REV-1');
+      assert.match(v!.message, /no aftercare running/);
+    }
+  });
+
+  test('REV-1: a date before leaving hospital is refused; the day itself and later are accepted', () => {
+    assert.equal(beforeLeavingHospital('heldOn', '2025-01-10', '2025-01-10'), null);
+    assert.equal(beforeLeavingHospital('heldOn', '2025-02-01', '2025-01-10'), null);
+    assert.deepEqual(beforeLeavingHospital('plannedOn', '2025-01-09', '2025-01-10'), { field: 'plannedOn', message: 'plannedOn must be on or after the day they left hospital (10 January 2025)', rule: 'REV-1' });
+  });
+
+  test('REV-1: validateReviewDate checks the episode first, then the date', () => {
+    assert.deepEqual(validateReviewDate({ status: 'active', leftHospitalOn: '2025-01-10' }, 'heldOn', '2025-03-01'), []);
+    assert.match(validateReviewDate(undefined, 'heldOn', '2025-03-01')[0]!.message, /no aftercare running/);
+    assert.match(validateReviewDate({ status: 'active', leftHospitalOn: '2025-01-10' }, 'heldOn', '2025-01-01')[0]!.message, /on or after the day they left hospital/);
   });
 });

@@ -1,0 +1,163 @@
+// Ending aftercare by a joint decision (END-1 to END-4, MHA25-2): propose, read, approve, withdraw,
+// record the joint written notice, and the decision letter.
+import { randomUUID } from 'node:crypto';
+import { endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
+import { findOrganisationByCode } from '../../data/accounts-repository.ts';
+import type { Db } from '../../data/database.ts';
+import * as ending from '../../data/ending-repository.ts';
+import { renderEndingLetter } from '../../letters/ending-letter.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { ConflictError } from '../kernel/errors.ts';
+import { deriveAftercare } from '../kernel/person-record.ts';
+import type { UseCases } from '../kernel/use-case.ts';
+import { parseInput, refuse } from '../kernel/validation.ts';
+import { EmptyInput, EndingProposalInput, NoticeInput } from './ending-inputs.ts';
+import { findEpisode, forbiddenToOtherApprovers, ownProposal, sideOf } from './ending-records.ts';
+import { episodeState, proposalView, toApprovals } from './ending-views.ts';
+
+export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettings }
+
+export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
+  return {
+    /** END-1 to END-4: a practitioner or approver proposes ending an episode's aftercare. */
+    async propose(actor: Actor, personId: string, episodeId: string, input: unknown) {
+      requirePermission(actor, 'ending:propose');
+      const data = parseInput(EndingProposalInput, input);
+      const audit = (p: { id: string; episodeId: string }) => ({
+        action: 'ending.propose', recordType: 'ending-proposal', recordId: p.id,
+        details: { episodeId: p.episodeId, reasonCode: data.reasonCode, override: Boolean(data.override?.reason) },
+      });
+      // A proposal changes no status until both bodies approve it.
+      return useCases.change(actor, personId, { permission: 'ending:propose', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
+        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        refuse(validateEndingProposal(episode, data, today));
+        if (await ending.pendingEndingProposal(trx, episode.id)) throw new ConflictError('A proposal to end this aftercare is already waiting for approval');
+        const id = randomUUID();
+        await ending.insertEndingProposal(trx, {
+          id,
+          personId: person.id,
+          episodeId: episode.id,
+          reasonCode: data.reasonCode,
+          reasons: data.reasons,
+          reassessedOn: data.reassessedOn as string,
+          personInvolved: data.personInvolved,
+          personNotInvolvedReason: data.personInvolved ? null : (data.personNotInvolvedReason ?? null),
+          involved: data.involved,
+          continuingOutsideS117: data.continuingOutsideS117 ?? null,
+          overrideReason: episode.conditionallyDischarged ? (data.override?.reason ?? null) : null,
+          proposedBy: actor.userId,
+          proposedAt: now,
+        });
+        return proposalView((await ending.findEndingProposal(trx, id))!, [], settings);
+      });
+    },
+
+    async list(actor: Actor, personId: string, episodeId: string) {
+      const audit = { action: 'ending.list', recordType: 'episode', recordId: episodeId };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
+        findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const rows = await ending.listEndingProposals(trx, person.id, episodeId);
+        const approvals = await ending.endingApprovals(trx, rows.map((r) => r.id));
+        return { items: rows.map((r) => proposalView(r, approvals.filter((a) => a.proposal_id === r.id), settings)), nextCursor: null };
+      });
+    },
+
+    async get(actor: Actor, personId: string, episodeId: string, proposalId: string) {
+      const audit = (p: { id: string }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.id });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => {
+        const row = await ownProposal(trx, person, episodeId, proposalId, false);
+        return proposalView(row, await ending.endingApprovals(trx, [row.id]), settings);
+      });
+    },
+
+    /**
+     * END-1: an approver of the responsible local authority or ICB approves. The proposal is locked,
+     * so two approvers at once take turns; a side's second approval changes nothing (created: false).
+     */
+    async approve(actor: Actor, personId: string, episodeId: string, proposalId: string, input: unknown = {}) {
+      requirePermission(actor, 'ending:approve');
+      parseInput(EmptyInput, input ?? {});
+      type Approved = { id: string; created: boolean; side: string; ends: boolean; endedOn: string | null };
+      const audit = (r: Approved) => r.created
+        ? { action: 'ending.approve', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, side: r.side, ends: r.ends, endedOn: r.endedOn } }
+        : { action: 'ending.approve-repeat', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, side: r.side } };
+      return forbiddenToOtherApprovers(db, { table: 'ending_proposals', personId, episodeId, id: proposalId }, () =>
+        useCases.change(actor, personId, { permission: 'ending:approve', audit }, async ({ trx, actor, person, today, now }): Promise<Approved> => {
+          const row = await ownProposal(trx, person, episodeId, proposalId, true);
+          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
+          if (row.status === 'withdrawn') throw new ConflictError('This proposal was withdrawn');
+          const created = row.status === 'pending' && await ending.insertEndingApproval(trx, {
+            id: randomUUID(), proposalId: row.id, side, organisationCode: actor.organisationCode, approverId: actor.userId, approvedAt: now, approvedOn: today,
+          });
+          if (!created) return { id: row.id, created, side, ends: false, endedOn: null };
+          const outcome = endingOutcome(toApprovals(await ending.endingApprovals(trx, [row.id])), settings, row.notice_sent_on);
+          if (outcome.ends) await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
+          return { id: row.id, created, side, ends: outcome.ends, endedOn: outcome.endedOn };
+        }, async ({ trx, person, today }, { id, created }) => {
+          const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+          const approvals = await ending.endingApprovals(trx, [id]);
+          return { created, ...proposalView((await ending.findEndingProposal(trx, id))!, approvals, settings), episode: episodeState(episode) };
+        }),
+      );
+    },
+
+    async withdraw(actor: Actor, personId: string, episodeId: string, proposalId: string) {
+      const audit = (p: { id: string }) => ({ action: 'ending.withdraw', recordType: 'ending-proposal', recordId: p.id, details: { episodeId } });
+      return useCases.change(actor, personId, { permission: 'ending:propose', audit, reproject: false }, async ({ trx, actor, person, now }) => {
+        const row = await ownProposal(trx, person, episodeId, proposalId, true);
+        if (row.status !== 'pending') throw new ConflictError(row.status === 'approved' ? 'Aftercare has already ended by this decision; reinstate it instead' : 'This proposal was already withdrawn');
+        await ending.updateEndingProposal(trx, row.id, { status: 'withdrawn', withdrawn_by: actor.userId, withdrawn_at: now });
+        return proposalView((await ending.findEndingProposal(trx, row.id))!, await ending.endingApprovals(trx, [row.id]), settings);
+      });
+    },
+
+    /** MHA25-2 (and END-4 step 4): the joint written notice was sent; with the setting on, aftercare ends on that day. */
+    async recordNotice(actor: Actor, personId: string, episodeId: string, proposalId: string, input: unknown) {
+      requirePermission(actor, 'ending:propose');
+      const data = parseInput(NoticeInput, input);
+      const audit = (r: { id: string; ends: boolean }) => ({ action: 'ending.notice', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, sentOn: data.sentOn, ends: r.ends } });
+      return useCases.change(actor, personId, { permission: 'ending:propose', audit }, async ({ trx, actor, person, today }) => {
+        const row = await ownProposal(trx, person, episodeId, proposalId, true);
+        if (row.status === 'withdrawn') throw new ConflictError('This proposal was withdrawn');
+        if (row.notice_sent_on) throw new ConflictError('The notice has already been recorded');
+        const approvals = toApprovals(await ending.endingApprovals(trx, [row.id]));
+        refuse(validateNotice(approvals, data.sentOn, today));
+        await ending.updateEndingProposal(trx, row.id, { notice_sent_on: data.sentOn, notice_recorded_by: actor.userId });
+        const outcome = endingOutcome(approvals, settings, data.sentOn);
+        if (row.status === 'pending' && outcome.ends) await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
+        return { id: row.id, ends: outcome.ends };
+      }, async ({ trx, person, today }, { id }) => {
+        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        return { ...proposalView((await ending.findEndingProposal(trx, id))!, await ending.endingApprovals(trx, [id]), settings), episode: episodeState(episode) };
+      });
+    },
+
+    /** END-4 step 4 / MHA25-2: the decision letter to the person (PDF). */
+    async letter(actor: Actor, personId: string, episodeId: string, proposalId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
+      const audit = (r: { id: string }) => ({ action: 'ending.letter', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, largePrint: Boolean(options.largePrint) } });
+      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
+        const row = await ownProposal(trx, person, episodeId, proposalId, false);
+        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const approvals = await ending.endingApprovals(trx, [row.id]);
+        const body = async (code: string | null, fallback: string) => ({ code: code ?? '', name: (code && (await findOrganisationByCode(trx, code))?.name) || (code ?? fallback) });
+        return {
+          id: row.id,
+          input: {
+            person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
+            localAuthority: await body(episode.localAuthority.code, 'your local council'),
+            icb: await body(episode.icb.code, 'your NHS Integrated Care Board'),
+            proposal: {
+              reasonCode: row.reason_code, reasons: row.reasons, reassessedOn: row.reassessed_on, personInvolved: row.person_involved,
+              personNotInvolvedReason: row.person_not_involved_reason, involved: row.involved, continuingOutsideS117: row.continuing_outside_s117,
+              status: row.status, endedOn: row.ended_on, noticeSentOn: row.notice_sent_on,
+            },
+            approvals: toApprovals(approvals),
+            jointNotice: settings.jointNoticeRequired,
+            date: row.notice_sent_on ?? row.ended_on ?? today,
+          },
+        };
+      });
+      return renderEndingLetter(input, options);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// What the review use cases answer: a review held, a request, an invitation (REV-1 to REV-3,
+// END-7), and a person on the due and overdue lists with why they are on it.
+import { daysBetween } from '../../domain/dates.ts';
+import { isReviewOverdue, reviewTiming, type ReviewReason } from '../../domain/reviews.ts';
+import type { DueReviewRow } from '../../data/reviews-repository.ts';
+import type { ReviewInvitationRow, ReviewRequestRow, ReviewRow } from '../../data/schema.ts';
+
+/** The dashboard counts reviews due within this many days (and those overdue). */
+export const DASHBOARD_DUE_DAYS = 28;
+
+export type DueItem = ReturnType<typeof dueItem>;
+
+/** reasons: why the person is on the list (the aftercare review unless told otherwise). */
+export function dueItem(r: DueReviewRow, today: string, reasons: ReviewReason[] = ['review']) {
+  return {
+    id: r.id,
+    nhsNumber: r.nhs_number,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    status: r.status,
+    localAuthority: r.local_authority_code,
+    icb: r.icb_code,
+    nextDueOn: r.next_review_due,
+    overdue: isReviewOverdue(r.next_review_due, today),
+    timing: reviewTiming(r.next_review_due, today, DASHBOARD_DUE_DAYS),
+    daysOverdue: Math.max(0, daysBetween(r.next_review_due, today)),
+    replanNeeded: r.replan_needed,
+    keyworker: r.keyworker_id ? { id: r.keyworker_id, name: r.keyworker_name ?? '' } : null,
+    reasons,
+    reviewDueOn: r.review_due,
+    budgetReviewDueOn: r.budget_review_due,
+  };
+}
+
+export function reviewView(r: ReviewRow, personId: string) {
+  return {
+    id: r.id,
+    version: r.version,
+    episodeId: r.episode_id,
+    heldOn: r.held_on,
+    invited: r.invited,
+    attendees: r.attendees,
+    personViews: r.person_views,
+    planWorking: r.plan_working,
+    changes: r.changes,
+    outcome: r.outcome,
+    notes: r.notes,
+    servicesChanged: r.services_changed,
+    recordedBy: r.recorded_by,
+    createdAt: new Date(r.created_at).toISOString(),
+    // An outcome of propose-ending records the intention only: ending is proposed and decided under END-1 to END-4.
+    endingProposalUrl: r.outcome === 'propose-ending' ? `/people/${personId}/episodes/${r.episode_id}/ending/new` : null,
+    letterUrl: `/api/v1/people/${personId}/reviews/${r.id}/letter`,
+  };
+}
+
+export function requestView(r: ReviewRequestRow, open: boolean) {
+  return { id: r.id, episodeId: r.episode_id, requestedBy: r.requested_by, requestedOn: r.requested_on, reason: r.reason, open, recordedBy: r.recorded_by, createdAt: new Date(r.created_at).toISOString() };
+}
+
+export function invitationView(r: ReviewInvitationRow, personId: string) {
+  return {
+    id: r.id,
+    episodeId: r.episode_id,
+    plannedOn: r.planned_on,
+    plannedTime: r.planned_time,
+    place: r.place,
+    invited: r.invited,
+    contact: r.contact,
+    recordedBy: r.recorded_by,
+    createdAt: new Date(r.created_at).toISOString(),
+    letterUrl: `/api/v1/people/${personId}/reviews/invitations/${r.id}/letter`,
+  };
+}
+
