@@ -54,8 +54,8 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     plans: createPlanService(db, shared),
     reviews: createReviewService(db, shared),
     reminders: createReminderService(db, { clock }),
-    careServices: createCareServicesService(db, { clock, reviews, freePrescriptions: options.freePrescriptions ?? false }),
-    fundingPolicies: createFundingPolicyService(db, { clock }),
+    careServices: createCareServicesService(db, { ...shared, freePrescriptions: options.freePrescriptions ?? false }),
+    fundingPolicies: createFundingPolicyService(db, shared),
     budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false }),
     money: createMoneyService(db, { clock, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 }),
   };

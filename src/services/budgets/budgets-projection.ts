@@ -5,7 +5,7 @@ import { compareDates, type IsoDate } from '../../domain/dates.ts';
 import type { BudgetKind } from '../../domain/care-services.ts';
 import type { Db } from '../../data/database.ts';
 import type { PersonRow } from '../../data/schema.ts';
-import * as repo from '../../data/care-services-repository.ts';
+import * as repo from '../../data/budgets-repository.ts';
 
 /** DP-1(d), DP-2: the next review of each of several people's budgets (null for an ended one), by person. */
 export async function budgetReviewClocks(db: Db, personIds: readonly string[], today: IsoDate): Promise<Map<string, { kind: BudgetKind; dueOn: IsoDate | null }[]>> {
