@@ -138,7 +138,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const person = await personOf(request);
     const policies = await services.fundingPolicies.list(actor, { localAuthority: person.residence?.localAuthority, icb: person.gp?.icb });
     const latest = policies.items.at(-1);
-    // Issue 3 item 4: the plan's needs the service may meet (a link to a need since removed is kept).
+    // The plan's needs the service may meet, so the plan shows what meets each need; a link to a need since removed is kept.
     const needs = await services.careServices.planNeeds(actor, person.id);
     const needOptions = needs.map((n) => ({ value: n.id, text: `${n.description} (${n.s117 ? 'section 117' : 'not section 117'})` }));
     if (existing?.needId && !needs.some((n) => n.id === existing.needId)) needOptions.push({ value: existing.needId, text: 'A need no longer in the plan' });

@@ -1,5 +1,5 @@
 // DP-1(d), DP-2: the person's earliest budget review due, kept in person_summaries.budget_review_due
-// for the overdue lists (the reviews engineer shows it). A ProjectionContributor (person-record.ts).
+// for the overdue lists and the reviews page. A ProjectionContributor (person-record.ts).
 import { budgetReviewDueWithTriggers } from '../../domain/budgets.ts';
 import { compareDates, type IsoDate } from '../../domain/dates.ts';
 import type { BudgetKind } from '../../domain/care-services.ts';

@@ -62,7 +62,7 @@ function stateFromRow(row: BudgetRow): BudgetState {
     kind: row.kind,
     serviceIds: row.service_ids as string[],
     payeeRelationship: row.payee_relationship as PayeeRelationship,
-    // Stored as "needs a necessity" (0005); the view has always shown it as the household flag.
+    // The column stores whether the payee needs a recorded necessity (migration 0005); the view has always shown it as the household flag.
     payeeLivesInSameHousehold: row.payee_is_close_relative_in_household,
     necessityReason: row.necessity_reason,
     startDate: row.start_date,
