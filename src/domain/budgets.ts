@@ -1,8 +1,9 @@
 // Direct payments and personal health budgets (DP-1 to DP-3): which body each belongs to, who may
 // be paid, and their review clocks. Pure: money is integer pence.
 import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
-import type { Split, Violation } from './funding.ts';
+import type { Split } from './funding.ts';
 import type { BudgetKind } from './care-services.ts';
+import type { Violation } from './violations.ts';
 
 export type HolderBody = 'local-authority' | 'icb';
 
@@ -208,6 +209,47 @@ export function reductionViolations(r: Reduction, currentAmount: number, noticeD
   if (compareDates(r.effectiveOn, earliest) < 0) {
     out.push({ field: 'effectiveOn', message: noticeDays ? `A reduction takes effect no sooner than the ${noticeDays} days’ notice in the care plan after written notice is given (${earliest} at the earliest)` : 'A reduction takes effect only after written notice has been given', rule: 'DP-2' });
   }
+  return out;
+}
+
+/**
+ * DP-2 on reductions, as a budget of each kind is held to it: the notice rule is the NHS
+ * regulations'; a direct payment is held to the same notice, but the refusal does not cite DP-2.
+ */
+export function budgetReductionViolations(kind: BudgetKind, r: Reduction, currentAmount: number, noticeDays: number | null): Violation[] {
+  const found = reductionViolations(r, currentAmount, noticeDays);
+  return kind === 'direct-payment' ? found.map((v) => ({ field: v.field, message: v.message })) : found;
+}
+
+/**
+ * DP-2: a personal health budget being paid is reduced only with reasonable written notice (a
+ * recorded reduction), never by changing its amount.
+ */
+export function reductionByChangeViolations(budget: { kind: BudgetKind; payingFrom: IsoDate | null; amountPencePerWeek: number }, newAmountPencePerWeek: number): Violation[] {
+  if (budget.kind !== 'personal-health-budget' || !budget.payingFrom || newAmountPencePerWeek >= budget.amountPencePerWeek) return [];
+  return [{ field: 'amountPencePerWeek', message: 'A personal health budget being paid is reduced only after reasonable written notice: record a reduction instead', rule: 'DP-2' }];
+}
+
+export interface BudgetPayment {
+  kind: BudgetKind;
+  payeeRelationship: PayeeRelationship;
+  payeeLivesInSameHousehold: boolean;
+  necessityReason: string | null;
+  startDate: IsoDate;
+  payingFrom: IsoDate | null;
+}
+
+/**
+ * DP-2 with DP-1(b): a personal health budget, like a direct payment, may pay a spouse or partner,
+ * or a close relative in the household, only when the ICB records why that is necessary; and
+ * payments cannot begin before the budget starts.
+ */
+export function paymentViolations(b: BudgetPayment): Violation[] {
+  const out: Violation[] = [];
+  if (b.kind === 'personal-health-budget' && payeeNeedsNecessity(b.payeeRelationship, b.payeeLivesInSameHousehold) && !(b.necessityReason && b.necessityReason.trim())) {
+    out.push({ field: 'necessityReason', message: 'A personal health budget may pay a spouse or partner, or a close relative living in the same household, only when the ICB records why it is necessary', rule: 'DP-2' });
+  }
+  if (b.payingFrom && compareDates(b.payingFrom, b.startDate) < 0) out.push({ field: 'payingFrom', message: 'Payments cannot begin before the budget starts' });
   return out;
 }
 

@@ -2,7 +2,8 @@
 // care (SCOPE-3), accommodation (SCOPE-4, SCOPE-5), prescriptions (SCOPE-7), no charging for s117
 // (CHG-1, CHG-4), and which body a budget belongs to (DP-3). Pure: money is integer pence.
 import { compareDates, type IsoDate } from './dates.ts';
-import { splitViolations, type ServiceCategory, type Split, type Violation } from './funding.ts';
+import { splitViolations, type ServiceCategory, type Split } from './funding.ts';
+import type { Violation } from './violations.ts';
 
 export const CARE_TYPES = ['health', 'social', 'mixed'] as const;
 export type CareType = (typeof CARE_TYPES)[number];
@@ -46,6 +47,18 @@ export interface ServiceCandidate {
   endDate: IsoDate | null;
   accommodation: Accommodation | null;
   budget: BudgetKind | null;
+}
+
+/**
+ * PLAN-7: where a service stands: planned until it is confirmed as in place, and ended once its
+ * end date has passed (a service ending today is still in place today).
+ */
+export const SERVICE_STATUSES = ['planned', 'confirmed', 'ended'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+export function serviceStatus(s: { endDate: IsoDate | null; confirmedOn: IsoDate | null }, today: IsoDate): ServiceStatus {
+  if (s.endDate && compareDates(s.endDate, today) < 0) return 'ended';
+  return s.confirmedOn ? 'confirmed' : 'planned';
 }
 
 /** SCOPE-3: the care type a category has unless the service says otherwise. */
@@ -137,6 +150,15 @@ export function rentMayBeBilled(s117: boolean, accommodation: Accommodation | nu
   if (!accommodation) return false;
   if (!s117) return true;
   return accommodation.rentDecision?.decision === 'person-pays';
+}
+
+/**
+ * CHG-1 with SCOPE-5: what finance is told about an s117 service. It is never charged for; s117
+ * accommodation whose rent the person was not decided to pay is not billed for rent and service
+ * charges either.
+ */
+export function noChargeInstruction(accommodation: Accommodation | null): string {
+  return accommodation && !rentMayBeBilled(true, accommodation) ? 'must not be charged, including rent and service charges' : 'must not be charged';
 }
 
 /**

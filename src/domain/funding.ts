@@ -1,6 +1,7 @@
 // Who pays what share of a service: the split between the local authority and the ICB (RESP-1), the
 // partnership's versioned joint funding policy (RESP-7), and the weekly cost in pence that each pays.
 // Pure: money is integer pence, percentages are integers.
+import type { AftercareResult, Episode } from './aftercare.ts';
 import { compareDates, type IsoDate } from './dates.ts';
 
 export const SERVICE_CATEGORIES = ['healthcare', 'social-care', 'medication', 'employment', 'accommodation', 'social-cultural-spiritual', 'other'] as const;
@@ -95,6 +96,47 @@ export function fundingDecisionViolations(split: Split, policyDefault: Split | n
       rule: 'RESP-7',
     },
   ];
+}
+
+/**
+ * RESP-7: the split a new service takes: the one entered, else the policy's default for its
+ * category. With neither there is no default to take, so the split has to be entered.
+ */
+export function serviceSplit(given: Split | null | undefined, policyDefault: Split | null): { split: Split; violations: [] } | { split: null; violations: Violation[] } {
+  const split = given ?? policyDefault;
+  if (split) return { split, violations: [] };
+  return {
+    split: null,
+    violations: [{ field: 'funding', message: 'No joint funding policy sets a default for this kind of service: enter the local authority’s and the ICB’s percentages', rule: 'RESP-7' }],
+  };
+}
+
+/**
+ * RESP-7: a change reopens the funding decision only when it changes what decides the split (the
+ * split itself, the category whose default applies, or the start date that picks the policy
+ * version); otherwise the split stays as it was decided, with its policy and reason.
+ */
+export function fundingDecisionReopened(change: { funding?: unknown; category?: unknown; startDate?: unknown }): boolean {
+  return change.funding !== undefined || change.category !== undefined || change.startDate !== undefined;
+}
+
+/** The episode a service starting on that date belongs to: the latest that had begun by then, else the first. */
+export function episodeOn(aftercare: Pick<AftercareResult, 'episodes'>, on: IsoDate): Episode | null {
+  const begun = aftercare.episodes.filter((e) => compareDates(e.qualifyingFrom, on) <= 0);
+  return begun.at(-1) ?? aftercare.episodes[0] ?? null;
+}
+
+/** What decides a partnership: the person's episodes, and where they live and their GP's ICB now. */
+export interface PartnershipFacts {
+  aftercare: Pick<AftercareResult, 'episodes'>;
+  currentLocalAuthority: string | null;
+  currentIcb: string | null;
+}
+
+/** RESP-7: the partnership whose policy applies: the episode's bodies, or where the person lives now. */
+export function partnershipOn(facts: PartnershipFacts, on: IsoDate): { localAuthority: string | null; icb: string | null } {
+  const episode = episodeOn(facts.aftercare, on);
+  return { localAuthority: episode?.localAuthority.code ?? facts.currentLocalAuthority, icb: episode?.icb.code ?? facts.currentIcb };
 }
 
 /** Checks a policy version's splits (each adds up to 100). */

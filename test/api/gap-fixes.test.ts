@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
-import * as servicesRepo from '../../src/data/care-services-repository.ts';
+import * as budgetsRepo from '../../src/data/budgets-repository.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { addDays, addMonths } from '../../src/domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
@@ -77,7 +77,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(review.statusCode, 201, review.body);
       const services = (await call(t, 'GET', `/api/v1/people/${personId}/services`, undefined, 'laPractitioner')).json().items;
       const start = addMonths(today(), -7);
-      await servicesRepo.insertBudget(t.database.db, {
+      await budgetsRepo.insertBudget(t.database.db, {
         id: randomUUID(), person_id: personId, kind: 'direct-payment', holder_body: 'local-authority', holder_code: 'E09000099', service_ids: [services[0].id],
         payee_relationship: 'self', payee_is_close_relative_in_household: false, necessity_reason: null, start_date: start, end_date: null, amount_pence_per_week: 20000, offered_on: start,
         created_by: (await findUserByEmail(t.database.db, USERS.laPractitioner.email))!.id,

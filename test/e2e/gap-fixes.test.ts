@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
-import * as servicesRepo from '../../src/data/care-services-repository.ts';
+import * as budgetsRepo from '../../src/data/budgets-repository.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { addMonths, todayInLondon } from '../../src/domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
@@ -41,7 +41,7 @@ describe('services linked to needs and budget review warnings in the browser', {
       funding: { localAuthorityPercent: 100, icbPercent: 0 }, weeklyCostPence: 15000, startDate: '2025-03-01',
     });
     const start = addMonths(todayInLondon(), -7);
-    await servicesRepo.insertBudget(t.database.db, {
+    await budgetsRepo.insertBudget(t.database.db, {
       id: randomUUID(), person_id: personId, kind: 'direct-payment', holder_body: 'local-authority', holder_code: 'E09000099', service_ids: [paid.id],
       payee_relationship: 'self', payee_is_close_relative_in_household: false, necessity_reason: null, start_date: start, end_date: null, amount_pence_per_week: 15000, offered_on: start, created_by: user.id,
     });

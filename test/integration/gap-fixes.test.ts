@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import * as servicesRepo from '../../src/data/care-services-repository.ts';
+import * as budgetsRepo from '../../src/data/budgets-repository.ts';
 import type { Db } from '../../src/data/database.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
@@ -137,7 +137,7 @@ for (const { engine, skip } of await testEngines()) {
     const ids: Record<string, string> = {};
     async function budget(person: string, kind: 'direct-payment' | 'personal-health-budget', startDate: string) {
       const s = await f.services.careServices.create(f.actors.laPractitioner, person, service({ description: `Paid by ${kind}`, startDate }));
-      await servicesRepo.insertBudget(f.database.db, {
+      await budgetsRepo.insertBudget(f.database.db, {
         id: randomUUID(),
         person_id: person,
         kind,

@@ -8,6 +8,8 @@ import { registerPlanningApi } from './planning.ts';
 import { registerReviewsApi } from './reviews.ts';
 import { registerPlansApi } from './plans.ts';
 import { registerCareServicesApi } from './care-services.ts';
+import { registerFundingPoliciesApi } from './funding-policies.ts';
+import { registerBudgetsApi } from './budgets.ts';
 import { registerMoneyApi } from './money.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
@@ -23,5 +25,7 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerReviewsApi(api, services);
   registerPlansApi(api, services);
   registerCareServicesApi(api, services);
+  registerFundingPoliciesApi(api, services);
+  registerBudgetsApi(api, services);
   registerMoneyApi(api, services);
 }

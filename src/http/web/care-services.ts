@@ -1,28 +1,19 @@
-// Pages for a person's services and funding (issue 4, first half): the services and budgets page, the
-// add and change service forms, confirming and ending a service, budgets and their reviews, the joint
-// funding policy page for the s117 leads, and the finance no-charge export. Money is typed in pounds
-// and pence and sent to the services as integer pence; every rule stays in the domain.
+// Pages for the services a person receives: the services and funding page (with the person's budgets),
+// the add and change service forms, confirming (PLAN-7) and ending a service, and the finance
+// no-charge export (CHG-1). Money is typed in pounds and pence and sent to the services as integer
+// pence; every rule stays in the domain.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { can, canManageFundingPolicy } from '../../domain/access.ts';
-import { PAYEE_RELATIONSHIPS } from '../../domain/budgets.ts';
-import { formatPence, parsePounds, SERVICE_CATEGORIES } from '../../domain/funding.ts';
+import { can } from '../../domain/access.ts';
+import { formatPence, SERVICE_CATEGORIES } from '../../domain/funding.ts';
 import { ACCOMMODATION_TYPES, ENHANCED_FEATURES, RENT_DECISIONS } from '../../domain/care-services.ts';
 import { ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
-import type { ServiceView } from '../../services/care-services/care-services-service.ts';
+import type { ServiceView } from '../../services/care-services/care-services-view.ts';
 import { requireSignIn } from '../auth/index.ts';
+import { CATEGORY_LABELS, many, options, PAYEE_LABELS, pounds, whole } from './funding-fields.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './people.ts';
 
-export const CATEGORY_LABELS: Record<string, string> = {
-  healthcare: 'Health care',
-  'social-care': 'Social care',
-  medication: 'Medication',
-  employment: 'Employment support',
-  accommodation: 'Accommodation',
-  'social-cultural-spiritual': 'Social, cultural or spiritual',
-  other: 'Other',
-};
 const ACCOMMODATION_LABELS: Record<string, string> = {
   ordinary: 'Ordinary housing (for example a general-needs rented flat)',
   'enhanced-specialised': 'Enhanced or specialised accommodation',
@@ -44,15 +35,6 @@ const RENT_LABELS: Record<string, string> = {
   'housing-benefit-expected': 'Housing benefit is expected to cover the rent (contested: SCOPE-5)',
   'person-pays': 'The person pays rent and service charges (contested: SCOPE-5)',
 };
-const PAYEE_LABELS: Record<string, string> = {
-  self: 'The person themselves',
-  'spouse-or-partner': 'Their spouse or partner',
-  'close-relative': 'A close relative',
-  'other-relative': 'Another relative',
-  representative: 'Their representative or authorised person',
-  other: 'Someone else',
-};
-
 const SERVICE_LABELS: Record<string, string> = {
   description: 'description',
   category: 'category',
@@ -76,63 +58,6 @@ const SERVICE_LABELS: Record<string, string> = {
   'accommodation.reason': 'reason the accommodation is aftercare',
   budget: 'budget',
 };
-
-const options = (labels: Record<string, string>, values: readonly string[]) => values.map((value) => ({ value, text: labels[value] ?? value }));
-
-/** Every value of a repeated form field (checkboxes). */
-function many(request: FastifyRequest, name: string): string[] {
-  const value = (request.body as Record<string, unknown> | undefined)?.[name];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
-}
-
-/** DP-1(a), (c), DP-2: the budget rule fields of the add and change forms (partials/budget-rules.njk). */
-function budgetRuleInput(body: FormBody) {
-  const name = text(body, 'authorisedPerson-name');
-  const relationship = text(body, 'authorisedPerson-relationship');
-  const dates = { consultationRecordedOn: readDate(body, 'consultationRecordedOn'), enhancedDbsCheckedOn: readDate(body, 'enhancedDbsCheckedOn') };
-  return {
-    dates,
-    input: {
-      drugOrAlcoholRequirement: yesNo(body, 'drugOrAlcoholRequirement') ?? false,
-      capacity: body.capacity || 'has',
-      consents: yesNo(body, 'consents') ?? null,
-      // Both parts or neither: the service names the part left out.
-      authorisedPerson: name || relationship ? { name: name ?? '', relationship } : null,
-      consultationRecordedOn: dates.consultationRecordedOn.value,
-      enhancedDbsCheckedOn: dates.enhancedDbsCheckedOn.value,
-    },
-  };
-}
-
-const BUDGET_RULE_LABELS: Record<string, string> = {
-  drugOrAlcoholRequirement: 'whether the person is subject to a drug or alcohol requirement',
-  capacity: 'whether the person has capacity',
-  consents: 'whether the person consents',
-  authorisedPerson: 'authorised person or representative',
-  'authorisedPerson.name': 'authorised person’s name',
-  'authorisedPerson.relationship': 'authorised person’s relationship',
-  consultationRecordedOn: 'date the consultation was recorded',
-  enhancedDbsCheckedOn: 'date of the enhanced DBS check',
-};
-
-/** Pounds typed into a box as pence; a problem when it is not an amount. */
-function pounds(body: FormBody, field: string, label: string, problems: FieldError[]): number | undefined {
-  const typed = text(body, field);
-  if (typed === undefined) return undefined;
-  const pence = parsePounds(typed);
-  if (pence === null) problems.push({ field, message: `Enter the ${label} in pounds and pence, for example 125.50` });
-  return pence ?? undefined;
-}
-
-function whole(body: FormBody, field: string, label: string, problems: FieldError[]): number | undefined {
-  const typed = text(body, field);
-  if (typed === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(typed)) {
-    problems.push({ field, message: `Enter the ${label} as a whole number from 0 to 100` });
-    return undefined;
-  }
-  return Number(typed);
-}
 
 const penceAsPounds = (pence: number | null | undefined) => (pence === null || pence === undefined ? '' : (pence / 100).toFixed(2));
 
@@ -180,7 +105,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const person = await personOf(request);
     const [list, budgets] = await Promise.all([services.careServices.list(actor, person.id), services.budgets.list(actor, person.id)]);
     const descriptions = new Map(list.items.map((s) => [s.id, s.description]));
-    return reply.render('pages/services.njk', {
+    return reply.render('pages/care-services.njk', {
       title: `Services and funding: ${person.givenName} ${person.familyName}`,
       width: 'full',
       person,
@@ -213,7 +138,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const person = await personOf(request);
     const policies = await services.fundingPolicies.list(actor, { localAuthority: person.residence?.localAuthority, icb: person.gp?.icb });
     const latest = policies.items.at(-1);
-    // Issue 3 item 4: the plan's needs the service may meet (a link to a need since removed is kept).
+    // The plan's needs the service may meet, so the plan shows what meets each need; a link to a need since removed is kept.
     const needs = await services.careServices.planNeeds(actor, person.id);
     const needOptions = needs.map((n) => ({ value: n.id, text: `${n.description} (${n.s117 ? 'section 117' : 'not section 117'})` }));
     if (existing?.needId && !needs.some((n) => n.id === existing.needId)) needOptions.push({ value: existing.needId, text: 'A need no longer in the plan' });
@@ -280,14 +205,14 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     return { input, words, weeklyMissing: weekly === undefined && !problems.some((p) => p.field === 'weeklyCostPence') };
   }
 
-  web.get('/people/:id/services/new', page, async (request, reply) => reply.render('pages/service-form.njk', { ...(await serviceContext(request)), values: {} }));
+  web.get('/people/:id/services/new', page, async (request, reply) => reply.render('pages/care-service-form.njk', { ...(await serviceContext(request)), values: {} }));
 
   web.post('/people/:id/services/new', form, async (request, reply) => {
     const body = formBody(request);
     const problems: FieldError[] = [];
     const { input, words, weeklyMissing } = serviceInput(request, body, problems);
     if (weeklyMissing) problems.push({ field: 'weeklyCostPence', message: 'Enter the weekly cost in pounds and pence, for example 125.50' });
-    return submit({ reply, body, template: 'pages/service-form.njk', context: async () => ({ ...(await serviceContext(request)), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words }, async () => {
+    return submit({ reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request)), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words }, async () => {
       if (problems.length > 0) throw new ValidationError(problems);
       await services.careServices.create(signedIn(request), personIdOf(request), input);
       return servicesHref(request);
@@ -298,7 +223,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
 
   web.get('/people/:id/services/:serviceId/edit', page, async (request, reply) => {
     const existing = await existingService(request);
-    return reply.render('pages/service-form.njk', { ...(await serviceContext(request, existing)), values: serviceValues(existing) });
+    return reply.render('pages/care-service-form.njk', { ...(await serviceContext(request, existing)), values: serviceValues(existing) });
   });
 
   web.post('/people/:id/services/:serviceId/edit', form, async (request, reply) => {
@@ -306,7 +231,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const problems: FieldError[] = [];
     const { input, words } = serviceInput(request, body, problems);
     return submit(
-      { reply, body, template: 'pages/service-form.njk', context: async () => ({ ...(await serviceContext(request, await existingService(request))), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words },
+      { reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request, await existingService(request))), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words },
       async () => {
         if (problems.length > 0) throw new ValidationError(problems);
         // Someone who may not see money is not shown the amounts, so their form leaves them as they are.
@@ -332,219 +257,15 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
 
   web.get('/people/:id/services/:serviceId/end', page, async (request, reply) => {
     const context = await endContext(request);
-    return reply.render('pages/service-end.njk', { ...context, values: { version: String(context.service.version) } });
+    return reply.render('pages/care-service-end.njk', { ...context, values: { version: String(context.service.version) } });
   });
 
   web.post('/people/:id/services/:serviceId/end', form, async (request, reply) => {
     const body = formBody(request);
     const words = { labels: { endDate: 'end date' }, dates: { endDate: readDate(body, 'endDate') } };
-    return submit({ reply, body, template: 'pages/service-end.njk', context: () => endContext(request), words }, async () => {
+    return submit({ reply, body, template: 'pages/care-service-end.njk', context: () => endContext(request), words }, async () => {
       await services.careServices.end(signedIn(request), personIdOf(request), param(request, 'serviceId'), version(body), { endDate: words.dates.endDate.value ?? '' });
       return servicesHref(request);
-    });
-  });
-
-  // ---- Budgets ---------------------------------------------------------------------------------------
-  const budgetContext = async (request: FastifyRequest) => {
-    const actor = signedIn(request);
-    const person = await personOf(request);
-    const list = await services.careServices.list(actor, person.id);
-    return {
-      title: 'Add a direct payment or personal health budget',
-      person,
-      back: { href: `/people/${person.id}/services` },
-      serviceOptions: list.items.filter((s) => s.status !== 'ended').map((s) => ({ value: s.id, text: `${s.description} (${CATEGORY_LABELS[s.category]}; LA ${s.funding.localAuthorityPercent}%, ICB ${s.funding.icbPercent}%)` })),
-      payees: options(PAYEE_LABELS, PAYEE_RELATIONSHIPS),
-      checkedServices: many(request, 'serviceIds'),
-    };
-  };
-
-  web.get('/people/:id/budgets/new', page, async (request, reply) => reply.render('pages/budget-new.njk', { ...(await budgetContext(request)), values: {} }));
-
-  web.post('/people/:id/budgets/new', form, async (request, reply) => {
-    const body = formBody(request);
-    const problems: FieldError[] = [];
-    const start = readDate(body, 'startDate');
-    const offered = readDate(body, 'offeredOn');
-    const amount = pounds(body, 'amountPencePerWeek', 'weekly amount', problems);
-    if (amount === undefined && problems.length === 0) problems.push({ field: 'amountPencePerWeek', message: 'Enter the weekly amount in pounds and pence, for example 300.00' });
-    const rules = budgetRuleInput(body);
-    const words = {
-      labels: { kind: 'kind of budget', serviceIds: 'services', startDate: 'start date', offeredOn: 'date it was offered', amountPencePerWeek: 'weekly amount', necessityReason: 'reason it is necessary', ...BUDGET_RULE_LABELS },
-      dates: { startDate: start, offeredOn: offered, ...rules.dates },
-      unanswered: { kind: 'Select the kind of budget' },
-    };
-    const input = {
-      kind: body.kind || undefined,
-      serviceIds: many(request, 'serviceIds'),
-      payeeRelationship: body.payeeRelationship || 'self',
-      payeeLivesInSameHousehold: yesNo(body, 'payeeLivesInSameHousehold') ?? false,
-      necessityReason: text(body, 'necessityReason') ?? null,
-      startDate: start.value ?? '',
-      offeredOn: offered.value,
-      amountPencePerWeek: amount,
-      ...rules.input,
-    };
-    return submit({ reply, body, template: 'pages/budget-new.njk', context: () => budgetContext(request), words }, async () => {
-      if (problems.length > 0) throw new ValidationError(problems);
-      await services.budgets.create(signedIn(request), personIdOf(request), input);
-      return servicesHref(request);
-    });
-  });
-
-  const reviewContext = async (request: FastifyRequest) => {
-    const person = await personOf(request);
-    const budget = await services.budgets.get(signedIn(request), person.id, param(request, 'budgetId'));
-    return { title: 'Record a budget review', person, budget, back: { href: servicesHref(request) } };
-  };
-
-  web.get('/people/:id/budgets/:budgetId/reviews/new', page, async (request, reply) => reply.render('pages/budget-review.njk', { ...(await reviewContext(request)), values: {} }));
-
-  web.post('/people/:id/budgets/:budgetId/reviews/new', form, async (request, reply) => {
-    const body = formBody(request);
-    const words = { labels: { heldOn: 'date of the review' }, dates: { heldOn: readDate(body, 'heldOn') } };
-    return submit({ reply, body, template: 'pages/budget-review.njk', context: () => reviewContext(request), words }, async () => {
-      await services.budgets.recordReview(signedIn(request), personIdOf(request), param(request, 'budgetId'), { heldOn: words.dates.heldOn.value ?? '', reason: body.reason || 'scheduled' });
-      return servicesHref(request);
-    });
-  });
-
-  // ---- Changing and ending a budget ------------------------------------------------------------------
-  const oneBudget = async (request: FastifyRequest) => {
-    const person = await personOf(request);
-    const budget = await services.budgets.get(signedIn(request), person.id, param(request, 'budgetId'));
-    return { person, budget };
-  };
-  const changeContext = async (request: FastifyRequest) => ({ title: 'Change a budget', ...(await oneBudget(request)), payees: options(PAYEE_LABELS, PAYEE_RELATIONSHIPS), back: { href: servicesHref(request) } });
-  const CARE_PLAN_TEXT = ['healthNeedsAndOutcomes', 'services', 'amountAndPaymentIntervals', 'careCoordinator', 'conditionMonitoring'] as const;
-
-  web.get('/people/:id/budgets/:budgetId/change', page, async (request, reply) => {
-    const context = await changeContext(request);
-    const b = context.budget;
-    const yn = (v: boolean | null) => (v === null ? undefined : v ? 'yes' : 'no');
-    const values: FormBody = {
-      version: String(b.version),
-      ...(b.amountPencePerWeek !== null && { amountPencePerWeek: (b.amountPencePerWeek / 100).toFixed(2) }),
-      payeeRelationship: b.payeeRelationship,
-      payeeLivesInSameHousehold: b.payeeLivesInSameHousehold ? 'yes' : 'no',
-      necessityReason: b.necessityReason ?? '',
-      drugOrAlcoholRequirement: b.drugOrAlcoholRequirement ? 'yes' : 'no',
-      capacity: b.capacity,
-      ...(yn(b.consents) && { consents: yn(b.consents)! }),
-      'authorisedPerson-name': b.authorisedPerson?.name ?? '',
-      'authorisedPerson-relationship': b.authorisedPerson?.relationship ?? '',
-      ...dateValues('consultationRecordedOn', b.consultationRecordedOn),
-      ...dateValues('enhancedDbsCheckedOn', b.enhancedDbsCheckedOn),
-      ...dateValues('payingFrom', b.payingFrom),
-      ...dateValues('refusedOn', b.refusedOn),
-      refusalReasons: b.refusalReasons ?? '',
-      ...Object.fromEntries(CARE_PLAN_TEXT.map((k) => [`carePlan-${k}`, b.carePlan?.[k] ?? ''])),
-      ...dateValues('carePlan.firstReviewOn', b.carePlan?.firstReviewOn),
-      'carePlan-reductionNoticeDays': b.carePlan?.reductionNoticeDays ? String(b.carePlan.reductionNoticeDays) : '',
-    };
-    return reply.render('pages/budget-change.njk', { ...context, values });
-  });
-
-  web.post('/people/:id/budgets/:budgetId/change', form, async (request, reply) => {
-    const body = formBody(request);
-    const problems: FieldError[] = [];
-    const amount = pounds(body, 'amountPencePerWeek', 'weekly amount', problems);
-    const rules = budgetRuleInput(body);
-    const dates = { payingFrom: readDate(body, 'payingFrom'), refusedOn: readDate(body, 'refusedOn'), 'carePlan.firstReviewOn': readDate(body, 'carePlan.firstReviewOn') };
-    const noticeTyped = text(body, 'carePlan-reductionNoticeDays');
-    const noticeDays = noticeTyped === undefined ? null : Number(noticeTyped);
-    if (noticeDays !== null && !(Number.isInteger(noticeDays) && noticeDays >= 1 && noticeDays <= 365)) problems.push({ field: 'carePlan.reductionNoticeDays', message: 'Enter the notice period as a whole number of days from 1 to 365' });
-    const words = {
-      labels: {
-        amountPencePerWeek: 'weekly amount',
-        necessityReason: 'reason it is necessary',
-        payingFrom: 'date payments began',
-        refusedOn: 'date it was refused',
-        refusalReasons: 'reasons for refusing',
-        carePlan: 'care plan',
-        'carePlan.firstReviewOn': 'first review date',
-        'carePlan.reductionNoticeDays': 'notice period for reductions',
-        ...BUDGET_RULE_LABELS,
-      },
-      dates: { ...rules.dates, ...dates },
-    };
-    return submit({ reply, body, template: 'pages/budget-change.njk', context: () => changeContext(request), words }, async () => {
-      if (problems.length > 0) throw new ValidationError(problems);
-      const { budget } = await oneBudget(request);
-      const input = {
-        ...(amount !== undefined && { amountPencePerWeek: amount }),
-        payeeRelationship: body.payeeRelationship || 'self',
-        payeeLivesInSameHousehold: yesNo(body, 'payeeLivesInSameHousehold') ?? false,
-        necessityReason: text(body, 'necessityReason') ?? null,
-        ...rules.input,
-        refusedOn: dates.refusedOn.value,
-        refusalReasons: text(body, 'refusalReasons') ?? null,
-        ...(budget.kind === 'personal-health-budget' && {
-          payingFrom: dates.payingFrom.value,
-          carePlan: { ...Object.fromEntries(CARE_PLAN_TEXT.map((k) => [k, text(body, `carePlan-${k}`) ?? null])), firstReviewOn: dates['carePlan.firstReviewOn'].value, reductionNoticeDays: noticeDays },
-        }),
-      };
-      await services.budgets.update(signedIn(request), personIdOf(request), param(request, 'budgetId'), version(body), input);
-      return servicesHref(request);
-    });
-  });
-
-  const budgetEndContext = async (request: FastifyRequest) => ({ title: 'End a budget', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
-
-  web.get('/people/:id/budgets/:budgetId/end', page, async (request, reply) => {
-    const context = await budgetEndContext(request);
-    return reply.render('pages/budget-end.njk', { ...context, values: { version: String(context.budget.version) } });
-  });
-
-  web.post('/people/:id/budgets/:budgetId/end', form, async (request, reply) => {
-    const body = formBody(request);
-    const words = { labels: { endDate: 'end date', reason: 'reason' }, dates: { endDate: readDate(body, 'endDate') } };
-    return submit({ reply, body, template: 'pages/budget-end.njk', context: () => budgetEndContext(request), words }, async () => {
-      await services.budgets.end(signedIn(request), personIdOf(request), param(request, 'budgetId'), version(body), { endDate: words.dates.endDate.value ?? '', reason: required(body, 'reason') });
-      return servicesHref(request);
-    });
-  });
-
-  // ---- Joint funding policies (RESP-7) ------------------------------------------------------------
-  const policyContext = async (request: FastifyRequest) => {
-    const actor = signedIn(request);
-    const list = await services.fundingPolicies.list(actor, {});
-    return {
-      title: 'Joint funding policies',
-      width: 'full',
-      policies: [...list.items].reverse().map((p) => ({ ...p, rows: Object.entries(p.splits).map(([c, s]) => ({ category: CATEGORY_LABELS[c] ?? c, ...s })) })),
-      categories: options(CATEGORY_LABELS, SERVICE_CATEGORIES),
-      mayManage: can(actor.role, 'funding-policy:manage'),
-      mayExport: can(actor.role, 'finance:export'),
-    };
-  };
-
-  web.get('/funding-policies', page, async (request, reply) => reply.render('pages/funding-policies.njk', { ...(await policyContext(request)), values: {} }));
-
-  web.post('/funding-policies', form, async (request, reply) => {
-    const body = formBody(request);
-    const problems: FieldError[] = [];
-    const effective = readDate(body, 'effectiveFrom');
-    const splits: Record<string, { localAuthorityPercent: number | undefined; icbPercent: number | undefined }> = {};
-    for (const category of SERVICE_CATEGORIES) {
-      const la = whole(body, `splits-${category}-localAuthorityPercent`, `local authority’s percentage for ${CATEGORY_LABELS[category]!.toLowerCase()}`, problems);
-      const icb = whole(body, `splits-${category}-icbPercent`, `ICB’s percentage for ${CATEGORY_LABELS[category]!.toLowerCase()}`, problems);
-      if (la !== undefined || icb !== undefined) splits[category] = { localAuthorityPercent: la ?? 0, icbPercent: icb ?? 0 };
-    }
-    const words = {
-      labels: { partnershipName: 'partnership name', localAuthority: 'local authority code', icb: 'ICB code', effectiveFrom: 'date it takes effect' },
-      dates: { effectiveFrom: effective },
-    };
-    const actor = signedIn(request);
-    return submit({ reply, body, template: 'pages/funding-policies.njk', context: () => policyContext(request), words }, async () => {
-      if (problems.length > 0) throw new ValidationError(problems);
-      const input = { partnershipName: required(body, 'partnershipName'), localAuthority: required(body, 'localAuthority'), icb: required(body, 'icb'), effectiveFrom: effective.value ?? '', splits };
-      if (!canManageFundingPolicy(actor, { localAuthority: input.localAuthority.toUpperCase(), icb: input.icb.toUpperCase() }) && actor.role !== 'admin') {
-        // The service refuses it (403); say so on the form instead of an error page.
-        throw new ValidationError([{ field: 'localAuthority', message: 'You can only change the policy of a partnership your organisation belongs to' }]);
-      }
-      await services.fundingPolicies.create(actor, input);
-      return '/funding-policies';
     });
   });
 

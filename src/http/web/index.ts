@@ -13,6 +13,8 @@ import { registerPlanPages } from './plans.ts';
 import { registerRegisterPages } from './register.ts';
 import { registerReviewPages } from './reviews.ts';
 import { registerCareServicesPages } from './care-services.ts';
+import { registerBudgetPages } from './budgets.ts';
+import { registerFundingPolicyPages } from './funding-policies.ts';
 import { registerMoneyPages } from './money.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
@@ -24,6 +26,8 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerReviewPages(web, services);
   registerPeoplePages(web, services);
   registerCareServicesPages(web, services);
+  registerBudgetPages(web, services);
+  registerFundingPolicyPages(web, services);
   registerMoneyPages(web, services);
   registerPlanningPages(web, services);
   registerLegalHistoryPages(web, services);

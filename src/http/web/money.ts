@@ -9,7 +9,7 @@ import { formatPence, parsePounds } from '../../domain/funding.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { CATEGORY_LABELS } from './care-services.ts';
+import { CATEGORY_LABELS } from './funding-fields.ts';
 import { formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './people.ts';
 

@@ -1,11 +1,11 @@
 // DP-1(d), DP-2: the person's earliest budget review due, kept in person_summaries.budget_review_due
-// for the overdue lists (the reviews engineer shows it). A ProjectionContributor (person-record.ts).
+// for the overdue lists and the reviews page. A ProjectionContributor (person-record.ts).
 import { budgetReviewDueWithTriggers } from '../../domain/budgets.ts';
 import { compareDates, type IsoDate } from '../../domain/dates.ts';
 import type { BudgetKind } from '../../domain/care-services.ts';
 import type { Db } from '../../data/database.ts';
 import type { PersonRow } from '../../data/schema.ts';
-import * as repo from '../../data/care-services-repository.ts';
+import * as repo from '../../data/budgets-repository.ts';
 
 /** DP-1(d), DP-2: the next review of each of several people's budgets (null for an ended one), by person. */
 export async function budgetReviewClocks(db: Db, personIds: readonly string[], today: IsoDate): Promise<Map<string, { kind: BudgetKind; dueOn: IsoDate | null }[]>> {

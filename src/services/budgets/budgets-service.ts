@@ -6,92 +6,33 @@ import { randomUUID } from 'node:crypto';
 import { canSeeMoney } from '../../domain/access.ts';
 import {
   ageOn,
-  budgetReviewDueWithTriggers,
+  budgetReductionViolations,
   budgetViolations,
   eligibilityViolations,
   holderBody,
-  missingCarePlanParts,
+  paymentViolations,
   payeeNeedsNecessity,
-  reductionViolations,
+  reductionByChangeViolations,
   type AuthorisedPerson,
   type CarePlan,
   type PayeeRelationship,
 } from '../../domain/budgets.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
-import type { Violation } from '../../domain/funding.ts';
+import { partnershipOn } from '../../domain/funding.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
-import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, PersonRow } from '../../data/schema.ts';
-import * as repo from '../../data/care-services-repository.ts';
-import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
-import { moneyContext, partnershipOn } from '../care-services/care-services-service.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../kernel/errors.ts';
+import * as repo from '../../data/budgets-repository.ts';
+import { findService } from '../../data/care-services-repository.ts';
+import type { BudgetRow, PersonRow } from '../../data/schema.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { decodeCursor, pageOf, pageQuery } from '../kernel/paging.ts';
-import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
-import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewInput, BudgetReviewTriggerInput, BudgetUpdateInput } from '../care-services/care-services-inputs.ts';
-import { parseInput } from '../kernel/validation.ts';
-
-interface Related { reviews: BudgetReviewRow[]; reductions: BudgetReductionRow[]; triggers: BudgetReviewTriggerRow[] }
-
-/** DP-1(d): events that make a review due now: a suspected breach, a change in capacity, and (DP-2) the further review asked for after a reduction. */
-function triggerDates(row: BudgetRow, related: Related): IsoDate[] {
-  return [
-    ...related.triggers.filter((t) => t.budget_id === row.id).map((t) => t.occurred_on),
-    ...related.reductions.filter((r) => r.budget_id === row.id && r.further_review_requested_on).map((r) => r.further_review_requested_on!),
-  ];
-}
-
-export function budgetView(row: BudgetRow, related: Related | BudgetReviewRow[], money: boolean, today: IsoDate) {
-  const rel: Related = Array.isArray(related) ? { reviews: related, reductions: [], triggers: [] } : related;
-  const held = rel.reviews.filter((r) => r.budget_id === row.id);
-  const reviewDue = budgetReviewDueWithTriggers({ kind: row.kind, startDate: row.start_date, endDate: row.end_date }, held.map((r) => r.held_on), triggerDates(row, rel), today);
-  const carePlan = (row.care_plan as CarePlan | null) ?? null;
-  return {
-    id: row.id,
-    personId: row.person_id,
-    version: row.version,
-    kind: row.kind,
-    holderBody: row.holder_body,
-    holderCode: row.holder_code,
-    serviceIds: row.service_ids as string[],
-    payeeRelationship: row.payee_relationship,
-    payeeLivesInSameHousehold: row.payee_is_close_relative_in_household,
-    necessityReason: row.necessity_reason,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    endReason: row.end_reason,
-    offeredOn: row.offered_on,
-    drugOrAlcoholRequirement: row.drug_or_alcohol_requirement,
-    capacity: row.capacity,
-    consents: row.consents,
-    authorisedPerson: (row.authorised_person as AuthorisedPerson | null) ?? null,
-    consultationRecordedOn: row.consultation_recorded_on,
-    enhancedDbsCheckedOn: row.enhanced_dbs_checked_on,
-    carePlan,
-    carePlanMissing: row.kind === 'personal-health-budget' ? missingCarePlanParts(carePlan) : [],
-    payingFrom: row.paying_from,
-    refusedOn: row.refused_on,
-    refusalReasons: row.refusal_reasons,
-    moneyVisible: money,
-    amountPencePerWeek: money ? row.amount_pence_per_week : null,
-    reductions: rel.reductions
-      .filter((r) => r.budget_id === row.id)
-      .map((r) => ({
-        id: r.id,
-        previousAmountPencePerWeek: money ? r.previous_amount_pence_per_week : null,
-        newAmountPencePerWeek: money ? r.new_amount_pence_per_week : null,
-        noticeGivenOn: r.notice_given_on,
-        effectiveOn: r.effective_on,
-        furtherReviewRequestedOn: r.further_review_requested_on,
-      })),
-    reviewTriggers: rel.triggers.filter((t) => t.budget_id === row.id).map((t) => ({ id: t.id, kind: t.kind, occurredOn: t.occurred_on })),
-    reviews: held.map((r) => ({ id: r.id, heldOn: r.held_on, reason: r.reason })),
-    reviewDueOn: reviewDue,
-    reviewOverdue: reviewDue !== null && compareDates(reviewDue, today) < 0,
-  };
-}
-export type BudgetView = ReturnType<typeof budgetView>;
+import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
+import { parseInput, refuse } from '../kernel/validation.ts';
+import { moneyContext } from '../care-services/money-context.ts';
+import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewInput, BudgetReviewTriggerInput, BudgetUpdateInput } from './budgets-inputs.ts';
+import { budgetView, type BudgetView } from './budgets-view.ts';
 
 /** The state a budget is checked in: a row merged with a change. */
 interface BudgetState {
@@ -121,7 +62,7 @@ function stateFromRow(row: BudgetRow): BudgetState {
     kind: row.kind,
     serviceIds: row.service_ids as string[],
     payeeRelationship: row.payee_relationship as PayeeRelationship,
-    // Stored as "needs a necessity" (0005); the view has always shown it as the household flag.
+    // The column stores whether the payee needs a recorded necessity (migration 0005); the view has always shown it as the household flag.
     payeeLivesInSameHousehold: row.payee_is_close_relative_in_household,
     necessityReason: row.necessity_reason,
     startDate: row.start_date,
@@ -177,53 +118,61 @@ function stateColumns(s: BudgetState) {
   };
 }
 
-const withRule = (v: Violation) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) });
+export interface BudgetsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases; careHomeSch2?: boolean }
 
-export function createBudgetService(db: Db, { clock, reviews: reviewSettings, careHomeSch2 = false }: { clock: () => Date; reviews: ReviewSettings; careHomeSch2?: boolean }) {
+/** What a change to a budget hands its audit event: the budget and what the event records. */
+interface Changed { id: string; details: Record<string, unknown> }
+
+export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = false }: BudgetsOptions) {
   const today = () => todayInLondon(clock());
 
-  async function views(trx: Db, actor: Actor, person: PersonRow, rows: BudgetRow[]) {
-    const ctx = await moneyContext(trx, person, today());
+  async function views(trx: Db, actor: Actor, person: PersonRow, rows: BudgetRow[], on: IsoDate): Promise<BudgetView[]> {
+    const ctx = await moneyContext(trx, person, on);
     const money = canSeeMoney(actor, ctx.responsibleBodies);
     const ids = rows.map((r) => r.id);
     const related = { reviews: await repo.listBudgetReviews(trx, ids), reductions: await repo.listBudgetReductions(trx, ids), triggers: await repo.listBudgetReviewTriggers(trx, ids) };
-    return rows.map((r) => budgetView(r, related, money, today()));
+    return rows.map((r) => budgetView(r, related, money, on));
   }
 
   async function findOwn(trx: Db, person: PersonRow, budgetId: string, expectedVersion: number | null = null): Promise<BudgetRow> {
     const budget = isUuid(budgetId) ? await repo.findBudget(trx, budgetId) : undefined;
     if (!budget || budget.person_id !== person.id) throw new NotFoundError('budget');
-    if (expectedVersion !== null && expectedVersion !== budget.version) throw new ConflictError(`The budget has changed since version ${expectedVersion}; it is now version ${budget.version}`);
+    checkVersion('budget', expectedVersion, budget.version);
     return budget;
   }
 
   /** Every rule a budget in this state must meet (DP-1, DP-2, DP-3), refused together. */
-  async function check(trx: Db, person: PersonRow, s: BudgetState): Promise<void> {
+  async function check(trx: Db, person: PersonRow, s: BudgetState, on: IsoDate): Promise<void> {
     const dates: Record<string, IsoDate> = {};
     for (const k of ['offeredOn', 'consultationRecordedOn', 'enhancedDbsCheckedOn', 'refusedOn'] as const) if (s[k]) dates[k] = s[k];
-    rejectFutureDates(dates, today());
+    rejectFutureDates(dates, on);
     const services = [];
     let paysForCareHome = false;
     for (const [i, id] of s.serviceIds.entries()) {
-      const row = await repo.findService(trx, id);
+      const row = await findService(trx, id);
       if (!row || row.person_id !== person.id) throw new ValidationError([{ field: `serviceIds.${i}`, message: 'That service is not one of this person’s services' }]);
       services.push({ id, funding: { localAuthorityPercent: row.la_percent, icbPercent: row.icb_percent } });
       if (row.accommodation_type === 'care-home') paysForCareHome = true;
     }
-    const violations = [
+    refuse([
       ...budgetViolations({ ...s, services }),
       ...eligibilityViolations({ ...s, ageOnStart: ageOn(person.date_of_birth, s.startDate), paysForCareHome, careHomeSch2, paying: s.payingFrom !== null }),
-    ];
-    // DP-1(b) applies to health budgets too: a close relative in the household needs a recorded necessity.
-    if (s.kind === 'personal-health-budget' && payeeNeedsNecessity(s.payeeRelationship, s.payeeLivesInSameHousehold) && !(s.necessityReason && s.necessityReason.trim())) {
-      violations.push({ field: 'necessityReason', message: 'A personal health budget may pay a spouse or partner, or a close relative living in the same household, only when the ICB records why it is necessary', rule: 'DP-2' });
-    }
-    if (s.payingFrom && compareDates(s.payingFrom, s.startDate) < 0) violations.push({ field: 'payingFrom', message: 'Payments cannot begin before the budget starts' });
-    if (violations.length > 0) throw new ValidationError(violations.map(withRule));
+      ...paymentViolations(s),
+    ]);
   }
 
-  async function respond(trx: Db, actor: Actor, person: PersonRow, id: string) {
-    return (await views(trx, actor, person, [(await repo.findBudget(trx, id))!]))[0]!;
+  /**
+   * A change to one of the person's budgets. The budget clocks feed the register's summary, so the
+   * runner re-derives the projections; the answer is the budget as changed.
+   */
+  function changeBudget(actor: Actor, personId: string, action: string, work: (ctx: { trx: Db; person: PersonRow; today: IsoDate; now: Date }) => Promise<Changed>): Promise<BudgetView> {
+    return useCases.change(
+      actor,
+      personId,
+      { permission: 'services:record', audit: (c: Changed) => ({ action, recordType: 'budget', recordId: c.id, details: c.details }) },
+      work,
+      async ({ trx, person, today }, c) => (await views(trx, actor, person, [(await repo.findBudget(trx, c.id))!], today))[0]!,
+    );
   }
 
   return {
@@ -232,32 +181,30 @@ export function createBudgetService(db: Db, { clock, reviews: reviewSettings, ca
       requirePermission(actor, 'person:read');
       const page = pageQuery(query);
       const after = decodeCursor(page?.cursor, 2);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const { page: shown, nextCursor } = page
-          ? pageOf(await repo.listBudgetsPage(trx, person.id, after && { startDate: after[0]!, id: after[1]! }, page.limit + 1), page.limit, (r) => [r.start_date, r.id])
-          : { page: await repo.listBudgets(trx, person.id), nextCursor: null };
-        const items = await views(trx, actor, person, shown);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'budget.list', recordType: 'person', recordId: person.id, personId: person.id, details: { budgets: items.length } }, clock());
-        return { items, nextCursor };
-      });
+      return useCases.read(
+        actor,
+        personId,
+        { permission: 'person:read', audit: (r: { items: BudgetView[] }) => ({ action: 'budget.list', details: { budgets: r.items.length } }) },
+        async ({ trx, person, today }) => {
+          const { page: shown, nextCursor } = page
+            ? pageOf(await repo.listBudgetsPage(trx, person.id, after && { startDate: after[0]!, id: after[1]! }, page.limit + 1), page.limit, (r) => [r.start_date, r.id])
+            : { page: await repo.listBudgets(trx, person.id), nextCursor: null };
+          return { items: await views(trx, actor, person, shown, today), nextCursor };
+        },
+      );
     },
 
-    async get(actor: Actor, personId: string, budgetId: string) {
-      requirePermission(actor, 'person:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+    async get(actor: Actor, personId: string, budgetId: string): Promise<BudgetView> {
+      return useCases.read(actor, personId, { permission: 'person:read', audit: (b: BudgetView) => ({ action: 'budget.read', recordType: 'budget', recordId: b.id, details: {} }) }, async ({ trx, person, today }) => {
         const budget = await findOwn(trx, person, budgetId);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'budget.read', recordType: 'budget', recordId: budget.id, personId: person.id, details: {} }, clock());
-        return respond(trx, actor, person, budget.id);
+        return (await views(trx, actor, person, [budget], today))[0]!;
       });
     },
 
-    async create(actor: Actor, personId: string, input: unknown) {
+    async create(actor: Actor, personId: string, input: unknown): Promise<BudgetView> {
       requirePermission(actor, 'services:record');
       const data = parseInput(BudgetCreateInput, input);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      return changeBudget(actor, personId, 'budget.create', async ({ trx, person, today }) => {
         const state: BudgetState = {
           kind: data.kind,
           serviceIds: data.serviceIds,
@@ -279,8 +226,8 @@ export function createBudgetService(db: Db, { clock, reviews: reviewSettings, ca
           refusedOn: data.refusedOn ?? null,
           refusalReasons: data.refusalReasons ?? null,
         };
-        await check(trx, person, state);
-        const ctx = await moneyContext(trx, person, today());
+        await check(trx, person, state, today);
+        const ctx = await moneyContext(trx, person, today);
         const partnership = partnershipOn(ctx, data.startDate);
         const holder = holderBody(data.kind);
         const id = randomUUID();
@@ -295,22 +242,15 @@ export function createBudgetService(db: Db, { clock, reviews: reviewSettings, ca
           service_ids: data.serviceIds,
           created_by: actor.userId,
         });
-        await refreshProjections(trx, person, today(), reviewSettings);
-        await appendAuditEvent(
-          trx,
-          { ...auditActor(actor), action: 'budget.create', recordType: 'budget', recordId: id, personId: person.id, details: { kind: data.kind, serviceIds: data.serviceIds, amountPencePerWeek: data.amountPencePerWeek, payeeRelationship: data.payeeRelationship, capacity: data.capacity } },
-          clock(),
-        );
-        return respond(trx, actor, person, id);
+        return { id, details: { kind: data.kind, serviceIds: data.serviceIds, amountPencePerWeek: data.amountPencePerWeek, payeeRelationship: data.payeeRelationship, capacity: data.capacity } };
       });
     },
 
     /** A change to a budget (If-Match): every rule is checked again on the budget as changed. */
-    async update(actor: Actor, personId: string, budgetId: string, expectedVersion: number | null, input: unknown) {
+    async update(actor: Actor, personId: string, budgetId: string, expectedVersion: number | null, input: unknown): Promise<BudgetView> {
       requirePermission(actor, 'services:record');
       const data = parseInput(BudgetUpdateInput, input);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      return changeBudget(actor, personId, 'budget.update', async ({ trx, person, today, now }) => {
         const row = await findOwn(trx, person, budgetId, expectedVersion);
         const current = stateFromRow(row);
         const next: BudgetState = { ...current };
@@ -318,50 +258,36 @@ export function createBudgetService(db: Db, { clock, reviews: reviewSettings, ca
           if (v === undefined) continue;
           (next as unknown as Record<string, unknown>)[k] = k === 'carePlan' ? normaliseCarePlan(v as Partial<CarePlan> | null) : v;
         }
-        // DP-2: a health budget being paid is reduced only with written notice (POST .../reductions), never by an edit.
-        if (row.kind === 'personal-health-budget' && row.paying_from && next.amountPencePerWeek < row.amount_pence_per_week) {
-          throw new ValidationError([{ field: 'amountPencePerWeek', message: 'A personal health budget being paid is reduced only after reasonable written notice: record a reduction instead', rule: 'DP-2' }]);
-        }
-        await check(trx, person, next);
-        const ok = await repo.updateBudget(trx, row.id, row.version, { ...stateColumns(next), updated_by: actor.userId, updated_at: clock() });
-        if (!ok) throw new ConflictError('The budget has just been changed by someone else');
-        await refreshProjections(trx, person, today(), reviewSettings);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'budget.update', recordType: 'budget', recordId: row.id, personId: person.id, details: { fields: Object.keys(data) } }, clock());
-        return respond(trx, actor, person, row.id);
+        refuse(reductionByChangeViolations({ kind: row.kind, payingFrom: row.paying_from, amountPencePerWeek: row.amount_pence_per_week }, next.amountPencePerWeek));
+        await check(trx, person, next, today);
+        mustHaveUpdated(await repo.updateBudget(trx, row.id, row.version, { ...stateColumns(next), updated_by: actor.userId, updated_at: now }), 'budget');
+        return { id: row.id, details: { fields: Object.keys(data) } };
       });
     },
 
     /** Ends a budget on a date, with the reason; its review clock stops once the date has passed. */
-    async end(actor: Actor, personId: string, budgetId: string, expectedVersion: number | null, input: unknown) {
+    async end(actor: Actor, personId: string, budgetId: string, expectedVersion: number | null, input: unknown): Promise<BudgetView> {
       requirePermission(actor, 'services:record');
       const data = parseInput(BudgetEndInput, input);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      return changeBudget(actor, personId, 'budget.end', async ({ trx, person, now }) => {
         const row = await findOwn(trx, person, budgetId, expectedVersion);
         if (row.end_reason) throw new ValidationError([{ field: 'endDate', message: `This budget has already ended (${row.end_date})` }]);
         if (compareDates(data.endDate, row.start_date) < 0) throw new ValidationError([{ field: 'endDate', message: 'The end date must be on or after the start date' }]);
-        const ok = await repo.updateBudget(trx, row.id, row.version, { end_date: data.endDate, end_reason: data.reason, updated_by: actor.userId, updated_at: clock() });
-        if (!ok) throw new ConflictError('The budget has just been changed by someone else');
-        await refreshProjections(trx, person, today(), reviewSettings);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'budget.end', recordType: 'budget', recordId: row.id, personId: person.id, details: { endDate: data.endDate } }, clock());
-        return respond(trx, actor, person, row.id);
+        mustHaveUpdated(await repo.updateBudget(trx, row.id, row.version, { end_date: data.endDate, end_reason: data.reason, updated_by: actor.userId, updated_at: now }), 'budget');
+        return { id: row.id, details: { endDate: data.endDate } };
       });
     },
 
     /** DP-2: a reduction or stopping (new amount 0), after reasonable written notice. */
-    async recordReduction(actor: Actor, personId: string, budgetId: string, expectedVersion: number | null, input: unknown) {
+    async recordReduction(actor: Actor, personId: string, budgetId: string, expectedVersion: number | null, input: unknown): Promise<BudgetView> {
       requirePermission(actor, 'services:record');
       const data = parseInput(BudgetReductionInput, input);
       rejectFutureDates({ noticeGivenOn: data.noticeGivenOn, ...(data.furtherReviewRequestedOn && { furtherReviewRequestedOn: data.furtherReviewRequestedOn }) }, today());
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      return changeBudget(actor, personId, 'budget.reduce', async ({ trx, person, now }) => {
         const row = await findOwn(trx, person, budgetId, expectedVersion);
         const noticeDays = ((row.care_plan as CarePlan | null) ?? null)?.reductionNoticeDays ?? null;
-        // The notice rule is the NHS regulations' (DP-2); a direct payment is held to the same notice, without the rule's name.
-        const violations = reductionViolations(data, row.amount_pence_per_week, noticeDays).map((v) => (row.kind === 'direct-payment' ? { field: v.field, message: v.message } : v));
-        if (violations.length > 0) throw new ValidationError(violations.map(withRule));
-        const ok = await repo.updateBudget(trx, row.id, row.version, { amount_pence_per_week: data.newAmountPencePerWeek, updated_by: actor.userId, updated_at: clock() });
-        if (!ok) throw new ConflictError('The budget has just been changed by someone else');
+        refuse(budgetReductionViolations(row.kind, data, row.amount_pence_per_week, noticeDays));
+        mustHaveUpdated(await repo.updateBudget(trx, row.id, row.version, { amount_pence_per_week: data.newAmountPencePerWeek, updated_by: actor.userId, updated_at: now }), 'budget');
         const id = randomUUID();
         await repo.insertBudgetReduction(trx, {
           id,
@@ -373,49 +299,38 @@ export function createBudgetService(db: Db, { clock, reviews: reviewSettings, ca
           further_review_requested_on: data.furtherReviewRequestedOn ?? null,
           recorded_by: actor.userId,
         });
-        await refreshProjections(trx, person, today(), reviewSettings);
-        await appendAuditEvent(
-          trx,
-          { ...auditActor(actor), action: 'budget.reduce', recordType: 'budget', recordId: row.id, personId: person.id, details: { reductionId: id, previousAmountPencePerWeek: row.amount_pence_per_week, newAmountPencePerWeek: data.newAmountPencePerWeek, noticeGivenOn: data.noticeGivenOn, effectiveOn: data.effectiveOn } },
-          clock(),
-        );
-        return respond(trx, actor, person, row.id);
+        return {
+          id: row.id,
+          details: { reductionId: id, previousAmountPencePerWeek: row.amount_pence_per_week, newAmountPencePerWeek: data.newAmountPencePerWeek, noticeGivenOn: data.noticeGivenOn, effectiveOn: data.effectiveOn },
+        };
       });
     },
 
     /** DP-1(d): a suspected breach or a change in capacity: a review is due now. */
-    async recordReviewTrigger(actor: Actor, personId: string, budgetId: string, input: unknown) {
+    async recordReviewTrigger(actor: Actor, personId: string, budgetId: string, input: unknown): Promise<BudgetView> {
       requirePermission(actor, 'services:record');
       const data = parseInput(BudgetReviewTriggerInput, input);
       rejectFutureDates({ occurredOn: data.occurredOn }, today());
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      return changeBudget(actor, personId, 'budget.review-trigger', async ({ trx, person }) => {
         const row = await findOwn(trx, person, budgetId);
         if (compareDates(data.occurredOn, row.start_date) < 0) throw new ValidationError([{ field: 'occurredOn', message: 'The event cannot be before the budget starts' }]);
-        const id = randomUUID();
-        await repo.insertBudgetReviewTrigger(trx, { id, budget_id: row.id, kind: data.kind, occurred_on: data.occurredOn, recorded_by: actor.userId });
+        await repo.insertBudgetReviewTrigger(trx, { id: randomUUID(), budget_id: row.id, kind: data.kind, occurred_on: data.occurredOn, recorded_by: actor.userId });
         await repo.bumpBudgetVersion(trx, row.id);
-        await refreshProjections(trx, person, today(), reviewSettings);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'budget.review-trigger', recordType: 'budget', recordId: row.id, personId: person.id, details: { kind: data.kind, occurredOn: data.occurredOn } }, clock());
-        return respond(trx, actor, person, row.id);
+        return { id: row.id, details: { kind: data.kind, occurredOn: data.occurredOn } };
       });
     },
 
     /** DP-1(d), DP-2: a review held; the next is due no more than 12 months later. */
-    async recordReview(actor: Actor, personId: string, budgetId: string, input: unknown) {
+    async recordReview(actor: Actor, personId: string, budgetId: string, input: unknown): Promise<BudgetView> {
       requirePermission(actor, 'services:record');
       const data = parseInput(BudgetReviewInput, input);
       rejectFutureDates({ heldOn: data.heldOn }, today());
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      return changeBudget(actor, personId, 'budget.review', async ({ trx, person }) => {
         const budget = await findOwn(trx, person, budgetId);
         if (compareDates(data.heldOn, budget.start_date) < 0) throw new ValidationError([{ field: 'heldOn', message: 'A review of the budget cannot be held before the budget starts' }]);
-        const id = randomUUID();
-        await repo.insertBudgetReview(trx, { id, budgetId: budget.id, heldOn: data.heldOn, reason: data.reason, recordedBy: actor.userId });
+        await repo.insertBudgetReview(trx, { id: randomUUID(), budgetId: budget.id, heldOn: data.heldOn, reason: data.reason, recordedBy: actor.userId });
         await repo.bumpBudgetVersion(trx, budget.id);
-        await refreshProjections(trx, person, today(), reviewSettings);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'budget.review', recordType: 'budget', recordId: budget.id, personId: person.id, details: { heldOn: data.heldOn, reason: data.reason } }, clock());
-        return respond(trx, actor, person, budget.id);
+        return { id: budget.id, details: { heldOn: data.heldOn, reason: data.reason } };
       });
     },
   };

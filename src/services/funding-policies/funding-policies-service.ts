@@ -2,16 +2,15 @@
 // splits by service category, in versions that never change once made.
 import { randomUUID } from 'node:crypto';
 import { canManageFundingPolicy } from '../../domain/access.ts';
-import { todayInLondon } from '../../domain/dates.ts';
 import { policyViolations } from '../../domain/funding.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import type { FundingPolicyRow } from '../../data/schema.ts';
-import * as repo from '../../data/care-services-repository.ts';
-import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
-import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
-import { FundingPolicyInput, FundingPolicyQuery } from '../care-services/care-services-inputs.ts';
-import { parseInput } from '../kernel/validation.ts';
+import * as repo from '../../data/funding-policies-repository.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { ForbiddenError } from '../kernel/errors.ts';
+import type { UseCases } from '../kernel/use-case.ts';
+import { FundingPolicyInput, FundingPolicyQuery } from './funding-policies-inputs.ts';
+import { parseInput, refuse } from '../kernel/validation.ts';
 
 export function fundingPolicyView(row: FundingPolicyRow) {
   return {
@@ -28,14 +27,16 @@ export function fundingPolicyView(row: FundingPolicyRow) {
   };
 }
 
-export function createFundingPolicyService(db: Db, { clock }: { clock: () => Date }) {
+export function createFundingPolicyService(_db: Db, { useCases }: { useCases: UseCases }) {
   return {
-    /** Every version of every partnership's policy; policies hold no personal data, so any signed-in user may read them. */
+    /** Every version of every partnership's policy; policies hold no personal data, so any signed-in user may read them, unaudited. */
     async list(actor: Actor, query: unknown = {}) {
       requirePermission(actor, 'person:read');
       const filter = parseInput(FundingPolicyQuery, query ?? {});
-      const rows = await repo.listFundingPolicies(db, { localAuthority: filter.localAuthority?.toUpperCase(), icb: filter.icb?.toUpperCase() });
-      return { items: rows.map(fundingPolicyView), nextCursor: null };
+      return useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => {
+        const rows = await repo.listFundingPolicies(trx, { localAuthority: filter.localAuthority?.toUpperCase(), icb: filter.icb?.toUpperCase() });
+        return { items: rows.map(fundingPolicyView), nextCursor: null };
+      });
     },
 
     /** A new version of a partnership's policy, by an admin or an s117 lead of its local authority or ICB. */
@@ -45,10 +46,15 @@ export function createFundingPolicyService(db: Db, { clock }: { clock: () => Dat
       if (!canManageFundingPolicy(actor, { localAuthority: data.localAuthority, icb: data.icb })) {
         throw new ForbiddenError('Only an s117 lead of the partnership’s local authority or ICB can change its funding policy');
       }
-      const violations = policyViolations(data.splits);
-      if (violations.length > 0) throw new ValidationError(violations.map((v) => ({ field: v.field, message: v.message, ...(v.rule && { rule: v.rule }) })));
+      refuse(policyViolations(data.splits));
       const id = randomUUID();
-      return db.transaction().execute(async (trx) => {
+      const audit = ({ version, today }: { version: number; today: string }) => ({
+        action: 'funding-policy.create',
+        recordType: 'funding-policy',
+        recordId: id,
+        details: { localAuthority: data.localAuthority, icb: data.icb, version, effectiveFrom: data.effectiveFrom, splits: data.splits, today },
+      });
+      const created = await useCases.run(actor, { permission: 'funding-policy:manage', audit }, async ({ trx, today }) => {
         // Two leads saving at once: the second waits for the first, then takes the next version.
         await repo.lockPartnershipPolicies(trx, data.localAuthority, data.icb);
         const version = (await repo.latestPolicyVersion(trx, data.localAuthority, data.icb)) + 1;
@@ -63,13 +69,9 @@ export function createFundingPolicyService(db: Db, { clock }: { clock: () => Dat
           notes: data.notes ?? null,
           created_by: actor.userId,
         });
-        await appendAuditEvent(
-          trx,
-          { ...auditActor(actor), action: 'funding-policy.create', recordType: 'funding-policy', recordId: id, details: { localAuthority: data.localAuthority, icb: data.icb, version, effectiveFrom: data.effectiveFrom, splits: data.splits, today: todayInLondon(clock()) } },
-          clock(),
-        );
-        return fundingPolicyView((await repo.findFundingPolicy(trx, id))!);
+        return { version, today, view: fundingPolicyView((await repo.findFundingPolicy(trx, id))!) };
       });
+      return created.view;
     },
   };
 }

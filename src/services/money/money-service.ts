@@ -20,7 +20,8 @@ import type { ChargeRow, DisputeRow, PersonRow, RefundRow, TopUpAgreementRow } f
 import * as servicesRepo from '../../data/care-services-repository.ts';
 import { renderRefundLetter } from '../../letters/refund-letter.ts';
 import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
-import { moneyContext, toCsv, type MoneyContext } from '../care-services/care-services-service.ts';
+import { moneyContext, type MoneyContext } from '../care-services/money-context.ts';
+import { toCsv } from '../kernel/csv.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { ChargeInput, DisputeCreateInput, DisputeUpdateInput, PaymentInput, PeriodQuery, RefundApprovalInput, RefundCalculateInput, RefundPaidInput, TopUpCreateInput, TopUpUpdateInput } from './money-inputs.ts';
 import { findVisiblePerson, isUuid, rejectFutureDates } from '../kernel/person-record.ts';

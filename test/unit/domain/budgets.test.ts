@@ -1,13 +1,16 @@
-// Budget rules closed after the first cut: DP-1(a), (c), (d) triggers, (e); DP-2 eligibility, care plan,
-// refusals and reductions with notice.
+// Who may have a budget and how it is changed: DP-1(a), (c), (d) triggers, (e); DP-2 eligibility, care
+// plan, payees, refusals and reductions with notice.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   ageOn,
   budgetReviewDue,
+  budgetReductionViolations,
   budgetReviewDueWithTriggers,
   eligibilityViolations,
+  paymentViolations,
+  reductionByChangeViolations,
   missingCarePlanParts,
   needsEnhancedDbs,
   reductionViolations,
@@ -139,5 +142,28 @@ describe('personal health budgets (DP-2)', () => {
     assert.equal(ageOn('2010-06-15', '2026-06-14'), 15);
     assert.equal(ageOn('2010-06-15', '2026-06-15'), 16);
     assert.equal(ageOn('2008-02-29', '2024-02-28'), 15);
+  });
+
+  test('DP-2: a health budget pays a spouse, or a close relative in the household, only with a recorded necessity', () => {
+    const b = { kind: 'personal-health-budget' as const, payeeRelationship: 'spouse-or-partner' as const, payeeLivesInSameHousehold: false, necessityReason: null, startDate: '2026-01-01', payingFrom: null };
+    assert.deepEqual(paymentViolations(b).map((v) => `${v.rule}:${v.field}`), ['DP-2:necessityReason']);
+    assert.deepEqual(paymentViolations({ ...b, necessityReason: 'No other carer speaks the person’s language' }), []);
+    assert.deepEqual(paymentViolations({ ...b, payeeRelationship: 'close-relative', payeeLivesInSameHousehold: false }), []);
+    assert.deepEqual(paymentViolations({ ...b, kind: 'direct-payment' }), [], 'a direct payment is checked by DP-1(b)');
+    assert.deepEqual(paymentViolations({ ...b, necessityReason: 'x', payingFrom: '2025-12-31' }).map((v) => v.field), ['payingFrom']);
+  });
+
+  test('DP-2: a health budget being paid is reduced only by a reduction with notice, never by a change', () => {
+    const paid = { kind: 'personal-health-budget' as const, payingFrom: '2026-01-01', amountPencePerWeek: 10000 };
+    assert.deepEqual(reductionByChangeViolations(paid, 9000).map((v) => `${v.rule}:${v.field}`), ['DP-2:amountPencePerWeek']);
+    assert.deepEqual(reductionByChangeViolations(paid, 11000), []);
+    assert.deepEqual(reductionByChangeViolations({ ...paid, payingFrom: null }, 9000), []);
+    assert.deepEqual(reductionByChangeViolations({ ...paid, kind: 'direct-payment' }, 9000), []);
+  });
+
+  test('DP-2: a direct payment is held to the same notice, refused without citing DP-2', () => {
+    const r = { noticeGivenOn: '2026-03-01', effectiveOn: '2026-03-20', newAmountPencePerWeek: 5000 };
+    assert.deepEqual(budgetReductionViolations('personal-health-budget', r, 10000, 28).map((v) => v.rule), ['DP-2']);
+    assert.deepEqual(budgetReductionViolations('direct-payment', r, 10000, 28).map((v) => [v.field, v.rule]), [['effectiveOn', undefined]]);
   });
 });

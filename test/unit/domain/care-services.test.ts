@@ -1,5 +1,5 @@
-// Services and money, first half: SCOPE-1, SCOPE-3, SCOPE-4, SCOPE-5, SCOPE-7, CHG-1, CHG-4, RESP-1,
-// RESP-7, DP-1, DP-2, DP-3; with property tests of the money invariants.
+// The rules on the services a person receives and who funds them: SCOPE-1, SCOPE-3, SCOPE-4, SCOPE-5,
+// SCOPE-7, CHG-1, CHG-4, RESP-1, RESP-7, PLAN-7, DP-1, DP-2, DP-3; with property tests of the money invariants.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -7,7 +7,11 @@ import { canManageFundingPolicy, canSeeMoney } from '../../../src/domain/access.
 import { budgetReviewDue, budgetViolations, holderBody, type BudgetCandidate } from '../../../src/domain/budgets.ts';
 import {
   SERVICE_CATEGORIES,
+  episodeOn,
+  fundingDecisionReopened,
   fundingDecisionViolations,
+  partnershipOn,
+  serviceSplit,
   parsePounds,
   formatPence,
   policyInEffect,
@@ -22,12 +26,15 @@ import {
   defaultCareType,
   prescriptionWording,
   rentMayBeBilled,
+  noChargeInstruction,
   serviceDecisionsNeeded,
+  serviceStatus,
   serviceViolations,
   type ServiceCandidate,
   type ServiceChange,
 } from '../../../src/domain/care-services.ts';
-import { csvCell, toCsv } from '../../../src/services/care-services/care-services-service.ts';
+import { csvCell, toCsv } from '../../../src/services/kernel/csv.ts';
+import type { Episode } from '../../../src/domain/aftercare.ts';
 
 const base: ServiceCandidate = {
   description: 'Support worker, 10 hours a week',
@@ -300,5 +307,52 @@ describe('CHG-1 finance export CSV', () => {
     assert.equal(csvCell(-1234), '-1234', 'a negative number stays a number');
     assert.equal(csvCell(null), '');
     assert.equal(toCsv([['a', 'b'], ['1', 'line\nbreak']]), 'a,b\r\n1,"line\nbreak"\r\n');
+  });
+});
+
+describe('what finance is told', () => {
+  test('CHG-1: an s117 service must not be charged; s117 accommodation not its rent either, unless the person was decided to pay it', () => {
+    assert.equal(noChargeInstruction(null), 'must not be charged');
+    const home = { type: 'supported-living' as const, enhancedFeatures: ['24-hour-staff' as const] };
+    assert.equal(noChargeInstruction(home), 'must not be charged, including rent and service charges');
+    assert.equal(noChargeInstruction({ ...home, rentDecision: { decision: 'person-pays', reason: 'Agreed', decidedOn: '2026-01-01' } }), 'must not be charged');
+  });
+});
+
+describe('where a service stands', () => {
+  test('PLAN-7: a service is planned until confirmed, and ended once its end date has passed', () => {
+    assert.equal(serviceStatus({ confirmedOn: null, endDate: null }, '2026-03-01'), 'planned');
+    assert.equal(serviceStatus({ confirmedOn: '2026-02-01', endDate: null }, '2026-03-01'), 'confirmed');
+    assert.equal(serviceStatus({ confirmedOn: '2026-02-01', endDate: '2026-03-01' }, '2026-03-01'), 'confirmed', 'still in place on its last day');
+    assert.equal(serviceStatus({ confirmedOn: '2026-02-01', endDate: '2026-02-28' }, '2026-03-01'), 'ended');
+    assert.equal(serviceStatus({ confirmedOn: null, endDate: '2026-02-28' }, '2026-03-01'), 'ended', 'a planned service whose end has passed has ended');
+  });
+});
+
+describe('the funding split a service takes', () => {
+  const policyDefault = { localAuthorityPercent: 60, icbPercent: 40 };
+  test('RESP-7: the split entered, else the policy default for the category; with neither, the split must be entered', () => {
+    assert.deepEqual(serviceSplit(undefined, policyDefault), { split: policyDefault, violations: [] });
+    assert.deepEqual(serviceSplit({ localAuthorityPercent: 0, icbPercent: 100 }, policyDefault).split, { localAuthorityPercent: 0, icbPercent: 100 });
+    const none = serviceSplit(undefined, null);
+    assert.equal(none.split, null);
+    assert.deepEqual(none.violations.map((v) => `${v.rule}:${v.field}`), ['RESP-7:funding']);
+  });
+
+  test('RESP-7: a change reopens the funding decision only when the split, category or start date changes', () => {
+    assert.equal(fundingDecisionReopened({}), false);
+    assert.equal(fundingDecisionReopened({ funding: { localAuthorityPercent: 50, icbPercent: 50 } }), true);
+    assert.equal(fundingDecisionReopened({ category: 'healthcare' }), true);
+    assert.equal(fundingDecisionReopened({ startDate: '2026-01-01' }), true);
+  });
+
+  test('RESP-7: the partnership is the bodies of the episode the service starts in, else where the person lives now', () => {
+    const episode = (qualifyingFrom: string, la: string, icb: string) => ({ qualifyingFrom, localAuthority: { code: la }, icb: { code: icb } }) as unknown as Episode;
+    const facts = { aftercare: { episodes: [episode('2024-01-01', 'E1', 'Q1'), episode('2025-06-01', 'E2', 'Q2')] }, currentLocalAuthority: 'E9', currentIcb: 'Q9' };
+    assert.deepEqual(partnershipOn(facts, '2025-01-01'), { localAuthority: 'E1', icb: 'Q1' });
+    assert.deepEqual(partnershipOn(facts, '2025-07-01'), { localAuthority: 'E2', icb: 'Q2' });
+    assert.deepEqual(partnershipOn(facts, '2023-01-01'), { localAuthority: 'E1', icb: 'Q1' }, 'before any episode began: the first');
+    assert.equal(episodeOn({ episodes: [] }, '2025-01-01'), null);
+    assert.deepEqual(partnershipOn({ aftercare: { episodes: [] }, currentLocalAuthority: 'E9', currentIcb: 'Q9' }, '2025-01-01'), { localAuthority: 'E9', icb: 'Q9' });
   });
 });

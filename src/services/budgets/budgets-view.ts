@@ -1,0 +1,66 @@
+// A budget as the API and the pages show it, with its review clock (DP-1(d), DP-2); amounts are null
+// for someone who may not see money.
+import { budgetReviewDueWithTriggers, missingCarePlanParts, type AuthorisedPerson, type CarePlan } from '../../domain/budgets.ts';
+import { compareDates, type IsoDate } from '../../domain/dates.ts';
+import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow } from '../../data/schema.ts';
+
+export interface Related { reviews: BudgetReviewRow[]; reductions: BudgetReductionRow[]; triggers: BudgetReviewTriggerRow[] }
+
+/** DP-1(d): events that make a review due now: a suspected breach, a change in capacity, and (DP-2) the further review asked for after a reduction. */
+function triggerDates(row: BudgetRow, related: Related): IsoDate[] {
+  return [
+    ...related.triggers.filter((t) => t.budget_id === row.id).map((t) => t.occurred_on),
+    ...related.reductions.filter((r) => r.budget_id === row.id && r.further_review_requested_on).map((r) => r.further_review_requested_on!),
+  ];
+}
+
+export function budgetView(row: BudgetRow, related: Related | BudgetReviewRow[], money: boolean, today: IsoDate) {
+  const rel: Related = Array.isArray(related) ? { reviews: related, reductions: [], triggers: [] } : related;
+  const held = rel.reviews.filter((r) => r.budget_id === row.id);
+  const reviewDue = budgetReviewDueWithTriggers({ kind: row.kind, startDate: row.start_date, endDate: row.end_date }, held.map((r) => r.held_on), triggerDates(row, rel), today);
+  const carePlan = (row.care_plan as CarePlan | null) ?? null;
+  return {
+    id: row.id,
+    personId: row.person_id,
+    version: row.version,
+    kind: row.kind,
+    holderBody: row.holder_body,
+    holderCode: row.holder_code,
+    serviceIds: row.service_ids as string[],
+    payeeRelationship: row.payee_relationship,
+    payeeLivesInSameHousehold: row.payee_is_close_relative_in_household,
+    necessityReason: row.necessity_reason,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    endReason: row.end_reason,
+    offeredOn: row.offered_on,
+    drugOrAlcoholRequirement: row.drug_or_alcohol_requirement,
+    capacity: row.capacity,
+    consents: row.consents,
+    authorisedPerson: (row.authorised_person as AuthorisedPerson | null) ?? null,
+    consultationRecordedOn: row.consultation_recorded_on,
+    enhancedDbsCheckedOn: row.enhanced_dbs_checked_on,
+    carePlan,
+    carePlanMissing: row.kind === 'personal-health-budget' ? missingCarePlanParts(carePlan) : [],
+    payingFrom: row.paying_from,
+    refusedOn: row.refused_on,
+    refusalReasons: row.refusal_reasons,
+    moneyVisible: money,
+    amountPencePerWeek: money ? row.amount_pence_per_week : null,
+    reductions: rel.reductions
+      .filter((r) => r.budget_id === row.id)
+      .map((r) => ({
+        id: r.id,
+        previousAmountPencePerWeek: money ? r.previous_amount_pence_per_week : null,
+        newAmountPencePerWeek: money ? r.new_amount_pence_per_week : null,
+        noticeGivenOn: r.notice_given_on,
+        effectiveOn: r.effective_on,
+        furtherReviewRequestedOn: r.further_review_requested_on,
+      })),
+    reviewTriggers: rel.triggers.filter((t) => t.budget_id === row.id).map((t) => ({ id: t.id, kind: t.kind, occurredOn: t.occurred_on })),
+    reviews: held.map((r) => ({ id: r.id, heldOn: r.held_on, reason: r.reason })),
+    reviewDueOn: reviewDue,
+    reviewOverdue: reviewDue !== null && compareDates(reviewDue, today) < 0,
+  };
+}
+export type BudgetView = ReturnType<typeof budgetView>;
