@@ -1,5 +1,5 @@
 // Charges and refunds (CHG-2), top-ups (CHG-3), disputes (RESP-6), payments, the recharge statement
-// and spend report (RESP-1, RESP-7) (issue 4, second half).
+// and spend report (RESP-1, RESP-7): the JSON routes, which translate HTTP to the money services.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BODY_KINDS, DISPUTE_SUBJECTS } from '../../domain/disputes.ts';

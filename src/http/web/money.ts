@@ -1,4 +1,4 @@
-// Pages for money (issue 4, second half): a person's Money page (charges and refunds with the letter
+// Pages for money: a person's Money page (charges and refunds with the letter
 // (CHG-2), top-ups (CHG-3), disputes (RESP-6)) and the finance area (/finance: the recharge statement
 // and spend report for a period, RESP-1 and RESP-7, with CSV downloads, and the organisation's
 // disputes). Money is typed in pounds and pence and sent to the services as integer pence.
