@@ -7,7 +7,10 @@ import { registerPlanningApi } from './planning.ts';
 import { registerReviewsApi } from './reviews.ts';
 import { registerPlansApi } from './plans.ts';
 import { registerCareServicesApi } from './care-services.ts';
-import { registerMoneyApi } from './money.ts';
+import { registerRefundsApi } from './refunds.ts';
+import { registerTopUpsApi } from './top-ups.ts';
+import { registerDisputesApi } from './disputes.ts';
+import { registerRechargesApi } from './recharges.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
   // The response schemas (schemas.ts) describe the answers for the OpenAPI document; the services
@@ -21,5 +24,8 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerReviewsApi(api, services);
   registerPlansApi(api, services);
   registerCareServicesApi(api, services);
-  registerMoneyApi(api, services);
+  registerRefundsApi(api, services);
+  registerTopUpsApi(api, services);
+  registerDisputesApi(api, services);
+  registerRechargesApi(api, services);
 }
