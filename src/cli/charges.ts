@@ -22,7 +22,7 @@ export async function importChargesCommand(services: Services, db: Db, args: str
   const user = await findUserByEmail(db, values.as);
   if (!user) throw new ValidationError([{ field: 'as', message: 'No user has that email' }]);
   const csv = readFileSync(file, 'utf8');
-  const result = await services.money.importCharges(actorFromUser(user, 'cli'), csv, {
+  const result = await services.refunds.importCharges(actorFromUser(user, 'cli'), csv, {
     reference: path.basename(file),
     onProgress: (done, total) => process.stderr.write(`\rchecked ${done} of ${total} lines`),
   });

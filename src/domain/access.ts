@@ -114,7 +114,7 @@ export function canConfirmResponsibility(actor: Viewer & { organisationType: Org
 }
 
 /**
- * Who sees money: admins and auditors always; finance users, approvers and practitioners
+ * Who sees money (costs, charges, refunds, payments): admins and auditors always; finance users, approvers and practitioners
  * when their organisation is one of the person's responsible bodies (the local authority or ICB of
  * any episode, or, before any episode, where they live and their GP's ICB). A provider's staff record
  * services but see no costs, because a trust is never a responsible body.
@@ -123,6 +123,30 @@ export function canSeeMoney(viewer: Viewer, responsibleBodies: readonly (string 
   if (!can(viewer.role, 'money:read')) return false;
   if (viewer.role === 'admin' || viewer.role === 'auditor') return true;
   return responsibleBodies.includes(viewer.organisationCode);
+}
+
+/**
+ * Whose people a list across people covers (the disputes list, the recharge statement): an admin's
+ * covers every organisation (null); anyone else's only their own organisation's.
+ */
+export function organisationScope(viewer: Viewer): string | null {
+  return viewer.role === 'admin' ? null : viewer.organisationCode;
+}
+
+/**
+ * RESP-6: a dispute is recorded and changed by the bodies in it (either party; an admin may too),
+ * because each is answerable for what the record says about the dispute.
+ */
+export function canActInDispute(viewer: Viewer, partyCodes: readonly string[]): boolean {
+  return viewer.role === 'admin' || partyCodes.includes(viewer.organisationCode);
+}
+
+/**
+ * RESP-1: a body records only what it paid itself, because the recharge between the local authority
+ * and the ICB is worked out from each body's own payments (an admin may record any body's).
+ */
+export function canRecordPaymentFor(viewer: Viewer, payingOrganisationCode: string): boolean {
+  return viewer.role === 'admin' || payingOrganisationCode === viewer.organisationCode;
 }
 
 /** RESP-7: a partnership's funding policy is made by an admin or an s117 lead of its local authority or ICB. */

@@ -6,7 +6,7 @@
 // LA-v-ICB and ICB-v-ICB disputes follow the local joint policy and Who Pays? (timescales UNVERIFIED:
 // no deadline is computed for them). Pure.
 import { addDays, addMonths, compareDates, type IsoDate } from './dates.ts';
-import type { Violation } from './funding.ts';
+import type { Violation } from './violations.ts';
 
 export const DISPUTE_SUBJECTS = ['ordinary-residence', 'responsible-icb', 'funding-split', 'eligibility', 'other'] as const;
 export type DisputeSubject = (typeof DISPUTE_SUBJECTS)[number];

@@ -16,6 +16,7 @@
 import { compareDates, minDate, type IsoDate } from './dates.ts';
 import { weeklyShares, type Split } from './funding.ts';
 import { daysIn, overlap, proRata, type Period } from './refunds.ts';
+import type { RuleViolation } from './violations.ts';
 
 export type Body = 'local-authority' | 'icb';
 export const BODIES: readonly Body[] = ['local-authority', 'icb'];
@@ -54,6 +55,19 @@ export interface RechargeLine {
   icbOwesLocalAuthority: number;
   /** The cost not yet paid by either body (negative when more was paid than the cost). */
   unpaidPence: number;
+}
+
+/**
+ * RESP-1: what a body paid for a service is what the recharge between the bodies is worked out from,
+ * so it must be a real payment: a whole number of pence (0 or more), for a period that ends on or
+ * after it starts, paid today or before.
+ */
+export function paymentViolations(payment: Pick<ServicePayment, 'periodFrom' | 'periodTo' | 'amountPence'> & { paidOn: IsoDate }, today: IsoDate): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  if (!Number.isInteger(payment.amountPence) || payment.amountPence < 0) out.push({ field: 'amountPence', message: 'The amount paid must be a whole number of pence, 0 or more', rule: 'RESP-1' });
+  if (compareDates(payment.periodTo, payment.periodFrom) < 0) out.push({ field: 'periodTo', message: 'The end of the period paid for must be on or after its start', rule: 'RESP-1' });
+  if (compareDates(payment.paidOn, today) > 0) out.push({ field: 'paidOn', message: 'The date paid must be today or in the past', rule: 'RESP-1' });
+  return out;
 }
 
 /** The money columns of the lines, summed. */

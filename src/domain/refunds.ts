@@ -9,9 +9,13 @@
 // line rounded to the nearest penny (halves up). Part of a charge is refunded pro rata by days.
 import { addDays, compareDates, daysBetween, maxDate, minDate, type IsoDate } from './dates.ts';
 import type { Episode } from './aftercare.ts';
-import type { Violation } from './funding.ts';
+import type { RuleViolation, Violation } from './violations.ts';
 
 export const DEFAULT_REFUND_INTEREST_BASIS_POINTS = 800;
+
+/** A refund is calculated, then approved, then paid (CHG-2). */
+export const REFUND_STATUSES = ['calculated', 'approved', 'paid'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 export interface Period { from: IsoDate; to: IsoDate }
 
@@ -189,6 +193,12 @@ export function refundViolations(requestedChargeIds: readonly string[] | null, c
     out.push({ field: 'chargeIds', message: 'None of the charges falls inside a period when the person was entitled to section 117 aftercare, so there is nothing to refund', rule: 'CHG-2' });
   }
   return out;
+}
+
+/** CHG-2: a refund is paid once it is approved, and only once. */
+export function refundPaymentViolations(status: RefundStatus): RuleViolation[] {
+  if (status === 'approved') return [];
+  return [{ field: 'status', message: status === 'paid' ? 'The refund is already paid' : 'A refund is approved before it is paid', rule: 'CHG-2' }];
 }
 
 /** CHG-2: how much of a charge's period falls inside an entitlement: all of it, part of it or none. */

@@ -6,7 +6,7 @@
 // Unlike a Care Act placement, a person receiving s117 aftercare may pay their own top-up without
 // the 12-week property disregard or deferred-payment conditions (reg 4(3), compared with reg 5(5)).
 import { addMonths, compareDates, type IsoDate } from './dates.ts';
-import type { Violation } from './funding.ts';
+import type { Violation } from './violations.ts';
 import type { AccommodationType } from './care-services.ts';
 
 /** CHG-3: the specified types of accommodation (reg 4). */

@@ -18,7 +18,10 @@ import { createReviewService } from './reviews/reviews-service.ts';
 import { createCareServicesService } from './care-services/care-services-service.ts';
 import { createFundingPolicyService } from './funding-policies/funding-policies-service.ts';
 import { createBudgetService } from './budgets/budgets-service.ts';
-import { createMoneyService } from './money/money-service.ts';
+import { createRefundsService } from './refunds/refunds-service.ts';
+import { createTopUpsService } from './top-ups/top-ups-service.ts';
+import { createDisputesService } from './disputes/disputes-service.ts';
+import { createRechargesService } from './recharges/recharges-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -42,6 +45,10 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
   // One way through every use case on a person's record (kernel/use-case.ts).
   const useCases = createUseCases(db, { clock, reviews });
   const shared = { clock, reviews, useCases };
+  const refunds = createRefundsService(db, { ...shared, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 });
+  const topUps = createTopUpsService(db, shared);
+  const disputes = createDisputesService(db, shared);
+  const recharges = createRechargesService(db, shared);
   return {
     accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8 }),
     people: createPeopleService(db, shared),
@@ -58,7 +65,12 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     careServices: createCareServicesService(db, { ...shared, freePrescriptions: options.freePrescriptions ?? false }),
     fundingPolicies: createFundingPolicyService(db, shared),
     budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false }),
-    money: createMoneyService(db, { clock, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 }),
+    refunds,
+    topUps,
+    disputes,
+    recharges,
+    // The money routes, pages and command line call the four through one name.
+    money: { ...refunds, ...topUps, ...disputes, ...recharges },
     health: createHealthService(db),
   };
 }

@@ -1,4 +1,4 @@
-// Issue 4, second half: charges, refunds and the letter (CHG-2), top-ups (CHG-3), disputes (RESP-6),
+// The money API: charges, refunds and the letter (CHG-2), top-ups (CHG-3), disputes (RESP-6),
 // payments, recharges and spend (RESP-1, RESP-7); with 400/401/403/404/409/422 and scoping.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

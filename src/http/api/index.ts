@@ -10,7 +10,10 @@ import { registerPlansApi } from './plans.ts';
 import { registerCareServicesApi } from './care-services.ts';
 import { registerFundingPoliciesApi } from './funding-policies.ts';
 import { registerBudgetsApi } from './budgets.ts';
-import { registerMoneyApi } from './money.ts';
+import { registerRefundsApi } from './refunds.ts';
+import { registerTopUpsApi } from './top-ups.ts';
+import { registerDisputesApi } from './disputes.ts';
+import { registerRechargesApi } from './recharges.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
   // The response schemas (schemas.ts) describe the answers for the OpenAPI document; the services
@@ -27,5 +30,8 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerCareServicesApi(api, services);
   registerFundingPoliciesApi(api, services);
   registerBudgetsApi(api, services);
-  registerMoneyApi(api, services);
+  registerRefundsApi(api, services);
+  registerTopUpsApi(api, services);
+  registerDisputesApi(api, services);
+  registerRechargesApi(api, services);
 }

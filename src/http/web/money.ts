@@ -1,4 +1,4 @@
-// Pages for money (issue 4, second half): a person's Money page (charges and refunds with the letter
+// Pages for money: a person's Money page (charges and refunds with the letter
 // (CHG-2), top-ups (CHG-3), disputes (RESP-6)) and the finance area (/finance: the recharge statement
 // and spend report for a period, RESP-1 and RESP-7, with CSV downloads, and the organisation's
 // disputes). Money is typed in pounds and pence and sent to the services as integer pence.
@@ -48,12 +48,12 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     let charges = null;
     let refunds = null;
     try {
-      charges = await services.money.listCharges(actor, person.id);
-      refunds = await services.money.listRefunds(actor, person.id);
+      charges = await services.refunds.listCharges(actor, person.id);
+      refunds = await services.refunds.listRefunds(actor, person.id);
     } catch (error) {
       if (!(error instanceof ForbiddenError)) throw error;
     }
-    const [topUps, disputes, serviceList] = await Promise.all([services.money.listTopUps(actor, person.id), services.money.listPersonDisputes(actor, person.id), services.careServices.list(actor, person.id)]);
+    const [topUps, disputes, serviceList] = await Promise.all([services.topUps.listTopUps(actor, person.id), services.disputes.listPersonDisputes(actor, person.id), services.careServices.list(actor, person.id)]);
     const descriptions = new Map(serviceList.items.map((s) => [s.id, s.description]));
     return {
       title: `Money: ${person.givenName} ${person.familyName}`,
@@ -97,7 +97,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     const words = { labels: { periodFrom: 'start of the period charged', periodTo: 'end of the period charged', paidOn: 'date paid', amountPence: 'amount paid', description: 'description' }, dates };
     return submit({ reply, body, template: 'pages/money.njk', context: () => moneyContext(request), words }, async () => {
       if (problems.length > 0) throw new ValidationError(problems);
-      await services.money.recordCharge(signedIn(request), personIdOf(request), {
+      await services.refunds.recordCharge(signedIn(request), personIdOf(request), {
         periodFrom: dates.periodFrom.value ?? '',
         periodTo: dates.periodTo.value ?? '',
         paidOn: dates.paidOn.value ?? '',
@@ -112,7 +112,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
   web.post('/people/:id/money/refunds', form, async (request, reply) => {
     const body = formBody(request);
     return submit({ reply, body, template: 'pages/money.njk', context: () => moneyContext(request), words: { labels: { chargeIds: 'charges' } } }, async () => {
-      const created = await services.money.calculateRefund(signedIn(request), personIdOf(request), {});
+      const created = await services.refunds.calculateRefund(signedIn(request), personIdOf(request), {});
       return `${moneyHref(request)}#refund-${created.id}`;
     });
   });
@@ -121,7 +121,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     const body = formBody(request);
     const refundId = (request.params as { refundId: string }).refundId;
     return submit({ reply, body, template: 'pages/money.njk', context: () => moneyContext(request), words: { labels: {} } }, async () => {
-      await services.money.approveRefund(signedIn(request), personIdOf(request), refundId, version(body), {});
+      await services.refunds.approveRefund(signedIn(request), personIdOf(request), refundId, version(body), {});
       return `${moneyHref(request)}#refund-${refundId}`;
     });
   });
@@ -129,7 +129,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
   web.get('/people/:id/money/refunds/:refundId/letter.pdf', page, async (request, reply) => {
     const { refundId } = request.params as { refundId: string };
     const largePrint = (request.query as { largePrint?: string }).largePrint === 'true';
-    const pdf = await services.money.refundLetter(signedIn(request), personIdOf(request), refundId, { largePrint });
+    const pdf = await services.refunds.refundLetter(signedIn(request), personIdOf(request), refundId, { largePrint });
     return reply.type('application/pdf').header('content-disposition', `inline; filename="refund-letter${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(pdf);
   });
 
@@ -138,7 +138,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     const body = formBody(request);
     const words = { labels: { serviceId: 'accommodation', preferredAccommodation: 'preferred accommodation' }, unanswered: { serviceId: 'Select the accommodation the preference is about' } };
     return submit({ reply, body, template: 'pages/money.njk', context: () => moneyContext(request), words }, async () => {
-      await services.money.createTopUp(signedIn(request), personIdOf(request), { serviceId: required(body, 'serviceId'), preferredAccommodation: required(body, 'preferredAccommodation') });
+      await services.topUps.createTopUp(signedIn(request), personIdOf(request), { serviceId: required(body, 'serviceId'), preferredAccommodation: required(body, 'preferredAccommodation') });
       return `${moneyHref(request)}#top-ups`;
     });
   });
@@ -149,7 +149,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     const refusedOn = readDate(body, 'refusedOn');
     const words = { labels: { refusedOn: 'date of the refusal', refusalReasons: 'reasons for the refusal' }, dates: { refusedOn } };
     return submit({ reply, body, template: 'pages/money.njk', context: () => moneyContext(request), words }, async () => {
-      await services.money.updateTopUp(signedIn(request), personIdOf(request), topUpId, version(body), { refusedOn: refusedOn.value ?? '', refusalReasons: text(body, 'refusalReasons') ?? null });
+      await services.topUps.updateTopUp(signedIn(request), personIdOf(request), topUpId, version(body), { refusedOn: refusedOn.value ?? '', refusalReasons: text(body, 'refusalReasons') ?? null });
       return `${moneyHref(request)}#top-ups`;
     });
   });
@@ -164,7 +164,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
       unanswered: { subject: 'Select what the dispute is about' },
     };
     return submit({ reply, body, template: 'pages/money.njk', context: () => moneyContext(request), words }, async () => {
-      await services.money.raiseDispute(signedIn(request), personIdOf(request), {
+      await services.disputes.raiseDispute(signedIn(request), personIdOf(request), {
         partyA: { kind: body['partyA-kind'] || 'local-authority', code: required(body, 'partyA-code') },
         partyB: { kind: body['partyB-kind'] || 'local-authority', code: required(body, 'partyB-code') },
         subject: body.subject || undefined,
@@ -190,10 +190,10 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? '');
       if (m && (field === 'from' ? from.empty : to.empty)) Object.assign(values, { [`${field}-day`]: String(Number(m[3])), [`${field}-month`]: String(Number(m[2])), [`${field}-year`]: m[1] });
     }
-    const disputes = await services.money.listDisputes(actor);
+    const disputes = await services.disputes.listDisputes(actor);
     const base = { title: 'Finance: recharges and spend', width: 'full', values, disputes: disputes.items.map((d) => ({ ...d, subjectText: SUBJECT_LABELS[d.subject] ?? d.subject })) };
     try {
-      const statement = await services.money.recharges(actor, period);
+      const statement = await services.recharges.recharges(actor, period);
       const q = `from=${statement.from}&to=${statement.to}`;
       return reply.render('pages/finance.njk', {
         ...base,
@@ -215,7 +215,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
   for (const kind of ['recharges', 'spend'] as const) {
     web.get(`/finance/${kind}.csv`, page, async (request, reply) => {
       const q = request.query as { from?: string; to?: string };
-      const csv = kind === 'recharges' ? await services.money.rechargesCsv(signedIn(request), q) : await services.money.spendCsv(signedIn(request), q);
+      const csv = kind === 'recharges' ? await services.recharges.rechargesCsv(signedIn(request), q) : await services.recharges.spendCsv(signedIn(request), q);
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="s117-${kind}-${q.from}-to-${q.to}.csv"`).header('cache-control', 'no-store').send(csv);
     });
   }
@@ -234,7 +234,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
   async function topUpContext(request: FastifyRequest) {
     const actor = signedIn(request);
     const person = await services.people.get(actor, personIdOf(request));
-    const topUp = (await services.money.listTopUps(actor, person.id)).items.find((t) => t.id === param(request, 'topUpId'));
+    const topUp = (await services.topUps.listTopUps(actor, person.id)).items.find((t) => t.id === param(request, 'topUpId'));
     if (!topUp) throw new NotFoundError('top-up agreement');
     return { title: `Top-up agreement: ${topUp.preferredAccommodation}`, person, topUp, back: { href: `/people/${person.id}/money#top-ups` } };
   }
@@ -290,7 +290,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
     };
     return submit({ reply, body, template: 'pages/top-up.njk', context: () => topUpContext(request), words }, async () => {
       if (problems.length > 0) throw new ValidationError(problems);
-      await services.money.updateTopUp(signedIn(request), personIdOf(request), param(request, 'topUpId'), version(body), input);
+      await services.topUps.updateTopUp(signedIn(request), personIdOf(request), param(request, 'topUpId'), version(body), input);
       return `/people/${personIdOf(request)}/money#top-ups`;
     });
   });
@@ -298,7 +298,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
   async function disputeContext(request: FastifyRequest) {
     const actor = signedIn(request);
     const person = await services.people.get(actor, personIdOf(request));
-    const dispute = (await services.money.listPersonDisputes(actor, person.id)).items.find((d) => d.id === param(request, 'disputeId'));
+    const dispute = (await services.disputes.listPersonDisputes(actor, person.id)).items.find((d) => d.id === param(request, 'disputeId'));
     if (!dispute) throw new NotFoundError('dispute');
     return { title: 'Update a dispute', person, dispute: { ...dispute, subjectText: SUBJECT_LABELS[dispute.subject] ?? dispute.subject }, back: { href: `/people/${person.id}/money#disputes` } };
   }
@@ -319,7 +319,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
     const dates = { referredOn: readDate(body, 'referredOn'), personToldOn: readDate(body, 'personToldOn'), resolvedOn: readDate(body, 'resolvedOn') };
     const words = { labels: { referredOn: 'date it was referred', personToldOn: 'date the person was told', resolvedOn: 'date it was resolved', resolution: 'how it was resolved', interimFunderCode: 'interim funder' }, dates };
     return submit({ reply, body, template: 'pages/dispute.njk', context: () => disputeContext(request), words }, async () => {
-      await services.money.updateDispute(signedIn(request), personIdOf(request), version(body), {
+      await services.disputes.updateDispute(signedIn(request), personIdOf(request), version(body), {
         id: param(request, 'disputeId'),
         interimFunderCode: required(body, 'interimFunderCode'),
         referredOn: dates.referredOn.value,

@@ -1,5 +1,5 @@
-// Services and money, second half: CHG-2 refunds, CHG-3 top-ups, RESP-6 disputes, RESP-1/RESP-7
-// recharges and spend; with property tests of the money invariants.
+// The money rules: CHG-2 refunds, CHG-3 top-ups, RESP-6 disputes, RESP-1/RESP-7 payments, recharges
+// and spend; with property tests of the money invariants.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -7,8 +7,8 @@ import { loadConfig } from '../../../src/config.ts';
 import { addDays, daysBetween } from '../../../src/domain/dates.ts';
 import { disputeDeadlines, disputeViolations, type Dispute } from '../../../src/domain/disputes.ts';
 import { weeklyShares } from '../../../src/domain/funding.ts';
-import { costForDays, interBodyBalance, owes, rechargeLine, rechargeStatement, spendReport, type RechargeService, type ServicePayment } from '../../../src/domain/recharges.ts';
-import { calculateRefund, chargeCoverage, entitlementPeriods, proRata, refundViolations, simpleInterest, type Charge } from '../../../src/domain/refunds.ts';
+import { costForDays, interBodyBalance, owes, paymentViolations, rechargeLine, rechargeStatement, spendReport, type RechargeService, type ServicePayment } from '../../../src/domain/recharges.ts';
+import { calculateRefund, chargeCoverage, entitlementPeriods, proRata, refundPaymentViolations, refundViolations, simpleInterest, type Charge } from '../../../src/domain/refunds.ts';
 import { aged18OrOver, signingViolations, topUpServiceViolations, topUpStatus, topUpViolations, type TopUpAgreement } from '../../../src/domain/top-ups.ts';
 
 const base = '2020-01-01';
@@ -106,6 +106,14 @@ describe('CHG-2 refunds', () => {
         assert.equal(shares.reduce((a, b) => a + b, 0), amount);
       }),
     );
+  });
+});
+
+describe('CHG-2 refund payment', () => {
+  test('CHG-2: a refund is paid once approved, never before and never twice', () => {
+    assert.deepEqual(refundPaymentViolations('approved'), []);
+    assert.deepEqual(refundPaymentViolations('calculated'), [{ field: 'status', message: 'A refund is approved before it is paid', rule: 'CHG-2' }]);
+    assert.deepEqual(refundPaymentViolations('paid'), [{ field: 'status', message: 'The refund is already paid', rule: 'CHG-2' }]);
   });
 });
 
@@ -271,5 +279,15 @@ describe('RESP-1/RESP-7 recharges', () => {
     assert.equal(costForDays(1, 3), 0);
     assert.equal(costForDays(1, 4), 1);
     assert.equal(costForDays(100, 0), 0);
+  });
+
+  test('RESP-1: a payment is whole pence, 0 or more, for a period that ends on or after it starts, paid by today', () => {
+    const ok = { periodFrom: '2025-01-01', periodTo: '2025-03-31', amountPence: 900000, paidOn: '2025-04-05' };
+    assert.deepEqual(paymentViolations(ok, '2025-04-05'), []);
+    assert.deepEqual(paymentViolations({ ...ok, amountPence: 0, periodTo: '2025-01-01' }, '2025-04-05'), []);
+    const bad = paymentViolations({ periodFrom: '2025-03-31', periodTo: '2025-01-01', amountPence: 1.5, paidOn: '2025-04-06' }, '2025-04-05');
+    assert.deepEqual(bad.map((v) => v.field), ['amountPence', 'periodTo', 'paidOn']);
+    assert.ok(bad.every((v) => v.rule === 'RESP-1'));
+    assert.deepEqual(paymentViolations({ ...ok, amountPence: -1 }, '2025-04-05').map((v) => v.field), ['amountPence']);
   });
 });

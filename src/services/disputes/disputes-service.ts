@@ -1,0 +1,144 @@
+// Disputes between the responsible bodies (RESP-6): who pays meanwhile, so that care never waits,
+// and the statutory clocks of an ordinary-residence dispute between local authorities.
+import { randomUUID } from 'node:crypto';
+import { canActInDispute, organisationScope } from '../../domain/access.ts';
+import type { IsoDate } from '../../domain/dates.ts';
+import { disputeDeadlines, disputeViolations, type Dispute, type DisputeSubject } from '../../domain/disputes.ts';
+import type { Db } from '../../data/database.ts';
+import * as repo from '../../data/disputes-repository.ts';
+import type { DisputeRow } from '../../data/schema.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
+import { isUuid } from '../kernel/person-record.ts';
+import { checkVersion, mustHaveUpdated, type Context, type PersonContext, type UseCases } from '../kernel/use-case.ts';
+import { parseInput, refuse } from '../kernel/validation.ts';
+import { DisputeCreateInput, DisputeUpdateInput } from './disputes-inputs.ts';
+
+export interface DisputesServiceOptions { useCases: UseCases }
+
+function disputeFromRow(row: DisputeRow): Dispute {
+  return {
+    partyA: { kind: row.party_a_kind, code: row.party_a_code },
+    partyB: { kind: row.party_b_kind, code: row.party_b_code },
+    subject: row.subject as DisputeSubject,
+    interimFunderCode: row.interim_funder_code,
+    raisedOn: row.raised_on,
+    referredOn: row.referred_on,
+    personToldOn: row.person_told_on,
+    resolvedOn: row.resolved_on,
+    resolution: row.resolution,
+  };
+}
+
+export function disputeView(row: DisputeRow, today: IsoDate) {
+  const d = disputeFromRow(row);
+  return { id: row.id, personId: row.person_id, version: row.version, ...d, details: row.details, ...disputeDeadlines(d, today) };
+}
+export type DisputeView = ReturnType<typeof disputeView>;
+
+export function createDisputesService(_db: Db, { useCases }: DisputesServiceOptions) {
+  return {
+    /** The disputes the caller's organisation is a party to (or funds meanwhile), with their deadlines. */
+    async listDisputes(actor: Actor) {
+      return useCases.run(
+        actor,
+        {
+          permission: 'person:read',
+          audit: (r) => ({ action: 'dispute.list', recordType: 'dispute', recordId: null, details: { disputes: r.items.length, personIds: [...new Set(r.items.map((d) => d.personId))] } }),
+        },
+        async ({ trx, today }: Context) => {
+          const rows = await repo.listDisputesFor(trx, organisationScope(actor));
+          const items = rows.map((r) => disputeView(r, today));
+          return { items, nextCursor: null, overdue: items.filter((d) => d.referralOverdue).length };
+        },
+      );
+    },
+
+    async listPersonDisputes(actor: Actor, personId: string) {
+      return useCases.read(
+        actor,
+        personId,
+        { permission: 'person:read', audit: (r) => ({ action: 'dispute.list', details: { disputes: r.items.length } }) },
+        async ({ trx, person, today }: PersonContext) => ({ items: (await repo.listPersonDisputes(trx, person.id)).map((r) => disputeView(r, today)), nextCursor: null }),
+      );
+    },
+
+    async raiseDispute(actor: Actor, personId: string, input: unknown): Promise<DisputeView> {
+      requirePermission(actor, 'disputes:manage');
+      const data = parseInput(DisputeCreateInput, input);
+      return useCases.change(
+        actor,
+        personId,
+        {
+          permission: 'disputes:manage',
+          reproject: false,
+          audit: ({ id, d }) => ({ action: 'dispute.raise', recordType: 'dispute', recordId: id, details: { partyA: d.partyA.code, partyB: d.partyB.code, subject: d.subject, interimFunder: d.interimFunderCode, raisedOn: d.raisedOn } }),
+        },
+        async ({ trx, person, today }: PersonContext) => {
+          const d: Dispute = { partyA: data.partyA, partyB: data.partyB, subject: data.subject, interimFunderCode: data.interimFunderCode, raisedOn: data.raisedOn, referredOn: data.referredOn ?? null, personToldOn: data.personToldOn ?? null, resolvedOn: null, resolution: null };
+          refuse(disputeViolations(d, today));
+          if (!canActInDispute(actor, [d.partyA.code, d.partyB.code])) throw new ForbiddenError('Only a body in the dispute (or an admin) records it');
+          const id = randomUUID();
+          await repo.insertDispute(trx, {
+            id,
+            person_id: person.id,
+            party_a_kind: d.partyA.kind,
+            party_a_code: d.partyA.code,
+            party_b_kind: d.partyB.kind,
+            party_b_code: d.partyB.code,
+            subject: d.subject,
+            details: data.details ?? null,
+            interim_funder_code: d.interimFunderCode,
+            raised_on: d.raisedOn,
+            referred_on: d.referredOn,
+            person_told_on: d.personToldOn,
+            created_by: actor.userId,
+          });
+          return { id, d };
+        },
+        async ({ trx, today }, { id }) => disputeView((await repo.findDispute(trx, id))!, today),
+      );
+    },
+
+    async updateDispute(actor: Actor, personId: string, expectedVersion: number | null, input: unknown): Promise<DisputeView> {
+      requirePermission(actor, 'disputes:manage');
+      const data = parseInput(DisputeUpdateInput, input);
+      return useCases.change(
+        actor,
+        personId,
+        { permission: 'disputes:manage', reproject: false, audit: (id) => ({ action: 'dispute.update', recordType: 'dispute', recordId: id, details: { fields: Object.keys(data).filter((k) => k !== 'id') } }) },
+        async ({ trx, person, today }: PersonContext) => {
+          const row = isUuid(data.id) ? await repo.findDispute(trx, data.id) : undefined;
+          if (!row || row.person_id !== person.id) throw new NotFoundError('dispute');
+          if (!canActInDispute(actor, [row.party_a_code, row.party_b_code])) throw new ForbiddenError('Only a body in the dispute (or an admin) changes it');
+          checkVersion('dispute', expectedVersion, row.version);
+          const next: Dispute = {
+            ...disputeFromRow(row),
+            ...(data.interimFunderCode !== undefined && { interimFunderCode: data.interimFunderCode }),
+            ...(data.referredOn !== undefined && { referredOn: data.referredOn }),
+            ...(data.personToldOn !== undefined && { personToldOn: data.personToldOn }),
+            ...(data.resolvedOn !== undefined && { resolvedOn: data.resolvedOn }),
+            ...(data.resolution !== undefined && { resolution: data.resolution ?? null }),
+          };
+          refuse(disputeViolations(next, today));
+          mustHaveUpdated(
+            await repo.updateDispute(trx, row.id, row.version, {
+              interim_funder_code: next.interimFunderCode,
+              referred_on: next.referredOn,
+              person_told_on: next.personToldOn,
+              resolved_on: next.resolvedOn,
+              resolution: next.resolution,
+              ...(data.details !== undefined && { details: data.details ?? null }),
+              updated_by: actor.userId,
+            }),
+            'dispute',
+          );
+          return row.id;
+        },
+        async ({ trx, today }, id) => disputeView((await repo.findDispute(trx, id))!, today),
+      );
+    },
+  };
+}
+
+export type DisputesService = ReturnType<typeof createDisputesService>;
