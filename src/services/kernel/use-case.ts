@@ -22,6 +22,8 @@ export interface AuditEntry {
   recordId?: string | null;
   /** Ids, field names and outcomes only: never personal data. */
   details?: Record<string, unknown>;
+  /** For `run`: the person a use case on no existing record acted on (a person it registered). */
+  personId?: string | null;
 }
 
 /** What a use case's work is given: its transaction, who acts, on whom, and the day. */
@@ -50,6 +52,8 @@ export interface PersonReadSpec<T> {
 export interface PersonChangeSpec<T> extends PersonReadSpec<T> {
   /** False for a change that touches no fact the projections derive from. */
   reproject?: boolean;
+  /** The audit event records the aftercare status the change leaves the person in. */
+  auditStatus?: boolean;
 }
 
 export interface ListSpec<T> {
@@ -60,7 +64,7 @@ export interface ListSpec<T> {
 export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
   const dayOf = (now: Date) => todayInLondon(now);
 
-  async function audit<T>(trx: Db, actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, now: Date): Promise<void> {
+  async function audit<T>(trx: Db, actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, now: Date, extraDetails: Record<string, unknown> = {}): Promise<void> {
     const entry = typeof spec === 'function' ? spec(result) : spec;
     await appendAuditEvent(
       trx,
@@ -69,11 +73,38 @@ export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
         action: entry.action,
         recordType: entry.recordType ?? (person ? 'person' : null),
         recordId: entry.recordId === undefined ? (person?.id ?? null) : entry.recordId,
-        personId: person?.id ?? null,
-        details: entry.details ?? {},
+        personId: person?.id ?? entry.personId ?? null,
+        details: { ...entry.details, ...extraDetails },
       },
       now,
     );
+  }
+
+  /**
+   * A change to one person's record, with the person's row locked until it commits. `respond`,
+   * when given, builds the answer after the projections are re-derived (a view that shows the
+   * new status or review date); otherwise the answer is what `work` returned.
+   */
+  function change<T>(actor: Actor, personId: string, spec: PersonChangeSpec<T>, work: (ctx: PersonContext) => Promise<T>): Promise<T>;
+  function change<T, R>(actor: Actor, personId: string, spec: PersonChangeSpec<T>, work: (ctx: PersonContext) => Promise<T>, respond: (ctx: PersonContext, result: T) => Promise<R>): Promise<R>;
+  async function change<T, R>(
+    actor: Actor,
+    personId: string,
+    spec: PersonChangeSpec<T>,
+    work: (ctx: PersonContext) => Promise<T>,
+    respond?: (ctx: PersonContext, result: T) => Promise<R>,
+  ): Promise<T | R> {
+    requirePermission(actor, spec.permission);
+    return db.transaction().execute(async (trx) => {
+      const now = clock();
+      const person = await findVisiblePerson(trx, actor, personId, { lock: true });
+      const today = dayOf(now);
+      const result = await work({ trx, actor, person, today, now });
+      const changed = (await people.findPerson(trx, person.id))!;
+      const aftercare = spec.reproject === false ? null : await refreshProjections(trx, changed, today, reviews);
+      await audit(trx, actor, person, spec.audit, result, now, spec.auditStatus && aftercare ? { status: aftercare.status } : {});
+      return respond ? respond({ trx, actor, person: changed, today, now }, result) : result;
+    });
   }
 
   return {
@@ -89,30 +120,7 @@ export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
       });
     },
 
-    /**
-     * A change to one person's record, with the person's row locked until it commits. `respond`,
-     * when given, builds the answer after the projections are re-derived (a view that shows the
-     * new status or review date); otherwise the answer is what `work` returned.
-     */
-    async change<T, R = T>(
-      actor: Actor,
-      personId: string,
-      spec: PersonChangeSpec<T>,
-      work: (ctx: PersonContext) => Promise<T>,
-      respond?: (ctx: PersonContext, result: T) => Promise<R>,
-    ): Promise<R> {
-      requirePermission(actor, spec.permission);
-      return db.transaction().execute(async (trx) => {
-        const now = clock();
-        const person = await findVisiblePerson(trx, actor, personId, { lock: true });
-        const today = dayOf(now);
-        const result = await work({ trx, actor, person, today, now });
-        const changed = (await people.findPerson(trx, person.id))!;
-        if (spec.reproject !== false) await refreshProjections(trx, changed, today, reviews);
-        await audit(trx, actor, person, spec.audit, result, now);
-        return respond ? respond({ trx, actor, person: changed, today, now }, result) : (result as unknown as R);
-      });
-    },
+    change,
 
     /** A use case across people (a list, a report) or on no person: one transaction, one audit event. */
     async run<T>(actor: Actor, spec: ListSpec<T>, work: (ctx: Context) => Promise<T>): Promise<T> {

@@ -15,8 +15,8 @@ import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from './legal-history-inputs.ts';
 
-/** What a change to the legal history answers, and the status it leaves the person in (for its audit event). */
-interface Recorded<T> { recordType: string; recordId: string; view: T; status: string }
+/** What a change to the legal history answers, and the record it wrote (for its audit event). */
+interface Recorded<T> { recordType: string; recordId: string; view: T }
 
 export function createLegalHistoryService(_db: Db, { useCases }: { useCases: UseCases }) {
   /**
@@ -28,11 +28,8 @@ export function createLegalHistoryService(_db: Db, { useCases }: { useCases: Use
     const recorded = await useCases.change(
       actor,
       personId,
-      { permission: 'legal-history:record', audit: (r: Recorded<T>) => ({ action, recordType: r.recordType, recordId: r.recordId, details: { status: r.status } }) },
-      async (ctx) => {
-        const written = await write(ctx);
-        return { ...written, status: (await deriveAftercare(ctx.trx, ctx.person, ctx.today)).status };
-      },
+      { permission: 'legal-history:record', auditStatus: true, audit: (r: Recorded<T>) => ({ action, recordType: r.recordType, recordId: r.recordId }) },
+      write,
     );
     return recorded.view;
   }

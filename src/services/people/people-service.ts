@@ -2,11 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
-import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './people-inputs.ts';
@@ -26,9 +25,9 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
       const data = parseInput(PersonCreateInput, input);
       rejectFutureDates({ dateOfBirth: data.dateOfBirth, 'residence.since': data.residence?.since, 'gp.since': data.gp?.since }, today());
       const id = randomUUID();
-      // Not through the runner: there is no person to find yet, and the audit event must still name
-      // the person it created (the runner's audit of a use case on no person names none).
-      return db.transaction().execute(async (trx) => {
+      // There is no person to find yet: the audit event names the person it registered.
+      const audit = { action: 'person.create', recordType: 'person', recordId: id, personId: id, details: { fields: Object.keys(data) } };
+      return useCases.run(actor, { permission: 'person:create', audit }, async ({ trx, today }) => {
         if (data.nhsNumber && (await people.findPersonByNhsNumber(trx, data.nhsNumber))) {
           throw new ConflictError('A person with that NHS number is already on the register');
         }
@@ -48,8 +47,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
         // The registering practitioner's organisation keeps sight of the person it registered.
         await people.insertAllocation(trx, { id: randomUUID(), personId: id, userId: actor.userId, organisationId: actor.organisationId, reason: 'registered the person' });
         const person = (await people.findPerson(trx, id))!;
-        await refreshProjections(trx, person, today(), reviews);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.create', recordType: 'person', recordId: id, personId: id, details: { fields: Object.keys(data) } }, clock());
+        await refreshProjections(trx, person, today, reviews);
         return view(trx, person);
       });
     },
