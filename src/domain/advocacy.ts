@@ -231,7 +231,9 @@ export function imcaMayBeNeeded(input: { lacksCapacityAboutAccommodation: boolea
 // ---------------------------------------------------------------------------------------------
 // Advocacy referrals: which decisions belong to which kind of referral.
 
-export type ReferralKind = 'imha' | 'care-act' | 'imca' | 'general';
+/** The kinds of advocacy a person can be referred to: an IMHA, a Care Act advocate, an IMCA, or general advocacy. */
+export const REFERRAL_KINDS = ['imha', 'care-act', 'imca', 'general'] as const;
+export type ReferralKind = (typeof REFERRAL_KINDS)[number];
 
 /**
  * ADV-3 and ADV-4 on a referral: the records-access decision must be valid and is recorded only on

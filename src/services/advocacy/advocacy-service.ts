@@ -16,7 +16,7 @@ import { NotFoundError, ValidationError } from '../kernel/errors.ts';
 import type { ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
-import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from '../planning/planning-inputs.ts';
+import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from './advocacy-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { keyText, pageInMemory, pageQuery } from '../kernel/paging.ts';
 

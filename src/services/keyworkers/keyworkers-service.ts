@@ -14,7 +14,7 @@ import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError } from '../kernel/errors.ts';
 import type { ServiceOptions } from '../people/people-service.ts';
 import { findVisiblePerson } from '../kernel/person-record.ts';
-import { KeyworkerInput } from '../planning/planning-inputs.ts';
+import { KeyworkerInput } from './keyworkers-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 
 export function keyworkerView(row: keyworkers.KeyworkerRow) {
