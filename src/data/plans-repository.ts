@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { PlanContent } from '../domain/plans.ts';
 import type { Db } from './database.ts';
+import { KEYWORKER_REASON } from './keyworkers-repository.ts';
 
 export interface PlanRow {
   id: string;
@@ -145,29 +146,24 @@ function parseContent(value: unknown): PlanContent {
 }
 
 /**
- * The person's current keyworker (an allocation with reason 'keyworker', issue 3's keyworker feature)
- * and how to contact them: the phone and email given at allocation (keyworker_details, where that
- * table exists), else their user email.
+ * The person's current keyworker (PLAN-3) and how to contact them, for a new draft plan: the phone
+ * and email given at allocation, else their user email.
  */
 export async function currentKeyworker(db: Db, personId: string): Promise<{ name: string; contact: string } | undefined> {
   const row = await db
     .selectFrom('person_allocations')
     .innerJoin('users', 'users.id', 'person_allocations.user_id')
-    .select(['person_allocations.id', 'users.name', 'users.email'])
+    .leftJoin('keyworker_details', 'keyworker_details.allocation_id', 'person_allocations.id')
+    .select(['users.name', 'users.email as user_email', 'keyworker_details.phone', 'keyworker_details.email'])
     .where('person_allocations.person_id', '=', personId)
-    .where('person_allocations.reason', '=', 'keyworker')
+    .where('person_allocations.reason', '=', KEYWORKER_REASON)
     .where('person_allocations.ended_at', 'is', null)
     .orderBy('person_allocations.allocated_at', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (!row) return undefined;
-  const exists = await sql<{ found: boolean }>`SELECT to_regclass('keyworker_details') IS NOT NULL AS found`.execute(db);
-  if (exists.rows[0]?.found) {
-    const details = await sql<{ phone: string | null; email: string | null }>`SELECT phone, email FROM keyworker_details WHERE allocation_id = ${row.id}`.execute(db);
-    const given = [details.rows[0]?.phone, details.rows[0]?.email].filter((v): v is string => Boolean(v));
-    if (given.length > 0) return { name: row.name, contact: given.join(', ') };
-  }
-  return { name: row.name, contact: row.email };
+  const given = [row.phone, row.email].filter((v): v is string => Boolean(v));
+  return { name: row.name, contact: given.length > 0 ? given.join(', ') : row.user_email };
 }
 
 /** Organisation names by code, for letters. */
@@ -179,7 +175,8 @@ export async function organisationNames(db: Db, codes: readonly string[]): Promi
 
 /**
  * The needs of the person's current plan: the draft's and the latest final version's (a need stays
- * linkable while either holds it), draft first. For services that link to a need (issue 3, issue 4).
+ * linkable while either holds it), draft first, so that a service recorded against a need of the final
+ * version stays linked while the next draft is worked on.
  */
 export async function listCurrentPlanNeeds(db: Db, personId: string): Promise<{ id: string; domain: string; description: string; s117: boolean }[]> {
   const [draft, final] = await Promise.all([listPlanNeeds(db, personId), latestPlanVersion(db, personId)]);

@@ -227,3 +227,30 @@ export function imcaMayBeNeeded(input: { lacksCapacityAboutAccommodation: boolea
       : 'The conditions for instructing an IMCA about an accommodation move are not all met.',
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Advocacy referrals: which decisions belong to which kind of referral.
+
+/** The kinds of advocacy a person can be referred to: an IMHA, a Care Act advocate, an IMCA, or general advocacy. */
+export const REFERRAL_KINDS = ['imha', 'care-act', 'imca', 'general'] as const;
+export type ReferralKind = (typeof REFERRAL_KINDS)[number];
+
+/**
+ * ADV-3 and ADV-4 on a referral: the records-access decision must be valid and is recorded only on
+ * an IMHA referral; the Care Act advocate test only on a care-act referral.
+ */
+export function referralViolations(kind: ReferralKind, consent: RecordsConsent | null | undefined, careActTest: unknown): Violation[] {
+  const out: Violation[] = consent ? validateRecordsConsent(consent, 'consentToRecords') : [];
+  if (consent && kind !== 'imha') out.push({ field: 'consentToRecords', message: 'The records-access decision is for an IMHA referral', rule: 'ADV-3' });
+  if (careActTest && kind !== 'care-act') out.push({ field: 'careActTest', message: 'The Care Act advocate test is for a care-act referral', rule: 'ADV-4' });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// MHA25-1: the tribunal's recommendation that the responsible after-care bodies make plans.
+
+/** MHA25-1: the after-care bodies respond to a recommendation on or after the hearing that made it. */
+export function tribunalResponseViolations(respondedOn: IsoDate, hearingOn: IsoDate): Violation[] {
+  if (respondedOn >= hearingOn) return [];
+  return [{ field: 'respondedOn', message: 'The response date must be on or after the hearing', rule: 'MHA25-1' }];
+}

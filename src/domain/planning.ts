@@ -5,6 +5,8 @@ import type { Episode } from './aftercare.ts';
 import type { IsoDate } from './dates.ts';
 import { daysBetween, formatDate } from './dates.ts';
 import type { SectionCode } from './sections.ts';
+import { canAllocateKeyworker, KEYWORKER_ROLES, type Role, type Viewer } from './access.ts';
+import type { RuleViolation } from './violations.ts';
 
 // ---------------------------------------------------------------------------------------------
 // PLAN-1: planning from the day of a qualifying detention until a planning meeting is held.
@@ -171,4 +173,68 @@ export function keyworkerWarning(
   }
   const left = episode.leftHospitalOn ? ` They left hospital on ${formatDate(episode.leftHospitalOn)}.` : '';
   return { rule: 'PLAN-3', level: 'overdue', text: `No keyworker is allocated, and aftercare has started.${left} Allocate a named keyworker now.` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The refusals a planning meeting or a keyworker allocation meets. Each names its rule.
+
+/**
+ * PLAN-1: a meeting that plans for an episode cannot be held before the qualifying detention that
+ * opened the planning (a meeting without a known episode is not checked).
+ */
+export function meetingHeldOnViolations(heldOn: IsoDate | null | undefined, episode: Pick<Episode, 'qualifyingFrom'> | null | undefined): RuleViolation[] {
+  if (!heldOn || !episode || heldOn >= episode.qualifyingFrom) return [];
+  return [{ field: 'heldOn', message: 'A planning meeting for this episode cannot be held before the detention began', rule: 'PLAN-1' }];
+}
+
+/** PLAN-1: how many days planning has been open on `today` (never negative). */
+export function planningDaysOpen(since: IsoDate, today: IsoDate): number {
+  return Math.max(0, daysBetween(since, today));
+}
+
+/**
+ * PLAN-2: the roles invited when the caller names none: every role PLAN-2 expects for this person
+ * (a carer or family member only if the person wants them, probation for offender-patients).
+ */
+export function defaultInviteeRoles(input: { qualifyingSection: SectionCode | null; personWantsCarerOrFamily: boolean }): InviteeRole[] {
+  return expectedInvitees(input).filter((e) => e.expected).map((e) => e.role);
+}
+
+/** PLAN-2: a carer or family member is invited only if the person wants them. `field` names the list of invitees. */
+export function carerInvitationViolations(roles: readonly string[], personWantsCarerOrFamily: boolean, field: string): RuleViolation[] {
+  const at = roles.indexOf('carer-family');
+  if (at < 0 || personWantsCarerOrFamily) return [];
+  return [{ field: `${field}.${at}.role`, message: 'Invite a carer or family member only if the person wants them (set personWantsCarerOrFamily)', rule: 'PLAN-2' }];
+}
+
+/**
+ * PLAN-2: recording that the person does not want a carer or family member while one is already
+ * invited is refused until the invitation is removed (or the person's wish recorded the other way).
+ */
+export function carerWishViolations(personWantsCarerOrFamily: boolean | undefined, invitedRoles: readonly string[]): RuleViolation[] {
+  if (personWantsCarerOrFamily !== false || !invitedRoles.includes('carer-family')) return [];
+  return [{ field: 'personWantsCarerOrFamily', message: 'A carer or family member is invited: remove the invitation first, or record that the person wants them', rule: 'PLAN-2' }];
+}
+
+/**
+ * PLAN-3: who may be a named keyworker: a user of the register with a role that holds a caseload
+ * (practitioner, approver or admin). `candidate` undefined: no user has the id given.
+ */
+export function keyworkerCandidateViolations(candidate: { role: Role } | undefined): RuleViolation[] {
+  if (!candidate) return [{ field: 'userId', message: 'There is no user of the register with that id', rule: 'PLAN-3' }];
+  if (!KEYWORKER_ROLES.includes(candidate.role)) {
+    return [{ field: 'userId', message: `A ${candidate.role} cannot be a keyworker: choose a practitioner, approver or admin`, rule: 'PLAN-3' }];
+  }
+  return [];
+}
+
+/**
+ * PLAN-3: the keyworker's organisation gains sight of the person, so an allocation is refused
+ * (a permission refusal, not an input one) unless the keyworker works for the allocating user's
+ * organisation or one that already sees the person. null: allowed.
+ */
+export function keyworkerAllocationRefusal(actor: Viewer, keyworkerOrganisationCode: string, organisationsWithSightOfPerson: readonly string[]): string | null {
+  return canAllocateKeyworker(actor, keyworkerOrganisationCode, organisationsWithSightOfPerson)
+    ? null
+    : 'The keyworker must work for your organisation or one already responsible for this person';
 }

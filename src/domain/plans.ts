@@ -4,7 +4,7 @@
 // hospital (PLAN-7) and the legacy CPA attribute (PLAN-8). Pure functions; no I/O.
 import type { EpisodeStatus } from './aftercare.ts';
 import type { IsoDate } from './dates.ts';
-import type { Violation } from './legal-history.ts';
+import type { Violation } from './violations.ts';
 
 /** PLAN-4: the Code of Practice chapter 33 domains a plan should cover; each need sits under one. */
 export const NEED_DOMAINS = [
@@ -233,4 +233,38 @@ export function dischargeReadiness(facts: DischargeFacts): DischargeReadiness {
 /** PLAN-1: planning starts at detention; it is needed while detained or awaiting discharge without a final plan. */
 export function planningNeeded(latestEpisodeStatus: EpisodeStatus | null, planFinal: boolean): boolean {
   return (latestEpisodeStatus === 'planning' || latestEpisodeStatus === 'entitled-pending-discharge') && !planFinal;
+}
+
+/**
+ * PLAN-1: a section 117 plan follows a qualifying detention, so a draft is finalised only when there
+ * is one; then the contents PLAN-4 to PLAN-6 require (finaliseProblems).
+ */
+export function finaliseRefusals(plan: PlanContent, facts: { qualifyingDetention: boolean }): Violation[] {
+  const problems = finaliseProblems(plan);
+  if (!facts.qualifyingDetention) problems.unshift({ field: 'episode', message: 'There is no qualifying detention, so there is no section 117 aftercare to plan', rule: 'PLAN-1' });
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changing one part of the draft. A form sends only its own fields; these apply them to the stored
+// draft, so that what a page shows (derived warnings, linked services) never travels back as input.
+
+/** The draft with the need added (a new id) or put in place of the need with the same id; `index` is where it sits. */
+export function withNeed(plan: PlanContent, need: PlanNeed): { content: PlanContent; index: number } {
+  const at = plan.needs.findIndex((n) => n.id === need.id);
+  const needs = at >= 0 ? plan.needs.map((n, i) => (i === at ? need : n)) : [...plan.needs, need];
+  return { content: { ...plan, needs }, index: at >= 0 ? at : needs.length - 1 };
+}
+
+/** The draft without the need. */
+export function withoutNeed(plan: PlanContent, needId: string): PlanContent {
+  return { ...plan, needs: plan.needs.filter((n) => n.id !== needId) };
+}
+
+/** Everything in a plan but its needs and the legacy CPA attribute: what the plan's details page holds. */
+export type PlanDetails = Omit<PlanContent, 'needs' | 'cpa'>;
+
+/** The draft with its details replaced; the needs and the CPA attribute are kept. */
+export function withDetails(plan: PlanContent, details: PlanDetails): PlanContent {
+  return { ...plan, ...details, needs: plan.needs, cpa: plan.cpa };
 }

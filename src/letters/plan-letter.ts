@@ -18,7 +18,7 @@ export interface PlanLetterInput {
   /** Names of organisations by code (the local authority and ICB). */
   organisationNames: Record<string, string>;
   today: IsoDate;
-  /** The current services meeting each need, by need id (lower case); issue 3 item 4. */
+  /** The current services meeting each need, by need id (lower case), so the person's copy says how each need is met. */
   servicesByNeed?: Record<string, readonly { description: string; provider: string; s117: boolean; confirmedOn: IsoDate | null }[]>;
 }
 

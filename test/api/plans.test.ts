@@ -41,7 +41,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(put.statusCode, 200, put.body);
       const saved = put.json();
       assert.equal(saved.version, 2);
-      // The contract's need fields, and the services linked to the need (an addition, issue 3 item 4).
+      // The contract's need fields, and the services linked to the need (an addition to the contract, so the plan shows how each need is met).
       for (const need of saved.needs) assert.deepEqual(Object.keys(need).sort(), [...NEED_FIELDS, 'services'].sort());
       assert.deepEqual(Object.keys(saved.sharing[0]).sort(), ['consentedOn', 'name', 'relationship']);
     });

@@ -88,6 +88,38 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(plan.keyworker.contact);
     });
 
+    test('a form sends only its own fields: one need added, changed or removed, or the details, leaving the rest of the stored draft', async () => {
+      const actor = f.actors.practitioner;
+      const person = await detainedPerson(f.services, actor, { givenName: 'Forms' });
+      const full = await f.services.plans.update(actor, person.id, 1, completePlanInput());
+      const [kept, other] = full.needs;
+
+      const added = await f.services.plans.saveNeed(actor, person.id, full.version, null, { ...S117_NEED, description: 'Somewhere to live', domain: 'accommodation' });
+      assert.deepEqual(added.needs.map((n) => n.description), [S117_NEED.description, OTHER_NEED.description, 'Somewhere to live']);
+      assert.equal(added.goals, full.goals, 'the details are kept');
+
+      const changed = await f.services.plans.saveNeed(actor, person.id, added.version, other!.id, { ...OTHER_NEED, howMet: 'Physiotherapy twice a week' });
+      assert.equal(changed.needs[1]!.id, other!.id);
+      assert.equal(changed.needs[1]!.howMet, 'Physiotherapy twice a week');
+      assert.equal(changed.needs[0]!.id, kept!.id);
+
+      // Refusals name the need's own fields; a stale version is a conflict; an unknown need is not found.
+      const refused = await refusal(f.services.plans.saveNeed(actor, person.id, changed.version, null, { ...OTHER_NEED, s117: true, who: '' }));
+      assert.deepEqual(refused.map((e) => e.field).sort(), ['s117', 'who']);
+      await assert.rejects(f.services.plans.saveNeed(actor, person.id, 1, other!.id, OTHER_NEED), ConflictError);
+      await assert.rejects(f.services.plans.saveNeed(actor, person.id, changed.version, '00000000-0000-4000-8000-000000000009', OTHER_NEED), NotFoundError);
+      await assert.rejects(f.services.plans.removeNeed(actor, person.id, changed.version, '00000000-0000-4000-8000-000000000009'), NotFoundError);
+
+      const removed = await f.services.plans.removeNeed(actor, person.id, changed.version, other!.id);
+      assert.deepEqual(removed.needs.map((n) => n.id), [kept!.id, added.needs[2]!.id]);
+
+      const { needs: _needs, version: _version, ...details } = completePlanInput({ goals: 'Find work' }) as Record<string, unknown>;
+      const detailed = await f.services.plans.updateDetails(actor, person.id, removed.version, details);
+      assert.equal(detailed.goals, 'Find work');
+      assert.deepEqual(detailed.needs.map((n) => n.id), removed.needs.map((n) => n.id), 'the needs are kept');
+      assert.deepEqual(detailed.sharedWith, full.sharedWith);
+    });
+
     test('two people editing the same draft: the stale one gets a conflict, not a lost edit', async () => {
       const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Conflict' });
       await f.services.plans.get(f.actors.practitioner, person.id);

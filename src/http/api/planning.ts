@@ -4,18 +4,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { INVITEE_RESPONSES, INVITEE_ROLES, MEETING_TRIGGERS } from '../../domain/planning.ts';
 import type { Services } from '../../services/index.ts';
+import { MeetingCreateInput, MeetingUpdateInput, PlanningTasksQueryInput } from '../../services/planning/planning-inputs.ts';
+import { KeyworkerInput } from '../../services/keyworkers/keyworkers-inputs.ts';
 import {
-  ImhaQueryInput,
-  KeyworkerInput,
-  MeetingCreateInput,
-  MeetingUpdateInput,
-  PlanningTasksQueryInput,
-  REFERRAL_KINDS,
-  ReferralInput,
-  ReferralUpdateInput,
-  TribunalRecommendationInput,
-  TribunalResponseInput,
-} from '../../services/planning/planning-inputs.ts';
+  ImhaQueryInput, REFERRAL_KINDS, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput,
+} from '../../services/advocacy/advocacy-inputs.ts';
 import { actorOf, ifMatch } from './people.ts';
 import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
 import { responses } from './schemas.ts';

@@ -60,12 +60,6 @@ function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
 }
 
-/** Field names of a need inside the plan ("needs.2.who") as the need page names them ("who"). */
-function needErrors(error: ValidationError | BadRequestError, index: number): ValidationError {
-  const prefix = `needs.${index}.`;
-  return new ValidationError(error.errors.map((e) => ({ ...e, field: e.field.startsWith(prefix) ? e.field.slice(prefix.length) : e.field })));
-}
-
 /** Calls the service and shows refusals against the form's own field names. */
 async function renamed<T>(call: () => Promise<T>, rename: (error: ValidationError | BadRequestError) => ValidationError): Promise<T> {
   try {
@@ -91,9 +85,8 @@ function needValues(need: PlanNeedView | undefined, planVersion: number): FormBo
   };
 }
 
-function needInput(body: FormBody, id: string | undefined) {
+function needInput(body: FormBody) {
   return {
-    ...(id && { id }),
     domain: required(body, 'domain'),
     description: required(body, 'description'),
     arisesFromMentalDisorder: yesNo(body, 'arisesFromMentalDisorder'),
@@ -130,7 +123,7 @@ function detailValues(plan: PlanView): FormBody {
   return values;
 }
 
-function detailInput(body: FormBody, plan: PlanView, rows: number) {
+function detailInput(body: FormBody, rows: number) {
   const dates: Record<string, DateEntry> = {
     'accommodation.endsOn': readDate(body, 'accommodation.endsOn'),
     nextReviewOn: readDate(body, 'nextReviewOn'),
@@ -153,7 +146,6 @@ function detailInput(body: FormBody, plan: PlanView, rows: number) {
     sharing.push({ name: name ?? '', relationship: relationship ?? null, consentedOn: date.value });
   }
   const input = {
-    ...plan,
     goals: text(body, 'goals') ?? null,
     personViews: text(body, 'personViews') ?? null,
     carerViews: text(body, 'carerViews') ?? null,
@@ -193,7 +185,7 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
   }
 
   function planPage(reply: FastifyReply, { actor, person, plan }: { actor: Actor; person: PersonView; plan: PlanView }, extra: Record<string, unknown> = {}) {
-    // Issue 3 item 4: under each need, the services (not ended) that meet it.
+    // Under each need, the services (not ended) that meet it: how the need is met in practice.
     const needs = plan.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain), services: n.services.filter((s) => s.status !== 'ended').map((s) => ({ ...s, weeklyCostText: s.weeklyCostPence === null ? null : formatPence(s.weeklyCostPence) })) }));
     return reply.render('pages/plan.njk', {
       title: 'Care and support plan',
@@ -251,11 +243,8 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
       },
     };
     return submit({ reply, body, template: 'pages/plan-need.njk', context, words }, async () => {
-      const { plan, index } = await context();
-      const need = needInput(body, needId);
-      const needs = index >= 0 ? plan.needs.map((n, i) => (i === index ? need : n)) : [...plan.needs, need];
-      const at = index >= 0 ? index : needs.length - 1;
-      await renamed(() => services.plans.update(actor, personIdOf(request), version(body), { ...plan, needs }), (e) => needErrors(e, at));
+      // The form sends the need's own fields; the service applies them to the stored draft.
+      await services.plans.saveNeed(actor, personIdOf(request), version(body), needId ?? null, needInput(body));
       return planHref(request);
     });
   };
@@ -284,8 +273,7 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
       return { ...c, domainLabel: needDomainLabel(c.need!.domain) };
     };
     return submit({ reply, body, template: 'pages/plan-need-remove.njk', context, words: { labels: {} } }, async () => {
-      const { plan } = await context();
-      await services.plans.update(signedIn(request), personIdOf(request), version(body), { ...plan, needs: plan.needs.filter((n) => n.id !== needId) });
+      await services.plans.removeNeed(signedIn(request), personIdOf(request), version(body), needId);
       return planHref(request);
     });
   });
@@ -305,9 +293,9 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
   web.post('/people/:id/plan/details', form, async (request, reply) => {
     const body = formBody(request);
     const context = await detailsContext(request);
-    const { input, words, rename } = detailInput(body, context.plan, context.sharingRows.length);
+    const { input, words, rename } = detailInput(body, context.sharingRows.length);
     return submit({ reply, body, template: 'pages/plan-details.njk', context: async () => context, words }, async () => {
-      await renamed(() => services.plans.update(signedIn(request), personIdOf(request), version(body), input), rename);
+      await renamed(() => services.plans.updateDetails(signedIn(request), personIdOf(request), version(body), input), rename);
       return planHref(request);
     });
   });

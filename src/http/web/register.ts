@@ -7,7 +7,7 @@ import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { STATUS_LABELS } from '../views.ts';
 import { signedIn } from './people.ts';
-import { keyworkerFilterOptions } from './planning.ts';
+import { keyworkerFilterOptions } from './keyworkers.ts';
 
 const FILTERS = ['q', 'status', 'localAuthority', 'icb', 'reviewOverdue', 'caseload', 'keyworker'] as const;
 

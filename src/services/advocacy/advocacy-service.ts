@@ -3,18 +3,21 @@
 // Care Act advocate (ADV-4, CONTESTED for s117-only processes: offered by default), and tribunal
 // aftercare recommendations with their responses (MHA25-1).
 import { randomUUID } from 'node:crypto';
-import { careActAdvocateDue, imhaEligibility, imhaRecordsAccess, validateRecordsConsent, type CareActAdvocateTest, type RecordsConsent } from '../../domain/advocacy.ts';
-import { compareDates, todayInLondon } from '../../domain/dates.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
+import {
+  careActAdvocateDue, imhaEligibility, imhaRecordsAccess, referralViolations, tribunalResponseViolations, type CareActAdvocateTest, type RecordsConsent,
+} from '../../domain/advocacy.ts';
+import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { Db } from '../../data/database.ts';
+import * as advocacy from '../../data/advocacy-repository.ts';
 import * as people from '../../data/people-repository.ts';
-import * as planning from '../../data/planning-repository.ts';
-import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../kernel/errors.ts';
+import type { PersonRow } from '../../data/schema.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { NotFoundError, ValidationError } from '../kernel/errors.ts';
 import type { ServiceOptions } from '../people/people-service.ts';
-import { findVisiblePerson, isUuid, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
-import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from '../planning/planning-inputs.ts';
-import { parseInput } from '../kernel/validation.ts';
+import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
+import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from './advocacy-inputs.ts';
+import { parseInput, refuse } from '../kernel/validation.ts';
 import { keyText, pageInMemory, pageQuery } from '../kernel/paging.ts';
 
 export interface AdvocacyOptions extends ServiceOptions {
@@ -22,8 +25,8 @@ export interface AdvocacyOptions extends ServiceOptions {
   mha2025Imha?: boolean;
 }
 
-type ReferralRow = NonNullable<Awaited<ReturnType<typeof planning.findReferral>>>;
-type RecommendationRow = NonNullable<Awaited<ReturnType<typeof planning.findRecommendation>>>;
+type ReferralRow = NonNullable<Awaited<ReturnType<typeof advocacy.findReferral>>>;
+type RecommendationRow = NonNullable<Awaited<ReturnType<typeof advocacy.findRecommendation>>>;
 type CareActAnswers = CareActAdvocateTest & { process: 'care-act' | 's117-only' };
 
 /** jsonb comes back parsed from PostgreSQL, and as parsed JSON from PGlite too; a string is parsed here. */
@@ -67,6 +70,9 @@ function recommendationView(row: RecommendationRow) {
   };
 }
 
+type ReferralView = ReturnType<typeof referralView>;
+type RecommendationView = ReturnType<typeof recommendationView>;
+
 /** ADV-4: what the page and API say about the Care Act advocate before any test is recorded. */
 export const CARE_ACT_DEFAULT = {
   rule: 'ADV-4',
@@ -77,51 +83,50 @@ export const CARE_ACT_DEFAULT = {
     + 'so whether one must be provided is contested; the register’s default is to offer one.',
 };
 
-export function createAdvocacyService(db: Db, { clock, reviews, mha2025Imha = false }: AdvocacyOptions) {
+/**
+ * ADV-1: whether the person qualifies for an IMHA on the date `on`, and why, with the ADV-4 default:
+ * what advocacy.imhaEligibility answers, read in the caller's transaction with no audit (for
+ * composite pages). `mha2025Imha`: the MHA25-4 setting.
+ */
+export async function imhaEligibilityPart(trx: Db, person: PersonRow, on: IsoDate, mha2025Imha: boolean) {
+  const facts = await people.loadFacts(trx, person);
+  const result = imhaEligibility(facts, on, { informalPatientsIncluded: mha2025Imha });
+  return { on, ...result, mha2025ImhaExtension: mha2025Imha, careActAdvocate: CARE_ACT_DEFAULT };
+}
+
+async function findOwnReferral(trx: Db, personId: string, id: string, expectedVersion: number | null) {
+  const row = isUuid(id) ? await advocacy.findReferral(trx, id) : undefined;
+  if (!row || row.person_id !== personId) throw new NotFoundError('advocacy referral');
+  checkVersion('referral', expectedVersion, row.version);
+  return row;
+}
+
+async function findOwnRecommendation(trx: Db, personId: string, id: string, expectedVersion: number | null) {
+  const row = isUuid(id) ? await advocacy.findRecommendation(trx, id) : undefined;
+  if (!row || row.person_id !== personId) throw new NotFoundError('tribunal recommendation');
+  checkVersion('recommendation', expectedVersion, row.version);
+  return row;
+}
+
+export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = false }: AdvocacyOptions) {
   const today = () => todayInLondon(clock());
-
-  function consentErrors(consent: RecordsConsent | null | undefined, field: string): FieldError[] {
-    if (!consent) return [];
-    return [...validateRecordsConsent(consent, field)];
-  }
-
-  async function findOwnReferral(trx: Db, personId: string, id: string, expectedVersion: number | null) {
-    const row = isUuid(id) ? await planning.findReferral(trx, id) : undefined;
-    if (!row || row.person_id !== personId) throw new NotFoundError('advocacy referral');
-    if (expectedVersion !== null && expectedVersion !== row.version) throw new ConflictError(`The referral has changed since version ${expectedVersion}; it is now version ${row.version}`);
-    return row;
-  }
-
-  async function findOwnRecommendation(trx: Db, personId: string, id: string, expectedVersion: number | null) {
-    const row = isUuid(id) ? await planning.findRecommendation(trx, id) : undefined;
-    if (!row || row.person_id !== personId) throw new NotFoundError('tribunal recommendation');
-    if (expectedVersion !== null && expectedVersion !== row.version) throw new ConflictError(`The recommendation has changed since version ${expectedVersion}; it is now version ${row.version}`);
-    return row;
-  }
 
   return {
     /** ADV-1: does the person qualify for an IMHA on the date (default today), and why. */
     async imhaEligibility(actor: Actor, personId: string, query: unknown = {}) {
       requirePermission(actor, 'person:read');
       const { on = today() } = parseInput(ImhaQueryInput, query);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const facts = await people.loadFacts(trx, person);
-        const result = imhaEligibility(facts, on, { informalPatientsIncluded: mha2025Imha });
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'advocacy.imha-eligibility', recordType: 'person', recordId: person.id, personId: person.id, details: { on, eligible: result.eligible, rule: result.rule } }, clock());
-        return { on, ...result, mha2025ImhaExtension: mha2025Imha, careActAdvocate: CARE_ACT_DEFAULT };
-      });
+      const audit = (r: { eligible: boolean; rule: string }) => ({ action: 'advocacy.imha-eligibility', details: { on, eligible: r.eligible, rule: r.rule } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person }) => imhaEligibilityPart(trx, person, on, mha2025Imha));
     },
 
     async listReferrals(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const all = await planning.listReferrals(trx, person.id);
-        // Lists convention: a keyset on (referred on, recorded, id), latest first.
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'advocacy-referral.list' } }, async ({ trx, person }) => {
+        const all = await advocacy.listReferrals(trx, person.id);
+        // Latest first, by a keyset on (referred on, recorded, id).
         const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.referred_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'advocacy-referral.list', recordType: 'person', recordId: person.id, personId: person.id }, clock());
         return { items: rows.map(referralView), nextCursor };
       });
     },
@@ -132,20 +137,24 @@ export function createAdvocacyService(db: Db, { clock, reviews, mha2025Imha = fa
       const data = parseInput(ReferralInput, input);
       rejectFutureDates({ referredOn: data.referredOn, 'consentToRecords.decidedOn': data.consentToRecords?.decidedOn }, today());
       const consent = data.consentToRecords ? { ...data.consentToRecords, reason: data.consentToRecords.reason ?? null } : null;
-      const errors = consentErrors(consent, 'consentToRecords');
-      if (consent && data.kind !== 'imha') errors.push({ field: 'consentToRecords', message: 'The records-access decision is for an IMHA referral', rule: 'ADV-3' });
-      if (data.careActTest && data.kind !== 'care-act') errors.push({ field: 'careActTest', message: 'The Care Act advocate test is for a care-act referral', rule: 'ADV-4' });
-      if (errors.length > 0) throw new ValidationError(errors);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const id = randomUUID();
-        await planning.insertReferral(trx, {
-          id, personId: person.id, kind: data.kind, referredOn: data.referredOn, provider: data.provider ?? null, outcome: data.outcome ?? null,
-          involvement: data.involvement ?? null, consentToRecords: consent, careActTest: data.careActTest ?? null, createdBy: actor.userId,
-        });
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'advocacy-referral.create', recordType: 'advocacy-referral', recordId: id, personId: person.id, details: { kind: data.kind, fields: Object.keys(data) } }, clock());
-        return referralView((await planning.findReferral(trx, id))!);
-      });
+      refuse(referralViolations(data.kind, consent, data.careActTest));
+      return useCases.change(
+        actor,
+        personId,
+        {
+          permission: 'advocacy:record',
+          reproject: false,
+          audit: (view: ReferralView) => ({ action: 'advocacy-referral.create', recordType: 'advocacy-referral', recordId: view.id, details: { kind: data.kind, fields: Object.keys(data) } }),
+        },
+        async ({ trx, person }) => {
+          const id = randomUUID();
+          await advocacy.insertReferral(trx, {
+            id, personId: person.id, kind: data.kind, referredOn: data.referredOn, provider: data.provider ?? null, outcome: data.outcome ?? null,
+            involvement: data.involvement ?? null, consentToRecords: consent, careActTest: data.careActTest ?? null, createdBy: actor.userId,
+          });
+          return referralView((await advocacy.findReferral(trx, id))!);
+        },
+      );
     },
 
     /** Records the outcome, the advocate's involvement, or the records-access decision (ADV-3). */
@@ -154,32 +163,35 @@ export function createAdvocacyService(db: Db, { clock, reviews, mha2025Imha = fa
       const data = parseInput(ReferralUpdateInput, input);
       rejectFutureDates({ 'consentToRecords.decidedOn': data.consentToRecords?.decidedOn }, today());
       const consent = data.consentToRecords ? { ...data.consentToRecords, reason: data.consentToRecords.reason ?? null } : data.consentToRecords;
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const row = await findOwnReferral(trx, person.id, referralId, expectedVersion);
-        const errors = consentErrors(consent, 'consentToRecords');
-        if (consent && row.kind !== 'imha') errors.push({ field: 'consentToRecords', message: 'The records-access decision is for an IMHA referral', rule: 'ADV-3' });
-        if (errors.length > 0) throw new ValidationError(errors);
-        const changes = {
-          ...(data.outcome !== undefined && { outcome: data.outcome }),
-          ...(data.involvement !== undefined && { involvement: data.involvement }),
-          ...(consent !== undefined && { consent_to_records: consent === null ? null : JSON.stringify(consent) }),
-        };
-        if (!(await planning.updateReferral(trx, row.id, row.version, changes))) throw new ConflictError('The referral was changed by someone else at the same time; reload and try again');
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'advocacy-referral.update', recordType: 'advocacy-referral', recordId: row.id, personId: person.id, details: { fields: Object.keys(data) } }, clock());
-        return referralView((await planning.findReferral(trx, row.id))!);
-      });
+      return useCases.change(
+        actor,
+        personId,
+        {
+          permission: 'advocacy:record',
+          reproject: false,
+          audit: (view: ReferralView) => ({ action: 'advocacy-referral.update', recordType: 'advocacy-referral', recordId: view.id, details: { fields: Object.keys(data) } }),
+        },
+        async ({ trx, person }) => {
+          const row = await findOwnReferral(trx, person.id, referralId, expectedVersion);
+          refuse(referralViolations(row.kind, consent, null));
+          const changes = {
+            ...(data.outcome !== undefined && { outcome: data.outcome }),
+            ...(data.involvement !== undefined && { involvement: data.involvement }),
+            ...(consent !== undefined && { consent_to_records: consent === null ? null : JSON.stringify(consent) }),
+          };
+          mustHaveUpdated(await advocacy.updateReferral(trx, row.id, row.version, changes), 'referral');
+          return referralView((await advocacy.findReferral(trx, row.id))!);
+        },
+      );
     },
 
     async listRecommendations(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const all = await planning.listRecommendations(trx, person.id);
-        // Lists convention: a keyset on (hearing on, recorded, id), latest first.
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'tribunal-recommendation.list' } }, async ({ trx, person }) => {
+        const all = await advocacy.listRecommendations(trx, person.id);
+        // Latest first, by a keyset on (hearing on, recorded, id).
         const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.hearing_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'tribunal-recommendation.list', recordType: 'person', recordId: person.id, personId: person.id }, clock());
         return { items: rows.map(recommendationView), nextCursor };
       });
     },
@@ -189,18 +201,25 @@ export function createAdvocacyService(db: Db, { clock, reviews, mha2025Imha = fa
       requirePermission(actor, 'tribunal:record');
       const data = parseInput(TribunalRecommendationInput, input);
       rejectFutureDates({ hearingOn: data.hearingOn }, today());
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const aftercare = await refreshProjections(trx, person, today(), reviews);
-        if (data.episodeId && !aftercare.episodes.some((e) => e.id === data.episodeId)) {
-          throw new ValidationError([{ field: 'episodeId', message: 'That is not one of the person’s aftercare episodes' }]);
-        }
-        const id = randomUUID();
-        const episodeId = data.episodeId ?? aftercare.episodes.at(-1)?.id ?? null;
-        await planning.insertRecommendation(trx, { id, personId: person.id, episodeId, hearingOn: data.hearingOn, recommendation: data.recommendation, createdBy: actor.userId });
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'tribunal-recommendation.create', recordType: 'tribunal-recommendation', recordId: id, personId: person.id, details: { episodeId, hearingOn: data.hearingOn } }, clock());
-        return recommendationView((await planning.findRecommendation(trx, id))!);
-      });
+      return useCases.change(
+        actor,
+        personId,
+        {
+          permission: 'tribunal:record',
+          audit: (view: RecommendationView) => ({ action: 'tribunal-recommendation.create', recordType: 'tribunal-recommendation', recordId: view.id, details: { episodeId: view.episodeId, hearingOn: data.hearingOn } }),
+        },
+        async ({ trx, person, today }) => {
+          const { episodes } = await deriveAftercare(trx, person, today);
+          if (data.episodeId && !episodes.some((e) => e.id === data.episodeId)) {
+            throw new ValidationError([{ field: 'episodeId', message: 'That is not one of the person’s aftercare episodes' }]);
+          }
+          const id = randomUUID();
+          // Without an episode named, the recommendation is about the latest one (the current detention).
+          const episodeId = data.episodeId ?? episodes.at(-1)?.id ?? null;
+          await advocacy.insertRecommendation(trx, { id, personId: person.id, episodeId, hearingOn: data.hearingOn, recommendation: data.recommendation, createdBy: actor.userId });
+          return recommendationView((await advocacy.findRecommendation(trx, id))!);
+        },
+      );
     },
 
     /** MHA25-1: the responsible after-care bodies' response to a recommendation. */
@@ -208,18 +227,21 @@ export function createAdvocacyService(db: Db, { clock, reviews, mha2025Imha = fa
       requirePermission(actor, 'tribunal:record');
       const data = parseInput(TribunalResponseInput, input);
       rejectFutureDates({ respondedOn: data.respondedOn }, today());
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const row = await findOwnRecommendation(trx, person.id, recommendationId, expectedVersion);
-        if (compareDates(data.respondedOn, row.hearing_on) < 0) {
-          throw new ValidationError([{ field: 'respondedOn', message: 'The response date must be on or after the hearing', rule: 'MHA25-1' }]);
-        }
-        if (!(await planning.respondToRecommendation(trx, row.id, row.version, { response: data.response, respondedOn: data.respondedOn, respondedBy: actor.userId }))) {
-          throw new ConflictError('The recommendation was changed by someone else at the same time; reload and try again');
-        }
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'tribunal-recommendation.respond', recordType: 'tribunal-recommendation', recordId: row.id, personId: person.id, details: { respondedOn: data.respondedOn } }, clock());
-        return recommendationView((await planning.findRecommendation(trx, row.id))!);
-      });
+      return useCases.change(
+        actor,
+        personId,
+        {
+          permission: 'tribunal:record',
+          reproject: false,
+          audit: (view: RecommendationView) => ({ action: 'tribunal-recommendation.respond', recordType: 'tribunal-recommendation', recordId: view.id, details: { respondedOn: data.respondedOn } }),
+        },
+        async ({ trx, person }) => {
+          const row = await findOwnRecommendation(trx, person.id, recommendationId, expectedVersion);
+          refuse(tribunalResponseViolations(data.respondedOn, row.hearing_on));
+          mustHaveUpdated(await advocacy.respondToRecommendation(trx, row.id, row.version, { response: data.response, respondedOn: data.respondedOn, respondedBy: actor.userId }), 'recommendation');
+          return recommendationView((await advocacy.findRecommendation(trx, row.id))!);
+        },
+      );
     },
   };
 }

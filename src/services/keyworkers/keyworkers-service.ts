@@ -2,22 +2,22 @@
 // A keyworker is a person_allocations row with reason 'keyworker'; allocation gives the keyworker's
 // organisation sight of the person, and reallocation ends the old row so that the history is kept.
 import { randomUUID } from 'node:crypto';
-import { canAllocateKeyworker, KEYWORKER_ROLES } from '../../domain/access.ts';
+import { KEYWORKER_ROLES } from '../../domain/access.ts';
 import { todayInLondon } from '../../domain/dates.ts';
-import { keyworkerWarning } from '../../domain/planning.ts';
+import { keyworkerAllocationRefusal, keyworkerCandidateViolations, keyworkerWarning } from '../../domain/planning.ts';
 import { findUserById } from '../../data/accounts-repository.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
+import * as keyworkers from '../../data/keyworkers-repository.ts';
 import * as people from '../../data/people-repository.ts';
-import * as planning from '../../data/planning-repository.ts';
-import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
-import { ForbiddenError, ValidationError } from '../kernel/errors.ts';
+import type { PersonRow } from '../../data/schema.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { ForbiddenError } from '../kernel/errors.ts';
 import type { ServiceOptions } from '../people/people-service.ts';
-import { findVisiblePerson, refreshProjections } from '../kernel/person-record.ts';
-import { KeyworkerInput } from '../planning/planning-inputs.ts';
-import { parseInput } from '../kernel/validation.ts';
+import { findVisiblePerson } from '../kernel/person-record.ts';
+import { KeyworkerInput } from './keyworkers-inputs.ts';
+import { parseInput, refuse } from '../kernel/validation.ts';
 
-export function keyworkerView(row: planning.KeyworkerRow) {
+export function keyworkerView(row: keyworkers.KeyworkerRow) {
   return {
     allocationId: row.allocation_id,
     userId: row.user_id,
@@ -36,116 +36,112 @@ export function keyworkerView(row: planning.KeyworkerRow) {
   };
 }
 
-export function createKeyworkerService(db: Db, { clock, reviews }: ServiceOptions) {
-  const today = () => todayInLondon(clock());
+/**
+ * The person's current keyworker, the history, and the PLAN-3 warning when there is none: what
+ * keyworkers.get answers, read in the caller's transaction with no audit (for composite pages).
+ */
+export async function keyworkerPart(trx: Db, person: Pick<PersonRow, 'id'>) {
+  const [history, summary] = await Promise.all([keyworkers.keyworkerHistory(trx, person.id), keyworkers.episodeSummary(trx, person.id)]);
+  const current = history.find((k) => k.ended_at === null);
+  const episode = summary && summary.status !== 'not-entitled' ? { status: summary.status as 'planning', leftHospitalOn: summary.left_hospital_on } : null;
+  return {
+    current: current ? keyworkerView(current) : null,
+    history: history.map(keyworkerView),
+    warning: keyworkerWarning(episode, current ? { userId: current.user_id } : null),
+  };
+}
 
-  async function view(trx: Db, personId: string) {
-    const [history, aftercare] = await Promise.all([
-      planning.keyworkerHistory(trx, personId),
-      trx.selectFrom('person_summaries').select(['status', 'left_hospital_on']).where('person_id', '=', personId).executeTakeFirst(),
-    ]);
-    const current = history.find((k) => k.ended_at === null);
-    const episode = aftercare && aftercare.status !== 'not-entitled' ? { status: aftercare.status as 'planning', leftHospitalOn: aftercare.left_hospital_on } : null;
-    return {
-      current: current ? keyworkerView(current) : null,
-      history: history.map(keyworkerView),
-      warning: keyworkerWarning(episode, current ? { userId: current.user_id } : null),
-    };
-  }
-
+export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
   return {
     /** PLAN-3: allocate (or reallocate) the named keyworker, with contact details. */
     async allocate(actor: Actor, personId: string, input: unknown) {
       requirePermission(actor, 'keyworker:allocate');
       const data = parseInput(KeyworkerInput, input);
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const user = await findUserById(trx, data.userId);
-        if (!user) throw new ValidationError([{ field: 'userId', message: 'There is no user of the register with that id', rule: 'PLAN-3' }]);
-        if (!KEYWORKER_ROLES.includes(user.role)) {
-          throw new ValidationError([{ field: 'userId', message: `A ${user.role} cannot be a keyworker: choose a practitioner, approver or admin`, rule: 'PLAN-3' }]);
-        }
-        if (!canAllocateKeyworker(actor, user.organisation_code, await people.organisationsWithSightOf(trx, person.id))) {
-          throw new ForbiddenError('The keyworker must work for your organisation or one already responsible for this person');
-        }
-        const previous = await planning.currentKeyworker(trx, person.id);
-        const now = clock();
-        await planning.endKeyworker(trx, person.id, now);
-        await planning.insertKeyworker(trx, {
-          id: randomUUID(),
-          personId: person.id,
-          userId: user.id,
-          organisationId: user.organisation_id,
-          at: now,
-          jobTitle: data.jobTitle ?? null,
-          team: data.team ?? null,
-          phone: data.phone ?? null,
-          email: data.email ?? null,
-        });
-        // The keyworker's organisation now has sight of the person.
-        await refreshProjections(trx, person, today(), reviews);
-        await appendAuditEvent(
-          trx,
-          {
-            ...auditActor(actor), action: previous ? 'keyworker.reallocate' : 'keyworker.allocate', recordType: 'person', recordId: person.id, personId: person.id,
-            details: { userId: user.id, organisation: user.organisation_code, previousUserId: previous?.user_id ?? null, fields: Object.keys(data) },
-          },
-          now,
-        );
-        return view(trx, person.id);
-      });
+      type Allocated = { user: NonNullable<Awaited<ReturnType<typeof findUserById>>>; previousUserId: string | null };
+      return useCases.change<Allocated, Awaited<ReturnType<typeof keyworkerPart>>>(
+        actor,
+        personId,
+        {
+          permission: 'keyworker:allocate',
+          audit: ({ user, previousUserId }) => ({
+            action: previousUserId ? 'keyworker.reallocate' : 'keyworker.allocate',
+            details: { userId: user.id, organisation: user.organisation_code, previousUserId, fields: Object.keys(data) },
+          }),
+        },
+        async ({ trx, person, now }) => {
+          const user = await findUserById(trx, data.userId);
+          refuse(keyworkerCandidateViolations(user));
+          const refusal = keyworkerAllocationRefusal(actor, user!.organisation_code, await people.organisationsWithSightOf(trx, person.id));
+          if (refusal) throw new ForbiddenError(refusal);
+          const previous = await keyworkers.currentKeyworker(trx, person.id);
+          await keyworkers.endKeyworker(trx, person.id, now);
+          await keyworkers.insertKeyworker(trx, {
+            id: randomUUID(),
+            personId: person.id,
+            userId: user!.id,
+            organisationId: user!.organisation_id,
+            at: now,
+            jobTitle: data.jobTitle ?? null,
+            team: data.team ?? null,
+            phone: data.phone ?? null,
+            email: data.email ?? null,
+          });
+          // The projections are re-derived after this: the keyworker's organisation now has sight of the person.
+          return { user: user!, previousUserId: previous?.user_id ?? null };
+        },
+        ({ trx, person }) => keyworkerPart(trx, person),
+      );
     },
 
     /** The current keyworker, the history, and the PLAN-3 warning when there is none. */
     async get(actor: Actor, personId: string) {
-      requirePermission(actor, 'person:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'keyworker.view', recordType: 'person', recordId: person.id, personId: person.id }, clock());
-        return view(trx, person.id);
-      });
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'keyworker.view' } }, ({ trx, person }) => keyworkerPart(trx, person));
     },
 
-    /** Users who can be chosen as the keyworker: of the organisations with sight of the person, and the caller's own. */
+    /** Users who can be chosen as the keyworker: of the organisations with sight of the person, and the caller's own. Not audited: it shows no one's record. */
     async candidates(actor: Actor, personId: string) {
-      requirePermission(actor, 'keyworker:allocate');
-      const person = await findVisiblePerson(db, actor, personId);
-      const codes = new Set([...(await people.organisationsWithSightOf(db, person.id)), actor.organisationCode]);
-      const rows = await planning.usersOfOrganisations(db, [...codes], KEYWORKER_ROLES);
-      return rows.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, organisation: { code: u.organisation_code, name: u.organisation_name } }));
+      return useCases.run(actor, { permission: 'keyworker:allocate', audit: null }, async ({ trx }) => {
+        const person = await findVisiblePerson(trx, actor, personId);
+        const codes = new Set([...(await people.organisationsWithSightOf(trx, person.id)), actor.organisationCode]);
+        const rows = await keyworkers.usersOfOrganisations(trx, [...codes], KEYWORKER_ROLES);
+        return rows.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, organisation: { code: u.organisation_code, name: u.organisation_name } }));
+      });
     },
 
     /** Users of the caller's organisation who can be keyworkers (every organisation's, for an admin), for the register's filter. */
     async colleagues(actor: Actor) {
-      requirePermission(actor, 'person:read');
-      const rows = actor.role === 'admin'
-        ? await planning.usersWithRoles(db, KEYWORKER_ROLES)
-        : await planning.usersOfOrganisations(db, [actor.organisationCode], KEYWORKER_ROLES);
-      return rows.map((u) => ({ id: u.id, name: u.name, organisation: { code: u.organisation_code, name: u.organisation_name } }));
+      return useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => {
+        const rows = actor.role === 'admin'
+          ? await keyworkers.usersWithRoles(trx, KEYWORKER_ROLES)
+          : await keyworkers.usersOfOrganisations(trx, [actor.organisationCode], KEYWORKER_ROLES);
+        return rows.map((u) => ({ id: u.id, name: u.name, organisation: { code: u.organisation_code, name: u.organisation_name } }));
+      });
     },
 
     /** "My caseload": the people whose current keyworker is the caller. */
     async caseload(actor: Actor) {
-      requirePermission(actor, 'person:read');
-      return db.transaction().execute(async (trx) => {
-        const rows = await planning.caseload(trx, actor.userId);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'caseload.view', details: { results: rows.length, personIds: rows.map((r) => r.id) } }, clock());
-        return {
-          items: rows.map((r) => ({
-            id: r.id,
-            nhsNumber: r.nhs_number,
-            localId: r.local_id,
-            givenName: r.given_name,
-            familyName: r.family_name,
-            dateOfBirth: r.date_of_birth,
-            status: r.status ?? 'not-entitled',
-            nextReviewDue: r.next_review_due,
-            planningNeededSince: r.planning_needed_since,
-            keyworkerSince: new Date(r.allocated_at).toISOString(),
-          })),
-          nextCursor: null,
-        };
-      });
+      return useCases.run(
+        actor,
+        { permission: 'person:read', audit: (result: { items: { id: string }[] }) => ({ action: 'caseload.view', details: { results: result.items.length, personIds: result.items.map((r) => r.id) } }) },
+        async ({ trx }) => {
+          const rows = await keyworkers.caseload(trx, actor.userId);
+          return {
+            items: rows.map((r) => ({
+              id: r.id,
+              nhsNumber: r.nhs_number,
+              localId: r.local_id,
+              givenName: r.given_name,
+              familyName: r.family_name,
+              dateOfBirth: r.date_of_birth,
+              status: r.status ?? 'not-entitled',
+              nextReviewDue: r.next_review_due,
+              planningNeededSince: r.planning_needed_since,
+              keyworkerSince: new Date(r.allocated_at).toISOString(),
+            })),
+            nextCursor: null as string | null,
+          };
+        },
+      );
     },
   };
 }

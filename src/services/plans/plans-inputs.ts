@@ -1,6 +1,6 @@
 // Input of the care and support plan (api-contract: "Plans, services, reviews"), shared by the API
 // (and its OpenAPI document) and the pages. The rules (SCOPE-1, CMP-2, PLAN-5, PLAN-6) are in
-// src/domain/plan.ts; these schemas only shape and bound the input.
+// src/domain/plans.ts; these schemas only shape and bound the input.
 import { z } from 'zod';
 import { PageQuery } from '../kernel/paging.ts';
 import { NEED_DOMAIN_CODES } from '../../domain/plans.ts';
@@ -63,6 +63,13 @@ export const PlanInput = z.object({
   version: z.number().int().optional().describe('The version being replaced, when If-Match is not sent'),
 });
 export type PlanData = z.output<typeof PlanInput>;
+
+/** The plan's details page: everything but the needs (each has its own page) and the legacy CPA attribute. */
+export const PlanDetailsInput = PlanInput.omit({ needs: true, cpa: true, version: true });
+export type PlanDetailsData = z.output<typeof PlanDetailsInput>;
+
+/** One need on its own page: its id comes from the page's address, not the form. */
+export const PlanNeedFormInput = PlanNeedInput.omit({ id: true });
 
 /** The Lists convention, shared by every list. */
 export const PlanListQuery = PageQuery;

@@ -1,102 +1,134 @@
-// The care and support plan (PLAN-1 to PLAN-8, SCOPE-1, SCOPE-6): its draft, saving it, finalising
-// it into an immutable version, the versions, the person's copy (plan.pdf) and the list of people
-// whose planning has not produced a final plan yet.
+// The care and support plan (PLAN-1 to PLAN-8, SCOPE-1, SCOPE-6): its draft, saving it (whole, one
+// need, or the details), finalising it into an immutable version, the versions, the person's copy
+// (plan.pdf) and the list of people whose planning has not produced a final plan yet.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult } from '../../domain/aftercare.ts';
-import { todayInLondon } from '../../domain/dates.ts';
+import { canSeeMoney } from '../../domain/access.ts';
+import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
-  emptyPlan, finaliseProblems, itemiseNeeds, passesTwoLimbTest, planWarnings, sharedWith, validatePlan, type DischargeReadiness, type PlanContent,
+  emptyPlan, finaliseProblems, finaliseRefusals, itemiseNeeds, passesTwoLimbTest, planWarnings, sharedWith, validatePlan, withDetails, withNeed, withoutNeed,
+  type DischargeReadiness, type PlanContent, type PlanDetails, type PlanNeed,
 } from '../../domain/plans.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
+import type { Violation } from '../../domain/violations.ts';
 import type { Db } from '../../data/database.ts';
 import * as plans from '../../data/plans-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { buildPlanLetter } from '../../letters/plan-letter.ts';
 import { renderLetter } from '../../letters/document.ts';
-import { canSeeMoney } from '../../domain/access.ts';
-import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { servicesByNeed, type LinkedService } from '../care-services/care-services-view.ts';
 import { moneyContext } from '../care-services/money-context.ts';
 import { ConflictError, NotFoundError } from '../kernel/errors.ts';
 import type { ServiceOptions } from '../people/people-service.ts';
-import { deriveAftercare, findVisiblePerson, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
+import { deriveAftercare, rejectFutureDates } from '../kernel/person-record.ts';
+import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use-case.ts';
 import { dischargeReadinessOf } from './plans-projection.ts';
-import { PlanInput, PlanListQuery, type PlanData } from './plans-inputs.ts';
+import { PlanDetailsInput, PlanInput, PlanListQuery, PlanNeedFormInput, type PlanData, type PlanDetailsData, type PlanNeedData } from './plans-inputs.ts';
 import { decodeCursor, pageOf } from '../kernel/paging.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 
-export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
+/** A new, empty draft with the allocated keyworker filled in (PLAN-3). */
+async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent> {
+  const content = emptyPlan();
+  const keyworker = await plans.currentKeyworker(trx, person.id);
+  if (keyworker) content.keyworker = keyworker;
+  return content;
+}
+
+/** The draft as it is, or, before anyone has saved one, the empty draft that is not stored until a write (reads never write). */
+async function currentDraft(trx: Db, person: PersonRow, now: Date): Promise<plans.PlanRow> {
+  const existing = await plans.findPlan(trx, person.id);
+  if (existing) return existing;
+  // Version 1: what the first save will store, so an If-Match taken from this read still matches.
+  return { id: randomUUID(), person_id: person.id, content: await newDraftContent(trx, person), version: 1, finalised_number: null, updated_at: now };
+}
+
+/** The stored draft, created when a write first needs it. */
+async function ensurePlan(trx: Db, person: PersonRow, actor: Actor): Promise<plans.PlanRow> {
+  const existing = await plans.findPlan(trx, person.id);
+  if (existing) return existing;
+  await plans.insertPlan(trx, { id: randomUUID(), personId: person.id, content: await newDraftContent(trx, person), userId: actor.userId });
+  return (await plans.findPlan(trx, person.id))!;
+}
+
+async function readinessOf(trx: Db, person: PersonRow, today: IsoDate): Promise<DischargeReadiness> {
+  return dischargeReadinessOf(trx, person.id, await deriveAftercare(trx, person, today), today);
+}
+
+async function view(trx: Db, actor: Actor, person: PersonRow, plan: plans.PlanRow, today: IsoDate) {
+  const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
+  const readiness = await readinessOf(trx, person, today);
+  // Each need with the services that meet it; amounts only for those who may see money.
+  const money = canSeeMoney(actor, (await moneyContext(trx, person, today)).responsibleBodies);
+  return withLinkedServices(planView(plan, latestFinal, readiness), await servicesByNeed(trx, person.id, money, today));
+}
+
+type PlanPageView = Awaited<ReturnType<typeof view>>;
+
+/**
+ * For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness:
+ * what plans.summary answers, read in the caller's transaction with no audit. Creates nothing.
+ */
+export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate) {
+  const plan = await plans.findPlan(trx, person.id);
+  const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
+  const readiness = await readinessOf(trx, person, today);
+  return {
+    status: !plan ? ('none' as const) : plan.finalised_number !== null ? ('final' as const) : ('draft' as const),
+    version: plan?.version ?? null,
+    needs: plan?.content.needs.length ?? 0,
+    latestFinalVersion: latestFinal > 0 ? latestFinal : null,
+    dischargeReadiness: readiness,
+  };
+}
+
+export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
   const today = () => todayInLondon(clock());
 
-  async function aftercareOf(trx: Db, person: PersonRow): Promise<AftercareResult> {
-    return await deriveAftercare(trx, person, today());
+  /**
+   * Every save of the draft: the stored draft (created on the first write), the If-Match check, the
+   * new content from `change`, and one plan.update event. The draft feeds no projection, so none is re-derived.
+   */
+  function saveDraft(actor: Actor, personId: string, expectedVersion: number | null, fields: string[], change: (draft: PlanContent) => PlanContent) {
+    return useCases.change<{ plan: plans.PlanRow; view: PlanPageView }>(
+      actor,
+      personId,
+      {
+        permission: 'plan:edit',
+        reproject: false,
+        audit: ({ plan }) => ({
+          action: 'plan.update',
+          recordType: 'plan',
+          details: { version: plan.version, needs: plan.content.needs.length, s117Needs: itemiseNeeds(plan.content.needs).s117.length, fields },
+        }),
+      },
+      async ({ trx, person, today }) => {
+        const draft = await ensurePlan(trx, person, actor);
+        checkVersion('plan', expectedVersion, draft.version);
+        mustHaveUpdated(await plans.updatePlan(trx, person.id, draft.version, { content: change(draft.content), finalisedNumber: null, userId: actor.userId }), 'plan');
+        const plan = (await plans.findPlan(trx, person.id))!;
+        return { plan, view: await view(trx, actor, person, plan, today) };
+      },
+    ).then((r) => r.view);
   }
 
-  /** A new, empty draft with the allocated keyworker filled in (PLAN-3). */
-  async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent> {
-    const content = emptyPlan();
-    const keyworker = await plans.currentKeyworker(trx, person.id);
-    if (keyworker) content.keyworker = keyworker;
-    return content;
-  }
-
-  /** The draft as it is, or, before anyone has saved one, the empty draft that is not stored until a write (reads never write). */
-  async function currentDraft(trx: Db, person: PersonRow): Promise<plans.PlanRow> {
-    const existing = await plans.findPlan(trx, person.id);
-    if (existing) return existing;
-    // Version 1: what the first save will store, so an If-Match taken from this read still matches.
-    return { id: randomUUID(), person_id: person.id, content: await newDraftContent(trx, person), version: 1, finalised_number: null, updated_at: clock() };
-  }
-
-  /** The stored draft, created when a write first needs it. */
-  async function ensurePlan(trx: Db, person: PersonRow, actor: Actor): Promise<plans.PlanRow> {
-    const existing = await plans.findPlan(trx, person.id);
-    if (existing) return existing;
-    await plans.insertPlan(trx, { id: randomUUID(), personId: person.id, content: await newDraftContent(trx, person), userId: actor.userId });
-    return (await plans.findPlan(trx, person.id))!;
-  }
-
-  async function view(trx: Db, person: PersonRow, plan: plans.PlanRow, actor: Actor) {
-    const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
-    const readiness = await dischargeReadinessOf(trx, person.id, await aftercareOf(trx, person), today());
-    // Issue 3 item 4: each need with the services that meet it; amounts only for those who may see money.
-    const money = canSeeMoney(actor, (await moneyContext(trx, person, today())).responsibleBodies);
-    return withLinkedServices(planView(plan, latestFinal, readiness), await servicesByNeed(trx, person.id, money, today()));
-  }
-
-  function audit(trx: Db, actor: Actor, action: string, person: PersonRow, details: Record<string, unknown> = {}) {
-    return appendAuditEvent(trx, { ...auditActor(actor), action, recordType: 'plan', recordId: person.id, personId: person.id, details }, clock());
+  /** The draft's need with the id, or 404. */
+  function needAt(draft: PlanContent, needId: string): PlanNeed {
+    const need = draft.needs.find((n) => n.id === needId);
+    if (!need) throw new NotFoundError('need');
+    return need;
   }
 
   return {
     /** GET /people/{id}/plan: the current draft (or the final version it still equals). */
     async get(actor: Actor, personId: string) {
-      requirePermission(actor, 'plan:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const plan = await currentDraft(trx, person);
-        await audit(trx, actor, 'plan.view', person, { version: plan.version });
-        return view(trx, person, plan, actor);
-      });
+      const audit = (v: PlanPageView) => ({ action: 'plan.view', recordType: 'plan', details: { version: v.version } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => view(trx, actor, person, await currentDraft(trx, person, now), today));
     },
 
     /** For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness. Creates nothing. */
     async summary(actor: Actor, personId: string) {
-      requirePermission(actor, 'plan:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const plan = await plans.findPlan(trx, person.id);
-        const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
-        const readiness = await dischargeReadinessOf(trx, person.id, await aftercareOf(trx, person), today());
-        await audit(trx, actor, 'plan.view', person, { parts: ['summary'] });
-        return {
-          status: !plan ? ('none' as const) : plan.finalised_number !== null ? ('final' as const) : ('draft' as const),
-          version: plan?.version ?? null,
-          needs: plan?.content.needs.length ?? 0,
-          latestFinalVersion: latestFinal > 0 ? latestFinal : null,
-          dischargeReadiness: readiness,
-        };
-      });
+      const audit = { action: 'plan.view', recordType: 'plan', details: { parts: ['summary'] } };
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planSummaryPart(trx, person, today));
     },
 
     /** PUT /people/{id}/plan: replaces the draft. expectedVersion null: If-Match was not sent. */
@@ -105,89 +137,99 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
       const data = parseInput(PlanInput, input);
       const content = contentFrom(data);
       refuse(validatePlan(content));
-      rejectFutureDates(
-        {
-          'signature.signedOn': content.signature.signedOn,
-          copyGivenOn: content.copyGivenOn,
-          ...Object.fromEntries(content.sharing.map((s, i) => [`sharing.${i}.consentedOn`, s.consentedOn])),
-        },
-        today(),
-      );
-      const expected = expectedVersion ?? data.version ?? null;
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const plan = await ensurePlan(trx, person, actor);
-        if (expected !== null && expected !== plan.version) throw new ConflictError(`The plan has changed since version ${expected}; it is now version ${plan.version}`);
-        if (!(await plans.updatePlan(trx, person.id, plan.version, { content, finalisedNumber: null, userId: actor.userId }))) {
-          throw new ConflictError('The plan was changed by someone else at the same time; reload and try again');
-        }
-        const updated = (await plans.findPlan(trx, person.id))!;
-        await audit(trx, actor, 'plan.update', person, { version: updated.version, needs: content.needs.length, s117Needs: itemiseNeeds(content.needs).s117.length, fields: Object.keys(input as object).filter((k) => k !== 'version') });
-        return view(trx, person, updated, actor);
+      rejectFutureDates(detailDates(content), today());
+      const fields = Object.keys(input as object).filter((k) => k !== 'version');
+      return saveDraft(actor, personId, expectedVersion ?? data.version ?? null, fields, () => content);
+    },
+
+    /**
+     * Adds a need (needId null) or changes one, leaving the rest of the draft as stored. Refusals name
+     * the need's own fields. 404 when the draft has no need with the id.
+     */
+    async saveNeed(actor: Actor, personId: string, expectedVersion: number | null, needId: string | null, input: unknown) {
+      requirePermission(actor, 'plan:edit');
+      const need = needFrom(parseInput(PlanNeedFormInput, input), needId ?? randomUUID());
+      refuse(needViolations(need));
+      return saveDraft(actor, personId, expectedVersion, ['needs'], (draft) => {
+        if (needId !== null) needAt(draft, needId);
+        return withNeed(draft, need).content;
       });
+    },
+
+    /** Removes a need from the draft. 404 when the draft has no need with the id. */
+    async removeNeed(actor: Actor, personId: string, expectedVersion: number | null, needId: string) {
+      requirePermission(actor, 'plan:edit');
+      return saveDraft(actor, personId, expectedVersion, ['needs'], (draft) => {
+        needAt(draft, needId);
+        return withoutNeed(draft, needId);
+      });
+    },
+
+    /** Replaces the draft's details (everything but the needs and the CPA attribute), leaving the needs as stored. */
+    async updateDetails(actor: Actor, personId: string, expectedVersion: number | null, input: unknown) {
+      requirePermission(actor, 'plan:edit');
+      const details = detailsFrom(parseInput(PlanDetailsInput, input));
+      rejectFutureDates(detailDates(details), today());
+      const fields = Object.keys(input as object).filter((k) => k !== 'version');
+      return saveDraft(actor, personId, expectedVersion, fields, (draft) => withDetails(draft, details));
     },
 
     /** POST /people/{id}/plan/finalise: the draft becomes an immutable numbered version (PLAN-5, PLAN-6). */
     async finalise(actor: Actor, personId: string, expectedVersion: number | null) {
-      requirePermission(actor, 'plan:edit');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const plan = await ensurePlan(trx, person, actor);
-        if (expectedVersion !== null && expectedVersion !== plan.version) throw new ConflictError(`The plan has changed since version ${expectedVersion}; it is now version ${plan.version}`);
-        if (plan.finalised_number !== null) throw new ConflictError(`This plan is already final (version ${plan.finalised_number}); change it to start a new draft`);
-        const problems = finaliseProblems(plan.content);
-        const aftercare = await aftercareOf(trx, person);
-        // PLAN-1: a section 117 plan follows a qualifying detention.
-        if (aftercare.episodes.length === 0) problems.unshift({ field: 'episode', message: 'There is no qualifying detention, so there is no section 117 aftercare to plan', rule: 'PLAN-1' });
-        refuse(problems);
-        const number = (await plans.latestPlanVersionNumber(trx, person.id)) + 1;
-        await plans.insertPlanVersion(trx, { id: randomUUID(), personId: person.id, number, content: plan.content, finalisedBy: actor.userId, finalisedAt: clock() });
-        if (!(await plans.updatePlan(trx, person.id, plan.version, { content: plan.content, finalisedNumber: number, userId: actor.userId }))) {
-          throw new ConflictError('The plan was changed by someone else at the same time; reload and try again');
-        }
-        await refreshProjections(trx, person, today(), reviews);
-        await audit(trx, actor, 'plan.finalise', person, { number });
-        return versionView((await plans.findPlanVersion(trx, person.id, number))!);
-      });
+      return useCases.change(
+        actor,
+        personId,
+        { permission: 'plan:edit', audit: (v: ReturnType<typeof versionView>) => ({ action: 'plan.finalise', recordType: 'plan', details: { number: v.number } }) },
+        async ({ trx, person, today, now }: PersonContext) => {
+          const plan = await ensurePlan(trx, person, actor);
+          checkVersion('plan', expectedVersion, plan.version);
+          if (plan.finalised_number !== null) throw new ConflictError(`This plan is already final (version ${plan.finalised_number}); change it to start a new draft`);
+          const aftercare = await deriveAftercare(trx, person, today);
+          refuse(finaliseRefusals(plan.content, { qualifyingDetention: aftercare.episodes.length > 0 }));
+          const number = (await plans.latestPlanVersionNumber(trx, person.id)) + 1;
+          await plans.insertPlanVersion(trx, { id: randomUUID(), personId: person.id, number, content: plan.content, finalisedBy: actor.userId, finalisedAt: now });
+          mustHaveUpdated(await plans.updatePlan(trx, person.id, plan.version, { content: plan.content, finalisedNumber: number, userId: actor.userId }), 'plan');
+          // The projections are re-derived after this: PLAN-7's warning looks for a final plan.
+          return versionView((await plans.findPlanVersion(trx, person.id, number))!);
+        },
+      );
     },
 
     /** GET /people/{id}/plan/versions: the finalised versions, newest first. */
     async versions(actor: Actor, personId: string) {
-      requirePermission(actor, 'plan:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      type Versions = { items: { number: number }[] };
+      const audit = (r: Versions) => ({ action: 'plan.versions.view', recordType: 'plan', details: { count: r.items.length } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => {
         const rows = await plans.listPlanVersions(trx, person.id);
-        await audit(trx, actor, 'plan.versions.view', person, { count: rows.length });
-        return { items: rows.map((r) => ({ number: r.number, finalisedAt: r.finalised_at.toISOString(), finalisedBy: { id: r.finalised_by, name: r.finalised_by_name }, needs: r.content.needs.length })), nextCursor: null };
+        return {
+          items: rows.map((r) => ({ number: r.number, finalisedAt: r.finalised_at.toISOString(), finalisedBy: { id: r.finalised_by, name: r.finalised_by_name }, needs: r.content.needs.length })),
+          nextCursor: null as string | null,
+        };
       });
     },
 
     /** GET /people/{id}/plan/versions/{number}. */
     async version(actor: Actor, personId: string, number: string | number) {
-      requirePermission(actor, 'plan:read');
-      return db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      const audit = (v: ReturnType<typeof versionView>) => ({ action: 'plan.version.view', recordType: 'plan', details: { number: v.number } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => {
         const n = Number(number);
         const row = Number.isInteger(n) && n >= 1 && n < 2 ** 31 ? await plans.findPlanVersion(trx, person.id, n) : undefined;
         if (!row) throw new NotFoundError('plan version');
-        await audit(trx, actor, 'plan.version.view', person, { number: row.number });
         return versionView(row);
       });
     },
 
     /** GET /people/{id}/plan.pdf: the person's copy of the latest final version. */
     async pdf(actor: Actor, personId: string, options: { largePrint?: boolean } = {}) {
-      requirePermission(actor, 'plan:read');
-      const content = await db.transaction().execute(async (trx) => {
-        const person = await findVisiblePerson(trx, actor, personId);
+      const audit = (c: { number: number }) => ({ action: 'plan.pdf', recordType: 'plan', details: { number: c.number, largePrint: Boolean(options.largePrint) } });
+      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today }) => {
         const version = await plans.latestPlanVersion(trx, person.id);
         if (!version) throw new NotFoundError('final plan');
-        const aftercare = await aftercareOf(trx, person);
+        const aftercare = await deriveAftercare(trx, person, today);
         const episode = aftercare.episodes.at(-1) ?? null;
         const names = await plans.organisationNames(trx, [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c)));
-        await audit(trx, actor, 'plan.pdf', person, { number: version.number, largePrint: Boolean(options.largePrint) });
         // The person's copy names the services that meet each need (never amounts).
-        const linked = await servicesByNeed(trx, person.id, false, today());
+        const linked = await servicesByNeed(trx, person.id, false, today);
         return buildPlanLetter({
           servicesByNeed: Object.fromEntries([...linked].map(([needId, list]) => [needId, list.filter((l) => l.status !== 'ended')])),
           person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
@@ -196,7 +238,7 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
           finalisedOn: todayInLondon(version.finalised_at),
           episode,
           organisationNames: names,
-          today: today(),
+          today,
         });
       });
       return { number: content.number, pdf: await renderLetter(content.letter, { largePrint: options.largePrint }) };
@@ -207,10 +249,10 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
       requirePermission(actor, 'plan:read');
       const query = parseInput(PlanListQuery, input);
       const afterId = decodeCursor(query.cursor, 1)?.[0];
-      return db.transaction().execute(async (trx) => {
+      const audit = (r: { items: { id: string }[] }) => ({ action: 'planning.needed.view', details: { results: r.items.length, personIds: r.items.map((i) => i.id) } });
+      return useCases.run(actor, { permission: 'plan:read', audit }, async ({ trx }) => {
         const rows = await plans.listPlanningNeeded(trx, { visibleTo: actor.role === 'admin' ? null : actor.organisationCode, afterId, limit: query.limit + 1 });
         const { page, nextCursor } = pageOf(rows, query.limit, (r) => [r.id]);
-        await appendAuditEvent(trx, { ...auditActor(actor), action: 'planning.needed.view', details: { results: page.length, personIds: page.map((r) => r.id) } }, clock());
         return {
           items: page.map((r) => ({
             id: r.id,
@@ -232,22 +274,30 @@ export function createPlanService(db: Db, { clock, reviews }: ServiceOptions) {
 
 export type PlanService = ReturnType<typeof createPlanService>;
 
-
 /** The validated input as plan content: new needs get ids, s117 defaults to the two-limb test. */
 export function contentFrom(data: PlanData): PlanContent {
+  return { needs: data.needs.map((n) => needFrom(n, n.id ?? randomUUID())), ...detailsFrom(data), cpa: data.cpa ?? null };
+}
+
+/** One validated need: s117 defaults to the two-limb test (SCOPE-1). */
+function needFrom(n: Omit<PlanNeedData, 'id'>, id: string): PlanNeed {
+  return {
+    id,
+    domain: n.domain,
+    description: n.description,
+    arisesFromMentalDisorder: n.arisesFromMentalDisorder,
+    reducesRiskOfDeterioration: n.reducesRiskOfDeterioration,
+    rationale: n.rationale ?? '',
+    howMet: n.howMet ?? '',
+    who: n.who ?? '',
+    s117: n.s117 ?? passesTwoLimbTest(n),
+  };
+}
+
+/** The validated details (everything but the needs and CPA); left out: empty. */
+function detailsFrom(data: PlanDetailsData): PlanDetails {
   const base = emptyPlan();
   return {
-    needs: data.needs.map((n) => ({
-      id: n.id ?? randomUUID(),
-      domain: n.domain,
-      description: n.description,
-      arisesFromMentalDisorder: n.arisesFromMentalDisorder,
-      reducesRiskOfDeterioration: n.reducesRiskOfDeterioration,
-      rationale: n.rationale ?? '',
-      howMet: n.howMet ?? '',
-      who: n.who ?? '',
-      s117: n.s117 ?? passesTwoLimbTest(n),
-    })),
     goals: data.goals,
     personViews: data.personViews,
     carerViews: data.carerViews,
@@ -258,7 +308,20 @@ export function contentFrom(data: PlanData): PlanContent {
     signature: data.signature ?? base.signature,
     copyGivenOn: data.copyGivenOn,
     sharing: data.sharing.map((s) => ({ name: s.name, relationship: s.relationship, consentedOn: s.consentedOn })),
-    cpa: data.cpa ?? null,
+  };
+}
+
+/** A need's refusals with the need's own field names ("who", not "needs.0.who"). */
+function needViolations(need: PlanNeed): Violation[] {
+  return validatePlan({ ...emptyPlan(), needs: [need] }).map((v) => ({ ...v, field: v.field.replace(/^needs\.0\./, '') }));
+}
+
+/** The dates in the details that cannot be in the future (PLAN-6). */
+function detailDates(details: PlanDetails): Record<string, IsoDate | null> {
+  return {
+    'signature.signedOn': details.signature.signedOn,
+    copyGivenOn: details.copyGivenOn,
+    ...Object.fromEntries(details.sharing.map((s, i) => [`sharing.${i}.consentedOn`, s.consentedOn])),
   };
 }
 
@@ -301,7 +364,7 @@ export function planView(plan: plans.PlanRow, latestFinalVersion: number, readin
   };
 }
 
-/** Issue 3 item 4: adds to each need the services linked to it (an addition to the contract's plan). */
+/** Adds to each need the services that meet it, so the plan shows how each need is met in practice (an addition to the contract's plan). */
 export function withLinkedServices(view: ReturnType<typeof planView>, linked: Map<string, LinkedService[]>) {
   return { ...view, needs: view.needs.map((n) => ({ ...n, services: linked.get(n.id.toLowerCase()) ?? [] })) };
 }

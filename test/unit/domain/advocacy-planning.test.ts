@@ -2,8 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { careActAdvocateDue, imcaMayBeNeeded, imhaEligibility, imhaRecordsAccess, validateRecordsConsent } from '../../../src/domain/advocacy.ts';
-import { expectedInvitees, isOffenderPatient, keyworkerWarning, missingInvitees, planningStatus } from '../../../src/domain/planning.ts';
+import {
+  careActAdvocateDue, imcaMayBeNeeded, imhaEligibility, imhaRecordsAccess, referralViolations, tribunalResponseViolations, validateRecordsConsent,
+} from '../../../src/domain/advocacy.ts';
+import {
+  carerInvitationViolations, carerWishViolations, defaultInviteeRoles, expectedInvitees, isOffenderPatient, keyworkerAllocationRefusal, keyworkerCandidateViolations,
+  keyworkerWarning, meetingHeldOnViolations, missingInvitees, planningDaysOpen, planningStatus,
+} from '../../../src/domain/planning.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { SECTION_CODES, type SectionCode } from '../../../src/domain/sections.ts';
 
@@ -180,5 +185,78 @@ describe('planning', () => {
     assert.match(left?.text ?? '', /1 June 2025/);
     assert.equal(keyworkerWarning({ status: 'ended', leftHospitalOn: '2025-06-01' }, null), null);
     assert.equal(keyworkerWarning(null, null), null);
+  });
+
+  test('PLAN-1: a meeting for an episode cannot be held before its detention began; the day itself or later is fine', () => {
+    assert.deepEqual(meetingHeldOnViolations('2025-04-30', episode).map((v) => [v.field, v.rule]), [['heldOn', 'PLAN-1']]);
+    assert.deepEqual(meetingHeldOnViolations('2025-05-01', episode), []);
+    assert.deepEqual(meetingHeldOnViolations('2025-06-01', episode), []);
+    assert.deepEqual(meetingHeldOnViolations(null, episode), [], 'not held');
+    assert.deepEqual(meetingHeldOnViolations('2025-04-30', undefined), [], 'no known episode');
+  });
+
+  test('PLAN-1: days open count from the detention and are never negative', () => {
+    assert.equal(planningDaysOpen('2025-05-01', '2025-05-11'), 10);
+    assert.equal(planningDaysOpen('2025-05-11', '2025-05-01'), 0);
+  });
+
+  test('PLAN-2: with no invitees named, every role PLAN-2 expects is invited', () => {
+    assert.deepEqual(defaultInviteeRoles({ qualifyingSection: '3', personWantsCarerOrFamily: false }), ['person', 'advocate-imha', 'ward-team-rc', 'keyworker', 'la-social-worker-amhp', 'icb-commissioner']);
+    const offender = defaultInviteeRoles({ qualifyingSection: '37', personWantsCarerOrFamily: true });
+    assert.ok(offender.includes('carer-family') && offender.includes('probation-mappa'));
+  });
+
+  test('PLAN-2: a carer or family member is invited only if the person wants them, naming the invitee refused', () => {
+    const refused = carerInvitationViolations(['person', 'carer-family'], false, 'invitees');
+    assert.deepEqual(refused.map((v) => [v.field, v.rule]), [['invitees.1.role', 'PLAN-2']]);
+    assert.deepEqual(carerInvitationViolations(['person', 'carer-family'], true, 'invitees'), []);
+    assert.deepEqual(carerInvitationViolations(['person'], false, 'addInvitees'), []);
+  });
+
+  test('PLAN-2: recording that the person does not want a carer is refused while one is invited', () => {
+    assert.deepEqual(carerWishViolations(false, ['person', 'carer-family']).map((v) => [v.field, v.rule]), [['personWantsCarerOrFamily', 'PLAN-2']]);
+    assert.deepEqual(carerWishViolations(false, ['person']), []);
+    assert.deepEqual(carerWishViolations(undefined, ['carer-family']), [], 'not changed');
+    assert.deepEqual(carerWishViolations(true, ['carer-family']), []);
+  });
+
+  test('PLAN-3: a keyworker is a user of the register who is a practitioner, approver or admin', () => {
+    assert.match(keyworkerCandidateViolations(undefined)[0]?.message ?? '', /no user of the register/);
+    for (const role of ['finance', 'auditor'] as const) {
+      const [v] = keyworkerCandidateViolations({ role });
+      assert.equal(v?.rule, 'PLAN-3');
+      assert.match(v?.message ?? '', new RegExp(`A ${role} cannot be a keyworker`));
+    }
+    for (const role of ['practitioner', 'approver', 'admin'] as const) assert.deepEqual(keyworkerCandidateViolations({ role }), [], role);
+  });
+
+  test('PLAN-3: the keyworker comes from the allocating organisation or one already seeing the person; an admin may choose anyone', () => {
+    const actor = { role: 'practitioner' as const, organisationCode: 'LA1' };
+    assert.equal(keyworkerAllocationRefusal(actor, 'LA1', []), null);
+    assert.equal(keyworkerAllocationRefusal(actor, 'ICB1', ['ICB1']), null);
+    assert.match(keyworkerAllocationRefusal(actor, 'TRUST9', ['ICB1']) ?? '', /must work for your organisation/);
+    assert.equal(keyworkerAllocationRefusal({ role: 'admin', organisationCode: 'X' }, 'TRUST9', []), null);
+  });
+});
+
+describe('referrals and tribunal recommendations', () => {
+  const consent = { personHasCapacity: true, consented: true, recordHolderAllows: null, reason: null, decidedOn: '2025-05-01' };
+
+  test('ADV-3: the records-access decision is checked and belongs only on an IMHA referral', () => {
+    assert.deepEqual(referralViolations('imha', consent, null), []);
+    assert.deepEqual(referralViolations('general', consent, null).map((v) => [v.field, v.rule]), [['consentToRecords', 'ADV-3']]);
+    assert.deepEqual(referralViolations('imha', { ...consent, consented: null }, null).map((v) => v.field), ['consentToRecords.consented']);
+  });
+
+  test('ADV-4: the Care Act advocate test belongs only on a care-act referral', () => {
+    const careAct = { substantialDifficulty: true, appropriateIndividual: false };
+    assert.deepEqual(referralViolations('care-act', null, careAct), []);
+    assert.deepEqual(referralViolations('imha', null, careAct).map((v) => [v.field, v.rule]), [['careActTest', 'ADV-4']]);
+  });
+
+  test('MHA25-1: the response to a tribunal recommendation is on or after the hearing', () => {
+    assert.deepEqual(tribunalResponseViolations('2025-05-01', '2025-05-02').map((v) => [v.field, v.rule]), [['respondedOn', 'MHA25-1']]);
+    assert.deepEqual(tribunalResponseViolations('2025-05-02', '2025-05-02'), []);
+    assert.deepEqual(tribunalResponseViolations('2025-06-01', '2025-05-02'), []);
   });
 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  NEED_DOMAINS, NEED_DOMAIN_CODES, contingencyComplete, dischargeReadiness, emptyPlan, finaliseProblems, itemiseNeeds, planningNeeded, planWarnings,
-  scope1Violations, sharedWith, signatureComplete, validatePlan, type PlanContent, type PlanNeed,
+  NEED_DOMAINS, NEED_DOMAIN_CODES, contingencyComplete, dischargeReadiness, emptyPlan, finaliseProblems, finaliseRefusals, itemiseNeeds, planningNeeded, planWarnings,
+  scope1Violations, sharedWith, signatureComplete, validatePlan, withDetails, withNeed, withoutNeed, type PlanContent, type PlanNeed,
 } from '../../../src/domain/plans.ts';
 
 function need(overrides: Partial<PlanNeed> = {}): PlanNeed {
@@ -172,5 +172,44 @@ describe('care and support plan rules', () => {
   test('PLAN-8: cpa is an optional legacy attribute and never a precondition', () => {
     fc.assert(fc.property(fc.option(fc.boolean(), { nil: null }), (cpa) => finaliseProblems(completePlan({ cpa })).length === 0 && validatePlan(completePlan({ cpa })).length === 0));
     assert.equal(emptyPlan().cpa, null);
+  });
+
+  test('PLAN-1: a plan is finalised only after a qualifying detention; that refusal comes first, before the contents', () => {
+    assert.deepEqual(finaliseRefusals(completePlan(), { qualifyingDetention: true }), []);
+    assert.deepEqual(rulesOf(finaliseRefusals(completePlan(), { qualifyingDetention: false })), ['PLAN-1']);
+    const both = finaliseRefusals(emptyPlan(), { qualifyingDetention: false });
+    assert.equal(both[0]?.field, 'episode');
+    assert.deepEqual(both.slice(1), finaliseProblems(emptyPlan()));
+  });
+});
+
+describe('changing one part of the draft', () => {
+  const other = need({ id: '00000000-0000-4000-8000-000000000002', description: 'Somewhere to live' });
+
+  test('PLAN-4: a need with a new id is added at the end; one with a known id is replaced where it stands', () => {
+    const plan = completePlan({ needs: [need(), other] });
+    const added = withNeed(plan, need({ id: '00000000-0000-4000-8000-000000000003' }));
+    assert.equal(added.index, 2);
+    assert.equal(added.content.needs.length, 3);
+    const changed = withNeed(plan, need({ description: 'Help with medicines' }));
+    assert.equal(changed.index, 0);
+    assert.deepEqual(changed.content.needs.map((n) => n.description), ['Help with medicines', 'Somewhere to live']);
+    assert.equal(changed.content.contingency, plan.contingency, 'the rest is kept');
+  });
+
+  test('PLAN-4: removing a need keeps the others and the rest of the plan', () => {
+    const plan = completePlan({ needs: [need(), other] });
+    assert.deepEqual(withoutNeed(plan, need().id).needs, [other]);
+    assert.equal(withoutNeed(plan, need().id).copyGivenOn, plan.copyGivenOn);
+  });
+
+  test('PLAN-8: replacing the details keeps the needs and the legacy CPA attribute', () => {
+    const plan = completePlan({ needs: [need(), other], cpa: true });
+    const { needs: _needs, cpa: _cpa, ...details } = emptyPlan();
+    const replaced = withDetails(plan, { ...details, goals: 'Back to college' });
+    assert.deepEqual(replaced.needs, plan.needs);
+    assert.equal(replaced.cpa, true);
+    assert.equal(replaced.goals, 'Back to college');
+    assert.equal(replaced.copyGivenOn, null);
   });
 });

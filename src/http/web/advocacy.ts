@@ -1,0 +1,134 @@
+// Pages for advocacy (ADV-1 to ADV-4) and tribunal recommendations (MHA25-1).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { can } from '../../domain/access.ts';
+import { NotFoundError } from '../../services/kernel/errors.ts';
+import type { Services } from '../../services/index.ts';
+import { requireSignIn } from '../auth/index.ts';
+import { dateValues, formBody, readDate, required, submit, version, yesNo } from './forms.ts';
+import { personIdOf, signedIn } from './people.ts';
+
+const REFERRAL_KIND_LABELS: Record<string, string> = {
+  imha: 'Independent mental health advocate (IMHA)',
+  'care-act': 'Care Act advocate',
+  imca: 'Independent mental capacity advocate (IMCA)',
+  general: 'General (community) advocacy',
+};
+
+function param(request: FastifyRequest, name: string): string {
+  return (request.params as Record<string, string>)[name] ?? '';
+}
+
+export function registerAdvocacyPages(web: FastifyInstance, services: Services): void {
+  const page = { schema: { hide: true }, preHandler: requireSignIn };
+  const form = { ...page, preValidation: web.csrfProtection };
+  const personOf = (request: FastifyRequest) => services.people.get(signedIn(request), personIdOf(request));
+  const shared = { labels: { kinds: REFERRAL_KIND_LABELS } };
+
+  // ---- Advocacy (ADV-1 to ADV-4) and tribunal recommendations (MHA25-1) ------------------------
+  web.get('/people/:id/advocacy', page, async (request, reply) => {
+    const actor = signedIn(request);
+    const person = await personOf(request);
+    const [imha, referrals, recommendations] = await Promise.all([
+      services.advocacy.imhaEligibility(actor, person.id, {}),
+      services.advocacy.listReferrals(actor, person.id),
+      services.advocacy.listRecommendations(actor, person.id),
+    ]);
+    return reply.render('pages/advocacy.njk', {
+      ...shared, person, imha, referrals: referrals.items, recommendations: recommendations.items,
+      may: { refer: can(actor.role, 'advocacy:record'), tribunal: can(actor.role, 'tribunal:record') },
+      back: { href: `/people/${person.id}` },
+    });
+  });
+
+  const referralContext = async (request: FastifyRequest) => ({
+    ...shared,
+    person: await personOf(request),
+    kindItems: Object.entries(REFERRAL_KIND_LABELS).map(([value, text]) => ({ value, text })),
+    back: { href: `/people/${personIdOf(request)}/advocacy` },
+  });
+
+  web.get('/people/:id/advocacy/referrals/new', page, async (request, reply) => reply.render('pages/referral-new.njk', { ...(await referralContext(request)), values: {} }));
+
+  web.post('/people/:id/advocacy/referrals/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = {
+      labels: {
+        kind: 'kind of advocacy', referredOn: 'date of the referral', provider: 'advocacy provider', involvement: 'advocate’s involvement', outcome: 'outcome',
+        'consentToRecords.personHasCapacity': 'capacity', 'consentToRecords.consented': 'consent', 'consentToRecords.recordHolderAllows': 'record-holder’s decision', 'consentToRecords.reason': 'reason',
+        'careActTest.substantialDifficulty': 'substantial difficulty', 'careActTest.appropriateIndividual': 'appropriate individual',
+      },
+      dates: { referredOn: readDate(body, 'referredOn') },
+      unanswered: { kind: 'Select the kind of advocacy' },
+    };
+    const kind = required(body, 'kind');
+    const capacity = yesNo(body, 'consentToRecords-personHasCapacity');
+    const referredOn = words.dates.referredOn.value ?? '';
+    const input = {
+      kind,
+      referredOn,
+      provider: required(body, 'provider'),
+      involvement: required(body, 'involvement'),
+      outcome: required(body, 'outcome'),
+      ...(kind === 'imha' && capacity !== undefined && {
+        consentToRecords: {
+          personHasCapacity: capacity,
+          consented: capacity ? yesNo(body, 'consentToRecords-consented') ?? null : null,
+          recordHolderAllows: capacity ? null : yesNo(body, 'consentToRecords-recordHolderAllows') ?? null,
+          reason: required(body, 'consentToRecords-reason'),
+          decidedOn: referredOn,
+        },
+      }),
+      ...(kind === 'care-act' && {
+        careActTest: {
+          substantialDifficulty: yesNo(body, 'substantialDifficulty') ?? false,
+          appropriateIndividual: yesNo(body, 'appropriateIndividual') ?? false,
+          nhsStayOf28DaysLikely: yesNo(body, 'nhsStayOf28DaysLikely') ?? false,
+          careHomeStayOf8WeeksLikely: yesNo(body, 'careHomeStayOf8WeeksLikely') ?? false,
+        },
+      }),
+    };
+    return submit({ reply, body, template: 'pages/referral-new.njk', context: () => referralContext(request), words }, async () => {
+      await services.advocacy.createReferral(signedIn(request), personIdOf(request), input);
+      return `/people/${personIdOf(request)}/advocacy`;
+    });
+  });
+
+  const recommendationContext = async (request: FastifyRequest) => ({ person: await personOf(request), back: { href: `/people/${personIdOf(request)}/advocacy` } });
+
+  web.get('/people/:id/tribunal-recommendations/new', page, async (request, reply) => reply.render('pages/tribunal-recommendation-new.njk', { ...(await recommendationContext(request)), values: {} }));
+
+  web.post('/people/:id/tribunal-recommendations/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { hearingOn: 'date of the hearing', recommendation: 'recommendation' }, dates: { hearingOn: readDate(body, 'hearingOn') } };
+    const input = { hearingOn: words.dates.hearingOn.value ?? '', recommendation: required(body, 'recommendation') };
+    return submit({ reply, body, template: 'pages/tribunal-recommendation-new.njk', context: () => recommendationContext(request), words }, async () => {
+      await services.advocacy.createRecommendation(signedIn(request), personIdOf(request), input);
+      return `/people/${personIdOf(request)}/advocacy`;
+    });
+  });
+
+  const respondContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    const person = await personOf(request);
+    const list = await services.advocacy.listRecommendations(actor, person.id);
+    const recommendation = list.items.find((r) => r.id === param(request, 'recommendationId'));
+    if (!recommendation) throw new NotFoundError('tribunal recommendation');
+    return { person, recommendation, back: { href: `/people/${person.id}/advocacy` } };
+  };
+
+  web.get('/people/:id/tribunal-recommendations/:recommendationId/respond', page, async (request, reply) => {
+    const context = await respondContext(request);
+    const r = context.recommendation;
+    return reply.render('pages/tribunal-response.njk', { ...context, values: { version: String(r.version), response: r.response ?? '', ...dateValues('respondedOn', r.respondedOn) } });
+  });
+
+  web.post('/people/:id/tribunal-recommendations/:recommendationId/respond', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { response: 'response', respondedOn: 'date of the response' }, dates: { respondedOn: readDate(body, 'respondedOn') } };
+    const input = { response: required(body, 'response'), respondedOn: words.dates.respondedOn.value ?? '' };
+    return submit({ reply, body, template: 'pages/tribunal-response.njk', context: () => respondContext(request), words }, async () => {
+      await services.advocacy.respondToRecommendation(signedIn(request), personIdOf(request), param(request, 'recommendationId'), version(body), input);
+      return `/people/${personIdOf(request)}/advocacy`;
+    });
+  });
+}
