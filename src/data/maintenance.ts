@@ -6,8 +6,3 @@ import type { Db } from './database.ts';
 export async function analyse(db: Db): Promise<void> {
   await sql`ANALYZE`.execute(db);
 }
-
-/** Whether the database answers at all (the health check). */
-export async function ping(db: Db): Promise<void> {
-  await sql`SELECT 1`.execute(db);
-}
