@@ -1,6 +1,45 @@
-// One place for settings. In production a missing secret stops start-up rather than running insecurely.
+// One place for settings: every environment variable the register reads, in one schema. A wrong value
+// stops start-up with a message naming the variable, and in production a missing secret stops start-up
+// rather than running insecurely. An empty variable counts as unset.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const positiveInteger = (fallback: number) =>
+  optional(z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number')).transform((n) => n ?? fallback);
+
+const flag = optional(z.enum(['true', 'false'], { error: 'must be true or false' })).transform((value) => value === 'true');
+
+const environment = z.object({
+  NODE_ENV: optional(z.string()),
+  PORT: positiveInteger(3117),
+  HOST: optional(z.string()).transform((v) => v ?? '127.0.0.1'),
+  DATABASE_URL: optional(z.string()).transform((v) => v ?? null),
+  S117_DATA_DIR: optional(z.string()).transform((v) => path.resolve(v ?? './data')),
+  SESSION_SECRET: optional(z.string()),
+  S117_SESSION_HOURS: positiveInteger(8),
+  S117_FIRST_REVIEW_DAYS: positiveInteger(42),
+  S117_REVIEW_INTERVAL_MONTHS: positiveInteger(12),
+  S117_REQUESTED_REVIEW_DAYS: positiveInteger(28),
+  SMTP_URL: optional(z.string()).transform((v) => v ?? null),
+  S117_MAIL_FROM: optional(z.string()).transform((v) => v ?? 's117-register@localhost'),
+  S117_PUBLIC_URL: optional(z.string()),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).transform((v) => v ?? 'info'),
+  S117_MHA2025_IMHA: flag,
+  S117_FREE_PRESCRIPTIONS: flag,
+  S117_MHA2025_JOINT_NOTICE: flag,
+  S117_REFUND_INTEREST_BASIS_POINTS: optional(
+    z.coerce.number({ error: 'must be a whole number of basis points from 0 to 10000' }).int('must be a whole number of basis points from 0 to 10000').min(0, 'must be a whole number of basis points from 0 to 10000').max(10_000, 'must be a whole number of basis points from 0 to 10000'),
+  ).transform((n) => n ?? 800),
+  S117_DP_CARE_HOME_SCH2: flag,
+  S117_RELOAD_VIEWS: flag,
+  S117_SIGN_IN_RATE_LIMIT: positiveInteger(10),
+  S117_API_RATE_LIMIT: positiveInteger(600),
+});
 
 export interface Config {
   port: number;
@@ -25,47 +64,42 @@ export interface Config {
   refundInterestBasisPoints: number;
   /** DP-1(e): the local authority is listed in Sch 2 of the DP Regulations, so a direct payment may buy care-home accommodation beyond 4 weeks. S117_DP_CARE_HOME_SCH2=true; off by default. */
   dpCareHomeSch2: boolean;
+  /** Development only: read the page templates again on every request, so that edits show without a restart. */
+  reloadViews: boolean;
+  /** Requests a minute from one address (sign-in) or one token or address (API) before 429. */
+  rateLimit: { signInPerMinute: number; apiPerMinute: number };
 }
+
+export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const production = env.NODE_ENV === 'production';
-  const sessionSecret = env.SESSION_SECRET ?? (production ? '' : randomBytes(32).toString('hex'));
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; '));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const sessionSecret = e.SESSION_SECRET ?? (production ? '' : randomBytes(32).toString('hex'));
   if (production && sessionSecret.length < 32) {
-    throw new Error('SESSION_SECRET must be set to at least 32 characters when NODE_ENV=production');
+    throw new ConfigError('SESSION_SECRET must be set to at least 32 characters when NODE_ENV=production');
   }
   return {
-    port: positiveInteger(env.PORT, 3117, 'PORT'),
-    host: env.HOST ?? '127.0.0.1',
-    databaseUrl: env.DATABASE_URL || null,
-    dataDir: path.resolve(env.S117_DATA_DIR ?? './data'),
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.S117_DATA_DIR,
     sessionSecret,
     production,
-    reviews: {
-      firstReviewDays: positiveInteger(env.S117_FIRST_REVIEW_DAYS, 42, 'S117_FIRST_REVIEW_DAYS'),
-      reviewIntervalMonths: positiveInteger(env.S117_REVIEW_INTERVAL_MONTHS, 12, 'S117_REVIEW_INTERVAL_MONTHS'),
-      requestedReviewDays: positiveInteger(env.S117_REQUESTED_REVIEW_DAYS, 28, 'S117_REQUESTED_REVIEW_DAYS'),
-    },
-    mail: { smtpUrl: env.SMTP_URL || null, from: env.S117_MAIL_FROM || 's117-register@localhost', publicUrl: env.S117_PUBLIC_URL || `http://localhost:${env.PORT || 3117}` },
-    sessionHours: positiveInteger(env.S117_SESSION_HOURS, 8, 'S117_SESSION_HOURS'),
-    logLevel: env.LOG_LEVEL ?? 'info',
-    mha2025Imha: env.S117_MHA2025_IMHA === 'true',
-    freePrescriptions: env.S117_FREE_PRESCRIPTIONS === 'true',
-    mha2025JointNotice: env.S117_MHA2025_JOINT_NOTICE === 'true',
-    refundInterestBasisPoints: basisPoints(env.S117_REFUND_INTEREST_BASIS_POINTS, 800, 'S117_REFUND_INTEREST_BASIS_POINTS'),
-    dpCareHomeSch2: env.S117_DP_CARE_HOME_SCH2 === 'true',
+    reviews: { firstReviewDays: e.S117_FIRST_REVIEW_DAYS, reviewIntervalMonths: e.S117_REVIEW_INTERVAL_MONTHS, requestedReviewDays: e.S117_REQUESTED_REVIEW_DAYS },
+    mail: { smtpUrl: e.SMTP_URL, from: e.S117_MAIL_FROM, publicUrl: e.S117_PUBLIC_URL ?? `http://localhost:${e.PORT}` },
+    sessionHours: e.S117_SESSION_HOURS,
+    logLevel: e.LOG_LEVEL,
+    mha2025Imha: e.S117_MHA2025_IMHA,
+    freePrescriptions: e.S117_FREE_PRESCRIPTIONS,
+    mha2025JointNotice: e.S117_MHA2025_JOINT_NOTICE,
+    refundInterestBasisPoints: e.S117_REFUND_INTEREST_BASIS_POINTS,
+    dpCareHomeSch2: e.S117_DP_CARE_HOME_SCH2,
+    reloadViews: !production && e.S117_RELOAD_VIEWS,
+    rateLimit: { signInPerMinute: e.S117_SIGN_IN_RATE_LIMIT, apiPerMinute: e.S117_API_RATE_LIMIT },
   };
-}
-
-function positiveInteger(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
-  return n;
-}
-
-function basisPoints(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 10_000) throw new Error(`${name} must be a whole number of basis points from 0 to 10000`);
-  return n;
 }

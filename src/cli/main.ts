@@ -1,20 +1,10 @@
 // The s117 command line (api-contract: "Organisations, users, tokens (command line)").
 // Exit 0 on success; otherwise a one-line reason on stderr and a non-zero exit.
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config.ts';
-import { openDatabase, type DatabaseHandle } from '../data/database.ts';
-import { migrate } from '../data/migrate.ts';
-import { todayInLondon } from '../domain/dates.ts';
-import { DEFAULT_REVIEW_SETTINGS } from '../domain/reviews.ts';
-import { reprojectEveryone } from '../services/kernel/person-record.ts';
-import { sql } from 'kysely';
-import { buildApp } from '../http/app.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { ConflictError, ValidationError } from '../services/kernel/errors.ts';
-import { createServices, type Services } from '../services/index.ts';
 import { BadRequestError } from '../services/kernel/validation.ts';
-import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo.ts';
-import { sendReminders } from './reminders.ts';
-import { importChargesCommand } from './charges.ts';
+import { openRegister, type Register } from '../services/register.ts';
 
 const USAGE = `Usage: s117 <command>
   serve [--demo]                 run the server on PORT (default 3117); --demo loads demonstration data first
@@ -29,39 +19,49 @@ const USAGE = `Usage: s117 <command>
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
 Database: DATABASE_URL (postgres://...) or the embedded database in S117_DATA_DIR (default ./data).`;
 
-type Command = (ctx: { config: Config; handle: DatabaseHandle; services: Services; args: string[] }) => Promise<number | 'keep-open'>;
+// The web server, the demonstration data, mail and CSV are loaded only by the commands that use them:
+// every command is a new process, and most need none of them.
+type Command = (ctx: { config: Config; register: Register; services: Register['services']; args: string[] }) => Promise<number | 'keep-open'>;
 
 const COMMANDS: Record<string, Command> = {
-  async serve({ config, handle, services, args }) {
+  async serve({ config, register, args }) {
     const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
-    if (values.demo) await runDemo(services, handle);
-    const app = await buildApp({ services, db: handle.db, sessionSecret: config.sessionSecret, production: config.production, logLevel: config.logLevel });
-    await keepStatisticsFresh(handle);
+    if (values.demo) await runDemo(register);
+    const { buildApp } = await import('../http/app.ts');
+    const app = await buildApp({
+      services: register.services,
+      db: register.db,
+      sessionSecret: config.sessionSecret,
+      production: config.production,
+      logLevel: config.logLevel,
+      reloadViews: config.reloadViews,
+      rateLimit: config.rateLimit,
+    });
+    await register.maintenance.keepStatisticsFresh();
     const address = await app.listen({ port: config.port, host: config.host });
-    console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${handle.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
-    if (values.demo) printDemoSignIns();
+    console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
+    if (values.demo) await printDemoSignIns();
     const stop = async () => {
       await app.close();
-      await handle.close();
+      await register.close();
       process.exit(0);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return 'keep-open';
   },
-  async reproject({ handle, config }) {
-    await reproject(handle, config);
+  async reproject({ register }) {
+    await reproject(register);
     return 0;
   },
-  async migrate({ handle }) {
-    // openAndMigrate has already applied them; say what the schema is now.
-    const rows = await handle.db.selectFrom('schema_migrations').select('version').orderBy('version').execute();
-    console.log(`Database schema is up to date (${rows.at(-1)?.version ?? 'empty'})`);
+  async migrate({ register }) {
+    // Opening the register has already applied them; say what the schema is now.
+    console.log(`Database schema is up to date (${register.migrations.current ?? 'empty'})`);
     return 0;
   },
-  async demo({ services, handle }) {
-    await runDemo(services, handle);
-    printDemoSignIns();
+  async demo({ register }) {
+    await runDemo(register);
+    await printDemoSignIns();
     return 0;
   },
   async org({ services, args }) {
@@ -89,10 +89,12 @@ const COMMANDS: Record<string, Command> = {
     process.stdout.write(`${await services.accounts.createToken(values.email)}\n`);
     return 0;
   },
-  async charges({ services, handle, args }) {
-    return importChargesCommand(services, handle.db, args);
+  async charges({ services, register, args }) {
+    const { importChargesCommand } = await import('./charges.ts');
+    return importChargesCommand(services, register.db, args);
   },
   async reminders({ services, config }) {
+    const { sendReminders } = await import('./reminders.ts');
     return sendReminders(services, config);
   },
   async audit({ services, args }) {
@@ -108,29 +110,24 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-async function runDemo(services: Services, handle: DatabaseHandle): Promise<void> {
-  const result = await loadDemoData(services, handle.db, (message) => process.stderr.write(`${message}\n`));
+async function runDemo(register: Register): Promise<void> {
+  const { loadDemoData } = await import('./demo.ts');
+  const result = await loadDemoData(register.services, register.db, (message) => process.stderr.write(`${message}\n`));
   console.log(result.created ? `Loaded demonstration data: ${result.people} people` : 'Demonstration data is already loaded');
 }
 
-function printDemoSignIns(): void {
+async function printDemoSignIns(): Promise<void> {
+  const { DEMO_PASSWORD, DEMO_USERS } = await import('./demo.ts');
   console.log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
   for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(30)} ${user.role} at ${user.organisationCode}`);
 }
 
-async function reproject(handle: DatabaseHandle, config: Config): Promise<void> {
-  const count = await reprojectEveryone(handle.db, todayInLondon(), { ...DEFAULT_REVIEW_SETTINGS, ...config.reviews }, (done) => process.stderr.write(`\rre-deriving projections: ${done} people`));
+async function reproject(register: Register): Promise<void> {
+  const count = await register.maintenance.reproject(reprojectProgress);
   if (count > 0) process.stderr.write('\n');
 }
 
-/**
- * The query planner needs table statistics. PostgreSQL's autovacuum keeps them; PGlite never does,
- * and without them register searches are a hundred times slower: analyse at start and every hour.
- */
-async function keepStatisticsFresh(handle: DatabaseHandle): Promise<void> {
-  await sql`ANALYZE`.execute(handle.db);
-  if (handle.engine === 'pglite') setInterval(() => void sql`ANALYZE`.execute(handle.db).catch(() => {}), 3_600_000).unref();
-}
+const reprojectProgress = (done: number) => process.stderr.write(`\rre-deriving projections: ${done} people`);
 
 function usage(): number {
   console.error(USAGE);
@@ -150,18 +147,21 @@ async function main(argv: string[]): Promise<number> {
   const command = name ? COMMANDS[name] : undefined;
   if (!command) return usage();
   const config = loadConfig();
-  const handle = await openDatabase(config);
+  // New migrations may add projections or change how they are derived: opening derives them again for
+  // everyone (reproject does so itself, once).
+  let reprojected = 0;
+  const register = await openRegister(config, {
+    reprojectAfterMigrating: name !== 'reproject',
+    onReprojectProgress: (done) => reprojectProgress((reprojected = done)),
+  });
+  if (reprojected > 0) process.stderr.write('\n');
   let keepOpen = false;
   try {
-    const applied = await migrate(handle);
-    const services = createServices(handle.db, { reviews: config.reviews, sessionHours: config.sessionHours, freePrescriptions: config.freePrescriptions, mha2025JointNotice: config.mha2025JointNotice, mha2025Imha: config.mha2025Imha, refundInterestBasisPoints: config.refundInterestBasisPoints, dpCareHomeSch2: config.dpCareHomeSch2 });
-    // New migrations may add projections or change how they are derived: derive them again for everyone.
-    if (applied.length > 0 && name !== 'reproject') await reproject(handle, config);
-    const result = await command({ config, handle, services, args });
+    const result = await command({ config, register, services: register.services, args });
     keepOpen = result === 'keep-open';
     return result === 'keep-open' ? 0 : result;
   } finally {
-    if (!keepOpen) await handle.close();
+    if (!keepOpen) await register.close();
   }
 }
 
@@ -177,7 +177,7 @@ main(process.argv.slice(2)).then(
 
 function oneLine(error: unknown): string {
   if (error instanceof ValidationError || error instanceof BadRequestError) return error.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-  if (error instanceof ConflictError) return error.message;
+  if (error instanceof ConflictError || error instanceof ConfigError) return error.message;
   if (error instanceof Error) return error.message.split('\n')[0] ?? 'failed';
   return String(error);
 }

@@ -1,22 +1,23 @@
 // The web server: security headers, sign-in, the JSON API under /api/v1, the pages, and the
 // OpenAPI document. Routes stay thin: they translate HTTP to a service call and back.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Db } from '../data/database.ts';
 import type { Services } from '../services/index.ts';
 import { registerApi } from './api/index.ts';
 import { registerAuth } from './auth/index.ts';
-import { problemFor } from './problem.ts';
+import { problemFor, RateLimitedError } from './problem.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
 
@@ -26,7 +27,18 @@ export interface AppOptions {
   sessionSecret: string;
   production: boolean;
   logLevel?: string;
+  /** Development only: read the page templates afresh on every page (S117_RELOAD_VIEWS). */
+  reloadViews?: boolean;
+  /**
+   * Requests a minute before 429: sign-ins from one address, API calls with one token (or from one
+   * address without one). Off (false) for tests, which send many requests from one address.
+   */
+  rateLimit?: RateLimits | false;
 }
+
+export interface RateLimits { signInPerMinute: number; apiPerMinute: number }
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { signInPerMinute: 10, apiPerMinute: 600 };
 
 const require = createRequire(import.meta.url);
 const NHSUK_DIST = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist', 'nhsuk');
@@ -59,6 +71,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     strictTransportSecurity: options.production,
   });
   await app.register(cookie, { secret: options.sessionSecret });
+  // After the cookies are read (a refused sign-in is a page, whose form needs its CSRF cookie), before
+  // the caller is looked up.
+  if (options.rateLimit !== false) await limitRates(app, options.rateLimit ?? DEFAULT_RATE_LIMITS);
   await app.register(formbody);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -96,11 +111,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.get('/api/openapi.json', { schema: { tags: ['Service'], summary: 'This OpenAPI 3.1 document', security: [] } }, async () => app.swagger());
 
-  registerViews(app, options.production);
+  registerViews(app, { production: options.production, reload: options.reloadViews ?? false });
   await registerAuth(app, options.services);
   await app.register(async (api) => registerApi(api, options.services), { prefix: '/api/v1' });
   await app.register(async (web) => registerWeb(web, options.services));
   return app;
+}
+
+/**
+ * Limits how fast one caller can try passwords (POST /sign-in, by address) and use the API (by token,
+ * or by address without one). Checked on arrival, before the caller is looked up, so that a flood
+ * costs no database work. Over the limit: 429 with Retry-After, as problem+json on the API and as a
+ * page for sign-in (the error handler decides which).
+ */
+async function limitRates(app: FastifyInstance, limits: RateLimits): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
+  });
+  const signIn = app.rateLimit({ max: limits.signInPerMinute, keyGenerator: (request) => `sign-in:${request.ip}` });
+  const api = app.rateLimit({ max: limits.apiPerMinute, keyGenerator: apiCaller });
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url ?? '';
+    if (request.method === 'POST' && route === '/sign-in') await signIn.call(app, request, reply);
+    else if (route === '/api/v1' || route.startsWith('/api/v1/')) await api.call(app, request, reply);
+  });
+}
+
+/** The API caller's token (hashed: the limiter's memory never holds a token), or their address. */
+function apiCaller(request: FastifyRequest): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  return token ? `api-token:${createHash('sha256').update(token).digest('base64url')}` : `api-address:${request.ip}`;
 }
 
 /** Logs the method and path only: a query string can hold a name or an NHS number. */

@@ -5,7 +5,17 @@ import { BadRequestError } from '../services/kernel/validation.ts';
 
 export interface Problem { type: string; title: string; status: number; detail: string; errors?: FieldError[] }
 
+/** Too many requests from one caller in a minute (the rate limits in app.ts). */
+export class RateLimitedError extends Error {
+  readonly statusCode = 429;
+  constructor(retryAfter: string) {
+    super(`Too many requests. Try again in ${retryAfter}.`);
+    this.name = 'RateLimitedError';
+  }
+}
+
 export function problemFor(error: unknown): Problem {
+  if (error instanceof RateLimitedError) return problem(429, 'too-many-requests', 'Too many requests', error.message);
   if (error instanceof ValidationError) return problem(422, 'invalid-input', 'The input is not valid', error.message, error.errors);
   if (error instanceof BadRequestError) return problem(400, 'bad-request', 'The request is malformed', error.message, error.errors);
   if (error instanceof NotFoundError) return problem(404, 'not-found', 'Not found', error.message);

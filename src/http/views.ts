@@ -45,11 +45,11 @@ const STATUS_COLOURS: Record<string, string> = {
 
 /**
  * Compiled templates are kept (recompiling the design system's macros costs 100-200 ms a page).
- * While editing templates, set S117_RELOAD_VIEWS=true to read them afresh on every page (never in
- * production).
+ * While editing templates, set S117_RELOAD_VIEWS=true to read them afresh on every page (the
+ * configuration never turns it on in production).
  */
-export function createViewEnvironment(production: boolean): nunjucks.Environment {
-  const reload = !production && process.env.S117_RELOAD_VIEWS === 'true';
+export function createViewEnvironment(options: { reload: boolean }): nunjucks.Environment {
+  const reload = options.reload;
   const env = nunjucks.configure([VIEWS, NHSUK, path.join(NHSUK, 'nhsuk')], { autoescape: true, noCache: reload, throwOnUndefined: false });
   env.addFilter('ukDate', (value: string | null | undefined) => (value ? formatDate(value) : ''));
   env.addFilter('nhsNumber', (value: string | null | undefined) => (value ? formatNhsNumber(value) : ''));
@@ -73,8 +73,8 @@ export function fieldId(field: string): string {
   return (field || 'form').replace(/[^A-Za-z0-9_-]/g, '-');
 }
 
-export function registerViews(app: FastifyInstance, production: boolean): void {
-  const env = createViewEnvironment(production);
+export function registerViews(app: FastifyInstance, options: { production: boolean; reload: boolean }): void {
+  const env = createViewEnvironment({ reload: !options.production && options.reload });
   app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const html = env.render(template, {
       ...context,

@@ -72,7 +72,7 @@ for (const { engine, skip } of await testEngines()) {
       const letter = await call(t, 'GET', `${episode}/ending-proposals/${proposal.id}/letter?largePrint=true`);
       assert.equal(letter.statusCode, 200);
       assert.match(String(letter.headers['content-type']), /^application\/pdf/);
-      const text = pdfText(letter.rawPayload).replace(/\s+/g, ' ');
+      const text = (await pdfText(letter.rawPayload)).replace(/\s+/g, ' ');
       assert.match(text, /no longer need section 117/);
       assert.match(text, /Alex Testperson/);
 

@@ -1,6 +1,6 @@
 // Ending aftercare in a real browser: a forbidden reason refused with END-3 in the error summary,
 // a lawful proposal, approval by the council's lead then the ICB's lead (END-1) ending in "Ended",
-// the decision letter checked with pdftotext, a complaint, and axe (WCAG 2.2 AA) on every new page.
+// the decision letter its text read back, a complaint, and axe (WCAG 2.2 AA) on every new page.
 // Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -9,10 +9,10 @@ import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
+import { pdfText } from '../support/pdf.ts';
 import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
 
-const skip = browserSkipReason() || pdfToolSkipReason();
+const skip = browserSkipReason();
 
 describe('ending aftercare pages in the browser', { skip }, () => {
   let t: TestApp;
@@ -90,7 +90,7 @@ describe('ending aftercare pages in the browser', { skip }, () => {
     const response = await icb.context().request.get(`${base}${href}`);
     assert.equal(response.status(), 200);
     assert.match(response.headers()['content-type'] ?? '', /application\/pdf/);
-    const text = pdfText(Buffer.from(await response.body())).replace(/\s+/g, ' ');
+    const text = (await pdfText(Buffer.from(await response.body()))).replace(/\s+/g, ' ');
     assert.match(text, /Dana Ender/);
     assert.match(text, /4 Mill Lane/);
     assert.match(text, /no longer need section 117/);

@@ -1,5 +1,5 @@
 // Money pages in Chromium: recording a charge inside an entitlement, calculating a refund and seeing
-// its lines and total, the refund letter (checked with pdftotext), the recharge statement, and axe
+// its lines and total, the refund letter (its text read back), the recharge statement, and axe
 // (WCAG 2.2 AA) on every new page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

@@ -103,7 +103,7 @@ for (const { engine, skip } of await testEngines()) {
       const actions = await auditActions(personId);
       for (const action of ['ending.propose', 'ending.approve', 'ending.approve-repeat']) assert.ok(actions.includes(action), action);
 
-      const text = pdfText(await s.ending.letter(f.actors.practitioner, personId, episodeId, proposal.id)).replace(/\s+/g, ' ');
+      const text = (await pdfText(await s.ending.letter(f.actors.practitioner, personId, episodeId, proposal.id))).replace(/\s+/g, ' ');
       assert.match(text, /Northbridge Borough Council/);
       assert.match(text, /Peer support group/);
       assert.match(text, /Ombudsman/);
@@ -162,7 +162,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(sent.status, 'approved');
       assert.equal(sent.endedOn, today);
       assert.equal(sent.episode.status, 'ended');
-      const text = pdfText(await mha.ending.letter(f.actors.practitioner, personId, episodeId, proposal.id, { largePrint: true })).replace(/\s+/g, ' ');
+      const text = (await pdfText(await mha.ending.letter(f.actors.practitioner, personId, episodeId, proposal.id, { largePrint: true }))).replace(/\s+/g, ' ');
       assert.match(text, /joint written notice/i);
     });
 

@@ -12,7 +12,7 @@ import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import { ValidationError } from '../../src/services/kernel/errors.ts';
 import { refreshProjections } from '../../src/services/kernel/person-record.ts';
 import { testEngines } from '../support/databases.ts';
-import { pdfText, pdfToolSkipReason } from '../support/pdf.ts';
+import { pdfText } from '../support/pdf.ts';
 import { completePlanInput, detainedPerson } from '../support/plans.ts';
 import { createServiceFixture, type ServiceFixture } from '../support/services.ts';
 
@@ -103,9 +103,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(forFinance.needs.find((n) => n.id === s117NeedId)!.services[0]!.weeklyCostPence, 25050);
     });
 
-    test('the person’s copy names the services that meet each need, without amounts', { skip: pdfToolSkipReason() }, async () => {
+    test('the person’s copy names the services that meet each need, without amounts', async () => {
       const { pdf } = await f.services.plans.pdf(f.actors.laPractitioner, personId);
-      const text = pdfText(pdf).replace(/\s+/g, ' ');
+      const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
       assert.match(text, /services? that meet need 1/);
       assert.match(text, /Support worker each morning, from Northbridge Support Ltd \(being arranged\)/);
       assert.doesNotMatch(text, /250\.50/);

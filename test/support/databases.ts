@@ -23,10 +23,19 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   return engine === 'pglite' ? createPgliteDatabase() : createPostgresDatabase();
 }
 
-async function createPgliteDatabase(): Promise<TestDatabase> {
+/**
+ * A migrated PGlite data folder for another process (the s117 command) to open, copied from the
+ * template; removed by the returned function.
+ */
+export async function createPgliteDataDir(): Promise<{ dataDir: string; remove(): void }> {
   const template = await pgliteTemplate();
   const dir = path.join(tmpdir(), `s117-test-${process.pid}-${randomBytes(4).toString('hex')}`);
   cpSync(template, dir, { recursive: true });
+  return { dataDir: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  const { dataDir: dir } = await createPgliteDataDir();
   const handle = await openPglite(dir);
   return {
     ...handle,
