@@ -4,13 +4,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findUserByEmail } from '../data/accounts-repository.ts';
-import type { Db } from '../data/database.ts';
-import { actorFromUser } from '../services/kernel/actor.ts';
 import { ValidationError } from '../services/kernel/errors.ts';
 import type { Services } from '../services/index.ts';
 
-export async function importChargesCommand(services: Services, db: Db, args: string[]): Promise<number> {
+export async function importChargesCommand(services: Services, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { as: { type: 'string' } } });
   const file = positionals[0];
@@ -19,10 +16,10 @@ export async function importChargesCommand(services: Services, db: Db, args: str
     return 2;
   }
   if (!values.as) throw new ValidationError([{ field: 'as', message: '--as is required: the email of the finance user importing the charges' }]);
-  const user = await findUserByEmail(db, values.as);
-  if (!user) throw new ValidationError([{ field: 'as', message: 'No user has that email' }]);
+  const actor = await services.accounts.actorForEmail(values.as, 'cli');
+  if (!actor) throw new ValidationError([{ field: 'as', message: 'No user has that email' }]);
   const csv = readFileSync(file, 'utf8');
-  const result = await services.refunds.importCharges(actorFromUser(user, 'cli'), csv, {
+  const result = await services.refunds.importCharges(actor, csv, {
     reference: path.basename(file),
     onProgress: (done, total) => process.stderr.write(`\rchecked ${done} of ${total} lines`),
   });

@@ -89,9 +89,9 @@ const COMMANDS: Record<string, Command> = {
     process.stdout.write(`${await services.accounts.createToken(values.email)}\n`);
     return 0;
   },
-  async charges({ services, register, args }) {
+  async charges({ services, args }) {
     const { importChargesCommand } = await import('./charges.ts');
-    return importChargesCommand(services, register.db, args);
+    return importChargesCommand(services, args);
   },
   async reminders({ services, config }) {
     const { sendReminders } = await import('./reminders.ts');

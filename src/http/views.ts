@@ -9,6 +9,7 @@ import { formatNhsNumber } from '../domain/nhs-number.ts';
 import { sectionLabel, isSectionCode } from '../domain/sections.ts';
 import type { FieldError } from '../services/kernel/errors.ts';
 import type { Problem } from './problem.ts';
+import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.ts';
 
 const require = createRequire(import.meta.url);
 const NHSUK = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
@@ -21,27 +22,7 @@ declare module 'fastify' {
   }
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-  'not-entitled': 'Not entitled',
-  planning: 'Planning (detained)',
-  'entitled-pending-discharge': 'Entitled, awaiting discharge',
-  active: 'Active',
-  'in-custody': 'In custody',
-  ended: 'Ended',
-  superseded: 'Superseded',
-  deceased: 'Deceased',
-};
 
-const STATUS_COLOURS: Record<string, string> = {
-  'not-entitled': 'grey',
-  planning: 'blue',
-  'entitled-pending-discharge': 'yellow',
-  active: 'green',
-  'in-custody': 'orange',
-  ended: 'white',
-  superseded: 'grey',
-  deceased: 'white',
-};
 
 /**
  * Compiled templates are kept (recompiling the design system's macros costs 100-200 ms a page).
@@ -56,8 +37,8 @@ export function createViewEnvironment(options: { reload: boolean }): nunjucks.En
   env.addFilter('section', (value: string) => (isSectionCode(value) ? sectionLabel(value) : value));
   // Capitalises the first letter only ("section 45A ..." keeps its capital A, unlike `capitalize`).
   env.addFilter('sentence', (value: string | null | undefined) => (value ? value.charAt(0).toUpperCase() + value.slice(1) : ''));
-  env.addFilter('statusLabel', (value: string) => STATUS_LABELS[value] ?? value);
-  env.addFilter('statusColour', (value: string) => STATUS_COLOURS[value] ?? 'grey');
+  env.addFilter('statusLabel', (value: string) => AFTERCARE_STATUS_LABELS[value] ?? value);
+  env.addFilter('statusColour', (value: string) => AFTERCARE_STATUS_COLOURS[value] ?? 'grey');
   // Field errors: the error summary links each message to its field; fields show their own message.
   env.addGlobal('errorList', (errors: FieldError[] = []) => errors.map((e) => ({ text: e.message, href: `#${fieldId(e.field)}` })));
   env.addGlobal('errorFor', (errors: FieldError[] | undefined, ...fields: string[]) => {

@@ -2,6 +2,7 @@
 import { DEFAULT_REVIEW_SETTINGS, type ReviewSettings } from '../domain/reviews.ts';
 import type { Db } from '../data/database.ts';
 import { createUseCases } from './kernel/use-case.ts';
+import { createPersonPageService } from './person-page/person-page-service.ts';
 import { createAccountService } from './accounts/accounts-service.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createComplaintsService } from './complaints/complaints-service.ts';
@@ -56,6 +57,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     keyworkers: createKeyworkerService(db, shared),
     planning: createPlanningService(db, shared),
     advocacy: createAdvocacyService(db, { ...shared, mha2025Imha: options.mha2025Imha ?? false }),
+    personPage: createPersonPageService({ useCases, mha2025Imha: options.mha2025Imha ?? false }),
     audit: createAuditService(db, shared),
     ending: createEndingService(db, { ...shared, jointNoticeRequired: options.mha2025JointNotice ?? false }),
     complaints: createComplaintsService(db, shared),

@@ -7,7 +7,7 @@ import { BUDGET_KINDS } from '../../domain/care-services.ts';
 import type { Services } from '../../services/index.ts';
 import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewInput, BudgetReviewTriggerInput, BudgetUpdateInput } from '../../services/budgets/budgets-inputs.ts';
 import { PageQuery } from '../../services/kernel/paging.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
 
 const Id = z.string().describe('UUID');

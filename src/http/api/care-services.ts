@@ -7,7 +7,7 @@ import { SERVICE_CATEGORIES } from '../../domain/funding.ts';
 import type { Services } from '../../services/index.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from '../../services/care-services/care-services-inputs.ts';
 import { PageQuery } from '../../services/kernel/paging.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
 
 const Id = z.string().describe('UUID');

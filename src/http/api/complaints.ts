@@ -5,7 +5,7 @@ import { COMPLAINT_AGAINST, COMPLAINT_ROUTES } from '../../domain/complaints.ts'
 import type { Services } from '../../services/index.ts';
 import { ComplaintInput, ComplaintUpdateInput } from '../../services/complaints/complaints-inputs.ts';
 import { PageQuery } from '../../services/kernel/paging.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
 
 const READ = [400, 401, 403, 404] as const;

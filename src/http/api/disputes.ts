@@ -6,7 +6,7 @@ import { BODY_KINDS, DISPUTE_SUBJECTS } from '../../domain/disputes.ts';
 import type { Services } from '../../services/index.ts';
 import { DisputeCreateInput, DisputeUpdateInput } from '../../services/disputes/disputes-inputs.ts';
 import { Id, IfMatch, IsoDate, list, MONEY_TAGS, params, PersonParams, READ, WRITE } from './money-common.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
 
 const Party = z.object({ kind: z.enum(BODY_KINDS), code: z.string() });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { APPROVAL_SIDES, REASON_CODES } from '../../domain/ending.ts';
 import type { Services } from '../../services/index.ts';
 import { EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
-import { actorOf } from './people.ts';
+import { actorOf } from './request.ts';
 import { EPISODE_STATUSES } from '../../domain/aftercare.ts';
 import { ProblemSchema, responses } from './schemas.ts';
 

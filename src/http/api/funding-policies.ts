@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
 import { FundingPolicyInput, FundingPolicyQuery } from '../../services/funding-policies/funding-policies-inputs.ts';
-import { actorOf } from './people.ts';
+import { actorOf } from './request.ts';
 import { responses } from './schemas.ts';
 
 const Id = z.string().describe('UUID');

@@ -2,12 +2,10 @@
 // history", "Aftercare status and episodes").
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../../services/kernel/actor.ts';
-import { UnauthenticatedError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from '../../services/legal-history/legal-history-inputs.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from '../../services/people/people-inputs.ts';
-import { BadRequestError } from '../../services/kernel/validation.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { AdmissionSchema, AftercareSchema, LeaveSchema, LegalHistorySchema, LegalStatusSchema, PersonSchema, RegisterPageSchema, responses } from './schemas.ts';
 
 const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });
@@ -84,20 +82,6 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
   );
 }
 
-export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UnauthenticatedError();
-  return request.actor;
-}
-
 function paramsOf(request: FastifyRequest): { id: string } {
   return request.params as { id: string };
-}
-
-/** If-Match carries the version being changed; without it the change applies to the latest version. */
-export function ifMatch(request: FastifyRequest): number | null {
-  const header = request.headers['if-match'];
-  if (header === undefined) return null;
-  const version = Number(String(header).replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(version) || version < 1) throw new BadRequestError([{ field: 'If-Match', message: 'If-Match must be the record’s version, a whole number' }]);
-  return version;
 }

@@ -9,7 +9,7 @@ import { KeyworkerInput } from '../../services/keyworkers/keyworkers-inputs.ts';
 import {
   ImhaQueryInput, REFERRAL_KINDS, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput,
 } from '../../services/advocacy/advocacy-inputs.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
 import { responses } from './schemas.ts';
 import { PageQuery } from '../../services/kernel/paging.ts';

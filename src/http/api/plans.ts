@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
 import { PlanInput, PlanListQuery } from '../../services/plans/plans-inputs.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { FieldErrorSchema, ProblemSchema, responses } from './schemas.ts';
 
 const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });

@@ -6,7 +6,7 @@ import { BODY_KINDS } from '../../domain/disputes.ts';
 import type { Services } from '../../services/index.ts';
 import { PaymentInput, PeriodQuery } from '../../services/recharges/recharges-inputs.ts';
 import { csv, CsvResponse, Id, IsoDate, MONEY_TAGS, params, Pence, PersonParams, WRITE } from './money-common.ts';
-import { actorOf } from './people.ts';
+import { actorOf } from './request.ts';
 import { responses } from './schemas.ts';
 
 const PaymentSchema = z.object({ id: Id, serviceId: Id, body: z.enum(BODY_KINDS), organisationCode: z.string(), periodFrom: IsoDate, periodTo: IsoDate, amountPence: Pence, paidOn: IsoDate });

@@ -8,7 +8,7 @@ import { PageQuery } from '../../services/kernel/paging.ts';
 import { parseInput } from '../../services/kernel/validation.ts';
 import { ChargeImportInput, ChargeInput, RefundApprovalInput, RefundCalculateInput, RefundPaidInput } from '../../services/refunds/refunds-inputs.ts';
 import { Id, IfMatch, IsoDate, list, MONEY_TAGS, params, Pence, PersonParams, READ, WRITE } from './money-common.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
 
 export const ChargeSchema = z.object({

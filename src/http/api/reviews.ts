@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
 import { PLAN_WORKING, REVIEW_OUTCOMES, REVIEW_REASONS, REVIEW_TIMINGS, SERVICE_CHANGES } from '../../domain/reviews.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from '../../services/reviews/reviews-inputs.ts';
-import { actorOf } from './people.ts';
+import { actorOf } from './request.ts';
 import { responses } from './schemas.ts';
 
 const IsoDate = z.string().describe('A UK date, YYYY-MM-DD');

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
 import { TopUpCreateInput, TopUpUpdateInput } from '../../services/top-ups/top-ups-inputs.ts';
 import { Id, IfMatch, IsoDate, list, MONEY_TAGS, params, Pence, PersonParams, READ, WRITE } from './money-common.ts';
-import { actorOf, ifMatch } from './people.ts';
+import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
 
 const YesNo = z.boolean().nullable();

@@ -5,14 +5,9 @@ import { NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, version, yesNo } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { REFERRAL_KIND_LABELS } from './labels.ts';
 
-const REFERRAL_KIND_LABELS: Record<string, string> = {
-  imha: 'Independent mental health advocate (IMHA)',
-  'care-act': 'Care Act advocate',
-  imca: 'Independent mental capacity advocate (IMCA)',
-  general: 'General (community) advocacy',
-};
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';

@@ -6,9 +6,11 @@ import { PAYEE_RELATIONSHIPS } from '../../domain/budgets.ts';
 import { ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { CATEGORY_LABELS, many, options, PAYEE_LABELS, pounds } from './funding-fields.ts';
+import { many, options, pounds } from './funding-fields.ts';
+import { CATEGORY_LABELS, PAYEE_LABELS } from './labels.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { BUDGET_RULE_LABELS } from './labels.ts';
 
 /** DP-1(a), (c), DP-2: the budget rule fields of the add and change forms (partials/budget-rules.njk). */
 function budgetRuleInput(body: FormBody) {
@@ -29,16 +31,6 @@ function budgetRuleInput(body: FormBody) {
   };
 }
 
-const BUDGET_RULE_LABELS: Record<string, string> = {
-  drugOrAlcoholRequirement: 'whether the person is subject to a drug or alcohol requirement',
-  capacity: 'whether the person has capacity',
-  consents: 'whether the person consents',
-  authorisedPerson: 'authorised person or representative',
-  'authorisedPerson.name': 'authorised person’s name',
-  'authorisedPerson.relationship': 'authorised person’s relationship',
-  consultationRecordedOn: 'date the consultation was recorded',
-  enhancedDbsCheckedOn: 'date of the enhanced DBS check',
-};
 
 export function registerBudgetPages(web: FastifyInstance, services: Services): void {
   const page = { schema: { hide: true }, preHandler: requireSignIn };

@@ -10,54 +10,11 @@ import { ValidationError, type FieldError } from '../../services/kernel/errors.t
 import type { Services } from '../../services/index.ts';
 import type { ServiceView } from '../../services/care-services/care-services-view.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { CATEGORY_LABELS, many, options, PAYEE_LABELS, pounds, whole } from './funding-fields.ts';
+import { many, options, pounds, whole } from './funding-fields.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { ACCOMMODATION_FEATURE_LABELS, ACCOMMODATION_LABELS, CATEGORY_LABELS, PAYEE_LABELS, RENT_LABELS, SERVICE_FIELD_LABELS } from './labels.ts';
 
-const ACCOMMODATION_LABELS: Record<string, string> = {
-  ordinary: 'Ordinary housing (for example a general-needs rented flat)',
-  'enhanced-specialised': 'Enhanced or specialised accommodation',
-  'care-home': 'Care home',
-  'supported-living': 'Supported living',
-  'shared-lives': 'Shared Lives',
-  other: 'Other',
-};
-const FEATURE_LABELS: Record<string, string> = {
-  '24-hour-staff': '24-hour staff on site',
-  cctv: 'CCTV',
-  'welfare-checks': 'Welfare checks',
-  'organised-activities': 'Organised activities',
-  'on-site-support': 'Support on site',
-  other: 'Other feature aimed at the mental condition',
-};
-const RENT_LABELS: Record<string, string> = {
-  'included-in-aftercare': 'Rent and service charges are part of free aftercare',
-  'housing-benefit-expected': 'Housing benefit is expected to cover the rent (contested: SCOPE-5)',
-  'person-pays': 'The person pays rent and service charges (contested: SCOPE-5)',
-};
-const SERVICE_LABELS: Record<string, string> = {
-  description: 'description',
-  category: 'category',
-  s117: 'whether the service is section 117 aftercare',
-  'scope.arisesFromMentalDisorder': 'whether it meets a need arising from the mental disorder',
-  'scope.reducesRiskOfDeterioration': 'whether it reduces the risk of deterioration',
-  'scope.rationale': 'rationale',
-  careType: 'care type',
-  provider: 'provider',
-  needId: 'need in the care and support plan',
-  funding: 'funding split',
-  'funding.localAuthorityPercent': 'local authority’s percentage',
-  'funding.icbPercent': 'ICB’s percentage',
-  fundingOverrideReason: 'reason for a different split',
-  weeklyCostPence: 'weekly cost',
-  personContributionPence: 'person’s weekly contribution',
-  startDate: 'start date',
-  endDate: 'end date',
-  'accommodation.type': 'accommodation type',
-  'accommodation.enhancedFeatures': 'enhanced features',
-  'accommodation.reason': 'reason the accommodation is aftercare',
-  budget: 'budget',
-};
 
 const penceAsPounds = (pence: number | null | undefined) => (pence === null || pence === undefined ? '' : (pence / 100).toFixed(2));
 
@@ -118,7 +75,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
         icbText: s.weeklyShares ? formatPence(s.weeklyShares.icbPence) : null,
         contributionText: s.personContributionPence === null ? null : formatPence(s.personContributionPence),
         accommodationText: s.accommodation ? ACCOMMODATION_LABELS[s.accommodation.type] : null,
-        featuresText: s.accommodation?.enhancedFeatures.map((f) => FEATURE_LABELS[f] ?? f).join(', ') ?? '',
+        featuresText: s.accommodation?.enhancedFeatures.map((f) => ACCOMMODATION_FEATURE_LABELS[f] ?? f).join(', ') ?? '',
         rentText: s.accommodation?.rentDecision ? RENT_LABELS[s.accommodation.rentDecision.decision] : null,
       })),
       budgets: budgets.items.map((b) => ({
@@ -150,7 +107,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
       back: { href: `/people/${person.id}/services` },
       categories: options(CATEGORY_LABELS, SERVICE_CATEGORIES),
       accommodationTypes: [{ value: '', text: 'Not accommodation' }, ...options(ACCOMMODATION_LABELS, ACCOMMODATION_TYPES)],
-      features: options(FEATURE_LABELS, ENHANCED_FEATURES),
+      features: options(ACCOMMODATION_FEATURE_LABELS, ENHANCED_FEATURES),
       rentDecisions: options(RENT_LABELS, RENT_DECISIONS),
       policy: latest ? { ...latest, rows: Object.entries(latest.splits).map(([c, s]) => ({ category: CATEGORY_LABELS[c] ?? c, ...s })) } : null,
       moneyVisible: existing ? existing.moneyVisible : true,
@@ -198,7 +155,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
       budget: text(body, 'budget') ?? null,
     };
     const words = {
-      labels: { ...SERVICE_LABELS, 'accommodation.rentDecision.decidedOn': 'date of the decision on rent' },
+      labels: { ...SERVICE_FIELD_LABELS, 'accommodation.rentDecision.decidedOn': 'date of the decision on rent' },
       dates: { startDate: start, endDate: end, 'accommodation.rentDecision.decidedOn': rentOn },
       unanswered: { s117: 'Select whether the service is section 117 aftercare', category: 'Select the category' },
     };

@@ -2,23 +2,13 @@
 // rules are in the domain and the complaints service; these pages only reshape the form.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
-import { COMPLAINT_FAULTS, COMPLAINT_ROUTE_LABELS, COMPLAINT_ROUTES, type ComplaintFault } from '../../domain/complaints.ts';
+import { COMPLAINT_FAULTS, COMPLAINT_ROUTE_LABELS, COMPLAINT_ROUTES } from '../../domain/complaints.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { COMPLAINT_AGAINST_LABELS, COMPLAINT_FAULT_LABELS } from './labels.ts';
 
-const AGAINST_LABELS = { 'local-authority': 'The local authority', nhs: 'The NHS (ICB or trust)', both: 'Both' } as const;
-const FAULT_LABELS: Record<ComplaintFault, string> = {
-  'charging': 'Charging, or asking for rent or housing benefit, for s117 care or accommodation',
-  'delay': 'Delay in arranging or funding aftercare',
-  'no-owner': 'No one responsible for an action in the plan',
-  'no-contingency': 'No contingency or move-on plan',
-  'ending-without-reassessment': 'Ending without a reassessment or a joint decision',
-  'unclear-plan': 'A plan that does not show which services are s117',
-  'flawed-policy': 'A flawed joint policy',
-  'poor-cost-communication': 'Poor communication about costs',
-};
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
@@ -35,7 +25,7 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
     const complaints = await services.complaints.list(actor, person.id);
     return reply.render('pages/complaints.njk', {
       title: 'Complaints', width: 'full', person, back: { href: `/people/${person.id}` }, mayRecord: can(actor.role, 'complaint:record'),
-      items: complaints.items.map((c) => ({ ...c, againstLabel: AGAINST_LABELS[c.against] })),
+      items: complaints.items.map((c) => ({ ...c, againstLabel: COMPLAINT_AGAINST_LABELS[c.against] })),
     });
   });
 
@@ -45,8 +35,8 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
       person,
       back: { href: `/people/${person.id}/complaints` },
       routeItems: COMPLAINT_ROUTES.map((r) => ({ value: r, text: COMPLAINT_ROUTE_LABELS[r] })),
-      againstItems: Object.entries(AGAINST_LABELS).map(([value, text]) => ({ value, text })),
-      faultItems: COMPLAINT_FAULTS.map((f) => ({ value: f, text: FAULT_LABELS[f] })),
+      againstItems: Object.entries(COMPLAINT_AGAINST_LABELS).map(([value, text]) => ({ value, text })),
+      faultItems: COMPLAINT_FAULTS.map((f) => ({ value: f, text: COMPLAINT_FAULT_LABELS[f] })),
     };
   };
   const complaintWords = (body: FormBody) => ({

@@ -11,9 +11,9 @@ import { NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, yesNo } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { APPROVAL_SIDE_LABELS } from './labels.ts';
 
-const SIDE_LABELS = { 'local-authority': 'Local authority', icb: 'ICB' } as const;
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
 }
@@ -46,7 +46,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
         episode,
         title: `${episode.qualifyingSection} from ${formatDate(episode.qualifyingFrom)}`,
         side,
-        sideLabel: side ? SIDE_LABELS[side] : null,
+        sideLabel: side ? APPROVAL_SIDE_LABELS[side] : null,
         proposeHref: mayPropose && endable && !pending ? `/people/${person.id}/episodes/${episode.id}/ending/new` : null,
         reinstateHref: mayPropose && canBeReinstated(episode) && !pendingReinstatement ? `/people/${person.id}/episodes/${episode.id}/reinstatements/new` : null,
         proposals: [...proposals].reverse().map((p) => ({
@@ -54,7 +54,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
           reason: reasonText(p.reasonCode).label,
           approvalRows: (['local-authority', 'icb'] as const).map((s) => {
             const a = p.approvals.find((x) => x.side === s);
-            return { side: SIDE_LABELS[s], code: s === 'local-authority' ? episode.localAuthority.code : episode.icb.code, approvedOn: a?.approvedOn ?? null };
+            return { side: APPROVAL_SIDE_LABELS[s], code: s === 'local-authority' ? episode.localAuthority.code : episode.icb.code, approvedOn: a?.approvedOn ?? null };
           }),
           canApprove: mayApprove && awaitsApprovalFrom(side, p),
           canWithdraw: mayPropose && p.status === 'pending',
@@ -63,7 +63,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
         })),
         reinstatements: [...reinstatements].reverse().map((r) => ({
           ...r,
-          approvalRows: (['local-authority', 'icb'] as const).map((s) => ({ side: SIDE_LABELS[s], approvedOn: r.approvals.find((x) => x.side === s)?.approvedOn ?? null })),
+          approvalRows: (['local-authority', 'icb'] as const).map((s) => ({ side: APPROVAL_SIDE_LABELS[s], approvedOn: r.approvals.find((x) => x.side === s)?.approvedOn ?? null })),
           canApprove: mayApprove && awaitsApprovalFrom(side, r),
           base: `/people/${person.id}/episodes/${episode.id}/reinstatements/${r.id}`,
         })),
@@ -167,7 +167,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     const items = pending.items.map((i) => ({
       ...i,
       what: i.kind === 'ending' ? 'End aftercare' : 'Reinstate aftercare',
-      sideLabel: SIDE_LABELS[i.side],
+      sideLabel: APPROVAL_SIDE_LABELS[i.side],
       approveAction: `/people/${i.person.id}/episodes/${i.episodeId}/${i.kind === 'ending' ? 'ending-proposals' : 'reinstatements'}/${i.id}/approve`,
       letterHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/letter` : null,
     }));

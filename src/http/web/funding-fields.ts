@@ -1,29 +1,10 @@
-// Form fields and words shared by the services, budgets and funding policy pages: amounts typed in
-// pounds and pence (sent to the services as integer pence), whole percentages, repeated fields, and
-// the names of service categories (also used by the money pages).
+// Form fields shared by the services, budgets and funding policy pages: amounts typed in pounds and
+// pence (sent to the services as integer pence), whole percentages and repeated fields.
 import type { FastifyRequest } from 'fastify';
 import { parsePounds } from '../../domain/funding.ts';
 import type { FieldError } from '../../services/kernel/errors.ts';
 import { text, type FormBody } from './forms.ts';
 
-export const CATEGORY_LABELS: Record<string, string> = {
-  healthcare: 'Health care',
-  'social-care': 'Social care',
-  medication: 'Medication',
-  employment: 'Employment support',
-  accommodation: 'Accommodation',
-  'social-cultural-spiritual': 'Social, cultural or spiritual',
-  other: 'Other',
-};
-/** Who a budget pays, by relationship to the person (the services page and the budget forms). */
-export const PAYEE_LABELS: Record<string, string> = {
-  self: 'The person themselves',
-  'spouse-or-partner': 'Their spouse or partner',
-  'close-relative': 'A close relative',
-  'other-relative': 'Another relative',
-  representative: 'Their representative or authorised person',
-  other: 'Someone else',
-};
 export const options = (labels: Record<string, string>, values: readonly string[]) => values.map((value) => ({ value, text: labels[value] ?? value }));
 
 /** Every value of a repeated form field (checkboxes). */

@@ -6,9 +6,10 @@ import { SERVICE_CATEGORIES } from '../../domain/funding.ts';
 import { ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { CATEGORY_LABELS, options, whole } from './funding-fields.ts';
+import { options, whole } from './funding-fields.ts';
+import { CATEGORY_LABELS } from './labels.ts';
 import { formBody, readDate, required, submit } from './forms.ts';
-import { signedIn } from './people.ts';
+import { signedIn } from './request.ts';
 
 export function registerFundingPolicyPages(web: FastifyInstance, services: Services): void {
   const page = { schema: { hide: true }, preHandler: requireSignIn };

@@ -4,7 +4,7 @@ import { can } from '../../domain/access.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, required, submit } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
 
 export function registerKeyworkerPages(web: FastifyInstance, services: Services): void {
   const page = { schema: { hide: true }, preHandler: requireSignIn };

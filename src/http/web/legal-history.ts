@@ -8,8 +8,9 @@ import { ForbiddenError, NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
-import type { PersonRecord } from './person-page.ts';
-import { personIdOf, signedIn } from './people.ts';
+
+type PersonRecord = Awaited<ReturnType<Services['people']['record']>>;
+import { personIdOf, signedIn } from './request.ts';
 
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

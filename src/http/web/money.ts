@@ -9,20 +9,10 @@ import { formatPence, parsePounds } from '../../domain/funding.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { CATEGORY_LABELS } from './funding-fields.ts';
 import { formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { BODY_LABELS, CATEGORY_LABELS, CHARGE_COVERAGE_LABELS, DISPUTE_SUBJECT_LABELS, REFUND_STATUS_LABELS } from './labels.ts';
 
-const BODY_LABELS: Record<string, string> = { 'local-authority': 'Local authority', icb: 'ICB' };
-const SUBJECT_LABELS: Record<string, string> = {
-  'ordinary-residence': 'Ordinary residence (which council is responsible)',
-  'responsible-icb': 'Which ICB is responsible',
-  'funding-split': 'How the cost is split',
-  eligibility: 'Whether the person is entitled',
-  other: 'Something else',
-};
-const STATUS_LABELS: Record<string, string> = { calculated: 'Calculated, waiting for approval', approved: 'Approved, not yet paid', paid: 'Paid' };
-const COVERAGE_LABELS: Record<string, string> = { whole: 'Yes, all of it', part: 'Part of it', none: 'No' };
 
 const pounds = (pence: number | null | undefined) => (pence === null || pence === undefined ? '' : formatPence(pence));
 
@@ -62,10 +52,10 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
       back: { href: `/people/${person.id}`, text: 'Back to the record' },
       moneyVisible: charges !== null,
       entitlements: charges?.entitlements ?? [],
-      charges: (charges?.items ?? []).map((c) => ({ ...c, amountText: pounds(c.amountPence), coverageText: COVERAGE_LABELS[c.insideEntitlement], serviceText: c.serviceId ? (descriptions.get(c.serviceId) ?? '') : '' })),
+      charges: (charges?.items ?? []).map((c) => ({ ...c, amountText: pounds(c.amountPence), coverageText: CHARGE_COVERAGE_LABELS[c.insideEntitlement], serviceText: c.serviceId ? (descriptions.get(c.serviceId) ?? '') : '' })),
       refunds: (refunds?.items ?? []).map((r) => ({
         ...r,
-        statusText: STATUS_LABELS[r.status],
+        statusText: REFUND_STATUS_LABELS[r.status],
         principalText: pounds(r.totalPrincipalPence),
         interestText: pounds(r.totalInterestPence),
         totalText: pounds(r.totalPence),
@@ -75,8 +65,8 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
       topUps: topUps.items.map((t) => ({ ...t, serviceText: descriptions.get(t.serviceId) ?? '', additionalText: pounds(t.terms.additionalCostPencePerWeek) })),
       accommodationOptions: serviceList.items.filter((s) => s.s117 && s.accommodation && ['care-home', 'shared-lives', 'supported-living'].includes(s.accommodation.type)).map((s) => ({ value: s.id, text: s.description })),
       serviceOptions: [{ value: '', text: 'Not linked to a service' }, ...serviceList.items.map((s) => ({ value: s.id, text: `${s.description} (${CATEGORY_LABELS[s.category] ?? s.category})` }))],
-      disputes: disputes.items.map((d) => ({ ...d, subjectText: SUBJECT_LABELS[d.subject] ?? d.subject })),
-      subjects: Object.entries(SUBJECT_LABELS).map(([value, label]) => ({ value, text: label })),
+      disputes: disputes.items.map((d) => ({ ...d, subjectText: DISPUTE_SUBJECT_LABELS[d.subject] ?? d.subject })),
+      subjects: Object.entries(DISPUTE_SUBJECT_LABELS).map(([value, label]) => ({ value, text: label })),
       may: {
         charges: can(actor.role, 'refunds:manage') && charges !== null,
         approve: can(actor.role, 'refunds:approve'),
@@ -191,7 +181,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
       if (m && (field === 'from' ? from.empty : to.empty)) Object.assign(values, { [`${field}-day`]: String(Number(m[3])), [`${field}-month`]: String(Number(m[2])), [`${field}-year`]: m[1] });
     }
     const disputes = await services.disputes.listDisputes(actor);
-    const base = { title: 'Finance: recharges and spend', width: 'full', values, disputes: disputes.items.map((d) => ({ ...d, subjectText: SUBJECT_LABELS[d.subject] ?? d.subject })) };
+    const base = { title: 'Finance: recharges and spend', width: 'full', values, disputes: disputes.items.map((d) => ({ ...d, subjectText: DISPUTE_SUBJECT_LABELS[d.subject] ?? d.subject })) };
     try {
       const statement = await services.recharges.recharges(actor, period);
       const q = `from=${statement.from}&to=${statement.to}`;
@@ -300,7 +290,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
     const person = await services.people.get(actor, personIdOf(request));
     const dispute = (await services.disputes.listPersonDisputes(actor, person.id)).items.find((d) => d.id === param(request, 'disputeId'));
     if (!dispute) throw new NotFoundError('dispute');
-    return { title: 'Update a dispute', person, dispute: { ...dispute, subjectText: SUBJECT_LABELS[dispute.subject] ?? dispute.subject }, back: { href: `/people/${person.id}/money#disputes` } };
+    return { title: 'Update a dispute', person, dispute: { ...dispute, subjectText: DISPUTE_SUBJECT_LABELS[dispute.subject] ?? dispute.subject }, back: { href: `/people/${person.id}/money#disputes` } };
   }
 
   web.get('/people/:id/money/disputes/:disputeId', page, async (request, reply) => {

@@ -1,40 +1,13 @@
 // Adding a person, the person page, and changing a person's details.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../services/kernel/actor.ts';
-import { UnauthenticatedError } from '../../services/kernel/errors.ts';
+import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
+import { personIdOf, signedIn } from './request.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
 import { personPage } from './person-page.ts';
-import { planningPanel } from './planning.ts';
-import { planPanel } from './plans.ts';
-import { reviewClocksPanel } from './reviews.ts';
+import { PERSON_FIELD_LABELS } from './labels.ts';
 
-/** The signed-in user (requireSignIn has already sent anyone else to sign in). */
-export function signedIn(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UnauthenticatedError();
-  return request.actor;
-}
 
-export function personIdOf(request: FastifyRequest): string {
-  return (request.params as { id: string }).id;
-}
-
-const PERSON_LABELS: Record<string, string> = {
-  givenName: 'given name',
-  familyName: 'family name',
-  dateOfBirth: 'date of birth',
-  dateOfDeath: 'date of death',
-  nhsNumber: 'NHS number',
-  localId: 'local ID',
-  'address.line1': 'first line of the address',
-  'address.postcode': 'postcode',
-  'residence.localAuthority': 'local authority code',
-  'residence.since': 'date they started living there',
-  'gp.practiceCode': 'GP practice code',
-  'gp.icb': 'ICB code',
-  'gp.since': 'date they registered with the GP',
-};
 
 /** The person form as the service's input: PersonCreateInput, or PersonUpdateInput when editing. */
 function personInput(body: FormBody, editing: boolean) {
@@ -58,7 +31,7 @@ function personInput(body: FormBody, editing: boolean) {
     ...(gpGiven && { gp: { practiceCode: text(body, 'gp-practiceCode') ?? null, icb: required(body, 'gp-icb'), since: dates['gp.since'].value ?? '' } }),
     ...(editing && { dateOfDeath: dates.dateOfDeath?.value ?? null }),
   };
-  return { input, words: { labels: PERSON_LABELS, dates } };
+  return { input, words: { labels: PERSON_FIELD_LABELS, dates } };
 }
 
 type PersonView = Awaited<ReturnType<Services['people']['get']>>;
@@ -98,8 +71,8 @@ export function registerPeoplePages(web: FastifyInstance, services: Services): v
 
   web.get('/people/:id', page, async (request, reply) => {
     const actor = signedIn(request);
-    const record = await services.people.record(actor, personIdOf(request));
-    return reply.render('pages/person.njk', { ...personPage(record, actor), plan: await planPanel(services, actor, record.person.id), planning: await planningPanel(services, actor, record.person.id), reviewClocks: await reviewClocksPanel(services, actor, record.person.id), back: { href: '/register', text: 'Back to the register' } });
+    const view = await services.personPage.view(actor, personIdOf(request));
+    return reply.render('pages/person.njk', { ...personPage(view, actor), back: { href: '/register', text: 'Back to the register' } });
   });
 
   web.get('/people/:id/edit', page, async (request, reply) => {

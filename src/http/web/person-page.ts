@@ -3,11 +3,12 @@
 // asks the domain which actions the signed-in user may take.
 import { can, canConfirmResponsibility } from '../../domain/access.ts';
 import type { Episode } from '../../domain/aftercare.ts';
+import { TRIGGER_LABELS } from '../../domain/planning.ts';
 import type { Actor } from '../../services/kernel/actor.ts';
-import type { Services } from '../../services/index.ts';
+import type { PersonPageView } from '../../services/person-page/person-page-service.ts';
+import { REVIEW_REASON_LABELS } from './labels.ts';
 
-export type PersonRecord = Awaited<ReturnType<Services['people']['record']>>;
-type History = PersonRecord['legalHistory'];
+type History = PersonPageView['legalHistory'];
 
 export interface TimelineEntry {
   date: string;
@@ -64,8 +65,31 @@ export function timeline(history: History, personId: string, mayRecord: boolean)
   return entries.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : rank(x) - rank(y)));
 }
 
-export function personPage(record: PersonRecord, actor: Actor) {
-  const { person, legalHistory, aftercare } = record;
+/** The keyworker, planning and advocacy panel near the end of the page. */
+function planningPanel(view: PersonPageView, actor: Actor) {
+  const next = view.meetings.items.filter((m) => !m.heldOn).sort((a, b) => (a.scheduledFor < b.scheduledFor ? -1 : 1))[0] ?? null;
+  return {
+    keyworker: view.keyworker,
+    planning: view.meetings.planning,
+    nextMeeting: next ? { ...next, triggerText: TRIGGER_LABELS[next.trigger] } : null,
+    meetingCount: view.meetings.items.length,
+    imha: view.imha,
+    may: { allocate: can(actor.role, 'keyworker:allocate'), record: can(actor.role, 'planning:record') },
+  };
+}
+
+/** The review clocks: what is due and overdue, as the service decided it, in words. */
+function reviewClocksPanel(clocks: PersonPageView['reviewClocks']) {
+  const budgetLabel = (kind: string) => (kind === 'direct-payment' ? 'Direct payment review' : 'Personal health budget review');
+  return {
+    ...clocks,
+    budgets: clocks.budgets.map((b) => ({ ...b, label: budgetLabel(b.kind) })),
+    overdueReasons: clocks.reasons.map((r) => REVIEW_REASON_LABELS[r] ?? r),
+  };
+}
+
+export function personPage(view: PersonPageView, actor: Actor) {
+  const { person, legalHistory, aftercare } = view;
   const mayRecord = can(actor.role, 'legal-history:record');
   const mayConfirm = (e: Episode) => can(actor.role, 'responsibility:confirm') && canConfirmResponsibility(actor, [e.localAuthority.code, e.icb.code]);
   const episodes = [...aftercare.episodes].reverse().map((e) => ({
@@ -85,5 +109,8 @@ export function personPage(record: PersonRecord, actor: Actor) {
     may: { record: mayRecord, edit: can(actor.role, 'person:update') },
     earlierResidences: person.residenceHistory.filter((r) => r !== null && !(r.localAuthority === person.residence?.localAuthority && r.since === person.residence?.since)),
     earlierGps: person.gpHistory.filter((g) => !(g.icb === person.gp?.icb && g.since === person.gp?.since && g.practiceCode === person.gp?.practiceCode)),
+    plan: view.plan,
+    planning: planningPanel(view, actor),
+    reviewClocks: reviewClocksPanel(view.reviewClocks),
   };
 }

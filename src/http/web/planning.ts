@@ -7,9 +7,9 @@ import { NotFoundError, ValidationError } from '../../services/kernel/errors.ts'
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { INVITATION_RESPONSE_LABELS } from './labels.ts';
 
-const RESPONSE_LABELS: Record<string, string> = { attended: 'Attended', apologies: 'Sent apologies', 'did-not-attend': 'Did not attend' };
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
@@ -26,7 +26,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
   const page = { schema: { hide: true }, preHandler: requireSignIn };
   const form = { ...page, preValidation: web.csrfProtection };
   const personOf = (request: FastifyRequest) => services.people.get(signedIn(request), personIdOf(request));
-  const shared = { labels: { roles: ROLE_LABELS, triggers: TRIGGER_LABELS, responses: RESPONSE_LABELS } };
+  const shared = { labels: { roles: ROLE_LABELS, triggers: TRIGGER_LABELS, responses: INVITATION_RESPONSE_LABELS } };
 
   // ---- The planning task list (PLAN-1) --------------------------------------------------------
   web.get('/planning/tasks', page, async (request, reply) => {
@@ -126,22 +126,4 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
       return `/people/${personIdOf(request)}/meetings`;
     });
   });
-}
-
-/** What the person page shows of the keyworker, planning and advocacy (its panel at the end of the page). */
-export async function planningPanel(services: Services, actor: Parameters<Services['keyworkers']['get']>[0], personId: string) {
-  const [keyworker, meetings, imha] = await Promise.all([
-    services.keyworkers.get(actor, personId),
-    services.planning.list(actor, personId),
-    services.advocacy.imhaEligibility(actor, personId, {}),
-  ]);
-  const next = meetings.items.filter((m) => !m.heldOn).sort((a, b) => (a.scheduledFor < b.scheduledFor ? -1 : 1))[0] ?? null;
-  return {
-    keyworker,
-    planning: meetings.planning,
-    nextMeeting: next ? { ...next, triggerText: TRIGGER_LABELS[next.trigger] } : null,
-    meetingCount: meetings.items.length,
-    imha,
-    may: { allocate: can(actor.role, 'keyworker:allocate'), record: can(actor.role, 'planning:record') },
-  };
 }

@@ -12,43 +12,14 @@ import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { fieldId } from '../views.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type DateEntry, type FormBody } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { NEED_FIELD_LABELS, PLAN_DETAIL_FIELD_LABELS } from './labels.ts';
 
 type PlanView = Awaited<ReturnType<Services['plans']['get']>>;
 type PlanNeedView = PlanView['needs'][number];
 type PersonView = Awaited<ReturnType<Services['people']['get']>>;
 
-const NEED_LABELS: Record<string, string> = {
-  domain: 'area of life',
-  description: 'need',
-  arisesFromMentalDisorder: 'answer to the first question',
-  reducesRiskOfDeterioration: 'answer to the second question',
-  rationale: 'reason for the answers',
-  howMet: 'how the need will be met',
-  who: 'who will meet the need',
-  s117: 'section 117 answer',
-};
 
-const DETAIL_LABELS: Record<string, string> = {
-  goals: 'goals',
-  personViews: 'person’s views',
-  carerViews: 'carer’s views',
-  'accommodation.details': 'accommodation',
-  'accommodation.endsOn': 'date the placement ends',
-  'accommodation.moveOnPlan': 'move-on plan',
-  'keyworker.name': 'keyworker’s name',
-  'keyworker.contact': 'keyworker’s contact details',
-  nextReviewOn: 'date of the next review',
-  'contingency.triggers': 'triggers',
-  'contingency.earlyWarningSigns': 'early warning signs',
-  'contingency.actions': 'what people will do',
-  'contingency.whatHelps': 'what helps',
-  'contingency.crisisContacts': 'crisis contacts',
-  'contingency.onAdmission': 'what happens on admission',
-  'signature.signedOn': 'date the person signed',
-  'signature.notSignedReason': 'reason the plan was not signed',
-  copyGivenOn: 'date a copy was given',
-};
 
 /** Sharing rows on the details page: the recorded ones and two empty ones to add more. */
 const EXTRA_SHARING_ROWS = 2;
@@ -130,7 +101,7 @@ function detailInput(body: FormBody, rows: number) {
     'signature.signedOn': readDate(body, 'signature.signedOn'),
     copyGivenOn: readDate(body, 'copyGivenOn'),
   };
-  const labels: Record<string, string> = { ...DETAIL_LABELS };
+  const labels: Record<string, string> = { ...PLAN_DETAIL_FIELD_LABELS };
   // Sharing: rows left empty are skipped; the service's field names are mapped back to the rows.
   const sharing: { name: string; relationship: string | null; consentedOn: string | null }[] = [];
   const rowOf: number[] = [];
@@ -235,7 +206,7 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
     const body = formBody(request);
     const context = () => needContext(request, needId);
     const words = {
-      labels: NEED_LABELS,
+      labels: NEED_FIELD_LABELS,
       unanswered: {
         domain: 'Select the area of life this need is about',
         arisesFromMentalDisorder: 'Select yes if the need arises from or is related to their mental disorder',
@@ -332,9 +303,4 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
       .header('cache-control', 'no-store')
       .send(pdf);
   });
-}
-
-/** The plan panel of the person page: status, version and PLAN-7's warning. */
-export async function planPanel(services: Services, actor: Actor, personId: string) {
-  return services.plans.summary(actor, personId);
 }

@@ -5,8 +5,8 @@ import { ValidationError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { STATUS_LABELS } from '../views.ts';
-import { signedIn } from './people.ts';
+import { AFTERCARE_STATUS_LABELS } from './labels.ts';
+import { signedIn } from './request.ts';
 import { keyworkerFilterOptions } from './keyworkers.ts';
 
 const FILTERS = ['q', 'status', 'localAuthority', 'icb', 'reviewOverdue', 'caseload', 'keyworker'] as const;
@@ -27,7 +27,7 @@ export function registerRegisterPages(web: FastifyInstance, services: Services):
       filtered,
       cursor: values.cursor ?? null,
       mayAdd: can(actor.role, 'person:create'),
-      statusOptions: [{ value: '', text: 'Any status' }, ...Object.entries(STATUS_LABELS).map(([value, text]) => ({ value, text }))],
+      statusOptions: [{ value: '', text: 'Any status' }, ...Object.entries(AFTERCARE_STATUS_LABELS).map(([value, text]) => ({ value, text }))],
       keyworkerOptions: await keyworkerFilterOptions(services, actor),
     };
     try {

@@ -5,19 +5,11 @@ import { can } from '../../domain/access.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, type FormBody } from './forms.ts';
-import { personIdOf, signedIn } from './people.ts';
+import { personIdOf, signedIn } from './request.ts';
+import { PLAN_WORKING_LABELS, REVIEW_OUTCOME_LABELS, REVIEW_REASON_LABELS, SERVICE_CHANGE_LABELS } from './labels.ts';
 
-const OUTCOME_LABELS: Record<string, string> = {
-  continue: 'Carry on as now',
-  change: 'Change the aftercare (services changed, s117 continues)',
-  'propose-ending': 'Consider ending section 117 aftercare (to be proposed and decided jointly)',
-};
-const PLAN_WORKING_LABELS: Record<string, string> = { yes: 'Yes', partly: 'Partly', no: 'No' };
-const CHANGE_LABELS: Record<string, string> = { changed: 'Changed', reduced: 'Reduced', stopped: 'Stopped', added: 'Added' };
 const REQUESTED_BY: Record<string, string> = { person: 'The person', carer: 'A carer or family member', advocate: 'Their advocate', team: 'The care team' };
 const SERVICE_ROWS = [0, 1, 2];
-/** Why a person is on the dashboard (REV-1, DP-1(d), DP-2). */
-export const REASON_LABELS: Record<string, string> = { review: 'Aftercare review', 'direct-payment-review': 'Direct payment review', 'personal-health-budget-review': 'Personal health budget review' };
 
 /** One name a line, blank lines dropped. */
 function lines(value: string | undefined): string[] {
@@ -26,20 +18,6 @@ function lines(value: string | undefined): string[] {
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
-}
-
-/**
- * The person page's review panel: the next aftercare review and budget reviews, and what is overdue
- * (decided by the review service with the domain's isReviewOverdue; this only words it).
- */
-export async function reviewClocksPanel(services: Services, actor: Parameters<Services['reviews']['clocks']>[0], personId: string) {
-  const clocks = await services.reviews.clocks(actor, personId);
-  const budgetLabel = (kind: string) => (kind === 'direct-payment' ? 'Direct payment review' : 'Personal health budget review');
-  return {
-    ...clocks,
-    budgets: clocks.budgets.map((b) => ({ ...b, label: budgetLabel(b.kind) })),
-    overdueReasons: clocks.reasons.map((r) => REASON_LABELS[r] ?? r),
-  };
 }
 
 export function registerReviewPages(web: FastifyInstance, services: Services): void {
@@ -62,9 +40,9 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
       reviews,
       history: reviews.history.map((r) => ({
         ...r,
-        outcomeLabel: OUTCOME_LABELS[r.outcome],
+        outcomeLabel: REVIEW_OUTCOME_LABELS[r.outcome],
         planWorkingLabel: r.planWorking ? PLAN_WORKING_LABELS[r.planWorking] : null,
-        servicesChangedText: r.servicesChanged.map((s) => `${s.service}: ${(CHANGE_LABELS[s.change] ?? s.change).toLowerCase()}${s.detail ? ` (${s.detail})` : ''}`),
+        servicesChangedText: r.servicesChanged.map((s) => `${s.service}: ${(SERVICE_CHANGE_LABELS[s.change] ?? s.change).toLowerCase()}${s.detail ? ` (${s.detail})` : ''}`),
       })),
       requests: reviews.requests.map((r) => ({ ...r, requestedByLabel: REQUESTED_BY[r.requestedBy] ?? r.requestedBy })),
       may: { record: can(actor.role, 'review:record') },
@@ -160,7 +138,7 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
     const unfiltered = filters.localAuthority || filters.icb ? await services.reviews.dashboard(signedIn(request), {}) : dashboard;
     const option = (selected: string) => (g: { code: string | null; name: string }) => ({ value: g.code ?? '', text: g.name, selected: g.code === selected });
     return reply.render('pages/reviews-dashboard.njk', {
-      dashboard: { ...dashboard, items: dashboard.items.map((i) => ({ ...i, reasonsText: i.reasons.map((r) => REASON_LABELS[r] ?? r).join(', ') })) },
+      dashboard: { ...dashboard, items: dashboard.items.map((i) => ({ ...i, reasonsText: i.reasons.map((r) => REVIEW_REASON_LABELS[r] ?? r).join(', ') })) },
       filters,
       localAuthorities: [{ value: '', text: 'All local authorities' }, ...unfiltered.byLocalAuthority.filter((g) => g.code).map(option(filters.localAuthority.toUpperCase()))],
       icbs: [{ value: '', text: 'All ICBs' }, ...unfiltered.byIcb.filter((g) => g.code).map(option(filters.icb.toUpperCase()))],

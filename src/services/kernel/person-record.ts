@@ -3,6 +3,7 @@
 import { organisationsWithSight } from '../../domain/access.ts';
 import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
 import { compareDates, type IsoDate } from '../../domain/dates.ts';
+import type { ProjectionContributor } from './projection-contributor.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
@@ -26,11 +27,6 @@ export function viewerOf(actor: Actor): people.Viewer {
   return actor.role === 'admin' ? { everyone: true } : { everyone: false, organisationCode: actor.organisationCode };
 }
 
-/**
- * A feature that keeps columns of its own in the person's projections (its own migration adds
- * them to person_summaries); it is called after the core summary is saved, in the same transaction.
- */
-export type ProjectionContributor = (db: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate) => Promise<void>;
 
 /** Each feature with projections of its own adds its contributor here. */
 const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor];

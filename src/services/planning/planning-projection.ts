@@ -2,7 +2,7 @@
 // episode still needs a planning meeting. Derived here from the facts on every refresh.
 import { planningStatus } from '../../domain/planning.ts';
 import { meetingFacts, setPlanningNeededSince } from '../../data/planning-repository.ts';
-import type { ProjectionContributor } from '../kernel/person-record.ts';
+import type { ProjectionContributor } from '../kernel/projection-contributor.ts';
 
 export const planningContributor: ProjectionContributor = async (db, person, aftercare, today) => {
   const status = planningStatus(aftercare.episodes.at(-1), await meetingFacts(db, person.id), today);

@@ -4,7 +4,7 @@ import type { AftercareResult } from '../../domain/aftercare.ts';
 import { episodeReviewDue, replanNeeded, type ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as reviewsRepo from '../../data/reviews-repository.ts';
-import type { ProjectionContributor } from '../kernel/person-record.ts';
+import type { ProjectionContributor } from '../kernel/projection-contributor.ts';
 
 /** REV-1: the next review of the latest episode, counting only that episode's reviews and requests. */
 export async function nextReviewDueFor(db: Db, personId: string, aftercare: AftercareResult, settings: ReviewSettings): Promise<string | null> {

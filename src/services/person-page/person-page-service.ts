@@ -1,0 +1,33 @@
+// The person page's read model: the record, the plan's state, the keyworker, planning meetings, IMHA
+// eligibility and the review clocks, read in one transaction with one audit event that lists the
+// parts shown, instead of one read and one audit event for each panel of the page.
+import { can } from '../../domain/access.ts';
+import type { Actor } from '../kernel/actor.ts';
+import type { UseCases } from '../kernel/use-case.ts';
+import { imhaEligibilityPart } from '../advocacy/advocacy-service.ts';
+import { keyworkerPart } from '../keyworkers/keyworkers-service.ts';
+import { personRecordPart } from '../people/people-service.ts';
+import { planningMeetingsPart } from '../planning/planning-service.ts';
+import { planSummaryPart } from '../plans/plans-service.ts';
+import { reviewClocksPart } from '../reviews/reviews-service.ts';
+
+/** What the audit event says was shown. */
+const PARTS: readonly string[] = ['details', 'legal-history', 'aftercare', 'plan', 'keyworker', 'planning-meetings', 'imha-eligibility', 'review-clocks'];
+
+export function createPersonPageService({ useCases, mha2025Imha }: { useCases: UseCases; mha2025Imha: boolean }) {
+  return {
+    async view(actor: Actor, personId: string) {
+      const parts = can(actor.role, 'plan:read') ? PARTS : PARTS.filter((p) => p !== 'plan');
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view', details: { parts } } }, async ({ trx, person, today }) => ({
+        ...(await personRecordPart(trx, person, today)),
+        plan: parts.includes('plan') ? await planSummaryPart(trx, person, today) : null,
+        keyworker: await keyworkerPart(trx, person),
+        meetings: await planningMeetingsPart(trx, person, today),
+        imha: await imhaEligibilityPart(trx, person, today, mha2025Imha),
+        reviewClocks: await reviewClocksPart(trx, person, today),
+      }));
+    },
+  };
+}
+
+export type PersonPageView = Awaited<ReturnType<ReturnType<typeof createPersonPageService>['view']>>;
