@@ -130,6 +130,14 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
 export type PeopleService = ReturnType<typeof createPeopleService>;
 
 /** The person's details as the API shows them: the person, their histories and their projections. */
+/**
+ * The person's details as every page about them shows them in its heading (what people.get answers).
+ * Reads only, in the caller's transaction: a page's read model includes it and audits it once.
+ */
+export async function personViewPart(trx: Db, person: PersonRow) {
+  return view(trx, person);
+}
+
 async function view(trx: Db, person: PersonRow) {
   const [residences, gps, summary] = await Promise.all([people.listResidences(trx, person.id), people.listGpRegistrations(trx, person.id), people.findPersonSummary(trx, person.id)]);
   return personView(person, residences, gps, summary?.status ?? 'not-entitled', summary?.next_review_due ?? null);
