@@ -1,6 +1,6 @@
 // Services linked to plan needs through the API (POST/PATCH services needId 422, GET plan needs[].services),
 // and budget reviews in GET /reviews/overdue, the dashboard and the register's reviewOverdue filter
-// (issue 3 item 4, issue 4 items 1 and 7), with scoping and 401.
+// (DP-1(d), DP-2), with scoping and 401.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -29,7 +29,7 @@ const service = (overrides: Record<string, unknown> = {}) => ({
 });
 
 for (const { engine, skip } of await testEngines()) {
-  describe(`gap fixes API on ${engine}`, { skip }, () => {
+  describe(`needs with their services and budget review clocks through the API on ${engine}`, { skip }, () => {
     let t: TestApp;
     let personId: string;
     let needId: string;

@@ -1,6 +1,6 @@
-// The gaps closed after the plan, money and review features: services linked to plan needs (issue 3
-// item 4, issue 4 item 1), budget review clocks in the overdue lists and on the person page (issue 4
-// item 7, DP-1(d), DP-2), and services ending at a review without ending aftercare (END-7).
+// Services linked to the plan's needs (a service meets a need of the current plan), budget review
+// clocks in the overdue lists and on the person page (DP-1(d), DP-2), and services ending at a review
+// without ending aftercare (END-7).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -44,7 +44,7 @@ async function refusedOn(promise: Promise<unknown>, field: string) {
 }
 
 for (const { engine, skip } of await testEngines()) {
-  describe(`gap fixes on ${engine}`, { skip }, () => {
+  describe(`needs with their services, budget review clocks and service changes on ${engine}`, { skip }, () => {
     let f: ServiceFixture;
     before(async () => {
       f = await createServiceFixture(engine, { clock: () => TODAY });
