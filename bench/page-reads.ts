@@ -42,8 +42,8 @@ try {
     return original.call(this);
   } as typeof original;
   const services = createServices(db);
-  await loadDemoData(services, db);
-  const app = await buildApp({ services, db, sessionSecret: 'bench-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent' });
+  await loadDemoData(services);
+  const app = await buildApp({ services, sessionSecret: 'bench-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent' });
   await app.ready();
   const cookie = await signIn(app, 'practitioner@demo.s117.test');
   const register = await app.inject({ method: 'GET', url: '/register', headers: { cookie } });

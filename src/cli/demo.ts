@@ -25,7 +25,7 @@ export const DEMO_USERS = [
 ] as const;
 
 /** Everything is recorded through the services; the database handle callers pass is no longer needed. */
-export async function loadDemoData(services: Services, _db?: unknown, progress: (message: string) => void = () => {}): Promise<{ created: boolean; people: number }> {
+export async function loadDemoData(services: Services, progress: (message: string) => void = () => {}): Promise<{ created: boolean; people: number }> {
   if (await services.accounts.hasOrganisation(DEMO_ORGANISATIONS[0].code)) return { created: false, people: 0 };
   for (const org of DEMO_ORGANISATIONS) await services.accounts.addOrganisation(org);
   for (const user of DEMO_USERS) await services.accounts.addUser({ ...user, password: DEMO_PASSWORD });

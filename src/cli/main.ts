@@ -30,7 +30,6 @@ const COMMANDS: Record<string, Command> = {
     const { buildApp } = await import('../http/app.ts');
     const app = await buildApp({
       services: register.services,
-      db: register.db,
       sessionSecret: config.sessionSecret,
       production: config.production,
       logLevel: config.logLevel,
@@ -112,7 +111,7 @@ const COMMANDS: Record<string, Command> = {
 
 async function runDemo(register: Register): Promise<void> {
   const { loadDemoData } = await import('./demo.ts');
-  const result = await loadDemoData(register.services, register.db, (message) => process.stderr.write(`${message}\n`));
+  const result = await loadDemoData(register.services, (message) => process.stderr.write(`${message}\n`));
   console.log(result.created ? `Loaded demonstration data: ${result.people} people` : 'Demonstration data is already loaded');
 }
 

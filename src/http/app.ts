@@ -13,7 +13,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import type { Db } from '../data/database.ts';
 import type { Services } from '../services/index.ts';
 import { registerApi } from './api/index.ts';
 import { registerAuth } from './auth/index.ts';
@@ -23,7 +22,6 @@ import { registerWeb } from './web/index.ts';
 
 export interface AppOptions {
   services: Services;
-  db: Db;
   sessionSecret: string;
   production: boolean;
   logLevel?: string;

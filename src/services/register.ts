@@ -2,7 +2,7 @@
 // brings its schema up to date, and wires the services. Nothing outside src/services and src/data
 // opens a database or runs migrations.
 import type { Config } from '../config.ts';
-import { openDatabase, type Db, type Engine } from '../data/database.ts';
+import { openDatabase, type Engine } from '../data/database.ts';
 import { analyse } from '../data/maintenance.ts';
 import { listMigrations, migrate } from '../data/migrate.ts';
 import { todayInLondon } from '../domain/dates.ts';
@@ -24,8 +24,6 @@ export interface Register {
      */
     keepStatisticsFresh(): Promise<void>;
   };
-  /** The database itself, for what is handed to it whole (the web server's health check, the demonstration data). */
-  db: Db;
   close(): Promise<void>;
 }
 
@@ -68,7 +66,6 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       engine: handle.engine,
       migrations: { applied, current: listMigrations().at(-1)?.version ?? null },
       maintenance,
-      db: handle.db,
       async close() {
         clearInterval(statisticsTimer);
         await handle.close();

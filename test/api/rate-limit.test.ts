@@ -17,7 +17,7 @@ describe('rate limits', () => {
     database = await createTestDatabase('pglite');
     const services = createServices(database.db);
     tokens = await seedAccounts(services);
-    app = await buildApp({ services, db: database.db, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: { signInPerMinute: 3, apiPerMinute: 5 } });
+    app = await buildApp({ services, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: { signInPerMinute: 3, apiPerMinute: 5 } });
     await app.ready();
   });
   after(async () => {

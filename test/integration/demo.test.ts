@@ -27,7 +27,7 @@ describe('demonstration data', () => {
   before(async () => {
     database = await createTestDatabase('pglite');
     services = createServices(database.db);
-    first = await loadDemoData(services, database.db, (m) => messages.push(m));
+    first = await loadDemoData(services, (m) => messages.push(m));
   });
 
   after(async () => {
@@ -110,7 +110,7 @@ describe('demonstration data', () => {
 
   test('a second run changes nothing', async () => {
     const before = await counts();
-    const second = await loadDemoData(services, database.db, () => {});
+    const second = await loadDemoData(services, () => {});
     assert.deepEqual(second, { created: false, people: 0 });
     assert.deepEqual(await counts(), before);
   });

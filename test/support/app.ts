@@ -55,7 +55,7 @@ export async function createTestApp(engine: Engine = 'pglite', options: { clock?
   const database = await createTestDatabase(engine);
   const services = createServices(database.db, { clock: options.clock });
   const tokens = await seedAccounts(services);
-  const app = await buildApp({ services, db: database.db, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: false });
+  const app = await buildApp({ services, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: false });
   await app.ready();
   return {
     app,
