@@ -1,5 +1,10 @@
 // The database's tables as Kysely sees them. Dates come back as 'YYYY-MM-DD' strings (see database.ts).
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { LeaveKind } from '../domain/aftercare.ts';
+import type { Body } from '../domain/bodies.ts';
+import type { DecisionStatus } from '../domain/ending.ts';
+import type { CHARGE_SOURCES } from '../domain/refunds.ts';
+import type { TOP_UP_PAYER_KINDS } from '../domain/top-ups.ts';
 
 type Instant = ColumnType<Date, Date | string, Date | string>;
 type DefaultInstant = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -101,7 +106,7 @@ export interface LeavesTable {
   version: Generated<number>;
   from_date: string;
   to_date: string | null;
-  kind: 'escorted' | 'unescorted' | 'trial-placement';
+  kind: LeaveKind;
   triggers_aftercare: boolean;
   reason: string;
   decided_by: string | null;
@@ -347,7 +352,7 @@ export interface BudgetsTable {
   person_id: string;
   version: Generated<number>;
   kind: 'direct-payment' | 'personal-health-budget';
-  holder_body: 'local-authority' | 'icb';
+  holder_body: Body;
   holder_code: string | null;
   service_ids: Json<string[]>;
   payee_relationship: string;
@@ -432,7 +437,7 @@ export interface EndingProposalsTable {
   override_reason: string | null;
   proposed_by: string;
   proposed_at: Instant;
-  status: ColumnType<'pending' | 'approved' | 'withdrawn', 'pending' | 'approved' | 'withdrawn' | undefined, 'pending' | 'approved' | 'withdrawn'>;
+  status: ColumnType<DecisionStatus, DecisionStatus | undefined, DecisionStatus>;
   notice_sent_on: string | null;
   notice_recorded_by: string | null;
   ended_on: string | null;
@@ -443,7 +448,7 @@ export interface EndingProposalsTable {
 export interface EndingApprovalsTable {
   id: string;
   proposal_id: string;
-  side: 'local-authority' | 'icb';
+  side: Body;
   organisation_code: string;
   approver_id: string;
   approved_at: Instant;
@@ -458,14 +463,14 @@ export interface ReinstatementsTable {
   reasons: string;
   requested_by: string;
   requested_at: Instant;
-  status: ColumnType<'pending' | 'approved' | 'withdrawn', 'pending' | 'approved' | 'withdrawn' | undefined, 'pending' | 'approved' | 'withdrawn'>;
+  status: ColumnType<DecisionStatus, DecisionStatus | undefined, DecisionStatus>;
   reinstated_on: string | null;
 }
 
 export interface ReinstatementApprovalsTable {
   id: string;
   reinstatement_id: string;
-  side: 'local-authority' | 'icb';
+  side: Body;
   organisation_code: string;
   approver_id: string;
   approved_at: Instant;
@@ -572,7 +577,7 @@ export interface ChargesTable {
   paid_on: string;
   description: string;
   service_id: string | null;
-  source: 'manual' | 'import';
+  source: (typeof CHARGE_SOURCES)[number];
   import_reference: string | null;
   created_by: string;
   created_at: DefaultInstant;
@@ -605,7 +610,7 @@ export interface TopUpAgreementsTable {
   preferred_accommodation: string;
   conditions: ColumnType<unknown, string, string>;
   terms: ColumnType<unknown, string, string>;
-  payer_kind: 'person' | 'third-party' | null;
+  payer_kind: (typeof TOP_UP_PAYER_KINDS)[number] | null;
   payer_relationship: string | null;
   signed_on: string | null;
   refused_on: string | null;
@@ -620,9 +625,9 @@ export interface DisputesTable {
   id: string;
   person_id: string;
   version: Generated<number>;
-  party_a_kind: 'local-authority' | 'icb';
+  party_a_kind: Body;
   party_a_code: string;
-  party_b_kind: 'local-authority' | 'icb';
+  party_b_kind: Body;
   party_b_code: string;
   subject: string;
   details: string | null;
@@ -641,7 +646,7 @@ export interface DisputesTable {
 export interface ServicePaymentsTable {
   id: string;
   service_id: string;
-  body: 'local-authority' | 'icb';
+  body: Body;
   organisation_code: string;
   period_from: string;
   period_to: string;

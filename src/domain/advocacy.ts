@@ -189,12 +189,16 @@ export interface CareActAdvocateResult {
   rule: 'ADV-4';
 }
 
+/** ADV-4: the process the person is in: a Care Act assessment or planning, or s117 aftercare only. */
+export const ADVOCACY_PROCESSES = ['care-act', 's117-only'] as const;
+export type AdvocacyProcess = (typeof ADVOCACY_PROCESSES)[number];
+
 /**
  * ADV-4 (Care Act s67): an advocate is due when the person would have substantial difficulty and
  * there is no appropriate individual, or regardless of one when a 28-day NHS stay or 8-week care home
  * stay is likely. s117 planning is not itself listed in s67 (CONTESTED): the default is to offer one.
  */
-export function careActAdvocateDue(test: CareActAdvocateTest, process: 'care-act' | 's117-only' = 's117-only'): CareActAdvocateResult {
+export function careActAdvocateDue(test: CareActAdvocateTest, process: AdvocacyProcess = 's117-only'): CareActAdvocateResult {
   if (!test.substantialDifficulty) {
     return { due: false, duty: 'none', contested: false, rule: 'ADV-4', reason: 'They would not have substantial difficulty taking part, so no Care Act advocate is due (they can still have general advocacy).' };
   }

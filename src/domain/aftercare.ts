@@ -17,7 +17,12 @@ export type EpisodeStatus = (typeof EPISODE_STATUSES)[number];
 /** A person's aftercare status: their latest episode's, or not entitled when they have none. */
 export const AFTERCARE_STATUSES = ['not-entitled', ...EPISODE_STATUSES] as const;
 export type AftercareStatus = (typeof AFTERCARE_STATUSES)[number];
-export type EndReason = 'joint-decision' | 'new-qualifying-detention' | 'death';
+/** END-1, END-5: why an episode ended. */
+export const END_REASONS = ['joint-decision', 'new-qualifying-detention', 'death'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+/** Section 17 leave (ELIG-5): escorted, unescorted, or a trial placement. */
+export const LEAVE_KINDS = ['escorted', 'unescorted', 'trial-placement'] as const;
+export type LeaveKind = (typeof LEAVE_KINDS)[number];
 export interface Explanation { rule: string; text: string }
 export interface PersonFacts {
   dateOfDeath: IsoDate | null;
@@ -27,7 +32,7 @@ export interface PersonFacts {
   gpRegistrations: { practiceCode: string | null; icb: string; since: IsoDate }[];
   admissions: { id: string; hospital: string; admittedOn: IsoDate; dischargedOn: IsoDate | null }[];
   legalStatuses: { id: string; section: SectionCode; startDate: IsoDate; endDate: IsoDate | null; admissionId: string | null }[];
-  leaves: { id: string; from: IsoDate; to: IsoDate | null; kind: 'escorted' | 'unescorted' | 'trial-placement'; triggersAftercare: boolean; reason: string }[];
+  leaves: { id: string; from: IsoDate; to: IsoDate | null; kind: LeaveKind; triggersAftercare: boolean; reason: string }[];
   responsibilityDecisions: { episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedAt: string }[];
   jointEndings: { episodeId: string; endedOn: IsoDate }[];
   /** END-6: approved reinstatements of jointly ended episodes (optional: none when absent). */

@@ -4,8 +4,10 @@ import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './d
 import type { Split } from './funding.ts';
 import type { BudgetKind } from './care-services.ts';
 import type { Violation } from './violations.ts';
+import type { Body } from './bodies.ts';
 
-export type HolderBody = 'local-authority' | 'icb';
+/** DP-3: the body that holds a budget (the local authority a direct payment, the ICB a health budget). */
+export type HolderBody = Body;
 
 export const PAYEE_RELATIONSHIPS = ['self', 'spouse-or-partner', 'close-relative', 'other-relative', 'representative', 'other'] as const;
 export type PayeeRelationship = (typeof PAYEE_RELATIONSHIPS)[number];

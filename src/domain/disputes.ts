@@ -28,8 +28,10 @@ export interface Dispute {
   resolution: string | null;
 }
 
-export type DisputeKind = 'la-v-la' | 'la-v-icb' | 'icb-v-icb';
-export type DisputeStatus = 'open' | 'referred' | 'resolved';
+export const DISPUTE_KINDS = ['la-v-la', 'la-v-icb', 'icb-v-icb'] as const;
+export type DisputeKind = (typeof DISPUTE_KINDS)[number];
+export const DISPUTE_STATUSES = ['open', 'referred', 'resolved'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
 export function disputeKind(d: Pick<Dispute, 'partyA' | 'partyB'>): DisputeKind {
   const kinds = [d.partyA.kind, d.partyB.kind].sort().join('|');

@@ -5,6 +5,7 @@ import type { Episode } from './aftercare.ts';
 import { compareDates, formatDate, type IsoDate } from './dates.ts';
 
 import type { Violation } from './violations.ts';
+import { BODIES, type Body } from './bodies.ts';
 
 export type { Violation };
 
@@ -170,8 +171,13 @@ export function validateEndingProposal(episode: EndingEpisode, input: EndingProp
 // ---------------------------------------------------------------------------------------------
 // END-1: who approves, and when the decision takes effect.
 
-export type ApprovalSide = 'local-authority' | 'icb';
-export const APPROVAL_SIDES: readonly ApprovalSide[] = ['local-authority', 'icb'];
+/** A proposal to end, or a reinstatement: waiting for both bodies, approved by both, or withdrawn. */
+export const DECISION_STATUSES = ['pending', 'approved', 'withdrawn'] as const;
+export type DecisionStatus = (typeof DECISION_STATUSES)[number];
+
+/** END-4: each body approves for its own side. */
+export type ApprovalSide = Body;
+export const APPROVAL_SIDES: readonly ApprovalSide[] = BODIES;
 
 /** Which body an approver signs for: the episode's responsible local authority or ICB, or neither. */
 export function approvalSide(approverOrgCode: string, episode: Pick<EndingEpisode, 'localAuthority' | 'icb'>): ApprovalSide | null {

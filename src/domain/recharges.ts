@@ -17,9 +17,9 @@ import { compareDates, minDate, type IsoDate } from './dates.ts';
 import { weeklyShares, type Split } from './funding.ts';
 import { daysIn, overlap, proRata, type Period } from './refunds.ts';
 import type { RuleViolation } from './violations.ts';
+import { BODIES, type Body } from './bodies.ts';
 
-export type Body = 'local-authority' | 'icb';
-export const BODIES: readonly Body[] = ['local-authority', 'icb'];
+export { BODIES, type Body } from './bodies.ts';
 
 export interface RechargeService {
   serviceId: string;

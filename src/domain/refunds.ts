@@ -201,8 +201,14 @@ export function refundPaymentViolations(status: RefundStatus): RuleViolation[] {
   return [{ field: 'status', message: status === 'paid' ? 'The refund is already paid' : 'A refund is approved before it is paid', rule: 'CHG-2' }];
 }
 
+/** CHG-2: how much of a charged period falls inside an entitlement. */
+export const CHARGE_COVERAGES = ['whole', 'part', 'none'] as const;
+export type ChargeCoverage = (typeof CHARGE_COVERAGES)[number];
+/** Where a charge came from: typed in, or the finance system's file. */
+export const CHARGE_SOURCES = ['manual', 'import'] as const;
+
 /** CHG-2: how much of a charge's period falls inside an entitlement: all of it, part of it or none. */
-export function chargeCoverage(charge: Pick<Charge, 'periodFrom' | 'periodTo'>, entitlements: readonly Period[]): 'whole' | 'part' | 'none' {
+export function chargeCoverage(charge: Pick<Charge, 'periodFrom' | 'periodTo'>, entitlements: readonly Period[]): ChargeCoverage {
   const period = { from: charge.periodFrom, to: charge.periodTo };
   const days = entitlements.map((e) => overlap(period, e)).reduce((sum, p) => sum + (p ? daysIn(p) : 0), 0);
   return days === 0 ? 'none' : days >= daysIn(period) ? 'whole' : 'part';

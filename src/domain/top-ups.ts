@@ -50,7 +50,10 @@ export interface TopUpAgreement {
   refusalReasons: string | null;
 }
 
-export type TopUpStatus = 'draft' | 'signed' | 'refused';
+export const TOP_UP_STATUSES = ['draft', 'signed', 'refused'] as const;
+export type TopUpStatus = (typeof TOP_UP_STATUSES)[number];
+/** Who pays a top-up: the person, or someone else for them (CHG-3). */
+export const TOP_UP_PAYER_KINDS = ['person', 'third-party'] as const;
 
 /** Derived from what is recorded, never stored. */
 export function topUpStatus(a: Pick<TopUpAgreement, 'signedOn' | 'refusedOn'>): TopUpStatus {

@@ -9,6 +9,7 @@ import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewIn
 import { PageQuery } from '../../services/kernel/paging.ts';
 import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
+import { BODIES } from '../../domain/bodies.ts';
 
 const Id = z.string().describe('UUID');
 const IsoDate = z.string().describe('A UK date, YYYY-MM-DD');
@@ -19,7 +20,7 @@ export const BudgetSchema = z.object({
   personId: Id,
   version: z.number().int(),
   kind: z.enum(BUDGET_KINDS),
-  holderBody: z.enum(['local-authority', 'icb']).describe('DP-3'),
+  holderBody: z.enum(BODIES).describe('DP-3'),
   holderCode: z.string().nullable(),
   serviceIds: z.array(Id),
   payeeRelationship: z.string(),

@@ -8,6 +8,7 @@ import { DisputeCreateInput, DisputeUpdateInput } from '../../services/disputes/
 import { Id, IfMatch, IsoDate, list, MONEY_TAGS, params, PersonParams, READ, WRITE } from './money-common.ts';
 import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
+import { DISPUTE_KINDS, DISPUTE_STATUSES } from '../../domain/disputes.ts';
 
 const Party = z.object({ kind: z.enum(BODY_KINDS), code: z.string() });
 export const DisputeSchema = z.object({
@@ -24,8 +25,8 @@ export const DisputeSchema = z.object({
   personToldOn: IsoDate.nullable(),
   resolvedOn: IsoDate.nullable(),
   resolution: z.string().nullable(),
-  kind: z.enum(['la-v-la', 'la-v-icb', 'icb-v-icb']),
-  status: z.enum(['open', 'referred', 'resolved']),
+  kind: z.enum(DISPUTE_KINDS),
+  status: z.enum(DISPUTE_STATUSES),
   statutoryClocks: z.boolean().describe('RESP-6: ordinary-residence disputes between local authorities'),
   referralDueOn: IsoDate.nullable().describe('4 months after the dispute was raised'),
   referralOverdue: z.boolean(),

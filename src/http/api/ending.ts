@@ -6,8 +6,9 @@ import { APPROVAL_SIDES, REASON_CODES } from '../../domain/ending.ts';
 import type { Services } from '../../services/index.ts';
 import { EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
 import { actorOf } from './request.ts';
-import { EPISODE_STATUSES } from '../../domain/aftercare.ts';
+import { END_REASONS, EPISODE_STATUSES } from '../../domain/aftercare.ts';
 import { ProblemSchema, responses } from './schemas.ts';
+import { DECISION_STATUSES } from '../../domain/ending.ts';
 
 const READ = [400, 401, 403, 404] as const;
 const WRITE = [400, 401, 403, 404, 409, 413, 422] as const;
@@ -19,7 +20,7 @@ const ProposalParams = Params.extend({ proposalId: z.string() });
 const ReinstatementParams = Params.extend({ reinstatementId: z.string() });
 
 const ApprovalSchema = z.object({ side: Side, organisationCode: z.string(), approverId: z.string(), approvedAt: z.string(), approvedOn: IsoDate });
-const EpisodeStateSchema = z.object({ id: z.string(), status: z.enum(EPISODE_STATUSES as unknown as [string, ...string[]]), endedOn: IsoDate.nullable(), endReason: z.enum(['joint-decision', 'new-qualifying-detention', 'death']).nullable() });
+const EpisodeStateSchema = z.object({ id: z.string(), status: z.enum(EPISODE_STATUSES), endedOn: IsoDate.nullable(), endReason: z.enum(END_REASONS).nullable() });
 
 export const EndingProposalSchema = z.object({
   id: z.string(),
@@ -36,7 +37,7 @@ export const EndingProposalSchema = z.object({
   override: z.object({ reason: z.string() }).nullable(),
   proposedBy: z.string(),
   proposedAt: z.string(),
-  status: z.enum(['pending', 'approved', 'withdrawn']).describe('approved: both bodies approved (and, with MHA25-2 on, the joint notice was sent): aftercare ended'),
+  status: z.enum(DECISION_STATUSES).describe('approved: both bodies approved (and, with MHA25-2 on, the joint notice was sent): aftercare ended'),
   approvals: z.array(ApprovalSchema).describe('One per side at most (END-1)'),
   awaiting: z.array(Side).describe('Sides that have not approved yet'),
   jointNoticeRequired: z.boolean().describe('MHA25-2 in force (a setting)'),
@@ -54,7 +55,7 @@ export const ReinstatementSchema = z.object({
   reasons: z.string(),
   requestedBy: z.string(),
   requestedAt: z.string(),
-  status: z.enum(['pending', 'approved', 'withdrawn']),
+  status: z.enum(DECISION_STATUSES),
   approvals: z.array(ApprovalSchema),
   awaiting: z.array(Side),
   reinstatedOn: IsoDate.nullable(),

@@ -6,6 +6,7 @@ import type { Services } from '../../services/index.ts';
 import { PlanInput, PlanListQuery } from '../../services/plans/plans-inputs.ts';
 import { actorOf, ifMatch } from './request.ts';
 import { FieldErrorSchema, ProblemSchema, responses } from './schemas.ts';
+import { SERVICE_STATUSES } from '../../domain/care-services.ts';
 
 const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });
 const READ = [400, 401, 403, 404] as const;
@@ -32,7 +33,7 @@ const Need = z.object({
         provider: z.string(),
         confirmedOn: IsoDate.nullable().describe('PLAN-7: null while planned'),
         endDate: IsoDate.nullable(),
-        status: z.enum(['planned', 'confirmed', 'ended']),
+        status: z.enum(SERVICE_STATUSES),
         weeklyCostPence: z.number().int().nullable().describe('Integer pence; null for someone who may not see money'),
       }),
     )

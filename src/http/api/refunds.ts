@@ -10,6 +10,7 @@ import { ChargeImportInput, ChargeInput, RefundApprovalInput, RefundCalculateInp
 import { Id, IfMatch, IsoDate, list, MONEY_TAGS, params, Pence, PersonParams, READ, WRITE } from './money-common.ts';
 import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
+import { CHARGE_COVERAGES, CHARGE_SOURCES } from '../../domain/refunds.ts';
 
 export const ChargeSchema = z.object({
   id: Id,
@@ -20,9 +21,9 @@ export const ChargeSchema = z.object({
   paidOn: IsoDate,
   description: z.string(),
   serviceId: Id.nullable(),
-  source: z.enum(['manual', 'import']),
+  source: z.enum(CHARGE_SOURCES),
   importReference: z.string().nullable(),
-  insideEntitlement: z.enum(['whole', 'part', 'none']).describe('CHG-2: how much of the period charged falls inside an entitlement'),
+  insideEntitlement: z.enum(CHARGE_COVERAGES).describe('CHG-2: how much of the period charged falls inside an entitlement'),
   refundId: Id.nullable().describe('The refund the charge is in, if any'),
 });
 

@@ -2,7 +2,7 @@
 // answers; these schemas describe them, and test/api checks the answers against them. Records may
 // gain optional fields (the contract allows it), so the objects are open.
 import { z } from 'zod';
-import { AFTERCARE_STATUSES, EPISODE_STATUSES } from '../../domain/aftercare.ts';
+import { AFTERCARE_STATUSES, END_REASONS, EPISODE_STATUSES, LEAVE_KINDS } from '../../domain/aftercare.ts';
 
 const Id = z.string().describe('UUID');
 const Version = z.number().int().describe('Increases by one with every change; send it back in If-Match');
@@ -78,7 +78,7 @@ export const LeaveSchema = z.object({
   version: Version,
   from: IsoDate,
   to: IsoDate.nullable(),
-  kind: z.enum(['escorted', 'unescorted', 'trial-placement']),
+  kind: z.enum(LEAVE_KINDS),
   triggersAftercare: z.boolean(),
   reason: z.string(),
 });
@@ -97,7 +97,7 @@ export const EpisodeSchema = z.object({
   qualifyingFrom: IsoDate,
   leftHospitalOn: IsoDate.nullable().describe('When the duty started (ELIG-3)'),
   endedOn: IsoDate.nullable(),
-  endReason: z.enum(['joint-decision', 'new-qualifying-detention', 'death']).nullable(),
+  endReason: z.enum(END_REASONS).nullable(),
   localAuthority: ResponsibleBody,
   icb: ResponsibleBody,
   detentionFrom: IsoDate.optional().describe('Start of the continuous detention that led to the qualifying section (RESP-4)'),

@@ -7,6 +7,7 @@ import { TopUpCreateInput, TopUpUpdateInput } from '../../services/top-ups/top-u
 import { Id, IfMatch, IsoDate, list, MONEY_TAGS, params, Pence, PersonParams, READ, WRITE } from './money-common.ts';
 import { actorOf, ifMatch } from './request.ts';
 import { responses } from './schemas.ts';
+import { TOP_UP_PAYER_KINDS, TOP_UP_STATUSES } from '../../domain/top-ups.ts';
 
 const YesNo = z.boolean().nullable();
 export const TopUpSchema = z.object({
@@ -27,11 +28,11 @@ export const TopUpSchema = z.object({
     consequencesOfMeansChange: z.string().nullable(),
   }).describe('CHG-3: the written agreement (amounts null for a caller who may not see money)'),
   moneyVisible: z.boolean(),
-  payer: z.object({ kind: z.enum(['person', 'third-party']), relationship: z.string().nullable() }).nullable(),
+  payer: z.object({ kind: z.enum(TOP_UP_PAYER_KINDS), relationship: z.string().nullable() }).nullable(),
   signedOn: IsoDate.nullable(),
   refusedOn: IsoDate.nullable(),
   refusalReasons: z.string().nullable(),
-  status: z.enum(['draft', 'signed', 'refused']),
+  status: z.enum(TOP_UP_STATUSES),
   missingBeforeSigning: z.array(z.object({ field: z.string(), message: z.string(), rule: z.string().optional() })),
 });
 const TopUpParams = PersonParams.extend({ topUpId: z.string() });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { REFERRAL_KINDS } from '../../domain/advocacy.ts';
 import { IsoDateInput, optionalText } from '../people/people-inputs.ts';
 import { Uuid } from '../planning/planning-inputs.ts';
+import { ADVOCACY_PROCESSES } from '../../domain/advocacy.ts';
 
 export const RecordsConsentInput = z.object({
   personHasCapacity: z.boolean({ message: 'Say whether the person has capacity to consent' }),
@@ -18,7 +19,7 @@ export const CareActTestInput = z.object({
   appropriateIndividual: z.boolean(),
   nhsStayOf28DaysLikely: z.boolean().optional().default(false),
   careHomeStayOf8WeeksLikely: z.boolean().optional().default(false),
-  process: z.enum(['care-act', 's117-only']).optional().default('s117-only'),
+  process: z.enum(ADVOCACY_PROCESSES).optional().default('s117-only'),
 });
 
 export { REFERRAL_KINDS };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SECTION_CODES } from '../../domain/sections.ts';
 import { IcbCode, IsoDateInput, LocalAuthorityCode } from '../people/people-inputs.ts';
+import { LEAVE_KINDS } from '../../domain/aftercare.ts';
 
 export const AdmissionInput = z.object({
   hospital: z.string().trim().min(1, 'Enter the hospital').max(200),
@@ -23,7 +24,7 @@ export const LegalStatusEndInput = z.object({ endDate: IsoDateInput.nullable() }
 export const LeaveInput = z.object({
   from: IsoDateInput,
   to: IsoDateInput.nullable().optional(),
-  kind: z.enum(['escorted', 'unescorted', 'trial-placement'], { message: 'Kind must be escorted, unescorted or trial-placement' }),
+  kind: z.enum(LEAVE_KINDS, { message: 'Kind must be escorted, unescorted or trial-placement' }),
   triggersAftercare: z.boolean({ message: 'Say whether this leave starts aftercare' }),
   reason: z.string().trim().min(1, 'Give the reason for the decision (ELIG-4)').max(2000),
 });
