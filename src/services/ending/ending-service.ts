@@ -1,5 +1,5 @@
-// Ending aftercare by a joint decision (END-1 to END-4, MHA25-2), reinstating it (END-6), what the
-// person page shows of both, and the approvals waiting for an approver. Individual services are
+// Ending aftercare by a joint decision (END-1 to END-4, MHA25-2), reinstating it (END-6), the read
+// models of the ending page and its forms, and the approvals waiting for an approver. Individual services are
 // never touched here: changing services at a review without ending aftercare is the reviews'
 // business (END-7). The use cases are in ending-proposals.ts and reinstatements.ts.
 import type { IsoDate } from '../../domain/dates.ts';
