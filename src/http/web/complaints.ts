@@ -9,6 +9,7 @@ import { dateValues, formBody, readDate, required, submit, text, version, type F
 import { personIdOf, signedIn } from './request.ts';
 import { COMPLAINT_AGAINST_LABELS, COMPLAINT_FAULT_LABELS } from './labels.ts';
 
+type PersonHeading = Awaited<ReturnType<Services['complaints']['formPage']>>['person'];
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
@@ -21,24 +22,22 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
   const complaintsHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/complaints`;
   web.get('/people/:id/complaints', page, async (request, reply) => {
     const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const complaints = await services.complaints.list(actor, person.id);
+    const { person, complaints } = await services.complaints.page(actor, personIdOf(request));
     return reply.render('pages/complaints.njk', {
       title: 'Complaints', width: 'full', person, back: { href: `/people/${person.id}` }, mayRecord: can(actor.role, 'complaint:record'),
       items: complaints.items.map((c) => ({ ...c, againstLabel: COMPLAINT_AGAINST_LABELS[c.against] })),
     });
   });
 
-  const complaintContext = async (request: FastifyRequest) => {
-    const person = await services.people.get(signedIn(request), personIdOf(request));
-    return {
-      person,
-      back: { href: `/people/${person.id}/complaints` },
-      routeItems: COMPLAINT_ROUTES.map((r) => ({ value: r, text: COMPLAINT_ROUTE_LABELS[r] })),
-      againstItems: Object.entries(COMPLAINT_AGAINST_LABELS).map(([value, text]) => ({ value, text })),
-      faultItems: COMPLAINT_FAULTS.map((f) => ({ value: f, text: COMPLAINT_FAULT_LABELS[f] })),
-    };
-  };
+  /** What the complaint form shows besides its values: the person (read with the page) and the choices. */
+  const complaintContext = (person: PersonHeading) => ({
+    person,
+    back: { href: `/people/${person.id}/complaints` },
+    routeItems: COMPLAINT_ROUTES.map((r) => ({ value: r, text: COMPLAINT_ROUTE_LABELS[r] })),
+    againstItems: Object.entries(COMPLAINT_AGAINST_LABELS).map(([value, text]) => ({ value, text })),
+    faultItems: COMPLAINT_FAULTS.map((f) => ({ value: f, text: COMPLAINT_FAULT_LABELS[f] })),
+  });
+  const formContext = async (request: FastifyRequest) => complaintContext((await services.complaints.formPage(signedIn(request), personIdOf(request))).person);
   const complaintWords = (body: FormBody) => ({
     labels: { against: 'body', route: 'route', receivedOn: 'date received', awareOn: 'date they knew of the problem', subject: 'what the complaint is about', outcomeOn: 'date of the outcome' },
     dates: { receivedOn: readDate(body, 'receivedOn'), awareOn: readDate(body, 'awareOn'), outcomeOn: readDate(body, 'outcomeOn') },
@@ -60,11 +59,11 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
     learning: text(body, 'learning') ?? null,
   });
 
-  web.get('/people/:id/complaints/new', page, async (request, reply) => reply.render('pages/complaint-form.njk', { ...(await complaintContext(request)), title: 'Record a complaint', values: {}, faults: [] }));
+  web.get('/people/:id/complaints/new', page, async (request, reply) => reply.render('pages/complaint-form.njk', { ...(await formContext(request)), title: 'Record a complaint', values: {}, faults: [] }));
   web.post('/people/:id/complaints/new', form, async (request, reply) => {
     const body = formBody(request);
     const words = complaintWords(body);
-    const context = async () => ({ ...(await complaintContext(request)), title: 'Record a complaint', faults: faultsOf(request) });
+    const context = async () => ({ ...(await formContext(request)), title: 'Record a complaint', faults: faultsOf(request) });
     return submit({ reply, body, template: 'pages/complaint-form.njk', context, words }, async () => {
       await services.complaints.create(signedIn(request), personIdOf(request), complaintInput(request, body, words));
       return complaintsHref(request);
@@ -72,17 +71,17 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
   });
 
   web.get('/people/:id/complaints/:complaintId', page, async (request, reply) => {
-    const c = await services.complaints.get(signedIn(request), personIdOf(request), param(request, 'complaintId'));
+    const { person, complaint: c } = await services.complaints.editPage(signedIn(request), personIdOf(request), param(request, 'complaintId'));
     const values = {
       version: String(c.version), against: c.against, route: c.route, subject: c.subject, outcome: c.outcome ?? '', learning: c.learning ?? '',
       ...dateValues('receivedOn', c.receivedOn), ...dateValues('awareOn', c.awareOn), ...dateValues('outcomeOn', c.outcomeOn),
     };
-    return reply.render('pages/complaint-form.njk', { ...(await complaintContext(request)), title: 'Change a complaint', complaint: c, values, faults: c.faults });
+    return reply.render('pages/complaint-form.njk', { ...complaintContext(person), title: 'Change a complaint', complaint: c, values, faults: c.faults });
   });
   web.post('/people/:id/complaints/:complaintId', form, async (request, reply) => {
     const body = formBody(request);
     const words = complaintWords(body);
-    const context = async () => ({ ...(await complaintContext(request)), title: 'Change a complaint', complaint: { id: param(request, 'complaintId') }, faults: faultsOf(request) });
+    const context = async () => ({ ...(await formContext(request)), title: 'Change a complaint', complaint: { id: param(request, 'complaintId') }, faults: faultsOf(request) });
     return submit({ reply, body, template: 'pages/complaint-form.njk', context, words }, async () => {
       await services.complaints.update(signedIn(request), personIdOf(request), param(request, 'complaintId'), version(body), complaintInput(request, body, words));
       return complaintsHref(request);

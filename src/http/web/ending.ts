@@ -7,7 +7,6 @@ import { formatDate } from '../../domain/dates.ts';
 import {
   awaitsApprovalFrom, canBeReinstated, episodeCannotEnd, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
 } from '../../domain/ending.ts';
-import { NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, yesNo } from './forms.ts';
@@ -34,11 +33,10 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
 
   async function overview(request: FastifyRequest) {
     const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const ending = await services.ending.forPerson(actor, person.id);
+    const { person, episodes: endingEpisodes, jointNoticeRequired } = await services.ending.page(actor, personIdOf(request));
     const mayPropose = can(actor.role, 'ending:propose');
     const mayApprove = can(actor.role, 'ending:approve');
-    const episodes = [...ending.episodes].reverse().map(({ episode, side, proposals, reinstatements }) => {
+    const episodes = [...endingEpisodes].reverse().map(({ episode, side, proposals, reinstatements }) => {
       const pending = proposals.find((p) => p.status === 'pending');
       const pendingReinstatement = reinstatements.find((r) => r.status === 'pending');
       const endable = episodeCannotEnd(episode) === null;
@@ -69,19 +67,15 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
         })),
       };
     });
-    return { title: 'Ending aftercare', width: 'full', person, episodes, jointNoticeRequired: ending.jointNoticeRequired, back: { href: `/people/${person.id}` } };
+    return { title: 'Ending aftercare', width: 'full', person, episodes, jointNoticeRequired, back: { href: `/people/${person.id}` } };
   }
 
   web.get('/people/:id/ending', page, async (request, reply) => reply.render('pages/ending.njk', await overview(request)));
 
   // ---- Proposing an ending ------------------------------------------------------------------------
   const proposeContext = async (request: FastifyRequest) => {
-    const actor = signedIn(request);
-    const ending = await services.ending.forPerson(actor, personIdOf(request));
-    const found = ending.episodes.find((e) => e.episode.id === param(request, 'episodeId'));
-    if (!found) throw new NotFoundError('episode');
-    const person = await services.people.get(actor, personIdOf(request));
-    return { person, episode: found.episode, reasonItems: REASON_ITEMS, back: { href: `/people/${person.id}/ending` } };
+    const { person, episode } = await services.ending.proposePage(signedIn(request), personIdOf(request), param(request, 'episodeId'));
+    return { person, episode, reasonItems: REASON_ITEMS, back: { href: `/people/${person.id}/ending` } };
   };
 
   web.get('/people/:id/episodes/:episodeId/ending/new', page, async (request, reply) => reply.render('pages/ending-propose.njk', { ...(await proposeContext(request)), values: {} }));
@@ -122,9 +116,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
   });
 
   const noticeContext = async (request: FastifyRequest) => {
-    const actor = signedIn(request);
-    const proposal = await services.ending.get(actor, personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
-    const person = await services.people.get(actor, personIdOf(request));
+    const { person, proposal } = await services.ending.noticePage(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
     return { person, proposal, back: { href: `/people/${person.id}/ending` } };
   };
   web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/notice', page, async (request, reply) => reply.render('pages/ending-notice.njk', { ...(await noticeContext(request)), values: {} }));
@@ -145,7 +137,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
 
   // ---- Reinstatement (END-6) ---------------------------------------------------------------------
   const reinstateContext = async (request: FastifyRequest) => {
-    const person = await services.people.get(signedIn(request), personIdOf(request));
+    const { person } = await services.ending.formPage(signedIn(request), personIdOf(request));
     return { person, back: { href: `/people/${person.id}/ending` } };
   };
   web.get('/people/:id/episodes/:episodeId/reinstatements/new', page, async (request, reply) => reply.render('pages/reinstatement-new.njk', { ...(await reinstateContext(request)), values: {} }));

@@ -24,17 +24,16 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   const page = { schema: { hide: true }, preHandler: requireSignIn };
   const form = { ...page, preValidation: web.csrfProtection };
 
-  const personOf = async (request: FastifyRequest) => (await services.people.record(signedIn(request), personIdOf(request))).person;
   const reviewsHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/reviews`;
   const base = async (request: FastifyRequest) => {
-    const person = await personOf(request);
+    const { person } = await services.reviews.formPage(signedIn(request), personIdOf(request));
     return { person, back: { href: `/people/${person.id}/reviews`, text: 'Back to reviews' } };
   };
 
   // ---- The person's reviews ---------------------------------------------------------------------
   web.get('/people/:id/reviews', page, async (request, reply) => {
     const actor = signedIn(request);
-    const [person, reviews] = [await personOf(request), await services.reviews.list(actor, personIdOf(request))];
+    const { person, reviews } = await services.reviews.page(actor, personIdOf(request));
     return reply.render('pages/reviews.njk', {
       person,
       reviews,

@@ -9,8 +9,9 @@ import type { Db } from '../../data/database.ts';
 import type { ComplaintRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
-import { keyText, pageInMemory, pageQuery } from '../kernel/paging.ts';
+import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
 import { isUuid } from '../kernel/person-record.ts';
+import { personViewPart } from '../people/people-service.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ComplaintInput, ComplaintUpdateInput } from './complaints-inputs.ts';
@@ -60,6 +61,19 @@ async function ownComplaint(trx: Db, person: PersonRow, complaintId: string): Pr
   return row;
 }
 
+/** The person's complaints, a page of them when `paging` is given. Reads only, in the caller's transaction. */
+async function complaintsPart(trx: Db, person: PersonRow, today: IsoDate, paging: Page | null) {
+  const all = await repo.listComplaints(trx, person.id);
+  // Lists convention: a keyset on (received on, id), latest first.
+  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'asc'], (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
+  return { items: rows.map((r) => view(r, today)), nextCursor };
+}
+
+/** One of the person's complaints (404 otherwise). Reads only, in the caller's transaction. */
+async function complaintPart(trx: Db, person: PersonRow, complaintId: string, today: IsoDate) {
+  return view(await ownComplaint(trx, person, complaintId), today);
+}
+
 export function createComplaintsService(_db: Db, { clock, useCases }: ComplaintsServiceOptions) {
   const today = () => todayInLondon(clock());
 
@@ -67,17 +81,36 @@ export function createComplaintsService(_db: Db, { clock, useCases }: Complaints
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'complaint.list' } }, async ({ trx, person, today }) => {
-        const all = await repo.listComplaints(trx, person.id);
-        // Lists convention: a keyset on (received on, id), latest first.
-        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'asc'], (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
-        return { items: rows.map((r) => view(r, today)), nextCursor };
-      });
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'complaint.list' } }, ({ trx, person, today }) => complaintsPart(trx, person, today, paging));
     },
 
     async get(actor: Actor, personId: string, complaintId: string) {
       const audit = (c: { id: string }) => ({ action: 'complaint.view', recordType: 'complaint', recordId: c.id });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => view(await ownComplaint(trx, person, complaintId), today));
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => complaintPart(trx, person, complaintId, today));
+    },
+
+    /** The person's complaints page: the person's heading and all their complaints, latest first. */
+    async page(actor: Actor, personId: string) {
+      const audit = { action: 'complaint.list', details: { parts: ['person', 'complaints'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
+        person: await personViewPart(trx, person),
+        complaints: await complaintsPart(trx, person, today, null),
+      }));
+    },
+
+    /** The page changing a complaint: the person and the complaint (404 for another person's). */
+    async editPage(actor: Actor, personId: string, complaintId: string) {
+      const audit = (p: { complaint: { id: string } }) => ({ action: 'complaint.view', recordType: 'complaint', recordId: p.complaint.id, details: { parts: ['person', 'complaint'] } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
+        person: await personViewPart(trx, person),
+        complaint: await complaintPart(trx, person, complaintId, today),
+      }));
+    },
+
+    /** The form recording a complaint (and a form's re-render after a refusal): the person it is about. */
+    async formPage(actor: Actor, personId: string) {
+      const audit = { action: 'complaint.view', details: { parts: ['person'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({ person: await personViewPart(trx, person) }));
     },
 
     async create(actor: Actor, personId: string, input: unknown) {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
 import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import type { Db } from '../../data/database.ts';
+import type { PersonRow } from '../../data/schema.ts';
 import * as ending from '../../data/ending-repository.ts';
 import { renderEndingLetter } from '../../letters/ending-letter.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -16,6 +17,12 @@ import { findEpisode, forbiddenToOtherApprovers, ownProposal, sideOf } from './e
 import { episodeState, proposalView, toApprovals } from './ending-views.ts';
 
 export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettings }
+
+/** One of the person's proposals with its approvals (404 otherwise). Reads only, in the caller's transaction. */
+export async function proposalPart(trx: Db, person: PersonRow, episodeId: string, proposalId: string, settings: EndingSettings) {
+  const row = await ownProposal(trx, person, episodeId, proposalId, false);
+  return proposalView(row, await ending.endingApprovals(trx, [row.id]), settings);
+}
 
 export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
   return {
@@ -64,10 +71,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
 
     async get(actor: Actor, personId: string, episodeId: string, proposalId: string) {
       const audit = (p: { id: string }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.id });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => {
-        const row = await ownProposal(trx, person, episodeId, proposalId, false);
-        return proposalView(row, await ending.endingApprovals(trx, [row.id]), settings);
-      });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person }) => proposalPart(trx, person, episodeId, proposalId, settings));
     },
 
     /**

@@ -1,16 +1,20 @@
-// Ending aftercare by a joint decision (END-1 to END-4, MHA25-2), reinstating it (END-6), what the
-// person page shows of both, and the approvals waiting for an approver. Individual services are
+// Ending aftercare by a joint decision (END-1 to END-4, MHA25-2), reinstating it (END-6), the read
+// models of the ending page and its forms, and the approvals waiting for an approver. Individual services are
 // never touched here: changing services at a review without ending aftercare is the reviews'
 // business (END-7). The use cases are in ending-proposals.ts and reinstatements.ts.
-import { approvalSide } from '../../domain/ending.ts';
+import type { IsoDate } from '../../domain/dates.ts';
+import { approvalSide, type EndingSettings } from '../../domain/ending.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as ending from '../../data/ending-repository.ts';
 import * as people from '../../data/people-repository.ts';
+import type { PersonRow } from '../../data/schema.ts';
 import type { Actor } from '../kernel/actor.ts';
+import { NotFoundError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
-import { endingProposalUseCases } from './ending-proposals.ts';
+import { personViewPart } from '../people/people-service.ts';
+import { endingProposalUseCases, proposalPart } from './ending-proposals.ts';
 import { episodeState, proposalView, reinstatementView } from './ending-views.ts';
 import { reinstatementUseCases } from './reinstatements.ts';
 
@@ -24,6 +28,27 @@ export interface EndingServiceOptions {
   jointNoticeRequired: boolean;
 }
 
+/**
+ * The ending page's part (END-1 to END-6, MHA25-2): each episode with the side the actor approves
+ * for, its proposals and its reinstatements. Reads only, inside the caller's transaction.
+ */
+export async function endingPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, settings: EndingSettings) {
+  const aftercare = await deriveAftercare(trx, person, today);
+  const proposals = await ending.listEndingProposals(trx, person.id);
+  const reinstatements = await ending.listReinstatements(trx, person.id);
+  const pa = await ending.endingApprovals(trx, proposals.map((p) => p.id));
+  const ra = await ending.reinstatementApprovals(trx, reinstatements.map((r) => r.id));
+  return {
+    jointNoticeRequired: settings.jointNoticeRequired,
+    episodes: aftercare.episodes.map((e) => ({
+      episode: e,
+      side: approvalSide(actor.organisationCode, e),
+      proposals: proposals.filter((p) => p.episode_id === e.id).map((p) => proposalView(p, pa.filter((a) => a.proposal_id === p.id), settings)),
+      reinstatements: reinstatements.filter((r) => r.episode_id === e.id).map((r) => reinstatementView(r, ra.filter((a) => a.reinstatement_id === r.id))),
+    })),
+  };
+}
+
 export function createEndingService(db: Db, { useCases, jointNoticeRequired }: EndingServiceOptions) {
   const settings = { jointNoticeRequired };
   const deps = { db, useCases, settings };
@@ -32,24 +57,38 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
     ...endingProposalUseCases(deps),
     ...reinstatementUseCases(deps),
 
-    /** Everything about ending for the person page: each episode's proposals and reinstatements. */
-    async forPerson(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'ending.view' } }, async ({ trx, actor, person, today }) => {
-        const aftercare = await deriveAftercare(trx, person, today);
-        const proposals = await ending.listEndingProposals(trx, person.id);
-        const reinstatements = await ending.listReinstatements(trx, person.id);
-        const pa = await ending.endingApprovals(trx, proposals.map((p) => p.id));
-        const ra = await ending.reinstatementApprovals(trx, reinstatements.map((r) => r.id));
-        return {
-          jointNoticeRequired,
-          episodes: aftercare.episodes.map((e) => ({
-            episode: e,
-            side: approvalSide(actor.organisationCode, e),
-            proposals: proposals.filter((p) => p.episode_id === e.id).map((p) => proposalView(p, pa.filter((a) => a.proposal_id === p.id), settings)),
-            reinstatements: reinstatements.filter((r) => r.episode_id === e.id).map((r) => reinstatementView(r, ra.filter((a) => a.reinstatement_id === r.id))),
-          })),
-        };
+    /** The person's ending page: the person's heading and each episode's proposals and reinstatements. */
+    async page(actor: Actor, personId: string) {
+      const audit = { action: 'ending.view', details: { parts: ['person', 'ending'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => ({
+        person: await personViewPart(trx, person),
+        ...(await endingPart(trx, actor, person, today, settings)),
+      }));
+    },
+
+    /** The form proposing to end an episode's aftercare: the person and the episode (404 for another person's). */
+    async proposePage(actor: Actor, personId: string, episodeId: string) {
+      const audit = { action: 'ending.view', details: { parts: ['person', 'episode'], episodeId } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
+        const episode = (await deriveAftercare(trx, person, today)).episodes.find((e) => e.id === episodeId);
+        if (!episode) throw new NotFoundError('episode');
+        return { person: await personViewPart(trx, person), episode };
       });
+    },
+
+    /** The form recording the joint written notice of a proposal: the person and the proposal. */
+    async noticePage(actor: Actor, personId: string, episodeId: string, proposalId: string) {
+      const audit = (p: { proposal: { id: string } }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.proposal.id, details: { parts: ['person', 'proposal'] } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({
+        person: await personViewPart(trx, person),
+        proposal: await proposalPart(trx, person, episodeId, proposalId, settings),
+      }));
+    },
+
+    /** A form of the ending pages that shows only the person (asking to reinstate aftercare). */
+    async formPage(actor: Actor, personId: string) {
+      const audit = { action: 'ending.view', details: { parts: ['person'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({ person: await personViewPart(trx, person) }));
     },
 
     /** Proposals and reinstatements where the approver's organisation is a responsible body that has not approved yet. */

@@ -12,7 +12,7 @@ import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/revie
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { budgetReviewClocks } from '../budgets/budgets-projection.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import type { ServiceOptions } from '../people/people-service.ts';
+import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { DASHBOARD_DUE_DAYS, dueItem, invitationView, requestView, reviewView, type DueItem } from './reviews-views.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from './reviews-inputs.ts';
@@ -58,6 +58,14 @@ async function reviewRecord(trx: Db, person: PersonRow, aftercare: AftercareResu
     requests: requests.map((r) => requestView(r, open(r))),
     invitations: invitations.map((r) => invitationView(r, person.id)),
   };
+}
+
+/**
+ * The reviews page's part (REV-1 to REV-3): the timetable, reviews held, requests and invitations.
+ * Reads only, inside the caller's transaction; the caller writes the audit event.
+ */
+export async function reviewsPart(trx: Db, person: PersonRow, today: IsoDate) {
+  return reviewRecord(trx, person, await deriveAftercare(trx, person, today), today);
 }
 
 /**
@@ -199,9 +207,22 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
 
     /** GET /people/{id}/reviews: {nextDueOn, overdue, history, requests} (and replanNeeded, invitations). */
     async list(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'reviews.view' } }, async ({ trx, person, today }) =>
-        reviewRecord(trx, person, await deriveAftercare(trx, person, today), today),
-      );
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'reviews.view' } }, ({ trx, person, today }) => reviewsPart(trx, person, today));
+    },
+
+    /** The person's reviews page: the person's heading and their reviews, in one read with one audit event. */
+    async page(actor: Actor, personId: string) {
+      const audit = { action: 'reviews.view', details: { parts: ['person', 'reviews'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
+        person: await personViewPart(trx, person),
+        reviews: await reviewsPart(trx, person, today),
+      }));
+    },
+
+    /** A review form's page (a review, a request, an invitation): the person it is about. */
+    async formPage(actor: Actor, personId: string) {
+      const audit = { action: 'reviews.view', details: { parts: ['person'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({ person: await personViewPart(trx, person) }));
     },
 
     /**
