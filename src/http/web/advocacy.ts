@@ -1,7 +1,6 @@
 // Pages for advocacy (ADV-1 to ADV-4) and tribunal recommendations (MHA25-1).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
-import { NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, version, yesNo } from './forms.ts';
@@ -22,12 +21,7 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
   // ---- Advocacy (ADV-1 to ADV-4) and tribunal recommendations (MHA25-1) ------------------------
   web.get('/people/:id/advocacy', page, async (request, reply) => {
     const actor = signedIn(request);
-    const person = await personOf(request);
-    const [imha, referrals, recommendations] = await Promise.all([
-      services.advocacy.imhaEligibility(actor, person.id, {}),
-      services.advocacy.listReferrals(actor, person.id),
-      services.advocacy.listRecommendations(actor, person.id),
-    ]);
+    const { person, imha, referrals, recommendations } = await services.advocacy.page(actor, personIdOf(request));
     return reply.render('pages/advocacy.njk', {
       ...shared, person, imha, referrals: referrals.items, recommendations: recommendations.items,
       may: { refer: can(actor.role, 'advocacy:record'), tribunal: can(actor.role, 'tribunal:record') },
@@ -103,11 +97,7 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
   });
 
   const respondContext = async (request: FastifyRequest) => {
-    const actor = signedIn(request);
-    const person = await personOf(request);
-    const list = await services.advocacy.listRecommendations(actor, person.id);
-    const recommendation = list.items.find((r) => r.id === param(request, 'recommendationId'));
-    if (!recommendation) throw new NotFoundError('tribunal recommendation');
+    const { person, recommendation } = await services.advocacy.recommendationPage(signedIn(request), personIdOf(request), param(request, 'recommendationId'));
     return { person, recommendation, back: { href: `/people/${person.id}/advocacy` } };
   };
 

@@ -1,6 +1,5 @@
 // Pages for the named keyworker (PLAN-3) and "My caseload", and the register's keyworker filter.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { can } from '../../domain/access.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, required, submit } from './forms.ts';
@@ -9,7 +8,6 @@ import { personIdOf, signedIn } from './request.ts';
 export function registerKeyworkerPages(web: FastifyInstance, services: Services): void {
   const page = { schema: { hide: true }, preHandler: requireSignIn };
   const form = { ...page, preValidation: web.csrfProtection };
-  const personOf = (request: FastifyRequest) => services.people.get(signedIn(request), personIdOf(request));
   const personHref = (request: FastifyRequest) => `/people/${personIdOf(request)}`;
 
   // ---- My caseload ----------------------------------------------------------------------------
@@ -20,11 +18,7 @@ export function registerKeyworkerPages(web: FastifyInstance, services: Services)
 
   // ---- Keyworker (PLAN-3) --------------------------------------------------------------------
   const keyworkerContext = async (request: FastifyRequest) => {
-    const actor = signedIn(request);
-    const person = await personOf(request);
-    const keyworker = await services.keyworkers.get(actor, person.id);
-    const mayAllocate = can(actor.role, 'keyworker:allocate');
-    const candidates = mayAllocate ? await services.keyworkers.candidates(actor, person.id) : [];
+    const { person, keyworker, mayAllocate, candidates } = await services.keyworkers.page(signedIn(request), personIdOf(request));
     return {
       person,
       keyworker,

@@ -25,7 +25,7 @@ function allValues(request: FastifyRequest, name: string): string[] {
 export function registerPlanningPages(web: FastifyInstance, services: Services): void {
   const page = { schema: { hide: true }, preHandler: requireSignIn };
   const form = { ...page, preValidation: web.csrfProtection };
-  const personOf = (request: FastifyRequest) => services.people.get(signedIn(request), personIdOf(request));
+  const meetingsOf = (request: FastifyRequest) => services.planning.page(signedIn(request), personIdOf(request));
   const shared = { labels: { roles: ROLE_LABELS, triggers: TRIGGER_LABELS, responses: INVITATION_RESPONSE_LABELS } };
 
   // ---- The planning task list (PLAN-1) --------------------------------------------------------
@@ -39,14 +39,12 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
   // ---- Planning meetings (PLAN-1, PLAN-2) ----------------------------------------------------
   web.get('/people/:id/meetings', page, async (request, reply) => {
     const actor = signedIn(request);
-    const person = await personOf(request);
-    const meetings = await services.planning.list(actor, person.id);
+    const { person, meetings } = await meetingsOf(request);
     return reply.render('pages/meetings.njk', { ...shared, person, meetings, mayRecord: can(actor.role, 'planning:record'), back: { href: `/people/${person.id}` } });
   });
 
   const meetingNewContext = async (request: FastifyRequest) => {
-    const person = await personOf(request);
-    const meetings = await services.planning.list(signedIn(request), person.id);
+    const { person, meetings } = await meetingsOf(request);
     return {
       ...shared,
       person,
@@ -93,8 +91,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
 
   const meetingContext = async (request: FastifyRequest) => {
     const actor = signedIn(request);
-    const person = await personOf(request);
-    const meetings = await services.planning.list(actor, person.id);
+    const { person, meetings } = await meetingsOf(request);
     const meeting = meetings.items.find((m) => m.id === param(request, 'meetingId'));
     if (!meeting) throw new NotFoundError('planning meeting');
     return { ...shared, person, meeting, mayRecord: can(actor.role, 'planning:record'), back: { href: `/people/${person.id}/meetings` } };

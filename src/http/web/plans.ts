@@ -15,11 +15,9 @@ import { dateValues, formBody, readDate, required, submit, text, version, yesNo,
 import { personIdOf, signedIn } from './request.ts';
 import { NEED_FIELD_LABELS, PLAN_DETAIL_FIELD_LABELS } from './labels.ts';
 
-type PlanView = Awaited<ReturnType<Services['plans']['get']>>;
+type PlanPage = Awaited<ReturnType<Services['plans']['page']>>;
+type PlanView = PlanPage['plan'];
 type PlanNeedView = PlanView['needs'][number];
-type PersonView = Awaited<ReturnType<Services['people']['get']>>;
-
-
 
 /** Sharing rows on the details page: the recorded ones and two empty ones to add more. */
 const EXTRA_SHARING_ROWS = 2;
@@ -148,14 +146,13 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
   const form = { ...page, preValidation: web.csrfProtection };
   const planHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/plan`;
 
-  async function loaded(request: FastifyRequest): Promise<{ actor: Actor; person: PersonView; plan: PlanView }> {
+  /** The person's heading and the plan: one read for every page of the plan. */
+  async function loaded(request: FastifyRequest): Promise<PlanPage & { actor: Actor }> {
     const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const plan = await services.plans.get(actor, person.id);
-    return { actor, person, plan };
+    return { actor, ...(await services.plans.page(actor, personIdOf(request))) };
   }
 
-  function planPage(reply: FastifyReply, { actor, person, plan }: { actor: Actor; person: PersonView; plan: PlanView }, extra: Record<string, unknown> = {}) {
+  function planPage(reply: FastifyReply, { actor, person, plan }: PlanPage & { actor: Actor }, extra: Record<string, unknown> = {}) {
     // Under each need, the services (not ended) that meet it: how the need is met in practice.
     const needs = plan.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain), services: n.services.filter((s) => s.status !== 'ended').map((s) => ({ ...s, weeklyCostText: s.weeklyCostPence === null ? null : formatPence(s.weeklyCostPence) })) }));
     return reply.render('pages/plan.njk', {
@@ -273,16 +270,12 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
 
   // ---- Versions and the person's copy ---------------------------------------------------------
   web.get('/people/:id/plan/versions', page, async (request, reply) => {
-    const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const versions = await services.plans.versions(actor, person.id);
+    const { person, versions } = await services.plans.versionsPage(signedIn(request), personIdOf(request));
     return reply.render('pages/plan-versions.njk', { title: 'Versions of the care and support plan', person, versions: versions.items, back: { href: `/people/${person.id}/plan` } });
   });
 
   web.get('/people/:id/plan/versions/:number', page, async (request, reply) => {
-    const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const planVersion = await services.plans.version(actor, person.id, param(request, 'number'));
+    const { person, version: planVersion } = await services.plans.versionPage(signedIn(request), personIdOf(request), param(request, 'number'));
     const needs = planVersion.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain) }));
     return reply.render('pages/plan-version.njk', {
       title: `Care and support plan, version ${planVersion.number}`,

@@ -13,12 +13,12 @@ import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import type { ServiceOptions } from '../people/people-service.ts';
+import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from './advocacy-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { keyText, pageInMemory, pageQuery } from '../kernel/paging.ts';
+import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
 
 export interface AdvocacyOptions extends ServiceOptions {
   /** MHA25-4: IMHAs for informal patients (S117_MHA2025_IMHA). Off by default. */
@@ -94,6 +94,22 @@ export async function imhaEligibilityPart(trx: Db, person: PersonRow, on: IsoDat
   return { on, ...result, mha2025ImhaExtension: mha2025Imha, careActAdvocate: CARE_ACT_DEFAULT };
 }
 
+/** The person's advocacy referrals, latest first (paging null: all), in the caller's transaction with no audit. */
+async function referralsPart(trx: Db, person: PersonRow, paging: Page | null) {
+  const all = await advocacy.listReferrals(trx, person.id);
+  // Latest first, by a keyset on (referred on, recorded, id).
+  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.referred_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
+  return { items: rows.map(referralView), nextCursor };
+}
+
+/** The person's tribunal recommendations, latest first (paging null: all), in the caller's transaction with no audit. */
+async function recommendationsPart(trx: Db, person: PersonRow, paging: Page | null) {
+  const all = await advocacy.listRecommendations(trx, person.id);
+  // Latest first, by a keyset on (hearing on, recorded, id).
+  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.hearing_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
+  return { items: rows.map(recommendationView), nextCursor };
+}
+
 async function findOwnReferral(trx: Db, personId: string, id: string, expectedVersion: number | null) {
   const row = isUuid(id) ? await advocacy.findReferral(trx, id) : undefined;
   if (!row || row.person_id !== personId) throw new NotFoundError('advocacy referral');
@@ -123,12 +139,23 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
     async listReferrals(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'advocacy-referral.list' } }, async ({ trx, person }) => {
-        const all = await advocacy.listReferrals(trx, person.id);
-        // Latest first, by a keyset on (referred on, recorded, id).
-        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.referred_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
-        return { items: rows.map(referralView), nextCursor };
-      });
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'advocacy-referral.list' } }, ({ trx, person }) => referralsPart(trx, person, paging));
+    },
+
+    /**
+     * The advocacy page: the person's heading, IMHA eligibility today, the referrals and the tribunal
+     * recommendations, read in one transaction with one advocacy-referral.list event naming the parts
+     * (with the eligibility's date, answer and rule, as its own read records them).
+     */
+    async page(actor: Actor, personId: string) {
+      const parts = ['person', 'imha-eligibility', 'advocacy-referrals', 'tribunal-recommendations'];
+      const audit = (r: { imha: { on: IsoDate; eligible: boolean; rule: string } }) => ({ action: 'advocacy-referral.list', details: { parts, on: r.imha.on, eligible: r.imha.eligible, rule: r.imha.rule } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
+        person: await personViewPart(trx, person),
+        imha: await imhaEligibilityPart(trx, person, today, mha2025Imha),
+        referrals: await referralsPart(trx, person, null),
+        recommendations: await recommendationsPart(trx, person, null),
+      }));
     },
 
     /** Records a referral to an advocate (IMHA, Care Act advocate, IMCA or general advocacy). */
@@ -188,11 +215,19 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
     async listRecommendations(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'tribunal-recommendation.list' } }, async ({ trx, person }) => {
-        const all = await advocacy.listRecommendations(trx, person.id);
-        // Latest first, by a keyset on (hearing on, recorded, id).
-        const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.hearing_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
-        return { items: rows.map(recommendationView), nextCursor };
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'tribunal-recommendation.list' } }, ({ trx, person }) => recommendationsPart(trx, person, paging));
+    },
+
+    /**
+     * The page answering one tribunal recommendation: the person's heading and the recommendation
+     * (404 when the person has none with the id), in one transaction with one event naming the parts.
+     */
+    async recommendationPage(actor: Actor, personId: string, recommendationId: string) {
+      const audit = { action: 'tribunal-recommendation.list', details: { parts: ['person', 'tribunal-recommendation'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => {
+        const recommendation = (await recommendationsPart(trx, person, null)).items.find((r) => r.id === recommendationId);
+        if (!recommendation) throw new NotFoundError('tribunal recommendation');
+        return { person: await personViewPart(trx, person), recommendation };
       });
     },
 

@@ -2,7 +2,7 @@
 // A keyworker is a person_allocations row with reason 'keyworker'; allocation gives the keyworker's
 // organisation sight of the person, and reallocation ends the old row so that the history is kept.
 import { randomUUID } from 'node:crypto';
-import { KEYWORKER_ROLES } from '../../domain/access.ts';
+import { KEYWORKER_ROLES, can } from '../../domain/access.ts';
 import { todayInLondon } from '../../domain/dates.ts';
 import { keyworkerAllocationRefusal, keyworkerCandidateViolations, keyworkerWarning } from '../../domain/planning.ts';
 import { findUserById } from '../../data/accounts-repository.ts';
@@ -12,7 +12,7 @@ import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError } from '../kernel/errors.ts';
-import type { ServiceOptions } from '../people/people-service.ts';
+import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { findVisiblePerson } from '../kernel/person-record.ts';
 import { KeyworkerInput } from './keyworkers-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -49,6 +49,13 @@ export async function keyworkerPart(trx: Db, person: Pick<PersonRow, 'id'>) {
     history: history.map(keyworkerView),
     warning: keyworkerWarning(episode, current ? { userId: current.user_id } : null),
   };
+}
+
+/** Users who can be chosen as the person's keyworker: of the organisations with sight of the person, and the actor's own. */
+async function candidatesPart(trx: Db, actor: Actor, person: Pick<PersonRow, 'id'>) {
+  const codes = new Set([...(await people.organisationsWithSightOf(trx, person.id)), actor.organisationCode]);
+  const rows = await keyworkers.usersOfOrganisations(trx, [...codes], KEYWORKER_ROLES);
+  return rows.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, organisation: { code: u.organisation_code, name: u.organisation_name } }));
 }
 
 export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
@@ -101,11 +108,23 @@ export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
     /** Users who can be chosen as the keyworker: of the organisations with sight of the person, and the caller's own. Not audited: it shows no one's record. */
     async candidates(actor: Actor, personId: string) {
       return useCases.run(actor, { permission: 'keyworker:allocate', audit: null }, async ({ trx }) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const codes = new Set([...(await people.organisationsWithSightOf(trx, person.id)), actor.organisationCode]);
-        const rows = await keyworkers.usersOfOrganisations(trx, [...codes], KEYWORKER_ROLES);
-        return rows.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, organisation: { code: u.organisation_code, name: u.organisation_name } }));
+        return candidatesPart(trx, actor, await findVisiblePerson(trx, actor, personId));
       });
+    },
+
+    /**
+     * The keyworker page: the person's heading, the keyworker and, for those who may allocate, whom
+     * they may choose, read in one transaction with one keyworker.view event naming the parts.
+     */
+    async page(actor: Actor, personId: string) {
+      const mayAllocate = can(actor.role, 'keyworker:allocate');
+      const parts = mayAllocate ? ['person', 'keyworker', 'keyworker-candidates'] : ['person', 'keyworker'];
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'keyworker.view', details: { parts } } }, async ({ trx, person }) => ({
+        person: await personViewPart(trx, person),
+        keyworker: await keyworkerPart(trx, person),
+        mayAllocate,
+        candidates: mayAllocate ? await candidatesPart(trx, actor, person) : [],
+      }));
     },
 
     /** Users of the caller's organisation who can be keyworkers (every organisation's, for an admin), for the register's filter. */

@@ -14,7 +14,7 @@ import * as planning from '../../data/planning-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import type { ServiceOptions } from '../people/people-service.ts';
+import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { MeetingCreateInput, MeetingUpdateInput, PlanningTasksQueryInput } from './planning-inputs.ts';
@@ -114,6 +114,18 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
       return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'planning-meeting.list' } }, ({ trx, person, today }) => planningMeetingsPart(trx, person, today, paging));
+    },
+
+    /**
+     * The meetings pages (the list, a new meeting, recording one): the person's heading and every
+     * meeting, read in one transaction with one planning-meeting.list event naming the parts.
+     */
+    async page(actor: Actor, personId: string) {
+      const audit = { action: 'planning-meeting.list', details: { parts: ['person', 'planning-meetings'] } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
+        person: await personViewPart(trx, person),
+        meetings: await planningMeetingsPart(trx, person, today),
+      }));
     },
 
     /** Records the meeting as held, attendance and apologies, the person's views and the minutes. */

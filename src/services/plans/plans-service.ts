@@ -18,7 +18,7 @@ import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { servicesByNeed, type LinkedService } from '../care-services/care-services-view.ts';
 import { moneyContext } from '../care-services/money-context.ts';
 import { ConflictError, NotFoundError } from '../kernel/errors.ts';
-import type { ServiceOptions } from '../people/people-service.ts';
+import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use-case.ts';
 import { dischargeReadinessOf } from './plans-projection.ts';
@@ -63,6 +63,31 @@ async function view(trx: Db, actor: Actor, person: PersonRow, plan: plans.PlanRo
 }
 
 type PlanPageView = Awaited<ReturnType<typeof view>>;
+
+/**
+ * The current draft (or the final version it still equals) with each need's services: what
+ * plans.get answers, read in the caller's transaction with no audit. Creates nothing.
+ */
+export async function planPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, now: Date) {
+  return view(trx, actor, person, await currentDraft(trx, person, now), today);
+}
+
+/** The finalised versions, newest first: what plans.versions answers, in the caller's transaction with no audit. */
+export async function planVersionsPart(trx: Db, person: PersonRow) {
+  const rows = await plans.listPlanVersions(trx, person.id);
+  return {
+    items: rows.map((r) => ({ number: r.number, finalisedAt: r.finalised_at.toISOString(), finalisedBy: { id: r.finalised_by, name: r.finalised_by_name }, needs: r.content.needs.length })),
+    nextCursor: null as string | null,
+  };
+}
+
+/** One finalised version (404 when there is none with the number), in the caller's transaction with no audit. */
+export async function planVersionPart(trx: Db, person: PersonRow, number: string | number) {
+  const n = Number(number);
+  const row = Number.isInteger(n) && n >= 1 && n < 2 ** 31 ? await plans.findPlanVersion(trx, person.id, n) : undefined;
+  if (!row) throw new NotFoundError('plan version');
+  return versionView(row);
+}
 
 /**
  * For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness:
@@ -122,7 +147,19 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan: the current draft (or the final version it still equals). */
     async get(actor: Actor, personId: string) {
       const audit = (v: PlanPageView) => ({ action: 'plan.view', recordType: 'plan', details: { version: v.version } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => view(trx, actor, person, await currentDraft(trx, person, now), today));
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today, now }) => planPart(trx, actor, person, today, now));
+    },
+
+    /**
+     * The plan's pages (the plan, a need, the details): the person's heading and the plan, read in
+     * one transaction with one plan.view event naming both.
+     */
+    async page(actor: Actor, personId: string) {
+      const audit = (r: { plan: PlanPageView }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan'] } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => ({
+        person: await personViewPart(trx, person),
+        plan: await planPart(trx, actor, person, today, now),
+      }));
     },
 
     /** For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness. Creates nothing. */
@@ -197,26 +234,32 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
 
     /** GET /people/{id}/plan/versions: the finalised versions, newest first. */
     async versions(actor: Actor, personId: string) {
-      type Versions = { items: { number: number }[] };
-      const audit = (r: Versions) => ({ action: 'plan.versions.view', recordType: 'plan', details: { count: r.items.length } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => {
-        const rows = await plans.listPlanVersions(trx, person.id);
-        return {
-          items: rows.map((r) => ({ number: r.number, finalisedAt: r.finalised_at.toISOString(), finalisedBy: { id: r.finalised_by, name: r.finalised_by_name }, needs: r.content.needs.length })),
-          nextCursor: null as string | null,
-        };
-      });
+      const audit = (r: { items: unknown[] }) => ({ action: 'plan.versions.view', recordType: 'plan', details: { count: r.items.length } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person }) => planVersionsPart(trx, person));
+    },
+
+    /** The versions page: the person's heading and the versions, in one transaction with one plan.versions.view event. */
+    async versionsPage(actor: Actor, personId: string) {
+      const audit = (r: { versions: { items: unknown[] } }) => ({ action: 'plan.versions.view', recordType: 'plan', details: { count: r.versions.items.length, parts: ['person', 'plan-versions'] } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => ({
+        person: await personViewPart(trx, person),
+        versions: await planVersionsPart(trx, person),
+      }));
     },
 
     /** GET /people/{id}/plan/versions/{number}. */
     async version(actor: Actor, personId: string, number: string | number) {
       const audit = (v: ReturnType<typeof versionView>) => ({ action: 'plan.version.view', recordType: 'plan', details: { number: v.number } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => {
-        const n = Number(number);
-        const row = Number.isInteger(n) && n >= 1 && n < 2 ** 31 ? await plans.findPlanVersion(trx, person.id, n) : undefined;
-        if (!row) throw new NotFoundError('plan version');
-        return versionView(row);
-      });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person }) => planVersionPart(trx, person, number));
+    },
+
+    /** One version's page: the person's heading and the version, in one transaction with one plan.version.view event. */
+    async versionPage(actor: Actor, personId: string, number: string | number) {
+      const audit = (r: { version: ReturnType<typeof versionView> }) => ({ action: 'plan.version.view', recordType: 'plan', details: { number: r.version.number, parts: ['person', 'plan-version'] } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => ({
+        person: await personViewPart(trx, person),
+        version: await planVersionPart(trx, person, number),
+      }));
     },
 
     /** GET /people/{id}/plan.pdf: the person's copy of the latest final version. */
