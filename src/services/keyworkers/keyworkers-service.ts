@@ -16,6 +16,7 @@ import { personViewPart, type ServiceOptions } from '../people/people-service.ts
 import { findVisiblePerson } from '../kernel/person-record.ts';
 import { KeyworkerInput } from './keyworkers-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
+import { personIdentity } from '../kernel/person-list-item.ts';
 
 export function keyworkerView(row: keyworkers.KeyworkerRow) {
   return {
@@ -146,12 +147,7 @@ export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
           const rows = await keyworkers.caseload(trx, actor.userId);
           return {
             items: rows.map((r) => ({
-              id: r.id,
-              nhsNumber: r.nhs_number,
-              localId: r.local_id,
-              givenName: r.given_name,
-              familyName: r.family_name,
-              dateOfBirth: r.date_of_birth,
+              ...personIdentity(r),
               status: r.status ?? 'not-entitled',
               nextReviewDue: r.next_review_due,
               planningNeededSince: r.planning_needed_since,

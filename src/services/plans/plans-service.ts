@@ -25,6 +25,7 @@ import { dischargeReadinessOf } from './plans-projection.ts';
 import { PlanDetailsInput, PlanInput, PlanListQuery, PlanNeedFormInput, type PlanData, type PlanDetailsData, type PlanNeedData } from './plans-inputs.ts';
 import { decodeCursor, pageOf } from '../kernel/paging.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
+import { personIdentity } from '../kernel/person-list-item.ts';
 
 /** A new, empty draft with the allocated keyworker filled in (PLAN-3). */
 async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent> {
@@ -298,12 +299,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         const { page, nextCursor } = pageOf(rows, query.limit, (r) => [r.id]);
         return {
           items: page.map((r) => ({
-            id: r.id,
-            nhsNumber: r.nhs_number,
-            localId: r.local_id,
-            givenName: r.given_name,
-            familyName: r.family_name,
-            dateOfBirth: r.date_of_birth,
+            ...personIdentity(r),
             status: r.status,
             localAuthority: r.local_authority_code,
             icb: r.icb_code,
