@@ -66,7 +66,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     reminders: createReminderService(db, { clock }),
     careServices: createCareServicesService(db, { ...shared, freePrescriptions: options.freePrescriptions ?? false }),
     fundingPolicies: createFundingPolicyService(db, shared),
-    budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false }),
+    budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false, freePrescriptions: options.freePrescriptions ?? false }),
     refunds,
     topUps,
     disputes,
