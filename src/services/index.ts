@@ -23,6 +23,7 @@ import { createRefundsService } from './refunds/refunds-service.ts';
 import { createTopUpsService } from './top-ups/top-ups-service.ts';
 import { createDisputesService } from './disputes/disputes-service.ts';
 import { createRechargesService } from './recharges/recharges-service.ts';
+import { createMoneyPageService } from './money-page/money-page-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -66,13 +67,14 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     reminders: createReminderService(db, { clock }),
     careServices: createCareServicesService(db, { ...shared, freePrescriptions: options.freePrescriptions ?? false }),
     fundingPolicies: createFundingPolicyService(db, shared),
-    budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false }),
+    budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false, freePrescriptions: options.freePrescriptions ?? false }),
     refunds,
     topUps,
     disputes,
     recharges,
     // The money routes, pages and command line call the four through one name.
     money: { ...refunds, ...topUps, ...disputes, ...recharges },
+    moneyPage: createMoneyPageService({ useCases, freePrescriptions: options.freePrescriptions ?? false }),
     health: createHealthService(db),
   };
 }

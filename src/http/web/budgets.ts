@@ -38,15 +38,9 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
   const param = (request: FastifyRequest, name: string) => (request.params as Record<string, string>)[name] ?? '';
   const servicesHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/services`;
 
-  async function personOf(request: FastifyRequest) {
-    return (await services.people.get(signedIn(request), personIdOf(request)));
-  }
-
   // ---- Budgets ---------------------------------------------------------------------------------------
   const budgetContext = async (request: FastifyRequest) => {
-    const actor = signedIn(request);
-    const person = await personOf(request);
-    const list = await services.careServices.list(actor, person.id);
+    const { person, services: list } = await services.budgets.newPage(signedIn(request), personIdOf(request));
     return {
       title: 'Add a direct payment or personal health budget',
       person,
@@ -90,11 +84,10 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
     });
   });
 
-  const reviewContext = async (request: FastifyRequest) => {
-    const person = await personOf(request);
-    const budget = await services.budgets.get(signedIn(request), person.id, param(request, 'budgetId'));
-    return { title: 'Record a budget review', person, budget, back: { href: servicesHref(request) } };
-  };
+  /** The person and the budget named in the path, from one read. */
+  const oneBudget = (request: FastifyRequest) => services.budgets.budgetPage(signedIn(request), personIdOf(request), param(request, 'budgetId'));
+
+  const reviewContext = async (request: FastifyRequest) => ({ title: 'Record a budget review', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
 
   web.get('/people/:id/budgets/:budgetId/reviews/new', page, async (request, reply) => reply.render('pages/budget-review.njk', { ...(await reviewContext(request)), values: {} }));
 
@@ -108,11 +101,6 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
   });
 
   // ---- Changing and ending a budget ------------------------------------------------------------------
-  const oneBudget = async (request: FastifyRequest) => {
-    const person = await personOf(request);
-    const budget = await services.budgets.get(signedIn(request), person.id, param(request, 'budgetId'));
-    return { person, budget };
-  };
   const changeContext = async (request: FastifyRequest) => ({ title: 'Change a budget', ...(await oneBudget(request)), payees: options(PAYEE_LABELS, PAYEE_RELATIONSHIPS), back: { href: servicesHref(request) } });
   const CARE_PLAN_TEXT = ['healthNeedsAndOutcomes', 'services', 'amountAndPaymentIntervals', 'careCoordinator', 'conditionMonitoring'] as const;
 

@@ -52,15 +52,10 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
   const param = (request: FastifyRequest, name: string) => (request.params as Record<string, string>)[name] ?? '';
   const servicesHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/services`;
 
-  async function personOf(request: FastifyRequest) {
-    return (await services.people.get(signedIn(request), personIdOf(request)));
-  }
-
   // ---- The services and funding page -------------------------------------------------------------
   web.get('/people/:id/services', page, async (request, reply) => {
     const actor = signedIn(request);
-    const person = await personOf(request);
-    const [list, budgets] = await Promise.all([services.careServices.list(actor, person.id), services.budgets.list(actor, person.id)]);
+    const { person, services: list, budgets } = await services.careServices.page(actor, personIdOf(request));
     const descriptions = new Map(list.items.map((s) => [s.id, s.description]));
     return reply.render('pages/care-services.njk', {
       title: `Services and funding: ${person.givenName} ${person.familyName}`,
@@ -90,20 +85,18 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
   });
 
   // ---- Adding and changing a service ---------------------------------------------------------------
-  const serviceContext = async (request: FastifyRequest, existing?: ServiceView) => {
-    const actor = signedIn(request);
-    const person = await personOf(request);
-    const policies = await services.fundingPolicies.list(actor, { localAuthority: person.residence?.localAuthority, icb: person.gp?.icb });
+  /** The add form (no service id) or the change form of the service named in the path, from one read. */
+  const serviceContext = async (request: FastifyRequest, serviceId?: string) => {
+    const { person, existing, policies, needs } = await services.careServices.formPage(signedIn(request), personIdOf(request), serviceId);
     const latest = policies.items.at(-1);
     // The plan's needs the service may meet, so the plan shows what meets each need; a link to a need since removed is kept.
-    const needs = await services.careServices.planNeeds(actor, person.id);
     const needOptions = needs.map((n) => ({ value: n.id, text: `${n.description} (${n.s117 ? 'section 117' : 'not section 117'})` }));
     if (existing?.needId && !needs.some((n) => n.id === existing.needId)) needOptions.push({ value: existing.needId, text: 'A need no longer in the plan' });
     return {
       title: existing ? 'Change a service' : 'Add a service',
       needOptions,
       person,
-      existing,
+      existing: existing ?? undefined,
       back: { href: `/people/${person.id}/services` },
       categories: options(CATEGORY_LABELS, SERVICE_CATEGORIES),
       accommodationTypes: [{ value: '', text: 'Not accommodation' }, ...options(ACCOMMODATION_LABELS, ACCOMMODATION_TYPES)],
@@ -176,11 +169,9 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     });
   });
 
-  const existingService = async (request: FastifyRequest) => services.careServices.get(signedIn(request), personIdOf(request), param(request, 'serviceId'));
-
   web.get('/people/:id/services/:serviceId/edit', page, async (request, reply) => {
-    const existing = await existingService(request);
-    return reply.render('pages/care-service-form.njk', { ...(await serviceContext(request, existing)), values: serviceValues(existing) });
+    const context = await serviceContext(request, param(request, 'serviceId'));
+    return reply.render('pages/care-service-form.njk', { ...context, values: serviceValues(context.existing!) });
   });
 
   web.post('/people/:id/services/:serviceId/edit', form, async (request, reply) => {
@@ -188,7 +179,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const problems: FieldError[] = [];
     const { input, words } = serviceInput(request, body, problems);
     return submit(
-      { reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request, await existingService(request))), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words },
+      { reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request, param(request, 'serviceId'))), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words },
       async () => {
         if (problems.length > 0) throw new ValidationError(problems);
         // Someone who may not see money is not shown the amounts, so their form leaves them as they are.
@@ -208,8 +199,8 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
   });
 
   const endContext = async (request: FastifyRequest) => {
-    const existing = await existingService(request);
-    return { title: 'End a service', person: await personOf(request), service: existing, back: { href: servicesHref(request) } };
+    const { person, service } = await services.careServices.servicePage(signedIn(request), personIdOf(request), param(request, 'serviceId'));
+    return { title: 'End a service', person, service, back: { href: servicesHref(request) } };
   };
 
   web.get('/people/:id/services/:serviceId/end', page, async (request, reply) => {

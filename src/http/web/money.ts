@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { addDays, addMonths, todayInLondon } from '../../domain/dates.ts';
 import { formatPence, parsePounds } from '../../domain/funding.ts';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
+import { ForbiddenError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
@@ -34,16 +34,8 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
 
   async function moneyContext(request: FastifyRequest) {
     const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    let charges = null;
-    let refunds = null;
-    try {
-      charges = await services.refunds.listCharges(actor, person.id);
-      refunds = await services.refunds.listRefunds(actor, person.id);
-    } catch (error) {
-      if (!(error instanceof ForbiddenError)) throw error;
-    }
-    const [topUps, disputes, serviceList] = await Promise.all([services.topUps.listTopUps(actor, person.id), services.disputes.listPersonDisputes(actor, person.id), services.careServices.list(actor, person.id)]);
+    // Charges and refunds are null for someone who may not see this person's money.
+    const { person, charges, refunds, topUps, disputes, services: serviceList } = await services.moneyPage.moneyPage(actor, personIdOf(request));
     const descriptions = new Map(serviceList.items.map((s) => [s.id, s.description]));
     return {
       title: `Money: ${person.givenName} ${person.familyName}`,
@@ -222,10 +214,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
   const param = (request: FastifyRequest, name: string) => (request.params as Record<string, string>)[name] ?? '';
 
   async function topUpContext(request: FastifyRequest) {
-    const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const topUp = (await services.topUps.listTopUps(actor, person.id)).items.find((t) => t.id === param(request, 'topUpId'));
-    if (!topUp) throw new NotFoundError('top-up agreement');
+    const { person, topUp } = await services.moneyPage.topUpPage(signedIn(request), personIdOf(request), param(request, 'topUpId'));
     return { title: `Top-up agreement: ${topUp.preferredAccommodation}`, person, topUp, back: { href: `/people/${person.id}/money#top-ups` } };
   }
 
@@ -286,10 +275,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
   });
 
   async function disputeContext(request: FastifyRequest) {
-    const actor = signedIn(request);
-    const person = await services.people.get(actor, personIdOf(request));
-    const dispute = (await services.disputes.listPersonDisputes(actor, person.id)).items.find((d) => d.id === param(request, 'disputeId'));
-    if (!dispute) throw new NotFoundError('dispute');
+    const { person, dispute } = await services.moneyPage.disputePage(signedIn(request), personIdOf(request), param(request, 'disputeId'));
     return { title: 'Update a dispute', person, dispute: { ...dispute, subjectText: DISPUTE_SUBJECT_LABELS[dispute.subject] ?? dispute.subject }, back: { href: `/people/${person.id}/money#disputes` } };
   }
 

@@ -26,11 +26,13 @@ import { findService } from '../../data/care-services-repository.ts';
 import type { BudgetRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { decodeCursor, pageOf, pageQuery } from '../kernel/paging.ts';
+import { decodeCursor, pageOf, pageQuery, type Page } from '../kernel/paging.ts';
 import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
-import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
+import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { moneyContext } from '../care-services/money-context.ts';
+import { servicesDetails, servicesPart } from '../care-services/care-services-parts.ts';
+import { personViewPart } from '../people/people-service.ts';
 import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewInput, BudgetReviewTriggerInput, BudgetUpdateInput } from './budgets-inputs.ts';
 import { budgetView, type BudgetView } from './budgets-view.ts';
 
@@ -118,28 +120,56 @@ function stateColumns(s: BudgetState) {
   };
 }
 
-export interface BudgetsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases; careHomeSch2?: boolean }
+export interface BudgetsOptions {
+  clock: () => Date;
+  reviews: ReviewSettings;
+  useCases: UseCases;
+  careHomeSch2?: boolean;
+  /** SCOPE-7's wording, for the services the add form lists. */
+  freePrescriptions?: boolean;
+}
 
 /** What a change to a budget hands its audit event: the budget and what the event records. */
 interface Changed { id: string; details: Record<string, unknown> }
 
-export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = false }: BudgetsOptions) {
+/** Budgets as the caller may see them (amounts only for someone who may see money), with their reviews, reductions and triggers. */
+async function views(trx: Db, actor: Actor, person: PersonRow, rows: BudgetRow[], on: IsoDate): Promise<BudgetView[]> {
+  const ctx = await moneyContext(trx, person, on);
+  const money = canSeeMoney(actor, ctx.responsibleBodies);
+  const ids = rows.map((r) => r.id);
+  const related = { reviews: await repo.listBudgetReviews(trx, ids), reductions: await repo.listBudgetReductions(trx, ids), triggers: await repo.listBudgetReviewTriggers(trx, ids) };
+  return rows.map((r) => budgetView(r, related, money, on));
+}
+
+async function findOwn(trx: Db, person: PersonRow, budgetId: string, expectedVersion: number | null = null): Promise<BudgetRow> {
+  const budget = isUuid(budgetId) ? await repo.findBudget(trx, budgetId) : undefined;
+  if (!budget || budget.person_id !== person.id) throw new NotFoundError('budget');
+  checkVersion('budget', expectedVersion, budget.version);
+  return budget;
+}
+
+/**
+ * The person's budgets; without paging (the pages) every one. Reads only, in the caller's
+ * transaction: the caller audits what it showed.
+ */
+export async function budgetsPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, page?: Page | null) {
+  const after = decodeCursor(page?.cursor, 2);
+  const { page: shown, nextCursor } = page
+    ? pageOf(await repo.listBudgetsPage(trx, person.id, after && { startDate: after[0]!, id: after[1]! }, page.limit + 1), page.limit, (r) => [r.start_date, r.id])
+    : { page: await repo.listBudgets(trx, person.id), nextCursor: null };
+  return { items: await views(trx, actor, person, shown, today), nextCursor };
+}
+
+/** One of the person's budgets (404 when it is not theirs), read in the caller's transaction. */
+export async function budgetPart(trx: Db, actor: Actor, person: PersonRow, budgetId: string, today: IsoDate): Promise<BudgetView> {
+  return (await views(trx, actor, person, [await findOwn(trx, person, budgetId)], today))[0]!;
+}
+
+/** The audit event of a read of one budget (as `get` has always written it). */
+export const budgetReadAudit = (b: BudgetView) => ({ action: 'budget.read', recordType: 'budget', recordId: b.id });
+
+export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = false, freePrescriptions = false }: BudgetsOptions) {
   const today = () => todayInLondon(clock());
-
-  async function views(trx: Db, actor: Actor, person: PersonRow, rows: BudgetRow[], on: IsoDate): Promise<BudgetView[]> {
-    const ctx = await moneyContext(trx, person, on);
-    const money = canSeeMoney(actor, ctx.responsibleBodies);
-    const ids = rows.map((r) => r.id);
-    const related = { reviews: await repo.listBudgetReviews(trx, ids), reductions: await repo.listBudgetReductions(trx, ids), triggers: await repo.listBudgetReviewTriggers(trx, ids) };
-    return rows.map((r) => budgetView(r, related, money, on));
-  }
-
-  async function findOwn(trx: Db, person: PersonRow, budgetId: string, expectedVersion: number | null = null): Promise<BudgetRow> {
-    const budget = isUuid(budgetId) ? await repo.findBudget(trx, budgetId) : undefined;
-    if (!budget || budget.person_id !== person.id) throw new NotFoundError('budget');
-    checkVersion('budget', expectedVersion, budget.version);
-    return budget;
-  }
 
   /** Every rule a budget in this state must meet (DP-1, DP-2, DP-3), refused together. */
   async function check(trx: Db, person: PersonRow, s: BudgetState, on: IsoDate): Promise<void> {
@@ -180,25 +210,34 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const page = pageQuery(query);
-      const after = decodeCursor(page?.cursor, 2);
+      // A cursor that does not decode is refused before the person is read.
+      decodeCursor(page?.cursor, 2);
       return useCases.read(
         actor,
         personId,
         { permission: 'person:read', audit: (r: { items: BudgetView[] }) => ({ action: 'budget.list', details: { budgets: r.items.length } }) },
-        async ({ trx, person, today }) => {
-          const { page: shown, nextCursor } = page
-            ? pageOf(await repo.listBudgetsPage(trx, person.id, after && { startDate: after[0]!, id: after[1]! }, page.limit + 1), page.limit, (r) => [r.start_date, r.id])
-            : { page: await repo.listBudgets(trx, person.id), nextCursor: null };
-          return { items: await views(trx, actor, person, shown, today), nextCursor };
-        },
+        ({ trx, person, today }) => budgetsPart(trx, actor, person, today, page),
       );
     },
 
-    async get(actor: Actor, personId: string, budgetId: string): Promise<BudgetView> {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: (b: BudgetView) => ({ action: 'budget.read', recordType: 'budget', recordId: b.id, details: {} }) }, async ({ trx, person, today }) => {
-        const budget = await findOwn(trx, person, budgetId);
-        return (await views(trx, actor, person, [budget], today))[0]!;
+    /** The add form: the person and the services a new budget may pay for, in one read. */
+    async newPage(actor: Actor, personId: string) {
+      const work = async ({ trx, person, today }: PersonContext) => ({
+        person: await personViewPart(trx, person),
+        services: await servicesPart(trx, actor, await moneyContext(trx, person, today), person, today, { freePrescriptions }),
       });
+      const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.list', details: { parts: ['person', 'services'], ...servicesDetails(r.services) } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
+    },
+
+    /** A page about one budget (reviewing, changing or ending it): the person and the budget, in one read. */
+    async budgetPage(actor: Actor, personId: string, budgetId: string) {
+      const work = async ({ trx, person, today }: PersonContext) => ({ person: await personViewPart(trx, person), budget: await budgetPart(trx, actor, person, budgetId, today) });
+      return useCases.read(actor, personId, { permission: 'person:read', audit: (r: Awaited<ReturnType<typeof work>>) => ({ ...budgetReadAudit(r.budget), details: { parts: ['person', 'budget'] } }) }, work);
+    },
+
+    async get(actor: Actor, personId: string, budgetId: string): Promise<BudgetView> {
+      return useCases.read(actor, personId, { permission: 'person:read', audit: (b: BudgetView) => ({ ...budgetReadAudit(b), details: {} }) }, ({ trx, person, today }) => budgetPart(trx, actor, person, budgetId, today));
     },
 
     async create(actor: Actor, personId: string, input: unknown): Promise<BudgetView> {

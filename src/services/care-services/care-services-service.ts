@@ -3,7 +3,6 @@
 // cost (CHG-1, CHG-4); changing, confirming (PLAN-7) and ending them. The finance export of services
 // that must not be charged (CHG-1) is in no-charge-export.ts.
 import { randomUUID } from 'node:crypto';
-import { canSeeMoney } from '../../domain/access.ts';
 import { applyServiceChange, defaultCareType, serviceViolations, type Accommodation, type ServiceCandidate, type ServiceChange } from '../../domain/care-services.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { episodeOn, fundingDecisionReopened, fundingDecisionViolations, policySplit, serviceSplit, type ServiceCategory } from '../../domain/funding.ts';
@@ -14,14 +13,18 @@ import { listCurrentPlanNeeds } from '../../data/plans-repository.ts';
 import type { FundingPolicyRow, PersonRow, ServiceRow } from '../../data/schema.ts';
 import { findPolicy, findPolicyInEffect, policyFromRow } from '../funding-policies/policy-in-effect.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
-import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { keyText, pageInMemory, pageQuery } from '../kernel/paging.ts';
-import { findVisiblePerson, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
-import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import { pageQuery } from '../kernel/paging.ts';
+import { findVisiblePerson, rejectFutureDates } from '../kernel/person-record.ts';
+import { mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './care-services-inputs.ts';
-import { accommodationFromRow, candidateColumns, candidateFromRow, moneyDetails, serviceView, type ServiceView } from './care-services-view.ts';
+import { accommodationFromRow, candidateColumns, candidateFromRow, moneyDetails, type ServiceView } from './care-services-view.ts';
 import { moneyContext, type MoneyContext } from './money-context.ts';
+import { findOwnService, planNeedsPart, servicesDetails, servicesPart, showService } from './care-services-parts.ts';
+import { budgetsPart } from '../budgets/budgets-service.ts';
+import { fundingPoliciesPart } from '../funding-policies/funding-policies-service.ts';
+import { personViewPart } from '../people/people-service.ts';
 import { createNoChargeExport } from './no-charge-export.ts';
 
 export interface CareServicesOptions { clock: () => Date; freePrescriptions: boolean; reviews: ReviewSettings; useCases: UseCases }
@@ -48,16 +51,9 @@ function withDecider(accommodation: Accommodation, before: Accommodation | null,
 interface Saved { row: ServiceRow; ctx: MoneyContext; details: Record<string, unknown> }
 
 export function createCareServicesService(db: Db, { clock, freePrescriptions, useCases }: CareServicesOptions) {
-  async function findOwn(trx: Db, person: PersonRow, serviceId: string, expectedVersion: number | null): Promise<ServiceRow> {
-    const row = isUuid(serviceId) ? await repo.findService(trx, serviceId) : undefined;
-    if (!row || row.person_id !== person.id) throw new NotFoundError('service');
-    checkVersion('service', expectedVersion, row.version);
-    return row;
-  }
-
-  async function show(trx: Db, actor: Actor, ctx: MoneyContext, row: ServiceRow, today: IsoDate): Promise<ServiceView> {
-    return serviceView(row, await findPolicy(trx, row.policy_id), canSeeMoney(actor, ctx.responsibleBodies), freePrescriptions, today);
-  }
+  const settings = { freePrescriptions };
+  const findOwn = findOwnService;
+  const show = (trx: Db, actor: Actor, ctx: MoneyContext, row: ServiceRow, today: IsoDate): Promise<ServiceView> => showService(trx, actor, ctx, row, today, settings);
 
   /** Writes a change with the version check (409 when it lost a race) and reads the row back. */
   async function save(trx: Db, actor: Actor, row: ServiceRow, columns: repo.ServiceChanges): Promise<ServiceRow> {
@@ -130,17 +126,56 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
       return useCases.read(
         actor,
         personId,
-        { permission: 'person:read', audit: (r: { items: ServiceView[]; moneyVisible: boolean }) => ({ action: 'service.list', details: { services: r.items.length, money: r.moneyVisible } }) },
-        async ({ trx, person, today }) => {
-          const ctx = await moneyContext(trx, person, today);
-          const all = await repo.listServices(trx, person.id);
-          // Lists convention: a keyset on (start date, recorded, id), as the repository orders them.
-          const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc', 'asc'], (r) => [keyText(r.start_date), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
-          const items = [];
-          for (const row of rows) items.push(await show(trx, actor, ctx, row, today));
-          return { items, nextCursor, moneyVisible: canSeeMoney(actor, ctx.responsibleBodies) };
-        },
+        { permission: 'person:read', audit: (r: { items: ServiceView[]; moneyVisible: boolean }) => ({ action: 'service.list', details: servicesDetails(r) }) },
+        async ({ trx, person, today }) => servicesPart(trx, actor, await moneyContext(trx, person, today), person, today, settings, paging),
       );
+    },
+
+    /**
+     * The services and funding page: the person, their services and their budgets, read in one
+     * transaction with one audit event naming what was shown (with what the two lists recorded).
+     */
+    async page(actor: Actor, personId: string) {
+      const work = async ({ trx, person, today }: PersonContext) => ({
+        person: await personViewPart(trx, person),
+        services: await servicesPart(trx, actor, await moneyContext(trx, person, today), person, today, settings),
+        budgets: await budgetsPart(trx, actor, person, today),
+      });
+      const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.list', details: { parts: ['person', 'services', 'budgets'], ...servicesDetails(r.services), budgets: r.budgets.items.length } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
+    },
+
+    /**
+     * The add and change service forms: the person, the service being changed (if any), the funding
+     * policies of the person's partnership and the plan's needs, in one read. The event is the one
+     * the service's own read writes when a service is shown, else the plan needs' read.
+     */
+    async formPage(actor: Actor, personId: string, serviceId?: string) {
+      const work = async ({ trx, person, today }: PersonContext) => {
+        const existing = serviceId === undefined ? null : await show(trx, actor, await moneyContext(trx, person, today), await findOwn(trx, person, serviceId, null), today);
+        const shown = await personViewPart(trx, person);
+        return {
+          person: shown,
+          existing,
+          policies: await fundingPoliciesPart(trx, { localAuthority: shown.residence?.localAuthority, icb: shown.gp?.icb }),
+          needs: await planNeedsPart(trx, person),
+        };
+      };
+      const audit = (r: Awaited<ReturnType<typeof work>>) =>
+        r.existing
+          ? { action: 'service.view', recordType: 'service', recordId: r.existing.id, details: { parts: ['person', 'service', 'funding-policies', 'plan-needs'], needs: r.needs.length } }
+          : { action: 'service.plan-needs.view', details: { parts: ['person', 'funding-policies', 'plan-needs'], needs: r.needs.length } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
+    },
+
+    /** A page about one of the person's services (ending it): the person and the service, in one read. */
+    async servicePage(actor: Actor, personId: string, serviceId: string) {
+      const work = async ({ trx, person, today }: PersonContext) => ({
+        person: await personViewPart(trx, person),
+        service: await show(trx, actor, await moneyContext(trx, person, today), await findOwn(trx, person, serviceId, null), today),
+      });
+      const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.view', recordType: 'service', recordId: r.service.id, details: { parts: ['person', 'service'] } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
     },
 
     async get(actor: Actor, personId: string, serviceId: string): Promise<ServiceView> {
@@ -156,7 +191,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
         actor,
         personId,
         { permission: 'person:read', audit: (needs: unknown[]) => ({ action: 'service.plan-needs.view', details: { needs: needs.length } }) },
-        ({ trx, person }) => listCurrentPlanNeeds(trx, person.id),
+        ({ trx, person }) => planNeedsPart(trx, person),
       );
     },
 

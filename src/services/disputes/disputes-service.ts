@@ -6,7 +6,7 @@ import type { IsoDate } from '../../domain/dates.ts';
 import { disputeDeadlines, disputeViolations, type Dispute, type DisputeSubject } from '../../domain/disputes.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/disputes-repository.ts';
-import type { DisputeRow } from '../../data/schema.ts';
+import type { DisputeRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
 import { isUuid } from '../kernel/person-record.ts';
@@ -36,6 +36,11 @@ export function disputeView(row: DisputeRow, today: IsoDate) {
 }
 export type DisputeView = ReturnType<typeof disputeView>;
 
+/** The disputes about the person, with their deadlines; read in the caller's transaction. */
+export async function personDisputesPart(trx: Db, person: PersonRow, today: IsoDate) {
+  return { items: (await repo.listPersonDisputes(trx, person.id)).map((r) => disputeView(r, today)), nextCursor: null };
+}
+
 export function createDisputesService(_db: Db, { useCases }: DisputesServiceOptions) {
   return {
     /** The disputes the caller's organisation is a party to (or funds meanwhile), with their deadlines. */
@@ -59,7 +64,7 @@ export function createDisputesService(_db: Db, { useCases }: DisputesServiceOpti
         actor,
         personId,
         { permission: 'person:read', audit: (r) => ({ action: 'dispute.list', details: { disputes: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => ({ items: (await repo.listPersonDisputes(trx, person.id)).map((r) => disputeView(r, today)), nextCursor: null }),
+        ({ trx, person, today }: PersonContext) => personDisputesPart(trx, person, today),
       );
     },
 

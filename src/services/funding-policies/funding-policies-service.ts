@@ -27,16 +27,19 @@ export function fundingPolicyView(row: FundingPolicyRow) {
   };
 }
 
+/** The policies of a partnership (either code may be left out), read in the caller's transaction. */
+export async function fundingPoliciesPart(trx: Db, filter: { localAuthority?: string | undefined; icb?: string | undefined }) {
+  const rows = await repo.listFundingPolicies(trx, { localAuthority: filter.localAuthority?.toUpperCase(), icb: filter.icb?.toUpperCase() });
+  return { items: rows.map(fundingPolicyView), nextCursor: null };
+}
+
 export function createFundingPolicyService(_db: Db, { useCases }: { useCases: UseCases }) {
   return {
     /** Every version of every partnership's policy; policies hold no personal data, so any signed-in user may read them, unaudited. */
     async list(actor: Actor, query: unknown = {}) {
       requirePermission(actor, 'person:read');
       const filter = parseInput(FundingPolicyQuery, query ?? {});
-      return useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => {
-        const rows = await repo.listFundingPolicies(trx, { localAuthority: filter.localAuthority?.toUpperCase(), icb: filter.icb?.toUpperCase() });
-        return { items: rows.map(fundingPolicyView), nextCursor: null };
-      });
+      return useCases.run(actor, { permission: 'person:read', audit: null }, ({ trx }) => fundingPoliciesPart(trx, filter));
     },
 
     /** A new version of a partnership's policy, by an admin or an s117 lead of its local authority or ICB. */

@@ -16,7 +16,7 @@ import { moneyContext, type MoneyContext } from '../care-services/money-context.
 import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { requireMoneySight } from '../kernel/money.ts';
-import { keyText, pageInMemory, pageQuery } from '../kernel/paging.ts';
+import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
 import { findVisiblePerson, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -124,6 +124,26 @@ async function insertCharge(trx: Db, actor: Actor, person: PersonRow, data: Char
   return id;
 }
 
+/**
+ * The person's charges, each with whether it fell inside an entitlement and the refund it is in,
+ * and the entitlement periods; without paging (the pages) every one. Reads only, in the caller's
+ * transaction, for a caller who has checked the actor may see the person's money.
+ */
+export async function chargesPart(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate, paging?: Page | null) {
+  const { items: all, ents } = await chargeRows(trx, person, ctx, today);
+  // Lists convention: a keyset on (period from, id), as the repository orders them.
+  const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (c) => [keyText(c.periodFrom), c.id]) : { page: all, nextCursor: null };
+  return { items, nextCursor, entitlements: ents };
+}
+
+/** The person's refunds; without paging every one. Reads only, for a caller who has checked money sight. */
+export async function refundsPart(trx: Db, person: PersonRow, paging?: Page | null) {
+  const all = await repo.listRefunds(trx, person.id);
+  // Lists convention: a keyset on (recorded, id), as the repository orders them.
+  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (r) => [keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
+  return { items: rows.map(refundView), nextCursor };
+}
+
 const CHARGE_COLUMNS = ['periodFrom', 'periodTo', 'amountPence', 'paidOn', 'description'];
 
 export function createRefundsService(_db: Db, { clock, useCases, refundInterestBasisPoints }: RefundsServiceOptions) {
@@ -134,13 +154,7 @@ export function createRefundsService(_db: Db, { clock, useCases, refundInterestB
         actor,
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'charge.list', details: { charges: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => {
-          const ctx = await moneyOf(trx, actor, person, today);
-          const { items: all, ents } = await chargeRows(trx, person, ctx, today);
-          // Lists convention: a keyset on (period from, id), as the repository orders them.
-          const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (c) => [keyText(c.periodFrom), c.id]) : { page: all, nextCursor: null };
-          return { items, nextCursor, entitlements: ents };
-        },
+        async ({ trx, person, today }: PersonContext) => chargesPart(trx, person, await moneyOf(trx, actor, person, today), today, paging),
       );
     },
 
@@ -221,10 +235,7 @@ export function createRefundsService(_db: Db, { clock, useCases, refundInterestB
         { permission: 'money:read', audit: (r) => ({ action: 'refund.list', details: { refunds: r.items.length } }) },
         async ({ trx, person, today }: PersonContext) => {
           await moneyOf(trx, actor, person, today);
-          const all = await repo.listRefunds(trx, person.id);
-          // Lists convention: a keyset on (recorded, id), as the repository orders them.
-          const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (r) => [keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
-          return { items: rows.map(refundView), nextCursor };
+          return refundsPart(trx, person, paging);
         },
       );
     },

@@ -6,9 +6,9 @@ import type { AccommodationType } from '../../domain/care-services.ts';
 import { aged18OrOver, signingViolations, topUpServiceViolations, topUpStatus, topUpViolations, type TopUpAgreement, type TopUpConditions, type TopUpPayer, type TopUpTerms } from '../../domain/top-ups.ts';
 import type { Db } from '../../data/database.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
-import type { TopUpAgreementRow } from '../../data/schema.ts';
+import type { PersonRow, TopUpAgreementRow } from '../../data/schema.ts';
 import * as repo from '../../data/top-ups-repository.ts';
-import { moneyContext } from '../care-services/money-context.ts';
+import { moneyContext, type MoneyContext } from '../care-services/money-context.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
@@ -67,6 +67,13 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** The person's top-up agreements, the amounts only for someone who may see money; read in the caller's transaction. */
+export async function topUpsPart(trx: Db, actor: Actor, person: PersonRow, ctx: MoneyContext) {
+  const money = canSeeMoney(actor, ctx.responsibleBodies);
+  const rows = await repo.listTopUps(trx, person.id);
+  return { items: rows.map((r) => topUpView(r, money)), nextCursor: null };
+}
+
 export function createTopUpsService(_db: Db, { useCases }: TopUpsServiceOptions) {
   return {
     async listTopUps(actor: Actor, personId: string) {
@@ -74,11 +81,7 @@ export function createTopUpsService(_db: Db, { useCases }: TopUpsServiceOptions)
         actor,
         personId,
         { permission: 'person:read', audit: (r) => ({ action: 'top-up.list', details: { topUps: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => {
-          const money = canSeeMoney(actor, (await moneyContext(trx, person, today)).responsibleBodies);
-          const rows = await repo.listTopUps(trx, person.id);
-          return { items: rows.map((r) => topUpView(r, money)), nextCursor: null };
-        },
+        async ({ trx, person, today }: PersonContext) => topUpsPart(trx, actor, person, await moneyContext(trx, person, today)),
       );
     },
 

@@ -1,0 +1,52 @@
+// The reads of a person's services that the API's answers and the pages' read models share. Each
+// runs in the caller's transaction and writes no audit event: the caller audits what it showed.
+import { canSeeMoney } from '../../domain/access.ts';
+import type { IsoDate } from '../../domain/dates.ts';
+import type { Db } from '../../data/database.ts';
+import * as repo from '../../data/care-services-repository.ts';
+import { listCurrentPlanNeeds } from '../../data/plans-repository.ts';
+import type { PersonRow, ServiceRow } from '../../data/schema.ts';
+import { findPolicy } from '../funding-policies/policy-in-effect.ts';
+import type { Actor } from '../kernel/actor.ts';
+import { NotFoundError } from '../kernel/errors.ts';
+import { keyText, pageInMemory, type Page } from '../kernel/paging.ts';
+import { isUuid } from '../kernel/person-record.ts';
+import { checkVersion } from '../kernel/use-case.ts';
+import { serviceView, type ServiceView } from './care-services-view.ts';
+import type { MoneyContext } from './money-context.ts';
+
+/** SCOPE-7's wording of prescriptions depends on a setting, so each read is told it. */
+export interface ServiceReadSettings { freePrescriptions: boolean }
+
+/** A stored service as the caller may see it (amounts only for someone who may see money). */
+export async function showService(trx: Db, actor: Actor, ctx: MoneyContext, row: ServiceRow, today: IsoDate, { freePrescriptions }: ServiceReadSettings): Promise<ServiceView> {
+  return serviceView(row, await findPolicy(trx, row.policy_id), canSeeMoney(actor, ctx.responsibleBodies), freePrescriptions, today);
+}
+
+/** One of the person's services (404 when it is not theirs); a stale expected version is 409. */
+export async function findOwnService(trx: Db, person: PersonRow, serviceId: string, expectedVersion: number | null): Promise<ServiceRow> {
+  const row = isUuid(serviceId) ? await repo.findService(trx, serviceId) : undefined;
+  if (!row || row.person_id !== person.id) throw new NotFoundError('service');
+  checkVersion('service', expectedVersion, row.version);
+  return row;
+}
+
+/** The person's services; without paging (the pages) every one. */
+export async function servicesPart(trx: Db, actor: Actor, ctx: MoneyContext, person: PersonRow, today: IsoDate, settings: ServiceReadSettings, paging?: Page | null) {
+  const all = await repo.listServices(trx, person.id);
+  // Lists convention: a keyset on (start date, recorded, id), as the repository orders them.
+  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc', 'asc'], (r) => [keyText(r.start_date), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
+  const items: ServiceView[] = [];
+  for (const row of rows) items.push(await showService(trx, actor, ctx, row, today, settings));
+  return { items, nextCursor, moneyVisible: canSeeMoney(actor, ctx.responsibleBodies) };
+}
+
+/** What the audit event of a read of the person's services says (as the service list always has). */
+export function servicesDetails(part: { items: unknown[]; moneyVisible: boolean }) {
+  return { services: part.items.length, money: part.moneyVisible };
+}
+
+/** The needs of the person's current plan a service may link to (for the service form's select). */
+export function planNeedsPart(trx: Db, person: PersonRow) {
+  return listCurrentPlanNeeds(trx, person.id);
+}
