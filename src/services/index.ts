@@ -47,26 +47,26 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
   // One way through every use case on a person's record (kernel/use-case.ts).
   const useCases = createUseCases(db, { clock, reviews });
   const shared = { clock, reviews, useCases };
-  const refunds = createRefundsService(db, { ...shared, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 });
-  const topUps = createTopUpsService(db, shared);
-  const disputes = createDisputesService(db, shared);
-  const recharges = createRechargesService(db, shared);
+  const refunds = createRefundsService({ ...shared, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 });
+  const topUps = createTopUpsService(shared);
+  const disputes = createDisputesService(shared);
+  const recharges = createRechargesService(shared);
   return {
     accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8 }),
     people: createPeopleService(db, shared),
-    legalHistory: createLegalHistoryService(db, shared),
+    legalHistory: createLegalHistoryService(shared),
     keyworkers: createKeyworkerService(db, shared),
     planning: createPlanningService(db, shared),
     advocacy: createAdvocacyService(db, { ...shared, mha2025Imha: options.mha2025Imha ?? false }),
     personPage: createPersonPageService({ useCases, mha2025Imha: options.mha2025Imha ?? false }),
     audit: createAuditService(db, shared),
     ending: createEndingService(db, { ...shared, jointNoticeRequired: options.mha2025JointNotice ?? false }),
-    complaints: createComplaintsService(db, shared),
+    complaints: createComplaintsService(shared),
     plans: createPlanService(db, shared),
     reviews: createReviewService(db, shared),
     reminders: createReminderService(db, { clock }),
     careServices: createCareServicesService(db, { ...shared, freePrescriptions: options.freePrescriptions ?? false }),
-    fundingPolicies: createFundingPolicyService(db, shared),
+    fundingPolicies: createFundingPolicyService(shared),
     budgets: createBudgetService(db, { ...shared, careHomeSch2: options.dpCareHomeSch2 ?? false, freePrescriptions: options.freePrescriptions ?? false }),
     refunds,
     topUps,

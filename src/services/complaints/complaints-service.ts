@@ -74,7 +74,7 @@ async function complaintPart(trx: Db, person: PersonRow, complaintId: string, to
   return view(await ownComplaint(trx, person, complaintId), today);
 }
 
-export function createComplaintsService(_db: Db, { clock, useCases }: ComplaintsServiceOptions) {
+export function createComplaintsService({ clock, useCases }: ComplaintsServiceOptions) {
   const today = () => todayInLondon(clock());
 
   return {

@@ -41,7 +41,7 @@ export async function personDisputesPart(trx: Db, person: PersonRow, today: IsoD
   return { items: (await repo.listPersonDisputes(trx, person.id)).map((r) => disputeView(r, today)), nextCursor: null };
 }
 
-export function createDisputesService(_db: Db, { useCases }: DisputesServiceOptions) {
+export function createDisputesService({ useCases }: DisputesServiceOptions) {
   return {
     /** The disputes the caller's organisation is a party to (or funds meanwhile), with their deadlines. */
     async listDisputes(actor: Actor) {

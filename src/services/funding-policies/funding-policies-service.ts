@@ -33,7 +33,7 @@ export async function fundingPoliciesPart(trx: Db, filter: { localAuthority?: st
   return { items: rows.map(fundingPolicyView), nextCursor: null };
 }
 
-export function createFundingPolicyService(_db: Db, { useCases }: { useCases: UseCases }) {
+export function createFundingPolicyService({ useCases }: { useCases: UseCases }) {
   return {
     /** Every version of every partnership's policy; policies hold no personal data, so any signed-in user may read them, unaudited. */
     async list(actor: Actor, query: unknown = {}) {

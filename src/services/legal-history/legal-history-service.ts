@@ -18,7 +18,7 @@ import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalS
 /** What a change to the legal history answers, and the record it wrote (for its audit event). */
 interface Recorded<T> { recordType: string; recordId: string; view: T }
 
-export function createLegalHistoryService(_db: Db, { useCases }: { useCases: UseCases }) {
+export function createLegalHistoryService({ useCases }: { useCases: UseCases }) {
   /**
    * One change to a person's legal history. The runner holds the person's row locked, so two
    * overlapping detentions sent together cannot each pass the overlap checks before the other is

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { canRecordPaymentFor, organisationScope } from '../../domain/access.ts';
 import { compareDates } from '../../domain/dates.ts';
 import { paymentViolations, rechargeStatement, spendReport, type RechargeService, type ServicePayment } from '../../domain/recharges.ts';
-import type { Db } from '../../data/database.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
 import * as repo from '../../data/recharges-repository.ts';
 import { moneyContext } from '../care-services/money-context.ts';
@@ -26,7 +25,7 @@ function period(query: unknown) {
   return data;
 }
 
-export function createRechargesService(_db: Db, { useCases }: RechargesServiceOptions) {
+export function createRechargesService({ useCases }: RechargesServiceOptions) {
   /** The recharge statement for a period: for every person and service, each body's share against what it paid, and the balance. */
   async function recharges(actor: Actor, query: unknown) {
     requirePermission(actor, 'finance:export');

@@ -146,7 +146,7 @@ export async function refundsPart(trx: Db, person: PersonRow, paging?: Page | nu
 
 const CHARGE_COLUMNS = ['periodFrom', 'periodTo', 'amountPence', 'paidOn', 'description'];
 
-export function createRefundsService(_db: Db, { clock, useCases, refundInterestBasisPoints }: RefundsServiceOptions) {
+export function createRefundsService({ clock, useCases, refundInterestBasisPoints }: RefundsServiceOptions) {
   return {
     async listCharges(actor: Actor, personId: string, query?: unknown) {
       const paging = pageQuery(query);

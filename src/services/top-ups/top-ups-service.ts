@@ -74,7 +74,7 @@ export async function topUpsPart(trx: Db, actor: Actor, person: PersonRow, ctx: 
   return { items: rows.map((r) => topUpView(r, money)), nextCursor: null };
 }
 
-export function createTopUpsService(_db: Db, { useCases }: TopUpsServiceOptions) {
+export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
   return {
     async listTopUps(actor: Actor, personId: string) {
       return useCases.read(
