@@ -1,5 +1,6 @@
 // The JSON API, version 1 (docs/api-contract). Each route hands its input to a service.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySerializerCompiler } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/index.ts';
 import { registerPeopleApi } from './people.ts';
 import { registerEndingApi } from './ending.ts';
@@ -16,9 +17,7 @@ import { registerDisputesApi } from './disputes.ts';
 import { registerRechargesApi } from './recharges.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
-  // The response schemas (schemas.ts) describe the answers for the OpenAPI document; the services
-  // build them, so they are sent as they are.
-  api.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  api.setSerializerCompiler(compileAnswerSerializer);
   // The API speaks JSON only (api-contract "Conventions"); forms are for the pages. Anything else: 415.
   api.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
   registerPeopleApi(api, services);
@@ -34,4 +33,34 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerTopUpsApi(api, services);
   registerDisputesApi(api, services);
   registerRechargesApi(api, services);
+}
+
+type AnswerSchema = Parameters<typeof serializerCompiler>[0]['schema'];
+
+/**
+ * A JSON answer (2xx, application/json) is sent through its response schema (schemas.ts and the route
+ * files), so the OpenAPI document cannot drift from what is sent: a field the schema does not declare
+ * is left out, and an answer that does not match its schema is a 500 instead of a wrong answer.
+ * Problems (application/problem+json) are sent as built; CSV and PDF answers are strings and buffers,
+ * which Fastify sends without a serializer.
+ */
+const compileAnswerSerializer: FastifySerializerCompiler<AnswerSchema> = (route) => {
+  if (!String(route.httpStatus).startsWith('2') || route.contentType !== 'application/json') return (data) => JSON.stringify(data);
+  const throughSchema = serializerCompiler(route);
+  // zod writes an object's fields in the schema's order; keep the order the service built them in.
+  return (data) => JSON.stringify(inAnswerOrder(data, JSON.parse(throughSchema(data))));
+};
+
+/** The schema's output (`shaped`), with each object's fields in the order of the answer built. */
+function inAnswerOrder(built: unknown, shaped: unknown): unknown {
+  if (Array.isArray(shaped)) return Array.isArray(built) ? shaped.map((value, i) => inAnswerOrder(built[i], value)) : shaped;
+  if (!isObject(shaped) || !isObject(built)) return shaped;
+  const ordered: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(built)) if (Object.hasOwn(shaped, key)) ordered[key] = inAnswerOrder(built[key], shaped[key]);
+  for (const key of Object.keys(shaped)) if (!Object.hasOwn(ordered, key)) ordered[key] = shaped[key];
+  return ordered;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

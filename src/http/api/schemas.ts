@@ -1,6 +1,7 @@
 // What the API answers, for the OpenAPI document (api-contract version 1). The services build the
-// answers; these schemas describe them, and test/api checks the answers against them. Records may
-// gain optional fields (the contract allows it), so the objects are open.
+// answers, and each JSON answer is sent through its schema (src/http/api/index.ts): a field not declared
+// here is not sent, so a field added to an answer must be added here too. Records may gain optional
+// fields in later versions (the contract allows it), so clients must accept fields they do not know.
 import { z } from 'zod';
 import { AFTERCARE_STATUSES, END_REASONS, EPISODE_STATUSES, LEAVE_KINDS } from '../../domain/aftercare.ts';
 
