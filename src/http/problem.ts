@@ -30,6 +30,11 @@ export function problemFor(error: unknown): Problem {
     return problem(409, 'conflict', 'Conflict', 'The record was changed by another request at the same time, or duplicates one just saved (for example the same NHS number). Nothing was changed. Reload and try again.');
   }
   const fastifyError = error as Partial<FastifyError>;
+  // The handler finished (a change is committed) but its answer did not match the API's response
+  // schema: say so, rather than that nothing was changed.
+  if (fastifyError.code === 'FST_ERR_RESPONSE_SERIALIZATION') {
+    return problem(500, 'server-error', 'Something went wrong', 'The request was carried out, but its answer could not be sent. Reload the record to see it.');
+  }
   if (fastifyError.code?.startsWith('FST_CSRF')) return problem(403, 'csrf', 'The form has expired', 'The form was out of date or not sent from this service. Go back, reload the page and try again.');
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {

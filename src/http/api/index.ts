@@ -42,25 +42,7 @@ type AnswerSchema = Parameters<typeof serializerCompiler>[0]['schema'];
  * files), so the OpenAPI document cannot drift from what is sent: a field the schema does not declare
  * is left out, and an answer that does not match its schema is a 500 instead of a wrong answer.
  * Problems (application/problem+json) are sent as built; CSV and PDF answers are strings and buffers,
- * which Fastify sends without a serializer.
+ * which Fastify sends without a serializer. Fields come in the schema's order (JSON objects have none).
  */
-const compileAnswerSerializer: FastifySerializerCompiler<AnswerSchema> = (route) => {
-  if (!String(route.httpStatus).startsWith('2') || route.contentType !== 'application/json') return (data) => JSON.stringify(data);
-  const throughSchema = serializerCompiler(route);
-  // zod writes an object's fields in the schema's order; keep the order the service built them in.
-  return (data) => JSON.stringify(inAnswerOrder(data, JSON.parse(throughSchema(data))));
-};
-
-/** The schema's output (`shaped`), with each object's fields in the order of the answer built. */
-function inAnswerOrder(built: unknown, shaped: unknown): unknown {
-  if (Array.isArray(shaped)) return Array.isArray(built) ? shaped.map((value, i) => inAnswerOrder(built[i], value)) : shaped;
-  if (!isObject(shaped) || !isObject(built)) return shaped;
-  const ordered: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(built)) if (Object.hasOwn(shaped, key)) ordered[key] = inAnswerOrder(built[key], shaped[key]);
-  for (const key of Object.keys(shaped)) if (!Object.hasOwn(ordered, key)) ordered[key] = shaped[key];
-  return ordered;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const compileAnswerSerializer: FastifySerializerCompiler<AnswerSchema> = (route) =>
+  String(route.httpStatus).startsWith('2') && route.contentType === 'application/json' ? serializerCompiler(route) : (data) => JSON.stringify(data);
