@@ -13,9 +13,7 @@ import {
   paymentViolations,
   payeeNeedsNecessity,
   reductionByChangeViolations,
-  type AuthorisedPerson,
   type CarePlan,
-  type PayeeRelationship,
 } from '../../domain/budgets.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { partnershipOn } from '../../domain/funding.ts';
@@ -34,55 +32,7 @@ import { moneyContext } from '../care-services/money-context.ts';
 import { servicesDetails, servicesPart } from '../care-services/care-services-parts.ts';
 import { personViewPart } from '../people/people-service.ts';
 import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewInput, BudgetReviewTriggerInput, BudgetUpdateInput } from './budgets-inputs.ts';
-import { budgetView, type BudgetView } from './budgets-view.ts';
-
-/** The state a budget is checked in: a row merged with a change. */
-interface BudgetState {
-  kind: BudgetRow['kind'];
-  serviceIds: string[];
-  payeeRelationship: PayeeRelationship;
-  payeeLivesInSameHousehold: boolean;
-  necessityReason: string | null;
-  startDate: IsoDate;
-  endDate: IsoDate | null;
-  amountPencePerWeek: number;
-  offeredOn: IsoDate | null;
-  drugOrAlcoholRequirement: boolean;
-  capacity: 'has' | 'lacks';
-  consents: boolean | null;
-  authorisedPerson: AuthorisedPerson | null;
-  consultationRecordedOn: IsoDate | null;
-  enhancedDbsCheckedOn: IsoDate | null;
-  carePlan: CarePlan | null;
-  payingFrom: IsoDate | null;
-  refusedOn: IsoDate | null;
-  refusalReasons: string | null;
-}
-
-function stateFromRow(row: BudgetRow): BudgetState {
-  return {
-    kind: row.kind,
-    serviceIds: row.service_ids as string[],
-    payeeRelationship: row.payee_relationship as PayeeRelationship,
-    // The column stores whether the payee needs a recorded necessity (migration 0005); the view has always shown it as the household flag.
-    payeeLivesInSameHousehold: row.payee_is_close_relative_in_household,
-    necessityReason: row.necessity_reason,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    amountPencePerWeek: row.amount_pence_per_week,
-    offeredOn: row.offered_on,
-    drugOrAlcoholRequirement: row.drug_or_alcohol_requirement,
-    capacity: row.capacity,
-    consents: row.consents,
-    authorisedPerson: (row.authorised_person as AuthorisedPerson | null) ?? null,
-    consultationRecordedOn: row.consultation_recorded_on,
-    enhancedDbsCheckedOn: row.enhanced_dbs_checked_on,
-    carePlan: (row.care_plan as CarePlan | null) ?? null,
-    payingFrom: row.paying_from,
-    refusedOn: row.refused_on,
-    refusalReasons: row.refusal_reasons,
-  };
-}
+import { budgetView, stateFromRow, type BudgetState, type BudgetView } from './budgets-view.ts';
 
 function normaliseCarePlan(plan: Partial<CarePlan> | null | undefined): CarePlan | null {
   if (!plan) return null;
