@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import {
   careActAdvocateDue, imhaEligibility, imhaRecordsAccess, referralViolations, tribunalResponseViolations, type CareActAdvocateTest, type RecordsConsent,
 } from '../../domain/advocacy.ts';
+import type { PersonFacts } from '../../domain/aftercare.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { Db } from '../../data/database.ts';
 import * as advocacy from '../../data/advocacy-repository.ts';
@@ -88,8 +89,8 @@ export const CARE_ACT_DEFAULT = {
  * what advocacy.imhaEligibility answers, read in the caller's transaction with no audit (for
  * composite pages). `mha2025Imha`: the MHA25-4 setting.
  */
-export async function imhaEligibilityPart(trx: Db, person: PersonRow, on: IsoDate, mha2025Imha: boolean) {
-  const facts = await people.loadFacts(trx, person);
+export async function imhaEligibilityPart(trx: Db, person: PersonRow, on: IsoDate, mha2025Imha: boolean, known?: PersonFacts) {
+  const facts = known ?? (await people.loadFacts(trx, person));
   const result = imhaEligibility(facts, on, { informalPatientsIncluded: mha2025Imha });
   return { on, ...result, mha2025ImhaExtension: mha2025Imha, careActAdvocate: CARE_ACT_DEFAULT };
 }

@@ -1,5 +1,6 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
+import type { AftercareResult } from '../../domain/aftercare.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
@@ -147,8 +148,8 @@ async function view(trx: Db, person: PersonRow) {
  * The person page's record part: details, legal history and the aftercare status derived now.
  * Reads only, in the caller's transaction; the caller audits what the page showed.
  */
-export async function personRecordPart(trx: Db, person: PersonRow, today: IsoDate) {
-  const aftercare = await deriveAftercare(trx, person, today);
+export async function personRecordPart(trx: Db, person: PersonRow, today: IsoDate, derived?: AftercareResult) {
+  const aftercare = derived ?? (await deriveAftercare(trx, person, today));
   const legalHistory = await legalHistoryPart(trx, person);
   return { person: await view(trx, person), legalHistory, aftercare };
 }

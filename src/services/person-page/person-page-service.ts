@@ -2,6 +2,8 @@
 // eligibility and the review clocks, read in one transaction with one audit event that lists the
 // parts shown, instead of one read and one audit event for each panel of the page.
 import { can } from '../../domain/access.ts';
+import { computeAftercare } from '../../domain/aftercare.ts';
+import { loadFacts } from '../../data/people-repository.ts';
 import type { Actor } from '../kernel/actor.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { imhaEligibilityPart } from '../advocacy/advocacy-service.ts';
@@ -18,14 +20,19 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
   return {
     async view(actor: Actor, personId: string) {
       const parts = can(actor.role, 'plan:read') ? PARTS : PARTS.filter((p) => p !== 'plan');
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view', details: { parts } } }, async ({ trx, person, today }) => ({
-        ...(await personRecordPart(trx, person, today)),
-        plan: parts.includes('plan') ? await planSummaryPart(trx, person, today) : null,
-        keyworker: await keyworkerPart(trx, person),
-        meetings: await planningMeetingsPart(trx, person, today),
-        imha: await imhaEligibilityPart(trx, person, today, mha2025Imha),
-        reviewClocks: await reviewClocksPart(trx, person, today),
-      }));
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view', details: { parts } } }, async ({ trx, person, today }) => {
+        // The facts and the aftercare derived from them once, for every part that needs them.
+        const facts = await loadFacts(trx, person);
+        const aftercare = computeAftercare(facts, today);
+        return {
+          ...(await personRecordPart(trx, person, today, aftercare)),
+          plan: parts.includes('plan') ? await planSummaryPart(trx, person, today, aftercare) : null,
+          keyworker: await keyworkerPart(trx, person),
+          meetings: await planningMeetingsPart(trx, person, today, null, aftercare),
+          imha: await imhaEligibilityPart(trx, person, today, mha2025Imha, facts),
+          reviewClocks: await reviewClocksPart(trx, person, today),
+        };
+      });
     },
   };
 }

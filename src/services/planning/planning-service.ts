@@ -2,7 +2,7 @@
 // it, invite the people PLAN-2 lists, record attendance and apologies, the person's views and the
 // minutes, and hold it. The planning task list shows who still needs a planning meeting.
 import { randomUUID } from 'node:crypto';
-import type { Episode } from '../../domain/aftercare.ts';
+import type { AftercareResult, Episode } from '../../domain/aftercare.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
   INVITEE_ROLES, carerInvitationViolations, carerWishViolations, defaultInviteeRoles, expectedInvitees, meetingHeldOnViolations, missingInvitees,
@@ -58,8 +58,8 @@ async function meetingOf(trx: Db, id: string, episodes: readonly Episode[]) {
  * planning.list answers, read in the caller's transaction with no audit (for composite pages).
  * paging null: every meeting.
  */
-export async function planningMeetingsPart(trx: Db, person: PersonRow, today: IsoDate, paging: Page | null = null) {
-  const aftercare = await deriveAftercare(trx, person, today);
+export async function planningMeetingsPart(trx: Db, person: PersonRow, today: IsoDate, paging: Page | null = null, derived?: AftercareResult) {
+  const aftercare = derived ?? (await deriveAftercare(trx, person, today));
   const rows = await planning.listMeetings(trx, person.id);
   const invitees = await planning.listInvitees(trx, rows.map((r) => r.id));
   const all = rows.map((r) => meetingView(r, invitees, aftercare.episodes));

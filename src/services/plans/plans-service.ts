@@ -2,6 +2,7 @@
 // need, or the details), finalising it into an immutable version, the versions, the person's copy
 // (plan.pdf) and the list of people whose planning has not produced a final plan yet.
 import { randomUUID } from 'node:crypto';
+import type { AftercareResult } from '../../domain/aftercare.ts';
 import { canSeeMoney } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
@@ -51,8 +52,8 @@ async function ensurePlan(trx: Db, person: PersonRow, actor: Actor): Promise<pla
   return (await plans.findPlan(trx, person.id))!;
 }
 
-async function readinessOf(trx: Db, person: PersonRow, today: IsoDate): Promise<DischargeReadiness> {
-  return dischargeReadinessOf(trx, person.id, await deriveAftercare(trx, person, today), today);
+async function readinessOf(trx: Db, person: PersonRow, today: IsoDate, aftercare?: AftercareResult): Promise<DischargeReadiness> {
+  return dischargeReadinessOf(trx, person.id, aftercare ?? (await deriveAftercare(trx, person, today)), today);
 }
 
 async function view(trx: Db, actor: Actor, person: PersonRow, plan: plans.PlanRow, today: IsoDate) {
@@ -94,10 +95,10 @@ export async function planVersionPart(trx: Db, person: PersonRow, number: string
  * For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness:
  * what plans.summary answers, read in the caller's transaction with no audit. Creates nothing.
  */
-export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate) {
+export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate, aftercare?: AftercareResult) {
   const plan = await plans.findPlan(trx, person.id);
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
-  const readiness = await readinessOf(trx, person, today);
+  const readiness = await readinessOf(trx, person, today, aftercare);
   return {
     status: !plan ? ('none' as const) : plan.finalised_number !== null ? ('final' as const) : ('draft' as const),
     version: plan?.version ?? null,
