@@ -6,21 +6,13 @@
 // audited like any other change.
 import type { Actor } from '../services/kernel/actor.ts';
 import { demoActor, NORTH_ICB, NORTHBRIDGE, SOUTH_ICB, type DemoContext, type DemoPerson } from './demo-people.ts';
+import type { PlanNeed as DomainPlanNeed } from '../domain/plans.ts';
 
 const TEAM = 'Northbridge North Community Mental Health Team';
 const COUNCIL_TEAM = 'Northbridge Council Section 117 Team';
 
 /** The need domains the plans below use, with a few realistic needs each. */
-type PlanNeed = {
-  domain: string;
-  description: string;
-  arisesFromMentalDisorder: boolean;
-  reducesRiskOfDeterioration: boolean;
-  rationale: string;
-  howMet: string;
-  who: string;
-  s117?: boolean;
-};
+type PlanNeed = Omit<DomainPlanNeed, 'id' | 's117'> & { s117?: boolean };
 
 const NEEDS = {
   medication: (who: string): PlanNeed => ({

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyServiceChange, defaultCareType, serviceViolations, type Accommodation, type ServiceCandidate, type ServiceChange } from '../../domain/care-services.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
-import { episodeOn, fundingDecisionReopened, fundingDecisionViolations, policySplit, serviceSplit, type ServiceCategory } from '../../domain/funding.ts';
+import { episodeOn, fundingDecisionReopened, fundingDecisionViolations, policySplit, serviceSplit } from '../../domain/funding.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/care-services-repository.ts';
@@ -15,7 +15,7 @@ import { findPolicy, findPolicyInEffect, policyFromRow } from '../funding-polici
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { pageQuery } from '../kernel/paging.ts';
-import { findVisiblePerson, rejectFutureDates } from '../kernel/person-record.ts';
+import { rejectFutureDates } from '../kernel/person-record.ts';
 import { mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './care-services-inputs.ts';
@@ -193,15 +193,6 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
         { permission: 'person:read', audit: (needs: unknown[]) => ({ action: 'service.plan-needs.view', details: { needs: needs.length } }) },
         ({ trx, person }) => planNeedsPart(trx, person),
       );
-    },
-
-    /** The policy default a new service would take (for the form's prefill). Shows no personal data, so it is not audited. */
-    async fundingDefault(actor: Actor, personId: string, category: ServiceCategory, startDate: IsoDate) {
-      return useCases.run(actor, { permission: 'services:record', audit: null }, async ({ trx, today }) => {
-        const person = await findVisiblePerson(trx, actor, personId);
-        const policy = await findPolicyInEffect(trx, await moneyContext(trx, person, today), startDate);
-        return { policy: policy ? { id: policy.id, version: policy.version, partnershipName: policy.partnership_name, splits: policy.splits } : null, split: policySplit(policy ? policyFromRow(policy) : null, category) };
-      });
     },
 
     async update(actor: Actor, personId: string, serviceId: string, expectedVersion: number | null, input: unknown): Promise<ServiceView> {

@@ -93,7 +93,7 @@ export async function planVersionPart(trx: Db, person: PersonRow, number: string
 
 /**
  * For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness:
- * what plans.summary answers, read in the caller's transaction with no audit. Creates nothing.
+ * read in the caller's transaction with no audit. Creates nothing.
  */
 export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate, aftercare?: AftercareResult) {
   const plan = await plans.findPlan(trx, person.id);
@@ -162,12 +162,6 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         person: await personViewPart(trx, person),
         plan: await planPart(trx, actor, person, today, now),
       }));
-    },
-
-    /** For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness. Creates nothing. */
-    async summary(actor: Actor, personId: string) {
-      const audit = { action: 'plan.view', recordType: 'plan', details: { parts: ['summary'] } };
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planSummaryPart(trx, person, today));
     },
 
     /** PUT /people/{id}/plan: replaces the draft. expectedVersion null: If-Match was not sent. */
