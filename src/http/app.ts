@@ -1,8 +1,6 @@
 // The web server: security headers, sign-in, the JSON API under /api/v1, the pages, and the
 // OpenAPI document. Routes stay thin: they translate HTTP to a service call and back.
 import { createHash, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -16,6 +14,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Services } from '../services/index.ts';
 import { registerApi } from './api/index.ts';
 import { registerAuth } from './auth/index.ts';
+import { loadNhsukStylesheet, NHSUK_DIST, NHSUK_PREFIX, NHSUK_STYLESHEET } from './design-system.ts';
 import { problemFor, RateLimitedError } from './problem.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
@@ -37,9 +36,6 @@ export interface AppOptions {
 export interface RateLimits { signInPerMinute: number; apiPerMinute: number }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { signInPerMinute: 10, apiPerMinute: 600 };
-
-const require = createRequire(import.meta.url);
-const NHSUK_DIST = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist', 'nhsuk');
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -78,7 +74,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.production },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
   });
-  await app.register(fastifyStatic, { root: NHSUK_DIST, prefix: '/assets/nhsuk/', maxAge: '1d', index: false });
+  // The stylesheet is served rewritten (design-system.ts: nothing from another origin); the rest of
+  // the package's files as they are.
+  const stylesheet = loadNhsukStylesheet();
+  app.get(NHSUK_STYLESHEET, { schema: { hide: true } }, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(stylesheet));
+  await app.register(fastifyStatic, { root: NHSUK_DIST, prefix: NHSUK_PREFIX, maxAge: '1d', index: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

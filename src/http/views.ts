@@ -10,6 +10,7 @@ import { sectionLabel, isSectionCode } from '../domain/sections.ts';
 import type { FieldError } from '../services/kernel/errors.ts';
 import type { Problem } from './problem.ts';
 import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.ts';
+import { organisationChoices, organisationMarkup, organisationNamesIn, organisationText } from './web/organisations.ts';
 
 const require = createRequire(import.meta.url);
 const NHSUK = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
@@ -63,6 +64,11 @@ export function registerViews(app: FastifyInstance, options: { production: boole
       csrfToken: this.generateCsrf(),
       actor: this.request.actor,
       currentPath: this.request.url.split('?')[0],
+      // Organisations by name, the code beside (web/organisations.ts).
+      organisation: (code: string | null | undefined) => organisationMarkup(this.request.organisations, code),
+      organisationText: (code: string | null | undefined) => organisationText(this.request.organisations, code),
+      namesIn: (text: string | null | undefined) => organisationNamesIn(this.request.organisations, text),
+      organisationChoices: (type: string, selected: string | null | undefined, options?: { allText?: string; other?: boolean }) => organisationChoices(this.request.organisations, type, selected, options),
     });
     return this.type('text/html; charset=utf-8').send(html);
   });

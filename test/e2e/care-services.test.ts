@@ -103,8 +103,8 @@ describe('services and funding pages in the browser', { skip }, () => {
     await page.goto(`${base}/funding-policies`);
     await assertAccessible(page, 'the funding policies page');
     await page.fill('#partnershipName', 'Northbridge partnership');
-    await page.fill('#localAuthority', ORGS.la.code);
-    await page.fill('#icb', ORGS.icb.code);
+    await page.selectOption('#localAuthority', ORGS.la.code);
+    await page.selectOption('#icb', ORGS.icb.code);
     await fillDate(page, 'effectiveFrom', '2020-01-01');
     await page.fill('#splits-healthcare-localAuthorityPercent', '0');
     await page.fill('#splits-healthcare-icbPercent', '90');

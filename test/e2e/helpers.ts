@@ -39,9 +39,21 @@ export async function errorSummary(page: Page): Promise<string[]> {
  * A fresh browser context, reaching only this machine's test server, signed in as the user through
  * the sign-in form. The caller closes the context.
  */
+/**
+ * Lets the context reach only this machine's test server, and records whatever a page asked of
+ * another origin (issue 9: the register must work on a closed network). Tests assert the list is empty.
+ */
+export const requestsToOtherOrigins: string[] = [];
+export async function keepToThisMachine(context: BrowserContext): Promise<void> {
+  await context.route((url) => url.hostname !== '127.0.0.1', (route) => {
+    requestsToOtherOrigins.push(route.request().url());
+    return route.abort();
+  });
+}
+
 export async function openSignedInPage(browser: Browser, base: string, email: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  await keepToThisMachine(context);
   const page = await context.newPage();
   await page.goto(`${base}/sign-in`);
   await page.fill('#email', email);

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, errorSummary, fillDate, follow } from './helpers.ts';
+import { assertAccessible, errorSummary, fillDate, follow, keepToThisMachine, requestsToOtherOrigins } from './helpers.ts';
 
 const skip = browserSkipReason();
 const SUFFIX = ' – Section 117 Aftercare Register';
@@ -21,9 +21,7 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
 
   async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-    // Only the app itself: the design system's web fonts come from assets.nhs.uk, which the test
-    // must not depend on (the pages fall back to Arial, as they do for anyone who blocks them).
-    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+    await keepToThisMachine(context);
     contexts.push(context);
     return context.newPage();
   }
@@ -111,9 +109,9 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
     await fillDate(page, 'dateOfBirth', '1980-02-28');
     await page.fill('#address-line1', '12 Mill Lane');
     await page.fill('#address-postcode', 'NB1 2AB');
-    await page.fill('#residence-localAuthority', 'E09000099');
+    await page.selectOption('#residence-localAuthority', 'E09000099');
     await fillDate(page, 'residence-since', '2015-06-01');
-    await page.fill('#gp-icb', 'QZZ');
+    await page.selectOption('#gp-icb', 'QZZ');
     await fillDate(page, 'gp-since', '2015-06-01');
     await follow(page, 'button:has-text("Add person")');
     assert.match(new URL(page.url()).pathname, /^\/people\/[0-9a-f-]{36}$/);
@@ -218,7 +216,7 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
     assert.equal(await page.inputValue('#givenName'), 'Grace');
     assert.equal(await page.inputValue('#dateOfBirth-year'), '1980');
     await assertAccessible(page, 'the change details form');
-    await page.fill('#residence-localAuthority', 'E09000098');
+    await page.selectOption('#residence-localAuthority', 'E09000098');
     await fillDate(page, 'residence-since', '2025-01-06');
     await follow(page, 'button:has-text("Save changes")');
     assert.equal(page.url(), personUrl);
@@ -289,5 +287,9 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
     await signIn(withScript, 'laPractitioner');
     assert.equal(withScript.url(), page.url());
     await assertAccessible(withScript, 'the person page with decisions needed');
+  });
+
+  test('no page asked another origin for anything (fonts and icons are the register\'s own)', () => {
+    assert.deepEqual(requestsToOtherOrigins, []);
   });
 });

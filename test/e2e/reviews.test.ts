@@ -11,7 +11,7 @@ import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
-import { assertAccessible, fillDate, follow } from './helpers.ts';
+import { assertAccessible, fillDate, follow, keepToThisMachine, requestsToOtherOrigins } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -25,7 +25,7 @@ describe('reviews in the browser', { skip }, () => {
 
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+    await keepToThisMachine(context);
     contexts.push(context);
     return context.newPage();
   }
@@ -112,5 +112,9 @@ describe('reviews in the browser', { skip }, () => {
     assert.equal(letter.status(), 200);
     assert.equal(letter.headers()['content-type'], 'application/pdf');
     await assertAccessible(page, 'the reviews page with history');
+  });
+
+  test('no page asked another origin for anything (fonts and icons are the register\'s own)', () => {
+    assert.deepEqual(requestsToOtherOrigins, []);
   });
 });

@@ -6,6 +6,7 @@ import { isIsoDate } from '../../domain/dates.ts';
 import { ConflictError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import { BadRequestError } from '../../services/kernel/validation.ts';
 import { fieldId } from '../views.ts';
+import { OTHER_ORGANISATION } from './organisations.ts';
 
 export type FormBody = Record<string, string>;
 
@@ -16,6 +17,11 @@ export function formBody(request: FastifyRequest): FormBody {
   for (const [key, value] of Object.entries(body)) {
     const first = Array.isArray(value) ? value[0] : value;
     if (typeof first === 'string') out[key] = first;
+  }
+  // A list of organisations with "another" chosen (or nothing) takes the code typed in its box.
+  for (const [key, value] of Object.entries(out)) {
+    const field = key.endsWith('-other') ? key.slice(0, -'-other'.length) : null;
+    if (field && field in out && (out[field] === OTHER_ORGANISATION || out[field] === '') && value.trim() !== '') out[field] = value.trim().toUpperCase();
   }
   return out;
 }

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { registerComplaintPages } from './complaints.ts';
+import { registerOrganisationDirectory } from './organisations.ts';
 import { registerEndingPages } from './ending.ts';
 import { registerLegalHistoryPages } from './legal-history.ts';
 import { registerPeoplePages } from './people.ts';
@@ -23,6 +24,7 @@ const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static')
 
 export async function registerWeb(web: FastifyInstance, services: Services): Promise<void> {
   await web.register(fastifyStatic, { root: STATIC, prefix: '/assets/s117/', decorateReply: false, index: false });
+  registerOrganisationDirectory(web, services);
   web.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.actor ? '/register' : '/sign-in'));
   registerRegisterPages(web, services);
   registerReviewPages(web, services);
