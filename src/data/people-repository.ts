@@ -175,6 +175,44 @@ export interface RegisterRow extends PersonRow {
 }
 
 export async function searchRegister(db: Db, query: RegisterQuery): Promise<RegisterRow[]> {
+  let q = registerRows(db, query);
+  if (query.afterId) {
+    // The cursor names only the last person's id (no names in URLs); their sort key is looked up here.
+    const after = query.afterId;
+    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
+  }
+  return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
+}
+
+/** The columns the register page sorts by; organisations by name, as the page shows them. */
+export const REGISTER_SORTS = ['name', 'dateOfBirth', 'status', 'localAuthority', 'icb', 'nextReview'] as const;
+export type RegisterSort = (typeof REGISTER_SORTS)[number];
+
+export type RegisterFilters = Omit<RegisterQuery, 'afterId' | 'limit'>;
+
+/** One numbered page of the register in the chosen order (the page; the API pages by cursor). */
+export async function registerPage(db: Db, filters: RegisterFilters, order: { sort: RegisterSort; descending: boolean; offset: number; limit: number }): Promise<RegisterRow[]> {
+  const direction = order.descending ? 'desc' : 'asc';
+  const nulls = sql.raw(order.descending ? 'desc nulls last' : 'asc nulls last');
+  let q = registerRows(db, filters);
+  if (order.sort === 'dateOfBirth') q = q.orderBy('people.date_of_birth', direction);
+  if (order.sort === 'status') q = q.orderBy('person_summaries.status', direction);
+  if (order.sort === 'nextReview') q = q.orderBy(sql`person_summaries.next_review_due ${nulls}`);
+  if (order.sort === 'localAuthority' || order.sort === 'icb') {
+    const column = order.sort === 'localAuthority' ? sql.ref('person_summaries.local_authority_code') : sql.ref('person_summaries.icb_code');
+    q = q.orderBy(sql`(SELECT o.name FROM organisations o WHERE o.code = ${column}) ${nulls}`).orderBy(sql`${column} ${nulls}`);
+  }
+  const nameDirection = order.sort === 'name' ? direction : 'asc';
+  return q.orderBy('people.family_name', nameDirection).orderBy('people.given_name', nameDirection).orderBy('people.id', nameDirection).offset(order.offset).limit(order.limit).execute();
+}
+
+export async function countRegister(db: Db, filters: RegisterFilters): Promise<number> {
+  const row = await registerRows(db, filters).clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** The people a register query matches, visibility applied, before any order or paging. */
+function registerRows(db: Db, query: RegisterFilters) {
   let q = db
     .selectFrom('people')
     .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
@@ -215,12 +253,7 @@ export async function searchRegister(db: Db, query: RegisterQuery): Promise<Regi
     // next_review_due is only set where a review is due at all (REV-1, episodeReviewDue).
     q = q.where((eb) => eb.or([eb('person_summaries.next_review_due', '<', on), eb('person_summaries.budget_review_due', '<', on)]));
   }
-  if (query.afterId) {
-    // The cursor names only the last person's id (no names in URLs); their sort key is looked up here.
-    const after = query.afterId;
-    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
-  }
-  return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
+  return q;
 }
 
 function escapeLike(text: string): string {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { createPerson } from '../api/helpers.ts';
 import { assertAccessible, errorSummary, fillDate, follow, keepToThisMachine, requestsToOtherOrigins } from './helpers.ts';
 
 const skip = browserSkipReason();
@@ -287,6 +288,22 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
     await signIn(withScript, 'laPractitioner');
     assert.equal(withScript.url(), page.url());
     await assertAccessible(withScript, 'the person page with decisions needed');
+  });
+
+  test('the register of many people: the total, sorting by a column and numbered pages, accessible', async () => {
+    for (let i = 0; i < 52; i++) await createPerson(t, { givenName: 'Robin', familyName: `Pager${String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26))}` }, 'laPractitioner');
+    const page = await newPage();
+    await signIn(page, 'laPractitioner');
+    await page.goto(`${base}/register?q=pager`);
+    assert.match(await page.innerText('#register-total'), /^52 people match your search: showing 1 to 50, in order of name\.$/);
+    await assertAccessible(page, 'the register with numbered pages and sortable columns');
+    await follow(page, 'th[aria-sort="ascending"] a');
+    assert.equal(await page.getAttribute('th:has-text("Name")', 'aria-sort'), 'descending');
+    assert.match(await page.innerText('table tbody tr:first-child'), /PagerBZ/);
+    await follow(page, 'a[aria-label="Page 2"]');
+    assert.match(await page.innerText('#register-total'), /showing 51 to 52, in order of name \(Z to A\)\./);
+    assert.match(await page.innerText('table tbody'), /PagerAA/);
+    await assertAccessible(page, 'the second page of the register');
   });
 
   test('no page asked another origin for anything (fonts and icons are the register\'s own)', () => {

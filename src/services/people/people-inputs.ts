@@ -1,5 +1,6 @@
 // Input schemas shared by the API (and its OpenAPI document), the web forms and the command line.
 import { z } from 'zod';
+import { REGISTER_SORTS } from '../../data/people-repository.ts';
 import { isIsoDate } from '../../domain/dates.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../domain/nhs-number.ts';
 import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
@@ -82,4 +83,12 @@ export const RegisterQueryInput = z.object({
   caseload: z.enum(['mine'], { message: 'caseload can only be mine' }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
+});
+
+/** The register page: the same filters, a column to sort by and a numbered page (the API pages by cursor). */
+export const REGISTER_PAGE_SIZE = 50;
+export const RegisterPageInput = RegisterQueryInput.omit({ limit: true, cursor: true }).extend({
+  sort: z.enum(REGISTER_SORTS).default('name'),
+  order: z.enum(['ascending', 'descending']).default('ascending'),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
 });

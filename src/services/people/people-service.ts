@@ -1,5 +1,6 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { AftercareResult } from '../../domain/aftercare.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
@@ -9,7 +10,7 @@ import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
-import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from './people-inputs.ts';
+import { PersonCreateInput, PersonUpdateInput, REGISTER_PAGE_SIZE, RegisterPageInput, RegisterQueryInput } from './people-inputs.ts';
 import { legalHistoryPart } from '../legal-history/legal-history-service.ts';
 import { deriveAftercare, latestBySince, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
@@ -105,27 +106,70 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
       // Whose records were shown, and the filters; never the search words, which may be a name.
       const audit = (page: { items: { id: string }[] }) => ({
         action: 'register.search',
-        details: { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null, results: page.items.length, personIds: page.items.map((item) => item.id) },
+        details: { ...auditedFilters(query), results: page.items.length, personIds: page.items.map((item) => item.id) },
       });
       return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
-        const rows = await people.searchRegister(trx, {
-          text: query.q ? searchText(query.q) : undefined,
-          status: query.status,
-          localAuthority: query.localAuthority,
-          icb: query.icb,
-          reviewOverdueOn: query.reviewOverdue === 'true' ? today : undefined,
-          keyworkerUserId: query.caseload === 'mine' ? actor.userId : query.keyworker,
-          visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
-          afterId: after,
-          limit: query.limit + 1,
-        });
+        const rows = await people.searchRegister(trx, { ...registerFilters(actor, query, today), afterId: after, limit: query.limit + 1 });
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
         const nextCursor = rows.length > query.limit && last ? encodeCursor(last.id) : null;
         return { items: page.map((row) => registerItem(row, today)), nextCursor };
       });
     },
+
+    /** The register page: the total, one numbered page in the chosen order. */
+    async registerPage(actor: Actor, input: unknown) {
+      requirePermission(actor, 'person:read');
+      const query = parseInput(RegisterPageInput, input);
+      const audit = (page: { items: { id: string }[] }) => ({ action: 'register.search', details: { ...auditedFilters(query), sort: query.sort, order: query.order, page: query.page, results: page.items.length, personIds: page.items.map((item) => item.id) } });
+      return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
+        const filters = registerFilters(actor, query, today);
+        const total = await people.countRegister(trx, filters);
+        const pageCount = Math.max(1, Math.ceil(total / REGISTER_PAGE_SIZE));
+        const page = Math.min(query.page, pageCount);
+        const rows = await people.registerPage(trx, filters, { sort: query.sort, descending: query.order === 'descending', offset: (page - 1) * REGISTER_PAGE_SIZE, limit: REGISTER_PAGE_SIZE });
+        return { items: rows.map((row) => registerItem(row, today)), total, page, pageCount, pageSize: REGISTER_PAGE_SIZE, sort: query.sort, order: query.order };
+      });
+    },
+
+    /**
+     * Everyone the filtered register lists, in its order, for a CSV or XLSX download: audited with
+     * every person exported. At most REGISTER_EXPORT_LIMIT people (narrow the filters for more).
+     */
+    async registerExport(actor: Actor, input: unknown) {
+      requirePermission(actor, 'person:read');
+      const query = parseInput(RegisterPageInput, input);
+      const audit = (result: { items: { id: string }[] }) => ({ action: 'register.export', details: { ...auditedFilters(query), sort: query.sort, order: query.order, results: result.items.length, personIds: result.items.map((item) => item.id) } });
+      return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
+        const filters = registerFilters(actor, query, today);
+        const total = await people.countRegister(trx, filters);
+        const rows = await people.registerPage(trx, filters, { sort: query.sort, descending: query.order === 'descending', offset: 0, limit: REGISTER_EXPORT_LIMIT });
+        return { items: rows.map((row) => registerItem(row, today)), total, complete: total <= REGISTER_EXPORT_LIMIT };
+      });
+    },
   };
+}
+
+export const REGISTER_EXPORT_LIMIT = 20_000;
+
+type RegisterFilterInput = Pick<z.output<typeof RegisterQueryInput>, 'q' | 'status' | 'localAuthority' | 'icb' | 'reviewOverdue' | 'keyworker' | 'caseload'>;
+
+/** The register's filters as the data layer takes them, visibility included. */
+function registerFilters(actor: Actor, query: RegisterFilterInput, today: IsoDate): people.RegisterFilters {
+  return {
+    text: query.q ? searchText(query.q) : undefined,
+    status: query.status,
+    localAuthority: query.localAuthority,
+    icb: query.icb,
+    reviewOverdueOn: query.reviewOverdue === 'true' ? today : undefined,
+    keyworkerUserId: query.caseload === 'mine' ? actor.userId : query.keyworker,
+    visibleTo: actor.role === 'admin' ? null : actor.organisationCode,
+  };
+}
+
+/** The filters in an audit event: never the search words, which may be a name. */
+function auditedFilters(query: RegisterFilterInput) {
+  return { text: Boolean(query.q), status: query.status ?? null, localAuthority: query.localAuthority ?? null, icb: query.icb ?? null, reviewOverdue: query.reviewOverdue === 'true', keyworker: query.keyworker ?? null, caseload: query.caseload ?? null };
 }
 
 export type PeopleService = ReturnType<typeof createPeopleService>;

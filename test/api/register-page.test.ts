@@ -1,0 +1,96 @@
+// Issue 9, item 7: a register people can work with. The total, columns sorted on the server with
+// aria-sort, numbered pages, and the filtered register downloaded as CSV and XLSX: formula-safe,
+// only the people the caller may see, audited with every person in the file.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { SESSION_COOKIE } from '../../src/http/auth/index.ts';
+import { pageNumbers } from '../../src/http/web/register.ts';
+import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createPerson } from './helpers.ts';
+
+describe('the register page', () => {
+  let t: TestApp;
+  const sessions: Partial<Record<UserKey, string>> = {};
+
+  async function page(url: string, as: UserKey = 'laPractitioner') {
+    sessions[as] ??= (await t.services.accounts.signIn(USERS[as].email, PASSWORD, null)).sessionToken;
+    return t.app.inject({ method: 'GET', url, cookies: { [SESSION_COOKIE]: sessions[as]! } });
+  }
+
+  before(async () => {
+    t = await createTestApp('pglite');
+    // 55 people the council registers (page size 50), one with a local id a spreadsheet would run.
+    for (let i = 0; i < 55; i++) {
+      const letters = String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26));
+      await createPerson(t, { givenName: 'Sam', familyName: `Regtest${letters}`, dateOfBirth: `19${50 + (i % 40)}-01-15`, ...(i === 3 && { localId: '=HYPERLINK("http://x")' }) }, 'laPractitioner');
+    }
+  });
+  after(async () => { await t?.close(); });
+
+  test('numbered pages keep the first, the last and the ones either side of the current', () => {
+    assert.deepEqual(pageNumbers(1, 1), [1]);
+    assert.deepEqual(pageNumbers(1, 5), [1, 2, null, 5]);
+    assert.deepEqual(pageNumbers(4, 9), [1, null, 3, 4, 5, null, 9]);
+    assert.deepEqual(pageNumbers(9, 9), [1, null, 8, 9]);
+  });
+
+  test('shows the total, a numbered second page, and sorts by a column with aria-sort', async () => {
+    const first = await page('/register?q=Regtest');
+    assert.equal(first.statusCode, 200);
+    assert.match(first.body, /<strong>55 people<\/strong> match your search: showing 1 to 50/);
+    assert.match(first.body, /aria-sort="ascending"[^>]*>\s*<a[^>]*href="\/register\?q=Regtest&amp;order=descending"/);
+    assert.match(first.body, /href="\/register\?q=Regtest&amp;page=2"[^>]*aria-label="Page 2"|aria-label="Page 2"[^>]*href="\/register\?q=Regtest&amp;page=2"/);
+    const second = await page('/register?q=Regtest&page=2');
+    assert.match(second.body, /showing 51 to 55/);
+    assert.match(second.body, /RegtestCC/);
+    const descending = await page('/register?q=Regtest&order=descending');
+    assert.ok(descending.body.indexOf('RegtestCC') < descending.body.indexOf('RegtestCB'), 'Z to A');
+    assert.match(descending.body, /aria-sort="descending"/);
+    const byBirth = await page('/register?q=Regtest&sort=dateOfBirth');
+    assert.match(byBirth.body, /in order of date of birth/);
+    assert.match(byBirth.body, /aria-sort="ascending"[^>]*>\s*<a[^>]*>\s*Date of birth/);
+  });
+
+  test('a page past the last shows the last; an unknown column is refused with a message', async () => {
+    assert.match((await page('/register?q=Regtest&page=99')).body, /showing 51 to 55/);
+    const bad = await page('/register?sort=shoeSize');
+    assert.equal(bad.statusCode, 422);
+    assert.match(bad.body, /nhsuk-error-summary/);
+  });
+
+  test('downloads the filtered register as CSV and XLSX, formula-safe, and audits every person in it', async () => {
+    const csv = await page('/register.csv?q=Regtest&order=descending');
+    assert.equal(csv.statusCode, 200);
+    assert.match(csv.headers['content-type'] as string, /^text\/csv/);
+    assert.equal(csv.headers['cache-control'], 'no-store');
+    const lines = csv.body.trim().split('\r\n');
+    assert.equal(lines.length, 56);
+    assert.match(lines[0]!, /^Given name,Family name,NHS number,Local ID,Date of birth,Status,Local authority,Local authority code,ICB,ICB code/);
+    assert.match(lines[1]!, /^Sam,RegtestCC,/);
+    assert.ok(lines.some((l) => l.includes(`"'=HYPERLINK(""http://x"")"`)), 'the formula is quoted as text');
+
+    const xlsx = await page('/register.xlsx?q=Regtest');
+    assert.equal(xlsx.statusCode, 200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('Register')!;
+    assert.equal(sheet.rowCount, 56);
+    const cell = sheet.getRow(5).getCell(4);
+    assert.equal(cell.type, ExcelJS.ValueType.String, 'a local id starting with = is text, not a formula');
+    assert.equal(cell.value, '=HYPERLINK("http://x")');
+
+    const events = await t.database.db.selectFrom('audit_events').selectAll().where('action', '=', 'register.export').execute();
+    assert.equal(events.length, 2);
+    const details = events[0]!.details as { personIds: string[]; text: boolean };
+    assert.equal(details.personIds.length, 55);
+    assert.equal(details.text, true, 'the search words themselves are not recorded');
+    assert.ok(!JSON.stringify(events[0]!.details).includes('Regtest'));
+  });
+
+  test('another council downloads no one it may not see', async () => {
+    const csv = await page('/register.csv?q=Regtest', 'otherLaPractitioner');
+    assert.equal(csv.statusCode, 200);
+    assert.equal(csv.body.trim().split('\r\n').length, 1, 'the header only');
+  });
+});
