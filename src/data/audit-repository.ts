@@ -135,3 +135,58 @@ export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditE
   if (query.beforeSeq) q = q.where('seq', '<', query.beforeSeq);
   return q.execute();
 }
+
+export interface AuditSearch {
+  personId?: string;
+  nhsNumber?: string;
+  userId?: string;
+  organisationCode?: string;
+  from?: string;
+  /** Inclusive: events up to the end of this day in London. */
+  to?: string;
+  beforeSeq?: number;
+  limit: number;
+  /**
+   * null: every event (admin). Otherwise the events about people this organisation may see
+   * (person_organisations) and the events of its own users.
+   */
+  visibleTo: string | null;
+}
+
+export interface AuditSearchRow extends AuditEventRow {
+  user_name: string | null;
+  user_email: string | null;
+  organisation_code: string | null;
+  organisation_name: string | null;
+  person_given_name: string | null;
+  person_family_name: string | null;
+}
+
+/** The audit trail for the audit page: newest first, with who acted and about whom. */
+export async function searchAuditEvents(db: Db, query: AuditSearch): Promise<AuditSearchRow[]> {
+  let q = db
+    .selectFrom('audit_events as e')
+    .leftJoin('users as u', 'u.id', 'e.user_id')
+    .leftJoin('organisations as o', 'o.id', 'e.organisation_id')
+    .leftJoin('people as p', 'p.id', 'e.person_id')
+    .selectAll('e')
+    .select(['u.name as user_name', 'u.email as user_email', 'o.code as organisation_code', 'o.name as organisation_name', 'p.given_name as person_given_name', 'p.family_name as person_family_name'])
+    .orderBy('e.seq', 'desc')
+    .limit(query.limit);
+  if (query.visibleTo !== null) {
+    const org = query.visibleTo;
+    q = q.where((eb) => eb.or([
+      eb('o.code', '=', org),
+      eb.exists(eb.selectFrom('person_organisations as po').select(sql`1`.as('one')).whereRef('po.person_id', '=', 'e.person_id').where('po.organisation_code', '=', org)),
+    ]));
+  }
+  if (query.personId) q = q.where('e.person_id', '=', query.personId);
+  if (query.nhsNumber) q = q.where('p.nhs_number', '=', query.nhsNumber);
+  if (query.userId) q = q.where('e.user_id', '=', query.userId);
+  if (query.organisationCode) q = q.where('o.code', '=', query.organisationCode);
+  // Days are UK days: from midnight in London.
+  if (query.from) q = q.where('e.at', '>=', sql<Date>`((${query.from}::date)::timestamp AT TIME ZONE 'Europe/London')`);
+  if (query.to) q = q.where('e.at', '<', sql<Date>`(((${query.to}::date) + 1)::timestamp AT TIME ZONE 'Europe/London')`);
+  if (query.beforeSeq) q = q.where('e.seq', '<', query.beforeSeq);
+  return q.execute() as Promise<AuditSearchRow[]>;
+}

@@ -9,6 +9,7 @@ import { formatNhsNumber } from '../domain/nhs-number.ts';
 import { sectionLabel, isSectionCode } from '../domain/sections.ts';
 import type { FieldError } from '../services/kernel/errors.ts';
 import type { Problem } from './problem.ts';
+import { can, type Action } from '../domain/access.ts';
 import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.ts';
 import { organisationChoices, organisationMarkup, organisationNamesIn, organisationText } from './web/organisations.ts';
 
@@ -64,6 +65,8 @@ export function registerViews(app: FastifyInstance, options: { production: boole
       csrfToken: this.generateCsrf(),
       actor: this.request.actor,
       currentPath: this.request.url.split('?')[0],
+      // What the signed-in user may do: navigation and buttons offer nothing they could not submit.
+      may: (action: Action) => Boolean(this.request.actor && can(this.request.actor.role, action)),
       // Organisations by name, the code beside (web/organisations.ts).
       organisation: (code: string | null | undefined) => organisationMarkup(this.request.organisations, code),
       organisationText: (code: string | null | undefined) => organisationText(this.request.organisations, code),

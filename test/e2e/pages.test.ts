@@ -306,6 +306,23 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
     await assertAccessible(page, 'the second page of the register');
   });
 
+  test('an auditor reads the audit trail, filtered by date, on an accessible page', async () => {
+    const page = await newPage();
+    await signIn(page, 'auditor');
+    await follow(page, 'a.nhsuk-header__navigation-link:has-text("Audit trail")');
+    assert.equal(await page.title(), `Audit trail${SUFFIX}`);
+    assert.ok(await page.locator('table tbody tr').count() > 0, 'events are listed');
+    await assertAccessible(page, 'the audit trail');
+    await fillDate(page, 'from', '2999-01-01');
+    await follow(page, 'button:has-text("Show events")');
+    assert.match(await page.innerText('main'), /No events match these filters/);
+    await page.fill('#from', '31');
+    await page.fill('#from-month', '2');
+    await follow(page, 'button:has-text("Show events")');
+    assert.deepEqual(await errorSummary(page), ['The start date must be a real date']);
+    await assertAccessible(page, 'the audit trail with an error');
+  });
+
   test('no page asked another origin for anything (fonts and icons are the register\'s own)', () => {
     assert.deepEqual(requestsToOtherOrigins, []);
   });

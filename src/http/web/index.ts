@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { registerComplaintPages } from './complaints.ts';
+import { registerAuditPages } from './audit.ts';
 import { registerOrganisationDirectory } from './organisations.ts';
 import { registerEndingPages } from './ending.ts';
 import { registerLegalHistoryPages } from './legal-history.ts';
@@ -27,6 +28,7 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerOrganisationDirectory(web, services);
   web.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.actor ? '/register' : '/sign-in'));
   registerRegisterPages(web, services);
+  registerAuditPages(web, services);
   registerReviewPages(web, services);
   registerPeoplePages(web, services);
   registerCareServicesPages(web, services);

@@ -76,7 +76,8 @@ const KIND_WORDS: Record<string, { choose: string; other: string }> = {
  */
 export function organisationChoices(directory: OrganisationDirectory | null, type: string, selected: string | null | undefined, options: { allText?: string; other?: boolean } = {}) {
   const words = KIND_WORDS[type] ?? { choose: 'Choose an organisation', other: 'Another organisation (enter its code below)' };
-  const known = [...(directory?.values() ?? [])].filter((o) => o.type === type).sort((a, b) => a.name.localeCompare(b.name));
+  // 'any': every organisation, whatever its type (the audit page's filter).
+  const known = [...(directory?.values() ?? [])].filter((o) => type === 'any' || o.type === type).sort((a, b) => a.name.localeCompare(b.name));
   const items = [{ value: '', text: options.allText ?? words.choose, selected: !selected }];
   for (const o of known) items.push({ value: o.code, text: `${o.name} (${o.code})`, selected: o.code === selected });
   if (selected && selected !== OTHER_ORGANISATION && !known.some((o) => o.code === selected)) items.push({ value: selected, text: selected, selected: true });

@@ -1,6 +1,7 @@
 // Adding a person, the person page, and changing a person's details.
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
+import { requirePermission } from '../../services/kernel/actor.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { personIdOf, signedIn } from './request.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
@@ -55,9 +56,11 @@ export function registerPeoplePages(web: FastifyInstance, services: Services): v
   // The token is in the form body, so the check runs once the body is parsed (preValidation, not onRequest).
   const form = { ...page, preValidation: web.csrfProtection };
 
-  web.get('/people/new', page, async (_request, reply) =>
-    reply.render('pages/person-form.njk', { editing: false, values: {}, back: { href: '/register' } }),
-  );
+  web.get('/people/new', page, async (request, reply) => {
+    // Refused before the form, not after someone has filled it in (issue 9, item 9).
+    requirePermission(signedIn(request), 'person:create');
+    return reply.render('pages/person-form.njk', { editing: false, values: {}, back: { href: '/register' } });
+  });
 
   web.post('/people/new', form, async (request, reply) => {
     const actor = signedIn(request);
