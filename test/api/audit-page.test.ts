@@ -12,7 +12,6 @@ describe('the audit trail page and what each role is offered', () => {
   let t: TestApp;
   const sessions: Partial<Record<UserKey, string>> = {};
   let ours: { id: string; nhsNumber: string | null };
-  let theirs: { id: string; nhsNumber: string | null };
 
   async function page(url: string, as: UserKey) {
     sessions[as] ??= (await t.services.accounts.signIn(USERS[as].email, PASSWORD, null)).sessionToken;
@@ -22,7 +21,7 @@ describe('the audit trail page and what each role is offered', () => {
   before(async () => {
     t = await createTestApp('pglite');
     ours = await createPerson(t, { familyName: 'Auditedours', nhsNumber: nextNhsNumber() }, 'laPractitioner');
-    theirs = await createPerson(t, { familyName: 'Auditedtheirs', residence: { localAuthority: 'E09000098', since: '2010-01-01' }, gp: { icb: 'QZY', since: '2010-01-01' } }, 'otherLaPractitioner');
+    await createPerson(t, { familyName: 'Auditedtheirs', residence: { localAuthority: 'E09000098', since: '2010-01-01' }, gp: { icb: 'QZY', since: '2010-01-01' } }, 'otherLaPractitioner');
   });
   after(async () => { await t?.close(); });
 
