@@ -24,6 +24,8 @@ export interface RechargeServiceRow {
   end_date: string | null;
   nhs_number: string | null;
   local_id: string | null;
+  given_name: string;
+  family_name: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export function listServicesForRecharge(db: Db, organisationCode: string | null,
   let q = db
     .selectFrom('services')
     .innerJoin('people', 'people.id', 'services.person_id')
-    .select(['services.id', 'services.person_id', 'services.category', 'services.provider', 'services.weekly_cost_pence', 'services.la_percent', 'services.icb_percent', 'services.start_date', 'services.end_date', 'people.nhs_number', 'people.local_id'])
+    .select(['services.id', 'services.person_id', 'services.category', 'services.provider', 'services.weekly_cost_pence', 'services.la_percent', 'services.icb_percent', 'services.start_date', 'services.end_date', 'people.nhs_number', 'people.local_id', 'people.given_name', 'people.family_name'])
     .where('services.start_date', '<=', to)
     .where((eb) => eb.or([eb('services.end_date', 'is', null), eb('services.end_date', '>=', from)]));
   if (organisationCode !== null) {

@@ -87,4 +87,22 @@ describe('organisations by name on the pages', () => {
     for (const url of urls) for (const p of codesWithoutNames(await page(url), DEMO_ORGANISATIONS)) problems.push(`${url}: ${p}`);
     assert.deepEqual(problems, []);
   });
+
+  test('the money page says a running entitlement has no end yet, and the finance page lists people by name', async () => {
+    const register = await app.inject({ method: 'GET', url: '/register?status=active&limit=500', cookies: { [SESSION_COOKIE]: session } });
+    const ids = [...new Set([...register.body.matchAll(/href="\/people\/([0-9a-f-]{36})"/g)].map((m) => m[1]!))];
+    assert.ok(ids.length > 0);
+    let withPeriod = 0;
+    for (const id of ids) {
+      const text = await page(`/people/${id}/money`);
+      if (!text.includes('The person was entitled to free aftercare')) continue;
+      withPeriod++;
+      assert.match(text, /, and still is/, `${id}: a running entitlement`);
+    }
+    assert.ok(withPeriod > 0, 'some active person has an entitlement period');
+    const finance = await app.inject({ method: 'GET', url: '/finance', cookies: { [SESSION_COOKIE]: session } });
+    const names = [...finance.body.matchAll(/<a href="\/people\/[0-9a-f-]{36}\/money">([^<]+)<span/g)].map((m) => m[1]!);
+    assert.ok(names.length > 0, 'the recharge statement lists people');
+    for (const name of names) assert.match(name, /^[A-Z][a-z]+ [A-Z]/, `listed by name, not "${name}"`);
+  });
 });

@@ -94,3 +94,29 @@ describe('the register page', () => {
     assert.equal(csv.body.trim().split('\r\n').length, 1, 'the header only');
   });
 });
+
+describe('small things people met on the pages (issue 9)', () => {
+  let t: TestApp;
+  let session: string;
+  before(async () => {
+    t = await createTestApp('pglite');
+    session = (await t.services.accounts.signIn(USERS.laPractitioner.email, PASSWORD, null)).sessionToken;
+  });
+  after(async () => { await t?.close(); });
+
+  test('the reviews dashboard answers at its older address too', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/reviews/dashboard', cookies: { [SESSION_COOKIE]: session } });
+    assert.equal(res.statusCode, 301);
+    assert.equal(res.headers.location, '/reviews');
+  });
+
+  test('an NHS number with a wrong check digit is called that; the form’s own example is a valid number', async () => {
+    const form = await t.app.inject({ method: 'GET', url: '/people/new', cookies: { [SESSION_COOKIE]: session } });
+    const example = /for example (\d{3} \d{3} \d{4})/.exec(form.body)![1]!;
+    const valid = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: t.as('laPractitioner'), payload: { givenName: 'Ex', familyName: 'Ample', dateOfBirth: '1980-01-01', nhsNumber: example } });
+    assert.equal(valid.statusCode, 201, 'the example in the hint is accepted');
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: t.as('laPractitioner'), payload: { givenName: 'Ex', familyName: 'Ample', dateOfBirth: '1980-01-01', nhsNumber: '999 123 4567' } });
+    assert.equal(wrong.statusCode, 422);
+    assert.match(JSON.stringify(wrong.json()), /check digit/);
+  });
+});

@@ -43,7 +43,8 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
       person,
       back: { href: `/people/${person.id}`, text: 'Back to the record' },
       moneyVisible: charges !== null,
-      entitlements: charges?.entitlements ?? [],
+      // A period that reaches today while aftercare runs has no end yet: it is not "to today" (issue 9).
+      entitlements: (charges?.entitlements ?? []).map((e, index, all) => ({ ...e, ongoing: index === all.length - 1 && (person.status === 'active' || person.status === 'in-custody') && e.to === todayInLondon() })),
       charges: (charges?.items ?? []).map((c) => ({ ...c, amountText: pounds(c.amountPence), coverageText: CHARGE_COVERAGE_LABELS[c.insideEntitlement], serviceText: c.serviceId ? (descriptions.get(c.serviceId) ?? '') : '' })),
       refunds: (refunds?.items ?? []).map((r) => ({
         ...r,

@@ -130,6 +130,8 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   });
 
   // ---- Reviews due and overdue ------------------------------------------------------------------
+  // The dashboard's older address (issue 9): kept working.
+  web.get('/reviews/dashboard', page, async (_request, reply) => reply.redirect('/reviews', 301));
   web.get('/reviews', page, async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     const filters = { localAuthority: (query.localAuthority ?? '').trim(), icb: (query.icb ?? '').trim() };

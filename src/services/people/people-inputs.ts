@@ -15,7 +15,12 @@ export const IcbCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,5}$/, 
 export const NhsNumberInput = z
   .string()
   .transform(normaliseNhsNumber)
-  .refine(isValidNhsNumber, { message: 'Enter a valid 10-digit NHS number' });
+  .superRefine((value, ctx) => {
+    if (isValidNhsNumber(value)) return;
+    // Ten digits that fail the Modulus 11 check are almost always a mistyped digit: say so.
+    const message = /^\d{10}$/.test(value) ? 'This NHS number is not right: its last digit (the check digit) does not match the others. Check each digit' : 'Enter a valid 10-digit NHS number';
+    ctx.addIssue({ code: 'custom', message });
+  });
 
 /** Free text that may be left out or blank (stored as null). */
 export const optionalText = (max: number) =>

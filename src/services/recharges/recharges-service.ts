@@ -53,9 +53,9 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
         }));
         const paid: ServicePayment[] = payments.map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence }));
         const statement = rechargeStatement(services, paid, { from: p.from, to: p.to });
-        const person = new Map(rows.map((r) => [r.person_id, { nhsNumber: r.nhs_number, localId: r.local_id }]));
+        const person = new Map(rows.map((r) => [r.person_id, { nhsNumber: r.nhs_number, localId: r.local_id, name: `${r.given_name} ${r.family_name}` }]));
         const description = new Map(rows.map((r) => [r.id, r]));
-        const lines = statement.lines.map((l) => ({ ...l, nhsNumber: person.get(l.personId)?.nhsNumber ?? null, localId: person.get(l.personId)?.localId ?? null, startDate: description.get(l.serviceId)?.start_date ?? null, endDate: description.get(l.serviceId)?.end_date ?? null }));
+        const lines = statement.lines.map((l) => ({ ...l, personName: person.get(l.personId)?.name ?? null, nhsNumber: person.get(l.personId)?.nhsNumber ?? null, localId: person.get(l.personId)?.localId ?? null, startDate: description.get(l.serviceId)?.start_date ?? null, endDate: description.get(l.serviceId)?.end_date ?? null }));
         return { from: p.from, to: p.to, organisationCode: scope, lines, totals: statement.totals, spend: spendReport(statement.lines) };
       },
     );
