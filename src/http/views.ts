@@ -66,7 +66,7 @@ export function registerViews(app: FastifyInstance, options: { production: boole
       actor: this.request.actor,
       currentPath: this.request.url.split('?')[0],
       // What the signed-in user may do: navigation and buttons offer nothing they could not submit.
-      may: (action: Action) => Boolean(this.request.actor && can(this.request.actor.role, action)),
+      userMay: (action: Action) => Boolean(this.request.actor && can(this.request.actor.role, action)),
       // Organisations by name, the code beside (web/organisations.ts).
       organisation: (code: string | null | undefined) => organisationMarkup(this.request.organisations, code),
       organisationText: (code: string | null | undefined) => organisationText(this.request.organisations, code),
