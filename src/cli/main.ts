@@ -14,6 +14,7 @@ const USAGE = `Usage: s117 <command>
   org add --code CODE --name NAME --type local-authority|icb|provider
   user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
   token create --email E         print a new API token for that user
+  system-account create --name N --org CODE --scopes read,feed-detentions,subscriptions   an API client for another system
   audit verify                   check the audit trail is whole and unaltered
   charges import FILE --as EMAIL import charges people paid from the finance system's CSV (CHG-2), all or nothing
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
@@ -87,6 +88,10 @@ const COMMANDS: Record<string, Command> = {
     if (!values.email) throw new ValidationError([{ field: 'email', message: '--email is required' }]);
     process.stdout.write(`${await services.accounts.createToken(values.email)}\n`);
     return 0;
+  },
+  async 'system-account'({ services, args }) {
+    const { systemAccountCommand } = await import('./system-accounts.ts');
+    return systemAccountCommand(services, args);
   },
   async charges({ services, args }) {
     const { importChargesCommand } = await import('./charges.ts');

@@ -19,6 +19,8 @@ import { registerAuth } from './auth/index.ts';
 import { problemFor, RateLimitedError } from './problem.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
+import { FHIR_BASE, registerFhir } from './fhir/index.ts';
+import { registerOAuth } from './auth/oauth.ts';
 
 export interface AppOptions {
   services: Services;
@@ -111,8 +113,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerViews(app, { production: options.production, reload: options.reloadViews ?? false });
   await registerAuth(app, options.services);
+  registerOAuth(app, options.services);
   await app.register(async (api) => registerApi(api, options.services), { prefix: '/api/v1' });
   await app.register(async (web) => registerWeb(web, options.services));
+  await app.register(async (fhir) => registerFhir(fhir, options.services), { prefix: FHIR_BASE });
   return app;
 }
 

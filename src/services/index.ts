@@ -24,6 +24,9 @@ import { createTopUpsService } from './top-ups/top-ups-service.ts';
 import { createDisputesService } from './disputes/disputes-service.ts';
 import { createRechargesService } from './recharges/recharges-service.ts';
 import { createMoneyPageService } from './money-page/money-page-service.ts';
+import { createFhirService } from './fhir/fhir-service.ts';
+import { createFhirFeedService } from './fhir/feed-service.ts';
+import { createSystemAccountService } from './system-accounts/system-accounts-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -76,6 +79,9 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     money: { ...refunds, ...topUps, ...disputes, ...recharges },
     moneyPage: createMoneyPageService({ useCases, freePrescriptions: options.freePrescriptions ?? false }),
     health: createHealthService(db),
+    fhir: createFhirService(shared),
+    fhirFeed: createFhirFeedService(shared),
+    systemAccounts: createSystemAccountService(db, { clock }),
   };
 }
 
