@@ -39,9 +39,12 @@ const COMMANDS: Record<string, Command> = {
     });
     await register.maintenance.keepStatisticsFresh();
     const address = await app.listen({ port: config.port, host: config.host });
+    // Change notifications: the outbox's delivery worker (safe with several servers).
+    register.services.deliveries.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();
     const stop = async () => {
+      await register.services.deliveries.stop();
       await app.close();
       await register.close();
       process.exit(0);

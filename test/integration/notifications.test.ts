@@ -1,0 +1,164 @@
+// Issue 12, change notifications, on both databases: the outbox is written in the change's own
+// transaction and survives a restart; deliveries are signed (the signature verifies at a receiver on
+// 127.0.0.1); a receiver that answers 500 or hangs is retried with back-off until it acknowledges.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { createServices } from '../../src/services/index.ts';
+import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
+import { testEngines } from '../support/databases.ts';
+import { call, created, createPerson, nextNhsNumber } from '../api/helpers.ts';
+
+interface Received { headers: IncomingHttpHeaders; body: string }
+
+for (const { engine, skip } of await testEngines()) {
+  describe(`change notifications on ${engine}`, { skip }, () => {
+    let t: TestApp;
+    let server: Server;
+    let mode: 'ok' | 'fail' | 'hang' = 'ok';
+    const received: Received[] = [];
+    let hookUrl: string;
+    let system: string;
+    let otherSystem: string;
+    let subscription: { id: string; secret: string };
+    let now = new Date();
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    before(async () => {
+      server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body });
+          if (mode === 'hang') return; // never answers
+          res.statusCode = mode === 'ok' ? 204 : 500;
+          res.end();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      t = await createTestApp(engine);
+      const council = await t.services.systemAccounts.create({ name: 'Council charging', organisationCode: ORGS.la.code, scopes: ['subscriptions'] });
+      system = await t.services.accounts.createToken(council.email);
+      const other = await t.services.systemAccounts.create({ name: 'Southvale charging', organisationCode: ORGS.otherLa.code, scopes: ['subscriptions'] });
+      otherSystem = await t.services.accounts.createToken(other.email);
+    });
+    after(async () => {
+      await t?.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    /** A server process started afresh on the same database: only what was committed is there. */
+    const restarted = (timeoutMs = 2000) => createServices(t.database.db, { clock: () => now, webhookTimeoutMs: timeoutMs }).deliveries;
+
+    test('subscribe: 201 with the secret; bad addresses and events are 422; a person’s token without the permission is 403', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: as(system), payload: { url: hookUrl, events: ['person.entitled', 'responsibility.confirmed', 'service.s117-changed'] } });
+      assert.equal(res.statusCode, 201, res.body);
+      subscription = res.json();
+      assert.ok(subscription.secret.length >= 32);
+      for (const url of ['http://example.org/hook', 'ftp://example.org', 'not a url', 'https://user:pw@example.org/']) {
+        const bad = await t.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: as(system), payload: { url, events: ['person.entitled'] } });
+        assert.equal(bad.statusCode, 422, `${url}: ${bad.body}`);
+      }
+      assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: as(system), payload: { url: hookUrl, events: ['person.charged'] } })).statusCode, 422);
+      assert.equal((await call(t, 'POST', '/api/v1/subscriptions', { url: hookUrl, events: ['person.entitled'] }, 'laApprover')).statusCode, 403);
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}`, headers: as(otherSystem) })).statusCode, 404);
+      const list = await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: as(system) });
+      assert.deepEqual(list.json().items.map((s: { id: string }) => s.id), [subscription.id]);
+    });
+
+    test('a qualifying detention writes person.entitled to the outbox with the change; it survives a restart and arrives signed', async () => {
+      const person = await createPerson(t, { nhsNumber: nextNhsNumber() });
+      const admission = await created(t, `/api/v1/people/${person.id}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-02' });
+      await created(t, `/api/v1/people/${person.id}/legal-statuses`, { section: '3', startDate: '2025-01-02', admissionId: admission.id });
+      // A refused change writes nothing to the outbox.
+      const outboxBefore = await t.database.db.selectFrom('outbox_events').selectAll().execute();
+      assert.equal((await call(t, 'POST', `/api/v1/people/${person.id}/legal-statuses`, { section: '99', startDate: '2025-01-02' })).statusCode, 422);
+      assert.equal((await t.database.db.selectFrom('outbox_events').selectAll().execute()).length, outboxBefore.length);
+      assert.deepEqual(outboxBefore.map((e) => [e.event, e.person_id]), [['person.entitled', person.id]]);
+
+      // The server that wrote it is gone; a new one delivers it.
+      now = new Date();
+      await restarted().drain();
+      assert.equal(received.length, 1);
+      const [delivery] = received as [Received];
+      const body = JSON.parse(delivery.body);
+      assert.deepEqual(Object.keys(body).sort(), ['episodeId', 'event', 'id', 'nhsNumber', 'occurredAt', 'personId']);
+      assert.equal(body.event, 'person.entitled');
+      assert.equal(body.personId, person.id);
+      assert.equal(body.nhsNumber, person.nhsNumber);
+      const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(delivery.headers['s117-signature']));
+      assert.ok(match, String(delivery.headers['s117-signature']));
+      assert.equal(match[2], createHmac('sha256', subscription.secret).update(`${match[1]}.${delivery.body}`).digest('hex'));
+      assert.notEqual(match[2], createHmac('sha256', 'another secret').update(`${match[1]}.${delivery.body}`).digest('hex'));
+      const deliveries = (await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}/deliveries`, headers: as(system) })).json();
+      assert.equal(deliveries.items[0].id, delivery.headers['s117-delivery']);
+      assert.equal(deliveries.items[0].status, 'delivered');
+      assert.equal(deliveries.items[0].attempts, 1);
+      // Delivered once: running again sends nothing.
+      await restarted().drain();
+      assert.equal(received.length, 1);
+    });
+
+    test('a receiver that answers 500, then one that hangs, is retried with back-off until it acknowledges', async () => {
+      received.length = 0;
+      const person = await createPerson(t, { nhsNumber: nextNhsNumber() });
+      const admission = await created(t, `/api/v1/people/${person.id}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2025-02-02', dischargedOn: '2025-03-01' });
+      const status = await created(t, `/api/v1/people/${person.id}/legal-statuses`, { section: '3', startDate: '2025-02-02', endDate: '2025-03-01', admissionId: admission.id });
+      const confirm = await call(t, 'PUT', `/api/v1/people/${person.id}/episodes/${status.id}/responsibility`, { localAuthority: { code: ORGS.la.code, basis: 'ordinarily resident' }, icb: { code: ORGS.icb.code, basis: 'GP practice' } }, 'admin');
+      assert.equal(confirm.statusCode, 200, confirm.body);
+
+      mode = 'fail';
+      now = new Date();
+      const worker = restarted(300);
+      assert.equal(await worker.runOnce(), 2);
+      assert.deepEqual(received.map((r) => JSON.parse(r.body).event).sort(), ['person.entitled', 'responsibility.confirmed']);
+      let items = (await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}/deliveries?limit=2`, headers: as(system) })).json().items;
+      for (const item of items) {
+        assert.equal(item.status, 'pending');
+        assert.equal(item.lastStatusCode, 500);
+        assert.equal(item.lastError, 'HTTP 500');
+        assert.ok(new Date(item.nextAttemptAt) > now, 'retried later, not at once');
+      }
+      assert.equal(await worker.runOnce(), 0, 'nothing is due before the back-off has passed');
+
+      mode = 'hang';
+      now = new Date(now.getTime() + 10 * 60_000);
+      assert.equal(await worker.runOnce(), 2);
+      items = (await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}/deliveries?limit=2`, headers: as(system) })).json().items;
+      for (const item of items) {
+        assert.equal(item.attempts, 2);
+        assert.match(item.lastError, /No answer within/);
+      }
+
+      mode = 'ok';
+      now = new Date(now.getTime() + 60 * 60_000);
+      assert.equal(await worker.runOnce(), 2);
+      items = (await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}/deliveries?limit=2`, headers: as(system) })).json().items;
+      for (const item of items) {
+        assert.equal(item.status, 'delivered');
+        assert.equal(item.attempts, 3);
+      }
+      // Each attempt carries the same delivery id, so a receiver can tell a retry from a new event.
+      const ids = received.map((r) => r.headers['s117-delivery']);
+      assert.equal(new Set(ids).size, 2);
+    });
+
+    test('a stopped subscription gets nothing more; another organisation cannot stop or read it', async () => {
+      assert.equal((await t.app.inject({ method: 'DELETE', url: `/api/v1/subscriptions/${subscription.id}`, headers: as(otherSystem) })).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}/deliveries`, headers: as(otherSystem) })).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'DELETE', url: `/api/v1/subscriptions/${subscription.id}`, headers: as(system) })).statusCode, 204);
+      received.length = 0;
+      const person = await createPerson(t, { nhsNumber: nextNhsNumber() });
+      const admission = await created(t, `/api/v1/people/${person.id}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-05' });
+      await created(t, `/api/v1/people/${person.id}/legal-statuses`, { section: '37', startDate: '2025-01-05', admissionId: admission.id });
+      now = new Date(Date.now() + 24 * 3600_000);
+      await restarted().drain();
+      assert.equal(received.length, 0);
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}`, headers: as(system) })).statusCode, 404);
+    });
+  });
+}
