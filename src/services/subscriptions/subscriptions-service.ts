@@ -69,6 +69,13 @@ export function createSubscriptionsService({ useCases, production }: { useCases:
         await subscriptions.deleteSubscription(trx, id, now);
       }),
 
+    /** The page of subscriptions: each with its latest deliveries (failures and retries first to the eye: pending ones say why and when next). */
+    overview: (actor: Actor) =>
+      useCases.run(actor, { permission: 'subscriptions:manage', audit: null }, async ({ trx }) => {
+        const rows = await subscriptions.listSubscriptions(trx, owner(actor));
+        return Promise.all(rows.map(async (row) => ({ ...subscriptionView(row), deliveries: (await subscriptions.listDeliveries(trx, row.id, null, 25)).map(deliveryView) })));
+      }),
+
     /** The subscription's deliveries, newest first, with their attempts, failures and next retry. */
     deliveries: (actor: Actor, id: string, query: unknown) =>
       useCases.run(actor, { permission: 'subscriptions:manage', audit: null }, async ({ trx }) => {
