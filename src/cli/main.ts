@@ -15,6 +15,7 @@ const USAGE = `Usage: s117 <command>
   user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
   token create --email E         print a new API token for that user
   system-account create --name N --org CODE --scopes read,feed-detentions,subscriptions   an API client for another system
+  system-account revoke --client-id ID   stop a system account and its tokens
   audit verify                   check the audit trail is whole and unaltered
   charges import FILE --as EMAIL import charges people paid from the finance system's CSV (CHG-2), all or nothing
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)

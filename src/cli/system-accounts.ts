@@ -6,8 +6,14 @@ import type { Services } from '../services/index.ts';
 
 export async function systemAccountCommand(services: Services, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'revoke') {
+    const { values } = parseArgs({ args: rest, options: { 'client-id': { type: 'string' } } });
+    await services.systemAccounts.revoke(values['client-id'] ?? '');
+    console.log(`Revoked ${values['client-id']}: its credentials and tokens no longer work`);
+    return 0;
+  }
   if (sub !== 'create') {
-    console.error('Usage: s117 system-account create --name NAME --org CODE --scopes read,feed-detentions,subscriptions');
+    console.error('Usage: s117 system-account create --name NAME --org CODE --scopes read,feed-detentions,subscriptions | revoke --client-id ID');
     return 2;
   }
   const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, org: { type: 'string' }, scopes: { type: 'string' } } });

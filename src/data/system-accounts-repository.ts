@@ -33,3 +33,9 @@ export function listSystemAccounts(db: Db): Promise<(Pick<UserWithOrganisation, 
     .orderBy('users.email')
     .execute();
 }
+
+/** Revokes a system account: its tokens stop working at once (findUserByTokenHash checks revoked_at). */
+export async function revokeSystemAccount(db: Db, clientId: string, now: Date): Promise<string | null> {
+  const row = await db.updateTable('system_accounts').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).returning('user_id').executeTakeFirst();
+  return row?.user_id ?? null;
+}

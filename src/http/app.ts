@@ -137,7 +137,7 @@ async function limitRates(app: FastifyInstance, limits: RateLimits): Promise<voi
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url ?? '';
     if (request.method === 'POST' && route === '/sign-in') await signIn.call(app, request, reply);
-    else if (route === '/api/v1' || route.startsWith('/api/v1/')) await api.call(app, request, reply);
+    else if (route === '/api/v1' || route.startsWith('/api/v1/') || route.startsWith('/fhir/R4') || route === '/oauth/token') await api.call(app, request, reply);
   });
 }
 

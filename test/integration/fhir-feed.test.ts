@@ -168,6 +168,10 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(list.statusCode, 200, list.body);
       const create = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: { authorization: `Bearer ${token}` }, payload: { givenName: 'A', familyName: 'B', dateOfBirth: '1990-01-01' } });
       assert.equal(create.statusCode, 403, create.body);
+      // Revoked: its tokens stop working at once, and it gets no new ones.
+      await t.services.systemAccounts.revoke(system.clientId);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/people', headers: { authorization: `Bearer ${token}` } })).statusCode, 401);
+      await assert.rejects(t.services.systemAccounts.token({ grant_type: 'client_credentials', client_id: system.clientId, client_secret: system.clientSecret }), /not right/);
     });
   });
 }

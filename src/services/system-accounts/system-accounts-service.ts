@@ -69,5 +69,15 @@ export function createSystemAccountService(db: Db, { clock }: { clock: () => Dat
     },
 
     list: () => systems.listSystemAccounts(db),
+
+    /** Stops a system account: its client credentials and every token it holds stop working. */
+    async revoke(clientId: string): Promise<void> {
+      const now = clock();
+      await db.transaction().execute(async (trx) => {
+        const userId = await systems.revokeSystemAccount(trx, clientId, now);
+        if (!userId) throw new ValidationError([{ field: 'client-id', message: 'No live system account has that client id' }]);
+        await appendAuditEvent(trx, { userId: null, organisationId: null, action: 'system-account.revoke', recordType: 'user', recordId: userId }, now);
+      });
+    },
   };
 }
