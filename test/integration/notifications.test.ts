@@ -147,6 +147,21 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(new Set(ids).size, 2);
     });
 
+    test('two servers delivering at once send each delivery once (FOR UPDATE SKIP LOCKED and a lease)', async () => {
+      received.length = 0;
+      mode = 'ok';
+      for (let i = 0; i < 4; i++) {
+        const person = await createPerson(t, { nhsNumber: nextNhsNumber() });
+        const admission = await created(t, `/api/v1/people/${person.id}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-03' });
+        await created(t, `/api/v1/people/${person.id}/legal-statuses`, { section: '3', startDate: '2025-01-03', admissionId: admission.id });
+      }
+      now = new Date(Date.now() + 60_000);
+      const [a, b] = await Promise.all([restarted().runOnce(), restarted().runOnce()]);
+      assert.equal(a + b, 4);
+      assert.equal(received.length, 4);
+      assert.equal(new Set(received.map((r) => r.headers['s117-delivery'])).size, 4);
+    });
+
     test('CHG-1: a service recorded as s117, then no longer s117, is announced each time with its id', async () => {
       const person = await createPerson(t, { nhsNumber: nextNhsNumber() });
       const service = await created(t, `/api/v1/people/${person.id}/services`, {
