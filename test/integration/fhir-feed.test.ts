@@ -132,6 +132,13 @@ for (const { engine, skip } of await testEngines()) {
       const duplicate = await refusedAndUnchanged(await post(twice), 422);
       assert.match(duplicate.issue.map((i: { diagnostics: string }) => i.diagnostics).join(' '), /same identifier/);
       await refusedAndUnchanged(await post(bundle(nextNhsNumber(), { serviceProvider: 'RXX' })), 422);
+      // The sender's identifier of a stay already fed for another patient.
+      const taken = bundle(nextNhsNumber(), { id: 'spell-shared' });
+      assert.equal((await post(taken)).statusCode, 200);
+      const afterTaken = await counts();
+      await refusedAndUnchanged(await post(bundle(nextNhsNumber(), { id: 'spell-shared' })), 409);
+      assert.deepEqual(await counts(), afterTaken);
+      before.people += 1; before.admissions += 1; before.statuses += 1;
       // Someone the council registered, whom the trust does not see.
       const hidden = await createPerson(t, { nhsNumber: nextNhsNumber() }, 'laPractitioner');
       await refusedAndUnchanged(await post(bundle(hidden.nhsNumber!)), 404);
