@@ -62,6 +62,13 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual(statement.rest[0].resource.map((r: { type: string }) => r.type), ['Patient', 'Encounter', 'EpisodeOfCare', 'CarePlan', 'Organization']);
     });
 
+    test('the OpenAPI document describes the FHIR routes, the token endpoint and the subscriptions', async () => {
+      const paths = Object.keys((await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json().paths);
+      for (const path of ['/fhir/R4/metadata', '/fhir/R4/Patient/{id}', '/fhir/R4/Patient/{id}/$everything', '/fhir/R4/Encounter', '/fhir/R4/EpisodeOfCare', '/fhir/R4/CarePlan', '/oauth/token', '/api/v1/subscriptions', '/api/v1/subscriptions/{id}/deliveries']) {
+        assert.ok(paths.includes(path), `${path} in ${paths.filter((p) => p.includes('fhir') || p.includes('subscri')).join(', ')}`);
+      }
+    });
+
     test('no token: 401 OperationOutcome; a person another organisation may not see: 404, as if they did not exist', async () => {
       assertOutcome(await fhirGet(t, `/fhir/R4/Patient/${personId}`, null), 401, 'login');
       assertOutcome(await fhirGet(t, `/fhir/R4/Patient/${personId}`, 'otherLaPractitioner'), 404, 'not-found');

@@ -66,6 +66,12 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: as(system), payload: { url: hookUrl, events: ['person.charged'] } })).statusCode, 422);
       assert.equal((await call(t, 'POST', '/api/v1/subscriptions', { url: hookUrl, events: ['person.entitled'] }, 'laApprover')).statusCode, 403);
       assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/subscriptions/${subscription.id}`, headers: as(otherSystem) })).statusCode, 404);
+      // In production, plain HTTP is refused even to this machine, and so is HTTPS to it.
+      const production = createServices(t.database.db, { production: true });
+      const council = (await t.services.accounts.actorForToken(system, null))!;
+      for (const url of [hookUrl, 'https://127.0.0.1/hook', 'https://localhost/hook']) {
+        await assert.rejects(production.subscriptions.create(council, { url, events: ['person.entitled'] }), (e: Error & { errors?: { field: string }[] }) => e.errors?.[0]?.field === 'url');
+      }
       const list = await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: as(system) });
       assert.deepEqual(list.json().items.map((s: { id: string }) => s.id), [subscription.id]);
     });

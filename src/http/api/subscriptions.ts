@@ -37,7 +37,7 @@ export function registerSubscriptionsApi(api: FastifyInstance, services: Service
   );
   api.get('/subscriptions', { schema: { tags, summary: 'The organisation’s subscriptions', response: responses(200, 'Subscriptions', list(SubscriptionSchema), [401, 403]) } }, async (request) => services.subscriptions.list(actorOf(request)));
   api.get('/subscriptions/:id', { schema: { tags, summary: 'A subscription', params: Params, response: responses(200, 'The subscription', SubscriptionSchema, READ) } }, async (request) => services.subscriptions.get(actorOf(request), idOf(request)));
-  api.delete('/subscriptions/:id', { schema: { tags, summary: 'Stop a subscription (pending deliveries stop too)', params: Params, response: { 204: { description: 'Stopped', type: 'null' } } } }, async (request, reply) => {
+  api.delete('/subscriptions/:id', { schema: { tags, summary: 'Stop a subscription (pending deliveries stop too)', params: Params, response: { 204: z.null().describe('Stopped') } } }, async (request, reply) => {
     await services.subscriptions.remove(actorOf(request), idOf(request));
     return reply.status(204).send();
   });
