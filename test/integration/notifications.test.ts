@@ -6,8 +6,10 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createServices } from '../../src/services/index.ts';
-import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
+import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { call, created, createPerson, nextNhsNumber } from '../api/helpers.ts';
 
@@ -166,6 +168,33 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(a + b, 4);
       assert.equal(received.length, 4);
       assert.equal(new Set(received.map((r) => r.headers['s117-delivery'])).size, 4);
+    });
+
+    test('END-1, END-6, END-5: an episode jointly ended, reinstated, then superseded by a new detention, each announced once', async () => {
+      const actor = async (key: UserKey) => actorFromUser((await findUserByEmail(t.database.db, USERS[key].email))!);
+      const [admin, practitioner, laApprover, icbApprover] = await Promise.all([actor('admin'), actor('practitioner'), actor('laApprover'), actor('icbApprover')]);
+      const everyone = await t.services.subscriptions.create(admin, { url: hookUrl, events: ['episode.ended', 'episode.reinstated', 'episode.superseded', 'person.entitled'] });
+      const person = await createPerson(t, { nhsNumber: nextNhsNumber() });
+      const stay = await t.services.legalHistory.addAdmission(practitioner, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10', dischargedOn: '2024-05-01' });
+      const episode = await t.services.legalHistory.addLegalStatus(practitioner, person.id, { section: '3', startDate: '2024-01-10', endDate: '2024-05-01', admissionId: stay.id });
+      const proposal = await t.services.ending.propose(practitioner, person.id, episode.id, {
+        reasonCode: 'no-longer-needed', reasons: 'Reassessed with them: no need arising from their mental disorder remains.', reassessedOn: '2025-01-15', personInvolved: true, involved: ['Care co-ordinator'],
+      });
+      await t.services.ending.approve(laApprover, person.id, episode.id, proposal.id);
+      await t.services.ending.approve(icbApprover, person.id, episode.id, proposal.id);
+      const reinstatement = await t.services.ending.reinstate(practitioner, person.id, episode.id, { reasons: 'Relapse: needs support again.' });
+      await t.services.ending.approveReinstatement(icbApprover, person.id, episode.id, reinstatement.id);
+      await t.services.ending.approveReinstatement(laApprover, person.id, episode.id, reinstatement.id);
+      const again = await t.services.legalHistory.addAdmission(practitioner, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2025-06-01' });
+      const second = await t.services.legalHistory.addLegalStatus(practitioner, person.id, { section: '37', startDate: '2025-06-01', admissionId: again.id });
+      const events = await t.database.db
+        .selectFrom('deliveries').innerJoin('outbox_events', 'outbox_events.id', 'deliveries.event_id')
+        .select(['outbox_events.event', 'outbox_events.episode_id']).where('deliveries.subscription_id', '=', everyone.id).where('outbox_events.person_id', '=', person.id)
+        .orderBy('outbox_events.occurred_at').orderBy('outbox_events.event').execute();
+      assert.deepEqual(events.map((e) => [e.event, e.episode_id]), [
+        ['person.entitled', episode.id], ['episode.ended', episode.id], ['episode.reinstated', episode.id], ['episode.superseded', episode.id], ['person.entitled', second.id],
+      ]);
+      await t.services.subscriptions.remove(admin, everyone.id);
     });
 
     test('CHG-1: a service recorded as s117, then no longer s117, is announced each time with its id', async () => {
