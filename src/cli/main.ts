@@ -14,6 +14,8 @@ const USAGE = `Usage: s117 <command>
   org add --code CODE --name NAME --type local-authority|icb|provider
   user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
   token create --email E         print a new API token for that user
+  system-account create --name N --org CODE --scopes read,feed-detentions,subscriptions   an API client for another system
+  system-account revoke --client-id ID   stop a system account and its tokens
   audit verify                   check the audit trail is whole and unaltered
   charges import FILE --as EMAIL import charges people paid from the finance system's CSV (CHG-2), all or nothing
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
@@ -38,9 +40,12 @@ const COMMANDS: Record<string, Command> = {
     });
     await register.maintenance.keepStatisticsFresh();
     const address = await app.listen({ port: config.port, host: config.host });
+    // Change notifications: the outbox's delivery worker (safe with several servers).
+    register.services.deliveries.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();
     const stop = async () => {
+      await register.services.deliveries.stop();
       await app.close();
       await register.close();
       process.exit(0);
@@ -87,6 +92,10 @@ const COMMANDS: Record<string, Command> = {
     if (!values.email) throw new ValidationError([{ field: 'email', message: '--email is required' }]);
     process.stdout.write(`${await services.accounts.createToken(values.email)}\n`);
     return 0;
+  },
+  async 'system-account'({ services, args }) {
+    const { systemAccountCommand } = await import('./system-accounts.ts');
+    return systemAccountCommand(services, args);
   },
   async charges({ services, args }) {
     const { importChargesCommand } = await import('./charges.ts');

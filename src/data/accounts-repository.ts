@@ -6,6 +6,8 @@ export interface UserWithOrganisation extends UserRow {
   organisation_code: string;
   organisation_name: string;
   organisation_type: OrganisationRow['type'];
+  /** A system account's scopes (migration 0030); absent or null for a person. */
+  scopes?: string[] | null;
 }
 
 export async function insertOrganisation(db: Db, org: Pick<OrganisationRow, 'id' | 'code' | 'name' | 'type'>): Promise<void> {
@@ -52,11 +54,16 @@ export async function insertApiToken(db: Db, token: { id: string; userId: string
   await db.insertInto('api_tokens').values({ id: token.id, user_id: token.userId, token_hash: token.tokenHash }).execute();
 }
 
-export async function findUserByTokenHash(db: Db, tokenHash: string): Promise<UserWithOrganisation | undefined> {
+/** The token's user, with a system account's scopes; not once the token has expired or the system account is revoked. */
+export async function findUserByTokenHash(db: Db, tokenHash: string, now: Date = new Date()): Promise<UserWithOrganisation | undefined> {
   return usersWithOrganisation(db)
     .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
+    .leftJoin('system_accounts', 'system_accounts.user_id', 'users.id')
+    .select('system_accounts.scopes')
     .where('api_tokens.token_hash', '=', tokenHash)
     .where('api_tokens.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', now)]))
+    .where('system_accounts.revoked_at', 'is', null)
     .executeTakeFirst();
 }
 

@@ -33,6 +33,8 @@ export interface ApiTokensTable {
   token_hash: string;
   created_at: DefaultInstant;
   revoked_at: Instant | null;
+  /** Migration 0030: tokens of the client-credentials grant expire. */
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface SessionsTable {
@@ -261,6 +263,8 @@ export interface Database {
   top_up_agreements: TopUpAgreementsTable;
   disputes: DisputesTable;
   service_payments: ServicePaymentsTable;
+  // Issue 12 (migration 0030): FHIR feed, system accounts, change notifications.
+  system_accounts: SystemAccountsTable; fhir_feed_links: FhirFeedLinksTable; subscriptions: SubscriptionsTable; notification_states: NotificationStatesTable; outbox_events: OutboxEventsTable; deliveries: DeliveriesTable;
 }
 
 // Care and support plans (migration 0004): the draft and its immutable finalised versions.
@@ -661,3 +665,65 @@ export type RefundRow = Selectable<RefundsTable>;
 export type TopUpAgreementRow = Selectable<TopUpAgreementsTable>;
 export type DisputeRow = Selectable<DisputesTable>;
 export type ServicePaymentRow = Selectable<ServicePaymentsTable>;
+
+// Issue 12 (migration 0030).
+export interface SystemAccountsTable {
+  user_id: string;
+  client_id: string;
+  client_secret_hash: string;
+  scopes: string[];
+  created_at: DefaultInstant;
+  revoked_at: Instant | null;
+}
+
+export interface FhirFeedLinksTable {
+  organisation_id: string;
+  resource_type: 'Patient' | 'Encounter';
+  system: string;
+  value: string;
+  person_id: string;
+  admission_id: string | null;
+  legal_status_id: string | null;
+  created_at: DefaultInstant;
+  updated_at: DefaultInstant;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  organisation_id: string;
+  scope_organisation_code: string | null;
+  url: string;
+  events: string[];
+  secret: string;
+  created_by: string;
+  created_at: DefaultInstant;
+  deleted_at: Instant | null;
+}
+
+export interface NotificationStatesTable {
+  person_id: string;
+  state: ColumnType<unknown, string | null, string | null>;
+}
+
+export interface OutboxEventsTable {
+  id: string;
+  event: string;
+  person_id: string;
+  episode_id: string | null;
+  service_id: string | null;
+  occurred_at: Instant;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  status: 'pending' | 'delivered';
+  attempts: Generated<number>;
+  next_attempt_at: Instant;
+  last_attempt_at: Instant | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Instant | null;
+  created_at: DefaultInstant;
+}

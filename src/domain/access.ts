@@ -33,10 +33,13 @@ export type Action =
   | 'refunds:approve'
   | 'top-ups:record'
   | 'disputes:manage'
-  | 'payments:record';
+  | 'payments:record'
+  // Issue 12: webhook subscriptions, and detentions fed in by a provider's system (system accounts only).
+  | 'subscriptions:manage'
+  | 'detentions:feed';
 
 const PERMISSIONS: Record<Role, readonly Action[]> = {
-  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record'],
+  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'subscriptions:manage'],
   // Keyworkers, care co-ordinators and ward staff: people and their legal history.
   practitioner: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'services:record', 'money:read', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'top-ups:record'],
   // A local authority's or ICB's s117 lead decides responsibility for their organisation.

@@ -18,6 +18,8 @@ import { loadNhsukStylesheet, NHSUK_DIST, NHSUK_PREFIX, NHSUK_STYLESHEET } from 
 import { problemFor, RateLimitedError } from './problem.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
+import { FHIR_BASE, registerFhir } from './fhir/index.ts';
+import { registerOAuth } from './auth/oauth.ts';
 
 export interface AppOptions {
   services: Services;
@@ -111,8 +113,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerViews(app, { production: options.production, reload: options.reloadViews ?? false });
   await registerAuth(app, options.services);
+  registerOAuth(app, options.services);
   await app.register(async (api) => registerApi(api, options.services), { prefix: '/api/v1' });
   await app.register(async (web) => registerWeb(web, options.services));
+  await app.register(async (fhir) => registerFhir(fhir, options.services), { prefix: FHIR_BASE });
   return app;
 }
 
@@ -133,7 +137,7 @@ async function limitRates(app: FastifyInstance, limits: RateLimits): Promise<voi
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url ?? '';
     if (request.method === 'POST' && route === '/sign-in') await signIn.call(app, request, reply);
-    else if (route === '/api/v1' || route.startsWith('/api/v1/')) await api.call(app, request, reply);
+    else if (route === '/api/v1' || route.startsWith('/api/v1/') || route.startsWith('/fhir/R4') || route === '/oauth/token') await api.call(app, request, reply);
   });
 }
 

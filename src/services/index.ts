@@ -24,6 +24,11 @@ import { createTopUpsService } from './top-ups/top-ups-service.ts';
 import { createDisputesService } from './disputes/disputes-service.ts';
 import { createRechargesService } from './recharges/recharges-service.ts';
 import { createMoneyPageService } from './money-page/money-page-service.ts';
+import { createFhirService } from './fhir/fhir-service.ts';
+import { createFhirFeedService } from './fhir/feed-service.ts';
+import { createSystemAccountService } from './system-accounts/system-accounts-service.ts';
+import { createSubscriptionsService } from './subscriptions/subscriptions-service.ts';
+import { createDeliveryWorker } from './subscriptions/delivery-worker.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -39,6 +44,9 @@ export interface ServicesOptions {
   refundInterestBasisPoints?: number;
   /** DP-1(e): S117_DP_CARE_HOME_SCH2 (the local authority is listed in Sch 2), off by default. */
   dpCareHomeSch2?: boolean;
+  /** Issue 12: in production webhooks must be HTTPS to another machine; the receivers' timeout. */
+  production?: boolean;
+  webhookTimeoutMs?: number;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -76,6 +84,11 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     money: { ...refunds, ...topUps, ...disputes, ...recharges },
     moneyPage: createMoneyPageService({ useCases, freePrescriptions: options.freePrescriptions ?? false }),
     health: createHealthService(db),
+    fhir: createFhirService(shared),
+    fhirFeed: createFhirFeedService(shared),
+    systemAccounts: createSystemAccountService(db, { clock }),
+    subscriptions: createSubscriptionsService({ useCases, production: options.production ?? false }),
+    deliveries: createDeliveryWorker(db, { clock, timeoutMs: options.webhookTimeoutMs }),
   };
 }
 

@@ -1,33 +1,20 @@
 // The s117 command as an operator runs it, on the embedded database and on PostgreSQL.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createPgliteDataDir, createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
-
-const BIN = path.resolve('bin/s117.js');
+import { cliDatabase, runS117, type CliDatabase } from '../support/cli.ts';
+import { testEngines } from '../support/databases.ts';
 
 for (const { engine, skip } of await testEngines()) {
   describe(`s117 command line on ${engine}`, { skip }, () => {
-    let env: NodeJS.ProcessEnv;
-    let cleanup: () => Promise<void>;
+    let database: CliDatabase;
     before(async () => {
-      if (engine === 'pglite') {
-        // A copy of the migrated template: creating and migrating an empty folder takes a process seconds.
-        const { dataDir, remove } = await createPgliteDataDir();
-        env = { ...process.env, S117_DATA_DIR: dataDir, DATABASE_URL: '' };
-        cleanup = async () => remove();
-      } else {
-        const database: TestDatabase = await createTestDatabase('postgres');
-        env = { ...process.env, DATABASE_URL: (database.location as { databaseUrl: string }).databaseUrl };
-        cleanup = () => database.dispose();
-      }
+      database = await cliDatabase(engine);
     });
     after(async () => {
-      await cleanup?.();
+      await database?.cleanup();
     });
 
-    const s117 = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { env, input, encoding: 'utf8', timeout: 60_000 });
+    const s117 = (args: string[], input?: string) => runS117(database.env, args, input);
 
     test('migrate brings the schema up to date and can run again', () => {
       for (let i = 0; i < 2; i += 1) {

@@ -18,7 +18,8 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
   app.addHook('onRequest', async (request) => {
     // Decide by the matched route, not the raw URL: an encoded path (/api/v%31/...) reaches the
     // same route, and must not be let in on a session cookie.
-    if (isApiRequest(request)) {
+    // The FHIR CapabilityStatement is public, as FHIR servers' are.
+    if (isApiRequest(request) && request.routeOptions.url !== '/fhir/R4/metadata') {
       const header = request.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw new UnauthenticatedError('Send an API token: Authorization: Bearer <token>');
@@ -73,7 +74,8 @@ function isApiRequest(request: FastifyRequest): boolean {
   } catch {
     // a malformed escape: judge the path as written
   }
-  return path === '/api/v1' || path.startsWith('/api/v1/');
+  // The FHIR interface takes the API's bearer tokens too, never the pages' session cookie.
+  return path === '/api/v1' || path.startsWith('/api/v1/') || path === '/fhir/R4' || path.startsWith('/fhir/R4/');
 }
 
 /** A page must be signed in; otherwise go to sign-in and come back. */

@@ -20,6 +20,7 @@ import { registerCareServicesPages } from './care-services.ts';
 import { registerBudgetPages } from './budgets.ts';
 import { registerFundingPolicyPages } from './funding-policies.ts';
 import { registerMoneyPages } from './money.ts';
+import { registerSubscriptionPages } from './subscriptions.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -42,4 +43,5 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerEndingPages(web, services);
   registerComplaintPages(web, services);
   registerPlanPages(web, services);
+  registerSubscriptionPages(web, services);
 }

@@ -71,7 +71,7 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
     },
 
     async actorForToken(token: string, requestId: string | null): Promise<Actor> {
-      const user = await accounts.findUserByTokenHash(db, hashToken(token));
+      const user = await accounts.findUserByTokenHash(db, hashToken(token), clock());
       if (!user) throw new UnauthenticatedError('The API token is not valid');
       return actorFromUser(user, requestId);
     },

@@ -1,5 +1,6 @@
 // The signed-in user a use case acts for, and the checks every use case starts with.
 import { can, type Action, type OrganisationType, type Role } from '../../domain/access.ts';
+import { scopesAllow } from '../../domain/system-accounts.ts';
 import type { UserWithOrganisation } from '../../data/accounts-repository.ts';
 import { ForbiddenError } from './errors.ts';
 
@@ -14,6 +15,8 @@ export interface Actor {
   organisationType: OrganisationType;
   /** Correlates the audit events of one request. */
   requestId: string | null;
+  /** A system account's scopes (system-accounts.ts), which alone decide what it may do; absent for people. */
+  scopes?: readonly string[];
 }
 
 export function actorFromUser(user: UserWithOrganisation, requestId: string | null = null): Actor {
@@ -27,11 +30,12 @@ export function actorFromUser(user: UserWithOrganisation, requestId: string | nu
     organisationName: user.organisation_name,
     organisationType: user.organisation_type,
     requestId,
+    ...(user.scopes && { scopes: user.scopes }),
   };
 }
 
 export function requirePermission(actor: Actor, action: Action): void {
-  if (!can(actor.role, action)) throw new ForbiddenError(`Your role (${actor.role}) cannot do this`);
+  if (actor.scopes ? !scopesAllow(actor.scopes, action) : !can(actor.role, action)) throw new ForbiddenError(`Your role (${actor.role}) cannot do this`);
 }
 
 export function auditActor(actor: Actor) {

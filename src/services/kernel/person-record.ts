@@ -14,6 +14,7 @@ import { nextReviewDueFor, replanContributor } from '../reviews/reviews-projecti
 import { dischargeWarningContributor } from '../plans/plans-projection.ts';
 import { planningContributor } from '../planning/planning-projection.ts';
 import { budgetReviewContributor } from '../budgets/budgets-projection.ts';
+import { notificationsContributor } from '../subscriptions/notifications-projection.ts';
 
 /** The person, or NotFoundError when there is none or the actor's organisation may not see it. */
 export async function findVisiblePerson(db: Db, actor: Actor, personId: string, options: { lock?: boolean } = {}): Promise<PersonRow> {
@@ -29,7 +30,7 @@ export function viewerOf(actor: Actor): people.Viewer {
 
 
 /** Each feature with projections of its own adds its contributor here. */
-const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor];
+const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor, notificationsContributor];
 
 /** The person's aftercare as the rules derive it from the facts now, writing nothing (for reads). */
 export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate): Promise<AftercareResult> {

@@ -1,0 +1,58 @@
+// The change notifications page in a real browser: an admin sees each subscription with its
+// deliveries, a failed one with why and when it is tried next; axe (WCAG 2.2 AA); a page without
+// scripts of its own. Skipped where Chromium is not installed, except in CI.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
+import { createTestApp, USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { NORTHBRIDGE_PERSON } from '../support/services.ts';
+import { assertAccessible, openSignedInPage } from './helpers.ts';
+
+const skip = browserSkipReason();
+
+describe('change notifications page in the browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    t = await createTestApp('pglite');
+    const admin = actorFromUser((await findUserByEmail(t.database.db, USERS.admin.email))!);
+    // A receiver that is not there: the delivery fails and waits for its retry.
+    await t.services.subscriptions.create(admin, { url: 'http://127.0.0.1:9/hook', events: ['person.entitled'] });
+    const person = await t.services.people.create(admin, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Noa', familyName: 'Notified' });
+    const stay = await t.services.legalHistory.addAdmission(admin, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-10' });
+    await t.services.legalHistory.addLegalStatus(admin, person.id, { section: '3', startDate: '2025-01-10', admissionId: stay.id });
+    await t.services.deliveries.runOnce();
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('an admin sees the subscription, the failed delivery, why and when it is retried; the page is accessible (and has no script)', async () => {
+    const { context, page } = await openSignedInPage(browser, base, USERS.admin.email);
+    contexts.push(context);
+    await page.goto(`${base}/subscriptions`);
+    assert.equal(await page.locator('h1').innerText(), 'Change notifications');
+    const row = page.locator('tbody tr').first();
+    assert.match(await row.innerText(), /person\.entitled\s+Not yet delivered\s+1\s+Could not connect/);
+    await assertAccessible(page, 'the change notifications page');
+    assert.equal(await page.locator('main script').count(), 0);
+  });
+
+  test('someone who does not look after subscriptions is refused', async () => {
+    const { context, page } = await openSignedInPage(browser, base, USERS.practitioner.email);
+    contexts.push(context);
+    const response = await page.goto(`${base}/subscriptions`);
+    assert.equal(response?.status(), 403);
+  });
+});
