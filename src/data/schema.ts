@@ -5,6 +5,7 @@ import type { Body } from '../domain/bodies.ts';
 import type { DecisionStatus } from '../domain/ending.ts';
 import type { CHARGE_SOURCES } from '../domain/refunds.ts';
 import type { TOP_UP_PAYER_KINDS } from '../domain/top-ups.ts';
+import type { ImportJobsTable, ImportMappingsTable } from './import-schema.ts';
 
 type Instant = ColumnType<Date, Date | string, Date | string>;
 type DefaultInstant = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -261,6 +262,8 @@ export interface Database {
   top_up_agreements: TopUpAgreementsTable;
   disputes: DisputesTable;
   service_payments: ServicePaymentsTable;
+  import_jobs: ImportJobsTable;
+  import_mappings: ImportMappingsTable;
 }
 
 // Care and support plans (migration 0004): the draft and its immutable finalised versions.

@@ -190,8 +190,10 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
   }
   const dateOfBirth = r.date('dateOfBirth', ctx.today, 'date of birth');
   if (!dateOfBirth && isBlank(r.cell('dateOfBirth'))) r.error('dateOfBirth', '', 'No date of birth', 'Add the date of birth');
-  const section = r.read('section', readSection);
   const detainedOn = r.date('detainedOn', ctx.today, 'detention date');
+  // "informal" with no date says only that the person was never detained: nothing to record.
+  const writtenSection = r.read('section', readSection);
+  const section = writtenSection === 'informal' && isBlank(r.cell('detainedOn')) ? null : writtenSection;
   const leftHospitalOn = r.date('leftHospitalOn', ctx.today, 'date the person left hospital');
   r.order('detainedOn', detainedOn, 'leftHospitalOn', leftHospitalOn, 'detention date', 'date the person left hospital');
   if (section && !detainedOn) r.error('detainedOn', '', `Section ${section} is given without the date the detention began`, 'Add the detention date, or leave the section blank');
