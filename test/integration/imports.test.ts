@@ -155,7 +155,7 @@ for (const { engine, skip } of await testEngines()) {
         ['formulas.xlsx', await workbookWith((_, s) => { s.getCell('E2').value = { formula: '1+1', result: 2 }; }), /formulas \(E2\)/],
         ['merged.xlsx', await workbookWith((_, s) => s.mergeCells('B2:B3')), /merged cells \(B2:B3\)/],
         ['hidden.xlsx', await workbookWith((wb) => { wb.addWorksheet('Old', { state: 'hidden' }).addRow(['x']); }), /hidden sheets \("Old"\)/],
-        ['noheader.csv', Buffer.from('a,b\n1,2\n'), /No header row/],
+        ['noheader.csv', Buffer.from('9990000018,01/05/1980\n9990000026,02/05/1980\n'), /No header row/],
         ['named.xlsx', Buffer.from('NHS number,Surname\n'), /named as a workbook/],
       ];
       for (const [name, content, message] of cases) {

@@ -146,7 +146,14 @@ function fromGrid(kind: ImportKind, format: 'xlsx' | 'csv', sheet: string | null
   const nonEmpty = grid.filter((r) => !isEmpty(r.values));
   if (nonEmpty.length === 0) throw new FileProblem('The file has no rows: choose the spreadsheet again');
   // The header is the first row, near the top, in which at least two cells name a field.
-  const header = nonEmpty.slice(0, HEADER_SEARCH_ROWS).find((r) => Object.keys(suggestMapping(kind, r.values.map(headerText))).length >= 2);
+  // Failing that, the first row of two or more words without digits (headers the register does not
+  // know, which the person then maps by hand).
+  const top = nonEmpty.slice(0, HEADER_SEARCH_ROWS);
+  const wordsOnly = (r: { values: Cell[] }) => {
+    const filled = r.values.filter((v) => v !== null && String(v).trim() !== '');
+    return filled.length >= 2 && filled.every((v) => typeof v === 'string' && !/\d/.test(v));
+  };
+  const header = top.find((r) => Object.keys(suggestMapping(kind, r.values.map(headerText))).length >= 2) ?? top.find(wordsOnly);
   if (!header) {
     throw new FileProblem(`No header row was found in the first ${HEADER_SEARCH_ROWS} rows: the file needs a row naming its columns (for example NHS number, Surname, Date of birth)`);
   }
