@@ -9,7 +9,7 @@ export interface ImportJobsTable {
   id: string;
   kind: 'register' | 'detentions';
   mode: 'dry-run' | 'commit';
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: 'mapping' | 'queued' | 'running' | 'done' | 'failed';
   file_name: string;
   sha256: string;
   size_bytes: number;

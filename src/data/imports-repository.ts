@@ -25,8 +25,8 @@ export async function insertImportJob(db: Db, job: NewImportJob): Promise<void> 
   await db.insertInto('import_jobs').values({ ...job, mapping: JSON.stringify(job.mapping) }).execute();
 }
 
-export async function markImportJobRunning(db: Db, id: string, total: number): Promise<void> {
-  await db.updateTable('import_jobs').set({ status: 'running', progress_total: total }).where('id', '=', id).execute();
+export async function markImportJobRunning(db: Db, id: string, total: number, mapping?: Record<string, string>): Promise<void> {
+  await db.updateTable('import_jobs').set({ status: 'running', progress_total: total, ...(mapping && { mapping: JSON.stringify(mapping) }) }).where('id', '=', id).execute();
 }
 
 export async function finishImportJob(db: Db, id: string, r: ImportJobResult): Promise<void> {
@@ -63,7 +63,7 @@ export function listImportJobs(db: Db, query: { organisationId: string | null; m
 /** Jobs a previous process left running (a restart): they can never finish. */
 export async function failAbandonedImportJobs(db: Db, olderThan: Date): Promise<void> {
   await db.updateTable('import_jobs').set({ status: 'failed', error: 'The import stopped when the server restarted: nothing of it was saved. Run it again.', finished_at: new Date(), file_base64: null })
-    .where('status', 'in', ['queued', 'running']).where('created_at', '<', olderThan).execute();
+    .where('status', 'in', ['queued', 'running', 'mapping']).where('created_at', '<', olderThan).execute();
 }
 
 export async function saveImportMapping(db: Db, m: { id: string; organisationId: string; kind: 'register' | 'detentions'; name: string; mapping: Record<string, string>; savedBy: string }): Promise<void> {

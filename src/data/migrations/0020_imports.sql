@@ -6,7 +6,8 @@ CREATE TABLE import_jobs (
   id uuid PRIMARY KEY,
   kind text NOT NULL CHECK (kind IN ('register', 'detentions')),
   mode text NOT NULL CHECK (mode IN ('dry-run', 'commit')),
-  status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  -- mapping: uploaded on the pages, waiting for its column mapping to be confirmed.
+  status text NOT NULL CHECK (status IN ('mapping', 'queued', 'running', 'done', 'failed')),
   file_name text NOT NULL,
   sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
   size_bytes integer NOT NULL,

@@ -19,7 +19,7 @@ export const ImportJobSchema = z.object({
   id: z.string(),
   kind: z.enum(IMPORT_KINDS),
   mode: z.enum(['dry-run', 'commit']),
-  status: z.enum(['queued', 'running', 'done', 'failed']),
+  status: z.enum(['mapping', 'queued', 'running', 'done', 'failed']),
   fileName: z.string(),
   sha256: z.string(),
   createdAt: z.string(),
@@ -46,7 +46,7 @@ export const ImportJobSchema = z.object({
   }).nullable().describe('The validation report and the reconciliation, once the job is done'),
 });
 const BatchSchema = z.object({
-  id: z.string(), kind: z.enum(IMPORT_KINDS), mode: z.enum(['dry-run', 'commit']), status: z.enum(['queued', 'running', 'done', 'failed']),
+  id: z.string(), kind: z.enum(IMPORT_KINDS), mode: z.enum(['dry-run', 'commit']), status: z.enum(['mapping', 'queued', 'running', 'done', 'failed']),
   fileName: z.string(), sha256: z.string(), sizeBytes: z.number().int(), createdAt: z.string(), finishedAt: z.string().nullable(), createdBy: z.string(),
   rowsTotal: z.number().int().nullable(), rowsValid: z.number().int().nullable(), rowsWithProblems: z.number().int().nullable(),
   created: z.number().int().nullable(), updated: z.number().int().nullable(), skipped: z.number().int().nullable(),

@@ -150,6 +150,12 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
     }
   }
 
+  function launch(actor: Actor, id: string, request: ImportRequest, total: number): void {
+    running.set(id, { done: 0, total });
+    // Not awaited: the caller polls GET /api/v1/imports/{id} or the status page.
+    void runJob(actor, id, request);
+  }
+
   function visibleJob(actor: Actor, job: Awaited<ReturnType<typeof imports.findImportJob>>) {
     if (!job || (actor.role !== 'admin' && job.organisation_id !== actor.organisationId)) throw new NotFoundError('import');
     return job;
@@ -215,10 +221,52 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
         });
         await imports.markImportJobRunning(trx, id, content.rows.length);
       });
-      running.set(id, { done: 0, total: content.rows.length });
-      // Not awaited: the caller polls GET /api/v1/imports/{id} or the status page.
-      void runJob(actor, id, { ...request, mapping });
+      launch(actor, id, { ...request, mapping }, content.rows.length);
       return this.get(actor, id);
+    },
+
+    /**
+     * The pages' first step: the file is read and kept with the suggested mapping, waiting for a
+     * person to confirm or change it (confirmMapping), which starts the dry run.
+     */
+    async upload(actor: Actor, input: { kind: ImportKind; fileName: string; content: Uint8Array }) {
+      requireImporter(actor);
+      const content = await readSpreadsheet(input.kind, input.content, input.fileName);
+      const id = randomUUID();
+      const sha256 = createHash('sha256').update(input.content).digest('hex');
+      const audit = { action: 'import.upload', recordType: 'import-batch', recordId: id, details: { kind: input.kind, rows: content.rows.length, sha256 } };
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.insertImportJob(trx, {
+        id, kind: input.kind, mode: 'dry-run', status: 'mapping', file_name: input.fileName, sha256, size_bytes: input.content.byteLength,
+        file_base64: Buffer.from(input.content).toString('base64'), mapping: suggestMapping(input.kind, content.headers), created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null,
+      }));
+      return id;
+    },
+
+    /** The mapping page: the kept file's headers, the mapping so far, the fields, and the organisation's saved mappings. */
+    async mappingPage(actor: Actor, id: string) {
+      requireImporter(actor);
+      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      if (job.status !== 'mapping' || !job.file_base64) throw new NotFoundError('import waiting for its mapping');
+      const content = await readSpreadsheet(job.kind, Buffer.from(job.file_base64, 'base64'), job.file_name);
+      const saved = await imports.listImportMappings(db, actor.organisationId, job.kind);
+      return {
+        id: job.id, kind: job.kind, fileName: job.file_name, headers: content.headers, headerRow: content.headerRow, rows: content.rows.length,
+        mapping: job.mapping as ColumnMapping, fields: fieldsFor(job.kind).map((f) => ({ key: f.key, label: f.label, required: f.required })),
+        saved: saved.map((m) => ({ id: m.id, name: m.name, mapping: m.mapping as ColumnMapping })),
+      };
+    },
+
+    /** Confirms the mapping of a kept upload (saving it under a name when given) and starts its dry run. */
+    async confirmMapping(actor: Actor, id: string, mapping: ColumnMapping, saveAs: string | null) {
+      requireImporter(actor);
+      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      if (job.status !== 'mapping' || !job.file_base64) throw new NotFoundError('import waiting for its mapping');
+      const request: ImportRequest = { kind: job.kind, mode: 'dry-run', fileName: job.file_name, content: Buffer.from(job.file_base64, 'base64'), mapping };
+      const { content } = await prepare(request);
+      if (saveAs) await this.saveMapping(actor, { kind: job.kind, name: saveAs, mapping });
+      const audit = { action: 'import.dry-run', recordType: 'import-batch', recordId: id, details: { kind: job.kind, rows: content.rows.length, fields: Object.keys(mapping) } };
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.markImportJobRunning(trx, id, content.rows.length, mapping));
+      launch(actor, id, request, content.rows.length);
     },
 
     /** Commits what a dry run checked, from the file the dry run kept. */
