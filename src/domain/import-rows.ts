@@ -196,8 +196,8 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
   const section = writtenSection === 'informal' && isBlank(r.cell('detainedOn')) ? null : writtenSection;
   const leftHospitalOn = r.date('leftHospitalOn', ctx.today, 'date the person left hospital');
   r.order('detainedOn', detainedOn, 'leftHospitalOn', leftHospitalOn, 'detention date', 'date the person left hospital');
-  if (section && !detainedOn) r.error('detainedOn', '', `Section ${section} is given without the date the detention began`, 'Add the detention date, or leave the section blank');
-  if (detainedOn && !section) r.error('section', '', 'A detention date is given without the section', 'Add the section the person was detained under');
+  if (section && isBlank(r.cell('detainedOn'))) r.error('detainedOn', '', `Section ${section} is given without the date the detention began`, 'Add the detention date, or leave the section blank');
+  if (detainedOn && isBlank(r.cell('section'))) r.error('section', '', 'A detention date is given without the section', 'Add the section the person was detained under');
   if (dateOfBirth && detainedOn) r.order('dateOfBirth', dateOfBirth, 'detainedOn', detainedOn, 'date of birth', 'detention date');
   const localAuthority = readOrganisation(r, 'localAuthority', 'local-authority', ctx);
   const icb = readOrganisation(r, 'icb', 'icb', ctx);
