@@ -1,9 +1,11 @@
 // Reads the multipart upload of an import (the API and the upload page): one file part named
 // "file" and the text fields, checked with the service's schema.
 import type { Multipart } from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { ImportRequest } from '../services/imports/imports-service.ts';
 import type { ImportUploadFields } from '../services/imports/imports-inputs.ts';
+import { reportCsv, reportXlsx } from '../services/imports/imports-report.ts';
 import { ValidationError } from '../services/kernel/errors.ts';
 import { parseInput } from '../services/kernel/validation.ts';
 
@@ -29,4 +31,12 @@ export async function readImportUpload(parts: AsyncIterableIterator<Multipart>, 
   const data: z.output<typeof ImportUploadFields> = parseInput(schema, fields);
   if (!file) throw new ValidationError([{ field: 'file', message: 'Choose the spreadsheet to import (a part named file)' }]);
   return { kind: data.kind, mode: data.mode, mapping: data.mapping ?? null, fileName: file.fileName.replace(/^.*[\\/]/, '').slice(0, 200), content: file.content };
+}
+
+/** The report of an import as a download (the API and the pages). */
+export async function sendImportReport(reply: FastifyReply, job: { id: string; report: Parameters<typeof reportCsv>[0] | null }, format: 'csv' | 'xlsx'): Promise<FastifyReply> {
+  const report = job.report ?? { findings: [], reconciliation: [] };
+  reply.header('content-disposition', `attachment; filename="import-report-${job.id}.${format}"`);
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(reportCsv(report));
+  return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(report));
 }

@@ -9,8 +9,7 @@ import { DISAGREEMENTS } from '../../domain/reconciliation.ts';
 import type { Services } from '../../services/index.ts';
 import { MAX_IMPORT_BYTES } from '../../services/imports/imports-file.ts';
 import { ImportUploadFields, MappingSaveInput } from '../../services/imports/imports-inputs.ts';
-import { readImportUpload } from '../imports-upload.ts';
-import { reportCsv, reportXlsx } from '../../services/imports/imports-report.ts';
+import { readImportUpload, sendImportReport } from '../imports-upload.ts';
 import { actorOf } from './request.ts';
 import { responses } from './schemas.ts';
 
@@ -94,11 +93,7 @@ export async function registerImportsApi(api: FastifyInstance, services: Service
 
     for (const format of ['csv', 'xlsx'] as const) {
       scope.get(`/imports/:id/report.${format}`, { schema: { tags, summary: `The validation and reconciliation report as ${format.toUpperCase()} (a cell starting = + - @ is text)`, params: z.object({ id: z.string() }) } }, async (request, reply) => {
-        const job = await services.imports.get(actorOf(request), id(request));
-        const report = job.report ?? { findings: [], reconciliation: [] };
-        reply.header('content-disposition', `attachment; filename="import-${job.id}.${format}"`);
-        if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(reportCsv(report));
-        return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(report));
+        return sendImportReport(reply, await services.imports.get(actorOf(request), id(request)), format);
       });
     }
 

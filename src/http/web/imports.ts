@@ -7,10 +7,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IMPORT_KINDS, type ImportKind } from '../../domain/import-mapping.ts';
 import type { Services } from '../../services/index.ts';
 import { MAX_IMPORT_BYTES } from '../../services/imports/imports-file.ts';
-import { reportCsv, reportXlsx } from '../../services/imports/imports-report.ts';
 import { ValidationError } from '../../services/kernel/errors.ts';
 import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
+import { sendImportReport } from '../imports-upload.ts';
 import { DISAGREEMENT_LABELS, IMPORT_KIND_LABELS, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from './labels.ts';
 import { signedIn } from './request.ts';
 
@@ -128,11 +128,7 @@ export async function registerImportPages(web: FastifyInstance, services: Servic
 
     for (const format of ['csv', 'xlsx'] as const) {
       scope.get(`/imports/:id/report.${format}`, page, async (request, reply) => {
-        const job = await services.imports.get(signedIn(request), idOf(request));
-        const report = job.report ?? { findings: [], reconciliation: [] };
-        reply.header('content-disposition', `attachment; filename="import-report-${job.id}.${format}"`);
-        if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(reportCsv(report));
-        return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(report));
+        return sendImportReport(reply, await services.imports.get(signedIn(request), idOf(request)), format);
       });
     }
   });
