@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { ImportJobSchema } from '../../src/http/api/imports.ts';
+import { MAX_IMPORT_BYTES } from '../../src/services/imports/imports-file.ts';
 import { createTestApp, type TestApp, type UserKey } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { IMPORT_TODAY, localIdCsv, northbridgeWorkbook } from '../support/import-fixtures.ts';
@@ -95,6 +96,7 @@ for (const { engine, skip } of await testEngines()) {
       const needs = assertProblem(await post({ mode: 'dry-run' }, { name: 'x.csv', content: Buffer.from('NHS number,Surname,Forename\n9990000018,A,B\n') }), 422);
       assert.deepEqual(needs.errors?.map((e) => e.field), ['mapping.dateOfBirth']);
       assertProblem(await post({ mode: 'dry-run' }, { name: 'c.csv', content: localIdCsv() }, 'practitioner'), 403);
+      assertProblem(await post({ mode: 'dry-run' }, { name: 'huge.csv', content: Buffer.alloc(MAX_IMPORT_BYTES + 1, 0x41) }), 413);
       const mine = (await post({ mode: 'dry-run' }, { name: 'c.csv', content: localIdCsv() })).json().id as string;
       assertProblem(await t.app.inject({ method: 'GET', url: `/api/v1/imports/${mine}`, headers: t.as('otherLaApprover') }), 404);
       assertProblem(await t.app.inject({ method: 'GET', url: '/api/v1/imports/not-an-id', headers: t.as('laApprover') }), 404);

@@ -197,6 +197,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(job.status, 'done', job.error ?? '');
       assert.equal(job.canCommit, true);
       assert.equal(job.report?.rowsTotal, 3);
+      // The people the dry run checked rows against were read: that read is audited (ids only).
+      const read = await f.database.db.selectFrom('audit_events').select('details').where('action', '=', 'import.dry-run.read').where('record_id', '=', started.id).executeTakeFirstOrThrow();
+      assert.equal((read.details as { personIds: string[] }).personIds.length, 3);
       await assert.rejects(f.services.imports.get(f.actors.otherLaApprover, started.id), /not found/);
       const commit = await f.services.imports.commitDryRun(f.actors.laApprover, started.id);
       for (let i = 0; i < 200 && (job = await f.services.imports.get(f.actors.laApprover, commit.id)).status === 'running'; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));

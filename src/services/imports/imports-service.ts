@@ -103,13 +103,14 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
    * The import itself, in one transaction: a dry run rolls it back; a commit keeps it with its batch
    * record, or leaves nothing if anything fails. `batchId` names the job a commit is recorded as.
    */
-  async function execute(actor: Actor, request: ImportRequest, options: { batchId?: string; onProgress?: (p: ImportProgress) => void; recordBatch?: boolean } = {}): Promise<ImportReport & { batchId: string | null }> {
+  async function execute(actor: Actor, request: ImportRequest, options: { batchId?: string; onProgress?: (p: ImportProgress) => void; recordBatch?: boolean } = {}): Promise<ImportReport & { batchId: string | null; personIdsRead: string[] }> {
     requireImporter(actor);
     const { content, mapping, sha256 } = await prepare(request);
     const batchId = request.mode === 'commit' ? (options.batchId ?? randomUUID()) : null;
     const audit = batchId
       ? (r: ImportReport) => ({ action: 'import.commit', recordType: 'import-batch', recordId: batchId, details: { kind: r.kind, rowsTotal: r.rowsTotal, rowsValid: r.rowsValid, rowsWithProblems: r.rowsWithProblems, created: r.created, updated: r.updated, skipped: r.skipped, sha256 } })
       : null;
+    let personIdsRead: string[] = [];
     try {
       const report = await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today, now }) => {
         const organisations: KnownOrganisation[] = (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type }));
@@ -119,6 +120,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
           kind: request.kind, mode: request.mode, fileName: request.fileName, sha256, sheet: content.sheet, headerRow: content.headerRow, mapping,
           rowsTotal: content.rows.length, ...counts, findings: run.findings, reconciliation: run.reconciliation,
         };
+        personIdsRead = [...run.personIdsRead];
         if (!batchId) throw new DryRunFinished(report);
         if (options.recordBatch !== false) {
           await imports.insertImportJob(trx, { id: batchId, kind: request.kind, mode: 'commit', status: 'running', file_name: request.fileName, sha256, size_bytes: request.content.byteLength, file_base64: null, mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null });
@@ -126,9 +128,9 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
         }
         return report;
       });
-      return { ...report, batchId };
+      return { ...report, batchId, personIdsRead };
     } catch (error) {
-      if (error instanceof DryRunFinished) return { ...error.report, batchId: null };
+      if (error instanceof DryRunFinished) return { ...error.report, batchId: null, personIdsRead };
       throw error;
     }
   }
@@ -141,7 +143,11 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
         recordBatch: false,
         onProgress: (p) => running.set(jobId, p),
       });
-      await imports.finishImportJob(db, jobId, { status: 'done', finishedAt: clock(), ...reportCounts(report), report: storedReport(report), clearFile: request.mode === 'commit' });
+      // A dry run's own events were rolled back with it: the people it read are audited here (a
+      // commit audited each record it touched in its transaction).
+      const audit = request.mode === 'dry-run' ? { action: 'import.dry-run.read', recordType: 'import-batch', recordId: jobId, details: { personIds: report.personIdsRead } } : null;
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) =>
+        imports.finishImportJob(trx, jobId, { status: 'done', finishedAt: clock(), ...reportCounts(report), report: storedReport(report), clearFile: request.mode === 'commit' }));
     } catch (error) {
       const message = error instanceof ValidationError || error instanceof ForbiddenError ? error.message : 'The import failed and nothing of it was saved. Try again; if it fails again, tell your administrator.';
       await imports.finishImportJob(db, jobId, { status: 'failed', finishedAt: clock(), error: message, clearFile: request.mode === 'commit' });
@@ -323,8 +329,9 @@ function reportCounts(r: ImportReport) {
   return { rowsTotal: r.rowsTotal, rowsValid: r.rowsValid, rowsWithProblems: r.rowsWithProblems, created: r.created, updated: r.updated, skipped: r.skipped };
 }
 
-function storedReport(r: ImportReport): StoredReport {
-  return r;
+function storedReport(r: ImportReport & { personIdsRead?: string[]; batchId?: string | null }): StoredReport {
+  const { personIdsRead: _read, batchId: _batch, ...report } = r;
+  return report;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,6 +361,8 @@ const OUTSIDE_ACTION = 'Send the row to the responsible body, or ask an administ
 class ImportRun {
   readonly findings: Finding[] = [];
   readonly reconciliation: ReconciliationItem[] = [];
+  /** The people already on the register whose records a row was checked against (read, so audited). */
+  readonly personIdsRead = new Set<string>();
   private readonly trx: Db;
   private readonly actor: Actor;
   private readonly s: RunSettings;
@@ -420,6 +429,7 @@ class ImportRun {
       this.problem(record.row, record.nhsNumber ? 'nhsNumber' : 'localId', record.nhsNumber ?? record.localId ?? '', OUTSIDE, OUTSIDE_ACTION);
       return { person: null, refused: true };
     }
+    this.personIdsRead.add(visible.id);
     return { person: visible, refused: false };
   }
 
