@@ -14,7 +14,7 @@ import { isHospitalDetention, type SectionCode } from '../../domain/sections.ts'
 import type { IsoDate } from '../../domain/dates.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import { listOrganisations } from '../../data/accounts-repository.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
+import { appendAuditEvents, type AuditEventInput } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
 import * as imports from '../../data/imports-repository.ts';
@@ -405,6 +405,7 @@ class ImportRun {
       }
       tick();
     }
+    await appendAuditEvents(this.trx, this.pendingAudit, this.s.now);
     const rowsWithProblems = new Set(this.findings.filter((f) => f.severity === 'error').map((f) => f.row)).size;
     this.findings.sort((a, b) => a.row - b.row);
     this.reconciliation.sort((a, b) => a.row - b.row);
@@ -433,9 +434,12 @@ class ImportRun {
     return { person: visible, refused: false };
   }
 
+  /** One audit event for each record touched, written together once every row is done (one chain lock). */
+  private readonly pendingAudit: AuditEventInput[] = [];
+
   private async audit(action: string, recordType: string, recordId: string, personId: string, row: number): Promise<void> {
     if (!this.s.batchId) return; // a dry run is rolled back: its events would be too
-    await appendAuditEvent(this.trx, { ...auditActor(this.actor), action, recordType, recordId, personId, details: { batchId: this.s.batchId, row } }, this.s.now);
+    this.pendingAudit.push({ ...auditActor(this.actor), action, recordType, recordId, personId, details: { batchId: this.s.batchId, row } });
   }
 
   /**
