@@ -18,6 +18,7 @@ const USAGE = `Usage: s117 <command>
   system-account revoke --client-id ID   stop a system account and its tokens
   audit verify                   check the audit trail is whole and unaltered
   charges import FILE --as EMAIL import charges people paid from the finance system's CSV (CHG-2), all or nothing
+  import register|detentions FILE [--mapping M] [--dry-run|--commit] [--report R] --as EMAIL   move a spreadsheet register or detentions in
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
 Database: DATABASE_URL (postgres://...) or the embedded database in S117_DATA_DIR (default ./data).`;
 
@@ -100,6 +101,9 @@ const COMMANDS: Record<string, Command> = {
   async charges({ services, args }) {
     const { importChargesCommand } = await import('./charges.ts');
     return importChargesCommand(services, args);
+  },
+  async import({ services, args }) {
+    return (await import('./imports.ts')).importCommand(services, args);
   },
   async reminders({ services, config }) {
     const { sendReminders } = await import('./reminders.ts');

@@ -36,25 +36,33 @@ interface ChainedFields {
 }
 
 export async function appendAuditEvent(trx: Db, event: AuditEventInput, now = new Date()): Promise<void> {
+  await appendAuditEvents(trx, [event], now);
+}
+
+/** Several events in order, chained one to the next, with one lock and one insert per 500 (an import's records). */
+export async function appendAuditEvents(trx: Db, events: readonly AuditEventInput[], now = new Date()): Promise<void> {
+  if (events.length === 0) return;
   // Serialise writers so that each event links to exactly one predecessor.
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
   const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const fields: ChainedFields = {
-    seq: (last?.seq ?? 0) + 1,
-    at: now.toISOString(),
-    userId: event.userId,
-    organisationId: event.organisationId,
-    action: event.action,
-    recordType: event.recordType ?? null,
-    recordId: event.recordId ?? null,
-    personId: event.personId ?? null,
-    requestId: event.requestId ?? null,
-    details: event.details ?? {},
-    prevHash: last?.hash ?? GENESIS_HASH,
-  };
-  await trx
-    .insertInto('audit_events')
-    .values({
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows = events.map((event) => {
+    const fields: ChainedFields = {
+      seq: (seq += 1),
+      at: now.toISOString(),
+      userId: event.userId,
+      organisationId: event.organisationId,
+      action: event.action,
+      recordType: event.recordType ?? null,
+      recordId: event.recordId ?? null,
+      personId: event.personId ?? null,
+      requestId: event.requestId ?? null,
+      details: event.details ?? {},
+      prevHash,
+    };
+    prevHash = hashEvent(fields);
+    return {
       seq: fields.seq,
       at: fields.at,
       user_id: fields.userId,
@@ -66,9 +74,10 @@ export async function appendAuditEvent(trx: Db, event: AuditEventInput, now = ne
       request_id: fields.requestId,
       details: JSON.stringify(fields.details),
       prev_hash: fields.prevHash,
-      hash: hashEvent(fields),
-    })
-    .execute();
+      hash: prevHash,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
 }
 
 export function hashEvent(fields: ChainedFields): string {

@@ -5,6 +5,7 @@ import type { Body } from '../domain/bodies.ts';
 import type { DecisionStatus } from '../domain/ending.ts';
 import type { CHARGE_SOURCES } from '../domain/refunds.ts';
 import type { TOP_UP_PAYER_KINDS } from '../domain/top-ups.ts';
+import type { ImportJobsTable, ImportMappingsTable } from './import-schema.ts';
 
 type Instant = ColumnType<Date, Date | string, Date | string>;
 type DefaultInstant = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -265,6 +266,8 @@ export interface Database {
   service_payments: ServicePaymentsTable;
   // Issue 12 (migration 0030): FHIR feed, system accounts, change notifications.
   system_accounts: SystemAccountsTable; fhir_feed_links: FhirFeedLinksTable; subscriptions: SubscriptionsTable; notification_states: NotificationStatesTable; outbox_events: OutboxEventsTable; deliveries: DeliveriesTable;
+  import_jobs: ImportJobsTable;
+  import_mappings: ImportMappingsTable;
 }
 
 // Care and support plans (migration 0004): the draft and its immutable finalised versions.

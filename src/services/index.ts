@@ -29,6 +29,7 @@ import { createFhirFeedService } from './fhir/feed-service.ts';
 import { createSystemAccountService } from './system-accounts/system-accounts-service.ts';
 import { createSubscriptionsService } from './subscriptions/subscriptions-service.ts';
 import { createDeliveryWorker } from './subscriptions/delivery-worker.ts';
+import { createImportsService } from './imports/imports-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -89,6 +90,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     systemAccounts: createSystemAccountService(db, { clock }),
     subscriptions: createSubscriptionsService({ useCases, production: options.production ?? false }),
     deliveries: createDeliveryWorker(db, { clock, timeoutMs: options.webhookTimeoutMs }),
+    imports: createImportsService(db, shared),
   };
 }
 

@@ -16,6 +16,7 @@ import { registerTopUpsApi } from './top-ups.ts';
 import { registerDisputesApi } from './disputes.ts';
 import { registerRechargesApi } from './recharges.ts';
 import { registerSubscriptionsApi } from './subscriptions.ts';
+import { registerImportsApi } from './imports.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
   api.setSerializerCompiler(compileAnswerSerializer);
@@ -35,6 +36,7 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerDisputesApi(api, services);
   registerRechargesApi(api, services);
   registerSubscriptionsApi(api, services);
+  await registerImportsApi(api, services);
 }
 
 type AnswerSchema = Parameters<typeof serializerCompiler>[0]['schema'];

@@ -21,6 +21,7 @@ import { registerBudgetPages } from './budgets.ts';
 import { registerFundingPolicyPages } from './funding-policies.ts';
 import { registerMoneyPages } from './money.ts';
 import { registerSubscriptionPages } from './subscriptions.ts';
+import { registerImportPages } from './imports.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -44,4 +45,5 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerComplaintPages(web, services);
   registerPlanPages(web, services);
   registerSubscriptionPages(web, services);
+  await registerImportPages(web, services);
 }

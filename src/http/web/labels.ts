@@ -208,3 +208,18 @@ export const PLAN_DETAIL_FIELD_LABELS: Record<string, string> = {
   'signature.notSignedReason': 'reason the plan was not signed',
   copyGivenOn: 'date a copy was given',
 };
+
+/** Moving in (issue 10): the words the import pages use for kinds, modes, statuses and disagreements. */
+export const IMPORT_KIND_LABELS: Record<string, string> = { register: 'Spreadsheet register', detentions: 'Detentions extract (MHSDS)' };
+export const IMPORT_MODE_LABELS: Record<string, string> = { 'dry-run': 'Check only (dry run)', commit: 'Import' };
+export const IMPORT_STATUS_LABELS: Record<string, string> = { mapping: 'Waiting for the columns to be confirmed', queued: 'Waiting to start', running: 'Working', done: 'Finished', failed: 'Failed: nothing was saved' };
+export const DISAGREEMENT_LABELS: Record<string, string> = {
+  'marked-s117-not-detained': 'Marked s117 but never detained under a qualifying section',
+  'detained-not-marked-s117': 'Detained under a qualifying section but not marked s117',
+  'detained-missing-from-register': 'Detained under a qualifying section but missing from the register',
+  'ended-without-joint-decision': 'Ended in the sheet without a joint decision',
+  'responsible-la-differs': 'Responsible local authority differs from the rules',
+  'responsible-icb-differs': 'Responsible ICB differs from the rules',
+  'review-overdue': 'Review overdue',
+  's117-service-charged': 's117 service with a charge',
+};

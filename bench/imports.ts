@@ -1,0 +1,89 @@
+// Moving in (issue 10): how long a register of N rows takes to import, dry run and commit, through
+// the imports service as the command line calls it.
+//
+//   node bench/imports.ts [--engine pglite|postgres|both] [--rows 50000] [--format csv|xlsx]
+//
+// It writes a synthetic register (999-range NHS numbers; two thirds detained under section 3 and
+// discharged, the rest informal) into a fresh database (PGlite in a temporary folder; PostgreSQL a
+// new database s117_bench_import_<pid> on BENCH_DATABASE_URL's server, dropped at the end), then
+// times reading + dry run, the commit, and a re-run of the same file (everything matched, nothing
+// written). It reports figures; it never passes or fails.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import ExcelJS from 'exceljs';
+import { adminQuery, openPglite, openPostgres, type DatabaseHandle, type Engine } from '../src/data/database.ts';
+import { migrate } from '../src/data/migrate.ts';
+import { findUserByEmail } from '../src/data/accounts-repository.ts';
+import { testNhsNumber } from '../src/domain/nhs-number.ts';
+import { actorFromUser } from '../src/services/kernel/actor.ts';
+import { createServices } from '../src/services/index.ts';
+
+const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, rows: { type: 'string', default: '50000' }, format: { type: 'string', default: 'csv' } } });
+const ROWS = Number(values.rows);
+const engines: Engine[] = values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine as Engine];
+const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+const HEADER = ['NHS number', 'Surname', 'Forename', 'Date of birth', 'Section', 'Date detained', 'Discharge date', 'Responsible LA', 'ICB', 'S117', 'Next review'];
+
+function rowFor(i: number): string[] {
+  const detained = i % 3 !== 2;
+  const year = 2015 + (i % 9);
+  const month = String(1 + (i % 12)).padStart(2, '0');
+  return [
+    testNhsNumber(200_000 + i), `Family${i}`, `Given${i}`, `${String(1 + (i % 28)).padStart(2, '0')}/${month}/${1950 + (i % 50)}`,
+    detained ? '3' : 'informal', detained ? `01/${month}/${year}` : '', detained ? `20/${month}/${year}` : '', 'E09000099', 'QZZ', detained ? 'yes' : 'no', '01/01/2026',
+  ];
+}
+
+async function file(): Promise<Buffer> {
+  if (values.format === 'xlsx') {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Register');
+    sheet.addRow(HEADER);
+    for (let i = 0; i < ROWS; i += 1) sheet.addRow(rowFor(i));
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+  const lines = [HEADER.join(',')];
+  for (let i = 0; i < ROWS; i += 1) lines.push(rowFor(i).join(','));
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+async function open(engine: Engine): Promise<{ handle: DatabaseHandle; dispose(): Promise<void> }> {
+  if (engine === 'pglite') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 's117-bench-import-'));
+    const handle = await openPglite(dir);
+    await migrate(handle);
+    return { handle, dispose: async () => { await handle.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const name = `s117_bench_import_${process.pid}`;
+  await adminQuery(ADMIN_URL, `CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const handle = openPostgres(url.toString());
+  await migrate(handle);
+  return { handle, dispose: async () => { await handle.close(); await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } };
+}
+
+const content = await file();
+console.log(`${ROWS} rows, ${values.format}, ${(content.byteLength / 1024 / 1024).toFixed(1)} MB; ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+for (const engine of engines) {
+  const { handle, dispose } = await open(engine);
+  try {
+    const services = createServices(handle.db);
+    await services.accounts.addOrganisation({ code: 'E09000099', name: 'Northbridge Borough Council', type: 'local-authority' });
+    await services.accounts.addOrganisation({ code: 'QZZ', name: 'NHS Northbridge ICB', type: 'icb' });
+    await services.accounts.addUser({ email: 'lead@bench.s117.test', name: 'Lead', role: 'approver', organisationCode: 'E09000099' });
+    const actor = actorFromUser((await findUserByEmail(handle.db, 'lead@bench.s117.test'))!);
+    const request = (mode: 'dry-run' | 'commit') => ({ kind: 'register' as const, mode, fileName: `bench.${values.format}`, content });
+    for (const [label, mode] of [['dry run', 'dry-run'], ['commit', 'commit'], ['re-run (all matched)', 'commit']] as const) {
+      const started = performance.now();
+      const report = await services.imports.run(actor, request(mode));
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`${engine.padEnd(8)} ${label.padEnd(22)} ${seconds.toFixed(1).padStart(7)} s  (${Math.round(ROWS / seconds)} rows/s; ${report.rowsValid} valid, created ${report.created}, updated ${report.updated}, skipped ${report.skipped})`);
+    }
+  } finally {
+    await dispose();
+  }
+}

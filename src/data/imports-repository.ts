@@ -1,0 +1,85 @@
+// Moving in (issue 10): import jobs and batches, saved column mappings, and the look-ups an import
+// makes to match a row to a person and their existing stays and legal statuses.
+import type { Db } from './database.ts';
+import type { ImportJobRow, ImportJobsTable, ImportMappingRow } from './import-schema.ts';
+import type { PersonRow } from './schema.ts';
+
+export type NewImportJob = Pick<ImportJobsTable, 'id' | 'kind' | 'mode' | 'status' | 'file_name' | 'sha256' | 'size_bytes' | 'file_base64' | 'created_by' | 'organisation_id' | 'dry_run_id'> & { mapping: Record<string, string> };
+
+export interface ImportJobResult {
+  status: 'done' | 'failed';
+  finishedAt: Date;
+  rowsTotal?: number;
+  rowsValid?: number;
+  rowsWithProblems?: number;
+  created?: number;
+  updated?: number;
+  skipped?: number;
+  report?: unknown;
+  error?: string | null;
+  /** A commit clears the file it imported; a dry run keeps it for the commit that may follow. */
+  clearFile: boolean;
+}
+
+export async function insertImportJob(db: Db, job: NewImportJob): Promise<void> {
+  await db.insertInto('import_jobs').values({ ...job, mapping: JSON.stringify(job.mapping) }).execute();
+}
+
+export async function markImportJobRunning(db: Db, id: string, total: number, mapping?: Record<string, string>): Promise<void> {
+  await db.updateTable('import_jobs').set({ status: 'running', progress_total: total, ...(mapping && { mapping: JSON.stringify(mapping) }) }).where('id', '=', id).execute();
+}
+
+export async function finishImportJob(db: Db, id: string, r: ImportJobResult): Promise<void> {
+  await db.updateTable('import_jobs').set({
+    status: r.status,
+    finished_at: r.finishedAt,
+    rows_total: r.rowsTotal ?? null,
+    rows_valid: r.rowsValid ?? null,
+    rows_with_problems: r.rowsWithProblems ?? null,
+    created: r.created ?? null,
+    updated: r.updated ?? null,
+    skipped: r.skipped ?? null,
+    report: r.report === undefined ? null : JSON.stringify(r.report),
+    error: r.error ?? null,
+    ...(r.rowsTotal !== undefined && { progress_done: r.rowsTotal, progress_total: r.rowsTotal }),
+    ...(r.clearFile && { file_base64: null }),
+  }).where('id', '=', id).execute();
+}
+
+export function findImportJob(db: Db, id: string): Promise<ImportJobRow | undefined> {
+  return db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Jobs of one organisation (or everyone's, for an admin), newest first, without their reports or files. */
+export function listImportJobs(db: Db, query: { organisationId: string | null; mode?: 'dry-run' | 'commit'; limit: number }) {
+  let q = db.selectFrom('import_jobs')
+    .innerJoin('users', 'users.id', 'import_jobs.created_by')
+    .select(['import_jobs.id', 'kind', 'mode', 'status', 'file_name', 'sha256', 'size_bytes', 'import_jobs.created_at', 'finished_at', 'rows_total', 'rows_valid', 'rows_with_problems', 'created', 'updated', 'skipped', 'users.email as created_by_email', 'import_jobs.organisation_id', 'progress_done', 'progress_total']);
+  if (query.organisationId) q = q.where('import_jobs.organisation_id', '=', query.organisationId);
+  if (query.mode) q = q.where('mode', '=', query.mode);
+  return q.orderBy('import_jobs.created_at', 'desc').orderBy('import_jobs.id').limit(query.limit).execute();
+}
+
+/** Jobs a previous process left running (a restart): they can never finish. */
+export async function failAbandonedImportJobs(db: Db, olderThan: Date): Promise<void> {
+  await db.updateTable('import_jobs').set({ status: 'failed', error: 'The import stopped when the server restarted: nothing of it was saved. Run it again.', finished_at: new Date(), file_base64: null })
+    .where('status', 'in', ['queued', 'running', 'mapping']).where('created_at', '<', olderThan).execute();
+}
+
+export async function saveImportMapping(db: Db, m: { id: string; organisationId: string; kind: 'register' | 'detentions'; name: string; mapping: Record<string, string>; savedBy: string }): Promise<void> {
+  await db.insertInto('import_mappings')
+    .values({ id: m.id, organisation_id: m.organisationId, kind: m.kind, name: m.name, mapping: JSON.stringify(m.mapping), saved_by: m.savedBy })
+    .onConflict((oc) => oc.columns(['organisation_id', 'kind', 'name']).doUpdateSet({ mapping: JSON.stringify(m.mapping), saved_by: m.savedBy, saved_at: new Date() }))
+    .execute();
+}
+
+export function listImportMappings(db: Db, organisationId: string, kind?: 'register' | 'detentions'): Promise<ImportMappingRow[]> {
+  let q = db.selectFrom('import_mappings').selectAll().where('organisation_id', '=', organisationId);
+  if (kind) q = q.where('kind', '=', kind);
+  return q.orderBy('name').execute();
+}
+
+/** People with one of these local ids (a local id need not be unique across organisations). */
+export function findPeopleByLocalId(db: Db, localId: string): Promise<PersonRow[]> {
+  return db.selectFrom('people').selectAll().where('local_id', '=', localId).limit(2).execute();
+}

@@ -1,0 +1,584 @@
+// Moving in (issue 10): importing a council's spreadsheet register or a trust's detentions extract.
+// A dry run does all the work of a commit, then rolls it back: its report is exactly what a commit
+// would do. A commit imports the valid rows in one transaction (all or nothing), updating by NHS
+// number or local id so that a re-run never duplicates a person, a stay or a legal status, records
+// the batch (who, when, file, checksum, counts) and writes an audit event for each record touched.
+// Entitlement is derived by the register's own engine, never copied from the sheet.
+import { createHash, randomUUID } from 'node:crypto';
+import { validateAdmission, validateLegalStatus } from '../../domain/legal-history.ts';
+import type { AftercareResult, PersonFacts } from '../../domain/aftercare.ts';
+import { fieldsFor, mappingProblems, suggestMapping, type ColumnMapping, type ImportKind } from '../../domain/import-mapping.ts';
+import { duplicateFindings, readDetentionRow, readRegisterRow, type DetentionRecord, type Finding, type KnownOrganisation, type RegisterRecord } from '../../domain/import-rows.ts';
+import { reconcileMissingPerson, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
+import { isHospitalDetention, type SectionCode } from '../../domain/sections.ts';
+import type { IsoDate } from '../../domain/dates.ts';
+import type { ReviewSettings } from '../../domain/reviews.ts';
+import { listOrganisations } from '../../data/accounts-repository.ts';
+import { appendAuditEvents, type AuditEventInput } from '../../data/audit-repository.ts';
+import type { Db } from '../../data/database.ts';
+import * as history from '../../data/legal-history-repository.ts';
+import * as imports from '../../data/imports-repository.ts';
+import * as people from '../../data/people-repository.ts';
+import type { PersonRow } from '../../data/schema.ts';
+import { auditActor, type Actor } from '../kernel/actor.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { deriveAftercare, isUuid, refreshProjections, viewerOf } from '../kernel/person-record.ts';
+import type { UseCases } from '../kernel/use-case.ts';
+import { readSpreadsheet, type SpreadsheetContent } from './imports-file.ts';
+
+export type ImportMode = 'dry-run' | 'commit';
+
+export interface ImportRequest {
+  kind: ImportKind;
+  mode: ImportMode;
+  fileName: string;
+  content: Uint8Array;
+  /** The confirmed mapping; without it the suggested one is used when it covers every required field. */
+  mapping?: ColumnMapping | null;
+}
+
+export interface ImportReport {
+  kind: ImportKind;
+  mode: ImportMode;
+  fileName: string;
+  sha256: string;
+  sheet: string | null;
+  headerRow: number;
+  mapping: ColumnMapping;
+  rowsTotal: number;
+  rowsValid: number;
+  rowsWithProblems: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  findings: Finding[];
+  reconciliation: ReconciliationItem[];
+}
+
+export interface ImportProgress { done: number; total: number }
+
+/** The mapping does not cover what a row needs: nothing was read; the headers and the suggestion say what to choose. */
+export class MappingNeededError extends ValidationError {
+  readonly headers: string[];
+  readonly suggested: ColumnMapping;
+  constructor(problems: { field: string; message: string }[], headers: string[], suggested: ColumnMapping) {
+    super(problems.map((p) => ({ field: `mapping.${p.field}`, message: p.message })));
+    this.headers = headers;
+    this.suggested = suggested;
+  }
+}
+
+class DryRunFinished extends Error {
+  readonly report: ImportReport;
+  constructor(report: ImportReport) {
+    super('dry run');
+    this.report = report;
+  }
+}
+
+/** Admins, and the s117 leads (approvers) of a local authority or ICB, import. */
+export function requireImporter(actor: Actor): void {
+  if (actor.role === 'admin') return;
+  if (actor.role === 'approver' && actor.organisationType !== 'provider') return;
+  throw new ForbiddenError('Only an administrator or the s117 lead of a local authority or ICB can import records');
+}
+
+export interface ImportsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases }
+
+export function createImportsService(db: Db, { clock, reviews, useCases }: ImportsOptions) {
+  /** Jobs running in this process: their progress, which the database does not see until they finish. */
+  const running = new Map<string, ImportProgress>();
+
+  /** Reads the file and settles the mapping; throws before anything is touched. */
+  async function prepare(request: ImportRequest): Promise<{ content: SpreadsheetContent; mapping: ColumnMapping; sha256: string }> {
+    const content = await readSpreadsheet(request.kind, request.content, request.fileName);
+    const suggested = suggestMapping(request.kind, content.headers);
+    const mapping = request.mapping && Object.keys(request.mapping).length > 0 ? request.mapping : suggested;
+    const problems = mappingProblems(request.kind, mapping, content.headers);
+    if (problems.length > 0) throw new MappingNeededError(problems, content.headers, suggested);
+    return { content, mapping, sha256: createHash('sha256').update(request.content).digest('hex') };
+  }
+
+  /**
+   * The import itself, in one transaction: a dry run rolls it back; a commit keeps it with its batch
+   * record, or leaves nothing if anything fails. `batchId` names the job a commit is recorded as.
+   */
+  async function execute(actor: Actor, request: ImportRequest, options: { batchId?: string; onProgress?: (p: ImportProgress) => void; recordBatch?: boolean } = {}): Promise<ImportReport & { batchId: string | null; personIdsRead: string[] }> {
+    requireImporter(actor);
+    const { content, mapping, sha256 } = await prepare(request);
+    const batchId = request.mode === 'commit' ? (options.batchId ?? randomUUID()) : null;
+    const audit = batchId
+      ? (r: ImportReport) => ({ action: 'import.commit', recordType: 'import-batch', recordId: batchId, details: { kind: r.kind, rowsTotal: r.rowsTotal, rowsValid: r.rowsValid, rowsWithProblems: r.rowsWithProblems, created: r.created, updated: r.updated, skipped: r.skipped, sha256 } })
+      : null;
+    let personIdsRead: string[] = [];
+    try {
+      const report = await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today, now }) => {
+        const organisations: KnownOrganisation[] = (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type }));
+        const run = new ImportRun(trx, actor, { today, now, reviews, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress });
+        const counts = await run.all(content.rows);
+        const report: ImportReport = {
+          kind: request.kind, mode: request.mode, fileName: request.fileName, sha256, sheet: content.sheet, headerRow: content.headerRow, mapping,
+          rowsTotal: content.rows.length, ...counts, findings: run.findings, reconciliation: run.reconciliation,
+        };
+        personIdsRead = [...run.personIdsRead];
+        if (!batchId) throw new DryRunFinished(report);
+        if (options.recordBatch !== false) {
+          await imports.insertImportJob(trx, { id: batchId, kind: request.kind, mode: 'commit', status: 'running', file_name: request.fileName, sha256, size_bytes: request.content.byteLength, file_base64: null, mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null });
+          await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: now, ...reportCounts(report), report: storedReport(report), clearFile: true });
+        }
+        return report;
+      });
+      return { ...report, batchId, personIdsRead };
+    } catch (error) {
+      if (error instanceof DryRunFinished) return { ...error.report, batchId: null, personIdsRead };
+      throw error;
+    }
+  }
+
+  async function runJob(actor: Actor, jobId: string, request: ImportRequest): Promise<void> {
+    running.set(jobId, { done: 0, total: 0 });
+    try {
+      const report = await execute(actor, request, {
+        batchId: jobId,
+        recordBatch: false,
+        onProgress: (p) => running.set(jobId, p),
+      });
+      // A dry run's own events were rolled back with it: the people it read are audited here (a
+      // commit audited each record it touched in its transaction).
+      const audit = request.mode === 'dry-run' ? { action: 'import.dry-run.read', recordType: 'import-batch', recordId: jobId, details: { personIds: report.personIdsRead } } : null;
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) =>
+        imports.finishImportJob(trx, jobId, { status: 'done', finishedAt: clock(), ...reportCounts(report), report: storedReport(report), clearFile: request.mode === 'commit' }));
+    } catch (error) {
+      const message = error instanceof ValidationError || error instanceof ForbiddenError ? error.message : 'The import failed and nothing of it was saved. Try again; if it fails again, tell your administrator.';
+      await imports.finishImportJob(db, jobId, { status: 'failed', finishedAt: clock(), error: message, clearFile: request.mode === 'commit' });
+    } finally {
+      running.delete(jobId);
+    }
+  }
+
+  function launch(actor: Actor, id: string, request: ImportRequest, total: number): void {
+    running.set(id, { done: 0, total });
+    // Not awaited: the caller polls GET /api/v1/imports/{id} or the status page.
+    void runJob(actor, id, request);
+  }
+
+  function visibleJob(actor: Actor, job: Awaited<ReturnType<typeof imports.findImportJob>>) {
+    if (!job || (actor.role !== 'admin' && job.organisation_id !== actor.organisationId)) throw new NotFoundError('import');
+    return job;
+  }
+
+  function jobView(job: NonNullable<Awaited<ReturnType<typeof imports.findImportJob>>>) {
+    const live = running.get(job.id);
+    return {
+      id: job.id,
+      kind: job.kind,
+      mode: job.mode,
+      status: job.status,
+      fileName: job.file_name,
+      sha256: job.sha256,
+      createdAt: new Date(job.created_at).toISOString(),
+      finishedAt: job.finished_at ? new Date(job.finished_at).toISOString() : null,
+      progress: live ?? { done: job.progress_done, total: job.progress_total },
+      error: job.error,
+      canCommit: job.mode === 'dry-run' && job.status === 'done' && job.file_base64 !== null,
+      report: (job.report as StoredReport | null) ?? null,
+    };
+  }
+
+  return {
+    /** The file's headers, the suggested mapping and what it lacks: for the mapping page and the command line. */
+    async inspect(actor: Actor, input: { kind: ImportKind; fileName: string; content: Uint8Array }) {
+      requireImporter(actor);
+      const content = await readSpreadsheet(input.kind, input.content, input.fileName);
+      const suggested = suggestMapping(input.kind, content.headers);
+      const saved = await useCases.run(actor, { permission: 'person:read', audit: null }, ({ trx }) => imports.listImportMappings(trx, actor.organisationId, input.kind));
+      return {
+        headers: content.headers,
+        headerRow: content.headerRow,
+        sheet: content.sheet,
+        rows: content.rows.length,
+        suggested,
+        problems: mappingProblems(input.kind, suggested, content.headers),
+        fields: fieldsFor(input.kind).map((f) => ({ key: f.key, label: f.label, required: f.required })),
+        saved: saved.map((m) => ({ id: m.id, name: m.name, mapping: m.mapping as ColumnMapping })),
+      };
+    },
+
+    /** Runs an import now and answers its report (the command line). A dry run writes nothing at all. */
+    run(actor: Actor, request: ImportRequest, onProgress?: (p: ImportProgress) => void) {
+      return execute(actor, request, { onProgress });
+    },
+
+    /**
+     * Starts an import as a job (the API and the pages) and answers at once; the job goes on if the
+     * caller goes away, and its state is in the database. The file is kept with a dry run so that
+     * its commit needs no second upload, and cleared once committed.
+     */
+    async start(actor: Actor, request: ImportRequest, options: { dryRunId?: string | null } = {}) {
+      requireImporter(actor);
+      const { content, mapping, sha256 } = await prepare(request);
+      const id = randomUUID();
+      const audit = { action: request.mode === 'commit' ? 'import.start' : 'import.dry-run', recordType: 'import-batch', recordId: id, details: { kind: request.kind, rows: content.rows.length, sha256 } };
+      await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx }) => {
+        await imports.insertImportJob(trx, {
+          id, kind: request.kind, mode: request.mode, status: 'queued', file_name: request.fileName, sha256, size_bytes: request.content.byteLength,
+          file_base64: request.mode === 'dry-run' ? Buffer.from(request.content).toString('base64') : null,
+          mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: options.dryRunId ?? null,
+        });
+        await imports.markImportJobRunning(trx, id, content.rows.length);
+      });
+      launch(actor, id, { ...request, mapping }, content.rows.length);
+      return this.get(actor, id);
+    },
+
+    /**
+     * The pages' first step: the file is read and kept with the suggested mapping, waiting for a
+     * person to confirm or change it (confirmMapping), which starts the dry run.
+     */
+    async upload(actor: Actor, input: { kind: ImportKind; fileName: string; content: Uint8Array }) {
+      requireImporter(actor);
+      const content = await readSpreadsheet(input.kind, input.content, input.fileName);
+      const id = randomUUID();
+      const sha256 = createHash('sha256').update(input.content).digest('hex');
+      const audit = { action: 'import.upload', recordType: 'import-batch', recordId: id, details: { kind: input.kind, rows: content.rows.length, sha256 } };
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.insertImportJob(trx, {
+        id, kind: input.kind, mode: 'dry-run', status: 'mapping', file_name: input.fileName, sha256, size_bytes: input.content.byteLength,
+        file_base64: Buffer.from(input.content).toString('base64'), mapping: suggestMapping(input.kind, content.headers), created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null,
+      }));
+      return id;
+    },
+
+    /** The mapping page: the kept file's headers, the mapping so far, the fields, and the organisation's saved mappings. */
+    async mappingPage(actor: Actor, id: string) {
+      requireImporter(actor);
+      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      if (job.status !== 'mapping' || !job.file_base64) throw new NotFoundError('import waiting for its mapping');
+      const content = await readSpreadsheet(job.kind, Buffer.from(job.file_base64, 'base64'), job.file_name);
+      const saved = await imports.listImportMappings(db, actor.organisationId, job.kind);
+      return {
+        id: job.id, kind: job.kind, fileName: job.file_name, headers: content.headers, headerRow: content.headerRow, rows: content.rows.length,
+        mapping: job.mapping as ColumnMapping, fields: fieldsFor(job.kind).map((f) => ({ key: f.key, label: f.label, required: f.required })),
+        saved: saved.map((m) => ({ id: m.id, name: m.name, mapping: m.mapping as ColumnMapping })),
+      };
+    },
+
+    /** Confirms the mapping of a kept upload (saving it under a name when given) and starts its dry run. */
+    async confirmMapping(actor: Actor, id: string, mapping: ColumnMapping, saveAs: string | null) {
+      requireImporter(actor);
+      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      if (job.status !== 'mapping' || !job.file_base64) throw new NotFoundError('import waiting for its mapping');
+      const request: ImportRequest = { kind: job.kind, mode: 'dry-run', fileName: job.file_name, content: Buffer.from(job.file_base64, 'base64'), mapping };
+      const { content } = await prepare(request);
+      if (saveAs) await this.saveMapping(actor, { kind: job.kind, name: saveAs, mapping });
+      const audit = { action: 'import.dry-run', recordType: 'import-batch', recordId: id, details: { kind: job.kind, rows: content.rows.length, fields: Object.keys(mapping) } };
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.markImportJobRunning(trx, id, content.rows.length, mapping));
+      launch(actor, id, request, content.rows.length);
+    },
+
+    /** Commits what a dry run checked, from the file the dry run kept. */
+    async commitDryRun(actor: Actor, dryRunId: string) {
+      requireImporter(actor);
+      const job = visibleJob(actor, isUuid(dryRunId) ? await imports.findImportJob(db, dryRunId) : undefined);
+      if (job.mode !== 'dry-run' || job.status !== 'done' || !job.file_base64) {
+        throw new ValidationError([{ field: 'id', message: 'Only a finished dry run whose file is still held can be committed: upload the file again' }]);
+      }
+      const content = Buffer.from(job.file_base64, 'base64');
+      return this.start(actor, { kind: job.kind, mode: 'commit', fileName: job.file_name, content, mapping: job.mapping as ColumnMapping }, { dryRunId: job.id });
+    },
+
+    async get(actor: Actor, id: string) {
+      requireImporter(actor);
+      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      return jobView(job);
+    },
+
+    /** The organisation's imports, newest first (an admin sees every organisation's). */
+    async list(actor: Actor, query: { mode?: ImportMode } = {}) {
+      requireImporter(actor);
+      const rows = await imports.listImportJobs(db, { organisationId: actor.role === 'admin' ? null : actor.organisationId, mode: query.mode, limit: 100 });
+      return rows.map((r) => ({
+        id: r.id, kind: r.kind, mode: r.mode, status: r.status, fileName: r.file_name, sha256: r.sha256, sizeBytes: r.size_bytes,
+        createdAt: new Date(r.created_at).toISOString(), finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+        createdBy: r.created_by_email, rowsTotal: r.rows_total, rowsValid: r.rows_valid, rowsWithProblems: r.rows_with_problems,
+        created: r.created, updated: r.updated, skipped: r.skipped,
+      }));
+    },
+
+    async saveMapping(actor: Actor, input: { kind: ImportKind; name: string; mapping: ColumnMapping }) {
+      requireImporter(actor);
+      const name = input.name.trim();
+      if (name === '' || name.length > 100) throw new ValidationError([{ field: 'name', message: 'Give the mapping a name of 100 characters or fewer' }]);
+      const unknown = Object.keys(input.mapping).filter((k) => !fieldsFor(input.kind).some((f) => f.key === k));
+      if (unknown.length > 0) throw new ValidationError([{ field: 'mapping', message: `Not fields of a ${input.kind} import: ${unknown.join(', ')}` }]);
+      const audit = { action: 'import.mapping.save', recordType: 'import-mapping', recordId: null, details: { kind: input.kind, fields: Object.keys(input.mapping) } };
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.saveImportMapping(trx, { id: randomUUID(), organisationId: actor.organisationId, kind: input.kind, name, mapping: input.mapping, savedBy: actor.userId }));
+    },
+
+    /** Marks jobs a stopped process left behind as failed (their transaction was rolled back with it). */
+    async failAbandoned() {
+      await imports.failAbandonedImportJobs(db, clock());
+    },
+  };
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>;
+
+type StoredReport = Omit<ImportReport, never>;
+
+function reportCounts(r: ImportReport) {
+  return { rowsTotal: r.rowsTotal, rowsValid: r.rowsValid, rowsWithProblems: r.rowsWithProblems, created: r.created, updated: r.updated, skipped: r.skipped };
+}
+
+function storedReport(r: ImportReport & { personIdsRead?: string[]; batchId?: string | null }): StoredReport {
+  const { personIdsRead: _read, batchId: _batch, ...report } = r;
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One run over the rows of a file, in the caller's transaction.
+
+type Outcome = 'created' | 'updated' | 'skipped';
+
+/** A write an accepted row makes: a new record, or a change to one already held. */
+type Write = (() => Promise<void>) & { creates: boolean };
+const create = (run: () => Promise<void>): Write => Object.assign(run, { creates: true });
+const update = (run: () => Promise<void>): Write => Object.assign(run, { creates: false });
+
+interface RunSettings {
+  today: IsoDate;
+  now: Date;
+  reviews: ReviewSettings;
+  batchId: string | null;
+  organisations: KnownOrganisation[];
+  kind: ImportKind;
+  mapping: ColumnMapping;
+  onProgress?: ((p: ImportProgress) => void) | undefined;
+}
+
+const OUTSIDE = 'This person is outside your organisations: their responsible local authority or ICB must import this row';
+const OUTSIDE_ACTION = 'Send the row to the responsible body, or ask an administrator';
+
+class ImportRun {
+  readonly findings: Finding[] = [];
+  readonly reconciliation: ReconciliationItem[] = [];
+  /** The people already on the register whose records a row was checked against (read, so audited). */
+  readonly personIdsRead = new Set<string>();
+  private readonly trx: Db;
+  private readonly actor: Actor;
+  private readonly s: RunSettings;
+
+  constructor(trx: Db, actor: Actor, settings: RunSettings) {
+    this.trx = trx;
+    this.actor = actor;
+    this.s = settings;
+  }
+
+  private column(key: string): string {
+    return this.s.mapping[key] ?? key;
+  }
+
+  private problem(row: number, key: string, value: string, problem: string, action: string, rule?: string): void {
+    this.findings.push({ row, column: this.column(key), value, problem, action, severity: 'error', ...(rule && { rule }) });
+  }
+
+  async all(rows: SpreadsheetContent['rows']) {
+    const ctx = { today: this.s.today, organisations: this.s.organisations };
+    const read = rows.map((raw) => (this.s.kind === 'register' ? readRegisterRow(raw, this.s.mapping, ctx) : readDetentionRow(raw, this.s.mapping, ctx)));
+    for (const r of read) this.findings.push(...r.findings);
+    const records = read.map((r) => r.record).filter((r): r is RegisterRecord | DetentionRecord => r !== null);
+    const duplicates = duplicateFindings(this.s.kind, records, this.s.mapping);
+    this.findings.push(...duplicates);
+    const duplicateRows = new Set(duplicates.map((d) => d.row));
+    const counts = { created: 0, updated: 0, skipped: 0 };
+    let done = 0;
+    const total = rows.length;
+    const tick = () => {
+      done += 1;
+      if (done % 100 === 0 || done === total) this.s.onProgress?.({ done, total });
+    };
+    // Rows that failed to read count as done at once.
+    for (let i = records.length; i < rows.length; i += 1) tick();
+    for (const record of records) {
+      if (!duplicateRows.has(record.row)) {
+        const outcome = this.s.kind === 'register' ? await this.registerRow(record as RegisterRecord) : await this.detentionRow(record as DetentionRecord);
+        if (outcome) counts[outcome] += 1;
+      }
+      tick();
+    }
+    await appendAuditEvents(this.trx, this.pendingAudit, this.s.now);
+    const rowsWithProblems = new Set(this.findings.filter((f) => f.severity === 'error').map((f) => f.row)).size;
+    this.findings.sort((a, b) => a.row - b.row);
+    this.reconciliation.sort((a, b) => a.row - b.row);
+    return { rowsValid: rows.length - rowsWithProblems, rowsWithProblems, ...counts };
+  }
+
+  /** The person a row is about, if the importer may act for them; null (with the problem reported) otherwise. */
+  private async match(record: { row: number; nhsNumber: string | null; localId: string | null }): Promise<{ person: PersonRow | null; refused: boolean }> {
+    let found: PersonRow | undefined;
+    if (record.nhsNumber) found = await people.findPersonByNhsNumber(this.trx, record.nhsNumber);
+    else if (record.localId) {
+      const matches = await imports.findPeopleByLocalId(this.trx, record.localId);
+      if (matches.length > 1) {
+        this.problem(record.row, 'localId', record.localId, 'More than one person on the register has this local id', 'Add the NHS number to the row');
+        return { person: null, refused: true };
+      }
+      found = matches[0];
+    }
+    if (!found) return { person: null, refused: false };
+    const visible = await people.findVisiblePerson(this.trx, found.id, viewerOf(this.actor), { lock: true });
+    if (!visible) {
+      this.problem(record.row, record.nhsNumber ? 'nhsNumber' : 'localId', record.nhsNumber ?? record.localId ?? '', OUTSIDE, OUTSIDE_ACTION);
+      return { person: null, refused: true };
+    }
+    this.personIdsRead.add(visible.id);
+    return { person: visible, refused: false };
+  }
+
+  /** One audit event for each record touched, written together once every row is done (one chain lock). */
+  private readonly pendingAudit: AuditEventInput[] = [];
+
+  private async audit(action: string, recordType: string, recordId: string, personId: string, row: number): Promise<void> {
+    if (!this.s.batchId) return; // a dry run is rolled back: its events would be too
+    this.pendingAudit.push({ ...auditActor(this.actor), action, recordType, recordId, personId, details: { batchId: this.s.batchId, row } });
+  }
+
+  /**
+   * Checks a stay and a legal status against the person's facts and answers the writes to make, or
+   * null (with the problems reported) when either is refused: then nothing of the row is written.
+   */
+  private planLegalHistory(
+    row: number,
+    personId: string,
+    facts: PersonFacts,
+    stay: { admittedOn: IsoDate; dischargedOn: IsoDate | null; hospital: string | null } | null,
+    status: { section: SectionCode; startDate: IsoDate; endDate: IsoDate | null } | null,
+    columns: Record<string, string>,
+  ): Write[] | null {
+    const writes: Write[] = [];
+    const violations: { field: string; message: string; rule?: string }[] = [];
+    let working = facts;
+    let admissionId: string | null = null;
+    if (stay) {
+      const existing = facts.admissions.find((a) => a.admittedOn === stay.admittedOn);
+      if (existing) {
+        admissionId = existing.id;
+        if (existing.dischargedOn === null && stay.dischargedOn) {
+          const candidate = { ...existing, dischargedOn: stay.dischargedOn };
+          violations.push(...validateAdmission(working, candidate, this.s.today));
+          working = { ...working, admissions: working.admissions.map((a) => (a.id === existing.id ? candidate : a)) };
+          writes.push(update(async () => {
+            await history.updateAdmissionDischarge(this.trx, existing.id, null, stay.dischargedOn);
+            await this.audit('import.admission.update', 'admission', existing.id, personId, row);
+          }));
+        }
+      } else {
+        const candidate = { id: randomUUID(), hospital: stay.hospital ?? 'Not named in the imported file', admittedOn: stay.admittedOn, dischargedOn: stay.dischargedOn };
+        admissionId = candidate.id;
+        violations.push(...validateAdmission(working, candidate, this.s.today));
+        working = { ...working, admissions: [...working.admissions, candidate] };
+        writes.push(create(async () => {
+          await history.insertAdmission(this.trx, { personId, ...candidate });
+          await this.audit('import.admission.create', 'admission', candidate.id, personId, row);
+        }));
+      }
+    }
+    if (status) {
+      const existing = facts.legalStatuses.find((s) => s.section === status.section && s.startDate === status.startDate);
+      if (existing) {
+        if (existing.endDate === null && status.endDate) {
+          const candidate = { ...existing, endDate: status.endDate };
+          violations.push(...validateLegalStatus(working, candidate, this.s.today));
+          writes.push(update(async () => {
+            await history.updateLegalStatusEnd(this.trx, existing.id, null, status.endDate);
+            await this.audit('import.legal-status.update', 'legal-status', existing.id, personId, row);
+          }));
+        }
+      } else {
+        const within = isHospitalDetention(status.section)
+          ? (admissionId ?? working.admissions.find((a) => a.admittedOn <= status.startDate && (a.dischargedOn === null || a.dischargedOn >= status.startDate))?.id ?? null)
+          : null;
+        const candidate = { id: randomUUID(), section: status.section, startDate: status.startDate, endDate: status.endDate, admissionId: within };
+        violations.push(...validateLegalStatus(working, candidate, this.s.today));
+        writes.push(create(async () => {
+          await history.insertLegalStatus(this.trx, { personId, ...candidate });
+          await this.audit('import.legal-status.create', 'legal-status', candidate.id, personId, row);
+        }));
+      }
+    }
+    if (violations.length > 0) {
+      for (const v of violations) this.problem(row, columns[v.field] ?? v.field, '', v.message, 'Check the dates and the section against the Mental Health Act office’s records', v.rule);
+      return null;
+    }
+    return writes;
+  }
+
+  private async registerRow(rec: RegisterRecord): Promise<Outcome | null> {
+    const { person, refused } = await this.match(rec);
+    if (refused) return null;
+    if (!person && this.actor.role !== 'admin' && rec.localAuthority !== this.actor.organisationCode && rec.icb !== this.actor.organisationCode) {
+      this.problem(rec.row, 'localAuthority', rec.localAuthority ?? '', OUTSIDE, OUTSIDE_ACTION);
+      return null;
+    }
+    const personId = person?.id ?? randomUUID();
+    const facts: PersonFacts = person
+      ? await people.loadFacts(this.trx, person)
+      : { dateOfBirth: rec.dateOfBirth, dateOfDeath: null, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [] };
+    const details = {
+      nhs_number: rec.nhsNumber ?? person?.nhs_number ?? null,
+      local_id: rec.localId ?? person?.local_id ?? null,
+      given_name: rec.givenName,
+      family_name: rec.familyName,
+      date_of_birth: rec.dateOfBirth,
+      address_line1: rec.address ?? person?.address_line1 ?? null,
+      postcode: rec.postcode ?? person?.postcode ?? null,
+    };
+    const section = rec.section;
+    const stay = section && rec.detainedOn && isHospitalDetention(section) ? { admittedOn: rec.detainedOn, dischargedOn: rec.leftHospitalOn, hospital: rec.hospital } : null;
+    const status = section && rec.detainedOn ? { section, startDate: rec.detainedOn, endDate: rec.leftHospitalOn } : null;
+    const columns = { admittedOn: 'detainedOn', dischargedOn: 'leftHospitalOn', hospital: 'hospital', section: 'section', startDate: 'detainedOn', endDate: 'leftHospitalOn' };
+    const writes = this.planLegalHistory(rec.row, personId, facts, stay, status, columns);
+    if (writes === null) return null;
+    if (!person) {
+      await people.insertPerson(this.trx, { id: personId, ...details, date_of_death: null });
+      await people.insertAllocation(this.trx, { id: randomUUID(), personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' });
+    }
+    for (const write of writes) await write();
+    const wroteHistory = writes.length > 0;
+    let outcome: Outcome = person ? 'skipped' : 'created';
+    if (person) {
+      const changes = Object.fromEntries(Object.entries(details).filter(([k, v]) => person[k as keyof PersonRow] !== v));
+      if (Object.keys(changes).length > 0) {
+        await people.updatePerson(this.trx, person.id, person.version, changes);
+        await this.audit('import.person.update', 'person', person.id, person.id, rec.row);
+        outcome = 'updated';
+      } else if (wroteHistory) outcome = 'updated';
+    } else {
+      await this.audit('import.person.create', 'person', personId, personId, rec.row);
+    }
+    const current = (await people.findPerson(this.trx, personId))!;
+    const aftercare: AftercareResult = outcome === 'skipped' ? await deriveAftercare(this.trx, current, this.s.today) : await refreshProjections(this.trx, current, this.s.today, this.s.reviews);
+    this.reconciliation.push(...reconcileRegisterRow(rec, personId, aftercare, this.s.today));
+    return outcome;
+  }
+
+  private async detentionRow(rec: DetentionRecord): Promise<Outcome | null> {
+    const { person, refused } = await this.match(rec);
+    if (refused) return null;
+    if (!person) {
+      this.problem(rec.row, rec.nhsNumber ? 'nhsNumber' : 'localId', rec.nhsNumber ?? rec.localId ?? '', 'This person is not on the register', 'Import the register first (or add the person), then import the detentions again');
+      const missing = reconcileMissingPerson(rec);
+      if (missing) this.reconciliation.push(missing);
+      return null;
+    }
+    const facts = await people.loadFacts(this.trx, person);
+    const stay = rec.admittedOn ? { admittedOn: rec.admittedOn, dischargedOn: rec.dischargedOn, hospital: rec.hospital } : null;
+    const status = rec.section && rec.startDate ? { section: rec.section, startDate: rec.startDate, endDate: rec.endDate } : null;
+    const columns = { admittedOn: 'admittedOn', dischargedOn: 'dischargedOn', hospital: 'hospital', section: 'legalStatusCode', startDate: 'startDate', endDate: 'endDate' };
+    const writes = this.planLegalHistory(rec.row, person.id, facts, stay, status, columns);
+    if (writes === null) return null;
+    if (writes.length === 0) return 'skipped';
+    for (const write of writes) await write();
+    await refreshProjections(this.trx, person, this.s.today, this.s.reviews);
+    return writes.some((w) => w.creates) ? 'created' : 'updated';
+  }
+}

@@ -1,0 +1,104 @@
+// Moving in, in a real browser: upload a council's workbook → check (and change) the column mapping,
+// saving it → the report while the check runs and when it is done (problems, warnings,
+// reconciliation) → import the valid rows → the batch in the list, with axe (WCAG 2.2 AA) on every
+// page. The status page refreshes itself (a meta refresh and a Refresh link, no JavaScript): the
+// test follows it as a browser without JavaScript would.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { northbridgeWorkbook, writeFixture } from '../support/import-fixtures.ts';
+import { assertAccessible, errorSummary, follow, openSignedInPage } from './helpers.ts';
+
+const skip = browserSkipReason();
+
+describe('moving in pages in the browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    // The real clock: a session cookie made on a fixed past day would have expired already.
+    t = await createTestApp('pglite');
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Follows the status page's own refresh (or its Refresh link) until the work is done. */
+  async function untilFinished(page: Page): Promise<void> {
+    for (let i = 0; i < 100 && (await page.locator('a:has-text("Refresh")').count()) > 0; i += 1) {
+      await page.waitForTimeout(200);
+      await page.goto(page.url());
+    }
+  }
+
+  test('REG-1: upload → mapping → report → commit, accessible at every step', async () => {
+    const file = writeFixture('northbridge-register.xlsx', await northbridgeWorkbook());
+    const { context, page } = await openSignedInPage(browser, base, USERS.laApprover.email);
+    contexts.push(context);
+    await page.goto(`${base}/register`);
+    assert.equal(await page.locator('nav a[href="/imports"]').count(), 1); // in the header's navigation
+    await page.goto(`${base}/imports`);
+    await assertAccessible(page, 'the moving in page');
+    await follow(page, 'a:has-text("Import a file")');
+    await assertAccessible(page, 'the upload page');
+
+    // Nothing chosen: both problems are named.
+    await follow(page, 'button:has-text("Upload and check the columns")');
+    assert.deepEqual(await errorSummary(page), ['Select the spreadsheet to import']);
+    await assertAccessible(page, 'the upload page with an error');
+
+    await page.check('input[name="kind"][value="register"]');
+    await page.setInputFiles('input[name="file"]', file);
+    await follow(page, 'button:has-text("Upload and check the columns")');
+    assert.match(new URL(page.url()).pathname, /^\/imports\/[0-9a-f-]+\/mapping$/);
+    await assertAccessible(page, 'the mapping page');
+    assert.equal(await page.inputValue('#field-nhsNumber'), 'NHS No.');
+    assert.equal(await page.inputValue('#field-dateOfBirth'), 'D.O.B');
+
+    // Taking away a required column is refused with its name; then put back, and saved.
+    await page.selectOption('#field-dateOfBirth', '');
+    await follow(page, 'button:has-text("Check the file")');
+    assert.deepEqual(await errorSummary(page), ['Choose the column that holds the date of birth']);
+    await assertAccessible(page, 'the mapping page with an error');
+    await page.selectOption('#field-dateOfBirth', 'D.O.B');
+    await page.fill('#saveAs', 'Northbridge monthly');
+    await follow(page, 'button:has-text("Check the file")');
+    await untilFinished(page);
+    await assertAccessible(page, 'the dry run report');
+    const summary = await page.locator('.nhsuk-summary-list').innerText();
+    assert.match(summary, /10 rows: 5 valid, 5 with problems/);
+    const body = await page.locator('main').innerText();
+    assert.match(body, /check digit/);
+    assert.match(body, /Marked s117 but never detained under a qualifying section/);
+    assert.match(body, /CHG-1/);
+    const csv = await context.request.get(`${page.url()}/report.csv`);
+    assert.match(await csv.text(), /^row,column,value,problem/);
+
+    await follow(page, 'button:has-text("Import the 5 valid rows")');
+    await untilFinished(page);
+    await assertAccessible(page, 'the import report');
+    assert.match(await page.locator('h1').innerText(), /Import finished/);
+    assert.match(await page.locator('.nhsuk-summary-list').innerText(), /5 created, 0 updated, 0 skipped/);
+
+    await page.goto(`${base}/imports`);
+    assert.match(await page.locator('main').innerText(), /5 created, 0 updated, 0 skipped/);
+    await assertAccessible(page, 'the list of imports');
+    const saved = await t.services.imports.inspect(await actorOf(t), { kind: 'register', fileName: 'northbridge.xlsx', content: await northbridgeWorkbook() });
+    assert.deepEqual(saved.saved.map((s) => s.name), ['Northbridge monthly']);
+  });
+});
+
+async function actorOf(t: TestApp) {
+  const { findUserByEmail } = await import('../../src/data/accounts-repository.ts');
+  const { actorFromUser } = await import('../../src/services/kernel/actor.ts');
+  return actorFromUser((await findUserByEmail(t.database.db, USERS.laApprover.email))!);
+}

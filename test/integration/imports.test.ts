@@ -1,0 +1,210 @@
+// Moving in (issue 10) on PGlite and PostgreSQL: dry run, commit, re-run, a failure midway, the
+// reconciliation, the bad files, and who may import.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { ForbiddenError } from '../../src/services/kernel/errors.ts';
+import { BadRequestError } from '../../src/services/kernel/validation.ts';
+import { MappingNeededError, type ImportRequest } from '../../src/services/imports/imports-service.ts';
+import { MAX_IMPORT_BYTES } from '../../src/services/imports/imports-file.ts';
+import { testEngines } from '../support/databases.ts';
+import { createServiceFixture, type ServiceFixture } from '../support/services.ts';
+import {
+  detentionsCsv, IMPORT_TODAY, localIdCsv, NHS, northbridgeWorkbook, notASpreadsheet, passwordProtectedWorkbook, windowsCsv, workbookWith, writeFixture,
+} from '../support/import-fixtures.ts';
+
+for (const { engine, skip } of await testEngines()) {
+  describe(`moving in on ${engine}`, { skip }, () => {
+    let f: ServiceFixture;
+    let northbridge: Buffer;
+    before(async () => {
+      f = await createServiceFixture(engine, { clock: () => IMPORT_TODAY });
+      northbridge = await northbridgeWorkbook();
+      writeFixture('northbridge-register.xlsx', northbridge);
+      writeFixture('windows-1252-register.csv', windowsCsv());
+      writeFixture('local-id-register.csv', localIdCsv());
+      writeFixture('mhsds-detentions.csv', detentionsCsv());
+    });
+    after(async () => {
+      await f?.close();
+    });
+
+    const count = async (table: 'people' | 'admissions' | 'legal_statuses' | 'audit_events' | 'import_jobs') =>
+      Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(f.database.db)).rows[0]!.n);
+    const snapshot = async () => ({ people: await count('people'), admissions: await count('admissions'), legal: await count('legal_statuses'), audit: await count('audit_events'), jobs: await count('import_jobs') });
+    const register = (mode: 'dry-run' | 'commit', content = northbridge, fileName = 'northbridge.xlsx'): ImportRequest => ({ kind: 'register', mode, fileName, content });
+
+    test('REG-1: a dry run reports every row’s problems with its column, value and what to do, and writes nothing', async () => {
+      const before = await snapshot();
+      const report = await f.services.imports.run(f.actors.laApprover, register('dry-run'));
+      assert.deepEqual(await snapshot(), before);
+      assert.equal(report.headerRow, 3);
+      assert.equal(report.rowsTotal, 10);
+      const errors = report.findings.filter((x) => x.severity === 'error');
+      const byRow = (row: number) => errors.filter((x) => x.row === row).map((x) => x.column);
+      assert.deepEqual(byRow(7), ['NHS No.']);
+      assert.match(errors.find((x) => x.row === 7)!.problem, /check digit/);
+      assert.deepEqual(byRow(9), ['Responsible LA']); // another council's person
+      assert.deepEqual(byRow(10), ['ICB share']);
+      assert.deepEqual(byRow(12), ['NHS No.']);
+      assert.deepEqual(byRow(13), ['NHS No.']);
+      assert.equal(report.rowsWithProblems, 5);
+      assert.equal(report.rowsValid, 5);
+      assert.equal(report.created, 5);
+      const warning = report.findings.find((x) => x.severity === 'warning' && x.rule === 'CHG-1');
+      assert.equal(warning?.row, 8);
+    });
+
+    test('REG-1: a commit imports the valid rows only, records the batch and audits each record touched', async () => {
+      const before = await snapshot();
+      const report = await f.services.imports.run(f.actors.laApprover, register('commit'));
+      assert.deepEqual([report.created, report.updated, report.skipped], [5, 0, 0]);
+      const after = await snapshot();
+      assert.equal(after.people - before.people, 5);
+      assert.equal(after.jobs - before.jobs, 1);
+      const events = await f.database.db.selectFrom('audit_events').select(['action', 'details']).where('action', 'like', 'import.%').execute();
+      assert.equal(events.filter((e) => e.action === 'import.person.create').length, 5);
+      assert.equal(events.filter((e) => e.action === 'import.commit').length, 1);
+      for (const e of events) assert.doesNotMatch(JSON.stringify(e.details), /Alpha|Ann|999/); // ids, not personal data
+      const batches = await f.services.imports.list(f.actors.laApprover, { mode: 'commit' });
+      assert.equal(batches[0]?.fileName, 'northbridge.xlsx');
+      assert.match(batches[0]?.sha256 ?? '', /^[0-9a-f]{64}$/);
+      assert.equal(batches[0]?.createdBy, 'la-approver@s117.test');
+      // Nobody from the rows with problems was imported.
+      for (const nhs of [NHS.otherCouncil, NHS.badSplit, NHS.twice]) {
+        assert.equal(await f.database.db.selectFrom('people').select('id').where('nhs_number', '=', nhs).executeTakeFirst(), undefined);
+      }
+    });
+
+    test('ELIG-1: entitlement is derived by the register, never copied; the reconciliation lists every disagreement with its rule', async () => {
+      const report = await f.services.imports.run(f.actors.laApprover, register('dry-run'));
+      const kinds = report.reconciliation.map((r) => `${r.row}:${r.kind}:${r.rule}`);
+      assert.ok(kinds.includes('4:review-overdue:REV-1'), kinds.join(' '));
+      assert.ok(kinds.includes('5:marked-s117-not-detained:ELIG-1'));
+      assert.ok(kinds.includes('6:detained-not-marked-s117:ELIG-1'));
+      assert.ok(kinds.includes('8:s117-service-charged:CHG-1'));
+      assert.ok(kinds.includes('11:ended-without-joint-decision:END-1'));
+      const s2 = await f.database.db.selectFrom('people').innerJoin('person_summaries', 'person_summaries.person_id', 'people.id').select('status').where('nhs_number', '=', NHS.section2Only).executeTakeFirst();
+      assert.equal(s2?.status, 'not-entitled'); // the sheet said yes
+      const s37 = await f.database.db.selectFrom('people').innerJoin('person_summaries', 'person_summaries.person_id', 'people.id').select('status').where('nhs_number', '=', NHS.notMarked).executeTakeFirst();
+      assert.notEqual(s37?.status, 'not-entitled'); // the sheet said no
+    });
+
+    test('REG-1: running the same file again duplicates nothing', async () => {
+      const before = await snapshot();
+      const report = await f.services.imports.run(f.actors.laApprover, register('commit'));
+      assert.deepEqual([report.created, report.updated, report.skipped], [0, 0, 5]);
+      const after = await snapshot();
+      assert.deepEqual([after.people, after.admissions, after.legal], [before.people, before.admissions, before.legal]);
+    });
+
+    test('REG-1: a batch that fails midway leaves nothing of itself behind', async () => {
+      const before = await snapshot();
+      const content = windowsCsv();
+      await assert.rejects(f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'south.csv', content }, (p) => {
+        if (p.done === p.total) throw new Error('the disk filled up');
+      }), /disk filled up/);
+      assert.deepEqual(await snapshot(), before);
+    });
+
+    test('REG-1: a Windows-1252 CSV with names as "Surname, Forename" and £ amounts; an ambiguous date and a future date are problems', async () => {
+      const report = await f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'south.csv', content: windowsCsv() });
+      assert.equal(report.rowsTotal, 3);
+      assert.match(report.findings.find((x) => x.row === 3)!.problem, /two-digit year/);
+      assert.match(report.findings.find((x) => x.row === 4)!.problem, /in the future/);
+      assert.equal(report.created, 1);
+      const person = await f.database.db.selectFrom('people').selectAll().where('nhs_number', '=', NHS.southCsv1).executeTakeFirstOrThrow();
+      assert.deepEqual([person.given_name, person.family_name, person.date_of_birth], ['Kim', 'Kilo', '1980-03-01']);
+    });
+
+    test('REG-1: a UTF-8 CSV with a BOM, semicolons and local ids only; a re-run updates by local id', async () => {
+      const first = await f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'c.csv', content: localIdCsv() });
+      assert.deepEqual(first.findings.filter((x) => x.severity === 'error'), []);
+      assert.equal(first.created, 3);
+      const zoe = await f.database.db.selectFrom('people').selectAll().where('local_id', '=', 'NB-1003').executeTakeFirstOrThrow();
+      assert.equal(zoe.given_name, 'Zoë');
+      const changed = Buffer.from(localIdCsv().toString('utf8').replace('Omar', 'Omari'));
+      const second = await f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'c.csv', content: changed });
+      assert.deepEqual([second.created, second.updated, second.skipped], [0, 1, 2]);
+      assert.equal((await f.database.db.selectFrom('people').select('id').where('local_id', '=', 'NB-1002').execute()).length, 1);
+    });
+
+    test('ELIG-1: the detentions extract adds stays and legal statuses by MHSDS code, reports an unknown code and a qualifying detention missing from the register', async () => {
+      const before = await snapshot();
+      const report = await f.services.imports.run(f.actors.laApprover, { kind: 'detentions', mode: 'commit', fileName: 'mhsds.csv', content: detentionsCsv() });
+      assert.deepEqual(report.findings.filter((x) => x.severity === 'error').map((x) => [x.row, x.column]), [[4, 'NHSNumber'], [5, 'LegalStatusCode']]);
+      assert.match(report.findings.find((x) => x.row === 5)!.problem, /"77"/);
+      assert.deepEqual(report.reconciliation.map((r) => [r.row, r.kind]), [[4, 'detained-missing-from-register']]);
+      assert.deepEqual([report.created, report.updated, report.skipped], [1, 0, 1]);
+      const after = await snapshot();
+      assert.equal(after.legal - before.legal, 1);
+      assert.equal(after.admissions - before.admissions, 1);
+      const s2 = await f.database.db.selectFrom('people').innerJoin('person_summaries', 'person_summaries.person_id', 'people.id').select('status').where('nhs_number', '=', NHS.section2Only).executeTakeFirst();
+      assert.equal(s2?.status, 'active'); // now entitled, from the s3 in the extract
+      const again = await f.services.imports.run(f.actors.laApprover, { kind: 'detentions', mode: 'commit', fileName: 'mhsds.csv', content: detentionsCsv() });
+      assert.deepEqual([again.created, again.updated, again.skipped], [0, 0, 2]);
+    });
+
+    test('REG-1: bad files get one clear message each and nothing is written', async () => {
+      const before = await snapshot();
+      const cases: [string, Buffer, RegExp][] = [
+        ['empty.csv', Buffer.alloc(0), /empty/],
+        ['report.pdf', notASpreadsheet(), /not a spreadsheet/],
+        ['locked.xlsx', passwordProtectedWorkbook(), /password-protected/],
+        ['huge.csv', Buffer.alloc(MAX_IMPORT_BYTES + 1, 0x41), /limit is/],
+        ['formulas.xlsx', await workbookWith((_, s) => { s.getCell('E2').value = { formula: '1+1', result: 2 }; }), /formulas \(E2\)/],
+        ['merged.xlsx', await workbookWith((_, s) => s.mergeCells('B2:B3')), /merged cells \(B2:B3\)/],
+        ['hidden.xlsx', await workbookWith((wb) => { wb.addWorksheet('Old', { state: 'hidden' }).addRow(['x']); }), /hidden sheets \("Old"\)/],
+        ['noheader.csv', Buffer.from('9990000018,01/05/1980\n9990000026,02/05/1980\n'), /No header row/],
+        ['named.xlsx', Buffer.from('NHS number,Surname\n'), /named as a workbook/],
+      ];
+      for (const [name, content, message] of cases) {
+        await assert.rejects(f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: name, content }), (e: unknown) => {
+          assert.ok(e instanceof BadRequestError, `${name}: ${String(e)}`);
+          assert.match(e.message, message, name);
+          return true;
+        });
+      }
+      assert.deepEqual(await snapshot(), before);
+    });
+
+    test('REG-1: a mapping that lacks a required field stops the import and says what it needs', async () => {
+      const content = Buffer.from('NHS number,Surname,Forename\n9990000018,Alpha,Ann\n');
+      await assert.rejects(f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'dry-run', fileName: 'x.csv', content }), (e: unknown) => {
+        assert.ok(e instanceof MappingNeededError);
+        assert.deepEqual(e.errors.map((x) => x.field), ['mapping.dateOfBirth']);
+        assert.deepEqual(e.headers, ['NHS number', 'Surname', 'Forename']);
+        return true;
+      });
+    });
+
+    test('REG-1: only admins and the s117 leads of a council or ICB may import', async () => {
+      for (const who of ['practitioner', 'laPractitioner', 'finance', 'auditor'] as const) {
+        await assert.rejects(f.services.imports.run(f.actors[who], register('dry-run')), ForbiddenError, who);
+      }
+      const admin = await f.services.imports.run(f.actors.admin, register('dry-run'));
+      assert.equal(admin.findings.some((x) => x.row === 9 && x.severity === 'error'), false); // an admin may import for any body
+    });
+
+    test('REG-1: a job runs on after the answer, keeps its state in the database, and a dry run can be committed from its kept file', async () => {
+      const started = await f.services.imports.start(f.actors.laApprover, { kind: 'register', mode: 'dry-run', fileName: 'c.csv', content: localIdCsv() });
+      assert.ok(['running', 'done'].includes(started.status));
+      let job = started;
+      for (let i = 0; i < 200 && job.status !== 'done' && job.status !== 'failed'; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        job = await f.services.imports.get(f.actors.laApprover, started.id);
+      }
+      assert.equal(job.status, 'done', job.error ?? '');
+      assert.equal(job.canCommit, true);
+      assert.equal(job.report?.rowsTotal, 3);
+      // The people the dry run checked rows against were read: that read is audited (ids only).
+      const read = await f.database.db.selectFrom('audit_events').select('details').where('action', '=', 'import.dry-run.read').where('record_id', '=', started.id).executeTakeFirstOrThrow();
+      assert.equal((read.details as { personIds: string[] }).personIds.length, 3);
+      await assert.rejects(f.services.imports.get(f.actors.otherLaApprover, started.id), /not found/);
+      const commit = await f.services.imports.commitDryRun(f.actors.laApprover, started.id);
+      for (let i = 0; i < 200 && (job = await f.services.imports.get(f.actors.laApprover, commit.id)).status === 'running'; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(job.status, 'done', job.error ?? '');
+      assert.equal(job.mode, 'commit');
+    });
+  });
+}
