@@ -24,6 +24,7 @@ import { createTopUpsService } from './top-ups/top-ups-service.ts';
 import { createDisputesService } from './disputes/disputes-service.ts';
 import { createRechargesService } from './recharges/recharges-service.ts';
 import { createMoneyPageService } from './money-page/money-page-service.ts';
+import { createReportsService } from './reports/reports-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -76,6 +77,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     money: { ...refunds, ...topUps, ...disputes, ...recharges },
     moneyPage: createMoneyPageService({ useCases, freePrescriptions: options.freePrescriptions ?? false }),
     health: createHealthService(db),
+    reports: createReportsService({ useCases, reviews }),
   };
 }
 

@@ -1,0 +1,61 @@
+// Issue 13, api-contract "Reports": the register report as of a date, as JSON, CSV and XLSX.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
+import { MEASURES, OVERDUE_BANDS } from '../../domain/reports.ts';
+import type { Services } from '../../services/index.ts';
+import { ReportQuery } from '../../services/reports/reports-inputs.ts';
+import { actorOf } from './request.ts';
+import { responses } from './schemas.ts';
+
+const IsoDate = z.string().describe('A UK date, YYYY-MM-DD');
+const count = (measure: keyof typeof MEASURES) => z.number().int().describe(`${MEASURES[measure].rule}: ${MEASURES[measure].text}`);
+const counts = <const K extends readonly string[]>(keys: K) => z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K[number], z.ZodNumber>);
+
+const Period = z.object({
+  from: IsoDate.describe('The first day of the period the flows (new, ended, held) cover'),
+  asOf: IsoDate.describe('The date the figures are as of'),
+  byStatus: counts(AFTERCARE_STATUSES).describe(`${MEASURES.byStatus.rule}: ${MEASURES.byStatus.text}`),
+  newEntitlements: count('newEntitlements'),
+  newEntitlementsBySection: z.record(z.string(), z.number().int()).describe('New entitlements by qualifying section'),
+  endings: count('endings'),
+  endingsByReason: counts(['joint-decision', 'death'] as const),
+  superseded: count('superseded'),
+  reinstated: count('reinstated'),
+  reviewsInDate: count('reviewsInDate'),
+  reviewsOverdue: count('reviewsOverdue'),
+  overdueBy: counts(OVERDUE_BANDS.map((b) => b.id)).describe('Overdue reviews by days overdue'),
+  reviewsByKeyworker: z.array(z.object({ userId: z.string().nullable(), name: z.string().nullable(), team: z.string().nullable(), inDate: z.number().int(), overdue: z.number().int() })).describe('Reviews in date and overdue by keyworker (null: none allocated) and team'),
+  reviewsHeld: count('reviewsHeld'),
+  reviewsHeldOnTime: z.number().int(),
+  outOfArea: count('outOfArea'),
+  disputesOpen: count('disputes'),
+  disputesPastFourMonths: z.number().int(),
+  disputesByAgeMonths: counts(['0', '1', '2', '3', '4+'] as const),
+});
+
+export const RegisterReportSchema = Period.extend({
+  filter: z.object({ localAuthority: z.string().nullable(), icb: z.string().nullable() }),
+  months: z.array(Period).describe('The same figures at each month end, earliest first; the last ends on asOf'),
+  peopleRead: z.number().int().describe('How many people the caller may see were read'),
+});
+
+const download = (type: string, summary: string) => ({ ...responses(200, summary, z.string(), [400, 401, 403, 422]), 200: { description: summary, content: { [type]: { schema: z.string() } } } });
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function attachment(reply: FastifyReply, type: string, file: { body: string | Buffer; name: string }) {
+  return reply.header('content-type', type).header('content-disposition', `attachment; filename="${file.name}"`).header('cache-control', 'no-store').send(file.body);
+}
+
+export function registerReportsApi(api: FastifyInstance, services: Services): void {
+  const tags = ['Reports'];
+  api.get('/reports/register', { schema: { tags, summary: 'The register report as of a date, over the people the caller may see (issue 13)', querystring: ReportQuery, response: responses(200, 'The report', RegisterReportSchema, [400, 401, 403, 422]) } }, async (request) =>
+    services.reports.register(actorOf(request), request.query),
+  );
+  api.get('/reports/register.csv', { schema: { tags, summary: 'The register report as CSV (RFC 4180, one row per figure and month end)', querystring: ReportQuery, response: download('text/csv', 'CSV with a header row') } }, async (request, reply) =>
+    attachment(reply, 'text/csv; charset=utf-8', await services.reports.registerCsv(actorOf(request), request.query)),
+  );
+  api.get('/reports/register.xlsx', { schema: { tags, summary: 'The register report as an XLSX workbook (figures and definitions)', querystring: ReportQuery, response: download(XLSX, 'XLSX workbook') } }, async (request, reply) =>
+    attachment(reply, XLSX, await services.reports.registerXlsx(actorOf(request), request.query)),
+  );
+}
