@@ -4,9 +4,15 @@
 // end, with the measure's rule, so a board's analyst can pivot it; the XLSX adds the definitions.
 import ExcelJS from 'exceljs';
 import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
-import { MEASURES, OVERDUE_BANDS, type MeasureId, type PeriodFigures } from '../../domain/reports.ts';
+import { MEASURES, OVERDUE_BANDS, type MeasureId, type PeriodFigures, type RegisterReport } from '../../domain/reports.ts';
 import { toCsv, type CsvValue } from '../kernel/csv.ts';
-import type { RegisterReportAnswer } from './reports-service.ts';
+
+/** The register report as the service answers it. */
+export interface RegisterReportAnswer extends RegisterReport {
+  /** Keyworker rows with the keyworker's name (staff), as the page and the downloads show them. */
+  reviewsByKeyworker: (RegisterReport['reviewsByKeyworker'][number] & { name: string | null })[];
+  peopleRead: number;
+}
 
 export const EXPORT_HEADER = ['measure', 'rule', 'breakdown', 'periodFrom', 'asOf', 'value'] as const;
 

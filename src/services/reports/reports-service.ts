@@ -14,18 +14,15 @@ import { ValidationError } from '../kernel/errors.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput } from '../kernel/validation.ts';
 import { ReportQuery } from './reports-inputs.ts';
-import { reportCsv, reportXlsx } from './reports-export.ts';
+import { reportCsv, reportXlsx, type RegisterReportAnswer } from './reports-export.ts';
+
+export type { RegisterReportAnswer };
 
 export interface ReportsServiceOptions { useCases: UseCases; reviews: ReviewSettings }
 
 /** People read per page: a fixed number of queries per page, and memory bounded by the page. */
 export const REPORT_PAGE_SIZE = 1000;
 
-export interface RegisterReportAnswer extends RegisterReport {
-  /** Keyworker rows with the keyworker's name (staff), as the page and the downloads show them. */
-  reviewsByKeyworker: (RegisterReport['reviewsByKeyworker'][number] & { name: string | null })[];
-  peopleRead: number;
-}
 
 const dayOf = (instant: Date | string) => todayInLondon(new Date(instant));
 
