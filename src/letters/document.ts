@@ -111,7 +111,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
 }
 
 /** "Page N of M" and the footer line on every page, marked as artifacts so readers skip them. */
-function addPageFooters(doc: PDFKit.PDFDocument, footer: string, fontSize: number): void {
+export function addPageFooters(doc: PDFKit.PDFDocument, footer: string, fontSize: number): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i += 1) {
     doc.switchToPage(i);

@@ -15,6 +15,8 @@ import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput } from '../kernel/validation.ts';
 import { ReportQuery } from './reports-inputs.ts';
 import { reportCsv, reportXlsx, type RegisterReportAnswer } from './reports-export.ts';
+import { reportCharts } from '../../letters/report-charts.ts';
+import { renderBoardPack } from '../../letters/board-pack.ts';
 
 export type { RegisterReportAnswer };
 
@@ -110,10 +112,19 @@ export function createReportsService({ useCases, reviews }: ReportsServiceOption
       const report = await register(actor, query);
       return { body: await reportXlsx(report), name: `s117-register-report-${report.asOf}.xlsx` };
     },
-    /** The local authorities and ICBs the filters offer, by name. */
-    async bodies(actor: Actor) {
-      requirePermission(actor, 'reports:read');
-      return useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
+    /** The /reports page: the report, its charts (accessible SVG) and the bodies the filters offer by name. */
+    async page(actor: Actor, query: unknown) {
+      const report = await register(actor, query);
+      const bodies = await useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
+      return { report, charts: await reportCharts(report), bodies };
+    },
+    /** The monthly board pack: a tagged PDF of the figures, their definitions and the charts with their tables. */
+    async boardPack(actor: Actor, query: unknown) {
+      const report = await register(actor, query);
+      const names = await useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
+      const nameOf = (code: string | null) => (code === null ? null : (names.find((b) => b.code === code)?.name ?? code));
+      const body = await renderBoardPack(report, await reportCharts(report), { localAuthority: nameOf(report.filter.localAuthority), icb: nameOf(report.filter.icb), organisation: actor.organisationName });
+      return { body, name: `s117-board-pack-${report.asOf}.pdf` };
     },
   };
 }
