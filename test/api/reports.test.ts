@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
+import { pdfInfo, pdfText } from '../support/pdf.ts';
 import { testEngines } from '../support/databases.ts';
 import { assertInvalid, assertProblem, call, created, createPerson, tomorrow } from './helpers.ts';
 
@@ -99,6 +100,22 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(book.getWorksheet('Definitions')!.rowCount > 10);
     });
 
+    test('the board pack is a tagged PDF with the figures, the charts’ descriptions and the definitions', async () => {
+      const res = await call(t, 'GET', '/api/v1/reports/board-pack.pdf?asOf=2024-03-31', undefined, 'icbApprover');
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.headers['content-type'], 'application/pdf');
+      const pdf = new Uint8Array(res.rawPayload);
+      const text = await pdfText(pdf);
+      assert.match(text, /board report as of 31 March 2024/);
+      assert.match(text, /People on the register by status at each month end/);
+      assert.match(text, /RPT-10/);
+      const info = await pdfInfo(pdf);
+      assert.deepEqual([info['Title'], info['Tagged']], ['Section 117 aftercare: board report as of 31 March 2024', 'yes']);
+      assert.match(Buffer.from(pdf).toString('latin1'), /\/StructTreeRoot/);
+      assert.match(Buffer.from(pdf).toString('latin1'), /\/S \/Figure/);
+      assertProblem(await call(t, 'GET', '/api/v1/reports/board-pack.pdf', undefined, 'practitioner'), 403);
+    });
+
     test('each report read is audited with its filters and how many people were read, never who', async () => {
       await call(t, 'GET', '/api/v1/reports/register?asOf=2024-03-31', undefined, 'icbApprover');
       const events = await t.database.db.selectFrom('audit_events').selectAll().where('action', '=', 'reports.register').execute();
@@ -112,7 +129,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('the routes are in the OpenAPI document', async () => {
       const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-      for (const path of ['/api/v1/reports/register', '/api/v1/reports/register.csv', '/api/v1/reports/register.xlsx']) assert.ok(doc.paths[path], path);
+      for (const path of ['/api/v1/reports/register', '/api/v1/reports/register.csv', '/api/v1/reports/register.xlsx', '/api/v1/reports/board-pack.pdf']) assert.ok(doc.paths[path], path);
     });
   });
 }

@@ -58,4 +58,7 @@ export function registerReportsApi(api: FastifyInstance, services: Services): vo
   api.get('/reports/register.xlsx', { schema: { tags, summary: 'The register report as an XLSX workbook (figures and definitions)', querystring: ReportQuery, response: download(XLSX, 'XLSX workbook') } }, async (request, reply) =>
     attachment(reply, XLSX, await services.reports.registerXlsx(actorOf(request), request.query)),
   );
+  api.get('/reports/board-pack.pdf', { schema: { tags, summary: 'The monthly board pack: a tagged PDF of the figures, the charts with their tables, and the definitions', querystring: ReportQuery, response: download('application/pdf', 'Tagged PDF') } }, async (request, reply) =>
+    attachment(reply, 'application/pdf', await services.reports.boardPack(actorOf(request), request.query)),
+  );
 }
