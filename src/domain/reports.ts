@@ -9,7 +9,7 @@ import { AFTERCARE_STATUSES, END_REASONS, computeAftercare, type AftercareStatus
 import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
 import { disputeDeadlines, type Dispute } from './disputes.ts';
 import { episodeHasReviews, episodeReviewDue, nextReviewDue, type ReviewSettings } from './reviews.ts';
-import { SECTION_CODES, type SectionCode } from './sections.ts';
+import { SECTION_CODES, isQualifyingSection, type SectionCode } from './sections.ts';
 
 /** Everything the reports need about one person the caller may see. */
 export interface ReportPerson {
@@ -148,12 +148,17 @@ export function wholeMonthsBetween(from: IsoDate, to: IsoDate): number {
   return months;
 }
 
+/** What computeAftercare derives for someone with no qualifying detention by the date (ELIG-1, ELIG-2). */
+const NOT_DETAINED = { status: 'not-entitled' as const, episodes: [] as Episode[] };
+
 const within = (d: IsoDate | null, from: IsoDate, to: IsoDate): d is IsoDate => d !== null && d >= from && d <= to;
 
 /** What one person adds to one period's figures, from their facts as they stood at the period's end. */
 export function personFigures(person: ReportPerson, period: { from: IsoDate; asOf: IsoDate }, filter: ReportFilter, settings: ReviewSettings, into: PeriodFigures, keyworkers: Map<string, KeyworkerCount>): void {
   const { from, asOf } = period;
-  const aftercare = computeAftercare(person.facts, asOf);
+  // Before any qualifying detention there is no episode: the derivation would say not entitled, so it is skipped.
+  const detained = person.facts.legalStatuses.some((s) => s.startDate <= asOf && isQualifyingSection(s.section));
+  const aftercare = detained ? computeAftercare(person.facts, asOf) : NOT_DETAINED;
   const latest = aftercare.episodes.at(-1);
   const residence = latestSince(person.facts.residences, asOf)?.localAuthority ?? null;
   const gpIcb = latestSince(person.facts.gpRegistrations, asOf)?.icb ?? null;

@@ -124,7 +124,7 @@ export function createReportsService({ useCases, reviews }: ReportsServiceOption
       const names = await useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
       const nameOf = (code: string | null) => (code === null ? null : (names.find((b) => b.code === code)?.name ?? code));
       const body = await renderBoardPack(report, await reportCharts(report), { localAuthority: nameOf(report.filter.localAuthority), icb: nameOf(report.filter.icb), organisation: actor.organisationName });
-      return { body, name: `s117-board-pack-${report.asOf}.pdf` };
+      return { body, name: `s117-board-pack-${report.asOf}.pdf`, peopleRead: report.peopleRead };
     },
   };
 }
