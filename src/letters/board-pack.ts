@@ -2,11 +2,10 @@
 // one's definition, then each chart (drawn from its SVG by svg-to-pdfkit, tagged as a Figure whose
 // alternative text is the chart's description) followed by its figures as a tagged table, so the pack
 // reads the same to someone who cannot see the charts.
-import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { formatDate } from '../domain/dates.ts';
 import { MEASURES, type RegisterReport } from '../domain/reports.ts';
-import { addPageFooters } from './document.ts';
+import { addPageFooters, openTaggedPdf } from './document.ts';
 import type { Chart, ChartTable } from './report-charts.ts';
 
 export interface BoardPackNames { localAuthority: string | null; icb: string | null; organisation: string }
@@ -55,24 +54,7 @@ function table(doc: Doc, root: Struct, t: ChartTable, caption: string): void {
 
 export function renderBoardPack(report: RegisterReport & { peopleRead: number }, charts: readonly Chart[], names: BoardPackNames): Promise<Buffer> {
   const title = `Section 117 aftercare: board report as of ${formatDate(report.asOf)}`;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: LEFT, right: LEFT },
-    tagged: true,
-    lang: 'en-GB',
-    displayTitle: true,
-    pdfVersion: '1.7',
-    bufferPages: true,
-    info: { Title: title, Author: 'Section 117 Aftercare Register', Subject: 'Monthly board pack' },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  const root = doc.struct('Document');
-  doc.addStructure(root);
+  const { doc, done, root } = openTaggedPdf({ title, subject: 'Monthly board pack', margin: LEFT });
   const p = (text: string, size = 11, font = 'Helvetica') => root.add(doc.struct('P', {}, () => doc.font(font).fontSize(size).text(text, LEFT, doc.y, { width: WIDTH, lineGap: 2 })));
   const h = (level: 'H1' | 'H2', text: string) => {
     ensureRoom(doc, 60);

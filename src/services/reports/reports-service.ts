@@ -5,7 +5,6 @@
 // people were read (never who: the answer holds counts only).
 import { organisationScope } from '../../domain/access.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
-import type { Dispute, DisputeSubject } from '../../domain/disputes.ts';
 import { registerReportBuilder, type RegisterReport, type ReportPerson } from '../../domain/reports.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import * as repo from '../../data/reports-repository.ts';
@@ -14,6 +13,7 @@ import { ValidationError } from '../kernel/errors.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput } from '../kernel/validation.ts';
 import { ReportQuery } from './reports-inputs.ts';
+import { disputeFromRow } from '../disputes/disputes-service.ts';
 import { reportCsv, reportXlsx, type RegisterReportAnswer } from './reports-export.ts';
 import { reportCharts } from '../../letters/report-charts.ts';
 import { renderBoardPack } from '../../letters/board-pack.ts';
@@ -44,17 +44,7 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
     facts: loaded.facts.get(row.id)!,
     reviewsHeld: (held.get(row.id) ?? []).map((r) => ({ episodeId: r.episode_id, heldOn: r.held_on })),
     reviewRequests: (requested.get(row.id) ?? []).map((r) => ({ episodeId: r.episode_id, requestedOn: r.requested_on })),
-    disputes: (disputes.get(row.id) ?? []).map((d): Dispute => ({
-      partyA: { kind: d.party_a_kind, code: d.party_a_code },
-      partyB: { kind: d.party_b_kind, code: d.party_b_code },
-      subject: d.subject as DisputeSubject,
-      interimFunderCode: d.interim_funder_code,
-      raisedOn: d.raised_on,
-      referredOn: d.referred_on,
-      personToldOn: d.person_told_on,
-      resolvedOn: d.resolved_on,
-      resolution: d.resolution,
-    })),
+    disputes: (disputes.get(row.id) ?? []).map(disputeFromRow),
     keyworkers: (keyworkers.get(row.id) ?? []).map((k) => ({ userId: k.user_id, team: k.team, from: dayOf(k.allocated_at), to: k.ended_at === null ? null : dayOf(k.ended_at) })),
   }));
 }
