@@ -3,7 +3,8 @@
 //   node bench/reports.ts [--people 10000] [--iterations 3] [--warmup 1] [--seed 117]
 //
 // Generates the people with bench/generate.ts into a fresh database s117_bench_reports_<pid> on
-// BENCH_DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/test, dropped at the end),
+// BENCH_DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/test, dropped at the end;
+// bench/harness.ts),
 // then times, as an admin (everyone) and as an s117 lead of E09000099 (the people that council may
 // see): the register report JSON (12 month ends), the /reports page's service call (the report, its
 // charts as SVG, the filter lists) and the board pack PDF. Prints the median and 95th percentile and
@@ -15,15 +16,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
 import { findUserByEmail } from '../src/data/accounts-repository.ts';
-import { adminQuery as runAdminQuery, openPostgres } from '../src/data/database.ts';
-import { migrate } from '../src/data/migrate.ts';
 import { todayInLondon } from '../src/domain/dates.ts';
 import { actorFromUser, type Actor } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
 import { BENCH_LA, generate } from './generate.ts';
+import { measure, withBenchDatabase, type Timing } from './harness.ts';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 const { values } = parseArgs({
   options: {
@@ -35,37 +34,8 @@ const { values } = parseArgs({
 });
 const options = { people: Number(values.people), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed) };
 
-const adminQuery = (text: string) => runAdminQuery(ADMIN_URL, text);
-
-interface Timing { operation: string; actor: string; iterations: number; medianMs: number; p95Ms: number; minMs: number; maxMs: number; peopleRead: number }
-
-async function measure(operation: string, actor: string, run: () => Promise<number>): Promise<Timing> {
-  let peopleRead = 0;
-  for (let i = 0; i < options.warmup; i++) peopleRead = await run();
-  const samples: number[] = [];
-  for (let i = 0; i < options.iterations; i++) {
-    const started = performance.now();
-    peopleRead = await run();
-    samples.push(performance.now() - started);
-  }
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-  const median = sorted.length % 2 === 1 ? at(0.5) : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  const t = { operation, actor, iterations: samples.length, medianMs: Math.round(median), p95Ms: Math.round(at(0.95)), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!), peopleRead };
-  process.stderr.write(`  ${operation} (${actor}): median ${t.medianMs} ms, p95 ${t.p95Ms} ms, ${peopleRead} people read\n`);
-  return t;
-}
-
 async function main(): Promise<void> {
-  const name = `s117_bench_reports_${process.pid}`;
-  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const handle = openPostgres(url.toString());
-  try {
-    const db = handle.db;
-    await migrate(handle);
+  await withBenchDatabase(`s117_bench_reports_${process.pid}`, async ({ db }) => {
     const services = createServices(db);
     for (const org of DEMO_ORGANISATIONS) await services.accounts.addOrganisation(org);
     const users = {
@@ -89,20 +59,18 @@ async function main(): Promise<void> {
     });
     process.stderr.write('\n');
     const timings: Timing[] = [];
+    const time = (operation: string, who: string, run: () => Promise<number>) => measure(operation, who, options, run, 'people read');
     for (const [who, a] of [['s117 lead E09000099', approver], ['admin (everyone)', admin]] as const) {
-      timings.push(await measure('register report (JSON, 12 month ends)', who, async () => (await services.reports.register(a, { asOf: today })).peopleRead));
-      timings.push(await measure('/reports page (report, 5 SVG charts, filter lists)', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
-      timings.push(await measure('board pack (tagged PDF)', who, async () => (await services.reports.boardPack(a, { asOf: today })).peopleRead));
+      timings.push(await time('register report (JSON, 12 month ends)', who, async () => (await services.reports.register(a, { asOf: today })).peopleRead));
+      timings.push(await time('/reports page (report, 5 SVG charts, filter lists)', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
+      timings.push(await time('board pack (tagged PDF)', who, async () => (await services.reports.boardPack(a, { asOf: today })).peopleRead));
     }
-    const result = { benchmark: 'reports', engine: 'postgres', people: options.people, generated: load, machine: { cpus: os.cpus().length, loadavg: os.loadavg() }, timings, at: new Date().toISOString() };
+    const result = { benchmark: 'reports', engine: 'postgres', people: options.people, generated: load, machine: { cpus: os.cpus().length, loadAverage: os.loadavg() }, timings, at: new Date().toISOString() };
     mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
     const file = path.join(ROOT, 'bench', 'results', `reports-${options.people}-${Date.now()}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     process.stderr.write(`written ${path.relative(ROOT, file)}\n`);
-  } finally {
-    await handle.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
+  });
 }
 
 await main();
