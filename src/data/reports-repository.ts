@@ -5,7 +5,9 @@
 import { sql } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
+import type { PlanContent } from '../domain/plans.ts';
 import type { Db } from './database.ts';
+import { parseContent } from './plans-repository.ts';
 
 export interface ReportPersonRow { id: string; date_of_birth: string; date_of_death: string | null }
 
@@ -26,13 +28,15 @@ export interface ReportFactsRows {
   reviewRequests: { person_id: string; episode_id: string; requested_on: string }[];
   disputes: { person_id: string; party_a_kind: 'local-authority' | 'icb'; party_a_code: string; party_b_kind: 'local-authority' | 'icb'; party_b_code: string; subject: string; interim_funder_code: string; raised_on: string; referred_on: string | null; person_told_on: string | null; resolved_on: string | null; resolution: string | null }[];
   keyworkers: { person_id: string; user_id: string; team: string; allocated_at: Date | string; ended_at: Date | string | null }[];
+  /** PLAN-4 to PLAN-7: each finalised version of the person's plan. */
+  planVersions: { person_id: string; finalised_at: Date | string; content: PlanContent }[];
 }
 
 /** Everything the reports need about these people, in one query per kind of fact. */
 export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]): Promise<ReportFactsRows> {
   const ids = people.map((p) => p.id);
-  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [] };
-  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers] = await Promise.all([
+  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [] };
+  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions] = await Promise.all([
     db.selectFrom('residences').select(['person_id', 'local_authority_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('gp_registrations').select(['person_id', 'practice_code', 'icb_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('admissions').select(['person_id', 'id', 'hospital', 'admitted_on', 'discharged_on']).where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
@@ -51,6 +55,7 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
       .where('person_allocations.person_id', 'in', ids)
       .where('person_allocations.reason', '=', 'keyworker')
       .execute(),
+    db.selectFrom('plan_versions').select(['person_id', 'finalised_at', 'content']).where('person_id', 'in', ids).execute(),
   ]);
   const facts = new Map<string, PersonFacts>();
   for (const p of people) {
@@ -73,7 +78,7 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
   }
   for (const e of endings) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
   for (const r of reinstatements) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
-  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers };
+  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })) };
 }
 
 /** Staff names for the reports' keyworker rows (staff, not the people on the register). */

@@ -20,6 +20,8 @@ export interface ReportPerson {
   disputes: readonly Dispute[];
   /** PLAN-3: keyworker allocations, with the day each began and ended (null: still allocated). */
   keyworkers: readonly { userId: string; team: string; from: IsoDate; to: IsoDate | null }[];
+  /** PLAN-4 to PLAN-7: each finalised version of the plan, the day it was finalised and what it held. */
+  planVersions: readonly { finalisedOn: IsoDate; contingency: boolean; signedOrReason: boolean }[];
 }
 
 /** Which bodies' people a report covers: null for any. */
@@ -45,6 +47,8 @@ export const MEASURES = {
   reviewsOverdue: { rule: 'RPT-7', text: 'People whose aftercare is running on the date and whose next review date (REV-1) has passed, banded by how many days it is overdue, and by their keyworker and the keyworker\'s team at that date.' },
   reviewsHeld: { rule: 'RPT-8', text: 'Reviews held in the period, and how many of them were held on or before the date REV-1 had set for them.' },
   outOfArea: { rule: 'RPT-9', text: 'People whose aftercare is running or about to start on the date, whose responsible local authority is not the council of where they lived on that date (an out-of-area placement; RESP-2: a later move does not change responsibility).' },
+  plansFinalBeforeLeaving: { rule: 'RPT-11', text: 'Of the episodes whose duty started in the period (RPT-2), those with a care and support plan finalised after detention began and on or before the day the person left hospital (PLAN-7: the plan is final before discharge).' },
+  plans: { rule: 'RPT-12', text: 'People whose aftercare is running on the date with a final care and support plan, and of those, the latest final version with a complete contingency plan (PLAN-5) and signed with a copy given, or the reason it was not signed recorded (PLAN-6).' },
   disputes: { rule: 'RPT-10', text: 'Disputes about the people counted, open (not resolved) on the date, by age from the day raised. An ordinary-residence dispute between local authorities must be referred to the Secretary of State after 4 months (RESP-6): these are shown as past the 4-month clock when unreferred after that.' },
 } as const;
 export type MeasureId = keyof typeof MEASURES;
@@ -69,6 +73,10 @@ export interface PeriodFigures {
   reviewsHeld: number;
   reviewsHeldOnTime: number;
   outOfArea: number;
+  plansFinalBeforeLeaving: number;
+  plansFinal: number;
+  plansWithContingency: number;
+  plansSignedOrReason: number;
   disputesOpen: number;
   disputesPastFourMonths: number;
   /** Open disputes by age in whole months from the day raised (0, 1, 2, 3, 4+). */
@@ -130,6 +138,10 @@ function emptyFigures(from: IsoDate, asOf: IsoDate): PeriodFigures {
     reviewsHeld: 0,
     reviewsHeldOnTime: 0,
     outOfArea: 0,
+    plansFinalBeforeLeaving: 0,
+    plansFinal: 0,
+    plansWithContingency: 0,
+    plansSignedOrReason: 0,
     disputesOpen: 0,
     disputesPastFourMonths: 0,
     disputesByAgeMonths: { '0': 0, '1': 0, '2': 0, '3': 0, '4+': 0 },
@@ -172,6 +184,9 @@ export function personFigures(person: ReportPerson, period: { from: IsoDate; asO
     if (within(episode.leftHospitalOn, from, asOf)) {
       into.newEntitlements++;
       into.newEntitlementsBySection[episode.qualifyingSection] = (into.newEntitlementsBySection[episode.qualifyingSection] ?? 0) + 1;
+      // RPT-11: a plan final before they left hospital.
+      const left = episode.leftHospitalOn;
+      if (person.planVersions.some((v) => v.finalisedOn >= episode.detentionFrom && v.finalisedOn <= left)) into.plansFinalBeforeLeaving++;
     }
     // RPT-3, RPT-4: ended in the period.
     if (within(episode.endedOn, from, asOf) && episode.endReason) {
@@ -213,6 +228,15 @@ export function personFigures(person: ReportPerson, period: { from: IsoDate; asO
       keyworkers.set(key, row);
     }
   }
+  // RPT-12: the latest final plan of someone whose aftercare runs.
+  if (episodeHasReviews(latest.status)) {
+    const plan = person.planVersions.filter((v) => v.finalisedOn <= asOf).sort((a, b) => compareDates(a.finalisedOn, b.finalisedOn)).at(-1);
+    if (plan) {
+      into.plansFinal++;
+      if (plan.contingency) into.plansWithContingency++;
+      if (plan.signedOrReason) into.plansSignedOrReason++;
+    }
+  }
   // RPT-9: out of area while aftercare runs or is about to.
   const running = ['active', 'in-custody', 'entitled-pending-discharge'].includes(latest.status);
   if (running && latest.localAuthority.code !== null && residence !== null && residence !== latest.localAuthority.code) into.outOfArea++;
@@ -250,7 +274,7 @@ export function addFigures(into: PeriodFigures, more: PeriodFigures): void {
   for (const r of END_REASONS) if (r !== 'new-qualifying-detention') into.endingsByReason[r] += more.endingsByReason[r];
   for (const b of OVERDUE_BANDS) into.overdueBy[b.id] += more.overdueBy[b.id];
   for (const k of Object.keys(into.disputesByAgeMonths) as (keyof PeriodFigures['disputesByAgeMonths'])[]) into.disputesByAgeMonths[k] += more.disputesByAgeMonths[k];
-  const counts = ['newEntitlements', 'endings', 'superseded', 'reinstated', 'reviewsInDate', 'reviewsOverdue', 'reviewsHeld', 'reviewsHeldOnTime', 'outOfArea', 'disputesOpen', 'disputesPastFourMonths'] as const;
+  const counts = ['newEntitlements', 'endings', 'superseded', 'reinstated', 'reviewsInDate', 'reviewsOverdue', 'reviewsHeld', 'reviewsHeldOnTime', 'outOfArea', 'plansFinalBeforeLeaving', 'plansFinal', 'plansWithContingency', 'plansSignedOrReason', 'disputesOpen', 'disputesPastFourMonths'] as const;
   for (const c of counts) into[c] += more[c];
   const keyworkers = new Map(into.reviewsByKeyworker.map((k) => [k.userId ?? '', { ...k }]));
   for (const k of more.reviewsByKeyworker) {

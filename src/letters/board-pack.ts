@@ -77,6 +77,8 @@ export function renderBoardPack(report: RegisterReport & { peopleRead: number },
     ['reviewsInDate', 'Reviews in date', report.reviewsInDate],
     ['reviewsOverdue', 'Reviews overdue', report.reviewsOverdue],
     ['reviewsHeld', 'Reviews held in the month (on time)', report.reviewsHeld],
+    ['plansFinalBeforeLeaving', 'Left hospital with a final plan (PLAN-7)', report.plansFinalBeforeLeaving],
+    ['plans', 'Running with a final plan', report.plansFinal],
     ['outOfArea', 'Out-of-area placements', report.outOfArea],
     ['disputes', 'Disputes open (past the 4-month clock)', report.disputesOpen],
   ];

@@ -7,7 +7,9 @@ import { AFTERCARE_STATUSES, computeAftercare } from '../../src/domain/aftercare
 import { monthlyPeriods } from '../../src/domain/reports.ts';
 import { findPerson, loadFacts, personIdsAfter } from '../../src/data/people-repository.ts';
 import { loadReportFacts, visiblePeoplePage } from '../../src/data/reports-repository.ts';
+import { todayInLondon } from '../../src/domain/dates.ts';
 import { testEngines } from '../support/databases.ts';
+import { completePlanInput } from '../support/plans.ts';
 import { createServiceFixture, NORTHBRIDGE_PERSON, type ServiceFixture } from '../support/services.ts';
 
 const SOUTHVALE = { residence: { localAuthority: 'E09000098', since: '2015-01-01' }, gp: { icb: 'QZY', since: '2015-01-01' } };
@@ -122,6 +124,25 @@ for (const { engine, skip } of await testEngines()) {
       // Paging: the scope is applied in the query.
       const la = await visiblePeoplePage(f.database.db, 'E09000098', null, 100);
       assert.deepEqual(la.map((r) => r.id), [southvaleId], 'Southvale has sight of its own person only (Moved stays Northbridge’s, RESP-2)');
+    });
+
+    test('RPT-11, RPT-12: a plan finalised before leaving hospital is read from the stored versions (PLAN-7)', async () => {
+      const p = f.actors.practitioner;
+      const today = todayInLondon();
+      const before = await f.services.reports.register(f.actors.admin, {});
+      const person = await f.services.people.create(p, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Planned' });
+      const stay = await f.services.legalHistory.addAdmission(p, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2026-01-05', dischargedOn: null });
+      const section = await f.services.legalHistory.addLegalStatus(p, person.id, { section: '3', startDate: '2026-01-05', endDate: null, admissionId: stay.id });
+      const draft = await f.services.plans.get(p, person.id);
+      const saved = await f.services.plans.update(p, person.id, draft.version, completePlanInput({ signature: { signedOn: null, notSignedReason: 'Too unwell to sign today' }, copyGivenOn: null }));
+      await f.services.plans.finalise(p, person.id, saved.version);
+      await f.services.legalHistory.endLegalStatus(p, person.id, section.id, null, { endDate: today });
+      await f.services.legalHistory.recordDischarge(p, person.id, stay.id, null, { dischargedOn: today });
+      const legal = await f.services.legalHistory.aftercare(p, person.id);
+      assert.equal(legal.status, 'active');
+      const after = await f.services.reports.register(f.actors.admin, {});
+      assert.equal(after.plansFinalBeforeLeaving - before.plansFinalBeforeLeaving, 1);
+      assert.deepEqual([after.plansFinal, after.plansWithContingency, after.plansSignedOrReason].map((n, i) => n - [before.plansFinal, before.plansWithContingency, before.plansSignedOrReason][i]!), [1, 1, 1]);
     });
   });
 }

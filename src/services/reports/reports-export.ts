@@ -32,7 +32,7 @@ function periodRows(m: Named): [MeasureId, string, number][] {
     const who = `keyworker ${k.name ?? 'none allocated'}${k.team ? ` (${k.team})` : ''}`;
     rows.push(['reviewsInDate', who, k.inDate], ['reviewsOverdue', who, k.overdue]);
   }
-  rows.push(['reviewsHeld', 'all', m.reviewsHeld], ['reviewsHeld', 'on time', m.reviewsHeldOnTime], ['outOfArea', 'all', m.outOfArea], ['disputes', 'open', m.disputesOpen], ['disputes', 'past the 4-month clock', m.disputesPastFourMonths]);
+  rows.push(['reviewsHeld', 'all', m.reviewsHeld], ['reviewsHeld', 'on time', m.reviewsHeldOnTime], ['outOfArea', 'all', m.outOfArea], ['plansFinalBeforeLeaving', 'all', m.plansFinalBeforeLeaving], ['plans', 'final', m.plansFinal], ['plans', 'contingency plan complete', m.plansWithContingency], ['plans', 'signed or reason recorded', m.plansSignedOrReason], ['disputes', 'open', m.disputesOpen], ['disputes', 'past the 4-month clock', m.disputesPastFourMonths]);
   for (const [age, n] of Object.entries(m.disputesByAgeMonths)) rows.push(['disputes', `open ${age} months`, n]);
   return rows;
 }

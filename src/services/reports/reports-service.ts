@@ -4,6 +4,7 @@
 // domain as of the date (src/domain/reports.ts), and one audit event with the filters and how many
 // people were read (never who: the answer holds counts only).
 import { organisationScope } from '../../domain/access.ts';
+import { contingencyComplete, signatureComplete } from '../../domain/plans.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { registerReportBuilder, type RegisterReport, type ReportPerson } from '../../domain/reports.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
@@ -39,6 +40,7 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
   const requested = byPerson(loaded.reviewRequests);
   const disputes = byPerson(loaded.disputes);
   const keyworkers = byPerson(loaded.keyworkers);
+  const plans = byPerson(loaded.planVersions);
   return rows.map((row) => ({
     id: row.id,
     facts: loaded.facts.get(row.id)!,
@@ -46,6 +48,7 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
     reviewRequests: (requested.get(row.id) ?? []).map((r) => ({ episodeId: r.episode_id, requestedOn: r.requested_on })),
     disputes: (disputes.get(row.id) ?? []).map(disputeFromRow),
     keyworkers: (keyworkers.get(row.id) ?? []).map((k) => ({ userId: k.user_id, team: k.team, from: dayOf(k.allocated_at), to: k.ended_at === null ? null : dayOf(k.ended_at) })),
+    planVersions: (plans.get(row.id) ?? []).map((v) => ({ finalisedOn: dayOf(v.finalised_at), contingency: contingencyComplete(v.content.contingency), signedOrReason: signatureComplete(v.content) })),
   }));
 }
 

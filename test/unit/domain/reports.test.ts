@@ -11,7 +11,7 @@ const HOME: ReportFilter = { localAuthority: HOME_LA, icb: null };
 const OTHER: ReportFilter = { localAuthority: OTHER_LA, icb: null };
 
 function reportPerson(id: string, facts: PersonFacts, more: Partial<ReportPerson> = {}): ReportPerson {
-  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], ...more };
+  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], ...more };
 }
 
 const report = (people: ReportPerson[], asOf: string, filter: ReportFilter = ANY, months = 3) => registerReport(people, asOf, filter, DEFAULT_REVIEW_SETTINGS, months);
@@ -146,6 +146,20 @@ describe('RPT-6 to RPT-8 reviews', () => {
     assert.equal(overdueBand(30), '1-30-days');
     assert.equal(overdueBand(31), '31-90-days');
     assert.equal(overdueBand(181), 'over-180-days');
+  });
+});
+
+describe('RPT-11, RPT-12 plans', () => {
+  test('RPT-11: a plan finalised after detention began and by the day they left hospital is final before leaving (PLAN-7)', () => {
+    const inTime = reportPerson('a', discharged(), { planVersions: [{ finalisedOn: '2024-03-01', contingency: true, signedOrReason: true }] });
+    const late = reportPerson('b', discharged(), { planVersions: [{ finalisedOn: '2024-03-11', contingency: true, signedOrReason: false }] });
+    const old = reportPerson('c', discharged(), { planVersions: [{ finalisedOn: '2023-06-01', contingency: false, signedOrReason: true }] });
+    const r = report([inTime, late, old], '2024-03-31');
+    assert.equal(r.newEntitlements, 3);
+    assert.equal(r.plansFinalBeforeLeaving, 1);
+    // RPT-12: each running person's latest final plan by the date.
+    assert.deepEqual([r.plansFinal, r.plansWithContingency, r.plansSignedOrReason], [3, 2, 2]);
+    assert.equal(report([late], '2024-03-10').plansFinal, 0, 'not yet final on 10 March (and not yet running)');
   });
 });
 
