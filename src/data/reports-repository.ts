@@ -30,13 +30,17 @@ export interface ReportFactsRows {
   keyworkers: { person_id: string; user_id: string; team: string; allocated_at: Date | string; ended_at: Date | string | null }[];
   /** PLAN-4 to PLAN-7: each finalised version of the person's plan. */
   planVersions: { person_id: string; finalised_at: Date | string; content: PlanContent }[];
+  complaints: { person_id: string; received_on: string; aware_on: string; outcome_on: string | null }[];
+  /** CHG-1: charges for services recorded as s117. */
+  s117Charges: { person_id: string; paid_on: string; amount_pence: number }[];
+  refunds: { person_id: string; calculated_on: string; paid_on: string | null; total_principal_pence: number; total_interest_pence: number }[];
 }
 
 /** Everything the reports need about these people, in one query per kind of fact. */
 export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]): Promise<ReportFactsRows> {
   const ids = people.map((p) => p.id);
-  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [] };
-  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions] = await Promise.all([
+  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [] };
+  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds] = await Promise.all([
     db.selectFrom('residences').select(['person_id', 'local_authority_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('gp_registrations').select(['person_id', 'practice_code', 'icb_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('admissions').select(['person_id', 'id', 'hospital', 'admitted_on', 'discharged_on']).where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
@@ -56,6 +60,15 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
       .where('person_allocations.reason', '=', 'keyworker')
       .execute(),
     db.selectFrom('plan_versions').select(['person_id', 'finalised_at', 'content']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('complaints').select(['person_id', 'received_on', 'aware_on', 'outcome_on']).where('person_id', 'in', ids).execute(),
+    db
+      .selectFrom('charges')
+      .innerJoin('services', 'services.id', 'charges.service_id')
+      .select(['charges.person_id', 'charges.paid_on', 'charges.amount_pence'])
+      .where('charges.person_id', 'in', ids)
+      .where('services.s117', '=', true)
+      .execute(),
+    db.selectFrom('refunds').select(['person_id', 'calculated_on', 'paid_on', 'total_principal_pence', 'total_interest_pence']).where('person_id', 'in', ids).execute(),
   ]);
   const facts = new Map<string, PersonFacts>();
   for (const p of people) {
@@ -78,7 +91,7 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
   }
   for (const e of endings) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
   for (const r of reinstatements) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
-  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })) };
+  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds };
 }
 
 /** Staff names for the reports' keyworker rows (staff, not the people on the register). */

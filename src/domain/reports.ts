@@ -5,6 +5,8 @@
 // each episode is counted for the local authority and ICB responsible at that time (confirmed, or
 // proposed while unconfirmed, RESP-2 to RESP-5), not the ones responsible today. Pure: the services
 // load the facts.
+import { canSeeMoney, type Viewer } from './access.ts';
+import { ombudsmanWindow } from './complaints.ts';
 import { AFTERCARE_STATUSES, END_REASONS, computeAftercare, type AftercareStatus, type EndReason, type Episode, type PersonFacts } from './aftercare.ts';
 import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
 import { disputeDeadlines, type Dispute } from './disputes.ts';
@@ -22,10 +24,19 @@ export interface ReportPerson {
   keyworkers: readonly { userId: string; team: string; from: IsoDate; to: IsoDate | null }[];
   /** PLAN-4 to PLAN-7: each finalised version of the plan, the day it was finalised and what it held. */
   planVersions: readonly { finalisedOn: IsoDate; contingency: boolean; signedOrReason: boolean }[];
+  /** CMP-1: complaints, with the day the person knew of the problem and the day of the outcome. */
+  complaints: readonly { receivedOn: IsoDate; awareOn: IsoDate; outcomeOn: IsoDate | null }[];
+  /** CHG-1: charges the person paid for an s117 service (there should be none). */
+  s117Charges: readonly { paidOn: IsoDate; amountPence: number }[];
+  /** CHG-2: refunds, with when each was calculated and paid. */
+  refunds: readonly { calculatedOn: IsoDate; paidOn: IsoDate | null; totalPence: number }[];
 }
 
-/** Which bodies' people a report covers: null for any. */
-export interface ReportFilter { localAuthority: string | null; icb: string | null }
+/**
+ * Which bodies' people a report covers (null for any), and who reads it: money (RPT-14) is counted
+ * only for people whose money the reader may see (access.ts canSeeMoney, by every episode's bodies).
+ */
+export interface ReportFilter { localAuthority: string | null; icb: string | null; viewer?: Viewer }
 
 /** REV-1: how long an overdue review has been overdue, in days (the last band has no end). */
 export const OVERDUE_BANDS = [
@@ -49,6 +60,8 @@ export const MEASURES = {
   outOfArea: { rule: 'RPT-9', text: 'People whose aftercare is running or about to start on the date, whose responsible local authority is not the council of where they lived on that date (an out-of-area placement; RESP-2: a later move does not change responsibility).' },
   plansFinalBeforeLeaving: { rule: 'RPT-11', text: 'Of the episodes whose duty started in the period (RPT-2), those with a care and support plan finalised after detention began and on or before the day the person left hospital (PLAN-7: the plan is final before discharge).' },
   plans: { rule: 'RPT-12', text: 'People whose aftercare is running on the date with a final care and support plan, and of those, the latest final version with a complete contingency plan (PLAN-5) and signed with a copy given, or the reason it was not signed recorded (PLAN-6).' },
+  complaints: { rule: 'RPT-13', text: 'Complaints received in the period, and complaints open on the date (received, no outcome yet), with how many of those are still within the Ombudsman\'s 12-month window from the day the person knew of the problem (CMP-1).' },
+  money: { rule: 'RPT-14', text: 'Charges paid in the period for a service recorded as s117 aftercare, which must be none (CHG-1), and refunds (CHG-2): calculated by the date, paid by the date, and outstanding (calculated, not yet paid), in pence with interest. Only for people whose money you may see.' },
   disputes: { rule: 'RPT-10', text: 'Disputes about the people counted, open (not resolved) on the date, by age from the day raised. An ordinary-residence dispute between local authorities must be referred to the Secretary of State after 4 months (RESP-6): these are shown as past the 4-month clock when unreferred after that.' },
 } as const;
 export type MeasureId = keyof typeof MEASURES;
@@ -77,6 +90,14 @@ export interface PeriodFigures {
   plansFinal: number;
   plansWithContingency: number;
   plansSignedOrReason: number;
+  complaintsReceived: number;
+  complaintsOpen: number;
+  complaintsOpenWithinOmbudsmanWindow: number;
+  s117ChargesPaid: number;
+  s117ChargesPence: number;
+  refundsOwedPence: number;
+  refundsPaidPence: number;
+  refundsOutstandingPence: number;
   disputesOpen: number;
   disputesPastFourMonths: number;
   /** Open disputes by age in whole months from the day raised (0, 1, 2, 3, 4+). */
@@ -142,6 +163,14 @@ function emptyFigures(from: IsoDate, asOf: IsoDate): PeriodFigures {
     plansFinal: 0,
     plansWithContingency: 0,
     plansSignedOrReason: 0,
+    complaintsReceived: 0,
+    complaintsOpen: 0,
+    complaintsOpenWithinOmbudsmanWindow: 0,
+    s117ChargesPaid: 0,
+    s117ChargesPence: 0,
+    refundsOwedPence: 0,
+    refundsPaidPence: 0,
+    refundsOutstandingPence: 0,
     disputesOpen: 0,
     disputesPastFourMonths: 0,
     disputesByAgeMonths: { '0': 0, '1': 0, '2': 0, '3': 0, '4+': 0 },
@@ -240,6 +269,26 @@ export function personFigures(person: ReportPerson, period: { from: IsoDate; asO
   // RPT-9: out of area while aftercare runs or is about to.
   const running = ['active', 'in-custody', 'entitled-pending-discharge'].includes(latest.status);
   if (running && latest.localAuthority.code !== null && residence !== null && residence !== latest.localAuthority.code) into.outOfArea++;
+  // RPT-13: complaints.
+  for (const c of person.complaints) {
+    if (within(c.receivedOn, from, asOf)) into.complaintsReceived++;
+    if (c.receivedOn <= asOf && (c.outcomeOn === null || c.outcomeOn > asOf)) {
+      into.complaintsOpen++;
+      if (ombudsmanWindow(c.awareOn, asOf).within) into.complaintsOpenWithinOmbudsmanWindow++;
+    }
+  }
+  // RPT-14: money, where the reader may see it.
+  if (!filter.viewer || canSeeMoney(filter.viewer, aftercare.episodes.flatMap((e) => [e.localAuthority.code, e.icb.code]))) {
+    for (const c of person.s117Charges.filter((x) => within(x.paidOn, from, asOf))) {
+      into.s117ChargesPaid++;
+      into.s117ChargesPence += c.amountPence;
+    }
+    for (const r of person.refunds.filter((x) => x.calculatedOn <= asOf)) {
+      into.refundsOwedPence += r.totalPence;
+      if (r.paidOn !== null && r.paidOn <= asOf) into.refundsPaidPence += r.totalPence;
+      else into.refundsOutstandingPence += r.totalPence;
+    }
+  }
   // RPT-10: disputes open on the date.
   for (const dispute of person.disputes) {
     if (dispute.raisedOn > asOf || (dispute.resolvedOn !== null && dispute.resolvedOn <= asOf)) continue;
@@ -274,7 +323,7 @@ export function addFigures(into: PeriodFigures, more: PeriodFigures): void {
   for (const r of END_REASONS) if (r !== 'new-qualifying-detention') into.endingsByReason[r] += more.endingsByReason[r];
   for (const b of OVERDUE_BANDS) into.overdueBy[b.id] += more.overdueBy[b.id];
   for (const k of Object.keys(into.disputesByAgeMonths) as (keyof PeriodFigures['disputesByAgeMonths'])[]) into.disputesByAgeMonths[k] += more.disputesByAgeMonths[k];
-  const counts = ['newEntitlements', 'endings', 'superseded', 'reinstated', 'reviewsInDate', 'reviewsOverdue', 'reviewsHeld', 'reviewsHeldOnTime', 'outOfArea', 'plansFinalBeforeLeaving', 'plansFinal', 'plansWithContingency', 'plansSignedOrReason', 'disputesOpen', 'disputesPastFourMonths'] as const;
+  const counts = ['newEntitlements', 'endings', 'superseded', 'reinstated', 'reviewsInDate', 'reviewsOverdue', 'reviewsHeld', 'reviewsHeldOnTime', 'outOfArea', 'plansFinalBeforeLeaving', 'plansFinal', 'plansWithContingency', 'plansSignedOrReason', 'complaintsReceived', 'complaintsOpen', 'complaintsOpenWithinOmbudsmanWindow', 's117ChargesPaid', 's117ChargesPence', 'refundsOwedPence', 'refundsPaidPence', 'refundsOutstandingPence', 'disputesOpen', 'disputesPastFourMonths'] as const;
   for (const c of counts) into[c] += more[c];
   const keyworkers = new Map(into.reviewsByKeyworker.map((k) => [k.userId ?? '', { ...k }]));
   for (const k of more.reviewsByKeyworker) {
@@ -296,7 +345,7 @@ export function registerReportBuilder(asOf: IsoDate, filter: ReportFilter, setti
     },
     result(): RegisterReport {
       const current = totals.at(-1)!;
-      return { ...current, filter, months: totals };
+      return { ...current, filter: { localAuthority: filter.localAuthority, icb: filter.icb }, months: totals };
     },
   };
 }

@@ -126,6 +126,27 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual(la.map((r) => r.id), [southvaleId], 'Southvale has sight of its own person only (Moved stays Northbridge’s, RESP-2)');
     });
 
+    test('RPT-13, RPT-14: complaints, charges for s117 services and refunds are read from the records (who may see money: the unit tests)', async () => {
+      const active = (await f.services.people.search(f.actors.admin, { q: 'Active' })).items[0]!.id;
+      await f.services.complaints.create(f.actors.laApprover, active, { against: 'both', route: 'formal', receivedOn: '2025-05-02', awareOn: '2025-04-20', subject: 'Charged for care' });
+      const service = await f.services.careServices.create(f.actors.laPractitioner, active, {
+        description: 'Care home placement', category: 'accommodation', s117: true,
+        scope: { arisesFromMentalDisorder: true, reducesRiskOfDeterioration: true, rationale: 'Staff support prevents relapse' },
+        provider: 'Northbridge Care Homes', weeklyCostPence: 70000, funding: { localAuthorityPercent: 50, icbPercent: 50 }, startDate: '2025-03-10',
+        accommodation: { type: 'care-home', enhancedFeatures: ['24-hour-staff'] },
+      });
+      await f.services.money.recordCharge(f.actors.finance, active, { periodFrom: '2025-04-01', periodTo: '2025-04-30', amountPence: 31000, paidOn: '2025-05-05', description: 'Care home contribution', serviceId: service.id });
+      const may = await f.services.reports.register(f.actors.finance, { asOf: '2025-05-31' });
+      assert.deepEqual([may.complaintsReceived, may.complaintsOpen, may.complaintsOpenWithinOmbudsmanWindow], [1, 1, 1]);
+      assert.deepEqual([may.s117ChargesPaid, may.s117ChargesPence], [1, 31000]);
+      await f.services.money.calculateRefund(f.actors.finance, active, {});
+      const now = await f.services.reports.register(f.actors.finance, {});
+      assert.ok(now.refundsOwedPence >= 31000, 'the refund with interest');
+      assert.equal(now.refundsOutstandingPence, now.refundsOwedPence);
+      assert.equal(now.refundsPaidPence, 0);
+      assert.equal((await f.services.reports.register(f.actors.admin, { asOf: '2025-05-31' })).s117ChargesPence, 31000);
+    });
+
     test('RPT-11, RPT-12: a plan finalised before leaving hospital is read from the stored versions (PLAN-7)', async () => {
       const p = f.actors.practitioner;
       const today = todayInLondon();

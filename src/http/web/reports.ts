@@ -15,6 +15,9 @@ const FILTERS = ['asOf', 'localAuthority', 'icb', 'months'] as const;
 const OVERDUE_WORDS: Record<string, string> = { '1-30-days': '1 to 30 days', '31-90-days': '31 to 90 days', '91-180-days': '91 to 180 days', 'over-180-days': 'Over 180 days' };
 const ENDING_WORDS: Record<string, string> = { 'joint-decision': 'Joint decision (END-1)', death: 'Death (END-5)' };
 
+/** Pence as people read money: £1,234.50. */
+const pounds = (pence: number) => `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
 /** The filters typed in the GET form: an empty box means "any". */
 function filtersOf(request: FastifyRequest): Record<string, string> {
   const raw = (request.query ?? {}) as Record<string, unknown>;
@@ -55,6 +58,7 @@ export function registerReportPages(web: FastifyInstance, services: Services): v
           localAuthority: bodies.find((b) => b.code === report.filter.localAuthority)?.name ?? null,
           icb: bodies.find((b) => b.code === report.filter.icb)?.name ?? null,
         },
+        money: Object.fromEntries((['s117ChargesPence', 'refundsOwedPence', 'refundsPaidPence', 'refundsOutstandingPence'] as const).map((k) => [k, pounds(report[k])])),
         downloads: { csv: `/reports/register.csv${query ? `?${query}` : ''}`, xlsx: `/reports/register.xlsx${query ? `?${query}` : ''}`, pdf: `/reports/board-pack.pdf${query ? `?${query}` : ''}` },
         width: 'full',
       });

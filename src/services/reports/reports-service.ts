@@ -41,6 +41,9 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
   const disputes = byPerson(loaded.disputes);
   const keyworkers = byPerson(loaded.keyworkers);
   const plans = byPerson(loaded.planVersions);
+  const complaints = byPerson(loaded.complaints);
+  const charges = byPerson(loaded.s117Charges);
+  const refunds = byPerson(loaded.refunds);
   return rows.map((row) => ({
     id: row.id,
     facts: loaded.facts.get(row.id)!,
@@ -49,6 +52,9 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
     disputes: (disputes.get(row.id) ?? []).map(disputeFromRow),
     keyworkers: (keyworkers.get(row.id) ?? []).map((k) => ({ userId: k.user_id, team: k.team, from: dayOf(k.allocated_at), to: k.ended_at === null ? null : dayOf(k.ended_at) })),
     planVersions: (plans.get(row.id) ?? []).map((v) => ({ finalisedOn: dayOf(v.finalised_at), contingency: contingencyComplete(v.content.contingency), signedOrReason: signatureComplete(v.content) })),
+    complaints: (complaints.get(row.id) ?? []).map((c) => ({ receivedOn: c.received_on, awareOn: c.aware_on, outcomeOn: c.outcome_on })),
+    s117Charges: (charges.get(row.id) ?? []).map((c) => ({ paidOn: c.paid_on, amountPence: c.amount_pence })),
+    refunds: (refunds.get(row.id) ?? []).map((r) => ({ calculatedOn: r.calculated_on, paidOn: r.paid_on, totalPence: r.total_principal_pence + r.total_interest_pence })),
   }));
 }
 
@@ -71,7 +77,7 @@ export function createReportsService({ useCases, reviews }: ReportsServiceOption
       },
       async ({ trx, today }) => {
         const q = parse(query, today);
-        const filter = { localAuthority: q.localAuthority, icb: q.icb };
+        const filter = { localAuthority: q.localAuthority, icb: q.icb, viewer: { role: actor.role, organisationCode: actor.organisationCode } };
         const builder = registerReportBuilder(q.asOf, filter, reviews, q.months);
         // Every person the caller may see is read, filtered or not: a body proposed for an episode
         // before another was confirmed has no sight of it today, yet those months were its own, and a

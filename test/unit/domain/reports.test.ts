@@ -11,7 +11,7 @@ const HOME: ReportFilter = { localAuthority: HOME_LA, icb: null };
 const OTHER: ReportFilter = { localAuthority: OTHER_LA, icb: null };
 
 function reportPerson(id: string, facts: PersonFacts, more: Partial<ReportPerson> = {}): ReportPerson {
-  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], ...more };
+  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], ...more };
 }
 
 const report = (people: ReportPerson[], asOf: string, filter: ReportFilter = ANY, months = 3) => registerReport(people, asOf, filter, DEFAULT_REVIEW_SETTINGS, months);
@@ -160,6 +160,27 @@ describe('RPT-11, RPT-12 plans', () => {
     // RPT-12: each running person's latest final plan by the date.
     assert.deepEqual([r.plansFinal, r.plansWithContingency, r.plansSignedOrReason], [3, 2, 2]);
     assert.equal(report([late], '2024-03-10').plansFinal, 0, 'not yet final on 10 March (and not yet running)');
+  });
+});
+
+describe('RPT-13 complaints, RPT-14 money', () => {
+  test('RPT-13: open complaints and the Ombudsman window (CMP-1) as of the date', () => {
+    const people = [reportPerson('a', discharged(), { complaints: [{ receivedOn: '2024-03-05', awareOn: '2023-02-01', outcomeOn: '2024-05-10' }, { receivedOn: '2024-03-20', awareOn: '2024-03-01', outcomeOn: null }] })];
+    const march = report(people, '2024-03-31');
+    assert.deepEqual([march.complaintsReceived, march.complaintsOpen, march.complaintsOpenWithinOmbudsmanWindow], [2, 2, 1]);
+    assert.deepEqual([report(people, '2024-05-31').complaintsOpen, report(people, '2024-05-31').complaintsReceived], [1, 0]);
+  });
+
+  test('RPT-14: charges for s117 services and refunds owed, paid and outstanding; money only where the reader may see it', () => {
+    const person = reportPerson('a', discharged(), { s117Charges: [{ paidOn: '2024-03-15', amountPence: 4500 }], refunds: [{ calculatedOn: '2024-03-20', paidOn: '2024-04-02', totalPence: 4620 }] });
+    const march = report([person], '2024-03-31');
+    assert.deepEqual([march.s117ChargesPaid, march.s117ChargesPence, march.refundsOwedPence, march.refundsPaidPence, march.refundsOutstandingPence], [1, 4500, 4620, 0, 4620]);
+    const april = report([person], '2024-04-30');
+    assert.deepEqual([april.s117ChargesPaid, april.refundsPaidPence, april.refundsOutstandingPence], [0, 4620, 0]);
+    const otherCouncil = report([person], '2024-03-31', { localAuthority: null, icb: null, viewer: { role: 'finance', organisationCode: OTHER_LA } });
+    assert.deepEqual([otherCouncil.s117ChargesPence, otherCouncil.refundsOwedPence], [0, 0]);
+    const home = report([person], '2024-03-31', { localAuthority: null, icb: null, viewer: { role: 'finance', organisationCode: HOME_LA } });
+    assert.equal(home.s117ChargesPence, 4500);
   });
 });
 
