@@ -10,6 +10,7 @@ import { ombudsmanWindow } from './complaints.ts';
 import { AFTERCARE_STATUSES, END_REASONS, computeAftercare, type AftercareStatus, type EndReason, type Episode, type PersonFacts } from './aftercare.ts';
 import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
 import { disputeDeadlines, type Dispute } from './disputes.ts';
+import { rechargeStatement, spendReport, type Body, type RechargeLine, type RechargeService, type ServicePayment } from './recharges.ts';
 import { episodeHasReviews, episodeReviewDue, nextReviewDue, type ReviewSettings } from './reviews.ts';
 import { SECTION_CODES, isQualifyingSection, type SectionCode } from './sections.ts';
 
@@ -30,7 +31,15 @@ export interface ReportPerson {
   s117Charges: readonly { paidOn: IsoDate; amountPence: number }[];
   /** CHG-2: refunds, with when each was calculated and paid. */
   refunds: readonly { calculatedOn: IsoDate; paidOn: IsoDate | null; totalPence: number }[];
+  /** RESP-1, RESP-7: the person's services and what each body paid for them. */
+  services: readonly RechargeService[];
+  payments: readonly ServicePayment[];
 }
+
+/** RPT-15: one body's agreed share and payments for a category of service in the period. */
+export interface SpendFigure { body: Body; code: string | null; category: string; agreedPence: number; paidPence: number }
+/** RPT-15: what the ICB owes the council (negative: the other way) on what was paid in the period. */
+export interface BalanceFigure { localAuthority: string | null; icb: string | null; icbOwesLocalAuthorityPence: number }
 
 /**
  * Which bodies' people a report covers (null for any), and who reads it: money (RPT-14) is counted
@@ -61,6 +70,7 @@ export const MEASURES = {
   plansFinalBeforeLeaving: { rule: 'RPT-11', text: 'Of the episodes whose duty started in the period (RPT-2), those with a care and support plan finalised after detention began and on or before the day the person left hospital (PLAN-7: the plan is final before discharge).' },
   plans: { rule: 'RPT-12', text: 'People whose aftercare is running on the date with a final care and support plan, and of those, the latest final version with a complete contingency plan (PLAN-5) and signed with a copy given, or the reason it was not signed recorded (PLAN-6).' },
   complaints: { rule: 'RPT-13', text: 'Complaints received in the period, and complaints open on the date (received, no outcome yet), with how many of those are still within the Ombudsman\'s 12-month window from the day the person knew of the problem (CMP-1).' },
+  spend: { rule: 'RPT-15', text: 'Each body\'s agreed share of the cost of each service in the period (weekly cost by days, split by the agreed percentages, RESP-7) and what it recorded paying, by service category, for the local authority and ICB responsible for the person at the end of the period; and the balance between each council and ICB on what was paid (RESP-1), as the recharge statement works it out. Costs are the services\' recorded weekly costs (their history is not kept). Only for people whose money you may see.' },
   money: { rule: 'RPT-14', text: 'Charges paid in the period for a service recorded as s117 aftercare, which must be none (CHG-1), and refunds (CHG-2): calculated by the date, paid by the date, and outstanding (calculated, not yet paid), in pence with interest. Only for people whose money you may see.' },
   disputes: { rule: 'RPT-10', text: 'Disputes about the people counted, open (not resolved) on the date, by age from the day raised. An ordinary-residence dispute between local authorities must be referred to the Secretary of State after 4 months (RESP-6): these are shown as past the 4-month clock when unreferred after that.' },
 } as const;
@@ -98,6 +108,8 @@ export interface PeriodFigures {
   refundsOwedPence: number;
   refundsPaidPence: number;
   refundsOutstandingPence: number;
+  spend: SpendFigure[];
+  balances: BalanceFigure[];
   disputesOpen: number;
   disputesPastFourMonths: number;
   /** Open disputes by age in whole months from the day raised (0, 1, 2, 3, 4+). */
@@ -171,6 +183,8 @@ function emptyFigures(from: IsoDate, asOf: IsoDate): PeriodFigures {
     refundsOwedPence: 0,
     refundsPaidPence: 0,
     refundsOutstandingPence: 0,
+    spend: [],
+    balances: [],
     disputesOpen: 0,
     disputesPastFourMonths: 0,
     disputesByAgeMonths: { '0': 0, '1': 0, '2': 0, '3': 0, '4+': 0 },
@@ -283,6 +297,7 @@ export function personFigures(person: ReportPerson, period: { from: IsoDate; asO
       into.s117ChargesPaid++;
       into.s117ChargesPence += c.amountPence;
     }
+    if (latest && counted) addSpend(into, latest, rechargeStatement(person.services, person.payments, { from, to: asOf }).lines);
     for (const r of person.refunds.filter((x) => x.calculatedOn <= asOf)) {
       into.refundsOwedPence += r.totalPence;
       if (r.paidOn !== null && r.paidOn <= asOf) into.refundsPaidPence += r.totalPence;
@@ -298,6 +313,31 @@ export function personFigures(person: ReportPerson, period: { from: IsoDate; asO
     const months = wholeMonthsBetween(dispute.raisedOn, asOf);
     into.disputesByAgeMonths[months >= 4 ? '4+' : (String(months) as '0' | '1' | '2' | '3')]++;
   }
+}
+
+/** RPT-15: the person's recharge lines for the period, for the bodies of their latest episode at its end. */
+function addSpend(into: PeriodFigures, episode: Episode, lines: readonly RechargeLine[]): void {
+  const la = episode.localAuthority.code;
+  const icb = episode.icb.code;
+  for (const row of spendReport(lines)) mergeSpend(into.spend, { body: row.body, code: row.body === 'local-authority' ? la : icb, category: row.category, agreedPence: row.agreedPence, paidPence: row.paidPence });
+  const owed = lines.reduce((sum, l) => sum + l.icbOwesLocalAuthority, 0);
+  if (lines.length > 0) mergeBalance(into.balances, { localAuthority: la, icb, icbOwesLocalAuthorityPence: owed });
+}
+
+function mergeSpend(rows: SpendFigure[], row: SpendFigure): void {
+  const same = rows.find((r) => r.body === row.body && r.code === row.code && r.category === row.category);
+  if (same) {
+    same.agreedPence += row.agreedPence;
+    same.paidPence += row.paidPence;
+  } else rows.push({ ...row });
+  rows.sort((a, b) => a.body.localeCompare(b.body) || (a.code ?? '').localeCompare(b.code ?? '') || a.category.localeCompare(b.category));
+}
+
+function mergeBalance(rows: BalanceFigure[], row: BalanceFigure): void {
+  const same = rows.find((r) => r.localAuthority === row.localAuthority && r.icb === row.icb);
+  if (same) same.icbOwesLocalAuthorityPence += row.icbOwesLocalAuthorityPence;
+  else rows.push({ ...row });
+  rows.sort((a, b) => (a.localAuthority ?? '').localeCompare(b.localAuthority ?? '') || (a.icb ?? '').localeCompare(b.icb ?? ''));
 }
 
 /** One period's figures over everyone given. */
@@ -325,6 +365,8 @@ export function addFigures(into: PeriodFigures, more: PeriodFigures): void {
   for (const k of Object.keys(into.disputesByAgeMonths) as (keyof PeriodFigures['disputesByAgeMonths'])[]) into.disputesByAgeMonths[k] += more.disputesByAgeMonths[k];
   const counts = ['newEntitlements', 'endings', 'superseded', 'reinstated', 'reviewsInDate', 'reviewsOverdue', 'reviewsHeld', 'reviewsHeldOnTime', 'outOfArea', 'plansFinalBeforeLeaving', 'plansFinal', 'plansWithContingency', 'plansSignedOrReason', 'complaintsReceived', 'complaintsOpen', 'complaintsOpenWithinOmbudsmanWindow', 's117ChargesPaid', 's117ChargesPence', 'refundsOwedPence', 'refundsPaidPence', 'refundsOutstandingPence', 'disputesOpen', 'disputesPastFourMonths'] as const;
   for (const c of counts) into[c] += more[c];
+  for (const row of more.spend) mergeSpend(into.spend, row);
+  for (const row of more.balances) mergeBalance(into.balances, row);
   const keyworkers = new Map(into.reviewsByKeyworker.map((k) => [k.userId ?? '', { ...k }]));
   for (const k of more.reviewsByKeyworker) {
     const row = keyworkers.get(k.userId ?? '') ?? { userId: k.userId, team: k.team, inDate: 0, overdue: 0 };

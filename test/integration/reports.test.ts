@@ -139,6 +139,8 @@ for (const { engine, skip } of await testEngines()) {
       const may = await f.services.reports.register(f.actors.finance, { asOf: '2025-05-31' });
       assert.deepEqual([may.complaintsReceived, may.complaintsOpen, may.complaintsOpenWithinOmbudsmanWindow], [1, 1, 1]);
       assert.deepEqual([may.s117ChargesPaid, may.s117ChargesPence], [1, 31000]);
+      // RPT-15: May's cost of the placement, 31 days at £700 a week, half each, for Northbridge and its ICB.
+      assert.deepEqual(may.spend.map((x) => [x.body, x.code, x.category, x.agreedPence, x.paidPence]), [['icb', 'QZZ', 'accommodation', 155000, 0], ['local-authority', 'E09000099', 'accommodation', 155000, 0]]);
       await f.services.money.calculateRefund(f.actors.finance, active, {});
       const now = await f.services.reports.register(f.actors.finance, {});
       assert.ok(now.refundsOwedPence >= 31000, 'the refund with interest');

@@ -41,6 +41,8 @@ const Period = z.object({
   refundsOwedPence: z.number().int().describe('Integer pence: refunds calculated by the date (CHG-2)'),
   refundsPaidPence: z.number().int(),
   refundsOutstandingPence: z.number().int(),
+  spend: z.array(z.object({ body: z.enum(['local-authority', 'icb']), code: z.string().nullable(), category: z.string(), agreedPence: z.number().int(), paidPence: z.number().int() })).describe(`${MEASURES.spend.rule}: ${MEASURES.spend.text}`),
+  balances: z.array(z.object({ localAuthority: z.string().nullable(), icb: z.string().nullable(), icbOwesLocalAuthorityPence: z.number().int().describe('Positive: the ICB owes the council; negative: the council owes the ICB') })),
   disputesOpen: count('disputes'),
   disputesPastFourMonths: z.number().int(),
   disputesByAgeMonths: counts(['0', '1', '2', '3', '4+'] as const),

@@ -42,6 +42,7 @@ export function registerReportPages(web: FastifyInstance, services: Services): v
     const query = new URLSearchParams(values).toString();
     try {
       const { report, charts, bodies } = await services.reports.page(actor, values);
+      const bodyName = (code: string | null) => (code === null ? null : (bodies.find((b) => b.code === code)?.name ?? code));
       const option = (type: string, none: string) => [{ value: '', text: none }, ...bodies.filter((b) => b.type === type).map((b) => ({ value: b.code, text: b.name, selected: b.code === report.filter.localAuthority || b.code === report.filter.icb }))];
       return reply.render('pages/reports.njk', {
         values: { ...values, asOf: report.asOf },
@@ -58,6 +59,8 @@ export function registerReportPages(web: FastifyInstance, services: Services): v
           localAuthority: bodies.find((b) => b.code === report.filter.localAuthority)?.name ?? null,
           icb: bodies.find((b) => b.code === report.filter.icb)?.name ?? null,
         },
+        spendRows: report.spend.map((x) => [{ text: bodyName(x.code) ?? 'Not known' }, { text: x.category }, { text: pounds(x.agreedPence), format: 'numeric' }, { text: pounds(x.paidPence), format: 'numeric' }]),
+        balanceRows: report.balances.map((b) => [{ text: bodyName(b.localAuthority) ?? 'Not known' }, { text: bodyName(b.icb) ?? 'Not known' }, { text: b.icbOwesLocalAuthorityPence >= 0 ? `The ICB owes the council ${pounds(b.icbOwesLocalAuthorityPence)}` : `The council owes the ICB ${pounds(-b.icbOwesLocalAuthorityPence)}` }]),
         money: Object.fromEntries((['s117ChargesPence', 'refundsOwedPence', 'refundsPaidPence', 'refundsOutstandingPence'] as const).map((k) => [k, pounds(report[k])])),
         downloads: { csv: `/reports/register.csv${query ? `?${query}` : ''}`, xlsx: `/reports/register.xlsx${query ? `?${query}` : ''}`, pdf: `/reports/board-pack.pdf${query ? `?${query}` : ''}` },
         width: 'full',

@@ -34,6 +34,8 @@ function periodRows(m: Named): [MeasureId, string, number][] {
   }
   rows.push(['reviewsHeld', 'all', m.reviewsHeld], ['reviewsHeld', 'on time', m.reviewsHeldOnTime], ['outOfArea', 'all', m.outOfArea], ['plansFinalBeforeLeaving', 'all', m.plansFinalBeforeLeaving], ['plans', 'final', m.plansFinal], ['plans', 'contingency plan complete', m.plansWithContingency], ['plans', 'signed or reason recorded', m.plansSignedOrReason], ['complaints', 'received', m.complaintsReceived], ['complaints', 'open', m.complaintsOpen], ['complaints', 'open within the Ombudsman window', m.complaintsOpenWithinOmbudsmanWindow], ['money', 's117 charges paid (count)', m.s117ChargesPaid], ['money', 's117 charges paid (pence)', m.s117ChargesPence], ['money', 'refunds owed (pence)', m.refundsOwedPence], ['money', 'refunds paid (pence)', m.refundsPaidPence], ['money', 'refunds outstanding (pence)', m.refundsOutstandingPence], ['disputes', 'open', m.disputesOpen], ['disputes', 'past the 4-month clock', m.disputesPastFourMonths]);
   for (const [age, n] of Object.entries(m.disputesByAgeMonths)) rows.push(['disputes', `open ${age} months`, n]);
+  for (const x of m.spend) rows.push(['spend', `${x.body} ${x.code ?? 'not known'} ${x.category} agreed (pence)`, x.agreedPence], ['spend', `${x.body} ${x.code ?? 'not known'} ${x.category} paid (pence)`, x.paidPence]);
+  for (const b of m.balances) rows.push(['spend', `balance: ICB ${b.icb ?? 'not known'} owes local authority ${b.localAuthority ?? 'not known'} (pence)`, b.icbOwesLocalAuthorityPence]);
   return rows;
 }
 

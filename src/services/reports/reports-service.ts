@@ -44,6 +44,9 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
   const complaints = byPerson(loaded.complaints);
   const charges = byPerson(loaded.s117Charges);
   const refunds = byPerson(loaded.refunds);
+  const services = byPerson(loaded.services);
+  const personOfService = new Map(loaded.services.map((x) => [x.id, x.person_id]));
+  const payments = byPerson(loaded.payments.map((x) => ({ ...x, person_id: personOfService.get(x.service_id)! })));
   return rows.map((row) => ({
     id: row.id,
     facts: loaded.facts.get(row.id)!,
@@ -55,6 +58,8 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
     complaints: (complaints.get(row.id) ?? []).map((c) => ({ receivedOn: c.received_on, awareOn: c.aware_on, outcomeOn: c.outcome_on })),
     s117Charges: (charges.get(row.id) ?? []).map((c) => ({ paidOn: c.paid_on, amountPence: c.amount_pence })),
     refunds: (refunds.get(row.id) ?? []).map((r) => ({ calculatedOn: r.calculated_on, paidOn: r.paid_on, totalPence: r.total_principal_pence + r.total_interest_pence })),
+    services: (services.get(row.id) ?? []).map((x) => ({ serviceId: x.id, personId: x.person_id, category: x.category, provider: x.provider, weeklyCostPence: x.weekly_cost_pence, funding: { localAuthorityPercent: x.la_percent, icbPercent: x.icb_percent }, startDate: x.start_date, endDate: x.end_date })),
+    payments: (payments.get(row.id) ?? []).map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence })),
   }));
 }
 

@@ -11,7 +11,7 @@ const HOME: ReportFilter = { localAuthority: HOME_LA, icb: null };
 const OTHER: ReportFilter = { localAuthority: OTHER_LA, icb: null };
 
 function reportPerson(id: string, facts: PersonFacts, more: Partial<ReportPerson> = {}): ReportPerson {
-  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], ...more };
+  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], ...more };
 }
 
 const report = (people: ReportPerson[], asOf: string, filter: ReportFilter = ANY, months = 3) => registerReport(people, asOf, filter, DEFAULT_REVIEW_SETTINGS, months);
@@ -181,6 +181,20 @@ describe('RPT-13 complaints, RPT-14 money', () => {
     assert.deepEqual([otherCouncil.s117ChargesPence, otherCouncil.refundsOwedPence], [0, 0]);
     const home = report([person], '2024-03-31', { localAuthority: null, icb: null, viewer: { role: 'finance', organisationCode: HOME_LA } });
     assert.equal(home.s117ChargesPence, 4500);
+  });
+});
+
+describe('RPT-15 spend and balance', () => {
+  test('RPT-15: each body’s share and payments by category for the bodies responsible at the time, and the balance', () => {
+    const service = { serviceId: 's1', personId: 'a', category: 'accommodation', provider: 'Care Ltd', weeklyCostPence: 70000, funding: { localAuthorityPercent: 50, icbPercent: 50 }, startDate: '2024-03-11', endDate: null };
+    const person = reportPerson('a', discharged(), { services: [service], payments: [{ serviceId: 's1', body: 'local-authority', periodFrom: '2024-04-01', periodTo: '2024-04-30', amountPence: 300000 }] });
+    const april = report([person], '2024-04-30');
+    assert.deepEqual(april.spend, [
+      { body: 'icb', code: HOME_ICB, category: 'accommodation', agreedPence: 150000, paidPence: 0 },
+      { body: 'local-authority', code: HOME_LA, category: 'accommodation', agreedPence: 150000, paidPence: 300000 },
+    ]);
+    assert.deepEqual(april.balances, [{ localAuthority: HOME_LA, icb: HOME_ICB, icbOwesLocalAuthorityPence: 150000 }]);
+    assert.deepEqual(report([person], '2024-04-30', OTHER).spend, [], 'not the other council’s');
   });
 });
 
