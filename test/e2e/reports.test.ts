@@ -7,10 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
-import { assertAccessible, errorSummary, follow } from './helpers.ts';
+import { assertAccessible, errorSummary, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -20,18 +20,11 @@ describe('reports in the browser', { skip }, () => {
   let base: string;
   const contexts: BrowserContext[] = [];
 
-  async function newPage(javaScriptEnabled = true): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled, acceptDownloads: true });
-    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  /** A signed-in page; its context is closed at the end. */
+  async function signedIn(user: UserKey, javaScriptEnabled = true): Promise<Page> {
+    const { context, page } = await openSignedInPage(browser, base, USERS[user].email, { javaScriptEnabled, acceptDownloads: true });
     contexts.push(context);
-    return context.newPage();
-  }
-
-  async function signIn(page: Page, user: UserKey): Promise<void> {
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS[user].email);
-    await page.fill('#password', PASSWORD);
-    await follow(page, 'button:has-text("Sign in")');
+    return page;
   }
 
   before(async () => {
@@ -51,8 +44,7 @@ describe('reports in the browser', { skip }, () => {
   });
 
   test('an s117 lead opens Reports from the header, filters by name, reads the charts and their tables, and downloads the pack', async () => {
-    const page = await newPage();
-    await signIn(page, 'laApprover');
+    const page = await signedIn('laApprover');
     // The header may fold its last links into "More" at this width: the link is there either way.
     assert.equal(await page.locator('.nhsuk-header a[href="/reports"]').count() > 0, true);
     await page.goto(`${base}/reports`);
@@ -77,22 +69,19 @@ describe('reports in the browser', { skip }, () => {
   });
 
   test('works without JavaScript, and a wrong date is explained', async () => {
-    const page = await newPage(false);
-    await signIn(page, 'auditor');
+    const page = await signedIn('auditor', false);
     await page.goto(`${base}/reports?asOf=2024-02-30`);
     assert.deepEqual(await errorSummary(page), ['Enter a real date in the form YYYY-MM-DD']);
     await page.goto(`${base}/reports?asOf=2024-03-31`);
     assert.equal(await page.locator('figure.s117-chart svg').count(), 5);
     // axe needs JavaScript: the same error page is checked in a browser with it on.
-    const checked = await newPage();
-    await signIn(checked, 'auditor');
+    const checked = await signedIn('auditor');
     await checked.goto(`${base}/reports?asOf=2024-02-30`);
     await assertAccessible(checked, 'the reports page with an error');
   });
 
   test('a practitioner has no Reports link and is refused the page', async () => {
-    const page = await newPage();
-    await signIn(page, 'practitioner');
+    const page = await signedIn('practitioner');
     assert.equal(await page.locator('.nhsuk-header a[href="/reports"]').count(), 0);
     const res = await page.goto(`${base}/reports`);
     assert.equal(res?.status(), 403);
