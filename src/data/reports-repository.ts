@@ -36,13 +36,16 @@ export interface ReportFactsRows {
   refunds: { person_id: string; calculated_on: string; paid_on: string | null; total_principal_pence: number; total_interest_pence: number }[];
   services: { id: string; person_id: string; category: string; provider: string; weekly_cost_pence: number; la_percent: number; icb_percent: number; start_date: string; end_date: string | null }[];
   payments: { service_id: string; body: 'local-authority' | 'icb'; period_from: string; period_to: string; amount_pence: number }[];
+  budgets: { id: string; person_id: string; kind: 'direct-payment' | 'personal-health-budget'; start_date: string; end_date: string | null }[];
+  budgetReviews: { budget_id: string; held_on: string }[];
+  budgetTriggers: { budget_id: string; occurred_on: string }[];
 }
 
 /** Everything the reports need about these people, in one query per kind of fact. */
 export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]): Promise<ReportFactsRows> {
   const ids = people.map((p) => p.id);
-  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [] };
-  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds, services, payments] = await Promise.all([
+  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], budgetReviews: [], budgetTriggers: [] };
+  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers] = await Promise.all([
     db.selectFrom('residences').select(['person_id', 'local_authority_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('gp_registrations').select(['person_id', 'practice_code', 'icb_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('admissions').select(['person_id', 'id', 'hospital', 'admitted_on', 'discharged_on']).where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
@@ -78,6 +81,9 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
       .select(['service_payments.service_id', 'service_payments.body', 'service_payments.period_from', 'service_payments.period_to', 'service_payments.amount_pence'])
       .where('services.person_id', 'in', ids)
       .execute(),
+    db.selectFrom('budgets').select(['id', 'person_id', 'kind', 'start_date', 'end_date']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('budget_reviews').innerJoin('budgets', 'budgets.id', 'budget_reviews.budget_id').select(['budget_reviews.budget_id', 'budget_reviews.held_on']).where('budgets.person_id', 'in', ids).execute(),
+    db.selectFrom('budget_review_triggers').innerJoin('budgets', 'budgets.id', 'budget_review_triggers.budget_id').select(['budget_review_triggers.budget_id', 'budget_review_triggers.occurred_on']).where('budgets.person_id', 'in', ids).execute(),
   ]);
   const facts = new Map<string, PersonFacts>();
   for (const p of people) {
@@ -100,7 +106,7 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
   }
   for (const e of endings) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
   for (const r of reinstatements) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
-  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds, services, payments };
+  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers };
 }
 
 /** Staff names for the reports' keyworker rows (staff, not the people on the register). */

@@ -6,6 +6,7 @@
 // proposed while unconfirmed, RESP-2 to RESP-5), not the ones responsible today. Pure: the services
 // load the facts.
 import { canSeeMoney, type Viewer } from './access.ts';
+import { budgetReviewDueWithTriggers, type BudgetClock } from './budgets.ts';
 import { ombudsmanWindow } from './complaints.ts';
 import { AFTERCARE_STATUSES, END_REASONS, computeAftercare, type AftercareStatus, type EndReason, type Episode, type PersonFacts } from './aftercare.ts';
 import { addDays, addMonths, compareDates, daysBetween, type IsoDate } from './dates.ts';
@@ -34,6 +35,8 @@ export interface ReportPerson {
   /** RESP-1, RESP-7: the person's services and what each body paid for them. */
   services: readonly RechargeService[];
   payments: readonly ServicePayment[];
+  /** DP-1(d), DP-2: direct payments and personal health budgets, with their reviews and review triggers. */
+  budgets: readonly (BudgetClock & { reviewsHeldOn: readonly IsoDate[]; triggersOn: readonly IsoDate[] })[];
 }
 
 /** RPT-15: one body's agreed share and payments for a category of service in the period. */
@@ -71,6 +74,7 @@ export const MEASURES = {
   plans: { rule: 'RPT-12', text: 'People whose aftercare is running on the date with a final care and support plan, and of those, the latest final version with a complete contingency plan (PLAN-5) and signed with a copy given, or the reason it was not signed recorded (PLAN-6).' },
   complaints: { rule: 'RPT-13', text: 'Complaints received in the period, and complaints open on the date (received, no outcome yet), with how many of those are still within the Ombudsman\'s 12-month window from the day the person knew of the problem (CMP-1).' },
   spend: { rule: 'RPT-15', text: 'Each body\'s agreed share of the cost of each service in the period (weekly cost by days, split by the agreed percentages, RESP-7) and what it recorded paying, by service category, for the local authority and ICB responsible for the person at the end of the period; and the balance between each council and ICB on what was paid (RESP-1), as the recharge statement works it out. Costs are the services\' recorded weekly costs (their history is not kept). Only for people whose money you may see.' },
+  budgets: { rule: 'RPT-16', text: 'Direct payments and personal health budgets running on the date, by kind, and how many of them have their review overdue on the date (DP-1(d): first within 6 months of a direct payment starting, DP-2: 3 months for a personal health budget, then at least every 12 months, and at once after a suspected breach or a change in capacity).' },
   money: { rule: 'RPT-14', text: 'Charges paid in the period for a service recorded as s117 aftercare, which must be none (CHG-1), and refunds (CHG-2): calculated by the date, paid by the date, and outstanding (calculated, not yet paid), in pence with interest. Only for people whose money you may see.' },
   disputes: { rule: 'RPT-10', text: 'Disputes about the people counted, open (not resolved) on the date, by age from the day raised. An ordinary-residence dispute between local authorities must be referred to the Secretary of State after 4 months (RESP-6): these are shown as past the 4-month clock when unreferred after that.' },
 } as const;
@@ -110,6 +114,9 @@ export interface PeriodFigures {
   refundsOutstandingPence: number;
   spend: SpendFigure[];
   balances: BalanceFigure[];
+  directPayments: number;
+  personalHealthBudgets: number;
+  budgetReviewsOverdue: number;
   disputesOpen: number;
   disputesPastFourMonths: number;
   /** Open disputes by age in whole months from the day raised (0, 1, 2, 3, 4+). */
@@ -185,6 +192,9 @@ function emptyFigures(from: IsoDate, asOf: IsoDate): PeriodFigures {
     refundsOutstandingPence: 0,
     spend: [],
     balances: [],
+    directPayments: 0,
+    personalHealthBudgets: 0,
+    budgetReviewsOverdue: 0,
     disputesOpen: 0,
     disputesPastFourMonths: 0,
     disputesByAgeMonths: { '0': 0, '1': 0, '2': 0, '3': 0, '4+': 0 },
@@ -304,6 +314,13 @@ export function personFigures(person: ReportPerson, period: { from: IsoDate; asO
       else into.refundsOutstandingPence += r.totalPence;
     }
   }
+  // RPT-16: budgets running on the date and their review clocks.
+  for (const b of person.budgets.filter((x) => x.startDate <= asOf && (x.endDate === null || x.endDate > asOf))) {
+    if (b.kind === 'direct-payment') into.directPayments++;
+    else into.personalHealthBudgets++;
+    const due = budgetReviewDueWithTriggers(b, b.reviewsHeldOn.filter((d) => d <= asOf), b.triggersOn.filter((d) => d <= asOf), asOf);
+    if (due !== null && compareDates(due, asOf) < 0) into.budgetReviewsOverdue++;
+  }
   // RPT-10: disputes open on the date.
   for (const dispute of person.disputes) {
     if (dispute.raisedOn > asOf || (dispute.resolvedOn !== null && dispute.resolvedOn <= asOf)) continue;
@@ -363,7 +380,7 @@ export function addFigures(into: PeriodFigures, more: PeriodFigures): void {
   for (const r of END_REASONS) if (r !== 'new-qualifying-detention') into.endingsByReason[r] += more.endingsByReason[r];
   for (const b of OVERDUE_BANDS) into.overdueBy[b.id] += more.overdueBy[b.id];
   for (const k of Object.keys(into.disputesByAgeMonths) as (keyof PeriodFigures['disputesByAgeMonths'])[]) into.disputesByAgeMonths[k] += more.disputesByAgeMonths[k];
-  const counts = ['newEntitlements', 'endings', 'superseded', 'reinstated', 'reviewsInDate', 'reviewsOverdue', 'reviewsHeld', 'reviewsHeldOnTime', 'outOfArea', 'plansFinalBeforeLeaving', 'plansFinal', 'plansWithContingency', 'plansSignedOrReason', 'complaintsReceived', 'complaintsOpen', 'complaintsOpenWithinOmbudsmanWindow', 's117ChargesPaid', 's117ChargesPence', 'refundsOwedPence', 'refundsPaidPence', 'refundsOutstandingPence', 'disputesOpen', 'disputesPastFourMonths'] as const;
+  const counts = ['newEntitlements', 'endings', 'superseded', 'reinstated', 'reviewsInDate', 'reviewsOverdue', 'reviewsHeld', 'reviewsHeldOnTime', 'outOfArea', 'plansFinalBeforeLeaving', 'plansFinal', 'plansWithContingency', 'plansSignedOrReason', 'complaintsReceived', 'complaintsOpen', 'complaintsOpenWithinOmbudsmanWindow', 's117ChargesPaid', 's117ChargesPence', 'refundsOwedPence', 'refundsPaidPence', 'refundsOutstandingPence', 'directPayments', 'personalHealthBudgets', 'budgetReviewsOverdue', 'disputesOpen', 'disputesPastFourMonths'] as const;
   for (const c of counts) into[c] += more[c];
   for (const row of more.spend) mergeSpend(into.spend, row);
   for (const row of more.balances) mergeBalance(into.balances, row);

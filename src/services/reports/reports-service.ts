@@ -46,6 +46,7 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
   const refunds = byPerson(loaded.refunds);
   const services = byPerson(loaded.services);
   const personOfService = new Map(loaded.services.map((x) => [x.id, x.person_id]));
+  const budgets = byPerson(loaded.budgets);
   const payments = byPerson(loaded.payments.map((x) => ({ ...x, person_id: personOfService.get(x.service_id)! })));
   return rows.map((row) => ({
     id: row.id,
@@ -60,6 +61,13 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
     refunds: (refunds.get(row.id) ?? []).map((r) => ({ calculatedOn: r.calculated_on, paidOn: r.paid_on, totalPence: r.total_principal_pence + r.total_interest_pence })),
     services: (services.get(row.id) ?? []).map((x) => ({ serviceId: x.id, personId: x.person_id, category: x.category, provider: x.provider, weeklyCostPence: x.weekly_cost_pence, funding: { localAuthorityPercent: x.la_percent, icbPercent: x.icb_percent }, startDate: x.start_date, endDate: x.end_date })),
     payments: (payments.get(row.id) ?? []).map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence })),
+    budgets: (budgets.get(row.id) ?? []).map((b) => ({
+      kind: b.kind,
+      startDate: b.start_date,
+      endDate: b.end_date,
+      reviewsHeldOn: loaded.budgetReviews.filter((r) => r.budget_id === b.id).map((r) => r.held_on),
+      triggersOn: loaded.budgetTriggers.filter((t) => t.budget_id === b.id).map((t) => t.occurred_on),
+    })),
   }));
 }
 

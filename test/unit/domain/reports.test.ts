@@ -11,7 +11,7 @@ const HOME: ReportFilter = { localAuthority: HOME_LA, icb: null };
 const OTHER: ReportFilter = { localAuthority: OTHER_LA, icb: null };
 
 function reportPerson(id: string, facts: PersonFacts, more: Partial<ReportPerson> = {}): ReportPerson {
-  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], ...more };
+  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], ...more };
 }
 
 const report = (people: ReportPerson[], asOf: string, filter: ReportFilter = ANY, months = 3) => registerReport(people, asOf, filter, DEFAULT_REVIEW_SETTINGS, months);
@@ -195,6 +195,22 @@ describe('RPT-15 spend and balance', () => {
     ]);
     assert.deepEqual(april.balances, [{ localAuthority: HOME_LA, icb: HOME_ICB, icbOwesLocalAuthorityPence: 150000 }]);
     assert.deepEqual(report([person], '2024-04-30', OTHER).spend, [], 'not the other council’s');
+  });
+});
+
+describe('RPT-16 budgets', () => {
+  test('RPT-16: budgets running on the date by kind, and reviews overdue (DP-1(d) six months, DP-2 three months)', () => {
+    const person = reportPerson('a', discharged(), { budgets: [
+      { kind: 'direct-payment', startDate: '2024-04-01', endDate: null, reviewsHeldOn: [], triggersOn: [] },
+      { kind: 'personal-health-budget', startDate: '2024-04-01', endDate: '2024-12-31', reviewsHeldOn: [], triggersOn: ['2024-05-10'] },
+    ] });
+    const may = report([person], '2024-05-31');
+    assert.deepEqual([may.directPayments, may.personalHealthBudgets, may.budgetReviewsOverdue], [1, 1, 1], 'the trigger made the health budget’s review due at once');
+    const august = report([person], '2024-08-31');
+    assert.equal(august.budgetReviewsOverdue, 1);
+    const november = report([person], '2024-11-30');
+    assert.equal(november.budgetReviewsOverdue, 2, 'the direct payment’s 6 months passed on 1 October');
+    assert.deepEqual([report([person], '2025-01-31').personalHealthBudgets, report([person], '2024-03-31').directPayments], [0, 0]);
   });
 });
 
