@@ -24,6 +24,7 @@ import { SERVICE_CATEGORIES } from '../src/domain/funding.ts';
 import { actorFromUser, type Actor } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
 import { BENCH_LA, Prng, generate } from './generate.ts';
+import { measure as timeCall, type Timing } from './harness.ts';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -42,24 +43,8 @@ const options = { people: Number(values.people), services: Number(values.service
 /** CREATE and DROP DATABASE on the server, from its admin connection. */
 const adminQuery = (text: string) => runAdminQuery(ADMIN_URL, text);
 
-interface Timing { operation: string; actor: string; iterations: number; medianMs: number; p95Ms: number; minMs: number; maxMs: number; rows: number }
-
-async function measure(operation: string, actor: string, run: () => Promise<number>): Promise<Timing> {
-  let rows = 0;
-  for (let i = 0; i < options.warmup; i++) rows = await run();
-  const samples: number[] = [];
-  for (let i = 0; i < options.iterations; i++) {
-    const started = performance.now();
-    rows = await run();
-    samples.push(performance.now() - started);
-  }
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-  const median = sorted.length % 2 === 1 ? at(0.5) : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  const t = { operation, actor, iterations: samples.length, medianMs: Math.round(median), p95Ms: Math.round(at(0.95)), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!), rows };
-  process.stderr.write(`  ${operation} (${actor}): median ${t.medianMs} ms, p95 ${t.p95Ms} ms, ${rows} rows\n`);
-  return t;
-}
+/** Times `run` with this run's iterations and warm-up (bench/harness.ts). */
+const measure = (operation: string, actor: string, run: () => Promise<number>): Promise<Timing> => timeCall(operation, actor, options, run);
 
 const PROVIDERS = Array.from({ length: 60 }, (_, i) => `Provider ${String(i + 1).padStart(2, '0')} Ltd`);
 const SPLITS: [number, number][] = [[50, 50], [100, 0], [0, 100], [60, 40], [33, 67], [70, 30]];

@@ -141,7 +141,7 @@ export async function listPlanningNeeded(db: Db, query: PlanningNeededQuery) {
   return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
 }
 
-function parseContent(value: unknown): PlanContent {
+export function parseContent(value: unknown): PlanContent {
   return (typeof value === 'string' ? JSON.parse(value) : value) as PlanContent;
 }
 

@@ -36,17 +36,19 @@ export type Action =
   | 'payments:record'
   // Issue 12: webhook subscriptions, and detentions fed in by a provider's system (system accounts only).
   | 'subscriptions:manage'
-  | 'detentions:feed';
+  | 'detentions:feed'
+  // Issue 13: the reports for s117 leads, commissioners and boards.
+  | 'reports:read';
 
 const PERMISSIONS: Record<Role, readonly Action[]> = {
-  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'subscriptions:manage'],
+  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'subscriptions:manage', 'reports:read'],
   // Keyworkers, care co-ordinators and ward staff: people and their legal history.
   practitioner: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'services:record', 'money:read', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'top-ups:record'],
   // A local authority's or ICB's s117 lead decides responsibility for their organisation.
-  approver: ['person:read', 'responsibility:confirm', 'services:record', 'money:read', 'funding-policy:manage', 'review:record', 'plan:read', 'keyworker:allocate', 'tribunal:record', 'ending:propose', 'ending:approve', 'complaint:record', 'refunds:approve', 'top-ups:record', 'disputes:manage'],
-  finance: ['person:read', 'services:record', 'money:read', 'finance:export', 'plan:read', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record'],
+  approver: ['person:read', 'responsibility:confirm', 'services:record', 'money:read', 'funding-policy:manage', 'review:record', 'plan:read', 'keyworker:allocate', 'tribunal:record', 'ending:propose', 'ending:approve', 'complaint:record', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'reports:read'],
+  finance: ['person:read', 'services:record', 'money:read', 'finance:export', 'plan:read', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'reports:read'],
   // Reads everything, including the audit trail, and changes nothing.
-  auditor: ['person:read', 'audit:read', 'money:read', 'finance:export', 'plan:read'],
+  auditor: ['person:read', 'audit:read', 'money:read', 'finance:export', 'plan:read', 'reports:read'],
 };
 
 /** PLAN-3: who can be a person's named keyworker (care co-ordinator, named practitioner). */

@@ -32,17 +32,20 @@ export interface LetterOptions { largePrint?: boolean }
 
 const SIZES = { standard: { body: 12, h1: 20, h2: 15, small: 9 }, large: { body: 17, h1: 26, h2: 21, small: 13 } };
 
-export function renderLetter(content: LetterContent, options: LetterOptions = {}): Promise<Buffer> {
-  const size = options.largePrint ? SIZES.large : SIZES.standard;
+/**
+ * A tagged A4 PDF (document language and title, pages buffered for footers) with its Document
+ * structure element, and the bytes once `doc.end()` is called.
+ */
+export function openTaggedPdf(options: { title: string; subject: string; margin: number }): { doc: PDFKit.PDFDocument; done: Promise<Buffer>; root: PDFKit.PDFStructureElement } {
   const doc = new PDFDocument({
     size: 'A4',
-    margins: { top: 56, bottom: 64, left: 64, right: 64 },
+    margins: { top: 56, bottom: 64, left: options.margin, right: options.margin },
     tagged: true,
     lang: 'en-GB',
     displayTitle: true,
     pdfVersion: '1.7',
     bufferPages: true,
-    info: { Title: content.title, Author: 'Section 117 Aftercare Register', Subject: content.title },
+    info: { Title: options.title, Author: 'Section 117 Aftercare Register', Subject: options.subject },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -50,9 +53,14 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-
   const root = doc.struct('Document');
   doc.addStructure(root);
+  return { doc, done, root };
+}
+
+export function renderLetter(content: LetterContent, options: LetterOptions = {}): Promise<Buffer> {
+  const size = options.largePrint ? SIZES.large : SIZES.standard;
+  const { doc, done, root } = openTaggedPdf({ title: content.title, subject: content.title, margin: 64 });
   const paragraph = (text: string, fontSize = size.body, font = 'Helvetica', align: 'left' | 'right' = 'left') =>
     root.add(doc.struct('P', {}, () => doc.font(font).fontSize(fontSize).text(text, { align, lineGap: 3 })));
 
@@ -111,7 +119,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
 }
 
 /** "Page N of M" and the footer line on every page, marked as artifacts so readers skip them. */
-function addPageFooters(doc: PDFKit.PDFDocument, footer: string, fontSize: number): void {
+export function addPageFooters(doc: PDFKit.PDFDocument, footer: string, fontSize: number): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i += 1) {
     doc.switchToPage(i);

@@ -30,6 +30,7 @@ import { createSystemAccountService } from './system-accounts/system-accounts-se
 import { createSubscriptionsService } from './subscriptions/subscriptions-service.ts';
 import { createDeliveryWorker } from './subscriptions/delivery-worker.ts';
 import { createImportsService } from './imports/imports-service.ts';
+import { createReportsService } from './reports/reports-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -91,6 +92,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     subscriptions: createSubscriptionsService({ useCases, production: options.production ?? false }),
     deliveries: createDeliveryWorker(db, { clock, timeoutMs: options.webhookTimeoutMs }),
     imports: createImportsService(db, shared),
+    reports: createReportsService({ useCases, reviews }),
   };
 }
 

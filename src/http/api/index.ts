@@ -17,6 +17,7 @@ import { registerDisputesApi } from './disputes.ts';
 import { registerRechargesApi } from './recharges.ts';
 import { registerSubscriptionsApi } from './subscriptions.ts';
 import { registerImportsApi } from './imports.ts';
+import { registerReportsApi } from './reports.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
   api.setSerializerCompiler(compileAnswerSerializer);
@@ -37,6 +38,7 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerRechargesApi(api, services);
   registerSubscriptionsApi(api, services);
   await registerImportsApi(api, services);
+  registerReportsApi(api, services);
 }
 
 type AnswerSchema = Parameters<typeof serializerCompiler>[0]['schema'];

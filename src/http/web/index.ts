@@ -22,6 +22,7 @@ import { registerFundingPolicyPages } from './funding-policies.ts';
 import { registerMoneyPages } from './money.ts';
 import { registerSubscriptionPages } from './subscriptions.ts';
 import { registerImportPages } from './imports.ts';
+import { registerReportPages } from './reports.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -46,4 +47,5 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerPlanPages(web, services);
   registerSubscriptionPages(web, services);
   await registerImportPages(web, services);
+  registerReportPages(web, services);
 }

@@ -16,7 +16,8 @@ import { DisputeCreateInput, DisputeUpdateInput } from './disputes-inputs.ts';
 
 export interface DisputesServiceOptions { useCases: UseCases }
 
-function disputeFromRow(row: DisputeRow): Dispute {
+/** The domain's dispute from its row (also read by the reports, issue 13). */
+export function disputeFromRow(row: Pick<DisputeRow, 'party_a_kind' | 'party_a_code' | 'party_b_kind' | 'party_b_code' | 'subject' | 'interim_funder_code' | 'raised_on' | 'referred_on' | 'person_told_on' | 'resolved_on' | 'resolution'>): Dispute {
   return {
     partyA: { kind: row.party_a_kind, code: row.party_a_code },
     partyB: { kind: row.party_b_kind, code: row.party_b_code },

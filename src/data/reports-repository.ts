@@ -1,0 +1,122 @@
+// The facts the register's reports read (issue 13), for a page of people at a time: a fixed number
+// of queries per page (each `person_id IN (...)`), never one per person. Who may be read is decided
+// in the query that pages through people (person_organisations, as findVisiblePerson and the register
+// list do), so a person the caller's organisation may not see is never loaded.
+import { sql } from 'kysely';
+import type { PersonFacts } from '../domain/aftercare.ts';
+import type { SectionCode } from '../domain/sections.ts';
+import type { PlanContent } from '../domain/plans.ts';
+import type { Db } from './database.ts';
+import { parseContent } from './plans-repository.ts';
+
+export interface ReportPersonRow { id: string; date_of_birth: string; date_of_death: string | null }
+
+/** The next page of people, in id order after `afterId`, that `visibleTo` may see (null: everyone, an admin). */
+export function visiblePeoplePage(db: Db, visibleTo: string | null, afterId: string | null, limit: number): Promise<ReportPersonRow[]> {
+  let q = db.selectFrom('people').select(['people.id', 'people.date_of_birth', 'people.date_of_death']).orderBy('people.id').limit(limit);
+  if (afterId) q = q.where('people.id', '>', afterId);
+  if (visibleTo !== null) {
+    const code = visibleTo;
+    q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', code)));
+  }
+  return q.execute();
+}
+
+export interface ReportFactsRows {
+  facts: Map<string, PersonFacts>;
+  reviewsHeld: { person_id: string; episode_id: string; held_on: string }[];
+  reviewRequests: { person_id: string; episode_id: string; requested_on: string }[];
+  disputes: { person_id: string; party_a_kind: 'local-authority' | 'icb'; party_a_code: string; party_b_kind: 'local-authority' | 'icb'; party_b_code: string; subject: string; interim_funder_code: string; raised_on: string; referred_on: string | null; person_told_on: string | null; resolved_on: string | null; resolution: string | null }[];
+  keyworkers: { person_id: string; user_id: string; team: string; allocated_at: Date | string; ended_at: Date | string | null }[];
+  /** PLAN-4 to PLAN-7: each finalised version of the person's plan. */
+  planVersions: { person_id: string; finalised_at: Date | string; content: PlanContent }[];
+  complaints: { person_id: string; received_on: string; aware_on: string; outcome_on: string | null }[];
+  /** CHG-1: charges for services recorded as s117. */
+  s117Charges: { person_id: string; paid_on: string; amount_pence: number }[];
+  refunds: { person_id: string; calculated_on: string; paid_on: string | null; total_principal_pence: number; total_interest_pence: number }[];
+  services: { id: string; person_id: string; category: string; provider: string; weekly_cost_pence: number; la_percent: number; icb_percent: number; start_date: string; end_date: string | null }[];
+  payments: { service_id: string; body: 'local-authority' | 'icb'; period_from: string; period_to: string; amount_pence: number }[];
+  budgets: { id: string; person_id: string; kind: 'direct-payment' | 'personal-health-budget'; start_date: string; end_date: string | null }[];
+  budgetReviews: { budget_id: string; held_on: string }[];
+  budgetTriggers: { budget_id: string; occurred_on: string }[];
+}
+
+/** Everything the reports need about these people, in one query per kind of fact. */
+export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]): Promise<ReportFactsRows> {
+  const ids = people.map((p) => p.id);
+  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], budgetReviews: [], budgetTriggers: [] };
+  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers] = await Promise.all([
+    db.selectFrom('residences').select(['person_id', 'local_authority_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
+    db.selectFrom('gp_registrations').select(['person_id', 'practice_code', 'icb_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
+    db.selectFrom('admissions').select(['person_id', 'id', 'hospital', 'admitted_on', 'discharged_on']).where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
+    db.selectFrom('legal_statuses').select(['person_id', 'id', 'section', 'start_date', 'end_date', 'admission_id']).where('person_id', 'in', ids).orderBy('start_date').orderBy('id').execute(),
+    db.selectFrom('leaves').select(['person_id', 'id', 'from_date', 'to_date', 'kind', 'triggers_aftercare', 'reason']).where('person_id', 'in', ids).orderBy('from_date').orderBy('id').execute(),
+    db.selectFrom('responsibility_decisions').select(['person_id', 'episode_id', 'local_authority_code', 'local_authority_basis', 'icb_code', 'icb_basis', 'decided_at']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('ending_proposals').select(['person_id', 'episode_id', 'ended_on']).where('person_id', 'in', ids).where('status', '=', 'approved').where('ended_on', 'is not', null).execute(),
+    db.selectFrom('reinstatements').select(['person_id', 'episode_id', 'reinstated_on']).where('person_id', 'in', ids).where('status', '=', 'approved').where('reinstated_on', 'is not', null).execute(),
+    db.selectFrom('reviews').select(['person_id', 'episode_id', 'held_on']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('review_requests').select(['person_id', 'episode_id', 'requested_on']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('disputes').select(['person_id', 'party_a_kind', 'party_a_code', 'party_b_kind', 'party_b_code', 'subject', 'interim_funder_code', 'raised_on', 'referred_on', 'person_told_on', 'resolved_on', 'resolution']).where('person_id', 'in', ids).execute(),
+    db
+      .selectFrom('person_allocations')
+      .innerJoin('organisations', 'organisations.id', 'person_allocations.organisation_id')
+      .select(['person_allocations.person_id', 'person_allocations.user_id', 'organisations.name as team', 'person_allocations.allocated_at', 'person_allocations.ended_at'])
+      .where('person_allocations.person_id', 'in', ids)
+      .where('person_allocations.reason', '=', 'keyworker')
+      .execute(),
+    db.selectFrom('plan_versions').select(['person_id', 'finalised_at', 'content']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('complaints').select(['person_id', 'received_on', 'aware_on', 'outcome_on']).where('person_id', 'in', ids).execute(),
+    db
+      .selectFrom('charges')
+      .innerJoin('services', 'services.id', 'charges.service_id')
+      .select(['charges.person_id', 'charges.paid_on', 'charges.amount_pence'])
+      .where('charges.person_id', 'in', ids)
+      .where('services.s117', '=', true)
+      .execute(),
+    db.selectFrom('refunds').select(['person_id', 'calculated_on', 'paid_on', 'total_principal_pence', 'total_interest_pence']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('services').select(['id', 'person_id', 'category', 'provider', 'weekly_cost_pence', 'la_percent', 'icb_percent', 'start_date', 'end_date']).where('person_id', 'in', ids).execute(),
+    db
+      .selectFrom('service_payments')
+      .innerJoin('services', 'services.id', 'service_payments.service_id')
+      .select(['service_payments.service_id', 'service_payments.body', 'service_payments.period_from', 'service_payments.period_to', 'service_payments.amount_pence'])
+      .where('services.person_id', 'in', ids)
+      .execute(),
+    db.selectFrom('budgets').select(['id', 'person_id', 'kind', 'start_date', 'end_date']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('budget_reviews').innerJoin('budgets', 'budgets.id', 'budget_reviews.budget_id').select(['budget_reviews.budget_id', 'budget_reviews.held_on']).where('budgets.person_id', 'in', ids).execute(),
+    db.selectFrom('budget_review_triggers').innerJoin('budgets', 'budgets.id', 'budget_review_triggers.budget_id').select(['budget_review_triggers.budget_id', 'budget_review_triggers.occurred_on']).where('budgets.person_id', 'in', ids).execute(),
+  ]);
+  const facts = new Map<string, PersonFacts>();
+  for (const p of people) {
+    facts.set(p.id, { dateOfBirth: p.date_of_birth, dateOfDeath: p.date_of_death, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [], reinstatements: [] });
+  }
+  const of = (personId: string) => facts.get(personId)!;
+  // The same mapping as people-repository.loadFacts (the integration test compares the two).
+  for (const r of residences) of(r.person_id).residences.push({ localAuthority: r.local_authority_code, since: r.since });
+  for (const g of gps) of(g.person_id).gpRegistrations.push({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since });
+  for (const a of admissions) of(a.person_id).admissions.push({ id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on });
+  for (const s of statuses) of(s.person_id).legalStatuses.push({ id: s.id, section: s.section as SectionCode, startDate: s.start_date, endDate: s.end_date, admissionId: s.admission_id });
+  for (const l of leaves) of(l.person_id).leaves.push({ id: l.id, from: l.from_date, to: l.to_date, kind: l.kind, triggersAftercare: l.triggers_aftercare, reason: l.reason });
+  for (const d of decisions) {
+    of(d.person_id).responsibilityDecisions.push({
+      episodeId: d.episode_id,
+      localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
+      icb: { code: d.icb_code, basis: d.icb_basis },
+      decidedAt: new Date(d.decided_at).toISOString(),
+    });
+  }
+  for (const e of endings) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
+  for (const r of reinstatements) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
+  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers };
+}
+
+/** Staff names for the reports' keyworker rows (staff, not the people on the register). */
+export async function userNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Local authorities and ICBs, by name, for the reports' filters. */
+export function responsibleBodies(db: Db) {
+  return db.selectFrom('organisations').select(['code', 'name', 'type']).where('type', 'in', ['local-authority', 'icb']).orderBy('name').execute();
+}

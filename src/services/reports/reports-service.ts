@@ -1,0 +1,144 @@
+// Issue 13: the register's reports for s117 leads, commissioners and boards (api-contract "Reports").
+// One use case across people: permission (reports:read), one transaction (one consistent snapshot),
+// the people the caller's organisation may see read a page at a time, each figure derived in the
+// domain as of the date (src/domain/reports.ts), and one audit event with the filters and how many
+// people were read (never who: the answer holds counts only).
+import { organisationScope } from '../../domain/access.ts';
+import { contingencyComplete, signatureComplete } from '../../domain/plans.ts';
+import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
+import { registerReportBuilder, type RegisterReport, type ReportPerson } from '../../domain/reports.ts';
+import type { ReviewSettings } from '../../domain/reviews.ts';
+import * as repo from '../../data/reports-repository.ts';
+import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { ValidationError } from '../kernel/errors.ts';
+import type { UseCases } from '../kernel/use-case.ts';
+import { parseInput } from '../kernel/validation.ts';
+import { ReportQuery } from './reports-inputs.ts';
+import { disputeFromRow } from '../disputes/disputes-service.ts';
+import { reportCsv, reportXlsx, type RegisterReportAnswer } from './reports-export.ts';
+import { reportCharts } from '../../letters/report-charts.ts';
+import { renderBoardPack } from '../../letters/board-pack.ts';
+
+export type { RegisterReportAnswer };
+
+export interface ReportsServiceOptions { useCases: UseCases; reviews: ReviewSettings }
+
+/** People read per page: a fixed number of queries per page, and memory bounded by the page. */
+export const REPORT_PAGE_SIZE = 1000;
+
+
+const dayOf = (instant: Date | string) => todayInLondon(new Date(instant));
+
+/** The rows of one page, as the domain's people. */
+export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: repo.ReportFactsRows): ReportPerson[] {
+  const byPerson = <T extends { person_id: string }>(list: readonly T[]) => {
+    const map = new Map<string, T[]>();
+    for (const item of list) map.set(item.person_id, [...(map.get(item.person_id) ?? []), item]);
+    return map;
+  };
+  const held = byPerson(loaded.reviewsHeld);
+  const requested = byPerson(loaded.reviewRequests);
+  const disputes = byPerson(loaded.disputes);
+  const keyworkers = byPerson(loaded.keyworkers);
+  const plans = byPerson(loaded.planVersions);
+  const complaints = byPerson(loaded.complaints);
+  const charges = byPerson(loaded.s117Charges);
+  const refunds = byPerson(loaded.refunds);
+  const services = byPerson(loaded.services);
+  const personOfService = new Map(loaded.services.map((x) => [x.id, x.person_id]));
+  const budgets = byPerson(loaded.budgets);
+  const payments = byPerson(loaded.payments.map((x) => ({ ...x, person_id: personOfService.get(x.service_id)! })));
+  return rows.map((row) => ({
+    id: row.id,
+    facts: loaded.facts.get(row.id)!,
+    reviewsHeld: (held.get(row.id) ?? []).map((r) => ({ episodeId: r.episode_id, heldOn: r.held_on })),
+    reviewRequests: (requested.get(row.id) ?? []).map((r) => ({ episodeId: r.episode_id, requestedOn: r.requested_on })),
+    disputes: (disputes.get(row.id) ?? []).map(disputeFromRow),
+    keyworkers: (keyworkers.get(row.id) ?? []).map((k) => ({ userId: k.user_id, team: k.team, from: dayOf(k.allocated_at), to: k.ended_at === null ? null : dayOf(k.ended_at) })),
+    planVersions: (plans.get(row.id) ?? []).map((v) => ({ finalisedOn: dayOf(v.finalised_at), contingency: contingencyComplete(v.content.contingency), signedOrReason: signatureComplete(v.content) })),
+    complaints: (complaints.get(row.id) ?? []).map((c) => ({ receivedOn: c.received_on, awareOn: c.aware_on, outcomeOn: c.outcome_on })),
+    s117Charges: (charges.get(row.id) ?? []).map((c) => ({ paidOn: c.paid_on, amountPence: c.amount_pence })),
+    refunds: (refunds.get(row.id) ?? []).map((r) => ({ calculatedOn: r.calculated_on, paidOn: r.paid_on, totalPence: r.total_principal_pence + r.total_interest_pence })),
+    services: (services.get(row.id) ?? []).map((x) => ({ serviceId: x.id, personId: x.person_id, category: x.category, provider: x.provider, weeklyCostPence: x.weekly_cost_pence, funding: { localAuthorityPercent: x.la_percent, icbPercent: x.icb_percent }, startDate: x.start_date, endDate: x.end_date })),
+    payments: (payments.get(row.id) ?? []).map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence })),
+    budgets: (budgets.get(row.id) ?? []).map((b) => ({
+      kind: b.kind,
+      startDate: b.start_date,
+      endDate: b.end_date,
+      reviewsHeldOn: loaded.budgetReviews.filter((r) => r.budget_id === b.id).map((r) => r.held_on),
+      triggersOn: loaded.budgetTriggers.filter((t) => t.budget_id === b.id).map((t) => t.occurred_on),
+    })),
+  }));
+}
+
+export function createReportsService({ useCases, reviews }: ReportsServiceOptions) {
+  /** The query, checked: asOf defaults to today and may not be after it. */
+  function parse(query: unknown, today: IsoDate) {
+    const q = parseInput(ReportQuery, query ?? {});
+    const asOf = q.asOf ?? today;
+    if (compareDates(asOf, today) > 0) throw new ValidationError([{ field: 'asOf', message: 'asOf is in the future: enter today’s date or an earlier one' }]);
+    return { asOf, localAuthority: q.localAuthority ?? null, icb: q.icb ?? null, months: q.months ?? 12 };
+  }
+
+  async function register(actor: Actor, query: unknown): Promise<RegisterReportAnswer> {
+    requirePermission(actor, 'reports:read');
+    return useCases.run(
+      actor,
+      {
+        permission: 'reports:read',
+        audit: (r: RegisterReportAnswer) => ({ action: 'reports.register', recordType: 'report', recordId: null, details: { asOf: r.asOf, localAuthority: r.filter.localAuthority, icb: r.filter.icb, months: r.months.length, peopleRead: r.peopleRead } }),
+      },
+      async ({ trx, today }) => {
+        const q = parse(query, today);
+        const filter = { localAuthority: q.localAuthority, icb: q.icb, viewer: { role: actor.role, organisationCode: actor.organisationCode } };
+        const builder = registerReportBuilder(q.asOf, filter, reviews, q.months);
+        // Every person the caller may see is read, filtered or not: a body proposed for an episode
+        // before another was confirmed has no sight of it today, yet those months were its own, and a
+        // month's figures must not change when a later decision is recorded (ADR 0014).
+        let after: string | null = null;
+        let peopleRead = 0;
+        for (;;) {
+          const rows = await repo.visiblePeoplePage(trx, organisationScope(actor), after, REPORT_PAGE_SIZE);
+          if (rows.length === 0) break;
+          builder.add(toReportPeople(rows, await repo.loadReportFacts(trx, rows)));
+          peopleRead += rows.length;
+          after = rows.at(-1)!.id;
+        }
+        const report = builder.result();
+        const names = await repo.userNames(trx, report.reviewsByKeyworker.flatMap((k) => (k.userId ? [k.userId] : [])));
+        const named = (rows: RegisterReport['reviewsByKeyworker']) => rows.map((k) => ({ ...k, name: k.userId ? (names.get(k.userId) ?? null) : null }));
+        return { ...report, reviewsByKeyworker: named(report.reviewsByKeyworker), months: report.months.map((m) => ({ ...m, reviewsByKeyworker: named(m.reviewsByKeyworker) })), peopleRead };
+      },
+    );
+  }
+
+  return {
+    register,
+    /** The register report as CSV, with the file name it is downloaded as. */
+    async registerCsv(actor: Actor, query: unknown) {
+      const report = await register(actor, query);
+      return { body: reportCsv(report), name: `s117-register-report-${report.asOf}.csv` };
+    },
+    /** The register report as an XLSX workbook (figures and definitions). */
+    async registerXlsx(actor: Actor, query: unknown) {
+      const report = await register(actor, query);
+      return { body: await reportXlsx(report), name: `s117-register-report-${report.asOf}.xlsx` };
+    },
+    /** The /reports page: the report, its charts (accessible SVG) and the bodies the filters offer by name. */
+    async page(actor: Actor, query: unknown) {
+      const report = await register(actor, query);
+      const bodies = await useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
+      return { report, charts: await reportCharts(report), bodies };
+    },
+    /** The monthly board pack: a tagged PDF of the figures, their definitions and the charts with their tables. */
+    async boardPack(actor: Actor, query: unknown) {
+      const report = await register(actor, query);
+      const names = await useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
+      const nameOf = (code: string | null) => (code === null ? null : (names.find((b) => b.code === code)?.name ?? code));
+      const body = await renderBoardPack(report, await reportCharts(report), { localAuthority: nameOf(report.filter.localAuthority), icb: nameOf(report.filter.icb), organisation: actor.organisationName });
+      return { body, name: `s117-board-pack-${report.asOf}.pdf`, peopleRead: report.peopleRead };
+    },
+  };
+}
+
+export type ReportsService = ReturnType<typeof createReportsService>;

@@ -1,0 +1,89 @@
+// Reports in a real browser (issue 13): the Reports link for an s117 lead, the page with its charts
+// as accessible SVG beside their tables, each definition one click away, the filters chosen by name,
+// the downloads, and an error; axe (WCAG 2.2 AA) on each, with JavaScript on and off. Skipped where
+// Chromium is not installed, except in CI.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
+import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { NORTHBRIDGE_PERSON } from '../support/services.ts';
+import { assertAccessible, errorSummary, follow, openSignedInPage } from './helpers.ts';
+
+const skip = browserSkipReason();
+
+describe('reports in the browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+
+  /** A signed-in page; its context is closed at the end. */
+  async function signedIn(user: UserKey, javaScriptEnabled = true): Promise<Page> {
+    const { context, page } = await openSignedInPage(browser, base, USERS[user].email, { javaScriptEnabled, acceptDownloads: true });
+    contexts.push(context);
+    return page;
+  }
+
+  before(async () => {
+    t = await createTestApp('pglite');
+    const practitioner = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
+    const person = await t.services.people.create(practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Rory', familyName: 'Reported' });
+    const stay = await t.services.legalHistory.addAdmission(practitioner, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10', dischargedOn: '2024-03-01' });
+    await t.services.legalHistory.addLegalStatus(practitioner, person.id, { section: '3', startDate: '2024-01-10', endDate: '2024-03-01', admissionId: stay.id });
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('an s117 lead opens Reports from the header, filters by name, reads the charts and their tables, and downloads the pack', async () => {
+    const page = await signedIn('laApprover');
+    // The header may fold its last links into "More" at this width: the link is there either way.
+    assert.equal(await page.locator('.nhsuk-header a[href="/reports"]').count() > 0, true);
+    await page.goto(`${base}/reports`);
+    await assertAccessible(page, 'the reports page');
+    await page.fill('#asOf', '2024-03-31');
+    await page.selectOption('#localAuthority', { label: ORGS.la.name });
+    await follow(page, 'button:has-text("Show the report")');
+    assert.match(page.url(), /localAuthority=E09000099/);
+    assert.match(await page.locator('main').innerText(), /1 new entitlements/);
+    const charts = page.locator('figure.s117-chart svg[role="img"]');
+    assert.equal(await charts.count(), 5);
+    assert.match((await charts.first().locator('title').textContent()) ?? '', /by status at each month end/);
+    assert.match((await charts.first().locator('desc').textContent()) ?? '', /Active 1/);
+    assert.ok(await page.locator('figure.s117-chart').first().locator('table').isVisible(), 'the table is beside the chart');
+    // A definition is one click away.
+    await page.click('summary:has-text("How this is counted (RPT-1)")');
+    assert.ok(await page.locator('details:has-text("RPT-1") p').first().isVisible());
+    await assertAccessible(page, 'the reports page, filtered, with a definition open');
+    const download = page.waitForEvent('download');
+    await page.click('a:has-text("Board pack")');
+    assert.match((await download).suggestedFilename(), /^s117-board-pack-2024-03-31\.pdf$/);
+  });
+
+  test('works without JavaScript, and a wrong date is explained', async () => {
+    const page = await signedIn('auditor', false);
+    await page.goto(`${base}/reports?asOf=2024-02-30`);
+    assert.deepEqual(await errorSummary(page), ['Enter a real date in the form YYYY-MM-DD']);
+    await page.goto(`${base}/reports?asOf=2024-03-31`);
+    assert.equal(await page.locator('figure.s117-chart svg').count(), 5);
+    // axe needs JavaScript: the same error page is checked in a browser with it on.
+    const checked = await signedIn('auditor');
+    await checked.goto(`${base}/reports?asOf=2024-02-30`);
+    await assertAccessible(checked, 'the reports page with an error');
+  });
+
+  test('a practitioner has no Reports link and is refused the page', async () => {
+    const page = await signedIn('practitioner');
+    assert.equal(await page.locator('.nhsuk-header a[href="/reports"]').count(), 0);
+    const res = await page.goto(`${base}/reports`);
+    assert.equal(res?.status(), 403);
+  });
+});
