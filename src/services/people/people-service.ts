@@ -165,7 +165,7 @@ function encodeCursor(lastId: string): string {
 }
 
 function decodeCursor(cursor: string | undefined): string | undefined {
-  return decodePosition(cursor, 1)?.[0];
+  return decodePosition(cursor, ['uuid'])?.[0];
 }
 
 type ResidenceRow = Awaited<ReturnType<typeof people.listResidences>>[number];

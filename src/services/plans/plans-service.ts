@@ -287,7 +287,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     async planningNeeded(actor: Actor, input: unknown) {
       requirePermission(actor, 'plan:read');
       const query = parseInput(PlanListQuery, input);
-      const afterId = decodeCursor(query.cursor, 1)?.[0];
+      const afterId = decodeCursor(query.cursor, ['uuid'])?.[0];
       const audit = (r: { items: { id: string }[] }) => ({ action: 'planning.needed.view', details: { results: r.items.length, personIds: r.items.map((i) => i.id) } });
       return useCases.run(actor, { permission: 'plan:read', audit }, async ({ trx }) => {
         const rows = await plans.listPlanningNeeded(trx, { visibleTo: actor.role === 'admin' ? null : actor.organisationCode, afterId, limit: query.limit + 1 });
