@@ -78,6 +78,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.production },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
   });
+  // Nothing but the static assets may be kept by a browser or a proxy: after "Sign out", Back on a
+  // shared ward computer must not show a person's record from the cache (issue 15, probe 5).
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+  });
   await app.register(fastifyStatic, { root: NHSUK_DIST, prefix: '/assets/nhsuk/', maxAge: '1d', index: false });
   await app.register(swagger, {
     openapi: {
