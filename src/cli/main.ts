@@ -35,6 +35,8 @@ const COMMANDS: Record<string, Command> = {
       logLevel: config.logLevel,
       reloadViews: config.reloadViews,
       rateLimit: config.rateLimit,
+      trustProxy: config.trustProxy,
+      secureCookies: config.secureCookies,
     });
     await register.maintenance.keepStatisticsFresh();
     const address = await app.listen({ port: config.port, host: config.host });

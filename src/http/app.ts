@@ -32,6 +32,13 @@ export interface AppOptions {
    * address without one). Off (false) for tests, which send many requests from one address.
    */
   rateLimit?: RateLimits | false;
+  /**
+   * Believe X-Forwarded-For/-Proto from this proxy (Fastify's trustProxy: true, or the proxy's
+   * addresses), so that a request that reached the proxy over HTTPS counts as HTTPS.
+   */
+  trustProxy?: boolean | string;
+  /** The session cookie is always Secure (with the __Host- name), whatever the request says. */
+  secureCookies?: boolean;
 }
 
 export interface RateLimits { signInPerMinute: number; apiPerMinute: number }
@@ -47,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: options.trustProxy ?? false,
   });
   // Services validate every input themselves (one schema for API, pages and command line), so the
   // route schemas only describe the API for the OpenAPI document.
@@ -75,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.production },
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.secureCookies ?? options.production },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
   });
   // Nothing but the static assets may be kept by a browser or a proxy: after "Sign out", Back on a
@@ -115,7 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { tags: ['Service'], summary: 'This OpenAPI 3.1 document', security: [] } }, async () => app.swagger());
 
   registerViews(app, { production: options.production, reload: options.reloadViews ?? false });
-  await registerAuth(app, options.services);
+  await registerAuth(app, options.services, { secureCookies: options.secureCookies ?? options.production });
   await app.register(async (api) => registerApi(api, options.services), { prefix: '/api/v1' });
   await app.register(async (web) => registerWeb(web, options.services));
   return app;
