@@ -80,20 +80,31 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }
 
-export async function countRecentSignInFailures(db: Db, email: string, since: Date): Promise<number> {
+/**
+ * Takes an attempt's place in the count for `key` atomically and returns its number in the window
+ * (1 for the first). A window older than `windowStart` starts again at 1.
+ */
+export async function takeSignInAttempt(db: Db, key: string, now: Date, windowStart: Date): Promise<number> {
   const row = await db
-    .selectFrom('sign_in_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('email', '=', email)
-    .where('failed_at', '>', since)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+    .insertInto('sign_in_throttle')
+    .values({ key, attempts: 1, window_start: now })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        attempts: eb.case().when('sign_in_throttle.window_start', '<=', windowStart).then(1).else(eb('sign_in_throttle.attempts', '+', 1)).end(),
+        window_start: eb.case().when('sign_in_throttle.window_start', '<=', windowStart).then(now).else(eb.ref('sign_in_throttle.window_start')).end(),
+      })),
+    )
+    .returning('attempts')
+    .executeTakeFirstOrThrow();
+  return row.attempts;
 }
 
-export async function recordSignInFailure(db: Db, email: string, at: Date): Promise<void> {
-  await db.insertInto('sign_in_failures').values({ email, failed_at: at }).execute();
+/** Gives an attempt's place back (a successful sign-in from a shared address). */
+export async function releaseSignInAttempt(db: Db, key: string): Promise<void> {
+  await db.updateTable('sign_in_throttle').set((eb) => ({ attempts: eb('attempts', '-', 1) })).where('key', '=', key).where('attempts', '>', 0).execute();
 }
 
-export async function clearSignInFailures(db: Db, email: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email', '=', email).execute();
+/** Starts the count for `key` again (a successful sign-in to the account). */
+export async function clearSignInAttempts(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute();
 }

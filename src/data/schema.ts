@@ -42,9 +42,11 @@ export interface SessionsTable {
   expires_at: Instant;
 }
 
-export interface SignInFailuresTable {
-  email: string;
-  failed_at: Instant;
+/** One counter of sign-in attempts per key ('account:<email>' or 'address:<ip>') in a window. */
+export interface SignInThrottleTable {
+  key: string;
+  attempts: number;
+  window_start: Instant;
 }
 
 export interface PeopleTable {
@@ -222,7 +224,7 @@ export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
-  sign_in_failures: SignInFailuresTable;
+  sign_in_throttle: SignInThrottleTable;
   people: PeopleTable;
   residences: ResidencesTable;
   gp_registrations: GpRegistrationsTable;

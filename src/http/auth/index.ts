@@ -56,7 +56,7 @@ export async function registerAuth(app: FastifyInstance, services: Services, opt
     if (!password) errors.push({ field: 'password', message: 'Enter your password' });
     if (errors.length === 0) {
       try {
-        const { sessionToken, expiresAt } = await services.accounts.signIn(email, password, request.id);
+        const { sessionToken, expiresAt } = await services.accounts.signIn(email, password, request.id, request.ip);
         setSessionCookie(request, reply, sessionToken, expiresAt);
         return reply.redirect(next ?? '/register');
       } catch (error) {

@@ -11,7 +11,9 @@ import { hashPassword, hashToken, newToken, verifyPassword } from './passwords.t
 import { parseInput } from '../kernel/validation.ts';
 
 export const ORGANISATION_CODE = /^[A-Z0-9]{3,9}$/;
-const MAX_FAILURES = 5;
+/** Attempts a window allows for one account, and from one source address (a ward's shared address). */
+const MAX_ACCOUNT_ATTEMPTS = 5;
+const MAX_ADDRESS_ATTEMPTS = 20;
 const FAILURE_WINDOW_MINUTES = 15;
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -81,19 +83,28 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
       return user ? actorFromUser(user, requestId) : null;
     },
 
-    /** Checks the password, throttles repeated failures per email, and opens a session. */
-    async signIn(emailInput: string, password: string, requestId: string | null): Promise<{ sessionToken: string; actor: Actor; expiresAt: Date }> {
+    /**
+     * Checks the password and opens a session. Each attempt first takes its place in the count of its
+     * account and of its source address, atomically (each is one statement, committed at once), so
+     * concurrent attempts cannot all be checked: over the limit it is refused without a check (429).
+     * A success starts the account's count again and gives the address its place back. An unknown
+     * email is counted, checked (against a dummy hash, taking the same time) and answered the same.
+     */
+    async signIn(emailInput: string, password: string, requestId: string | null, sourceAddress: string | null = null): Promise<{ sessionToken: string; actor: Actor; expiresAt: Date }> {
       const email = emailInput.trim().toLowerCase();
       const now = clock();
       const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MINUTES * 60_000);
-      if ((await accounts.countRecentSignInFailures(db, email, windowStart)) >= MAX_FAILURES) {
+      const accountKey = `account:${email}`;
+      const addressKey = sourceAddress ? `address:${sourceAddress}` : null;
+      const accountAttempt = await accounts.takeSignInAttempt(db, accountKey, now, windowStart);
+      const addressAttempt = addressKey ? await accounts.takeSignInAttempt(db, addressKey, now, windowStart) : 0;
+      if (accountAttempt > MAX_ACCOUNT_ATTEMPTS || addressAttempt > MAX_ADDRESS_ATTEMPTS) {
         throw new ThrottledError(`Too many failed attempts. Try again in ${FAILURE_WINDOW_MINUTES} minutes.`);
       }
       const user = await accounts.findUserByEmail(db, email);
       const valid = await verifyPassword(password, user?.password_hash ?? null);
       if (!user || !valid) {
         await db.transaction().execute(async (trx) => {
-          await accounts.recordSignInFailure(trx, email, now);
           await appendAuditEvent(trx, { userId: user?.id ?? null, organisationId: user?.organisation_id ?? null, action: 'sign-in.failed', requestId }, now);
         });
         throw new UnauthenticatedError('The email address or password is not right');
@@ -101,7 +112,8 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
       const sessionToken = newToken('sess');
       const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
       await db.transaction().execute(async (trx) => {
-        await accounts.clearSignInFailures(trx, email);
+        await accounts.clearSignInAttempts(trx, accountKey);
+        if (addressKey) await accounts.releaseSignInAttempt(trx, addressKey);
         await accounts.deleteExpiredSessions(trx, now);
         await accounts.insertSession(trx, { tokenHash: hashToken(sessionToken), userId: user.id, expiresAt });
         await appendAuditEvent(trx, { userId: user.id, organisationId: user.organisation_id, action: 'sign-in', requestId }, now);
