@@ -16,6 +16,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Services } from '../services/index.ts';
 import { registerApi } from './api/index.ts';
 import { registerAuth } from './auth/index.ts';
+import { guardPersonRoutes } from './person-scope.ts';
 import { problemFor, RateLimitedError } from './problem.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
@@ -124,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerViews(app, { production: options.production, reload: options.reloadViews ?? false });
   await registerAuth(app, options.services, { secureCookies: options.secureCookies ?? options.production });
+  guardPersonRoutes(app, options.services);
   await app.register(async (api) => registerApi(api, options.services), { prefix: '/api/v1' });
   await app.register(async (web) => registerWeb(web, options.services));
   return app;
