@@ -134,6 +134,40 @@ export function organisationScope(viewer: Viewer): string | null {
 }
 
 /**
+ * RESP-6: the bodies with a claim to responsibility for a person, who alone may be named as parties to
+ * a dispute about them: the local authorities and ICBs of any episode (proposed or confirmed), every
+ * local authority the person has lived in (ordinary residence) and every ICB of their GP registrations
+ * (the originating ICB, RESP-5). Naming anyone else would only show them a stranger's dispute.
+ */
+export interface ResponsibilityClaims { localAuthorities: readonly string[]; icbs: readonly string[] }
+
+export function responsibilityClaims(facts: {
+  episodes: readonly { localAuthority: { code: string | null }; icb: { code: string | null } }[];
+  residences: readonly { localAuthority: string }[];
+  gpRegistrations: readonly { icb: string }[];
+}): ResponsibilityClaims {
+  const codes = (list: (string | null)[]) => [...new Set(list.filter((c): c is string => Boolean(c)))].sort();
+  return {
+    localAuthorities: codes([...facts.episodes.map((e) => e.localAuthority.code), ...facts.residences.map((r) => r.localAuthority)]),
+    icbs: codes([...facts.episodes.map((e) => e.icb.code), ...facts.gpRegistrations.map((g) => g.icb)]),
+  };
+}
+
+/** RESP-6: a party named in a dispute is a body of that kind with a claim to responsibility for the person. */
+export function canBeNamedInDispute(party: { kind: 'local-authority' | 'icb'; code: string }, claims: ResponsibilityClaims): boolean {
+  return (party.kind === 'local-authority' ? claims.localAuthorities : claims.icbs).includes(party.code);
+}
+
+/**
+ * RESP-6: who sees a dispute (its dates, deadlines and details): an admin, or a party (or the interim
+ * funder) whose organisation may see the person. Being named gives a body only the dispute, never a
+ * person it could not otherwise see: a dispute about a person the viewer gets 404 for is not shown.
+ */
+export function canSeeDispute(viewer: Viewer, bodyCodes: readonly string[], seesPerson: boolean): boolean {
+  return viewer.role === 'admin' || (seesPerson && bodyCodes.includes(viewer.organisationCode));
+}
+
+/**
  * RESP-6: a dispute is recorded and changed by the bodies in it (either party; an admin may too),
  * because each is answerable for what the record says about the dispute.
  */
