@@ -48,16 +48,38 @@ export function listUsers(db: Db): Promise<UserWithOrganisation[]> {
   return usersWithOrganisation(db).orderBy('users.email').execute();
 }
 
-export async function insertApiToken(db: Db, token: { id: string; userId: string; tokenHash: string }): Promise<void> {
-  await db.insertInto('api_tokens').values({ id: token.id, user_id: token.userId, token_hash: token.tokenHash }).execute();
+export async function insertApiToken(db: Db, token: { id: string; userId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+  await db.insertInto('api_tokens').values({ id: token.id, user_id: token.userId, token_hash: token.tokenHash, expires_at: token.expiresAt }).execute();
 }
 
-export async function findUserByTokenHash(db: Db, tokenHash: string): Promise<UserWithOrganisation | undefined> {
+/** The user of a token that is neither revoked nor expired, when the user is not disabled. */
+export async function findUserByTokenHash(db: Db, tokenHash: string, now: Date): Promise<UserWithOrganisation | undefined> {
   return usersWithOrganisation(db)
     .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
     .where('api_tokens.token_hash', '=', tokenHash)
     .where('api_tokens.revoked_at', 'is', null)
+    .where('api_tokens.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
+}
+
+/** Revokes a user's tokens that are still live (all, or the one with this hash); the ids revoked. */
+export async function revokeApiTokens(db: Db, userId: string, now: Date, tokenHash?: string): Promise<string[]> {
+  let q = db.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (tokenHash !== undefined) q = q.where('token_hash', '=', tokenHash);
+  return (await q.returning('id').execute()).map((r) => r.id);
+}
+
+/** The user a token (live or not) belongs to. */
+export function findTokenOwner(db: Db, tokenHash: string): Promise<{ user_id: string } | undefined> {
+  return db.selectFrom('api_tokens').select('user_id').where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Disables a user and ends their sessions; false when already disabled. */
+export async function disableUser(db: Db, userId: string, now: Date): Promise<boolean> {
+  const result = await db.updateTable('users').set({ disabled_at: now }).where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function insertSession(db: Db, session: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void> {
@@ -69,6 +91,7 @@ export async function findUserBySessionHash(db: Db, tokenHash: string, now: Date
     .innerJoin('sessions', 'sessions.user_id', 'users.id')
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
 }
 

@@ -25,6 +25,8 @@ export interface UsersTable {
   organisation_id: string;
   password_hash: string | null;
   created_at: DefaultInstant;
+  /** Set when an admin disables the user: no sign-in, session or token works after it. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApiTokensTable {
@@ -33,6 +35,7 @@ export interface ApiTokensTable {
   token_hash: string;
   created_at: DefaultInstant;
   revoked_at: Instant | null;
+  expires_at: Instant;
 }
 
 export interface SessionsTable {
