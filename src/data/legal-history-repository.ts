@@ -4,8 +4,8 @@ import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow } from './schema.ts';
 
-export async function insertAdmission(db: Db, row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }): Promise<void> {
-  await db.insertInto('admissions').values({ id: row.id, person_id: row.personId, hospital: row.hospital, admitted_on: row.admittedOn, discharged_on: row.dischargedOn }).execute();
+export async function insertAdmission(db: Db, row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null; providerCode?: string | null }): Promise<void> {
+  await db.insertInto('admissions').values({ id: row.id, person_id: row.personId, hospital: row.hospital, admitted_on: row.admittedOn, discharged_on: row.dischargedOn, provider_code: row.providerCode ?? null }).execute();
 }
 
 export async function updateAdmissionDischarge(db: Db, id: string, expectedVersion: number | null, dischargedOn: string | null): Promise<boolean> {

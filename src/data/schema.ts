@@ -91,6 +91,8 @@ export interface AdmissionsTable {
   hospital: string;
   admitted_on: string;
   discharged_on: string | null;
+  /** The provider organisation (ODS code) running the hospital, when recorded. */
+  provider_code: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultInstant;
 }
 

@@ -71,6 +71,28 @@ export interface SightInput {
   currentIcb: string | null;
   /** Organisations of staff allocated to the person (keyworker, the practitioner who registered them). */
   allocatedOrganisations: readonly string[];
+  /** Provider organisations running a hospital stay that is open, or whose episode is (providerSight). */
+  providers?: readonly string[];
+}
+
+/**
+ * RESP, PLAN-1 (issue 15, probe 6): the provider organisation that runs a hospital stay sees the person
+ * while the stay is open (not yet discharged), or while an episode of aftercare it belongs to is open
+ * (the detention it is part of has not ended in a joint decision or otherwise): its ward staff plan the
+ * discharge and may be the keyworker. A stay belongs to an episode when they overlap.
+ */
+export function providerSight(
+  admissions: readonly { provider?: string | null; admittedOn: string; dischargedOn: string | null }[],
+  episodes: readonly { detentionFrom: string; endedOn: string | null }[],
+): string[] {
+  const codes = new Set<string>();
+  for (const stay of admissions) {
+    if (!stay.provider) continue;
+    const open = stay.dischargedOn === null;
+    const inOpenEpisode = episodes.some((e) => e.endedOn === null && (stay.dischargedOn === null || stay.dischargedOn >= e.detentionFrom));
+    if (open || inOpenEpisode) codes.add(stay.provider);
+  }
+  return [...codes].sort();
 }
 
 /**
@@ -91,6 +113,7 @@ export function organisationsWithSight(input: SightInput): string[] {
     add(input.currentIcb);
   }
   input.allocatedOrganisations.forEach(add);
+  (input.providers ?? []).forEach(add);
   return [...codes].sort();
 }
 

@@ -9,6 +9,7 @@ export const AdmissionInput = z.object({
   hospital: z.string().trim().min(1, 'Enter the hospital').max(200),
   admittedOn: IsoDateInput,
   dischargedOn: IsoDateInput.nullable().optional(),
+  provider: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,9}$/, 'Enter the ODS code of the provider organisation that runs the hospital').nullable().optional().describe('The provider organisation (ODS code) running the hospital: it sees the person while this stay, or the episode it belongs to, is open'),
 });
 export const DischargeInput = z.object({ dischargedOn: IsoDateInput.nullable() });
 

@@ -6,6 +6,7 @@ import type { AftercareResult } from '../../domain/aftercare.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
+import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import { loadFacts } from '../../data/people-repository.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -48,7 +49,10 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
         const id = randomUUID();
         const candidate = { id, hospital: data.hospital, admittedOn: data.admittedOn, dischargedOn: data.dischargedOn ?? null };
         refuse(validateAdmission(await loadFacts(trx, person), candidate, today));
-        await history.insertAdmission(trx, { personId: person.id, ...candidate });
+        if (data.provider && (await findOrganisationByCode(trx, data.provider))?.type !== 'provider') {
+          refuse([{ field: 'provider', message: 'The provider must be a provider organisation on the register (its ODS code)' }]);
+        }
+        await history.insertAdmission(trx, { personId: person.id, ...candidate, providerCode: data.provider ?? null });
         return { recordType: 'admission', recordId: id, view: admissionView((await history.findAdmission(trx, id))!) };
       });
     },
@@ -141,7 +145,7 @@ export async function legalHistoryPart(trx: Db, person: PersonRow) {
 }
 
 export function admissionView(row: AdmissionRow) {
-  return { id: row.id, version: row.version, hospital: row.hospital, admittedOn: row.admitted_on, dischargedOn: row.discharged_on };
+  return { id: row.id, version: row.version, hospital: row.hospital, admittedOn: row.admitted_on, dischargedOn: row.discharged_on, provider: row.provider_code };
 }
 
 export function legalStatusView(row: LegalStatusRow) {
