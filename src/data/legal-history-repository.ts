@@ -36,7 +36,7 @@ export async function insertLeave(db: Db, row: { id: string; personId: string; f
 
 export async function insertResponsibilityDecision(
   db: Db,
-  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date },
+  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date; correctionReason?: string | null },
 ): Promise<void> {
   await db
     .insertInto('responsibility_decisions')
@@ -50,6 +50,7 @@ export async function insertResponsibilityDecision(
       icb_basis: row.icb.basis,
       decided_by: row.decidedBy,
       decided_at: row.decidedAt,
+      correction_reason: row.correctionReason ?? null,
     })
     .execute();
 }

@@ -130,6 +130,8 @@ export interface ResponsibilityDecisionsTable {
   icb_basis: string;
   decided_by: string;
   decided_at: Instant;
+  /** Set when the decision corrects an ended episode's responsibility: why. */
+  correction_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PersonAllocationsTable {

@@ -131,6 +131,28 @@ export function canAllocateKeyworker(actor: Viewer, keyworkerOrganisationCode: s
   return keyworkerOrganisationCode === actor.organisationCode || organisationsWithSightOfPerson.includes(keyworkerOrganisationCode);
 }
 
+/**
+ * RESP-2 to RESP-6 (issue 15, probe 7): each body changes only its own part. A local authority's s117
+ * lead cannot change which ICB is responsible, nor an ICB's lead which local authority: that changes
+ * another body's liability, which is for that body, or for a dispute between them (RESP-6). An admin
+ * may record either. The parts are compared with the episode's current (proposed or confirmed) bodies.
+ */
+export function responsibilityPartViolations(
+  actor: Viewer & { organisationType: OrganisationType },
+  current: { localAuthority: string | null; icb: string | null },
+  next: { localAuthority: string; icb: string },
+): { field: string; message: string; rule: string }[] {
+  if (actor.role === 'admin') return [];
+  const out = [];
+  if (actor.organisationType !== 'local-authority' && next.localAuthority !== current.localAuthority) {
+    out.push({ field: 'localAuthority.code', message: 'Only the local authority, or a dispute between the bodies, changes which local authority is responsible: raise a dispute (RESP-6)', rule: 'RESP-6' });
+  }
+  if (actor.organisationType !== 'icb' && next.icb !== current.icb) {
+    out.push({ field: 'icb.code', message: 'Only the ICB, or a dispute between the bodies, changes which ICB is responsible: raise a dispute (RESP-6)', rule: 'RESP-6' });
+  }
+  return out;
+}
+
 export function canConfirmResponsibility(actor: Viewer & { organisationType: OrganisationType }, bodiesConcerned: readonly (string | null)[]): boolean {
   if (actor.role === 'admin') return true;
   return actor.role === 'approver' && actor.organisationType !== 'provider' && bodiesConcerned.includes(actor.organisationCode);

@@ -35,4 +35,8 @@ const Body = (codeSchema: z.ZodType<string>, label: string) =>
 export const ResponsibilityInput = z.object({
   localAuthority: Body(LocalAuthorityCode, 'local authority'),
   icb: Body(IcbCode, 'ICB'),
+  correction: z
+    .object({ reason: z.string().trim().min(1, 'Say why the ended episode’s responsibility is being corrected').max(2000) })
+    .optional()
+    .describe('Required to change the responsibility of an episode that has ended: a recorded correction'),
 });

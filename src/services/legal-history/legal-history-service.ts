@@ -1,7 +1,7 @@
 // Hospital stays, legal statuses, section 17 leave, the aftercare status derived from them, and the
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
-import { canConfirmResponsibility } from '../../domain/access.ts';
+import { canConfirmResponsibility, responsibilityPartViolations } from '../../domain/access.ts';
 import type { AftercareResult } from '../../domain/aftercare.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { Db } from '../../data/database.ts';
@@ -114,7 +114,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown): Promise<AftercareResult> {
       requirePermission(actor, 'responsibility:confirm');
       const data = parseInput(ResponsibilityInput, input);
-      const audit = { action: 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code } };
+      const audit = { action: data.correction ? 'responsibility.correct' : 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code, correction: Boolean(data.correction) } };
       return useCases.change(
         actor,
         personId,
@@ -126,7 +126,12 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
           if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
             throw new ForbiddenError('Only an approver of the local authority or ICB concerned can confirm responsibility');
           }
-          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now });
+          refuse([
+            ...responsibilityPartViolations(actor, { localAuthority: episode.localAuthority.code, icb: episode.icb.code }, { localAuthority: data.localAuthority.code, icb: data.icb.code }),
+            // An ended episode's responsibility is history: changed only by a recorded correction.
+            ...(episode.endedOn && !data.correction ? [{ field: 'correction.reason', message: `This episode ended on ${episode.endedOn}: its responsibility is history. Record a correction, saying why` }] : []),
+          ]);
+          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now, correctionReason: data.correction?.reason ?? null });
         },
         // The answer shows the responsibility as now confirmed.
         ({ trx, person, today }) => deriveAftercare(trx, person, today),
