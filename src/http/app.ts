@@ -104,9 +104,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const problem = problemFor(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if ((problem.status === 403 || problem.status === 404) && request.actor) await auditRefusal(options.services, request, problem.status);
     if (request.url.startsWith('/api/')) return reply.status(problem.status).type('application/problem+json').send(problem);
     return reply.status(problem.status).renderError(problem);
   });
@@ -156,6 +157,16 @@ async function limitRates(app: FastifyInstance, limits: RateLimits): Promise<voi
 function apiCaller(request: FastifyRequest): string {
   const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   return token ? `api-token:${createHash('sha256').update(token).digest('base64url')}` : `api-address:${request.ip}`;
+}
+
+/** Refused reads and writes are audited (ids only); a failure to audit is logged, never answered. */
+async function auditRefusal(services: Services, request: FastifyRequest, status: number): Promise<void> {
+  const personId = (request.params as { id?: unknown } | undefined)?.id;
+  try {
+    await services.audit.recordRefusal(request.actor!, { status, method: request.method, route: request.routeOptions.url ?? 'unknown', personId: typeof personId === 'string' ? personId : undefined });
+  } catch (error) {
+    request.log.error({ err: error }, 'a refusal could not be audited');
+  }
 }
 
 /** Logs the method and path only: a query string can hold a name or an NHS number. */
