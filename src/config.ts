@@ -39,7 +39,15 @@ const environment = z.object({
   S117_RELOAD_VIEWS: flag,
   S117_SIGN_IN_RATE_LIMIT: positiveInteger(10),
   S117_API_RATE_LIMIT: positiveInteger(600),
+  S117_TRUST_PROXY: optional(z.string()).transform(trustProxyValue),
+  S117_SECURE_COOKIES: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
 });
+
+/** "true", or the proxy's addresses or subnets (comma-separated); unset: no proxy is believed. */
+function trustProxyValue(value: string | undefined): boolean | string {
+  if (value === undefined || value === 'false') return false;
+  return value === 'true' ? true : value;
+}
 
 export interface Config {
   port: number;
@@ -68,6 +76,10 @@ export interface Config {
   reloadViews: boolean;
   /** Requests a minute from one address (sign-in) or one token or address (API) before 429. */
   rateLimit: { signInPerMinute: number; apiPerMinute: number };
+  /** Believe X-Forwarded-* from this proxy (S117_TRUST_PROXY: true, or its addresses); off by default. */
+  trustProxy: boolean | string;
+  /** The session cookie is always Secure with the __Host- name (S117_SECURE_COOKIES; default on in production). */
+  secureCookies: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dpCareHomeSch2: e.S117_DP_CARE_HOME_SCH2,
     reloadViews: !production && e.S117_RELOAD_VIEWS,
     rateLimit: { signInPerMinute: e.S117_SIGN_IN_RATE_LIMIT, apiPerMinute: e.S117_API_RATE_LIMIT },
+    trustProxy: e.S117_TRUST_PROXY,
+    secureCookies: e.S117_SECURE_COOKIES === undefined ? production : e.S117_SECURE_COOKIES === 'true',
   };
 }

@@ -13,7 +13,9 @@ const USAGE = `Usage: s117 <command>
   demo                           load synthetic demonstration data (running it twice changes nothing)
   org add --code CODE --name NAME --type local-authority|icb|provider
   user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
-  token create --email E         print a new API token for that user
+  user disable --email E         stop a user: their sessions end, their tokens are revoked, they cannot sign in
+  token create --email E [--days N]  print a new API token for that user, valid N days (default 90, at most 366)
+  token revoke --email E         revoke every token of that user; with no --email, the token read from standard input
   system-account create --name N --org CODE --scopes read,feed-detentions,subscriptions   an API client for another system
   system-account revoke --client-id ID   stop a system account and its tokens
   audit verify                   check the audit trail is whole and unaltered
@@ -38,6 +40,8 @@ const COMMANDS: Record<string, Command> = {
       logLevel: config.logLevel,
       reloadViews: config.reloadViews,
       rateLimit: config.rateLimit,
+      trustProxy: config.trustProxy,
+      secureCookies: config.secureCookies,
     });
     await register.maintenance.keepStatisticsFresh();
     const address = await app.listen({ port: config.port, host: config.host });
@@ -79,6 +83,13 @@ const COMMANDS: Record<string, Command> = {
   },
   async user({ services, args }) {
     const [sub, ...rest] = args;
+    if (sub === 'disable') {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+      if (!values.email) throw new ValidationError([{ field: 'email', message: '--email is required' }]);
+      const { tokensRevoked } = await services.accounts.disableUser(values.email);
+      console.log(`Disabled ${values.email.trim().toLowerCase()}: signed out everywhere, ${tokensRevoked} API token${tokensRevoked === 1 ? '' : 's'} revoked`);
+      return 0;
+    }
     if (sub !== 'add') return usage();
     const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' } } });
     const password = await readPasswordFromStdin();
@@ -88,10 +99,19 @@ const COMMANDS: Record<string, Command> = {
   },
   async token({ services, args }) {
     const [sub, ...rest] = args;
+    if (sub === 'revoke') {
+      // A token is a secret: it is read from standard input, never from the command line (shell history).
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+      const token = values.email ? undefined : await readPasswordFromStdin();
+      if (!values.email && !token) throw new ValidationError([{ field: 'email', message: '--email is required, or the token on standard input' }]);
+      const revoked = await services.accounts.revokeTokens({ email: values.email, token });
+      console.log(`Revoked ${revoked} API token${revoked === 1 ? '' : 's'}`);
+      return 0;
+    }
     if (sub !== 'create') return usage();
-    const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, days: { type: 'string' } } });
     if (!values.email) throw new ValidationError([{ field: 'email', message: '--email is required' }]);
-    process.stdout.write(`${await services.accounts.createToken(values.email)}\n`);
+    process.stdout.write(`${await services.accounts.createToken(values.email, { ...(values.days !== undefined && { days: values.days }) })}\n`);
     return 0;
   },
   async 'system-account'({ services, args }) {

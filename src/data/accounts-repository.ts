@@ -50,21 +50,44 @@ export function listUsers(db: Db): Promise<UserWithOrganisation[]> {
   return usersWithOrganisation(db).orderBy('users.email').execute();
 }
 
-export async function insertApiToken(db: Db, token: { id: string; userId: string; tokenHash: string }): Promise<void> {
-  await db.insertInto('api_tokens').values({ id: token.id, user_id: token.userId, token_hash: token.tokenHash }).execute();
+export async function insertApiToken(db: Db, token: { id: string; userId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+  await db.insertInto('api_tokens').values({ id: token.id, user_id: token.userId, token_hash: token.tokenHash, expires_at: token.expiresAt }).execute();
 }
 
-/** The token's user, with a system account's scopes; not once the token has expired or the system account is revoked. */
-export async function findUserByTokenHash(db: Db, tokenHash: string, now: Date = new Date()): Promise<UserWithOrganisation | undefined> {
+/**
+ * The user of a token that is neither revoked nor expired, when the user is not disabled, with a
+ * system account's scopes; not once the system account is revoked.
+ */
+export async function findUserByTokenHash(db: Db, tokenHash: string, now: Date): Promise<UserWithOrganisation | undefined> {
   return usersWithOrganisation(db)
     .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
     .leftJoin('system_accounts', 'system_accounts.user_id', 'users.id')
     .select('system_accounts.scopes')
     .where('api_tokens.token_hash', '=', tokenHash)
     .where('api_tokens.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', now)]))
+    .where('api_tokens.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
     .where('system_accounts.revoked_at', 'is', null)
     .executeTakeFirst();
+}
+
+/** Revokes a user's tokens that are still live (all, or the one with this hash); the ids revoked. */
+export async function revokeApiTokens(db: Db, userId: string, now: Date, tokenHash?: string): Promise<string[]> {
+  let q = db.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (tokenHash !== undefined) q = q.where('token_hash', '=', tokenHash);
+  return (await q.returning('id').execute()).map((r) => r.id);
+}
+
+/** The user a token (live or not) belongs to. */
+export function findTokenOwner(db: Db, tokenHash: string): Promise<{ user_id: string } | undefined> {
+  return db.selectFrom('api_tokens').select('user_id').where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Disables a user and ends their sessions; false when already disabled. */
+export async function disableUser(db: Db, userId: string, now: Date): Promise<boolean> {
+  const result = await db.updateTable('users').set({ disabled_at: now }).where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function insertSession(db: Db, session: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void> {
@@ -76,6 +99,7 @@ export async function findUserBySessionHash(db: Db, tokenHash: string, now: Date
     .innerJoin('sessions', 'sessions.user_id', 'users.id')
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
 }
 
@@ -87,20 +111,31 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }
 
-export async function countRecentSignInFailures(db: Db, email: string, since: Date): Promise<number> {
+/**
+ * Takes an attempt's place in the count for `key` atomically and returns its number in the window
+ * (1 for the first). A window older than `windowStart` starts again at 1.
+ */
+export async function takeSignInAttempt(db: Db, key: string, now: Date, windowStart: Date): Promise<number> {
   const row = await db
-    .selectFrom('sign_in_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('email', '=', email)
-    .where('failed_at', '>', since)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+    .insertInto('sign_in_throttle')
+    .values({ key, attempts: 1, window_start: now })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        attempts: eb.case().when('sign_in_throttle.window_start', '<=', windowStart).then(1).else(eb('sign_in_throttle.attempts', '+', 1)).end(),
+        window_start: eb.case().when('sign_in_throttle.window_start', '<=', windowStart).then(now).else(eb.ref('sign_in_throttle.window_start')).end(),
+      })),
+    )
+    .returning('attempts')
+    .executeTakeFirstOrThrow();
+  return row.attempts;
 }
 
-export async function recordSignInFailure(db: Db, email: string, at: Date): Promise<void> {
-  await db.insertInto('sign_in_failures').values({ email, failed_at: at }).execute();
+/** Gives an attempt's place back (a successful sign-in from a shared address). */
+export async function releaseSignInAttempt(db: Db, key: string): Promise<void> {
+  await db.updateTable('sign_in_throttle').set((eb) => ({ attempts: eb('attempts', '-', 1) })).where('key', '=', key).where('attempts', '>', 0).execute();
 }
 
-export async function clearSignInFailures(db: Db, email: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email', '=', email).execute();
+/** Starts the count for `key` again (a successful sign-in to the account). */
+export async function clearSignInAttempts(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute();
 }

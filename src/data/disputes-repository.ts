@@ -1,5 +1,5 @@
 // Disputes between the responsible bodies (RESP-6; migration 0007).
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
 import type { DisputeRow, DisputesTable } from './schema.ts';
 
@@ -16,12 +16,20 @@ export function listPersonDisputes(db: Db, personId: string): Promise<DisputeRow
 }
 
 /** Disputes an organisation is a party to or funds in the meantime; every dispute for null (admin). */
-export function listDisputesFor(db: Db, organisationCode: string | null): Promise<DisputeRow[]> {
-  let q = db.selectFrom('disputes').selectAll();
+export async function listDisputesFor(db: Db, organisationCode: string | null): Promise<(DisputeRow & { sees_person: boolean })[]> {
+  // Whether the organisation has sight of the person (access.ts canSeeDispute decides what that means).
+  let q = db
+    .selectFrom('disputes')
+    .selectAll('disputes')
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'disputes.person_id').where('person_organisations.organisation_code', '=', organisationCode ?? ''))
+        .as('sees_person'),
+    );
   if (organisationCode !== null) {
     q = q.where((eb) => eb.or([eb('party_a_code', '=', organisationCode), eb('party_b_code', '=', organisationCode), eb('interim_funder_code', '=', organisationCode)]));
   }
-  return q.orderBy('raised_on').orderBy('id').execute();
+  return (await q.orderBy('raised_on').orderBy('id').execute()).map((r) => ({ ...r, sees_person: Boolean(r.sees_person) }));
 }
 
 export async function updateDispute(db: Db, id: string, expectedVersion: number, changes: Omit<Updateable<DisputesTable>, 'version'>): Promise<boolean> {

@@ -4,8 +4,8 @@ import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow } from './schema.ts';
 
-export async function insertAdmission(db: Db, row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }): Promise<void> {
-  await db.insertInto('admissions').values({ id: row.id, person_id: row.personId, hospital: row.hospital, admitted_on: row.admittedOn, discharged_on: row.dischargedOn }).execute();
+export async function insertAdmission(db: Db, row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null; providerCode?: string | null }): Promise<void> {
+  await db.insertInto('admissions').values({ id: row.id, person_id: row.personId, hospital: row.hospital, admitted_on: row.admittedOn, discharged_on: row.dischargedOn, provider_code: row.providerCode ?? null }).execute();
 }
 
 export async function updateAdmissionDischarge(db: Db, id: string, expectedVersion: number | null, dischargedOn: string | null): Promise<boolean> {
@@ -36,7 +36,7 @@ export async function insertLeave(db: Db, row: { id: string; personId: string; f
 
 export async function insertResponsibilityDecision(
   db: Db,
-  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date },
+  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date; correctionReason?: string | null },
 ): Promise<void> {
   await db
     .insertInto('responsibility_decisions')
@@ -50,6 +50,7 @@ export async function insertResponsibilityDecision(
       icb_basis: row.icb.basis,
       decided_by: row.decidedBy,
       decided_at: row.decidedAt,
+      correction_reason: row.correctionReason ?? null,
     })
     .execute();
 }

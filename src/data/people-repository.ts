@@ -84,7 +84,7 @@ export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts>
     dateOfDeath: person.date_of_death,
     residences: residences.map((r) => ({ localAuthority: r.local_authority_code, since: r.since })),
     gpRegistrations: gps.map((g) => ({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since })),
-    admissions: history.admissions.map((a) => ({ id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on })),
+    admissions: history.admissions.map((a) => ({ id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on, provider: a.provider_code })),
     legalStatuses: history.legalStatuses.map((s) => ({ id: s.id, section: s.section as SectionCode, startDate: s.start_date, endDate: s.end_date, admissionId: s.admission_id })),
     leaves: history.leaves.map((l) => ({ id: l.id, from: l.from_date, to: l.to_date, kind: l.kind, triggersAftercare: l.triggers_aftercare, reason: l.reason })),
     responsibilityDecisions: decisions.map((d) => ({

@@ -26,6 +26,8 @@ export interface UsersTable {
   organisation_id: string;
   password_hash: string | null;
   created_at: DefaultInstant;
+  /** Set when an admin disables the user: no sign-in, session or token works after it. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApiTokensTable {
@@ -34,8 +36,8 @@ export interface ApiTokensTable {
   token_hash: string;
   created_at: DefaultInstant;
   revoked_at: Instant | null;
-  /** Migration 0030: tokens of the client-credentials grant expire. */
-  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Migrations 0030 and 0061: every token expires (client-credentials tokens after an hour). */
+  expires_at: Instant;
 }
 
 export interface SessionsTable {
@@ -45,9 +47,11 @@ export interface SessionsTable {
   expires_at: Instant;
 }
 
-export interface SignInFailuresTable {
-  email: string;
-  failed_at: Instant;
+/** One counter of sign-in attempts per key ('account:<email>' or 'address:<ip>') in a window. */
+export interface SignInThrottleTable {
+  key: string;
+  attempts: number;
+  window_start: Instant;
 }
 
 export interface PeopleTable {
@@ -89,6 +93,8 @@ export interface AdmissionsTable {
   hospital: string;
   admitted_on: string;
   discharged_on: string | null;
+  /** The provider organisation (ODS code) running the hospital, when recorded. */
+  provider_code: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultInstant;
 }
 
@@ -126,6 +132,8 @@ export interface ResponsibilityDecisionsTable {
   icb_basis: string;
   decided_by: string;
   decided_at: Instant;
+  /** Set when the decision corrects an ended episode's responsibility: why. */
+  correction_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PersonAllocationsTable {
@@ -225,7 +233,7 @@ export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
-  sign_in_failures: SignInFailuresTable;
+  sign_in_throttle: SignInThrottleTable;
   people: PeopleTable;
   residences: ResidencesTable;
   gp_registrations: GpRegistrationsTable;

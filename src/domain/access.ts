@@ -76,6 +76,28 @@ export interface SightInput {
   currentIcb: string | null;
   /** Organisations of staff allocated to the person (keyworker, the practitioner who registered them). */
   allocatedOrganisations: readonly string[];
+  /** Provider organisations running a hospital stay that is open, or whose episode is (providerSight). */
+  providers?: readonly string[];
+}
+
+/**
+ * RESP, PLAN-1 (issue 15, probe 6): the provider organisation that runs a hospital stay sees the person
+ * while the stay is open (not yet discharged), or while an episode of aftercare it belongs to is open
+ * (the detention it is part of has not ended in a joint decision or otherwise): its ward staff plan the
+ * discharge and may be the keyworker. A stay belongs to an episode when they overlap.
+ */
+export function providerSight(
+  admissions: readonly { provider?: string | null; admittedOn: string; dischargedOn: string | null }[],
+  episodes: readonly { detentionFrom: string; endedOn: string | null }[],
+): string[] {
+  const codes = new Set<string>();
+  for (const stay of admissions) {
+    if (!stay.provider) continue;
+    const open = stay.dischargedOn === null;
+    const inOpenEpisode = episodes.some((e) => e.endedOn === null && (stay.dischargedOn === null || stay.dischargedOn >= e.detentionFrom));
+    if (open || inOpenEpisode) codes.add(stay.provider);
+  }
+  return [...codes].sort();
 }
 
 /**
@@ -96,6 +118,7 @@ export function organisationsWithSight(input: SightInput): string[] {
     add(input.currentIcb);
   }
   input.allocatedOrganisations.forEach(add);
+  (input.providers ?? []).forEach(add);
   return [...codes].sort();
 }
 
@@ -111,6 +134,28 @@ export function organisationsWithSight(input: SightInput): string[] {
 export function canAllocateKeyworker(actor: Viewer, keyworkerOrganisationCode: string, organisationsWithSightOfPerson: readonly string[]): boolean {
   if (actor.role === 'admin') return true;
   return keyworkerOrganisationCode === actor.organisationCode || organisationsWithSightOfPerson.includes(keyworkerOrganisationCode);
+}
+
+/**
+ * RESP-2 to RESP-6 (issue 15, probe 7): each body changes only its own part. A local authority's s117
+ * lead cannot change which ICB is responsible, nor an ICB's lead which local authority: that changes
+ * another body's liability, which is for that body, or for a dispute between them (RESP-6). An admin
+ * may record either. The parts are compared with the episode's current (proposed or confirmed) bodies.
+ */
+export function responsibilityPartViolations(
+  actor: Viewer & { organisationType: OrganisationType },
+  current: { localAuthority: string | null; icb: string | null },
+  next: { localAuthority: string; icb: string },
+): { field: string; message: string; rule: string }[] {
+  if (actor.role === 'admin') return [];
+  const out = [];
+  if (actor.organisationType !== 'local-authority' && next.localAuthority !== current.localAuthority) {
+    out.push({ field: 'localAuthority.code', message: 'Only the local authority, or a dispute between the bodies, changes which local authority is responsible: raise a dispute (RESP-6)', rule: 'RESP-6' });
+  }
+  if (actor.organisationType !== 'icb' && next.icb !== current.icb) {
+    out.push({ field: 'icb.code', message: 'Only the ICB, or a dispute between the bodies, changes which ICB is responsible: raise a dispute (RESP-6)', rule: 'RESP-6' });
+  }
+  return out;
 }
 
 export function canConfirmResponsibility(actor: Viewer & { organisationType: OrganisationType }, bodiesConcerned: readonly (string | null)[]): boolean {
@@ -136,6 +181,40 @@ export function canSeeMoney(viewer: Viewer, responsibleBodies: readonly (string 
  */
 export function organisationScope(viewer: Viewer): string | null {
   return viewer.role === 'admin' ? null : viewer.organisationCode;
+}
+
+/**
+ * RESP-6: the bodies with a claim to responsibility for a person, who alone may be named as parties to
+ * a dispute about them: the local authorities and ICBs of any episode (proposed or confirmed), every
+ * local authority the person has lived in (ordinary residence) and every ICB of their GP registrations
+ * (the originating ICB, RESP-5). Naming anyone else would only show them a stranger's dispute.
+ */
+export interface ResponsibilityClaims { localAuthorities: readonly string[]; icbs: readonly string[] }
+
+export function responsibilityClaims(facts: {
+  episodes: readonly { localAuthority: { code: string | null }; icb: { code: string | null } }[];
+  residences: readonly { localAuthority: string }[];
+  gpRegistrations: readonly { icb: string }[];
+}): ResponsibilityClaims {
+  const codes = (list: (string | null)[]) => [...new Set(list.filter((c): c is string => Boolean(c)))].sort();
+  return {
+    localAuthorities: codes([...facts.episodes.map((e) => e.localAuthority.code), ...facts.residences.map((r) => r.localAuthority)]),
+    icbs: codes([...facts.episodes.map((e) => e.icb.code), ...facts.gpRegistrations.map((g) => g.icb)]),
+  };
+}
+
+/** RESP-6: a party named in a dispute is a body of that kind with a claim to responsibility for the person. */
+export function canBeNamedInDispute(party: { kind: 'local-authority' | 'icb'; code: string }, claims: ResponsibilityClaims): boolean {
+  return (party.kind === 'local-authority' ? claims.localAuthorities : claims.icbs).includes(party.code);
+}
+
+/**
+ * RESP-6: who sees a dispute (its dates, deadlines and details): an admin, or a party (or the interim
+ * funder) whose organisation may see the person. Being named gives a body only the dispute, never a
+ * person it could not otherwise see: a dispute about a person the viewer gets 404 for is not shown.
+ */
+export function canSeeDispute(viewer: Viewer, bodyCodes: readonly string[], seesPerson: boolean): boolean {
+  return viewer.role === 'admin' || (seesPerson && bodyCodes.includes(viewer.organisationCode));
 }
 
 /**

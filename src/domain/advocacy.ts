@@ -250,6 +250,20 @@ export function referralViolations(kind: ReferralKind, consent: RecordsConsent |
   return out;
 }
 
+/**
+ * ADV-1 on a referral (issue 15): an IMHA referral is for a qualifying patient on the day of the
+ * referral. Anyone else is refused, with the advocacy they can have instead (ADV-4: a Care Act
+ * advocate where the test is met, or general advocacy).
+ */
+export function imhaReferralViolations(kind: ReferralKind, eligibility: Pick<ImhaEligibility, 'eligible' | 'reason' | 'rule'>): Violation[] {
+  if (kind !== 'imha' || eligibility.eligible) return [];
+  return [{
+    field: 'kind',
+    message: `They are not a qualifying patient for an Independent Mental Health Advocate on the day of the referral: ${eligibility.reason} Refer them for Care Act advocacy or general advocacy instead (ADV-4).`,
+    rule: 'ADV-1',
+  }];
+}
+
 // ---------------------------------------------------------------------------------------------
 // MHA25-1: the tribunal's recommendation that the responsible after-care bodies make plans.
 

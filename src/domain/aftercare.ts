@@ -30,7 +30,8 @@ export interface PersonFacts {
   dateOfBirth?: IsoDate | null;
   residences: { localAuthority: string; since: IsoDate }[];
   gpRegistrations: { practiceCode: string | null; icb: string; since: IsoDate }[];
-  admissions: { id: string; hospital: string; admittedOn: IsoDate; dischargedOn: IsoDate | null }[];
+  /** `provider`: the provider organisation running the hospital (optional; it gives sight, access.ts). */
+  admissions: { id: string; hospital: string; admittedOn: IsoDate; dischargedOn: IsoDate | null; provider?: string | null }[];
   legalStatuses: { id: string; section: SectionCode; startDate: IsoDate; endDate: IsoDate | null; admissionId: string | null }[];
   leaves: { id: string; from: IsoDate; to: IsoDate | null; kind: LeaveKind; triggersAftercare: boolean; reason: string }[];
   responsibilityDecisions: { episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedAt: string }[];

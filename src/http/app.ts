@@ -15,6 +15,7 @@ import type { Services } from '../services/index.ts';
 import { registerApi } from './api/index.ts';
 import { registerAuth } from './auth/index.ts';
 import { loadNhsukStylesheet, NHSUK_DIST, NHSUK_PREFIX, NHSUK_STYLESHEET } from './design-system.ts';
+import { guardPersonRoutes } from './person-scope.ts';
 import { problemFor, RateLimitedError } from './problem.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
@@ -33,6 +34,13 @@ export interface AppOptions {
    * address without one). Off (false) for tests, which send many requests from one address.
    */
   rateLimit?: RateLimits | false;
+  /**
+   * Believe X-Forwarded-For/-Proto from this proxy (Fastify's trustProxy: true, or the proxy's
+   * addresses), so that a request that reached the proxy over HTTPS counts as HTTPS.
+   */
+  trustProxy?: boolean | string;
+  /** The session cookie is always Secure (with the __Host- name), whatever the request says. */
+  secureCookies?: boolean;
 }
 
 export interface RateLimits { signInPerMinute: number; apiPerMinute: number }
@@ -45,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: options.trustProxy ?? false,
   });
   // Services validate every input themselves (one schema for API, pages and command line), so the
   // route schemas only describe the API for the OpenAPI document.
@@ -73,8 +82,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.production },
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.secureCookies ?? options.production },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
+  });
+  // Nothing but the static assets may be kept by a browser or a proxy: after "Sign out", Back on a
+  // shared ward computer must not show a person's record from the cache (issue 15, probe 5).
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
   });
   // The stylesheet is served rewritten (design-system.ts: nothing from another origin); the rest of
   // the package's files as they are.
@@ -92,9 +106,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const problem = problemFor(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if ((problem.status === 403 || problem.status === 404) && request.actor) await auditRefusal(options.services, request, problem.status);
     if (request.url.startsWith('/api/')) return reply.status(problem.status).type('application/problem+json').send(problem);
     return reply.status(problem.status).renderError(problem);
   });
@@ -112,8 +127,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { tags: ['Service'], summary: 'This OpenAPI 3.1 document', security: [] } }, async () => app.swagger());
 
   registerViews(app, { production: options.production, reload: options.reloadViews ?? false });
-  await registerAuth(app, options.services);
+  await registerAuth(app, options.services, { secureCookies: options.secureCookies ?? options.production });
   registerOAuth(app, options.services);
+  guardPersonRoutes(app, options.services);
   await app.register(async (api) => registerApi(api, options.services), { prefix: '/api/v1' });
   await app.register(async (web) => registerWeb(web, options.services));
   await app.register(async (fhir) => registerFhir(fhir, options.services), { prefix: FHIR_BASE });
@@ -145,6 +161,16 @@ async function limitRates(app: FastifyInstance, limits: RateLimits): Promise<voi
 function apiCaller(request: FastifyRequest): string {
   const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   return token ? `api-token:${createHash('sha256').update(token).digest('base64url')}` : `api-address:${request.ip}`;
+}
+
+/** Refused reads and writes are audited (ids only); a failure to audit is logged, never answered. */
+async function auditRefusal(services: Services, request: FastifyRequest, status: number): Promise<void> {
+  const personId = (request.params as { id?: unknown } | undefined)?.id;
+  try {
+    await services.audit.recordRefusal(request.actor!, { status, method: request.method, route: request.routeOptions.url ?? 'unknown', personId: typeof personId === 'string' ? personId : undefined });
+  } catch (error) {
+    request.log.error({ err: error }, 'a refusal could not be audited');
+  }
 }
 
 /** Logs the method and path only: a query string can hold a name or an NHS number. */

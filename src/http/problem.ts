@@ -1,6 +1,6 @@
 // Maps failures to RFC 9457 problem+json answers (API) and plain status codes (pages).
 import type { FastifyError } from 'fastify';
-import { ConflictError, ForbiddenError, NotFoundError, ThrottledError, UnauthenticatedError, ValidationError, type FieldError } from '../services/kernel/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionRequiredError, ThrottledError, UnauthenticatedError, ValidationError, type FieldError } from '../services/kernel/errors.ts';
 import { BadRequestError } from '../services/kernel/validation.ts';
 
 export interface Problem { type: string; title: string; status: number; detail: string; errors?: FieldError[] }
@@ -22,6 +22,7 @@ export function problemFor(error: unknown): Problem {
   if (error instanceof ForbiddenError) return problem(403, 'forbidden', 'Not allowed', error.message);
   if (error instanceof UnauthenticatedError) return problem(401, 'unauthenticated', 'Not signed in', error.message);
   if (error instanceof ConflictError) return problem(409, 'conflict', 'Conflict', error.message);
+  if (error instanceof PreconditionRequiredError) return problem(428, 'precondition-required', 'Say which version you are replacing', error.message);
   if (error instanceof ThrottledError) return problem(429, 'too-many-attempts', 'Too many attempts', error.message);
   const databaseCode = (error as { code?: unknown } | null)?.code;
   // Two requests at once: a unique value saved by the other first (23505, e.g. the same NHS number),

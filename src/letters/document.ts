@@ -1,7 +1,23 @@
 // Accessible letters and documents for the person: tagged PDF (headings, paragraphs and lists in
-// the structure tree, document language and title), plain fonts, and a large-print option.
+// the structure tree, document language and title), a plain embedded font, and a large-print option.
 // Content is built by the caller (plain English, in the tone of the leaflets); this only lays it out.
+import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+
+// Every name must print as written (issue 15): the standard PDF fonts hold only WinAnsi, so
+// "Łukasiewicz-Nguyễn" came out as mojibake. DejaVu Sans covers Latin Extended (with Vietnamese),
+// Greek and Cyrillic; it is embedded (subset to the characters used) under its licence (fonts/).
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+let fontData: Record<keyof typeof FONT_FILES, Buffer> | null = null;
+function fonts(): Record<keyof typeof FONT_FILES, Buffer> {
+  fontData ??= {
+    regular: readFileSync(new URL(`./fonts/${FONT_FILES.regular}`, import.meta.url)),
+    bold: readFileSync(new URL(`./fonts/${FONT_FILES.bold}`, import.meta.url)),
+  };
+  return fontData;
+}
+const REGULAR = 'Body';
+const BOLD = 'Body-Bold';
 
 export interface LetterBlock {
   heading?: string;
@@ -53,6 +69,9 @@ export function openTaggedPdf(options: { title: string; subject: string; margin:
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  // Every name prints: the embedded DejaVu Sans covers Latin Extended, Vietnamese, Greek and Cyrillic.
+  doc.registerFont(REGULAR, fonts().regular);
+  doc.registerFont(BOLD, fonts().bold);
   const root = doc.struct('Document');
   doc.addStructure(root);
   return { doc, done, root };
@@ -61,10 +80,10 @@ export function openTaggedPdf(options: { title: string; subject: string; margin:
 export function renderLetter(content: LetterContent, options: LetterOptions = {}): Promise<Buffer> {
   const size = options.largePrint ? SIZES.large : SIZES.standard;
   const { doc, done, root } = openTaggedPdf({ title: content.title, subject: content.title, margin: 64 });
-  const paragraph = (text: string, fontSize = size.body, font = 'Helvetica', align: 'left' | 'right' = 'left') =>
+  const paragraph = (text: string, fontSize = size.body, font = REGULAR, align: 'left' | 'right' = 'left') =>
     root.add(doc.struct('P', {}, () => doc.font(font).fontSize(fontSize).text(text, { align, lineGap: 3 })));
 
-  for (const line of content.from ?? []) paragraph(line, size.body, 'Helvetica', 'right');
+  for (const line of content.from ?? []) paragraph(line, size.body, REGULAR, 'right');
   if (content.from?.length) doc.moveDown();
   for (const line of content.to ?? []) paragraph(line);
   if (content.date) {
@@ -72,7 +91,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     paragraph(content.date);
   }
   doc.moveDown();
-  root.add(doc.struct('H1', {}, () => doc.font('Helvetica-Bold').fontSize(size.h1).text(content.title, { lineGap: 4 })));
+  root.add(doc.struct('H1', {}, () => doc.font(BOLD).fontSize(size.h1).text(content.title, { lineGap: 4 })));
   doc.moveDown(0.5);
   if (content.salutation) {
     paragraph(content.salutation);
@@ -83,7 +102,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     if (block.heading) {
       doc.moveDown(0.5);
       const heading = block.heading;
-      root.add(doc.struct('H2', {}, () => doc.font('Helvetica-Bold').fontSize(size.h2).text(heading, { lineGap: 3 })));
+      root.add(doc.struct('H2', {}, () => doc.font(BOLD).fontSize(size.h2).text(heading, { lineGap: 3 })));
       doc.moveDown(0.3);
     }
     for (const text of block.paragraphs ?? []) {
@@ -93,8 +112,8 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     for (const fact of block.facts ?? []) {
       root.add(
         doc.struct('P', {}, () => {
-          doc.font('Helvetica-Bold').fontSize(size.body).text(`${fact.label}: `, { continued: true, lineGap: 3 });
-          doc.font('Helvetica').text(fact.value);
+          doc.font(BOLD).fontSize(size.body).text(`${fact.label}: `, { continued: true, lineGap: 3 });
+          doc.font(REGULAR).text(fact.value);
         }),
       );
     }
@@ -102,7 +121,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     if (block.list?.length) {
       const list = doc.struct('L');
       root.add(list);
-      doc.font('Helvetica').fontSize(size.body).list(block.list, { structParent: list, bulletRadius: options.largePrint ? 3 : 2, lineGap: 3, textIndent: 14 });
+      doc.font(REGULAR).fontSize(size.body).list(block.list, { structParent: list, bulletRadius: options.largePrint ? 3 : 2, lineGap: 3, textIndent: 14 });
       list.end();
       doc.moveDown(0.4);
     }
@@ -128,7 +147,7 @@ export function addPageFooters(doc: PDFKit.PDFDocument, footer: string, fontSize
     doc.page.margins.bottom = 0;
     const bottom = doc.page.height - margin + 20;
     doc.markContent('Artifact', { type: 'Pagination' });
-    doc.font('Helvetica').fontSize(fontSize).text(`${footer} · Page ${i + 1} of ${range.count}`, doc.page.margins.left, bottom, {
+    doc.font(REGULAR).fontSize(fontSize).text(`${footer} · Page ${i + 1} of ${range.count}`, doc.page.margins.left, bottom, {
       width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
       align: 'center',
       lineBreak: false,

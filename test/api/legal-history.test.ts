@@ -38,7 +38,7 @@ for (const { engine, skip } of await testEngines()) {
         const res = await call(t, 'POST', `/api/v1/people/${person.id}/admissions`, { hospital: '  Northbridge Hospital ', admittedOn: '2024-01-01' });
         assert.equal(res.statusCode, 201, res.body);
         const stay = res.json();
-        assert.deepEqual({ ...stay, id: undefined }, { id: undefined, version: 1, hospital: 'Northbridge Hospital', admittedOn: '2024-01-01', dischargedOn: null });
+        assert.deepEqual({ ...stay, id: undefined }, { id: undefined, version: 1, hospital: 'Northbridge Hospital', admittedOn: '2024-01-01', dischargedOn: null, provider: null });
 
         const discharged = await call(t, 'PATCH', `/api/v1/people/${person.id}/admissions/${stay.id}`, { dischargedOn: '2024-02-15' });
         assert.equal(discharged.statusCode, 200, discharged.body);

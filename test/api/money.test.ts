@@ -15,6 +15,8 @@ for (const { engine, skip } of await testEngines()) {
     before(async () => {
       t = await createTestApp(engine);
       personId = (await createPerson(t, { nhsNumber: nextNhsNumber() })).id;
+      // Lived in Southvale before: Southvale has a claim to be named in an ordinary-residence dispute (RESP-6).
+      assert.equal((await call(t, 'PATCH', `/api/v1/people/${personId}`, { residence: { localAuthority: 'E09000098', since: '2005-01-01' } })).statusCode, 200);
       const admissionId = (await created(t, `/api/v1/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01', dischargedOn: '2024-03-31' })).id;
       await created(t, `/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-01', endDate: '2024-03-31', admissionId });
       serviceId = (

@@ -46,12 +46,26 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual(Object.keys(saved.sharing[0]).sort(), ['consentedOn', 'name', 'relationship']);
     });
 
-    test('a stale If-Match is 409; a bad If-Match is 400; no If-Match is accepted', async () => {
+    test('a stale If-Match is 409; a bad If-Match is 400; replacing the plan with no version is 428 (issue 15, probe 11); a version in the body is accepted', async () => {
       assertProblem(await call(t, 'PUT', `/api/v1/people/${personId}/plan`, { goals: 'stale' }, 'practitioner', { 'if-match': '1' }), 409);
       assertProblem(await call(t, 'PUT', `/api/v1/people/${personId}/plan`, { goals: 'x' }, 'practitioner', { 'if-match': 'abc' }), 400);
       const current = (await call(t, 'GET', `/api/v1/people/${personId}/plan`)).json();
-      const res = await call(t, 'PUT', `/api/v1/people/${personId}/plan`, { ...completePlanInput(), needs: current.needs }, 'practitioner');
+      const unversioned = assertProblem(await call(t, 'PUT', `/api/v1/people/${personId}/plan`, { ...completePlanInput(), needs: current.needs }, 'practitioner'), 428);
+      assert.equal(unversioned.type, '/problems/precondition-required');
+      assert.equal((await call(t, 'GET', `/api/v1/people/${personId}/plan`)).json().version, current.version, 'nothing was changed');
+      const res = await call(t, 'PUT', `/api/v1/people/${personId}/plan`, { ...completePlanInput(), needs: current.needs, version: current.version }, 'practitioner');
       assert.equal(res.statusCode, 200, res.body);
+    });
+
+    test('50 clients each replacing the plan they read: one is saved, the others are told (409), none is lost', async () => {
+      const current = (await call(t, 'GET', `/api/v1/people/${personId}/plan`)).json();
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => call(t, 'PUT', `/api/v1/people/${personId}/plan`, { ...completePlanInput(), goals: `Goal ${i}` }, 'practitioner', { 'if-match': String(current.version) })),
+      );
+      const saved = answers.filter((r) => r.statusCode === 200);
+      assert.equal(saved.length, 1);
+      assert.ok(answers.every((r) => r.statusCode === 200 || r.statusCode === 409));
+      assert.equal((await call(t, 'GET', `/api/v1/people/${personId}/plan`)).json().goals, saved[0]!.json().goals);
     });
 
     test('bad input: 400 for the wrong type, 422 naming the field and rule for SCOPE-1 and CMP-2', async () => {

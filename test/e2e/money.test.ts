@@ -33,6 +33,8 @@ describe('money pages in the browser', { skip }, () => {
       return res.json() as { id: string };
     };
     personId = (await api('/api/v1/people', { nhsNumber: testNhsNumber(9117), givenName: 'Pat', familyName: 'Moneytest', dateOfBirth: '1970-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } })).id;
+    // Lived in Southvale before: Southvale has a claim to be named in an ordinary-residence dispute (RESP-6).
+    assert.equal((await t.app.inject({ method: 'PATCH', url: `/api/v1/people/${personId}`, headers: t.as('practitioner'), payload: { residence: { localAuthority: ORGS.otherLa.code, since: '2005-01-01' } } })).statusCode, 200);
     const admissionId = (await api(`/api/v1/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01', dischargedOn: '2024-03-31' })).id;
     await api(`/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-01', endDate: '2024-03-31', admissionId });
     const service = await api(`/api/v1/people/${personId}/services`, { description: 'Care home', category: 'accommodation', s117: true, provider: 'Meadow View', funding: { localAuthorityPercent: 50, icbPercent: 50 }, weeklyCostPence: 70000, startDate: '2024-04-01', accommodation: { type: 'care-home', enhancedFeatures: ['24-hour-staff'] } }, 'laPractitioner');

@@ -34,6 +34,27 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(token.stdout, /^s117_[A-Za-z0-9_-]{43}\n$/);
     });
 
+    test('token create --days, token revoke (by email, or the token on standard input) and user disable (issue 15, probe 12)', () => {
+      const add = s117(['user', 'add', '--email', 'leaver@cli.s117.test', '--name', 'Leaver', '--role', 'finance', '--org', 'E09000099'], 'otter kettle lantern 42\n');
+      assert.equal(add.status, 0, add.stderr);
+      const token = s117(['token', 'create', '--email', 'leaver@cli.s117.test', '--days', '7']).stdout.trim();
+      assert.match(token, /^s117_/);
+      assert.notEqual(s117(['token', 'create', '--email', 'leaver@cli.s117.test', '--days', '0']).status, 0);
+      const one = s117(['token', 'revoke'], `${token}\n`);
+      assert.equal(one.status, 0, one.stderr);
+      assert.match(one.stdout, /Revoked 1 API token$/m);
+      s117(['token', 'create', '--email', 'leaver@cli.s117.test']);
+      const all = s117(['token', 'revoke', '--email', 'leaver@cli.s117.test']);
+      assert.match(all.stdout, /Revoked 1 API token$/m);
+      const disable = s117(['user', 'disable', '--email', 'leaver@cli.s117.test']);
+      assert.equal(disable.status, 0, disable.stderr);
+      assert.match(disable.stdout, /Disabled leaver@cli\.s117\.test/);
+      assert.notEqual(s117(['user', 'disable', '--email', 'leaver@cli.s117.test']).status, 0);
+      const blank = s117(['user', 'add', '--email', 'blank@cli.s117.test', '--name', 'Blank', '--role', 'finance', '--org', 'E09000099'], `${' '.repeat(12)}\n`);
+      assert.notEqual(blank.status, 0);
+      assert.match(blank.stderr, /blank/);
+    });
+
     test('mistakes exit non-zero with one line on standard error', () => {
       const cases = [
         s117(['org', 'add', '--code', 'E09000099', '--name', 'Again', '--type', 'local-authority']),

@@ -38,6 +38,8 @@ for (const { engine, skip } of await testEngines()) {
       f = await createServiceFixture(engine, { clock: () => new Date('2025-06-30T12:00:00Z') });
       const person = await f.services.people.create(f.actors.practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber });
       personId = person.id;
+      // Lived in Southvale before: Southvale has a claim to be named in an ordinary-residence dispute (RESP-6).
+      await f.services.people.update(f.actors.laPractitioner, personId, null, { residence: { localAuthority: 'E09000098', since: '2005-01-01' } });
       const stay = await f.services.legalHistory.addAdmission(f.actors.practitioner, personId, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10', dischargedOn: '2024-04-20' });
       await f.services.legalHistory.addLegalStatus(f.actors.practitioner, personId, { section: '3', startDate: '2024-01-10', endDate: '2024-04-20', admissionId: stay.id });
       serviceId = (await f.services.careServices.create(f.actors.laPractitioner, personId, accommodation)).id;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionRequiredError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { testEngines } from '../support/databases.ts';
 import { pdfText } from '../support/pdf.ts';
 import { completePlanInput, detainedPerson, OTHER_NEED, S117_NEED } from '../support/plans.ts';
@@ -146,11 +146,13 @@ for (const { engine, skip } of await testEngines()) {
 
     test('PLAN-5 and PLAN-6: finalising is refused without a contingency plan or a signature and copy date (or reason)', async () => {
       const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'Refused' });
-      await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput({ contingency: null, signature: null, copyGivenOn: null }));
+      const first = await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput({ contingency: null, signature: null, copyGivenOn: null }));
       const errors = await refusal(f.services.plans.finalise(f.actors.practitioner, person.id, null));
       assert.deepEqual([...new Set(errors.map((e) => e.rule))], ['PLAN-5', 'PLAN-6']);
       assert.deepEqual((await f.services.plans.versions(f.actors.practitioner, person.id)).items, []);
-      await f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput({ signature: { signedOn: null, notSignedReason: 'Declined to sign but agreed the plan' }, copyGivenOn: null }));
+      // Replacing the existing draft says which version it replaces (issue 15, probe 11: 428 otherwise).
+      await assert.rejects(f.services.plans.update(f.actors.practitioner, person.id, null, completePlanInput()), PreconditionRequiredError);
+      await f.services.plans.update(f.actors.practitioner, person.id, first.version, completePlanInput({ signature: { signedOn: null, notSignedReason: 'Declined to sign but agreed the plan' }, copyGivenOn: null }));
       assert.equal((await f.services.plans.finalise(f.actors.practitioner, person.id, null)).number, 1);
     });
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { can, canConfirmResponsibility, canSeePerson, organisationsWithSight, ROLES, type Action } from '../../src/domain/access.ts';
+import { can, canBeNamedInDispute, canConfirmResponsibility, canSeeDispute, canSeePerson, organisationsWithSight, providerSight, responsibilityClaims, responsibilityPartViolations, ROLES, type Action } from '../../src/domain/access.ts';
 
 const code: fc.Arbitrary<string> = fc.constantFrom('E09000099', 'E09000098', 'QZZ', 'QZY', 'RZZ', 'E06000001');
 const role = fc.constantFrom(...ROLES);
@@ -51,4 +51,35 @@ describe('access rules', () => {
       }),
     );
   });
+});
+
+test('RESP-6: each body changes only its own part of the responsibility; an admin may record either', () => {
+  const current = { localAuthority: 'E09000099', icb: 'QZZ' };
+  const la = { role: 'approver' as const, organisationCode: 'E09000099', organisationType: 'local-authority' as const };
+  const icb = { role: 'approver' as const, organisationCode: 'QZZ', organisationType: 'icb' as const };
+  assert.deepEqual(responsibilityPartViolations(icb, current, { localAuthority: 'E09000099', icb: 'QZZ' }), []);
+  assert.deepEqual(responsibilityPartViolations(icb, current, { localAuthority: 'E09000098', icb: 'QZZ' }).map((v) => [v.field, v.rule]), [['localAuthority.code', 'RESP-6']]);
+  assert.deepEqual(responsibilityPartViolations(la, current, { localAuthority: 'E09000099', icb: 'QZY' }).map((v) => [v.field, v.rule]), [['icb.code', 'RESP-6']]);
+  assert.deepEqual(responsibilityPartViolations({ ...la, role: 'admin' }, current, { localAuthority: 'E09000098', icb: 'QZY' }), []);
+});
+
+test('RESP-6: a dispute names only bodies with a claim to responsibility, and is seen only by parties that see the person', () => {
+  const claims = responsibilityClaims({ episodes: [{ localAuthority: { code: 'E09000099' }, icb: { code: 'QZZ' } }], residences: [{ localAuthority: 'E09000098' }], gpRegistrations: [{ icb: 'QZY' }] });
+  assert.deepEqual(claims, { localAuthorities: ['E09000098', 'E09000099'], icbs: ['QZY', 'QZZ'] });
+  assert.equal(canBeNamedInDispute({ kind: 'local-authority', code: 'E09000098' }, claims), true);
+  assert.equal(canBeNamedInDispute({ kind: 'icb', code: 'E09000098' }, claims), false);
+  assert.equal(canBeNamedInDispute({ kind: 'local-authority', code: 'E09000042' }, claims), false);
+  const viewer = { role: 'finance' as const, organisationCode: 'E09000099' };
+  assert.equal(canSeeDispute(viewer, ['E09000099', 'E09000098'], true), true);
+  assert.equal(canSeeDispute(viewer, ['E09000099', 'E09000098'], false), false);
+  assert.equal(canSeeDispute({ ...viewer, role: 'admin' }, ['X'], false), true);
+});
+
+test('RESP, PLAN-1: the provider running a stay sees the person while the stay or an episode it belongs to is open', () => {
+  const stay = (dischargedOn: string | null) => ({ provider: 'RZZ', admittedOn: '2024-01-01', dischargedOn });
+  assert.deepEqual(providerSight([stay(null)], []), ['RZZ']);
+  assert.deepEqual(providerSight([stay('2024-02-01')], []), []);
+  assert.deepEqual(providerSight([stay('2024-02-01')], [{ detentionFrom: '2024-01-01', endedOn: null }]), ['RZZ']);
+  assert.deepEqual(providerSight([stay('2024-02-01')], [{ detentionFrom: '2024-01-01', endedOn: '2025-01-01' }]), []);
+  assert.deepEqual(providerSight([{ ...stay(null), provider: null }], []), []);
 });

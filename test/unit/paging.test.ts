@@ -8,10 +8,10 @@ import { decodeCursor, encodeCursor, pageInMemory, type Direction } from '../../
 
 test('a cursor round-trips; anything else is a 422 naming the cursor', () => {
   const id = randomUUID();
-  assert.deepEqual(decodeCursor(encodeCursor(['2025-01-01', id]), 2), ['2025-01-01', id]);
-  assert.equal(decodeCursor(undefined, 2), undefined);
-  for (const bad of ['bogus', encodeCursor(['2025-01-01']), encodeCursor(['2025-01-01', 'not-a-uuid']), encodeCursor(['a\u0000', id]), Buffer.from('{"a":1}').toString('base64url')]) {
-    assert.throws(() => decodeCursor(bad, 2), (e: unknown) => e instanceof ValidationError && e.errors[0]?.field === 'cursor');
+  assert.deepEqual(decodeCursor(encodeCursor(['2025-01-01', id]), ['date', 'uuid']), ['2025-01-01', id]);
+  assert.equal(decodeCursor(undefined, ['date', 'uuid']), undefined);
+  for (const bad of ['bogus', encodeCursor(['2025-01-01']), encodeCursor(['2025-01-01', 'not-a-uuid']), encodeCursor(['a\u0000', id]), encodeCursor(['2024-99-99', id]), encodeCursor(['2024-02-30', id]), encodeCursor(['2024-01-01\ud800', id]), Buffer.from('{"a":1}').toString('base64url')]) {
+    assert.throws(() => decodeCursor(bad, ['date', 'uuid']), (e: unknown) => e instanceof ValidationError && e.errors[0]?.field === 'cursor');
   }
 });
 
@@ -32,4 +32,15 @@ test('walking a list page by page gives every row once, in order (property)', ()
       assert.deepEqual(seen, whole);
     }),
   );
+});
+
+test('a cursor component is checked as what it is: an instant round-trips, text is valid Unicode', () => {
+  const id = randomUUID();
+  const at = new Date('2025-03-04T05:06:07.089Z').toISOString();
+  assert.deepEqual(decodeCursor(encodeCursor([at, id]), ['instant', 'uuid']), [at, id]);
+  for (const bad of [encodeCursor(['2025-13-04T05:06:07.089Z', id]), encodeCursor(['yesterday', id])]) {
+    assert.throws(() => decodeCursor(bad, ['instant', 'uuid']), ValidationError);
+  }
+  assert.deepEqual(decodeCursor(encodeCursor(['Zoë', id]), ['text', 'uuid']), ['Zoë', id]);
+  assert.throws(() => decodeCursor(encodeCursor(['\udc00', id]), ['text', 'uuid']), ValidationError);
 });

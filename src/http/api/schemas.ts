@@ -72,7 +72,7 @@ export const RegisterPageSchema = z.object({
   nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
 });
 
-export const AdmissionSchema = z.object({ id: Id, version: Version, hospital: z.string(), admittedOn: IsoDate, dischargedOn: IsoDate.nullable() });
+export const AdmissionSchema = z.object({ id: Id, version: Version, hospital: z.string(), admittedOn: IsoDate, dischargedOn: IsoDate.nullable(), provider: z.string().nullable().describe('The provider organisation running the hospital (ODS code)') });
 export const LegalStatusSchema = z.object({ id: Id, version: Version, section: z.string(), startDate: IsoDate, endDate: IsoDate.nullable(), admissionId: Id.nullable() });
 export const LeaveSchema = z.object({
   id: Id,

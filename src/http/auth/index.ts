@@ -4,18 +4,30 @@ import type { Actor } from '../../services/kernel/actor.ts';
 import { ThrottledError, UnauthenticatedError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 
+/** The session cookie over plain HTTP (development on http://127.0.0.1). */
 export const SESSION_COOKIE = 's117_session';
+/** The session cookie over HTTPS: Secure, Path=/, no Domain, so no other host or plain-HTTP page can set it. */
+export const SECURE_SESSION_COOKIE = '__Host-s117_session';
+
+export interface AuthOptions {
+  /** Always Secure (production, or TLS ended before a proxy that does not say so). */
+  secureCookies: boolean;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** This request's session cookie is the Secure __Host- one (HTTPS, or the configuration says so). */
+    secureSession: boolean;
   }
 }
 
-export async function registerAuth(app: FastifyInstance, services: Services): Promise<void> {
+export async function registerAuth(app: FastifyInstance, services: Services, options: AuthOptions = { secureCookies: false }): Promise<void> {
   app.decorateRequest('actor', null);
+  app.decorateRequest('secureSession', false);
 
   app.addHook('onRequest', async (request) => {
+    request.secureSession = options.secureCookies || request.protocol === 'https';
     // Decide by the matched route, not the raw URL: an encoded path (/api/v%31/...) reaches the
     // same route, and must not be let in on a session cookie.
     // The FHIR CapabilityStatement is public, as FHIR servers' are.
@@ -26,7 +38,7 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
       request.actor = await services.accounts.actorForToken(match[1], request.id);
       return;
     }
-    const token = request.cookies[SESSION_COOKIE];
+    const token = sessionToken(request);
     if (token) request.actor = await services.accounts.actorForSession(token, request.id);
   });
 
@@ -45,8 +57,8 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
     if (!password) errors.push({ field: 'password', message: 'Enter your password' });
     if (errors.length === 0) {
       try {
-        const { sessionToken, expiresAt } = await services.accounts.signIn(email, password, request.id);
-        reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', expires: expiresAt });
+        const { sessionToken, expiresAt } = await services.accounts.signIn(email, password, request.id, request.ip);
+        setSessionCookie(request, reply, sessionToken, expiresAt);
         return reply.redirect(next ?? '/register');
       } catch (error) {
         if (!(error instanceof UnauthenticatedError || error instanceof ThrottledError)) throw error;
@@ -60,11 +72,26 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
   });
 
   app.post('/sign-out', { schema: { hide: true }, preValidation: app.csrfProtection }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
+    const token = sessionToken(request);
     if (token) await services.accounts.signOut(token, request.actor);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(sessionCookieName(request), { path: '/', secure: request.secureSession });
     return reply.redirect('/sign-in');
   });
+}
+
+/** The session cookie's name for this request: only the __Host- one counts where cookies are secure. */
+export function sessionCookieName(request: FastifyRequest): string {
+  return request.secureSession ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/** The session token the browser sent, under this request's cookie name. */
+export function sessionToken(request: FastifyRequest): string | undefined {
+  return request.cookies[sessionCookieName(request)];
+}
+
+/** Opens a browser session: HttpOnly, SameSite=Lax, Path=/, and Secure with the __Host- name over HTTPS. */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expires: Date): void {
+  reply.setCookie(sessionCookieName(request), token, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.secureSession, expires });
 }
 
 function isApiRequest(request: FastifyRequest): boolean {

@@ -158,10 +158,12 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
 
   web.post('/people/:id/episodes/:episodeId/responsibility', form, async (request, reply) => {
     const body = formBody(request);
-    const words = { labels: { 'localAuthority.code': 'local authority code', 'localAuthority.basis': 'reason for the local authority', 'icb.code': 'ICB code', 'icb.basis': 'reason for the ICB' } };
+    const words = { labels: { 'localAuthority.code': 'local authority code', 'localAuthority.basis': 'reason for the local authority', 'icb.code': 'ICB code', 'icb.basis': 'reason for the ICB', 'correction.reason': 'reason for the correction' } };
+    const correction = text(body, 'correction-reason');
     const input = {
       localAuthority: { code: required(body, 'localAuthority-code'), basis: required(body, 'localAuthority-basis') },
       icb: { code: required(body, 'icb-code'), basis: required(body, 'icb-basis') },
+      ...(correction && { correction: { reason: correction } }),
     };
     return submit({ reply, body, template: 'pages/responsibility.njk', context: () => responsibilityContext(request), words }, async () => {
       await services.legalHistory.confirmResponsibility(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);

@@ -9,11 +9,15 @@ import { actorFromUser, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ThrottledError, UnauthenticatedError, ValidationError } from '../kernel/errors.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from './passwords.ts';
 import { parseInput } from '../kernel/validation.ts';
+import { passwordProblems } from './password-policy.ts';
 
 export const ORGANISATION_CODE = /^[A-Z0-9]{3,9}$/;
-const MAX_FAILURES = 5;
+/** Attempts a window allows for one account, and from one source address (a ward's shared address). */
+const MAX_ACCOUNT_ATTEMPTS = 5;
+const MAX_ADDRESS_ATTEMPTS = 20;
 const FAILURE_WINDOW_MINUTES = 15;
-export const MIN_PASSWORD_LENGTH = 12;
+/** API tokens last 90 days unless made for fewer (issue 15, probe 12). */
+export const TOKEN_DAYS = 90;
 
 const OrganisationInput = z.object({
   code: z.string().trim().toUpperCase().regex(ORGANISATION_CODE, 'Enter an ONS or ODS code of 3 to 9 letters and digits'),
@@ -26,7 +30,17 @@ const UserInput = z.object({
   name: z.string().trim().min(1, 'Enter the user’s name').max(200),
   role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(', ')}` }),
   organisationCode: z.string().trim().toUpperCase(),
-  password: z.string().min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(1024).optional(),
+  password: z
+    .string()
+    .max(1024)
+    .superRefine((password, ctx) => {
+      for (const problem of passwordProblems(password, 'password')) ctx.addIssue({ code: 'custom', message: problem.message });
+    })
+    .optional(),
+});
+
+const TokenOptions = z.object({
+  days: z.coerce.number({ message: 'Days must be a whole number from 1 to 366' }).int('Days must be a whole number from 1 to 366').min(1, 'Days must be a whole number from 1 to 366').max(366, 'Days must be a whole number from 1 to 366').default(TOKEN_DAYS),
 });
 
 export interface AccountServiceOptions { clock: () => Date; sessionHours: number }
@@ -58,16 +72,58 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
       return { id, email: user.email, role: user.role, organisationCode: org.code };
     },
 
-    async createToken(email: string): Promise<string> {
+    /** A new API token for the user, valid for `days` (default 90, at most 366); refused for a disabled user. */
+    async createToken(email: string, options: { days?: number | string } = {}): Promise<string> {
+      const { days } = parseInput(TokenOptions, options);
       const user = await accounts.findUserByEmail(db, email.trim());
       if (!user) throw new ValidationError([{ field: 'email', message: 'No user has that email' }]);
+      if (user.disabled_at) throw new ValidationError([{ field: 'email', message: 'That user is disabled' }]);
       const token = newToken('s117');
       const id = randomUUID();
+      const now = clock();
+      const expiresAt = new Date(now.getTime() + days * 86_400_000);
       await db.transaction().execute(async (trx) => {
-        await accounts.insertApiToken(trx, { id, userId: user.id, tokenHash: hashToken(token) });
-        await appendAuditEvent(trx, { userId: user.id, organisationId: user.organisation_id, action: 'token.create', recordType: 'api-token', recordId: id }, clock());
+        await accounts.insertApiToken(trx, { id, userId: user.id, tokenHash: hashToken(token), expiresAt });
+        await appendAuditEvent(trx, { userId: user.id, organisationId: user.organisation_id, action: 'token.create', recordType: 'api-token', recordId: id, details: { days } }, now);
       });
       return token;
+    },
+
+    /**
+     * Revokes API tokens: every live token of the user with `email`, or the one `token` (whoever holds
+     * it). Answers how many were revoked; each revocation is audited by the token's id.
+     */
+    async revokeTokens(target: { email?: string | undefined; token?: string | undefined }): Promise<number> {
+      const now = clock();
+      let userId: string | undefined;
+      let tokenHash: string | undefined;
+      if (target.token) {
+        tokenHash = hashToken(target.token.trim());
+        userId = (await accounts.findTokenOwner(db, tokenHash))?.user_id;
+        if (!userId) throw new ValidationError([{ field: 'token', message: 'No API token is that one' }]);
+      } else {
+        userId = target.email ? (await accounts.findUserByEmail(db, target.email.trim()))?.id : undefined;
+        if (!userId) throw new ValidationError([{ field: 'email', message: 'No user has that email' }]);
+      }
+      const user = (await accounts.findUserById(db, userId))!;
+      return db.transaction().execute(async (trx) => {
+        const ids = await accounts.revokeApiTokens(trx, userId, now, tokenHash);
+        for (const id of ids) await appendAuditEvent(trx, { userId: null, organisationId: user.organisation_id, action: 'token.revoke', recordType: 'api-token', recordId: id, details: { user: user.id } }, now);
+        return ids.length;
+      });
+    },
+
+    /** Disables a user: their sessions end, their tokens are revoked and they cannot sign in. */
+    async disableUser(email: string): Promise<{ tokensRevoked: number }> {
+      const user = await accounts.findUserByEmail(db, (email ?? '').trim());
+      if (!user) throw new ValidationError([{ field: 'email', message: 'No user has that email' }]);
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        if (!(await accounts.disableUser(trx, user.id, now))) throw new ConflictError('That user is already disabled');
+        const ids = await accounts.revokeApiTokens(trx, user.id, now);
+        await appendAuditEvent(trx, { userId: null, organisationId: user.organisation_id, action: 'user.disable', recordType: 'user', recordId: user.id, details: { tokensRevoked: ids.length } }, now);
+        return { tokensRevoked: ids.length };
+      });
     },
 
     async actorForToken(token: string, requestId: string | null): Promise<Actor> {
@@ -81,19 +137,29 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
       return user ? actorFromUser(user, requestId) : null;
     },
 
-    /** Checks the password, throttles repeated failures per email, and opens a session. */
-    async signIn(emailInput: string, password: string, requestId: string | null): Promise<{ sessionToken: string; actor: Actor; expiresAt: Date }> {
+    /**
+     * Checks the password and opens a session. Each attempt first takes its place in the count of its
+     * account and of its source address, atomically (each is one statement, committed at once), so
+     * concurrent attempts cannot all be checked: over the limit it is refused without a check (429).
+     * A success starts the account's count again and gives the address its place back. An unknown
+     * email is counted, checked (against a dummy hash, taking the same time) and answered the same.
+     */
+    async signIn(emailInput: string, password: string, requestId: string | null, sourceAddress: string | null = null): Promise<{ sessionToken: string; actor: Actor; expiresAt: Date }> {
       const email = emailInput.trim().toLowerCase();
       const now = clock();
       const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MINUTES * 60_000);
-      if ((await accounts.countRecentSignInFailures(db, email, windowStart)) >= MAX_FAILURES) {
+      const accountKey = `account:${email}`;
+      const addressKey = sourceAddress ? `address:${sourceAddress}` : null;
+      const accountAttempt = await accounts.takeSignInAttempt(db, accountKey, now, windowStart);
+      const addressAttempt = addressKey ? await accounts.takeSignInAttempt(db, addressKey, now, windowStart) : 0;
+      if (accountAttempt > MAX_ACCOUNT_ATTEMPTS || addressAttempt > MAX_ADDRESS_ATTEMPTS) {
         throw new ThrottledError(`Too many failed attempts. Try again in ${FAILURE_WINDOW_MINUTES} minutes.`);
       }
       const user = await accounts.findUserByEmail(db, email);
-      const valid = await verifyPassword(password, user?.password_hash ?? null);
+      // A disabled user is checked like anyone else and answered like a wrong password.
+      const valid = (await verifyPassword(password, user?.password_hash ?? null)) && !user?.disabled_at;
       if (!user || !valid) {
         await db.transaction().execute(async (trx) => {
-          await accounts.recordSignInFailure(trx, email, now);
           await appendAuditEvent(trx, { userId: user?.id ?? null, organisationId: user?.organisation_id ?? null, action: 'sign-in.failed', requestId }, now);
         });
         throw new UnauthenticatedError('The email address or password is not right');
@@ -101,7 +167,8 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
       const sessionToken = newToken('sess');
       const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
       await db.transaction().execute(async (trx) => {
-        await accounts.clearSignInFailures(trx, email);
+        await accounts.clearSignInAttempts(trx, accountKey);
+        if (addressKey) await accounts.releaseSignInAttempt(trx, addressKey);
         await accounts.deleteExpiredSessions(trx, now);
         await accounts.insertSession(trx, { tokenHash: hashToken(sessionToken), userId: user.id, expiresAt });
         await appendAuditEvent(trx, { userId: user.id, organisationId: user.organisation_id, action: 'sign-in', requestId }, now);

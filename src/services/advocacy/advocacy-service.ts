@@ -4,7 +4,7 @@
 // aftercare recommendations with their responses (MHA25-1).
 import { randomUUID } from 'node:crypto';
 import {
-  careActAdvocateDue, imhaEligibility, imhaRecordsAccess, referralViolations, tribunalResponseViolations, type CareActAdvocateTest, type RecordsConsent,
+  careActAdvocateDue, imhaEligibility, imhaRecordsAccess, imhaReferralViolations, referralViolations, tribunalResponseViolations, type CareActAdvocateTest, type RecordsConsent,
 } from '../../domain/advocacy.ts';
 import type { PersonFacts } from '../../domain/aftercare.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
@@ -175,6 +175,7 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
           audit: (view: ReferralView) => ({ action: 'advocacy-referral.create', recordType: 'advocacy-referral', recordId: view.id, details: { kind: data.kind, fields: Object.keys(data) } }),
         },
         async ({ trx, person }) => {
+          refuse(imhaReferralViolations(data.kind, await imhaEligibilityPart(trx, person, data.referredOn, mha2025Imha)));
           const id = randomUUID();
           await advocacy.insertReferral(trx, {
             id, personId: person.id, kind: data.kind, referredOn: data.referredOn, provider: data.provider ?? null, outcome: data.outcome ?? null,

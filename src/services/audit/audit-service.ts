@@ -1,10 +1,11 @@
-// Reading and verifying the audit trail: one person's events, and the audit page's search of the
-// trail (who read or changed whose record, when) for auditors and admins.
+// Reading and verifying the audit trail: one person's events, the audit page's search of the trail
+// (who read or changed whose record, when) for auditors and admins, and refusals recorded.
 import { z } from 'zod';
 import { findUserByEmail } from '../../data/accounts-repository.ts';
-import { listAuditEvents, searchAuditEvents, verifyAuditTrail } from '../../data/audit-repository.ts';
+import { appendAuditEvent, listAuditEvents, searchAuditEvents, verifyAuditTrail } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
-import { requirePermission, type Actor } from '../kernel/actor.ts';
+import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
+import { isUuid } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput } from '../kernel/validation.ts';
 import { IsoDateInput, NhsNumberInput } from '../people/people-inputs.ts';
@@ -23,7 +24,7 @@ const AuditSearchInput = z.object({
   before: z.coerce.number({ message: 'That page of events is not one this server gave out' }).int().positive().max(2 ** 53).optional(),
 }).refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'The end date must be the same as or after the start date', path: ['to'] });
 
-export function createAuditService(db: Db, { useCases }: { useCases: UseCases }) {
+export function createAuditService(db: Db, { useCases, clock = () => new Date() }: { useCases: UseCases; clock?: () => Date }) {
   /** The filters as the data layer takes them; an email that names no user matches no event. */
   async function filters(actor: Actor, input: unknown) {
     requirePermission(actor, 'audit:read');
@@ -46,6 +47,18 @@ export function createAuditService(db: Db, { useCases }: { useCases: UseCases })
   }
 
   return {
+    /**
+     * A refused read or write (403, or 404 for what the caller may not see) is audited too (issue 15,
+     * probe 10): who, the person the route names (an id), the route's pattern (never the URL, which can
+     * hold a search), the method and the status. Nothing from the request's body or query.
+     */
+    async recordRefusal(actor: Actor, refusal: { status: number; method: string; route: string; personId?: string | undefined }): Promise<void> {
+      const personId = refusal.personId && isUuid(refusal.personId) ? refusal.personId : null;
+      await db.transaction().execute((trx) =>
+        appendAuditEvent(trx, { ...auditActor(actor), action: 'access.refused', recordType: personId ? 'person' : null, recordId: personId, personId, details: { status: refusal.status, method: refusal.method, route: refusal.route } }, clock()),
+      );
+    },
+
     verify: (onProgress?: (checked: number) => void) => verifyAuditTrail(db, onProgress),
 
     /** The audit events of one person's record, newest first; reading them is itself audited. */

@@ -102,8 +102,11 @@ async function findOwn(trx: Db, person: PersonRow, budgetId: string, expectedVer
  * The person's budgets; without paging (the pages) every one. Reads only, in the caller's
  * transaction: the caller audits what it showed.
  */
+/** A budgets page's keyset: (start date, id). */
+const BUDGET_KEY = ['date', 'uuid'] as const;
+
 export async function budgetsPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, page?: Page | null) {
-  const after = decodeCursor(page?.cursor, 2);
+  const after = decodeCursor(page?.cursor, BUDGET_KEY);
   const { page: shown, nextCursor } = page
     ? pageOf(await repo.listBudgetsPage(trx, person.id, after && { startDate: after[0]!, id: after[1]! }, page.limit + 1), page.limit, (r) => [r.start_date, r.id])
     : { page: await repo.listBudgets(trx, person.id), nextCursor: null };
@@ -161,7 +164,7 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
       requirePermission(actor, 'person:read');
       const page = pageQuery(query);
       // A cursor that does not decode is refused before the person is read.
-      decodeCursor(page?.cursor, 2);
+      decodeCursor(page?.cursor, BUDGET_KEY);
       return useCases.read(
         actor,
         personId,

@@ -4,11 +4,12 @@
 import { z } from 'zod';
 import { SERVICE_CATEGORIES } from '../../domain/funding.ts';
 import { ACCOMMODATION_TYPES, BUDGET_KINDS, CARE_TYPES, ENHANCED_FEATURES, RENT_DECISIONS } from '../../domain/care-services.ts';
+import { AmountInput } from '../kernel/money.ts';
 import { IsoDateInput, optionalText } from '../people/people-inputs.ts';
 
 const text = (label: string, max: number) => z.string().trim().min(1, `Enter the ${label}`).max(max, `The ${label} must be ${max} characters or fewer`);
-/** Whole numbers are checked by the domain so that 1.5 pence is refused as invalid (422), naming the field. */
-const Amount = z.number().describe('Integer pence');
+/** Integer pence within what the column holds (kernel/money.ts); whole numbers are checked by the domain. */
+const Amount = AmountInput;
 const Percent = z.number().describe('Whole percent, 0 to 100');
 
 export const ServiceCategoryInput = z.enum(SERVICE_CATEGORIES, { message: `Category must be one of: ${SERVICE_CATEGORIES.join(', ')}` });

@@ -1,11 +1,13 @@
 // Disputes between the responsible bodies (RESP-6): who pays meanwhile, so that care never waits,
 // and the statutory clocks of an ordinary-residence dispute between local authorities.
 import { randomUUID } from 'node:crypto';
-import { canActInDispute, organisationScope } from '../../domain/access.ts';
+import { canActInDispute, canBeNamedInDispute, canSeeDispute, organisationScope, responsibilityClaims } from '../../domain/access.ts';
+import { computeAftercare } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { disputeDeadlines, disputeViolations, type Dispute, type DisputeSubject } from '../../domain/disputes.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/disputes-repository.ts';
+import { loadFacts } from '../../data/people-repository.ts';
 import type { DisputeRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
@@ -42,6 +44,19 @@ export async function personDisputesPart(trx: Db, person: PersonRow, today: IsoD
   return { items: (await repo.listPersonDisputes(trx, person.id)).map((r) => disputeView(r, today)), nextCursor: null };
 }
 
+/** RESP-6: each party must be a body with a claim to responsibility for the person (access.ts). */
+async function partyViolations(trx: Db, person: PersonRow, d: Dispute, today: IsoDate) {
+  const facts = await loadFacts(trx, person);
+  const claims = responsibilityClaims({ episodes: computeAftercare(facts, today).episodes, residences: facts.residences, gpRegistrations: facts.gpRegistrations });
+  return (['partyA', 'partyB'] as const)
+    .filter((key) => !canBeNamedInDispute(d[key], claims))
+    .map((key) => ({
+      field: `${key}.code`,
+      message: `Name a ${d[key].kind === 'icb' ? 'ICB' : 'local authority'} with a claim to responsibility for this person: one of their episodes’ bodies, a council they lived in or an ICB of their GP`,
+      rule: 'RESP-6',
+    }));
+}
+
 export function createDisputesService({ useCases }: DisputesServiceOptions) {
   return {
     /** The disputes the caller's organisation is a party to (or funds meanwhile), with their deadlines. */
@@ -53,7 +68,7 @@ export function createDisputesService({ useCases }: DisputesServiceOptions) {
           audit: (r) => ({ action: 'dispute.list', recordType: 'dispute', recordId: null, details: { disputes: r.items.length, personIds: [...new Set(r.items.map((d) => d.personId))] } }),
         },
         async ({ trx, today }: Context) => {
-          const rows = await repo.listDisputesFor(trx, organisationScope(actor));
+          const rows = (await repo.listDisputesFor(trx, organisationScope(actor))).filter((r) => canSeeDispute(actor, [r.party_a_code, r.party_b_code, r.interim_funder_code], r.sees_person));
           const items = rows.map((r) => disputeView(r, today));
           return { items, nextCursor: null, overdue: items.filter((d) => d.referralOverdue).length };
         },
@@ -82,7 +97,7 @@ export function createDisputesService({ useCases }: DisputesServiceOptions) {
         },
         async ({ trx, person, today }: PersonContext) => {
           const d: Dispute = { partyA: data.partyA, partyB: data.partyB, subject: data.subject, interimFunderCode: data.interimFunderCode, raisedOn: data.raisedOn, referredOn: data.referredOn ?? null, personToldOn: data.personToldOn ?? null, resolvedOn: null, resolution: null };
-          refuse(disputeViolations(d, today));
+          refuse([...disputeViolations(d, today), ...(await partyViolations(trx, person, d, today))]);
           if (!canActInDispute(actor, [d.partyA.code, d.partyB.code])) throw new ForbiddenError('Only a body in the dispute (or an admin) records it');
           const id = randomUUID();
           await repo.insertDispute(trx, {

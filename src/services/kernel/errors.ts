@@ -37,5 +37,15 @@ export class ValidationError extends Error {
 /** A duplicate or a stale version (409); nothing was changed. */
 export class ConflictError extends Error {}
 
+/**
+ * Replacing an existing record without saying which version is replaced (428): without If-Match two
+ * clients that read the same version would each overwrite the other's change, and one would be lost.
+ */
+export class PreconditionRequiredError extends Error {
+  constructor(what: string) {
+    super(`Send If-Match with the version of the ${what} you are replacing (or its version in the body): without it another change could be lost`);
+  }
+}
+
 /** Too many failed sign-ins (429). */
 export class ThrottledError extends Error {}

@@ -1,9 +1,10 @@
 // Lists convention (api-contract): `limit` (default 50, max 500) and an opaque `cursor` naming the last
 // row of the page before, as a keyset. One encoding for every list: base64url of a JSON array of strings.
 import { z } from 'zod';
+import { isIsoDate } from '../../domain/dates.ts';
 import { isUuid } from './person-record.ts';
 import { ValidationError } from './errors.ts';
-import { parseInput } from './validation.ts';
+import { parseInput, unstorableValues } from './validation.ts';
 
 const LIMIT = 'Limit must be a whole number from 1 to 500';
 /** The query of a list: `limit` (default 50, 1 to 500; 422 outside) and `cursor`. */
@@ -23,15 +24,29 @@ export function encodeCursor(position: readonly string[]): string {
 }
 
 /**
- * The keyset a cursor names, or a 422 for one this server did not give out. `size` strings; the last
- * is a UUID (the tie-breaker) and none holds a NUL, or the database would refuse the comparison (a 500).
+ * What each component of a keyset is, so that a cursor is checked in full before the database
+ * compares it: a calendar date (YYYY-MM-DD that exists), an instant (ISO 8601, as `toISOString` writes
+ * it), a record's UUID, or text (valid Unicode without NUL).
  */
-export function decodeCursor(cursor: string | undefined, size: number): string[] | undefined {
+export type KeyKind = 'date' | 'instant' | 'uuid' | 'text';
+
+const KEY_CHECKS: Record<KeyKind, (v: string) => boolean> = {
+  date: isIsoDate,
+  instant: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v,
+  uuid: isUuid,
+  text: (v) => v.length <= 500 && unstorableValues(v, []).length === 0,
+};
+
+/**
+ * The keyset a cursor names, or a 422 naming the cursor for one this server did not give out: it must
+ * decode to one string of the right kind for each component of `shape`, or the database would refuse
+ * the comparison (a 500).
+ */
+export function decodeCursor(cursor: string | undefined, shape: readonly KeyKind[]): string[] | undefined {
   if (!cursor) return undefined;
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    const text = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
-    if (Array.isArray(values) && values.length === size && values.every(text) && isUuid(values[size - 1] as string)) return values as string[];
+    if (Array.isArray(values) && values.length === shape.length && shape.every((kind, i) => typeof values[i] === 'string' && KEY_CHECKS[kind](values[i]))) return values as string[];
   } catch {
     // fall through to the refusal below
   }
@@ -58,7 +73,7 @@ export function keyText(value: Date | string | null): string {
  * position. `query` has already been checked (limit 1 to 500); a cursor this server did not give out is a 422.
  */
 export function pageInMemory<T>(rows: readonly T[], query: { limit: number; cursor?: string | undefined }, directions: readonly Direction[], key: (row: T) => string[]): { page: T[]; nextCursor: string | null } {
-  const after = decodeCursor(query.cursor, directions.length);
+  const after = decodeCursor(query.cursor, directions.map((_, i) => (i === directions.length - 1 ? 'uuid' : 'text')));
   const compare = (a: readonly string[], b: readonly string[]) => {
     for (let i = 0; i < directions.length; i++) {
       if (a[i] === b[i]) continue;

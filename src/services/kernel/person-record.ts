@@ -1,6 +1,6 @@
 // Shared steps of every use case on a person's record: find it if the actor may see it, and
 // re-derive the projections from the facts after a change.
-import { organisationsWithSight } from '../../domain/access.ts';
+import { organisationsWithSight, providerSight } from '../../domain/access.ts';
 import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
 import { compareDates, type IsoDate } from '../../domain/dates.ts';
 import type { ProjectionContributor } from './projection-contributor.ts';
@@ -48,6 +48,7 @@ export async function refreshProjections(db: Db, person: PersonRow, today: IsoDa
     currentLocalAuthority: facts.residences.at(-1)?.localAuthority ?? null,
     currentIcb: latestBySince(facts.gpRegistrations)?.icb ?? null,
     allocatedOrganisations: await people.allocatedOrganisationCodes(db, person.id),
+    providers: providerSight(facts.admissions, aftercare.episodes),
   });
   await people.saveProjections(
     db,

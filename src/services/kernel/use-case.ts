@@ -1,7 +1,9 @@
 // One way through every use case on a person's record. A service states what is particular to it
 // (the permission, the change, what the audit event says); the runner does the rest in one order:
-// permission (403), one transaction, visibility (404, as if the person did not exist), a row lock
-// on the person for a change, the work, the projections re-derived once, and one audit event.
+// one transaction, visibility (404, as if the person did not exist) before the permission (403), so a
+// stranger's role is never the answer (issue 15, "404 before 403"), a row lock on the person for a
+// change, the work, the projections re-derived once, and one audit event. A use case on no one person
+// (`run`) checks the permission first.
 import type { Action } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
@@ -94,10 +96,10 @@ export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
     work: (ctx: PersonContext) => Promise<T>,
     respond?: (ctx: PersonContext, result: T) => Promise<R>,
   ): Promise<T | R> {
-    requirePermission(actor, spec.permission);
     return db.transaction().execute(async (trx) => {
       const now = clock();
       const person = await findVisiblePerson(trx, actor, personId, { lock: true });
+      requirePermission(actor, spec.permission);
       const today = dayOf(now);
       const result = await work({ trx, actor, person, today, now });
       const changed = (await people.findPerson(trx, person.id))!;
@@ -110,10 +112,10 @@ export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
   return {
     /** A read of one person's record: writes nothing but its one audit event. */
     async read<T>(actor: Actor, personId: string, spec: PersonReadSpec<T>, work: (ctx: PersonContext) => Promise<T>): Promise<T> {
-      requirePermission(actor, spec.permission);
       return db.transaction().execute(async (trx) => {
         const now = clock();
         const person = await findVisiblePerson(trx, actor, personId);
+        requirePermission(actor, spec.permission);
         const result = await work({ trx, actor, person, today: dayOf(now), now });
         await audit(trx, actor, person, spec.audit, result, now);
         return result;

@@ -17,9 +17,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   }
   const result = schema.safeParse(input);
   if (result.success) {
-    // PostgreSQL text cannot hold the NUL character: refuse it here rather than fail in the database.
-    const nul = nulCharacters(result.data, []);
-    if (nul.length > 0) throw new ValidationError(nul);
+    // What the database cannot store is refused here, once for every input, rather than fail there (a 500).
+    const unstorable = unstorableValues(result.data, []);
+    if (unstorable.length > 0) throw new ValidationError(unstorable);
     return result.data;
   }
   const wrongType: FieldError[] = [];
@@ -39,13 +39,24 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new ValidationError(invalid);
 }
 
-function nulCharacters(value: unknown, path: PropertyKey[]): FieldError[] {
+/**
+ * Values no column can hold: text with the NUL character (PostgreSQL text cannot hold it) or an
+ * unpaired UTF-16 surrogate (not valid Unicode: PostgreSQL refuses it), and numbers beyond the exact
+ * integers (|n| > 2^53 - 1, which also keeps every number within a bigint column). Each names its field.
+ */
+export function unstorableValues(value: unknown, path: readonly PropertyKey[]): FieldError[] {
+  const field = path.join('.');
+  const name = field || 'The value';
   if (typeof value === 'string') {
-    const field = path.join('.');
-    return value.includes('\u0000') ? [{ field, message: `${field || 'The value'} must not contain the NUL character` }] : [];
+    if (value.includes('\u0000')) return [{ field, message: `${name} must not contain the NUL character` }];
+    if (!value.isWellFormed()) return [{ field, message: `${name} must be valid text: it holds a broken character (an unpaired UTF-16 surrogate)` }];
+    return [];
   }
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, v]) => nulCharacters(v, [...path, key]));
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER ? [] : [{ field, message: `${name} is too large` }];
+  }
+  if (value === null || typeof value !== 'object' || value instanceof Date) return [];
+  return Object.entries(value).flatMap(([key, v]) => unstorableValues(v, [...path, key]));
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

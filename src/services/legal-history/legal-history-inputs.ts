@@ -9,6 +9,7 @@ export const AdmissionInput = z.object({
   hospital: z.string().trim().min(1, 'Enter the hospital').max(200),
   admittedOn: IsoDateInput,
   dischargedOn: IsoDateInput.nullable().optional(),
+  provider: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,9}$/, 'Enter the ODS code of the provider organisation that runs the hospital').nullable().optional().describe('The provider organisation (ODS code) running the hospital: it sees the person while this stay, or the episode it belongs to, is open'),
 });
 export const DischargeInput = z.object({ dischargedOn: IsoDateInput.nullable() });
 
@@ -34,4 +35,8 @@ const Body = (codeSchema: z.ZodType<string>, label: string) =>
 export const ResponsibilityInput = z.object({
   localAuthority: Body(LocalAuthorityCode, 'local authority'),
   icb: Body(IcbCode, 'ICB'),
+  correction: z
+    .object({ reason: z.string().trim().min(1, 'Say why the ended episode’s responsibility is being corrected').max(2000) })
+    .optional()
+    .describe('Required to change the responsibility of an episode that has ended: a recorded correction'),
 });

@@ -1,11 +1,12 @@
 // Hospital stays, legal statuses, section 17 leave, the aftercare status derived from them, and the
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
-import { canConfirmResponsibility } from '../../domain/access.ts';
+import { canConfirmResponsibility, responsibilityPartViolations } from '../../domain/access.ts';
 import type { AftercareResult } from '../../domain/aftercare.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
+import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import { loadFacts } from '../../data/people-repository.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -48,7 +49,10 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
         const id = randomUUID();
         const candidate = { id, hospital: data.hospital, admittedOn: data.admittedOn, dischargedOn: data.dischargedOn ?? null };
         refuse(validateAdmission(await loadFacts(trx, person), candidate, today));
-        await history.insertAdmission(trx, { personId: person.id, ...candidate });
+        if (data.provider && (await findOrganisationByCode(trx, data.provider))?.type !== 'provider') {
+          refuse([{ field: 'provider', message: 'The provider must be a provider organisation on the register (its ODS code)' }]);
+        }
+        await history.insertAdmission(trx, { personId: person.id, ...candidate, providerCode: data.provider ?? null });
         return { recordType: 'admission', recordId: id, view: admissionView((await history.findAdmission(trx, id))!) };
       });
     },
@@ -110,7 +114,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown): Promise<AftercareResult> {
       requirePermission(actor, 'responsibility:confirm');
       const data = parseInput(ResponsibilityInput, input);
-      const audit = { action: 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code } };
+      const audit = { action: data.correction ? 'responsibility.correct' : 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code, correction: Boolean(data.correction) } };
       return useCases.change(
         actor,
         personId,
@@ -122,7 +126,12 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
           if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
             throw new ForbiddenError('Only an approver of the local authority or ICB concerned can confirm responsibility');
           }
-          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now });
+          refuse([
+            ...responsibilityPartViolations(actor, { localAuthority: episode.localAuthority.code, icb: episode.icb.code }, { localAuthority: data.localAuthority.code, icb: data.icb.code }),
+            // An ended episode's responsibility is history: changed only by a recorded correction.
+            ...(episode.endedOn && !data.correction ? [{ field: 'correction.reason', message: `This episode ended on ${episode.endedOn}: its responsibility is history. Record a correction, saying why` }] : []),
+          ]);
+          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now, correctionReason: data.correction?.reason ?? null });
         },
         // The answer shows the responsibility as now confirmed.
         ({ trx, person, today }) => deriveAftercare(trx, person, today),
@@ -141,7 +150,7 @@ export async function legalHistoryPart(trx: Db, person: PersonRow) {
 }
 
 export function admissionView(row: AdmissionRow) {
-  return { id: row.id, version: row.version, hospital: row.hospital, admittedOn: row.admitted_on, dischargedOn: row.discharged_on };
+  return { id: row.id, version: row.version, hospital: row.hospital, admittedOn: row.admitted_on, dischargedOn: row.discharged_on, provider: row.provider_code };
 }
 
 export function legalStatusView(row: LegalStatusRow) {

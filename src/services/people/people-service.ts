@@ -12,7 +12,7 @@ import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
 import { PersonCreateInput, PersonUpdateInput, REGISTER_PAGE_SIZE, RegisterPageInput, RegisterQueryInput } from './people-inputs.ts';
 import { legalHistoryPart } from '../legal-history/legal-history-service.ts';
-import { deriveAftercare, latestBySince, refreshProjections, rejectFutureDates } from '../kernel/person-record.ts';
+import { deriveAftercare, isUuid, latestBySince, refreshProjections, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { parseInput } from '../kernel/validation.ts';
 
@@ -56,6 +56,15 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
 
     async get(actor: Actor, personId: string) {
       return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view' } }, ({ trx, person }) => view(trx, person));
+    },
+
+    /**
+     * Whether the caller's organisation may see the person (issue 15, "404 before 403"): asked before
+     * anything else about a request on one person's record, so that a stranger gets the answer of a
+     * person who does not exist. Reads one row and writes nothing; the use case that follows audits.
+     */
+    async canSee(actor: Actor, personId: string): Promise<boolean> {
+      return isUuid(personId) && Boolean(await people.findVisiblePerson(db, personId, viewerOf(actor)));
     },
 
     /**
@@ -209,7 +218,7 @@ function encodeCursor(lastId: string): string {
 }
 
 function decodeCursor(cursor: string | undefined): string | undefined {
-  return decodePosition(cursor, 1)?.[0];
+  return decodePosition(cursor, ['uuid'])?.[0];
 }
 
 type ResidenceRow = Awaited<ReturnType<typeof people.listResidences>>[number];

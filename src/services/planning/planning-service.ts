@@ -180,7 +180,7 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
       const query = parseInput(PlanningTasksQueryInput, input);
       const audit = (r: { items: { personId: string }[] }) => ({ action: 'planning.tasks', details: { results: r.items.length, personIds: r.items.map((i) => i.personId) } });
       return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
-        const after = decodeCursor(query.cursor, 1)?.[0];
+        const after = decodeCursor(query.cursor, ['uuid'])?.[0];
         const { page: rows, nextCursor } = pageOf(await planning.planningTasks(trx, actor.role === 'admin' ? null : actor.organisationCode, query.limit + 1, after), query.limit, (r) => [r.id]);
         const items = rows.map((r) => ({
           personId: r.id,

@@ -60,7 +60,7 @@ export const PlanInput = z.object({
     .optional()
     .default([]),
   cpa: z.boolean().nullable().optional().describe('PLAN-8: legacy CPA attribute; optional, never required'),
-  version: z.number().int().optional().describe('The version being replaced, when If-Match is not sent'),
+  version: z.number().int().min(1).max(2_147_483_647).optional().describe('The version being replaced, when If-Match is not sent'),
 });
 export type PlanData = z.output<typeof PlanInput>;
 

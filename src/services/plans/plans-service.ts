@@ -18,7 +18,7 @@ import { renderLetter } from '../../letters/document.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { servicesByNeed, type LinkedService } from '../care-services/care-services-view.ts';
 import { moneyContext } from '../care-services/money-context.ts';
-import { ConflictError, NotFoundError } from '../kernel/errors.ts';
+import { ConflictError, NotFoundError, PreconditionRequiredError } from '../kernel/errors.ts';
 import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use-case.ts';
@@ -115,7 +115,8 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
    * Every save of the draft: the stored draft (created on the first write), the If-Match check, the
    * new content from `change`, and one plan.update event. The draft feeds no projection, so none is re-derived.
    */
-  function saveDraft(actor: Actor, personId: string, expectedVersion: number | null, fields: string[], change: (draft: PlanContent) => PlanContent) {
+  /** `replace`: the whole draft is replaced (PUT), so an existing one is replaced only at a stated version (428 otherwise). */
+  function saveDraft(actor: Actor, personId: string, expectedVersion: number | null, fields: string[], change: (draft: PlanContent) => PlanContent, replace = false) {
     return useCases.change<{ plan: plans.PlanRow; view: PlanPageView }>(
       actor,
       personId,
@@ -129,6 +130,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         }),
       },
       async ({ trx, person, today }) => {
+        if (replace && expectedVersion === null && (await plans.findPlan(trx, person.id))) throw new PreconditionRequiredError('plan');
         const draft = await ensurePlan(trx, person, actor);
         checkVersion('plan', expectedVersion, draft.version);
         mustHaveUpdated(await plans.updatePlan(trx, person.id, draft.version, { content: change(draft.content), finalisedNumber: null, userId: actor.userId }), 'plan');
@@ -172,7 +174,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
       refuse(validatePlan(content));
       rejectFutureDates(detailDates(content), today());
       const fields = Object.keys(input as object).filter((k) => k !== 'version');
-      return saveDraft(actor, personId, expectedVersion ?? data.version ?? null, fields, () => content);
+      return saveDraft(actor, personId, expectedVersion ?? data.version ?? null, fields, () => content, true);
     },
 
     /**
@@ -287,7 +289,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     async planningNeeded(actor: Actor, input: unknown) {
       requirePermission(actor, 'plan:read');
       const query = parseInput(PlanListQuery, input);
-      const afterId = decodeCursor(query.cursor, 1)?.[0];
+      const afterId = decodeCursor(query.cursor, ['uuid'])?.[0];
       const audit = (r: { items: { id: string }[] }) => ({ action: 'planning.needed.view', details: { results: r.items.length, personIds: r.items.map((i) => i.id) } });
       return useCases.run(actor, { permission: 'plan:read', audit }, async ({ trx }) => {
         const rows = await plans.listPlanningNeeded(trx, { visibleTo: actor.role === 'admin' ? null : actor.organisationCode, afterId, limit: query.limit + 1 });

@@ -195,11 +195,14 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
             const line = i + 2;
             if (record.every((c) => c.trim() === '')) continue;
             const get = (name: string) => (col(name) >= 0 ? (record[col(name)] ?? '').trim() : '');
+            // Whether someone is on the register is itself protected (issue 15, probe 9): a person not
+            // there and one the caller may not see (or see the money of) get the same answer.
+            const identifiedBy = get('personId') ? 'personId' : 'nhsNumber';
             try {
               let personId = get('personId');
               if (!personId) {
                 const found = await people.findPersonByNhsNumber(trx, get('nhsNumber').replace(/\s+/g, ''));
-                if (!found) throw new ValidationError([{ field: 'nhsNumber', message: 'No person on the register has this NHS number' }]);
+                if (!found) throw new NotFoundError('person');
                 personId = found.id;
               }
               requirePermission(actor, 'money:read');
@@ -212,7 +215,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
               imported += 1;
             } catch (error) {
               if (error instanceof ValidationError) errors.push(...error.errors.map((e) => ({ line, field: e.field, message: e.message })));
-              else if (error instanceof NotFoundError || error instanceof ForbiddenError) errors.push({ line, field: 'personId', message: 'No person you may see the money of has this id or NHS number' });
+              else if (error instanceof NotFoundError || error instanceof ForbiddenError) errors.push({ line, field: identifiedBy, message: 'No person you may see the money of has this id or NHS number' });
               else throw error;
             }
             options.onProgress?.(i + 1, records.length);

@@ -11,7 +11,8 @@ import type { PersonRow, ReviewRequestRow } from '../../data/schema.ts';
 import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { budgetReviewClocks } from '../budgets/budgets-projection.ts';
-import { NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { NotFoundError } from '../kernel/errors.ts';
+import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { DASHBOARD_DUE_DAYS, dueItem, invitationView, requestView, reviewView, type DueItem } from './reviews-views.ts';
@@ -268,7 +269,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
         });
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
-        const nextCursor = rows.length > query.limit && last ? encodeCursor(last.next_review_due, last.id) : null;
+        const nextCursor = rows.length > query.limit && last ? encodePosition([last.next_review_due, last.id]) : null;
         return { items: await dueItems(trx, page, today, today), nextCursor };
       });
     },
@@ -321,17 +322,8 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
 
 export type ReviewService = ReturnType<typeof createReviewService>;
 
-function encodeCursor(due: string, id: string): string {
-  return Buffer.from(JSON.stringify([due, id])).toString('base64url');
-}
-
+/** The overdue list's keyset: (review due, person id). */
 function decodeCursor(cursor: string | undefined): { due: string; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof due === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(due) && typeof id === 'string' && isUuid(id)) return { due, id };
-  } catch {
-    // refused below
-  }
-  throw new ValidationError([{ field: 'cursor', message: 'The cursor is not one this server gave out' }]);
+  const position = decodePosition(cursor, ['date', 'uuid']);
+  return position && { due: position[0]!, id: position[1]! };
 }

@@ -81,7 +81,7 @@ export function createSubscriptionsService({ useCases, production }: { useCases:
       useCases.run(actor, { permission: 'subscriptions:manage', audit: null }, async ({ trx }) => {
         await own(trx, actor, id);
         const page = parseInput(PageQuery, query ?? {});
-        const cursor = decodeCursor(page.cursor, 2);
+        const cursor = decodeCursor(page.cursor, ['instant', 'uuid']);
         const after = cursor ? { at: new Date(cursor[0]!), id: cursor[1]! } : null;
         const rows = await subscriptions.listDeliveries(trx, id, after, page.limit + 1);
         const { page: items, nextCursor } = pageOf(rows, page.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  careActAdvocateDue, imcaMayBeNeeded, imhaEligibility, imhaRecordsAccess, referralViolations, tribunalResponseViolations, validateRecordsConsent,
+  careActAdvocateDue, imcaMayBeNeeded, imhaEligibility, imhaRecordsAccess, imhaReferralViolations, referralViolations, tribunalResponseViolations, validateRecordsConsent,
 } from '../../../src/domain/advocacy.ts';
 import {
   carerInvitationViolations, carerWishViolations, defaultInviteeRoles, expectedInvitees, isOffenderPatient, keyworkerAllocationRefusal, keyworkerCandidateViolations,
@@ -259,4 +259,16 @@ describe('referrals and tribunal recommendations', () => {
     assert.deepEqual(tribunalResponseViolations('2025-05-02', '2025-05-02'), []);
     assert.deepEqual(tribunalResponseViolations('2025-06-01', '2025-05-02'), []);
   });
+});
+
+test('ADV-1 on a referral: an IMHA referral for someone not a qualifying patient is refused, offering ADV-4 advocacy; other kinds and eligible people are not', () => {
+  const notEligible = { eligible: false, reason: 'They are on s117 aftercare only.', rule: 'ADV-1' as const };
+  const [refusal, ...rest] = imhaReferralViolations('imha', notEligible);
+  assert.equal(rest.length, 0);
+  assert.equal(refusal?.field, 'kind');
+  assert.equal(refusal?.rule, 'ADV-1');
+  assert.match(refusal!.message, /s117 aftercare only\. Refer them for Care Act advocacy or general advocacy instead \(ADV-4\)/);
+  assert.deepEqual(imhaReferralViolations('care-act', notEligible), []);
+  assert.deepEqual(imhaReferralViolations('general', notEligible), []);
+  assert.deepEqual(imhaReferralViolations('imha', { ...notEligible, eligible: true }), []);
 });
