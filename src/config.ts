@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { IdentityConfigError, identityEnvironment, identitySettings, type IdentitySettings } from './identity-config.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -39,6 +40,7 @@ const environment = z.object({
   S117_RELOAD_VIEWS: flag,
   S117_SIGN_IN_RATE_LIMIT: positiveInteger(10),
   S117_API_RATE_LIMIT: positiveInteger(600),
+  ...identityEnvironment,
 });
 
 export interface Config {
@@ -68,6 +70,8 @@ export interface Config {
   reloadViews: boolean;
   /** Requests a minute from one address (sign-in) or one token or address (API) before 429. */
   rateLimit: { signInPerMinute: number; apiPerMinute: number };
+  /** Sign-in with OpenID Connect: staff single sign-on per organisation, NHS login for the person, local passwords on or off. */
+  identity: IdentitySettings;
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +105,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dpCareHomeSch2: e.S117_DP_CARE_HOME_SCH2,
     reloadViews: !production && e.S117_RELOAD_VIEWS,
     rateLimit: { signInPerMinute: e.S117_SIGN_IN_RATE_LIMIT, apiPerMinute: e.S117_API_RATE_LIMIT },
+    identity: asConfigError(() => identitySettings(e, env, { production, publicUrl: e.S117_PUBLIC_URL ?? `http://localhost:${e.PORT}` })),
   };
+}
+
+function asConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw error instanceof IdentityConfigError ? new ConfigError(error.message) : error;
+  }
 }
