@@ -24,6 +24,9 @@ import { createTopUpsService } from './top-ups/top-ups-service.ts';
 import { createDisputesService } from './disputes/disputes-service.ts';
 import { createRechargesService } from './recharges/recharges-service.ts';
 import { createMoneyPageService } from './money-page/money-page-service.ts';
+import { createSignInService } from './sign-in/sign-in-service.ts';
+import { createYourAftercareService } from './your-aftercare/your-aftercare-service.ts';
+import type { IdentitySettings } from '../identity-config.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -39,6 +42,8 @@ export interface ServicesOptions {
   refundInterestBasisPoints?: number;
   /** DP-1(e): S117_DP_CARE_HOME_SCH2 (the local authority is listed in Sch 2), off by default. */
   dpCareHomeSch2?: boolean;
+  /** Issue 11: single sign-on for staff and NHS login for the person (S117_SSO_*, S117_NHS_LOGIN_*, S117_LOCAL_PASSWORDS). */
+  identity?: IdentitySettings;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -76,6 +81,8 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     money: { ...refunds, ...topUps, ...disputes, ...recharges },
     moneyPage: createMoneyPageService({ useCases, freePrescriptions: options.freePrescriptions ?? false }),
     health: createHealthService(db),
+    signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
+    yourAftercare: createYourAftercareService(db, { clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };
 }
 

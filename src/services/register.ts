@@ -50,6 +50,7 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       mha2025Imha: config.mha2025Imha,
       refundInterestBasisPoints: config.refundInterestBasisPoints,
       dpCareHomeSch2: config.dpCareHomeSch2,
+      identity: config.identity,
     });
     const settings = { ...DEFAULT_REVIEW_SETTINGS, ...config.reviews };
     let statisticsTimer: NodeJS.Timeout | undefined;
