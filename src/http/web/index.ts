@@ -18,6 +18,7 @@ import { registerCareServicesPages } from './care-services.ts';
 import { registerBudgetPages } from './budgets.ts';
 import { registerFundingPolicyPages } from './funding-policies.ts';
 import { registerMoneyPages } from './money.ts';
+import { registerYourAftercarePages } from './your-aftercare.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -38,4 +39,5 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerEndingPages(web, services);
   registerComplaintPages(web, services);
   registerPlanPages(web, services);
+  await registerYourAftercarePages(web, services);
 }

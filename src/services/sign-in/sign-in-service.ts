@@ -103,6 +103,8 @@ export function createSignInService(db: Db, { clock, sessionHours, identity }: S
 
     /** False when local passwords are switched off (S117_LOCAL_PASSWORDS=false). */
     localPasswordsAllowed: () => settings.localPasswords,
+    /** The register's own address, where the identity providers send people back to. */
+    publicUrl: () => settings.publicUrl,
     nhsLoginAvailable: () => settings.nhsLogin !== null,
 
     /** The single sign-on buttons of the staff sign-in page. */
