@@ -5,9 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problemFor } from '../problem.ts';
 import type { Services } from '../../services/index.ts';
 import { ValidationError, type FieldError } from '../../services/kernel/errors.ts';
-import { OidcError, PERSON_CALLBACK_PATH, PersonSignInRefused, type OidcTransaction } from '../../services/sign-in/sign-in-service.ts';
+import { OidcError, PERSON_CALLBACK_PATH, PersonSignInRefused } from '../../services/sign-in/sign-in-service.ts';
 import type { PersonActor } from '../../services/your-aftercare/your-aftercare-service.ts';
 import { formBody, text, type FormBody } from './forms.ts';
+import { readTransaction } from '../auth/oidc-cookie.ts';
 
 export const PERSON_SESSION_COOKIE = 's117_person';
 const PERSON_TRANSACTION_COOKIE = 's117_person_oidc';
@@ -181,20 +182,6 @@ async function routes(web: FastifyInstance, services: Services): Promise<void> {
   }
 }
 
-function readTransaction(request: FastifyRequest, name: string): OidcTransaction | null {
-  const raw = request.cookies[name];
-  if (!raw) return null;
-  const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || !unsigned.value) return null;
-  try {
-    const value = JSON.parse(unsigned.value) as Partial<OidcTransaction>;
-    return typeof value.state === 'string' && typeof value.nonce === 'string' && typeof value.codeVerifier === 'string' ? { state: value.state, nonce: value.nonce, codeVerifier: value.codeVerifier } : null;
-  } catch {
-    return null;
-  }
-}
-
-export { readTransaction };
 
 function refusedPage(reply: FastifyReply, reason: string) {
   return reply.render('pages/your-aftercare/refused.njk', { title: 'We could not show your aftercare', reason, signedIn: false });
