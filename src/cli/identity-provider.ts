@@ -55,6 +55,7 @@ export async function startIdentityProvider(options: {
       nhs_number: ['nhs_number'],
     },
     extraParams: ['vtr'],
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Grant: 3600, Session: 3600 },
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true } },
     async findAccount(_ctx, id) {

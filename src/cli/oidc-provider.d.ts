@@ -30,6 +30,7 @@ declare module 'oidc-provider' {
     scopes?: string[];
     claims?: Record<string, string[] | null>;
     extraParams?: string[];
+    ttl?: Record<string, number>;
     pkce?: { required?: () => boolean };
     features?: Record<string, { enabled: boolean }>;
     findAccount?(ctx: Context, id: string): Promise<Account | undefined>;

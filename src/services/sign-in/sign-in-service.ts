@@ -81,12 +81,12 @@ export function createSignInService(db: Db, { clock, sessionHours, identity }: S
 
   const staffClient = (provider: StaffProviderSettings) => clientFor(`staff:${provider.organisationCode}`, provider, STAFF_CALLBACK_PATH, 'openid profile email');
 
-  async function openPersonSession(personId: string, requestId: string | null, now: Date) {
+  async function openPersonSession(trx: Db, personId: string, requestId: string | null, now: Date) {
     const sessionToken = newToken('psess');
     const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
-    await identities.deleteExpiredPersonSessions(db, now);
-    await identities.insertPersonSession(db, { tokenHash: hashToken(sessionToken), personId, expiresAt });
-    await appendAuditEvent(db, { userId: null, organisationId: null, action: 'your-aftercare.sign-in', recordType: 'person', recordId: personId, personId, requestId, details: { by: 'person', method: 'nhs-login', proofing: 'P9' } }, now);
+    await identities.deleteExpiredPersonSessions(trx, now);
+    await identities.insertPersonSession(trx, { tokenHash: hashToken(sessionToken), personId, expiresAt });
+    await appendAuditEvent(trx, { userId: null, organisationId: null, action: 'your-aftercare.sign-in', recordType: 'person', recordId: personId, personId, requestId, details: { by: 'person', method: 'nhs-login', proofing: 'P9' } }, now);
     return { sessionToken, expiresAt };
   }
 
@@ -148,7 +148,7 @@ export function createSignInService(db: Db, { clock, sessionHours, identity }: S
           return { refused: 'no-match' as const };
         }
         if (!linked) await identities.linkPersonIdentity(trx, { issuer: identity.issuer, subject: identity.subject, personId: person.id });
-        return { refused: null, personId: person.id, ...(await openPersonSession(person.id, requestId, now)) };
+        return { refused: null, personId: person.id, ...(await openPersonSession(trx, person.id, requestId, now)) };
       }).then((result) => {
         if (result.refused) throw new PersonSignInRefused(result.refused);
         return { sessionToken: result.sessionToken, expiresAt: result.expiresAt, personId: result.personId };
