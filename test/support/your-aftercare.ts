@@ -151,3 +151,38 @@ export async function signInAsPerson(t: TestApp, login = 'person-p9'): Promise<J
 }
 
 export type { Jar };
+
+/** The CSRF token of a page's form (the CSRF cookie is kept in the jar). */
+export async function formToken(t: TestApp, jar: Jar, path: string): Promise<string> {
+  const page = await t.app.inject({ method: 'GET', url: path, headers: { cookie: jar.header() } });
+  assert.equal(page.statusCode, 200, page.body);
+  jar.take(page.headers['set-cookie'] as string[] | string | undefined);
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  assert.ok(token, `a form on ${path}`);
+  return token;
+}
+
+/** Posts a form from one of the person's pages as a browser would. */
+export async function postForm(t: TestApp, jar: Jar, path: string, fields: Record<string, string>, options: { from?: string; csrf?: boolean } = {}) {
+  const token = options.csrf === false ? '' : await formToken(t, jar, options.from ?? path);
+  const res = await t.app.inject({
+    method: 'POST', url: path,
+    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ ...fields, ...(token && { _csrf: token }) }).toString(),
+  });
+  jar.take(res.headers['set-cookie'] as string[] | string | undefined);
+  return res;
+}
+
+/** Ends the person's aftercare by a joint decision (END-1 to END-4): proposed, approved by both leads. */
+export async function endAftercare(t: TestApp, personId: string) {
+  const practitioner = await actorOf(t, 'laPractitioner');
+  // An episode's id is the id of the legal status that opened it.
+  const episodeId = (await t.database.db.selectFrom('legal_statuses').select('id').where('person_id', '=', personId).executeTakeFirstOrThrow()).id;
+  const proposal = await t.services.ending.propose(practitioner, personId, episodeId, {
+    reasonCode: 'no-longer-needed', reasons: 'Reassessed with them: no need from their mental disorder remains.', reassessedOn: '2025-06-01', personInvolved: true, involved: ['Care co-ordinator'],
+  });
+  await t.services.ending.approve(await actorOf(t, 'laApprover'), personId, episodeId, proposal.id);
+  await t.services.ending.approve(await actorOf(t, 'icbApprover'), personId, episodeId, proposal.id);
+  return { episodeId, proposalId: proposal.id };
+}
