@@ -20,13 +20,15 @@ export const STAFF_CLIENT = { clientId: 'register-staff', clientSecret: 'staff-s
 let seed = 7000;
 export const freshNhsNumber = () => testNhsNumber(seed++);
 
-export const PERSON = { nhsNumber: freshNhsNumber(), other: freshNhsNumber(), stranger: freshNhsNumber(), ended: freshNhsNumber(), dateOfBirth: '1984-02-29' };
+export const PERSON = { nhsNumber: freshNhsNumber(), other: freshNhsNumber(), stranger: freshNhsNumber(), ended: freshNhsNumber(), inHospital: freshNhsNumber(), none: freshNhsNumber(), dateOfBirth: '1984-02-29' };
 
 /** Logins typed at the provider's form, and the claims each gives. */
 export const LOGINS: Record<string, Record<string, unknown>> = {
   'person-p9': { nhs_number: PERSON.nhsNumber, birthdate: PERSON.dateOfBirth, identity_proofing_level: 'P9', given_name: 'Sam', family_name: 'Own' },
   'other-p9': { nhs_number: PERSON.other, birthdate: PERSON.dateOfBirth, identity_proofing_level: 'P9' },
   'ended-p9': { nhs_number: PERSON.ended, birthdate: PERSON.dateOfBirth, identity_proofing_level: 'P9' },
+  'in-hospital-p9': { nhs_number: PERSON.inHospital, birthdate: PERSON.dateOfBirth, identity_proofing_level: 'P9' },
+  'none-p9': { nhs_number: PERSON.none, birthdate: PERSON.dateOfBirth, identity_proofing_level: 'P9' },
   'person-p5': { nhs_number: PERSON.nhsNumber, birthdate: PERSON.dateOfBirth, identity_proofing_level: 'P5' },
   'person-wrong-birthdate': { nhs_number: PERSON.nhsNumber, birthdate: '1984-03-01', identity_proofing_level: 'P9' },
   'no-nhs-number': { birthdate: PERSON.dateOfBirth, identity_proofing_level: 'P9' },
@@ -59,6 +61,19 @@ export function identityFor(issuer: string, overrides: Partial<IdentitySettings>
 
 export async function actorOf(t: TestApp, key: keyof typeof USERS): Promise<Actor> {
   return actorFromUser((await findUserByEmail(t.database.db, USERS[key].email))!);
+}
+
+/** A person registered with no qualifying detention (`detained`: detained under section 3 now, not yet discharged). */
+export async function personWithout(services: Services, practitioner: Actor, options: { nhsNumber: string; detained: boolean }) {
+  const person = await services.people.create(practitioner, {
+    nhsNumber: options.nhsNumber, givenName: 'Kim', familyName: 'Own', dateOfBirth: PERSON.dateOfBirth,
+    residence: { localAuthority: ORGS.la.code, since: '2015-01-01' }, gp: { icb: ORGS.icb.code, since: '2015-01-01' },
+  });
+  if (options.detained) {
+    const admission = await services.legalHistory.addAdmission(practitioner, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-02', dischargedOn: null });
+    await services.legalHistory.addLegalStatus(practitioner, person.id, { section: '3', startDate: '2025-01-02', endDate: null, admissionId: admission.id });
+  }
+  return person;
 }
 
 /** A person who left hospital after section 3, with a keyworker and a final plan (what the pages show). */
