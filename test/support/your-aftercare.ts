@@ -38,12 +38,12 @@ export const LOGINS: Record<string, Record<string, unknown>> = {
   'staff-unknown': { email: 'nobody@council.example', email_verified: true },
 };
 
-export async function startTestProvider(): Promise<RunningIdentityProvider> {
+export async function startTestProvider(publicUrl = PUBLIC_URL): Promise<RunningIdentityProvider> {
   return startIdentityProvider({
     accounts: LOGINS,
     clients: [
-      { ...NHS_CLIENT, redirectUris: [`${PUBLIC_URL}/your-aftercare/sign-in/callback`] },
-      { ...STAFF_CLIENT, redirectUris: [`${PUBLIC_URL}/sign-in/sso/callback`] },
+      { ...NHS_CLIENT, redirectUris: [`${publicUrl}/your-aftercare/sign-in/callback`] },
+      { ...STAFF_CLIENT, redirectUris: [`${publicUrl}/sign-in/sso/callback`] },
     ],
   });
 }
