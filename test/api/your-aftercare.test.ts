@@ -4,10 +4,10 @@
 // changing an id. A person whose aftercare has ended still sees their letters and how to ask again (END-6).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import {
-  actorOf, endAftercare, identityFor, PERSON, personWithAftercare, postForm, signInAsPerson, startTestProvider, type Jar,
+  actorOf, appWithProvider, endAftercare, PERSON, personWithAftercare, postForm, signInAsPerson, type Jar,
 } from '../support/your-aftercare.ts';
 import type { RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 import { call, today } from './helpers.ts';
@@ -25,11 +25,8 @@ for (const { engine, skip } of await testEngines()) {
     const get = (url: string, cookies = jar) => t.app.inject({ method: 'GET', url, headers: { cookie: cookies.header() } });
 
     before(async () => {
-      t = await createTestApp(engine);
-      idp = await startTestProvider();
-      t.services.signIn.configure(identityFor(idp.issuer));
+      ({ t, idp, personId: mine } = await appWithProvider(engine));
       const practitioner = await actorOf(t, 'laPractitioner');
-      mine = (await personWithAftercare(t.services, practitioner, practitioner.userId, { nhsNumber: PERSON.nhsNumber })).id;
       theirs = (await personWithAftercare(t.services, practitioner, practitioner.userId, { nhsNumber: PERSON.other, givenName: 'Otherperson', subject: 'Secret other need' })).id;
       jar = await signInAsPerson(t);
     });
@@ -207,6 +204,16 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal((await get(`/your-aftercare/letters/ending/${proposalId}`)).statusCode, 404, 'not someone else’s');
       const refused = await postForm(t, endedJar, '/your-aftercare/review', { reason: 'please' });
       assert.equal(refused.statusCode, 422);
+    });
+
+    test('the person’s forms are rate-limited: after 20 in 10 minutes the next is 429 and records nothing', async () => {
+      const other = await signInAsPerson(t, 'other-p9');
+      for (let i = 0; i < 20; i++) assert.equal((await postForm(t, other, '/your-aftercare/something-wrong', { subject: `Problem ${i}` })).statusCode, 303);
+      const limited = await postForm(t, other, '/your-aftercare/something-wrong', { subject: 'One too many' });
+      assert.equal(limited.statusCode, 429);
+      assert.match(limited.body, /Please wait/);
+      const list = (await call(t, 'GET', `/api/v1/people/${theirs}/complaints`, undefined, 'laPractitioner')).json();
+      assert.equal(list.items.filter((c: { subject: string }) => c.subject === 'One too many').length, 0);
     });
 
     test('signing out ends the person’s session', async () => {

@@ -4,9 +4,9 @@
 // state, replayed code, no NHS number claim, no matching person, staff with no account.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
+import { ORGS, USERS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { actorOf, callBack, identityFor, PERSON, personWithAftercare, signInAsPerson, startTestProvider, throughProvider } from '../support/your-aftercare.ts';
+import { appWithProvider, callBack, identityFor, PERSON, signInAsPerson, throughProvider } from '../support/your-aftercare.ts';
 import type { RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 
 for (const { engine, skip } of await testEngines()) {
@@ -17,11 +17,7 @@ for (const { engine, skip } of await testEngines()) {
     const auditOf = (action: string) => t.database.db.selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('seq').execute();
 
     before(async () => {
-      t = await createTestApp(engine);
-      idp = await startTestProvider();
-      t.services.signIn.configure(identityFor(idp.issuer));
-      const practitioner = await actorOf(t, 'laPractitioner');
-      personId = (await personWithAftercare(t.services, practitioner, practitioner.userId, { nhsNumber: PERSON.nhsNumber })).id;
+      ({ t, idp, personId } = await appWithProvider(engine));
     });
     after(async () => {
       await t?.close();

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { startIdentityProvider, type RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 import type { IdentitySettings } from '../../src/identity-config.ts';
+import type { Engine } from '../../src/data/database.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser, type Actor } from '../../src/services/kernel/actor.ts';
 import type { Services } from '../../src/services/index.ts';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { ORGS, USERS, type TestApp } from './app.ts';
+import { createTestApp, ORGS, USERS, type TestApp } from './app.ts';
 import { completePlanInput } from './plans.ts';
 
 export const PUBLIC_URL = 'http://localhost:3117';
@@ -200,4 +201,17 @@ export async function endAftercare(t: TestApp, personId: string) {
   await t.services.ending.approve(await actorOf(t, 'laApprover'), personId, episodeId, proposal.id);
   await t.services.ending.approve(await actorOf(t, 'icbApprover'), personId, episodeId, proposal.id);
   return { episodeId, proposalId: proposal.id };
+}
+
+/**
+ * A test app whose sign-in goes to a real local OpenID provider, with the person (`PERSON.nhsNumber`)
+ * on running aftercare: what the sign-in and page tests start from. `close` stops both.
+ */
+export async function appWithProvider(engine: Engine): Promise<{ t: TestApp; idp: RunningIdentityProvider; personId: string; close(): Promise<void> }> {
+  const t = await createTestApp(engine);
+  const idp = await startTestProvider();
+  t.services.signIn.configure(identityFor(idp.issuer));
+  const practitioner = await actorOf(t, 'laPractitioner');
+  const personId = (await personWithAftercare(t.services, practitioner, practitioner.userId, { nhsNumber: PERSON.nhsNumber })).id;
+  return { t, idp, personId, close: async () => { await t.close(); await idp.close(); } };
 }
