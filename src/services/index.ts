@@ -82,7 +82,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     moneyPage: createMoneyPageService({ useCases, freePrescriptions: options.freePrescriptions ?? false }),
     health: createHealthService(db),
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
-    yourAftercare: createYourAftercareService(db, { clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
+    yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };
 }
 

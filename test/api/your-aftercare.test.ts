@@ -152,6 +152,11 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(unknown.statusCode, 422);
       const empty = await postForm(t, jar, '/your-aftercare/sharing', { name: '' });
       assert.equal(empty.statusCode, 422);
+      // Staff see the sharing as it is now, before they send the plan to anyone; other areas do not.
+      const staff = await call(t, 'GET', `/api/v1/people/${mine}/plan/sharing`, undefined, 'laPractitioner');
+      assert.equal(staff.statusCode, 200, staff.body);
+      assert.deepEqual(staff.json().items.map((i: { name: string }) => i.name), ['Cara Cousin']);
+      assert.equal((await call(t, 'GET', `/api/v1/people/${mine}/plan/sharing`, undefined, 'otherLaPractitioner')).statusCode, 404);
     });
 
     test('changing an id never reaches another person’s record: their letters are 404 as if they did not exist', async () => {

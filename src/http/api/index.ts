@@ -15,6 +15,7 @@ import { registerRefundsApi } from './refunds.ts';
 import { registerTopUpsApi } from './top-ups.ts';
 import { registerDisputesApi } from './disputes.ts';
 import { registerRechargesApi } from './recharges.ts';
+import { registerPlanSharingApi } from './plan-sharing.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
   api.setSerializerCompiler(compileAnswerSerializer);
@@ -33,6 +34,7 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerTopUpsApi(api, services);
   registerDisputesApi(api, services);
   registerRechargesApi(api, services);
+  registerPlanSharingApi(api, services);
 }
 
 type AnswerSchema = Parameters<typeof serializerCompiler>[0]['schema'];

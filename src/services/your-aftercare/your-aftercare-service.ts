@@ -30,11 +30,15 @@ import { keyworkerPart } from '../keyworkers/keyworkers-service.ts';
 import { planLetterPart } from '../plans/plans-service.ts';
 import { reviewLetterPart, reviewsPart } from '../reviews/reviews-service.ts';
 import { createSelfUseCases, type PersonActor } from './person-actor.ts';
+import type { Actor } from '../kernel/actor.ts';
+import type { UseCases } from '../kernel/use-case.ts';
 import { AdvocateAskInput, ComplaintAskInput, ReviewAskInput, ShareInput, WithdrawInput } from './your-aftercare-inputs.ts';
 
 export type { PersonActor };
 
 export interface YourAftercareOptions {
+  /** The staff kernel: staff read what the person has said about sharing their plan. */
+  useCases: UseCases;
   clock: () => Date;
   reviews: ReviewSettings;
   mha2025Imha: boolean;
@@ -254,6 +258,10 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
         },
       );
     },
+
+    /** PLAN-5, PLAN-6, for staff: whom the person shares their plan with now (the plan's list with what they have said since). */
+    planSharing: (actor: Actor, personId: string) =>
+      options.useCases.read(actor, personId, { permission: 'plan:read', audit: { action: 'plan-sharing.view', recordType: 'plan' } }, async ({ trx, person }) => ({ items: await sharingOf(trx, person) })),
 
     /** PLAN-5, PLAN-6: whom they share their plan with. */
     sharing: (actor: PersonActor) =>
