@@ -7,12 +7,15 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { MAX_GRADE, MIN_EASE, letterText, pageText, readingOf } from '../support/readability.ts';
 import {
-  actorOf, callBack, endAftercare, identityFor, PERSON, personWithAftercare, personWithout, postForm, signInAsPerson, startTestProvider, throughProvider, type Jar,
+  actorOf, approvedRefund, callBack, endAftercare, identityFor, PERSON, personWithAftercare, personWithout, postForm, signInAsPerson, startTestProvider, throughProvider, type Jar,
 } from '../support/your-aftercare.ts';
 import type { RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
 import { endingLetterContent } from '../../src/letters/ending-letter.ts';
+import { refundLetterContent } from '../../src/letters/refund-letter.ts';
+import { moneyContext } from '../../src/services/care-services/money-context.ts';
+import { refundLetterPart } from '../../src/services/refunds/refunds-service.ts';
 import { invitationLetterContent, outcomeLetterContent } from '../../src/letters/review-letters.ts';
 import { endingLetterPart } from '../../src/services/ending/ending-proposals.ts';
 import { planLetterPart } from '../../src/services/plans/plans-service.ts';
@@ -113,7 +116,7 @@ describe('plain English on the person’s pages and letters', () => {
     assertPlain('signed out', pageText((await postForm(t, out, '/your-aftercare/sign-out', {}, { from: '/your-aftercare' })).body));
   });
 
-  test('the letters to the person: plan, review invitation, review outcome, ending', async () => {
+  test('the letters to the person: plan, review invitation, review outcome, ending, refund', async () => {
     const db = t.database.db;
     const today = todayInLondon();
     const person = (await findPerson(db, personId))!;
@@ -125,5 +128,8 @@ describe('plain English on the person’s pages and letters', () => {
     assertPlain('review outcome letter', letterText(outcomeLetterContent({ ...outcomeData, review: outcomeData.review! })));
     const { input } = await endingLetterPart(db, ended, today, proposal.episodeId, proposal.proposalId, { jointNoticeRequired: false });
     assertPlain('ending letter', letterText(endingLetterContent(input)));
+    const refund = await approvedRefund(t, personId);
+    const refundData = await refundLetterPart(db, person, await moneyContext(db, person, today), today, refund.id);
+    assertPlain('refund letter', letterText(refundLetterContent(refundData.input)));
   });
 });

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import {
-  actorOf, appWithProvider, endAftercare, PERSON, personWithAftercare, postForm, signInAsPerson, type Jar,
+  actorOf, appWithProvider, approvedRefund, endAftercare, PERSON, personWithAftercare, postForm, signInAsPerson, type Jar,
 } from '../support/your-aftercare.ts';
 import type { RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 import { call, today } from './helpers.ts';
@@ -191,6 +191,13 @@ for (const { engine, skip } of await testEngines()) {
       const pdf = await get(`/your-aftercare/letters/outcome/${review.id}`);
       assert.equal(pdf.statusCode, 200);
       assert.equal(pdf.headers['content-type'], 'application/pdf');
+      // CHG-2: a refund letter once the refund is agreed; never another person's.
+      const refund = await approvedRefund(t, mine);
+      assert.match((await get('/your-aftercare/letters')).body, new RegExp(`/your-aftercare/letters/refund/${refund.id}`));
+      const refundPdf = await get(`/your-aftercare/letters/refund/${refund.id}?largePrint=true`);
+      assert.equal(refundPdf.statusCode, 200);
+      const theirRefund = await approvedRefund(t, theirs);
+      assert.equal((await get(`/your-aftercare/letters/refund/${theirRefund.id}`)).statusCode, 404);
     });
 
     test('ended aftercare (END-6): the person still sees their letters, the ending letter and how to ask again; no review can be asked', async () => {

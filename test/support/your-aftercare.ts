@@ -215,3 +215,11 @@ export async function appWithProvider(engine: Engine): Promise<{ t: TestApp; idp
   const personId = (await personWithAftercare(t.services, practitioner, practitioner.userId, { nhsNumber: PERSON.nhsNumber })).id;
   return { t, idp, personId, close: async () => { await t.close(); await idp.close(); } };
 }
+
+/** CHG-2: a charge the person paid inside their entitlement, refunded with interest and approved. */
+export async function approvedRefund(t: TestApp, personId: string) {
+  const finance = await actorOf(t, 'finance');
+  await t.services.money.recordCharge(finance, personId, { periodFrom: '2025-04-01', periodTo: '2025-04-30', amountPence: 31000, paidOn: '2025-05-01', description: 'Home care' });
+  const refund = await t.services.money.calculateRefund(finance, personId, { calculatedOn: '2025-06-05' });
+  return t.services.money.approveRefund(await actorOf(t, 'laApprover'), personId, refund.id, refund.version, {});
+}

@@ -21,6 +21,10 @@ import type { PersonRow } from '../../data/schema.ts';
 import { renderLetter } from '../../letters/document.ts';
 import { renderEndingLetter } from '../../letters/ending-letter.ts';
 import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
+import { renderRefundLetter } from '../../letters/refund-letter.ts';
+import * as refunds from '../../data/refunds-repository.ts';
+import { moneyContext } from '../care-services/money-context.ts';
+import { refundLetterPart } from '../refunds/refunds-service.ts';
 import { imhaEligibilityPart } from '../advocacy/advocacy-service.ts';
 import { endingLetterPart } from '../ending/ending-proposals.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
@@ -48,7 +52,7 @@ export interface YourAftercareOptions {
 /** Where the person stands, in the words the pages use. */
 export type Standing = 'has-aftercare' | 'will-have-aftercare' | 'ended' | 'none';
 
-const LETTER_KINDS = ['plan', 'invitation', 'outcome', 'ending'] as const;
+const LETTER_KINDS = ['plan', 'invitation', 'outcome', 'ending', 'refund'] as const;
 export type PersonLetterKind = (typeof LETTER_KINDS)[number];
 
 function standingOf(aftercare: AftercareResult): { standing: Standing; episode: Episode | null } {
@@ -126,6 +130,10 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
     for (const p of await ending.listEndingProposals(trx, person.id)) {
       if (p.status === 'approved') out.push({ kind: 'ending', id: p.id, date: p.notice_sent_on ?? p.ended_on ?? today, title: 'The letter about the end of your aftercare' });
     }
+    // CHG-2: a refund once it is agreed (a calculation not yet approved is the staff's work in progress).
+    for (const r of await refunds.listRefunds(trx, person.id)) {
+      if (r.status !== 'calculated') out.push({ kind: 'refund', id: r.id, date: r.letter_sent_on ?? r.calculated_on, title: 'The letter about money we owe you back' });
+    }
     return out.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
   }
 
@@ -184,6 +192,11 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
           case 'outcome':
             if (!isUuid(id)) throw new NotFoundError('letter');
             return { kind: kind as 'invitation' | 'outcome', data: await reviewLetterPart(trx, person, today, kind as 'invitation' | 'outcome', id) };
+          case 'refund': {
+            const refund = isUuid(id) ? await refunds.findRefund(trx, id) : undefined;
+            if (!refund || refund.person_id !== person.id || refund.status === 'calculated') throw new NotFoundError('letter');
+            return { kind: 'refund' as const, input: (await refundLetterPart(trx, person, await moneyContext(trx, person, today), today, id)).input };
+          }
           case 'ending': {
             const proposal = isUuid(id) ? await ending.findEndingProposal(trx, id) : undefined;
             if (!proposal || proposal.person_id !== person.id || proposal.status !== 'approved') throw new NotFoundError('letter');
@@ -193,6 +206,7 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
       });
       if (made.kind === 'plan') return renderLetter(made.content.letter, { largePrint });
       if (made.kind === 'ending') return renderEndingLetter(made.input, { largePrint });
+      if (made.kind === 'refund') return renderRefundLetter(made.input, { largePrint });
       if (made.kind === 'invitation') return renderInvitationLetter({ ...made.data, invitation: made.data.invitation! }, { largePrint });
       return renderOutcomeLetter({ ...made.data, review: made.data.review! }, { largePrint });
     },
