@@ -59,8 +59,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(first.statusCode, 302);
       const replay = await callBack(t, journey, transactionCookie);
       assert.equal(replay.statusCode, 400, replay.body);
-      const refused = await auditOf('your-aftercare.sign-in.refused');
-      assert.equal((refused.at(-1)?.details as { reason: string }).reason, 'failed');
+      const refused = (await auditOf('your-aftercare.sign-in.refused')).at(-1)?.details as { reason: string; failure: string };
+      assert.equal(refused.reason, 'failed');
+      assert.match(refused.failure, /invalid_grant/, refused.failure);
     });
 
     test('wrong audience: an ID token the provider issued to another client is refused', async () => {
@@ -86,6 +87,8 @@ for (const { engine, skip } of await testEngines()) {
         const res = await callBack(t, journey);
         assert.equal(res.statusCode, 400, res.body);
         assert.ok(!journey.register.cookies.has('s117_person'));
+        const refused = (await auditOf('your-aftercare.sign-in.refused')).at(-1)?.details as { failure: string };
+        assert.match(refused.failure, /claim aud/, refused.failure);
       } finally {
         t.services.signIn.configure(identityFor(idp.issuer));
       }

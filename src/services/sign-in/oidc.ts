@@ -92,6 +92,10 @@ export function createOidcClient(settings: OidcClientSettings, options: OidcClie
 
 /** A reason for the log and the audit trail that names no person (codes and library messages only). */
 function describe(error: unknown): string {
-  const e = error as { code?: string; error?: string; message?: string };
-  return [e.code, e.error, e.message].filter(Boolean).join(': ').slice(0, 300) || 'sign-in failed';
+  type Cause = { claim?: unknown; cause?: Cause };
+  const e = error as { code?: string; error?: string; message?: string; cause?: Cause };
+  let cause = e.cause;
+  while (cause && typeof cause.claim !== 'string' && cause.cause) cause = cause.cause;
+  const claim = typeof cause?.claim === 'string' ? `claim ${cause.claim}` : null;
+  return [e.code, e.error, e.message, claim].filter(Boolean).join(': ').slice(0, 300) || 'sign-in failed';
 }

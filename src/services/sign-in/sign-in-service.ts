@@ -122,8 +122,9 @@ export function createSignInService(db: Db, { clock, sessionHours, identity }: S
     /** The person back from NHS login: a session for their own record, or the reason there is none. */
     async finishPerson(callbackUrl: URL, transaction: OidcTransaction, requestId: string | null) {
       const now = clock();
+      // A protocol failure's detail is the library's code, message and the claim concerned: no personal data.
       const refuse = async (reason: PersonRefusal, detail: string = reason): Promise<never> => {
-        await db.transaction().execute((trx) => appendAuditEvent(trx, { userId: null, organisationId: null, action: 'your-aftercare.sign-in.refused', requestId, details: { by: 'person', reason } }, now));
+        await db.transaction().execute((trx) => appendAuditEvent(trx, { userId: null, organisationId: null, action: 'your-aftercare.sign-in.refused', requestId, details: { by: 'person', reason, ...(reason === 'failed' && { failure: detail }) } }, now));
         throw new PersonSignInRefused(reason, detail);
       };
       let identity;
@@ -174,7 +175,7 @@ export function createSignInService(db: Db, { clock, sessionHours, identity }: S
       const now = clock();
       const provider = staffProvider(organisationCode);
       const refuse = async (reason: StaffRefusal, userId: string | null, detail: string = reason): Promise<never> => {
-        await db.transaction().execute((trx) => appendAuditEvent(trx, { userId, organisationId: null, action: 'sign-in.failed', requestId, details: { method: 'oidc', provider: provider.kind, organisation: provider.organisationCode, reason } }, now));
+        await db.transaction().execute((trx) => appendAuditEvent(trx, { userId, organisationId: null, action: 'sign-in.failed', requestId, details: { method: 'oidc', provider: provider.kind, organisation: provider.organisationCode, reason, ...(reason === 'failed' && { failure: detail }) } }, now));
         throw new StaffSignInRefused(reason, detail);
       };
       let identity;
