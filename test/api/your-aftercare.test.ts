@@ -179,7 +179,9 @@ for (const { engine, skip } of await testEngines()) {
       // No page takes a person's id: an id in the address changes nothing.
       const withId = await get(`/your-aftercare?personId=${theirs}`);
       assert.doesNotMatch(withId.body, /Otherperson/);
-      assert.equal((await get(`/your-aftercare/${theirs}`)).statusCode, 404);
+      const unknown = await get(`/your-aftercare/${theirs}`);
+      assert.equal(unknown.statusCode, 404);
+      assert.match(unknown.body, /We cannot find this page/, 'in the person’s own layout');
     });
 
     test('letters to the person are listed and download; staff notes never show', async () => {

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problemFor } from '../problem.ts';
 import type { Services } from '../../services/index.ts';
-import { ValidationError, type FieldError } from '../../services/kernel/errors.ts';
+import { NotFoundError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import { OidcError, PERSON_CALLBACK_PATH, PersonSignInRefused } from '../../services/sign-in/sign-in-service.ts';
 import type { PersonActor } from '../../services/your-aftercare/your-aftercare-service.ts';
 import { formBody, text, type FormBody } from './forms.ts';
@@ -157,6 +157,11 @@ async function routes(web: FastifyInstance, services: Services): Promise<void> {
   asking('review', 'review', 'Ask for a review', (actor, body) => services.yourAftercare.askForReview(actor, { reason: text(body, 'reason') }), 'review', overviewOf);
   asking('something-wrong', 'something-wrong', 'Tell us something is wrong', (actor, body) => services.yourAftercare.tellUsSomethingIsWrong(actor, { subject: body.subject ?? '', about: text(body, 'about') }), 'wrong', overviewOf);
   asking('advocate', 'advocate', 'Ask for an advocate', (actor, body) => services.yourAftercare.askForAdvocate(actor, { kind: text(body, 'kind') }), 'advocate', (actor) => services.yourAftercare.advocacy(actor));
+
+  // Any other address under /your-aftercare: not found, in the person's own layout.
+  web.get(`${BASE}/*`, page, async () => {
+    throw new NotFoundError('page');
+  });
 
   // ---- Who they share their plan with (PLAN-5, PLAN-6) --------------------------------------------
   const sharingPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: FormBody; errors?: FieldError[]; done?: string } = {}) =>
