@@ -131,7 +131,13 @@ async function startDemoIdentity(config: Config, register: Register) {
     return null;
   }
   const { startDemoIdentityProvider } = await import('./demo-identity.ts');
-  return startDemoIdentityProvider(register.services, { production: config.production, port: config.port + 1, identity: config.identity });
+  try {
+    return await startDemoIdentityProvider(register.services, { production: config.production, port: config.port + 1, identity: config.identity });
+  } catch (error) {
+    // The register runs without it (password sign-in still works); say why.
+    console.error(`The demonstration identity provider did not start: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 function printDemoIdentity({ provider, logins }: { provider: { issuer: string }; logins: { login: string; who: string }[] }): void {
