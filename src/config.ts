@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { IdentityConfigError, identityEnvironment, identitySettings, type IdentitySettings } from './identity-config.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -41,6 +42,7 @@ const environment = z.object({
   S117_API_RATE_LIMIT: positiveInteger(600),
   S117_TRUST_PROXY: optional(z.string()).transform(trustProxyValue),
   S117_SECURE_COOKIES: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  ...identityEnvironment,
 });
 
 /** "true", or the proxy's addresses or subnets (comma-separated); unset: no proxy is believed. */
@@ -80,6 +82,8 @@ export interface Config {
   trustProxy: boolean | string;
   /** The session cookie is always Secure with the __Host- name (S117_SECURE_COOKIES; default on in production). */
   secureCookies: boolean;
+  /** Sign-in with OpenID Connect: staff single sign-on per organisation, NHS login for the person, local passwords on or off. */
+  identity: IdentitySettings;
 }
 
 export class ConfigError extends Error {}
@@ -115,5 +119,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { signInPerMinute: e.S117_SIGN_IN_RATE_LIMIT, apiPerMinute: e.S117_API_RATE_LIMIT },
     trustProxy: e.S117_TRUST_PROXY,
     secureCookies: e.S117_SECURE_COOKIES === undefined ? production : e.S117_SECURE_COOKIES === 'true',
+    identity: asConfigError(() => identitySettings(e, env, { production, publicUrl: e.S117_PUBLIC_URL ?? `http://localhost:${e.PORT}` })),
   };
+}
+
+function asConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw error instanceof IdentityConfigError ? new ConfigError(error.message) : error;
+  }
 }

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   async serve({ config, register, args }) {
     const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
     if (values.demo) await runDemo(register);
+    const demoIdentity = values.demo ? await startDemoIdentity(config, register) : null;
     const { buildApp } = await import('../http/app.ts');
     const app = await buildApp({
       services: register.services,
@@ -49,9 +50,11 @@ const COMMANDS: Record<string, Command> = {
     register.services.deliveries.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();
+    if (demoIdentity) printDemoIdentity(demoIdentity);
     const stop = async () => {
       await register.services.deliveries.stop();
       await app.close();
+      await demoIdentity?.provider.close();
       await register.close();
       process.exit(0);
     };
@@ -152,6 +155,28 @@ async function printDemoSignIns(): Promise<void> {
   const { DEMO_PASSWORD, DEMO_USERS } = await import('./demo.ts');
   console.log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
   for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(30)} ${user.role} at ${user.organisationCode}`);
+}
+
+/** The demonstration identity provider (issue 11), on the port after the register's; never in production. */
+async function startDemoIdentity(config: Config, register: Register) {
+  if (config.production) {
+    console.log('The demonstration identity provider is not started: NODE_ENV=production');
+    return null;
+  }
+  const { startDemoIdentityProvider } = await import('./demo-identity.ts');
+  try {
+    return await startDemoIdentityProvider(register.services, { production: config.production, port: config.port + 1, identity: config.identity });
+  } catch (error) {
+    // The register runs without it (password sign-in still works); say why.
+    console.error(`The demonstration identity provider did not start: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+function printDemoIdentity({ provider, logins }: { provider: { issuer: string }; logins: { login: string; who: string }[] }): void {
+  console.log(`DEMONSTRATION identity provider (not NHS login, not a real sign-in service) at ${provider.issuer}: type any of these logins, with any password:`);
+  for (const l of logins) console.log(`  ${l.login.padEnd(30)} ${l.who}`);
+  console.log('  The person signs in at /your-aftercare; staff choose their organisation on /sign-in.');
 }
 
 async function reproject(register: Register): Promise<void> {

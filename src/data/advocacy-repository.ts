@@ -6,7 +6,7 @@ import type { Db } from './database.ts';
 
 export async function insertReferral(
   db: Db,
-  row: { id: string; personId: string; kind: 'imha' | 'care-act' | 'imca' | 'general'; referredOn: string; provider: string | null; outcome: string | null; involvement: string | null; consentToRecords: unknown; careActTest: unknown; createdBy: string },
+  row: { id: string; personId: string; kind: 'imha' | 'care-act' | 'imca' | 'general'; referredOn: string; provider: string | null; outcome: string | null; involvement: string | null; consentToRecords: unknown; careActTest: unknown; createdBy: string | null; createdByPerson?: string | null },
 ): Promise<void> {
   await db
     .insertInto('advocacy_referrals')
@@ -15,6 +15,7 @@ export async function insertReferral(
       consent_to_records: row.consentToRecords === null ? null : JSON.stringify(row.consentToRecords),
       care_act_test: row.careActTest === null ? null : JSON.stringify(row.careActTest),
       created_by: row.createdBy,
+      created_by_person: row.createdByPerson ?? null,
     })
     .execute();
 }

@@ -4,7 +4,7 @@ import type { Db } from './database.ts';
 import type { ComplaintRow, ComplaintsTable } from './schema.ts';
 
 
-export type NewComplaint = Omit<ComplaintsTable, 'version' | 'created_at' | 'updated_at' | 'linked_decision_ids' | 'faults'> & { linked_decision_ids: string[]; faults: string[] };
+export type NewComplaint = Omit<ComplaintsTable, 'version' | 'created_at' | 'updated_at' | 'linked_decision_ids' | 'faults' | 'recorded_by_person'> & { linked_decision_ids: string[]; faults: string[]; recorded_by_person?: string | null };
 
 export async function insertComplaint(db: Db, c: NewComplaint): Promise<void> {
   await db.insertInto('complaints').values({ ...c, linked_decision_ids: JSON.stringify(c.linked_decision_ids), faults: JSON.stringify(c.faults) }).execute();
@@ -19,7 +19,7 @@ export function listComplaints(db: Db, personId: string): Promise<ComplaintRow[]
 }
 
 /** Updates only when the version still matches; false when it was stale. */
-export async function updateComplaint(db: Db, id: string, expectedVersion: number, changes: Partial<Omit<NewComplaint, 'id' | 'person_id' | 'recorded_by'>>): Promise<boolean> {
+export async function updateComplaint(db: Db, id: string, expectedVersion: number, changes: Partial<Omit<NewComplaint, 'id' | 'person_id' | 'recorded_by' | 'recorded_by_person'>>): Promise<boolean> {
   const { linked_decision_ids: linked, faults, ...rest } = changes;
   const result = await db.updateTable('complaints').set({
     ...rest,

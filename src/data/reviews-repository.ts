@@ -42,10 +42,10 @@ export async function insertReview(db: Db, r: NewReview): Promise<void> {
     .execute();
 }
 
-export async function insertReviewRequest(db: Db, r: { id: string; personId: string; episodeId: string; requestedBy: string; requestedOn: string; reason: string | null; recordedBy: string }): Promise<void> {
+export async function insertReviewRequest(db: Db, r: { id: string; personId: string; episodeId: string; requestedBy: string; requestedOn: string; reason: string | null; recordedBy: string | null; recordedByPerson?: string | null }): Promise<void> {
   await db
     .insertInto('review_requests')
-    .values({ id: r.id, person_id: r.personId, episode_id: r.episodeId, requested_by: r.requestedBy, requested_on: r.requestedOn, reason: r.reason, recorded_by: r.recordedBy })
+    .values({ id: r.id, person_id: r.personId, episode_id: r.episodeId, requested_by: r.requestedBy, requested_on: r.requestedOn, reason: r.reason, recorded_by: r.recordedBy, recorded_by_person: r.recordedByPerson ?? null })
     .execute();
 }
 

@@ -224,7 +224,9 @@ export interface ReviewRequestsTable {
   requested_by: string;
   requested_on: string;
   reason: string | null;
-  recorded_by: string;
+  /** Null when the person recorded it themselves (recorded_by_person, migration 0040). */
+  recorded_by: string | null;
+  recorded_by_person: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultInstant;
 }
 
@@ -276,7 +278,39 @@ export interface Database {
   system_accounts: SystemAccountsTable; fhir_feed_links: FhirFeedLinksTable; subscriptions: SubscriptionsTable; notification_states: NotificationStatesTable; outbox_events: OutboxEventsTable; deliveries: DeliveriesTable;
   import_jobs: ImportJobsTable;
   import_mappings: ImportMappingsTable;
+  user_identities: IdentitiesTable & { user_id: string };
+  person_identities: IdentitiesTable & { person_id: string };
+  person_sessions: PersonSessionsTable;
+  plan_sharing_consents: PlanSharingConsentsTable;
 }
+
+// Sign-in with OpenID Connect and the person's own pages (migration 0040).
+export interface IdentitiesTable {
+  issuer: string;
+  subject: string;
+  created_at: DefaultInstant;
+}
+
+export interface PersonSessionsTable {
+  token_hash: string;
+  person_id: string;
+  created_at: DefaultInstant;
+  expires_at: Date;
+}
+
+export interface PlanSharingConsentsTable {
+  id: string;
+  person_id: string;
+  name: string;
+  relationship: string | null;
+  consented_on: string | null;
+  withdrawn_on: string | null;
+  recorded_by_person: string | null;
+  recorded_by: string | null;
+  created_at: DefaultInstant;
+  updated_at: DefaultInstant;
+}
+export type PlanSharingConsentRow = Selectable<PlanSharingConsentsTable>;
 
 // Care and support plans (migration 0004): the draft and its immutable finalised versions.
 export interface PlansTable {
@@ -506,7 +540,9 @@ export interface ComplaintsTable {
   outcome: string | null;
   outcome_on: string | null;
   learning: string | null;
-  recorded_by: string;
+  /** Null when the person recorded it themselves (recorded_by_person, migration 0040). */
+  recorded_by: string | null;
+  recorded_by_person: string | null;
   created_at: DefaultInstant;
   updated_at: DefaultInstant;
 }
@@ -564,7 +600,9 @@ export interface AdvocacyReferralsTable {
   involvement: string | null;
   consent_to_records: ColumnType<unknown, string | null, string | null>;
   care_act_test: ColumnType<unknown, string | null, string | null>;
-  created_by: string;
+  /** Null when the person recorded it themselves (created_by_person, migration 0040). */
+  created_by: string | null;
+  created_by_person: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultInstant;
 }
 

@@ -53,7 +53,7 @@ export function endingLetterContent(input: EndingLetterInput): LetterContent {
       `${localAuthority.name} and ${icb.name} have decided together that you no longer need section 117 aftercare services.`
         + (endDate ? ` Your section 117 aftercare ${decided ? 'ended' : 'will end'} on ${endDate}.` : ''),
       ...(input.jointNotice ? ['This letter is the joint written notice from both organisations that the Mental Health Act 2025 requires before your aftercare can end.'] : []),
-      'Section 117 aftercare is the free help you have had since you left hospital, to meet needs that come from your mental health condition and to help you stay well.',
+      'Section 117 aftercare is the free help you have had since you left hospital. It meets needs that come from your mental health. It helps you stay well.',
     ],
     facts: [
       ...(laOn ? [{ label: `${localAuthority.name} agreed on`, value: formatDate(laOn) }] : []),
@@ -63,15 +63,15 @@ export function endingLetterContent(input: EndingLetterInput): LetterContent {
   blocks.push({
     heading: 'Why we made this decision',
     paragraphs: [
-      proposal.reasonCode === LAWFUL_REASON ? 'After looking again at your needs with you, we both think you no longer need section 117 aftercare services.' : `${reasonText(proposal.reasonCode).label}.`,
+      proposal.reasonCode === LAWFUL_REASON ? 'We looked at your needs again with you. We both think you no longer need section 117 aftercare services.' : `${reasonText(proposal.reasonCode).label}.`,
       proposal.reasons,
-      'We did not end your aftercare because time has passed, because you left a mental health team, because you moved, because you said no to a service, or to save money. The law does not allow those reasons.',
+      'We did not end it just because time has passed. We did not end it because you left a team, moved, or said no to a service. We did not end it to save money. The law does not allow those reasons.',
     ],
   });
   blocks.push({
     heading: 'How we reached it',
     paragraphs: [
-      `We looked again at your needs on ${formatDate(proposal.reassessedOn)}, including how you will manage without these services.`,
+      `We looked again at your needs on ${formatDate(proposal.reassessedOn)}. We thought about how you will manage without these services.`,
       proposal.personInvolved
         ? 'You were involved in this decision.'
         : `You were not involved in this decision. The reason recorded is: ${proposal.personNotInvolvedReason ?? 'none given'}. If you want to tell us what you think, please contact us.`,
@@ -86,7 +86,7 @@ export function endingLetterContent(input: EndingLetterInput): LetterContent {
         'Because they are no longer section 117 aftercare, you may be asked to pay towards them. Social care may be charged for under the Care Act 2014 after a financial assessment. NHS services follow the usual NHS rules.',
       ]
       : [
-        'Your section 117 services will stop. If any help carries on, it will not be section 117 aftercare, and you may be asked to pay towards it under the Care Act 2014 or the usual NHS rules.',
+        'Your section 117 services will stop. If any help carries on, it will not be section 117 aftercare. You may be asked to pay towards it. The Care Act 2014 or the usual NHS rules will apply.',
       ],
   });
   blocks.push({
@@ -96,24 +96,24 @@ export function endingLetterContent(input: EndingLetterInput): LetterContent {
     ],
     list: [
       'Talk to your keyworker or care co-ordinator. They may be able to sort things out quickly.',
-      'For NHS services, contact the Patient Advice and Liaison Service (PALS) at your NHS trust. They can help sort things out informally.',
+      'For NHS services, contact the Patient Advice and Liaison Service (PALS) at your NHS trust. They can help sort things out.',
       `Make a formal complaint to ${localAuthority.name}, to ${icb.name}, or to both. You can make one complaint about both and get one joint answer.`,
-      `If you are not happy with the answer, you can go to the Local Government and Social Care Ombudsman (about the council) or the Parliamentary and Health Service Ombudsman (about the NHS). They work together on complaints about health and social care. You should normally contact the Ombudsman within ${OMBUDSMAN_MONTHS} months of when you first knew about the problem.`,
+      `If you are not happy with the answer, you can go to an Ombudsman. For the council, it is the Local Government and Social Care Ombudsman. For the NHS, it is the Parliamentary and Health Service Ombudsman. They work together on care and health. Try to contact them within ${OMBUDSMAN_MONTHS} months of when you first knew about the problem.`,
       'You can also get legal advice. A solicitor may be able to challenge the decision in court (judicial review).',
     ],
   });
   blocks.push({
     heading: 'Getting help from an advocate',
     paragraphs: [
-      'An advocate is someone independent who can help you say what you want and understand your rights. They do not work for the council or the NHS. Ask your keyworker, or contact your local advocacy service, and they will help you find one. It is free.',
+      'An advocate is someone on your side. They help you say what you want. They help you know your rights. They do not work for the council or the NHS. Ask your keyworker or your local advocacy service to help you find one. It is free.',
     ],
   });
   blocks.push({
     heading: 'If your mental health gets worse',
     paragraphs: [
-      'If your mental health gets worse and you need help again, please tell your GP, your keyworker or your local mental health team straight away.',
-      'You can ask for your section 117 aftercare to be put back in place. The council and the ICB will look at your needs again and can decide together to start it again.',
-      'If you go into hospital again under section 3 or another section that gives the right to aftercare, you will have the right to section 117 aftercare again when you leave.',
+      'If your mental health gets worse and you need help again, tell your GP, your keyworker or your mental health team straight away.',
+      'You can ask for your section 117 aftercare to be put back in place. The council and the ICB will look at your needs again. They can decide together to start it again.',
+      'You may go into hospital again under section 3, or another section that gives the right to aftercare. If so, you will have the right to section 117 aftercare again when you leave.',
     ],
   });
 

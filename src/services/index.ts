@@ -31,6 +31,9 @@ import { createSubscriptionsService } from './subscriptions/subscriptions-servic
 import { createDeliveryWorker } from './subscriptions/delivery-worker.ts';
 import { createImportsService } from './imports/imports-service.ts';
 import { createReportsService } from './reports/reports-service.ts';
+import { createSignInService } from './sign-in/sign-in-service.ts';
+import { createYourAftercareService } from './your-aftercare/your-aftercare-service.ts';
+import type { IdentitySettings } from '../identity-config.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -49,6 +52,8 @@ export interface ServicesOptions {
   /** Issue 12: in production webhooks must be HTTPS to another machine; the receivers' timeout. */
   production?: boolean;
   webhookTimeoutMs?: number;
+  /** Issue 11: single sign-on for staff and NHS login for the person (S117_SSO_*, S117_NHS_LOGIN_*, S117_LOCAL_PASSWORDS). */
+  identity?: IdentitySettings;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -93,6 +98,8 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     deliveries: createDeliveryWorker(db, { clock, timeoutMs: options.webhookTimeoutMs }),
     imports: createImportsService(db, shared),
     reports: createReportsService({ useCases, reviews }),
+    signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
+    yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };
 }
 

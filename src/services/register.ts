@@ -51,6 +51,7 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       refundInterestBasisPoints: config.refundInterestBasisPoints,
       dpCareHomeSch2: config.dpCareHomeSch2,
       production: config.production,
+      identity: config.identity,
     });
     const settings = { ...DEFAULT_REVIEW_SETTINGS, ...config.reviews };
     let statisticsTimer: NodeJS.Timeout | undefined;

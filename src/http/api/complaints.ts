@@ -29,7 +29,8 @@ export const ComplaintSchema = z.object({
   outcomeOn: IsoDate.nullable(),
   learning: z.string().nullable(),
   ombudsman: z.object({ windowUntil: IsoDate, withinWindow: z.boolean(), text: z.string() }).describe('CMP-1: the Ombudsman’s 12 months from awareOn'),
-  recordedBy: z.string(),
+  recordedBy: z.string().nullable().describe('The user who recorded it; null when the person told us from their own pages'),
+  recordedByPerson: z.boolean().describe('The person told us themselves, signed in with NHS login (/your-aftercare)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

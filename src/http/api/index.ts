@@ -18,6 +18,7 @@ import { registerRechargesApi } from './recharges.ts';
 import { registerSubscriptionsApi } from './subscriptions.ts';
 import { registerImportsApi } from './imports.ts';
 import { registerReportsApi } from './reports.ts';
+import { registerPlanSharingApi } from './plan-sharing.ts';
 
 export async function registerApi(api: FastifyInstance, services: Services): Promise<void> {
   api.setSerializerCompiler(compileAnswerSerializer);
@@ -39,6 +40,7 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   registerSubscriptionsApi(api, services);
   await registerImportsApi(api, services);
   registerReportsApi(api, services);
+  registerPlanSharingApi(api, services);
 }
 
 type AnswerSchema = Parameters<typeof serializerCompiler>[0]['schema'];

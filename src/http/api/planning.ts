@@ -112,6 +112,7 @@ const Referral = z.object({
   recordsAccess: z.object({ allowed: z.boolean(), reason: z.string(), rule: Rule }).nullable(),
   careActTest: z.unknown().nullable(),
   careActAdvocate: z.object({ due: z.boolean(), duty: z.string(), contested: z.boolean(), reason: z.string(), rule: Rule }).nullable(),
+  requestedByPerson: z.boolean().describe('The person asked for an advocate themselves (/your-aftercare): someone must now make the referral'),
   createdAt: Instant,
 });
 const ReferralList = z.object({ items: z.array(Referral), nextCursor: z.string().nullable() });

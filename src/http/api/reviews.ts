@@ -41,7 +41,8 @@ export const ReviewRequestSchema = z.object({
   requestedOn: IsoDate,
   reason: z.string().nullable(),
   open: z.boolean().describe('Not yet answered by a review held after it (REV-1)'),
-  recordedBy: z.string(),
+  recordedBy: z.string().nullable().describe('The user who recorded it; null when the person asked from their own pages'),
+  recordedByPerson: z.boolean().describe('The person asked for it themselves, signed in with NHS login (/your-aftercare)'),
   createdAt: z.string(),
 });
 

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../services/kernel/actor.ts';
 import { ThrottledError, UnauthenticatedError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
+import { registerSingleSignOn, renderSignIn } from './sso.ts';
 
 /** The session cookie over plain HTTP (development on http://127.0.0.1). */
 export const SESSION_COOKIE = 's117_session';
@@ -44,7 +45,7 @@ export async function registerAuth(app: FastifyInstance, services: Services, opt
 
   app.get('/sign-in', { schema: { hide: true } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/register');
-    return reply.render('pages/sign-in.njk', { values: {}, next: safeNext(request.query) });
+    return renderSignIn(services, request, reply, { next: safeNext(request.query) });
   });
 
   app.post('/sign-in', { schema: { hide: true }, preValidation: app.csrfProtection }, async (request, reply) => {
@@ -52,6 +53,7 @@ export async function registerAuth(app: FastifyInstance, services: Services, opt
     const email = (body.email ?? '').trim();
     const password = body.password ?? '';
     const next = safeNext(body);
+    if (!services.signIn.localPasswordsAllowed()) return renderSignIn(services, request, reply.status(403), { errors: [{ field: 'sso', message: 'Passwords are switched off here: sign in with your organisation’s single sign-on' }] });
     const errors = [];
     if (!email) errors.push({ field: 'email', message: 'Enter your email address' });
     if (!password) errors.push({ field: 'password', message: 'Enter your password' });
@@ -68,8 +70,10 @@ export async function registerAuth(app: FastifyInstance, services: Services, opt
     } else {
       reply.status(422);
     }
-    return reply.render('pages/sign-in.njk', { errors, values: { email }, next });
+    return renderSignIn(services, request, reply, { errors, values: { email }, next });
   });
+
+  registerSingleSignOn(app, services, SESSION_COOKIE);
 
   app.post('/sign-out', { schema: { hide: true }, preValidation: app.csrfProtection }, async (request, reply) => {
     const token = sessionToken(request);

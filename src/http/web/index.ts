@@ -23,6 +23,7 @@ import { registerMoneyPages } from './money.ts';
 import { registerSubscriptionPages } from './subscriptions.ts';
 import { registerImportPages } from './imports.ts';
 import { registerReportPages } from './reports.ts';
+import { registerYourAftercarePages } from './your-aftercare.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -48,4 +49,5 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerSubscriptionPages(web, services);
   await registerImportPages(web, services);
   registerReportPages(web, services);
+  await registerYourAftercarePages(web, services);
 }

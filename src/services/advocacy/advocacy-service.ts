@@ -52,6 +52,8 @@ function referralView(row: ReferralRow) {
     recordsAccess: row.kind === 'imha' ? imhaRecordsAccess(consent) : null,
     careActTest: careAct,
     careActAdvocate: careAct ? careActAdvocateDue(careAct, careAct.process) : null,
+    /** The person asked for an advocate themselves from their own pages: someone must now refer them. */
+    requestedByPerson: row.created_by_person !== null,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

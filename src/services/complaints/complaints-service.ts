@@ -37,6 +37,7 @@ function view(row: ComplaintRow, today: IsoDate) {
     learning: row.learning,
     ombudsman: { windowUntil: window.until, withinWindow: window.within, text: window.text },
     recordedBy: row.recorded_by,
+    recordedByPerson: row.recorded_by_person !== null,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -2,6 +2,7 @@
 // record the joint written notice, and the decision letter.
 import { randomUUID } from 'node:crypto';
 import { endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
+import type { IsoDate } from '../../domain/dates.ts';
 import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import type { Db } from '../../data/database.ts';
 import type { PersonRow } from '../../data/schema.ts';
@@ -22,6 +23,30 @@ export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettin
 export async function proposalPart(trx: Db, person: PersonRow, episodeId: string, proposalId: string, settings: EndingSettings) {
   const row = await ownProposal(trx, person, episodeId, proposalId, false);
   return proposalView(row, await ending.endingApprovals(trx, [row.id]), settings);
+}
+
+/** What the decision letter to the person needs (END-4, MHA25-2): in the caller's transaction with no audit (404 when not theirs). */
+export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDate, episodeId: string, proposalId: string, settings: EndingSettings) {
+    const row = await ownProposal(trx, person, episodeId, proposalId, false);
+    const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+    const approvals = await ending.endingApprovals(trx, [row.id]);
+    const body = async (code: string | null, fallback: string) => ({ code: code ?? '', name: (code && (await findOrganisationByCode(trx, code))?.name) || (code ?? fallback) });
+    return {
+      id: row.id,
+      input: {
+        person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
+        localAuthority: await body(episode.localAuthority.code, 'your local council'),
+        icb: await body(episode.icb.code, 'your NHS Integrated Care Board'),
+        proposal: {
+          reasonCode: row.reason_code, reasons: row.reasons, reassessedOn: row.reassessed_on, personInvolved: row.person_involved,
+          personNotInvolvedReason: row.person_not_involved_reason, involved: row.involved, continuingOutsideS117: row.continuing_outside_s117,
+          status: row.status, endedOn: row.ended_on, noticeSentOn: row.notice_sent_on,
+        },
+        approvals: toApprovals(approvals),
+        jointNotice: settings.jointNoticeRequired,
+        date: row.notice_sent_on ?? row.ended_on ?? today,
+      },
+    };
 }
 
 export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
@@ -139,28 +164,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
     /** END-4 step 4 / MHA25-2: the decision letter to the person (PDF). */
     async letter(actor: Actor, personId: string, episodeId: string, proposalId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
       const audit = (r: { id: string }) => ({ action: 'ending.letter', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, largePrint: Boolean(options.largePrint) } });
-      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
-        const row = await ownProposal(trx, person, episodeId, proposalId, false);
-        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
-        const approvals = await ending.endingApprovals(trx, [row.id]);
-        const body = async (code: string | null, fallback: string) => ({ code: code ?? '', name: (code && (await findOrganisationByCode(trx, code))?.name) || (code ?? fallback) });
-        return {
-          id: row.id,
-          input: {
-            person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
-            localAuthority: await body(episode.localAuthority.code, 'your local council'),
-            icb: await body(episode.icb.code, 'your NHS Integrated Care Board'),
-            proposal: {
-              reasonCode: row.reason_code, reasons: row.reasons, reassessedOn: row.reassessed_on, personInvolved: row.person_involved,
-              personNotInvolvedReason: row.person_not_involved_reason, involved: row.involved, continuingOutsideS117: row.continuing_outside_s117,
-              status: row.status, endedOn: row.ended_on, noticeSentOn: row.notice_sent_on,
-            },
-            approvals: toApprovals(approvals),
-            jointNotice: settings.jointNoticeRequired,
-            date: row.notice_sent_on ?? row.ended_on ?? today,
-          },
-        };
-      });
+      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => endingLetterPart(trx, person, today, episodeId, proposalId, settings));
       return renderEndingLetter(input, options);
     },
   };

@@ -108,6 +108,27 @@ export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate
   };
 }
 
+/** The person's copy of their latest final plan (404 when there is none): in the caller's transaction with no audit. */
+export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate) {
+    const version = await plans.latestPlanVersion(trx, person.id);
+    if (!version) throw new NotFoundError('final plan');
+    const aftercare = await deriveAftercare(trx, person, today);
+    const episode = aftercare.episodes.at(-1) ?? null;
+    const names = await plans.organisationNames(trx, [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c)));
+    // The person's copy names the services that meet each need (never amounts).
+    const linked = await servicesByNeed(trx, person.id, false, today);
+    return buildPlanLetter({
+      servicesByNeed: Object.fromEntries([...linked].map(([needId, list]) => [needId, list.filter((l) => l.status !== 'ended')])),
+      person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
+      plan: version.content,
+      number: version.number,
+      finalisedOn: todayInLondon(version.finalised_at),
+      episode,
+      organisationNames: names,
+      today,
+    });
+}
+
 export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
   const today = () => todayInLondon(clock());
 
@@ -263,25 +284,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan.pdf: the person's copy of the latest final version. */
     async pdf(actor: Actor, personId: string, options: { largePrint?: boolean } = {}) {
       const audit = (c: { number: number }) => ({ action: 'plan.pdf', recordType: 'plan', details: { number: c.number, largePrint: Boolean(options.largePrint) } });
-      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today }) => {
-        const version = await plans.latestPlanVersion(trx, person.id);
-        if (!version) throw new NotFoundError('final plan');
-        const aftercare = await deriveAftercare(trx, person, today);
-        const episode = aftercare.episodes.at(-1) ?? null;
-        const names = await plans.organisationNames(trx, [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c)));
-        // The person's copy names the services that meet each need (never amounts).
-        const linked = await servicesByNeed(trx, person.id, false, today);
-        return buildPlanLetter({
-          servicesByNeed: Object.fromEntries([...linked].map(([needId, list]) => [needId, list.filter((l) => l.status !== 'ended')])),
-          person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
-          plan: version.content,
-          number: version.number,
-          finalisedOn: todayInLondon(version.finalised_at),
-          episode,
-          organisationNames: names,
-          today,
-        });
-      });
+      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planLetterPart(trx, person, today));
       return { number: content.number, pdf: await renderLetter(content.letter, { largePrint: options.largePrint }) };
     },
 

@@ -146,6 +146,31 @@ export async function refundsPart(trx: Db, person: PersonRow, paging?: Page | nu
 
 const CHARGE_COLUMNS = ['periodFrom', 'periodTo', 'amountPence', 'paidOn', 'description'];
 
+/** CHG-2: what the refund letter to the person needs (404 when not theirs): in the caller's transaction with no audit. */
+export async function refundLetterPart(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate, refundId: string) {
+  const row = await findRefundOf(trx, person, refundId);
+  const episode = ctx.aftercare.episodes.at(-1);
+  const from = [];
+  for (const code of [episode?.localAuthority.code ?? ctx.currentLocalAuthority, episode?.icb.code ?? ctx.currentIcb]) {
+    if (code) from.push({ name: (await findOrganisationByCode(trx, code))?.name ?? code });
+  }
+  return {
+    refundId: row.id,
+    input: {
+      person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
+      from: from.length > 0 ? from : [{ name: 'Your local council and NHS Integrated Care Board' }],
+      lines: row.lines as RefundLine[],
+      interestBasisPoints: row.interest_basis_points,
+      calculatedOn: row.calculated_on,
+      totalPrincipalPence: row.total_principal_pence,
+      totalInterestPence: row.total_interest_pence,
+      status: row.status,
+      paymentMethod: row.payment_method,
+      date: row.letter_sent_on ?? today,
+    },
+  };
+}
+
 export function createRefundsService({ clock, useCases, refundInterestBasisPoints }: RefundsServiceOptions) {
   return {
     async listCharges(actor: Actor, personId: string, query?: unknown) {
@@ -372,30 +397,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         actor,
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'refund.letter', recordType: 'refund', recordId: r.refundId, details: { largePrint: Boolean(options.largePrint) } }) },
-        async ({ trx, person, today }: PersonContext) => {
-          const ctx = await moneyOf(trx, actor, person, today);
-          const row = await findRefundOf(trx, person, refundId);
-          const episode = ctx.aftercare.episodes.at(-1);
-          const from = [];
-          for (const code of [episode?.localAuthority.code ?? ctx.currentLocalAuthority, episode?.icb.code ?? ctx.currentIcb]) {
-            if (code) from.push({ name: (await findOrganisationByCode(trx, code))?.name ?? code });
-          }
-          return {
-            refundId: row.id,
-            input: {
-              person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
-              from: from.length > 0 ? from : [{ name: 'Your local council and NHS Integrated Care Board' }],
-              lines: row.lines as RefundLine[],
-              interestBasisPoints: row.interest_basis_points,
-              calculatedOn: row.calculated_on,
-              totalPrincipalPence: row.total_principal_pence,
-              totalInterestPence: row.total_interest_pence,
-              status: row.status,
-              paymentMethod: row.payment_method,
-              date: row.letter_sent_on ?? today,
-            },
-          };
-        },
+        async ({ trx, person, today }: PersonContext) => refundLetterPart(trx, person, await moneyOf(trx, actor, person, today), today, refundId),
       );
       return renderRefundLetter(letter.input, options);
     },

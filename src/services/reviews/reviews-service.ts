@@ -97,38 +97,46 @@ async function dueItems(trx: Db, rows: reviewsRepo.DueReviewRow[], before: strin
   return rows.map((r) => dueItem(r, now, reviewReasons({ reviewDue: r.review_due, budgets: clocks.get(r.id) ?? [] }, before).reasons));
 }
 
-type LetterKind = 'invitation' | 'outcome';
+export type LetterKind = 'invitation' | 'outcome';
 const LETTER_RECORD: Record<LetterKind, { action: string; recordType: string; notFound: string }> = {
   invitation: { action: 'review-invitation.letter', recordType: 'review-invitation', notFound: 'review invitation' },
   outcome: { action: 'review.letter', recordType: 'review', notFound: 'review' },
 };
+
+/**
+ * What a review letter to the person needs (REV-2 invitation, REV-3 outcome): the person, their
+ * bodies, the review or invitation (404 when it is not theirs), and the next due date. In the
+ * caller's transaction with no audit, for the staff letters and the person's own pages.
+ */
+export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDate, kind: LetterKind, recordId: string) {
+  const { notFound } = LETTER_RECORD[kind];
+  const aftercare = await deriveAftercare(trx, person, today);
+  const record = await reviewRecord(trx, person, aftercare, today);
+  const invitation = kind === 'invitation' ? record.invitations.find((i) => i.id === recordId) : undefined;
+  const review = kind === 'outcome' ? record.history.find((r) => r.id === recordId) : undefined;
+  if (!isUuid(recordId) || (!invitation && !review)) throw new NotFoundError(notFound);
+  const episodeId = (invitation ?? review)!.episodeId;
+  const episode = aftercare.episodes.find((e) => e.id === episodeId);
+  const codes = [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c));
+  const names = new Map((await reviewsRepo.organisationNames(trx, codes)).map((o) => [o.code, o.name]));
+  return {
+    person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
+    localAuthority: episode?.localAuthority.code ? (names.get(episode.localAuthority.code) ?? episode.localAuthority.code) : null,
+    icb: episode?.icb.code ? (names.get(episode.icb.code) ?? episode.icb.code) : null,
+    nextDueOn: record.nextDueOn,
+    today,
+    invitation,
+    review,
+  };
+}
 
 export function createReviewService(db: Db, { clock, useCases }: ServiceOptions) {
   const today = () => todayInLondon(clock());
 
   /** What a letter needs: the person, their bodies, the review or invitation, and the next due date. */
   function letterData(actor: Actor, personId: string, kind: LetterKind, recordId: string) {
-    const { action, recordType, notFound } = LETTER_RECORD[kind];
-    return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId } }, async ({ trx, person, today }) => {
-      const aftercare = await deriveAftercare(trx, person, today);
-      const record = await reviewRecord(trx, person, aftercare, today);
-      const invitation = kind === 'invitation' ? record.invitations.find((i) => i.id === recordId) : undefined;
-      const review = kind === 'outcome' ? record.history.find((r) => r.id === recordId) : undefined;
-      if (!isUuid(recordId) || (!invitation && !review)) throw new NotFoundError(notFound);
-      const episodeId = (invitation ?? review)!.episodeId;
-      const episode = aftercare.episodes.find((e) => e.id === episodeId);
-      const codes = [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c));
-      const names = new Map((await reviewsRepo.organisationNames(trx, codes)).map((o) => [o.code, o.name]));
-      return {
-        person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
-        localAuthority: episode?.localAuthority.code ? (names.get(episode.localAuthority.code) ?? episode.localAuthority.code) : null,
-        icb: episode?.icb.code ? (names.get(episode.icb.code) ?? episode.icb.code) : null,
-        nextDueOn: record.nextDueOn,
-        today,
-        invitation,
-        review,
-      };
-    });
+    const { action, recordType } = LETTER_RECORD[kind];
+    return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId } }, ({ trx, person, today }) => reviewLetterPart(trx, person, today, kind, recordId));
   }
 
   return {

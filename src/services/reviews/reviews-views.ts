@@ -55,7 +55,7 @@ export function reviewView(r: ReviewRow, personId: string) {
 }
 
 export function requestView(r: ReviewRequestRow, open: boolean) {
-  return { id: r.id, episodeId: r.episode_id, requestedBy: r.requested_by, requestedOn: r.requested_on, reason: r.reason, open, recordedBy: r.recorded_by, createdAt: new Date(r.created_at).toISOString() };
+  return { id: r.id, episodeId: r.episode_id, requestedBy: r.requested_by, requestedOn: r.requested_on, reason: r.reason, open, recordedBy: r.recorded_by, recordedByPerson: r.recorded_by_person !== null, createdAt: new Date(r.created_at).toISOString() };
 }
 
 export function invitationView(r: ReviewInvitationRow, personId: string) {

@@ -1,0 +1,71 @@
+// The person as the one acting: signed in with NHS login, on their own record only. A person is not
+// a user of the register (no role, no organisation), so their use cases run here rather than through
+// the staff kernel, in the same order: one transaction, their own record (the id comes from their
+// session, never from the address), the work, the projections re-derived after a change, and one
+// audit event recorded as done by the person (user and organisation empty, `by: "person"`).
+import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
+import type { ReviewSettings } from '../../domain/reviews.ts';
+import { appendAuditEvent } from '../../data/audit-repository.ts';
+import type { Db } from '../../data/database.ts';
+import * as people from '../../data/people-repository.ts';
+import type { PersonRow } from '../../data/schema.ts';
+import { NotFoundError } from '../kernel/errors.ts';
+import { refreshProjections } from '../kernel/person-record.ts';
+
+export interface PersonActor {
+  personId: string;
+  requestId: string | null;
+}
+
+export interface SelfContext {
+  trx: Db;
+  person: PersonRow;
+  today: IsoDate;
+  now: Date;
+}
+
+export interface SelfAudit {
+  action: string;
+  recordType?: string;
+  recordId?: string;
+  /** Ids, field names and outcomes only: never what the person wrote. */
+  details?: Record<string, unknown>;
+}
+
+type AuditOf<T> = SelfAudit | ((result: T) => SelfAudit);
+
+export function createSelfUseCases(db: Db, { clock, reviews }: { clock: () => Date; reviews: ReviewSettings }) {
+  async function run<T>(actor: PersonActor, mode: 'read' | 'change' | 'change-no-reproject', audit: AuditOf<T>, work: (ctx: SelfContext) => Promise<T>): Promise<T> {
+    return db.transaction().execute(async (trx) => {
+      const now = clock();
+      const today = todayInLondon(now);
+      const person = await people.findVisiblePerson(trx, actor.personId, { everyone: true }, { lock: mode !== 'read' });
+      if (!person) throw new NotFoundError('person');
+      const result = await work({ trx, person, today, now });
+      if (mode === 'change') await refreshProjections(trx, (await people.findPerson(trx, person.id))!, today, reviews);
+      const entry = typeof audit === 'function' ? audit(result) : audit;
+      await appendAuditEvent(
+        trx,
+        {
+          userId: null,
+          organisationId: null,
+          action: entry.action,
+          recordType: entry.recordType ?? 'person',
+          recordId: entry.recordId ?? person.id,
+          personId: person.id,
+          requestId: actor.requestId,
+          details: { by: 'person', ...entry.details },
+        },
+        now,
+      );
+      return result;
+    });
+  }
+  return {
+    read: <T>(actor: PersonActor, audit: AuditOf<T>, work: (ctx: SelfContext) => Promise<T>) => run(actor, 'read', audit, work),
+    /** A change that moves what the projections derive (a review request moves the due date). */
+    change: <T>(actor: PersonActor, audit: AuditOf<T>, work: (ctx: SelfContext) => Promise<T>) => run(actor, 'change', audit, work),
+    /** A change no projection derives from (a complaint, a sharing consent). */
+    record: <T>(actor: PersonActor, audit: AuditOf<T>, work: (ctx: SelfContext) => Promise<T>) => run(actor, 'change-no-reproject', audit, work),
+  };
+}
