@@ -16,10 +16,20 @@ export async function pdfText(pdf: Uint8Array): Promise<string> {
     const pages: string[] = [];
     for (let number = 1; number <= document.numPages; number += 1) {
       const page = await document.getPage(number);
-      const content = await page.getTextContent();
+      // Artifacts (page footers) are skipped, as a screen reader skips them: the text reads on across pages.
+      const content = await page.getTextContent({ includeMarkedContent: true });
       const lines: { y: number; items: { x: number; text: string }[] }[] = [];
+      const marked: boolean[] = [];
       for (const item of content.items) {
-        if (!('str' in item)) continue;
+        if ('type' in item && (item.type === 'beginMarkedContent' || item.type === 'beginMarkedContentProps')) {
+          marked.push((item as { tag?: string }).tag === 'Artifact');
+          continue;
+        }
+        if ('type' in item && item.type === 'endMarkedContent') {
+          marked.pop();
+          continue;
+        }
+        if (!('str' in item) || marked.includes(true)) continue;
         const text = (item as TextItem).str;
         const [, , , , x = 0, y = 0] = (item as TextItem).transform as number[];
         if (text === '') continue;

@@ -80,7 +80,7 @@ export async function registerImportsApi(api: FastifyInstance, services: Service
     });
 
     scope.get('/imports', { schema: { tags, summary: 'Your organisation’s imports and committed batches, newest first', querystring: z.object({ mode: z.enum(['dry-run', 'commit']).optional() }), response: responses(200, 'The imports', z.object({ items: z.array(BatchSchema) }), [400, 401, 403, 422]) } }, async (request) =>
-      ({ items: await services.imports.list(actorOf(request), request.query as { mode?: 'dry-run' | 'commit' }) }),
+      ({ items: await services.imports.list(actorOf(request), request.query) }),
     );
 
     scope.get('/imports/:id', { schema: { tags, summary: 'An import job: its status, progress and report', params: z.object({ id: z.string() }), response: responses(200, 'The import job', ImportJobSchema, [401, 403, 404]) } }, async (request) =>
@@ -98,7 +98,7 @@ export async function registerImportsApi(api: FastifyInstance, services: Service
     }
 
     scope.post('/imports/mappings', { schema: { tags, summary: 'Save a column mapping for next month’s file', body: MappingSaveInput, response: responses(201, 'Saved', z.object({ saved: z.literal(true) }), [400, 401, 403, 413, 422]) } }, async (request, reply) => {
-      await services.imports.saveMapping(actorOf(request), request.body as z.output<typeof MappingSaveInput>);
+      await services.imports.saveMapping(actorOf(request), request.body);
       return reply.status(201).send({ saved: true as const });
     });
   });

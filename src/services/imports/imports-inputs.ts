@@ -26,6 +26,9 @@ export const ImportUploadFields = z.object({
 });
 export type ImportUpload = z.output<typeof ImportUploadFields>;
 
+/** The list of imports: all, or dry runs or commits only. */
+export const ImportListQuery = z.object({ mode: z.enum(['dry-run', 'commit'], { message: 'mode must be dry-run or commit' }).optional() });
+
 export const MappingSaveInput = z.object({
   kind: z.enum(IMPORT_KINDS, { message: 'kind must be register or detentions' }),
   name: z.string().trim().min(1, 'Give the mapping a name').max(100),

@@ -25,6 +25,8 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors
 import { deriveAftercare, isUuid, refreshProjections, viewerOf } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { readSpreadsheet, type SpreadsheetContent } from './imports-file.ts';
+import { ImportListQuery, MappingSaveInput } from './imports-inputs.ts';
+import { parseInput } from '../kernel/validation.ts';
 
 export type ImportMode = 'dry-run' | 'commit';
 
@@ -293,8 +295,9 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
     },
 
     /** The organisation's imports, newest first (an admin sees every organisation's). */
-    async list(actor: Actor, query: { mode?: ImportMode } = {}) {
+    async list(actor: Actor, input: unknown = {}) {
       requireImporter(actor);
+      const query = parseInput(ImportListQuery, input ?? {});
       const rows = await imports.listImportJobs(db, { organisationId: actor.role === 'admin' ? null : actor.organisationId, mode: query.mode, limit: 100 });
       return rows.map((r) => ({
         id: r.id, kind: r.kind, mode: r.mode, status: r.status, fileName: r.file_name, sha256: r.sha256, sizeBytes: r.size_bytes,
@@ -304,10 +307,11 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
       }));
     },
 
-    async saveMapping(actor: Actor, input: { kind: ImportKind; name: string; mapping: ColumnMapping }) {
+    async saveMapping(actor: Actor, body: unknown) {
       requireImporter(actor);
-      const name = input.name.trim();
-      if (name === '' || name.length > 100) throw new ValidationError([{ field: 'name', message: 'Give the mapping a name of 100 characters or fewer' }]);
+      // The API hands the body over as it came (services validate their own input): check it whole.
+      const input = parseInput(MappingSaveInput, body);
+      const name = input.name;
       const unknown = Object.keys(input.mapping).filter((k) => !fieldsFor(input.kind).some((f) => f.key === k));
       if (unknown.length > 0) throw new ValidationError([{ field: 'mapping', message: `Not fields of a ${input.kind} import: ${unknown.join(', ')}` }]);
       const audit = { action: 'import.mapping.save', recordType: 'import-mapping', recordId: null, details: { kind: input.kind, fields: Object.keys(input.mapping) } };
