@@ -8,7 +8,7 @@ import { testNhsNumber } from '../domain/nhs-number.ts';
 import type { IdentitySettings } from '../identity-config.ts';
 import type { Services } from '../services/index.ts';
 import { PERSON_CALLBACK_PATH, STAFF_CALLBACK_PATH } from '../services/sign-in/sign-in-service.ts';
-import { startIdentityProvider, type RunningIdentityProvider } from './identity-provider.ts';
+import { clientKeyPair, startIdentityProvider, type RunningIdentityProvider } from './identity-provider.ts';
 
 export interface DemoLogin { login: string; who: string }
 
@@ -36,21 +36,23 @@ export async function startDemoIdentityProvider(services: Services, options: { p
     accounts[email] = { email, email_verified: true };
     logins.push({ login: email, who });
   }
-  const nhs = { clientId: 'register-nhs-login', clientSecret: randomBytes(24).toString('hex') };
+  // NHS login as the real one works: the register signs its token requests with its own key.
+  const nhsKey = clientKeyPair();
+  const nhs = { clientId: 'register-nhs-login' };
   const staff = { clientId: 'register-staff', clientSecret: randomBytes(24).toString('hex') };
   const publicUrl = options.identity.publicUrl;
   const provider = await startIdentityProvider({
     port: options.port,
     accounts,
     clients: [
-      { ...nhs, redirectUris: [`${publicUrl}${PERSON_CALLBACK_PATH}`] },
+      { ...nhs, publicKey: nhsKey.publicKey, redirectUris: [`${publicUrl}${PERSON_CALLBACK_PATH}`] },
       { ...staff, redirectUris: [`${publicUrl}${STAFF_CALLBACK_PATH}`] },
     ],
   });
   services.signIn.configure({
     ...options.identity,
     allowHttpIssuers: true,
-    nhsLogin: { issuer: provider.issuer, ...nhs },
+    nhsLogin: { issuer: provider.issuer, ...nhs, privateKey: { pem: nhsKey.privateKeyPem, keyId: null } },
     staff: [
       { organisationCode: 'E09000099', kind: 'entra-id', issuer: provider.issuer, ...staff },
       { organisationCode: 'QZZ', kind: 'cis2', issuer: provider.issuer, ...staff },

@@ -2,14 +2,17 @@
 // NHS login and staff single sign-on can be tried on this machine. It is a DEMONSTRATION IDENTITY
 // PROVIDER: anyone may type any of its demonstration logins, with any password. Never in production
 // (serve refuses to start it when NODE_ENV=production).
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
-export interface IdentityProviderClient {
-  clientId: string;
-  clientSecret: string;
-  redirectUris: string[];
+/** A client with a shared secret, or one that signs its token requests with a key (private_key_jwt, RS512, as NHS login). */
+export type IdentityProviderClient = { clientId: string; redirectUris: string[] } & ({ clientSecret: string; publicKey?: undefined } | { publicKey: JsonWebKey; clientSecret?: undefined });
+
+/** A key pair for a private_key_jwt client: the PEM for the register, the public JWK for the provider. */
+export function clientKeyPair(): { privateKeyPem: string; publicKey: JsonWebKey } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), publicKey: publicKey.export({ format: 'jwk' }) };
 }
 
 export interface RunningIdentityProvider {
@@ -39,12 +42,15 @@ export async function startIdentityProvider(options: {
   const provider = new Provider(issuer, {
     clients: options.clients.map((c) => ({
       client_id: c.clientId,
-      client_secret: c.clientSecret,
       redirect_uris: c.redirectUris,
       response_types: ['code'],
       grant_types: ['authorization_code'],
-      token_endpoint_auth_method: 'client_secret_post',
+      ...(c.publicKey
+        ? { token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'RS512', jwks: { keys: [{ ...c.publicKey, use: 'sig', alg: 'RS512' }] } }
+        : { client_secret: c.clientSecret, token_endpoint_auth_method: 'client_secret_post' }),
     })),
+    // The defaults, and RS512: NHS login's clients sign their assertions with it.
+    enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'RS512', 'PS256', 'ES256', 'Ed25519', 'EdDSA'] },
     jwks: { keys: [{ ...key, kid: randomUUID(), use: 'sig', alg: 'RS256' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: SCOPES,

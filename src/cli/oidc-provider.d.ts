@@ -33,6 +33,7 @@ declare module 'oidc-provider' {
     ttl?: Record<string, number>;
     pkce?: { required?: () => boolean };
     features?: Record<string, { enabled: boolean }>;
+    enabledJWA?: { clientAuthSigningAlgValues?: string[] };
     findAccount?(ctx: Context, id: string): Promise<Account | undefined>;
     loadExistingGrant?(ctx: Context): Promise<Grant | undefined>;
   }

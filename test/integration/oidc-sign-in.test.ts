@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ORGS, USERS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { appWithProvider, callBack, identityFor, PERSON, signInAsPerson, throughProvider } from '../support/your-aftercare.ts';
+import { appWithProvider, callBack, identityFor, NHS_CLIENT, PERSON, signInAsPerson, throughProvider } from '../support/your-aftercare.ts';
+import { clientKeyPair } from '../../src/cli/identity-provider.ts';
 import type { RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 
 for (const { engine, skip } of await testEngines()) {
@@ -89,6 +90,22 @@ for (const { engine, skip } of await testEngines()) {
         assert.ok(!journey.register.cookies.has('s117_person'));
         const refused = (await auditOf('your-aftercare.sign-in.refused')).at(-1)?.details as { failure: string };
         assert.match(refused.failure, /claim aud/, refused.failure);
+      } finally {
+        t.services.signIn.configure(identityFor(idp.issuer));
+      }
+    });
+
+    test('NHS login authenticates the register by its signed key (private_key_jwt): an assertion signed with another key is refused', async () => {
+      const other = clientKeyPair();
+      t.services.signIn.configure(identityFor(idp.issuer, { nhsLogin: { issuer: idp.issuer, ...NHS_CLIENT, privateKey: { pem: other.privateKeyPem, keyId: null } } }));
+      try {
+        const journey = await throughProvider(t, '/your-aftercare/sign-in/start', 'person-p9');
+        const res = await callBack(t, journey);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.match(res.body, /Sign in did not work/);
+        assert.ok(!journey.register.cookies.has('s117_person'));
+        const refused = (await auditOf('your-aftercare.sign-in.refused')).at(-1)?.details as { failure: string };
+        assert.match(refused.failure, /invalid_client/, refused.failure);
       } finally {
         t.services.signIn.configure(identityFor(idp.issuer));
       }

@@ -4,7 +4,7 @@
 // (following the provider's redirects and filling in its login form).
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { startIdentityProvider, type RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
+import { clientKeyPair, startIdentityProvider, type RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 import type { IdentitySettings } from '../../src/identity-config.ts';
 import type { Engine } from '../../src/data/database.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
@@ -15,7 +15,9 @@ import { createTestApp, ORGS, USERS, type TestApp } from './app.ts';
 import { completePlanInput } from './plans.ts';
 
 export const PUBLIC_URL = 'http://localhost:3117';
-export const NHS_CLIENT = { clientId: 'register-nhs-login', clientSecret: 'nhs-login-secret-for-tests-only-0001' };
+/** NHS login's client signs its token requests with its own key (private_key_jwt, RS512), as the real NHS login requires. */
+export const NHS_CLIENT = { clientId: 'register-nhs-login' };
+export const NHS_CLIENT_KEY = clientKeyPair();
 export const STAFF_CLIENT = { clientId: 'register-staff', clientSecret: 'staff-secret-for-tests-only-000001' };
 
 let seed = 7000;
@@ -43,7 +45,7 @@ export async function startTestProvider(publicUrl = PUBLIC_URL): Promise<Running
   return startIdentityProvider({
     accounts: LOGINS,
     clients: [
-      { ...NHS_CLIENT, redirectUris: [`${publicUrl}/your-aftercare/sign-in/callback`] },
+      { ...NHS_CLIENT, publicKey: NHS_CLIENT_KEY.publicKey, redirectUris: [`${publicUrl}/your-aftercare/sign-in/callback`] },
       { ...STAFF_CLIENT, redirectUris: [`${publicUrl}/sign-in/sso/callback`] },
     ],
   });
@@ -53,7 +55,7 @@ export function identityFor(issuer: string, overrides: Partial<IdentitySettings>
   return {
     localPasswords: true,
     publicUrl: PUBLIC_URL,
-    nhsLogin: { issuer, ...NHS_CLIENT },
+    nhsLogin: { issuer, ...NHS_CLIENT, privateKey: { pem: NHS_CLIENT_KEY.privateKeyPem, keyId: null } },
     staff: [{ organisationCode: ORGS.la.code, kind: 'entra-id', issuer, ...STAFF_CLIENT }],
     allowHttpIssuers: true,
     ...overrides,

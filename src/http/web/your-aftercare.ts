@@ -48,7 +48,7 @@ export async function registerYourAftercarePages(web: FastifyInstance, services:
 async function routes(web: FastifyInstance, services: Services): Promise<void> {
   const writes = createLimiter(WRITES_PER_WINDOW);
   const signIns = createLimiter(SIGN_INS_PER_WINDOW);
-  const cookieOptions = (request: FastifyRequest, path: string) => ({ path, httpOnly: true, sameSite: 'lax' as const, secure: request.protocol === 'https' });
+  const cookieOptions = (request: FastifyRequest, path: string) => ({ path, httpOnly: true, sameSite: 'lax' as const, secure: request.secureSession });
 
   web.decorateRequest('person', null);
   web.addHook('onRequest', async (request) => {

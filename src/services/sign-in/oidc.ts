@@ -2,6 +2,7 @@
 // and nonce. One client per identity provider; its discovery document is fetched on first use and
 // kept. The library checks the ID token (signature, issuer, audience, expiry, nonce) and the state;
 // a failure of any check is an OidcError, which the pages show as "sign-in did not work".
+import { createPrivateKey } from 'node:crypto';
 import * as client from 'openid-client';
 import type { OidcClientSettings } from '../../identity-config.ts';
 
@@ -34,11 +35,21 @@ export interface OidcClientOptions {
   fetch?: client.CustomFetch;
 }
 
+/**
+ * A shared secret (Entra ID, CIS2), or private_key_jwt with RS512 as NHS login requires: the register
+ * signs a short-lived assertion with its private key, and no secret crosses the network.
+ */
+function clientAuthentication(settings: OidcClientSettings): client.ClientAuth {
+  if (!settings.privateKey) return client.ClientSecretPost(settings.clientSecret);
+  const key = createPrivateKey(settings.privateKey.pem).toCryptoKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' }, false, ['sign']);
+  return client.PrivateKeyJwt({ key, ...(settings.privateKey.keyId && { kid: settings.privateKey.keyId }) });
+}
+
 export function createOidcClient(settings: OidcClientSettings, options: OidcClientOptions): OidcClient {
   let configuration: Promise<client.Configuration> | null = null;
   const configure = () => {
     configuration ??= client
-      .discovery(new URL(settings.issuer), settings.clientId, { redirect_uris: [options.redirectUri], response_types: ['code'] }, client.ClientSecretPost(settings.clientSecret), {
+      .discovery(new URL(settings.issuer), settings.clientId, { redirect_uris: [options.redirectUri], response_types: ['code'] }, clientAuthentication(settings), {
         execute: options.allowHttp ? [client.allowInsecureRequests] : [],
         ...(options.fetch && { [client.customFetch]: options.fetch }),
       })

@@ -4,7 +4,7 @@
 // to the register's person by the verified NHS number and date of birth. Each success opens a
 // session (staff and person sessions are separate tables); every outcome is audited without
 // personal data (no NHS number, email or name in the trail).
-import type { IdentitySettings, StaffProviderKind, StaffProviderSettings } from '../../identity-config.ts';
+import type { IdentitySettings, OidcClientSettings, StaffProviderKind, StaffProviderSettings } from '../../identity-config.ts';
 import * as accounts from '../../data/accounts-repository.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
@@ -59,7 +59,7 @@ export function createSignInService(db: Db, { clock, sessionHours, identity }: S
   let fetchForTests: OidcClientOptions['fetch'];
   const clients = new Map<string, OidcClient>();
 
-  function clientFor(key: string, provider: { issuer: string; clientId: string; clientSecret: string }, callbackPath: string, scope: string): OidcClient {
+  function clientFor(key: string, provider: OidcClientSettings | StaffProviderSettings, callbackPath: string, scope: string): OidcClient {
     let found = clients.get(key);
     if (!found) {
       found = createOidcClient(provider, { redirectUri: `${settings.publicUrl}${callbackPath}`, scope, allowHttp: settings.allowHttpIssuers, fetch: fetchForTests });

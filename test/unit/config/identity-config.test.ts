@@ -2,6 +2,10 @@
 // the environment, local passwords switched off only where someone can still sign in, https only in production.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { clientKeyPair } from '../../../src/cli/identity-provider.ts';
 import { ConfigError, loadConfig } from '../../../src/config.ts';
 
 describe('sign-in settings (issue 11)', () => {
@@ -38,5 +42,24 @@ describe('sign-in settings (issue 11)', () => {
     const secret = 'x'.repeat(40);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, S117_NHS_LOGIN_ISSUER: 'http://127.0.0.1:9000', S117_NHS_LOGIN_CLIENT_ID: 'a', S117_NHS_LOGIN_CLIENT_SECRET: 'b' }), /https/);
     assert.equal(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret }).identity.allowHttpIssuers, false);
+  });
+
+  test('NHS login signs with the register\'s own key (private_key_jwt) read from a PEM file; a secret and a key together are refused', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 's117-key-'));
+    try {
+      const file = path.join(dir, 'nhs-login.pem');
+      writeFileSync(file, clientKeyPair().privateKeyPem);
+      const base = { S117_NHS_LOGIN_ISSUER: 'https://auth.login.nhs.uk', S117_NHS_LOGIN_CLIENT_ID: 'register' };
+      const { identity } = loadConfig({ ...base, S117_NHS_LOGIN_PRIVATE_KEY_FILE: file, S117_NHS_LOGIN_KEY_ID: 'key-1' });
+      assert.match(identity.nhsLogin?.privateKey?.pem ?? '', /BEGIN PRIVATE KEY/);
+      assert.equal(identity.nhsLogin?.privateKey?.keyId, 'key-1');
+      assert.equal(identity.nhsLogin?.clientSecret, undefined);
+      assert.throws(() => loadConfig({ ...base, S117_NHS_LOGIN_PRIVATE_KEY_FILE: file, S117_NHS_LOGIN_CLIENT_SECRET: 's' }), (e: unknown) => e instanceof ConfigError && /not both/.test(e.message));
+      assert.throws(() => loadConfig({ ...base, S117_NHS_LOGIN_PRIVATE_KEY_FILE: path.join(dir, 'missing.pem') }), (e: unknown) => e instanceof ConfigError && /cannot be read/.test(e.message));
+      writeFileSync(file, 'not a key');
+      assert.throws(() => loadConfig({ ...base, S117_NHS_LOGIN_PRIVATE_KEY_FILE: file }), (e: unknown) => e instanceof ConfigError && /PEM private key/.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
