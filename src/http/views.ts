@@ -12,6 +12,7 @@ import type { Problem } from './problem.ts';
 import { can, type Action } from '../domain/access.ts';
 import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.ts';
 import { organisationChoices, organisationMarkup, organisationNamesIn, organisationText } from './web/organisations.ts';
+import { legalBasis, plainSentence } from './web/legal-basis.ts';
 
 const require = createRequire(import.meta.url);
 const NHSUK = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
@@ -71,6 +72,11 @@ export function registerViews(app: FastifyInstance, options: { production: boole
       organisation: (code: string | null | undefined) => organisationMarkup(this.request.organisations, code),
       organisationText: (code: string | null | undefined) => organisationText(this.request.organisations, code),
       namesIn: (text: string | null | undefined) => organisationNamesIn(this.request.organisations, text),
+      // A sentence the rules wrote, in plain words, with the rules behind it (web/legal-basis.ts).
+      explain: (rule: string | null | undefined, text: string | null | undefined) => {
+        const plain = plainSentence(text);
+        return { text: organisationNamesIn(this.request.organisations, plain.text), basis: legalBasis([rule, ...plain.rules]) };
+      },
       organisationChoices: (type: string, selected: string | null | undefined, options?: { allText?: string; other?: boolean }) => organisationChoices(this.request.organisations, type, selected, options),
     });
     return this.type('text/html; charset=utf-8').send(html);

@@ -191,9 +191,12 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
 
     // Aftercare is active, with the rules that decided it.
     assert.equal((await page.locator('main .nhsuk-tag').first().innerText()).trim(), 'Active');
+    // Plain sentences; the rule ids are behind each sentence's "Legal basis" (issue 9, item 6).
     const why = await page.locator('.s117-explanation').first().innerText();
-    assert.match(why, /ELIG-3/);
     assert.match(why, /10 June 2024/);
+    assert.doesNotMatch(why, /\(ELIG-\d/);
+    for (const summary of await page.locator('.s117-explanation').first().locator('summary').all()) await summary.click();
+    assert.match(await page.locator('.s117-explanation').first().innerText(), /ELIG-3: Trigger[\s\S]*Source: Mental Health Act 1983/);
     const episode = await page.locator('main').innerText();
     assert.match(episode, /Section 3 \(admission for treatment\) from 1 March 2024/);
     assert.match(episode, /E09000099 \(proposed, not yet confirmed\)/);
