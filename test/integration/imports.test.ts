@@ -47,7 +47,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(errors.find((x) => x.row === 7)!.problem, /check digit/);
       assert.deepEqual(byRow(9), ['Responsible LA']); // another council's person
       assert.deepEqual(byRow(8), ['Charge']); // an s117 service charged for: the service rules refuse it
-      assert.equal(errors.find((x) => x.row === 8)!.rule, 'CHG-1');
+      assert.deepEqual([errors.find((x) => x.row === 8)!.rule, errors.find((x) => x.row === 8)!.value], ['CHG-1', '25.00']);
       assert.deepEqual(byRow(10), ['ICB share']);
       assert.equal(errors.find((x) => x.row === 10)!.rule, 'RESP-1');
       assert.deepEqual(byRow(12), ['NHS No.']);

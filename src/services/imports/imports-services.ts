@@ -19,20 +19,31 @@ import { mustHaveUpdated } from '../kernel/use-case.ts';
 export interface ServiceFinding { key: string; value: string; message: string; action: string; rule?: string }
 export type ServiceWrite = (personId: string) => Promise<{ action: 'import.service.create' | 'import.service.update'; serviceId: string } | null>;
 
+/** The value a finding about the service shows, as the sheet wrote it (near enough: pounds and percentages). */
+function valueOf(line: NonNullable<RegisterRecord['service']>, key: string): string {
+  const pounds = (p: number | null) => (p === null ? '' : (p / 100).toFixed(2));
+  if (key === 'charge') return pounds(line.chargePence);
+  if (key === 'weeklyCost') return pounds(line.weeklyCostPence);
+  if (key === 'laShare' || key === 'icbShare') return `${line.laShare ?? ''} + ${line.icbShare ?? ''}`;
+  if (key === 'service') return line.name;
+  return '';
+}
+
 const RULE_ACTION = 'Correct the service in the sheet (an s117 service is never charged for; the shares make 100%), then import the row again';
 
 /** What importing the row's service would do, checked before anything of the row is written. */
 export async function planImportedService(trx: Db, rec: RegisterRecord, person: PersonRow | null, today: IsoDate, userId: string): Promise<{ problems: ServiceFinding[] } | { write: ServiceWrite | null }> {
   if (!rec.service) return { write: null };
   const { service, problems } = importedService(rec.service, rec.s117, rec.leftHospitalOn ?? rec.detainedOn);
-  if (!service) return { problems: problems.map((p) => ({ ...p, value: '' })) };
+  const line = rec.service;
+  if (!service) return { problems: problems.map((p) => ({ ...p, value: valueOf(line, p.key) })) };
   const existing = person ? (await services.listServices(trx, person.id)).find((s) => s.provider === service.provider && s.start_date === service.candidate.startDate) : undefined;
   const candidate: ServiceCandidate = existing
     ? { ...candidateFromRow(existing), funding: service.candidate.funding, weeklyCostPence: service.candidate.weeklyCostPence, personContributionPence: service.candidate.personContributionPence }
     : service.candidate;
   const violations = serviceViolations(candidate);
   if (violations.length > 0) {
-    return { problems: violations.map((v) => ({ key: importFieldOf(v.field), value: '', message: v.message, action: RULE_ACTION, ...(v.rule && { rule: v.rule }) })) };
+    return { problems: violations.map((v) => ({ key: importFieldOf(v.field), value: valueOf(line, importFieldOf(v.field)), message: v.message, action: RULE_ACTION, ...(v.rule && { rule: v.rule }) })) };
   }
   if (existing) {
     const changes = {
