@@ -45,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
       secureCookies: config.secureCookies,
     });
     await register.maintenance.keepStatisticsFresh();
+    await register.services.imports.failAbandoned(); // import jobs a stopped server left "running"
     const address = await app.listen({ port: config.port, host: config.host });
     // Change notifications: the outbox's delivery worker (safe with several servers).
     register.services.deliveries.start();

@@ -61,9 +61,10 @@ export function listImportJobs(db: Db, query: { organisationId: string | null; m
 }
 
 /** Jobs a previous process left running (a restart): they can never finish. */
+/** Queued and running jobs older than the server: a job waiting for its mapping (a person's step) keeps its file. */
 export async function failAbandonedImportJobs(db: Db, olderThan: Date): Promise<void> {
   await db.updateTable('import_jobs').set({ status: 'failed', error: 'The import stopped when the server restarted: nothing of it was saved. Run it again.', finished_at: new Date(), file_base64: null })
-    .where('status', 'in', ['queued', 'running', 'mapping']).where('created_at', '<', olderThan).execute();
+    .where('status', 'in', ['queued', 'running']).where('created_at', '<', olderThan).execute();
 }
 
 export async function saveImportMapping(db: Db, m: { id: string; organisationId: string; kind: 'register' | 'detentions'; name: string; mapping: Record<string, string>; savedBy: string }): Promise<void> {

@@ -236,15 +236,16 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
 }
 
 function readService(r: RowReader, s117: boolean | null): ServiceLine | null {
-  const name = r.text('service');
   const weeklyCostPence = r.read('weeklyCost', readPounds);
   const laShare = r.read('laShare', readPercent);
   const icbShare = r.read('icbShare', readPercent);
   const chargePence = r.read('charge', readPounds);
+  const name = r.text('service');
   if (laShare !== null && icbShare !== null && Math.abs(laShare + icbShare - 100) > 0.001) {
-    r.error('icbShare', `${laShare} + ${icbShare}`, `The local authority’s and the ICB’s shares add up to ${laShare + icbShare}%, not 100%`, 'Correct the shares so that together they make 100%', 'RESP-7');
+    r.error('icbShare', `${laShare} + ${icbShare}`, `The local authority’s and the ICB’s shares add up to ${laShare + icbShare}%, not 100%`, 'Correct the shares so that together they make 100%', 'RESP-1');
   }
-  if (s117 === true && chargePence !== null && chargePence > 0) {
+  // With a named service the charge is refused by the service rules (CHG-1) when it is imported.
+  if (!name && s117 === true && chargePence !== null && chargePence > 0) {
     r.warning('charge', cellText(r.cell('charge')), 'The person is charged for a service while the sheet marks them as s117: no charge may be made for s117 aftercare', 'Stop the charge and refund what was paid (the register imports no charge for an s117 service)', 'CHG-1');
   }
   if (!name) return null;

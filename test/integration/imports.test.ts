@@ -29,9 +29,10 @@ for (const { engine, skip } of await testEngines()) {
       await f?.close();
     });
 
-    const count = async (table: 'people' | 'admissions' | 'legal_statuses' | 'audit_events' | 'import_jobs') =>
+    const count = async (table: 'people' | 'admissions' | 'legal_statuses' | 'services' | 'audit_events' | 'import_jobs') =>
       Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(f.database.db)).rows[0]!.n);
-    const snapshot = async () => ({ people: await count('people'), admissions: await count('admissions'), legal: await count('legal_statuses'), audit: await count('audit_events'), jobs: await count('import_jobs') });
+    const snapshot = async () => ({ people: await count('people'), admissions: await count('admissions'), legal: await count('legal_statuses'), services: await count('services'), audit: await count('audit_events'), jobs: await count('import_jobs') });
+    const servicesOf = (nhs: string) => f.database.db.selectFrom('services').innerJoin('people', 'people.id', 'services.person_id').selectAll('services').where('people.nhs_number', '=', nhs).execute();
     const register = (mode: 'dry-run' | 'commit', content = northbridge, fileName = 'northbridge.xlsx'): ImportRequest => ({ kind: 'register', mode, fileName, content });
 
     test('REG-1: a dry run reports every row’s problems with its column, value and what to do, and writes nothing', async () => {
@@ -45,33 +46,36 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual(byRow(7), ['NHS No.']);
       assert.match(errors.find((x) => x.row === 7)!.problem, /check digit/);
       assert.deepEqual(byRow(9), ['Responsible LA']); // another council's person
+      assert.deepEqual(byRow(8), ['Charge']); // an s117 service charged for: the service rules refuse it
+      assert.deepEqual([errors.find((x) => x.row === 8)!.rule, errors.find((x) => x.row === 8)!.value], ['CHG-1', '25.00']);
       assert.deepEqual(byRow(10), ['ICB share']);
+      assert.equal(errors.find((x) => x.row === 10)!.rule, 'RESP-1');
       assert.deepEqual(byRow(12), ['NHS No.']);
       assert.deepEqual(byRow(13), ['NHS No.']);
-      assert.equal(report.rowsWithProblems, 5);
-      assert.equal(report.rowsValid, 5);
-      assert.equal(report.created, 5);
-      const warning = report.findings.find((x) => x.severity === 'warning' && x.rule === 'CHG-1');
-      assert.equal(warning?.row, 8);
+      assert.equal(report.rowsWithProblems, 6);
+      assert.equal(report.rowsValid, 4);
+      assert.equal(report.created, 4);
     });
 
     test('REG-1: a commit imports the valid rows only, records the batch and audits each record touched', async () => {
       const before = await snapshot();
       const report = await f.services.imports.run(f.actors.laApprover, register('commit'));
-      assert.deepEqual([report.created, report.updated, report.skipped], [5, 0, 0]);
+      assert.deepEqual([report.created, report.updated, report.skipped], [4, 0, 0]);
       const after = await snapshot();
-      assert.equal(after.people - before.people, 5);
+      assert.equal(after.people - before.people, 4);
+      assert.equal(after.services - before.services, 1);
       assert.equal(after.jobs - before.jobs, 1);
       const events = await f.database.db.selectFrom('audit_events').select(['action', 'details']).where('action', 'like', 'import.%').execute();
-      assert.equal(events.filter((e) => e.action === 'import.person.create').length, 5);
+      assert.equal(events.filter((e) => e.action === 'import.person.create').length, 4);
+      assert.equal(events.filter((e) => e.action === 'import.service.create').length, 1);
       assert.equal(events.filter((e) => e.action === 'import.commit').length, 1);
-      for (const e of events) assert.doesNotMatch(JSON.stringify(e.details), /Alpha|Ann|999/); // ids, not personal data
+      for (const e of events) assert.doesNotMatch(JSON.stringify(e.details), /Alpha|Ann|999\d{7}/); // ids, not personal data (a uuid may hold 999)
       const batches = await f.services.imports.list(f.actors.laApprover, { mode: 'commit' });
       assert.equal(batches[0]?.fileName, 'northbridge.xlsx');
       assert.match(batches[0]?.sha256 ?? '', /^[0-9a-f]{64}$/);
       assert.equal(batches[0]?.createdBy, 'la-approver@s117.test');
       // Nobody from the rows with problems was imported.
-      for (const nhs of [NHS.otherCouncil, NHS.badSplit, NHS.twice]) {
+      for (const nhs of [NHS.otherCouncil, NHS.badSplit, NHS.twice, NHS.charged]) {
         assert.equal(await f.database.db.selectFrom('people').select('id').where('nhs_number', '=', nhs).executeTakeFirst(), undefined);
       }
     });
@@ -82,7 +86,6 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(kinds.includes('4:review-overdue:REV-1'), kinds.join(' '));
       assert.ok(kinds.includes('5:marked-s117-not-detained:ELIG-1'));
       assert.ok(kinds.includes('6:detained-not-marked-s117:ELIG-1'));
-      assert.ok(kinds.includes('8:s117-service-charged:CHG-1'));
       assert.ok(kinds.includes('11:ended-without-joint-decision:END-1'));
       const s2 = await f.database.db.selectFrom('people').innerJoin('person_summaries', 'person_summaries.person_id', 'people.id').select('status').where('nhs_number', '=', NHS.section2Only).executeTakeFirst();
       assert.equal(s2?.status, 'not-entitled'); // the sheet said yes
@@ -93,9 +96,43 @@ for (const { engine, skip } of await testEngines()) {
     test('REG-1: running the same file again duplicates nothing', async () => {
       const before = await snapshot();
       const report = await f.services.imports.run(f.actors.laApprover, register('commit'));
-      assert.deepEqual([report.created, report.updated, report.skipped], [0, 0, 5]);
+      assert.deepEqual([report.created, report.updated, report.skipped], [0, 0, 4]);
       const after = await snapshot();
-      assert.deepEqual([after.people, after.admissions, after.legal], [before.people, before.admissions, before.legal]);
+      assert.deepEqual([after.people, after.admissions, after.legal, after.services], [before.people, before.admissions, before.legal, before.services]);
+    });
+
+    test('SCOPE-1: a row’s service is imported as the person’s care service: provider, weekly cost, split and s117, dated from leaving hospital', async () => {
+      const [service, ...more] = await servicesOf(NHS.entitled);
+      assert.equal(more.length, 0);
+      assert.deepEqual(
+        [service!.description, service!.provider, service!.weekly_cost_pence, service!.la_percent, service!.icb_percent, service!.s117, service!.person_contribution_pence, String(service!.start_date)],
+        ['Supported living', 'Acme Care', 45000, 50, 50, true, 0, '2024-03-01'],
+      );
+      const episode = await f.database.db.selectFrom('legal_statuses').select('id').where('person_id', '=', service!.person_id).executeTakeFirstOrThrow();
+      assert.equal(service!.episode_id, episode.id);
+    });
+
+    const laterFile = () => Buffer.from([
+      'NHS number,Surname,Forename,Date of birth,Section,Date detained,Discharge date,Responsible LA,ICB,s117,Service,Provider,Weekly cost,LA share,ICB share',
+      `${NHS.entitled},Alpha,Ann,01/05/1980,3,10/01/2024,01/03/2024,E09000099,QZZ,Yes,Supported living,Acme Care,480,40,60`,
+      `${NHS.section2Only},Bravo,Ben,02/06/1975,2,01/02/2024,20/02/2024,E09000099,QZZ,Y,Home care,Acme Care,100,70,40`,
+    ].join('\n'));
+
+    test('RESP-1: a later file updates the same service (person, provider, start date) and refuses a split not adding to 100, importing nothing of that row', async () => {
+      const before = await snapshot();
+      const report = await f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'april.csv', content: laterFile() });
+      assert.deepEqual([report.created, report.updated, report.skipped], [0, 1, 0]);
+      const refused = report.findings.filter((x) => x.severity === 'error');
+      assert.deepEqual(refused.map((x) => [x.row, x.column, x.rule]), [[3, 'ICB share', 'RESP-1']]);
+      assert.equal((await snapshot()).services, before.services);
+      const [service, ...more] = await servicesOf(NHS.entitled);
+      assert.equal(more.length, 0);
+      assert.deepEqual([service!.weekly_cost_pence, service!.la_percent, service!.icb_percent], [48000, 40, 60]);
+      assert.deepEqual(await servicesOf(NHS.section2Only), []);
+      const events = await f.database.db.selectFrom('audit_events').select(['record_id', 'details']).where('action', '=', 'import.service.update').execute();
+      assert.deepEqual(events.map((e) => e.record_id), [service!.id]);
+      const again = await f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'april.csv', content: laterFile() });
+      assert.deepEqual([again.created, again.updated, again.skipped], [0, 0, 1]);
     });
 
     test('REG-1: a batch that fails midway leaves nothing of itself behind', async () => {

@@ -19,6 +19,7 @@ import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
 import * as imports from '../../data/imports-repository.ts';
 import * as people from '../../data/people-repository.ts';
+import { planImportedService } from './imports-services.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { auditActor, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
@@ -542,12 +543,15 @@ class ImportRun {
     const columns = { admittedOn: 'detainedOn', dischargedOn: 'leftHospitalOn', hospital: 'hospital', section: 'section', startDate: 'detainedOn', endDate: 'leftHospitalOn' };
     const writes = this.planLegalHistory(rec.row, personId, facts, stay, status, columns);
     if (writes === null) return null;
+    const service = rec.service ? await this.planService(rec, person) : { write: null };
+    if (service === null) return null;
     if (!person) {
       await people.insertPerson(this.trx, { id: personId, ...details, date_of_death: null });
       await people.insertAllocation(this.trx, { id: randomUUID(), personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' });
     }
     for (const write of writes) await write();
-    const wroteHistory = writes.length > 0;
+    const wroteService = service.write ? await service.write(personId) : false;
+    const wroteHistory = writes.length > 0 || wroteService;
     let outcome: Outcome = person ? 'skipped' : 'created';
     if (person) {
       const changes = Object.fromEntries(Object.entries(details).filter(([k, v]) => person[k as keyof PersonRow] !== v));
@@ -563,6 +567,27 @@ class ImportRun {
     const aftercare: AftercareResult = outcome === 'skipped' ? await deriveAftercare(this.trx, current, this.s.today) : await refreshProjections(this.trx, current, this.s.today, this.s.reviews);
     this.reconciliation.push(...reconcileRegisterRow(rec, personId, aftercare, this.s.today));
     return outcome;
+  }
+
+  /**
+   * The row's service, checked by the care-services rules before anything of the row is written:
+   * null (with the problems reported) when it is refused, else the write to make, if any.
+   */
+  private async planService(rec: RegisterRecord, person: PersonRow | null): Promise<{ write: ((personId: string) => Promise<boolean>) | null } | null> {
+    const plan = await planImportedService(this.trx, rec, person, this.s.today, this.actor.userId);
+    if ('problems' in plan) {
+      for (const p of plan.problems) this.problem(rec.row, p.key, p.value, p.message, p.action, p.rule);
+      return null;
+    }
+    const write = plan.write;
+    if (!write) return { write: null };
+    return {
+      write: async (personId) => {
+        const done = await write(personId);
+        if (done) await this.audit(done.action, 'service', done.serviceId, personId, rec.row);
+        return done !== null;
+      },
+    };
   }
 
   private async detentionRow(rec: DetentionRecord): Promise<Outcome | null> {

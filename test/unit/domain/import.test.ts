@@ -166,15 +166,19 @@ describe('moving in: the findings of a register row', () => {
     assert.equal(unknown.findings[0]!.severity, 'warning');
   });
 
-  test('CHG-1: a charge for a service while marked s117 is reported (and the row still imported)', () => {
-    const { record, findings } = problemOf({ Charge: '25.00' });
+  test('CHG-1: a charge while marked s117 with no service named is reported (and the row still imported); with a service, the service rules decide', () => {
+    const { record, findings } = problemOf({ Charge: '25.00', Service: null });
     assert.notEqual(record, null);
     assert.deepEqual(findings.map((f) => [f.column, f.rule, f.severity]), [['Charge', 'CHG-1', 'warning']]);
+    const named = problemOf({ Charge: '25.00' });
+    assert.deepEqual(named.findings, []);
+    assert.equal(named.record?.service?.chargePence, 2500);
   });
 
-  test('RESP-7: a split that does not add to 100 is an error', () => {
+  test('RESP-1: a split that does not add to 100 is an error', () => {
     const { record, findings } = problemOf({ 'ICB share': '40' });
     assert.equal(record, null);
+    assert.equal(findings[0]!.rule, 'RESP-1');
     assert.match(findings[0]!.problem, /add up to 90%/);
   });
 
