@@ -379,6 +379,13 @@ export interface ServicesTable {
   icb_percent: number;
   policy_id: string | null;
   funding_override_reason: string | null;
+  /** RESP-7 (0075): the recorded split when it awaits or had an approval; la/icb_percent are the effective split. */
+  proposed_la_percent: Generated<number | null>;
+  proposed_icb_percent: Generated<number | null>;
+  split_awaiting: Generated<'local-authority' | 'icb' | null>;
+  split_approved_body: Generated<'local-authority' | 'icb' | null>;
+  split_approved_by: Generated<string | null>;
+  split_approved_at: Generated<Date | null>;
   weekly_cost_pence: number;
   person_contribution_pence: Generated<number>;
   start_date: string;

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ACCOMMODATION_TYPES, BUDGET_KINDS, CARE_TYPES, ENHANCED_FEATURES, RENT_DECISIONS, SERVICE_STATUSES } from '../../domain/care-services.ts';
 import { SERVICE_CATEGORIES } from '../../domain/funding.ts';
+import { FUNDING_BODIES } from '../../domain/split-approval.ts';
 import type { Services } from '../../services/index.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from '../../services/care-services/care-services-inputs.ts';
 import { PageQuery } from '../../services/kernel/paging.ts';
@@ -30,6 +31,15 @@ export const ServiceSchema = z.object({
   funding: Split,
   fundingPolicy: z.object({ id: Id, version: z.number().int(), partnershipName: z.string() }).nullable().describe('RESP-7: the policy version in effect on the start date'),
   fundingOverrideReason: z.string().nullable(),
+  splitApproval: z
+    .object({
+      proposed: Split.describe('The split as recorded'),
+      effective: Split.describe('The split that applies (the same as funding): the policy’s until the body whose share rises approves'),
+      awaiting: z.enum(FUNDING_BODIES).nullable().describe('The body whose approval is awaited, if any'),
+      awaitingOrganisation: z.string().nullable().describe('The code of the organisation whose approver may approve'),
+      approved: z.object({ body: z.enum(FUNDING_BODIES), by: Id, at: z.string().describe('ISO 8601 instant') }).nullable(),
+    })
+    .describe('RESP-7: a split raising a body’s share above the policy’s applies once that body approves it'),
   moneyVisible: z.boolean(),
   weeklyCostPence: Pence,
   weeklyShares: z.object({ localAuthorityPence: z.number().int(), icbPence: z.number().int() }).nullable().describe('Add up exactly to weeklyCostPence (largest remainder, local authority first)'),
@@ -89,6 +99,12 @@ export function registerCareServicesApi(api: FastifyInstance, services: Services
     '/people/:id/services/:serviceId/confirm',
     { schema: { tags, summary: 'Confirm a planned service (PLAN-7)', params: ServiceParams, headers: IfMatch, body: ServiceConfirmInput.optional(), response: responses(200, 'The service, confirmed', ServiceSchema, WRITE) } },
     async (request) => services.careServices.confirm(actorOf(request), p(request).id, p(request).serviceId, ifMatch(request), request.body ?? {}),
+  );
+
+  api.post(
+    '/people/:id/services/:serviceId/split-approval',
+    { schema: { tags, summary: 'Approve a split that raises your body’s share above the joint policy’s (RESP-7)', params: ServiceParams, headers: IfMatch, response: responses(200, 'The service, its split now in effect', ServiceSchema, WRITE) } },
+    async (request) => services.careServices.approveSplit(actorOf(request), p(request).id, p(request).serviceId, ifMatch(request)),
   );
 
   api.post(

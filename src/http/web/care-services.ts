@@ -15,6 +15,8 @@ import { dateValues, formBody, readDate, required, submit, text, version, yesNo,
 import { personIdOf, signedIn } from './request.ts';
 import { ACCOMMODATION_FEATURE_LABELS, ACCOMMODATION_LABELS, CATEGORY_LABELS, PAYEE_LABELS, RENT_LABELS, SERVICE_FIELD_LABELS } from './labels.ts';
 
+/** RESP-7: the body whose approval a split awaits. */
+const FUNDING_BODY_LABELS: Record<string, string> = { 'local-authority': 'the local authority', icb: 'the ICB' };
 
 const penceAsPounds = (pence: number | null | undefined) => (pence === null || pence === undefined ? '' : (pence / 100).toFixed(2));
 
@@ -33,8 +35,9 @@ function serviceValues(s: ServiceView): FormBody {
     careType: s.careType,
     provider: s.provider,
     needId: s.needId ?? '',
-    'funding-localAuthorityPercent': String(s.funding.localAuthorityPercent),
-    'funding-icbPercent': String(s.funding.icbPercent),
+    // The split as recorded (RESP-7: it may still await the approval of the body whose share rises).
+    'funding-localAuthorityPercent': String(s.splitApproval.proposed.localAuthorityPercent),
+    'funding-icbPercent': String(s.splitApproval.proposed.icbPercent),
     fundingOverrideReason: s.fundingOverrideReason ?? '',
     weeklyCostPence: penceAsPounds(s.weeklyCostPence),
     personContributionPence: penceAsPounds(s.personContributionPence),
@@ -72,6 +75,8 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
         accommodationText: s.accommodation ? ACCOMMODATION_LABELS[s.accommodation.type] : null,
         featuresText: s.accommodation?.enhancedFeatures.map((f) => ACCOMMODATION_FEATURE_LABELS[f] ?? f).join(', ') ?? '',
         rentText: s.accommodation?.rentDecision ? RENT_LABELS[s.accommodation.rentDecision.decision] : null,
+        awaitingText: s.splitApproval.awaiting ? FUNDING_BODY_LABELS[s.splitApproval.awaiting] : null,
+        mayApproveSplit: actor.role === 'approver' && s.splitApproval.awaitingOrganisation === actor.organisationCode,
       })),
       budgets: budgets.items.map((b) => ({
         ...b,
@@ -195,6 +200,12 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
   web.post('/people/:id/services/:serviceId/confirm', form, async (request, reply) => {
     const body = formBody(request);
     await services.careServices.confirm(signedIn(request), personIdOf(request), param(request, 'serviceId'), version(body), {});
+    return reply.redirect(servicesHref(request), 303);
+  });
+
+  // RESP-7: the approver of the body whose share a split raises approves it.
+  web.post('/people/:id/services/:serviceId/split-approval', form, async (request, reply) => {
+    await services.careServices.approveSplit(signedIn(request), personIdOf(request), param(request, 'serviceId'), version(formBody(request)));
     return reply.redirect(servicesHref(request), 303);
   });
 

@@ -26,6 +26,7 @@ import { budgetsPart } from '../budgets/budgets-service.ts';
 import { fundingPoliciesPart } from '../funding-policies/funding-policies-service.ts';
 import { personViewPart } from '../people/people-service.ts';
 import { createNoChargeExport } from './no-charge-export.ts';
+import { approvalColumns, keptSplitColumns, proposedSplitOf, sameDecision, splitColumns } from './split-approval.ts';
 
 export interface CareServicesOptions { clock: () => Date; freePrescriptions: boolean; reviews: ReviewSettings; useCases: UseCases }
 
@@ -115,6 +116,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
           confirmed_on: data.confirmedOn ?? null,
           created_by: actor.userId,
           ...candidateColumns(candidate),
+          ...splitColumns(funding, policyDefault),
         });
         return { row: (await repo.findService(trx, id))!, ctx, details: moneyDetails(candidate, policy) };
       });
@@ -214,7 +216,8 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
           ...(data.startDate !== undefined && { startDate: data.startDate }),
           ...(data.budget !== undefined && { budget: data.budget }),
         };
-        const next = applyServiceChange(candidateFromRow(row), change);
+        // The change starts from the split as recorded (a proposal awaiting approval: RESP-7).
+        const next = applyServiceChange({ ...candidateFromRow(row), funding: proposedSplitOf(row) }, change);
         // Fields that may be cleared with null are set here (applyServiceChange skips undefined only).
         if (data.scope !== undefined) next.scope = data.scope;
         if (data.endDate !== undefined) next.endDate = data.endDate;
@@ -222,13 +225,18 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
         const violations = serviceViolations(next);
         const overrideReason = data.fundingOverrideReason !== undefined ? data.fundingOverrideReason : row.funding_override_reason;
         let policy: FundingPolicyRow | null = await findPolicy(trx, row.policy_id);
+        let split: Partial<ReturnType<typeof splitColumns>> = keptSplitColumns(row);
         if (fundingDecisionReopened(data)) {
           policy = await findPolicyInEffect(trx, ctx, next.startDate);
-          violations.push(...fundingDecisionViolations(next.funding, policySplit(policy ? policyFromRow(policy) : null, next.category), overrideReason));
+          const policyDefault = policySplit(policy ? policyFromRow(policy) : null, next.category);
+          violations.push(...fundingDecisionViolations(next.funding, policyDefault, overrideReason));
+          // A reopened decision is decided afresh; an approval stands only for the same decision (RESP-7).
+          split = splitColumns(next.funding, policyDefault, sameDecision(row, policy?.id ?? null, next.category, next.funding) ? row : null);
         }
         refuse(violations);
         const updated = await save(trx, actor, row, {
           ...candidateColumns(next),
+          ...split,
           ...(data.provider !== undefined && { provider: data.provider }),
           ...(data.needId !== undefined && { need_id: data.needId }),
           policy_id: policy?.id ?? null,
@@ -236,6 +244,17 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
           episode_id: episodeOn(ctx.aftercare, next.startDate)?.id ?? row.episode_id,
         });
         return { row: updated, ctx, details: { fields: Object.keys(data), ...moneyDetails(next, policy) } };
+      });
+    },
+
+    /** RESP-7: the body whose share a split raises approves it, and the split then applies. */
+    async approveSplit(actor: Actor, personId: string, serviceId: string, expectedVersion: number | null): Promise<ServiceView> {
+      requirePermission(actor, 'services:record');
+      return changeService(actor, personId, 'service.split-approve', async ({ trx, person, today }) => {
+        const row = await findOwn(trx, person, serviceId, expectedVersion);
+        const { body, columns } = await approvalColumns(trx, actor, row, clock());
+        const ctx = await moneyContext(trx, person, today);
+        return { row: await save(trx, actor, row, columns), ctx, details: { body, laPercent: columns.la_percent, icbPercent: columns.icb_percent, policyId: row.policy_id } };
       });
     },
 

@@ -6,6 +6,7 @@ import { weeklyShares, type ServiceCategory } from '../../domain/funding.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/care-services-repository.ts';
 import type { FundingPolicyRow, ServiceRow } from '../../data/schema.ts';
+import { splitApprovalView } from './split-approval.ts';
 
 export function candidateFromRow(row: ServiceRow): ServiceCandidate {
   return {
@@ -86,6 +87,7 @@ export function serviceView(row: ServiceRow, policy: FundingPolicyRow | null, mo
     funding: { localAuthorityPercent: s.funding.localAuthorityPercent, icbPercent: s.funding.icbPercent },
     fundingPolicy: policy ? { id: policy.id, version: policy.version, partnershipName: policy.partnership_name } : null,
     fundingOverrideReason: row.funding_override_reason,
+    splitApproval: splitApprovalView(row, policy),
     moneyVisible: money,
     weeklyCostPence: money ? s.weeklyCostPence : null,
     weeklyShares: money ? shares : null,
