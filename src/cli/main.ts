@@ -153,9 +153,11 @@ async function runDemo(register: Register): Promise<void> {
 }
 
 async function printDemoSignIns(): Promise<void> {
-  const { DEMO_PASSWORD, DEMO_USERS } = await import('./demo.ts');
+  const { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } = await import('./demo.ts');
+  // Organisations by name, the code beside (issue 9).
+  const name = (code: string) => DEMO_ORGANISATIONS.find((o) => o.code === code)?.name ?? code;
   console.log(`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
-  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(30)} ${user.role} at ${user.organisationCode}`);
+  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(30)} ${user.role} at ${name(user.organisationCode)} (${user.organisationCode})`);
 }
 
 /** The demonstration identity provider (issue 11), on the port after the register's; never in production. */
