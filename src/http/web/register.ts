@@ -12,7 +12,7 @@ import { toXlsx } from '../../services/kernel/xlsx.ts';
 import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { AFTERCARE_STATUS_LABELS } from './labels.ts';
-import { signedIn } from './request.ts';
+import { queryValues, signedIn } from './request.ts';
 import { keyworkerFilterOptions } from './keyworkers.ts';
 import type { OrganisationDirectory } from './organisations.ts';
 
@@ -29,17 +29,6 @@ const COLUMNS = [
   { sort: 'icb', text: 'ICB' },
   { sort: 'nextReview', text: 'Next review' },
 ] as const;
-
-/** The query's non-empty values (empty boxes of the GET form mean "no filter"). */
-function queryValues(request: FastifyRequest, names: readonly string[]): Record<string, string> {
-  const raw = (request.query ?? {}) as Record<string, unknown>;
-  const values: Record<string, string> = {};
-  for (const name of names) {
-    const value = raw[name];
-    if (typeof value === 'string' && value.trim() !== '') values[name] = value.trim();
-  }
-  return values;
-}
 
 const href = (path: string, params: Record<string, string | number | undefined>) => {
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '').map(([k, v]): [string, string] => [k, String(v)])).toString();

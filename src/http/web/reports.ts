@@ -9,7 +9,7 @@ import type { Services } from '../../services/index.ts';
 import { BadRequestError } from '../../services/kernel/validation.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { AFTERCARE_STATUS_LABELS } from './labels.ts';
-import { signedIn } from './request.ts';
+import { queryValues, signedIn } from './request.ts';
 
 const FILTERS = ['asOf', 'localAuthority', 'icb', 'months'] as const;
 const OVERDUE_WORDS: Record<string, string> = { '1-30-days': '1 to 30 days', '31-90-days': '31 to 90 days', '91-180-days': '91 to 180 days', 'over-180-days': 'Over 180 days' };
@@ -19,15 +19,7 @@ const ENDING_WORDS: Record<string, string> = { 'joint-decision': 'Joint decision
 const pounds = (pence: number) => `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The filters typed in the GET form: an empty box means "any". */
-function filtersOf(request: FastifyRequest): Record<string, string> {
-  const raw = (request.query ?? {}) as Record<string, unknown>;
-  const values: Record<string, string> = {};
-  for (const name of FILTERS) {
-    const value = raw[name];
-    if (typeof value === 'string' && value.trim() !== '') values[name] = value.trim();
-  }
-  return values;
-}
+const filtersOf = (request: FastifyRequest) => queryValues(request, FILTERS);
 
 function download(reply: FastifyReply, type: string, file: { body: string | Buffer; name: string }) {
   return reply.header('content-type', type).header('content-disposition', `attachment; filename="${file.name}"`).header('cache-control', 'no-store').send(file.body);

@@ -9,6 +9,17 @@ export function signedIn(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/** The query's non-empty values among these names (empty boxes of a GET form mean "no filter"). */
+export function queryValues(request: FastifyRequest, names: readonly string[]): Record<string, string> {
+  const raw = (request.query ?? {}) as Record<string, unknown>;
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const value = raw[name];
+    if (typeof value === 'string' && value.trim() !== '') values[name] = value.trim();
+  }
+  return values;
+}
+
 export function personIdOf(request: FastifyRequest): string {
   return (request.params as { id: string }).id;
 }

@@ -6,7 +6,8 @@ import { stringify, type Options } from 'csv-stringify/sync';
 
 export type CsvValue = string | number | null;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Text a spreadsheet would run as a formula. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
 const OPTIONS: Options = {
   record_delimiter: '\r\n',

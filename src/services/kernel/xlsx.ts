@@ -9,6 +9,8 @@ export interface XlsxSheet {
   name: string;
   header: readonly string[];
   rows: readonly (readonly XlsxValue[])[];
+  /** Column widths in characters; by default from each header's length. */
+  widths?: readonly number[];
 }
 
 export async function toXlsx(sheets: readonly XlsxSheet[]): Promise<Buffer> {
@@ -23,7 +25,7 @@ export async function toXlsx(sheets: readonly XlsxSheet[]): Promise<Buffer> {
     }
     worksheet.views = [{ state: 'frozen', ySplit: 1 }];
     sheet.header.forEach((title, index) => {
-      worksheet.getColumn(index + 1).width = Math.min(40, Math.max(12, title.length + 2));
+      worksheet.getColumn(index + 1).width = sheet.widths?.[index] ?? Math.min(40, Math.max(12, title.length + 2));
     });
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());

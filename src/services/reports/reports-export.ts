@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import { AFTERCARE_STATUSES } from '../../domain/aftercare.ts';
 import { MEASURES, OVERDUE_BANDS, type MeasureId, type PeriodFigures, type RegisterReport } from '../../domain/reports.ts';
-import { toCsv, type CsvValue } from '../kernel/csv.ts';
+import { FORMULA_START, toCsv, type CsvValue } from '../kernel/csv.ts';
 
 /** The register report as the service answers it. */
 export interface RegisterReportAnswer extends RegisterReport {
@@ -53,7 +53,6 @@ export function reportCsv(report: RegisterReportAnswer): string {
   return toCsv(reportLines(report));
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
 const safeText = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
 
 export async function reportXlsx(report: RegisterReportAnswer): Promise<Buffer> {
