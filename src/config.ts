@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEVELOPMENT_AUDIT_KEY } from './domain/audit-log.ts';
 import { IdentityConfigError, identityEnvironment, identitySettings, type IdentitySettings } from './identity-config.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -42,6 +43,10 @@ const environment = z.object({
   S117_API_RATE_LIMIT: positiveInteger(600),
   S117_TRUST_PROXY: optional(z.string()).transform(trustProxyValue),
   S117_SECURE_COOKIES: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  S117_AUDIT_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
+  S117_AUDIT_CHECKPOINTS_DIR: optional(z.string()),
+  S117_AUDIT_CHECKPOINT_SECONDS: positiveInteger(60),
+  S117_AUDIT_SEAL_MS: positiveInteger(1000),
   ...identityEnvironment,
 });
 
@@ -82,6 +87,13 @@ export interface Config {
   trustProxy: boolean | string;
   /** The session cookie is always Secure with the __Host- name (S117_SECURE_COOKIES; default on in production). */
   secureCookies: boolean;
+  /**
+   * The audit log (docs/adr/0016): the key of its chain and checkpoints (S117_AUDIT_KEY; null only in
+   * production when unset, and then the register refuses to start: see requireProductionSecrets), the
+   * folder its signed checkpoints are also written to (S117_AUDIT_CHECKPOINTS_DIR, default
+   * <data folder>/audit-checkpoints), and how often the server seals and checkpoints.
+   */
+  audit: { key: string | null; checkpointsDir: string; checkpointEveryMs: number; sealIntervalMs: number };
   /** Sign-in with OpenID Connect: staff single sign-on per organisation, NHS login for the person, local passwords on or off. */
   identity: IdentitySettings;
 }
@@ -119,8 +131,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { signInPerMinute: e.S117_SIGN_IN_RATE_LIMIT, apiPerMinute: e.S117_API_RATE_LIMIT },
     trustProxy: e.S117_TRUST_PROXY,
     secureCookies: e.S117_SECURE_COOKIES === undefined ? production : e.S117_SECURE_COOKIES === 'true',
+    audit: {
+      key: e.S117_AUDIT_KEY ?? (production ? null : DEVELOPMENT_AUDIT_KEY),
+      checkpointsDir: path.resolve(e.S117_AUDIT_CHECKPOINTS_DIR ?? path.join(e.S117_DATA_DIR, 'audit-checkpoints')),
+      checkpointEveryMs: e.S117_AUDIT_CHECKPOINT_SECONDS * 1000,
+      sealIntervalMs: e.S117_AUDIT_SEAL_MS,
+    },
     identity: asConfigError(() => identitySettings(e, env, { production, publicUrl: e.S117_PUBLIC_URL ?? `http://localhost:${e.PORT}` })),
   };
+}
+
+/**
+ * Secrets the register cannot run without in production, checked when it opens (the command line and
+ * the server): S117_AUDIT_KEY, which keys the audit log and must not be held by the database.
+ */
+export function requireProductionSecrets(config: Config): void {
+  if (config.production && !config.audit.key) {
+    throw new ConfigError('S117_AUDIT_KEY must be set to at least 32 characters when NODE_ENV=production (it keys the audit trail; keep it out of the database)');
+  }
 }
 
 function asConfigError<T>(read: () => T): T {

@@ -18,7 +18,10 @@ const USAGE = `Usage: s117 <command>
   token revoke --email E         revoke every token of that user; with no --email, the token read from standard input
   system-account create --name N --org CODE --scopes read,feed-detentions,subscriptions   an API client for another system
   system-account revoke --client-id ID   stop a system account and its tokens
-  audit verify                   check the audit trail is whole and unaltered
+  audit verify                   seal, then check the audit trail is whole and unaltered and matches its signed checkpoints
+  audit seal                     chain the events written since the last seal and sign a checkpoint of the head
+  audit prove EVENT              an inclusion proof of audit event EVENT (its number) against the latest checkpoint, verified
+  db roles --role NAME           (PostgreSQL) create or update the application's role: INSERT and SELECT only on the audit tables
   charges import FILE --as EMAIL import charges people paid from the finance system's CSV (CHG-2), all or nothing
   import register|detentions FILE [--mapping M] [--dry-run|--commit] [--report R] --as EMAIL   move a spreadsheet register or detentions in
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
@@ -49,11 +52,14 @@ const COMMANDS: Record<string, Command> = {
     const address = await app.listen({ port: config.port, host: config.host });
     // Change notifications: the outbox's delivery worker (safe with several servers).
     register.services.deliveries.start();
+    // The audit log's sealer (one at a time across servers: the others find it busy and skip).
+    register.services.audit.sealer.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();
     if (demoIdentity) printDemoIdentity(demoIdentity);
     const stop = async () => {
       await register.services.deliveries.stop();
+      await register.services.audit.sealer.stop();
       await app.close();
       await demoIdentity?.provider.close();
       await register.close();
@@ -134,15 +140,12 @@ const COMMANDS: Record<string, Command> = {
     return sendReminders(services, config);
   },
   async audit({ services, args }) {
-    if (args[0] !== 'verify') return usage();
-    const result = await services.audit.verify((checked) => process.stderr.write(`\rchecked ${checked} events`));
-    process.stderr.write('\n');
-    if (result.ok) {
-      console.log(`The audit trail is whole and unaltered (${result.checked} events)`);
-      return 0;
-    }
-    console.error(`The audit trail has been tampered with: ${result.problems.slice(0, 10).join('; ')}`);
-    return 1;
+    const { auditCommand } = await import('./audit.ts');
+    return auditCommand(services, args);
+  },
+  async db({ register, args }) {
+    const { dbCommand } = await import('./audit.ts');
+    return dbCommand(register, args);
   },
 };
 

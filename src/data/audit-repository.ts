@@ -1,13 +1,18 @@
-// The audit trail. Each event is written in the caller's transaction and carries the hash of the
-// event before it, so that `s117 audit verify` can find an altered, removed or inserted event.
-// The database itself refuses UPDATE, DELETE and TRUNCATE on the table (migration 0001).
+// The audit trail. Each event is written in the caller's transaction, with no lock and no read: a
+// number from a sequence and the inserting transaction's id (migration 0080). A single sealer
+// chains the events afterwards (audit_seals) and signs checkpoints of the head (audit_checkpoints);
+// see services/audit/audit-log.ts and docs/adr/0016. The database refuses UPDATE, DELETE and
+// TRUNCATE on all three tables (migrations 0001, 0080).
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { canonicalJson, GENESIS_HASH } from '../domain/audit-log.ts';
 import type { Db } from './database.ts';
 import type { AuditEventRow } from './schema.ts';
 
-const AUDIT_LOCK = 117_001;
-export const GENESIS_HASH = '0'.repeat(64);
+export { canonicalJson, GENESIS_HASH };
+
+/** Held by the sealer only, for the length of one sealing transaction (never by a writer). */
+const SEALER_LOCK = 117_001;
 
 export interface AuditEventInput {
   userId: string | null;
@@ -21,107 +26,31 @@ export interface AuditEventInput {
   details?: Record<string, unknown>;
 }
 
-interface ChainedFields {
-  seq: number;
-  at: string;
-  userId: string | null;
-  organisationId: string | null;
-  action: string;
-  recordType: string | null;
-  recordId: string | null;
-  personId: string | null;
-  requestId: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-}
-
 export async function appendAuditEvent(trx: Db, event: AuditEventInput, now = new Date()): Promise<void> {
   await appendAuditEvents(trx, [event], now);
 }
 
-/** Several events in order, chained one to the next, with one lock and one insert per 500 (an import's records). */
+/** Several events in order (an import's records): one insert per 500, numbered in the order given. */
 export async function appendAuditEvents(trx: Db, events: readonly AuditEventInput[], now = new Date()): Promise<void> {
   if (events.length === 0) return;
-  // Serialise writers so that each event links to exactly one predecessor.
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  let seq = last?.seq ?? 0;
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const rows = events.map((event) => {
-    const fields: ChainedFields = {
-      seq: (seq += 1),
-      at: now.toISOString(),
-      userId: event.userId,
-      organisationId: event.organisationId,
-      action: event.action,
-      recordType: event.recordType ?? null,
-      recordId: event.recordId ?? null,
-      personId: event.personId ?? null,
-      requestId: event.requestId ?? null,
-      details: event.details ?? {},
-      prevHash,
-    };
-    prevHash = hashEvent(fields);
-    return {
-      seq: fields.seq,
-      at: fields.at,
-      user_id: fields.userId,
-      organisation_id: fields.organisationId,
-      action: fields.action,
-      record_type: fields.recordType,
-      record_id: fields.recordId,
-      person_id: fields.personId,
-      request_id: fields.requestId,
-      details: JSON.stringify(fields.details),
-      prev_hash: fields.prevHash,
-      hash: prevHash,
-    };
-  });
+  const at = now.toISOString();
+  const rows = events.map((event) => ({
+    at,
+    user_id: event.userId,
+    organisation_id: event.organisationId,
+    action: event.action,
+    record_type: event.recordType ?? null,
+    record_id: event.recordId ?? null,
+    person_id: event.personId ?? null,
+    request_id: event.requestId ?? null,
+    details: JSON.stringify(event.details ?? {}),
+  }));
   for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
 }
 
-export function hashEvent(fields: ChainedFields): string {
-  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
-}
-
-/** JSON with object keys sorted at every level, so that jsonb's reordering does not change a hash. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export interface AuditVerification { ok: boolean; checked: number; problems: string[] }
-
-/** Walks the whole chain in pages; reports every gap, broken link and altered event. */
-export async function verifyAuditTrail(db: Db, onProgress?: (checked: number) => void): Promise<AuditVerification> {
-  const problems: string[] = [];
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let checked = 0;
-  for (;;) {
-    const page = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(5000).execute();
-    if (page.length === 0) break;
-    for (const row of page) {
-      if (row.seq !== expectedSeq) problems.push(`events ${expectedSeq} to ${row.seq - 1} are missing`);
-      if (row.prev_hash !== prevHash) problems.push(`event ${row.seq} does not link to the event before it`);
-      if (hashEvent(fieldsOf(row)) !== row.hash) problems.push(`event ${row.seq} has been altered`);
-      prevHash = row.hash;
-      expectedSeq = row.seq + 1;
-      checked += 1;
-    }
-    onProgress?.(checked);
-  }
-  return { ok: problems.length === 0, checked, problems };
-}
-
-function fieldsOf(row: AuditEventRow): ChainedFields {
-  return {
+/** The unkeyed hash of the chain before 0080, kept to check the events written then. */
+export function legacyHashEvent(row: AuditEventRow): string {
+  return createHash('sha256').update(canonicalJson({
     seq: row.seq,
     at: new Date(row.at).toISOString(),
     userId: row.user_id,
@@ -133,7 +62,114 @@ function fieldsOf(row: AuditEventRow): ChainedFields {
     requestId: row.request_id,
     details: row.details,
     prevHash: row.prev_hash,
-  };
+  })).digest('hex');
+}
+
+// --- Sealing -----------------------------------------------------------------------------------
+
+/** Only one sealer at a time, across processes: false when another holds it. */
+export async function tryLockSealer(trx: Db): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}) AS locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
+/**
+ * The oldest transaction still running (xid8, as text). Every transaction below it has ended, so the
+ * set of events they wrote is final. Call before the transaction writes anything.
+ */
+export async function sealHorizon(trx: Db): Promise<string> {
+  const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(trx);
+  return rows[0]!.horizon;
+}
+
+export interface SealRow { position: number; seq: number; event_xid: string; leaf_hash: string; prev_hash: string; hash: string }
+
+export async function lastSeal(db: Db): Promise<SealRow | undefined> {
+  return db.selectFrom('audit_seals').select(['position', 'seq', 'event_xid', 'leaf_hash', 'prev_hash', 'hash']).orderBy('position', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Events not yet sealed, in the log's order (transaction, then number), from transactions that have ended. */
+export async function sealableEvents(trx: Db, options: { after: { xid: string; seq: number } | null; horizon: string; limit: number }): Promise<AuditEventRow[]> {
+  let q = trx.selectFrom('audit_events').selectAll().where(sql<boolean>`xid < ${options.horizon}::xid8`);
+  if (options.after) q = q.where(sql<boolean>`(xid, seq) > (${options.after.xid}::xid8, ${options.after.seq}::bigint)`);
+  return q.orderBy('xid').orderBy('seq').limit(options.limit).execute();
+}
+
+export async function insertSeals(trx: Db, rows: readonly SealRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_seals').values(rows.slice(i, i + 500)).execute();
+}
+
+export interface CheckpointRow { size: number; root: string; head: string; at: string; key_id: string; signature: string; frontier: string[] }
+
+const checkpointRow = (row: { size: number; root: string; head: string; at: Date | string; key_id: string; signature: string; frontier: string[] }): CheckpointRow => ({ ...row, at: new Date(row.at).toISOString() });
+
+export async function latestCheckpoint(db: Db): Promise<CheckpointRow | undefined> {
+  const row = await db.selectFrom('audit_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+  return row && checkpointRow(row);
+}
+
+export async function listCheckpoints(db: Db): Promise<CheckpointRow[]> {
+  return (await db.selectFrom('audit_checkpoints').selectAll().orderBy('size').execute()).map(checkpointRow);
+}
+
+export async function insertCheckpoint(trx: Db, row: CheckpointRow): Promise<void> {
+  await trx.insertInto('audit_checkpoints').values({ ...row, frontier: JSON.stringify(row.frontier) }).execute();
+}
+
+/** Leaf hashes of positions from..to (inclusive), in order. */
+export async function sealLeafHashes(db: Db, from: number, to: number): Promise<{ position: number; leaf_hash: string }[]> {
+  return db.selectFrom('audit_seals').select(['position', 'leaf_hash']).where('position', '>=', from).where('position', '<=', to).orderBy('position').execute();
+}
+
+// --- Verifying ---------------------------------------------------------------------------------
+
+export interface SealedEventRow extends SealRow { event: AuditEventRow | null }
+
+/** A page of the log from a position on: each seal with its event (null when the event is gone). */
+export async function sealedEventsPage(db: Db, fromPosition: number, limit: number): Promise<SealedEventRow[]> {
+  const rows = await db
+    .selectFrom('audit_seals as s')
+    .leftJoin('audit_events as e', 'e.seq', 's.seq')
+    .select(['s.position', 's.seq', 's.event_xid', 's.leaf_hash', 's.prev_hash', 's.hash'])
+    .select(['e.seq as e_seq', 'e.xid as e_xid', 'e.at as e_at', 'e.user_id as e_user_id', 'e.organisation_id as e_organisation_id', 'e.action as e_action', 'e.record_type as e_record_type', 'e.record_id as e_record_id', 'e.person_id as e_person_id', 'e.request_id as e_request_id', 'e.details as e_details', 'e.prev_hash as e_prev_hash', 'e.hash as e_hash'])
+    .where('s.position', '>=', fromPosition)
+    .orderBy('s.position')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    position: r.position, seq: r.seq, event_xid: r.event_xid, leaf_hash: r.leaf_hash, prev_hash: r.prev_hash, hash: r.hash,
+    event: r.e_seq === null ? null : {
+      seq: r.e_seq, xid: r.e_xid!, at: r.e_at!, user_id: r.e_user_id, organisation_id: r.e_organisation_id, action: r.e_action!, record_type: r.e_record_type,
+      record_id: r.e_record_id, person_id: r.e_person_id, request_id: r.e_request_id, details: r.e_details!, prev_hash: r.e_prev_hash, hash: r.e_hash,
+    },
+  }));
+}
+
+/**
+ * Events that are not in the chain although they come before its last seal in the log's order: the
+ * sealer seals every event of an ended transaction in that order, so such an event was put there
+ * afterwards. Also how many events are waiting for the sealer.
+ */
+export async function eventsOutsideTheChain(db: Db, watermark: { xid: string; seq: number } | null): Promise<{ inserted: number[]; pending: number }> {
+  const unsealed = db.selectFrom('audit_events as e').where((eb) => eb.not(eb.exists(eb.selectFrom('audit_seals as s').select(sql`1`.as('one')).whereRef('s.seq', '=', 'e.seq'))));
+  const inserted = watermark
+    ? (await unsealed.select('e.seq').where(sql<boolean>`(e.xid, e.seq) < (${watermark.xid}::xid8, ${watermark.seq}::bigint)`).orderBy('e.seq').limit(1000).execute()).map((r) => r.seq)
+    : [];
+  let pendingQuery = unsealed.select((eb) => eb.fn.countAll<number>().as('n'));
+  if (watermark) pendingQuery = pendingQuery.where(sql<boolean>`(e.xid, e.seq) > (${watermark.xid}::xid8, ${watermark.seq}::bigint)`);
+  const pending = Number((await pendingQuery.executeTakeFirstOrThrow()).n);
+  return { inserted, pending };
+}
+
+/** The legacy chain of the events written before 0080 (they carry prev_hash and hash), in order. */
+export async function legacyChainedEvents(db: Db, afterSeq: number, limit: number): Promise<AuditEventRow[]> {
+  return db.selectFrom('audit_events').selectAll().where('hash', 'is not', null).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}
+
+export async function findSealOfEvent(db: Db, seq: number): Promise<SealedEventRow | undefined> {
+  const seal = await db.selectFrom('audit_seals').select('position').where('seq', '=', seq).executeTakeFirst();
+  if (!seal) return undefined;
+  return (await sealedEventsPage(db, seal.position, 1))[0];
 }
 
 export interface AuditQuery { personId?: string; limit: number; beforeSeq?: number }

@@ -20,9 +20,14 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /** Returns the versions applied by this call. */
 export async function migrate(handle: DatabaseHandle, migrations = listMigrations()): Promise<string[]> {
-  await handle.runScript(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());',
-  );
+  // Only when missing: the application's own role (s117 db roles) may not create tables, and opens a
+  // database whose migrations the owner has applied.
+  const exists = await sql<{ found: boolean }>`SELECT to_regclass('schema_migrations') IS NOT NULL AS found`.execute(handle.db);
+  if (!exists.rows[0]?.found) {
+    await handle.runScript(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());',
+    );
+  }
   const applied: string[] = [];
   for (const migration of migrations) {
     const script = [

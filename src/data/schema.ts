@@ -170,7 +170,10 @@ export interface PersonOrganisationsTable {
 }
 
 export interface AuditEventsTable {
-  seq: number;
+  /** From a sequence at insert (0080): numbers a rolled-back transaction took are never used. */
+  seq: Generated<number>;
+  /** The inserting transaction (xid8, as text), stamped by a trigger. */
+  xid: Generated<string>;
   at: Instant;
   user_id: string | null;
   organisation_id: string | null;
@@ -180,8 +183,31 @@ export interface AuditEventsTable {
   person_id: string | null;
   request_id: string | null;
   details: ColumnType<Record<string, unknown>, string, string>;
+  /** The unkeyed chain of the events written before 0080; null since (audit_seals chains them). */
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** The keyed chain: one row per sealed event, position 1, 2, 3... (0080). */
+export interface AuditSealsTable {
+  position: number;
+  seq: number;
+  event_xid: string;
+  leaf_hash: string;
   prev_hash: string;
   hash: string;
+  sealed_at: DefaultInstant;
+}
+
+/** Signed checkpoints of the sealed log's head (0080). */
+export interface AuditCheckpointsTable {
+  size: number;
+  root: string;
+  head: string;
+  at: Instant;
+  key_id: string;
+  signature: string;
+  frontier: ColumnType<string[], string, string>;
 }
 
 type ReviewJson<T> = ColumnType<T, string, string>;
@@ -247,6 +273,8 @@ export interface Database {
   person_summaries: PersonSummariesTable;
   person_organisations: PersonOrganisationsTable;
   audit_events: AuditEventsTable;
+  audit_seals: AuditSealsTable;
+  audit_checkpoints: AuditCheckpointsTable;
   reviews: ReviewsTable;
   review_invitations: ReviewInvitationsTable;
   review_requests: ReviewRequestsTable;

@@ -34,6 +34,7 @@ import { createReportsService } from './reports/reports-service.ts';
 import { createSignInService } from './sign-in/sign-in-service.ts';
 import { createYourAftercareService } from './your-aftercare/your-aftercare-service.ts';
 import type { IdentitySettings } from '../identity-config.ts';
+import type { AuditServiceSettings } from './audit/audit-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -54,6 +55,8 @@ export interface ServicesOptions {
   webhookTimeoutMs?: number;
   /** Issue 11: single sign-on for staff and NHS login for the person (S117_SSO_*, S117_NHS_LOGIN_*, S117_LOCAL_PASSWORDS). */
   identity?: IdentitySettings;
+  /** Issue 14 item 4: the audit log's key (S117_AUDIT_KEY), checkpoint folder and sealer interval. */
+  audit?: AuditServiceSettings;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -74,7 +77,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     planning: createPlanningService(db, shared),
     advocacy: createAdvocacyService(db, { ...shared, mha2025Imha: options.mha2025Imha ?? false }),
     personPage: createPersonPageService({ useCases, mha2025Imha: options.mha2025Imha ?? false }),
-    audit: createAuditService(db, shared),
+    audit: createAuditService(db, { ...shared, log: options.audit }),
     ending: createEndingService(db, { ...shared, jointNoticeRequired: options.mha2025JointNotice ?? false }),
     complaints: createComplaintsService(shared),
     plans: createPlanService(db, shared),

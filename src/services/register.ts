@@ -1,9 +1,9 @@
 // The one way in for the server and the command line: opens the database the configuration names,
 // brings its schema up to date, and wires the services. Nothing outside src/services and src/data
 // opens a database or runs migrations.
-import type { Config } from '../config.ts';
+import { ConfigError, requireProductionSecrets, type Config } from '../config.ts';
 import { openDatabase, type Engine } from '../data/database.ts';
-import { analyse } from '../data/maintenance.ts';
+import { analyse, grantApplicationRole } from '../data/maintenance.ts';
 import { listMigrations, migrate } from '../data/migrate.ts';
 import { todayInLondon } from '../domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../domain/reviews.ts';
@@ -23,6 +23,11 @@ export interface Register {
      * and without them register searches are a hundred times slower: analyse now and every hour.
      */
     keepStatisticsFresh(): Promise<void>;
+    /**
+     * PostgreSQL: creates or updates the application's role, which may only insert into and read the
+     * audit trail (docs/adr/0016). PGlite has one user and no roles: refused with a reason.
+     */
+    applicationRole(role: string, password?: string): Promise<void>;
   };
   close(): Promise<void>;
 }
@@ -38,6 +43,7 @@ export interface OpenRegisterOptions {
 }
 
 export async function openRegister(config: Config, options: OpenRegisterOptions = {}): Promise<Register> {
+  requireProductionSecrets(config);
   const handle = await openDatabase(config);
   try {
     const applied = await migrate(handle);
@@ -52,6 +58,7 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       dpCareHomeSch2: config.dpCareHomeSch2,
       production: config.production,
       identity: config.identity,
+      audit: { key: config.audit.key ?? undefined, checkpointsDir: config.audit.checkpointsDir, checkpointEveryMs: config.audit.checkpointEveryMs, sealIntervalMs: config.audit.sealIntervalMs },
     });
     const settings = { ...DEFAULT_REVIEW_SETTINGS, ...config.reviews };
     let statisticsTimer: NodeJS.Timeout | undefined;
@@ -60,6 +67,10 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       async keepStatisticsFresh() {
         await analyse(handle.db);
         if (handle.engine === 'pglite' && !statisticsTimer) statisticsTimer = setInterval(() => void analyse(handle.db).catch(() => {}), 3_600_000).unref();
+      },
+      async applicationRole(role, password) {
+        if (handle.engine === 'pglite') throw new ConfigError('The embedded database (PGlite) has a single user and no roles: application roles need PostgreSQL (DATABASE_URL)');
+        await grantApplicationRole(handle.db, role, password);
       },
     };
     if (applied.length > 0 && options.reprojectAfterMigrating !== false) await maintenance.reproject(options.onReprojectProgress);
@@ -70,6 +81,7 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       maintenance,
       async close() {
         clearInterval(statisticsTimer);
+        await services.audit.sealer.stop();
         await handle.close();
       },
     };

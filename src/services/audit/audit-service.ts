@@ -2,13 +2,17 @@
 // (who read or changed whose record, when) for auditors and admins, and refusals recorded.
 import { z } from 'zod';
 import { findUserByEmail } from '../../data/accounts-repository.ts';
-import { appendAuditEvent, listAuditEvents, searchAuditEvents, verifyAuditTrail } from '../../data/audit-repository.ts';
+import { appendAuditEvent, listAuditEvents, searchAuditEvents } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { isUuid } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput } from '../kernel/validation.ts';
 import { IsoDateInput, NhsNumberInput } from '../people/people-inputs.ts';
+import { createAuditSealer, DEVELOPMENT_AUDIT_KEY, proveAuditEvent, sealAuditTrail, verifyAuditLog, type AuditLogSettings } from './audit-log.ts';
+
+/** The audit log's key and where its checkpoints go (config: S117_AUDIT_*); the development key by default. */
+export interface AuditServiceSettings extends Partial<AuditLogSettings> { sealIntervalMs?: number; onSealError?: (error: unknown) => void }
 
 const PAGE_SIZE = 100;
 /** The most events one download holds; narrow the filters for more. */
@@ -24,7 +28,9 @@ const AuditSearchInput = z.object({
   before: z.coerce.number({ message: 'That page of events is not one this server gave out' }).int().positive().max(2 ** 53).optional(),
 }).refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'The end date must be the same as or after the start date', path: ['to'] });
 
-export function createAuditService(db: Db, { useCases, clock = () => new Date() }: { useCases: UseCases; clock?: () => Date }) {
+export function createAuditService(db: Db, { useCases, clock = () => new Date(), log = {} }: { useCases: UseCases; clock?: () => Date; log?: AuditServiceSettings }) {
+  const settings: AuditLogSettings = { key: log.key ?? DEVELOPMENT_AUDIT_KEY, checkpointsDir: log.checkpointsDir ?? null, checkpointEveryMs: log.checkpointEveryMs, clock };
+  const sealer = createAuditSealer(db, { ...settings, intervalMs: log.sealIntervalMs, onError: log.onSealError });
   /** The filters as the data layer takes them; an email that names no user matches no event. */
   async function filters(actor: Actor, input: unknown) {
     requirePermission(actor, 'audit:read');
@@ -59,7 +65,17 @@ export function createAuditService(db: Db, { useCases, clock = () => new Date() 
       );
     },
 
-    verify: (onProgress?: (checked: number) => void) => verifyAuditTrail(db, onProgress),
+    /** Seals what can be sealed, then checks the whole log and its checkpoints (s117 audit verify). */
+    verify: (onProgress?: (checked: number) => void) => verifyAuditLog(db, settings, onProgress),
+
+    /** Seals now and writes a checkpoint if there is anything new (s117 audit seal). */
+    seal: () => sealAuditTrail(db, settings.key, { ...settings, checkpoint: 'now' }),
+
+    /** An inclusion proof of event `seq` against the latest signed checkpoint (s117 audit prove). */
+    prove: (seq: number) => proveAuditEvent(db, settings, seq),
+
+    /** The sealer inside the server: start() on listening, stop() on close. */
+    sealer,
 
     /** The audit events of one person's record, newest first; reading them is itself audited. */
     async forPerson(actor: Actor, personId: string, limit = 100) {
