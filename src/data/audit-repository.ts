@@ -74,11 +74,25 @@ export async function tryLockSealer(trx: Db): Promise<boolean> {
 }
 
 /**
- * The oldest transaction still running (xid8, as text). Every transaction below it has ended, so the
- * set of events they wrote is final. Call before the transaction writes anything.
+ * The horizon: every transaction of this database with an id below it has ended, so the set of events
+ * they wrote is final. Transaction ids are the whole server's, so the oldest transaction still
+ * running anywhere (pg_snapshot_xmin) would let another database's long transaction hold the sealer
+ * back: of the transactions running at the snapshot, only those of this database count (their
+ * sessions in pg_stat_activity, and prepared transactions). The snapshot is taken first, in its own
+ * statement, so that a transaction starting after it has an id at or above its xmax. Call before the
+ * transaction writes anything, and before anything else in it reads pg_stat_activity.
  */
 export async function sealHorizon(trx: Db): Promise<string> {
-  const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(trx);
+  const snapshot = (await sql<{ snapshot: string }>`SELECT pg_current_snapshot()::text AS snapshot`.execute(trx)).rows[0]!.snapshot;
+  const { rows } = await sql<{ horizon: string }>`
+    SELECT LEAST(
+      pg_snapshot_xmax(${snapshot}::pg_snapshot),
+      (SELECT min(x) FROM pg_snapshot_xip(${snapshot}::pg_snapshot) AS x
+        WHERE (x::text::numeric % 4294967296) IN (
+          SELECT a.backend_xid::text::numeric FROM pg_stat_activity a WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL
+          UNION ALL
+          SELECT p.transaction::text::numeric FROM pg_prepared_xacts p WHERE p.database = current_database()))
+    )::text AS horizon`.execute(trx);
   return rows[0]!.horizon;
 }
 
