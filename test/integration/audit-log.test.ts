@@ -26,7 +26,7 @@ async function freshLog(engine: Engine, events = 120): Promise<Log> {
   const dir = mkdtempSync(path.join(tmpdir(), 's117-audit-checkpoints-'));
   const settings: AuditLogSettings = { key: KEY, checkpointsDir: dir };
   for (let i = 0; i < events; i += 10) {
-    await database.db.transaction().execute((trx) => appendAuditEvents(trx, Array.from({ length: 10 }, (_, j) => ({ userId: null, organisationId: null, action: 'person.view', recordType: 'person', recordId: `r${i + j}`, details: { n: i + j } }))));
+    await database.db.transaction().execute((trx) => appendAuditEvents(trx, Array.from({ length: Math.min(10, events - i) }, (_, j) => ({ userId: null, organisationId: null, action: 'person.view', recordType: 'person', recordId: `r${i + j}`, details: { n: i + j } }))));
   }
   const sealed = await sealAuditTrail(database.db, KEY, { ...settings, checkpoint: 'now' });
   assert.equal(sealed.size, events);
@@ -52,11 +52,12 @@ for (const { engine, skip } of await testEngines()) {
       const database = engine === 'postgres' ? await createTestDatabase('postgres') : await createTestDatabase('pglite');
       // 50 writers at once on PostgreSQL (a pool of 55 connections); PGlite has one connection.
       const wide = engine === 'postgres' ? openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 55 }) : database;
+      const writers = 50;
+      const each = engine === 'postgres' ? 40 : 8;
+      let sealing = true;
+      let sealer: Promise<void> = Promise.resolve();
       try {
-        const writers = 50;
-        const each = engine === 'postgres' ? 40 : 8;
-        let sealing = true;
-        const sealer = (async () => {
+        sealer = (async () => {
           while (sealing) {
             await sealAuditTrail(database.db, KEY, { checkpoint: 'if-due', checkpointEveryMs: 0 });
             await new Promise((resolve) => setTimeout(resolve, 20));
@@ -86,6 +87,8 @@ for (const { engine, skip } of await testEngines()) {
         const sealed = await sql<{ n: number }>`SELECT count(DISTINCT seq)::int AS n FROM audit_seals`.execute(database.db);
         assert.equal(sealed.rows[0]!.n, committed);
       } finally {
+        sealing = false;
+        await sealer.catch(() => {});
         if (wide !== database) await wide.close();
         await database.dispose();
       }
@@ -312,17 +315,16 @@ describe('audit log on PostgreSQL: late commits, crashes and the application rol
   test('the application role may only insert into and read the audit trail, and cannot disable its triggers', async () => {
     const database = await createTestDatabase('postgres');
     const role = `s117_app_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
-    let app: DatabaseHandle | undefined;
-    after(async () => {
-      await app?.close();
-      await database.dispose();
-      await adminQuery(postgresUrl, `DROP ROLE IF EXISTS ${role}`);
-    });
     await grantApplicationRole(database.db, role);
     await grantApplicationRole(database.db, role); // again: idempotent
     const url = new URL((database.location as { databaseUrl: string }).databaseUrl);
     url.username = role;
-    app = openPostgres(url.toString());
+    const app = openPostgres(url.toString());
+    after(async () => {
+      await app.close();
+      await database.dispose();
+      await adminQuery(postgresUrl, `DROP ROLE IF EXISTS ${role}`);
+    });
     // It works: appends, seals, checkpoints, verifies; and it opens the migrated database.
     assert.deepEqual(await migrate(app), []);
     await app.db.transaction().execute((trx) => appendAuditEvent(trx, { userId: null, organisationId: null, action: 'person.view' }));
