@@ -25,8 +25,15 @@ export async function insertImportJob(db: Db, job: NewImportJob): Promise<void> 
   await db.insertInto('import_jobs').values({ ...job, mapping: JSON.stringify(job.mapping) }).execute();
 }
 
-export async function markImportJobRunning(db: Db, id: string, total: number, mapping?: Record<string, string>): Promise<void> {
-  await db.updateTable('import_jobs').set({ status: 'running', progress_total: total, ...(mapping && { mapping: JSON.stringify(mapping) }) }).where('id', '=', id).execute();
+export async function markImportJobRunning(db: Db, id: string, total: number, mapping?: Record<string, string>, lease?: { owner: string; at: Date }): Promise<void> {
+  await db.updateTable('import_jobs').set({
+    status: 'running', progress_total: total, ...(mapping && { mapping: JSON.stringify(mapping) }), ...(lease && { owner: lease.owner, heartbeat_at: lease.at }),
+  }).where('id', '=', id).execute();
+}
+
+/** The owner's heartbeat: the job is still being worked on (a job another process took over is left alone). */
+export async function renewImportJobLease(db: Db, id: string, owner: string, at: Date): Promise<void> {
+  await db.updateTable('import_jobs').set({ heartbeat_at: at }).where('id', '=', id).where('owner', '=', owner).where('status', 'in', ['queued', 'running']).execute();
 }
 
 export async function finishImportJob(db: Db, id: string, r: ImportJobResult): Promise<void> {
@@ -60,11 +67,19 @@ export function listImportJobs(db: Db, query: { organisationId: string | null; m
   return q.orderBy('import_jobs.created_at', 'desc').orderBy('import_jobs.id').limit(query.limit).execute();
 }
 
-/** Jobs a previous process left running (a restart): they can never finish. */
-/** Queued and running jobs older than the server: a job waiting for its mapping (a person's step) keeps its file. */
-export async function failAbandonedImportJobs(db: Db, olderThan: Date): Promise<void> {
-  await db.updateTable('import_jobs').set({ status: 'failed', error: 'The import stopped when the server restarted: nothing of it was saved. Run it again.', finished_at: new Date(), file_base64: null })
-    .where('status', 'in', ['queued', 'running']).where('created_at', '<', olderThan).execute();
+/**
+ * Queued and running jobs whose owner stopped renewing its heartbeat before `staleBefore` (or that
+ * never had one): the process that ran them is gone, so they can never finish. A job another server
+ * is still working on keeps running; a job waiting for its mapping (a person's step) keeps its file.
+ * `onlyId` limits it to one job (a reader finding a stale job).
+ */
+export async function failAbandonedImportJobs(db: Db, staleBefore: Date, onlyId?: string): Promise<number> {
+  let q = db.updateTable('import_jobs').set({ status: 'failed', error: 'The import stopped when the server restarted: nothing of it was saved. Run it again.', finished_at: new Date(), file_base64: null })
+    .where('status', 'in', ['queued', 'running'])
+    .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]));
+  if (onlyId) q = q.where('id', '=', onlyId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function saveImportMapping(db: Db, m: { id: string; organisationId: string; kind: 'register' | 'detentions'; name: string; mapping: Record<string, string>; savedBy: string }): Promise<void> {

@@ -5,6 +5,7 @@
 // the batch (who, when, file, checksum, counts) and writes an audit event for each record touched.
 // Entitlement is derived by the register's own engine, never copied from the sheet.
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { validateAdmission, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { AftercareResult, PersonFacts } from '../../domain/aftercare.ts';
 import { fieldsFor, mappingProblems, suggestMapping, type ColumnMapping, type ImportKind } from '../../domain/import-mapping.ts';
@@ -86,11 +87,32 @@ export function requireImporter(actor: Actor): void {
   throw new ForbiddenError('Only an administrator or the s117 lead of a local authority or ICB can import records');
 }
 
-export interface ImportsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases }
+/**
+ * Several servers on one database: each job names the process running it (`owner`), which renews a
+ * heartbeat every `heartbeatMs` while it works; a queued or running job whose heartbeat is older than
+ * `staleMs` belongs to a process that has gone, and only such a job is marked failed.
+ */
+export interface ImportLease { heartbeatMs: number; staleMs: number }
+export const DEFAULT_IMPORT_LEASE: ImportLease = { heartbeatMs: 15_000, staleMs: 120_000 };
 
-export function createImportsService(db: Db, { clock, reviews, useCases }: ImportsOptions) {
+export interface ImportsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases; lease?: ImportLease; owner?: string }
+
+export function createImportsService(db: Db, { clock, reviews, useCases, lease = DEFAULT_IMPORT_LEASE, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: ImportsOptions) {
   /** Jobs running in this process: their progress, which the database does not see until they finish. */
   const running = new Map<string, ImportProgress>();
+  const staleBefore = () => new Date(clock().getTime() - lease.staleMs);
+
+  /** Renews the job's heartbeat while this process works on it; the answer stops it. */
+  function keepLease(jobId: string): () => void {
+    let inFlight = false;
+    const timer = setInterval(() => {
+      if (inFlight) return; // on PGlite the import holds the one connection: do not queue beats behind it
+      inFlight = true;
+      imports.renewImportJobLease(db, jobId, owner, clock()).catch(() => undefined).finally(() => { inFlight = false; });
+    }, lease.heartbeatMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
 
   /** Reads the file and settles the mapping; throws before anything is touched. */
   async function prepare(request: ImportRequest): Promise<{ content: SpreadsheetContent; mapping: ColumnMapping; sha256: string }> {
@@ -140,6 +162,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
 
   async function runJob(actor: Actor, jobId: string, request: ImportRequest): Promise<void> {
     running.set(jobId, { done: 0, total: 0 });
+    const stopLease = keepLease(jobId);
     try {
       const report = await execute(actor, request, {
         batchId: jobId,
@@ -155,6 +178,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
       const message = error instanceof ValidationError || error instanceof ForbiddenError ? error.message : 'The import failed and nothing of it was saved. Try again; if it fails again, tell your administrator.';
       await imports.finishImportJob(db, jobId, { status: 'failed', finishedAt: clock(), error: message, clearFile: request.mode === 'commit' });
     } finally {
+      stopLease();
       running.delete(jobId);
     }
   }
@@ -228,7 +252,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
           file_base64: request.mode === 'dry-run' ? Buffer.from(request.content).toString('base64') : null,
           mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: options.dryRunId ?? null,
         });
-        await imports.markImportJobRunning(trx, id, content.rows.length);
+        await imports.markImportJobRunning(trx, id, content.rows.length, undefined, { owner, at: clock() });
       });
       launch(actor, id, { ...request, mapping }, content.rows.length);
       return this.get(actor, id);
@@ -274,7 +298,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
       const { content } = await prepare(request);
       if (saveAs) await this.saveMapping(actor, { kind: job.kind, name: saveAs, mapping });
       const audit = { action: 'import.dry-run', recordType: 'import-batch', recordId: id, details: { kind: job.kind, rows: content.rows.length, fields: Object.keys(mapping) } };
-      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.markImportJobRunning(trx, id, content.rows.length, mapping));
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.markImportJobRunning(trx, id, content.rows.length, mapping, { owner, at: clock() }));
       launch(actor, id, request, content.rows.length);
     },
 
@@ -291,7 +315,11 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
 
     async get(actor: Actor, id: string) {
       requireImporter(actor);
-      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      let job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      // A job whose server stopped while it ran says so as soon as someone looks, not at the next start-up.
+      if ((job.status === 'queued' || job.status === 'running') && !running.has(job.id) && (await imports.failAbandonedImportJobs(db, staleBefore(), job.id)) > 0) {
+        job = visibleJob(actor, await imports.findImportJob(db, id));
+      }
       return jobView(job);
     },
 
@@ -319,10 +347,16 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
       await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.saveImportMapping(trx, { id: randomUUID(), organisationId: actor.organisationId, kind: input.kind, name, mapping: input.mapping, savedBy: actor.userId }));
     },
 
-    /** Marks jobs a stopped process left behind as failed (their transaction was rolled back with it). */
-    async failAbandoned() {
-      await imports.failAbandonedImportJobs(db, clock());
+    /**
+     * Marks jobs a stopped process left behind as failed (their transaction was rolled back with it):
+     * queued or running jobs whose owner's heartbeat is stale. Another server's live job is left alone.
+     */
+    async failAbandoned(): Promise<number> {
+      return imports.failAbandonedImportJobs(db, staleBefore());
     },
+
+    /** The name this process's jobs carry as their owner. */
+    owner,
   };
 }
 
