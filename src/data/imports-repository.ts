@@ -2,7 +2,8 @@
 // makes to match a row to a person and their existing stays and legal statuses.
 import type { Db } from './database.ts';
 import type { ImportJobRow, ImportJobsTable, ImportMappingRow } from './import-schema.ts';
-import type { PersonRow } from './schema.ts';
+import { sql } from 'kysely';
+import type { NewPerson, PersonRow } from './schema.ts';
 
 export type NewImportJob = Pick<ImportJobsTable, 'id' | 'kind' | 'mode' | 'status' | 'file_name' | 'sha256' | 'size_bytes' | 'file_base64' | 'created_by' | 'organisation_id' | 'dry_run_id'> & { mapping: Record<string, string> };
 
@@ -98,4 +99,68 @@ export function listImportMappings(db: Db, organisationId: string, kind?: 'regis
 /** People with one of these local ids (a local id need not be unique across organisations). */
 export function findPeopleByLocalId(db: Db, localId: string): Promise<PersonRow[]> {
   return db.selectFrom('people').selectAll().where('local_id', '=', localId).limit(2).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-based look-ups and inserts for a chunk of rows (the same rows the per-row functions of
+// people- and legal-history-repository read and write, in fewer round trips).
+
+const STATEMENT_ROWS = 500;
+function chunked<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += STATEMENT_ROWS) out.push(items.slice(i, i + STATEMENT_ROWS));
+  return out;
+}
+
+/** People with these NHS numbers. */
+export async function findPeopleByNhsNumbers(db: Db, nhsNumbers: readonly string[]): Promise<PersonRow[]> {
+  const out: PersonRow[] = [];
+  for (const part of chunked([...new Set(nhsNumbers)])) out.push(...await db.selectFrom('people').selectAll().where('nhs_number', 'in', part).execute());
+  return out;
+}
+
+/** People with these local ids (a local id need not be unique: the caller counts). */
+export async function findPeopleByLocalIds(db: Db, localIds: readonly string[]): Promise<PersonRow[]> {
+  const out: PersonRow[] = [];
+  for (const part of chunked([...new Set(localIds)])) out.push(...await db.selectFrom('people').selectAll().where('local_id', 'in', part).execute());
+  return out;
+}
+
+/**
+ * Of these people, the ones the viewer may see (people-repository.findVisiblePerson's scope), each
+ * held FOR UPDATE until the transaction ends.
+ */
+export async function lockVisiblePeople(db: Db, ids: readonly string[], viewer: { everyone: true } | { everyone: false; organisationCode: string }): Promise<PersonRow[]> {
+  const out: PersonRow[] = [];
+  for (const part of chunked([...new Set(ids)])) {
+    let q = db.selectFrom('people').selectAll('people').where('people.id', 'in', part);
+    if (!viewer.everyone) {
+      const code = viewer.organisationCode;
+      q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', code)));
+    }
+    out.push(...await q.orderBy('people.id').forUpdate().execute());
+  }
+  return out;
+}
+
+export async function insertPeople(db: Db, rows: readonly NewPerson[]): Promise<void> {
+  for (const part of chunked(rows)) await db.insertInto('people').values(part).execute();
+}
+
+export async function insertAllocations(db: Db, rows: readonly { id: string; personId: string; userId: string; organisationId: string; reason: string }[]): Promise<void> {
+  for (const part of chunked(rows)) {
+    await db.insertInto('person_allocations').values(part.map((r) => ({ id: r.id, person_id: r.personId, user_id: r.userId, organisation_id: r.organisationId, reason: r.reason }))).execute();
+  }
+}
+
+export async function insertAdmissions(db: Db, rows: readonly { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }[]): Promise<void> {
+  for (const part of chunked(rows)) {
+    await db.insertInto('admissions').values(part.map((r) => ({ id: r.id, person_id: r.personId, hospital: r.hospital, admitted_on: r.admittedOn, discharged_on: r.dischargedOn, provider_code: null }))).execute();
+  }
+}
+
+export async function insertLegalStatuses(db: Db, rows: readonly { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }[]): Promise<void> {
+  for (const part of chunked(rows)) {
+    await db.insertInto('legal_statuses').values(part.map((r) => ({ id: r.id, person_id: r.personId, section: r.section, start_date: r.startDate, end_date: r.endDate, admission_id: r.admissionId }))).execute();
+  }
 }
