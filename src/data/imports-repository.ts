@@ -164,3 +164,15 @@ export async function insertLegalStatuses(db: Db, rows: readonly { id: string; p
     await db.insertInto('legal_statuses').values(part.map((r) => ({ id: r.id, person_id: r.personId, section: r.section, start_date: r.startDate, end_date: r.endDate, admission_id: r.admissionId }))).execute();
   }
 }
+
+export async function insertResidences(db: Db, rows: readonly { id: string; personId: string; localAuthority: string; since: string }[]): Promise<void> {
+  for (const part of chunked(rows)) {
+    await db.insertInto('residences').values(part.map((r) => ({ id: r.id, person_id: r.personId, local_authority_code: r.localAuthority, since: r.since }))).execute();
+  }
+}
+
+export async function insertGpRegistrations(db: Db, rows: readonly { id: string; personId: string; practiceCode: string | null; icb: string; since: string }[]): Promise<void> {
+  for (const part of chunked(rows)) {
+    await db.insertInto('gp_registrations').values(part.map((r) => ({ id: r.id, person_id: r.personId, practice_code: r.practiceCode, icb_code: r.icb, since: r.since }))).execute();
+  }
+}

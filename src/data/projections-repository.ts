@@ -132,14 +132,21 @@ export function liveSubscriptions(db: Db): Promise<{ id: string; events: string[
 }
 
 /** people-repository.saveProjections for many people. */
-export async function saveProjectionsOf(db: Db, entries: readonly { personId: string; summary: Summary; organisationCodes: readonly string[] }[]): Promise<void> {
+/**
+ * people-repository.saveProjections for many people, with the contributors' own person_summaries
+ * columns (replan_needed, discharge_warning, planning_needed_since, budget_review_due) when given:
+ * every entry of a call gives the same columns.
+ */
+export async function saveProjectionsOf(db: Db, entries: readonly { personId: string; summary: Summary; organisationCodes: readonly string[]; columns?: Partial<Record<SummaryColumn, string | boolean | null>> }[]): Promise<void> {
   const refreshedAt = new Date();
   for (const part of chunks(entries)) {
+    const extra = Object.keys(part[0]?.columns ?? {}) as SummaryColumn[];
     await db
       .insertInto('person_summaries')
       .values(part.map((e) => ({
         person_id: e.personId, status: e.summary.status, local_authority_code: e.summary.localAuthorityCode, icb_code: e.summary.icbCode,
         left_hospital_on: e.summary.leftHospitalOn, next_review_due: e.summary.nextReviewDue, refreshed_at: refreshedAt,
+        ...Object.fromEntries(extra.map((c) => [c, e.columns?.[c] ?? null])),
       })))
       .onConflict((oc) => oc.column('person_id').doUpdateSet((eb) => ({
         status: eb.ref('excluded.status'),
@@ -148,6 +155,7 @@ export async function saveProjectionsOf(db: Db, entries: readonly { personId: st
         left_hospital_on: eb.ref('excluded.left_hospital_on'),
         next_review_due: eb.ref('excluded.next_review_due'),
         refreshed_at: eb.ref('excluded.refreshed_at'),
+        ...Object.fromEntries(extra.map((c) => [c, eb.ref(`excluded.${c}`)])),
       })))
       .execute();
     await db.deleteFrom('person_organisations').where('person_id', 'in', part.map((e) => e.personId)).execute();
@@ -156,19 +164,7 @@ export async function saveProjectionsOf(db: Db, entries: readonly { personId: st
   }
 }
 
-type SummaryColumn = 'replan_needed' | 'discharge_warning' | 'planning_needed_since' | 'budget_review_due';
-const COLUMN_TYPES: Record<SummaryColumn, string> = { replan_needed: 'boolean', discharge_warning: 'text', planning_needed_since: 'date', budget_review_due: 'date' };
-
-/** One person_summaries column for many people (as saveReplanNeeded, saveDischargeWarning, setPlanningNeededSince and saveBudgetReviewDue do for one). */
-export async function setSummaryColumn(db: Db, column: SummaryColumn, values: readonly (readonly [string, string | boolean | null])[]): Promise<void> {
-  const type = sql.raw(COLUMN_TYPES[column]);
-  for (const part of chunks(values)) {
-    await sql`UPDATE person_summaries SET ${sql.ref(column)} = v.value
-      FROM (VALUES ${sql.join(part.map(([id, value]) => sql`(${id}::uuid, ${value}::${type})`))}) AS v(person_id, value)
-      WHERE person_summaries.person_id = v.person_id`.execute(db);
-  }
-}
-
+export type SummaryColumn = 'replan_needed' | 'discharge_warning' | 'planning_needed_since' | 'budget_review_due';
 /** subscriptions-repository.saveNotificationState for many people. */
 export async function saveNotificationStates(db: Db, entries: readonly { personId: string; state: object }[]): Promise<void> {
   for (const part of chunks(entries)) {

@@ -529,7 +529,40 @@ class ImportRun {
   }
 
   /** While a part of a chunk is written, new stays and legal statuses are gathered for multi-row inserts. */
-  private batched: { admissions: Parameters<typeof imports.insertAdmissions>[1][number][]; legalStatuses: Parameters<typeof imports.insertLegalStatuses>[1][number][] } | null = null;
+  private batched: {
+    admissions: Parameters<typeof imports.insertAdmissions>[1][number][];
+    legalStatuses: Parameters<typeof imports.insertLegalStatuses>[1][number][];
+    residences: Parameters<typeof imports.insertResidences>[1][number][];
+    gps: Parameters<typeof imports.insertGpRegistrations>[1][number][];
+  } | null = null;
+
+  /**
+   * RESP-2, RESP-5: the row's ordinary residence and GP registration, added to the person's histories
+   * as the person page adds them (a residence or registration already held, same body and date, is
+   * not added again). A history only grows: an import never removes or rewrites an entry.
+   */
+  private planResidenceAndGp(rec: RegisterRecord, personId: string, facts: PersonFacts): Write[] {
+    const writes: Write[] = [];
+    const residence = rec.residence;
+    if (residence && !facts.residences.some((r) => r.localAuthority === residence.localAuthority && r.since === residence.since)) {
+      writes.push(create(async () => {
+        const row = { id: randomUUID(), personId, ...residence };
+        if (this.batched) this.batched.residences.push(row);
+        else await people.insertResidence(this.trx, row);
+        await this.audit('import.residence.create', 'residence', row.id, personId, rec.row);
+      }));
+    }
+    const gp = rec.gp;
+    if (gp && !facts.gpRegistrations.some((g) => g.icb === gp.icb && g.since === gp.since && (g.practiceCode ?? null) === gp.practiceCode)) {
+      writes.push(create(async () => {
+        const row = { id: randomUUID(), personId, ...gp };
+        if (this.batched) this.batched.gps.push(row);
+        else await people.insertGpRegistration(this.trx, row);
+        await this.audit('import.gp-registration.create', 'gp-registration', row.id, personId, rec.row);
+      }));
+    }
+    return writes;
+  }
 
   private async insertAdmission(row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }): Promise<void> {
     if (this.batched) this.batched.admissions.push(row);
@@ -705,8 +738,9 @@ class ImportRun {
       const stay = section && rec.detainedOn && isHospitalDetention(section) ? { admittedOn: rec.detainedOn, dischargedOn: rec.leftHospitalOn, hospital: rec.hospital } : null;
       const status = section && rec.detainedOn ? { section, startDate: rec.detainedOn, endDate: rec.leftHospitalOn } : null;
       const columns = { admittedOn: 'detainedOn', dischargedOn: 'leftHospitalOn', hospital: 'hospital', section: 'section', startDate: 'detainedOn', endDate: 'leftHospitalOn' };
-      const writes = this.planLegalHistory(rec.row, personId, facts, stay, status, columns);
-      if (writes === null) continue;
+      const history = this.planLegalHistory(rec.row, personId, facts, stay, status, columns);
+      if (history === null) continue;
+      const writes = [...history, ...this.planResidenceAndGp(rec, personId, facts)];
       const service = rec.service ? await this.planService(rec, person) : { write: null };
       if (service === null) continue;
       plans.push({ index, rec, person, personId, facts, details, writes, service: service.write });
@@ -717,11 +751,13 @@ class ImportRun {
     const created = plans.filter((p) => !p.person);
     await imports.insertPeople(this.trx, created.map((p) => ({ id: p.personId, ...p.details, date_of_death: null })));
     await imports.insertAllocations(this.trx, created.map((p) => ({ id: randomUUID(), personId: p.personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' })));
-    this.batched = { admissions: [], legalStatuses: [] };
+    this.batched = { admissions: [], legalStatuses: [], residences: [], gps: [] };
     try {
       for (const p of plans) for (const write of p.writes) await write();
       await imports.insertAdmissions(this.trx, this.batched.admissions);
       await imports.insertLegalStatuses(this.trx, this.batched.legalStatuses);
+      await imports.insertResidences(this.trx, this.batched.residences);
+      await imports.insertGpRegistrations(this.trx, this.batched.gps);
     } finally {
       this.batched = null;
     }

@@ -26,7 +26,9 @@ import { compareDates } from '../../domain/dates.ts';
 
 interface Derived { person: PersonRow; facts: PersonFacts; aftercare: AftercareResult }
 interface Context { reviewDates: Awaited<ReturnType<typeof many.reviewDatesOf>>; sights: Map<string, Set<string>> }
-type ManyContributor = (db: Db, people: readonly Derived[], today: IsoDate, context: Context) => Promise<void>;
+/** A twin either writes what it derives itself, or answers one person_summaries column's values, written with the summary in one statement. */
+type ManyContributor = (db: Db, people: readonly Derived[], today: IsoDate, context: Context) => Promise<void | SummaryColumns>;
+type SummaryColumns = { column: many.SummaryColumn; values: (readonly [string, string | boolean | null])[] };
 
 function latestDates(d: Derived, reviewDates: Awaited<ReturnType<typeof many.reviewDatesOf>>) {
   const latest = d.aftercare.episodes.at(-1);
@@ -41,37 +43,37 @@ function latestDates(d: Derived, reviewDates: Awaited<ReturnType<typeof many.rev
 const MANY = new Map<ProjectionContributor, ManyContributor>([
   [replanContributor, async (db, people, _today, { reviewDates }) => {
     // REV-4, as replanContributor: every admission of the person (facts.admissions holds them all).
-    await many.setSummaryColumn(db, 'replan_needed', people.map((d) => [d.person.id, replanNeeded({
+    return { column: 'replan_needed', values: people.map((d) => [d.person.id, replanNeeded({
       episodes: d.aftercare.episodes,
       admissions: d.facts.admissions.map((a) => ({ admittedOn: a.admittedOn })),
       reviewsHeldOn: latestDates(d, reviewDates).heldOn,
-    })] as const));
+    })] as const) };
   }],
   [dischargeWarningContributor, async (db, people, today) => {
     // PLAN-7, as dischargeReadinessOf.
     const { planVersion, unconfirmed } = await many.dischargeFactsOf(db, people.map((d) => d.person.id), today);
-    await many.setSummaryColumn(db, 'discharge_warning', people.map((d) => {
+    return { column: 'discharge_warning', values: people.map((d) => {
       const latest = d.aftercare.episodes.at(-1) ?? null;
       if (!latest || latest.status !== 'active' || !latest.leftHospitalOn) return [d.person.id, null] as const;
       const readiness = dischargeReadiness({ episodeStatus: latest.status, leftHospitalOn: latest.leftHospitalOn, planFinal: (planVersion.get(d.person.id) ?? 0) > 0, unconfirmedServices: unconfirmed.get(d.person.id) ?? 0 });
       return [d.person.id, readiness.level === 'warning' ? readiness.reasons.join('. ') : null] as const;
-    }));
+    }) };
   }],
   [planningContributor, async (db, people, today) => {
     // PLAN-1, as planningContributor.
     const meetings = await many.meetingFactsOf(db, people.map((d) => d.person.id));
-    await many.setSummaryColumn(db, 'planning_needed_since', people.map((d) => {
+    return { column: 'planning_needed_since', values: people.map((d) => {
       const status = planningStatus(d.aftercare.episodes.at(-1), meetings.get(d.person.id) ?? [], today);
       return [d.person.id, status.needed ? status.since : null] as const;
-    }));
+    }) };
   }],
   [budgetReviewContributor, async (db, people, today) => {
     // DP-1(d), DP-2, as earliestBudgetReviewDue (budgetReviewClocks uses the same triggers).
     const clocks = await budgetReviewClocks(db, people.map((d) => d.person.id), today);
-    await many.setSummaryColumn(db, 'budget_review_due', people.map((d) => {
+    return { column: 'budget_review_due', values: people.map((d) => {
       const dues = (clocks.get(d.person.id) ?? []).map((c) => c.dueOn).filter((x): x is IsoDate => x !== null).sort(compareDates);
       return [d.person.id, dues[0] ?? null] as const;
-    }));
+    }) };
   }],
   [notificationsContributor, async (db, people, _today, { sights }) => {
     // As notificationsContributor: the subscriptions that may hear of a person are those unscoped or
@@ -118,7 +120,7 @@ export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[],
     return { person, facts: f, aftercare: computeAftercare(f, today) };
   });
   const sights = new Map<string, Set<string>>();
-  await many.saveProjectionsOf(db, derived.map((d) => {
+  const entries = derived.map((d) => {
     const latest = d.aftercare.episodes.at(-1);
     const dates = latestDates(d, reviewDates);
     const sight = organisationsWithSight({
@@ -141,11 +143,24 @@ export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[],
         nextReviewDue: latest ? episodeReviewDue(latest, dates.heldOn, dates.requestedOn, settings) : null,
       },
       organisationCodes: sight,
+      columns: {} as Partial<Record<many.SummaryColumn, string | boolean | null>>,
     };
-  }));
+  });
+  // The twins that derive a summary column only read tables other than person_summaries, so they run
+  // first and their columns are saved with the summary, in one statement a chunk.
+  const byId = new Map(entries.map((e) => [e.personId, e]));
+  const context = { reviewDates, sights };
+  const columnTwins = new Set<ProjectionContributor>([replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor]);
   for (const contribute of CONTRIBUTORS) {
+    if (!columnTwins.has(contribute)) continue;
+    const answer = await MANY.get(contribute)!(db, derived, today, context);
+    if (answer) for (const [id, value] of answer.values) byId.get(id)!.columns[answer.column] = value;
+  }
+  await many.saveProjectionsOf(db, entries);
+  for (const contribute of CONTRIBUTORS) {
+    if (columnTwins.has(contribute)) continue;
     const twin = MANY.get(contribute);
-    if (twin) await twin(db, derived, today, { reviewDates, sights });
+    if (twin) await twin(db, derived, today, context);
     else for (const d of derived) await contribute(db, d.person, d.aftercare, today);
   }
   return out;
