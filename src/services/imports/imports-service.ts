@@ -470,7 +470,6 @@ class ImportRun {
         const outcomes = await this.registerRows(chunk);
         for (const outcome of outcomes) if (outcome) counts[outcome] += 1;
         for (let k = 0; k < chunk.length; k += 1) tick();
-        await appendAuditEvents(this.trx, this.takeAudit(), this.s.now);
         await yieldToOthers();
       }
     } else {
@@ -480,6 +479,9 @@ class ImportRun {
         tick();
       }
     }
+    // The audit events of every chunk, in row order, once at the end: appendAuditEvents takes the audit
+    // chain's lock and inserts 500 events a statement. Taking that lock at the first chunk would hold
+    // every other audited request (every page read) for the rest of the import.
     await appendAuditEvents(this.trx, this.takeAudit(), this.s.now);
     const rowsWithProblems = new Set(this.findings.filter((f) => f.severity === 'error').map((f) => f.row)).size;
     this.findings.sort((a, b) => a.row - b.row);
@@ -509,7 +511,7 @@ class ImportRun {
     return { person: visible, refused: false };
   }
 
-  /** One audit event for each record touched, written together once a chunk of rows is done (one chain lock a chunk), by row. */
+  /** One audit event for each record touched, by row, written together once every row is done (one chain lock). */
   private readonly auditByRow = new Map<number, AuditEventInput[]>();
 
   /** The chunk's audit events in row order (within a row, in the order its records were touched). */
