@@ -2,12 +2,16 @@
 // the imports service as the command line calls it.
 //
 //   node bench/imports.ts [--engine pglite|postgres|both] [--rows 50000] [--format csv|xlsx]
+//   node bench/imports.ts --page-read [--engine pglite] [--rows 5000]
 //
 // It writes a synthetic register (999-range NHS numbers; two thirds detained under section 3 and
 // discharged, the rest informal) into a fresh database (PGlite in a temporary folder; PostgreSQL a
 // new database s117_bench_import_<pid> on BENCH_DATABASE_URL's server, dropped at the end), then
 // times reading + dry run, the commit, and a re-run of the same file (everything matched, nothing
-// written). It reports figures; it never passes or fails.
+// written). It reports figures; it never passes or fails. With --page-read it instead commits the
+// file as a job (as the page and the API start one) and meanwhile reads the register's first page
+// (services.people.registerPage, as GET /register does) every 100 ms, timing each read, to show how
+// long a page waits while an import runs (on PGlite, one connection: the import's transaction).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +24,7 @@ import { testNhsNumber } from '../src/domain/nhs-number.ts';
 import { actorFromUser } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
 
-const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, rows: { type: 'string', default: '50000' }, format: { type: 'string', default: 'csv' } } });
+const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, rows: { type: 'string', default: '50000' }, format: { type: 'string', default: 'csv' }, 'page-read': { type: 'boolean', default: false } } });
 const ROWS = Number(values.rows);
 const engines: Engine[] = values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine as Engine];
 const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -77,6 +81,10 @@ for (const engine of engines) {
     await services.accounts.addUser({ email: 'lead@bench.s117.test', name: 'Lead', role: 'approver', organisationCode: 'E09000099' });
     const actor = actorFromUser((await findUserByEmail(handle.db, 'lead@bench.s117.test'))!);
     const request = (mode: 'dry-run' | 'commit') => ({ kind: 'register' as const, mode, fileName: `bench.${values.format}`, content });
+    if (values['page-read']) {
+      await pageReadsDuringImport(engine, services, actor, request('commit'));
+      continue;
+    }
     for (const [label, mode] of [['dry run', 'dry-run'], ['commit', 'commit'], ['re-run (all matched)', 'commit']] as const) {
       const started = performance.now();
       const report = await services.imports.run(actor, request(mode));
@@ -86,4 +94,30 @@ for (const engine of engines) {
   } finally {
     await dispose();
   }
+}
+
+async function pageReadsDuringImport(engine: Engine, services: ReturnType<typeof createServices>, actor: ReturnType<typeof actorFromUser>, request: Parameters<ReturnType<typeof createServices>['imports']['start']>[1]): Promise<void> {
+  const read = async () => {
+    const started = performance.now();
+    await services.people.registerPage(actor, {});
+    return performance.now() - started;
+  };
+  const idle: number[] = [];
+  for (let i = 0; i < 10; i += 1) idle.push(await read());
+  const started = performance.now();
+  const job = await services.imports.start(actor, request);
+  const during: number[] = [];
+  let status = job.status;
+  while (status === 'running' || status === 'queued') {
+    during.push(await read());
+    await new Promise((r) => setTimeout(r, 100));
+    status = (await services.imports.get(actor, job.id)).status;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)] ?? 0;
+  const max = (xs: number[]) => sorted(xs).at(-1) ?? 0;
+  console.log(`${engine.padEnd(8)} import of ${ROWS} rows as a job: ${seconds.toFixed(1)} s, ${status}`);
+  console.log(`${engine.padEnd(8)} register page, idle: median ${median(idle).toFixed(0)} ms, max ${max(idle).toFixed(0)} ms (${idle.length} reads)`);
+  console.log(`${engine.padEnd(8)} register page, during the import: median ${median(during).toFixed(0)} ms, max ${max(during).toFixed(0)} ms (${during.length} reads)`);
 }

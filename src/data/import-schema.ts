@@ -30,6 +30,9 @@ export interface ImportJobsTable {
   report: Json<unknown> | null;
   error: string | null;
   dry_run_id: string | null;
+  /** The server process running the job (migration 0100), and when it last said it was still working. */
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
+  heartbeat_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ImportMappingsTable {

@@ -43,6 +43,12 @@ export const REGISTER_FIELDS: readonly ImportField[] = [
   field('charge', 'Charge to the person', false, ['charge', 'client contribution', 'charged', 'assessed charge', 'contribution', 'weekly charge']),
   field('endDate', 'End date', false, ['end date', 'date ended', 's117 end date', 'ended on', 'closure date', 'date closed']),
   field('endReason', 'End reason', false, ['end reason', 'reason ended', 'closure reason', 'reason for ending', 'reason closed']),
+  // Ordinary residence and GP (RESP-2, RESP-5): with them the rules can propose the responsible bodies.
+  field('residenceLocalAuthority', 'Ordinary residence (local authority)', false, ['ordinary residence', 'ordinarily resident', 'ordinarily resident in', 'or la', 'la of residence', 'residence la', 'local authority of residence', 'place of ordinary residence']),
+  field('residenceSince', 'Resident there since', false, ['resident since', 'residence since', 'ordinarily resident since', 'or since', 'date of residence', 'residence start date', 'moved in']),
+  field('gpPractice', 'GP practice (ODS code)', false, ['gp practice', 'gp practice code', 'gp code', 'practice code', 'gp ods code', 'practice ods code', 'gp']),
+  field('gpIcb', 'GP practice’s ICB', false, ['gp icb', 'icb of gp', 'gp ccg', 'registered icb', 'gp icb code', 'icb of registration']),
+  field('gpSince', 'Registered with the GP since', false, ['gp since', 'registered since', 'gp registration date', 'date registered with gp', 'registered with gp since']),
 ];
 
 /** An MHSDS-shaped extract: MHS401 legal status periods and MHS501 hospital provider spells, one row each. */

@@ -51,6 +51,10 @@ export interface RegisterRecord {
   service: ServiceLine | null;
   endDate: IsoDate | null;
   endReason: string | null;
+  /** RESP-2: where the person is ordinarily resident, and since when (both needed: never a guessed date). */
+  residence?: { localAuthority: string; since: IsoDate } | null;
+  /** RESP-5: the GP practice (ODS code, optional), its ICB and since when (ICB and date needed, as on the person page). */
+  gp?: { practiceCode: string | null; icb: string; since: IsoDate } | null;
 }
 
 export interface DetentionRecord {
@@ -207,6 +211,8 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
   const endDate = r.date('endDate', ctx.today, 'end date');
   r.order('detainedOn', detainedOn, 'endDate', endDate, 'detention date', 'end date');
   const service = readService(r, s117);
+  const residence = readResidence(r, ctx);
+  const gp = readGp(r, ctx);
   const postcode = r.text('postcode', 10)?.toUpperCase() ?? null;
   if (postcode && !/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/.test(postcode)) r.error('postcode', postcode, 'Not a real postcode', 'Write the postcode, for example SW1A 1AA');
   const record: RegisterRecord = {
@@ -231,8 +237,47 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
     service,
     endDate,
     endReason: r.text('endReason', 500),
+    residence,
+    gp,
   };
   return { record: r.findings.some((f) => f.severity === 'error') ? null : record, findings: r.findings };
+}
+
+const NOT_IMPORTED = 'It is not imported: the rules need the date';
+
+/** RESP-2: the ordinary residence, imported only with the date it began (the rules ask where the person lived immediately before the detention). */
+function readResidence(r: RowReader, ctx: RowContext): { localAuthority: string; since: IsoDate } | null {
+  const localAuthority = readOrganisation(r, 'residenceLocalAuthority', 'local-authority', ctx);
+  const since = r.date('residenceSince', ctx.today, 'date the residence began');
+  if (localAuthority && !since && isBlank(r.cell('residenceSince'))) {
+    r.warning('residenceLocalAuthority', cellText(r.cell('residenceLocalAuthority')), `The ordinary residence is given without the date it began. ${NOT_IMPORTED} to tell where the person lived immediately before the detention (RESP-2)`, 'Add a column with the date the person began to live there (“Resident since”), then import again', 'RESP-2');
+  }
+  if (since && !localAuthority && isBlank(r.cell('residenceLocalAuthority'))) {
+    r.warning('residenceSince', cellText(r.cell('residenceSince')), 'A residence date is given without the local authority: it is not imported', 'Add the local authority the person lives in (its ONS code or name)', 'RESP-2');
+  }
+  return localAuthority && since ? { localAuthority, since } : null;
+}
+
+const PRACTICE_CODE = /^[A-Z0-9]{3,8}$/;
+
+/** RESP-5: the GP registration, as the person page records it: the practice's ODS code (optional), its ICB and the date. */
+function readGp(r: RowReader, ctx: RowContext): { practiceCode: string | null; icb: string; since: IsoDate } | null {
+  const practiceText = r.text('gpPractice', 20);
+  let practiceCode: string | null = null;
+  if (practiceText) {
+    const code = practiceText.replace(/\s+/g, '').toUpperCase();
+    if (PRACTICE_CODE.test(code)) practiceCode = code;
+    else r.error('gpPractice', practiceText, 'Not a GP practice’s ODS code', 'Write the practice’s ODS code, for example F84003');
+  }
+  const icb = readOrganisation(r, 'gpIcb', 'icb', ctx);
+  const since = r.date('gpSince', ctx.today, 'date of the GP registration');
+  const given = practiceCode !== null || icb !== null;
+  if (given && !icb && isBlank(r.cell('gpIcb'))) {
+    r.warning('gpPractice', practiceText ?? '', 'The GP practice is given without its ICB: the GP registration is not imported', 'Add a column with the ICB the practice belongs to (its ODS code, for example QMJ)', 'RESP-5');
+  } else if (given && !since && isBlank(r.cell('gpSince'))) {
+    r.warning(icb ? 'gpIcb' : 'gpPractice', icb ?? practiceText ?? '', `The GP registration is given without its date. ${NOT_IMPORTED} to tell the GP immediately before the detention (RESP-5)`, 'Add a column with the date the person registered with the practice (“Registered since”), then import again', 'RESP-5');
+  }
+  return icb && since ? { practiceCode, icb, since } : null;
 }
 
 function readService(r: RowReader, s117: boolean | null): ServiceLine | null {

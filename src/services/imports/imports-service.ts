@@ -5,8 +5,9 @@
 // the batch (who, when, file, checksum, counts) and writes an audit event for each record touched.
 // Entitlement is derived by the register's own engine, never copied from the sheet.
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { validateAdmission, validateLegalStatus } from '../../domain/legal-history.ts';
-import type { AftercareResult, PersonFacts } from '../../domain/aftercare.ts';
+import { computeAftercare, type PersonFacts } from '../../domain/aftercare.ts';
 import { fieldsFor, mappingProblems, suggestMapping, type ColumnMapping, type ImportKind } from '../../domain/import-mapping.ts';
 import { duplicateFindings, readDetentionRow, readRegisterRow, type DetentionRecord, type Finding, type KnownOrganisation, type RegisterRecord } from '../../domain/import-rows.ts';
 import { reconcileMissingPerson, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
@@ -23,7 +24,9 @@ import { planImportedService } from './imports-services.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { auditActor, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { deriveAftercare, isUuid, refreshProjections, viewerOf } from '../kernel/person-record.ts';
+import { isUuid, refreshProjections, viewerOf } from '../kernel/person-record.ts';
+import { refreshProjectionsOf } from '../kernel/projections-many.ts';
+import * as many from '../../data/projections-repository.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { readSpreadsheet, type SpreadsheetContent } from './imports-file.ts';
 import { ImportListQuery, MappingSaveInput } from './imports-inputs.ts';
@@ -86,11 +89,32 @@ export function requireImporter(actor: Actor): void {
   throw new ForbiddenError('Only an administrator or the s117 lead of a local authority or ICB can import records');
 }
 
-export interface ImportsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases }
+/**
+ * Several servers on one database: each job names the process running it (`owner`), which renews a
+ * heartbeat every `heartbeatMs` while it works; a queued or running job whose heartbeat is older than
+ * `staleMs` belongs to a process that has gone, and only such a job is marked failed.
+ */
+export interface ImportLease { heartbeatMs: number; staleMs: number }
+export const DEFAULT_IMPORT_LEASE: ImportLease = { heartbeatMs: 15_000, staleMs: 120_000 };
 
-export function createImportsService(db: Db, { clock, reviews, useCases }: ImportsOptions) {
+export interface ImportsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases; lease?: ImportLease; owner?: string }
+
+export function createImportsService(db: Db, { clock, reviews, useCases, lease = DEFAULT_IMPORT_LEASE, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: ImportsOptions) {
   /** Jobs running in this process: their progress, which the database does not see until they finish. */
   const running = new Map<string, ImportProgress>();
+  const staleBefore = () => new Date(clock().getTime() - lease.staleMs);
+
+  /** Renews the job's heartbeat while this process works on it; the answer stops it. */
+  function keepLease(jobId: string): () => void {
+    let inFlight = false;
+    const timer = setInterval(() => {
+      if (inFlight) return; // on PGlite the import holds the one connection: do not queue beats behind it
+      inFlight = true;
+      imports.renewImportJobLease(db, jobId, owner, clock()).catch(() => undefined).finally(() => { inFlight = false; });
+    }, lease.heartbeatMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
 
   /** Reads the file and settles the mapping; throws before anything is touched. */
   async function prepare(request: ImportRequest): Promise<{ content: SpreadsheetContent; mapping: ColumnMapping; sha256: string }> {
@@ -140,6 +164,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
 
   async function runJob(actor: Actor, jobId: string, request: ImportRequest): Promise<void> {
     running.set(jobId, { done: 0, total: 0 });
+    const stopLease = keepLease(jobId);
     try {
       const report = await execute(actor, request, {
         batchId: jobId,
@@ -155,6 +180,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
       const message = error instanceof ValidationError || error instanceof ForbiddenError ? error.message : 'The import failed and nothing of it was saved. Try again; if it fails again, tell your administrator.';
       await imports.finishImportJob(db, jobId, { status: 'failed', finishedAt: clock(), error: message, clearFile: request.mode === 'commit' });
     } finally {
+      stopLease();
       running.delete(jobId);
     }
   }
@@ -228,7 +254,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
           file_base64: request.mode === 'dry-run' ? Buffer.from(request.content).toString('base64') : null,
           mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: options.dryRunId ?? null,
         });
-        await imports.markImportJobRunning(trx, id, content.rows.length);
+        await imports.markImportJobRunning(trx, id, content.rows.length, undefined, { owner, at: clock() });
       });
       launch(actor, id, { ...request, mapping }, content.rows.length);
       return this.get(actor, id);
@@ -274,7 +300,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
       const { content } = await prepare(request);
       if (saveAs) await this.saveMapping(actor, { kind: job.kind, name: saveAs, mapping });
       const audit = { action: 'import.dry-run', recordType: 'import-batch', recordId: id, details: { kind: job.kind, rows: content.rows.length, fields: Object.keys(mapping) } };
-      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.markImportJobRunning(trx, id, content.rows.length, mapping));
+      await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.markImportJobRunning(trx, id, content.rows.length, mapping, { owner, at: clock() }));
       launch(actor, id, request, content.rows.length);
     },
 
@@ -291,7 +317,11 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
 
     async get(actor: Actor, id: string) {
       requireImporter(actor);
-      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      let job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      // A job whose server stopped while it ran says so as soon as someone looks, not at the next start-up.
+      if ((job.status === 'queued' || job.status === 'running') && !running.has(job.id) && (await imports.failAbandonedImportJobs(db, staleBefore(), job.id)) > 0) {
+        job = visibleJob(actor, await imports.findImportJob(db, id));
+      }
       return jobView(job);
     },
 
@@ -319,10 +349,16 @@ export function createImportsService(db: Db, { clock, reviews, useCases }: Impor
       await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) => imports.saveImportMapping(trx, { id: randomUUID(), organisationId: actor.organisationId, kind: input.kind, name, mapping: input.mapping, savedBy: actor.userId }));
     },
 
-    /** Marks jobs a stopped process left behind as failed (their transaction was rolled back with it). */
-    async failAbandoned() {
-      await imports.failAbandonedImportJobs(db, clock());
+    /**
+     * Marks jobs a stopped process left behind as failed (their transaction was rolled back with it):
+     * queued or running jobs whose owner's heartbeat is stale. Another server's live job is left alone.
+     */
+    async failAbandoned(): Promise<number> {
+      return imports.failAbandonedImportJobs(db, staleBefore());
     },
+
+    /** The name this process's jobs carry as their owner. */
+    owner,
   };
 }
 
@@ -358,6 +394,27 @@ interface RunSettings {
   kind: ImportKind;
   mapping: ColumnMapping;
   onProgress?: ((p: ImportProgress) => void) | undefined;
+}
+
+/** Rows a chunk takes: matched, written and derived together. */
+const CHUNK_ROWS = 500;
+
+/** Lets other work (a page's request, a job's heartbeat) run between chunks. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Whom a row is about: the person (null: no one yet), or why the row is refused. */
+interface MatchResult { person: PersonRow | null; problem: [key: string, value: string, problem: string, action: string] | null }
+
+/** What a checked register row will write. */
+interface RowPlan {
+  index: number;
+  rec: RegisterRecord;
+  person: PersonRow | null;
+  personId: string;
+  facts: PersonFacts;
+  details: { nhs_number: string | null; local_id: string | null; given_name: string; family_name: string; date_of_birth: IsoDate; address_line1: string | null; postcode: string | null };
+  writes: Write[];
+  service: ((personId: string) => Promise<boolean>) | null;
 }
 
 const OUTSIDE = 'This person is outside your organisations: their responsible local authority or ICB must import this row';
@@ -403,14 +460,29 @@ class ImportRun {
     };
     // Rows that failed to read count as done at once.
     for (let i = records.length; i < rows.length; i += 1) tick();
-    for (const record of records) {
-      if (!duplicateRows.has(record.row)) {
-        const outcome = this.s.kind === 'register' ? await this.registerRow(record as RegisterRecord) : await this.detentionRow(record as DetentionRecord);
-        if (outcome) counts[outcome] += 1;
+    const accepted = records.filter((r) => !duplicateRows.has(r.row));
+    for (let i = records.length - accepted.length; i > 0; i -= 1) tick();
+    if (this.s.kind === 'register') {
+      // A chunk of rows at a time: its people matched, its records written and its people's
+      // projections derived with a few set-based queries each, instead of some 30 queries a row.
+      for (let i = 0; i < accepted.length; i += CHUNK_ROWS) {
+        const chunk = accepted.slice(i, i + CHUNK_ROWS) as RegisterRecord[];
+        const outcomes = await this.registerRows(chunk);
+        for (const outcome of outcomes) if (outcome) counts[outcome] += 1;
+        for (let k = 0; k < chunk.length; k += 1) tick();
+        await yieldToOthers();
       }
-      tick();
+    } else {
+      for (const record of accepted) {
+        const outcome = await this.detentionRow(record as DetentionRecord);
+        if (outcome) counts[outcome] += 1;
+        tick();
+      }
     }
-    await appendAuditEvents(this.trx, this.pendingAudit, this.s.now);
+    // The audit events of every chunk, in row order, once at the end: appendAuditEvents takes the audit
+    // chain's lock and inserts 500 events a statement. Taking that lock at the first chunk would hold
+    // every other audited request (every page read) for the rest of the import.
+    await appendAuditEvents(this.trx, this.takeAudit(), this.s.now);
     const rowsWithProblems = new Set(this.findings.filter((f) => f.severity === 'error').map((f) => f.row)).size;
     this.findings.sort((a, b) => a.row - b.row);
     this.reconciliation.sort((a, b) => a.row - b.row);
@@ -439,12 +511,69 @@ class ImportRun {
     return { person: visible, refused: false };
   }
 
-  /** One audit event for each record touched, written together once every row is done (one chain lock). */
-  private readonly pendingAudit: AuditEventInput[] = [];
+  /** One audit event for each record touched, by row, written together once every row is done (one chain lock). */
+  private readonly auditByRow = new Map<number, AuditEventInput[]>();
+
+  /** The chunk's audit events in row order (within a row, in the order its records were touched). */
+  private takeAudit(): AuditEventInput[] {
+    const rows = [...this.auditByRow.keys()].sort((a, b) => a - b);
+    const events = rows.flatMap((r) => this.auditByRow.get(r)!);
+    this.auditByRow.clear();
+    return events;
+  }
 
   private async audit(action: string, recordType: string, recordId: string, personId: string, row: number): Promise<void> {
     if (!this.s.batchId) return; // a dry run is rolled back: its events would be too
-    this.pendingAudit.push({ ...auditActor(this.actor), action, recordType, recordId, personId, details: { batchId: this.s.batchId, row } });
+    const event = { ...auditActor(this.actor), action, recordType, recordId, personId, details: { batchId: this.s.batchId, row } };
+    const list = this.auditByRow.get(row);
+    if (list) list.push(event);
+    else this.auditByRow.set(row, [event]);
+  }
+
+  /** While a part of a chunk is written, new stays and legal statuses are gathered for multi-row inserts. */
+  private batched: {
+    admissions: Parameters<typeof imports.insertAdmissions>[1][number][];
+    legalStatuses: Parameters<typeof imports.insertLegalStatuses>[1][number][];
+    residences: Parameters<typeof imports.insertResidences>[1][number][];
+    gps: Parameters<typeof imports.insertGpRegistrations>[1][number][];
+  } | null = null;
+
+  /**
+   * RESP-2, RESP-5: the row's ordinary residence and GP registration, added to the person's histories
+   * as the person page adds them (a residence or registration already held, same body and date, is
+   * not added again). A history only grows: an import never removes or rewrites an entry.
+   */
+  private planResidenceAndGp(rec: RegisterRecord, personId: string, facts: PersonFacts): Write[] {
+    const writes: Write[] = [];
+    const residence = rec.residence;
+    if (residence && !facts.residences.some((r) => r.localAuthority === residence.localAuthority && r.since === residence.since)) {
+      writes.push(create(async () => {
+        const row = { id: randomUUID(), personId, ...residence };
+        if (this.batched) this.batched.residences.push(row);
+        else await people.insertResidence(this.trx, row);
+        await this.audit('import.residence.create', 'residence', row.id, personId, rec.row);
+      }));
+    }
+    const gp = rec.gp;
+    if (gp && !facts.gpRegistrations.some((g) => g.icb === gp.icb && g.since === gp.since && (g.practiceCode ?? null) === gp.practiceCode)) {
+      writes.push(create(async () => {
+        const row = { id: randomUUID(), personId, ...gp };
+        if (this.batched) this.batched.gps.push(row);
+        else await people.insertGpRegistration(this.trx, row);
+        await this.audit('import.gp-registration.create', 'gp-registration', row.id, personId, rec.row);
+      }));
+    }
+    return writes;
+  }
+
+  private async insertAdmission(row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }): Promise<void> {
+    if (this.batched) this.batched.admissions.push(row);
+    else await history.insertAdmission(this.trx, row);
+  }
+
+  private async insertLegalStatus(row: { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }): Promise<void> {
+    if (this.batched) this.batched.legalStatuses.push(row);
+    else await history.insertLegalStatus(this.trx, row);
   }
 
   /**
@@ -482,7 +611,7 @@ class ImportRun {
         violations.push(...validateAdmission(working, candidate, this.s.today));
         working = { ...working, admissions: [...working.admissions, candidate] };
         writes.push(create(async () => {
-          await history.insertAdmission(this.trx, { personId, ...candidate });
+          await this.insertAdmission({ personId, ...candidate });
           await this.audit('import.admission.create', 'admission', candidate.id, personId, row);
         }));
       }
@@ -505,7 +634,7 @@ class ImportRun {
         const candidate = { id: randomUUID(), section: status.section, startDate: status.startDate, endDate: status.endDate, admissionId: within };
         violations.push(...validateLegalStatus(working, candidate, this.s.today));
         writes.push(create(async () => {
-          await history.insertLegalStatus(this.trx, { personId, ...candidate });
+          await this.insertLegalStatus({ personId, ...candidate });
           await this.audit('import.legal-status.create', 'legal-status', candidate.id, personId, row);
         }));
       }
@@ -517,56 +646,149 @@ class ImportRun {
     return writes;
   }
 
-  private async registerRow(rec: RegisterRecord): Promise<Outcome | null> {
-    const { person, refused } = await this.match(rec);
-    if (refused) return null;
-    if (!person && this.actor.role !== 'admin' && rec.localAuthority !== this.actor.organisationCode && rec.icb !== this.actor.organisationCode) {
-      this.problem(rec.row, 'localAuthority', rec.localAuthority ?? '', OUTSIDE, OUTSIDE_ACTION);
-      return null;
+  /** Whom each row of a part of a chunk is about, with one query per kind of look-up (as match() does for one row). */
+  private async matchMany(recs: readonly RegisterRecord[]): Promise<Map<number, MatchResult>> {
+    const byNhs = new Map<string, PersonRow>();
+    for (const p of await imports.findPeopleByNhsNumbers(this.trx, recs.flatMap((r) => (r.nhsNumber ? [r.nhsNumber] : [])))) if (p.nhs_number && !byNhs.has(p.nhs_number)) byNhs.set(p.nhs_number, p);
+    const byLocal = new Map<string, PersonRow[]>();
+    for (const p of await imports.findPeopleByLocalIds(this.trx, recs.flatMap((r) => (!r.nhsNumber && r.localId ? [r.localId] : [])))) byLocal.set(p.local_id!, [...(byLocal.get(p.local_id!) ?? []), p]);
+    const found = new Map<number, PersonRow | undefined>();
+    const out = new Map<number, MatchResult>();
+    for (const rec of recs) {
+      if (rec.nhsNumber) found.set(rec.row, byNhs.get(rec.nhsNumber));
+      else if (rec.localId) {
+        const matches = byLocal.get(rec.localId) ?? [];
+        if (matches.length > 1) {
+          out.set(rec.row, { person: null, problem: ['localId', rec.localId, 'More than one person on the register has this local id', 'Add the NHS number to the row'] });
+          continue;
+        }
+        found.set(rec.row, matches[0]);
+      }
     }
-    const personId = person?.id ?? randomUUID();
-    const facts: PersonFacts = person
-      ? await people.loadFacts(this.trx, person)
-      : { dateOfBirth: rec.dateOfBirth, dateOfDeath: null, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [] };
-    const details = {
-      nhs_number: rec.nhsNumber ?? person?.nhs_number ?? null,
-      local_id: rec.localId ?? person?.local_id ?? null,
-      given_name: rec.givenName,
-      family_name: rec.familyName,
-      date_of_birth: rec.dateOfBirth,
-      address_line1: rec.address ?? person?.address_line1 ?? null,
-      postcode: rec.postcode ?? person?.postcode ?? null,
-    };
-    const section = rec.section;
-    const stay = section && rec.detainedOn && isHospitalDetention(section) ? { admittedOn: rec.detainedOn, dischargedOn: rec.leftHospitalOn, hospital: rec.hospital } : null;
-    const status = section && rec.detainedOn ? { section, startDate: rec.detainedOn, endDate: rec.leftHospitalOn } : null;
-    const columns = { admittedOn: 'detainedOn', dischargedOn: 'leftHospitalOn', hospital: 'hospital', section: 'section', startDate: 'detainedOn', endDate: 'leftHospitalOn' };
-    const writes = this.planLegalHistory(rec.row, personId, facts, stay, status, columns);
-    if (writes === null) return null;
-    const service = rec.service ? await this.planService(rec, person) : { write: null };
-    if (service === null) return null;
-    if (!person) {
-      await people.insertPerson(this.trx, { id: personId, ...details, date_of_death: null });
-      await people.insertAllocation(this.trx, { id: randomUUID(), personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' });
+    const ids = [...found.values()].flatMap((p) => (p ? [p.id] : []));
+    const visible = new Map((ids.length > 0 ? await imports.lockVisiblePeople(this.trx, ids, viewerOf(this.actor)) : []).map((p) => [p.id, p]));
+    for (const rec of recs) {
+      if (out.has(rec.row)) continue;
+      const person = found.get(rec.row);
+      if (!person) out.set(rec.row, { person: null, problem: null });
+      else if (!visible.has(person.id)) out.set(rec.row, { person: null, problem: [rec.nhsNumber ? 'nhsNumber' : 'localId', rec.nhsNumber ?? rec.localId ?? '', OUTSIDE, OUTSIDE_ACTION] });
+      else out.set(rec.row, { person: visible.get(person.id)!, problem: null });
     }
-    for (const write of writes) await write();
-    const wroteService = service.write ? await service.write(personId) : false;
-    const wroteHistory = writes.length > 0 || wroteService;
-    let outcome: Outcome = person ? 'skipped' : 'created';
-    if (person) {
-      const changes = Object.fromEntries(Object.entries(details).filter(([k, v]) => person[k as keyof PersonRow] !== v));
-      if (Object.keys(changes).length > 0) {
-        await people.updatePerson(this.trx, person.id, person.version, changes);
-        await this.audit('import.person.update', 'person', person.id, person.id, rec.row);
-        outcome = 'updated';
-      } else if (wroteHistory) outcome = 'updated';
-    } else {
-      await this.audit('import.person.create', 'person', personId, personId, rec.row);
+    return out;
+  }
+
+  /**
+   * A chunk of register rows. Rows are taken in parts in which no two rows are about the same person
+   * (a later row about a person an earlier row touched starts the next part, matched afresh), so
+   * each row sees what the rows before it wrote, as if the rows were imported one by one.
+   */
+  private async registerRows(chunk: readonly RegisterRecord[]): Promise<(Outcome | null)[]> {
+    const outcomes: (Outcome | null)[] = [];
+    let rest = chunk;
+    while (rest.length > 0) {
+      const matches = await this.matchMany(rest);
+      const seen = new Set<string>();
+      let cut = rest.length;
+      for (let i = 0; i < rest.length; i += 1) {
+        const rec = rest[i]!;
+        const person = matches.get(rec.row)?.person ?? null;
+        const keys = [rec.nhsNumber && `nhs:${rec.nhsNumber}`, rec.localId && `local:${rec.localId}`, person && `id:${person.id}`, person?.nhs_number && `nhs:${person.nhs_number}`, person?.local_id && `local:${person.local_id}`]
+          .filter((k): k is string => Boolean(k));
+        if (i > 0 && keys.some((k) => seen.has(k))) {
+          cut = i;
+          break;
+        }
+        for (const k of keys) seen.add(k);
+      }
+      outcomes.push(...(await this.registerPart(rest.slice(0, cut), matches)));
+      rest = rest.slice(cut);
     }
-    const current = (await people.findPerson(this.trx, personId))!;
-    const aftercare: AftercareResult = outcome === 'skipped' ? await deriveAftercare(this.trx, current, this.s.today) : await refreshProjections(this.trx, current, this.s.today, this.s.reviews);
-    this.reconciliation.push(...reconcileRegisterRow(rec, personId, aftercare, this.s.today));
-    return outcome;
+    return outcomes;
+  }
+
+  /** Rows about different people: checked one by one, then written, derived and reconciled together. */
+  private async registerPart(part: readonly RegisterRecord[], matches: Map<number, MatchResult>): Promise<(Outcome | null)[]> {
+    const outcomes: (Outcome | null)[] = part.map(() => null);
+    const known = part.flatMap((r) => { const p = matches.get(r.row)!.person; return p ? [p] : []; });
+    for (const p of known) this.personIdsRead.add(p.id);
+    const factsOf = await many.loadFactsOf(this.trx, known);
+    const plans: RowPlan[] = [];
+    for (const [index, rec] of part.entries()) {
+      const { person, problem } = matches.get(rec.row)!;
+      if (problem) {
+        this.problem(rec.row, ...problem);
+        continue;
+      }
+      if (!person && this.actor.role !== 'admin' && rec.localAuthority !== this.actor.organisationCode && rec.icb !== this.actor.organisationCode) {
+        this.problem(rec.row, 'localAuthority', rec.localAuthority ?? '', OUTSIDE, OUTSIDE_ACTION);
+        continue;
+      }
+      const personId = person?.id ?? randomUUID();
+      const facts: PersonFacts = person
+        ? factsOf.get(person.id)!
+        : { dateOfBirth: rec.dateOfBirth, dateOfDeath: null, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [] };
+      const details = {
+        nhs_number: rec.nhsNumber ?? person?.nhs_number ?? null,
+        local_id: rec.localId ?? person?.local_id ?? null,
+        given_name: rec.givenName,
+        family_name: rec.familyName,
+        date_of_birth: rec.dateOfBirth,
+        address_line1: rec.address ?? person?.address_line1 ?? null,
+        postcode: rec.postcode ?? person?.postcode ?? null,
+      };
+      const section = rec.section;
+      const stay = section && rec.detainedOn && isHospitalDetention(section) ? { admittedOn: rec.detainedOn, dischargedOn: rec.leftHospitalOn, hospital: rec.hospital } : null;
+      const status = section && rec.detainedOn ? { section, startDate: rec.detainedOn, endDate: rec.leftHospitalOn } : null;
+      const columns = { admittedOn: 'detainedOn', dischargedOn: 'leftHospitalOn', hospital: 'hospital', section: 'section', startDate: 'detainedOn', endDate: 'leftHospitalOn' };
+      const history = this.planLegalHistory(rec.row, personId, facts, stay, status, columns);
+      if (history === null) continue;
+      const writes = [...history, ...this.planResidenceAndGp(rec, personId, facts)];
+      const service = rec.service ? await this.planService(rec, person) : { write: null };
+      if (service === null) continue;
+      plans.push({ index, rec, person, personId, facts, details, writes, service: service.write });
+    }
+
+    // The writes: new people and their allocations, then the stays and legal statuses, each kind in
+    // multi-row inserts; then, row by row, what cannot be batched (services, changed details).
+    const created = plans.filter((p) => !p.person);
+    await imports.insertPeople(this.trx, created.map((p) => ({ id: p.personId, ...p.details, date_of_death: null })));
+    await imports.insertAllocations(this.trx, created.map((p) => ({ id: randomUUID(), personId: p.personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' })));
+    this.batched = { admissions: [], legalStatuses: [], residences: [], gps: [] };
+    try {
+      for (const p of plans) for (const write of p.writes) await write();
+      await imports.insertAdmissions(this.trx, this.batched.admissions);
+      await imports.insertLegalStatuses(this.trx, this.batched.legalStatuses);
+      await imports.insertResidences(this.trx, this.batched.residences);
+      await imports.insertGpRegistrations(this.trx, this.batched.gps);
+    } finally {
+      this.batched = null;
+    }
+    for (const p of plans) {
+      const wroteService = p.service ? await p.service(p.personId) : false;
+      const wroteHistory = p.writes.length > 0 || wroteService;
+      let outcome: Outcome = p.person ? 'skipped' : 'created';
+      if (p.person) {
+        const person = p.person;
+        const changes = Object.fromEntries(Object.entries(p.details).filter(([k, v]) => person[k as keyof PersonRow] !== v));
+        if (Object.keys(changes).length > 0) {
+          await people.updatePerson(this.trx, person.id, person.version, changes);
+          await this.audit('import.person.update', 'person', person.id, person.id, p.rec.row);
+          outcome = 'updated';
+        } else if (wroteHistory) outcome = 'updated';
+      } else {
+        await this.audit('import.person.create', 'person', p.personId, p.personId, p.rec.row);
+      }
+      outcomes[p.index] = outcome;
+    }
+
+    // The projections of the people the part changed, derived together; the others' aftercare from the facts read.
+    const changed = plans.filter((p) => outcomes[p.index] !== 'skipped').map((p) => p.personId);
+    const aftercare = await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, changed), this.s.today, this.s.reviews);
+    for (const p of plans) {
+      const result = aftercare.get(p.personId) ?? computeAftercare(p.facts, this.s.today);
+      this.reconciliation.push(...reconcileRegisterRow(p.rec, p.personId, result, this.s.today));
+    }
+    return outcomes;
   }
 
   /**

@@ -30,7 +30,7 @@ export function viewerOf(actor: Actor): people.Viewer {
 
 
 /** Each feature with projections of its own adds its contributor here. */
-const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor, notificationsContributor];
+export const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor, notificationsContributor];
 
 /** The person's aftercare as the rules derive it from the facts now, writing nothing (for reads). */
 export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate): Promise<AftercareResult> {
