@@ -55,6 +55,8 @@ const USERS = {
 
 interface Options {
   engine: Engine; people: number; duration: number; connections: number[]; endpointConnections: number; seed: number; logCompare: boolean; keep: boolean;
+  /** Another checkout (e.g. /work/main) whose server is driven too, on the same data: "before". */
+  beforeRoot: string | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -69,6 +71,7 @@ function parseOptions(argv: string[]): Options {
       seed: { type: 'string', default: '117' },
       'no-log-compare': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'before-root': { type: 'string' },
     },
   });
   if (values.engine !== 'postgres' && values.engine !== 'pglite') throw new Error('--engine must be postgres or pglite');
@@ -86,6 +89,7 @@ function parseOptions(argv: string[]): Options {
     seed: number('seed', values.seed, 0),
     logCompare: !values['no-log-compare'],
     keep: values.keep,
+    beforeRoot: values['before-root'] ? path.resolve(values['before-root']) : null,
   };
 }
 
@@ -194,9 +198,9 @@ async function waitFor(url: string, child: ChildProcess, errors: () => string, s
 
 interface Server { url: string; logFile: string; child: ChildProcess; stop(): Promise<void> }
 
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: string, probe: string, port: number): Promise<Server> {
+async function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: string, probe: string, port: number, cwd = ROOT): Promise<Server> {
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', out, 'pipe'] });
   closeSync(out);
   children.add(child);
   let stderr = '';
@@ -214,12 +218,12 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: str
   };
 }
 
-async function startServer(target: Target, logLevel: string, label: string): Promise<Server> {
+async function startServer(target: Target, logLevel: string, label: string, root = ROOT): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, ...target.location, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: logLevel, S117_API_RATE_LIMIT: '1000000000', S117_SIGN_IN_RATE_LIMIT: '1000', NODE_ENV: 'development' };
   if (!('DATABASE_URL' in target.location)) delete env.DATABASE_URL;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  return startProcess(['bin/s117.js', 'serve'], env, path.join(RESULTS_DIR, `http-server-${process.pid}-${label}.log`), '/healthz', port);
+  return startProcess(['bin/s117.js', 'serve'], env, path.join(RESULTS_DIR, `http-server-${process.pid}-${label}.log`), '/healthz', port, root);
 }
 
 const HELLO = `import Fastify from 'fastify';
@@ -486,6 +490,18 @@ async function main(): Promise<void> {
     for (const scenario of reads.filter((s) => s.rawSql)) rows.push(await drive(server, scenario, 1, options.duration, helloRate[1] ?? null));
     log('  mixed workload');
     for (const c of options.connections) rows.push(await drive(server, mixed, c, options.duration, helloRate[c] ?? null));
+
+    // Before: the other checkout's server on the same data, the same reads and the mixed workload.
+    if (options.beforeRoot) {
+      log(`  before: the server of ${options.beforeRoot}`);
+      const other = await startServer(target, 'info', 'before', options.beforeRoot);
+      servers.push(other);
+      const label = (sc: Scenario): Scenario => ({ ...sc, name: `${sc.name} [before]` });
+      for (const sc of reads.slice(0, 13)) rows.push(await drive(other, label(sc), options.endpointConnections, options.duration, helloRate[options.endpointConnections] ?? null));
+      for (const sc of reads.filter((x) => x.rawSql)) rows.push(await drive(other, label(sc), 1, options.duration, helloRate[1] ?? null));
+      for (const c of options.connections) rows.push(await drive(other, label(mixed), c, options.duration, helloRate[c] ?? null));
+      await other.stop();
+    }
 
     // What the request logging costs: the same two reads with request logging on, then off.
     const logging: { scenario: string; info: number; warn: number; costPercent: number }[] = [];
