@@ -362,6 +362,7 @@ async function main(): Promise<void> {
       registeredBy: { userId: trust.userId, organisationId: trust.organisationId, organisationCode: trust.organisationCode },
       approverUserId: approver.userId,
       batchSize: 2000,
+      concurrency: options.engine === 'postgres' ? 3 : 1,
       progress: (m) => process.stderr.write(`\r  ${m}   `),
     });
     process.stderr.write('\n');
