@@ -271,7 +271,7 @@ async function signIn(url: string, email: string): Promise<string> {
 interface Scenario { name: string; kind: 'api' | 'page' | 'mixed' | 'hello'; requests: () => Request; rawSql?: Stat & { statements: number } }
 
 interface Row {
-  scenario: string; kind: string; connections: number; requestsPerSecond: number; latency: { p50: number; p97_5: number; p99: number; mean: number };
+  scenario: string; kind: string; connections: number; requests: number; requestsPerSecond: number; latency: { p50: number; p97_5: number; p99: number; mean: number };
   server: Stat | null; non2xx: number; errors: number; timeouts: number; statusCodes: Record<string, number>; rawSqlP50: number | null; ratioToRawSql: number | null; ratioToHello: number | null; loadAverage: number;
 }
 
@@ -303,7 +303,7 @@ async function drive(server: Server, scenario: Scenario, connections: number, du
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   const rps = Math.round(result.requests.average * 10) / 10;
   const row: Row = {
-    scenario: scenario.name, kind: scenario.kind, connections, requestsPerSecond: rps,
+    scenario: scenario.name, kind: scenario.kind, connections, requests: result.requests.total, requestsPerSecond: rps,
     latency: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, mean: Math.round(result.latency.mean * 100) / 100 },
     server: times.length > 0 ? stat(times) : null,
     non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, statusCodes,
