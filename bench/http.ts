@@ -492,6 +492,9 @@ async function main(): Promise<void> {
     log('  mixed workload');
     for (const c of options.connections) rows.push(await drive(server, mixed, c, options.duration, helloRate[c] ?? null));
 
+    // PGlite belongs to one process: each server stops before the next opens the folder.
+    await server.stop();
+
     // Before: the other checkout's server on the same data, the same reads and the mixed workload.
     if (options.beforeRoot) {
       log(`  before: the server of ${options.beforeRoot}`);
@@ -510,8 +513,10 @@ async function main(): Promise<void> {
       log('  request logging: on (info) against off (warn)');
       const compared = [reads[0]!, reads[9]!];
       const on = [];
-      for (const s of compared) on.push(await drive(server, s, options.endpointConnections, options.duration, null));
-      await server.stop();
+      const logged = await startServer(target, 'info', 'info-again');
+      servers.push(logged);
+      for (const s of compared) on.push(await drive(logged, s, options.endpointConnections, options.duration, null));
+      await logged.stop();
       const quiet = await startServer(target, 'warn', 'warn');
       servers.push(quiet);
       for (const [k, s] of compared.entries()) {
@@ -520,8 +525,6 @@ async function main(): Promise<void> {
         logging.push({ scenario: s.name, info, warn: off.requestsPerSecond, costPercent: Math.round(((off.requestsPerSecond - info) / Math.max(1, off.requestsPerSecond)) * 1000) / 10 });
       }
       await quiet.stop();
-    } else {
-      await server.stop();
     }
     const loadAfter = os.loadavg();
 
