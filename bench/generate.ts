@@ -192,7 +192,7 @@ export interface GenerateOptions {
   batchSize?: number;
   /** How the projections are derived (see the top of this file); default 'fast'. */
   projections?: 'fast' | 'services';
-  /** With 'services': transactions deriving projections at once (PostgreSQL: a few; PGlite: 1). */
+  /** Transactions at once (PostgreSQL: a few; PGlite: 1): inserting batches, and with 'services' deriving projections. */
   concurrency?: number;
   progress?: (message: string) => void;
 }
@@ -213,11 +213,21 @@ class PersonGenerator {
   private readonly options: GenerateOptions;
   private g!: Generated;
   private last = 0;
+  private nhsNumbersGiven = 0;
 
   constructor(rng: Prng, options: GenerateOptions) {
     this.rng = rng;
     this.options = options;
     this.today = dayOf(options.today);
+  }
+
+  /**
+   * The next unused number of the 999 test range, or null once all ~909,000 are given (about 5 % more
+   * people without an NHS number at 1,000,000): never the same number twice, so any size loads.
+   */
+  private nextNhsNumber(): string | null {
+    if (this.nhsNumbersGiven >= testNhsNumberCount()) return null;
+    return testNhsNumber(this.nhsNumbersGiven++);
   }
 
   make(index: number): Generated {
@@ -230,7 +240,7 @@ class PersonGenerator {
     this.g = {
       person: {
         id,
-        nhs_number: rng.chance(0.96) ? testNhsNumber(index % testNhsNumberCount()) : null,
+        nhs_number: rng.chance(0.96) ? this.nextNhsNumber() : null,
         local_id: rng.chance(0.9) ? `RZZ${String(1_000_000 + index)}` : null,
         given_name: rng.pickSkewed(GIVEN_NAMES),
         family_name: rng.chance(0.55) ? rng.pickSkewed(FAMILY_NAMES) : rng.pick(PLACE_SURNAMES),
@@ -498,9 +508,12 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
   const rate = (done: number, since: number) => Math.round(done / ((performance.now() - since) / 1000)).toLocaleString('en-GB');
 
   // 1. The facts.
+  // PostgreSQL: up to `concurrency` batches inserting at once, on connections of their own; PGlite: one.
+  const inFlight: Promise<void>[] = [];
+  const maxInFlight = Math.max(1, options.concurrency ?? 1);
   for (let from = 0; from < options.people; from += batchSize) {
     const count = Math.min(batchSize, options.people - from);
-    let t = performance.now();
+    const t = performance.now();
     const batch: Generated[] = [];
     const projections: ReturnType<typeof projectionOf>[] = [];
     for (let i = 0; i < count; i++) {
@@ -530,7 +543,8 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
     }
     seconds.generate += (performance.now() - t) / 1000;
 
-    t = performance.now();
+    // The batch goes to the database while the next one is made (the database and Node.js each
+    // have a core): at most maxInFlight batches in flight, so memory stays bounded.
     const facts = {
       people: batch.map((g) => g.person),
       residences: batch.flatMap((g) => g.residences),
@@ -543,24 +557,32 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
         id: allocationRng.uuid(), person_id: g.person.id, user_id: options.registeredBy.userId, organisation_id: options.registeredBy.organisationId, reason: 'registered the person',
       })),
     };
-    await db.transaction().execute(async (trx) => {
-      for (const table of FACT_TABLES) await insertMany(trx, table, facts[table] as Insertable<Database[typeof table]>[]);
-    });
-    for (const table of FACT_TABLES) rows[table] = (rows[table] ?? 0) + facts[table].length;
-    seconds.insertFacts += (performance.now() - t) / 1000;
-
-    if (fast) {
-      t = performance.now();
+    while (inFlight.length >= maxInFlight) await inFlight.shift();
+    const insert = (async () => {
+      let w = performance.now();
       await db.transaction().execute(async (trx) => {
-        await insertMany(trx, 'person_summaries', projections.map((p) => p.summary));
-        await insertMany(trx, 'person_organisations', projections.flatMap((p) => p.organisations));
+        for (const table of FACT_TABLES) await insertMany(trx, table, facts[table] as Insertable<Database[typeof table]>[]);
       });
-      seconds.projections += (performance.now() - t) / 1000;
-    }
+      for (const table of FACT_TABLES) rows[table] = (rows[table] ?? 0) + facts[table].length;
+      seconds.insertFacts += (performance.now() - w) / 1000;
+      if (fast) {
+        w = performance.now();
+        await db.transaction().execute(async (trx) => {
+          await insertMany(trx, 'person_summaries', projections.map((p) => p.summary));
+          await insertMany(trx, 'person_organisations', projections.flatMap((p) => p.organisations));
+        });
+        seconds.projections += (performance.now() - w) / 1000;
+      }
+    })();
+    // A failed insert stops the run when it is awaited (below or at the end), never unobserved.
+    insert.catch(() => {});
+    inFlight.push(insert);
     await setImmediate(); // let signals (Ctrl-C) in between batches: PGlite never yields by itself
     const done = from + count;
     progress(`facts: ${done.toLocaleString('en-GB')} of ${options.people.toLocaleString('en-GB')} people (${rate(done, started)} a second)`);
   }
+
+  while (inFlight.length > 0) await inFlight.shift();
 
   // 2. With 'services': the projections by the services' own code, in batched transactions; several
   // at once on PostgreSQL (its pool has several connections), one at a time on PGlite (it has one).

@@ -6,7 +6,7 @@ import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
 import type { Db } from './database.ts';
 import { endingFacts } from './ending-repository.ts';
-import { listResponsibilityDecisions, loadLegalHistory } from './legal-history-repository.ts';
+import { listResponsibilityDecisions, loadLegalHistory, type LegalHistoryRows } from './legal-history-repository.ts';
 import type { NewPerson, PersonRow } from './schema.ts';
 
 export async function insertPerson(db: Db, person: NewPerson): Promise<void> {
@@ -79,6 +79,21 @@ export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts>
     listResponsibilityDecisions(db, person.id),
     endingFacts(db, person.id),
   ]);
+  return factsFromRows(person, { residences, gps, history, decisions, endings });
+}
+
+/** The facts from the rows loadFacts reads (or the person read model reads in one statement). */
+export function factsFromRows(
+  person: PersonRow,
+  rows: {
+    residences: readonly { local_authority_code: string; since: string }[];
+    gps: readonly { practice_code: string | null; icb_code: string; since: string }[];
+    history: LegalHistoryRows;
+    decisions: readonly { episode_id: string; local_authority_code: string; local_authority_basis: string; icb_code: string; icb_basis: string; decided_at: Date }[];
+    endings: Awaited<ReturnType<typeof endingFacts>>;
+  },
+): PersonFacts {
+  const { residences, gps, history, decisions, endings } = rows;
   return {
     dateOfBirth: person.date_of_birth,
     dateOfDeath: person.date_of_death,

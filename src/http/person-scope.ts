@@ -9,8 +9,20 @@ import { NotFoundError } from '../services/kernel/errors.ts';
 
 const PERSON_ROUTE = /^(?:\/api\/v1)?\/people\/:id(?:\/|$)/;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A read (GET) whose one use case finds the person in its read-model query with the caller's
+     * visibility, answering 404 before looking at anything else (use-case.ts readModel): this guard's
+     * separate query would only repeat it (issue 14, "fewer round trips"). Set on nothing else.
+     */
+    personVisibilityInUseCase?: boolean;
+  }
+}
+
 export function guardPersonRoutes(app: FastifyInstance, services: Services): void {
   app.addHook('preHandler', async (request) => {
+    if (request.method === 'GET' && request.routeOptions.config?.personVisibilityInUseCase === true) return;
     const personId = personOf(request);
     if (personId === null || !request.actor) return;
     if (!(await services.people.canSee(request.actor, personId))) throw new NotFoundError('person');

@@ -26,7 +26,7 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
     reply.status(201).send(await services.people.create(actorOf(request), request.body)),
   );
 
-  api.get('/people/:id', { schema: { tags: tag('People'), summary: 'A person', params: PersonParams, response: responses(200, 'The person', PersonSchema, READ) } }, async (request) =>
+  api.get('/people/:id', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('People'), summary: 'A person', params: PersonParams, response: responses(200, 'The person', PersonSchema, READ) } }, async (request) =>
     services.people.get(actorOf(request), paramsOf(request).id),
   );
 
@@ -68,7 +68,7 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
     reply.status(201).send(await services.legalHistory.addLeave(actorOf(request), paramsOf(request).id, request.body)),
   );
 
-  api.get('/people/:id/aftercare', { schema: { tags: tag('Aftercare'), summary: 'Aftercare status, episodes and the rules that decided them', params: PersonParams, response: responses(200, 'The aftercare status', AftercareSchema, READ) } }, async (request) =>
+  api.get('/people/:id/aftercare', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Aftercare'), summary: 'Aftercare status, episodes and the rules that decided them', params: PersonParams, response: responses(200, 'The aftercare status', AftercareSchema, READ) } }, async (request) =>
     services.legalHistory.aftercare(actorOf(request), paramsOf(request).id),
   );
 

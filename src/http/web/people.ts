@@ -72,7 +72,7 @@ export function registerPeoplePages(web: FastifyInstance, services: Services): v
     );
   });
 
-  web.get('/people/:id', page, async (request, reply) => {
+  web.get('/people/:id', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const actor = signedIn(request);
     const view = await services.personPage.view(actor, personIdOf(request));
     return reply.render('pages/person.njk', { ...personPage(view, actor), back: { href: '/register', text: 'Back to the register' } });

@@ -12,8 +12,8 @@ import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { auditActor, requirePermission, type Actor } from './actor.ts';
-import { ConflictError } from './errors.ts';
-import { findVisiblePerson, refreshProjections } from './person-record.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import { findVisiblePerson, isUuid, refreshProjections, viewerOf } from './person-record.ts';
 
 export interface UseCaseSettings { clock: () => Date; reviews: ReviewSettings }
 
@@ -118,6 +118,30 @@ export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
         requirePermission(actor, spec.permission);
         const result = await work({ trx, actor, person, today: dayOf(now), now });
         await audit(trx, actor, person, spec.audit, result, now);
+        return result;
+      });
+    },
+
+    /**
+     * A read of one person's record whose data comes from one read-model query (issue 14: at most
+     * who-is-asking, the read model and the audit event). `load` must apply the viewer's visibility
+     * in that same query and give undefined when the person is not there or not visible: 404, as
+     * `read` answers, before the permission (403).
+     */
+    async readModel<M extends { person: PersonRow }, T>(
+      actor: Actor,
+      personId: string,
+      spec: PersonReadSpec<T>,
+      load: (trx: Db, viewer: people.Viewer) => Promise<M | undefined>,
+      work: (ctx: PersonContext & { model: M }) => Promise<T> | T,
+    ): Promise<T> {
+      return db.transaction().execute(async (trx) => {
+        const now = clock();
+        const model = isUuid(personId) ? await load(trx, viewerOf(actor)) : undefined;
+        if (!model) throw new NotFoundError('person');
+        requirePermission(actor, spec.permission);
+        const result = await work({ trx, actor, person: model.person, today: dayOf(now), now, model });
+        await audit(trx, actor, model.person, spec.audit, result, now);
         return result;
       });
     },

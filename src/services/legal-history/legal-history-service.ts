@@ -2,12 +2,13 @@
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
 import { canConfirmResponsibility, responsibilityPartViolations } from '../../domain/access.ts';
-import type { AftercareResult } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
 import { findOrganisationByCode } from '../../data/accounts-repository.ts';
-import { loadFacts } from '../../data/people-repository.ts';
+import { factsFromRows, loadFacts } from '../../data/people-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
@@ -107,7 +108,8 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
 
     /** A read: derived from the facts, nothing written but the audit event. */
     async aftercare(actor: Actor, personId: string): Promise<AftercareResult> {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, ({ trx, person, today }) => deriveAftercare(trx, person, today));
+      // One read-model query (person, visibility and every fact) instead of nine (issue 14).
+      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { facts: true }), ({ model, today }) => computeAftercare(factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), today));
     },
 
     /** RESP-2 to RESP-5: a person confirms the responsible local authority and ICB, with the basis. */

@@ -1,17 +1,19 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { AftercareResult } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type PersonFacts } from '../../domain/aftercare.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
+import { factsFromRows } from '../../data/people-repository.ts';
+import { loadPersonReadModel, type PersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
 import { PersonCreateInput, PersonUpdateInput, REGISTER_PAGE_SIZE, RegisterPageInput, RegisterQueryInput } from './people-inputs.ts';
-import { legalHistoryPart } from '../legal-history/legal-history-service.ts';
+import { admissionView, legalHistoryPart, leaveView, legalStatusView } from '../legal-history/legal-history-service.ts';
 import { deriveAftercare, isUuid, latestBySince, refreshProjections, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { parseInput } from '../kernel/validation.ts';
@@ -55,7 +57,8 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
     },
 
     async get(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view' } }, ({ trx, person }) => view(trx, person));
+      // One read-model query (person, visibility, histories, projections) instead of four (issue 14).
+      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'person.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { summary: true }), ({ model }) => viewOfModel(model));
     },
 
     /**
@@ -73,7 +76,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
      */
     async record(actor: Actor, personId: string) {
       const audit = { action: 'person.view', details: { parts: ['details', 'legal-history', 'aftercare'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => personRecordPart(trx, person, today));
+      return useCases.readModel(actor, personId, { permission: 'person:read', audit }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, RECORD_PARTS), ({ model, today }) => personRecordOfModel(model, today));
     },
 
     /** expectedVersion null: the caller did not send If-Match, so the change is applied to the latest version. */
@@ -205,6 +208,28 @@ export async function personRecordPart(trx: Db, person: PersonRow, today: IsoDat
   const aftercare = derived ?? (await deriveAftercare(trx, person, today));
   const legalHistory = await legalHistoryPart(trx, person);
   return { person: await view(trx, person), legalHistory, aftercare };
+}
+
+/** What personRecordOfModel needs from the read model (loadPersonReadModel's parts). */
+export const RECORD_PARTS = { summary: true, facts: true } as const;
+
+/** The person's details (what people.get answers) from the read model, which must have its summary. */
+export function viewOfModel(model: PersonReadModel) {
+  return personView(model.person, model.residences, model.gps, model.summary?.status ?? 'not-entitled', model.summary?.next_review_due ?? null);
+}
+
+/** The facts the entitlement rules read, from a read model loaded with RECORD_PARTS (or facts). */
+export function factsOfModel(model: PersonReadModel): PersonFacts {
+  if (!model.facts) throw new Error('the read model was loaded without its facts');
+  return factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts });
+}
+
+/** personRecordPart from a read model loaded with RECORD_PARTS: no further query. */
+export function personRecordOfModel(model: PersonReadModel, today: IsoDate, derived?: AftercareResult) {
+  const aftercare = derived ?? computeAftercare(factsOfModel(model), today);
+  const history = model.facts!.history;
+  const legalHistory = { admissions: history.admissions.map(admissionView), legalStatuses: history.legalStatuses.map(legalStatusView), leave: history.leaves.map(leaveView) };
+  return { person: viewOfModel(model), legalHistory, aftercare };
 }
 
 function searchText(q: string) {

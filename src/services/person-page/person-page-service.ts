@@ -3,12 +3,14 @@
 // parts shown, instead of one read and one audit event for each panel of the page.
 import { can } from '../../domain/access.ts';
 import { computeAftercare } from '../../domain/aftercare.ts';
-import { loadFacts } from '../../data/people-repository.ts';
+import type { Db } from '../../data/database.ts';
+import type { Viewer } from '../../data/people-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { Actor } from '../kernel/actor.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { imhaEligibilityPart } from '../advocacy/advocacy-service.ts';
 import { keyworkerPart } from '../keyworkers/keyworkers-service.ts';
-import { personRecordPart } from '../people/people-service.ts';
+import { factsOfModel, personRecordOfModel, RECORD_PARTS } from '../people/people-service.ts';
 import { planningMeetingsPart } from '../planning/planning-service.ts';
 import { planSummaryPart } from '../plans/plans-service.ts';
 import { reviewClocksPart } from '../reviews/reviews-service.ts';
@@ -20,12 +22,14 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
   return {
     async view(actor: Actor, personId: string) {
       const parts = can(actor.role, 'plan:read') ? PARTS : PARTS.filter((p) => p !== 'plan');
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view', details: { parts } } }, async ({ trx, person, today }) => {
+      // The person, visibility, histories, projections and facts in one read-model query (issue 14).
+      const load = (trx: Db, viewer: Viewer) => loadPersonReadModel(trx, personId, viewer, RECORD_PARTS);
+      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'person.view', details: { parts } } }, load, async ({ trx, person, today, model }) => {
         // The facts and the aftercare derived from them once, for every part that needs them.
-        const facts = await loadFacts(trx, person);
+        const facts = factsOfModel(model);
         const aftercare = computeAftercare(facts, today);
         return {
-          ...(await personRecordPart(trx, person, today, aftercare)),
+          ...personRecordOfModel(model, today, aftercare),
           plan: parts.includes('plan') ? await planSummaryPart(trx, person, today, aftercare) : null,
           keyworker: await keyworkerPart(trx, person),
           meetings: await planningMeetingsPart(trx, person, today, null, aftercare),

@@ -1,0 +1,117 @@
+// One person's read model in ONE database round trip (issue 14, "fewer round trips"): the person
+// (only when the viewer may see them: the visibility check is in the same statement), their
+// residence and GP histories, their projections and, when asked, every fact the entitlement rules
+// read (hospital stays, legal statuses, leave, confirmed responsibility, joint endings and
+// reinstatements). The child rows travel as JSON arrays (json_agg) beside the person's own columns
+// and are turned back into exactly the rows the per-table queries return (timestamps as Date), so
+// the services and the domain see the same values whichever way the record was read.
+// PostgreSQL 15 and PGlite accept every statement here (json_agg with ORDER BY, row_to_json).
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from './database.ts';
+import type { LegalHistoryRows } from './legal-history-repository.ts';
+import type { Viewer } from './people-repository.ts';
+import type { AdmissionRow, Database, LeaveRow, LegalStatusRow, PersonRow } from './schema.ts';
+import type { Selectable } from 'kysely';
+
+type ResidenceRow = Selectable<Database['residences']>;
+type GpRow = Selectable<Database['gp_registrations']>;
+type SummaryRow = Selectable<Database['person_summaries']>;
+type DecisionRow = Selectable<Database['responsibility_decisions']>;
+
+export interface PersonReadModel {
+  person: PersonRow;
+  /** As listResidences: by since, then recorded_at. */
+  residences: ResidenceRow[];
+  /** As listGpRegistrations: by since, then recorded_at. */
+  gps: GpRow[];
+  /** As findPersonSummary: undefined until first derived (or when not asked for). */
+  summary: SummaryRow | undefined;
+  /** Present when `facts` was asked for: as loadLegalHistory, listResponsibilityDecisions and endingFacts. */
+  facts?: {
+    history: LegalHistoryRows;
+    decisions: DecisionRow[];
+    endings: { jointEndings: { episodeId: string; endedOn: string }[]; reinstatements: { episodeId: string; reinstatedOn: string }[] };
+  };
+}
+
+export interface ReadModelParts {
+  /** person_summaries (the status and review date the person's details show). */
+  summary?: boolean;
+  /** Everything computeAftercare reads, and the legal history the person page lists. */
+  facts?: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+/** A table's rows for this person as a JSON array in the given order ('[]' when none). */
+function rowsOf(table: string, order: string, where = ''): RawBuilder<Json[]> {
+  return sql<Json[]>`(SELECT coalesce(json_agg(t ORDER BY ${sql.raw(order)}), '[]'::json) FROM ${sql.table(table)} t WHERE t.person_id = p.id${sql.raw(where)})`;
+}
+
+/**
+ * The person and the parts asked for, in one statement, or undefined when there is no such person or
+ * the viewer may not see them (exactly when findVisiblePerson gives undefined).
+ */
+export async function loadPersonReadModel(db: Db, personId: string, viewer: Viewer, parts: ReadModelParts = {}): Promise<PersonReadModel | undefined> {
+  const visible = viewer.everyone
+    ? sql``
+    : sql` AND EXISTS (SELECT 1 FROM person_organisations po WHERE po.person_id = p.id AND po.organisation_code = ${viewer.organisationCode})`;
+  const summary = parts.summary ? sql`(SELECT row_to_json(s) FROM person_summaries s WHERE s.person_id = p.id)` : sql`NULL::json`;
+  const facts = parts.facts
+    ? sql`${rowsOf('admissions', 't.admitted_on, t.id')} AS admissions,
+        ${rowsOf('legal_statuses', 't.start_date, t.id')} AS legal_statuses,
+        ${rowsOf('leaves', 't.from_date, t.id')} AS leaves,
+        ${rowsOf('responsibility_decisions', 't.decided_at, t.id')} AS decisions,
+        (SELECT coalesce(json_agg(json_build_object('episode_id', e.episode_id, 'ended_on', e.ended_on) ORDER BY e.ended_on, e.episode_id), '[]'::json)
+           FROM ending_proposals e WHERE e.person_id = p.id AND e.status = 'approved' AND e.ended_on IS NOT NULL) AS joint_endings,
+        (SELECT coalesce(json_agg(json_build_object('episode_id', r.episode_id, 'reinstated_on', r.reinstated_on) ORDER BY r.reinstated_on, r.episode_id), '[]'::json)
+           FROM reinstatements r WHERE r.person_id = p.id AND r.status = 'approved' AND r.reinstated_on IS NOT NULL) AS reinstatements`
+    : sql`NULL::json AS admissions, NULL::json AS legal_statuses, NULL::json AS leaves, NULL::json AS decisions, NULL::json AS joint_endings, NULL::json AS reinstatements`;
+  const result = await sql<PersonRow & {
+    rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
+    admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
+    joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null;
+  }>`SELECT p.*,
+      ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
+      ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
+      ${summary} AS rm_summary,
+      ${facts}
+    FROM people p WHERE p.id = ${personId}${visible}`.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const { rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, ...person } = row;
+  return {
+    person: person as PersonRow,
+    residences: rm_residences.map((r) => withInstants(r, ['recorded_at']) as ResidenceRow),
+    gps: rm_gps.map((r) => withInstants(r, ['recorded_at']) as GpRow),
+    summary: rm_summary ? (withInstants(rm_summary, ['refreshed_at']) as SummaryRow) : undefined,
+    ...(parts.facts && {
+      facts: {
+        history: {
+          admissions: (admissions ?? []).map((r) => withInstants(r, ['created_at']) as AdmissionRow),
+          legalStatuses: (legal_statuses ?? []).map((r) => withInstants(r, ['created_at']) as LegalStatusRow),
+          leaves: (leaves ?? []).map((r) => withInstants(r, ['created_at']) as LeaveRow),
+        },
+        decisions: (decisions ?? []).map((r) => withInstants(r, ['decided_at']) as DecisionRow),
+        endings: {
+          jointEndings: (joint_endings ?? []).map((e) => ({ episodeId: e.episode_id, endedOn: e.ended_on })),
+          reinstatements: (reinstatements ?? []).map((r) => ({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on })),
+        },
+      },
+    }),
+  };
+}
+
+/**
+ * JSON carries timestamps as ISO text; the per-table queries give Date objects (the drivers parse
+ * timestamptz to milliseconds, as Date does here). Dates ('YYYY-MM-DD'), booleans, text and jsonb
+ * arrive as the drivers give them; bigint and numeric as numbers, as database.ts parses them.
+ */
+function withInstants(row: Json, columns: readonly string[]): Json {
+  const out: Json = { ...row };
+  for (const column of columns) {
+    const value = out[column];
+    if (typeof value === 'string') out[column] = new Date(value);
+  }
+  return out;
+}
