@@ -50,7 +50,8 @@ for (const { engine, skip } of await testEngines()) {
       const stay = await legalHistory.addAdmission(p, personId, { hospital: 'Northbridge Hospital', admittedOn: addDays(start, -60), dischargedOn: start });
       await legalHistory.addLegalStatus(p, personId, { section: '3', startDate: addDays(start, -60), endDate: start, admissionId: stay.id });
       await reviews.record(p, personId, { heldOn: addDays(start, 30), attendees: ['the person'], outcome: 'continue', notes: '' });
-      await keyworkers.allocate(f.actors.admin, personId, { userId: f.actors.laPractitioner.userId, jobTitle: 'Care co-ordinator', phone: '01632 960 001' });
+      // A keyworker from Southvale gives Southvale sight of the person, not of their money (Northbridge's): canSeeMoney.
+      await keyworkers.allocate(f.actors.admin, personId, { userId: f.actors.otherLaPractitioner.userId, jobTitle: 'Care co-ordinator', phone: '01632 960 001' });
       const service = await careServices.create(f.actors.laPractitioner, personId, {
         description: 'Supported living', category: 'accommodation', s117: true,
         scope: { arisesFromMentalDisorder: true, reducesRiskOfDeterioration: true, rationale: 'Staff support prevents relapse' },
