@@ -117,7 +117,7 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
       actor,
       {
         permission: 'reports:read',
-        audit: (r: RegisterReportAnswer) => ({ action: 'reports.register', recordType: 'report', recordId: null, details: { asOf: r.asOf, localAuthority: r.filter.localAuthority, icb: r.filter.icb, months: r.months.length, peopleRead: r.peopleRead } }),
+        audit: (r: RegisterReportAnswer) => ({ action: 'reports.register', recordType: 'report', recordId: null, details: { asOf: r.asOf, localAuthority: r.filter.localAuthority, icb: r.filter.icb, months: r.months.length, peopleRead: r.peopleRead, summaryBuiltAt: r.summaryBuiltAt ?? null } }),
       },
       async ({ trx, today }) => {
         const q = parse(query, today);
