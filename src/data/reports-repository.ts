@@ -169,10 +169,15 @@ export async function insertSummaries(db: Db, snapshotId: string, rows: readonly
   }
 }
 
-/** Marks the snapshot finished and removes the ones before it (a reader in another transaction keeps its own until it ends). */
+/**
+ * Marks the snapshot finished and removes those before the one before it: a report that chose the
+ * previous snapshot just before this one committed (read committed: its next statement sees this
+ * commit) still finds that snapshot's rows.
+ */
 export async function finishSnapshot(db: Db, id: string, finishedAt: Date, people: number): Promise<void> {
   await db.updateTable('report_snapshots').set({ finished_at: finishedAt, people }).where('id', '=', id).execute();
-  await db.deleteFrom('report_snapshots').where('id', '!=', id).where('finished_at', 'is not', null).where('finished_at', '<=', finishedAt).execute();
+  const older = await db.selectFrom('report_snapshots').select('id').where('finished_at', 'is not', null).orderBy('finished_at', 'desc').offset(2).limit(1000).execute();
+  if (older.length > 0) await db.deleteFrom('report_snapshots').where('id', 'in', older.map((r) => r.id)).execute();
 }
 
 /** The latest finished snapshot, if any. */

@@ -153,7 +153,7 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
   /**
    * The nightly job (`s117 reports refresh`): works out the summaries of every person as of each
    * period the reports can ask for (summaryPeriods), in one repeatable-read transaction (one
-   * consistent view of the facts), and replaces the previous snapshot when it commits. Recorded in
+   * consistent view of the facts); readers use it once it commits (finishSnapshot keeps the one before). Recorded in
    * the audit trail with counts only.
    */
   async function refreshSummaries(progress: (people: number) => void = () => {}): Promise<{ snapshotId: string; builtOn: IsoDate; people: number; rows: number; seconds: number }> {
