@@ -25,6 +25,7 @@ const USAGE = `Usage: s117 <command>
   charges import FILE --as EMAIL import charges people paid from the finance system's CSV (CHG-2), all or nothing
   import register|detentions FILE [--mapping M] [--dry-run|--commit] [--report R] --as EMAIL   move a spreadsheet register or detentions in
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
+  reports refresh                work out the reports' summaries as of today (nightly, after midnight; ADR 0014)
 Database: DATABASE_URL (postgres://...) or the embedded database in S117_DATA_DIR (default ./data).`;
 
 // The web server, the demonstration data, mail and CSV are loaded only by the commands that use them:
@@ -138,6 +139,13 @@ const COMMANDS: Record<string, Command> = {
   async reminders({ services, config }) {
     const { sendReminders } = await import('./reminders.ts');
     return sendReminders(services, config);
+  },
+  async reports({ services, args }) {
+    if (args[0] !== 'refresh') return usage();
+    const result = await services.reports.refreshSummaries((people) => process.stderr.write(`\r${people} people`));
+    process.stderr.write('\n');
+    console.log(`Reports' summaries as of ${result.builtOn}: ${result.people} people, ${result.rows} rows, ${result.seconds} s`);
+    return 0;
   },
   async audit({ services, args }) {
     const { auditCommand } = await import('./audit.ts');

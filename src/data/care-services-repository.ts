@@ -63,3 +63,22 @@ export function listS117ServicesVisibleTo(db: Db, organisationCode: string | nul
   }
   return q.orderBy('services.person_id').orderBy('services.start_date').orderBy('services.id').execute() as Promise<NoChargeRow[]>;
 }
+
+/** RESP-7: the cost a service was recorded with, from its start (service_costs, migration 0096). */
+export async function insertFirstCost(db: Db, row: { serviceId: string; from: string; weeklyCostPence: number; recordedBy: string }): Promise<void> {
+  await db.insertInto('service_costs').values({ service_id: row.serviceId, effective_from: row.from, weekly_cost_pence: row.weeklyCostPence, recorded_by: row.recordedBy }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/**
+ * RESP-7: a new weekly cost in force from `from`. A service recorded before the history was kept (or
+ * by a path that did not write it) first gets its old cost from its start, so the days before keep it.
+ */
+export async function recordCostChange(db: Db, row: { serviceId: string; startDate: string; before: number; from: string; weeklyCostPence: number; recordedBy: string }): Promise<void> {
+  const known = await db.selectFrom('service_costs').select('service_id').where('service_id', '=', row.serviceId).limit(1).executeTakeFirst();
+  if (!known && row.from > row.startDate) await insertFirstCost(db, { serviceId: row.serviceId, from: row.startDate, weeklyCostPence: row.before, recordedBy: row.recordedBy });
+  await db
+    .insertInto('service_costs')
+    .values({ service_id: row.serviceId, effective_from: row.from, weekly_cost_pence: row.weeklyCostPence, recorded_by: row.recordedBy })
+    .onConflict((oc) => oc.columns(['service_id', 'effective_from']).doUpdateSet({ weekly_cost_pence: row.weeklyCostPence, recorded_by: row.recordedBy, recorded_at: new Date() }))
+    .execute();
+}

@@ -39,13 +39,15 @@ export interface ReportFactsRows {
   budgets: { id: string; person_id: string; kind: 'direct-payment' | 'personal-health-budget'; start_date: string; end_date: string | null }[];
   budgetReviews: { budget_id: string; held_on: string }[];
   budgetTriggers: { budget_id: string; occurred_on: string }[];
+  /** RESP-7: each service's cost history (migration 0096), earliest first. */
+  costs: { service_id: string; effective_from: string; weekly_cost_pence: number }[];
 }
 
 /** Everything the reports need about these people, in one query per kind of fact. */
 export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]): Promise<ReportFactsRows> {
   const ids = people.map((p) => p.id);
-  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], budgetReviews: [], budgetTriggers: [] };
-  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers] = await Promise.all([
+  if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], budgetReviews: [], budgetTriggers: [], costs: [] };
+  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers, costs] = await Promise.all([
     db.selectFrom('residences').select(['person_id', 'local_authority_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('gp_registrations').select(['person_id', 'practice_code', 'icb_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('admissions').select(['person_id', 'id', 'hospital', 'admitted_on', 'discharged_on']).where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
@@ -84,6 +86,14 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
     db.selectFrom('budgets').select(['id', 'person_id', 'kind', 'start_date', 'end_date']).where('person_id', 'in', ids).execute(),
     db.selectFrom('budget_reviews').innerJoin('budgets', 'budgets.id', 'budget_reviews.budget_id').select(['budget_reviews.budget_id', 'budget_reviews.held_on']).where('budgets.person_id', 'in', ids).execute(),
     db.selectFrom('budget_review_triggers').innerJoin('budgets', 'budgets.id', 'budget_review_triggers.budget_id').select(['budget_review_triggers.budget_id', 'budget_review_triggers.occurred_on']).where('budgets.person_id', 'in', ids).execute(),
+    db
+      .selectFrom('service_costs')
+      .innerJoin('services', 'services.id', 'service_costs.service_id')
+      .select(['service_costs.service_id', 'service_costs.effective_from', 'service_costs.weekly_cost_pence'])
+      .where('services.person_id', 'in', ids)
+      .orderBy('service_costs.service_id')
+      .orderBy('service_costs.effective_from')
+      .execute(),
   ]);
   const facts = new Map<string, PersonFacts>();
   for (const p of people) {
@@ -106,7 +116,7 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
   }
   for (const e of endings) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
   for (const r of reinstatements) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
-  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers };
+  return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers, costs };
 }
 
 /** Staff names for the reports' keyworker rows (staff, not the people on the register). */
@@ -119,4 +129,79 @@ export async function userNames(db: Db, ids: readonly string[]): Promise<Map<str
 /** Local authorities and ICBs, by name, for the reports' filters. */
 export function responsibleBodies(db: Db) {
   return db.selectFrom('organisations').select(['code', 'name', 'type']).where('type', 'in', ['local-authority', 'icb']).orderBy('name').execute();
+}
+
+/** RESP-7: the cost history of these services (service_costs, migration 0096), earliest first. */
+export function serviceCosts(db: Db, serviceIds: readonly string[]) {
+  if (serviceIds.length === 0) return Promise.resolve([] as { service_id: string; effective_from: string; weekly_cost_pence: number }[]);
+  return db.selectFrom('service_costs').select(['service_id', 'effective_from', 'weekly_cost_pence']).where('service_id', 'in', serviceIds).orderBy('service_id').orderBy('effective_from').execute();
+}
+
+/** The organisations with sight of each of these people today (person_organisations): the summaries' readers. */
+export async function sightOf(db: Db, personIds: readonly string[]): Promise<Map<string, string[]>> {
+  const sight = new Map<string, string[]>();
+  if (personIds.length === 0) return sight;
+  const rows = await db.selectFrom('person_organisations').select(['person_id', 'organisation_code']).where('person_id', 'in', personIds).execute();
+  for (const r of rows) sight.set(r.person_id, [...(sight.get(r.person_id) ?? []), r.organisation_code]);
+  return sight;
+}
+
+// ---- The summaries (migration 0095, domain/report-summaries.ts) ----
+
+export interface SnapshotRow { id: string; built_on: string; settings: string; started_at: Date; finished_at: Date | null; people: number }
+
+export async function startSnapshot(db: Db, row: { id: string; builtOn: string; settings: string; startedAt: Date }): Promise<void> {
+  await db.insertInto('report_snapshots').values({ id: row.id, built_on: row.builtOn, settings: row.settings, started_at: row.startedAt }).execute();
+}
+
+export interface SummaryRowInsert { periodFrom: string; asOf: string; scope: string; part: 'base' | 'money' | 'money-own'; localAuthority: string | null; icb: string | null; figures: unknown }
+
+export async function insertSummaries(db: Db, snapshotId: string, rows: readonly SummaryRowInsert[], people: ReadonlyMap<string, number>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('report_summaries')
+      .values(rows.slice(i, i + 500).map((r) => ({ snapshot_id: snapshotId, period_from: r.periodFrom, as_of: r.asOf, scope: r.scope, part: r.part, local_authority_code: r.localAuthority, icb_code: r.icb, figures: JSON.stringify(r.figures) })))
+      .execute();
+  }
+  const counts = [...people.entries()];
+  for (let i = 0; i < counts.length; i += 1000) {
+    await db.insertInto('report_summary_people').values(counts.slice(i, i + 1000).map(([scope, n]) => ({ snapshot_id: snapshotId, scope, people: n }))).execute();
+  }
+}
+
+/**
+ * Marks the snapshot finished and removes those before the one before it: a report that chose the
+ * previous snapshot just before this one committed (read committed: its next statement sees this
+ * commit) still finds that snapshot's rows.
+ */
+export async function finishSnapshot(db: Db, id: string, finishedAt: Date, people: number): Promise<void> {
+  await db.updateTable('report_snapshots').set({ finished_at: finishedAt, people }).where('id', '=', id).execute();
+  const older = await db.selectFrom('report_snapshots').select('id').where('finished_at', 'is not', null).orderBy('finished_at', 'desc').offset(2).limit(1000).execute();
+  if (older.length > 0) await db.deleteFrom('report_snapshots').where('id', 'in', older.map((r) => r.id)).execute();
+}
+
+/** The latest finished snapshot, if any. */
+export function latestSnapshot(db: Db): Promise<SnapshotRow | undefined> {
+  return db.selectFrom('report_snapshots').selectAll().where('finished_at', 'is not', null).orderBy('finished_at', 'desc').limit(1).executeTakeFirst() as Promise<SnapshotRow | undefined>;
+}
+
+/** The summary rows one reader adds up for these period ends, narrowed by the bodies when given. */
+export async function readSummaries(db: Db, q: { snapshotId: string; scope: string; parts: readonly string[]; asOf: readonly string[]; localAuthority: string | null; icb: string | null }) {
+  let query = db
+    .selectFrom('report_summaries')
+    .select(['period_from', 'as_of', 'scope', 'part', 'local_authority_code', 'icb_code', 'figures'])
+    .where('snapshot_id', '=', q.snapshotId)
+    .where('scope', '=', q.scope)
+    .where('as_of', 'in', [...q.asOf])
+    .where('part', 'in', [...q.parts] as ('base' | 'money' | 'money-own')[]);
+  if (q.localAuthority !== null) query = query.where('local_authority_code', '=', q.localAuthority);
+  if (q.icb !== null) query = query.where('icb_code', '=', q.icb);
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...r, figures: typeof r.figures === 'string' ? JSON.parse(r.figures) : r.figures }));
+}
+
+/** How many people a scope covered at the snapshot. */
+export async function summaryPeople(db: Db, snapshotId: string, scope: string): Promise<number> {
+  const row = await db.selectFrom('report_summary_people').select('people').where('snapshot_id', '=', snapshotId).where('scope', '=', scope).executeTakeFirst();
+  return row?.people ?? 0;
 }

@@ -310,6 +310,10 @@ export interface Database {
   person_identities: IdentitiesTable & { person_id: string };
   person_sessions: PersonSessionsTable;
   plan_sharing_consents: PlanSharingConsentsTable;
+  report_snapshots: ReportSnapshotsTable;
+  report_summaries: ReportSummariesTable;
+  report_summary_people: ReportSummaryPeopleTable;
+  service_costs: ServiceCostsTable;
 }
 
 // Sign-in with OpenID Connect and the person's own pages (migration 0040).
@@ -810,4 +814,39 @@ export interface DeliveriesTable {
   last_error: string | null;
   delivered_at: Instant | null;
   created_at: DefaultInstant;
+}
+
+// Issue 13: the register report's summaries (migration 0095) and services' cost history (0096).
+export interface ReportSnapshotsTable {
+  id: string;
+  built_on: string;
+  settings: string;
+  started_at: Instant;
+  finished_at: Instant | null;
+  people: Generated<number>;
+}
+
+export interface ReportSummariesTable {
+  snapshot_id: string;
+  period_from: string;
+  as_of: string;
+  scope: string;
+  part: 'base' | 'money' | 'money-own';
+  local_authority_code: string | null;
+  icb_code: string | null;
+  figures: ColumnType<unknown, string, string>;
+}
+
+export interface ReportSummaryPeopleTable {
+  snapshot_id: string;
+  scope: string;
+  people: number;
+}
+
+export interface ServiceCostsTable {
+  service_id: string;
+  effective_from: string;
+  weekly_cost_pence: number;
+  recorded_by: string | null;
+  recorded_at: DefaultInstant;
 }

@@ -13,7 +13,7 @@
 //   by the agreed percentages in the same way, and the body that paid more than its share of that is
 //   owed the difference by the other (so what LA owes ICB is exactly minus what ICB owes LA). What is
 //   still unpaid against the cost (owed to the provider, not between the bodies) is shown apart.
-import { compareDates, minDate, type IsoDate } from './dates.ts';
+import { addDays, compareDates, minDate, type IsoDate } from './dates.ts';
 import { weeklyShares, type Split } from './funding.ts';
 import { daysIn, overlap, proRata, type Period } from './refunds.ts';
 import type { RuleViolation } from './violations.ts';
@@ -30,6 +30,12 @@ export interface RechargeService {
   funding: Split;
   startDate: IsoDate;
   endDate: IsoDate | null;
+  /**
+   * RESP-7: the weekly cost in force from each date (the service's cost history), when known. Each
+   * day is costed at the latest entry on or before it; days before the first entry at the first
+   * entry's cost (the cost the service was recorded with). Absent or empty: weeklyCostPence throughout.
+   */
+  costs?: readonly { from: IsoDate; weeklyCostPence: number }[];
 }
 
 export interface ServicePayment {
@@ -80,6 +86,26 @@ export function costForDays(weeklyCostPence: number, days: number): number {
   return Number((n * 2n + 7n) / 14n);
 }
 
+/**
+ * RESP-7: the cost of the service's days in the period at the cost in force on each day: each run of
+ * days at one weekly cost is costed as costForDays does (nearest penny, halves up), and the runs added.
+ * With one cost throughout this is exactly costForDays(weeklyCostPence, days).
+ */
+export function costAtTheTime(service: Pick<RechargeService, 'weeklyCostPence' | 'costs'>, days: Period): number {
+  const costs = [...(service.costs ?? [])].sort((a, b) => compareDates(a.from, b.from));
+  if (costs.length === 0) return costForDays(service.weeklyCostPence, daysIn(days));
+  let total = 0;
+  for (const [i, c] of costs.entries()) {
+    // The first cost also covers any days before it; each runs to the day before the next.
+    const from = i === 0 ? days.from : c.from;
+    const next = costs[i + 1];
+    const to = next ? addDays(next.from, -1) : days.to;
+    const part = compareDates(from, to) <= 0 ? overlap({ from, to }, days) : null;
+    if (part) total += costForDays(c.weeklyCostPence, daysIn(part));
+  }
+  return total;
+}
+
 /** The days of a service inside the period (its open end runs to the period's end). */
 export function serviceDaysIn(service: Pick<RechargeService, 'startDate' | 'endDate'>, period: Period): Period | null {
   const to = service.endDate ? minDate(service.endDate, period.to) : period.to;
@@ -118,7 +144,7 @@ export function rechargeLine(service: RechargeService, payments: readonly Servic
   const icbPaid = paidBy('icb');
   if (!days && localAuthorityPaid === 0 && icbPaid === 0) return null;
   const dayCount = days ? daysIn(days) : 0;
-  const costPence = costForDays(service.weeklyCostPence, dayCount);
+  const costPence = days ? costAtTheTime(service, days) : 0;
   const shares = weeklyShares(costPence, service.funding);
   return {
     serviceId: service.serviceId,

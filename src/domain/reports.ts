@@ -48,7 +48,13 @@ export interface BalanceFigure { localAuthority: string | null; icb: string | nu
  * Which bodies' people a report covers (null for any), and who reads it: money (RPT-14) is counted
  * only for people whose money the reader may see (access.ts canSeeMoney, by every episode's bodies).
  */
-export interface ReportFilter { localAuthority: string | null; icb: string | null; viewer?: Viewer }
+export interface ReportFilter {
+  localAuthority: string | null;
+  icb: string | null;
+  viewer?: Viewer;
+  /** The summaries (report-summaries.ts): null means "no body" (not "any"), so each pair of bodies is counted apart. */
+  exact?: boolean;
+}
 
 /** REV-1: how long an overdue review has been overdue, in days (the last band has no end). */
 export const OVERDUE_BANDS = [
@@ -73,7 +79,7 @@ export const MEASURES = {
   plansFinalBeforeLeaving: { rule: 'RPT-11', text: 'Of the episodes whose duty started in the period (RPT-2), those with a care and support plan finalised after detention began and on or before the day the person left hospital (PLAN-7: the plan is final before discharge).' },
   plans: { rule: 'RPT-12', text: 'People whose aftercare is running on the date with a final care and support plan, and of those, the latest final version with a complete contingency plan (PLAN-5) and signed with a copy given, or the reason it was not signed recorded (PLAN-6).' },
   complaints: { rule: 'RPT-13', text: 'Complaints received in the period, and complaints open on the date (received, no outcome yet), with how many of those are still within the Ombudsman\'s 12-month window from the day the person knew of the problem (CMP-1).' },
-  spend: { rule: 'RPT-15', text: 'Each body\'s agreed share of the cost of each service in the period (weekly cost by days, split by the agreed percentages, RESP-7) and what it recorded paying, by service category, for the local authority and ICB responsible for the person at the end of the period; and the balance between each council and ICB on what was paid (RESP-1), as the recharge statement works it out. Costs are the services\' recorded weekly costs (their history is not kept). Only for people whose money you may see.' },
+  spend: { rule: 'RPT-15', text: 'Each body\'s agreed share of the cost of each service in the period (weekly cost by days, split by the agreed percentages, RESP-7) and what it recorded paying, by service category, for the local authority and ICB responsible for the person at the end of the period; and the balance between each council and ICB on what was paid (RESP-1), as the recharge statement works it out. Each day is costed at the weekly cost in force on that day (the service\'s cost history), not today\'s. Only for people whose money you may see.' },
   budgets: { rule: 'RPT-16', text: 'Direct payments and personal health budgets running on the date, by kind, and how many of them have their review overdue on the date (DP-1(d): first within 6 months of a direct payment starting, DP-2: 3 months for a personal health budget, then at least every 12 months, and at once after a suspected breach or a change in capacity).' },
   money: { rule: 'RPT-14', text: 'Charges paid in the period for a service recorded as s117 aftercare, which must be none (CHG-1), and refunds (CHG-2): calculated by the date, paid by the date, and outstanding (calculated, not yet paid), in pence with interest. Only for people whose money you may see.' },
   disputes: { rule: 'RPT-10', text: 'Disputes about the people counted, open (not resolved) on the date, by age from the day raised. An ordinary-residence dispute between local authorities must be referred to the Secretary of State after 4 months (RESP-6): these are shown as past the 4-month clock when unreferred after that.' },
@@ -152,6 +158,7 @@ export function monthlyPeriods(asOf: IsoDate, months: number): { from: IsoDate; 
 
 /** The episode's bodies at the date of the derivation match the filter (RPT-1: attribution at the time). */
 function bodiesMatch(localAuthority: string | null, icb: string | null, filter: ReportFilter): boolean {
+  if (filter.exact) return localAuthority === filter.localAuthority && icb === filter.icb;
   return (filter.localAuthority === null || localAuthority === filter.localAuthority) && (filter.icb === null || icb === filter.icb);
 }
 
@@ -161,7 +168,7 @@ function latestSince<T extends { since: IsoDate }>(rows: readonly T[], on: IsoDa
   return rows.filter((r) => r.since <= on).sort((a, b) => compareDates(a.since, b.since)).at(-1);
 }
 
-function emptyFigures(from: IsoDate, asOf: IsoDate): PeriodFigures {
+export function emptyFigures(from: IsoDate, asOf: IsoDate): PeriodFigures {
   return {
     from, asOf,
     byStatus: Object.fromEntries(AFTERCARE_STATUSES.map((s) => [s, 0])) as Record<AftercareStatus, number>,
@@ -216,14 +223,34 @@ export function wholeMonthsBetween(from: IsoDate, to: IsoDate): number {
 /** What computeAftercare derives for someone with no qualifying detention by the date (ELIG-1, ELIG-2). */
 const NOT_DETAINED = { status: 'not-entitled' as const, episodes: [] as Episode[] };
 
+/** What the reports need of computeAftercare's answer. */
+export interface DerivedAftercare { status: AftercareStatus; episodes: readonly Episode[] }
+
+/** The person's aftercare as of the date, as the person page derives it. */
+export function aftercareAsOf(person: ReportPerson, asOf: IsoDate): DerivedAftercare {
+  // Before any qualifying detention there is no episode: the derivation would say not entitled, so it is skipped.
+  const detained = person.facts.legalStatuses.some((s) => s.startDate <= asOf && isQualifyingSection(s.section));
+  return detained ? computeAftercare(person.facts, asOf) : NOT_DETAINED;
+}
+
+/** The local authority and ICB a person is counted for at the date (RPT-1): their latest episode's, or where they lived and their GP's ICB. */
+export function countedBodies(person: ReportPerson, aftercare: DerivedAftercare, asOf: IsoDate): { localAuthority: string | null; icb: string | null } {
+  const latest = aftercare.episodes.at(-1);
+  if (latest) return { localAuthority: latest.localAuthority.code, icb: latest.icb.code };
+  return { localAuthority: latestSince(person.facts.residences, asOf)?.localAuthority ?? null, icb: latestSince(person.facts.gpRegistrations, asOf)?.icb ?? null };
+}
+
+/** New entitlements by section in the sections' own order, so that every way of adding them up lists them alike. */
+export function inSectionOrder(bySection: PeriodFigures['newEntitlementsBySection']): PeriodFigures['newEntitlementsBySection'] {
+  return Object.fromEntries(SECTION_CODES.filter((code) => bySection[code] !== undefined).map((code) => [code, bySection[code]]));
+}
+
 const within = (d: IsoDate | null, from: IsoDate, to: IsoDate): d is IsoDate => d !== null && d >= from && d <= to;
 
 /** What one person adds to one period's figures, from their facts as they stood at the period's end. */
-export function personFigures(person: ReportPerson, period: { from: IsoDate; asOf: IsoDate }, filter: ReportFilter, settings: ReviewSettings, into: PeriodFigures, keyworkers: Map<string, KeyworkerCount>): void {
+export function personFigures(person: ReportPerson, period: { from: IsoDate; asOf: IsoDate }, filter: ReportFilter, settings: ReviewSettings, into: PeriodFigures, keyworkers: Map<string, KeyworkerCount>, derived?: DerivedAftercare): void {
   const { from, asOf } = period;
-  // Before any qualifying detention there is no episode: the derivation would say not entitled, so it is skipped.
-  const detained = person.facts.legalStatuses.some((s) => s.startDate <= asOf && isQualifyingSection(s.section));
-  const aftercare = detained ? computeAftercare(person.facts, asOf) : NOT_DETAINED;
+  const aftercare = derived ?? aftercareAsOf(person, asOf);
   const latest = aftercare.episodes.at(-1);
   const residence = latestSince(person.facts.residences, asOf)?.localAuthority ?? null;
   const gpIcb = latestSince(person.facts.gpRegistrations, asOf)?.icb ?? null;
@@ -366,7 +393,7 @@ export function periodFigures(people: readonly ReportPerson[], period: { from: I
   return figures;
 }
 
-function sortKeyworkers(rows: Map<string, KeyworkerCount>): KeyworkerCount[] {
+export function sortKeyworkers(rows: Map<string, KeyworkerCount>): KeyworkerCount[] {
   return [...rows.values()].sort((a, b) => b.overdue - a.overdue || (a.team ?? '').localeCompare(b.team ?? '') || (a.userId ?? '').localeCompare(b.userId ?? ''));
 }
 
@@ -403,6 +430,7 @@ export function registerReportBuilder(asOf: IsoDate, filter: ReportFilter, setti
       periods.forEach((p, i) => addFigures(totals[i]!, periodFigures(people, p, filter, settings)));
     },
     result(): RegisterReport {
+      for (const t of totals) t.newEntitlementsBySection = inSectionOrder(t.newEntitlementsBySection);
       const current = totals.at(-1)!;
       return { ...current, filter: { localAuthority: filter.localAuthority, icb: filter.icb }, months: totals };
     },

@@ -62,14 +62,14 @@ async function toSvg(spec: Record<string, unknown>, id: string, title: string, d
 interface SeriesPoint { month: string; series: string; value: number }
 
 /** Several series over the months: lines with a distinct shape and colour each, named in the legend. */
-function seriesSpec(points: SeriesPoint[], series: string[], yTitle: string) {
+function seriesSpec(points: SeriesPoint[], series: string[], yTitle: string, yFormat = 'd') {
   return {
     width: 560,
     height: 220,
     data: { values: points },
     encoding: {
       x: { field: 'month', type: 'ordinal', sort: null, title: null, axis: { labelAngle: -40 } },
-      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { tickMinStep: 1, format: 'd' } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { tickMinStep: 1, format: yFormat } },
       color: { field: 'series', type: 'nominal', sort: series, title: null, scale: { domain: series, range: NHS_PALETTE.slice(0, series.length) } },
       shape: { field: 'series', type: 'nominal', sort: series, title: null, scale: { domain: series, range: SHAPES.slice(0, series.length) } },
     },
@@ -94,13 +94,26 @@ function barSpec(values: { label: string; value: number }[], xTitle: string) {
   };
 }
 
-function seriesChart(id: string, title: string, report: RegisterReport, series: { name: string; value: (m: RegisterReport['months'][number]) => number }[], yTitle: string, summary: string): Promise<Chart> {
+function seriesChart(id: string, title: string, report: RegisterReport, series: { name: string; value: (m: RegisterReport['months'][number]) => number }[], yTitle: string, summary: string, money = false): Promise<Chart> {
   const months = report.months.map((m) => monthName(m.asOf));
-  const points = report.months.flatMap((m, i) => series.map((s) => ({ month: months[i]!, series: s.name, value: s.value(m) })));
-  const table = { head: ['Month end', ...series.map((s) => s.name)], rows: report.months.map((m) => [formatDate(m.asOf), ...series.map((s) => s.value(m))]) };
+  // Money is drawn in pounds and tabled in pounds and pence; counts as they are.
+  const drawn = (n: number) => (money ? n / 100 : n);
+  const tabled = (n: number) => (money ? pounds(n) : n);
+  const points = report.months.flatMap((m, i) => series.map((s) => ({ month: months[i]!, series: s.name, value: drawn(s.value(m)) })));
+  const table = { head: ['Month end', ...series.map((s) => s.name)], rows: report.months.map((m) => [formatDate(m.asOf), ...series.map((s) => tabled(s.value(m)))]) };
   const description = `${summary} Each month from ${months[0]} to ${months.at(-1)}; the table beside the chart gives every figure.`;
-  return toSvg(seriesSpec(points, series.map((s) => s.name), yTitle), id, title, description).then((svg) => ({ id, title, description, svg, table }));
+  return toSvg(seriesSpec(points, series.map((s) => s.name), yTitle, money ? ',.0f' : 'd'), id, title, description).then((svg) => ({ id, title, description, svg, table }));
 }
+
+/** Integer pence as pounds and pence (£1,234.56). */
+export function pounds(pence: number): string {
+  const sign = pence < 0 ? '-' : '';
+  const abs = Math.abs(pence);
+  return `${sign}£${Math.floor(abs / 100).toLocaleString('en-GB')}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** RPT-15: each body's agreed share or payments in a period, over every category and body code. */
+const spendOf = (m: RegisterReport['months'][number], body: 'local-authority' | 'icb', what: 'agreedPence' | 'paidPence') => m.spend.filter((x) => x.body === body).reduce((n, x) => n + x[what], 0);
 
 function barChart(id: string, title: string, values: { label: string; value: number }[], xTitle: string, summary: string): Promise<Chart> {
   const description = `${summary} ${values.map((v) => `${v.label}: ${v.value}`).join('; ')}.`;
@@ -131,5 +144,25 @@ export async function reportCharts(report: RegisterReport): Promise<Chart[]> {
       'Bar chart of overdue reviews by how many days they are overdue.'),
     barChart('chart-disputes', `Open disputes by age, on ${on}`, Object.entries(last.disputesByAgeMonths).map(([age, value]) => ({ label: age === '4+' ? '4 months or more' : `${age} month${age === '1' ? '' : 's'}`, value })), 'disputes',
       `Bar chart of open disputes by whole months since they were raised; ${last.disputesPastFourMonths} are past the 4-month referral clock (RESP-6).`),
+    seriesChart('chart-plans-before-leaving', 'People who left hospital each month, and those with a final plan before they left', report, [
+      { name: 'Left hospital (new entitlements)', value: (m) => m.newEntitlements },
+      { name: 'Of them, plan final before leaving', value: (m) => m.plansFinalBeforeLeaving },
+    ], 'people', `Line chart of the people whose aftercare started in each month and of those, how many had a care and support plan finalised before they left hospital (PLAN-7). In the month to ${on}: ${last.plansFinalBeforeLeaving} of ${last.newEntitlements}.`),
+    seriesChart('chart-plans', 'Final care and support plans of the people whose aftercare is running, at each month end', report, [
+      { name: 'Final plan', value: (m) => m.plansFinal },
+      { name: 'Contingency plan complete', value: (m) => m.plansWithContingency },
+      { name: 'Signed, or reason recorded', value: (m) => m.plansSignedOrReason },
+    ], 'people', `Line chart of the people whose aftercare is running with a final plan at each month end, with a complete contingency plan (PLAN-5) and signed or with the reason recorded (PLAN-6). On ${on}: ${last.plansFinal} with a final plan, ${last.plansWithContingency} with a contingency plan, ${last.plansSignedOrReason} signed or with the reason.`),
+    seriesChart('chart-spend', 'Spend each month: each body’s agreed share and what it paid', report, [
+      { name: 'Council: agreed share', value: (m) => spendOf(m, 'local-authority', 'agreedPence') },
+      { name: 'ICB: agreed share', value: (m) => spendOf(m, 'icb', 'agreedPence') },
+      { name: 'Council: paid', value: (m) => spendOf(m, 'local-authority', 'paidPence') },
+      { name: 'ICB: paid', value: (m) => spendOf(m, 'icb', 'paidPence') },
+    ], 'pounds', `Line chart, in pounds, of the councils' and ICBs' agreed shares of the cost of aftercare services in each month (at the cost in force at the time, RESP-7) and what they recorded paying (RESP-1), for the people whose money you may see. In the month to ${on}: council share ${pounds(spendOf(last, 'local-authority', 'agreedPence'))}, ICB share ${pounds(spendOf(last, 'icb', 'agreedPence'))}, council paid ${pounds(spendOf(last, 'local-authority', 'paidPence'))}, ICB paid ${pounds(spendOf(last, 'icb', 'paidPence'))}.`, true),
+    seriesChart('chart-charges-refunds', 'Charges for s117 services and refunds, each month', report, [
+      { name: 'Charged for s117 services in the month (must be none)', value: (m) => m.s117ChargesPence },
+      { name: 'Refunds owed by the month end', value: (m) => m.refundsOwedPence },
+      { name: 'Refunds outstanding at the month end', value: (m) => m.refundsOutstandingPence },
+    ], 'pounds', `Line chart, in pounds, of what people were charged for s117 services in each month, which must be nothing (CHG-1), and of the refunds with interest owed and still outstanding at each month end (CHG-2). On ${on}: ${pounds(last.s117ChargesPence)} charged in the month, ${pounds(last.refundsOwedPence)} owed, ${pounds(last.refundsOutstandingPence)} outstanding.`, true),
   ]);
 }

@@ -100,7 +100,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     subscriptions: createSubscriptionsService({ useCases, production: options.production ?? false }),
     deliveries: createDeliveryWorker(db, { clock, timeoutMs: options.webhookTimeoutMs }),
     imports: createImportsService(db, shared),
-    reports: createReportsService({ useCases, reviews }),
+    reports: createReportsService({ useCases, reviews, db, clock }),
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
     yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };

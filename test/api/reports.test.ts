@@ -127,6 +127,31 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(last.person_id, null);
     });
 
+    test('ADR 0014: after the nightly refresh the same report comes from the summaries, says when they were made, and still counts only whom the caller may see', async () => {
+      const before = await call(t, 'GET', '/api/v1/reports/register?months=6', undefined, 'laApprover');
+      assert.equal(before.statusCode, 200, before.body);
+      assert.equal(before.json().summaryBuiltAt, null);
+      await t.services.reports.refreshSummaries();
+      const res = await call(t, 'GET', '/api/v1/reports/register?months=6', undefined, 'laApprover');
+      assert.equal(res.statusCode, 200, res.body);
+      const { summaryBuiltAt, ...figures } = res.json();
+      assert.match(summaryBuiltAt, /^\d{4}-\d\d-\d\dT/);
+      const { summaryBuiltAt: _, ...expected } = before.json();
+      assert.deepEqual(figures, expected);
+      assert.equal(figures.peopleRead, 1, 'Southvale’s person is not in Northbridge’s summaries');
+      const events = await t.database.db.selectFrom('audit_events').select(['action', 'details']).where('action', 'in', ['reports.refresh', 'reports.register']).orderBy('seq', 'desc').limit(2).execute();
+      const details = events.map((e) => (typeof e.details === 'string' ? JSON.parse(e.details) : e.details));
+      assert.equal(events[0]!.action, 'reports.register');
+      assert.equal(details[0].summaryBuiltAt, summaryBuiltAt);
+      assert.equal(events[1]!.action, 'reports.refresh');
+      assert.equal(details[1].people, 2);
+      const pdf = await call(t, 'GET', '/api/v1/reports/board-pack.pdf?months=6', undefined, 'finance');
+      const text = (await pdfText(new Uint8Array(pdf.rawPayload))).replace(/\s+/g, ' ');
+      assert.match(text, /Spend each month: each body’s agreed share and what it paid/);
+      assert.match(text, /with a final plan before they left/);
+      assert.match(text, /Charges for s117 services and refunds/);
+    });
+
     test('the routes are in the OpenAPI document', async () => {
       const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
       for (const path of ['/api/v1/reports/register', '/api/v1/reports/register.csv', '/api/v1/reports/register.xlsx', '/api/v1/reports/board-pack.pdf']) assert.ok(doc.paths[path], path);

@@ -55,7 +55,11 @@ describe('reports in the browser', { skip }, () => {
     assert.match(page.url(), /localAuthority=E09000099/);
     assert.match(await page.locator('main').innerText(), /1 new entitlements/);
     const charts = page.locator('figure.s117-chart svg[role="img"]');
-    assert.equal(await charts.count(), 5);
+    // Five charts of the register, reviews and disputes; two of plans and two of money (issue 13).
+    assert.equal(await charts.count(), 9);
+    assert.match((await page.locator('#chart-spend-title').textContent()) ?? '', /Spend each month/);
+    assert.ok(await page.locator('figure.s117-chart:has(#chart-plans-before-leaving-title) table').isVisible(), 'the plan chart’s table is beside it');
+    assert.match(await page.locator('main').innerText(), /Just now, from the facts recorded/);
     assert.match((await charts.first().locator('title').textContent()) ?? '', /by status at each month end/);
     assert.match((await charts.first().locator('desc').textContent()) ?? '', /Active 1/);
     assert.ok(await page.locator('figure.s117-chart').first().locator('table').isVisible(), 'the table is beside the chart');
@@ -73,11 +77,20 @@ describe('reports in the browser', { skip }, () => {
     await page.goto(`${base}/reports?asOf=2024-02-30`);
     assert.deepEqual(await errorSummary(page), ['Enter a real date in the form YYYY-MM-DD']);
     await page.goto(`${base}/reports?asOf=2024-03-31`);
-    assert.equal(await page.locator('figure.s117-chart svg').count(), 5);
+    assert.equal(await page.locator('figure.s117-chart svg').count(), 9);
     // axe needs JavaScript: the same error page is checked in a browser with it on.
     const checked = await signedIn('auditor');
     await checked.goto(`${base}/reports?asOf=2024-02-30`);
     await assertAccessible(checked, 'the reports page with an error');
+  });
+
+  test('after the nightly refresh the page says the figures come from the summaries, and when they were made', async () => {
+    await t.services.reports.refreshSummaries();
+    const page = await signedIn('finance');
+    await page.goto(`${base}/reports?months=3`);
+    assert.match(await page.locator('main').innerText(), /From the summaries made on \d+ \w+ \d{4} at \d\d:\d\d/);
+    assert.equal(await page.locator('figure.s117-chart svg[role="img"]').count(), 9);
+    await assertAccessible(page, 'the reports page from the summaries');
   });
 
   test('a practitioner has no Reports link and is refused the page', async () => {

@@ -55,6 +55,7 @@ export const RegisterReportSchema = Period.extend({
   filter: z.object({ localAuthority: z.string().nullable(), icb: z.string().nullable() }),
   months: z.array(Period).describe('The same figures at each month end, earliest first; the last ends on asOf'),
   peopleRead: z.number().int().describe('How many people the caller may see were read'),
+  summaryBuiltAt: z.string().nullable().describe('When the summaries these figures were added up from were made (the nightly `s117 reports refresh`: the figures are the facts recorded by then); null when they were worked out from the facts just now'),
 });
 
 const download = (type: string, summary: string) => ({ ...responses(200, summary, z.string(), [400, 401, 403, 422]), 200: { description: summary, content: { [type]: { schema: z.string() } } } });

@@ -55,6 +55,7 @@ export function registerReportPages(web: FastifyInstance, services: Services): v
         balanceRows: report.balances.map((b) => [{ text: bodyName(b.localAuthority) ?? 'Not known' }, { text: bodyName(b.icb) ?? 'Not known' }, { text: b.icbOwesLocalAuthorityPence >= 0 ? `The ICB owes the council ${pounds(b.icbOwesLocalAuthorityPence)}` : `The council owes the ICB ${pounds(-b.icbOwesLocalAuthorityPence)}` }]),
         money: Object.fromEntries((['s117ChargesPence', 'refundsOwedPence', 'refundsPaidPence', 'refundsOutstandingPence'] as const).map((k) => [k, pounds(report[k])])),
         downloads: { csv: `/reports/register.csv${query ? `?${query}` : ''}`, xlsx: `/reports/register.xlsx${query ? `?${query}` : ''}`, pdf: `/reports/board-pack.pdf${query ? `?${query}` : ''}` },
+        workedOut: report.summaryBuiltAt ? new Date(report.summaryBuiltAt).toLocaleString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).replace(', ', ' at ') : null,
         width: 'full',
       });
     } catch (error) {

@@ -118,6 +118,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
           ...candidateColumns(candidate),
           ...splitColumns(funding, policyDefault),
         });
+        await repo.insertFirstCost(trx, { serviceId: id, from: candidate.startDate, weeklyCostPence: candidate.weeklyCostPence, recordedBy: actor.userId });
         return { row: (await repo.findService(trx, id))!, ctx, details: moneyDetails(candidate, policy) };
       });
     },
@@ -243,6 +244,10 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
           funding_override_reason: overrideReason ?? null,
           episode_id: episodeOn(ctx.aftercare, next.startDate)?.id ?? row.episode_id,
         });
+        // RESP-7: a new cost is in force from today (from the start, for a service not yet started); the days before keep theirs.
+        if (updated.weekly_cost_pence !== row.weekly_cost_pence) {
+          await repo.recordCostChange(trx, { serviceId: row.id, startDate: row.start_date, before: row.weekly_cost_pence, from: updated.start_date > today ? updated.start_date : today, weeklyCostPence: updated.weekly_cost_pence, recordedBy: actor.userId });
+        }
         return { row: updated, ctx, details: { fields: Object.keys(data), ...moneyDetails(next, policy) } };
       });
     },

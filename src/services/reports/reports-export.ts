@@ -12,6 +12,8 @@ export interface RegisterReportAnswer extends RegisterReport {
   /** Keyworker rows with the keyworker's name (staff), as the page and the downloads show them. */
   reviewsByKeyworker: (RegisterReport['reviewsByKeyworker'][number] & { name: string | null })[];
   peopleRead: number;
+  /** When the summaries the figures were added up from were made (ADR 0014); null: worked out from the facts just now. */
+  summaryBuiltAt?: string | null;
 }
 
 export const EXPORT_HEADER = ['measure', 'rule', 'breakdown', 'periodFrom', 'asOf', 'value'] as const;

@@ -6,7 +6,11 @@
 import { organisationScope } from '../../domain/access.ts';
 import { contingencyComplete, signatureComplete } from '../../domain/plans.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
-import { registerReportBuilder, type RegisterReport, type ReportPerson } from '../../domain/reports.ts';
+import { monthlyPeriods, registerReportBuilder, type RegisterReport, type ReportPerson } from '../../domain/reports.ts';
+import { reportFromSummaries, summariesCover, summaryBuilder, summaryPeriods, summaryReader, type SummaryRow } from '../../domain/report-summaries.ts';
+import { appendAuditEvent } from '../../data/audit-repository.ts';
+import type { Db } from '../../data/database.ts';
+import { randomUUID } from 'node:crypto';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import * as repo from '../../data/reports-repository.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -21,7 +25,13 @@ import { renderBoardPack } from '../../letters/board-pack.ts';
 
 export type { RegisterReportAnswer };
 
-export interface ReportsServiceOptions { useCases: UseCases; reviews: ReviewSettings }
+export interface ReportsServiceOptions {
+  useCases: UseCases;
+  reviews: ReviewSettings;
+  /** For the summaries' refresh, a job of its own (no signed-in user): the database and the clock. */
+  db?: Db;
+  clock?: () => Date;
+}
 
 /** People read per page: a fixed number of queries per page, and memory bounded by the page. */
 export const REPORT_PAGE_SIZE = 1000;
@@ -46,6 +56,8 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
   const refunds = byPerson(loaded.refunds);
   const services = byPerson(loaded.services);
   const personOfService = new Map(loaded.services.map((x) => [x.id, x.person_id]));
+  const costs = new Map<string, { from: string; weeklyCostPence: number }[]>();
+  for (const c of loaded.costs ?? []) costs.set(c.service_id, [...(costs.get(c.service_id) ?? []), { from: c.effective_from, weeklyCostPence: c.weekly_cost_pence }]);
   const budgets = byPerson(loaded.budgets);
   const payments = byPerson(loaded.payments.map((x) => ({ ...x, person_id: personOfService.get(x.service_id)! })));
   return rows.map((row) => ({
@@ -59,7 +71,7 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
     complaints: (complaints.get(row.id) ?? []).map((c) => ({ receivedOn: c.received_on, awareOn: c.aware_on, outcomeOn: c.outcome_on })),
     s117Charges: (charges.get(row.id) ?? []).map((c) => ({ paidOn: c.paid_on, amountPence: c.amount_pence })),
     refunds: (refunds.get(row.id) ?? []).map((r) => ({ calculatedOn: r.calculated_on, paidOn: r.paid_on, totalPence: r.total_principal_pence + r.total_interest_pence })),
-    services: (services.get(row.id) ?? []).map((x) => ({ serviceId: x.id, personId: x.person_id, category: x.category, provider: x.provider, weeklyCostPence: x.weekly_cost_pence, funding: { localAuthorityPercent: x.la_percent, icbPercent: x.icb_percent }, startDate: x.start_date, endDate: x.end_date })),
+    services: (services.get(row.id) ?? []).map((x) => ({ serviceId: x.id, personId: x.person_id, category: x.category, provider: x.provider, weeklyCostPence: x.weekly_cost_pence, funding: { localAuthorityPercent: x.la_percent, icbPercent: x.icb_percent }, startDate: x.start_date, endDate: x.end_date, costs: costs.get(x.id) ?? [] })),
     payments: (payments.get(row.id) ?? []).map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence })),
     budgets: (budgets.get(row.id) ?? []).map((b) => ({
       kind: b.kind,
@@ -71,7 +83,26 @@ export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: re
   }));
 }
 
-export function createReportsService({ useCases, reviews }: ReportsServiceOptions) {
+export function createReportsService({ useCases, reviews, db, clock = () => new Date() }: ReportsServiceOptions) {
+  const settingsText = JSON.stringify(reviews);
+
+  /**
+   * The report from the latest finished summaries (ADR 0014, national scale), when they hold every
+   * period asked for and were worked out with the same REV-1 settings; undefined otherwise (the report
+   * is then worked out from the facts).
+   */
+  async function fromSummaries(trx: Db, actor: Actor, q: { asOf: IsoDate; localAuthority: string | null; icb: string | null; months: number }) {
+    const snapshot = await repo.latestSnapshot(trx);
+    if (!snapshot || snapshot.settings !== settingsText) return undefined;
+    const periods = monthlyPeriods(q.asOf, q.months);
+    if (!summariesCover(summaryPeriods(snapshot.built_on), periods)) return undefined;
+    const reader = summaryReader({ role: actor.role, organisationCode: actor.organisationCode });
+    const rows = await repo.readSummaries(trx, { snapshotId: snapshot.id, scope: reader.scope, parts: reader.parts, asOf: periods.map((p) => p.asOf), localAuthority: q.localAuthority, icb: q.icb });
+    const summaries: SummaryRow[] = rows.map((r) => ({ periodFrom: r.period_from, asOf: r.as_of, scope: r.scope, part: r.part, localAuthority: r.local_authority_code, icb: r.icb_code, figures: r.figures as SummaryRow['figures'] }));
+    const report = reportFromSummaries(summaries, periods, { localAuthority: q.localAuthority, icb: q.icb });
+    return { report, peopleRead: await repo.summaryPeople(trx, snapshot.id, reader.scope), builtAt: new Date(snapshot.finished_at!).toISOString() };
+  }
+
   /** The query, checked: asOf defaults to today and may not be after it. */
   function parse(query: unknown, today: IsoDate) {
     const q = parseInput(ReportQuery, query ?? {});
@@ -86,10 +117,12 @@ export function createReportsService({ useCases, reviews }: ReportsServiceOption
       actor,
       {
         permission: 'reports:read',
-        audit: (r: RegisterReportAnswer) => ({ action: 'reports.register', recordType: 'report', recordId: null, details: { asOf: r.asOf, localAuthority: r.filter.localAuthority, icb: r.filter.icb, months: r.months.length, peopleRead: r.peopleRead } }),
+        audit: (r: RegisterReportAnswer) => ({ action: 'reports.register', recordType: 'report', recordId: null, details: { asOf: r.asOf, localAuthority: r.filter.localAuthority, icb: r.filter.icb, months: r.months.length, peopleRead: r.peopleRead, summaryBuiltAt: r.summaryBuiltAt ?? null } }),
       },
       async ({ trx, today }) => {
         const q = parse(query, today);
+        const summarised = await fromSummaries(trx, actor, q);
+        if (summarised) return named(trx, summarised.report, summarised.peopleRead, summarised.builtAt);
         const filter = { localAuthority: q.localAuthority, icb: q.icb, viewer: { role: actor.role, organisationCode: actor.organisationCode } };
         const builder = registerReportBuilder(q.asOf, filter, reviews, q.months);
         // Every person the caller may see is read, filtered or not: a body proposed for an episode
@@ -104,16 +137,61 @@ export function createReportsService({ useCases, reviews }: ReportsServiceOption
           peopleRead += rows.length;
           after = rows.at(-1)!.id;
         }
-        const report = builder.result();
-        const names = await repo.userNames(trx, report.reviewsByKeyworker.flatMap((k) => (k.userId ? [k.userId] : [])));
-        const named = (rows: RegisterReport['reviewsByKeyworker']) => rows.map((k) => ({ ...k, name: k.userId ? (names.get(k.userId) ?? null) : null }));
-        return { ...report, reviewsByKeyworker: named(report.reviewsByKeyworker), months: report.months.map((m) => ({ ...m, reviewsByKeyworker: named(m.reviewsByKeyworker) })), peopleRead };
+        return named(trx, builder.result(), peopleRead, null);
       },
     );
   }
 
+  /** The answer: keyworkers by name (staff), how many people were read, and when the summaries it came from were made. */
+  async function named(trx: Db, report: RegisterReport, peopleRead: number, summaryBuiltAt: string | null): Promise<RegisterReportAnswer> {
+    const ids = new Set(report.months.flatMap((m) => m.reviewsByKeyworker.flatMap((k) => (k.userId ? [k.userId] : []))));
+    const names = await repo.userNames(trx, [...ids]);
+    const withNames = (rows: RegisterReport['reviewsByKeyworker']) => rows.map((k) => ({ ...k, name: k.userId ? (names.get(k.userId) ?? null) : null }));
+    return { ...report, reviewsByKeyworker: withNames(report.reviewsByKeyworker), months: report.months.map((m) => ({ ...m, reviewsByKeyworker: withNames(m.reviewsByKeyworker) })), peopleRead, summaryBuiltAt };
+  }
+
+  /**
+   * The nightly job (`s117 reports refresh`): works out the summaries of every person as of each
+   * period the reports can ask for (summaryPeriods), in one repeatable-read transaction (one
+   * consistent view of the facts); readers use it once it commits (finishSnapshot keeps the one before). Recorded in
+   * the audit trail with counts only.
+   */
+  async function refreshSummaries(progress: (people: number) => void = () => {}): Promise<{ snapshotId: string; builtOn: IsoDate; people: number; rows: number; seconds: number }> {
+    if (!db) throw new Error('The reports service was created without a database for the summaries');
+    const started = clock();
+    const builtOn = todayInLondon(started);
+    const id = randomUUID();
+    const t0 = performance.now();
+    const answer = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      await repo.startSnapshot(trx, { id, builtOn, settings: settingsText, startedAt: started });
+      const builder = summaryBuilder(summaryPeriods(builtOn), reviews);
+      let after: string | null = null;
+      let people = 0;
+      for (;;) {
+        const rows = await repo.visiblePeoplePage(trx, null, after, REPORT_PAGE_SIZE);
+        if (rows.length === 0) break;
+        const [loaded, sight] = await Promise.all([repo.loadReportFacts(trx, rows), repo.sightOf(trx, rows.map((r) => r.id))]);
+        for (const person of toReportPeople(rows, loaded)) builder.add(person, sight.get(person.id) ?? []);
+        people += rows.length;
+        after = rows.at(-1)!.id;
+        progress(people);
+      }
+      const summaries = builder.rows();
+      await repo.insertSummaries(trx, id, summaries, builder.people());
+      const finished = clock();
+      await repo.finishSnapshot(trx, id, finished, people);
+      return { snapshotId: id, builtOn, people, rows: summaries.length, seconds: Math.round(performance.now() - t0) / 1000, finished };
+    });
+    // The audit trail's chain is appended to in a transaction of its own: the refresh's repeatable-read
+    // view would not see events appended while it ran.
+    const { finished, ...result } = answer;
+    await db.transaction().execute((trx) => appendAuditEvent(trx, { userId: null, organisationId: null, action: 'reports.refresh', recordType: 'report', details: { builtOn, people: result.people, rows: result.rows, seconds: result.seconds } }, finished));
+    return result;
+  }
+
   return {
     register,
+    refreshSummaries,
     /** The register report as CSV, with the file name it is downloaded as. */
     async registerCsv(actor: Actor, query: unknown) {
       const report = await register(actor, query);

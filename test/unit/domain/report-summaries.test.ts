@@ -1,0 +1,93 @@
+// Issue 13, national scale (ADR 0014): the summaries add up to the report worked out person by person;
+// RESP-7: spend at the cost in force at the time.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { PersonFacts } from '../../../src/domain/aftercare.ts';
+import { costAtTheTime, costForDays, rechargeStatement, type RechargeService } from '../../../src/domain/recharges.ts';
+import { EVERYONE, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
+import { monthlyPeriods, registerReport, type ReportFilter, type ReportPerson } from '../../../src/domain/reports.ts';
+import { DEFAULT_REVIEW_SETTINGS } from '../../../src/domain/reviews.ts';
+import { HOME_LA, OTHER_ICB, OTHER_LA, detainedAndDischarged } from './aftercare-fixtures.ts';
+
+function reportPerson(id: string, facts: PersonFacts, more: Partial<ReportPerson> = {}): ReportPerson {
+  return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], ...more };
+}
+
+const service = (id: string, personId: string, more: Partial<RechargeService> = {}): RechargeService => ({ serviceId: id, personId, category: 'accommodation', provider: 'Care Homes', weeklyCostPence: 70000, funding: { localAuthorityPercent: 50, icbPercent: 50 }, startDate: '2024-03-10', endDate: null, ...more });
+
+const discharged = (overrides: Partial<PersonFacts> = {}) => detainedAndDischarged('3', '2024-01-05', '2024-03-10', '2024-03-10', overrides);
+
+describe('RESP-7: the cost in force at the time', () => {
+  test('RESP-7: each run of days is costed at its weekly cost; one cost throughout is costForDays', () => {
+    const days = { from: '2024-04-01', to: '2024-04-30' };
+    assert.equal(costAtTheTime({ weeklyCostPence: 70000 }, days), costForDays(70000, 30));
+    assert.equal(costAtTheTime({ weeklyCostPence: 140000, costs: [{ from: '2024-03-10', weeklyCostPence: 70000 }] }, days), costForDays(70000, 30), 'the history, not the current cost');
+    const changed = { weeklyCostPence: 140000, costs: [{ from: '2024-03-10', weeklyCostPence: 70000 }, { from: '2024-04-16', weeklyCostPence: 140000 }] };
+    assert.equal(costAtTheTime(changed, days), costForDays(70000, 15) + costForDays(140000, 15));
+    assert.equal(costAtTheTime(changed, { from: '2024-05-01', to: '2024-05-31' }), costForDays(140000, 31));
+    assert.equal(costAtTheTime({ weeklyCostPence: 1, costs: [{ from: '2024-05-01', weeklyCostPence: 70000 }] }, days), costForDays(70000, 30), 'days before the first entry: the first cost');
+  });
+
+  test('RESP-7: the recharge statement of a past month uses that month’s cost', () => {
+    const s = service('s1', 'p', { weeklyCostPence: 140000, costs: [{ from: '2024-03-10', weeklyCostPence: 70000 }, { from: '2024-06-01', weeklyCostPence: 140000 }] });
+    assert.equal(rechargeStatement([s], [], { from: '2024-04-01', to: '2024-04-30' }).totals.costPence, costForDays(70000, 30));
+    assert.equal(rechargeStatement([s], [], { from: '2024-06-01', to: '2024-06-30' }).totals.costPence, costForDays(140000, 30));
+  });
+});
+
+describe('report summaries (ADR 0014)', () => {
+  const people = [
+    reportPerson('a', discharged(), { services: [service('s1', 'a')], s117Charges: [{ paidOn: '2024-04-02', amountPence: 500 }], reviewsHeld: [], keyworkers: [{ userId: 'u1', team: 'Team A', from: '2024-01-01', to: null }] }),
+    reportPerson('b', discharged({ residences: [{ localAuthority: OTHER_LA, since: '2015-01-01' }], gpRegistrations: [{ practiceCode: 'Y1', icb: OTHER_ICB, since: '2015-01-01' }] }), { services: [service('s2', 'b')] }),
+    reportPerson('c', discharged()),
+    reportPerson('d', { ...discharged(), responsibilityDecisions: [] }),
+  ];
+  const asOf = '2024-05-31';
+  const periods = monthlyPeriods(asOf, 4);
+  const builder = summaryBuilder(periods, DEFAULT_REVIEW_SETTINGS);
+  const sight: Record<string, string[]> = { a: [HOME_LA, 'TRUST'], b: [OTHER_LA, 'TRUST'], c: [HOME_LA], d: ['TRUST'] };
+  for (const p of people) builder.add(p, sight[p.id]!);
+  const rows = builder.rows();
+
+  test('RPT-1 to RPT-16: the sums a reader may add up equal the report over the people that reader may see', () => {
+    const readers = [
+      { role: 'admin', organisationCode: HOME_LA },
+      { role: 'approver', organisationCode: 'TRUST' },
+      { role: 'auditor', organisationCode: 'TRUST' },
+      { role: 'finance', organisationCode: HOME_LA },
+    ] as const;
+    const filters: ReportFilter[] = [{ localAuthority: null, icb: null }, { localAuthority: HOME_LA, icb: null }, { localAuthority: null, icb: OTHER_ICB }];
+    for (const viewer of readers) {
+      const reader = summaryReader(viewer);
+      const visible = people.filter((p) => viewer.role === 'admin' || sight[p.id]!.includes(viewer.organisationCode));
+      for (const filter of filters) {
+        const slow = registerReport(visible, asOf, { ...filter, viewer }, DEFAULT_REVIEW_SETTINGS, 4);
+        const fast = reportFromSummaries(rows.filter((r) => r.scope === reader.scope && reader.parts.includes(r.part)), periods, filter);
+        assert.deepEqual(fast, slow, `${viewer.role} at ${viewer.organisationCode} ${JSON.stringify(filter)}`);
+      }
+    }
+    assert.equal(builder.people().get(EVERYONE), 4);
+    assert.equal(builder.people().get('TRUST'), 3);
+  });
+
+  test('RPT-14: money is kept apart, so a reader who may not see it gets none of it', () => {
+    const april = registerReport(people, '2024-04-30', { localAuthority: null, icb: null }, DEFAULT_REVIEW_SETTINGS, 1);
+    const { base, money } = splitMoney(april);
+    assert.equal(base.s117ChargesPence, 0);
+    assert.deepEqual(base.spend, []);
+    assert.equal(money!.s117ChargesPence, 500);
+    assert.equal(money!.byStatus.active, 0);
+    assert.deepEqual(summaryReader({ role: 'approver', organisationCode: HOME_LA }), { scope: HOME_LA, parts: ['base', 'money-own'] });
+    assert.deepEqual(summaryReader({ role: 'auditor', organisationCode: HOME_LA }), { scope: HOME_LA, parts: ['base', 'money'] });
+    assert.deepEqual(summaryReader({ role: 'admin', organisationCode: HOME_LA }), { scope: EVERYONE, parts: ['base', 'money'] });
+  });
+
+  test('ADR 0014: the summaries answer only for the periods they keep', () => {
+    const kept = summaryPeriods('2024-05-15');
+    assert.equal(kept.length, 25);
+    assert.ok(summariesCover(kept, monthlyPeriods('2024-05-15', 12)));
+    assert.ok(summariesCover(kept, monthlyPeriods('2024-04-30', 24)));
+    assert.ok(!summariesCover(kept, monthlyPeriods('2024-05-14', 12)), 'a day the refresh did not end on');
+    assert.ok(!summariesCover(kept, monthlyPeriods('2022-04-30', 12)), 'older than two years');
+  });
+});
