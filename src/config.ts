@@ -13,6 +13,9 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (va
 const positiveInteger = (fallback: number) =>
   optional(z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number')).transform((n) => n ?? fallback);
 
+const wholeNumber = (fallback: number) =>
+  optional(z.coerce.number({ error: 'must be a whole number, 0 or more' }).int('must be a whole number, 0 or more').min(0, 'must be a whole number, 0 or more')).transform((n) => n ?? fallback);
+
 const flag = optional(z.enum(['true', 'false'], { error: 'must be true or false' })).transform((value) => value === 'true');
 
 const environment = z.object({
@@ -42,6 +45,9 @@ const environment = z.object({
   S117_API_RATE_LIMIT: positiveInteger(600),
   S117_TRUST_PROXY: optional(z.string()).transform(trustProxyValue),
   S117_SECURE_COOKIES: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  S117_IDENTITY_CACHE_SECONDS: wholeNumber(5),
+  S117_SWEEP_SECONDS: positiveInteger(300),
+  S117_REMINDERS_HOURS: optional(z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number')).transform((n) => n ?? null),
   ...identityEnvironment,
 });
 
@@ -82,6 +88,12 @@ export interface Config {
   trustProxy: boolean | string;
   /** The session cookie is always Secure with the __Host- name (S117_SECURE_COOKIES; default on in production). */
   secureCookies: boolean;
+  /** Seconds "who is asking" is remembered in each process, revocations honoured at once (S117_IDENTITY_CACHE_SECONDS; default 5, 0 off). */
+  identityCacheSeconds: number;
+  /** Seconds between sweeps of expired sessions and ended rate-limit counts, on one process (S117_SWEEP_SECONDS; default 300). */
+  sweepSeconds: number;
+  /** Hours between review reminder emails sent by the server, on one process (S117_REMINDERS_HOURS; off by default: run `s117 reminders` from cron). */
+  remindersHours: number | null;
   /** Sign-in with OpenID Connect: staff single sign-on per organisation, NHS login for the person, local passwords on or off. */
   identity: IdentitySettings;
 }
@@ -119,6 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { signInPerMinute: e.S117_SIGN_IN_RATE_LIMIT, apiPerMinute: e.S117_API_RATE_LIMIT },
     trustProxy: e.S117_TRUST_PROXY,
     secureCookies: e.S117_SECURE_COOKIES === undefined ? production : e.S117_SECURE_COOKIES === 'true',
+    identityCacheSeconds: e.S117_IDENTITY_CACHE_SECONDS,
+    sweepSeconds: e.S117_SWEEP_SECONDS,
+    remindersHours: e.S117_REMINDERS_HOURS,
     identity: asConfigError(() => identitySettings(e, env, { production, publicUrl: e.S117_PUBLIC_URL ?? `http://localhost:${e.PORT}` })),
   };
 }
