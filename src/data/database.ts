@@ -126,7 +126,7 @@ function listenPostgres(connectionString: string, channel: string, handlers: Lis
 
   async function connect(): Promise<void> {
     if (stopped) return;
-    const client = new pg.Client({ connectionString, keepAlive: true });
+    const client = new pg.Client({ connectionString, keepAlive: true, application_name: 's117-listener' });
     client.on('error', () => drop(client));
     client.on('end', () => drop(client));
     client.on('notification', (n) => {
