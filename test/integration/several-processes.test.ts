@@ -160,6 +160,25 @@ describe('two server processes on one PostgreSQL', { skip: available ? false : '
     assert.ok(runs.length <= Math.floor(span / (SWEEP_SECONDS * 1000)) + 1);
   });
 
+  test('s117 serve --workers 2 starts two workers on one port, serves, and stops them all on SIGTERM', async () => {
+    const port = 40000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { env: { ...env, PORT: String(port) } });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if ((out.match(/is running at/g) ?? []).length === 2) resolve();
+      });
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      void exited.then(() => reject(new Error(out)));
+    });
+    assert.match(out, /2 worker processes on port/);
+    for (let i = 0; i < 4; i++) assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/people`, { headers: bearer(tokens.laApprover) })).status, 200);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
   /** Signs in on `server` with the sign-in form (its CSRF cookie and token); the session cookie. */
   async function signIn(server: Server, email: string, password: string): Promise<string> {
     const response = await postSignIn(server, email, password);
