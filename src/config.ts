@@ -14,6 +14,9 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (va
 const positiveInteger = (fallback: number) =>
   optional(z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number')).transform((n) => n ?? fallback);
 
+const wholeNumber = (fallback: number) =>
+  optional(z.coerce.number({ error: 'must be a whole number, 0 or more' }).int('must be a whole number, 0 or more').min(0, 'must be a whole number, 0 or more')).transform((n) => n ?? fallback);
+
 const flag = optional(z.enum(['true', 'false'], { error: 'must be true or false' })).transform((value) => value === 'true');
 
 const environment = z.object({
@@ -47,6 +50,9 @@ const environment = z.object({
   S117_AUDIT_CHECKPOINTS_DIR: optional(z.string()),
   S117_AUDIT_CHECKPOINT_SECONDS: positiveInteger(60),
   S117_AUDIT_SEAL_MS: positiveInteger(1000),
+  S117_IDENTITY_CACHE_SECONDS: wholeNumber(5),
+  S117_SWEEP_SECONDS: positiveInteger(300),
+  S117_REMINDERS_HOURS: optional(z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number')).transform((n) => n ?? null),
   ...identityEnvironment,
 });
 
@@ -94,6 +100,12 @@ export interface Config {
    * <data folder>/audit-checkpoints), and how often the server seals and checkpoints.
    */
   audit: { key: string | null; checkpointsDir: string; checkpointEveryMs: number; sealIntervalMs: number };
+  /** Seconds "who is asking" is remembered in each process, revocations honoured at once (S117_IDENTITY_CACHE_SECONDS; default 5, 0 off). */
+  identityCacheSeconds: number;
+  /** Seconds between sweeps of expired sessions and ended rate-limit counts, on one process (S117_SWEEP_SECONDS; default 300). */
+  sweepSeconds: number;
+  /** Hours between review reminder emails sent by the server, on one process (S117_REMINDERS_HOURS; off by default: run `s117 reminders` from cron). */
+  remindersHours: number | null;
   /** Sign-in with OpenID Connect: staff single sign-on per organisation, NHS login for the person, local passwords on or off. */
   identity: IdentitySettings;
 }
@@ -137,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkpointEveryMs: e.S117_AUDIT_CHECKPOINT_SECONDS * 1000,
       sealIntervalMs: e.S117_AUDIT_SEAL_MS,
     },
+    identityCacheSeconds: e.S117_IDENTITY_CACHE_SECONDS,
+    sweepSeconds: e.S117_SWEEP_SECONDS,
+    remindersHours: e.S117_REMINDERS_HOURS,
     identity: asConfigError(() => identitySettings(e, env, { production, publicUrl: e.S117_PUBLIC_URL ?? `http://localhost:${e.PORT}` })),
   };
 }

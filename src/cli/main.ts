@@ -7,7 +7,8 @@ import { BadRequestError } from '../services/kernel/validation.ts';
 import { openRegister, type Register } from '../services/register.ts';
 
 const USAGE = `Usage: s117 <command>
-  serve [--demo]                 run the server on PORT (default 3117); --demo loads demonstration data first
+  serve [--demo] [--workers N]   run the server on PORT (default 3117); --demo loads demonstration data first;
+                                 --workers N runs N processes sharing the port (PostgreSQL only)
   migrate                        bring the database schema up to date
   reproject                      derive every person's status and register entries again from the facts
   demo                           load synthetic demonstration data (running it twice changes nothing)
@@ -34,9 +35,15 @@ type Command = (ctx: { config: Config; register: Register; services: Register['s
 
 const COMMANDS: Record<string, Command> = {
   async serve({ config, register, args }) {
-    const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
-    if (values.demo) await runDemo(register);
-    const demoIdentity = values.demo ? await startDemoIdentity(config, register) : null;
+    const { values } = parseArgs({ args, options: { demo: { type: 'boolean' }, workers: { type: 'string' } } });
+    const { default: cluster } = await import('node:cluster');
+    if (values.demo && !cluster.isWorker) await runDemo(register);
+    if (values.workers !== undefined && cluster.isPrimary) {
+      // This process has migrated the database (and loaded the demonstration data); the workers serve.
+      const { serveWorkers } = await import('./workers.ts');
+      return serveWorkers(config, register, values.workers);
+    }
+    const demoIdentity = values.demo && !cluster.isWorker ? await startDemoIdentity(config, register) : null;
     const { buildApp } = await import('../http/app.ts');
     const app = await buildApp({
       services: register.services,
@@ -49,18 +56,27 @@ const COMMANDS: Record<string, Command> = {
       secureCookies: config.secureCookies,
     });
     await register.maintenance.keepStatisticsFresh();
-    await register.services.imports.failAbandoned(); // import jobs a stopped server left "running"
+    if (!cluster.isWorker) await register.services.imports.failAbandoned(); // import jobs a stopped server left "running" (the primary did it for its workers)
     const address = await app.listen({ port: config.port, host: config.host });
     // Change notifications: the outbox's delivery worker (safe with several servers).
     register.services.deliveries.start();
     // The audit log's sealer (one at a time across servers: the others find it busy and skip).
     register.services.audit.sealer.start();
+    // Jobs on a timer, each on one process at a time (several processes: docs/adr/0018-several-processes.md).
+    if (config.remindersHours) {
+      const { sendReminders } = await import('./reminders.ts');
+      register.scheduler.scheduleJob({ name: 'reminders', everyMs: config.remindersHours * 3_600_000, leaseMs: 600_000, run: () => sendReminders(register.services, config, () => {}) });
+    }
+    // The reports' summaries (ADR 0014), once a day on one process; `s117 reports refresh` makes them at once.
+    register.scheduler.scheduleJob({ name: 'reports-refresh', everyMs: 86_400_000, leaseMs: 600_000, run: () => register.services.reports.refreshSummaries() });
+    register.scheduler.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();
     if (demoIdentity) printDemoIdentity(demoIdentity);
     const stop = async () => {
       await register.services.deliveries.stop();
       await register.services.audit.sealer.stop();
+      await register.scheduler.stop();
       await app.close();
       await demoIdentity?.provider.close();
       await register.close();

@@ -8,6 +8,8 @@ export interface UserWithOrganisation extends UserRow {
   organisation_type: OrganisationRow['type'];
   /** A system account's scopes (migration 0030); absent or null for a person. */
   scopes?: string[] | null;
+  /** When the token or session it was found by expires (the lookups by token and by session). */
+  credential_expires_at?: Date;
 }
 
 export async function insertOrganisation(db: Db, org: Pick<OrganisationRow, 'id' | 'code' | 'name' | 'type'>): Promise<void> {
@@ -62,7 +64,7 @@ export async function findUserByTokenHash(db: Db, tokenHash: string, now: Date):
   return usersWithOrganisation(db)
     .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
     .leftJoin('system_accounts', 'system_accounts.user_id', 'users.id')
-    .select('system_accounts.scopes')
+    .select(['system_accounts.scopes', 'api_tokens.expires_at as credential_expires_at'])
     .where('api_tokens.token_hash', '=', tokenHash)
     .where('api_tokens.revoked_at', 'is', null)
     .where('api_tokens.expires_at', '>', now)
@@ -97,6 +99,7 @@ export async function insertSession(db: Db, session: { tokenHash: string; userId
 export async function findUserBySessionHash(db: Db, tokenHash: string, now: Date): Promise<UserWithOrganisation | undefined> {
   return usersWithOrganisation(db)
     .innerJoin('sessions', 'sessions.user_id', 'users.id')
+    .select('sessions.expires_at as credential_expires_at')
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', now)
     .where('users.disabled_at', 'is', null)
@@ -138,4 +141,16 @@ export async function releaseSignInAttempt(db: Db, key: string): Promise<void> {
 /** Starts the count for `key` again (a successful sign-in to the account). */
 export async function clearSignInAttempts(db: Db, key: string): Promise<void> {
   await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute();
+}
+
+/** Removes throttle counts whose window began before `windowStart` (the next attempt starts at 1 anyway). */
+export async function deleteEndedSignInAttempts(db: Db, windowStart: Date): Promise<number> {
+  const result = await db.deleteFrom('sign_in_throttle').where('window_start', '<=', windowStart).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Removes expired sessions; answers how many (the scheduled sweep). */
+export async function deleteExpiredSessionsCounted(db: Db, now: Date): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

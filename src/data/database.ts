@@ -17,7 +17,26 @@ export interface DatabaseHandle {
   /** Runs a multi-statement SQL script outside Kysely (migrations). */
   runScript(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Listens to a notification channel (LISTEN/NOTIFY). PostgreSQL: on a dedicated connection of its
+   * own, reconnected after a drop (`lost` then, `ready` once listening again; notifications sent
+   * meanwhile are lost). PGlite: in this process, ready at once. Answers a function that stops.
+   */
+  listen?(channel: string, handlers: ListenHandlers): () => Promise<void>;
+  /** Runs `work` holding a session-level advisory lock (PostgreSQL; PGlite has one process and runs it directly). */
+  withAdvisoryLock?<T>(key: number, work: () => Promise<T>): Promise<T>;
 }
+
+export interface ListenHandlers {
+  message(payload: string): void;
+  /** The connection is gone: notifications may be missed until `ready`. */
+  lost(): void;
+  ready(): void;
+}
+
+/** How often a PostgreSQL listener checks that its connection is alive, and how long it waits for the answer. */
+const LISTENER_HEARTBEAT_MS = 15_000;
+const LISTENER_RECONNECT_MS = 1_000;
 
 const DATE_OID = 1082;
 const INT8_OID = 20;
@@ -67,6 +86,80 @@ export function openPostgres(connectionString: string, options: { max?: number }
       }
     },
     close: () => db.destroy(),
+    listen: (channel, handlers) => listenPostgres(connectionString, channel, handlers),
+    async withAdvisoryLock(key, work) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        try {
+          return await work();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/**
+ * LISTEN on a connection of its own (not the pool's: a listener holds its connection for ever). A drop
+ * (the server restarting, the network) is reported as `lost`, and it reconnects every second until
+ * listening again. A heartbeat notices a connection that died without a word.
+ */
+function listenPostgres(connectionString: string, channel: string, handlers: ListenHandlers): () => Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+  let current: pg.Client | null = null;
+  let stopped = false;
+  let reconnect: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  const drop = (client: pg.Client) => {
+    if (current !== client) return;
+    current = null;
+    clearInterval(heartbeat);
+    handlers.lost();
+    client.end().catch(() => {});
+    if (!stopped) reconnect = setTimeout(() => void connect(), LISTENER_RECONNECT_MS).unref();
+  };
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString, keepAlive: true, application_name: 's117-listener' });
+    client.on('error', () => drop(client));
+    client.on('end', () => drop(client));
+    client.on('notification', (n) => {
+      if (n.channel === channel) handlers.message(n.payload ?? '');
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+    } catch {
+      client.end().catch(() => {});
+      if (!stopped) reconnect = setTimeout(() => void connect(), LISTENER_RECONNECT_MS).unref();
+      return;
+    }
+    if (stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
+    current = client;
+    heartbeat = setInterval(() => {
+      const timeout = setTimeout(() => drop(client), LISTENER_HEARTBEAT_MS / 3).unref();
+      client.query('SELECT 1').then(() => clearTimeout(timeout), () => drop(client));
+    }, LISTENER_HEARTBEAT_MS).unref();
+    handlers.ready();
+  }
+
+  void connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(reconnect);
+    clearInterval(heartbeat);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => {});
   };
 }
 
@@ -135,6 +228,15 @@ export function pgliteHandle(pglite: PGlite): DatabaseHandle {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
     },
+    // One process: a notification reaches this process's listeners as its transaction commits.
+    listen(channel, handlers) {
+      const stop = pglite.listen(channel, (payload) => handlers.message(payload));
+      handlers.ready();
+      return async () => {
+        if (!pglite.closed) await (await stop)().catch(() => {});
+      };
+    },
+    withAdvisoryLock: (_key, work) => work(),
   };
 }
 

@@ -40,3 +40,9 @@ export async function deletePersonSession(db: Db, tokenHash: string): Promise<vo
 export async function deleteExpiredPersonSessions(db: Db, now: Date): Promise<void> {
   await db.deleteFrom('person_sessions').where('expires_at', '<=', now).execute();
 }
+
+/** Removes expired person sessions; answers how many (the scheduled sweep). */
+export async function deleteExpiredPersonSessionsCounted(db: Db, now: Date): Promise<number> {
+  const result = await db.deleteFrom('person_sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

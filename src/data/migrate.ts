@@ -8,6 +8,11 @@ import type { DatabaseHandle } from './database.ts';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_LOCK = 117_117;
+/**
+ * Held for the whole of migrate on PostgreSQL, so that processes starting at once take turns: without
+ * it two can race on CREATE TABLE IF NOT EXISTS schema_migrations (a duplicate key in pg_type).
+ */
+const MIGRATE_SESSION_LOCK = 117_118;
 
 export interface Migration { version: string; sql: string }
 
@@ -18,8 +23,13 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((file) => ({ version: file.replace(/\.sql$/, ''), sql: readFileSync(path.join(dir, file), 'utf8') }));
 }
 
-/** Returns the versions applied by this call. */
+/** Returns the versions applied by this call (none for a process that found another had applied them). */
 export async function migrate(handle: DatabaseHandle, migrations = listMigrations()): Promise<string[]> {
+  if (handle.engine === 'postgres' && handle.withAdvisoryLock) return handle.withAdvisoryLock(MIGRATE_SESSION_LOCK, () => migrateNow(handle, migrations));
+  return migrateNow(handle, migrations);
+}
+
+async function migrateNow(handle: DatabaseHandle, migrations: Migration[]): Promise<string[]> {
   // Only when missing: the application's own role (s117 db roles) may not create tables, and opens a
   // database whose migrations the owner has applied.
   const exists = await sql<{ found: boolean }>`SELECT to_regclass('schema_migrations') IS NOT NULL AS found`.execute(handle.db);

@@ -314,6 +314,8 @@ export interface Database {
   report_summaries: ReportSummariesTable;
   report_summary_people: ReportSummaryPeopleTable;
   service_costs: ServiceCostsTable;
+  // Several processes (migration 0090): shared rate limits and scheduled jobs.
+  rate_limit_counters: { key: string; hits: number; window_ends: Date }; scheduled_jobs: ScheduledJobsTable; scheduled_job_runs: ScheduledJobRunsTable;
 }
 
 // Sign-in with OpenID Connect and the person's own pages (migration 0040).
@@ -849,4 +851,22 @@ export interface ServiceCostsTable {
   weekly_cost_pence: number;
   recorded_by: string | null;
   recorded_at: DefaultInstant;
+// Several processes (migration 0090): a scheduled job's lease and its runs.
+export interface ScheduledJobsTable {
+  name: string;
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_started_at: Date | null;
+  last_finished_at: Date | null;
+  last_error: string | null;
+  runs: ColumnType<number, number | undefined, number>;
+}
+
+export interface ScheduledJobRunsTable {
+  id: string;
+  name: string;
+  process: string;
+  started_at: Date;
+  finished_at: Date;
+  error: string | null;
 }

@@ -78,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie, { secret: options.sessionSecret });
   // After the cookies are read (a refused sign-in is a page, whose form needs its CSRF cookie), before
   // the caller is looked up.
-  if (options.rateLimit !== false) await limitRates(app, options.rateLimit ?? DEFAULT_RATE_LIMITS);
+  if (options.rateLimit !== false) await limitRates(app, options.rateLimit ?? DEFAULT_RATE_LIMITS, options.services);
   await app.register(formbody);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -142,11 +142,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
  * costs no database work. Over the limit: 429 with Retry-After, as problem+json on the API and as a
  * page for sign-in (the error handler decides which).
  */
-async function limitRates(app: FastifyInstance, limits: RateLimits): Promise<void> {
+async function limitRates(app: FastifyInstance, limits: RateLimits, services: Services): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
+    // Several processes on PostgreSQL count in the database, so that a limit holds across them.
+    ...(services.housekeeping.sharedRateLimits && { store: sharedRateLimitStore(services), skipOnError: true }),
   });
   const signIn = app.rateLimit({ max: limits.signInPerMinute, keyGenerator: (request) => `sign-in:${request.ip}` });
   const api = app.rateLimit({ max: limits.apiPerMinute, keyGenerator: apiCaller });
@@ -155,6 +157,42 @@ async function limitRates(app: FastifyInstance, limits: RateLimits): Promise<voi
     if (request.method === 'POST' && route === '/sign-in') await signIn.call(app, request, reply);
     else if (route === '/api/v1' || route.startsWith('/api/v1/') || route.startsWith('/fhir/R4') || route === '/oauth/token') await api.call(app, request, reply);
   });
+}
+
+/**
+ * A store for @fastify/rate-limit that counts in the database (housekeeping-service.ts), one statement a
+ * request. A caller already over its limit is answered from memory until its window ends, so that a
+ * flood costs the database nothing; a failure to count lets the request through (skipOnError) rather
+ * than refusing everyone while the database is away.
+ */
+function sharedRateLimitStore(services: Services) {
+  const refusedUntil = new Map<string, { until: number; current: number }>();
+  return class SharedRateLimitStore {
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void {
+      const now = Date.now();
+      const refused = refusedUntil.get(key);
+      if (refused && refused.until > now) {
+        refused.current += 1;
+        callback(null, { current: refused.current, ttl: refused.until - now });
+        return;
+      }
+      if (refused) refusedUntil.delete(key);
+      services.housekeeping.rateLimitHit(key, timeWindow).then(
+        ({ hits, ttlMs }) => {
+          if (hits > max) {
+            if (refusedUntil.size >= 10_000) refusedUntil.clear();
+            refusedUntil.set(key, { until: now + ttlMs, current: hits });
+          }
+          callback(null, { current: hits, ttl: ttlMs });
+        },
+        (error: Error) => callback(error),
+      );
+    }
+
+    child(): SharedRateLimitStore {
+      return this;
+    }
+  };
 }
 
 /** The API caller's token (hashed: the limiter's memory never holds a token), or their address. */

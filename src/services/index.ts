@@ -35,6 +35,8 @@ import { createSignInService } from './sign-in/sign-in-service.ts';
 import { createYourAftercareService } from './your-aftercare/your-aftercare-service.ts';
 import type { IdentitySettings } from '../identity-config.ts';
 import type { AuditServiceSettings } from './audit/audit-service.ts';
+import type { IdentityCache } from './kernel/identity-cache.ts';
+import { createHousekeepingService } from './housekeeping/housekeeping-service.ts';
 
 export interface ServicesOptions {
   clock?: () => Date;
@@ -57,6 +59,10 @@ export interface ServicesOptions {
   identity?: IdentitySettings;
   /** Issue 14 item 4: the audit log's key (S117_AUDIT_KEY), checkpoint folder and sealer interval. */
   audit?: AuditServiceSettings;
+  /** Issue 14: "who is asking" remembered for a few seconds, revocations announced by the database (register.ts). */
+  identityCache?: IdentityCache;
+  /** Issue 14: count request rate limits in the database, shared by every process (PostgreSQL). */
+  sharedRateLimits?: boolean;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -70,7 +76,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
   const disputes = createDisputesService(shared);
   const recharges = createRechargesService(shared);
   return {
-    accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8 }),
+    accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8, identityCache: options.identityCache }),
     people: createPeopleService(db, shared),
     legalHistory: createLegalHistoryService(shared),
     keyworkers: createKeyworkerService(db, shared),
@@ -102,6 +108,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     imports: createImportsService(db, shared),
     reports: createReportsService({ useCases, reviews, db, clock }),
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
+    housekeeping: createHousekeepingService(db, { clock, sharedRateLimits: options.sharedRateLimits ?? false }),
     yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };
 }

@@ -9,6 +9,8 @@ import { todayInLondon } from '../domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../domain/reviews.ts';
 import { createServices, type Services } from './index.ts';
 import { reprojectEveryone } from './kernel/person-record.ts';
+import { createIdentityCache, IDENTITY_CHANNEL } from './kernel/identity-cache.ts';
+import { createScheduler, type Scheduler } from './kernel/scheduler.ts';
 
 export interface Register {
   services: Services;
@@ -29,6 +31,12 @@ export interface Register {
      */
     applicationRole(role: string, password?: string): Promise<void>;
   };
+  /**
+   * Jobs the server runs on a timer, each on one process at a time (kernel/scheduler.ts): the sweep of
+   * what has run out, PGlite's statistics, and any the server adds (`scheduleJob({ name, everyMs, run })`).
+   * Nothing runs until the server calls `start()`; the command line never does.
+   */
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -45,8 +53,18 @@ export interface OpenRegisterOptions {
 export async function openRegister(config: Config, options: OpenRegisterOptions = {}): Promise<Register> {
   requireProductionSecrets(config);
   const handle = await openDatabase(config);
+  let stopListening: (() => Promise<void>) | undefined;
   try {
     const applied = await migrate(handle);
+    // "Who is asking" kept a few seconds; the database announces every change to a sign-in (migration
+    // 0090), here and in every other process. Until listening, and whenever the listener's connection
+    // drops, nothing is kept (identity-cache.ts).
+    const identityCache = createIdentityCache({ ttlMs: (config.identityCacheSeconds ?? 5) * 1000 });
+    stopListening = handle.listen?.(IDENTITY_CHANNEL, {
+      message: (payload) => identityCache.changed(payload),
+      lost: () => identityCache.untrusted(),
+      ready: () => identityCache.trusted(),
+    });
     const services = createServices(handle.db, {
       clock: options.clock,
       reviews: config.reviews,
@@ -59,14 +77,21 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       production: config.production,
       identity: config.identity,
       audit: { key: config.audit.key ?? undefined, checkpointsDir: config.audit.checkpointsDir, checkpointEveryMs: config.audit.checkpointEveryMs, sealIntervalMs: config.audit.sealIntervalMs },
+      identityCache,
+      sharedRateLimits: handle.engine === 'postgres',
     });
     const settings = { ...DEFAULT_REVIEW_SETTINGS, ...config.reviews };
-    let statisticsTimer: NodeJS.Timeout | undefined;
+    const scheduler = createScheduler(handle.db, { engine: handle.engine });
+    scheduler.scheduleJob({ name: 'sweep', everyMs: (config.sweepSeconds ?? 300) * 1000, run: () => services.housekeeping.sweep() });
+    let statisticsScheduled = false;
     const maintenance: Register['maintenance'] = {
       reproject: (onProgress) => reprojectEveryone(handle.db, todayInLondon(), settings, onProgress),
       async keepStatisticsFresh() {
         await analyse(handle.db);
-        if (handle.engine === 'pglite' && !statisticsTimer) statisticsTimer = setInterval(() => void analyse(handle.db).catch(() => {}), 3_600_000).unref();
+        if (handle.engine === 'pglite' && !statisticsScheduled) {
+          statisticsScheduled = true;
+          scheduler.scheduleJob({ name: 'analyse', everyMs: 3_600_000, run: () => analyse(handle.db) });
+        }
       },
       async applicationRole(role, password) {
         if (handle.engine === 'pglite') throw new ConfigError('The embedded database (PGlite) has a single user and no roles: application roles need PostgreSQL (DATABASE_URL)');
@@ -79,13 +104,16 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       engine: handle.engine,
       migrations: { applied, current: listMigrations().at(-1)?.version ?? null },
       maintenance,
+      scheduler,
       async close() {
-        clearInterval(statisticsTimer);
         await services.audit.sealer.stop();
+        await scheduler.stop();
+        await stopListening?.();
         await handle.close();
       },
     };
   } catch (error) {
+    await stopListening?.();
     await handle.close();
     throw error;
   }

@@ -22,10 +22,12 @@ declare module 'fastify' {
 export function registerOrganisationDirectory(web: FastifyInstance, services: Services): void {
   let directory: OrganisationDirectory | null = null;
   let loadedAt = 0;
+  let loadedVersion = 0;
   web.decorateRequest('organisations', null);
   web.addHook('preHandler', async (request) => {
     if (!request.actor) return;
-    if (!directory || Date.now() - loadedAt > MAX_AGE_MS) {
+    if (!directory || Date.now() - loadedAt > MAX_AGE_MS || services.accounts.organisationsVersion() !== loadedVersion) {
+      loadedVersion = services.accounts.organisationsVersion();
       const rows = await services.accounts.listOrganisations();
       directory = new Map(rows.map((o) => [o.code, { code: o.code, name: o.name, type: o.type }]));
       loadedAt = Date.now();

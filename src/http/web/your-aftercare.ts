@@ -26,7 +26,24 @@ const WRITES_PER_WINDOW = 20;
 const SIGN_INS_PER_WINDOW = 20;
 const WINDOW_MS = 10 * 60_000;
 
-function createLimiter(max: number) {
+/**
+ * Allows `max` a window for each key. On PostgreSQL the count is in the database, so that it holds
+ * across several server processes (issue 14); a failure to count lets the request through, as the
+ * server's other rate limits do. Otherwise (PGlite: one process) in memory.
+ */
+function createLimiter(max: number, services: Services, name: string) {
+  const inMemory = createMemoryLimiter(max);
+  return async (key: string): Promise<boolean> => {
+    if (!services.housekeeping.sharedRateLimits) return inMemory(key);
+    try {
+      return (await services.housekeeping.rateLimitHit(`your-aftercare-${name}:${key}`, WINDOW_MS)).hits <= max;
+    } catch {
+      return true;
+    }
+  };
+}
+
+function createMemoryLimiter(max: number) {
   const hits = new Map<string, number[]>();
   return (key: string, now = Date.now()): boolean => {
     const recent = (hits.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
@@ -46,8 +63,8 @@ export async function registerYourAftercarePages(web: FastifyInstance, services:
 }
 
 async function routes(web: FastifyInstance, services: Services): Promise<void> {
-  const writes = createLimiter(WRITES_PER_WINDOW);
-  const signIns = createLimiter(SIGN_INS_PER_WINDOW);
+  const writes = createLimiter(WRITES_PER_WINDOW, services, 'writes');
+  const signIns = createLimiter(SIGN_INS_PER_WINDOW, services, 'sign-ins');
   const cookieOptions = (request: FastifyRequest, path: string) => ({ path, httpOnly: true, sameSite: 'lax' as const, secure: request.secureSession });
 
   web.decorateRequest('person', null);
@@ -71,7 +88,7 @@ async function routes(web: FastifyInstance, services: Services): Promise<void> {
     if (!request.person) await reply.redirect(SIGN_IN);
   };
   const mustBeLimited = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!writes(`person:${request.person?.personId ?? request.ip}`)) {
+    if (!(await writes(`person:${request.person?.personId ?? request.ip}`))) {
       await reply.status(429).header('retry-after', String(WINDOW_MS / 1000)).render('pages/your-aftercare/problem.njk', {
         title: 'Please wait', signedIn: true,
         problem: { status: 429, title: 'Please wait', detail: 'You have sent a lot of forms in a short time. Wait 10 minutes, then try again.' },
@@ -89,7 +106,7 @@ async function routes(web: FastifyInstance, services: Services): Promise<void> {
   });
 
   web.get(`${SIGN_IN}/start`, { schema: { hide: true } }, async (request, reply) => {
-    if (!signIns(`nhs-login:${request.ip}`)) return refusedPage(reply.status(429), 'busy');
+    if (!(await signIns(`nhs-login:${request.ip}`))) return refusedPage(reply.status(429), 'busy');
     const { url, transaction } = await services.signIn.startPerson().catch((error: unknown) => {
       if (error instanceof OidcError || error instanceof PersonSignInRefused) return { url: null, transaction: null };
       throw error;

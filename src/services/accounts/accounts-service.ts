@@ -3,19 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ORGANISATION_TYPES, ROLES } from '../../domain/access.ts';
 import * as accounts from '../../data/accounts-repository.ts';
+import type { UserWithOrganisation } from '../../data/accounts-repository.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { actorFromUser, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ThrottledError, UnauthenticatedError, ValidationError } from '../kernel/errors.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from './passwords.ts';
 import { parseInput } from '../kernel/validation.ts';
+import type { IdentityCache } from '../kernel/identity-cache.ts';
 import { passwordProblems } from './password-policy.ts';
 
 export const ORGANISATION_CODE = /^[A-Z0-9]{3,9}$/;
 /** Attempts a window allows for one account, and from one source address (a ward's shared address). */
 const MAX_ACCOUNT_ATTEMPTS = 5;
 const MAX_ADDRESS_ATTEMPTS = 20;
-const FAILURE_WINDOW_MINUTES = 15;
+export const FAILURE_WINDOW_MINUTES = 15;
 /** API tokens last 90 days unless made for fewer (issue 15, probe 12). */
 export const TOKEN_DAYS = 90;
 
@@ -43,9 +45,31 @@ const TokenOptions = z.object({
   days: z.coerce.number({ message: 'Days must be a whole number from 1 to 366' }).int('Days must be a whole number from 1 to 366').min(1, 'Days must be a whole number from 1 to 366').max(366, 'Days must be a whole number from 1 to 366').default(TOKEN_DAYS),
 });
 
-export interface AccountServiceOptions { clock: () => Date; sessionHours: number }
+export interface AccountServiceOptions {
+  clock: () => Date;
+  sessionHours: number;
+  /** Remembers "who is asking" for a few seconds (kernel/identity-cache.ts); none: every request asks the database. */
+  identityCache?: IdentityCache | undefined;
+}
 
-export function createAccountService(db: Db, { clock, sessionHours }: AccountServiceOptions) {
+export function createAccountService(db: Db, { clock, sessionHours, identityCache }: AccountServiceOptions) {
+  /** The user behind a credential, from the cache or the database (then kept, when the cache may keep it). */
+  async function userFor(key: string, find: () => Promise<UserWithOrganisation | undefined>): Promise<UserWithOrganisation | undefined> {
+    if (!identityCache) return find();
+    const cached = identityCache.get(key, clock());
+    if (cached) return cached;
+    const generation = identityCache.generation();
+    const user = await find();
+    if (user?.credential_expires_at) identityCache.set(key, user, new Date(user.credential_expires_at), generation);
+    return user;
+  }
+  /** This process drops what it holds for the user at once; the others hear of it from the database (migration 0090). */
+  const forget = (userId: string) => identityCache?.changed(`user:${userId}`);
+  let organisationsVersion = 0;
+  identityCache?.onOrganisationsChanged(() => {
+    organisationsVersion += 1;
+  });
+
   return {
     async addOrganisation(input: unknown) {
       const org = parseInput(OrganisationInput, input);
@@ -110,7 +134,7 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
         const ids = await accounts.revokeApiTokens(trx, userId, now, tokenHash);
         for (const id of ids) await appendAuditEvent(trx, { userId: null, organisationId: user.organisation_id, action: 'token.revoke', recordType: 'api-token', recordId: id, details: { user: user.id } }, now);
         return ids.length;
-      });
+      }).finally(() => forget(userId));
     },
 
     /** Disables a user: their sessions end, their tokens are revoked and they cannot sign in. */
@@ -123,17 +147,19 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
         const ids = await accounts.revokeApiTokens(trx, user.id, now);
         await appendAuditEvent(trx, { userId: null, organisationId: user.organisation_id, action: 'user.disable', recordType: 'user', recordId: user.id, details: { tokensRevoked: ids.length } }, now);
         return { tokensRevoked: ids.length };
-      });
+      }).finally(() => forget(user.id));
     },
 
     async actorForToken(token: string, requestId: string | null): Promise<Actor> {
-      const user = await accounts.findUserByTokenHash(db, hashToken(token), clock());
+      const tokenHash = hashToken(token);
+      const user = await userFor(`token:${tokenHash}`, () => accounts.findUserByTokenHash(db, tokenHash, clock()));
       if (!user) throw new UnauthenticatedError('The API token is not valid');
       return actorFromUser(user, requestId);
     },
 
     async actorForSession(sessionToken: string, requestId: string | null): Promise<Actor | null> {
-      const user = await accounts.findUserBySessionHash(db, hashToken(sessionToken), clock());
+      const tokenHash = hashToken(sessionToken);
+      const user = await userFor(`session:${tokenHash}`, () => accounts.findUserBySessionHash(db, tokenHash, clock()));
       return user ? actorFromUser(user, requestId) : null;
     },
 
@@ -181,6 +207,7 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
         await accounts.deleteSession(trx, hashToken(sessionToken));
         if (actor) await appendAuditEvent(trx, { userId: actor.userId, organisationId: actor.organisationId, action: 'sign-out', requestId: actor.requestId }, clock());
       });
+      if (actor) forget(actor.userId);
     },
 
     /** The user with this email as an actor, or null: for work done as a named user outside a request (the demonstration data). */
@@ -194,6 +221,12 @@ export function createAccountService(db: Db, { clock, sessionHours }: AccountSer
     },
 
     listOrganisations: () => accounts.listOrganisations(db),
+
+    /**
+     * A count that moves whenever organisations may have changed (announced by the database, or the
+     * announcements lost): the pages' directory of names reads them again then. Stays 0 without a cache.
+     */
+    organisationsVersion: () => organisationsVersion,
   };
 }
 
