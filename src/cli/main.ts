@@ -53,6 +53,7 @@ const COMMANDS: Record<string, Command> = {
     // Change notifications: the outbox's delivery worker (safe with several servers).
     register.services.deliveries.start();
     // The audit log's sealer (one at a time across servers: the others find it busy and skip).
+    await register.services.audit.sealer.runOnce(); // at once: a wrong S117_AUDIT_KEY is said on standard error before the first request
     register.services.audit.sealer.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();

@@ -326,7 +326,11 @@ export async function proveAuditEvent(db: Db, settings: AuditLogSettings, seq: n
 export function createAuditSealer(db: Db, settings: AuditLogSettings & { intervalMs?: number; onError?: (error: unknown) => void }) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
-  const runOnce = () => sealAuditTrail(db, settings.key, settings);
+  const runOnce = async () => {
+    const result = await sealAuditTrail(db, settings.key, settings);
+    if (result.wrongKey) settings.onError?.(new AuditKeyMismatchError('the audit trail is not being sealed: S117_AUDIT_KEY is not the key that signed its latest checkpoint'));
+    return result;
+  };
   return {
     runOnce,
     start(): void {
