@@ -13,7 +13,7 @@ import { adminQuery, openPglite, openPostgres, type DatabaseHandle, type Db, typ
 import { listMigrations, migrate } from '../../src/data/migrate.ts';
 import { grantApplicationRole } from '../../src/data/maintenance.ts';
 import { auditLeafHash, chainHash } from '../../src/domain/audit-log.ts';
-import { CHECKPOINT_FILE, leafOf, proveAuditEvent, sealAuditTrail, verifyAuditLog, type AuditLogSettings } from '../../src/services/audit/audit-log.ts';
+import { checkpointFileName, leafOf, proveAuditEvent, sealAuditTrail, verifyAuditLog, type AuditLogSettings } from '../../src/services/audit/audit-log.ts';
 import { cliDatabase, runS117 } from '../support/cli.ts';
 import { createTestDatabase, postgresUrl, testEngines, type TestDatabase } from '../support/databases.ts';
 
@@ -333,7 +333,7 @@ describe('audit log on PostgreSQL: late commits, crashes and the application rol
     after(() => rmSync(dir, { recursive: true, force: true }));
     assert.equal((await sealAuditTrail(app.db, KEY, { checkpoint: 'now', checkpointsDir: dir })).sealed, 1);
     assert.equal((await verifyAuditLog(app.db, { key: KEY, checkpointsDir: dir })).ok, true);
-    assert.ok(existsSync(path.join(dir, CHECKPOINT_FILE)));
+    assert.ok(existsSync(path.join(dir, checkpointFileName(url.pathname.slice(1)))));
     // It cannot change, remove or switch off anything of the trail.
     for (const statement of [
       'UPDATE audit_events SET action = $$x$$', 'DELETE FROM audit_events', 'TRUNCATE audit_events', 'UPDATE audit_seals SET hash = $$x$$', 'DELETE FROM audit_seals',
