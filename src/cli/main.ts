@@ -61,6 +61,7 @@ const COMMANDS: Record<string, Command> = {
     // Change notifications: the outbox's delivery worker (safe with several servers).
     register.services.deliveries.start();
     // The audit log's sealer (one at a time across servers: the others find it busy and skip).
+    await register.services.audit.sealer.runOnce(); // at once: a wrong S117_AUDIT_KEY is said on standard error before the first request
     register.services.audit.sealer.start();
     // Jobs on a timer, each on one process at a time (several processes: docs/adr/0018-several-processes.md).
     if (config.remindersHours) {

@@ -96,6 +96,11 @@ export async function sealHorizon(trx: Db): Promise<string> {
   return rows[0]!.horizon;
 }
 
+/** The database's name: each database's checkpoints have their own file (several may share a folder). */
+export async function databaseName(db: Db): Promise<string> {
+  return (await sql<{ name: string }>`SELECT current_database() AS name`.execute(db)).rows[0]!.name;
+}
+
 export interface SealRow { position: number; seq: number; event_xid: string; leaf_hash: string; prev_hash: string; hash: string }
 
 export async function lastSeal(db: Db): Promise<SealRow | undefined> {

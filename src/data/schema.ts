@@ -851,6 +851,8 @@ export interface ServiceCostsTable {
   weekly_cost_pence: number;
   recorded_by: string | null;
   recorded_at: DefaultInstant;
+}
+
 // Several processes (migration 0090): a scheduled job's lease and its runs.
 export interface ScheduledJobsTable {
   name: string;

@@ -76,7 +76,7 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       dpCareHomeSch2: config.dpCareHomeSch2,
       production: config.production,
       identity: config.identity,
-      audit: { key: config.audit.key ?? undefined, checkpointsDir: config.audit.checkpointsDir, checkpointEveryMs: config.audit.checkpointEveryMs, sealIntervalMs: config.audit.sealIntervalMs },
+      audit: { key: config.audit.key ?? undefined, checkpointsDir: config.audit.checkpointsDir, checkpointEveryMs: config.audit.checkpointEveryMs, sealIntervalMs: config.audit.sealIntervalMs, onSealError: (error) => console.error(`audit sealer: ${(error as Error).message.split('\n')[0]}`) },
       identityCache,
       sharedRateLimits: handle.engine === 'postgres',
     });

@@ -13,7 +13,8 @@ import { adminQuery, openPglite, openPostgres, type DatabaseHandle, type Db, typ
 import { listMigrations, migrate } from '../../src/data/migrate.ts';
 import { grantApplicationRole } from '../../src/data/maintenance.ts';
 import { auditLeafHash, chainHash } from '../../src/domain/audit-log.ts';
-import { CHECKPOINT_FILE, leafOf, proveAuditEvent, sealAuditTrail, verifyAuditLog, type AuditLogSettings } from '../../src/services/audit/audit-log.ts';
+import { checkpointFileName, leafOf, proveAuditEvent, sealAuditTrail, verifyAuditLog, type AuditLogSettings } from '../../src/services/audit/audit-log.ts';
+import { cliDatabase, runS117 } from '../support/cli.ts';
 import { createTestDatabase, postgresUrl, testEngines, type TestDatabase } from '../support/databases.ts';
 
 const KEY = 'the test audit key, thirty-two characters or more';
@@ -332,7 +333,7 @@ describe('audit log on PostgreSQL: late commits, crashes and the application rol
     after(() => rmSync(dir, { recursive: true, force: true }));
     assert.equal((await sealAuditTrail(app.db, KEY, { checkpoint: 'now', checkpointsDir: dir })).sealed, 1);
     assert.equal((await verifyAuditLog(app.db, { key: KEY, checkpointsDir: dir })).ok, true);
-    assert.ok(existsSync(path.join(dir, CHECKPOINT_FILE)));
+    assert.ok(existsSync(path.join(dir, checkpointFileName(url.pathname.slice(1)))));
     // It cannot change, remove or switch off anything of the trail.
     for (const statement of [
       'UPDATE audit_events SET action = $$x$$', 'DELETE FROM audit_events', 'TRUNCATE audit_events', 'UPDATE audit_seals SET hash = $$x$$', 'DELETE FROM audit_seals',
@@ -345,5 +346,36 @@ describe('audit log on PostgreSQL: late commits, crashes and the application rol
     }
     // A superuser or an owner is refused as the application's role.
     await assert.rejects(grantApplicationRole(database.db, 'postgres'), /superuser|your own/);
+  });
+});
+
+describe('s117 audit seal | prove | verify, db roles, and the key in production (embedded database)', () => {
+  test('seal signs a checkpoint, prove verifies an event and refuses an unknown one, verify checks the checkpoint file', async () => {
+    const database = await cliDatabase('pglite');
+    after(() => database.cleanup());
+    const s117 = (args: string[], env: NodeJS.ProcessEnv = {}) => runS117({ ...database.env, ...env }, args);
+    assert.equal(s117(['org', 'add', '--code', 'E09000099', '--name', 'Northbridge', '--type', 'local-authority']).status, 0);
+    const seal = s117(['audit', 'seal']);
+    assert.equal(seal.status, 0, seal.stderr);
+    assert.match(seal.stdout, /Sealed \d+ events; the log holds \d+\nSigned checkpoint: \d+ events, root [0-9a-f]{64}/);
+    const prove = s117(['audit', 'prove', '1']);
+    assert.equal(prove.status, 0, prove.stderr);
+    assert.match(prove.stdout, /"inclusionPath"/);
+    assert.match(prove.stdout, /Event 1 is in the audit trail: the proof verifies/);
+    assert.equal(s117(['audit', 'prove', '99999']).status, 1);
+    const verify = s117(['audit', 'verify']);
+    assert.equal(verify.status, 0, verify.stderr);
+    assert.match(verify.stdout, /whole and unaltered \(\d+ events\)\nIts head matches the signed checkpoint/);
+    // Another key cannot verify (nor extend) the trail.
+    const wrong = s117(['audit', 'verify'], { S117_AUDIT_KEY: WRONG_KEY });
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /not the key that signed/);
+    // PGlite has no roles; production needs the key.
+    const roles = s117(['db', 'roles', '--role', 's117_app']);
+    assert.notEqual(roles.status, 0);
+    assert.match(roles.stderr, /single user/);
+    const production = s117(['migrate'], { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), S117_AUDIT_KEY: '' });
+    assert.notEqual(production.status, 0);
+    assert.match(production.stderr, /S117_AUDIT_KEY must be set/);
   });
 });

@@ -13,7 +13,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../data/database.ts';
 import {
-  eventsOutsideTheChain, findSealOfEvent, GENESIS_HASH, insertCheckpoint, insertSeals, lastSeal, latestCheckpoint, legacyChainedEvents, legacyHashEvent,
+  databaseName, eventsOutsideTheChain, findSealOfEvent, GENESIS_HASH, insertCheckpoint, insertSeals, lastSeal, latestCheckpoint, legacyChainedEvents, legacyHashEvent,
   listCheckpoints, sealableEvents, sealedEventsPage, sealHorizon, sealLeafHashes, tryLockSealer, type CheckpointRow, type SealRow,
 } from '../../data/audit-repository.ts';
 import type { AuditEventRow } from '../../data/schema.ts';
@@ -34,7 +34,8 @@ export interface AuditLogSettings {
   clock?: () => Date;
 }
 
-export const CHECKPOINT_FILE = 'audit-checkpoints.jsonl';
+/** One file per database (by name, so that a database dropped and made again is still held to it). */
+export const checkpointFileName = (database: string) => `audit-checkpoints-${database.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`;
 const SEAL_BATCH = 5000;
 const PAGE = 5000;
 
@@ -134,20 +135,20 @@ export async function sealAuditTrail(db: Db, key: string | Buffer, options: Omit
   });
   // Outside the database, once the checkpoint has committed: a crash in between leaves the database a
   // checkpoint the file lacks, which is harmless; the other way round would be a false alarm.
-  if (result.checkpoint && options.checkpointsDir) await writeCheckpointFile(options.checkpointsDir, result.checkpoint);
+  if (result.checkpoint && options.checkpointsDir) await writeCheckpointFile(path.join(options.checkpointsDir, checkpointFileName(await databaseName(db))), result.checkpoint);
   return result;
 }
 
-async function writeCheckpointFile(dir: string, checkpoint: SignedCheckpoint): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await appendFile(path.join(dir, CHECKPOINT_FILE), `${JSON.stringify(checkpoint)}\n`, { mode: 0o640 });
+async function writeCheckpointFile(file: string, checkpoint: SignedCheckpoint): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await appendFile(file, `${JSON.stringify(checkpoint)}\n`, { mode: 0o640 });
 }
 
-export async function readCheckpointFile(dir: string | null | undefined): Promise<{ checkpoints: SignedCheckpoint[]; unreadable: number }> {
-  if (!dir) return { checkpoints: [], unreadable: 0 };
+export async function readCheckpointFile(file: string | null): Promise<{ checkpoints: SignedCheckpoint[]; unreadable: number }> {
+  if (!file) return { checkpoints: [], unreadable: 0 };
   let text: string;
   try {
-    text = await readFile(path.join(dir, CHECKPOINT_FILE), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { checkpoints: [], unreadable: 0 };
     throw error;
@@ -191,7 +192,7 @@ export async function verifyAuditLog(db: Db, settings: AuditLogSettings, onProgr
   if (sealing.wrongKey) problems.push('the audit key (S117_AUDIT_KEY) is not the key that signed the latest checkpoint: nothing can be checked with it');
 
   const inDatabase = (await listCheckpoints(db)).map(fromRow);
-  const file = await readCheckpointFile(settings.checkpointsDir);
+  const file = await readCheckpointFile(settings.checkpointsDir ? path.join(settings.checkpointsDir, checkpointFileName(await databaseName(db))) : null);
   if (file.unreadable > 0) problems.push(`${file.unreadable} lines of the checkpoint file cannot be read`);
   const signature = (c: SignedCheckpoint) => `${c.size}:${c.root}:${c.head}:${c.signature}`;
   const known = new Set(inDatabase.map(signature));
@@ -326,7 +327,11 @@ export async function proveAuditEvent(db: Db, settings: AuditLogSettings, seq: n
 export function createAuditSealer(db: Db, settings: AuditLogSettings & { intervalMs?: number; onError?: (error: unknown) => void }) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
-  const runOnce = () => sealAuditTrail(db, settings.key, settings);
+  const runOnce = async () => {
+    const result = await sealAuditTrail(db, settings.key, settings);
+    if (result.wrongKey) settings.onError?.(new AuditKeyMismatchError('the audit trail is not being sealed: S117_AUDIT_KEY is not the key that signed its latest checkpoint'));
+    return result;
+  };
   return {
     runOnce,
     start(): void {
