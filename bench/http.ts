@@ -206,7 +206,12 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: str
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(url + probe, child, () => stderr);
+  try {
+    await waitFor(url + probe, child, () => stderr);
+  } catch (error) {
+    child.kill('SIGKILL'); // not answering in time (the other checkout re-deriving every projection, say): stop it
+    throw error;
+  }
   return {
     url, logFile, child,
     stop: () => new Promise<void>((resolve) => {
