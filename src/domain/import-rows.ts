@@ -51,6 +51,8 @@ export interface RegisterRecord {
   service: ServiceLine | null;
   endDate: IsoDate | null;
   endReason: string | null;
+  /** PLAN-3: the keyworker as the register knows them, by the email they sign in with (a name alone is not allocated). */
+  keyworkerEmail?: string | null;
   /** RESP-2: where the person is ordinarily resident, and since when (both needed: never a guessed date). */
   residence?: { localAuthority: string; since: IsoDate } | null;
   /** RESP-5: the GP practice (ODS code, optional), its ICB and since when (ICB and date needed, as on the person page). */
@@ -213,6 +215,11 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
   const service = readService(r, s117);
   const residence = readResidence(r, ctx);
   const gp = readGp(r, ctx);
+  const keyworker = r.text('keyworker', 100);
+  const keyworkerEmail = keyworker && EMAIL.test(keyworker) ? keyworker.toLowerCase() : null;
+  if (keyworker && !keyworkerEmail) {
+    r.warning('keyworker', keyworker, 'The keyworker is named, not given by the email address they sign in with: the register’s keyworker is one of its users, so none is allocated', 'Write the keyworker’s email address instead, or allocate the keyworker on the person’s page after the import', 'PLAN-3');
+  }
   const postcode = r.text('postcode', 10)?.toUpperCase() ?? null;
   if (postcode && !/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/.test(postcode)) r.error('postcode', postcode, 'Not a real postcode', 'Write the postcode, for example SW1A 1AA');
   const record: RegisterRecord = {
@@ -230,7 +237,8 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
     hospital: r.text('hospital'),
     localAuthority,
     icb,
-    keyworker: r.text('keyworker', 100),
+    keyworker,
+    keyworkerEmail,
     lastReview,
     nextReview,
     s117,
@@ -242,6 +250,8 @@ export function readRegisterRow(raw: RawRow, mapping: ColumnMapping, ctx: RowCon
   };
   return { record: r.findings.some((f) => f.severity === 'error') ? null : record, findings: r.findings };
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const NOT_IMPORTED = 'It is not imported: the rules need the date';
 

@@ -14,7 +14,10 @@ import { reconcileMissingPerson, reconcileRegisterRow, type ReconciliationItem }
 import { isHospitalDetention, type SectionCode } from '../../domain/sections.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
-import { listOrganisations } from '../../data/accounts-repository.ts';
+import { findUserByEmail, listOrganisations } from '../../data/accounts-repository.ts';
+import * as keyworkers from '../../data/keyworkers-repository.ts';
+import { can } from '../../domain/access.ts';
+import { keyworkerAllocationRefusal, keyworkerCandidateViolations } from '../../domain/planning.ts';
 import { appendAuditEvents, type AuditEventInput } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
@@ -788,7 +791,53 @@ class ImportRun {
       const result = aftercare.get(p.personId) ?? computeAftercare(p.facts, this.s.today);
       this.reconciliation.push(...reconcileRegisterRow(p.rec, p.personId, result, this.s.today));
     }
+
+    // PLAN-3: the keyworker, once the person's sight is derived (the keyworker's organisation must
+    // already see them, as on the person's page); then the projections again (the keyworker's
+    // organisation now sees the person).
+    const allocated: string[] = [];
+    for (const p of plans) {
+      if (p.rec.keyworkerEmail && (await this.allocateKeyworker(p.rec, p.personId, p.rec.keyworkerEmail))) {
+        allocated.push(p.personId);
+        if (outcomes[p.index] === 'skipped') outcomes[p.index] = 'updated';
+      }
+    }
+    if (allocated.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, allocated), this.s.today, this.s.reviews);
     return outcomes;
+  }
+
+  private readonly usersByEmail = new Map<string, Awaited<ReturnType<typeof findUserByEmail>>>();
+
+  /**
+   * PLAN-3: allocates the register user with this email as the person's keyworker, by the rules of the
+   * keyworker page (keyworkerCandidateViolations, keyworkerAllocationRefusal); true when it wrote.
+   * Anything refused is a warning: the row's other records import.
+   */
+  private async allocateKeyworker(rec: RegisterRecord, personId: string, email: string): Promise<boolean> {
+    const warn = (problem: string, action: string) => this.findings.push({ row: rec.row, column: this.column('keyworker'), value: rec.keyworker ?? email, problem, action, severity: 'warning', rule: 'PLAN-3' });
+    if (!can(this.actor.role, 'keyworker:allocate')) {
+      warn('You may not allocate keyworkers: no keyworker is allocated', 'Ask someone who allocates keyworkers to do it on the person’s page');
+      return false;
+    }
+    if (!this.usersByEmail.has(email)) this.usersByEmail.set(email, await findUserByEmail(this.trx, email));
+    const user = this.usersByEmail.get(email);
+    const violation = keyworkerCandidateViolations(user)[0];
+    if (!user || violation) {
+      warn(user ? violation!.message : 'No user of the register has this email address: no keyworker is allocated', 'Check the email address, or add the keyworker as a user of the register, then import again');
+      return false;
+    }
+    const refusal = keyworkerAllocationRefusal(this.actor, user.organisation_code, await people.organisationsWithSightOf(this.trx, personId));
+    if (refusal) {
+      warn(refusal, 'Ask the keyworker’s organisation to allocate them on the person’s page');
+      return false;
+    }
+    const current = await keyworkers.currentKeyworker(this.trx, personId);
+    if (current?.user_id === user.id) return false;
+    await keyworkers.endKeyworker(this.trx, personId, this.s.now);
+    const id = randomUUID();
+    await keyworkers.insertKeyworker(this.trx, { id, personId, userId: user.id, organisationId: user.organisation_id, at: this.s.now, jobTitle: null, team: null, phone: null, email: null });
+    await this.audit(current ? 'import.keyworker.reallocate' : 'import.keyworker.allocate', 'keyworker-allocation', id, personId, rec.row);
+    return true;
   }
 
   /**

@@ -78,4 +78,15 @@ describe('moving in: ordinary residence and GP columns', () => {
     assert.deepEqual(findings, []);
     assert.deepEqual(record?.gp, { practiceCode: null, icb: 'QZZ', since: '2016-03-03' });
   });
+
+  test('PLAN-3: a keyworker given by email is kept (lower case) for allocation; a name alone is a warning, the row still imports', () => {
+    const withKeyworker = (value: string) => readRegisterRow({ row: 6, cells: { ...good, Keyworker: value } }, suggestMapping('register', [...HEADERS, 'Keyworker']), ctx);
+    const byEmail = withKeyworker('Kim.Keyworker@Northbridge.gov.uk');
+    assert.deepEqual(byEmail.findings, []);
+    assert.equal(byEmail.record?.keyworkerEmail, 'kim.keyworker@northbridge.gov.uk');
+    const byName = withKeyworker('Kim Keyworker');
+    assert.notEqual(byName.record, null);
+    assert.equal(byName.record?.keyworkerEmail, null);
+    assert.deepEqual(byName.findings.map((f) => [f.column, f.value, f.severity, f.rule]), [['Keyworker', 'Kim Keyworker', 'warning', 'PLAN-3']]);
+  });
 });
