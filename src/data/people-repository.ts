@@ -34,8 +34,14 @@ export function findVisiblePerson(db: Db, id: string, viewer: Viewer, options: {
   return (options.lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/** Every record with this NHS number: the person registered with it and any later registrations of it awaiting reconciliation (0110). */
+export function findAllByNhsNumber(db: Db, nhsNumber: string): Promise<PersonRow[]> {
+  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).orderBy('created_at').execute();
+}
+
+/** The person registered with this NHS number (not a later registration of it awaiting reconciliation, 0110). */
 export function findPersonByNhsNumber(db: Db, nhsNumber: string): Promise<PersonRow | undefined> {
-  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).executeTakeFirst();
+  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).where('duplicate_of', 'is', null).executeTakeFirst();
 }
 
 /** Updates only when the version still matches; returns false when it was stale. */

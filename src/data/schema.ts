@@ -67,6 +67,8 @@ export interface PeopleTable {
   postcode: string | null;
   created_at: DefaultInstant;
   updated_at: DefaultInstant;
+  /** 0110: a registration of an NHS number already on the register, by an organisation that may not see that person (to reconcile). */
+  duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ResidencesTable {

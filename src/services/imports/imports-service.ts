@@ -418,10 +418,23 @@ class ImportRun {
   }
 
   /** The person a row is about, if the importer may act for them; null (with the problem reported) otherwise. */
-  private async match(record: { row: number; nhsNumber: string | null; localId: string | null }): Promise<{ person: PersonRow | null; refused: boolean }> {
+  private async match(record: { row: number; nhsNumber: string | null; localId: string | null }): Promise<{ person: PersonRow | null; refused: boolean; duplicateOf?: string }> {
     let found: PersonRow | undefined;
-    if (record.nhsNumber) found = await people.findPersonByNhsNumber(this.trx, record.nhsNumber);
-    else if (record.localId) {
+    if (record.nhsNumber) {
+      // "Not there" and "not yours" answer the same (issue 15, ADR 0015): a record with this NHS
+      // number that the importer may see is the one; when only records it may not see have it, the
+      // row is treated as a person new to the register (a register row registers them as a record to
+      // reconcile with the one already there, duplicate_of; a detentions row is "not on the register").
+      for (const row of await people.findAllByNhsNumber(this.trx, record.nhsNumber)) {
+        const visible = await people.findVisiblePerson(this.trx, row.id, viewerOf(this.actor), { lock: true });
+        if (visible) {
+          this.personIdsRead.add(visible.id);
+          return { person: visible, refused: false };
+        }
+      }
+      const registered = await people.findPersonByNhsNumber(this.trx, record.nhsNumber);
+      return { person: null, refused: false, ...(registered && { duplicateOf: registered.id }) };
+    } else if (record.localId) {
       const matches = await imports.findPeopleByLocalId(this.trx, record.localId);
       if (matches.length > 1) {
         this.problem(record.row, 'localId', record.localId, 'More than one person on the register has this local id', 'Add the NHS number to the row');
@@ -518,7 +531,7 @@ class ImportRun {
   }
 
   private async registerRow(rec: RegisterRecord): Promise<Outcome | null> {
-    const { person, refused } = await this.match(rec);
+    const { person, refused, duplicateOf } = await this.match(rec);
     if (refused) return null;
     if (!person && this.actor.role !== 'admin' && rec.localAuthority !== this.actor.organisationCode && rec.icb !== this.actor.organisationCode) {
       this.problem(rec.row, 'localAuthority', rec.localAuthority ?? '', OUTSIDE, OUTSIDE_ACTION);
@@ -546,7 +559,7 @@ class ImportRun {
     const service = rec.service ? await this.planService(rec, person) : { write: null };
     if (service === null) return null;
     if (!person) {
-      await people.insertPerson(this.trx, { id: personId, ...details, date_of_death: null });
+      await people.insertPerson(this.trx, { id: personId, ...details, date_of_death: null, ...(duplicateOf && { duplicate_of: duplicateOf }) });
       await people.insertAllocation(this.trx, { id: randomUUID(), personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' });
     }
     for (const write of writes) await write();
