@@ -4,6 +4,7 @@ import type { Db } from '../data/database.ts';
 import { createUseCases } from './kernel/use-case.ts';
 import { createPersonPageService } from './person-page/person-page-service.ts';
 import { createAccountService } from './accounts/accounts-service.ts';
+import { createUserAdmin } from './accounts/user-admin.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createComplaintsService } from './complaints/complaints-service.ts';
 import { createEndingService } from './ending/ending-service.ts';
@@ -99,6 +100,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     imports: createImportsService(db, shared),
     reports: createReportsService({ useCases, reviews }),
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
+    userAdmin: createUserAdmin({ useCases }),
     yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };
 }
