@@ -1,13 +1,13 @@
 // People, their residence and GP histories, the facts the entitlement rules read, and the
 // projections the register searches. Hospital stays, legal statuses, leave and responsibility
 // decisions are written by legal-history-repository.ts.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
 import type { Db } from './database.ts';
 import { endingFacts } from './ending-repository.ts';
 import { listResponsibilityDecisions, loadLegalHistory } from './legal-history-repository.ts';
-import type { NewPerson, PersonRow } from './schema.ts';
+import type { NewPerson, PersonRow, PlacementsTable } from './schema.ts';
 
 export async function insertPerson(db: Db, person: NewPerson): Promise<void> {
   await db.insertInto('people').values(person).execute();
@@ -78,12 +78,13 @@ export function findPersonSummary(db: Db, personId: string) {
 
 /** Everything the entitlement rules need about one person. */
 export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts> {
-  const [residences, gps, history, decisions, endings] = await Promise.all([
+  const [residences, gps, history, decisions, endings, placements] = await Promise.all([
     listResidences(db, person.id),
     listGpRegistrations(db, person.id),
     loadLegalHistory(db, person.id),
     listResponsibilityDecisions(db, person.id),
     endingFacts(db, person.id),
+    listPlacements(db, person.id),
   ]);
   return {
     dateOfBirth: person.date_of_birth,
@@ -101,7 +102,17 @@ export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts>
     })),
     jointEndings: endings.jointEndings,
     reinstatements: endings.reinstatements,
+    placements: placements.map((p) => ({ localAuthority: p.local_authority_code, kind: p.kind, arrangedBy: p.arranged_by_code, from: p.from_date, to: p.to_date })),
   };
+}
+
+/** MHA25-3: the accommodation councils arranged for the person, oldest first. */
+export function listPlacements(db: Db, personId: string) {
+  return db.selectFrom('placements').selectAll().where('person_id', '=', personId).orderBy('from_date').orderBy('id').execute();
+}
+
+export async function insertPlacement(db: Db, row: Insertable<PlacementsTable>): Promise<void> {
+  await db.insertInto('placements').values(row).execute();
 }
 
 export async function insertAllocation(db: Db, row: { id: string; personId: string; userId: string; organisationId: string; reason: string }): Promise<void> {

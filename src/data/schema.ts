@@ -166,6 +166,20 @@ export interface PersonSummariesTable {
   planning_needed_since: Generated<string | null>;
 }
 
+/** MHA25-3 (migration 0111): accommodation a council arranged for the person. */
+export interface PlacementsTable {
+  id: string;
+  person_id: string;
+  local_authority_code: string;
+  kind: 'care-home' | 'supported-living' | 'shared-lives';
+  arranged_by_code: string;
+  from_date: string;
+  to_date: string | null;
+  description: string | null;
+  recorded_by: string | null;
+  recorded_at: DefaultInstant;
+}
+
 export interface PersonOrganisationsTable {
   person_id: string;
   organisation_code: string;
@@ -247,6 +261,7 @@ export interface Database {
   responsibility_decisions: ResponsibilityDecisionsTable;
   person_allocations: PersonAllocationsTable;
   person_summaries: PersonSummariesTable;
+  placements: PlacementsTable;
   person_organisations: PersonOrganisationsTable;
   audit_events: AuditEventsTable;
   reviews: ReviewsTable;

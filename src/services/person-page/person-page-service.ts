@@ -3,7 +3,7 @@
 // parts shown, instead of one read and one audit event for each panel of the page.
 import { can } from '../../domain/access.ts';
 import { computeAftercare } from '../../domain/aftercare.ts';
-import { loadFacts } from '../../data/people-repository.ts';
+import { loadPersonFacts } from '../kernel/person-record.ts';
 import type { Actor } from '../kernel/actor.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { imhaEligibilityPart } from '../advocacy/advocacy-service.ts';
@@ -22,7 +22,7 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
       const parts = can(actor.role, 'plan:read') ? PARTS : PARTS.filter((p) => p !== 'plan');
       return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'person.view', details: { parts } } }, async ({ trx, person, today }) => {
         // The facts and the aftercare derived from them once, for every part that needs them.
-        const facts = await loadFacts(trx, person);
+        const facts = await loadPersonFacts(trx, person);
         const aftercare = computeAftercare(facts, today);
         return {
           ...(await personRecordPart(trx, person, today, aftercare)),
