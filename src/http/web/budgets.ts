@@ -100,6 +100,20 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
     });
   });
 
+  // ---- DP-1(d): a suspected breach or a change in capacity makes a review due now (issue 15, money 3) ---
+  const triggerContext = async (request: FastifyRequest) => ({ title: 'Record a suspected breach or a change in capacity', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
+
+  web.get('/people/:id/budgets/:budgetId/review-triggers/new', page, async (request, reply) => reply.render('pages/budget-review-trigger.njk', { ...(await triggerContext(request)), values: {} }));
+
+  web.post('/people/:id/budgets/:budgetId/review-triggers/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { occurredOn: 'date it happened', kind: 'what happened' }, dates: { occurredOn: readDate(body, 'occurredOn') } };
+    return submit({ reply, body, template: 'pages/budget-review-trigger.njk', context: () => triggerContext(request), words }, async () => {
+      await services.budgets.recordReviewTrigger(signedIn(request), personIdOf(request), param(request, 'budgetId'), { kind: body.kind ?? '', occurredOn: words.dates.occurredOn.value ?? '' });
+      return servicesHref(request);
+    });
+  });
+
   // ---- Changing and ending a budget ------------------------------------------------------------------
   const changeContext = async (request: FastifyRequest) => ({ title: 'Change a budget', ...(await oneBudget(request)), payees: options(PAYEE_LABELS, PAYEE_RELATIONSHIPS), back: { href: servicesHref(request) } });
   const CARE_PLAN_TEXT = ['healthNeedsAndOutcomes', 'services', 'amountAndPaymentIntervals', 'careCoordinator', 'conditionMonitoring'] as const;
