@@ -13,7 +13,7 @@ import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage } fr
 
 const skip = browserSkipReason();
 
-describe('budget review triggers in the browser', { skip }, () => {
+describe('budget review triggers and reductions in the browser', { skip }, () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
@@ -55,5 +55,24 @@ describe('budget review triggers in the browser', { skip }, () => {
     const budget = (await t.services.budgets.list(actorFromUser((await findUserByEmail(t.database.db, USERS.laPractitioner.email))!), personId)).items.find((b) => b.id === budgetId)!;
     assert.deepEqual(budget.reviewTriggers.map((x) => [x.kind, x.occurredOn]), [['change-in-capacity', '2025-01-15']]);
     assert.ok(budget.reviewDueOn! <= '2025-01-15', 'a review is due by the day it happened at the latest');
+  });
+
+  test('reduce a budget after notice from the services page (DP-2 form)', async () => {
+    const { context, page } = await openSignedInPage(browser, base, USERS.laPractitioner.email);
+    contexts.push(context);
+    await page.goto(`${base}/people/${personId}/services`);
+    await follow(page, `a[href="/people/${personId}/budgets/${budgetId}/reductions/new"]`);
+    await assertAccessible(page, 'the reduction form');
+    await page.fill('#newAmountPencePerWeek', 'lots');
+    await follow(page, 'button:has-text("Save the reduction")');
+    assert.ok((await errorSummary(page)).length >= 1);
+    await assertAccessible(page, 'the reduction form with errors');
+    await page.fill('#newAmountPencePerWeek', '150.00');
+    await fillDate(page, 'noticeGivenOn', '2025-01-01');
+    await fillDate(page, 'effectiveOn', '2025-02-01');
+    await follow(page, 'button:has-text("Save the reduction")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    const budget = (await t.services.budgets.list(actorFromUser((await findUserByEmail(t.database.db, USERS.laPractitioner.email))!), personId)).items.find((b) => b.id === budgetId)!;
+    assert.deepEqual(budget.reductions.map((r) => [r.newAmountPencePerWeek, r.effectiveOn]), [[15000, '2025-02-01']]);
   });
 });

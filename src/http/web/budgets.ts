@@ -189,6 +189,33 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
     });
   });
 
+  // ---- DP-2: a reduction or stopping after written notice, from the page (issue 15, money 3) -----------
+  const reductionContext = async (request: FastifyRequest) => ({ title: 'Reduce or stop a budget', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
+
+  web.get('/people/:id/budgets/:budgetId/reductions/new', page, async (request, reply) => {
+    const context = await reductionContext(request);
+    return reply.render('pages/budget-reduction.njk', { ...context, values: { version: String(context.budget.version) } });
+  });
+
+  web.post('/people/:id/budgets/:budgetId/reductions/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const problems: FieldError[] = [];
+    const amount = pounds(body, 'newAmountPencePerWeek', 'new weekly amount', problems);
+    const dates = { noticeGivenOn: readDate(body, 'noticeGivenOn'), effectiveOn: readDate(body, 'effectiveOn'), furtherReviewRequestedOn: readDate(body, 'furtherReviewRequestedOn') };
+    const words = { labels: { newAmountPencePerWeek: 'new weekly amount', noticeGivenOn: 'date notice was given', effectiveOn: 'date it takes effect', furtherReviewRequestedOn: 'date a further review was asked for' }, dates };
+    return submit({ reply, body, template: 'pages/budget-reduction.njk', context: () => reductionContext(request), words }, async () => {
+      if (problems.length > 0) throw new ValidationError(problems);
+      if (amount === undefined) throw new ValidationError([{ field: 'newAmountPencePerWeek', message: 'Enter the new weekly amount (0 stops the budget)' }]);
+      await services.budgets.recordReduction(signedIn(request), personIdOf(request), param(request, 'budgetId'), version(body), {
+        newAmountPencePerWeek: amount,
+        noticeGivenOn: dates.noticeGivenOn.value ?? '',
+        effectiveOn: dates.effectiveOn.value ?? '',
+        furtherReviewRequestedOn: dates.furtherReviewRequestedOn.value ?? null,
+      });
+      return servicesHref(request);
+    });
+  });
+
   const budgetEndContext = async (request: FastifyRequest) => ({ title: 'End a budget', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
 
   web.get('/people/:id/budgets/:budgetId/end', page, async (request, reply) => {
