@@ -37,6 +37,8 @@ const environment = z.object({
   S117_MHA2025_IMHA: flag,
   S117_FREE_PRESCRIPTIONS: flag,
   S117_MHA2025_JOINT_NOTICE: flag,
+  /** MHA25-3: deemed ordinary residence for placements in specified accommodation (off by default). */
+  S117_MHA2025_DEEMED_RESIDENCE: flag,
   S117_REFUND_INTEREST_BASIS_POINTS: optional(
     z.coerce.number({ error: 'must be a whole number of basis points from 0 to 10000' }).int('must be a whole number of basis points from 0 to 10000').min(0, 'must be a whole number of basis points from 0 to 10000').max(10_000, 'must be a whole number of basis points from 0 to 10000'),
   ).transform((n) => n ?? 800),
@@ -81,6 +83,8 @@ export interface Config {
   freePrescriptions: boolean;
   /** MHA25-2 (MHA 2025 s46(2), not yet in force): aftercare ends only once the joint written notice is sent. S117_MHA2025_JOINT_NOTICE=true; off by default. */
   mha2025JointNotice: boolean;
+  /** MHA25-3 (S117_MHA2025_DEEMED_RESIDENCE). */
+  mha2025DeemedResidence: boolean;
   /** CHG-2 (interest basis UNVERIFIED): simple interest on refunds, annual rate in basis points. S117_REFUND_INTEREST_BASIS_POINTS; default 800 (8%). */
   refundInterestBasisPoints: number;
   /** DP-1(e): the local authority is listed in Sch 2 of the DP Regulations, so a direct payment may buy care-home accommodation beyond 4 weeks. S117_DP_CARE_HOME_SCH2=true; off by default. */
@@ -137,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mha2025Imha: e.S117_MHA2025_IMHA,
     freePrescriptions: e.S117_FREE_PRESCRIPTIONS,
     mha2025JointNotice: e.S117_MHA2025_JOINT_NOTICE,
+    mha2025DeemedResidence: e.S117_MHA2025_DEEMED_RESIDENCE,
     refundInterestBasisPoints: e.S117_REFUND_INTEREST_BASIS_POINTS,
     dpCareHomeSch2: e.S117_DP_CARE_HOME_SCH2,
     reloadViews: !production && e.S117_RELOAD_VIEWS,

@@ -154,3 +154,20 @@ export async function deleteExpiredSessionsCounted(db: Db, now: Date): Promise<n
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Every API token (never its hash), newest first, for the admins' users page (issue 15, accounts). */
+export function listApiTokens(db: Db): Promise<{ id: string; user_id: string; created_at: Date | string; expires_at: Date | string; revoked_at: Date | string | null }[]> {
+  return db.selectFrom('api_tokens').select(['id', 'user_id', 'created_at', 'expires_at', 'revoked_at']).orderBy('created_at', 'desc').orderBy('id').execute();
+}
+
+/** Revokes one token by its id when still live; the user it belonged to, or undefined when there was nothing to revoke. */
+export async function revokeApiTokenById(db: Db, id: string, now: Date): Promise<string | undefined> {
+  const row = await db.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).returning('user_id').executeTakeFirst();
+  return row?.user_id;
+}
+
+/** Enables a disabled user again; false when the user was not disabled. */
+export async function enableUser(db: Db, userId: string): Promise<boolean> {
+  const result = await db.updateTable('users').set({ disabled_at: null }).where('id', '=', userId).where('disabled_at', 'is not', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

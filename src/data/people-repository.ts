@@ -1,13 +1,13 @@
 // People, their residence and GP histories, the facts the entitlement rules read, and the
 // projections the register searches. Hospital stays, legal statuses, leave and responsibility
 // decisions are written by legal-history-repository.ts.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
 import type { Db } from './database.ts';
 import { endingFacts } from './ending-repository.ts';
 import { listResponsibilityDecisions, loadLegalHistory, type LegalHistoryRows } from './legal-history-repository.ts';
-import type { NewPerson, PersonRow } from './schema.ts';
+import type { NewPerson, PersonRow, PlacementsTable } from './schema.ts';
 
 export async function insertPerson(db: Db, person: NewPerson): Promise<void> {
   await db.insertInto('people').values(person).execute();
@@ -34,8 +34,14 @@ export function findVisiblePerson(db: Db, id: string, viewer: Viewer, options: {
   return (options.lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/** Every record with this NHS number: the person registered with it and any later registrations of it awaiting reconciliation (0110). */
+export function findAllByNhsNumber(db: Db, nhsNumber: string): Promise<PersonRow[]> {
+  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).orderBy('created_at').execute();
+}
+
+/** The person registered with this NHS number (not a later registration of it awaiting reconciliation, 0110). */
 export function findPersonByNhsNumber(db: Db, nhsNumber: string): Promise<PersonRow | undefined> {
-  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).executeTakeFirst();
+  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).where('duplicate_of', 'is', null).executeTakeFirst();
 }
 
 /** Updates only when the version still matches; returns false when it was stale. */
@@ -72,14 +78,15 @@ export function findPersonSummary(db: Db, personId: string) {
 
 /** Everything the entitlement rules need about one person. */
 export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts> {
-  const [residences, gps, history, decisions, endings] = await Promise.all([
+  const [residences, gps, history, decisions, endings, placements] = await Promise.all([
     listResidences(db, person.id),
     listGpRegistrations(db, person.id),
     loadLegalHistory(db, person.id),
     listResponsibilityDecisions(db, person.id),
     endingFacts(db, person.id),
+    listPlacements(db, person.id),
   ]);
-  return factsFromRows(person, { residences, gps, history, decisions, endings });
+  return factsFromRows(person, { residences, gps, history, decisions, endings, placements });
 }
 
 /** The facts from the rows loadFacts reads (or the person read model reads in one statement). */
@@ -91,9 +98,10 @@ export function factsFromRows(
     history: LegalHistoryRows;
     decisions: readonly { episode_id: string; local_authority_code: string; local_authority_basis: string; icb_code: string; icb_basis: string; decided_at: Date }[];
     endings: Awaited<ReturnType<typeof endingFacts>>;
+    placements: readonly { local_authority_code: string; kind: PlacementsTable['kind']; arranged_by_code: string; from_date: string; to_date: string | null }[];
   },
 ): PersonFacts {
-  const { residences, gps, history, decisions, endings } = rows;
+  const { residences, gps, history, decisions, endings, placements } = rows;
   return {
     dateOfBirth: person.date_of_birth,
     dateOfDeath: person.date_of_death,
@@ -110,7 +118,17 @@ export function factsFromRows(
     })),
     jointEndings: endings.jointEndings,
     reinstatements: endings.reinstatements,
+    placements: placements.map((p) => ({ localAuthority: p.local_authority_code, kind: p.kind, arrangedBy: p.arranged_by_code, from: p.from_date, to: p.to_date })),
   };
+}
+
+/** MHA25-3: the accommodation councils arranged for the person, oldest first. */
+export function listPlacements(db: Db, personId: string) {
+  return db.selectFrom('placements').selectAll().where('person_id', '=', personId).orderBy('from_date').orderBy('id').execute();
+}
+
+export async function insertPlacement(db: Db, row: Insertable<PlacementsTable>): Promise<void> {
+  await db.insertInto('placements').values(row).execute();
 }
 
 export async function insertAllocation(db: Db, row: { id: string; personId: string; userId: string; organisationId: string; reason: string }): Promise<void> {

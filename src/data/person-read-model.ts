@@ -17,6 +17,7 @@ type ResidenceRow = Selectable<Database['residences']>;
 type GpRow = Selectable<Database['gp_registrations']>;
 type SummaryRow = Selectable<Database['person_summaries']>;
 type DecisionRow = Selectable<Database['responsibility_decisions']>;
+type PlacementRow = Selectable<Database['placements']>;
 
 export interface PersonReadModel {
   person: PersonRow;
@@ -31,6 +32,8 @@ export interface PersonReadModel {
     history: LegalHistoryRows;
     decisions: DecisionRow[];
     endings: { jointEndings: { episodeId: string; endedOn: string }[]; reinstatements: { episodeId: string; reinstatedOn: string }[] };
+    /** As listPlacements (MHA25-3): by from_date, then id. */
+    placements: PlacementRow[];
   };
 }
 
@@ -65,12 +68,13 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
         (SELECT coalesce(json_agg(json_build_object('episode_id', e.episode_id, 'ended_on', e.ended_on) ORDER BY e.ended_on, e.episode_id), '[]'::json)
            FROM ending_proposals e WHERE e.person_id = p.id AND e.status = 'approved' AND e.ended_on IS NOT NULL) AS joint_endings,
         (SELECT coalesce(json_agg(json_build_object('episode_id', r.episode_id, 'reinstated_on', r.reinstated_on) ORDER BY r.reinstated_on, r.episode_id), '[]'::json)
-           FROM reinstatements r WHERE r.person_id = p.id AND r.status = 'approved' AND r.reinstated_on IS NOT NULL) AS reinstatements`
-    : sql`NULL::json AS admissions, NULL::json AS legal_statuses, NULL::json AS leaves, NULL::json AS decisions, NULL::json AS joint_endings, NULL::json AS reinstatements`;
+           FROM reinstatements r WHERE r.person_id = p.id AND r.status = 'approved' AND r.reinstated_on IS NOT NULL) AS reinstatements,
+        ${rowsOf('placements', 't.from_date, t.id')} AS placements`
+    : sql`NULL::json AS admissions, NULL::json AS legal_statuses, NULL::json AS leaves, NULL::json AS decisions, NULL::json AS joint_endings, NULL::json AS reinstatements, NULL::json AS placements`;
   const result = await sql<PersonRow & {
     rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
     admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
-    joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null;
+    joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
   }>`SELECT p.*,
       ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
@@ -79,7 +83,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
     FROM people p WHERE p.id = ${personId}${visible}`.execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
-  const { rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, ...person } = row;
+  const { rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements, ...person } = row;
   return {
     person: person as PersonRow,
     residences: rm_residences.map((r) => withInstants(r, ['recorded_at']) as ResidenceRow),
@@ -97,6 +101,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
           jointEndings: (joint_endings ?? []).map((e) => ({ episodeId: e.episode_id, endedOn: e.ended_on })),
           reinstatements: (reinstatements ?? []).map((r) => ({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on })),
         },
+        placements: (placements ?? []).map((r) => withInstants(r, ['recorded_at']) as PlacementRow),
       },
     }),
   };

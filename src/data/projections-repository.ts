@@ -39,7 +39,7 @@ export async function loadFactsOf(db: Db, people: readonly PersonRow[]): Promise
   const facts = new Map<string, PersonFacts>();
   if (people.length === 0) return facts;
   const ids = people.map((p) => p.id);
-  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstated] = await Promise.all([
+  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstated, placements] = await Promise.all([
     db.selectFrom('residences').selectAll().where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('gp_registrations').selectAll().where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
     db.selectFrom('admissions').selectAll().where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
@@ -48,9 +48,10 @@ export async function loadFactsOf(db: Db, people: readonly PersonRow[]): Promise
     db.selectFrom('responsibility_decisions').selectAll().where('person_id', 'in', ids).execute(),
     db.selectFrom('ending_proposals').select(['person_id', 'episode_id', 'ended_on']).where('person_id', 'in', ids).where('status', '=', 'approved').execute(),
     db.selectFrom('reinstatements').select(['person_id', 'episode_id', 'reinstated_on']).where('person_id', 'in', ids).where('status', '=', 'approved').execute(),
+    db.selectFrom('placements').selectAll().where('person_id', 'in', ids).orderBy('from_date').orderBy('id').execute(),
   ]);
   for (const p of people) {
-    facts.set(p.id, { dateOfBirth: p.date_of_birth, dateOfDeath: p.date_of_death, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [], reinstatements: [] });
+    facts.set(p.id, { dateOfBirth: p.date_of_birth, dateOfDeath: p.date_of_death, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [], reinstatements: [], placements: [] });
   }
   const of = (id: string) => facts.get(id)!;
   for (const r of residences) of(r.person_id).residences.push({ localAuthority: r.local_authority_code, since: r.since });
@@ -68,6 +69,7 @@ export async function loadFactsOf(db: Db, people: readonly PersonRow[]): Promise
   }
   for (const e of endings) if (e.ended_on !== null) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
   for (const r of reinstated) if (r.reinstated_on !== null) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
+  for (const p of placements) of(p.person_id).placements!.push({ localAuthority: p.local_authority_code, kind: p.kind, arrangedBy: p.arranged_by_code, from: p.from_date, to: p.to_date });
   return facts;
 }
 

@@ -67,6 +67,8 @@ export interface PeopleTable {
   postcode: string | null;
   created_at: DefaultInstant;
   updated_at: DefaultInstant;
+  /** 0110: a registration of an NHS number already on the register, by an organisation that may not see that person (to reconcile). */
+  duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ResidencesTable {
@@ -162,6 +164,20 @@ export interface PersonSummariesTable {
   discharge_warning: Generated<string | null>;
   /** PLAN-1 (migration 0006): the day planning started while no planning meeting has been held, or null. */
   planning_needed_since: Generated<string | null>;
+}
+
+/** MHA25-3 (migration 0111): accommodation a council arranged for the person. */
+export interface PlacementsTable {
+  id: string;
+  person_id: string;
+  local_authority_code: string;
+  kind: 'care-home' | 'supported-living' | 'shared-lives';
+  arranged_by_code: string;
+  from_date: string;
+  to_date: string | null;
+  description: string | null;
+  recorded_by: string | null;
+  recorded_at: DefaultInstant;
 }
 
 export interface PersonOrganisationsTable {
@@ -271,6 +287,7 @@ export interface Database {
   responsibility_decisions: ResponsibilityDecisionsTable;
   person_allocations: PersonAllocationsTable;
   person_summaries: PersonSummariesTable;
+  placements: PlacementsTable;
   person_organisations: PersonOrganisationsTable;
   audit_events: AuditEventsTable;
   audit_seals: AuditSealsTable;

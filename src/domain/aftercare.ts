@@ -7,6 +7,7 @@
 import type { IsoDate } from './dates.ts';
 import { addDays, formatDate } from './dates.ts';
 import type { SectionCode } from './sections.ts';
+import { deemedResidenceCouncil, type Placement } from './bodies.ts';
 import {
   SECTION_CODES, isCommunityStatus, isHospitalDetention, isQualifyingSection, sectionLabel, sectionShortName,
 } from './sections.ts';
@@ -38,6 +39,9 @@ export interface PersonFacts {
   jointEndings: { episodeId: string; endedOn: IsoDate }[];
   /** END-6: approved reinstatements of jointly ended episodes (optional: none when absent). */
   reinstatements?: { episodeId: string; reinstatedOn: IsoDate }[];
+  /** MHA25-3: accommodation councils arranged (optional), applied only with `deemedResidence` (the setting) on. */
+  placements?: Placement[];
+  deemedResidence?: boolean;
 }
 export interface ResponsibleBody { code: string | null; basis: string; confirmed: boolean }
 export interface Episode {
@@ -71,6 +75,8 @@ interface Facts {
   today: IsoDate;
   dateOfDeath: IsoDate | null;
   dateOfBirth: IsoDate | null;
+  placements: Placement[];
+  deemedResidence: boolean;
   residences: PersonFacts['residences'];
   gpRegistrations: PersonFacts['gpRegistrations'];
   admissions: Admission[];
@@ -122,6 +128,8 @@ function canonicalFacts(facts: PersonFacts, today: IsoDate): Facts {
     today,
     dateOfDeath: onOrBefore(facts.dateOfDeath, today),
     dateOfBirth: facts.dateOfBirth ?? null,
+    placements: (facts.placements ?? []).filter((p) => p.from <= today),
+    deemedResidence: facts.deemedResidence ?? false,
     residences: sortBy(facts.residences.filter((r) => r.since <= today), (r) => [r.since, r.localAuthority]),
     gpRegistrations: sortBy(facts.gpRegistrations.filter((g) => g.since <= today), (g) => [g.since, g.icb, g.practiceCode ?? '']),
     admissions: sortBy(
@@ -592,6 +600,9 @@ function proposeResponsibility(draft: Draft, detentionFrom: IsoDate, leadIn: boo
   const lines: Explanation[] = [];
   const decisions: Explanation[] = [];
   let localAuthority = proposedLocalAuthority(detentionFrom, leadIn, facts);
+  // MHA25-3 (behind its setting): placed by a council in specified accommodation elsewhere, that council stays responsible.
+  const deemed = recall ? null : deemedResidenceCouncil(facts.placements, detentionFrom, facts.dateOfBirth, facts.deemedResidence);
+  if (deemed) localAuthority = { code: deemed.code, basis: deemed.basis, confirmed: false };
   if (previous && recall) {
     localAuthority = recallLocalAuthority(previous.episode, recall);
     decisions.push({
@@ -605,7 +616,7 @@ function proposeResponsibility(draft: Draft, detentionFrom: IsoDate, leadIn: boo
   const icb = keepsIcb ? originatingIcb(previous.episode, detentionFrom, facts) : proposedIcb(detentionFrom, facts);
   if (localAuthority.code === null) decisions.push({ rule: 'RESP-2', text: 'No ordinary residence is recorded before detention began: decide the responsible local authority under section 117(3).' });
   if (icb.code === null) decisions.push({ rule: 'RESP-5', text: 'No GP registration is recorded before detention began: decide the responsible ICB from where they usually live (Who Pays?).' });
-  lines.push({ rule: recall ? 'ELIG-8c' : 'RESP-2', text: localAuthority.basis }, { rule: 'RESP-5', text: icb.basis }, ...laterChanges(draft, detentionFrom, facts));
+  lines.push({ rule: recall ? 'ELIG-8c' : deemed ? 'MHA25-3' : 'RESP-2', text: localAuthority.basis }, { rule: 'RESP-5', text: icb.basis }, ...laterChanges(draft, detentionFrom, facts));
   return { localAuthority, icb, lines, decisions };
 }
 

@@ -127,11 +127,55 @@ export interface BudgetEligibility {
   paysForCareHome: boolean;
   /** DP-1(e): S117_DP_CARE_HOME_SCH2, the local authority is listed in Sch 2. */
   careHomeSch2: boolean;
+  /** DP-1(e): the days the person's other direct payments paid for care-home accommodation (not refused). */
+  otherCareHomePeriods?: readonly { from: IsoDate; to: IsoDate | null }[];
   /** DP-2: the ICB is paying it; needs a complete care plan. */
   paying: boolean;
   carePlan: CarePlan | null;
   refusedOn: IsoDate | null;
   refusalReasons: string | null;
+}
+
+/**
+ * DP-1(e) over a rolling 12 months across all of the person's direct payments (issue 15, money 2):
+ * the days of care-home accommodation paid by direct payment, with stays less than 4 weeks apart
+ * added together as one (Direct Payments Regulations 2014 reg 7(2)), come to more than 4 weeks
+ * within some 12 months. Days paid twice (two budgets at once) count once. An open end counts as
+ * going on for ever (over the limit).
+ */
+export function careHomeWeeksExceeded(periods: readonly { from: IsoDate; to: IsoDate | null }[]): boolean {
+  if (periods.some((p) => p.to === null)) return periods.length > 0;
+  // The days as disjoint periods, in order.
+  const merged: { from: IsoDate; to: IsoDate }[] = [];
+  for (const p of [...periods].sort((a, b) => compareDates(a.from, b.from)) as { from: IsoDate; to: IsoDate }[]) {
+    if (compareDates(p.to, p.from) < 0) continue;
+    const last = merged.at(-1);
+    if (last && compareDates(p.from, addDays(last.to, 1)) <= 0) {
+      if (compareDates(p.to, last.to) > 0) last.to = p.to;
+    } else merged.push({ ...p });
+  }
+  // Runs: stays less than 4 weeks apart count as one.
+  const runs: { from: IsoDate; to: IsoDate }[][] = [];
+  for (const p of merged) {
+    const run = runs.at(-1);
+    const previous = run?.at(-1);
+    if (run && previous && daysBetween(previous.to, p.from) - 1 < CARE_HOME_DP_MAX_DAYS) run.push(p);
+    else runs.push([p]);
+  }
+  // Within any 12 months from the start of one of a run's stays.
+  for (const run of runs) {
+    for (const [i, start] of run.entries()) {
+      const windowEnd = addDays(addMonths(start.from, 12), -1);
+      let days = 0;
+      for (const p of run.slice(i)) {
+        if (compareDates(p.from, windowEnd) > 0) break;
+        const to = compareDates(p.to, windowEnd) < 0 ? p.to : windowEnd;
+        days += daysBetween(p.from, to) + 1;
+      }
+      if (days > CARE_HOME_DP_MAX_DAYS) return true;
+    }
+  }
+  return false;
 }
 
 /** DP-1(c): an enhanced DBS check is needed where the authorised person is not a family member or friend. */
@@ -166,6 +210,8 @@ export function eligibilityViolations(b: BudgetEligibility): Violation[] {
       const open = b.endDate === null;
       if (open || daysBetween(b.startDate, b.endDate!) + 1 > CARE_HOME_DP_MAX_DAYS) {
         out.push({ field: 'endDate', message: 'A direct payment for care-home accommodation is limited to 4 consecutive weeks in any 12 months (this local authority is not listed in Schedule 2)', rule: 'DP-1' });
+      } else if (careHomeWeeksExceeded([{ from: b.startDate, to: b.endDate }, ...(b.otherCareHomePeriods ?? [])])) {
+        out.push({ field: 'startDate', message: 'With the person’s other direct payments for care-home accommodation, this one goes over 4 consecutive weeks in 12 months (stays less than 4 weeks apart count together; this local authority is not listed in Schedule 2)', rule: 'DP-1' });
       }
     }
   } else {

@@ -212,3 +212,158 @@ export function spendReport(lines: readonly RechargeLine[]): SpendRow[] {
   }
   return [...rows.values()].sort((a, b) => a.body.localeCompare(b.body) || a.category.localeCompare(b.category) || a.provider.localeCompare(b.provider));
 }
+
+// RESP-1 to RESP-5 (issue 15, money 1): the money of a day belongs to the bodies responsible on that
+// day. A person re-detained after moving council, or whose episode was superseded, has more than one
+// episode; each day of a service counts for the episode that had begun by then (the latest, else the
+// first: funding.ts episodeOn), and for that episode's local authority and ICB (confirmed, or
+// proposed while unconfirmed). The statement, the spend report and the no-charge export all split a
+// service by these spans, so they agree to the penny.
+
+/** The days, from one episode's start to the day before the next's, that one episode's bodies answer for. */
+export interface ResponsibilitySpan {
+  /** null: from the beginning (the first episode also answers for days before it began). */
+  from: IsoDate | null;
+  /** null: to the end. */
+  to: IsoDate | null;
+  episodeId: string | null;
+  localAuthorityCode: string | null;
+  icbCode: string | null;
+}
+
+/**
+ * The spans of responsibility of a person's episodes (in the order the derivation gives them, by
+ * start). With no episode, one span for the fallback bodies (where the person lives and their GP's ICB).
+ */
+export function responsibilitySpans(
+  episodes: readonly { id: string; qualifyingFrom: IsoDate; localAuthority: { code: string | null }; icb: { code: string | null } }[],
+  fallback: { localAuthority: string | null; icb: string | null },
+): ResponsibilitySpan[] {
+  if (episodes.length === 0) return [{ from: null, to: null, episodeId: null, localAuthorityCode: fallback.localAuthority, icbCode: fallback.icb }];
+  const spans: ResponsibilitySpan[] = [];
+  episodes.forEach((e, i) => {
+    const next = episodes[i + 1];
+    const from = i === 0 ? null : e.qualifyingFrom;
+    const to = next ? addDays(next.qualifyingFrom, -1) : null;
+    // Two episodes starting the same day: the later one answers (as episodeOn), the earlier has no day.
+    if (from !== null && to !== null && compareDates(from, to) > 0) return;
+    spans.push({ from, to, episodeId: e.id, localAuthorityCode: e.localAuthority.code, icbCode: e.icb.code });
+  });
+  return spans;
+}
+
+/** The part of a period inside a span, or null. */
+export function spanPart(span: Pick<ResponsibilitySpan, 'from' | 'to'>, period: Period): Period | null {
+  return overlap({ from: span.from ?? period.from, to: span.to ?? period.to }, period);
+}
+
+/** A recharge line for the days one span's bodies were responsible for. */
+export interface AttributedRechargeLine extends RechargeLine {
+  localAuthorityCode: string | null;
+  icbCode: string | null;
+  /** The first and last day of the period this line counts for (the span inside the statement's period). */
+  responsibleFrom: IsoDate;
+  responsibleTo: IsoDate;
+}
+
+/**
+ * RESP-1/RESP-7 by day: one line per service and span with days or payments in the period. A span's
+ * cost is the difference of the cumulative costs (weekly cost × days ÷ 7, halves up) and a payment
+ * is shared over the spans pro rata by days (cumulative rounding down), so a service's lines add up
+ * exactly to what rechargeLine gives for the whole period.
+ */
+export function attributedRechargeLines(service: RechargeService, spans: readonly ResponsibilitySpan[], payments: readonly ServicePayment[], period: Period): AttributedRechargeLine[] {
+  const parts = spans.flatMap((span) => {
+    const part = spanPart(span, period);
+    return part ? [{ span, part }] : [];
+  });
+  const days = serviceDaysIn(service, period);
+  const own = payments.filter((p) => p.serviceId === service.serviceId);
+  // What each payment counts for in each part.
+  const paid = parts.map(() => ({ 'local-authority': 0, icb: 0 }) as Record<Body, number>);
+  for (const p of own) {
+    const paidPeriod = { from: p.periodFrom, to: p.periodTo };
+    const pieces = parts.map(({ part }) => overlap(paidPeriod, part));
+    const present = pieces.filter((x): x is Period => x !== null);
+    const amounts = proRata(p.amountPence, paidPeriod, present);
+    let k = 0;
+    pieces.forEach((piece, i) => {
+      if (piece) paid[i]![p.body] += amounts[k++]!;
+    });
+  }
+  const lines: AttributedRechargeLine[] = [];
+  let cumulativeDays = 0;
+  parts.forEach(({ span, part }, i) => {
+    const serviceDays = days ? overlap(days, part) : null;
+    const dayCount = serviceDays ? daysIn(serviceDays) : 0;
+    const costPence = costForDays(service.weeklyCostPence, cumulativeDays + dayCount) - costForDays(service.weeklyCostPence, cumulativeDays);
+    cumulativeDays += dayCount;
+    const localAuthorityPaid = paid[i]!['local-authority'];
+    const icbPaid = paid[i]!.icb;
+    if (dayCount === 0 && localAuthorityPaid === 0 && icbPaid === 0) return;
+    const shares = weeklyShares(costPence, service.funding);
+    lines.push({
+      serviceId: service.serviceId,
+      personId: service.personId,
+      category: service.category,
+      provider: service.provider,
+      days: dayCount,
+      costPence,
+      localAuthorityShare: shares.localAuthorityPence,
+      icbShare: shares.icbPence,
+      localAuthorityPaid,
+      icbPaid,
+      icbOwesLocalAuthority: interBodyBalance({ localAuthority: localAuthorityPaid, icb: icbPaid }, service.funding),
+      unpaidPence: costPence - localAuthorityPaid - icbPaid,
+      localAuthorityCode: span.localAuthorityCode,
+      icbCode: span.icbCode,
+      responsibleFrom: serviceDays?.from ?? part.from,
+      responsibleTo: serviceDays?.to ?? part.to,
+    });
+  });
+  return lines;
+}
+
+/** Whether a line counts for an organisation: it was the local authority or the ICB responsible on those days (null scope: everyone). */
+export function lineCountsFor(line: Pick<AttributedRechargeLine, 'localAuthorityCode' | 'icbCode'>, organisationCode: string | null): boolean {
+  return organisationCode === null || line.localAuthorityCode === organisationCode || line.icbCode === organisationCode;
+}
+
+/**
+ * The recharge statement attributed by day: each service's lines split by the spans of its person
+ * (`spansOf`), kept when the organisation was responsible on their days (null: all).
+ */
+export function attributedRechargeStatement(
+  services: readonly RechargeService[],
+  spansOf: (personId: string) => readonly ResponsibilitySpan[],
+  payments: readonly ServicePayment[],
+  period: Period,
+  organisationCode: string | null,
+): { lines: AttributedRechargeLine[]; totals: RechargeTotals } {
+  const byService = new Map<string, ServicePayment[]>();
+  for (const p of payments) byService.set(p.serviceId, [...(byService.get(p.serviceId) ?? []), p]);
+  const lines = services.flatMap((s) => attributedRechargeLines(s, spansOf(s.personId), byService.get(s.serviceId) ?? [], period).filter((l) => lineCountsFor(l, organisationCode)));
+  return { lines, totals: totals(lines) };
+}
+
+/** Spend by body (with the organisation responsible), category and provider. */
+export interface AttributedSpendRow extends SpendRow { organisationCode: string | null }
+
+export function attributedSpendReport(lines: readonly AttributedRechargeLine[]): AttributedSpendRow[] {
+  const rows = new Map<string, AttributedSpendRow>();
+  for (const l of lines) {
+    for (const body of BODIES) {
+      const agreed = body === 'local-authority' ? l.localAuthorityShare : l.icbShare;
+      const paid = body === 'local-authority' ? l.localAuthorityPaid : l.icbPaid;
+      if (agreed === 0 && paid === 0) continue;
+      const organisationCode = body === 'local-authority' ? l.localAuthorityCode : l.icbCode;
+      const key = `${body}\u0000${organisationCode ?? ''}\u0000${l.category}\u0000${l.provider}`;
+      const row = rows.get(key) ?? { body, organisationCode, category: l.category, provider: l.provider, agreedPence: 0, paidPence: 0, services: 0 };
+      row.agreedPence += agreed;
+      row.paidPence += paid;
+      row.services += 1;
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.body.localeCompare(b.body) || (a.organisationCode ?? '').localeCompare(b.organisationCode ?? '') || a.category.localeCompare(b.category) || a.provider.localeCompare(b.provider));
+}

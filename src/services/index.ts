@@ -4,6 +4,8 @@ import type { Db } from '../data/database.ts';
 import { createUseCases } from './kernel/use-case.ts';
 import { createPersonPageService } from './person-page/person-page-service.ts';
 import { createAccountService } from './accounts/accounts-service.ts';
+import { createUserAdmin } from './accounts/user-admin.ts';
+import { lawSettings } from './kernel/person-record.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createComplaintsService } from './complaints/complaints-service.ts';
 import { createEndingService } from './ending/ending-service.ts';
@@ -44,6 +46,8 @@ export interface ServicesOptions {
   sessionHours?: number;
   /** MHA25-2: aftercare ends only once the joint written notice is sent (S117_MHA2025_JOINT_NOTICE). */
   mha2025JointNotice?: boolean;
+  /** MHA25-3: deemed ordinary residence (S117_MHA2025_DEEMED_RESIDENCE, off by default). */
+  mha2025DeemedResidence?: boolean;
   /** SCOPE-7: S117_FREE_PRESCRIPTIONS (wording only). */
   freePrescriptions?: boolean;
   /** MHA25-4: S117_MHA2025_IMHA (IMHAs for informal patients), off by default. */
@@ -69,6 +73,8 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
   const clock = options.clock ?? (() => new Date());
   const reviews = { ...DEFAULT_REVIEW_SETTINGS, ...options.reviews };
   // One way through every use case on a person's record (kernel/use-case.ts).
+  // Process-wide, as the configuration is: the last services made decide (one per process in practice).
+  lawSettings.deemedResidence = options.mha2025DeemedResidence ?? false;
   const useCases = createUseCases(db, { clock, reviews });
   const shared = { clock, reviews, useCases };
   const refunds = createRefundsService({ ...shared, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 });
@@ -109,6 +115,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     reports: createReportsService({ useCases, reviews, db, clock }),
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
     housekeeping: createHousekeepingService(db, { clock, sharedRateLimits: options.sharedRateLimits ?? false }),
+    userAdmin: createUserAdmin({ useCases }),
     yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };
 }

@@ -71,6 +71,7 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       sessionHours: config.sessionHours,
       freePrescriptions: config.freePrescriptions,
       mha2025JointNotice: config.mha2025JointNotice,
+      mha2025DeemedResidence: config.mha2025DeemedResidence,
       mha2025Imha: config.mha2025Imha,
       refundInterestBasisPoints: config.refundInterestBasisPoints,
       dpCareHomeSch2: config.dpCareHomeSch2,

@@ -205,6 +205,11 @@ for (const { engine, skip } of await testEngines()) {
       await rejectsWithRule(f.services.budgets.create(la, personId, respite), 'DP-1');
       await rejectsWithRule(f.services.budgets.create(la, personId, { ...respite, endDate: '2025-03-01' }), 'DP-1');
       assert.equal((await f.services.budgets.create(la, personId, { ...respite, endDate: '2025-02-28' })).endDate, '2025-02-28');
+      // Issue 15, money 2: across all of the person's direct payments, over a rolling 12 months. A second
+      // two-week stay three weeks later adds to the first (less than 4 weeks apart): 6 weeks, refused.
+      await rejectsWithRule(f.services.budgets.create(la, personId, { ...respite, startDate: '2025-03-21', endDate: '2025-04-03' }), 'DP-1');
+      // Four weeks or more after it, a new period may start.
+      assert.equal((await f.services.budgets.create(la, personId, { ...respite, startDate: '2025-03-29', endDate: '2025-04-03' })).endDate, '2025-04-03');
       const sch2 = createServices(f.database.db, { dpCareHomeSch2: true }).budgets;
       assert.equal((await sch2.create(la, personId, respite)).endDate, null);
 

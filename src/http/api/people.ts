@@ -3,10 +3,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
-import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from '../../services/legal-history/legal-history-inputs.ts';
+import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementInput, ResponsibilityInput } from '../../services/legal-history/legal-history-inputs.ts';
+import { PLACEMENT_KINDS } from '../../domain/bodies.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from '../../services/people/people-inputs.ts';
 import { actorOf, ifMatch } from './request.ts';
 import { AdmissionSchema, AftercareSchema, LeaveSchema, LegalHistorySchema, LegalStatusSchema, PersonSchema, RegisterPageSchema, responses } from './schemas.ts';
+
+const PlacementSchema = z.object({ id: z.string().uuid(), localAuthority: z.string(), kind: z.enum(PLACEMENT_KINDS), arrangedBy: z.string(), from: z.string(), to: z.string().nullable(), description: z.string().nullable() });
 
 const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });
 // Problems every route can give, plus those of reading a person's record or changing it.
@@ -40,6 +43,11 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
 
   api.post('/people/:id/admissions', { schema: { tags: tag('Legal history'), summary: 'Record a hospital stay', params: PersonParams, body: AdmissionInput, response: responses(201, 'The hospital stay', AdmissionSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.addAdmission(actorOf(request), paramsOf(request).id, request.body)),
+  );
+
+  // MHA25-3: accommodation a council arranged (used by the deemed residence rule when S117_MHA2025_DEEMED_RESIDENCE is on).
+  api.post('/people/:id/placements', { schema: { tags: tag('Legal history'), summary: 'Record accommodation a council arranged (MHA25-3)', params: PersonParams, body: PlacementInput, response: responses(201, 'The placement', PlacementSchema, WRITE) } }, async (request, reply) =>
+    reply.status(201).send(await services.legalHistory.recordPlacement(actorOf(request), paramsOf(request).id, request.body)),
   );
 
   api.patch(

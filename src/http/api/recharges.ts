@@ -28,9 +28,13 @@ const RechargeLineSchema = z.object({
   icbPaid: Pence,
   icbOwesLocalAuthority: Pence.describe('Negative when the local authority owes the ICB'),
   unpaidPence: Pence,
+  localAuthorityCode: z.string().nullable().describe('The local authority responsible on these days (RESP-2 to RESP-4)'),
+  icbCode: z.string().nullable().describe('The ICB responsible on these days (RESP-5)'),
+  responsibleFrom: IsoDate.describe('The first day of the period this line counts for'),
+  responsibleTo: IsoDate.describe('The last day of the period this line counts for'),
 });
 const Totals = z.object({ costPence: Pence, localAuthorityShare: Pence, icbShare: Pence, localAuthorityPaid: Pence, icbPaid: Pence, icbOwesLocalAuthority: Pence, unpaidPence: Pence });
-const SpendRowSchema = z.object({ body: z.enum(BODY_KINDS), category: z.string(), provider: z.string(), services: z.number().int(), agreedPence: Pence, paidPence: Pence });
+const SpendRowSchema = z.object({ body: z.enum(BODY_KINDS), category: z.string(), provider: z.string(), services: z.number().int(), agreedPence: Pence, paidPence: Pence, organisationCode: z.string().nullable().describe('The body responsible on the days counted') });
 const RechargeStatementSchema = z.object({ from: IsoDate, to: IsoDate, organisationCode: z.string().nullable(), lines: z.array(RechargeLineSchema), totals: Totals, spend: z.array(SpendRowSchema) });
 const ServiceParams = PersonParams.extend({ serviceId: z.string() });
 

@@ -100,6 +100,20 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
     });
   });
 
+  // ---- DP-1(d): a suspected breach or a change in capacity makes a review due now (issue 15, money 3) ---
+  const triggerContext = async (request: FastifyRequest) => ({ title: 'Record a suspected breach or a change in capacity', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
+
+  web.get('/people/:id/budgets/:budgetId/review-triggers/new', page, async (request, reply) => reply.render('pages/budget-review-trigger.njk', { ...(await triggerContext(request)), values: {} }));
+
+  web.post('/people/:id/budgets/:budgetId/review-triggers/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { occurredOn: 'date it happened', kind: 'what happened' }, dates: { occurredOn: readDate(body, 'occurredOn') } };
+    return submit({ reply, body, template: 'pages/budget-review-trigger.njk', context: () => triggerContext(request), words }, async () => {
+      await services.budgets.recordReviewTrigger(signedIn(request), personIdOf(request), param(request, 'budgetId'), { kind: body.kind ?? '', occurredOn: words.dates.occurredOn.value ?? '' });
+      return servicesHref(request);
+    });
+  });
+
   // ---- Changing and ending a budget ------------------------------------------------------------------
   const changeContext = async (request: FastifyRequest) => ({ title: 'Change a budget', ...(await oneBudget(request)), payees: options(PAYEE_LABELS, PAYEE_RELATIONSHIPS), back: { href: servicesHref(request) } });
   const CARE_PLAN_TEXT = ['healthNeedsAndOutcomes', 'services', 'amountAndPaymentIntervals', 'careCoordinator', 'conditionMonitoring'] as const;
@@ -171,6 +185,33 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
         }),
       };
       await services.budgets.update(signedIn(request), personIdOf(request), param(request, 'budgetId'), version(body), input);
+      return servicesHref(request);
+    });
+  });
+
+  // ---- DP-2: a reduction or stopping after written notice, from the page (issue 15, money 3) -----------
+  const reductionContext = async (request: FastifyRequest) => ({ title: 'Reduce or stop a budget', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
+
+  web.get('/people/:id/budgets/:budgetId/reductions/new', page, async (request, reply) => {
+    const context = await reductionContext(request);
+    return reply.render('pages/budget-reduction.njk', { ...context, values: { version: String(context.budget.version) } });
+  });
+
+  web.post('/people/:id/budgets/:budgetId/reductions/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const problems: FieldError[] = [];
+    const amount = pounds(body, 'newAmountPencePerWeek', 'new weekly amount', problems);
+    const dates = { noticeGivenOn: readDate(body, 'noticeGivenOn'), effectiveOn: readDate(body, 'effectiveOn'), furtherReviewRequestedOn: readDate(body, 'furtherReviewRequestedOn') };
+    const words = { labels: { newAmountPencePerWeek: 'new weekly amount', noticeGivenOn: 'date notice was given', effectiveOn: 'date it takes effect', furtherReviewRequestedOn: 'date a further review was asked for' }, dates };
+    return submit({ reply, body, template: 'pages/budget-reduction.njk', context: () => reductionContext(request), words }, async () => {
+      if (problems.length > 0) throw new ValidationError(problems);
+      if (amount === undefined) throw new ValidationError([{ field: 'newAmountPencePerWeek', message: 'Enter the new weekly amount (0 stops the budget)' }]);
+      await services.budgets.recordReduction(signedIn(request), personIdOf(request), param(request, 'budgetId'), version(body), {
+        newAmountPencePerWeek: amount,
+        noticeGivenOn: dates.noticeGivenOn.value ?? '',
+        effectiveOn: dates.effectiveOn.value ?? '',
+        furtherReviewRequestedOn: dates.furtherReviewRequestedOn.value ?? null,
+      });
       return servicesHref(request);
     });
   });

@@ -21,6 +21,7 @@ import { registerBudgetPages } from './budgets.ts';
 import { registerFundingPolicyPages } from './funding-policies.ts';
 import { registerMoneyPages } from './money.ts';
 import { registerSubscriptionPages } from './subscriptions.ts';
+import { registerUserPages } from './users.ts';
 import { registerImportPages } from './imports.ts';
 import { registerReportPages } from './reports.ts';
 import { registerYourAftercarePages } from './your-aftercare.ts';
@@ -47,6 +48,7 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerComplaintPages(web, services);
   registerPlanPages(web, services);
   registerSubscriptionPages(web, services);
+  registerUserPages(web, services);
   await registerImportPages(web, services);
   registerReportPages(web, services);
   await registerYourAftercarePages(web, services);

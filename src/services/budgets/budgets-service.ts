@@ -125,7 +125,7 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
   const today = () => todayInLondon(clock());
 
   /** Every rule a budget in this state must meet (DP-1, DP-2, DP-3), refused together. */
-  async function check(trx: Db, person: PersonRow, s: BudgetState, on: IsoDate): Promise<void> {
+  async function check(trx: Db, person: PersonRow, s: BudgetState, on: IsoDate, budgetId: string | null = null): Promise<void> {
     const dates: Record<string, IsoDate> = {};
     for (const k of ['offeredOn', 'consultationRecordedOn', 'enhancedDbsCheckedOn', 'refusedOn'] as const) if (s[k]) dates[k] = s[k];
     rejectFutureDates(dates, on);
@@ -137,9 +137,19 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
       services.push({ id, funding: { localAuthorityPercent: row.la_percent, icbPercent: row.icb_percent } });
       if (row.accommodation_type === 'care-home') paysForCareHome = true;
     }
+    // DP-1(e) across all of the person's direct payments that paid for a care home (issue 15, money 2).
+    const otherCareHomePeriods: { from: IsoDate; to: IsoDate | null }[] = [];
+    if (s.kind === 'direct-payment' && paysForCareHome && !careHomeSch2) {
+      for (const other of await repo.listBudgets(trx, person.id)) {
+        if (other.id === budgetId || other.kind !== 'direct-payment' || other.refused_on) continue;
+        let careHome = false;
+        for (const id of other.service_ids as string[]) if ((await findService(trx, id))?.accommodation_type === 'care-home') careHome = true;
+        if (careHome) otherCareHomePeriods.push({ from: other.start_date, to: other.end_date });
+      }
+    }
     refuse([
       ...budgetViolations({ ...s, services }),
-      ...eligibilityViolations({ ...s, ageOnStart: ageOn(person.date_of_birth, s.startDate), paysForCareHome, careHomeSch2, paying: s.payingFrom !== null }),
+      ...eligibilityViolations({ ...s, ageOnStart: ageOn(person.date_of_birth, s.startDate), paysForCareHome, careHomeSch2, paying: s.payingFrom !== null, otherCareHomePeriods }),
       ...paymentViolations(s),
     ]);
   }
@@ -251,7 +261,7 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
           (next as unknown as Record<string, unknown>)[k] = k === 'carePlan' ? normaliseCarePlan(v as Partial<CarePlan> | null) : v;
         }
         refuse(reductionByChangeViolations({ kind: row.kind, payingFrom: row.paying_from, amountPencePerWeek: row.amount_pence_per_week }, next.amountPencePerWeek));
-        await check(trx, person, next, today);
+        await check(trx, person, next, today, row.id);
         mustHaveUpdated(await repo.updateBudget(trx, row.id, row.version, { ...stateColumns(next), updated_by: actor.userId, updated_at: now }), 'budget');
         return { id: row.id, details: { fields: Object.keys(data) } };
       });

@@ -5,9 +5,8 @@ import { computeAftercare, type AftercareResult } from '../../domain/aftercare.t
 import type { IsoDate } from '../../domain/dates.ts';
 import type { PartnershipFacts } from '../../domain/funding.ts';
 import type { Db } from '../../data/database.ts';
-import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
-import { latestBySince } from '../kernel/person-record.ts';
+import { latestBySince, loadPersonFacts } from '../kernel/person-record.ts';
 
 export interface MoneyContext extends PartnershipFacts {
   aftercare: AftercareResult;
@@ -18,7 +17,7 @@ export interface MoneyContext extends PartnershipFacts {
 }
 
 export async function moneyContext(db: Db, person: PersonRow, today: IsoDate): Promise<MoneyContext> {
-  const facts = await people.loadFacts(db, person);
+  const facts = await loadPersonFacts(db, person);
   const aftercare = computeAftercare(facts, today);
   const currentLocalAuthority = latestBySince(facts.residences)?.localAuthority ?? null;
   const currentIcb = latestBySince(facts.gpRegistrations)?.icb ?? null;

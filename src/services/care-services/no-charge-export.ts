@@ -2,7 +2,7 @@
 // for the council's charging system to block charges on them.
 import type { AftercareResult } from '../../domain/aftercare.ts';
 import { noChargeInstruction } from '../../domain/care-services.ts';
-import { episodeOn } from '../../domain/funding.ts';
+import { responsibilitySpans } from '../../domain/recharges.ts';
 import * as repo from '../../data/care-services-repository.ts';
 import * as people from '../../data/people-repository.ts';
 import type { Actor } from '../kernel/actor.ts';
@@ -11,6 +11,7 @@ import { deriveAftercare } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { accommodationFromRow } from './care-services-view.ts';
 
+/** service_start_date and service_end_date: the days of the service the row's episode answers for (the whole service when one episode does). */
 const HEADER = ['person_id', 'nhs_number', 'local_id', 'service_id', 'description', 'category', 'service_start_date', 'service_end_date', 'entitlement_from', 'entitlement_to', 'instruction'];
 
 export function createNoChargeExport(useCases: UseCases) {
@@ -29,22 +30,34 @@ export function createNoChargeExport(useCases: UseCases) {
               const person = (await people.findPerson(trx, row.person_id))!;
               episodesOf.set(row.person_id, await deriveAftercare(trx, person, today));
             }
-            const episode = episodeOn(episodesOf.get(row.person_id)!, row.start_date);
-            lines.push([
-              row.person_id,
-              row.nhs_number,
-              row.local_id,
-              row.id,
-              row.description,
-              row.category,
-              row.start_date,
-              row.end_date,
-              episode ? (episode.leftHospitalOn ?? episode.qualifyingFrom) : null,
-              episode?.endedOn ?? null,
-              noChargeInstruction(accommodationFromRow(row)),
-            ]);
+            // Money 1 (issue 15): a service running across two episodes (a re-detention after a move,
+            // a superseded episode) is one row per episode, dated by the days of the service that
+            // episode's bodies answer for, as the recharge statement splits it (domain/recharges.ts).
+            const aftercare = episodesOf.get(row.person_id)!;
+            const episodes = new Map(aftercare.episodes.map((e) => [e.id, e]));
+            const parts = responsibilitySpans(aftercare.episodes, { localAuthority: null, icb: null }).flatMap((span) => {
+              const from = span.from !== null && span.from > row.start_date ? span.from : row.start_date;
+              const to = span.to !== null && (row.end_date === null || span.to < row.end_date) ? span.to : row.end_date;
+              if (to !== null && to < from) return [];
+              return [{ episode: span.episodeId ? (episodes.get(span.episodeId) ?? null) : null, from, to }];
+            });
+            for (const { episode, from, to } of parts) {
+              lines.push([
+                row.person_id,
+                row.nhs_number,
+                row.local_id,
+                row.id,
+                row.description,
+                row.category,
+                from,
+                to,
+                episode ? (episode.leftHospitalOn ?? episode.qualifyingFrom) : null,
+                episode?.endedOn ?? null,
+                noChargeInstruction(accommodationFromRow(row)),
+              ]);
+            }
           }
-          return { csv: toCsv(lines), rows: rows.length, personIds: [...episodesOf.keys()] };
+          return { csv: toCsv(lines), rows: lines.length - 1, personIds: [...episodesOf.keys()] };
         },
       );
       return { csv: result.csv, rows: result.rows };

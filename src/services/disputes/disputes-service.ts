@@ -7,11 +7,10 @@ import type { IsoDate } from '../../domain/dates.ts';
 import { disputeDeadlines, disputeViolations, type Dispute, type DisputeSubject } from '../../domain/disputes.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/disputes-repository.ts';
-import { loadFacts } from '../../data/people-repository.ts';
 import type { DisputeRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
-import { isUuid } from '../kernel/person-record.ts';
+import { isUuid, loadPersonFacts } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type Context, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { DisputeCreateInput, DisputeUpdateInput } from './disputes-inputs.ts';
@@ -46,7 +45,7 @@ export async function personDisputesPart(trx: Db, person: PersonRow, today: IsoD
 
 /** RESP-6: each party must be a body with a claim to responsibility for the person (access.ts). */
 async function partyViolations(trx: Db, person: PersonRow, d: Dispute, today: IsoDate) {
-  const facts = await loadFacts(trx, person);
+  const facts = await loadPersonFacts(trx, person);
   const claims = responsibilityClaims({ episodes: computeAftercare(facts, today).episodes, residences: facts.residences, gpRegistrations: facts.gpRegistrations });
   return (['partyA', 'partyB'] as const)
     .filter((key) => !canBeNamedInDispute(d[key], claims))

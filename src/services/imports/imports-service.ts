@@ -406,11 +406,13 @@ const CHUNK_ROWS = 500;
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Whom a row is about: the person (null: no one yet), or why the row is refused. */
-interface MatchResult { person: PersonRow | null; problem: [key: string, value: string, problem: string, action: string] | null }
+interface MatchResult { person: PersonRow | null; problem: [key: string, value: string, problem: string, action: string] | null; duplicateOf?: string }
 
 /** What a checked register row will write. */
 interface RowPlan {
   index: number;
+  /** A new record of an NHS number that only records the importer may not see have (0110). */
+  duplicateOf?: string;
   rec: RegisterRecord;
   person: PersonRow | null;
   personId: string;
@@ -493,10 +495,23 @@ class ImportRun {
   }
 
   /** The person a row is about, if the importer may act for them; null (with the problem reported) otherwise. */
-  private async match(record: { row: number; nhsNumber: string | null; localId: string | null }): Promise<{ person: PersonRow | null; refused: boolean }> {
+  private async match(record: { row: number; nhsNumber: string | null; localId: string | null }): Promise<{ person: PersonRow | null; refused: boolean; duplicateOf?: string }> {
     let found: PersonRow | undefined;
-    if (record.nhsNumber) found = await people.findPersonByNhsNumber(this.trx, record.nhsNumber);
-    else if (record.localId) {
+    if (record.nhsNumber) {
+      // "Not there" and "not yours" answer the same (issue 15, ADR 0015): a record with this NHS
+      // number that the importer may see is the one; when only records it may not see have it, the
+      // row is treated as a person new to the register (a register row registers them as a record to
+      // reconcile with the one already there, duplicate_of; a detentions row is "not on the register").
+      for (const row of await people.findAllByNhsNumber(this.trx, record.nhsNumber)) {
+        const visible = await people.findVisiblePerson(this.trx, row.id, viewerOf(this.actor), { lock: true });
+        if (visible) {
+          this.personIdsRead.add(visible.id);
+          return { person: visible, refused: false };
+        }
+      }
+      const registered = await people.findPersonByNhsNumber(this.trx, record.nhsNumber);
+      return { person: null, refused: false, ...(registered && { duplicateOf: registered.id }) };
+    } else if (record.localId) {
       const matches = await imports.findPeopleByLocalId(this.trx, record.localId);
       if (matches.length > 1) {
         this.problem(record.row, 'localId', record.localId, 'More than one person on the register has this local id', 'Add the NHS number to the row');
@@ -649,33 +664,41 @@ class ImportRun {
     return writes;
   }
 
-  /** Whom each row of a part of a chunk is about, with one query per kind of look-up (as match() does for one row). */
+  /**
+   * Whom each row of a part of a chunk is about, with one query per kind of look-up (as match() does
+   * for one row). By NHS number, "not there" and "not yours" answer the same (issue 15, ADR 0015): a
+   * record the importer may see is the one; when only records it may not see have the number, the row
+   * registers a new record to reconcile with the one already there (duplicate_of).
+   */
   private async matchMany(recs: readonly RegisterRecord[]): Promise<Map<number, MatchResult>> {
-    const byNhs = new Map<string, PersonRow>();
-    for (const p of await imports.findPeopleByNhsNumbers(this.trx, recs.flatMap((r) => (r.nhsNumber ? [r.nhsNumber] : [])))) if (p.nhs_number && !byNhs.has(p.nhs_number)) byNhs.set(p.nhs_number, p);
+    const byNhs = new Map<string, PersonRow[]>();
+    const withNumbers = await imports.findPeopleByNhsNumbers(this.trx, recs.flatMap((r) => (r.nhsNumber ? [r.nhsNumber] : [])));
+    for (const p of [...withNumbers].sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)))) if (p.nhs_number) byNhs.set(p.nhs_number, [...(byNhs.get(p.nhs_number) ?? []), p]);
     const byLocal = new Map<string, PersonRow[]>();
     for (const p of await imports.findPeopleByLocalIds(this.trx, recs.flatMap((r) => (!r.nhsNumber && r.localId ? [r.localId] : [])))) byLocal.set(p.local_id!, [...(byLocal.get(p.local_id!) ?? []), p]);
-    const found = new Map<number, PersonRow | undefined>();
+    const found = new Map<number, PersonRow[]>();
     const out = new Map<number, MatchResult>();
     for (const rec of recs) {
-      if (rec.nhsNumber) found.set(rec.row, byNhs.get(rec.nhsNumber));
+      if (rec.nhsNumber) found.set(rec.row, byNhs.get(rec.nhsNumber) ?? []);
       else if (rec.localId) {
         const matches = byLocal.get(rec.localId) ?? [];
         if (matches.length > 1) {
           out.set(rec.row, { person: null, problem: ['localId', rec.localId, 'More than one person on the register has this local id', 'Add the NHS number to the row'] });
           continue;
         }
-        found.set(rec.row, matches[0]);
+        found.set(rec.row, matches);
       }
     }
-    const ids = [...found.values()].flatMap((p) => (p ? [p.id] : []));
+    const ids = [...new Set([...found.values()].flatMap((rows) => rows.map((p) => p.id)))];
     const visible = new Map((ids.length > 0 ? await imports.lockVisiblePeople(this.trx, ids, viewerOf(this.actor)) : []).map((p) => [p.id, p]));
     for (const rec of recs) {
       if (out.has(rec.row)) continue;
-      const person = found.get(rec.row);
-      if (!person) out.set(rec.row, { person: null, problem: null });
-      else if (!visible.has(person.id)) out.set(rec.row, { person: null, problem: [rec.nhsNumber ? 'nhsNumber' : 'localId', rec.nhsNumber ?? rec.localId ?? '', OUTSIDE, OUTSIDE_ACTION] });
-      else out.set(rec.row, { person: visible.get(person.id)!, problem: null });
+      const rows = found.get(rec.row) ?? [];
+      const seen = rows.find((p) => visible.has(p.id));
+      if (seen) out.set(rec.row, { person: visible.get(seen.id)!, problem: null });
+      else if (rows.length === 0) out.set(rec.row, { person: null, problem: null });
+      else if (rec.nhsNumber) out.set(rec.row, { person: null, problem: null, duplicateOf: (rows.find((p) => !p.duplicate_of) ?? rows[0]!).id });
+      else out.set(rec.row, { person: null, problem: ['localId', rec.localId ?? '', OUTSIDE, OUTSIDE_ACTION] });
     }
     return out;
   }
@@ -717,7 +740,7 @@ class ImportRun {
     const factsOf = await many.loadFactsOf(this.trx, known);
     const plans: RowPlan[] = [];
     for (const [index, rec] of part.entries()) {
-      const { person, problem } = matches.get(rec.row)!;
+      const { person, problem, duplicateOf } = matches.get(rec.row)!;
       if (problem) {
         this.problem(rec.row, ...problem);
         continue;
@@ -748,13 +771,13 @@ class ImportRun {
       const writes = [...history, ...this.planResidenceAndGp(rec, personId, facts)];
       const service = rec.service ? await this.planService(rec, person) : { write: null };
       if (service === null) continue;
-      plans.push({ index, rec, person, personId, facts, details, writes, service: service.write });
+      plans.push({ index, rec, person, personId, facts, details, writes, service: service.write, duplicateOf });
     }
 
     // The writes: new people and their allocations, then the stays and legal statuses, each kind in
     // multi-row inserts; then, row by row, what cannot be batched (services, changed details).
     const created = plans.filter((p) => !p.person);
-    await imports.insertPeople(this.trx, created.map((p) => ({ id: p.personId, ...p.details, date_of_death: null })));
+    await imports.insertPeople(this.trx, created.map((p) => ({ id: p.personId, ...p.details, date_of_death: null, ...(p.duplicateOf && { duplicate_of: p.duplicateOf }) })));
     await imports.insertAllocations(this.trx, created.map((p) => ({ id: randomUUID(), personId: p.personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' })));
     this.batched = { admissions: [], legalStatuses: [], residences: [], gps: [] };
     try {

@@ -32,14 +32,25 @@ export function viewerOf(actor: Actor): people.Viewer {
 /** Each feature with projections of its own adds its contributor here. */
 export const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor, notificationsContributor];
 
+/**
+ * Settings of the law that the derivation applies, set once by createServices from the configuration:
+ * MHA25-3's deemed ordinary residence (S117_MHA2025_DEEMED_RESIDENCE, off by default).
+ */
+export const lawSettings = { deemedResidence: false };
+
+/** The person's facts as the derivation reads them, with the law's settings. */
+export async function loadPersonFacts(db: Db, person: PersonRow) {
+  return { ...(await people.loadFacts(db, person)), deemedResidence: lawSettings.deemedResidence };
+}
+
 /** The person's aftercare as the rules derive it from the facts now, writing nothing (for reads). */
 export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate): Promise<AftercareResult> {
-  return computeAftercare(await people.loadFacts(db, person), today);
+  return computeAftercare(await loadPersonFacts(db, person), today);
 }
 
 /** Re-derives status, responsible bodies, review date and who may see the person. */
 export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {
-  const facts = await people.loadFacts(db, person);
+  const facts = await loadPersonFacts(db, person);
   const aftercare = computeAftercare(facts, today);
   const latest = aftercare.episodes.at(-1);
   const reviewDue = await nextReviewDueFor(db, person.id, aftercare, settings);

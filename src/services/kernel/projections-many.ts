@@ -21,7 +21,7 @@ import { dischargeWarningContributor } from '../plans/plans-projection.ts';
 import { replanContributor } from '../reviews/reviews-projection.ts';
 import { notificationsContributor } from '../subscriptions/notifications-projection.ts';
 import type { ProjectionContributor } from './projection-contributor.ts';
-import { CONTRIBUTORS, latestBySince } from './person-record.ts';
+import { CONTRIBUTORS, latestBySince, lawSettings } from './person-record.ts';
 import { compareDates } from '../../domain/dates.ts';
 
 interface Derived { person: PersonRow; facts: PersonFacts; aftercare: AftercareResult }
@@ -116,7 +116,7 @@ export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[],
   const ids = people.map((p) => p.id);
   const [facts, reviewDates, allocated] = await Promise.all([many.loadFactsOf(db, people), many.reviewDatesOf(db, ids), many.allocatedOrganisationCodesOf(db, ids)]);
   const derived: Derived[] = people.map((person) => {
-    const f = facts.get(person.id)!;
+    const f = { ...facts.get(person.id)!, deemedResidence: lawSettings.deemedResidence };
     return { person, facts: f, aftercare: computeAftercare(f, today) };
   });
   const sights = new Map<string, Set<string>>();

@@ -1,6 +1,7 @@
 // Input schemas of a person's legal history, shared by the API (and its OpenAPI document), the web
 // forms and the command line.
 import { z } from 'zod';
+import { PLACEMENT_KINDS } from '../../domain/bodies.ts';
 import { SECTION_CODES } from '../../domain/sections.ts';
 import { IcbCode, IsoDateInput, LocalAuthorityCode } from '../people/people-inputs.ts';
 import { LEAVE_KINDS } from '../../domain/aftercare.ts';
@@ -39,4 +40,14 @@ export const ResponsibilityInput = z.object({
     .object({ reason: z.string().trim().min(1, 'Say why the ended episode’s responsibility is being corrected').max(2000) })
     .optional()
     .describe('Required to change the responsibility of an episode that has ended: a recorded correction'),
+});
+
+/** MHA25-3: accommodation a council arranged: where (the council of its area), what kind, by which council, from when. */
+export const PlacementInput = z.object({
+  localAuthority: LocalAuthorityCode.describe('The council of the area the accommodation is in'),
+  kind: z.enum(PLACEMENT_KINDS, { message: `Kind must be one of: ${PLACEMENT_KINDS.join(', ')}` }),
+  arrangedBy: LocalAuthorityCode.describe('The council that arranged the accommodation'),
+  from: IsoDateInput,
+  to: IsoDateInput.nullable().optional(),
+  description: z.string().trim().max(500).nullable().optional(),
 });

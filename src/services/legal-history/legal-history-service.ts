@@ -11,11 +11,12 @@ import { factsFromRows, loadFacts } from '../../data/people-repository.ts';
 import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
-import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
-import { deriveAftercare, isUuid } from '../kernel/person-record.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { deriveAftercare, isUuid, lawSettings, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, ResponsibilityInput } from './legal-history-inputs.ts';
+import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementInput, ResponsibilityInput } from './legal-history-inputs.ts';
+import { insertPlacement, listPlacements } from '../../data/people-repository.ts';
 
 /** What a change to the legal history answers, and the record it wrote (for its audit event). */
 interface Recorded<T> { recordType: string; recordId: string; view: T }
@@ -55,6 +56,19 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
         }
         await history.insertAdmission(trx, { personId: person.id, ...candidate, providerCode: data.provider ?? null });
         return { recordType: 'admission', recordId: id, view: admissionView((await history.findAdmission(trx, id))!) };
+      });
+    },
+
+    /** MHA25-3: records accommodation a council arranged for the person (used by the deemed residence rule when its setting is on). */
+    async recordPlacement(actor: Actor, personId: string, input: unknown) {
+      const data = parseInput(PlacementInput, input);
+      return change(actor, personId, 'placement.create', async ({ trx, person, today }) => {
+        rejectFutureDates({ from: data.from }, today);
+        if (data.to && data.to < data.from) throw new ValidationError([{ field: 'to', message: 'The end must be on or after the start' }]);
+        const id = randomUUID();
+        await insertPlacement(trx, { id, person_id: person.id, local_authority_code: data.localAuthority, kind: data.kind, arranged_by_code: data.arrangedBy, from_date: data.from, to_date: data.to ?? null, description: data.description ?? null, recorded_by: actor.userId });
+        const row = (await listPlacements(trx, person.id)).find((p) => p.id === id)!;
+        return { recordType: 'placement', recordId: id, view: { id, localAuthority: row.local_authority_code, kind: row.kind, arrangedBy: row.arranged_by_code, from: row.from_date, to: row.to_date, description: row.description } };
       });
     },
 
@@ -109,7 +123,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     /** A read: derived from the facts, nothing written but the audit event. */
     async aftercare(actor: Actor, personId: string): Promise<AftercareResult> {
       // One read-model query (person, visibility and every fact) instead of nine (issue 14).
-      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { facts: true }), ({ model, today }) => computeAftercare(factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), today));
+      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { facts: true }), ({ model, today }) => computeAftercare({ ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), deemedResidence: lawSettings.deemedResidence }, today));
     },
 
     /** RESP-2 to RESP-5: a person confirms the responsible local authority and ICB, with the basis. */

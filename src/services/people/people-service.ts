@@ -14,11 +14,19 @@ import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
 import { PersonCreateInput, PersonUpdateInput, REGISTER_PAGE_SIZE, RegisterPageInput, RegisterQueryInput } from './people-inputs.ts';
 import { admissionView, legalHistoryPart, leaveView, legalStatusView } from '../legal-history/legal-history-service.ts';
-import { deriveAftercare, isUuid, latestBySince, refreshProjections, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
+import { deriveAftercare, isUuid, latestBySince, lawSettings, refreshProjections, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { parseInput } from '../kernel/validation.ts';
 
 export interface ServiceOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases }
+
+/** Whether the caller's organisation sees a record (other than `except`) with this NHS number: then a 409 tells it nothing new. */
+async function seesAnyWith(trx: Db, actor: Actor, nhsNumber: string, except: string | null = null): Promise<boolean> {
+  for (const row of await people.findAllByNhsNumber(trx, nhsNumber)) {
+    if (row.id !== except && (await people.findVisiblePerson(trx, row.id, viewerOf(actor)))) return true;
+  }
+  return false;
+}
 
 export function createPeopleService(db: Db, { clock, reviews, useCases }: ServiceOptions) {
   const today = () => todayInLondon(clock());
@@ -32,11 +40,15 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
       // There is no person to find yet: the audit event names the person it registered.
       const audit = { action: 'person.create', recordType: 'person', recordId: id, personId: id, details: { fields: Object.keys(data) } };
       return useCases.run(actor, { permission: 'person:create', audit }, async ({ trx, today }) => {
-        if (data.nhsNumber && (await people.findPersonByNhsNumber(trx, data.nhsNumber))) {
-          throw new ConflictError('A person with that NHS number is already on the register');
-        }
+        // "Not there" and "not yours" answer the same (issue 15, ADR 0015): an NHS number already
+        // registered is 409 only to an organisation that may see that person; to any other it is
+        // registered as asked (201), as a record that points at the person already registered for an
+        // admin to reconcile, and the caller learns nothing it did not type.
+        const existing = data.nhsNumber ? await people.findPersonByNhsNumber(trx, data.nhsNumber) : undefined;
+        if (existing && (await seesAnyWith(trx, actor, data.nhsNumber!))) throw new ConflictError('A person with that NHS number is already on the register');
         await people.insertPerson(trx, {
           id,
+          ...(existing && { duplicate_of: existing.id }),
           nhs_number: data.nhsNumber ?? null,
           local_id: data.localId ?? null,
           given_name: data.givenName,
@@ -92,11 +104,18 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
         if (dateOfDeath && compareDates(dateOfDeath, dateOfBirth) < 0) {
           throw new ValidationError([{ field: 'dateOfDeath', message: 'The date of death must be on or after the date of birth' }]);
         }
+        let duplicateOf: string | undefined;
         if (data.nhsNumber && data.nhsNumber !== person.nhs_number) {
           const other = await people.findPersonByNhsNumber(trx, data.nhsNumber);
-          if (other && other.id !== person.id) throw new ConflictError('A person with that NHS number is already on the register');
+          if (other && other.id !== person.id) {
+            // As on registering: 409 only where the caller may see the other person; otherwise the
+            // change is made and this record awaits reconciliation with it (duplicate_of).
+            if (await seesAnyWith(trx, actor, data.nhsNumber, person.id)) throw new ConflictError('A person with that NHS number is already on the register');
+            duplicateOf = other.id;
+          }
         }
         const changes = {
+          ...(duplicateOf !== undefined && { duplicate_of: duplicateOf }),
           ...(data.nhsNumber !== undefined && { nhs_number: data.nhsNumber }),
           ...(data.localId !== undefined && { local_id: data.localId }),
           ...(data.givenName !== undefined && { given_name: data.givenName }),
@@ -221,7 +240,7 @@ export function viewOfModel(model: PersonReadModel) {
 /** The facts the entitlement rules read, from a read model loaded with RECORD_PARTS (or facts). */
 export function factsOfModel(model: PersonReadModel): PersonFacts {
   if (!model.facts) throw new Error('the read model was loaded without its facts');
-  return factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts });
+  return { ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts }), deemedResidence: lawSettings.deemedResidence };
 }
 
 /** personRecordPart from a read model loaded with RECORD_PARTS: no further query. */

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { canRecordPaymentFor, organisationScope } from '../../domain/access.ts';
 import { compareDates } from '../../domain/dates.ts';
-import { paymentViolations, rechargeStatement, spendReport, type RechargeService, type ServicePayment } from '../../domain/recharges.ts';
+import { attributedRechargeStatement, attributedSpendReport, paymentViolations, responsibilitySpans, type RechargeService, type ResponsibilitySpan, type ServicePayment } from '../../domain/recharges.ts';
+import * as people from '../../data/people-repository.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
 import * as repo from '../../data/recharges-repository.ts';
 import { moneyContext } from '../care-services/money-context.ts';
@@ -11,7 +12,7 @@ import { toCsv } from '../kernel/csv.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { requireMoneySight } from '../kernel/money.ts';
-import { isUuid } from '../kernel/person-record.ts';
+import { deriveAftercare, isUuid } from '../kernel/person-record.ts';
 import type { Context, PersonContext, UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { PaymentInput, PeriodQuery } from './recharges-inputs.ts';
@@ -38,7 +39,7 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
         permission: 'finance:export',
         audit: (s) => ({ action: 'finance.recharges', recordType: 'finance', recordId: null, details: { from: p.from, to: p.to, services: s.lines.length, people: new Set(s.lines.map((l) => l.personId)).size } }),
       },
-      async ({ trx }: Context) => {
+      async ({ trx, today }: Context) => {
         const rows = await repo.listServicesForRecharge(trx, scope, p.from, p.to);
         const payments = await repo.listPaymentsForRecharge(trx, scope, p.from, p.to);
         const services: RechargeService[] = rows.map((r) => ({
@@ -52,11 +53,19 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
           endDate: r.end_date,
         }));
         const paid: ServicePayment[] = payments.map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence }));
-        const statement = rechargeStatement(services, paid, { from: p.from, to: p.to });
+        // Money 1 (issue 15): each day counts for the bodies responsible that day (the episode that had begun).
+        const spans = new Map<string, ResponsibilitySpan[]>();
+        for (const r of rows) {
+          if (spans.has(r.person_id)) continue;
+          const row = await people.findPerson(trx, r.person_id);
+          const aftercare = row ? await deriveAftercare(trx, row, today) : { episodes: [] };
+          spans.set(r.person_id, responsibilitySpans(aftercare.episodes, { localAuthority: r.summary_local_authority_code, icb: r.summary_icb_code }));
+        }
+        const statement = attributedRechargeStatement(services, (id) => spans.get(id) ?? [], paid, { from: p.from, to: p.to }, scope);
         const person = new Map(rows.map((r) => [r.person_id, { nhsNumber: r.nhs_number, localId: r.local_id, name: `${r.given_name} ${r.family_name}` }]));
         const description = new Map(rows.map((r) => [r.id, r]));
         const lines = statement.lines.map((l) => ({ ...l, personName: person.get(l.personId)?.name ?? null, nhsNumber: person.get(l.personId)?.nhsNumber ?? null, localId: person.get(l.personId)?.localId ?? null, startDate: description.get(l.serviceId)?.start_date ?? null, endDate: description.get(l.serviceId)?.end_date ?? null }));
-        return { from: p.from, to: p.to, organisationCode: scope, lines, totals: statement.totals, spend: spendReport(statement.lines) };
+        return { from: p.from, to: p.to, organisationCode: scope, lines, totals: statement.totals, spend: attributedSpendReport(statement.lines) };
       },
     );
   }
@@ -98,9 +107,9 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
     async rechargesCsv(actor: Actor, query: unknown): Promise<string> {
       const s = await recharges(actor, query);
       return toCsv([
-        ['person_id', 'nhs_number', 'local_id', 'service_id', 'category', 'provider', 'days_in_period', 'cost_pence', 'la_share_pence', 'icb_share_pence', 'la_paid_pence', 'icb_paid_pence', 'icb_owes_la_pence', 'unpaid_pence'],
-        ...s.lines.map((l) => [l.personId, l.nhsNumber, l.localId, l.serviceId, l.category, l.provider, l.days, l.costPence, l.localAuthorityShare, l.icbShare, l.localAuthorityPaid, l.icbPaid, l.icbOwesLocalAuthority, l.unpaidPence]),
-        ['TOTAL', null, null, null, null, null, null, s.totals.costPence, s.totals.localAuthorityShare, s.totals.icbShare, s.totals.localAuthorityPaid, s.totals.icbPaid, s.totals.icbOwesLocalAuthority, s.totals.unpaidPence],
+        ['person_id', 'nhs_number', 'local_id', 'service_id', 'category', 'provider', 'days_in_period', 'cost_pence', 'la_share_pence', 'icb_share_pence', 'la_paid_pence', 'icb_paid_pence', 'icb_owes_la_pence', 'unpaid_pence', 'local_authority_code', 'icb_code', 'responsible_from', 'responsible_to'],
+        ...s.lines.map((l) => [l.personId, l.nhsNumber, l.localId, l.serviceId, l.category, l.provider, l.days, l.costPence, l.localAuthorityShare, l.icbShare, l.localAuthorityPaid, l.icbPaid, l.icbOwesLocalAuthority, l.unpaidPence, l.localAuthorityCode, l.icbCode, l.responsibleFrom, l.responsibleTo]),
+        ['TOTAL', null, null, null, null, null, null, s.totals.costPence, s.totals.localAuthorityShare, s.totals.icbShare, s.totals.localAuthorityPaid, s.totals.icbPaid, s.totals.icbOwesLocalAuthority, s.totals.unpaidPence, null, null, null, null],
       ]);
     },
 
@@ -108,7 +117,7 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
 
     async spendCsv(actor: Actor, query: unknown): Promise<string> {
       const s = await spend(actor, query);
-      return toCsv([['body', 'category', 'provider', 'services', 'agreed_pence', 'paid_pence'], ...s.items.map((r) => [r.body, r.category, r.provider, r.services, r.agreedPence, r.paidPence])]);
+      return toCsv([['body', 'category', 'provider', 'services', 'agreed_pence', 'paid_pence', 'organisation_code'], ...s.items.map((r) => [r.body, r.category, r.provider, r.services, r.agreedPence, r.paidPence, r.organisationCode])]);
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   ageOn,
   budgetReviewDue,
   budgetReductionViolations,
+  careHomeWeeksExceeded,
   budgetReviewDueWithTriggers,
   eligibilityViolations,
   paymentViolations,
@@ -165,5 +166,36 @@ describe('personal health budgets (DP-2)', () => {
     const r = { noticeGivenOn: '2026-03-01', effectiveOn: '2026-03-20', newAmountPencePerWeek: 5000 };
     assert.deepEqual(budgetReductionViolations('personal-health-budget', r, 10000, 28).map((v) => v.rule), ['DP-2']);
     assert.deepEqual(budgetReductionViolations('direct-payment', r, 10000, 28).map((v) => [v.field, v.rule]), [['effectiveOn', undefined]]);
+  });
+});
+
+describe('DP-1(e) over a rolling 12 months across all of the person’s direct payments', () => {
+  const home = { ...dp, paysForCareHome: true, startDate: '2026-03-01', endDate: '2026-03-14' };
+  const fields = (b: BudgetEligibility) => eligibilityViolations(b).map((v) => `${v.rule}:${v.field}`);
+
+  test('DP-1: two stays of 2 weeks each, 3 weeks apart, come to 4 weeks: allowed; a day more is not', () => {
+    // 14 + 14 days, 21 days apart: added together (less than 4 weeks apart), 28 days.
+    assert.deepEqual(fields({ ...home, otherCareHomePeriods: [{ from: '2026-01-25', to: '2026-02-07' }] }), []);
+    assert.deepEqual(fields({ ...home, endDate: '2026-03-15', otherCareHomePeriods: [{ from: '2026-01-25', to: '2026-02-07' }] }), ['DP-1:startDate']);
+  });
+
+  test('DP-1: stays 4 weeks or more apart are separate periods and each may last 4 weeks', () => {
+    assert.deepEqual(fields({ ...home, endDate: '2026-03-28', otherCareHomePeriods: [{ from: '2026-01-01', to: '2026-01-28' }] }), []);
+    assert.equal(careHomeWeeksExceeded([{ from: '2026-01-01', to: '2026-01-28' }, { from: '2026-02-26', to: '2026-03-25' }]), false); // 28 days apart
+    assert.equal(careHomeWeeksExceeded([{ from: '2026-01-01', to: '2026-01-28' }, { from: '2026-02-25', to: '2026-03-24' }]), true); // 27 days apart
+  });
+
+  test('DP-1: a chain of short stays counts within any 12 months, not one budget’s period', () => {
+    // Three 10-day stays, each 20 days after the last: one run of 30 days within 12 months.
+    const chain = [{ from: '2026-01-01', to: '2026-01-10' }, { from: '2026-01-31', to: '2026-02-09' }, { from: '2026-03-02', to: '2026-03-11' }];
+    assert.equal(careHomeWeeksExceeded(chain.slice(0, 2)), false);
+    assert.equal(careHomeWeeksExceeded(chain), true);
+    // Days paid by two budgets at once count once.
+    assert.equal(careHomeWeeksExceeded([{ from: '2026-01-01', to: '2026-01-20' }, { from: '2026-01-10', to: '2026-01-28' }]), false);
+    // An open-ended one is over the limit.
+    assert.equal(careHomeWeeksExceeded([{ from: '2026-01-01', to: null }]), true);
+    assert.equal(careHomeWeeksExceeded([]), false);
+    // In a Sch 2 authority there is no limit.
+    assert.deepEqual(fields({ ...home, careHomeSch2: true, endDate: '2026-03-20', otherCareHomePeriods: chain }), []);
   });
 });
