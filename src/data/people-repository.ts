@@ -92,6 +92,8 @@ export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts>
       localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
       icb: { code: d.icb_code, basis: d.icb_basis },
       decidedAt: new Date(d.decided_at).toISOString(),
+      parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
+      ...(d.decided_by_name && { decidedBy: { name: d.decided_by_name, organisation: d.decided_by_organisation ?? '' } }),
     })),
     jointEndings: endings.jointEndings,
     reinstatements: endings.reinstatements,

@@ -134,6 +134,9 @@ export interface ResponsibilityDecisionsTable {
   decided_at: Instant;
   /** Set when the decision corrects an ended episode's responsibility: why. */
   correction_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Which parts the decision confirms (migration 0105): each body confirms its own. */
+  confirms_local_authority: ColumnType<boolean, boolean | undefined, boolean>;
+  confirms_icb: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface PersonAllocationsTable {

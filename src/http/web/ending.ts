@@ -11,6 +11,7 @@ import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, yesNo } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { flashSuccess } from './success.ts';
 import { APPROVAL_SIDE_LABELS } from './labels.ts';
 
 function param(request: FastifyRequest, name: string): string {
@@ -100,6 +101,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     };
     return submit({ reply, body, template: 'pages/ending-propose.njk', context: () => proposeContext(request), words }, async () => {
       await services.ending.propose(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+      flashSuccess(reply, 'ending-proposed');
       return endingHref(request);
     });
   });
@@ -145,6 +147,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     const body = formBody(request);
     return submit({ reply, body, template: 'pages/reinstatement-new.njk', context: () => reinstateContext(request), words: { labels: { reasons: 'reasons' } } }, async () => {
       await services.ending.reinstate(signedIn(request), personIdOf(request), param(request, 'episodeId'), { reasons: required(body, 'reasons') });
+      flashSuccess(reply, 'reinstatement-requested');
       return endingHref(request);
     });
   });
@@ -163,6 +166,12 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       approveAction: `/people/${i.person.id}/episodes/${i.episodeId}/${i.kind === 'ending' ? 'ending-proposals' : 'reinstatements'}/${i.id}/approve`,
       letterHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/letter` : null,
     }));
-    return reply.render('pages/approvals.njk', { title: 'Awaiting your approval', width: 'full', items });
+    // Each body confirms its own part of the responsibility (issue 9 item 2): those awaiting this approver's.
+    const responsibility = (await services.legalHistory.responsibilityAwaiting(signedIn(request))).items.map((i) => ({
+      ...i,
+      sideLabel: APPROVAL_SIDE_LABELS[i.side],
+      href: `/people/${i.person.id}/episodes/${i.episodeId}/responsibility`,
+    }));
+    return reply.render('pages/approvals.njk', { title: 'Awaiting your approval', width: 'full', items, responsibility });
   });
 }

@@ -8,6 +8,7 @@ import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { flashSuccess } from './success.ts';
 import { INVITATION_RESPONSE_LABELS } from './labels.ts';
 
 
@@ -80,6 +81,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
     return submit({ reply, body, template: 'pages/meeting-new.njk', context, words }, async () => {
       try {
         const meeting = await services.planning.schedule(signedIn(request), personIdOf(request), input);
+        flashSuccess(reply, 'meeting-scheduled');
         return `/people/${personIdOf(request)}/meetings/${meeting.id}`;
       } catch (error) {
         // A refusal about one invitee (PLAN-2) is shown on the invitee checkboxes.
@@ -120,6 +122,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
     };
     return submit({ reply, body, template: 'pages/meeting-record.njk', context: async () => context, words }, async () => {
       await services.planning.update(signedIn(request), personIdOf(request), context.meeting.id, version(body), input);
+      flashSuccess(reply, 'meeting-recorded');
       return `/people/${personIdOf(request)}/meetings`;
     });
   });
