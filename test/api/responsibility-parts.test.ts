@@ -40,7 +40,7 @@ for (const { engine, skip } of await testEngines()) {
     /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
     async function browser(user: keyof typeof USERS) {
       const jar = new Map<string, string>();
-      const keep = (res: { cookies: { name: string; value: string }[] }) => {
+      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
         for (const c of res.cookies) (c.value === '' ? jar.delete(c.name) : jar.set(c.name, c.value));
         return res;
       };

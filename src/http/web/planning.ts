@@ -6,7 +6,7 @@ import { INVITEE_ROLES, ROLE_LABELS, TRIGGER_LABELS, MEETING_TRIGGERS } from '..
 import { NotFoundError, ValidationError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
+import { allValues, dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
 import { flashSuccess } from './success.ts';
 import { INVITATION_RESPONSE_LABELS } from './labels.ts';
@@ -14,13 +14,6 @@ import { INVITATION_RESPONSE_LABELS } from './labels.ts';
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
-}
-
-/** Every value of a repeated form field (checkboxes). */
-function allValues(request: FastifyRequest, name: string): string[] {
-  const value = ((request.body ?? {}) as Record<string, unknown>)[name];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? [value] : [];
 }
 
 export function registerPlanningPages(web: FastifyInstance, services: Services): void {
