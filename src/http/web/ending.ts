@@ -103,7 +103,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       ...(overrideReason && { override: { reason: overrideReason } }),
     };
     if (body.step === 'change') return reply.render('pages/ending-propose.njk', { ...(await proposeContext(request)), values: body });
-    if (body.step !== 'confirm' && input.reasonCode && input.reasons.trim() && input.reassessedOn && input.personInvolved !== undefined) {
+    if (body.step !== 'confirm' && input.reasonCode === LAWFUL_REASON && input.reasons.trim() && input.reassessedOn && input.personInvolved !== undefined) {
       // Check your answers before the proposal goes to both bodies (issue 9 item 3); the service still checks every rule.
       const context = await proposeContext(request);
       const continuing = input.continuingServiceIds.map((id) => context.serviceNames.get(id) ?? id);
