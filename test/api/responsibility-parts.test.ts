@@ -41,7 +41,10 @@ for (const { engine, skip } of await testEngines()) {
     async function browser(user: keyof typeof USERS) {
       const jar = new Map<string, string>();
       const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) (c.value === '' ? jar.delete(c.name) : jar.set(c.name, c.value));
+        for (const c of res.cookies) {
+          if (c.value === '') jar.delete(c.name);
+          else jar.set(c.name, c.value);
+        }
         return res;
       };
       const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
