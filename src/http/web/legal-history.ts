@@ -2,7 +2,7 @@
 // end, section 17 leave, and confirming the responsible bodies of an aftercare episode.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, responsibilityPartsConfirmedBy } from '../../domain/access.ts';
-import { SECTION_CODES, sectionLabel } from '../../domain/sections.ts';
+import { isHospitalDetention, SECTION_CODES, sectionLabel, type SectionCode } from '../../domain/sections.ts';
 import { formatDate } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
@@ -74,8 +74,39 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     return submit({ reply, body, template: 'pages/discharge.njk', context: () => dischargeContext(request), words }, async () => {
       await services.legalHistory.recordDischarge(signedIn(request), personIdOf(request), param(request, 'admissionId'), version(body), { dischargedOn: words.dates.dischargedOn.value ?? '' });
       flashSuccess(reply, 'discharge-recorded');
-      return personHref(request);
+      // Issue 9 item 4: left hospital while a detention is still in force: ask what happened to it.
+      const open = openDetention(await recordOf(request));
+      return open ? `${personHref(request)}/admissions/${param(request, 'admissionId')}/what-next` : personHref(request);
     });
+  });
+
+  /** The detention still in force (a hospital section with no end date), if any: why aftercare has not started (ELIG-3). */
+  const openDetention = (record: PersonRecord) => [...record.legalHistory.legalStatuses].reverse().find((st) => st.endDate === null && isHospitalDetention(st.section));
+
+  // ---- Left hospital with the section in force: did it end, or is it section 17 leave? ----------
+  const whatNextContext = async (request: FastifyRequest) => {
+    const record = await recordOf(request);
+    const admission = record.legalHistory.admissions.find((a) => a.id === param(request, 'admissionId'));
+    if (!admission) throw new NotFoundError('hospital stay');
+    const status = openDetention(record);
+    return { ...base(record), admission, status, sectionText: status ? sectionLabel(status.section as SectionCode) : null, startText: status ? formatDate(status.startDate) : null };
+  };
+
+  web.get('/people/:id/admissions/:admissionId/what-next', page, async (request, reply) => {
+    const context = await whatNextContext(request);
+    if (!context.status) return reply.redirect(personHref(request), 303);
+    return reply.render('pages/discharge-what-next.njk', { ...context, values: {} });
+  });
+
+  web.post('/people/:id/admissions/:admissionId/what-next', form, async (request, reply) => {
+    const body = formBody(request);
+    const context = await whatNextContext(request);
+    if (!context.status) return reply.redirect(personHref(request), 303);
+    // Each answer is recorded on its own form (the end of the section, or the leave with its ELIG-4 decision).
+    if (body.answer === 'section-ended') return reply.redirect(`${personHref(request)}/legal-statuses/${context.status.id}/end`, 303);
+    if (body.answer === 'section-17-leave') return reply.redirect(`${personHref(request)}/leave/new`, 303);
+    if (body.answer === 'not-yet-known') return reply.redirect(personHref(request), 303);
+    return reply.status(422).render('pages/discharge-what-next.njk', { ...context, values: body, errors: [{ field: 'answer', message: 'Select whether the section ended or they are on section 17 leave' }] });
   });
 
   // ---- A legal status ---------------------------------------------------------------------------
