@@ -19,6 +19,8 @@ export interface NewEndingProposal {
   overrideReason: string | null;
   proposedBy: string;
   proposedAt: Date;
+  /** END-7: the s117 services that carry on outside s117 once aftercare ends. */
+  continuingServiceIds?: readonly string[];
 }
 
 export async function insertEndingProposal(db: Db, p: NewEndingProposal): Promise<void> {
@@ -41,6 +43,8 @@ export async function insertEndingProposal(db: Db, p: NewEndingProposal): Promis
     ended_on: null,
     withdrawn_by: null,
     withdrawn_at: null,
+    continuing_service_ids: JSON.stringify(p.continuingServiceIds ?? []),
+    decided_at: null,
   }).execute();
 }
 
@@ -66,7 +70,7 @@ export function pendingEndingProposal(db: Db, episodeId: string): Promise<Ending
 export async function updateEndingProposal(
   db: Db,
   id: string,
-  changes: Partial<Pick<EndingProposalRow, 'status' | 'notice_sent_on' | 'notice_recorded_by' | 'ended_on' | 'withdrawn_by' | 'withdrawn_at'>>,
+  changes: Partial<Pick<EndingProposalRow, 'status' | 'notice_sent_on' | 'notice_recorded_by' | 'ended_on' | 'withdrawn_by' | 'withdrawn_at' | 'decided_by' | 'decided_at' | 'decision_side' | 'decision_reasons'>>,
 ): Promise<void> {
   await db.updateTable('ending_proposals').set({ ...changes, version: sql`version + 1` }).where('id', '=', id).execute();
 }
@@ -77,9 +81,9 @@ export function endingApprovals(db: Db, proposalIds: readonly string[]): Promise
 }
 
 /** Records a side's approval; false when that side had already approved (UNIQUE (proposal_id, side)). */
-export async function insertEndingApproval(db: Db, a: { id: string; proposalId: string; side: Side; organisationCode: string; approverId: string; approvedAt: Date; approvedOn: string }): Promise<boolean> {
+export async function insertEndingApproval(db: Db, a: { id: string; proposalId: string; side: Side; organisationCode: string; approverId: string; approvedAt: Date; approvedOn: string; comment?: string | null }): Promise<boolean> {
   const result = await db.insertInto('ending_approvals').values({
-    id: a.id, proposal_id: a.proposalId, side: a.side, organisation_code: a.organisationCode, approver_id: a.approverId, approved_at: a.approvedAt, approved_on: a.approvedOn,
+    id: a.id, proposal_id: a.proposalId, side: a.side, organisation_code: a.organisationCode, approver_id: a.approverId, approved_at: a.approvedAt, approved_on: a.approvedOn, comment: a.comment ?? null,
   }).onConflict((oc) => oc.columns(['proposal_id', 'side']).doNothing()).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
@@ -119,9 +123,9 @@ export function reinstatementApprovals(db: Db, ids: readonly string[]): Promise<
   return db.selectFrom('reinstatement_approvals').selectAll().where('reinstatement_id', 'in', ids).orderBy('approved_at').execute();
 }
 
-export async function insertReinstatementApproval(db: Db, a: { id: string; reinstatementId: string; side: Side; organisationCode: string; approverId: string; approvedAt: Date; approvedOn: string }): Promise<boolean> {
+export async function insertReinstatementApproval(db: Db, a: { id: string; reinstatementId: string; side: Side; organisationCode: string; approverId: string; approvedAt: Date; approvedOn: string; comment?: string | null }): Promise<boolean> {
   const result = await db.insertInto('reinstatement_approvals').values({
-    id: a.id, reinstatement_id: a.reinstatementId, side: a.side, organisation_code: a.organisationCode, approver_id: a.approverId, approved_at: a.approvedAt, approved_on: a.approvedOn,
+    id: a.id, reinstatement_id: a.reinstatementId, side: a.side, organisation_code: a.organisationCode, approver_id: a.approverId, approved_at: a.approvedAt, approved_on: a.approvedOn, comment: a.comment ?? null,
   }).onConflict((oc) => oc.columns(['reinstatement_id', 'side']).doNothing()).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
@@ -168,4 +172,13 @@ export async function peopleWithPending(db: Db, organisationCode: string | null)
 export async function decisionExists(db: Db, table: 'ending_proposals' | 'reinstatements', personId: string, episodeId: string, id: string): Promise<boolean> {
   const row = await db.selectFrom(table).select('id').where('id', '=', id).where('person_id', '=', personId).where('episode_id', '=', episodeId).executeTakeFirst();
   return row !== undefined;
+}
+
+/** The names of the staff who approved or decided (shown with their approvals: who, when, for which body). */
+export async function staffNames(db: Db, ids: readonly string[]): Promise<Map<string, { name: string; organisation: string }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('users').innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select(['users.id', 'users.name', 'organisations.name as organisation']).where('users.id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, organisation: r.organisation }]));
 }

@@ -36,7 +36,7 @@ export async function insertLeave(db: Db, row: { id: string; personId: string; f
 
 export async function insertResponsibilityDecision(
   db: Db,
-  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date; correctionReason?: string | null },
+  row: { id: string; personId: string; episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedBy: string; decidedAt: Date; correctionReason?: string | null; parts?: { localAuthority: boolean; icb: boolean } },
 ): Promise<void> {
   await db
     .insertInto('responsibility_decisions')
@@ -51,6 +51,8 @@ export async function insertResponsibilityDecision(
       decided_by: row.decidedBy,
       decided_at: row.decidedAt,
       correction_reason: row.correctionReason ?? null,
+      confirms_local_authority: row.parts?.localAuthority ?? true,
+      confirms_icb: row.parts?.icb ?? true,
     })
     .execute();
 }
@@ -82,6 +84,33 @@ export function findLeave(db: Db, id: string): Promise<LeaveRow | undefined> {
   return db.selectFrom('leaves').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A person's responsibility decisions in the order they were made, each with who made it (name and organisation). */
 export function listResponsibilityDecisions(db: Db, personId: string) {
-  return db.selectFrom('responsibility_decisions').selectAll().where('person_id', '=', personId).execute();
+  return db
+    .selectFrom('responsibility_decisions')
+    .leftJoin('users', 'users.id', 'responsibility_decisions.decided_by')
+    .leftJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .selectAll('responsibility_decisions')
+    .select(['users.name as decided_by_name', 'organisations.name as decided_by_organisation'])
+    .where('responsibility_decisions.person_id', '=', personId)
+    .orderBy('responsibility_decisions.decided_at')
+    .orderBy('responsibility_decisions.id')
+    .execute();
+}
+
+/**
+ * RESP-2 to RESP-6: the people whose current aftercare names this organisation as the responsible
+ * local authority or ICB (proposed or confirmed) and is still running, so that its s117 lead is asked
+ * to confirm its part. Which parts still await confirmation is derived per person by the domain.
+ */
+export async function peopleNamingBody(db: Db, organisationCode: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('person_summaries')
+    .select('person_id')
+    .where((eb) => eb.or([eb('local_authority_code', '=', organisationCode), eb('icb_code', '=', organisationCode)]))
+    .where('status', 'in', ['planning', 'entitled-pending-discharge', 'active', 'in-custody'])
+    .orderBy('person_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.person_id);
 }

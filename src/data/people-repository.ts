@@ -96,7 +96,10 @@ export function factsFromRows(
     residences: readonly { local_authority_code: string; since: string }[];
     gps: readonly { practice_code: string | null; icb_code: string; since: string }[];
     history: LegalHistoryRows;
-    decisions: readonly { episode_id: string; local_authority_code: string; local_authority_basis: string; icb_code: string; icb_basis: string; decided_at: Date }[];
+    decisions: readonly {
+      episode_id: string; local_authority_code: string; local_authority_basis: string; icb_code: string; icb_basis: string; decided_at: Date;
+      confirms_local_authority: boolean; confirms_icb: boolean; decided_by_name: string | null; decided_by_organisation: string | null;
+    }[];
     endings: Awaited<ReturnType<typeof endingFacts>>;
     placements: readonly { local_authority_code: string; kind: PlacementsTable['kind']; arranged_by_code: string; from_date: string; to_date: string | null }[];
   },
@@ -115,6 +118,8 @@ export function factsFromRows(
       localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
       icb: { code: d.icb_code, basis: d.icb_basis },
       decidedAt: new Date(d.decided_at).toISOString(),
+      parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
+      ...(d.decided_by_name && { decidedBy: { name: d.decided_by_name, organisation: d.decided_by_organisation ?? '' } }),
     })),
     jointEndings: endings.jointEndings,
     reinstatements: endings.reinstatements,

@@ -18,6 +18,8 @@ type GpRow = Selectable<Database['gp_registrations']>;
 type SummaryRow = Selectable<Database['person_summaries']>;
 type DecisionRow = Selectable<Database['responsibility_decisions']>;
 type PlacementRow = Selectable<Database['placements']>;
+/** As listResponsibilityDecisions: the decision with who made it (name and organisation). */
+type DecisionWithWho = DecisionRow & { decided_by_name: string | null; decided_by_organisation: string | null };
 
 export interface PersonReadModel {
   person: PersonRow;
@@ -30,7 +32,7 @@ export interface PersonReadModel {
   /** Present when `facts` was asked for: as loadLegalHistory, listResponsibilityDecisions and endingFacts. */
   facts?: {
     history: LegalHistoryRows;
-    decisions: DecisionRow[];
+    decisions: DecisionWithWho[];
     endings: { jointEndings: { episodeId: string; endedOn: string }[]; reinstatements: { episodeId: string; reinstatedOn: string }[] };
     /** As listPlacements (MHA25-3): by from_date, then id. */
     placements: PlacementRow[];
@@ -64,7 +66,9 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
     ? sql`${rowsOf('admissions', 't.admitted_on, t.id')} AS admissions,
         ${rowsOf('legal_statuses', 't.start_date, t.id')} AS legal_statuses,
         ${rowsOf('leaves', 't.from_date, t.id')} AS leaves,
-        ${rowsOf('responsibility_decisions', 't.decided_at, t.id')} AS decisions,
+        (SELECT coalesce(json_agg(json_build_object('d', d, 'decided_by_name', u.name, 'decided_by_organisation', o.name) ORDER BY d.decided_at, d.id), '[]'::json)
+           FROM responsibility_decisions d LEFT JOIN users u ON u.id = d.decided_by LEFT JOIN organisations o ON o.id = u.organisation_id
+          WHERE d.person_id = p.id) AS decisions,
         (SELECT coalesce(json_agg(json_build_object('episode_id', e.episode_id, 'ended_on', e.ended_on) ORDER BY e.ended_on, e.episode_id), '[]'::json)
            FROM ending_proposals e WHERE e.person_id = p.id AND e.status = 'approved' AND e.ended_on IS NOT NULL) AS joint_endings,
         (SELECT coalesce(json_agg(json_build_object('episode_id', r.episode_id, 'reinstated_on', r.reinstated_on) ORDER BY r.reinstated_on, r.episode_id), '[]'::json)
@@ -96,7 +100,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
           legalStatuses: (legal_statuses ?? []).map((r) => withInstants(r, ['created_at']) as LegalStatusRow),
           leaves: (leaves ?? []).map((r) => withInstants(r, ['created_at']) as LeaveRow),
         },
-        decisions: (decisions ?? []).map((r) => withInstants(r, ['decided_at']) as DecisionRow),
+        decisions: (decisions ?? []).map((r) => ({ ...withInstants(r.d as Json, ['decided_at']), decided_by_name: r.decided_by_name ?? null, decided_by_organisation: r.decided_by_organisation ?? null }) as DecisionWithWho),
         endings: {
           jointEndings: (joint_endings ?? []).map((e) => ({ episodeId: e.episode_id, endedOn: e.ended_on })),
           reinstatements: (reinstatements ?? []).map((r) => ({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on })),

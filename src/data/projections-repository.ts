@@ -45,7 +45,15 @@ export async function loadFactsOf(db: Db, people: readonly PersonRow[]): Promise
     db.selectFrom('admissions').selectAll().where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
     db.selectFrom('legal_statuses').selectAll().where('person_id', 'in', ids).orderBy('start_date').orderBy('id').execute(),
     db.selectFrom('leaves').selectAll().where('person_id', 'in', ids).orderBy('from_date').orderBy('id').execute(),
-    db.selectFrom('responsibility_decisions').selectAll().where('person_id', 'in', ids).execute(),
+    db.selectFrom('responsibility_decisions')
+      .leftJoin('users', 'users.id', 'responsibility_decisions.decided_by')
+      .leftJoin('organisations', 'organisations.id', 'users.organisation_id')
+      .selectAll('responsibility_decisions')
+      .select(['users.name as decided_by_name', 'organisations.name as decided_by_organisation'])
+      .where('responsibility_decisions.person_id', 'in', ids)
+      .orderBy('responsibility_decisions.decided_at')
+      .orderBy('responsibility_decisions.id')
+      .execute(),
     db.selectFrom('ending_proposals').select(['person_id', 'episode_id', 'ended_on']).where('person_id', 'in', ids).where('status', '=', 'approved').execute(),
     db.selectFrom('reinstatements').select(['person_id', 'episode_id', 'reinstated_on']).where('person_id', 'in', ids).where('status', '=', 'approved').execute(),
     db.selectFrom('placements').selectAll().where('person_id', 'in', ids).orderBy('from_date').orderBy('id').execute(),
@@ -65,6 +73,8 @@ export async function loadFactsOf(db: Db, people: readonly PersonRow[]): Promise
       localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
       icb: { code: d.icb_code, basis: d.icb_basis },
       decidedAt: new Date(d.decided_at).toISOString(),
+      parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
+      ...(d.decided_by_name && { decidedBy: { name: d.decided_by_name, organisation: d.decided_by_organisation ?? '' } }),
     });
   }
   for (const e of endings) if (e.ended_on !== null) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });

@@ -53,7 +53,7 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
     db.selectFrom('admissions').select(['person_id', 'id', 'hospital', 'admitted_on', 'discharged_on']).where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
     db.selectFrom('legal_statuses').select(['person_id', 'id', 'section', 'start_date', 'end_date', 'admission_id']).where('person_id', 'in', ids).orderBy('start_date').orderBy('id').execute(),
     db.selectFrom('leaves').select(['person_id', 'id', 'from_date', 'to_date', 'kind', 'triggers_aftercare', 'reason']).where('person_id', 'in', ids).orderBy('from_date').orderBy('id').execute(),
-    db.selectFrom('responsibility_decisions').select(['person_id', 'episode_id', 'local_authority_code', 'local_authority_basis', 'icb_code', 'icb_basis', 'decided_at']).where('person_id', 'in', ids).execute(),
+    db.selectFrom('responsibility_decisions').select(['person_id', 'episode_id', 'local_authority_code', 'local_authority_basis', 'icb_code', 'icb_basis', 'decided_at', 'confirms_local_authority', 'confirms_icb']).where('person_id', 'in', ids).execute(),
     db.selectFrom('ending_proposals').select(['person_id', 'episode_id', 'ended_on']).where('person_id', 'in', ids).where('status', '=', 'approved').where('ended_on', 'is not', null).execute(),
     db.selectFrom('reinstatements').select(['person_id', 'episode_id', 'reinstated_on']).where('person_id', 'in', ids).where('status', '=', 'approved').where('reinstated_on', 'is not', null).execute(),
     db.selectFrom('reviews').select(['person_id', 'episode_id', 'held_on']).where('person_id', 'in', ids).execute(),
@@ -112,6 +112,7 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
       localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
       icb: { code: d.icb_code, basis: d.icb_basis },
       decidedAt: new Date(d.decided_at).toISOString(),
+      parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
     });
   }
   for (const e of endings) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });

@@ -136,6 +136,9 @@ export interface ResponsibilityDecisionsTable {
   decided_at: Instant;
   /** Set when the decision corrects an ended episode's responsibility: why. */
   correction_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Which parts the decision confirms (migration 0105): each body confirms its own. */
+  confirms_local_authority: ColumnType<boolean, boolean | undefined, boolean>;
+  confirms_icb: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface PersonAllocationsTable {
@@ -550,6 +553,13 @@ export interface EndingProposalsTable {
   ended_on: string | null;
   withdrawn_by: string | null;
   withdrawn_at: Instant | null;
+  /** Issue 9 item 3 (migration 0106): a refusal or a sending back, by whom, when, for which body, why. */
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_at: Instant | null;
+  decision_side: ColumnType<Body | null, Body | null | undefined, Body | null>;
+  decision_reasons: ColumnType<string | null, string | null | undefined, string | null>;
+  /** END-7: the s117 services that carry on outside s117 once aftercare ends. */
+  continuing_service_ids: ColumnType<string[], string | undefined, string>;
 }
 
 export interface EndingApprovalsTable {
@@ -560,6 +570,8 @@ export interface EndingApprovalsTable {
   approver_id: string;
   approved_at: Instant;
   approved_on: string;
+  /** The approver's comment (migration 0106). */
+  comment: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ReinstatementsTable {
@@ -582,6 +594,8 @@ export interface ReinstatementApprovalsTable {
   approver_id: string;
   approved_at: Instant;
   approved_on: string;
+  /** The approver's comment (migration 0106). */
+  comment: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ComplaintsTable {

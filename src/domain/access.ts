@@ -158,6 +158,18 @@ export function responsibilityPartViolations(
   return out;
 }
 
+/**
+ * RESP-2 to RESP-6 (issue 9 item 2): the parts of an episode's responsibility a confirmation records as
+ * confirmed by the actor. Each body confirms its own part: a local authority's s117 lead the local
+ * authority, an ICB's lead the ICB; the other part stays as it was (proposed, or confirmed by its own
+ * body) until that body confirms it. An admin or a system account records both (the contract's PUT).
+ */
+export function responsibilityPartsConfirmedBy(actor: { role: Role; organisationType: OrganisationType; system?: boolean }): { localAuthority: boolean; icb: boolean } {
+  if (actor.role === 'admin' || actor.system) return { localAuthority: true, icb: true };
+  if (actor.role !== 'approver') return { localAuthority: false, icb: false };
+  return { localAuthority: actor.organisationType === 'local-authority', icb: actor.organisationType === 'icb' };
+}
+
 export function canConfirmResponsibility(actor: Viewer & { organisationType: OrganisationType }, bodiesConcerned: readonly (string | null)[]): boolean {
   if (actor.role === 'admin') return true;
   return actor.role === 'approver' && actor.organisationType !== 'provider' && bodiesConcerned.includes(actor.organisationCode);

@@ -35,7 +35,14 @@ export interface PersonFacts {
   admissions: { id: string; hospital: string; admittedOn: IsoDate; dischargedOn: IsoDate | null; provider?: string | null }[];
   legalStatuses: { id: string; section: SectionCode; startDate: IsoDate; endDate: IsoDate | null; admissionId: string | null }[];
   leaves: { id: string; from: IsoDate; to: IsoDate | null; kind: LeaveKind; triggersAftercare: boolean; reason: string }[];
-  responsibilityDecisions: { episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedAt: string }[];
+  /**
+   * `parts`: which parts the decision confirms (each body confirms its own, RESP-2 to RESP-6); both when
+   * absent. `decidedBy`: who made it, shown beside the part it confirms (optional).
+   */
+  responsibilityDecisions: {
+    episodeId: string; localAuthority: { code: string; basis: string }; icb: { code: string; basis: string }; decidedAt: string;
+    parts?: { localAuthority: boolean; icb: boolean }; decidedBy?: { name: string; organisation: string };
+  }[];
   jointEndings: { episodeId: string; endedOn: IsoDate }[];
   /** END-6: approved reinstatements of jointly ended episodes (optional: none when absent). */
   reinstatements?: { episodeId: string; reinstatedOn: IsoDate }[];
@@ -43,7 +50,11 @@ export interface PersonFacts {
   placements?: Placement[];
   deemedResidence?: boolean;
 }
-export interface ResponsibleBody { code: string | null; basis: string; confirmed: boolean }
+export interface ResponsibleBody {
+  code: string | null; basis: string; confirmed: boolean;
+  /** Who confirmed this part and when (only once confirmed). */
+  confirmedBy?: { name: string; organisation: string }; confirmedAt?: string;
+}
 export interface Episode {
   id: string;
   status: EpisodeStatus;
@@ -620,19 +631,31 @@ function proposeResponsibility(draft: Draft, detentionFrom: IsoDate, leadIn: boo
   return { localAuthority, icb, lines, decisions };
 }
 
-/** The latest confirmation replaces both proposals and settles the responsibility questions. */
+/**
+ * RESP-2 to RESP-6: each part (the local authority, the ICB) is settled by the latest decision that
+ * confirms that part; a decision by one body confirms its own part only, and the other stays proposed
+ * until its own body confirms it. A confirmed part settles its own questions.
+ */
 function applyConfirmation(episodeId: string, proposed: Responsibility, facts: Facts): Responsibility {
-  const decision = facts.responsibilityDecisions.filter((d) => d.episodeId === episodeId).pop();
-  if (!decision) return proposed;
-  const on = formatDate(decision.decidedAt.slice(0, 10));
+  const decisions = facts.responsibilityDecisions.filter((d) => d.episodeId === episodeId);
+  const la = decisions.filter((d) => d.parts?.localAuthority ?? true).pop();
+  const icb = decisions.filter((d) => d.parts?.icb ?? true).pop();
+  if (!la && !icb) return proposed;
+  const on = (d: Decision) => formatDate(d.decidedAt.slice(0, 10));
+  // Who and when, where the record says who (the register's own decisions always do).
+  const by = (d: Decision) => (d.decidedBy ? { confirmedBy: d.decidedBy, confirmedAt: d.decidedAt } : {});
+  const confirmedLines: Explanation[] = [
+    ...(la ? [{ rule: 'RESP-2', text: `Confirmed on ${on(la)}: ${la.localAuthority.code} is the responsible local authority. ${la.localAuthority.basis}` }] : []),
+    ...(icb ? [{ rule: 'RESP-5', text: `Confirmed on ${on(icb)}: ${icb.icb.code} is the responsible ICB. ${icb.icb.basis}` }] : []),
+  ];
+  // The part still proposed keeps its proposed working (its basis line).
+  const proposedLines = proposed.lines.filter((l) => (!la && l.text === proposed.localAuthority.basis) || (!icb && l.text === proposed.icb.basis));
+  const settled = (rule: string) => (rule === 'RESP-5' ? Boolean(icb) : rule.startsWith('RESP-') || rule === 'ELIG-8c' ? Boolean(la) : false);
   return {
-    localAuthority: { code: decision.localAuthority.code, basis: decision.localAuthority.basis, confirmed: true },
-    icb: { code: decision.icb.code, basis: decision.icb.basis, confirmed: true },
-    lines: [
-      { rule: 'RESP-2', text: `Confirmed on ${on}: ${decision.localAuthority.code} is the responsible local authority. ${decision.localAuthority.basis}` },
-      { rule: 'RESP-5', text: `Confirmed on ${on}: ${decision.icb.code} is the responsible ICB. ${decision.icb.basis}` },
-    ],
-    decisions: proposed.decisions.filter((d) => !d.rule.startsWith('RESP-') && d.rule !== 'ELIG-8c'),
+    localAuthority: la ? { code: la.localAuthority.code, basis: la.localAuthority.basis, confirmed: true, ...by(la) } : proposed.localAuthority,
+    icb: icb ? { code: icb.icb.code, basis: icb.icb.basis, confirmed: true, ...by(icb) } : proposed.icb,
+    lines: la && icb ? confirmedLines : [...confirmedLines, ...proposedLines],
+    decisions: proposed.decisions.filter((d) => !settled(d.rule)),
   };
 }
 

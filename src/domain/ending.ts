@@ -2,7 +2,7 @@
 // Pure functions: the services record proposals, approvals and notices; these rules decide what they mean.
 
 import type { Episode } from './aftercare.ts';
-import { compareDates, formatDate, type IsoDate } from './dates.ts';
+import { addDays, compareDates, formatDate, type IsoDate } from './dates.ts';
 
 import type { Violation } from './violations.ts';
 import { BODIES, type Body } from './bodies.ts';
@@ -171,8 +171,11 @@ export function validateEndingProposal(episode: EndingEpisode, input: EndingProp
 // ---------------------------------------------------------------------------------------------
 // END-1: who approves, and when the decision takes effect.
 
-/** A proposal to end, or a reinstatement: waiting for both bodies, approved by both, or withdrawn. */
-export const DECISION_STATUSES = ['pending', 'approved', 'withdrawn'] as const;
+/**
+ * A proposal to end, or a reinstatement: waiting for both bodies, approved by both, or withdrawn; a
+ * proposal to end may also be refused, or sent back for reassessment, by either body's approver.
+ */
+export const DECISION_STATUSES = ['pending', 'approved', 'withdrawn', 'refused', 'sent-back'] as const;
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
 
 /** END-4: each body approves for its own side. */
@@ -273,4 +276,64 @@ export function validateReinstatement(episode: Pick<EndingEpisode, 'status' | 'e
   }
   if (!input.reasons.trim()) violations.push({ field: 'reasons', rule: 'END-6', message: 'Explain why aftercare should be put back in place, for example how their mental health has got worse' });
   return violations;
+}
+
+// ---------------------------------------------------------------------------------------------
+// END-1, END-4, END-7 (issue 9 item 3): what the record says against a proposal to end, shown to the
+// approver before they approve; and what happens to the s117 services when aftercare ends.
+
+export interface EndingContext {
+  reassessedOn: IsoDate;
+  latestReview: { heldOn: IsoDate; outcome: 'continue' | 'change' | 'propose-ending' } | null;
+  /** The person's s117 services not ended (on or after today). */
+  liveS117Services: readonly { id: string; description: string }[];
+  continuingServiceIds: readonly string[];
+  /** The plan's needs met under s117. */
+  s117Needs: readonly { description: string }[];
+}
+
+export interface Contradiction { rule: string; heading: string; text: string }
+
+/** Where the record contradicts a proposal to end aftercare: each a warning for the approver, never a block. */
+export function endingContradictions(c: EndingContext): Contradiction[] {
+  const out: Contradiction[] = [];
+  if (c.latestReview && c.latestReview.outcome !== 'propose-ending' && compareDates(c.latestReview.heldOn, c.reassessedOn) >= 0) {
+    const said = c.latestReview.outcome === 'continue' ? 'to carry on with aftercare as it is' : 'to change the services, not to end aftercare';
+    out.push({ rule: 'END-4', heading: 'The latest review did not propose ending', text: `The review on ${formatDate(c.latestReview.heldOn)}, on or after the reassessment, decided ${said}.` });
+  }
+  const ending = c.liveS117Services.filter((s) => !c.continuingServiceIds.includes(s.id));
+  if (ending.length > 0) {
+    out.push({
+      rule: 'END-7',
+      heading: `${ending.length === 1 ? 'An s117 service is' : `${ending.length} s117 services are`} still in place`,
+      text: `${ending.map((s) => s.description).join('; ')}. ${ending.length === 1 ? 'It ends' : 'They end'} with aftercare, unless the proposal says ${ending.length === 1 ? 'it carries' : 'they carry'} on outside section 117.`,
+    });
+  }
+  if (c.s117Needs.length > 0) {
+    out.push({
+      rule: 'END-1',
+      heading: `The plan still records ${c.s117Needs.length === 1 ? 'a need' : `${c.s117Needs.length} needs`} met under section 117`,
+      text: `${c.s117Needs.map((n) => n.description).join('; ')}. Aftercare ends only when no such need remains: check the reasons say why.`,
+    });
+  }
+  return out;
+}
+
+/**
+ * END-7: when aftercare ends on `endedOn`, each s117 service still in place ends that day; one the
+ * proposal says carries on outside section 117 also ends as an s117 service that day, and carries on
+ * from the next day as a service outside s117 (which may then be charged for, CHG).
+ */
+export function servicesAtEnding(
+  services: readonly { id: string; s117: boolean; startDate: IsoDate; endDate: IsoDate | null }[],
+  continuingServiceIds: readonly string[],
+  endedOn: IsoDate,
+): { id: string; endDate: IsoDate; continuesFrom: IsoDate | null }[] {
+  return services
+    .filter((s) => s.s117 && (s.endDate === null || compareDates(s.endDate, endedOn) > 0))
+    .map((s) => {
+      // A service not yet started when aftercare ends never runs as s117: it ends on its first day.
+      const endDate = compareDates(s.startDate, endedOn) > 0 ? s.startDate : endedOn;
+      return { id: s.id, endDate, continuesFrom: continuingServiceIds.includes(s.id) ? addDays(endedOn, 1) : null };
+    });
 }

@@ -13,6 +13,7 @@ import { can, type Action } from '../domain/access.ts';
 import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.ts';
 import { organisationChoices, organisationMarkup, organisationNamesIn, organisationText } from './web/organisations.ts';
 import { legalBasis, plainSentence } from './web/legal-basis.ts';
+import { takeSuccess } from './web/success.ts';
 
 const require = createRequire(import.meta.url);
 const NHSUK = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
@@ -66,6 +67,8 @@ export function registerViews(app: FastifyInstance, options: { production: boole
       csrfToken: this.generateCsrf(),
       actor: this.request.actor,
       currentPath: this.request.url.split('?')[0],
+      // Issue 9 item 4: the success banner after a change (web/success.ts), read once from its flash cookie.
+      success: takeSuccess(this),
       // What the signed-in user may do: navigation and buttons offer nothing they could not submit.
       userMay: (action: Action) => Boolean(this.request.actor && can(this.request.actor.role, action)),
       // Organisations by name, the code beside (web/organisations.ts).

@@ -17,7 +17,7 @@ export interface EndingLetterInput {
     personNotInvolvedReason: string | null;
     involved: string[];
     continuingOutsideS117: string | null;
-    status: 'pending' | 'approved' | 'withdrawn';
+    status: 'pending' | 'approved' | 'withdrawn' | 'refused' | 'sent-back';
     endedOn: IsoDate | null;
     noticeSentOn: IsoDate | null;
   };

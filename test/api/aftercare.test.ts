@@ -2,11 +2,11 @@
 // history (ELIG-1 to ELIG-9, END-5), and confirming the responsible bodies (RESP-2 to RESP-5).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
+import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { assertInvalid, assertProblem, call, created, createPerson } from './helpers.ts';
 
-interface Body { code: string | null; basis: string; confirmed: boolean }
+interface Body { code: string | null; basis: string; confirmed: boolean; confirmedBy?: { name: string; organisation: string }; confirmedAt?: string }
 interface Episode {
   id: string; status: string; qualifyingSection: string; qualifyingFrom: string; leftHospitalOn: string | null;
   endedOn: string | null; endReason: string | null; localAuthority: Body; icb: Body;
@@ -200,14 +200,25 @@ for (const { engine, skip } of await testEngines()) {
         assert.equal(res.statusCode, 200, res.body);
         const answered = res.json() as Aftercare;
         const confirmed = answered.episodes[0]!;
-        assert.deepEqual(confirmed.localAuthority, { code: ORGS.la.code, basis: body.localAuthority.basis, confirmed: true });
-        assert.deepEqual(confirmed.icb, { code: ORGS.icb.code, basis: body.icb.basis, confirmed: true });
+        // Each body confirms its own part (issue 9 item 2): the council's lead confirms the local
+        // authority, recorded with who and when; the ICB's part stays proposed until the ICB confirms it.
+        const { confirmedBy, confirmedAt, ...la } = confirmed.localAuthority;
+        assert.deepEqual(la, { code: ORGS.la.code, basis: body.localAuthority.basis, confirmed: true });
+        assert.deepEqual(confirmedBy, { name: USERS.laApprover.name, organisation: ORGS.la.name });
+        assert.ok(confirmedAt && !Number.isNaN(Date.parse(confirmedAt)), 'when it was confirmed');
+        assert.equal(confirmed.icb.confirmed, false, 'the council’s lead does not confirm the ICB');
+        assert.match(confirmed.icb.basis, /RESP-5/);
         assert.deepEqual((await aftercareOf(person.id)).episodes[0], confirmed);
 
-        // The ICB's lead may confirm too, and the latest confirmation holds.
+        // The ICB's lead confirms the ICB's part; the council's confirmation stays.
         const byIcb = await call(t, 'PUT', `${base}/episodes/${legal.id}/responsibility`, { ...body, icb: { code: ORGS.icb.code, basis: 'Confirmed by the ICB lead' } }, 'icbApprover');
         assert.equal(byIcb.statusCode, 200, byIcb.body);
-        assert.equal((await aftercareOf(person.id)).episodes[0]?.icb.basis, 'Confirmed by the ICB lead');
+        const both = (await aftercareOf(person.id)).episodes[0]!;
+        assert.equal(both.icb.basis, 'Confirmed by the ICB lead');
+        assert.equal(both.icb.confirmed, true);
+        assert.equal(both.icb.confirmedBy?.organisation, ORGS.icb.name);
+        assert.equal(both.localAuthority.basis, body.localAuthority.basis);
+        assert.equal(both.localAuthority.confirmedBy?.name, USERS.laApprover.name);
       });
 
       test('an unknown episode is 404; a missing basis or code is 422', async () => {

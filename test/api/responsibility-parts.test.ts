@@ -7,7 +7,7 @@ import { createTestApp, ORGS, PASSWORD, USERS, type TestApp } from '../support/a
 import { testEngines } from '../support/databases.ts';
 import { assertInvalid, call, created, createPerson, nextNhsNumber } from './helpers.ts';
 
-type Aftercare = { episodes: { id: string; endedOn: string | null; localAuthority: { code: string; basis: string; confirmed: boolean }; icb: { code: string } }[] };
+type Aftercare = { episodes: { id: string; endedOn: string | null; localAuthority: { code: string; basis: string; confirmed: boolean }; icb: { code: string; confirmed: boolean } }[] };
 
 for (const { engine, skip } of await testEngines()) {
   describe(`responsibility: each body its own part, ended episodes by correction, on ${engine}`, { skip }, () => {
@@ -35,6 +35,80 @@ for (const { engine, skip } of await testEngines()) {
       assertInvalid(await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.otherIcb.code), 'laApprover'), 'icb.code', 'RESP-6');
       assert.equal((await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.icb.code), 'icbApprover')).statusCode, 200);
       assert.equal((await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.icb.code), 'laApprover')).statusCode, 200);
+    });
+
+    /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
+    async function browser(user: keyof typeof USERS) {
+      const jar = new Map<string, string>();
+      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
+        for (const c of res.cookies) {
+          if (c.value === '') jar.delete(c.name);
+          else jar.set(c.name, c.value);
+        }
+        return res;
+      };
+      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
+      const post = async (url: string, csrfFrom: string, payload: Record<string, string>) => {
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '';
+        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, _csrf: csrf } }));
+      };
+      const form = await get('/sign-in');
+      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
+      assert.equal(signedIn.statusCode, 302, signedIn.body);
+      return { get, post };
+    }
+
+    test('pages (issue 9 items 2–4): each lead sees only their own part to confirm, in "Awaiting your approval"; checks the answers; a success banner; who and when shown', async () => {
+      const { base, current } = await detainedTwice();
+      const personId = base.split('/').at(-1)!;
+      const formUrl = `/people/${personId}/episodes/${current}/responsibility`;
+      const council = await browser('laApprover');
+      const waiting = await council.get('/approvals');
+      assert.equal(waiting.statusCode, 200);
+      assert.ok(waiting.body.includes(`href="${formUrl}"`), 'the council’s lead is asked to confirm its part');
+
+      const form = await council.get(formUrl);
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /<h1>Confirm the responsible local authority<\/h1>/);
+      assert.match(form.body, /<select[^>]+name="localAuthority-code"/, 'the council’s own part is a choice');
+      assert.doesNotMatch(form.body, /<select[^>]+name="icb-code"/, 'the ICB’s part is not the council’s to change');
+      assert.match(form.body, /Only the ICB confirms this part/);
+
+      // Continue: the answers are shown to check, and nothing is recorded yet.
+      const answers = { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy in Northbridge since 2010', 'icb-code': ORGS.icb.code, 'icb-basis': 'Proposed' };
+      const check = await council.post(formUrl, form.body, answers);
+      assert.equal(check.statusCode, 200);
+      assert.match(check.body, /Check your answers/);
+      assert.match(check.body, /<button[^>]*name="step"[^>]*value="confirm"|<button[^>]*value="confirm"[^>]*name="step"/);
+      assert.equal(((await call(t, 'GET', `${base}/aftercare`)).json() as Aftercare).episodes.find((e) => e.id === current)!.localAuthority.confirmed, false);
+      // Change: the form again, with the answers.
+      const again = await council.post(formUrl, check.body, { ...answers, step: 'change' });
+      assert.match(again.body, /Tenancy in Northbridge since 2010/);
+      // Confirm: recorded, the person's page says so with a banner, who and when.
+      const done = await council.post(formUrl, check.body, { ...answers, step: 'confirm' });
+      assert.equal(done.statusCode, 303, done.body);
+      assert.equal(done.headers.location, `/people/${personId}`, 'no personal data (nor anything else) added to the address');
+      const personPage = await council.get(`/people/${personId}`);
+      assert.match(personPage.body, /nhsuk-notification-banner--success[\s\S]*Responsibility confirmed/);
+      assert.match(personPage.body, new RegExp(`Confirmed by ${USERS.laApprover.name}, ${ORGS.la.name}, on`));
+      assert.doesNotMatch((await council.get(`/people/${personId}`)).body, /Responsibility confirmed/, 'the banner is shown once');
+      const after = ((await call(t, 'GET', `${base}/aftercare`)).json() as Aftercare).episodes.find((e) => e.id === current)!;
+      assert.equal(after.localAuthority.confirmed, true);
+      assert.equal(after.icb.confirmed, false, 'the council’s lead did not confirm the ICB');
+      assert.ok(!(await council.get('/approvals')).body.includes(`href="${formUrl}"`), 'no longer awaiting the council');
+
+      // The ICB's lead is asked for the ICB's part, and confirms only that.
+      const icb = await browser('icbApprover');
+      assert.ok((await icb.get('/approvals')).body.includes(`href="${formUrl}"`));
+      const icbForm = await icb.get(formUrl);
+      assert.match(icbForm.body, /<select[^>]+name="icb-code"/);
+      assert.doesNotMatch(icbForm.body, /<select[^>]+name="localAuthority-code"/);
+      const icbAnswers = { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'x', 'icb-code': ORGS.icb.code, 'icb-basis': 'GP in Northbridge before detention' };
+      assert.equal((await icb.post(formUrl, icbForm.body, { ...icbAnswers, step: 'confirm' })).statusCode, 303);
+      const both = ((await call(t, 'GET', `${base}/aftercare`)).json() as Aftercare).episodes.find((e) => e.id === current)!;
+      assert.equal(both.localAuthority.basis, 'Tenancy in Northbridge since 2010', 'the ICB’s confirmation leaves the council’s part as the council confirmed it');
+      assert.equal(both.icb.confirmed, true);
     });
 
     test('an ended episode’s responsibility changes only by a recorded correction with its reason', async () => {

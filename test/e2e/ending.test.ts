@@ -66,6 +66,10 @@ describe('ending aftercare pages in the browser', { skip }, () => {
     await page.fill('#reasons', 'Reassessed with them: they manage well and no need arising from their mental disorder remains.');
     await page.fill('#continuingOutsideS117', 'Weekly gardening group');
     await follow(page, 'button:has-text("Propose ending aftercare")');
+    // Check your answers first (issue 9 item 3).
+    assert.match(await page.locator('h1').innerText(), /Check your answers/);
+    await assertAccessible(page, 'checking the proposal');
+    await follow(page, 'button:has-text("Propose ending aftercare")');
     assert.equal(new URL(page.url()).pathname, `/people/${person.id}/ending`);
     assert.match(await page.locator('main').innerText(), /waiting for approval/);
 
@@ -74,12 +78,19 @@ describe('ending aftercare pages in the browser', { skip }, () => {
     await follow(la, 'a:has-text("Awaiting your approval")');
     assert.equal(new URL(la.url()).pathname, '/approvals');
     await assertAccessible(la, 'the approvals page');
-    await follow(la, 'button:has-text("Approve")');
+    // The approver checks the record before deciding, and approves with a comment (issue 9 item 3).
+    await follow(la, 'a:has-text("Check and decide")');
+    await assertAccessible(la, 'the check page before approving an ending');
+    await la.fill('#comment', 'Agreed at the s117 panel');
+    await follow(la, 'button:has-text("Approve ending for the local authority")');
+    await la.goto(`${base}/approvals`);
     assert.match(await la.locator('main').innerText(), /Nothing is waiting for your approval/);
 
     // The ICB's lead approves on the person's ending page: aftercare ends.
     const icb = await signedInPage('icbApprover');
     await icb.goto(`${base}/people/${person.id}/ending`);
+    await follow(icb, 'a:has-text("Check and approve ending for the icb")');
+    assert.match(await icb.locator('main').innerText(), /Agreed at the s117 panel/, 'who approved, when, for which body, with their comment');
     await follow(icb, 'button:has-text("Approve ending for the icb")');
     const main = await icb.locator('main').innerText();
     assert.match(main, /Status: Ended/);

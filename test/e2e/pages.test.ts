@@ -229,25 +229,42 @@ describe('pages in the browser', { skip, timeout: 300_000 }, () => {
     // Responsibility stays with where they lived before the detention (RESP-2).
     assert.match(await page.locator('main').innerText(), /E09000099 \(proposed, not yet confirmed\)/);
 
-    // The council's s117 lead confirms the responsible bodies.
+    // Each body confirms its own part (issue 9 item 2): first the council's s117 lead, the local authority.
     const lead = await newPage();
     await lead.goto(personUrl);
     await signIn(lead, 'laApprover');
     assert.equal(lead.url(), personUrl);
     await follow(lead, 'a:has-text("Confirm the responsible local authority and ICB")');
-    assert.equal(await lead.title(), `Confirm the responsible local authority and ICB${SUFFIX}`);
+    assert.equal(await lead.title(), `Confirm the responsible local authority${SUFFIX}`);
     assert.equal(await lead.inputValue('#localAuthority-code'), 'E09000099');
-    assert.equal(await lead.inputValue('#icb-code'), 'QZZ');
+    assert.equal(await lead.locator('#icb-code').count(), 0, 'the ICB’s part is not the council’s to change');
     assert.match(await lead.inputValue('#localAuthority-basis'), /ordinarily resident in E09000099/);
     await assertAccessible(lead, 'the confirm responsibility form');
-    await lead.fill('#icb-basis', '');
-    await follow(lead, 'button:has-text("Confirm responsibility")');
-    assert.deepEqual(await errorSummary(lead), ['Say why this ICB is responsible']);
+    await lead.fill('#localAuthority-basis', '');
+    await follow(lead, 'button:has-text("Continue")');
+    assert.deepEqual(await errorSummary(lead), ['Say why this local authority is responsible']);
     await assertAccessible(lead, 'the confirm responsibility form with an error');
-    await lead.fill('#icb-basis', 'Registered with a Northbridge practice when detained (Who Pays?).');
+    await lead.fill('#localAuthority-basis', 'Tenancy in Northbridge before the detention.');
+    await follow(lead, 'button:has-text("Continue")');
+    assert.match(await lead.locator('h1').innerText(), /Check your answers/);
+    await assertAccessible(lead, 'checking the answers before confirming responsibility');
     await follow(lead, 'button:has-text("Confirm responsibility")');
     assert.equal(lead.url(), personUrl);
-    assert.match(await lead.locator('main').innerText(), /E09000099 \(confirmed\)[\s\S]*QZZ \(confirmed\)/);
+    assert.match(await lead.locator('.nhsuk-notification-banner').innerText(), /Responsibility confirmed/);
+    await assertAccessible(lead, 'the person page with a success banner');
+    assert.match(await lead.locator('main').innerText(), /E09000099 \(confirmed\)[\s\S]*Confirmed by[\s\S]*QZZ \(proposed, not yet confirmed\)/);
+
+    // Then the ICB's lead, the ICB, from "Awaiting your approval".
+    const icbLead = await newPage();
+    await icbLead.goto(`${base}/approvals`);
+    await signIn(icbLead, 'icbApprover');
+    await follow(icbLead, `a[href^="${new URL(personUrl).pathname}/episodes/"][href$="/responsibility"]`);
+    assert.equal(await icbLead.locator('#localAuthority-code').count(), 0);
+    await icbLead.fill('#icb-basis', 'Registered with a Northbridge practice when detained (Who Pays?).');
+    await follow(icbLead, 'button:has-text("Continue")');
+    await follow(icbLead, 'button:has-text("Confirm responsibility")');
+    assert.equal(icbLead.url(), personUrl);
+    assert.match(await icbLead.locator('main').innerText(), /E09000099 \(confirmed\)[\s\S]*QZZ \(confirmed\)/);
 
     // A practitioner who opens the confirmation form's address is refused.
     const refused = await page.goto(`${base}${new URL(personUrl).pathname}/episodes/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/responsibility`);

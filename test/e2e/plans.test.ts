@@ -106,8 +106,9 @@ describe('care and support plan pages in the browser', { skip }, () => {
     await page.goto(`${base}/people/${person.id}/plan/details`);
     await assertAccessible(page, 'the plan details form');
     await page.fill('#goals', 'Go back to college');
-    await page.fill('#keyworker-name', 'Alex Keyworker');
-    await page.fill('#keyworker-contact', '0300 555 0123');
+    // PLAN-3: one keyworker: the plan names the allocated one, changed only on the keyworker page (issue 9 item 5).
+    assert.equal(await page.locator('#keyworker-name').count(), 0, 'no free-text keyworker in the plan');
+    assert.equal(await page.locator(`a[href="/people/${person.id}/keyworker"]`).count(), 1);
     await fillDate(page, 'nextReviewOn', '2027-01-15');
     await page.fill('#contingency-triggers', 'Stopping medication');
     await page.fill('#contingency-actions', 'Keyworker visits within 2 days');

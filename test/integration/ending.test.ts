@@ -61,6 +61,57 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(rows.length, 0);
     });
 
+    test('END-7 (issue 9 item 3): when aftercare ends its s117 services end with it; one the proposal names carries on outside s117; approvals keep their comment', async () => {
+      const { personId, episodeId } = await activePerson('plain', 'Services');
+      const base = { category: 'other', s117: true, scope: { arisesFromMentalDisorder: true, reducesRiskOfDeterioration: true, rationale: 'Prevents relapse' }, provider: 'Northbridge Support', weeklyCostPence: 10000, startDate: '2024-05-01', funding: { localAuthorityPercent: 50, icbPercent: 50 } };
+      const ends = await s.careServices.create(f.actors.laPractitioner, personId, { ...base, description: 'Weekly support worker' });
+      const carriesOn = await s.careServices.create(f.actors.laPractitioner, personId, { ...base, description: 'Day centre' });
+      const notS117 = await s.careServices.create(f.actors.laPractitioner, personId, { ...base, s117: false, scope: null, description: 'Gym membership' });
+      await rejectsWithRule(s.ending.propose(f.actors.practitioner, personId, episodeId, { ...LAWFUL, continuingServiceIds: [notS117.id] }), 'END-7', 'continuingServiceIds');
+      const proposal = await s.ending.propose(f.actors.practitioner, personId, episodeId, { ...LAWFUL, continuingServiceIds: [carriesOn.id] });
+
+      // The approver's page warns: both services are in place, one ends with aftercare.
+      const before = await s.ending.approvalPage(f.actors.laApprover, personId, episodeId, proposal.id);
+      assert.deepEqual(before.warnings.map((w) => w.rule), ['END-7']);
+      assert.match(before.warnings[0]!.text, /Weekly support worker/);
+      assert.doesNotMatch(before.warnings[0]!.text, /Day centre/);
+
+      await s.ending.approve(f.actors.laApprover, personId, episodeId, proposal.id, { comment: 'Agreed at the s117 panel' });
+      const stillRunning = await s.careServices.list(f.actors.laPractitioner, personId);
+      assert.ok(stillRunning.items.every((x) => x.endDate === null), 'nothing ends until both bodies approve');
+      const approved = await s.ending.approve(f.actors.icbApprover, personId, episodeId, proposal.id, {});
+      assert.equal(approved.status, 'approved');
+      assert.equal(approved.approvals.find((a) => a.side === 'local-authority')?.comment, 'Agreed at the s117 panel');
+
+      const after = (await s.careServices.list(f.actors.laPractitioner, personId)).items;
+      const byId = (id: string) => after.filter((x) => x.id === id)[0]!;
+      assert.equal(byId(ends.id).endDate, approved.endedOn, 'the s117 service ends with aftercare');
+      assert.equal(byId(carriesOn.id).endDate, approved.endedOn, 'the named one ends as an s117 service too…');
+      const continuing = after.filter((x) => x.description === 'Day centre' && x.id !== carriesOn.id);
+      assert.equal(continuing.length, 1, '…and carries on outside s117');
+      assert.equal(continuing[0]!.s117, false);
+      assert.equal(byId(notS117.id).endDate, null, 'a service outside s117 is not touched');
+      const event = await f.database.db.selectFrom('audit_events').select('details').where('person_id', '=', personId).where('action', '=', 'ending.approve').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      assert.deepEqual((event.details as { servicesEnded: string[] }).servicesEnded.sort(), [ends.id, carriesOn.id].sort());
+    });
+
+    test('issue 9 item 3: an approver refuses a proposal, or sends it back, with reasons; it can then not be approved', async () => {
+      const { personId, episodeId } = await activePerson('plain', 'Refused');
+      const proposal = await s.ending.propose(f.actors.practitioner, personId, episodeId, LAWFUL);
+      await assert.rejects(s.ending.decide(f.actors.icbApprover, personId, episodeId, proposal.id, { outcome: 'refused', reasons: '' }), ValidationError);
+      await assert.rejects(s.ending.decide(f.actors.practitioner, personId, episodeId, proposal.id, { outcome: 'refused', reasons: 'No' }), ForbiddenError);
+      const refused = await s.ending.decide(f.actors.icbApprover, personId, episodeId, proposal.id, { outcome: 'sent-back', reasons: 'Reassess with the person’s advocate present' });
+      assert.equal(refused.status, 'sent-back');
+      await assert.rejects(s.ending.approve(f.actors.laApprover, personId, episodeId, proposal.id), ConflictError);
+      const page = await s.ending.approvalPage(f.actors.laApprover, personId, episodeId, proposal.id);
+      assert.equal(page.decision?.reasons, 'Reassess with the person’s advocate present');
+      assert.equal(page.decision?.side, 'icb');
+      assert.equal((await s.legalHistory.aftercare(f.actors.practitioner, personId)).episodes[0]?.status, 'active');
+      // A new proposal may then be made.
+      assert.equal((await s.ending.propose(f.actors.practitioner, personId, episodeId, LAWFUL)).status, 'pending');
+      assert.ok((await auditActions(personId)).includes('ending.send-back'));
+    });
+
     test('END-2: a CTO is refused; a conditional discharge needs an override with reasons', async () => {
       const cto = await activePerson('cto', 'Cto');
       await rejectsWithRule(s.ending.propose(f.actors.practitioner, cto.personId, cto.episodeId, { ...LAWFUL, override: { reason: 'x' } }), 'END-2');

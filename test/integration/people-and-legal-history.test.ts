@@ -112,7 +112,12 @@ for (const { engine, skip } of await testEngines()) {
       await assert.rejects(f.services.legalHistory.confirmResponsibility(f.actors.practitioner, person.id, s3.id, decision), ForbiddenError);
       await assert.rejects(f.services.legalHistory.confirmResponsibility(f.actors.icbApprover, person.id, '00000000-0000-4000-8000-000000000000', decision), NotFoundError);
       const confirmed = await f.services.legalHistory.confirmResponsibility(f.actors.laApprover, person.id, s3.id, decision);
-      assert.deepEqual(confirmed.episodes[0]?.localAuthority, { code: 'E09000098', basis: decision.localAuthority.basis, confirmed: true });
+      const { confirmedBy, confirmedAt, ...la } = confirmed.episodes[0]!.localAuthority;
+      assert.deepEqual(la, { code: 'E09000098', basis: decision.localAuthority.basis, confirmed: true });
+      // Recorded with who confirmed it and when (issue 9 item 2); the council's lead confirms only the council's part.
+      assert.equal(confirmedBy?.name, f.actors.laApprover.name);
+      assert.ok(confirmedAt);
+      assert.equal(confirmed.episodes[0]?.icb.confirmed, false);
       assert.equal((await f.services.people.get(f.actors.otherLaPractitioner, person.id)).id, person.id);
     });
 

@@ -88,6 +88,22 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(plan.keyworker.contact);
     });
 
+    test('PLAN-3 (issue 9 item 5): one keyworker: a draft that named someone else shows, saves and finalises the allocated keyworker; the allocation is the one place to change it', async () => {
+      const person = await detainedPerson(f.services, f.actors.practitioner, { givenName: 'OneKeyworker' });
+      const draft = await f.services.plans.get(f.actors.practitioner, person.id);
+      await f.services.plans.updateDetails(f.actors.practitioner, person.id, draft.version, { keyworker: { name: 'Someone Typed', contact: '0300 000 0000' } });
+      assert.equal((await f.services.plans.get(f.actors.practitioner, person.id)).keyworker.name, 'Someone Typed', 'with none allocated the plan keeps what it says');
+      await f.database.db
+        .insertInto('person_allocations')
+        .values({ id: crypto.randomUUID(), person_id: person.id, user_id: f.actors.laPractitioner.userId, organisation_id: f.actors.laPractitioner.organisationId, reason: 'keyworker' })
+        .execute();
+      const shown = await f.services.plans.get(f.actors.practitioner, person.id);
+      assert.equal(shown.keyworker.name, 'Council Practitioner', 'the plan shows the allocated keyworker, not the typed name');
+      await f.services.plans.updateDetails(f.actors.practitioner, person.id, shown.version, { goals: 'Work' });
+      const stored = await f.database.db.selectFrom('plans').select('content').where('person_id', '=', person.id).executeTakeFirstOrThrow();
+      assert.equal((stored.content as { keyworker: { name: string } }).keyworker.name, 'Council Practitioner', 'and stores it when saved');
+    });
+
     test('a form sends only its own fields: one need added, changed or removed, or the details, leaving the rest of the stored draft', async () => {
       const actor = f.actors.practitioner;
       const person = await detainedPerson(f.services, actor, { givenName: 'Forms' });

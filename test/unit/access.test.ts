@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { can, canBeNamedInDispute, canConfirmResponsibility, canSeeDispute, canSeePerson, organisationsWithSight, providerSight, responsibilityClaims, responsibilityPartViolations, ROLES, type Action } from '../../src/domain/access.ts';
+import { can, canBeNamedInDispute, canConfirmResponsibility, canSeeDispute, canSeePerson, organisationsWithSight, providerSight, responsibilityClaims, responsibilityPartsConfirmedBy, responsibilityPartViolations, ROLES, type Action } from '../../src/domain/access.ts';
 
 const code: fc.Arbitrary<string> = fc.constantFrom('E09000099', 'E09000098', 'QZZ', 'QZY', 'RZZ', 'E06000001');
 const role = fc.constantFrom(...ROLES);
@@ -61,6 +61,18 @@ test('RESP-6: each body changes only its own part of the responsibility; an admi
   assert.deepEqual(responsibilityPartViolations(icb, current, { localAuthority: 'E09000098', icb: 'QZZ' }).map((v) => [v.field, v.rule]), [['localAuthority.code', 'RESP-6']]);
   assert.deepEqual(responsibilityPartViolations(la, current, { localAuthority: 'E09000099', icb: 'QZY' }).map((v) => [v.field, v.rule]), [['icb.code', 'RESP-6']]);
   assert.deepEqual(responsibilityPartViolations({ ...la, role: 'admin' }, current, { localAuthority: 'E09000098', icb: 'QZY' }), []);
+});
+
+test('RESP-6 (issue 9 item 2): a council’s s117 lead confirms only the local authority, an ICB’s lead only the ICB; an admin or a system account both; no one else any', () => {
+  assert.deepEqual(responsibilityPartsConfirmedBy({ role: 'approver', organisationType: 'local-authority' }), { localAuthority: true, icb: false });
+  assert.deepEqual(responsibilityPartsConfirmedBy({ role: 'approver', organisationType: 'icb' }), { localAuthority: false, icb: true });
+  assert.deepEqual(responsibilityPartsConfirmedBy({ role: 'approver', organisationType: 'provider' }), { localAuthority: false, icb: false });
+  assert.deepEqual(responsibilityPartsConfirmedBy({ role: 'admin', organisationType: 'local-authority' }), { localAuthority: true, icb: true });
+  assert.deepEqual(responsibilityPartsConfirmedBy({ role: 'practitioner', organisationType: 'icb', system: true }), { localAuthority: true, icb: true });
+  fc.assert(fc.property(role.filter((r) => r !== 'admin' && r !== 'approver'), fc.constantFrom('local-authority' as const, 'icb' as const, 'provider' as const), (r, type) => {
+    const parts = responsibilityPartsConfirmedBy({ role: r, organisationType: type });
+    return !parts.localAuthority && !parts.icb;
+  }));
 });
 
 test('RESP-6: a dispute names only bodies with a claim to responsibility, and is seen only by parties that see the person', () => {

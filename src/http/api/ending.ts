@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APPROVAL_SIDES, REASON_CODES } from '../../domain/ending.ts';
 import type { Services } from '../../services/index.ts';
-import { EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
+import { ApprovalInput, EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
 import { actorOf } from './request.ts';
 import { END_REASONS, EPISODE_STATUSES } from '../../domain/aftercare.ts';
 import { ProblemSchema, responses } from './schemas.ts';
@@ -19,7 +19,7 @@ const Params = z.object({ id: z.string().describe('The person’s id (UUID)'), e
 const ProposalParams = Params.extend({ proposalId: z.string() });
 const ReinstatementParams = Params.extend({ reinstatementId: z.string() });
 
-const ApprovalSchema = z.object({ side: Side, organisationCode: z.string(), approverId: z.string(), approvedAt: z.string(), approvedOn: IsoDate });
+const ApprovalSchema = z.object({ side: Side, organisationCode: z.string(), approverId: z.string(), approvedAt: z.string(), approvedOn: IsoDate, comment: z.string().nullable().optional().describe('The approver’s comment') });
 const EpisodeStateSchema = z.object({ id: z.string(), status: z.enum(EPISODE_STATUSES), endedOn: IsoDate.nullable(), endReason: z.enum(END_REASONS).nullable() });
 
 export const EndingProposalSchema = z.object({
@@ -102,7 +102,7 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
 
   api.post(
     `${base}/ending-proposals/:proposalId/approvals`,
-    { schema: { tags, summary: 'Approve for the caller’s body (END-1): 201 when recorded, 200 when that side had already approved (nothing changes); 403 for any other organisation', params: ProposalParams, body: EmptyInput, response: { ...responses(201, 'The approval was recorded; the proposal and the episode status', ApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ApprovalResult } } } } } },
+    { schema: { tags, summary: 'Approve for the caller’s body (END-1): 201 when recorded, 200 when that side had already approved (nothing changes); 403 for any other organisation', params: ProposalParams, body: ApprovalInput, response: { ...responses(201, 'The approval was recorded; the proposal and the episode status', ApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ApprovalResult } } } } } },
     async (request, reply) => {
       const { id, episodeId, proposalId } = p(request);
       const result = await services.ending.approve(actorOf(request), id!, episodeId!, proposalId!, request.body ?? {});

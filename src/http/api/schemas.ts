@@ -90,6 +90,8 @@ const ResponsibleBody = z.object({
   code: z.string().nullable().describe('ONS code (local authority) or ODS code (ICB); null when none can be proposed'),
   basis: z.string().describe('Why this body is responsible'),
   confirmed: z.boolean().describe('false while it is only proposed (RESP-2 to RESP-5)'),
+  confirmedBy: z.object({ name: z.string(), organisation: z.string() }).optional().describe('Who confirmed this part (only when confirmed): each body confirms its own part'),
+  confirmedAt: z.string().optional().describe('When this part was confirmed (an instant; only when confirmed)'),
 });
 export const EpisodeSchema = z.object({
   id: Id.describe('The episode id (the id of the legal status that opened it)'),

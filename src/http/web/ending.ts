@@ -9,8 +9,9 @@ import {
 } from '../../domain/ending.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { formBody, readDate, required, submit, text, yesNo } from './forms.ts';
+import { allValues, formBody, readDate, required, submit, text, yesNo } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { flashSuccess } from './success.ts';
 import { APPROVAL_SIDE_LABELS } from './labels.ts';
 
 function param(request: FastifyRequest, name: string): string {
@@ -52,7 +53,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
           reason: reasonText(p.reasonCode).label,
           approvalRows: (['local-authority', 'icb'] as const).map((s) => {
             const a = p.approvals.find((x) => x.side === s);
-            return { side: APPROVAL_SIDE_LABELS[s], code: s === 'local-authority' ? episode.localAuthority.code : episode.icb.code, approvedOn: a?.approvedOn ?? null };
+            return { side: APPROVAL_SIDE_LABELS[s], code: s === 'local-authority' ? episode.localAuthority.code : episode.icb.code, approvedOn: a?.approvedOn ?? null, comment: a?.comment ?? null };
           }),
           canApprove: mayApprove && awaitsApprovalFrom(side, p),
           canWithdraw: mayPropose && p.status === 'pending',
@@ -74,8 +75,10 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
 
   // ---- Proposing an ending ------------------------------------------------------------------------
   const proposeContext = async (request: FastifyRequest) => {
-    const { person, episode } = await services.ending.proposePage(signedIn(request), personIdOf(request), param(request, 'episodeId'));
-    return { person, episode, reasonItems: REASON_ITEMS, back: { href: `/people/${person.id}/ending` } };
+    const { person, episode, services: live } = await services.ending.proposePage(signedIn(request), personIdOf(request), param(request, 'episodeId'));
+    const chosen = allValues(request, 'continuingServiceIds');
+    const serviceItems = live.map((s) => ({ value: s.id, text: `${s.description} (${s.provider})`, checked: chosen.includes(s.id) }));
+    return { person, episode, reasonItems: REASON_ITEMS, services: serviceItems, serviceNames: new Map(live.map((s) => [s.id, s.description])), back: { href: `/people/${person.id}/ending` } };
   };
 
   web.get('/people/:id/episodes/:episodeId/ending/new', page, async (request, reply) => reply.render('pages/ending-propose.njk', { ...(await proposeContext(request)), values: {} }));
@@ -96,18 +99,86 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       personNotInvolvedReason: text(body, 'personNotInvolvedReason') ?? null,
       involved: lines(body.involved),
       continuingOutsideS117: text(body, 'continuingOutsideS117') ?? null,
+      continuingServiceIds: allValues(request, 'continuingServiceIds'),
       ...(overrideReason && { override: { reason: overrideReason } }),
     };
+    if (body.step === 'change') return reply.render('pages/ending-propose.njk', { ...(await proposeContext(request)), values: body });
+    if (body.step !== 'confirm' && input.reasonCode === LAWFUL_REASON && input.reasons.trim() && input.reassessedOn && input.personInvolved !== undefined) {
+      // Check your answers before the proposal goes to both bodies (issue 9 item 3); the service still checks every rule.
+      const context = await proposeContext(request);
+      const continuing = input.continuingServiceIds.map((id) => context.serviceNames.get(id) ?? id);
+      const hidden: Record<string, string> = {};
+      for (const [k, v] of Object.entries(request.body as Record<string, unknown>)) if (k !== '_csrf' && k !== 'step' && k !== 'continuingServiceIds' && typeof v === 'string') hidden[k] = v;
+      return reply.render('pages/check-answers.njk', {
+        title: 'Check your answers: propose ending aftercare',
+        caption: `${context.person.givenName} ${context.person.familyName}`,
+        rows: [
+          { key: { text: 'Reason' }, value: { text: REASON_ITEMS.find((r) => 'value' in r && r.value === input.reasonCode)?.text ?? input.reasonCode } },
+          { key: { text: 'Why' }, value: { text: input.reasons } },
+          { key: { text: 'Needs reassessed on' }, value: { text: formatDate(input.reassessedOn) } },
+          { key: { text: 'Person involved' }, value: { text: input.personInvolved ? 'Yes' : `No: ${input.personNotInvolvedReason ?? ''}` } },
+          { key: { text: 'Others involved' }, value: { text: input.involved.join(', ') || 'None recorded' } },
+          { key: { text: 'Section 117 services carrying on outside section 117' }, value: { text: continuing.join('; ') || 'None: every section 117 service ends with aftercare' } },
+          { key: { text: 'Other services carrying on' }, value: { text: input.continuingOutsideS117 ?? 'Nothing' } },
+        ],
+        hidden,
+        hiddenList: { continuingServiceIds: input.continuingServiceIds },
+        declaration: 'The proposal then goes to the local authority’s and the ICB’s section 117 leads: aftercare ends only when both approve (END-1).',
+        confirmText: 'Propose ending aftercare',
+        changeable: true,
+        cancelHref: `/people/${context.person.id}/ending`,
+        back: context.back,
+      });
+    }
     return submit({ reply, body, template: 'pages/ending-propose.njk', context: () => proposeContext(request), words }, async () => {
       await services.ending.propose(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+      flashSuccess(reply, 'ending-proposed');
       return endingHref(request);
     });
   });
 
   // ---- Approving, withdrawing, the notice, the letter --------------------------------------------
+  // Approving: the approver first reads the proposal beside the latest review, the s117 services in
+  // place and the plan's needs, with a warning where they contradict it; then approves with a comment,
+  // or refuses or sends it back with reasons (issue 9 item 3).
+  const approveContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    const view = await services.ending.approvalPage(actor, personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
+    const base = `/people/${view.person.id}/episodes/${view.episode.id}/ending-proposals/${view.proposal.id}`;
+    return {
+      ...view,
+      title: 'Check before you decide: ending aftercare',
+      reason: reasonText(view.proposal.reasonCode).label,
+      sideLabel: view.side ? APPROVAL_SIDE_LABELS[view.side] : null,
+      mayDecide: can(actor.role, 'ending:approve') && awaitsApprovalFrom(view.side, view.proposal),
+      approvalRows: view.approvals.map((a) => ({ ...a, sideLabel: APPROVAL_SIDE_LABELS[a.side] })),
+      decisionSideLabel: view.decision?.side ? APPROVAL_SIDE_LABELS[view.decision.side] : null,
+      base,
+      back: { href: `/people/${view.person.id}/ending` },
+    };
+  };
+  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/approve', page, async (request, reply) =>
+    reply.render('pages/ending-approve.njk', { ...(await approveContext(request)), values: {} }));
+
   web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/approve', form, async (request, reply) => {
-    await services.ending.approve(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
-    return reply.redirect(formBody(request).next === 'approvals' ? '/approvals' : endingHref(request), 303);
+    const body = formBody(request);
+    const comment = text(body, 'comment') ?? null;
+    return submit({ reply, body, template: 'pages/ending-approve.njk', context: () => approveContext(request), words: { labels: { comment: 'comment' } } }, async () => {
+      await services.ending.approve(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'), { comment });
+      flashSuccess(reply, 'ending-approved');
+      return body.next === 'approvals' ? '/approvals' : endingHref(request);
+    });
+  });
+
+  web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/decision', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { outcome: 'decision', reasons: 'reasons' }, unanswered: { outcome: 'Select whether you refuse the proposal or send it back for reassessment' } };
+    const input = { outcome: required(body, 'outcome'), reasons: required(body, 'reasons') };
+    return submit({ reply, body, template: 'pages/ending-approve.njk', context: () => approveContext(request), words }, async () => {
+      await services.ending.decide(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'), input);
+      flashSuccess(reply, input.outcome === 'refused' ? 'ending-refused' : 'ending-sent-back');
+      return endingHref(request);
+    });
   });
 
   web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/withdraw', form, async (request, reply) => {
@@ -145,6 +216,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     const body = formBody(request);
     return submit({ reply, body, template: 'pages/reinstatement-new.njk', context: () => reinstateContext(request), words: { labels: { reasons: 'reasons' } } }, async () => {
       await services.ending.reinstate(signedIn(request), personIdOf(request), param(request, 'episodeId'), { reasons: required(body, 'reasons') });
+      flashSuccess(reply, 'reinstatement-requested');
       return endingHref(request);
     });
   });
@@ -161,8 +233,16 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       what: i.kind === 'ending' ? 'End aftercare' : 'Reinstate aftercare',
       sideLabel: APPROVAL_SIDE_LABELS[i.side],
       approveAction: `/people/${i.person.id}/episodes/${i.episodeId}/${i.kind === 'ending' ? 'ending-proposals' : 'reinstatements'}/${i.id}/approve`,
+      // An ending is approved only after its check page (issue 9 item 3).
+      checkHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/approve` : null,
       letterHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/letter` : null,
     }));
-    return reply.render('pages/approvals.njk', { title: 'Awaiting your approval', width: 'full', items });
+    // Each body confirms its own part of the responsibility (issue 9 item 2): those awaiting this approver's.
+    const responsibility = (await services.legalHistory.responsibilityAwaiting(signedIn(request))).items.map((i) => ({
+      ...i,
+      sideLabel: APPROVAL_SIDE_LABELS[i.side],
+      href: `/people/${i.person.id}/episodes/${i.episodeId}/responsibility`,
+    }));
+    return reply.render('pages/approvals.njk', { title: 'Awaiting your approval', width: 'full', items, responsibility });
   });
 }

@@ -26,6 +26,13 @@ export function formBody(request: FastifyRequest): FormBody {
   return out;
 }
 
+/** Every value of a repeated form field (checkboxes). */
+export function allValues(request: FastifyRequest, name: string): string[] {
+  const value = ((request.body ?? {}) as Record<string, unknown>)[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
 /** A text field: trimmed, or undefined when left empty. */
 export function text(body: FormBody, name: string): string | undefined {
   const value = (body[name] ?? '').trim();

@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, required, submit } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { flashSuccess } from './success.ts';
 
 export function registerKeyworkerPages(web: FastifyInstance, services: Services): void {
   const page = { schema: { hide: true }, preHandler: requireSignIn };
@@ -41,6 +42,7 @@ export function registerKeyworkerPages(web: FastifyInstance, services: Services)
     const input = { userId: required(body, 'userId'), jobTitle: required(body, 'jobTitle'), team: required(body, 'team'), phone: required(body, 'phone'), email: required(body, 'email') };
     return submit({ reply, body, template: 'pages/keyworker.njk', context: () => keyworkerContext(request), words }, async () => {
       await services.keyworkers.allocate(signedIn(request), personIdOf(request), input);
+      flashSuccess(reply, 'keyworker-allocated');
       return personHref(request);
     });
   });

@@ -1,8 +1,8 @@
 // Forms for a person's legal history: hospital stays and leaving hospital, legal statuses and their
 // end, section 17 leave, and confirming the responsible bodies of an aftercare episode.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { can } from '../../domain/access.ts';
-import { SECTION_CODES, sectionLabel } from '../../domain/sections.ts';
+import { can, responsibilityPartsConfirmedBy } from '../../domain/access.ts';
+import { isHospitalDetention, SECTION_CODES, sectionLabel, type SectionCode } from '../../domain/sections.ts';
 import { formatDate } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
@@ -11,6 +11,8 @@ import { dateValues, formBody, readDate, required, submit, text, version, yesNo,
 
 type PersonRecord = Awaited<ReturnType<Services['people']['record']>>;
 import { personIdOf, signedIn } from './request.ts';
+import { flashSuccess } from './success.ts';
+import { organisationMarkup } from './organisations.ts';
 
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -48,6 +50,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     const input = { hospital: required(body, 'hospital'), admittedOn: words.dates.admittedOn.value ?? '', dischargedOn: words.dates.dischargedOn.value };
     return submit({ reply, body, template: 'pages/admission-new.njk', context: async () => base(await recordOf(request)), words }, async () => {
       await services.legalHistory.addAdmission(signedIn(request), personIdOf(request), input);
+      flashSuccess(reply, 'admission-added');
       return personHref(request);
     });
   });
@@ -70,8 +73,40 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     const words = { labels: { dischargedOn: 'date they left hospital' }, dates: { dischargedOn: readDate(body, 'dischargedOn') } };
     return submit({ reply, body, template: 'pages/discharge.njk', context: () => dischargeContext(request), words }, async () => {
       await services.legalHistory.recordDischarge(signedIn(request), personIdOf(request), param(request, 'admissionId'), version(body), { dischargedOn: words.dates.dischargedOn.value ?? '' });
-      return personHref(request);
+      flashSuccess(reply, 'discharge-recorded');
+      // Issue 9 item 4: left hospital while a detention is still in force: ask what happened to it.
+      const open = openDetention(await recordOf(request));
+      return open ? `${personHref(request)}/admissions/${param(request, 'admissionId')}/what-next` : personHref(request);
     });
+  });
+
+  /** The detention still in force (a hospital section with no end date), if any: why aftercare has not started (ELIG-3). */
+  const openDetention = (record: PersonRecord) => [...record.legalHistory.legalStatuses].reverse().find((st) => st.endDate === null && isHospitalDetention(st.section));
+
+  // ---- Left hospital with the section in force: did it end, or is it section 17 leave? ----------
+  const whatNextContext = async (request: FastifyRequest) => {
+    const record = await recordOf(request);
+    const admission = record.legalHistory.admissions.find((a) => a.id === param(request, 'admissionId'));
+    if (!admission) throw new NotFoundError('hospital stay');
+    const status = openDetention(record);
+    return { ...base(record), admission, status, sectionText: status ? sectionLabel(status.section as SectionCode) : null, startText: status ? formatDate(status.startDate) : null };
+  };
+
+  web.get('/people/:id/admissions/:admissionId/what-next', page, async (request, reply) => {
+    const context = await whatNextContext(request);
+    if (!context.status) return reply.redirect(personHref(request), 303);
+    return reply.render('pages/discharge-what-next.njk', { ...context, values: {} });
+  });
+
+  web.post('/people/:id/admissions/:admissionId/what-next', form, async (request, reply) => {
+    const body = formBody(request);
+    const context = await whatNextContext(request);
+    if (!context.status) return reply.redirect(personHref(request), 303);
+    // Each answer is recorded on its own form (the end of the section, or the leave with its ELIG-4 decision).
+    if (body.answer === 'section-ended') return reply.redirect(`${personHref(request)}/legal-statuses/${context.status.id}/end`, 303);
+    if (body.answer === 'section-17-leave') return reply.redirect(`${personHref(request)}/leave/new`, 303);
+    if (body.answer === 'not-yet-known') return reply.redirect(personHref(request), 303);
+    return reply.status(422).render('pages/discharge-what-next.njk', { ...context, values: body, errors: [{ field: 'answer', message: 'Select whether the section ended or they are on section 17 leave' }] });
   });
 
   // ---- A legal status ---------------------------------------------------------------------------
@@ -92,6 +127,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     const input = { section: required(body, 'section'), startDate: words.dates.startDate.value ?? '', endDate: words.dates.endDate.value, admissionId: text(body, 'admissionId') ?? null };
     return submit({ reply, body, template: 'pages/legal-status-new.njk', context: () => legalStatusContext(request), words }, async () => {
       await services.legalHistory.addLegalStatus(signedIn(request), personIdOf(request), input);
+      flashSuccess(reply, 'legal-status-added');
       return personHref(request);
     });
   });
@@ -114,6 +150,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     const words = { labels: { endDate: 'end date' }, dates: { endDate: readDate(body, 'endDate') } };
     return submit({ reply, body, template: 'pages/legal-status-end.njk', context: () => endContext(request), words }, async () => {
       await services.legalHistory.endLegalStatus(signedIn(request), personIdOf(request), param(request, 'statusId'), version(body), { endDate: words.dates.endDate.value ?? '' });
+      flashSuccess(reply, 'legal-status-ended');
       return personHref(request);
     });
   });
@@ -131,19 +168,25 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     const input = { from: words.dates.from.value ?? '', to: words.dates.to.value, kind: required(body, 'kind'), triggersAftercare: yesNo(body, 'triggersAftercare'), reason: required(body, 'reason') };
     return submit({ reply, body, template: 'pages/leave-new.njk', context: async () => base(await recordOf(request)), words }, async () => {
       await services.legalHistory.addLeave(signedIn(request), personIdOf(request), input);
+      flashSuccess(reply, 'leave-added');
       return personHref(request);
     });
   });
 
-  // ---- Confirming the responsible bodies (RESP-2 to RESP-5) -------------------------------------
+  // ---- Confirming the responsible bodies (RESP-2 to RESP-6) -------------------------------------
+  // Each body confirms its own part (issue 9 item 2): the form offers the approver's own part, shows
+  // the other body's, and asks to check the answers before anything is recorded (item 3).
   const responsibilityContext = async (request: FastifyRequest) => {
     const actor = signedIn(request);
     if (!can(actor.role, 'responsibility:confirm')) throw new ForbiddenError('Only a local authority’s or ICB’s section 117 lead (an approver) can confirm responsibility');
     const record = await recordOf(request);
     const episode = record.aftercare.episodes.find((e) => e.id === param(request, 'episodeId'));
     if (!episode) throw new NotFoundError('episode');
-    return { ...base(record), episode };
+    const parts = responsibilityPartsConfirmedBy({ role: actor.role, organisationType: actor.organisationType, system: false });
+    const heading = parts.localAuthority && parts.icb ? 'Confirm the responsible local authority and ICB' : parts.localAuthority ? 'Confirm the responsible local authority' : 'Confirm the responsible ICB';
+    return { ...base(record), episode, parts, heading };
   };
+  const responsibilityWords = { labels: { 'localAuthority.code': 'local authority code', 'localAuthority.basis': 'reason for the local authority', 'icb.code': 'ICB code', 'icb.basis': 'reason for the ICB', 'correction.reason': 'reason for the correction' } };
 
   web.get('/people/:id/episodes/:episodeId/responsibility', page, async (request, reply) => {
     const context = await responsibilityContext(request);
@@ -158,15 +201,45 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
 
   web.post('/people/:id/episodes/:episodeId/responsibility', form, async (request, reply) => {
     const body = formBody(request);
-    const words = { labels: { 'localAuthority.code': 'local authority code', 'localAuthority.basis': 'reason for the local authority', 'icb.code': 'ICB code', 'icb.basis': 'reason for the ICB', 'correction.reason': 'reason for the correction' } };
     const correction = text(body, 'correction-reason');
     const input = {
       localAuthority: { code: required(body, 'localAuthority-code'), basis: required(body, 'localAuthority-basis') },
       icb: { code: required(body, 'icb-code'), basis: required(body, 'icb-basis') },
       ...(correction && { correction: { reason: correction } }),
     };
-    return submit({ reply, body, template: 'pages/responsibility.njk', context: () => responsibilityContext(request), words }, async () => {
+    if (body.step === 'change') return reply.render('pages/responsibility.njk', { ...(await responsibilityContext(request)), values: body });
+    if (body.step !== 'confirm') {
+      // Check your answers first; a form with an answer missing goes straight to its messages.
+      const context = await responsibilityContext(request);
+      const missing = [...(context.parts.localAuthority ? ['localAuthority'] : []), ...(context.parts.icb ? ['icb'] : [])]
+        .flatMap((part) => (['code', 'basis'] as const).filter((f) => !text(body, `${part}-${f}`)).map((f) => `${part}.${f}`));
+      if (missing.length === 0 && !(context.episode.endedOn && !correction)) {
+        const rows = [];
+        const bodyRows = (part: 'localAuthority' | 'icb', label: string) => [
+          { key: { text: label }, value: { html: organisationMarkup(request.organisations, input[part].code) } },
+          { key: { text: 'Why' }, value: { text: input[part].basis } },
+        ];
+        if (context.parts.localAuthority) rows.push(...bodyRows('localAuthority', 'Responsible local authority'));
+        if (context.parts.icb) rows.push(...bodyRows('icb', 'Responsible ICB'));
+        if (correction) rows.push({ key: { text: 'Why this is corrected' }, value: { text: correction } });
+        const { _csrf, step, ...hidden } = body;
+        void _csrf; void step;
+        return reply.render('pages/check-answers.njk', {
+          title: `Check your answers: ${context.heading.charAt(0).toLowerCase()}${context.heading.slice(1)}`,
+          caption: `${context.person.givenName} ${context.person.familyName}`,
+          rows,
+          hidden,
+          declaration: `You confirm this for ${signedIn(request).organisationName}. It is recorded with your name and the time.`,
+          confirmText: 'Confirm responsibility',
+          changeable: true,
+          cancelHref: `/people/${context.person.id}`,
+          back: context.back,
+        });
+      }
+    }
+    return submit({ reply, body, template: 'pages/responsibility.njk', context: () => responsibilityContext(request), words: responsibilityWords }, async () => {
       await services.legalHistory.confirmResponsibility(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+      flashSuccess(reply, 'responsibility-confirmed');
       return personHref(request);
     });
   });

@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.ts';
 import { requirePermission } from '../../services/kernel/actor.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { flashSuccess } from './success.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
 import { personPage } from './person-page.ts';
 import { PERSON_FIELD_LABELS } from './labels.ts';
@@ -68,7 +69,11 @@ export function registerPeoplePages(web: FastifyInstance, services: Services): v
     const { input, words } = personInput(body, false);
     return submit(
       { reply, body, template: 'pages/person-form.njk', context: async () => ({ editing: false, back: { href: '/register' } }), words, conflictField: async () => 'nhsNumber' },
-      async () => `/people/${(await services.people.create(actor, input)).id}`,
+      async () => {
+        const id = (await services.people.create(actor, input)).id;
+        flashSuccess(reply, 'person-added');
+        return `/people/${id}`;
+      },
     );
   });
 

@@ -6,20 +6,14 @@ import { INVITEE_ROLES, ROLE_LABELS, TRIGGER_LABELS, MEETING_TRIGGERS } from '..
 import { NotFoundError, ValidationError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
+import { allValues, dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { flashSuccess } from './success.ts';
 import { INVITATION_RESPONSE_LABELS } from './labels.ts';
 
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
-}
-
-/** Every value of a repeated form field (checkboxes). */
-function allValues(request: FastifyRequest, name: string): string[] {
-  const value = ((request.body ?? {}) as Record<string, unknown>)[name];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? [value] : [];
 }
 
 export function registerPlanningPages(web: FastifyInstance, services: Services): void {
@@ -80,6 +74,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
     return submit({ reply, body, template: 'pages/meeting-new.njk', context, words }, async () => {
       try {
         const meeting = await services.planning.schedule(signedIn(request), personIdOf(request), input);
+        flashSuccess(reply, 'meeting-scheduled');
         return `/people/${personIdOf(request)}/meetings/${meeting.id}`;
       } catch (error) {
         // A refusal about one invitee (PLAN-2) is shown on the invitee checkboxes.
@@ -120,6 +115,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
     };
     return submit({ reply, body, template: 'pages/meeting-record.njk', context: async () => context, words }, async () => {
       await services.planning.update(signedIn(request), personIdOf(request), context.meeting.id, version(body), input);
+      flashSuccess(reply, 'meeting-recorded');
       return `/people/${personIdOf(request)}/meetings`;
     });
   });

@@ -75,8 +75,6 @@ function detailValues(plan: PlanView): FormBody {
     carerViews: plan.carerViews ?? '',
     'accommodation-details': plan.accommodation.details ?? '',
     'accommodation-moveOnPlan': plan.accommodation.moveOnPlan ?? '',
-    'keyworker-name': plan.keyworker.name ?? '',
-    'keyworker-contact': plan.keyworker.contact ?? '',
     'signature-notSignedReason': plan.signature.notSignedReason ?? '',
     ...dateValues('accommodation.endsOn', plan.accommodation.endsOn),
     ...dateValues('nextReviewOn', plan.nextReviewOn),
@@ -119,7 +117,6 @@ function detailInput(body: FormBody, rows: number) {
     personViews: text(body, 'personViews') ?? null,
     carerViews: text(body, 'carerViews') ?? null,
     accommodation: { details: text(body, 'accommodation-details') ?? null, endsOn: dates['accommodation.endsOn']!.value, moveOnPlan: text(body, 'accommodation-moveOnPlan') ?? null },
-    keyworker: { name: text(body, 'keyworker-name') ?? null, contact: text(body, 'keyworker-contact') ?? null },
     nextReviewOn: dates.nextReviewOn!.value,
     contingency: {
       triggers: text(body, 'contingency-triggers') ?? null,

@@ -16,6 +16,7 @@ export const EndingProposalInput = z.object({
   involved: z.array(text(200).min(1, 'Enter who was involved')).max(30).optional().default([]).describe('Who else was involved: carers, family, advocate, professionals'),
   continuingOutsideS117: optionalText(2000).describe('Services that carry on outside section 117 (they may then be charged for)'),
   override: z.object({ reason: text(2000) }).nullable().optional().describe('END-2: why aftercare may end although the person is conditionally discharged'),
+  continuingServiceIds: z.array(z.uuid()).max(50).optional().default([]).describe('END-7: the s117 services that carry on outside section 117 once aftercare ends; every other s117 service ends with it'),
 });
 export type EndingProposalData = z.output<typeof EndingProposalInput>;
 
@@ -24,3 +25,12 @@ export const NoticeInput = z.object({ sentOn: IsoDateInput.describe('The day the
 export const ReinstatementInput = z.object({ reasons: text(5000).describe('Why aftercare should be put back in place (END-6)') });
 
 export const EmptyInput = z.object({}).describe('No fields');
+
+/** END-1: an approval for the approver's body, with their comment (optional). */
+export const ApprovalInput = z.object({ comment: optionalText(2000).describe('The approver’s comment, kept with the approval') });
+
+/** Issue 9 item 3: an approver refuses a proposal to end aftercare, or sends it back for reassessment, with reasons. */
+export const EndingDecisionInput = z.object({
+  outcome: z.enum(['refused', 'sent-back']).describe('refused: aftercare continues; sent-back: reassess and propose again'),
+  reasons: text(5000).min(1, 'Say why').describe('Why, for the proposer and the record'),
+});

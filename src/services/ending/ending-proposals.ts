@@ -1,20 +1,24 @@
 // Ending aftercare by a joint decision (END-1 to END-4, MHA25-2): propose, read, approve, withdraw,
 // record the joint written notice, and the decision letter.
 import { randomUUID } from 'node:crypto';
-import { endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
+import { approvalSide, endingContradictions, endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import type { Db } from '../../data/database.ts';
 import type { PersonRow } from '../../data/schema.ts';
+import * as careServices from '../../data/care-services-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
+import * as plans from '../../data/plans-repository.ts';
+import * as reviews from '../../data/reviews-repository.ts';
 import { renderEndingLetter } from '../../letters/ending-letter.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { EmptyInput, EndingProposalInput, NoticeInput } from './ending-inputs.ts';
-import { findEpisode, forbiddenToOtherApprovers, ownProposal, sideOf } from './ending-records.ts';
+import { personViewPart } from '../people/people-service.ts';
+import { ApprovalInput, EndingDecisionInput, EndingProposalInput, NoticeInput } from './ending-inputs.ts';
+import { endServicesWithAftercare, findEpisode, forbiddenToOtherApprovers, ownProposal, sideOf } from './ending-records.ts';
 import { episodeState, proposalView, toApprovals } from './ending-views.ts';
 
 export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettings }
@@ -63,6 +67,9 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
       return useCases.change(actor, personId, { permission: 'ending:propose', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
         const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
         refuse(validateEndingProposal(episode, data, today));
+        // END-7: only the person's own s117 services still in place can carry on outside s117.
+        const live = (await careServices.listServices(trx, person.id)).filter((r) => r.s117 && (r.end_date === null || r.end_date >= today));
+        refuse(data.continuingServiceIds.filter((id) => !live.some((r) => r.id === id)).slice(0, 1).map(() => ({ field: 'continuingServiceIds', message: 'Choose only this person’s s117 services that are still in place', rule: 'END-7' })));
         if (await ending.pendingEndingProposal(trx, episode.id)) throw new ConflictError('A proposal to end this aftercare is already waiting for approval');
         const id = randomUUID();
         await ending.insertEndingProposal(trx, {
@@ -79,6 +86,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
           overrideReason: episode.conditionallyDischarged ? (data.override?.reason ?? null) : null,
           proposedBy: actor.userId,
           proposedAt: now,
+          continuingServiceIds: data.continuingServiceIds,
         });
         return proposalView((await ending.findEndingProposal(trx, id))!, [], settings);
       });
@@ -105,23 +113,27 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
      */
     async approve(actor: Actor, personId: string, episodeId: string, proposalId: string, input: unknown = {}) {
       requirePermission(actor, 'ending:approve');
-      parseInput(EmptyInput, input ?? {});
-      type Approved = { id: string; created: boolean; side: string; ends: boolean; endedOn: string | null };
+      const data = parseInput(ApprovalInput, input ?? {});
+      type Approved = { id: string; created: boolean; side: string; ends: boolean; endedOn: string | null; services?: Awaited<ReturnType<typeof endServicesWithAftercare>> };
       const audit = (r: Approved) => r.created
-        ? { action: 'ending.approve', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, side: r.side, ends: r.ends, endedOn: r.endedOn } }
+        ? { action: 'ending.approve', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, side: r.side, ends: r.ends, endedOn: r.endedOn, commented: Boolean(data.comment), ...r.services } }
         : { action: 'ending.approve-repeat', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, side: r.side } };
       return forbiddenToOtherApprovers(db, { table: 'ending_proposals', personId, episodeId, id: proposalId }, () =>
         useCases.change(actor, personId, { permission: 'ending:approve', audit }, async ({ trx, actor, person, today, now }): Promise<Approved> => {
           const row = await ownProposal(trx, person, episodeId, proposalId, true);
           const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
           if (row.status === 'withdrawn') throw new ConflictError('This proposal was withdrawn');
+          if (row.status === 'refused' || row.status === 'sent-back') throw new ConflictError('This proposal was refused or sent back: a new proposal is needed');
           const created = row.status === 'pending' && await ending.insertEndingApproval(trx, {
-            id: randomUUID(), proposalId: row.id, side, organisationCode: actor.organisationCode, approverId: actor.userId, approvedAt: now, approvedOn: today,
+            id: randomUUID(), proposalId: row.id, side, organisationCode: actor.organisationCode, approverId: actor.userId, approvedAt: now, approvedOn: today, comment: data.comment ?? null,
           });
           if (!created) return { id: row.id, created, side, ends: false, endedOn: null };
           const outcome = endingOutcome(toApprovals(await ending.endingApprovals(trx, [row.id])), settings, row.notice_sent_on);
-          if (outcome.ends) await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
-          return { id: row.id, created, side, ends: outcome.ends, endedOn: outcome.endedOn };
+          if (!outcome.ends || !outcome.endedOn) return { id: row.id, created, side, ends: false, endedOn: null };
+          await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
+          // END-7: the s117 services end with aftercare (or carry on outside s117, as the proposal says).
+          const services = await endServicesWithAftercare(trx, actor, person.id, row, outcome.endedOn);
+          return { id: row.id, created, side, ends: true, endedOn: outcome.endedOn, services };
         }, async ({ trx, person, today }, { id, created }) => {
           const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
           const approvals = await ending.endingApprovals(trx, [id]);
@@ -130,11 +142,69 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
       );
     },
 
+    /**
+     * Issue 9 item 3: an approver of the responsible local authority or ICB refuses a proposal to end
+     * aftercare (it continues), or sends it back for reassessment, with reasons, for their body.
+     */
+    async decide(actor: Actor, personId: string, episodeId: string, proposalId: string, input: unknown) {
+      requirePermission(actor, 'ending:approve');
+      const data = parseInput(EndingDecisionInput, input);
+      const audit = (p: { id: string }) => ({ action: data.outcome === 'refused' ? 'ending.refuse' : 'ending.send-back', recordType: 'ending-proposal', recordId: p.id, details: { episodeId } });
+      return forbiddenToOtherApprovers(db, { table: 'ending_proposals', personId, episodeId, id: proposalId }, () =>
+        useCases.change(actor, personId, { permission: 'ending:approve', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
+          const row = await ownProposal(trx, person, episodeId, proposalId, true);
+          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
+          if (row.status !== 'pending') throw new ConflictError('Only a proposal still waiting for approval can be refused or sent back');
+          await ending.updateEndingProposal(trx, row.id, { status: data.outcome, decided_by: actor.userId, decided_at: now, decision_side: side, decision_reasons: data.reasons });
+          return proposalView((await ending.findEndingProposal(trx, row.id))!, await ending.endingApprovals(trx, [row.id]), settings);
+        }),
+      );
+    },
+
+    /**
+     * Issue 9 item 3: what an approver reads before approving (or refusing) a proposal to end: the
+     * proposal with who approved, when, for which body; the latest review, the s117 services in place
+     * and the plan's needs; and where they contradict the proposal (domain endingContradictions).
+     */
+    async approvalPage(actor: Actor, personId: string, episodeId: string, proposalId: string) {
+      const audit = (p: { proposal: { id: string } }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.proposal.id, details: { parts: ['person', 'proposal', 'reviews', 'services', 'plan'] } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => {
+        const row = await ownProposal(trx, person, episodeId, proposalId, false);
+        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const approvals = await ending.endingApprovals(trx, [row.id]);
+        const names = await ending.staffNames(trx, [...approvals.map((a) => a.approver_id), row.proposed_by, ...(row.decided_by ? [row.decided_by] : [])]);
+        const reviewRows = (await reviews.listReviews(trx, person.id)).filter((r) => r.held_on <= today);
+        const latest = reviewRows.sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
+        const live = (await careServices.listServices(trx, person.id)).filter((r) => r.s117 && (r.end_date === null || r.end_date >= today));
+        const needs = await plans.listPlanNeeds(trx, person.id);
+        const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending', notes: latest.notes } : null;
+        return {
+          person: await personViewPart(trx, person),
+          episode,
+          side: approvalSide(actor.organisationCode, episode),
+          proposal: proposalView(row, approvals, settings),
+          proposedBy: names.get(row.proposed_by) ?? null,
+          approvals: approvals.map((a) => ({ side: a.side, approvedAt: new Date(a.approved_at).toISOString(), comment: a.comment, by: names.get(a.approver_id) ?? null })),
+          decision: row.decided_by ? { by: names.get(row.decided_by) ?? null, side: row.decision_side, at: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons } : null,
+          latestReview,
+          services: live.map((r) => ({ id: r.id, description: r.description, provider: r.provider, startDate: r.start_date, continues: (row.continuing_service_ids ?? []).includes(r.id) })),
+          needs,
+          warnings: endingContradictions({
+            reassessedOn: row.reassessed_on,
+            latestReview,
+            liveS117Services: live.map((r) => ({ id: r.id, description: r.description })),
+            continuingServiceIds: row.continuing_service_ids ?? [],
+            s117Needs: needs.filter((n) => n.s117),
+          }),
+        };
+      });
+    },
+
     async withdraw(actor: Actor, personId: string, episodeId: string, proposalId: string) {
       const audit = (p: { id: string }) => ({ action: 'ending.withdraw', recordType: 'ending-proposal', recordId: p.id, details: { episodeId } });
       return useCases.change(actor, personId, { permission: 'ending:propose', audit, reproject: false }, async ({ trx, actor, person, now }) => {
         const row = await ownProposal(trx, person, episodeId, proposalId, true);
-        if (row.status !== 'pending') throw new ConflictError(row.status === 'approved' ? 'Aftercare has already ended by this decision; reinstate it instead' : 'This proposal was already withdrawn');
+        if (row.status !== 'pending') throw new ConflictError(row.status === 'approved' ? 'Aftercare has already ended by this decision; reinstate it instead' : row.status === 'withdrawn' ? 'This proposal was already withdrawn' : 'This proposal was already refused or sent back');
         await ending.updateEndingProposal(trx, row.id, { status: 'withdrawn', withdrawn_by: actor.userId, withdrawn_at: now });
         return proposalView((await ending.findEndingProposal(trx, row.id))!, await ending.endingApprovals(trx, [row.id]), settings);
       });
@@ -153,7 +223,10 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
         refuse(validateNotice(approvals, data.sentOn, today));
         await ending.updateEndingProposal(trx, row.id, { notice_sent_on: data.sentOn, notice_recorded_by: actor.userId });
         const outcome = endingOutcome(approvals, settings, data.sentOn);
-        if (row.status === 'pending' && outcome.ends) await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
+        if (row.status === 'pending' && outcome.ends && outcome.endedOn) {
+          await ending.updateEndingProposal(trx, row.id, { status: 'approved', ended_on: outcome.endedOn });
+          await endServicesWithAftercare(trx, actor, person.id, row, outcome.endedOn);
+        }
         return { id: row.id, ends: outcome.ends };
       }, async ({ trx, person, today }, { id }) => {
         const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);

@@ -1,13 +1,17 @@
 // Finding what an ending use case acts on: the episode, the proposal or reinstatement at the
 // address given (404 otherwise), and the side an approver signs for (END-1, 403 otherwise).
 import type { AftercareResult, Episode } from '../../domain/aftercare.ts';
-import { approvalSide, type ApprovalSide } from '../../domain/ending.ts';
+import { randomUUID } from 'node:crypto';
+import type { IsoDate } from '../../domain/dates.ts';
+import { approvalSide, servicesAtEnding, type ApprovalSide } from '../../domain/ending.ts';
+import * as services from '../../data/care-services-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as ending from '../../data/ending-repository.ts';
 import type { EndingProposalRow, PersonRow, ReinstatementRow } from '../../data/schema.ts';
 import type { Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
 import { isUuid } from '../kernel/person-record.ts';
+import { mustHaveUpdated } from '../kernel/use-case.ts';
 
 const NOT_AN_APPROVER = 'Only an approver of the responsible local authority or the responsible ICB can approve this';
 
@@ -58,4 +62,35 @@ export async function forbiddenToOtherApprovers<T>(
     if (await ending.decisionExists(db, table, personId, episodeId, id)) throw new ForbiddenError(NOT_AN_APPROVER);
     throw error;
   }
+}
+
+/**
+ * END-7 (issue 9 item 3): when aftercare ends, the person's s117 services end with it, in the same
+ * transaction as the decision; one the proposal says carries on outside s117 ends as an s117 service
+ * and carries on from the next day as a service outside s117. Returns what was done, for the audit event.
+ */
+export async function endServicesWithAftercare(trx: Db, actor: Actor, personId: string, proposal: EndingProposalRow, endedOn: IsoDate) {
+  const rows = await services.listServices(trx, personId);
+  const plan = servicesAtEnding(
+    rows.map((r) => ({ id: r.id, s117: r.s117, startDate: r.start_date, endDate: r.end_date })),
+    proposal.continuing_service_ids ?? [],
+    endedOn,
+  );
+  const ended: string[] = [];
+  const continued: string[] = [];
+  for (const step of plan) {
+    const row = rows.find((r) => r.id === step.id)!;
+    mustHaveUpdated(await services.updateService(trx, row.id, row.version, { end_date: step.endDate, updated_by: actor.userId }), 'service');
+    ended.push(row.id);
+    if (step.continuesFrom && (row.end_date === null || row.end_date >= step.continuesFrom)) {
+      const { id: _id, version: _version, created_at: _createdAt, updated_at: _updatedAt, updated_by: _updatedBy, enhanced_features, rent_decision, ...rest } = row;
+      const id = randomUUID();
+      await services.insertService(trx, {
+        ...rest, id, s117: false, start_date: step.continuesFrom, end_date: row.end_date, created_by: actor.userId,
+        enhanced_features: (enhanced_features as string[] | null) ?? null, rent_decision: (rent_decision as object | null) ?? null,
+      });
+      continued.push(id);
+    }
+  }
+  return { servicesEnded: ended, servicesContinuingOutsideS117: continued };
 }

@@ -6,6 +6,7 @@ import type { IsoDate } from '../../domain/dates.ts';
 import { approvalSide, type EndingSettings } from '../../domain/ending.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
+import * as careServices from '../../data/care-services-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
 import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
@@ -72,7 +73,11 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
         const episode = (await deriveAftercare(trx, person, today)).episodes.find((e) => e.id === episodeId);
         if (!episode) throw new NotFoundError('episode');
-        return { person: await personViewPart(trx, person), episode };
+        // END-7: the s117 services in place, for the proposal to say which carry on outside s117.
+        const services = (await careServices.listServices(trx, person.id))
+          .filter((r) => r.s117 && (r.end_date === null || r.end_date >= today))
+          .map((r) => ({ id: r.id, description: r.description, provider: r.provider }));
+        return { person: await personViewPart(trx, person), episode, services };
       });
     },
 

@@ -10,7 +10,7 @@ export interface EpisodeState { id: string; status: Episode['status']; endedOn: 
 export const toApprovals = (rows: readonly { side: ApprovalSide; approved_on: string }[]): Approval[] => rows.map((r) => ({ side: r.side, approvedOn: r.approved_on }));
 
 function approvalView(row: EndingApprovalRow | ReinstatementApprovalRow) {
-  return { side: row.side, organisationCode: row.organisation_code, approverId: row.approver_id, approvedAt: new Date(row.approved_at).toISOString(), approvedOn: row.approved_on };
+  return { side: row.side, organisationCode: row.organisation_code, approverId: row.approver_id, approvedAt: new Date(row.approved_at).toISOString(), approvedOn: row.approved_on, comment: row.comment ?? null };
 }
 
 export function episodeState(episode: Episode): EpisodeState {

@@ -1,13 +1,13 @@
 // Hospital stays, legal statuses, section 17 leave, the aftercare status derived from them, and the
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
-import { canConfirmResponsibility, responsibilityPartViolations } from '../../domain/access.ts';
+import { canConfirmResponsibility, responsibilityPartsConfirmedBy, responsibilityPartViolations } from '../../domain/access.ts';
 import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
 import { findOrganisationByCode } from '../../data/accounts-repository.ts';
-import { factsFromRows, loadFacts } from '../../data/people-repository.ts';
+import { factsFromRows, findPerson, loadFacts } from '../../data/people-repository.ts';
 import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -126,11 +126,45 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
       return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { facts: true }), ({ model, today }) => computeAftercare({ ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), deemedResidence: lawSettings.deemedResidence }, today));
     },
 
+    /**
+     * RESP-2 to RESP-6 (issue 9 item 2): the running episodes whose part for the approver's own
+     * organisation (the local authority, or the ICB) is still only proposed, for "Awaiting your approval".
+     */
+    async responsibilityAwaiting(actor: Actor) {
+      const audit = (result: { items: { person: { id: string } }[] }) => ({
+        action: 'approvals.responsibility-pending', details: { count: result.items.length, personIds: [...new Set(result.items.map((i) => i.person.id))] },
+      });
+      return useCases.run(actor, { permission: 'responsibility:confirm', audit }, async ({ trx, today }) => {
+        const parts = responsibilityPartsConfirmedBy({ role: actor.role, organisationType: actor.organisationType, system: Boolean(actor.scopes) });
+        const items = [];
+        if (actor.role === 'approver') {
+          for (const personId of await history.peopleNamingBody(trx, actor.organisationCode, AWAITING_LIMIT)) {
+            const person = await findPerson(trx, personId);
+            if (!person) continue;
+            const aftercare = await deriveAftercare(trx, person, today);
+            for (const e of aftercare.episodes) {
+              if (e.endedOn) continue;
+              const part = parts.localAuthority ? e.localAuthority : parts.icb ? e.icb : null;
+              if (!part || part.confirmed || part.code !== actor.organisationCode) continue;
+              items.push({
+                person: { id: person.id, givenName: person.given_name, familyName: person.family_name, nhsNumber: person.nhs_number },
+                episodeId: e.id, qualifyingSection: e.qualifyingSection, qualifyingFrom: e.qualifyingFrom,
+                side: parts.localAuthority ? ('local-authority' as const) : ('icb' as const),
+              });
+            }
+          }
+        }
+        return { items, nextCursor: null };
+      });
+    },
+
     /** RESP-2 to RESP-5: a person confirms the responsible local authority and ICB, with the basis. */
     async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown): Promise<AftercareResult> {
       requirePermission(actor, 'responsibility:confirm');
       const data = parseInput(ResponsibilityInput, input);
-      const audit = { action: data.correction ? 'responsibility.correct' : 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code, correction: Boolean(data.correction) } };
+      // Each body confirms its own part (RESP-2 to RESP-6); an admin or a system account both.
+      const parts = responsibilityPartsConfirmedBy({ role: actor.role, organisationType: actor.organisationType, system: Boolean(actor.scopes) });
+      const audit = { action: data.correction ? 'responsibility.correct' : 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code, correction: Boolean(data.correction), parts } };
       return useCases.change(
         actor,
         personId,
@@ -147,7 +181,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
             // An ended episode's responsibility is history: changed only by a recorded correction.
             ...(episode.endedOn && !data.correction ? [{ field: 'correction.reason', message: `This episode ended on ${episode.endedOn}: its responsibility is history. Record a correction, saying why` }] : []),
           ]);
-          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now, correctionReason: data.correction?.reason ?? null });
+          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now, correctionReason: data.correction?.reason ?? null, parts });
         },
         // The answer shows the responsibility as now confirmed.
         ({ trx, person, today }) => deriveAftercare(trx, person, today),
@@ -155,6 +189,9 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     },
   };
 }
+
+/** At most this many people are looked at for "Awaiting your approval" at once. */
+const AWAITING_LIMIT = 200;
 
 export type LegalHistoryService = ReturnType<typeof createLegalHistoryService>;
 type LegalStatusInputSection = Parameters<typeof validateLegalStatus>[1]['section'];

@@ -36,6 +36,15 @@ async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent>
   return content;
 }
 
+/**
+ * PLAN-3 (issue 9 item 5): one keyworker. The plan names the keyworker allocated to the person (the
+ * keyworker page is the one place to change it); a plan with none allocated keeps what it says.
+ */
+async function withAllocatedKeyworker(trx: Db, personId: string, content: PlanContent): Promise<PlanContent> {
+  const allocated = await plans.currentKeyworker(trx, personId);
+  return allocated ? { ...content, keyworker: allocated } : content;
+}
+
 /** The draft as it is, or, before anyone has saved one, the empty draft that is not stored until a write (reads never write). */
 async function currentDraft(trx: Db, person: PersonRow, now: Date): Promise<plans.PlanRow> {
   const existing = await plans.findPlan(trx, person.id);
@@ -56,7 +65,9 @@ async function readinessOf(trx: Db, person: PersonRow, today: IsoDate, aftercare
   return dischargeReadinessOf(trx, person.id, aftercare ?? (await deriveAftercare(trx, person, today)), today);
 }
 
-async function view(trx: Db, actor: Actor, person: PersonRow, plan: plans.PlanRow, today: IsoDate) {
+async function view(trx: Db, actor: Actor, person: PersonRow, stored: plans.PlanRow, today: IsoDate) {
+  // A draft shows the keyworker allocated now (PLAN-3); a final plan shows what it said.
+  const plan = stored.finalised_number === null ? { ...stored, content: await withAllocatedKeyworker(trx, person.id, stored.content) } : stored;
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
   const readiness = await readinessOf(trx, person, today);
   // Each need with the services that meet it; amounts only for those who may see money.
@@ -154,7 +165,8 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         if (replace && expectedVersion === null && (await plans.findPlan(trx, person.id))) throw new PreconditionRequiredError('plan');
         const draft = await ensurePlan(trx, person, actor);
         checkVersion('plan', expectedVersion, draft.version);
-        mustHaveUpdated(await plans.updatePlan(trx, person.id, draft.version, { content: change(draft.content), finalisedNumber: null, userId: actor.userId }), 'plan');
+        const content = await withAllocatedKeyworker(trx, person.id, change(draft.content));
+        mustHaveUpdated(await plans.updatePlan(trx, person.id, draft.version, { content, finalisedNumber: null, userId: actor.userId }), 'plan');
         const plan = (await plans.findPlan(trx, person.id))!;
         return { plan, view: await view(trx, actor, person, plan, today) };
       },
@@ -237,9 +249,11 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         personId,
         { permission: 'plan:edit', audit: (v: ReturnType<typeof versionView>) => ({ action: 'plan.finalise', recordType: 'plan', details: { number: v.number } }) },
         async ({ trx, person, today, now }: PersonContext) => {
-          const plan = await ensurePlan(trx, person, actor);
-          checkVersion('plan', expectedVersion, plan.version);
-          if (plan.finalised_number !== null) throw new ConflictError(`This plan is already final (version ${plan.finalised_number}); change it to start a new draft`);
+          const stored = await ensurePlan(trx, person, actor);
+          checkVersion('plan', expectedVersion, stored.version);
+          if (stored.finalised_number !== null) throw new ConflictError(`This plan is already final (version ${stored.finalised_number}); change it to start a new draft`);
+          // The final version names the keyworker allocated when it is finalised (PLAN-3).
+          const plan = { ...stored, content: await withAllocatedKeyworker(trx, person.id, stored.content) };
           const aftercare = await deriveAftercare(trx, person, today);
           refuse(finaliseRefusals(plan.content, { qualifyingDetention: aftercare.episodes.length > 0 }));
           const number = (await plans.latestPlanVersionNumber(trx, person.id)) + 1;

@@ -179,6 +179,21 @@ describe('RESP-2 to RESP-5: confirmation', () => {
     }
   });
 
+  test('RESP-2 to RESP-6 (issue 9 item 2): each body confirms its own part; the other stays proposed until its own body confirms it', () => {
+    const laOnly = { ...decision('s3', 'E06000047', 'QWE', '2024-07-01T10:00:00Z'), parts: { localAuthority: true, icb: false }, decidedBy: { name: 'Council Lead', organisation: 'Council' } };
+    const proposed = episode(computeAftercare(continuousDetention(), TODAY), 0);
+    const ep = episode(computeAftercare(continuousDetention({ responsibilityDecisions: [laOnly] }), TODAY), 0);
+    assert.deepEqual(ep.localAuthority, { code: 'E06000047', basis: 'LA E06000047 agreed', confirmed: true, confirmedBy: { name: 'Council Lead', organisation: 'Council' }, confirmedAt: '2024-07-01T10:00:00Z' });
+    assert.deepEqual(ep.icb, proposed.icb, 'the ICB’s part is untouched by the council’s decision');
+    assert.equal(ep.icb.confirmed, false);
+    assert.ok(rules(ep.explanation).includes('RESP-5'), 'the ICB’s proposed working is still explained');
+    // The ICB's lead confirms later; an earlier decision of the council is not overwritten by it.
+    const icbOnly = { ...decision('s3', 'E06000047', 'QRT', '2024-08-01T10:00:00Z'), parts: { localAuthority: false, icb: true } };
+    const both = episode(computeAftercare(continuousDetention({ responsibilityDecisions: [icbOnly, laOnly] }), TODAY), 0);
+    assert.equal(both.localAuthority.basis, 'LA E06000047 agreed');
+    assert.deepEqual(both.icb, { code: 'QRT', basis: 'ICB QRT agreed', confirmed: true });
+  });
+
   test('RESP-4: a confirmation settles the RESP-4 question', () => {
     const facts = person({
       admissions: [stay('stay-1', '2024-01-02', '2024-06-01')],

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addDays } from '../../../src/domain/dates.ts';
 import {
-  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, awaitsApprovalFrom, canBeReinstated, endingOutcome, jointOutcome,
+  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, awaitsApprovalFrom, canBeReinstated, endingContradictions, endingOutcome, jointOutcome, servicesAtEnding,
   validateEndingProposal, validateNotice, validateReinstatement, type Approval, type EndingEpisode, type EndingProposalInput,
 } from '../../../src/domain/ending.ts';
 
@@ -179,5 +179,42 @@ describe('END-6 and END-1: what the pages may offer', () => {
     assert.equal(awaitsApprovalFrom('local-authority', pending), false);
     assert.equal(awaitsApprovalFrom(null, pending), false);
     assert.equal(awaitsApprovalFrom('icb', { ...pending, status: 'approved' }), false);
+  });
+});
+
+describe('END-1, END-4, END-7 (issue 9 item 3): what the approver is warned of, and the services when aftercare ends', () => {
+  const quiet = { reassessedOn: '2026-03-01', latestReview: null, liveS117Services: [], continuingServiceIds: [], s117Needs: [] };
+
+  test('END-4: a review on or after the reassessment that decided to carry on contradicts the proposal; one before it, or proposing ending, does not', () => {
+    assert.deepEqual(endingContradictions(quiet), []);
+    assert.deepEqual(endingContradictions({ ...quiet, latestReview: { heldOn: '2026-03-01', outcome: 'continue' } }).map((w) => w.rule), ['END-4']);
+    assert.deepEqual(endingContradictions({ ...quiet, latestReview: { heldOn: '2026-02-28', outcome: 'continue' } }), []);
+    assert.deepEqual(endingContradictions({ ...quiet, latestReview: { heldOn: '2026-03-10', outcome: 'propose-ending' } }), []);
+  });
+
+  test('END-7 and END-1: s117 services in place that would end, and s117 needs in the plan, are named', () => {
+    const warnings = endingContradictions({ ...quiet, liveS117Services: [{ id: 'a', description: 'Support worker' }, { id: 'b', description: 'Day centre' }], continuingServiceIds: ['b'], s117Needs: [{ description: 'Managing money' }] });
+    assert.deepEqual(warnings.map((w) => w.rule), ['END-7', 'END-1']);
+    assert.match(warnings[0]!.text, /Support worker/);
+    assert.doesNotMatch(warnings[0]!.text, /Day centre/);
+  });
+
+  test('END-7: each s117 service in place ends on the day aftercare ends; a named one carries on from the next day; others are untouched', () => {
+    const services = [
+      { id: 'live', s117: true, startDate: '2025-01-01', endDate: null },
+      { id: 'later', s117: true, startDate: '2025-01-01', endDate: '2027-01-01' },
+      { id: 'ended', s117: true, startDate: '2025-01-01', endDate: '2026-01-01' },
+      { id: 'future', s117: true, startDate: '2026-06-01', endDate: null },
+      { id: 'other', s117: false, startDate: '2025-01-01', endDate: null },
+    ];
+    assert.deepEqual(servicesAtEnding(services, ['later'], '2026-04-01'), [
+      { id: 'live', endDate: '2026-04-01', continuesFrom: null },
+      { id: 'later', endDate: '2026-04-01', continuesFrom: '2026-04-02' },
+      { id: 'future', endDate: '2026-06-01', continuesFrom: null },
+    ]);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 800 }), (n) => {
+      const endedOn = addDays('2025-01-01', n);
+      return servicesAtEnding(services, [], endedOn).every((x) => x.endDate >= endedOn || x.endDate === services.find((s) => s.id === x.id)!.startDate);
+    }));
   });
 });
