@@ -11,6 +11,7 @@ import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { registerMoneyPaymentPages } from './money-payments.ts';
 import { BODY_LABELS, CATEGORY_LABELS, CHARGE_COVERAGE_LABELS, DISPUTE_SUBJECT_LABELS, REFUND_STATUS_LABELS } from './labels.ts';
 
 
@@ -203,6 +204,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     });
   }
   registerMoneyDetailPages(web, services);
+  registerMoneyPaymentPages(web, services);
 }
 
 const YES_NO = ['sameTypeAsDecided', 'suitable', 'available', 'providerAcceptsTerms'] as const;
