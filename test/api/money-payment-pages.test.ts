@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
+import { pdfInfo, pdfText } from '../support/pdf.ts';
 import { call, created, createPerson, nextNhsNumber } from './helpers.ts';
 
 for (const { engine, skip } of await testEngines()) {
@@ -171,6 +172,75 @@ for (const { engine, skip } of await testEngines()) {
         assert.equal((await b.get(formUrl)).statusCode, 403, user);
         assert.equal((await b.post(formUrl, list.body, { body: 'local-authority', amountPence: '10.00' })).statusCode, 403, user);
       }
+    });
+
+    test('top-up agreement (CHG-3): a tagged PDF with every term, that the aftercare stays free, and signature lines; linked from the top-up page; audited; 403 for those who may not see money', async () => {
+      const topUp = await created(t, api('/top-ups'), { serviceId, preferredAccommodation: 'Riverside House', conditions: { accommodationType: 'care-home', sameTypeAsDecided: true, suitable: true, available: true, providerAcceptsTerms: true } }, 'laPractitioner');
+      const signed = await call(
+        t,
+        'PATCH',
+        api(`/top-ups/${topUp.id}`),
+        {
+          terms: {
+            additionalCostPencePerWeek: 5000,
+            localAuthorityPaysPencePerWeek: 70000,
+            paymentFrequency: 'monthly',
+            payee: 'provider',
+            reviewProvision: 'Reviewed every year at the care review',
+            consequencesOfStoppingPayment: 'We talk with you about moving to a place at the usual cost',
+            consequencesOfPriceRise: 'We agree how a rise is shared before it starts',
+            consequencesOfMeansChange: 'We review the agreement within four weeks',
+          },
+          payer: { kind: 'third-party', relationship: 'Sister' },
+          signedOn: '2025-06-01',
+        },
+        'laPractitioner',
+        { 'if-match': String(topUp.version) },
+      );
+      assert.equal(signed.statusCode, 200, signed.body);
+      const pdfUrl = `/people/${personId}/money/top-ups/${topUp.id}/agreement.pdf`;
+      const finance = await browser('finance');
+      const topUpPage = await finance.get(`/people/${personId}/money/top-ups/${topUp.id}`);
+      assert.ok(topUpPage.body.includes(`href="${pdfUrl}"`), 'the top-up page links to the agreement');
+      const res = await finance.get(pdfUrl);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.headers['content-type'], 'application/pdf');
+      assert.equal(res.headers['cache-control'], 'no-store');
+      const text = (await pdfText(res.rawPayload)).replace(/\s+/g, ' ');
+      for (const expected of [
+        /Agreement to pay a top-up for preferred accommodation/,
+        /Name: Zoë Łukasiewicz-Nguyễn/,
+        /Care home, provided by Meadow View/,
+        /The place chosen: Riverside House/,
+        /section 117 aftercare stays free/i,
+        /Section 117 aftercare is free\. Nobody can be charged for it/,
+        /The additional cost \(the top-up\): £50\.00 a week/,
+        /Northbridge Borough Council pays: £700\.00 a week/,
+        /How often the top-up is paid: Every month/,
+        /The top-up is paid to: The provider, Meadow View/,
+        /Who pays the top-up: Someone else for Zoë Łukasiewicz-Nguyễn \(Sister\)/,
+        /Reviewed every year at the care review/,
+        /We talk with you about moving to a place at the usual cost/,
+        /We agree how a rise is shared before it starts/,
+        /We review the agreement within four weeks/,
+        /Ending the top-up does not end the person’s section 117 aftercare/,
+        /Signed by Zoë Łukasiewicz-Nguyễn: _+/,
+        /Signed by the payer: _+/,
+        /Signed for Northbridge Borough Council: _+/,
+        /signed on 1 June 2025/,
+      ]) assert.match(text, expected);
+      const info = await pdfInfo(res.rawPayload);
+      assert.deepEqual([info['Title'], info['Tagged']], ['Agreement to pay a top-up for preferred accommodation', 'yes']);
+      assert.match(res.rawPayload.toString('latin1'), /\/StructTreeRoot/);
+      const audit = await t.database.db.selectFrom('audit_events').select(['action']).where('action', '=', 'top-up.agreement').where('record_id', '=', topUp.id).execute();
+      assert.equal(audit.length, 1, 'the agreement is audited as a read');
+      assert.equal((await finance.get(`/people/${personId}/money/top-ups/00000000-0000-4000-8000-000000000000/agreement.pdf`)).statusCode, 404);
+      // A provider's practitioner sees the person but not their money: no link, and 403.
+      const provider = await browser('practitioner');
+      const theirs = await provider.get(`/people/${personId}/money/top-ups/${topUp.id}`);
+      assert.equal(theirs.statusCode, 200);
+      assert.ok(!theirs.body.includes(`href="${pdfUrl}"`));
+      assert.equal((await provider.get(pdfUrl)).statusCode, 403);
     });
   });
 }

@@ -277,6 +277,13 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
     });
   });
 
+  // CHG-3: the written agreement to sign, as a tagged PDF (audited by the service as a read).
+  web.get('/people/:id/money/top-ups/:topUpId/agreement.pdf', page, async (request, reply) => {
+    const largePrint = (request.query as { largePrint?: string }).largePrint === 'true';
+    const pdf = await services.topUps.topUpAgreement(signedIn(request), personIdOf(request), param(request, 'topUpId'), { largePrint });
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="top-up-agreement${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(pdf);
+  });
+
   async function disputeContext(request: FastifyRequest) {
     const { person, dispute } = await services.moneyPage.disputePage(signedIn(request), personIdOf(request), param(request, 'disputeId'));
     return { title: 'Update a dispute', person, dispute: { ...dispute, subjectText: DISPUTE_SUBJECT_LABELS[dispute.subject] ?? dispute.subject }, back: { href: `/people/${person.id}/money#disputes` } };
