@@ -87,7 +87,7 @@ export function topUpAgreementContent(input: TopUpAgreementInput): LetterContent
         ],
         paragraphs: ['The person paying must be willing and able to pay the top-up for as long as the person is likely to live there. A lower top-up can be agreed.'],
       },
-      { heading: 'Reviewing this agreement', paragraphs: [t.reviewProvision ?? NOT_AGREED, `The top-up and this agreement are looked at again whenever the person’s care is reviewed, and at any time the payer, the person or ${la} asks.`] },
+      { heading: 'Reviewing this agreement', paragraphs: [t.reviewProvision ?? NOT_AGREED, `The payer, the person or ${la} can ask for the agreement to be reviewed at any time.`] },
       { heading: 'If the payments stop', paragraphs: [t.consequencesOfStoppingPayment ?? NOT_AGREED] },
       { heading: 'If the provider’s price goes up', paragraphs: [t.consequencesOfPriceRise ?? NOT_AGREED] },
       { heading: 'If the payer’s means change', paragraphs: [t.consequencesOfMeansChange ?? NOT_AGREED] },
