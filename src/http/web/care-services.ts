@@ -85,7 +85,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
         payeeText: PAYEE_LABELS[b.payeeRelationship] ?? b.payeeRelationship,
       })),
       moneyVisible: list.moneyVisible,
-      may: { record: can(actor.role, 'services:record'), export: can(actor.role, 'finance:export') },
+      may: { record: can(actor.role, 'services:record'), export: can(actor.role, 'finance:export'), payments: can(actor.role, 'payments:record') },
     });
   });
 

@@ -11,6 +11,7 @@ import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
+import { registerMoneyPaymentPages } from './money-payments.ts';
 import { BODY_LABELS, CATEGORY_LABELS, CHARGE_COVERAGE_LABELS, DISPUTE_SUBJECT_LABELS, REFUND_STATUS_LABELS } from './labels.ts';
 
 
@@ -203,6 +204,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     });
   }
   registerMoneyDetailPages(web, services);
+  registerMoneyPaymentPages(web, services);
 }
 
 const YES_NO = ['sameTypeAsDecided', 'suitable', 'available', 'providerAcceptsTerms'] as const;
@@ -273,6 +275,13 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
       await services.topUps.updateTopUp(signedIn(request), personIdOf(request), param(request, 'topUpId'), version(body), input);
       return `/people/${personIdOf(request)}/money#top-ups`;
     });
+  });
+
+  // CHG-3: the written agreement to sign, as a tagged PDF (audited by the service as a read).
+  web.get('/people/:id/money/top-ups/:topUpId/agreement.pdf', page, async (request, reply) => {
+    const largePrint = (request.query as { largePrint?: string }).largePrint === 'true';
+    const pdf = await services.topUps.topUpAgreement(signedIn(request), personIdOf(request), param(request, 'topUpId'), { largePrint });
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="top-up-agreement${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(pdf);
   });
 
   async function disputeContext(request: FastifyRequest) {

@@ -26,6 +26,8 @@ export const SUCCESS_MESSAGES = {
   'reinstatement-approved': 'Your approval is recorded',
   'review-recorded': 'Review recorded',
   'service-saved': 'Service saved',
+  'refund-paid': 'Refund recorded as paid',
+  'payment-recorded': 'Payment recorded',
 } as const;
 
 export type SuccessKey = keyof typeof SUCCESS_MESSAGES;

@@ -15,6 +15,9 @@ import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { TopUpCreateInput, TopUpUpdateInput } from './top-ups-inputs.ts';
+import { findOrganisationByCode } from '../../data/accounts-repository.ts';
+import { renderTopUpAgreement } from '../../letters/top-up-agreement.ts';
+import { requireMoneySight } from '../kernel/money.ts';
 
 export interface TopUpsServiceOptions { useCases: UseCases }
 
@@ -172,6 +175,45 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
         },
         async ({ trx }, r) => topUpView((await repo.findTopUp(trx, r.id))!, r.money),
       );
+    },
+
+    /**
+     * CHG-3: the written agreement (a tagged PDF) for the payer, the person and the local authority to
+     * sign, with every term; for those who may see the person's money (403 otherwise), audited as a read.
+     */
+    async topUpAgreement(actor: Actor, personId: string, topUpId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
+      const input = await useCases.read(
+        actor,
+        personId,
+        { permission: 'money:read', audit: (r) => ({ action: 'top-up.agreement', recordType: 'top-up', recordId: r.id, details: { status: r.input.status, largePrint: Boolean(options.largePrint) } }) },
+        async ({ trx, person, today }: PersonContext) => {
+          const ctx = await moneyContext(trx, person, today);
+          requireMoneySight(actor, ctx.responsibleBodies);
+          const row = isUuid(topUpId) ? await repo.findTopUp(trx, topUpId) : undefined;
+          if (!row || row.person_id !== person.id) throw new NotFoundError('top-up agreement');
+          const service = await servicesRepo.findService(trx, row.service_id);
+          const a = topUpFromRow(row);
+          const laCode = ctx.aftercare.episodes.at(-1)?.localAuthority.code ?? ctx.currentLocalAuthority;
+          const localAuthority = laCode ? ((await findOrganisationByCode(trx, laCode))?.name ?? laCode) : 'The local authority';
+          return {
+            id: row.id,
+            input: {
+              person: { givenName: person.given_name, familyName: person.family_name, dateOfBirth: person.date_of_birth, nhsNumber: person.nhs_number },
+              localAuthority,
+              service: { description: service?.description ?? '', provider: service?.provider ?? '', accommodationType: service?.accommodation_type ?? null },
+              preferredAccommodation: row.preferred_accommodation,
+              terms: a.terms,
+              payer: a.payer,
+              status: topUpStatus(a),
+              signedOn: a.signedOn,
+              refusedOn: a.refusedOn,
+              refusalReasons: a.refusalReasons,
+              date: a.signedOn ?? today,
+            },
+          };
+        },
+      );
+      return renderTopUpAgreement(input.input, options);
     },
   };
 }
