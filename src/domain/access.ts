@@ -159,6 +159,49 @@ export function responsibilityPartViolations(
 }
 
 /**
+ * RESP-6 (issue 15 probe 7): what an approver's confirmation that names a different body for the OTHER
+ * body's part does. Changing another body's liability is not theirs to do, but neither is it refused:
+ * their own part is recorded as usual and a dispute is opened between their body and the body now
+ * named for the other part, which keeps meeting its part meanwhile (care never waits), with the body
+ * they propose. `ownPartToConfirm` is false when their own part is already confirmed as sent (nothing
+ * of their own to record: the dispute alone is accepted). Every other RESP-6 violation (an account that
+ * is not an approver of one of the episode's bodies, no body yet named for the other part) stays a
+ * refusal.
+ */
+export interface ResponsibilityDisputeToOpen {
+  partyA: { kind: 'local-authority' | 'icb'; code: string };
+  partyB: { kind: 'local-authority' | 'icb'; code: string };
+  proposed: { kind: 'local-authority' | 'icb'; code: string };
+  subject: 'ordinary-residence' | 'responsible-icb';
+  interimFunderCode: string;
+}
+export function responsibilityChangeOutcome(
+  actor: Viewer & { organisationType: OrganisationType; system?: boolean },
+  current: { localAuthority: { code: string | null; confirmed: boolean }; icb: { code: string | null; confirmed: boolean } },
+  next: { localAuthority: string; icb: string },
+): { violations: { field: string; message: string; rule: string }[]; dispute: ResponsibilityDisputeToOpen | null; ownPartToConfirm: boolean } {
+  const violations = responsibilityPartViolations(actor, { localAuthority: current.localAuthority.code, icb: current.icb.code }, next);
+  if (violations.length === 0 || actor.role !== 'approver' || actor.system || actor.organisationType === 'provider') return { violations, dispute: null, ownPartToConfirm: true };
+  const own = actor.organisationType === 'local-authority' ? 'localAuthority' : 'icb';
+  const other = own === 'localAuthority' ? 'icb' : 'localAuthority';
+  const otherCode = current[other].code;
+  const kindOf = (part: 'localAuthority' | 'icb') => (part === 'localAuthority' ? ('local-authority' as const) : ('icb' as const));
+  const onlyTheOtherPart = violations.every((v) => v.field === `${other}.code`);
+  if (!onlyTheOtherPart || current[own].code !== actor.organisationCode || otherCode === null || otherCode === next[other]) return { violations, dispute: null, ownPartToConfirm: true };
+  return {
+    violations: [],
+    dispute: {
+      partyA: { kind: kindOf(own), code: actor.organisationCode },
+      partyB: { kind: kindOf(other), code: otherCode },
+      proposed: { kind: kindOf(other), code: next[other] },
+      subject: other === 'icb' ? 'responsible-icb' : 'ordinary-residence',
+      interimFunderCode: otherCode,
+    },
+    ownPartToConfirm: !(current[own].confirmed && next[own] === current[own].code),
+  };
+}
+
+/**
  * RESP-2 to RESP-6 (issue 9 item 2): the parts of an episode's responsibility a confirmation records as
  * confirmed by the actor. Each body confirms its own part: a local authority's s117 lead the local
  * authority, an ICB's lead the ICB; the other part stays as it was (proposed, or confirmed by its own

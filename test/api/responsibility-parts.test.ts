@@ -29,12 +29,64 @@ for (const { engine, skip } of await testEngines()) {
       return { base, old: old.id, current: current.id };
     }
 
-    test('the ICB’s lead cannot change the local authority, nor the council’s lead the ICB (422 RESP-6); each confirms its own', async () => {
+    test('the ICB’s lead cannot change the local authority, nor the council’s lead the ICB: naming another body for the other part opens a dispute (RESP-6); each confirms its own', async () => {
       const { base, current } = await detainedTwice();
-      assertInvalid(await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.otherLa.code, ORGS.icb.code), 'icbApprover'), 'localAuthority.code', 'RESP-6');
-      assertInvalid(await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.otherIcb.code), 'laApprover'), 'icb.code', 'RESP-6');
+      const episodeOf = async () => ((await call(t, 'GET', `${base}/aftercare`)).json() as Aftercare).episodes.find((e) => e.id === current)!;
+      const byIcb = await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.otherLa.code, ORGS.icb.code), 'icbApprover');
+      assert.equal(byIcb.statusCode, 200, byIcb.body);
+      const icbDispute = (byIcb.json() as { disputeId?: string }).disputeId;
+      assert.ok(icbDispute, 'the answer carries the dispute opened');
+      let episode = await episodeOf();
+      assert.equal(episode.icb.confirmed, true, 'the ICB’s own part is recorded as usual');
+      assert.equal(episode.localAuthority.code, ORGS.la.code, 'the local authority’s part is unchanged');
+      assert.equal(episode.localAuthority.confirmed, false);
+
+      const byLa = await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.otherIcb.code), 'laApprover');
+      assert.equal(byLa.statusCode, 200, byLa.body);
+      const laDispute = (byLa.json() as { disputeId?: string }).disputeId;
+      assert.ok(laDispute);
+      episode = await episodeOf();
+      assert.equal(episode.localAuthority.confirmed, true);
+      assert.equal(episode.icb.code, ORGS.icb.code, 'the ICB’s part stays as the ICB confirmed it');
+      assert.equal(episode.icb.confirmed, true);
+
+      // The disputes: between the two bodies, the one now named pays meanwhile, with the proposal and the reason; audited.
+      const disputes = (await call(t, 'GET', `${base}/disputes`)).json() as { items: { id: string; partyA: { code: string }; partyB: { code: string }; subject: string; interimFunderCode: string; details: string }[] };
+      const d1 = disputes.items.find((d) => d.id === icbDispute)!;
+      assert.deepEqual([d1.partyA.code, d1.partyB.code, d1.subject, d1.interimFunderCode], [ORGS.icb.code, ORGS.la.code, 'ordinary-residence', ORGS.la.code]);
+      assert.match(d1.details, new RegExp(`proposes ${ORGS.otherLa.code} instead of ${ORGS.la.code}[\\s\\S]*Reason: Tenancy since 2010`));
+      const d2 = disputes.items.find((d) => d.id === laDispute)!;
+      assert.deepEqual([d2.partyA.code, d2.partyB.code, d2.subject, d2.interimFunderCode], [ORGS.la.code, ORGS.icb.code, 'responsible-icb', ORGS.icb.code]);
+      const raised = await t.database.db.selectFrom('audit_events').select(['record_id']).where('action', '=', 'dispute.raise').where('record_id', 'in', [icbDispute, laDispute]).execute();
+      assert.equal(raised.length, 2, 'each dispute opened is audited');
+
+      // Nothing of their own left to confirm: the dispute alone is accepted (202), nothing else recorded.
+      const decisionsBefore = await t.database.db.selectFrom('responsibility_decisions').select((eb) => eb.fn.countAll<string>().as('n')).where('episode_id', '=', current).executeTakeFirstOrThrow();
+      const only = await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.otherIcb.code), 'laApprover');
+      assert.equal(only.statusCode, 202, only.body);
+      assert.ok((only.json() as { disputeId?: string }).disputeId);
+      const decisionsAfter = await t.database.db.selectFrom('responsibility_decisions').select((eb) => eb.fn.countAll<string>().as('n')).where('episode_id', '=', current).executeTakeFirstOrThrow();
+      assert.equal(Number(decisionsAfter.n), Number(decisionsBefore.n));
+
+      // Confirming one's own part as it is opens nothing.
+      const plain = await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.icb.code), 'laApprover');
+      assert.equal(plain.statusCode, 200);
+      assert.equal((plain.json() as { disputeId?: string }).disputeId, undefined);
       assert.equal((await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.icb.code), 'icbApprover')).statusCode, 200);
-      assert.equal((await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.icb.code), 'laApprover')).statusCode, 200);
+    });
+
+    test('the page: naming another body for the other part opens a dispute, with a banner linking to it (RESP-6)', async () => {
+      const { base, current } = await detainedTwice();
+      const personId = base.split('/').at(-1)!;
+      const formUrl = `/people/${personId}/episodes/${current}/responsibility`;
+      const council = await browser('laApprover');
+      const form = await council.get(formUrl);
+      const done = await council.post(formUrl, form.body, { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy', 'icb-code': ORGS.otherIcb.code, 'icb-basis': 'GP moved before detention', step: 'confirm' });
+      assert.equal(done.statusCode, 303, done.body);
+      assert.equal(done.headers.location, `/people/${personId}/money`);
+      const money = await council.get(`/people/${personId}/money`);
+      assert.match(money.body, /nhsuk-notification-banner--success[\s\S]*A dispute has been opened[\s\S]*href="#disputes"/);
+      assert.match(money.body, /id="disputes"/);
     });
 
     /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */

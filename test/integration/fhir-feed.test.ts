@@ -141,13 +141,35 @@ for (const { engine, skip } of await testEngines()) {
       before.people += 1; before.admissions += 1; before.statuses += 1;
       // Someone the council registered, whom the trust does not see.
       const hidden = await createPerson(t, { nhsNumber: nextNhsNumber() }, 'laPractitioner');
-      await refusedAndUnchanged(await post(bundle(hidden.nhsNumber!)), 404);
+      // Their NHS number is answered as a new patient (issue 15 probe 9: see the test below), but the
+      // register id of someone the trust may not see is refused as an unknown id.
       await refusedAndUnchanged(await post(bundle(nextNhsNumber(), { subject: `Patient/${hidden.id}` })), 404);
+      await refusedAndUnchanged(await post(bundle(nextNhsNumber(), { subject: 'Patient/00000000-0000-4000-8000-000000000000' })), 404);
       // A bundle whose second stay breaks a rule leaves the first one unrecorded too (all or nothing).
       const half = bundle(nextNhsNumber());
       half.entry.push({ fullUrl: 'urn:uuid:encounter-3', resource: { ...(half.entry[1]!.resource as object), identifier: [{ system: SENDER, value: 'overlapping' }] } as never, request: half.entry[1]!.request });
       await refusedAndUnchanged(await post(half), 422);
       assert.deepEqual(await counts(), { ...before, people: before.people + 1 }, 'only the person the council registered');
+    });
+
+    test('issue 15 probe 9: a stranger’s NHS number is answered exactly as one not on the register (a new record, duplicate_of the registered person); a re-send matches it', async () => {
+      const hidden = await createPerson(t, { nhsNumber: nextNhsNumber() }, 'laPractitioner');
+      const shape = (res: LightMyRequestResponse) => ({ status: res.statusCode, type: res.headers['content-type'], body: JSON.stringify(res.json()).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>') });
+      const notThere = await post(bundle(nextNhsNumber(), { id: 'probe9-a' }));
+      const notYours = await post(bundle(hidden.nhsNumber!, { id: 'probe9-b' }));
+      assert.equal(notYours.statusCode, 200, notYours.body);
+      assert.deepEqual(shape(notYours), shape(notThere), 'the answers are the same');
+      const newId = /Patient\/([0-9a-f-]{36})/.exec(notYours.body)![1]!;
+      assert.notEqual(newId, hidden.id, 'the stranger’s record is neither shown nor changed');
+      const row = await t.database.db.selectFrom('people').select(['duplicate_of', 'nhs_number']).where('id', '=', newId).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { duplicate_of: hidden.id, nhs_number: hidden.nhsNumber });
+      const hiddenStays = await t.database.db.selectFrom('admissions').select('id').where('person_id', '=', hidden.id).execute();
+      assert.equal(hiddenStays.length, 0, 'no stay was added to the stranger');
+      // A re-send matches the trust’s own record, unchanged.
+      const again = await post(bundle(hidden.nhsNumber!, { id: 'probe9-b' }));
+      assert.equal(again.statusCode, 200, again.body);
+      assert.match(again.body, new RegExp(`Patient/${newId}`));
+      assert.doesNotMatch(again.body, /201 Created/);
     });
 
     test('only a provider’s system account with the feed scope may send: a person’s token, a read-only system and a council system are refused', async () => {

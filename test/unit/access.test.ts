@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { can, canBeNamedInDispute, canConfirmResponsibility, canSeeDispute, canSeePerson, organisationsWithSight, providerSight, responsibilityClaims, responsibilityPartsConfirmedBy, responsibilityPartViolations, ROLES, type Action } from '../../src/domain/access.ts';
+import { can, canBeNamedInDispute, canConfirmResponsibility, canSeeDispute, canSeePerson, organisationsWithSight, providerSight, responsibilityClaims, responsibilityChangeOutcome, responsibilityPartsConfirmedBy, responsibilityPartViolations, ROLES, type Action } from '../../src/domain/access.ts';
 
 const code: fc.Arbitrary<string> = fc.constantFrom('E09000099', 'E09000098', 'QZZ', 'QZY', 'RZZ', 'E06000001');
 const role = fc.constantFrom(...ROLES);
@@ -94,4 +94,28 @@ test('RESP, PLAN-1: the provider running a stay sees the person while the stay o
   assert.deepEqual(providerSight([stay('2024-02-01')], [{ detentionFrom: '2024-01-01', endedOn: null }]), ['RZZ']);
   assert.deepEqual(providerSight([stay('2024-02-01')], [{ detentionFrom: '2024-01-01', endedOn: '2025-01-01' }]), []);
   assert.deepEqual(providerSight([{ ...stay(null), provider: null }], []), []);
+});
+
+test('RESP-6 (issue 15 probe 7): an approver naming another body for the other body’s part opens a dispute instead of a refusal; every other RESP-6 violation stays', () => {
+  const current = { localAuthority: { code: 'E09000099', confirmed: false }, icb: { code: 'QZZ', confirmed: false } };
+  const la = { role: 'approver' as const, organisationCode: 'E09000099', organisationType: 'local-authority' as const };
+  const icb = { role: 'approver' as const, organisationCode: 'QZZ', organisationType: 'icb' as const };
+  const byLa = responsibilityChangeOutcome(la, current, { localAuthority: 'E09000099', icb: 'QZY' });
+  assert.deepEqual(byLa, {
+    violations: [],
+    dispute: { partyA: { kind: 'local-authority', code: 'E09000099' }, partyB: { kind: 'icb', code: 'QZZ' }, proposed: { kind: 'icb', code: 'QZY' }, subject: 'responsible-icb', interimFunderCode: 'QZZ' },
+    ownPartToConfirm: true,
+  });
+  const byIcb = responsibilityChangeOutcome(icb, current, { localAuthority: 'E09000098', icb: 'QZZ' });
+  assert.deepEqual([byIcb.violations, byIcb.dispute?.partyB, byIcb.dispute?.proposed, byIcb.dispute?.subject], [[], { kind: 'local-authority', code: 'E09000099' }, { kind: 'local-authority', code: 'E09000098' }, 'ordinary-residence']);
+  // Their own part already confirmed as sent: nothing of their own to record, only the dispute.
+  assert.equal(responsibilityChangeOutcome(la, { ...current, localAuthority: { code: 'E09000099', confirmed: true } }, { localAuthority: 'E09000099', icb: 'QZY' }).ownPartToConfirm, false);
+  // No dispute when nothing of the other body's is changed.
+  assert.deepEqual(responsibilityChangeOutcome(la, current, { localAuthority: 'E09000099', icb: 'QZZ' }), { violations: [], dispute: null, ownPartToConfirm: true });
+  // Still refused: a system account that is not an admin, no body yet named for the other part, an approver who is not the body of their own part.
+  assert.deepEqual(responsibilityChangeOutcome({ ...la, system: true }, current, { localAuthority: 'E09000099', icb: 'QZY' }).violations.map((v) => v.rule), ['RESP-6']);
+  assert.equal(responsibilityChangeOutcome(la, { ...current, icb: { code: null, confirmed: false } }, { localAuthority: 'E09000099', icb: 'QZY' }).dispute, null);
+  assert.equal(responsibilityChangeOutcome(la, { ...current, icb: { code: null, confirmed: false } }, { localAuthority: 'E09000099', icb: 'QZY' }).violations.length, 1);
+  assert.equal(responsibilityChangeOutcome({ ...la, organisationCode: 'E09000097' }, current, { localAuthority: 'E09000099', icb: 'QZY' }).violations.length, 1);
+  assert.deepEqual(responsibilityChangeOutcome({ ...la, role: 'admin' }, current, { localAuthority: 'E09000098', icb: 'QZY' }), { violations: [], dispute: null, ownPartToConfirm: true });
 });

@@ -82,13 +82,22 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
 
   api.put(
     '/people/:id/episodes/:episodeId/responsibility',
-    { schema: { tags: tag('Aftercare'), summary: 'Confirm the responsible local authority and ICB (RESP-2 to RESP-5)', params: PersonParams.extend({ episodeId: z.string() }), body: ResponsibilityInput, response: responses(200, 'The aftercare status with the confirmed bodies', AftercareSchema, WRITE) } },
-    async (request) => {
+    { schema: { tags: tag('Aftercare'), summary: 'Confirm the responsible local authority and ICB (RESP-2 to RESP-5)', params: PersonParams.extend({ episodeId: z.string() }), body: ResponsibilityInput, response: {
+          ...responses(200, 'The aftercare status with the confirmed bodies (and `disputeId` when naming a different body for the other body’s part opened a dispute, RESP-6)', ConfirmedSchema, WRITE),
+          202: { description: 'Nothing of the caller’s own to confirm: naming a different body for the other body’s part opened a dispute (RESP-6), `disputeId`', content: { 'application/json': { schema: ConfirmedSchema } } },
+        } } },
+    async (request, reply) => {
       const { id, episodeId } = request.params as { id: string; episodeId: string };
-      return services.legalHistory.confirmResponsibility(actorOf(request), id, episodeId, request.body);
+      const { recorded, ...answer } = await services.legalHistory.confirmResponsibility(actorOf(request), id, episodeId, request.body);
+      // RESP-6 (issue 15 probe 7): only a dispute was opened, nothing of the caller's own recorded.
+      if (!recorded) reply.code(202);
+      return answer;
     },
   );
 }
+
+/** The aftercare status after a confirmation, with the dispute it opened, if any (RESP-6). */
+const ConfirmedSchema = AftercareSchema.extend({ disputeId: z.string().uuid().optional().describe('The dispute opened with the other body about its part (RESP-6)') });
 
 function paramsOf(request: FastifyRequest): { id: string } {
   return request.params as { id: string };

@@ -238,7 +238,12 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
       }
     }
     return submit({ reply, body, template: 'pages/responsibility.njk', context: () => responsibilityContext(request), words: responsibilityWords }, async () => {
-      await services.legalHistory.confirmResponsibility(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+      const done = await services.legalHistory.confirmResponsibility(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+      // RESP-6: a different body named for the other body's part opened a dispute: its page shows it.
+      if (done.disputeId) {
+        flashSuccess(reply, 'responsibility-dispute-opened');
+        return `/people/${personIdOf(request)}/money`;
+      }
       flashSuccess(reply, 'responsibility-confirmed');
       return personHref(request);
     });

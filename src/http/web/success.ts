@@ -28,6 +28,8 @@ export const SUCCESS_MESSAGES = {
   'service-saved': 'Service saved',
   'refund-paid': 'Refund recorded as paid',
   'payment-recorded': 'Payment recorded',
+  // RESP-6 (issue 15 probe 7): naming a different body for the other body's part opened a dispute.
+  'responsibility-dispute-opened': { text: 'A dispute has been opened with the other body about its part of the responsibility', href: '#disputes', linkText: 'See the dispute' },
 } as const;
 
 export type SuccessKey = keyof typeof SUCCESS_MESSAGES;
@@ -41,7 +43,7 @@ export function flashSuccess(reply: FastifyReply, key: SuccessKey): void {
 }
 
 /** The banner's words for the request's flash (read once: the cookie is cleared), or null. */
-export function takeSuccess(reply: FastifyReply): string | null {
+export function takeSuccess(reply: FastifyReply): (typeof SUCCESS_MESSAGES)[SuccessKey] | null {
   const key = reply.request.cookies?.[SUCCESS_COOKIE];
   if (key === undefined) return null;
   reply.clearCookie(SUCCESS_COOKIE, { path: '/' });

@@ -77,23 +77,27 @@ async function visiblePerson(trx: Db, actor: Actor, personId: string, entry: num
 
 /**
  * The person with this NHS number, registered now when the register does not know them (the sending
- * organisation then keeps sight of them, as a practitioner who registers someone does). A person the
- * sender's organisation may not see is refused: the feed does not give sight of someone already on
- * the register (their responsible bodies allocate staff for that).
+ * organisation then keeps sight of them, as a practitioner who registers someone does). The feed does
+ * not give sight of someone already on the register whom the sender may not see (their responsible
+ * bodies allocate staff for that), nor does it say that they are there (issue 15 probe 9: "not there"
+ * and "not yours" answer the same): as on registering (0110, ADR 0015), the sender's patient becomes a
+ * new record, pointing at the person already registered (duplicate_of) for an admin to reconcile.
+ * A record of the NHS number the sender may see (its own earlier one too) is matched as before.
  */
 async function matchPatient(trx: Db, actor: Actor, patient: FedPatient, today: string): Promise<{ person: PersonRow; created: boolean }> {
-  const existing = await people.findPersonByNhsNumber(trx, patient.nhsNumber);
-  if (existing) {
-    const person = await people.findVisiblePerson(trx, existing.id, viewerOf(actor), { lock: true });
-    if (!person) throw new NotFoundError(`patient of entry[${patient.entry}]: a person your organisation may see`);
-    return { person, created: false };
+  const all = await people.findAllByNhsNumber(trx, patient.nhsNumber);
+  // The registered record first, then later records of the same NHS number (one of them the sender's own).
+  for (const row of [...all.filter((r) => r.duplicate_of === null), ...all.filter((r) => r.duplicate_of !== null)]) {
+    const person = await people.findVisiblePerson(trx, row.id, viewerOf(actor), { lock: true });
+    if (person) return { person, created: false };
   }
+  const existing = all.find((r) => r.duplicate_of === null);
   const missing = (['givenName', 'familyName', 'birthDate'] as const).filter((f) => !patient[f]);
   if (missing.length > 0) throw new ValidationError(missing.map((f) => ({ field: `entry[${patient.entry}].resource.${f === 'birthDate' ? 'birthDate' : 'name'}`, message: 'A Patient new to the register needs a name and birth date' })));
   if (patient.birthDate! > today) throw new ValidationError([{ field: `entry[${patient.entry}].resource.birthDate`, message: 'birthDate is in the future' }]);
   const id = randomUUID();
   await people.insertPerson(trx, {
-    id, nhs_number: patient.nhsNumber, local_id: null, given_name: patient.givenName!, family_name: patient.familyName!, date_of_birth: patient.birthDate!, date_of_death: null,
+    id, ...(existing && { duplicate_of: existing.id }), nhs_number: patient.nhsNumber, local_id: null, given_name: patient.givenName!, family_name: patient.familyName!, date_of_birth: patient.birthDate!, date_of_death: null,
     address_line1: patient.addressLine1, postcode: patient.postcode,
   });
   await people.insertAllocation(trx, { id: randomUUID(), personId: id, userId: actor.userId, organisationId: actor.organisationId, reason: 'registered the person' });

@@ -1,7 +1,7 @@
 // Hospital stays, legal statuses, section 17 leave, the aftercare status derived from them, and the
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
-import { canConfirmResponsibility, responsibilityPartsConfirmedBy, responsibilityPartViolations } from '../../domain/access.ts';
+import { canConfirmResponsibility, responsibilityChangeOutcome, responsibilityPartsConfirmedBy } from '../../domain/access.ts';
 import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { Db } from '../../data/database.ts';
@@ -17,6 +17,9 @@ import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementInput, ResponsibilityInput } from './legal-history-inputs.ts';
 import { insertPlacement, listPlacements } from '../../data/people-repository.ts';
+import { appendAuditEvent } from '../../data/audit-repository.ts';
+import { insertDispute } from '../../data/disputes-repository.ts';
+import { auditActor } from '../kernel/actor.ts';
 
 /** What a change to the legal history answers, and the record it wrote (for its audit event). */
 interface Recorded<T> { recordType: string; recordId: string; view: T }
@@ -158,34 +161,70 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
       });
     },
 
-    /** RESP-2 to RESP-5: a person confirms the responsible local authority and ICB, with the basis. */
-    async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown): Promise<AftercareResult> {
+    /**
+     * RESP-2 to RESP-5: a person confirms the responsible local authority and ICB, with the basis.
+     * RESP-6 (issue 15 probe 7): an approver who names a different body for the other body's part
+     * records their own part as usual and opens a dispute with that body (audited), whose id the
+     * answer carries; `recorded` is false when there was nothing of their own to confirm (the API's 202).
+     */
+    async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown): Promise<AftercareResult & { disputeId?: string; recorded: boolean }> {
       requirePermission(actor, 'responsibility:confirm');
       const data = parseInput(ResponsibilityInput, input);
       // Each body confirms its own part (RESP-2 to RESP-6); an admin or a system account both.
       const parts = responsibilityPartsConfirmedBy({ role: actor.role, organisationType: actor.organisationType, system: Boolean(actor.scopes) });
-      const audit = { action: data.correction ? 'responsibility.correct' : 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code, correction: Boolean(data.correction), parts } };
-      return useCases.change(
+      type Done = { disputeId: string | null; recorded: boolean };
+      const audit = (done: Done) =>
+        done.recorded
+          ? { action: data.correction ? 'responsibility.correct' : 'responsibility.confirm', recordType: 'episode', recordId: episodeId, details: { localAuthority: data.localAuthority.code, icb: data.icb.code, correction: Boolean(data.correction), parts, ...(done.disputeId && { disputeId: done.disputeId }) } }
+          : { action: 'responsibility.disputed', recordType: 'episode', recordId: episodeId, details: { disputeId: done.disputeId, parts } };
+      const result = await useCases.change(
         actor,
         personId,
         { permission: 'responsibility:confirm', audit },
-        async ({ trx, person, today, now }) => {
+        async ({ trx, person, today, now }): Promise<Done> => {
           const before = await deriveAftercare(trx, person, today);
           const episode = before.episodes.find((e) => e.id === episodeId);
           if (!episode) throw new NotFoundError('episode');
           if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
             throw new ForbiddenError('Only an approver of the local authority or ICB concerned can confirm responsibility');
           }
+          const outcome = responsibilityChangeOutcome(
+            { role: actor.role, organisationCode: actor.organisationCode, organisationType: actor.organisationType, system: Boolean(actor.scopes) },
+            { localAuthority: episode.localAuthority, icb: episode.icb },
+            { localAuthority: data.localAuthority.code, icb: data.icb.code },
+          );
           refuse([
-            ...responsibilityPartViolations(actor, { localAuthority: episode.localAuthority.code, icb: episode.icb.code }, { localAuthority: data.localAuthority.code, icb: data.icb.code }),
+            ...outcome.violations,
             // An ended episode's responsibility is history: changed only by a recorded correction.
             ...(episode.endedOn && !data.correction ? [{ field: 'correction.reason', message: `This episode ended on ${episode.endedOn}: its responsibility is history. Record a correction, saying why` }] : []),
           ]);
-          await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: data.localAuthority, icb: data.icb, decidedBy: actor.userId, decidedAt: now, correctionReason: data.correction?.reason ?? null, parts });
+          let disputeId: string | null = null;
+          const recorded = outcome.ownPartToConfirm;
+          if (outcome.dispute) {
+            const d = outcome.dispute;
+            const otherPart = d.proposed.kind === 'icb' ? data.icb : data.localAuthority;
+            disputeId = randomUUID();
+            const details = `Opened when ${actor.organisationName || actor.organisationCode} confirmed the responsibility for the episode from ${episode.qualifyingFrom} (${episodeId}): proposes ${d.proposed.code} instead of ${d.partyB.code} as the responsible ${d.proposed.kind === 'icb' ? 'ICB' : 'local authority'}. Reason: ${otherPart.basis}`.slice(0, 4000);
+            await insertDispute(trx, {
+              id: disputeId, person_id: person.id, party_a_kind: d.partyA.kind, party_a_code: d.partyA.code, party_b_kind: d.partyB.kind, party_b_code: d.partyB.code,
+              subject: d.subject, details, interim_funder_code: d.interimFunderCode, raised_on: today, referred_on: null, person_told_on: null, created_by: actor.userId,
+            });
+            await appendAuditEvent(trx, {
+              ...auditActor(actor), action: 'dispute.raise', recordType: 'dispute', recordId: disputeId, personId: person.id,
+              details: { partyA: d.partyA.code, partyB: d.partyB.code, proposed: d.proposed.code, subject: d.subject, interimFunder: d.interimFunderCode, raisedOn: today, episodeId, rule: 'RESP-6' },
+            }, now);
+          }
+          if (recorded) {
+            // The other body's part is recorded as it stands (not confirmed by this decision): the proposal lives in the dispute.
+            const keep = (part: 'localAuthority' | 'icb') => (outcome.dispute && outcome.dispute.proposed.kind === (part === 'icb' ? 'icb' : 'local-authority') ? { code: outcome.dispute.partyB.code, basis: data[part].basis } : data[part]);
+            await history.insertResponsibilityDecision(trx, { id: randomUUID(), personId: person.id, episodeId, localAuthority: keep('localAuthority'), icb: keep('icb'), decidedBy: actor.userId, decidedAt: now, correctionReason: data.correction?.reason ?? null, parts });
+          }
+          return { disputeId, recorded };
         },
-        // The answer shows the responsibility as now confirmed.
-        ({ trx, person, today }) => deriveAftercare(trx, person, today),
+        // The answer shows the responsibility as now confirmed, and the dispute opened, if any.
+        async ({ trx, person, today }, done) => ({ ...(await deriveAftercare(trx, person, today)), ...(done.disputeId && { disputeId: done.disputeId }), recorded: done.recorded }),
       );
+      return result;
     },
   };
 }

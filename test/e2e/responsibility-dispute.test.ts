@@ -1,0 +1,60 @@
+// RESP-6 (issue 15 probe 7) in Chromium: a council's lead whose confirmation names another ICB for the
+// ICB's part records the council's part and opens a dispute; the money page says so in a banner that
+// links to its disputes, and axe passes on it.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { testNhsNumber } from '../../src/domain/nhs-number.ts';
+import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { assertAccessible, follow, openSignedInPage } from './helpers.ts';
+
+const skip = browserSkipReason();
+
+describe('RESP-6: naming another body’s part opens a dispute, in the browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let personId: string;
+  let episodeId: string;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    t = await createTestApp('pglite');
+    const post = async (url: string, payload: object) => {
+      const res = await t.app.inject({ method: 'POST', url, headers: t.as('practitioner'), payload });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json() as { id: string };
+    };
+    personId = (await post('/api/v1/people', { nhsNumber: testNhsNumber(8126), givenName: 'Sam', familyName: 'Disputetest', dateOfBirth: '1975-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } })).id;
+    const stay = await post(`/api/v1/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01' });
+    episodeId = (await post(`/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-01', admissionId: stay.id })).id;
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('RESP-6: the council’s part is confirmed, a dispute with the ICB opened, and the banner links to it', async () => {
+    const { context, page } = await openSignedInPage(browser, base, USERS.laApprover.email);
+    contexts.push(context);
+    await page.goto(`${base}/people/${personId}/episodes/${episodeId}/responsibility`);
+    // The ICB's part is not the council's to change here; a form sent with another ICB stands for that.
+    await page.locator('input[name="icb-code"]').evaluate((el, code) => ((el as unknown as { value: string }).value = code), ORGS.otherIcb.code);
+    await page.locator('input[name="icb-basis"]').evaluate((el) => ((el as unknown as { value: string }).value = 'Their GP moved to Southvale before the detention'));
+    await page.fill('[name="localAuthority-basis"]', 'Tenancy in Northbridge since 2010');
+    await follow(page, 'button:has-text("Continue")');
+    await follow(page, 'button:has-text("Confirm responsibility")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/money`);
+    const banner = await page.locator('.nhsuk-notification-banner').innerText();
+    assert.match(banner, /A dispute has been opened/);
+    await assertAccessible(page, 'the money page with the dispute banner');
+    await page.click('.nhsuk-notification-banner a:has-text("See the dispute")');
+    assert.match(await page.locator('#disputes').innerText(), /Disputes between the bodies/);
+    assert.match(await page.locator('main').innerText(), /Which ICB is responsible/, 'the dispute opened is listed');
+  });
+});
