@@ -14,7 +14,7 @@ const skip = browserSkipReason();
 const SUFFIX = ' – Section 117 Aftercare Register';
 
 // A generous limit: a hung browser fails the run instead of stalling it (the run takes ~40 s).
-describe('pages in the browser', { skip, timeout: 300_000 }, () => {
+describe('pages in the browser', { skip, timeout: 900_000 }, () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;

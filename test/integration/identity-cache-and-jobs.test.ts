@@ -66,7 +66,8 @@ for (const { engine, skip } of await testEngines()) {
       }
     }
 
-    test('a token is kept: revoked without the announcement, it still works until the time to live (so the cache is real)', { skip: engine === 'pglite' && 'needs a second connection to the database' }, async () => {
+    // On PostgreSQL only: needs a second connection to the database.
+    if (engine !== 'pglite') test('a token is kept: revoked without the announcement, it still works until the time to live (so the cache is real)', async () => {
       const token = await one.services.accounts.createToken(USERS.practitioner.email);
       for (const r of registers()) assert.equal(await allowed(r, token), true);
       await revokeUnannounced(token);
@@ -109,7 +110,8 @@ for (const { engine, skip } of await testEngines()) {
       }
     });
 
-    test('when the listening connection drops, nothing kept is used; after reconnecting, revocations are honoured again', { skip: engine === 'pglite' && 'PGlite has no connection to lose' }, async () => {
+    // On PostgreSQL only: PGlite has no connection to lose.
+    if (engine !== 'pglite') test('when the listening connection drops, nothing kept is used; after reconnecting, revocations are honoured again', async () => {
       const token = await one.services.accounts.createToken(USERS.icbApprover.email);
       for (const r of registers()) assert.equal(await allowed(r, token), true);
       await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 's117-listener' AND datname = current_database()`.execute(database!.db);
@@ -154,7 +156,8 @@ for (const { engine, skip } of await testEngines()) {
       }
     });
 
-    test('a lease held by a process that died runs out, and another process takes the job', { skip: engine === 'pglite' && 'one process: no lease' }, async () => {
+    // On PostgreSQL only: one process: no lease.
+    if (engine !== 'pglite') test('a lease held by a process that died runs out, and another process takes the job', async () => {
       const db = database!.db;
       await jobs.ensureJob(db, 'lease-test');
       assert.ok(await jobs.claimJob(db, 'lease-test', 'dead-process', 1, 300));
@@ -164,7 +167,8 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(await jobs.renewJob(db, 'lease-test', 'dead-process', 300), false, 'the dead holder cannot renew it');
     });
 
-    test('the sweep removes expired sessions and ended rate-limit windows, and keeps live ones', { skip: engine === 'pglite' && 'needs a second connection to the database' }, async () => {
+    // On PostgreSQL only: needs a second connection to the database.
+    if (engine !== 'pglite') test('the sweep removes expired sessions and ended rate-limit windows, and keeps live ones', async () => {
       const db = database!.db;
       const user = (await db.selectFrom('users').select('id').where('email', '=', USERS.finance.email).executeTakeFirstOrThrow()).id;
       await db.insertInto('sessions').values([{ token_hash: 'expired-session', user_id: user, expires_at: new Date(now.getTime() - 1000) }, { token_hash: 'live-session', user_id: user, expires_at: new Date(now.getTime() + 3_600_000) }]).execute();
