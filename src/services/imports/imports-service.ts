@@ -673,7 +673,7 @@ class ImportRun {
   private async matchMany(recs: readonly RegisterRecord[]): Promise<Map<number, MatchResult>> {
     const byNhs = new Map<string, PersonRow[]>();
     const withNumbers = await imports.findPeopleByNhsNumbers(this.trx, recs.flatMap((r) => (r.nhsNumber ? [r.nhsNumber] : [])));
-    for (const p of [...withNumbers].sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)))) if (p.nhs_number) byNhs.set(p.nhs_number, [...(byNhs.get(p.nhs_number) ?? []), p]);
+    for (const p of [...withNumbers].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())) if (p.nhs_number) byNhs.set(p.nhs_number, [...(byNhs.get(p.nhs_number) ?? []), p]);
     const byLocal = new Map<string, PersonRow[]>();
     for (const p of await imports.findPeopleByLocalIds(this.trx, recs.flatMap((r) => (!r.nhsNumber && r.localId ? [r.localId] : [])))) byLocal.set(p.local_id!, [...(byLocal.get(p.local_id!) ?? []), p]);
     const found = new Map<number, PersonRow[]>();
