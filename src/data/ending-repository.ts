@@ -114,7 +114,11 @@ export function pendingReinstatement(db: Db, episodeId: string): Promise<Reinsta
   return db.selectFrom('reinstatements').selectAll().where('episode_id', '=', episodeId).where('status', '=', 'pending').executeTakeFirst();
 }
 
-export async function updateReinstatement(db: Db, id: string, changes: Partial<Pick<ReinstatementRow, 'status' | 'reinstated_on'>>): Promise<void> {
+export async function updateReinstatement(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<ReinstatementRow, 'status' | 'reinstated_on' | 'decided_by' | 'decided_at' | 'decision_side' | 'decision_reasons'>>,
+): Promise<void> {
   await db.updateTable('reinstatements').set({ ...changes, version: sql`version + 1` }).where('id', '=', id).execute();
 }
 

@@ -584,6 +584,11 @@ export interface ReinstatementsTable {
   requested_at: Instant;
   status: ColumnType<DecisionStatus, DecisionStatus | undefined, DecisionStatus>;
   reinstated_on: string | null;
+  /** Issue 9 items 3 and 9 (migration 0117): a refusal or a sending back, by whom, when, for which body, why. */
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  decision_side: ColumnType<Body | null, Body | null | undefined, Body | null>;
+  decision_reasons: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ReinstatementApprovalsTable {

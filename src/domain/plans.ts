@@ -199,6 +199,22 @@ export function finaliseProblems(plan: PlanContent): Violation[] {
   return out;
 }
 
+/**
+ * What the check page warns about before a plan is finalised (issue 9 item 3): gaps that do not stop
+ * finalising but that the plan should not be made permanent with unnoticed. PLAN-3: a named keyworker
+ * with contact details; PLAN-4 (5, 9): the review date, the person's views; SCOPE-6: at least one need
+ * met under s117; SCOPE-1: needs passing the two-limb test marked as not s117 (planWarnings).
+ */
+export function finaliseWarnings(plan: PlanContent): Violation[] {
+  const out: Violation[] = [];
+  if (!filled(plan.keyworker.name)) out.push({ field: 'keyworker', message: 'No keyworker is allocated: the person will not know who to contact about their aftercare', rule: 'PLAN-3' });
+  else if (!filled(plan.keyworker.contact)) out.push({ field: 'keyworker', message: 'The keyworker has no contact details', rule: 'PLAN-3' });
+  if (!plan.nextReviewOn) out.push({ field: 'nextReviewOn', message: 'No review date is set in the plan', rule: 'PLAN-4' });
+  if (!filled(plan.personViews)) out.push({ field: 'personViews', message: 'The person’s views are not recorded', rule: 'PLAN-4' });
+  if (plan.needs.length > 0 && !plan.needs.some((n) => n.s117)) out.push({ field: 'needs', message: 'No need is met under section 117: check each need’s answers to the two-limb test', rule: 'SCOPE-6' });
+  return [...out, ...planWarnings(plan)];
+}
+
 /** PLAN-6: the people the person agreed to share the plan with (only those with a consent date). */
 export function sharedWith(sharing: readonly SharingConsent[]): SharingConsent[] {
   return sharing.filter((s) => Boolean(s.consentedOn));

@@ -1,5 +1,5 @@
 // The care and support plan in a real browser: from a detained person to a finalised, signed plan
-// with two needs (one s117, one not), the refusal to finalise without a contingency plan, the
+// with two needs (one s117, one not), the check page before finalising (what stops it, what to check), the
 // versions, the person's copy as a PDF (its text read back), the register's PLAN-7 warning, and
 // axe (WCAG 2.2 AA) on every new page. Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
@@ -94,13 +94,16 @@ describe('care and support plan pages in the browser', { skip }, () => {
     assert.match(planText, /Met under section 117[\s\S]*Help to take medication every day[\s\S]*Not section 117[\s\S]*Treatment for a knee injury/);
     await assertAccessible(page, 'the plan with two needs');
 
-    // Finalising without a contingency plan or signature is refused with the error summary.
-    await follow(page, 'button:has-text("Finalise the plan")');
-    const finaliseErrors = await errorSummary(page);
-    assert.match(await page.title(), /^Error: /);
-    assert.ok(finaliseErrors.some((e) => /contingency/.test(e) && /PLAN-5/.test(e)), finaliseErrors.join('\n'));
-    assert.ok(finaliseErrors.some((e) => /PLAN-6/.test(e)), finaliseErrors.join('\n'));
-    await assertAccessible(page, 'the plan refused finalisation');
+    // Finalising is checked first (issue 9 item 3): without a contingency plan or signature the check
+    // page says what stops it and offers no Finalise.
+    await follow(page, 'a:has-text("Check and finalise the plan")');
+    assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan/finalise`);
+    const stops = await page.locator('.nhsuk-card--warning').first().innerText();
+    assert.match(stops, /The plan cannot be finalised yet/);
+    assert.ok(/contingency/.test(stops) && /PLAN-5/.test(stops), stops);
+    assert.match(stops, /PLAN-6/);
+    assert.equal(await page.locator('button:has-text("Finalise the plan")').count(), 0);
+    await assertAccessible(page, 'the check page of a plan that cannot be finalised yet');
 
     // The rest of the plan: contingency, signature, copy date, sharing.
     await page.goto(`${base}/people/${person.id}/plan/details`);
@@ -122,10 +125,19 @@ describe('care and support plan pages in the browser', { skip }, () => {
     await follow(page, 'button:has-text("Save")');
     assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan`, (await errorSummary(page)).join('\n'));
 
+    // The check page: the plan as it would become final, what to check (no keyworker allocated), then Finalise.
+    await follow(page, 'a:has-text("Check and finalise the plan")');
+    const check = await page.locator('main').innerText();
+    assert.match(check, /Check before you finalise[\s\S]*No keyworker is allocated/);
+    assert.match(check, /Help to take medication every day[\s\S]*Stopping medication led to the last admission/);
+    assert.match(check, /Crisis team: 0300 555 0199/);
+    assert.match(check, /Signed on 1 March 2025/);
+    await assertAccessible(page, 'the check page before finalising a plan');
     await follow(page, 'button:has-text("Finalise the plan")');
     assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan`);
+    assert.match(await page.locator('.nhsuk-notification-banner--success').innerText(), /Plan finalised/);
     assert.match(await page.locator('main').innerText(), /Final[\s\S]*Version 1 is final/);
-    await assertAccessible(page, 'the final plan');
+    await assertAccessible(page, 'the final plan with its success banner');
 
     await follow(page, 'a:has-text("All versions of the plan")');
     assert.match(await page.locator('table').innerText(), /Version 1/);

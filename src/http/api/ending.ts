@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APPROVAL_SIDES, REASON_CODES } from '../../domain/ending.ts';
 import type { Services } from '../../services/index.ts';
-import { ApprovalInput, EmptyInput, EndingProposalInput, NoticeInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
+import { ApprovalInput, EmptyInput, EndingDecisionInput, EndingProposalInput, NoticeInput, ReinstatementDecisionInput, ReinstatementInput } from '../../services/ending/ending-inputs.ts';
 import { actorOf } from './request.ts';
 import { END_REASONS, EPISODE_STATUSES } from '../../domain/aftercare.ts';
 import { ProblemSchema, responses } from './schemas.ts';
@@ -20,6 +20,14 @@ const ProposalParams = Params.extend({ proposalId: z.string() });
 const ReinstatementParams = Params.extend({ reinstatementId: z.string() });
 
 const ApprovalSchema = z.object({ side: Side, organisationCode: z.string(), approverId: z.string(), approvedAt: z.string(), approvedOn: IsoDate, comment: z.string().nullable().optional().describe('The approver’s comment') });
+/** Issue 9 items 3 and 9: a refusal or a sending back, by whom, when, for which body, why. */
+const DecisionSchema = z.object({
+  outcome: z.enum(['refused', 'sent-back']),
+  side: Side.nullable().describe('The body the approver decided for'),
+  decidedBy: z.string().describe('The approver’s user id'),
+  decidedAt: z.string().nullable(),
+  reasons: z.string().nullable(),
+}).nullable().describe('Set when an approver refused the decision or sent it back, with their reasons');
 const EpisodeStateSchema = z.object({ id: z.string(), status: z.enum(EPISODE_STATUSES), endedOn: IsoDate.nullable(), endReason: z.enum(END_REASONS).nullable() });
 
 export const EndingProposalSchema = z.object({
@@ -44,6 +52,7 @@ export const EndingProposalSchema = z.object({
   awaitingNotice: z.boolean(),
   noticeSentOn: IsoDate.nullable(),
   endedOn: IsoDate.nullable(),
+  decision: DecisionSchema,
 });
 const ApprovalResult = EndingProposalSchema.extend({ created: z.boolean().describe('false: this side had already approved; nothing changed'), episode: EpisodeStateSchema });
 
@@ -59,6 +68,7 @@ export const ReinstatementSchema = z.object({
   approvals: z.array(ApprovalSchema),
   awaiting: z.array(Side),
   reinstatedOn: IsoDate.nullable(),
+  decision: DecisionSchema,
 });
 const ReinstatementApprovalResult = ReinstatementSchema.extend({ created: z.boolean(), episode: EpisodeStateSchema });
 
@@ -110,6 +120,11 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
     },
   );
 
+  api.post(`${base}/ending-proposals/:proposalId/decision`, { schema: { tags, summary: 'Refuse a proposal to end aftercare (it continues), or send it back for reassessment, with reasons, for the caller’s body; 403 for any other organisation, 409 once it is no longer waiting', params: ProposalParams, body: EndingDecisionInput, response: responses(200, 'The proposal, refused or sent back', EndingProposalSchema, WRITE) } }, async (request) => {
+    const { id, episodeId, proposalId } = p(request);
+    return services.ending.decide(actorOf(request), id!, episodeId!, proposalId!, request.body);
+  });
+
   api.post(`${base}/ending-proposals/:proposalId/withdrawal`, { schema: { tags, summary: 'Withdraw a proposal that is still waiting', params: ProposalParams, body: EmptyInput, response: responses(200, 'The proposal, withdrawn', EndingProposalSchema, WRITE) } }, async (request) => {
     const { id, episodeId, proposalId } = p(request);
     return services.ending.withdraw(actorOf(request), id!, episodeId!, proposalId!);
@@ -139,13 +154,18 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
 
   api.post(
     `${base}/reinstatements/:reinstatementId/approvals`,
-    { schema: { tags, summary: 'Approve a reinstatement for the caller’s body (END-6): once both have, the episode is active again', params: ReinstatementParams, body: EmptyInput, response: { ...responses(201, 'The approval was recorded', ReinstatementApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ReinstatementApprovalResult } } } } } },
+    { schema: { tags, summary: 'Approve a reinstatement for the caller’s body (END-6), with an optional comment: once both have, the episode is active again', params: ReinstatementParams, body: ApprovalInput, response: { ...responses(201, 'The approval was recorded', ReinstatementApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ReinstatementApprovalResult } } } } } },
     async (request, reply) => {
       const { id, episodeId, reinstatementId } = p(request);
       const result = await services.ending.approveReinstatement(actorOf(request), id!, episodeId!, reinstatementId!, request.body ?? {});
       return (reply as FastifyReply).status(result.created ? 201 : 200).send(result);
     },
   );
+
+  api.post(`${base}/reinstatements/:reinstatementId/decision`, { schema: { tags, summary: 'Refuse a request to reinstate aftercare (it stays ended), or send it back to be reconsidered, with reasons, for the caller’s body (END-6); 403 for any other organisation, 409 once it is no longer waiting', params: ReinstatementParams, body: ReinstatementDecisionInput, response: responses(200, 'The reinstatement, refused or sent back', ReinstatementSchema, WRITE) } }, async (request) => {
+    const { id, episodeId, reinstatementId } = p(request);
+    return services.ending.decideReinstatement(actorOf(request), id!, episodeId!, reinstatementId!, request.body);
+  });
 
   api.get('/approvals/pending', { schema: { tags, summary: 'Endings and reinstatements waiting for the caller’s organisation to approve', response: responses(200, 'Waiting for your approval', PendingSchema, [401, 403]) } }, async (request) =>
     services.ending.pendingApprovals(actorOf(request)),

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { formatDate } from '../../domain/dates.ts';
+import { isSectionCode, sectionLabel } from '../../domain/sections.ts';
 import {
   awaitsApprovalFrom, canBeReinstated, episodeCannotEnd, FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, LAWFUL_REASON_TEXT, reasonText,
 } from '../../domain/ending.ts';
@@ -13,6 +14,8 @@ import { allValues, formBody, readDate, required, submit, text, yesNo } from './
 import { personIdOf, signedIn } from './request.ts';
 import { flashSuccess } from './success.ts';
 import { APPROVAL_SIDE_LABELS } from './labels.ts';
+
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name] ?? '';
@@ -62,7 +65,11 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
         })),
         reinstatements: [...reinstatements].reverse().map((r) => ({
           ...r,
-          approvalRows: (['local-authority', 'icb'] as const).map((s) => ({ side: APPROVAL_SIDE_LABELS[s], approvedOn: r.approvals.find((x) => x.side === s)?.approvedOn ?? null })),
+          approvalRows: (['local-authority', 'icb'] as const).map((s) => {
+            const a = r.approvals.find((x) => x.side === s);
+            return { side: APPROVAL_SIDE_LABELS[s], approvedOn: a?.approvedOn ?? null, comment: a?.comment ?? null };
+          }),
+          decisionSideLabel: r.decision?.side ? APPROVAL_SIDE_LABELS[r.decision.side] : null,
           canApprove: mayApprove && awaitsApprovalFrom(side, r),
           base: `/people/${person.id}/episodes/${episode.id}/reinstatements/${r.id}`,
         })),
@@ -207,22 +214,76 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
   });
 
   // ---- Reinstatement (END-6) ---------------------------------------------------------------------
+  // Asking: the answers are checked on a page before the request goes to both bodies; approving: the
+  // approver reads the request, how aftercare ended and who approved first, then approves with a
+  // comment, or refuses or sends it back with reasons (issue 9 items 3 and 9).
   const reinstateContext = async (request: FastifyRequest) => {
-    const { person } = await services.ending.formPage(signedIn(request), personIdOf(request));
-    return { person, back: { href: `/people/${person.id}/ending` } };
+    const { person, episode } = await services.ending.reinstatementFormPage(signedIn(request), personIdOf(request), param(request, 'episodeId'));
+    return { person, episode, back: { href: `/people/${person.id}/ending` } };
   };
   web.get('/people/:id/episodes/:episodeId/reinstatements/new', page, async (request, reply) => reply.render('pages/reinstatement-new.njk', { ...(await reinstateContext(request)), values: {} }));
   web.post('/people/:id/episodes/:episodeId/reinstatements/new', form, async (request, reply) => {
     const body = formBody(request);
+    const input = { reasons: required(body, 'reasons') };
+    if (body.step === 'change') return reply.render('pages/reinstatement-new.njk', { ...(await reinstateContext(request)), values: body });
+    if (body.step !== 'confirm' && input.reasons.trim()) {
+      const context = await reinstateContext(request);
+      return reply.render('pages/check-answers.njk', {
+        title: 'Check your answers: ask for aftercare to be reinstated',
+        caption: `${context.person.givenName} ${context.person.familyName}`,
+        rows: [
+          { key: { text: 'Aftercare' }, value: { text: `${sentence(isSectionCode(context.episode.qualifyingSection) ? sectionLabel(context.episode.qualifyingSection) : context.episode.qualifyingSection)} from ${formatDate(context.episode.qualifyingFrom)}${context.episode.endedOn ? `, ended ${formatDate(context.episode.endedOn)}` : ''}` } },
+          { key: { text: 'Why it should be put back in place' }, value: { text: input.reasons } },
+        ],
+        hidden: { reasons: input.reasons },
+        declaration: 'The request then goes to the local authority’s and the ICB’s section 117 leads: aftercare is in place again only when both approve (END-6).',
+        confirmText: 'Ask for reinstatement',
+        changeable: true,
+        cancelHref: `/people/${context.person.id}/ending`,
+        back: context.back,
+      });
+    }
     return submit({ reply, body, template: 'pages/reinstatement-new.njk', context: () => reinstateContext(request), words: { labels: { reasons: 'reasons' } } }, async () => {
-      await services.ending.reinstate(signedIn(request), personIdOf(request), param(request, 'episodeId'), { reasons: required(body, 'reasons') });
+      await services.ending.reinstate(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
       flashSuccess(reply, 'reinstatement-requested');
       return endingHref(request);
     });
   });
+
+  const reinstatementApproveContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    const view = await services.ending.reinstatementApprovalPage(actor, personIdOf(request), param(request, 'episodeId'), param(request, 'reinstatementId'));
+    return {
+      ...view,
+      title: 'Check before you decide: reinstating aftercare',
+      sideLabel: view.side ? APPROVAL_SIDE_LABELS[view.side] : null,
+      mayDecide: can(actor.role, 'ending:approve') && awaitsApprovalFrom(view.side, view.reinstatement),
+      approvalRows: view.approvals.map((a) => ({ ...a, sideLabel: APPROVAL_SIDE_LABELS[a.side] })),
+      decisionSideLabel: view.decision?.side ? APPROVAL_SIDE_LABELS[view.decision.side] : null,
+      base: `/people/${view.person.id}/episodes/${view.episode.id}/reinstatements/${view.reinstatement.id}`,
+      back: { href: `/people/${view.person.id}/ending` },
+    };
+  };
+  web.get('/people/:id/episodes/:episodeId/reinstatements/:reinstatementId/approve', page, async (request, reply) =>
+    reply.render('pages/reinstatement-approve.njk', { ...(await reinstatementApproveContext(request)), values: {} }));
   web.post('/people/:id/episodes/:episodeId/reinstatements/:reinstatementId/approve', form, async (request, reply) => {
-    await services.ending.approveReinstatement(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'reinstatementId'));
-    return reply.redirect(formBody(request).next === 'approvals' ? '/approvals' : endingHref(request), 303);
+    const body = formBody(request);
+    const comment = text(body, 'comment') ?? null;
+    return submit({ reply, body, template: 'pages/reinstatement-approve.njk', context: () => reinstatementApproveContext(request), words: { labels: { comment: 'comment' } } }, async () => {
+      await services.ending.approveReinstatement(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'reinstatementId'), { comment });
+      flashSuccess(reply, 'reinstatement-approved');
+      return body.next === 'approvals' ? '/approvals' : endingHref(request);
+    });
+  });
+  web.post('/people/:id/episodes/:episodeId/reinstatements/:reinstatementId/decision', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { outcome: 'decision', reasons: 'reasons' }, unanswered: { outcome: 'Select whether you refuse the request or send it back to be reconsidered' } };
+    const input = { outcome: required(body, 'outcome'), reasons: required(body, 'reasons') };
+    return submit({ reply, body, template: 'pages/reinstatement-approve.njk', context: () => reinstatementApproveContext(request), words }, async () => {
+      await services.ending.decideReinstatement(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'reinstatementId'), input);
+      flashSuccess(reply, input.outcome === 'refused' ? 'reinstatement-refused' : 'reinstatement-sent-back');
+      return endingHref(request);
+    });
   });
 
   // ---- Awaiting your approval --------------------------------------------------------------------
@@ -232,9 +293,8 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       ...i,
       what: i.kind === 'ending' ? 'End aftercare' : 'Reinstate aftercare',
       sideLabel: APPROVAL_SIDE_LABELS[i.side],
-      approveAction: `/people/${i.person.id}/episodes/${i.episodeId}/${i.kind === 'ending' ? 'ending-proposals' : 'reinstatements'}/${i.id}/approve`,
-      // An ending is approved only after its check page (issue 9 item 3).
-      checkHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/approve` : null,
+      // An ending or a reinstatement is approved only after its check page (issue 9 item 3).
+      checkHref: `/people/${i.person.id}/episodes/${i.episodeId}/${i.kind === 'ending' ? 'ending-proposals' : 'reinstatements'}/${i.id}/approve`,
       letterHref: i.kind === 'ending' ? `/people/${i.person.id}/episodes/${i.episodeId}/ending-proposals/${i.id}/letter` : null,
     }));
     // Each body confirms its own part of the responsibility (issue 9 item 2): those awaiting this approver's.

@@ -14,6 +14,7 @@ import { fieldId } from '../views.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type DateEntry, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
 import { NEED_FIELD_LABELS, PLAN_DETAIL_FIELD_LABELS } from './labels.ts';
+import { flashSuccess } from './success.ts';
 
 type PlanPage = Awaited<ReturnType<Services['plans']['page']>>;
 type PlanView = PlanPage['plan'];
@@ -38,6 +39,9 @@ async function renamed<T>(call: () => Promise<T>, rename: (error: ValidationErro
     throw error;
   }
 }
+
+/** Each need with its area's label and, under it, the services (not ended) that meet it: how the need is met in practice. */
+const needsOf = (plan: PlanView) => plan.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain), services: n.services.filter((s) => s.status !== 'ended').map((s) => ({ ...s, weeklyCostText: s.weeklyCostPence === null ? null : formatPence(s.weeklyCostPence) })) }));
 
 function needValues(need: PlanNeedView | undefined, planVersion: number): FormBody {
   if (!need) return { version: String(planVersion) };
@@ -150,8 +154,7 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
   }
 
   function planPage(reply: FastifyReply, { actor, person, plan }: PlanPage & { actor: Actor }, extra: Record<string, unknown> = {}) {
-    // Under each need, the services (not ended) that meet it: how the need is met in practice.
-    const needs = plan.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain), services: n.services.filter((s) => s.status !== 'ended').map((s) => ({ ...s, weeklyCostText: s.weeklyCostPence === null ? null : formatPence(s.weeklyCostPence) })) }));
+    const needs = needsOf(plan);
     return reply.render('pages/plan.njk', {
       title: 'Care and support plan',
       person,
@@ -167,21 +170,51 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
   web.get('/people/:id/plan', page, async (request, reply) => planPage(reply, await loaded(request)));
 
   // ---- Finalising (PLAN-5, PLAN-6) ------------------------------------------------------------
-  web.post('/people/:id/plan/finalise', form, async (request, reply) => {
-    const actor = signedIn(request);
+  // Finalising is permanent, so it is never one click (issue 9 item 3): the check page shows the plan
+  // as it would become final, what stops it and what to check; only its own "Finalise" (step=confirm)
+  // finalises. A post without it (an old form) shows the check page and changes nothing.
+  const fixHref = (request: FastifyRequest, field: string) => {
     const id = personIdOf(request);
+    if (field === 'needs' || field.startsWith('needs.')) return `${planHref(request)}${field === 'needs' ? '/needs/new' : ''}`;
+    if (field === 'episode') return `/people/${id}`;
+    if (field === 'keyworker') return `/people/${id}/keyworker`;
+    return `${planHref(request)}/details#${fieldId(field)}`;
+  };
+  const withRule = (v: { message: string; rule?: string }) => (v.rule ? `${v.message} (${v.rule})` : v.message);
+  const finaliseContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    const { person, plan, problems, warnings } = await services.plans.finalisePage(actor, personIdOf(request));
+    const needs = needsOf(plan);
+    return {
+      title: 'Check the plan before you finalise it',
+      person,
+      plan,
+      s117Needs: needs.filter((n) => n.s117),
+      otherNeeds: needs.filter((n) => !n.s117),
+      problems: problems.map((p) => ({ text: withRule(p), href: fixHref(request, p.field) })),
+      warnings: warnings.map((w) => ({ text: withRule(w), href: fixHref(request, w.field) })),
+      mayFinalise: can(actor.role, 'plan:edit') && plan.status !== 'final' && problems.length === 0,
+      back: { href: planHref(request), text: 'Back to the plan' },
+    };
+  };
+
+  web.get('/people/:id/plan/finalise', page, async (request, reply) => reply.render('pages/plan-finalise.njk', await finaliseContext(request)));
+
+  web.post('/people/:id/plan/finalise', form, async (request, reply) => {
     const body = formBody(request);
+    if (body.step !== 'confirm') return reply.render('pages/plan-finalise.njk', await finaliseContext(request));
     try {
-      await services.plans.finalise(actor, id, version(body));
-      return reply.redirect(`${planHref(request)}?finalised=1`, 303);
+      await services.plans.finalise(signedIn(request), personIdOf(request), version(body));
+      flashSuccess(reply, 'plan-finalised');
+      return reply.redirect(planHref(request), 303);
     } catch (error) {
-      const hrefFor = (field: string) => (field === 'needs' || field.startsWith('needs.') ? `${planHref(request)}/needs/new` : field === 'episode' ? `/people/${id}` : `${planHref(request)}/details#${fieldId(field)}`);
+      // The plan changed since the check page was drawn: show it again as it is now, with why.
       if (error instanceof ValidationError) {
-        const finaliseErrors = error.errors.map((e: FieldError) => ({ text: e.rule ? `${e.message} (${e.rule})` : e.message, href: hrefFor(e.field) }));
-        return planPage(reply.status(422), await loaded(request), { finaliseErrors });
+        const finaliseErrors = error.errors.map((e: FieldError) => ({ text: withRule(e), href: fixHref(request, e.field) }));
+        return reply.status(422).render('pages/plan-finalise.njk', { ...(await finaliseContext(request)), finaliseErrors });
       }
       if (error instanceof ConflictError) {
-        return planPage(reply.status(409), await loaded(request), { finaliseErrors: [{ text: error.message, href: planHref(request) }] });
+        return reply.status(409).render('pages/plan-finalise.njk', { ...(await finaliseContext(request)), finaliseErrors: [{ text: error.message, href: `${planHref(request)}/finalise` }] });
       }
       throw error;
     }

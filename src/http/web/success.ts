@@ -24,6 +24,8 @@ export const SUCCESS_MESSAGES = {
   'ending-withdrawn': 'Proposal withdrawn',
   'reinstatement-requested': 'Request to reinstate aftercare sent for approval',
   'reinstatement-approved': 'Your approval is recorded',
+  'reinstatement-refused': 'Your refusal is recorded: aftercare stays ended',
+  'reinstatement-sent-back': 'The request is sent back to be reconsidered',
   'review-recorded': 'Review recorded',
   'service-saved': 'Service saved',
   'refund-paid': 'Refund recorded as paid',

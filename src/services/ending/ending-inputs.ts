@@ -34,3 +34,9 @@ export const EndingDecisionInput = z.object({
   outcome: z.enum(['refused', 'sent-back']).describe('refused: aftercare continues; sent-back: reassess and propose again'),
   reasons: text(5000).min(1, 'Say why').describe('Why, for the proposer and the record'),
 });
+
+/** Issue 9 items 3 and 9: an approver refuses a request to reinstate aftercare, or sends it back to be reconsidered, with reasons (END-6). */
+export const ReinstatementDecisionInput = z.object({
+  outcome: z.enum(['refused', 'sent-back']).describe('refused: aftercare stays ended; sent-back: reconsider, and ask again if it is still needed'),
+  reasons: text(5000).min(1, 'Say why').describe('Why, for the person who asked and the record'),
+});

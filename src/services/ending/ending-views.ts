@@ -13,6 +13,12 @@ function approvalView(row: EndingApprovalRow | ReinstatementApprovalRow) {
   return { side: row.side, organisationCode: row.organisation_code, approverId: row.approver_id, approvedAt: new Date(row.approved_at).toISOString(), approvedOn: row.approved_on, comment: row.comment ?? null };
 }
 
+/** Issue 9 items 3 and 9: who refused or sent back a proposal or a reinstatement, when, for which body, why. */
+function decisionView(row: EndingProposalRow | ReinstatementRow) {
+  if (!row.decided_by || (row.status !== 'refused' && row.status !== 'sent-back')) return null;
+  return { outcome: row.status, side: row.decision_side, decidedBy: row.decided_by, decidedAt: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons };
+}
+
 export function episodeState(episode: Episode): EpisodeState {
   return { id: episode.id, status: episode.status, endedOn: episode.endedOn, endReason: episode.endReason };
 }
@@ -41,6 +47,7 @@ export function proposalView(row: EndingProposalRow, approvals: EndingApprovalRo
     awaitingNotice: row.status === 'pending' && outcome.awaitingNotice,
     noticeSentOn: row.notice_sent_on,
     endedOn: row.ended_on,
+    decision: decisionView(row),
   };
 }
 
@@ -58,5 +65,6 @@ export function reinstatementView(row: ReinstatementRow, approvals: Reinstatemen
     approvals: approvals.map(approvalView),
     awaiting: row.status === 'pending' ? outcome.awaiting : [],
     reinstatedOn: row.reinstated_on,
+    decision: decisionView(row),
   };
 }

@@ -1,13 +1,16 @@
 // Reinstating aftercare that was ended jointly (END-6, CONTESTED): ask for it, list the requests,
-// and the two bodies' approvals, from the second of which the episode is active again.
+// what an approver reads before deciding, the two bodies' approvals (each with a comment), from the
+// second of which the episode is active again, and an approver's refusal or sending back, with reasons.
 import { randomUUID } from 'node:crypto';
-import { jointOutcome, validateReinstatement } from '../../domain/ending.ts';
+import { approvalSide, jointOutcome, reasonText, validateReinstatement } from '../../domain/ending.ts';
 import * as ending from '../../data/ending-repository.ts';
+import * as reviews from '../../data/reviews-repository.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { EmptyInput, ReinstatementInput } from './ending-inputs.ts';
+import { personViewPart } from '../people/people-service.ts';
+import { ApprovalInput, ReinstatementDecisionInput, ReinstatementInput } from './ending-inputs.ts';
 import type { EndingDeps } from './ending-proposals.ts';
 import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, sideOf } from './ending-records.ts';
 import { episodeState, reinstatementView, toApprovals } from './ending-views.ts';
@@ -40,21 +43,26 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
       });
     },
 
-    /** END-6: both sides approve, as for an ending; the episode is active again from the second approval. */
+    /**
+     * END-6: both sides approve, as for an ending, each with an optional comment kept with the
+     * approval; the episode is active again from the second approval. A refused or sent-back request
+     * cannot be approved (409): a new request is needed.
+     */
     async approveReinstatement(actor: Actor, personId: string, episodeId: string, reinstatementId: string, input: unknown = {}) {
       requirePermission(actor, 'ending:approve');
-      parseInput(EmptyInput, input ?? {});
+      const data = parseInput(ApprovalInput, input ?? {});
       type Approved = { id: string; created: boolean; side: string; reinstated: boolean };
       const audit = (r: Approved) => r.created
-        ? { action: 'reinstatement.approve', recordType: 'reinstatement', recordId: r.id, details: { episodeId, side: r.side, reinstated: r.reinstated } }
+        ? { action: 'reinstatement.approve', recordType: 'reinstatement', recordId: r.id, details: { episodeId, side: r.side, reinstated: r.reinstated, commented: Boolean(data.comment) } }
         : { action: 'reinstatement.approve-repeat', recordType: 'reinstatement', recordId: r.id, details: { episodeId, side: r.side } };
       return forbiddenToOtherApprovers(db, { table: 'reinstatements', personId, episodeId, id: reinstatementId }, () =>
         useCases.change(actor, personId, { permission: 'ending:approve', audit }, async ({ trx, actor, person, today, now }): Promise<Approved> => {
           const row = await ownReinstatement(trx, person, episodeId, reinstatementId, true);
           const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
           if (row.status === 'withdrawn') throw new ConflictError('This reinstatement was withdrawn');
+          if (row.status === 'refused' || row.status === 'sent-back') throw new ConflictError('This request was refused or sent back: a new request is needed');
           const created = row.status === 'pending' && await ending.insertReinstatementApproval(trx, {
-            id: randomUUID(), reinstatementId: row.id, side, organisationCode: actor.organisationCode, approverId: actor.userId, approvedAt: now, approvedOn: today,
+            id: randomUUID(), reinstatementId: row.id, side, organisationCode: actor.organisationCode, approverId: actor.userId, approvedAt: now, approvedOn: today, comment: data.comment ?? null,
           });
           if (!created) return { id: row.id, created, side, reinstated: false };
           const outcome = jointOutcome(toApprovals(await ending.reinstatementApprovals(trx, [row.id])));
@@ -65,6 +73,67 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
           return { created, ...reinstatementView((await ending.findReinstatement(trx, id))!, await ending.reinstatementApprovals(trx, [id])), episode: episodeState(episode) };
         }),
       );
+    },
+
+    /**
+     * Issue 9 items 3 and 9: an approver of the responsible local authority or ICB refuses a request
+     * to reinstate aftercare (it stays ended), or sends it back to be reconsidered, with reasons, for
+     * their body. Only a request still waiting can be decided (409 otherwise).
+     */
+    async decideReinstatement(actor: Actor, personId: string, episodeId: string, reinstatementId: string, input: unknown) {
+      requirePermission(actor, 'ending:approve');
+      const data = parseInput(ReinstatementDecisionInput, input);
+      const audit = (r: { id: string; decision: { side: string | null } | null }) => ({
+        action: data.outcome === 'refused' ? 'reinstatement.refuse' : 'reinstatement.send-back', recordType: 'reinstatement', recordId: r.id, details: { episodeId, side: r.decision?.side ?? null },
+      });
+      return forbiddenToOtherApprovers(db, { table: 'reinstatements', personId, episodeId, id: reinstatementId }, () =>
+        useCases.change(actor, personId, { permission: 'ending:approve', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
+          const row = await ownReinstatement(trx, person, episodeId, reinstatementId, true);
+          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
+          if (row.status !== 'pending') throw new ConflictError('Only a request still waiting for approval can be refused or sent back');
+          await ending.updateReinstatement(trx, row.id, { status: data.outcome, decided_by: actor.userId, decided_at: now, decision_side: side, decision_reasons: data.reasons });
+          return reinstatementView((await ending.findReinstatement(trx, row.id))!, await ending.reinstatementApprovals(trx, [row.id]));
+        }),
+      );
+    },
+
+    /**
+     * Issue 9 item 3: what an approver reads before approving (or refusing) a request to reinstate
+     * aftercare: the request, who asked and when; each approval with who, when, for which body and
+     * their comment; any refusal; how aftercare ended (the joint decision and its reasons); and the
+     * latest review.
+     */
+    async reinstatementApprovalPage(actor: Actor, personId: string, episodeId: string, reinstatementId: string) {
+      const audit = (p: { reinstatement: { id: string } }) => ({ action: 'reinstatement.view', recordType: 'reinstatement', recordId: p.reinstatement.id, details: { parts: ['person', 'reinstatement', 'ending', 'reviews'] } });
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => {
+        const row = await ownReinstatement(trx, person, episodeId, reinstatementId, false);
+        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const approvals = await ending.reinstatementApprovals(trx, [row.id]);
+        // The joint decision that ended this aftercare: the latest approved proposal made before the request.
+        const ended = (await ending.listEndingProposals(trx, person.id, episodeId)).filter((p) => p.status === 'approved' && p.ended_on !== null && p.proposed_at <= row.requested_at).at(-1) ?? null;
+        const names = await ending.staffNames(trx, [...approvals.map((a) => a.approver_id), row.requested_by, ...(row.decided_by ? [row.decided_by] : [])]);
+        const latest = (await reviews.listReviews(trx, person.id)).filter((r) => r.held_on <= today).sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
+        return {
+          person: await personViewPart(trx, person),
+          episode,
+          side: approvalSide(actor.organisationCode, episode),
+          reinstatement: reinstatementView(row, approvals),
+          requestedBy: names.get(row.requested_by) ?? null,
+          approvals: approvals.map((a) => ({ side: a.side, approvedAt: new Date(a.approved_at).toISOString(), comment: a.comment, by: names.get(a.approver_id) ?? null })),
+          decision: row.decided_by ? { by: names.get(row.decided_by) ?? null, side: row.decision_side, at: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons } : null,
+          ending: ended ? { endedOn: ended.ended_on as string, reason: reasonText(ended.reason_code).label, reasons: ended.reasons } : null,
+          latestReview: latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending', notes: latest.notes } : null,
+        };
+      });
+    },
+
+    /** The check page before asking for a reinstatement: the person and the episode (404 for another person's). */
+    async reinstatementFormPage(actor: Actor, personId: string, episodeId: string) {
+      const audit = { action: 'ending.view', details: { parts: ['person', 'episode'], episodeId } };
+      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
+        person: await personViewPart(trx, person),
+        episode: findEpisode(await deriveAftercare(trx, person, today), episodeId),
+      }));
     },
   };
 }

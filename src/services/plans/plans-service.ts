@@ -6,7 +6,7 @@ import type { AftercareResult } from '../../domain/aftercare.ts';
 import { canSeeMoney } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
-  emptyPlan, finaliseProblems, finaliseRefusals, itemiseNeeds, passesTwoLimbTest, planWarnings, sharedWith, validatePlan, withDetails, withNeed, withoutNeed,
+  emptyPlan, finaliseProblems, finaliseRefusals, finaliseWarnings, itemiseNeeds, passesTwoLimbTest, planWarnings, sharedWith, validatePlan, withDetails, withNeed, withoutNeed,
   type DischargeReadiness, type PlanContent, type PlanDetails, type PlanNeed,
 } from '../../domain/plans.ts';
 import type { Violation } from '../../domain/violations.ts';
@@ -197,6 +197,25 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         person: await personViewPart(trx, person),
         plan: await planPart(trx, actor, person, today, now),
       }));
+    },
+
+    /**
+     * Issue 9 item 3: the check page before finalising (a permanent step): the person, the plan as it
+     * would become final (with the keyworker allocated now, PLAN-3), what stops it being finalised
+     * (PLAN-1, PLAN-4 to PLAN-6) and what it should be checked for (finaliseWarnings). One plan.view event.
+     */
+    async finalisePage(actor: Actor, personId: string) {
+      const audit = (r: { plan: PlanPageView }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan', 'finalise-check'] } });
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => {
+        const plan = await planPart(trx, actor, person, today, now);
+        const aftercare = await deriveAftercare(trx, person, today);
+        return {
+          person: await personViewPart(trx, person),
+          plan,
+          problems: finaliseRefusals(plan, { qualifyingDetention: aftercare.episodes.length > 0 }),
+          warnings: finaliseWarnings(plan),
+        };
+      });
     },
 
     /** PUT /people/{id}/plan: replaces the draft. expectedVersion null: If-Match was not sent. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  NEED_DOMAINS, NEED_DOMAIN_CODES, contingencyComplete, dischargeReadiness, emptyPlan, finaliseProblems, finaliseRefusals, itemiseNeeds, planningNeeded, planWarnings,
+  NEED_DOMAINS, NEED_DOMAIN_CODES, contingencyComplete, dischargeReadiness, emptyPlan, finaliseProblems, finaliseRefusals, finaliseWarnings, itemiseNeeds, planningNeeded, planWarnings,
   scope1Violations, sharedWith, signatureComplete, validatePlan, withDetails, withNeed, withoutNeed, type PlanContent, type PlanNeed,
 } from '../../../src/domain/plans.ts';
 
@@ -211,5 +211,38 @@ describe('changing one part of the draft', () => {
     assert.equal(replaced.cpa, true);
     assert.equal(replaced.goals, 'Back to college');
     assert.equal(replaced.copyGivenOn, null);
+  });
+
+});
+
+describe('finaliseWarnings: what the check page warns about before finalising (issue 9 item 3)', () => {
+  const full = () => completePlan({ keyworker: { name: 'Sam Keyworker', contact: '0300 555 0100' }, nextReviewOn: '2027-01-15', personViews: 'Wants to go back to college' });
+
+  test('a complete plan with a keyworker, a review date and the person’s views has no warnings', () => {
+    assert.deepEqual(finaliseWarnings(full()), []);
+  });
+
+  test('PLAN-3: no keyworker allocated, or one without contact details, is a warning on the keyworker', () => {
+    assert.deepEqual(finaliseWarnings({ ...full(), keyworker: { name: null, contact: null } }).map((v) => [v.field, v.rule]), [['keyworker', 'PLAN-3']]);
+    const noContact = finaliseWarnings({ ...full(), keyworker: { name: 'Sam Keyworker', contact: ' ' } });
+    assert.deepEqual(noContact.map((v) => [v.field, v.rule]), [['keyworker', 'PLAN-3']]);
+    assert.match(noContact[0]!.message, /contact/);
+  });
+
+  test('PLAN-4: a missing review date and missing views of the person are warnings', () => {
+    assert.deepEqual(finaliseWarnings({ ...full(), nextReviewOn: null, personViews: '' }).map((v) => [v.field, v.rule]), [['nextReviewOn', 'PLAN-4'], ['personViews', 'PLAN-4']]);
+  });
+
+  test('SCOPE-6: needs of which none is met under s117 are a warning; SCOPE-1: a need passing both limbs marked not s117 is one too', () => {
+    const none = finaliseWarnings({ ...full(), needs: [need({ s117: false, arisesFromMentalDisorder: false })] });
+    assert.deepEqual(rulesOf(none), ['SCOPE-6']);
+    const mislabelled = finaliseWarnings({ ...full(), needs: [need(), need({ id: '00000000-0000-4000-8000-000000000002', s117: false })] });
+    assert.deepEqual(mislabelled.map((v) => [v.field, v.rule]), [['needs.1.s117', 'SCOPE-1']]);
+  });
+
+  test('warnings never block: a plan with warnings may still have no finalise problems', () => {
+    const plan = { ...completePlan(), keyworker: { name: null, contact: null } };
+    assert.ok(finaliseWarnings(plan).length > 0);
+    assert.deepEqual(finaliseProblems(plan), []);
   });
 });
