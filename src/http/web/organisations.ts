@@ -105,7 +105,8 @@ export function organisationCodeFor(directory: OrganisationDirectory | null, typ
   if (bracketed && directory.has(bracketed)) return bracketed;
   const named = [...directory.values()].filter((o) => o.name.toLowerCase() === value.toLowerCase());
   if (named.length === 1) return named[0]!.code;
-  return /^[A-Za-z0-9]{3,9}$/.test(value) ? upper : value;
+  // Shaped like a code (an ODS code has 3 to 5 characters; an ONS code and a practice's have digits).
+  return /^[A-Za-z0-9]{3,9}$/.test(value) && (value.length <= 5 || /\d/.test(value)) ? upper : value;
 }
 
 /** The names of the organisations of one type, for a free-text box's suggestions (`<datalist>`). */
