@@ -208,9 +208,12 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(question.body, /<form method="get" action="\/people\/[0-9a-f-]{36}\/services\/new"/);
       assert.match(question.body, /What kind of service is it\?/);
       assert.doesNotMatch(question.body, /accommodation-type/);
-      const none = await b.get(`${url}?category=`);
-      assert.equal(none.statusCode, 422);
-      assert.match(none.body, /href="#category">\s*Select what kind of service it is/);
+      assert.match(question.body, /<input type="hidden" name="step" value="kind">/);
+      for (const unanswered of [`${url}?step=kind`, `${url}?step=kind&category=`, `${url}?category=nonsense`]) {
+        const none = await b.get(unanswered);
+        assert.equal(none.statusCode, 422, unanswered);
+        assert.match(none.body, /href="#category">\s*Select what kind of service it is/);
+      }
 
       const sections = async (category: string) => {
         const page = await b.get(`${url}?category=${category}`);

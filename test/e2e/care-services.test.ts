@@ -52,9 +52,11 @@ describe('services and funding pages in the browser', { skip }, () => {
     await assertAccessible(page, 'the empty services page');
 
     await follow(page, 'a:has-text("Add a service")');
+    // The kind of service first (issue 9 item 7), then the form with its sections.
+    await page.check('input[name="category"][value="accommodation"]');
+    await follow(page, 'button:has-text("Continue")');
     await assertAccessible(page, 'the add-a-service form');
     await page.fill('#description', 'Supported living with staff on site');
-    await page.selectOption('#category', 'accommodation');
     await page.check('#s117');
     await page.check('#scope-arisesFromMentalDisorder');
     await page.check('#scope-reducesRiskOfDeterioration');

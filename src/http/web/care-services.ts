@@ -195,7 +195,8 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const context = await serviceContext(request);
     const kindPage = { ...context, title: 'What kind of service is it?', values: { category: typeof query.change === 'string' ? query.change : '' } };
     // Continue without a choice (or with a kind that does not exist): the question again, with why.
-    if (category !== undefined) return reply.status(422).render('pages/care-service-kind.njk', { ...kindPage, errors: [{ field: 'category', message: 'Select what kind of service it is' }] });
+    // (An unchosen radio is not sent: the form's step field says the question was answered.)
+    if (category !== undefined || query.step === 'kind') return reply.status(422).render('pages/care-service-kind.njk', { ...kindPage, errors: [{ field: 'category', message: 'Select what kind of service it is' }] });
     return reply.render('pages/care-service-kind.njk', kindPage);
   });
 
