@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // The register's own scripts run in the browser (progressive enhancements of the pages).
+    files: ['src/http/web/static/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly' } },
+  },
+  {
     // Only src/data writes SQL: a use case asks a repository function by name.
     files: ['src/services/**/*.ts', 'src/http/**/*.ts', 'src/cli/**/*.ts', 'src/letters/**/*.ts', 'src/domain/**/*.ts'],
     rules: {

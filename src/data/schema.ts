@@ -183,6 +183,20 @@ export interface PlacementsTable {
   recorded_at: DefaultInstant;
 }
 
+/** Issue 9 (migration 0123): the local authority of a postcode, its sector or its district. */
+export interface PostcodeAreasTable {
+  prefix: string;
+  local_authority_code: string;
+  source: string;
+}
+
+/** Issue 9 (migration 0123): a GP practice's ICB. */
+export interface GpPracticesTable {
+  code: string;
+  icb_code: string;
+  source: string;
+}
+
 export interface PersonOrganisationsTable {
   person_id: string;
   organisation_code: string;
@@ -291,6 +305,8 @@ export interface Database {
   person_allocations: PersonAllocationsTable;
   person_summaries: PersonSummariesTable;
   placements: PlacementsTable;
+  postcode_areas: PostcodeAreasTable;
+  gp_practices: GpPracticesTable;
   person_organisations: PersonOrganisationsTable;
   audit_events: AuditEventsTable;
   audit_seals: AuditSealsTable;

@@ -11,7 +11,7 @@ import type { FieldError } from '../services/kernel/errors.ts';
 import type { Problem } from './problem.ts';
 import { can, type Action } from '../domain/access.ts';
 import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.ts';
-import { organisationChoices, organisationMarkup, organisationNamesIn, organisationText } from './web/organisations.ts';
+import { organisationChoices, organisationMarkup, organisationNames, organisationNamesIn, organisationText } from './web/organisations.ts';
 import { legalBasis, plainSentence } from './web/legal-basis.ts';
 import { takeSuccess } from './web/success.ts';
 
@@ -81,6 +81,7 @@ export function registerViews(app: FastifyInstance, options: { production: boole
         return { text: organisationNamesIn(this.request.organisations, plain.text), basis: legalBasis([rule, ...plain.rules]) };
       },
       organisationChoices: (type: string, selected: string | null | undefined, options?: { allText?: string; other?: boolean }) => organisationChoices(this.request.organisations, type, selected, options),
+      organisationNames: (type: string) => organisationNames(this.request.organisations, type),
     });
     return this.type('text/html; charset=utf-8').send(html);
   });

@@ -12,6 +12,7 @@ import { createEndingService } from './ending/ending-service.ts';
 import { createHealthService } from './health/health-service.ts';
 import { createLegalHistoryService } from './legal-history/legal-history-service.ts';
 import { createPeopleService } from './people/people-service.ts';
+import { createBodyProposalService } from './people/body-proposals.ts';
 import { createKeyworkerService } from './keyworkers/keyworkers-service.ts';
 import { createPlanningService } from './planning/planning-service.ts';
 import { createAdvocacyService } from './advocacy/advocacy-service.ts';
@@ -84,6 +85,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
   return {
     accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8, identityCache: options.identityCache }),
     people: createPeopleService(db, shared),
+    bodyProposals: createBodyProposalService(db),
     legalHistory: createLegalHistoryService(shared),
     keyworkers: createKeyworkerService(db, shared),
     planning: createPlanningService(db, shared),

@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
 import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, chooseOrganisation, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -52,9 +52,11 @@ describe('services and funding pages in the browser', { skip }, () => {
     await assertAccessible(page, 'the empty services page');
 
     await follow(page, 'a:has-text("Add a service")');
+    // The kind of service first (issue 9 item 7), then the form with its sections.
+    await page.check('input[name="category"][value="accommodation"]');
+    await follow(page, 'button:has-text("Continue")');
     await assertAccessible(page, 'the add-a-service form');
     await page.fill('#description', 'Supported living with staff on site');
-    await page.selectOption('#category', 'accommodation');
     await page.check('#s117');
     await page.check('#scope-arisesFromMentalDisorder');
     await page.check('#scope-reducesRiskOfDeterioration');
@@ -103,8 +105,8 @@ describe('services and funding pages in the browser', { skip }, () => {
     await page.goto(`${base}/funding-policies`);
     await assertAccessible(page, 'the funding policies page');
     await page.fill('#partnershipName', 'Northbridge partnership');
-    await page.selectOption('#localAuthority', ORGS.la.code);
-    await page.selectOption('#icb', ORGS.icb.code);
+    await chooseOrganisation(page, 'localAuthority', ORGS.la.code);
+    await chooseOrganisation(page, 'icb', ORGS.icb.code);
     await fillDate(page, 'effectiveFrom', '2020-01-01');
     await page.fill('#splits-healthcare-localAuthorityPercent', '0');
     await page.fill('#splits-healthcare-icbPercent', '90');

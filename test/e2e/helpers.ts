@@ -61,3 +61,21 @@ export async function openSignedInPage(browser: Browser, base: string, email: st
   await follow(page, 'button:has-text("Sign in")');
   return { context, page };
 }
+
+/**
+ * Chooses an organisation in a list of organisations by its code: the plain select without
+ * JavaScript, or the type-ahead box the register's script makes of it (static/organisations.js), in
+ * which the suggestion "Name (CODE)" is typed as a person would pick it.
+ */
+export async function chooseOrganisation(page: Page, id: string, code: string): Promise<void> {
+  const field = page.locator(`#${id}`);
+  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') return void (await field.selectOption(code));
+  const suggestion = await page.locator(`datalist#${id}-names option[value$="(${code})"]`).getAttribute('value');
+  await field.fill(suggestion ?? code);
+}
+
+/** The code chosen in a list of organisations, whether a select or the type-ahead box. */
+export async function chosenOrganisation(page: Page, id: string): Promise<string> {
+  const value = await page.inputValue(`#${id}`);
+  return /\(([A-Z0-9]{3,9})\)$/.exec(value)?.[1] ?? value;
+}

@@ -56,12 +56,11 @@ describe('services linked to needs and budget review warnings in the browser', {
   });
 
   test('the service form offers the plan’s needs, and the plan shows the service under its need', async () => {
-    await page.goto(`${base}/people/${personId}/services/new`);
+    await page.goto(`${base}/people/${personId}/services/new?category=social-care`);
     const options = await page.locator('#needId option').allInnerTexts();
     assert.ok(options.some((o) => o.includes('Help to take medication every day')), options.join('\n'));
     await assertAccessible(page, 'the add-a-service form with the need select');
     await page.fill('#description', 'Morning medication prompts');
-    await page.selectOption('#category', 'social-care');
     await page.check('#s117');
     await page.fill('#provider', 'Northbridge Support Ltd');
     await page.selectOption('#needId', { label: 'Help to take medication every day (section 117)' });

@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { createPerson } from '../api/helpers.ts';
-import { assertAccessible, errorSummary, fillDate, follow, keepToThisMachine, requestsToOtherOrigins } from './helpers.ts';
+import { assertAccessible, chooseOrganisation, chosenOrganisation, errorSummary, fillDate, follow, keepToThisMachine, requestsToOtherOrigins } from './helpers.ts';
 
 const skip = browserSkipReason();
 const SUFFIX = ' – Section 117 Aftercare Register';
@@ -110,9 +110,9 @@ describe('pages in the browser', { skip, timeout: 900_000 }, () => {
     await fillDate(page, 'dateOfBirth', '1980-02-28');
     await page.fill('#address-line1', '12 Mill Lane');
     await page.fill('#address-postcode', 'NB1 2AB');
-    await page.selectOption('#residence-localAuthority', 'E09000099');
+    await chooseOrganisation(page, 'residence-localAuthority', 'E09000099');
     await fillDate(page, 'residence-since', '2015-06-01');
-    await page.selectOption('#gp-icb', 'QZZ');
+    await chooseOrganisation(page, 'gp-icb', 'QZZ');
     await fillDate(page, 'gp-since', '2015-06-01');
     await follow(page, 'button:has-text("Add person")');
     assert.match(new URL(page.url()).pathname, /^\/people\/[0-9a-f-]{36}$/);
@@ -220,7 +220,7 @@ describe('pages in the browser', { skip, timeout: 900_000 }, () => {
     assert.equal(await page.inputValue('#givenName'), 'Grace');
     assert.equal(await page.inputValue('#dateOfBirth-year'), '1980');
     await assertAccessible(page, 'the change details form');
-    await page.selectOption('#residence-localAuthority', 'E09000098');
+    await chooseOrganisation(page, 'residence-localAuthority', 'E09000098');
     await fillDate(page, 'residence-since', '2025-01-06');
     await follow(page, 'button:has-text("Save changes")');
     assert.equal(page.url(), personUrl);
@@ -236,7 +236,7 @@ describe('pages in the browser', { skip, timeout: 900_000 }, () => {
     assert.equal(lead.url(), personUrl);
     await follow(lead, 'a:has-text("Confirm the responsible local authority and ICB")');
     assert.equal(await lead.title(), `Confirm the responsible local authority${SUFFIX}`);
-    assert.equal(await lead.inputValue('#localAuthority-code'), 'E09000099');
+    assert.equal(await chosenOrganisation(lead, 'localAuthority-code'), 'E09000099');
     assert.equal(await lead.locator('#icb-code').count(), 0, 'the ICB’s part is not the council’s to change');
     assert.match(await lead.inputValue('#localAuthority-basis'), /ordinarily resident in E09000099/);
     await assertAccessible(lead, 'the confirm responsibility form');

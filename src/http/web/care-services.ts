@@ -18,6 +18,29 @@ import { ACCOMMODATION_FEATURE_LABELS, ACCOMMODATION_LABELS, CATEGORY_LABELS, PA
 /** RESP-7: the body whose approval a split awaits. */
 const FUNDING_BODY_LABELS: Record<string, string> = { 'local-authority': 'the local authority', icb: 'the ICB' };
 
+/**
+ * Issue 9 item 7: the kinds of service each optional section of the service form applies to:
+ * accommodation and the decision on its rent (SCOPE-4, SCOPE-5) to accommodation; a direct payment
+ * or personal health budget (DP-3) to every kind but prescribed medication. A service that already
+ * has accommodation or a budget recorded keeps its section, whatever its kind, so nothing recorded
+ * is hidden.
+ */
+const SECTION_KINDS = {
+  accommodation: ['accommodation'],
+  budget: SERVICE_CATEGORIES.filter((c) => c !== 'medication'),
+} as const satisfies Record<string, readonly string[]>;
+
+export function serviceSections(category: string | undefined, existing?: Pick<ServiceView, 'accommodation' | 'budget'>) {
+  const applies = (kinds: readonly string[]) => category !== undefined && kinds.includes(category);
+  return {
+    accommodation: applies(SECTION_KINDS.accommodation) || Boolean(existing?.accommodation),
+    budget: applies(SECTION_KINDS.budget) || Boolean(existing?.budget),
+    kinds: { accommodation: SECTION_KINDS.accommodation.join(' '), budget: SECTION_KINDS.budget.join(' ') },
+  };
+}
+
+const isCategory = (value: unknown): value is string => typeof value === 'string' && (SERVICE_CATEGORIES as readonly string[]).includes(value);
+
 const penceAsPounds = (pence: number | null | undefined) => (pence === null || pence === undefined ? '' : (pence / 100).toFixed(2));
 
 /** The form's values for an existing service (the change form). */
@@ -91,14 +114,18 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
 
   // ---- Adding and changing a service ---------------------------------------------------------------
   /** The add form (no service id) or the change form of the service named in the path, from one read. */
-  const serviceContext = async (request: FastifyRequest, serviceId?: string) => {
+  const serviceContext = async (request: FastifyRequest, serviceId?: string, category?: string) => {
     const { person, existing, policies, needs } = await services.careServices.formPage(signedIn(request), personIdOf(request), serviceId);
     const latest = policies.items.at(-1);
     // The plan's needs the service may meet, so the plan shows what meets each need; a link to a need since removed is kept.
     const needOptions = needs.map((n) => ({ value: n.id, text: `${n.description} (${n.s117 ? 'section 117' : 'not section 117'})` }));
     if (existing?.needId && !needs.some((n) => n.id === existing.needId)) needOptions.push({ value: existing.needId, text: 'A need no longer in the plan' });
+    const kind = category ?? existing?.category;
     return {
       title: existing ? 'Change a service' : 'Add a service',
+      editing: Boolean(existing),
+      sections: serviceSections(kind, existing ?? undefined),
+      kindText: kind ? (CATEGORY_LABELS[kind] ?? kind) : '',
       needOptions,
       person,
       existing: existing ?? undefined,
@@ -160,14 +187,25 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     return { input, words, weeklyMissing: weekly === undefined && !problems.some((p) => p.field === 'weeklyCostPence') };
   }
 
-  web.get('/people/:id/services/new', page, async (request, reply) => reply.render('pages/care-service-form.njk', { ...(await serviceContext(request)), values: {} }));
+  // Issue 9 item 7: the kind of service first (a question page), then the form with only its sections.
+  web.get('/people/:id/services/new', page, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const category = query.category;
+    if (isCategory(category)) return reply.render('pages/care-service-form.njk', { ...(await serviceContext(request, undefined, category)), values: { category } });
+    const context = await serviceContext(request);
+    const kindPage = { ...context, title: 'What kind of service is it?', values: { category: typeof query.change === 'string' ? query.change : '' } };
+    // Continue without a choice (or with a kind that does not exist): the question again, with why.
+    // (An unchosen radio is not sent: the form's step field says the question was answered.)
+    if (category !== undefined || query.step === 'kind') return reply.status(422).render('pages/care-service-kind.njk', { ...kindPage, errors: [{ field: 'category', message: 'Select what kind of service it is' }] });
+    return reply.render('pages/care-service-kind.njk', kindPage);
+  });
 
   web.post('/people/:id/services/new', form, async (request, reply) => {
     const body = formBody(request);
     const problems: FieldError[] = [];
     const { input, words, weeklyMissing } = serviceInput(request, body, problems);
     if (weeklyMissing) problems.push({ field: 'weeklyCostPence', message: 'Enter the weekly cost in pounds and pence, for example 125.50' });
-    return submit({ reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request)), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words }, async () => {
+    return submit({ reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request, undefined, isCategory(body.category) ? body.category : undefined)), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words }, async () => {
       if (problems.length > 0) throw new ValidationError(problems);
       await services.careServices.create(signedIn(request), personIdOf(request), input);
       return servicesHref(request);
@@ -184,7 +222,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     const problems: FieldError[] = [];
     const { input, words } = serviceInput(request, body, problems);
     return submit(
-      { reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request, param(request, 'serviceId'))), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words },
+      { reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request, param(request, 'serviceId'), isCategory(body.category) ? body.category : undefined)), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words },
       async () => {
         if (problems.length > 0) throw new ValidationError(problems);
         // Someone who may not see money is not shown the amounts, so their form leaves them as they are.

@@ -6,7 +6,7 @@ import { isIsoDate } from '../../domain/dates.ts';
 import { ConflictError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import { BadRequestError } from '../../services/kernel/validation.ts';
 import { fieldId } from '../views.ts';
-import { OTHER_ORGANISATION } from './organisations.ts';
+import { OTHER_ORGANISATION, organisationCodeFor } from './organisations.ts';
 
 export type FormBody = Record<string, string>;
 
@@ -18,10 +18,14 @@ export function formBody(request: FastifyRequest): FormBody {
     const first = Array.isArray(value) ? value[0] : value;
     if (typeof first === 'string') out[key] = first;
   }
-  // A list of organisations with "another" chosen (or nothing) takes the code typed in its box.
+  // A list of organisations (a field with an "-other" box beside it) gives a code: chosen in the
+  // select, picked or typed in the type-ahead box (by name or code), or, with "another" chosen (or
+  // nothing), the code typed in the other box.
   for (const [key, value] of Object.entries(out)) {
     const field = key.endsWith('-other') ? key.slice(0, -'-other'.length) : null;
-    if (field && field in out && (out[field] === OTHER_ORGANISATION || out[field] === '') && value.trim() !== '') out[field] = value.trim().toUpperCase();
+    if (!field || !(field in out)) continue;
+    if ((out[field] === OTHER_ORGANISATION || out[field]!.trim() === '') && value.trim() !== '') out[field] = value.trim().toUpperCase();
+    else out[field] = organisationCodeFor(request.organisations ?? null, out[field]!);
   }
   return out;
 }

@@ -38,7 +38,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
 
   // ---- A hospital stay --------------------------------------------------------------------------
   const admissionWords = (body: FormBody) => ({
-    labels: { hospital: 'hospital', admittedOn: 'date they were admitted', dischargedOn: 'date they left hospital' },
+    labels: { hospital: 'hospital', provider: 'provider organisation', admittedOn: 'date they were admitted', dischargedOn: 'date they left hospital' },
     dates: { admittedOn: readDate(body, 'admittedOn'), dischargedOn: readDate(body, 'dischargedOn') },
   });
 
@@ -47,7 +47,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
   web.post('/people/:id/admissions/new', form, async (request, reply) => {
     const body = formBody(request);
     const words = admissionWords(body);
-    const input = { hospital: required(body, 'hospital'), admittedOn: words.dates.admittedOn.value ?? '', dischargedOn: words.dates.dischargedOn.value };
+    const input = { hospital: required(body, 'hospital'), provider: text(body, 'provider') ?? null, admittedOn: words.dates.admittedOn.value ?? '', dischargedOn: words.dates.dischargedOn.value };
     return submit({ reply, body, template: 'pages/admission-new.njk', context: async () => base(await recordOf(request)), words }, async () => {
       await services.legalHistory.addAdmission(signedIn(request), personIdOf(request), input);
       flashSuccess(reply, 'admission-added');

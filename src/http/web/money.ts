@@ -9,6 +9,7 @@ import { formatPence, parsePounds } from '../../domain/funding.ts';
 import { ForbiddenError, ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
+import { bodyKindOf } from './organisations.ts';
 import { formBody, readDate, required, submit, text, version, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
 import { registerMoneyPaymentPages } from './money-payments.ts';
@@ -143,14 +144,14 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     const body = formBody(request);
     const raisedOn = readDate(body, 'raisedOn');
     const words = {
-      labels: { 'partyA.code': 'first body’s code', 'partyB.code': 'second body’s code', subject: 'subject', interimFunderCode: 'interim funder', raisedOn: 'date the dispute was raised' },
+      labels: { 'partyA.code': 'first body', 'partyB.code': 'second body', subject: 'subject', interimFunderCode: 'interim funder', raisedOn: 'date the dispute was raised' },
       dates: { raisedOn },
       unanswered: { subject: 'Select what the dispute is about' },
     };
     return submit({ reply, body, template: 'pages/money.njk', context: () => moneyContext(request), words }, async () => {
       await services.disputes.raiseDispute(signedIn(request), personIdOf(request), {
-        partyA: { kind: body['partyA-kind'] || 'local-authority', code: required(body, 'partyA-code') },
-        partyB: { kind: body['partyB-kind'] || 'local-authority', code: required(body, 'partyB-code') },
+        partyA: { kind: bodyKindOf(request.organisations, required(body, 'partyA-code')), code: required(body, 'partyA-code') },
+        partyB: { kind: bodyKindOf(request.organisations, required(body, 'partyB-code')), code: required(body, 'partyB-code') },
         subject: body.subject || undefined,
         interimFunderCode: required(body, 'interimFunderCode'),
         raisedOn: raisedOn.value ?? '',

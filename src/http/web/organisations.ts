@@ -68,6 +68,7 @@ export function organisationNamesIn(directory: OrganisationDirectory | null, tex
 
 const KIND_WORDS: Record<string, { choose: string; other: string }> = {
   'local-authority': { choose: 'Choose a local authority', other: 'Another local authority (enter its ONS code below)' },
+  body: { choose: 'Choose a local authority or an ICB', other: 'Another body (enter its ONS or ODS code below)' },
   icb: { choose: 'Choose an ICB', other: 'Another ICB (enter its ODS code below)' },
   provider: { choose: 'Choose a provider', other: 'Another provider (enter its ODS code below)' },
 };
@@ -78,11 +79,48 @@ const KIND_WORDS: Record<string, { choose: string; other: string }> = {
  */
 export function organisationChoices(directory: OrganisationDirectory | null, type: string, selected: string | null | undefined, options: { allText?: string; other?: boolean } = {}) {
   const words = KIND_WORDS[type] ?? { choose: 'Choose an organisation', other: 'Another organisation (enter its code below)' };
-  // 'any': every organisation, whatever its type (the audit page's filter).
-  const known = [...(directory?.values() ?? [])].filter((o) => type === 'any' || o.type === type).sort((a, b) => a.name.localeCompare(b.name));
+  // 'any': every organisation, whatever its type (the audit page's filter); 'body': the local
+  // authorities and ICBs (the two bodies that share the duty: disputes, interim funders).
+  const known = [...(directory?.values() ?? [])].filter((o) => type === 'any' || o.type === type || (type === 'body' && (o.type === 'local-authority' || o.type === 'icb'))).sort((a, b) => a.name.localeCompare(b.name));
   const items = [{ value: '', text: options.allText ?? words.choose, selected: !selected }];
   for (const o of known) items.push({ value: o.code, text: `${o.name} (${o.code})`, selected: o.code === selected });
   if (selected && selected !== OTHER_ORGANISATION && !known.some((o) => o.code === selected)) items.push({ value: selected, text: selected, selected: true });
   if (options.other !== false) items.push({ value: OTHER_ORGANISATION, text: words.other, selected: selected === OTHER_ORGANISATION });
   return items;
+}
+
+/**
+ * What was typed or chosen in a list of organisations, as the organisation's code. Without
+ * JavaScript the list is a select and posts the code itself; with JavaScript it is a box with
+ * type-ahead (static/organisations.js) and posts what the person chose or typed: "Name (CODE)",
+ * the name alone or the code, in any case. Anything else is kept as typed (a code-like value in
+ * capitals) so that the service names the field and the person's words are shown again.
+ */
+export function organisationCodeFor(directory: OrganisationDirectory | null, typed: string): string {
+  const value = typed.trim();
+  if (value === '' || value === OTHER_ORGANISATION || !directory) return value;
+  const upper = value.toUpperCase();
+  if (directory.has(upper)) return upper;
+  const bracketed = /\(([A-Za-z0-9]{3,9})\)$/.exec(value)?.[1]?.toUpperCase();
+  if (bracketed && directory.has(bracketed)) return bracketed;
+  const named = [...directory.values()].filter((o) => o.name.toLowerCase() === value.toLowerCase());
+  if (named.length === 1) return named[0]!.code;
+  // Shaped like a code (an ODS code has 3 to 5 characters; an ONS code and a practice's have digits).
+  return /^[A-Za-z0-9]{3,9}$/.test(value) && (value.length <= 5 || /\d/.test(value)) ? upper : value;
+}
+
+/** The names of the organisations of one type, for a free-text box's suggestions (`<datalist>`). */
+export function organisationNames(directory: OrganisationDirectory | null, type: string): string[] {
+  return [...(directory?.values() ?? [])].filter((o) => o.type === type).map((o) => o.name).sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Whether a body chosen from a list of local authorities and ICBs is a local authority or an ICB:
+ * its type when the register knows it, otherwise read from the code's form (an ONS local authority
+ * code is a letter and eight digits, for example E09000007; an ICB's ODS code is three characters).
+ */
+export function bodyKindOf(directory: OrganisationDirectory | null, code: string): 'local-authority' | 'icb' {
+  const type = directory?.get(code)?.type;
+  if (type === 'local-authority' || type === 'icb') return type;
+  return /^[EWSN]\d{8}$/.test(code) ? 'local-authority' : 'icb';
 }

@@ -1,4 +1,11 @@
-// Starts the NHS design system's components. Every page also works without JavaScript.
+// Starts the NHS design system's components and the register's own enhancements. Every page also
+// works without JavaScript.
 import { initAll } from '/assets/nhsuk/nhsuk-frontend.min.js';
+import { enhanceOrganisationLists } from '/assets/s117/organisations.js';
+import { enhanceProposals } from '/assets/s117/proposals.js';
+import { enhanceServiceSections } from '/assets/s117/service-sections.js';
 
 initAll();
+enhanceOrganisationLists();
+enhanceProposals();
+enhanceServiceSections();
