@@ -12,6 +12,8 @@ export const SUCCESS_MESSAGES = {
   'legal-status-ended': 'End of the legal status recorded',
   'leave-added': 'Section 17 leave recorded',
   'responsibility-confirmed': 'Responsibility confirmed',
+  'placement-recorded': { text: 'Placement recorded', href: '#placements', linkText: 'See their placements' },
+  'placement-ended': { text: 'End of the placement recorded', href: '#placements', linkText: 'See their placements' },
   'meeting-scheduled': 'Planning meeting scheduled',
   'meeting-recorded': 'Planning meeting recorded',
   'plan-saved': 'Plan saved',

@@ -50,4 +50,8 @@ export const PlacementInput = z.object({
   from: IsoDateInput,
   to: IsoDateInput.nullable().optional(),
   description: z.string().trim().max(500).nullable().optional(),
+  s117: z.boolean({ message: 'Say whether the council arranged it as section 117 aftercare' }).nullable().optional().describe('Whether the council arranged it as section 117 aftercare (shown; null or absent where not known)'),
 });
+
+/** MHA25-3: the day the person left the placement (the last day they lived there). */
+export const PlacementEndInput = z.object({ to: IsoDateInput.describe('The last day they lived there') });
