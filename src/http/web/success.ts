@@ -13,6 +13,7 @@ export const SUCCESS_MESSAGES = {
   'leave-added': 'Section 17 leave recorded',
   'responsibility-confirmed': 'Responsibility confirmed',
   'placement-recorded': { text: 'Placement recorded', href: '#placements', linkText: 'See their placements' },
+  'referral-updated': 'Referral updated',
   'placement-ended': { text: 'End of the placement recorded', href: '#placements', linkText: 'See their placements' },
   'meeting-scheduled': 'Planning meeting scheduled',
   'meeting-recorded': 'Planning meeting recorded',

@@ -1,0 +1,116 @@
+// Issue 15, "every feature has its page" (the sweep): write operations of the API that had no page.
+// An advocacy referral's outcome, the advocate's involvement and the IMHA records-access decision
+// (ADV-3; PATCH .../advocacy-referrals/{id}) from the advocacy page, on PGlite and PostgreSQL:
+// CSRF, the NHS error summary, 404 before 403, the version (409), the audit.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { testEngines } from '../support/databases.ts';
+import { call, created, createPerson, nextNhsNumber, today } from './helpers.ts';
+
+for (const { engine, skip } of await testEngines()) {
+  describe(`pages for API-only operations on ${engine}`, { skip }, () => {
+    let t: TestApp;
+    let personId: string;
+    before(async () => {
+      t = await createTestApp(engine);
+      // Detained now under section 3: a qualifying patient for an IMHA (ADV-1).
+      personId = (await createPerson(t, { nhsNumber: nextNhsNumber(), givenName: 'Zoë', familyName: 'Łukasiewicz-Nguyễn' }, 'laPractitioner')).id;
+      const admission = await created(t, `/api/v1/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-10' }, 'laPractitioner');
+      await created(t, `/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2025-01-10', admissionId: admission.id }, 'laPractitioner');
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
+    async function browser(user: UserKey) {
+      const jar = new Map<string, string>();
+      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
+        for (const c of res.cookies) {
+          if (c.value === '') jar.delete(c.name);
+          else jar.set(c.name, c.value);
+        }
+        return res;
+      };
+      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
+      const post = async (url: string, csrfFrom: string | null, payload: Record<string, string>) => {
+        const csrf = csrfFrom === null ? {} : { _csrf: /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '' };
+        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, ...csrf } }));
+      };
+      const form = await get('/sign-in');
+      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
+      assert.equal(signedIn.statusCode, 302, signedIn.body);
+      return { get, post };
+    }
+
+    test('ADV-3: a practitioner records an IMHA referral’s involvement, outcome and records-access decision from the advocacy page; errors; CSRF; 409; audited', async () => {
+      const referral = await created(t, `/api/v1/people/${personId}/advocacy-referrals`, { kind: 'imha', referredOn: today(), provider: 'Northbridge Advocacy' }, 'laPractitioner');
+      const formUrl = `/people/${personId}/advocacy/referrals/${referral.id}`;
+      const b = await browser('laPractitioner');
+      const advocacy = await b.get(`/people/${personId}/advocacy`);
+      assert.equal(advocacy.statusCode, 200);
+      assert.ok(advocacy.body.includes(`href="${formUrl}"`), 'the advocacy page links to the form');
+      const form = await b.get(formUrl);
+      assert.equal(form.statusCode, 200, form.body);
+      assert.match(form.body, /<h1>Update a referral to an advocate<\/h1>/);
+      assert.match(form.body, /Access to the aftercare records \(ADV-3\)/);
+      assert.match(form.body, /name="version" value="1"/);
+
+      const typed = { version: '1', involvement: 'Met them on the ward', outcome: 'Supported at the planning meeting' };
+      assert.equal((await b.post(formUrl, null, typed)).statusCode, 403, 'CSRF');
+      // Lacks capacity, but no record-holder decision and no reason: ADV-3 names both, in the summary.
+      const refused = await b.post(formUrl, form.body, { ...typed, 'consentToRecords-personHasCapacity': 'no', 'consentToRecords-decidedOn-day': '1', 'consentToRecords-decidedOn-month': '1', 'consentToRecords-decidedOn-year': '2025' });
+      assert.equal(refused.statusCode, 422, refused.body);
+      assert.match(refused.body, /nhsuk-error-summary/);
+      assert.match(refused.body, /record whether the record-holder decides access is appropriate \(ADV-3\)/);
+      assert.match(refused.body, /Give the reason for the record-holder’s decision \(ADV-3\)/);
+      assert.match(refused.body, /Met them on the ward/, 'what was typed is kept');
+
+      const done = await b.post(formUrl, form.body, {
+        ...typed, 'consentToRecords-personHasCapacity': 'no', 'consentToRecords-recordHolderAllows': 'yes', 'consentToRecords-reason': 'In their best interests to be supported at the meeting',
+        'consentToRecords-decidedOn-day': '1', 'consentToRecords-decidedOn-month': '1', 'consentToRecords-decidedOn-year': '2025',
+      });
+      assert.equal(done.statusCode, 303, done.body);
+      assert.equal(done.headers.location, `/people/${personId}/advocacy#referral-${referral.id}`);
+      const page = await b.get(`/people/${personId}/advocacy`);
+      assert.match(page.body, /Referral updated/);
+      assert.match(page.body, /Met them on the ward/);
+      assert.match(page.body, /Supported at the planning meeting/);
+      const saved = (await call(t, 'GET', `/api/v1/people/${personId}/advocacy-referrals`, undefined, 'laPractitioner')).json().items.find((r: { id: string }) => r.id === referral.id);
+      assert.equal(saved.version, 2);
+      assert.equal(saved.recordsAccess.allowed, true);
+      assert.equal(saved.consentToRecords.decidedOn, '2025-01-01');
+      // The old form again: changed since (409), nothing overwritten.
+      assert.equal((await b.post(formUrl, form.body, { ...typed, outcome: 'Something else' })).statusCode, 409);
+      const audit = await t.database.db.selectFrom('audit_events').select(['action']).where('record_id', '=', referral.id).where('action', '=', 'advocacy-referral.update').execute();
+      assert.equal(audit.length, 1);
+    });
+
+    test('a referral other than an IMHA asks no records-access question; 404 for an organisation that does not see the person, 403 for a role that may not record advocacy', async () => {
+      const referral = await created(t, `/api/v1/people/${personId}/advocacy-referrals`, { kind: 'general', referredOn: today() }, 'laPractitioner');
+      const formUrl = `/people/${personId}/advocacy/referrals/${referral.id}`;
+      const b = await browser('laPractitioner');
+      const form = await b.get(formUrl);
+      assert.equal(form.statusCode, 200);
+      assert.ok(!form.body.includes('Access to the aftercare records'));
+      const done = await b.post(formUrl, form.body, { version: '1', involvement: '', outcome: 'Closed: no further help wanted' });
+      assert.equal(done.statusCode, 303, done.body);
+
+      const stranger = await browser('otherIcbApprover');
+      const strangerPage = await stranger.get('/register');
+      assert.equal((await stranger.get(formUrl)).statusCode, 404);
+      assert.equal((await stranger.post(formUrl, strangerPage.body, { version: '2', outcome: 'x' })).statusCode, 404);
+      const finance = await browser('finance');
+      const advocacy = await finance.get(`/people/${personId}/advocacy`);
+      assert.equal(advocacy.statusCode, 200);
+      assert.ok(!advocacy.body.includes(`href="${formUrl}"`), 'no link for a role that may not');
+      assert.equal((await finance.get(formUrl)).statusCode, 403);
+      assert.equal((await finance.post(formUrl, advocacy.body, { version: '2', outcome: 'x' })).statusCode, 403);
+      const referralNow = (await call(t, 'GET', `/api/v1/people/${personId}/advocacy-referrals`, undefined, 'laPractitioner')).json().items.find((r: { id: string }) => r.id === referral.id);
+      assert.equal(referralNow.outcome, 'Closed: no further help wanted');
+      assert.equal(referralNow.involvement, null);
+    });
+  });
+}
