@@ -1,7 +1,9 @@
 // Issue 15, "every feature has its page" (the sweep): write operations of the API that had no page.
 // An advocacy referral's outcome, the advocate's involvement and the IMHA records-access decision
 // (ADV-3; PATCH .../advocacy-referrals/{id}) from the advocacy page, on PGlite and PostgreSQL:
-// CSRF, the NHS error summary, 404 before 403, the version (409), the audit.
+// CSRF, the NHS error summary, 404 before 403, the version (409), the audit. Charges imported from
+// the finance system's CSV (POST /finance/charges/import) from the finance area: all or nothing, each
+// line's problem listed, the same answer for a person not there and one not yours.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
@@ -42,7 +44,17 @@ for (const { engine, skip } of await testEngines()) {
       const form = await get('/sign-in');
       const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
       assert.equal(signedIn.statusCode, 302, signedIn.body);
-      return { get, post };
+      /** A multipart form (a file upload) as a browser sends it. */
+      const postFile = async (url: string, csrfFrom: string | null, fields: Record<string, string>, file?: { name: string; content: string }) => {
+        const formData = new FormData();
+        if (csrfFrom !== null) formData.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '');
+        for (const [k, v] of Object.entries(fields)) formData.append(k, v);
+        if (file) formData.append('file', new Blob([file.content], { type: 'text/csv' }), file.name);
+        const request = new Request('http://localhost/', { method: 'POST', body: formData });
+        const payload = Buffer.from(await request.arrayBuffer());
+        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': request.headers.get('content-type')! }, payload }));
+      };
+      return { get, post, postFile };
     }
 
     test('ADV-3: a practitioner records an IMHA referral’s involvement, outcome and records-access decision from the advocacy page; errors; CSRF; 409; audited', async () => {
@@ -111,6 +123,59 @@ for (const { engine, skip } of await testEngines()) {
       const referralNow = (await call(t, 'GET', `/api/v1/people/${personId}/advocacy-referrals`, undefined, 'laPractitioner')).json().items.find((r: { id: string }) => r.id === referral.id);
       assert.equal(referralNow.outcome, 'Closed: no further help wanted');
       assert.equal(referralNow.involvement, null);
+    });
+
+    test('charges from the finance system’s CSV: finance imports a file from the finance area; a bad line saves nothing and is listed; CSRF; audited', async () => {
+      const nhsNumber = (await call(t, 'GET', `/api/v1/people/${personId}`, undefined, 'laPractitioner')).json().nhsNumber as string;
+      const finance = await browser('finance');
+      const area = await finance.get('/finance');
+      assert.equal(area.statusCode, 200);
+      assert.ok(area.body.includes('href="/finance/charges/import"'), 'the finance area links to the import');
+      const form = await finance.get('/finance/charges/import');
+      assert.equal(form.statusCode, 200, form.body);
+      assert.match(form.body, /<h1>Import charges from the finance system<\/h1>/);
+      const header = 'nhsNumber,periodFrom,periodTo,amountPence,paidOn,description';
+      const good = `${header}\n${nhsNumber},2025-02-01,2025-02-28,12550,2025-03-03,Home care contribution\n`;
+
+      assert.equal((await finance.postFile('/finance/charges/import', null, {}, { name: 'charges.csv', content: good })).statusCode, 403, 'CSRF');
+      const noFile = await finance.postFile('/finance/charges/import', form.body, {});
+      assert.equal(noFile.statusCode, 422);
+      assert.match(noFile.body, /nhsuk-error-summary/);
+      assert.match(noFile.body, /Select the CSV file from the finance system/);
+      const noHeader = await finance.postFile('/finance/charges/import', form.body, {}, { name: 'charges.csv', content: 'a,b\n1,2\n' });
+      assert.equal(noHeader.statusCode, 422);
+      assert.match(noHeader.body, /The CSV header must include/);
+      // A good line and two bad ones: nothing saved; the person not on the register named as "not yours".
+      const bad = await finance.postFile('/finance/charges/import', form.body, { reference: 'BATCH-7' }, {
+        name: 'charges.csv',
+        content: `${good}${nhsNumber},2025-03-01,2025-03-31,lots,2025-04-02,Home care\n9999999999,2025-03-01,2025-03-31,100,2025-04-02,Home care\n`,
+      });
+      assert.equal(bad.statusCode, 422, bad.body);
+      assert.match(bad.body, /Nothing was imported: 2 problems were found/);
+      assert.match(bad.body, /<td class="nhsuk-table__cell">3<\/td><td class="nhsuk-table__cell">amountPence<\/td>/);
+      assert.match(bad.body, /<td class="nhsuk-table__cell">4<\/td><td class="nhsuk-table__cell">nhsNumber<\/td><td class="nhsuk-table__cell">No person you may see the money of has this id or NHS number<\/td>/);
+      assert.match(bad.body, /value="BATCH-7"/);
+      assert.equal((await call(t, 'GET', `/api/v1/people/${personId}/charges`, undefined, 'finance')).json().items.length, 0, 'all or nothing');
+
+      const done = await finance.postFile('/finance/charges/import', form.body, { reference: 'BATCH-7' }, { name: 'charges.csv', content: good });
+      assert.equal(done.statusCode, 303, done.body);
+      assert.equal(done.headers.location, '/finance/charges/import?imported=1');
+      assert.match((await finance.get('/finance/charges/import?imported=1')).body, /1 charge was recorded/);
+      const charges = (await call(t, 'GET', `/api/v1/people/${personId}/charges`, undefined, 'finance')).json().items;
+      assert.equal(charges.length, 1);
+      assert.equal(charges[0].amountPence, 12550);
+      const audit = await t.database.db.selectFrom('audit_events').select(['action']).where('action', '=', 'charge.record').where('person_id', '=', personId).execute();
+      assert.equal(audit.length, 1);
+    });
+
+    test('charges import: a practitioner and an auditor may not (403), and see no link', async () => {
+      for (const user of ['laPractitioner', 'auditor'] as const) {
+        const b = await browser(user);
+        const register = await b.get('/register');
+        if (user === 'auditor') assert.ok(!(await b.get('/finance')).body.includes('href="/finance/charges/import"'), 'no link for the auditor');
+        assert.equal((await b.get('/finance/charges/import')).statusCode, 403, user);
+        assert.equal((await b.postFile('/finance/charges/import', register.body, {}, { name: 'c.csv', content: 'nhsNumber\n' })).statusCode, 403, user);
+      }
     });
   });
 }
