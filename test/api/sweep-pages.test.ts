@@ -3,7 +3,8 @@
 // (ADV-3; PATCH .../advocacy-referrals/{id}) from the advocacy page, on PGlite and PostgreSQL:
 // CSRF, the NHS error summary, 404 before 403, the version (409), the audit. Charges imported from
 // the finance system's CSV (POST /finance/charges/import) from the finance area: all or nothing, each
-// line's problem listed, the same answer for a person not there and one not yours.
+// line's problem listed, the same answer for a person not there and one not yours. A subscription
+// stopped from the change notifications page (DELETE /subscriptions/{id}).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
@@ -176,6 +177,33 @@ for (const { engine, skip } of await testEngines()) {
         assert.equal((await b.get('/finance/charges/import')).statusCode, 403, user);
         assert.equal((await b.postFile('/finance/charges/import', register.body, {}, { name: 'c.csv', content: 'nhsNumber\n' })).statusCode, 403, user);
       }
+    });
+
+    test('change notifications: an admin stops a subscription from its page, after a confirmation; CSRF; audited; others refused', async () => {
+      const made = await call(t, 'POST', '/api/v1/subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['person.entitled'] }, 'admin');
+      assert.equal(made.statusCode, 201, made.body);
+      const id = made.json().id as string;
+      const stopUrl = `/subscriptions/${id}/stop`;
+      const practitioner = await browser('laPractitioner');
+      const elsewhere = await practitioner.get('/register');
+      assert.equal((await practitioner.get(stopUrl)).statusCode, 403);
+      assert.equal((await practitioner.post(stopUrl, elsewhere.body, {})).statusCode, 403);
+      const admin = await browser('admin');
+      const list = await admin.get('/subscriptions');
+      assert.ok(list.body.includes(`href="${stopUrl}"`), 'the page links to the confirmation');
+      const confirm = await admin.get(stopUrl);
+      assert.equal(confirm.statusCode, 200, confirm.body);
+      assert.match(confirm.body, /<h1>Stop change notifications<\/h1>/);
+      assert.equal((await admin.get('/subscriptions/00000000-0000-4000-8000-000000000000/stop')).statusCode, 404);
+      assert.equal((await admin.post(stopUrl, null, {})).statusCode, 403, 'CSRF');
+      assert.equal((await call(t, 'GET', `/api/v1/subscriptions/${id}`, undefined, 'admin')).statusCode, 200, 'not stopped by a refused post');
+      const done = await admin.post(stopUrl, confirm.body, {});
+      assert.equal(done.statusCode, 303, done.body);
+      assert.equal(done.headers.location, '/subscriptions');
+      assert.match((await admin.get('/subscriptions')).body, /Notifications stopped/);
+      assert.equal((await call(t, 'GET', `/api/v1/subscriptions/${id}`, undefined, 'admin')).statusCode, 404);
+      const audit = await t.database.db.selectFrom('audit_events').select(['action']).where('record_id', '=', id).where('action', '=', 'subscription.delete').execute();
+      assert.equal(audit.length, 1);
     });
   });
 }

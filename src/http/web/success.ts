@@ -14,6 +14,7 @@ export const SUCCESS_MESSAGES = {
   'responsibility-confirmed': 'Responsibility confirmed',
   'placement-recorded': { text: 'Placement recorded', href: '#placements', linkText: 'See their placements' },
   'referral-updated': 'Referral updated',
+  'subscription-stopped': 'Notifications stopped',
   'placement-ended': { text: 'End of the placement recorded', href: '#placements', linkText: 'See their placements' },
   'meeting-scheduled': 'Planning meeting scheduled',
   'meeting-recorded': 'Planning meeting recorded',
