@@ -136,6 +136,22 @@ export async function insertPlacement(db: Db, row: Insertable<PlacementsTable>):
   await db.insertInto('placements').values(row).execute();
 }
 
+export function findPlacement(db: Db, id: string) {
+  return db.selectFrom('placements').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** MHA25-3: the day the person left the placement; only a placement still open, at the version read (false otherwise). */
+export async function endPlacement(db: Db, id: string, expectedVersion: number, to: string): Promise<boolean> {
+  const result = await db
+    .updateTable('placements')
+    .set({ to_date: to, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('to_date', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function insertAllocation(db: Db, row: { id: string; personId: string; userId: string; organisationId: string; reason: string }): Promise<void> {
   await db.insertInto('person_allocations').values({ id: row.id, person_id: row.personId, user_id: row.userId, organisation_id: row.organisationId, reason: row.reason }).execute();
 }

@@ -179,8 +179,11 @@ export interface PlacementsTable {
   from_date: string;
   to_date: string | null;
   description: string | null;
+  /** Whether the council arranged it as section 117 aftercare; null where not recorded (0118). */
+  s117: boolean | null;
   recorded_by: string | null;
   recorded_at: DefaultInstant;
+  version: Generated<number>;
 }
 
 /** Issue 9 (migration 0123): the local authority of a postcode, its sector or its district. */

@@ -1,6 +1,8 @@
 // The two bodies that share the s117 duty (s117(2)): the local authority and the ICB. Each decides,
 // approves and pays its own part, so many rules speak of "a body": this is the one list of them.
 
+import { formatDate } from './dates.ts';
+
 export const BODIES = ['local-authority', 'icb'] as const;
 export type Body = (typeof BODIES)[number];
 
@@ -60,6 +62,7 @@ export function deemedResidenceCouncil(
   if (!inPlace || inPlace.arrangedBy === inPlace.localAuthority) return null;
   return {
     code: inPlace.arrangedBy,
-    basis: `Proposed: ${inPlace.arrangedBy} placed them in ${KIND_WORDS[inPlace.kind]} in ${inPlace.localAuthority}'s area from ${inPlace.from}, and they were living there when detention began on ${detentionFrom}; under the Mental Health Act 2025 (s117(3A), Care Act s39) they are treated as ordinarily resident in ${inPlace.arrangedBy}, which stays responsible (MHA25-3). To be confirmed.`,
+    // Plain words, dates as people read them; the rule id at the end goes behind the page's "Legal basis".
+    basis: `Proposed: ${inPlace.arrangedBy} arranged their place in ${KIND_WORDS[inPlace.kind]} in the area of ${inPlace.localAuthority} from ${formatDate(inPlace.from)}, and they were living there when detention began on ${formatDate(detentionFrom)}. Under the Mental Health Act 2025 they count as ordinarily resident in the area of the council that placed them, so ${inPlace.arrangedBy} stays responsible (MHA25-3). To be confirmed.`,
   };
 }

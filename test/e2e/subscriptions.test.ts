@@ -9,7 +9,7 @@ import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
-import { assertAccessible, openSignedInPage } from './helpers.ts';
+import { assertAccessible, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -54,5 +54,20 @@ describe('change notifications page in the browser', { skip }, () => {
     contexts.push(context);
     const response = await page.goto(`${base}/subscriptions`);
     assert.equal(response?.status(), 403);
+  });
+
+  test('an admin stops a subscription after a confirmation page (issue 15: the API’s DELETE has its page); accessible', async () => {
+    const { context, page } = await openSignedInPage(browser, base, USERS.admin.email);
+    contexts.push(context);
+    await page.goto(`${base}/subscriptions`);
+    await follow(page, 'a:has-text("Stop notifications")');
+    assert.equal(await page.locator('h1').innerText(), 'Stop change notifications');
+    assert.match(await page.locator('main').innerText(), /http:\/\/127\.0\.0\.1:9\/hook/);
+    await assertAccessible(page, 'the confirmation to stop notifications');
+    await follow(page, 'button:has-text("Stop notifications")');
+    assert.equal(new URL(page.url()).pathname, '/subscriptions');
+    assert.match(await page.content(), /Notifications stopped/);
+    assert.match(await page.content(), /No system is subscribed\./);
+    await assertAccessible(page, 'the change notifications page after stopping one');
   });
 });

@@ -31,4 +31,11 @@ describe('legal basis behind plain sentences', () => {
     assert.deepEqual(unknown, { id: 'XYZ-1', title: '', standing: '', source: '' });
     assert.equal(legalBasis(['ELIG-8b', 'DP-1(e)', 'XYZ-1', 'XYZ-1', null]).length, 3);
   });
+
+  test('MHA25-3: the Mental Health Act 2025 rules (list items of the reference) are read, their source the section of that Act', () => {
+    const rules = parseRuleCatalogue(readFileSync('docs/domain-rules.md', 'utf8'));
+    assert.deepEqual(rules.get('MHA25-3'), { id: 'MHA25-3', title: 'Deeming for ordinary residence', standing: '', source: 'Mental Health Act 2025 s46(3), new s117(3A)' });
+    assert.equal(rules.get('MHA25-2')?.source, 'Mental Health Act 2025 s46(2)');
+    for (const id of ['MHA25-1', 'MHA25-4', 'MHA25-5', 'MHA25-6']) assert.ok(rules.get(id)?.title, id);
+  });
 });

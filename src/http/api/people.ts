@@ -3,13 +3,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
-import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementInput, ResponsibilityInput } from '../../services/legal-history/legal-history-inputs.ts';
+import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementEndInput, PlacementInput, ResponsibilityInput } from '../../services/legal-history/legal-history-inputs.ts';
 import { PLACEMENT_KINDS } from '../../domain/bodies.ts';
 import { PersonCreateInput, PersonUpdateInput, RegisterQueryInput } from '../../services/people/people-inputs.ts';
 import { actorOf, ifMatch } from './request.ts';
 import { AdmissionSchema, AftercareSchema, LeaveSchema, LegalHistorySchema, LegalStatusSchema, PersonSchema, RegisterPageSchema, responses } from './schemas.ts';
 
-const PlacementSchema = z.object({ id: z.string().uuid(), localAuthority: z.string(), kind: z.enum(PLACEMENT_KINDS), arrangedBy: z.string(), from: z.string(), to: z.string().nullable(), description: z.string().nullable() });
+const PlacementSchema = z.object({
+  id: z.string().uuid(),
+  version: z.number().int(),
+  localAuthority: z.string().describe('The council of the area the accommodation is in'),
+  kind: z.enum(PLACEMENT_KINDS),
+  arrangedBy: z.string().describe('The council that arranged it'),
+  s117: z.boolean().nullable().describe('Whether it was arranged as section 117 aftercare; null where not recorded'),
+  from: z.string(),
+  to: z.string().nullable().describe('The last day they lived there; null while they still do'),
+  description: z.string().nullable(),
+});
 
 const PersonParams = z.object({ id: z.string().describe('The person’s id (UUID)') });
 // Problems every route can give, plus those of reading a person's record or changing it.
@@ -48,6 +58,19 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
   // MHA25-3: accommodation a council arranged (used by the deemed residence rule when S117_MHA2025_DEEMED_RESIDENCE is on).
   api.post('/people/:id/placements', { schema: { tags: tag('Legal history'), summary: 'Record accommodation a council arranged (MHA25-3)', params: PersonParams, body: PlacementInput, response: responses(201, 'The placement', PlacementSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.recordPlacement(actorOf(request), paramsOf(request).id, request.body)),
+  );
+
+  api.get('/people/:id/placements', { schema: { tags: tag('Legal history'), summary: 'Accommodation councils arranged for the person, oldest first (MHA25-3)', params: PersonParams, response: responses(200, 'The placements', z.object({ items: z.array(PlacementSchema) }), READ) } }, async (request) =>
+    services.legalHistory.placements(actorOf(request), paramsOf(request).id),
+  );
+
+  api.post(
+    '/people/:id/placements/:placementId/end',
+    { schema: { tags: tag('Legal history'), summary: 'Record the last day they lived in a placement (MHA25-3); once only', params: PersonParams.extend({ placementId: z.string() }), headers: IfMatch, body: PlacementEndInput, response: responses(200, 'The placement, ended', PlacementSchema, WRITE) } },
+    async (request) => {
+      const { id, placementId } = request.params as { id: string; placementId: string };
+      return services.legalHistory.endPlacement(actorOf(request), id, placementId, ifMatch(request), request.body);
+    },
   );
 
   api.patch(

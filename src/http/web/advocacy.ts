@@ -3,9 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
-import { dateValues, formBody, readDate, required, submit, version, yesNo } from './forms.ts';
+import { dateValues, formBody, readDate, required, submit, version, yesNo, type FormBody } from './forms.ts';
 import { personIdOf, signedIn } from './request.ts';
 import { REFERRAL_KIND_LABELS } from './labels.ts';
+import { ForbiddenError, NotFoundError } from '../../services/kernel/errors.ts';
+import { flashSuccess } from './success.ts';
 
 
 function param(request: FastifyRequest, name: string): string {
@@ -79,6 +81,66 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
     return submit({ reply, body, template: 'pages/referral-new.njk', context: () => referralContext(request), words }, async () => {
       await services.advocacy.createReferral(signedIn(request), personIdOf(request), input);
       return `/people/${personIdOf(request)}/advocacy`;
+    });
+  });
+
+  // ---- A referral's outcome, the advocate's involvement, the records-access decision (ADV-3) ------
+  // What the API's PATCH .../advocacy-referrals/{id} changes, from the advocacy page (issue 15,
+  // "every feature has its page"). The person is found first (404), then the role checked (403).
+  const referralUpdateContext = async (request: FastifyRequest) => {
+    const actor = signedIn(request);
+    const { person, referrals } = await services.advocacy.page(actor, personIdOf(request));
+    if (!can(actor.role, 'advocacy:record')) throw new ForbiddenError('You may not record advocacy');
+    const referral = referrals.items.find((r) => r.id === param(request, 'referralId'));
+    if (!referral) throw new NotFoundError('referral');
+    return { ...shared, person, referral, back: { href: `/people/${person.id}/advocacy` } };
+  };
+  const yesNoValue = (value: boolean | null | undefined) => (value === true ? 'yes' : value === false ? 'no' : '');
+  const referralUpdateWords = (body: FormBody) => ({
+    labels: {
+      outcome: 'outcome', involvement: 'advocate’s involvement', 'consentToRecords.personHasCapacity': 'capacity', 'consentToRecords.consented': 'consent',
+      'consentToRecords.recordHolderAllows': 'record-holder’s decision', 'consentToRecords.reason': 'reason', 'consentToRecords.decidedOn': 'date of the decision',
+    },
+    dates: { 'consentToRecords.decidedOn': readDate(body, 'consentToRecords.decidedOn') },
+  });
+
+  web.get('/people/:id/advocacy/referrals/:referralId', page, async (request, reply) => {
+    const context = await referralUpdateContext(request);
+    const r = context.referral;
+    const consent = r.consentToRecords as { personHasCapacity?: boolean; consented?: boolean | null; recordHolderAllows?: boolean | null; reason?: string | null; decidedOn?: string } | null;
+    return reply.render('pages/referral-update.njk', {
+      ...context,
+      values: {
+        version: String(r.version), outcome: r.outcome ?? '', involvement: r.involvement ?? '',
+        'consentToRecords-personHasCapacity': yesNoValue(consent?.personHasCapacity), 'consentToRecords-consented': yesNoValue(consent?.consented),
+        'consentToRecords-recordHolderAllows': yesNoValue(consent?.recordHolderAllows), 'consentToRecords-reason': consent?.reason ?? '',
+        ...dateValues('consentToRecords.decidedOn', consent?.decidedOn),
+      },
+    });
+  });
+
+  web.post('/people/:id/advocacy/referrals/:referralId', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = referralUpdateWords(body);
+    const capacity = yesNo(body, 'consentToRecords-personHasCapacity');
+    const input = {
+      outcome: required(body, 'outcome'),
+      involvement: required(body, 'involvement'),
+      // ADV-3 (IMHA referrals only, the form asks only then): the decision, when one is recorded.
+      ...(capacity !== undefined && {
+        consentToRecords: {
+          personHasCapacity: capacity,
+          consented: capacity ? yesNo(body, 'consentToRecords-consented') ?? null : null,
+          recordHolderAllows: capacity ? null : yesNo(body, 'consentToRecords-recordHolderAllows') ?? null,
+          reason: required(body, 'consentToRecords-reason'),
+          decidedOn: words.dates['consentToRecords.decidedOn'].value ?? '',
+        },
+      }),
+    };
+    return submit({ reply, body, template: 'pages/referral-update.njk', context: () => referralUpdateContext(request), words }, async () => {
+      await services.advocacy.updateReferral(signedIn(request), personIdOf(request), param(request, 'referralId'), version(body), input);
+      flashSuccess(reply, 'referral-updated');
+      return `/people/${personIdOf(request)}/advocacy#referral-${param(request, 'referralId')}`;
     });
   });
 

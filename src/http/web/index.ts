@@ -23,6 +23,7 @@ import { registerMoneyPages } from './money.ts';
 import { registerSubscriptionPages } from './subscriptions.ts';
 import { registerUserPages } from './users.ts';
 import { registerImportPages } from './imports.ts';
+import { registerChargeImportPages } from './charge-import.ts';
 import { registerReportPages } from './reports.ts';
 import { registerYourAftercarePages } from './your-aftercare.ts';
 
@@ -50,6 +51,7 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerSubscriptionPages(web, services);
   registerUserPages(web, services);
   await registerImportPages(web, services);
+  await registerChargeImportPages(web, services);
   registerReportPages(web, services);
   await registerYourAftercarePages(web, services);
 }

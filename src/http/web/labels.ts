@@ -223,3 +223,6 @@ export const DISAGREEMENT_LABELS: Record<string, string> = {
   'review-overdue': 'Review overdue',
   's117-service-charged': 's117 service with a charge',
 };
+
+/** MHA25-3: the specified accommodation of Care Act s39 a council may arrange. */
+export const PLACEMENT_KIND_LABELS: Record<string, string> = { 'care-home': 'Care home', 'supported-living': 'Supported living', 'shared-lives': 'Shared lives' };

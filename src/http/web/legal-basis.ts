@@ -19,12 +19,15 @@ export function parseRuleCatalogue(markdown: string): Map<string, RuleReference>
   const sources = new Map<string, string>();
   for (const [, id, name] of markdown.matchAll(/^\| (S\d+) \| ([^|]+) \|/gm)) sources.set(id!, name!.split(/;|, incl\./)[0]!.trim());
   const rules = new Map<string, RuleReference>();
-  const blocks = markdown.split(/\n(?=\*\*[A-Z][A-Z0-9]*-\d)/);
+  // A rule is a paragraph starting with its bold id; the Mental Health Act 2025's (MHA25-n) are list items.
+  const blocks = markdown.split(/\n(?:- )?(?=\*\*[A-Z][A-Z0-9]*-\d)/);
   for (const block of blocks) {
     const head = /^\*\*([A-Z][A-Z0-9]*-\d+[a-z]?):\s*(.+?)\.?\s*(?:\[([A-Z]+)\][^*]*)?\*\*/.exec(block);
     if (!head) continue;
     // The rule's "- Source:" line, or a source it cites in its text ("(S19 principle 6)").
-    const sourceLine = /^- Source: (.+)$/m.exec(block)?.[1] ?? /\((S\d+[^)]*)\)/.exec(block)?.[1] ?? '';
+    // The 2025 Act's rules name the section of that Act after their title: "(s46(3), new s117(3A))".
+    const actSection = head[1]!.startsWith('MHA25-') ? /^\*\*[^*]+\*\*\s*\(((?:[^()]|\([^()]*\))+)\)/.exec(block)?.[1] : undefined;
+    const sourceLine = /^- Source: (.+)$/m.exec(block)?.[1] ?? (actSection && `Mental Health Act 2025 ${actSection}`) ?? /\((S\d+[^)]*)\)/.exec(block)?.[1] ?? '';
     const source = sourceLine
       .replace(/\s*Seeds?:.*$/, '')
       .replace(/\bS(\d+)\b/g, (s) => sources.get(s) ?? s)

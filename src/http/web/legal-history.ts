@@ -13,6 +13,9 @@ type PersonRecord = Awaited<ReturnType<Services['people']['record']>>;
 import { personIdOf, signedIn } from './request.ts';
 import { flashSuccess } from './success.ts';
 import { organisationMarkup } from './organisations.ts';
+import { PLACEMENT_KIND_LABELS } from './labels.ts';
+
+const PLACEMENT_KIND_OPTIONS = Object.entries(PLACEMENT_KIND_LABELS).map(([value, text]) => ({ value, text }));
 
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -170,6 +173,65 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
       await services.legalHistory.addLeave(signedIn(request), personIdOf(request), input);
       flashSuccess(reply, 'leave-added');
       return personHref(request);
+    });
+  });
+
+  // ---- Accommodation a council arranged (MHA25-3) -----------------------------------------------
+  // Where (the council of its area), of what kind, which council arranged it, under s117 or not, and
+  // when; the same permission as the API (legal-history:record), checked after the person is found.
+  const mayRecord = (request: FastifyRequest) => {
+    if (!can(signedIn(request).role, 'legal-history:record')) throw new ForbiddenError('You may not record placements');
+  };
+  const placementContext = async (request: FastifyRequest) => {
+    const record = await recordOf(request);
+    mayRecord(request);
+    return { ...base(record), back: { href: `/people/${record.person.id}#placements` }, kinds: PLACEMENT_KIND_OPTIONS };
+  };
+  const placementWords = (body: FormBody) => ({
+    labels: { localAuthority: 'council of the area the accommodation is in', kind: 'kind of accommodation', arrangedBy: 'council that arranged it', s117: 'answer', from: 'date they moved in', to: 'last day they lived there', description: 'name of the accommodation' },
+    dates: { from: readDate(body, 'from'), to: readDate(body, 'to') },
+    unanswered: { localAuthority: 'Choose the council of the area the accommodation is in', arrangedBy: 'Choose the council that arranged it', kind: 'Select the kind of accommodation' },
+  });
+
+  web.get('/people/:id/placements/new', page, async (request, reply) => reply.render('pages/placement-new.njk', { ...(await placementContext(request)), values: {} }));
+
+  web.post('/people/:id/placements/new', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = placementWords(body);
+    const s117 = body.s117 === 'yes' ? true : body.s117 === 'no' ? false : null;
+    const input = {
+      localAuthority: required(body, 'localAuthority'), kind: required(body, 'kind'), arrangedBy: required(body, 'arrangedBy'), s117,
+      from: words.dates.from.value ?? '', to: words.dates.to.value, description: text(body, 'description') ?? null,
+    };
+    return submit({ reply, body, template: 'pages/placement-new.njk', context: () => placementContext(request), words }, async () => {
+      // The service checks, as for the API: 404 for a person not seen, then 403 for a role that may not.
+      await services.legalHistory.recordPlacement(signedIn(request), personIdOf(request), input);
+      flashSuccess(reply, 'placement-recorded');
+      return `${personHref(request)}#placements`;
+    });
+  });
+
+  const placementEndContext = async (request: FastifyRequest) => {
+    const record = await recordOf(request);
+    mayRecord(request);
+    const { items } = await services.legalHistory.placements(signedIn(request), personIdOf(request));
+    const placement = items.find((p) => p.id === param(request, 'placementId'));
+    if (!placement) throw new NotFoundError('placement');
+    return { ...base(record), back: { href: `/people/${record.person.id}#placements` }, placement: { ...placement, kindText: PLACEMENT_KIND_LABELS[placement.kind] ?? placement.kind } };
+  };
+
+  web.get('/people/:id/placements/:placementId/end', page, async (request, reply) => {
+    const context = await placementEndContext(request);
+    return reply.render('pages/placement-end.njk', { ...context, values: { version: String(context.placement.version), ...dateValues('to', context.placement.to) } });
+  });
+
+  web.post('/people/:id/placements/:placementId/end', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { to: 'last day they lived there' }, dates: { to: readDate(body, 'to') } };
+    return submit({ reply, body, template: 'pages/placement-end.njk', context: () => placementEndContext(request), words }, async () => {
+      await services.legalHistory.endPlacement(signedIn(request), personIdOf(request), param(request, 'placementId'), version(body), { to: words.dates.to.value ?? '' });
+      flashSuccess(reply, 'placement-ended');
+      return `${personHref(request)}#placements`;
     });
   });
 

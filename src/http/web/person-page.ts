@@ -6,7 +6,7 @@ import type { Episode } from '../../domain/aftercare.ts';
 import { TRIGGER_LABELS } from '../../domain/planning.ts';
 import type { Actor } from '../../services/kernel/actor.ts';
 import type { PersonPageView } from '../../services/person-page/person-page-service.ts';
-import { REVIEW_REASON_LABELS } from './labels.ts';
+import { PLACEMENT_KIND_LABELS, REVIEW_REASON_LABELS } from './labels.ts';
 
 type History = PersonPageView['legalHistory'];
 
@@ -105,6 +105,13 @@ export function personPage(view: PersonPageView, actor: Actor) {
     episodes,
     decisionsNeeded: aftercare.episodes.flatMap((e) => e.decisionsNeeded.map((d) => ({ ...d, episodeFrom: e.qualifyingFrom, section: e.qualifyingSection }))),
     timeline: timeline(legalHistory, person.id, mayRecord),
+    // MHA25-3: accommodation councils arranged, latest first; an open one offers the form to record its end.
+    placements: [...view.placements].reverse().map((p) => ({
+      ...p,
+      kindText: PLACEMENT_KIND_LABELS[p.kind] ?? p.kind,
+      s117Text: p.s117 === true ? 'Yes' : p.s117 === false ? 'No' : 'Not recorded',
+      endHref: !p.to && mayRecord ? `/people/${person.id}/placements/${p.id}/end` : null,
+    })),
     legalHistory,
     may: { record: mayRecord, edit: can(actor.role, 'person:update') },
     earlierResidences: person.residenceHistory.filter((r) => r !== null && !(r.localAuthority === person.residence?.localAuthority && r.since === person.residence?.since)),

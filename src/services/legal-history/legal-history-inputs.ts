@@ -44,10 +44,15 @@ export const ResponsibilityInput = z.object({
 
 /** MHA25-3: accommodation a council arranged: where (the council of its area), what kind, by which council, from when. */
 export const PlacementInput = z.object({
-  localAuthority: LocalAuthorityCode.describe('The council of the area the accommodation is in'),
+  // In the order the form asks, so that the error summary lists the problems in that order.
   kind: z.enum(PLACEMENT_KINDS, { message: `Kind must be one of: ${PLACEMENT_KINDS.join(', ')}` }),
+  description: z.string().trim().max(500).nullable().optional(),
+  localAuthority: LocalAuthorityCode.describe('The council of the area the accommodation is in'),
   arrangedBy: LocalAuthorityCode.describe('The council that arranged the accommodation'),
+  s117: z.boolean({ message: 'Say whether the council arranged it as section 117 aftercare' }).nullable().optional().describe('Whether the council arranged it as section 117 aftercare (shown; null or absent where not known)'),
   from: IsoDateInput,
   to: IsoDateInput.nullable().optional(),
-  description: z.string().trim().max(500).nullable().optional(),
 });
+
+/** MHA25-3: the day the person left the placement (the last day they lived there). */
+export const PlacementEndInput = z.object({ to: IsoDateInput.describe('The last day they lived there') });

@@ -9,14 +9,15 @@ import * as history from '../../data/legal-history-repository.ts';
 import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import { factsFromRows, findPerson, loadFacts } from '../../data/people-repository.ts';
 import { loadPersonReadModel } from '../../data/person-read-model.ts';
-import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow } from '../../data/schema.ts';
+import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow, PlacementsTable } from '../../data/schema.ts';
+import type { Selectable } from 'kysely';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { deriveAftercare, isUuid, lawSettings, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementInput, ResponsibilityInput } from './legal-history-inputs.ts';
-import { insertPlacement, listPlacements } from '../../data/people-repository.ts';
+import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementEndInput, PlacementInput, ResponsibilityInput } from './legal-history-inputs.ts';
+import { endPlacement, findPlacement, insertPlacement, listPlacements } from '../../data/people-repository.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import { insertDispute } from '../../data/disputes-repository.ts';
 import { auditActor } from '../kernel/actor.ts';
@@ -69,9 +70,29 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
         rejectFutureDates({ from: data.from }, today);
         if (data.to && data.to < data.from) throw new ValidationError([{ field: 'to', message: 'The end must be on or after the start' }]);
         const id = randomUUID();
-        await insertPlacement(trx, { id, person_id: person.id, local_authority_code: data.localAuthority, kind: data.kind, arranged_by_code: data.arrangedBy, from_date: data.from, to_date: data.to ?? null, description: data.description ?? null, recorded_by: actor.userId });
-        const row = (await listPlacements(trx, person.id)).find((p) => p.id === id)!;
-        return { recordType: 'placement', recordId: id, view: { id, localAuthority: row.local_authority_code, kind: row.kind, arrangedBy: row.arranged_by_code, from: row.from_date, to: row.to_date, description: row.description } };
+        await insertPlacement(trx, { id, person_id: person.id, local_authority_code: data.localAuthority, kind: data.kind, arranged_by_code: data.arrangedBy, from_date: data.from, to_date: data.to ?? null, description: data.description ?? null, s117: data.s117 ?? null, recorded_by: actor.userId });
+        return { recordType: 'placement', recordId: id, view: placementView((await findPlacement(trx, id))!) };
+      });
+    },
+
+    /** MHA25-3: the accommodation councils arranged for the person, oldest first (an audited read). */
+    async placements(actor: Actor, personId: string) {
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'placements.view' } }, async ({ trx, person }) => ({ items: (await listPlacements(trx, person.id)).map(placementView) }));
+    },
+
+    /**
+     * MHA25-3: the person left the placement (its last day), so that the deemed residence rule no
+     * longer counts it as in place. Once only: an ended placement is history (409), as is a stale version.
+     */
+    async endPlacement(actor: Actor, personId: string, placementId: string, expectedVersion: number | null, input: unknown) {
+      const data = parseInput(PlacementEndInput, input);
+      return change(actor, personId, 'placement.end', async ({ trx, person, today }) => {
+        const row = own(isUuid(placementId) ? await findPlacement(trx, placementId) : undefined, person, 'placement', expectedVersion);
+        if (row.to_date !== null) throw new ConflictError(`This placement's end is already recorded (${row.to_date})`);
+        rejectFutureDates({ to: data.to }, today);
+        if (data.to < row.from_date) throw new ValidationError([{ field: 'to', message: 'The last day they lived there must be on or after the day the placement began' }]);
+        mustHaveUpdated(await endPlacement(trx, row.id, row.version, data.to), 'placement');
+        return { recordType: 'placement', recordId: row.id, view: placementView((await findPlacement(trx, row.id))!) };
       });
     },
 
@@ -251,4 +272,9 @@ export function legalStatusView(row: LegalStatusRow) {
 
 export function leaveView(row: LeaveRow) {
   return { id: row.id, version: row.version, from: row.from_date, to: row.to_date, kind: row.kind, triggersAftercare: row.triggers_aftercare, reason: row.reason };
+}
+
+/** MHA25-3: a placement as the API and the pages show it. */
+export function placementView(row: Selectable<PlacementsTable>) {
+  return { id: row.id, version: row.version, localAuthority: row.local_authority_code, kind: row.kind, arrangedBy: row.arranged_by_code, s117: row.s117, from: row.from_date, to: row.to_date, description: row.description };
 }

@@ -14,9 +14,10 @@ import { factsOfModel, personRecordOfModel, RECORD_PARTS } from '../people/peopl
 import { planningMeetingsPart } from '../planning/planning-service.ts';
 import { planSummaryPart } from '../plans/plans-service.ts';
 import { reviewClocksPart } from '../reviews/reviews-service.ts';
+import { placementView } from '../legal-history/legal-history-service.ts';
 
 /** What the audit event says was shown. */
-const PARTS: readonly string[] = ['details', 'legal-history', 'aftercare', 'plan', 'keyworker', 'planning-meetings', 'imha-eligibility', 'review-clocks'];
+const PARTS: readonly string[] = ['details', 'legal-history', 'placements', 'aftercare', 'plan', 'keyworker', 'planning-meetings', 'imha-eligibility', 'review-clocks'];
 
 export function createPersonPageService({ useCases, mha2025Imha }: { useCases: UseCases; mha2025Imha: boolean }) {
   return {
@@ -30,6 +31,8 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
         const aftercare = computeAftercare(facts, today);
         return {
           ...personRecordOfModel(model, today, aftercare),
+          // MHA25-3: the accommodation councils arranged (shown with the legal history).
+          placements: model.facts!.placements.map(placementView),
           plan: parts.includes('plan') ? await planSummaryPart(trx, person, today, aftercare) : null,
           keyworker: await keyworkerPart(trx, person),
           meetings: await planningMeetingsPart(trx, person, today, null, aftercare),
