@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { columnsReferringToPeople, MOVED, NOT_MOVED } from '../../src/data/duplicates-repository.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { testEngines } from '../support/databases.ts';
 import { createServiceFixture, type ServiceFixture } from '../support/services.ts';
 
@@ -133,6 +135,14 @@ for (const { engine, skip } of await testEngines()) {
       const onLater = await f.database.db.selectFrom('audit_events').select('action').where('person_id', '=', second.id).execute();
       assert.ok(onLater.every((e) => !e.action.startsWith('duplicates.') && !e.action.startsWith('person.merge')));
       await assert.rejects(f.services.duplicates.merge(f.actors.laApprover, pair.id, {}), ConflictError);
+
+      // Southvale's finance officer importing a charge by that NHS number reaches Southvale's own record.
+      await f.services.accounts.addUser({ email: 'finance@southvale.s117.test', name: 'Southvale Finance', role: 'finance', organisationCode: 'E09000098', password: 'a-southvale-password-117' });
+      const finance = actorFromUser((await findUserByEmail(f.database.db, 'finance@southvale.s117.test'))!);
+      const imported = await f.services.money.importCharges(finance, `nhsNumber,periodFrom,periodTo,amountPence,paidOn,description\n${NHS[1]},2024-06-01,2024-06-30,1000,2024-07-02,Care\n`);
+      assert.deepEqual(imported, { imported: 1, errors: [] });
+      const charges = await f.database.db.selectFrom('charges').select('person_id').execute();
+      assert.deepEqual(charges.map((c) => c.person_id), [second.id]);
     });
 
     test('a later record whose NHS number is corrected to one nobody holds is no longer waiting; the registered person’s correction hands the number to the earliest later record', async () => {
