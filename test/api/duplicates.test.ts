@@ -79,6 +79,27 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal((await call(t, 'GET', `/api/v1/people/${registeredId}`, undefined, 'otherLaPractitioner')).statusCode, 404);
     });
 
+    test('input the operations cannot take is a 4xx naming the field, never a 5xx', async () => {
+      const { encodeCursor } = await import('../../src/services/kernel/paging.ts');
+      for (const query of ['limit=0', 'limit=501', 'limit=abc', 'cursor=xyz', `cursor=${encodeCursor(['2024-99-99T00:00:00.000Z', randomUUID()])}`, `cursor=${encodeURIComponent(encodeCursor(['\ud800', 'x']))}`]) {
+        const res = await call(t, 'GET', `/api/v1/people/duplicates?${query}`, undefined, 'laApprover');
+        // A wrong type is 400, a value out of range 422 (api-contract "Conventions"); each names its field.
+        assert.ok(res.statusCode === 400 || res.statusCode === 422, `${query}: ${res.statusCode} ${res.body}`);
+        assert.match(res.body, /"field":"(limit|cursor)"/, query);
+      }
+      for (const id of ['not-an-id', '1', randomUUID().toUpperCase()]) {
+        assert.equal((await call(t, 'GET', `/api/v1/people/duplicates/${id}`, undefined, 'laApprover')).statusCode, 404, id);
+        assert.equal((await call(t, 'POST', `/api/v1/people/duplicates/${id}/merge`, {}, 'laApprover')).statusCode, 404, id);
+      }
+      for (const body of [{ reason: '\ud800' }, { reason: 'x'.repeat(2001) }, { reason: 42 }, { reason: 'a\u0000b' }]) {
+        for (const action of ['merge', 'not-the-same']) {
+          const res = await call(t, 'POST', `/api/v1/people/duplicates/${pairId}/${action}`, body, 'laApprover');
+          assert.ok(res.statusCode === 400 || res.statusCode === 422, `${action} ${JSON.stringify(body)}: ${res.statusCode} ${res.body}`);
+        }
+      }
+      assert.equal((await call(t, 'GET', '/api/v1/people/duplicates', undefined, 'laApprover')).json().items.length, 1, 'nothing was decided');
+    });
+
     test('keeping separate needs a reason (422, REG-2); merging moves the facts and answers the surviving person’s status, once', async () => {
       const refused = assertProblem(await call(t, 'POST', `/api/v1/people/duplicates/${pairId}/not-the-same`, {}, 'laApprover'), 422);
       assert.equal(refused.errors?.[0]?.rule, 'REG-2');
