@@ -44,7 +44,7 @@ export interface PeopleSearch {
 
 /** The people a viewer may see, by NHS number and last change, in id order from a cursor. */
 export async function searchPeople(db: Db, search: PeopleSearch): Promise<PersonRow[]> {
-  let q = db.selectFrom('people').leftJoin('person_summaries', 'person_summaries.person_id', 'people.id').selectAll('people');
+  let q = db.selectFrom('people').leftJoin('person_summaries', 'person_summaries.person_id', 'people.id').selectAll('people').where('people.merged_into', 'is', null);
   if (!search.viewer.everyone) {
     const code = search.viewer.organisationCode;
     q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', code)));

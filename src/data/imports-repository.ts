@@ -98,7 +98,7 @@ export function listImportMappings(db: Db, organisationId: string, kind?: 'regis
 
 /** People with one of these local ids (a local id need not be unique across organisations). */
 export function findPeopleByLocalId(db: Db, localId: string): Promise<PersonRow[]> {
-  return db.selectFrom('people').selectAll().where('local_id', '=', localId).limit(2).execute();
+  return db.selectFrom('people').selectAll().where('local_id', '=', localId).where('merged_into', 'is', null).limit(2).execute();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,14 +115,14 @@ function chunked<T>(items: readonly T[]): T[][] {
 /** People with these NHS numbers. */
 export async function findPeopleByNhsNumbers(db: Db, nhsNumbers: readonly string[]): Promise<PersonRow[]> {
   const out: PersonRow[] = [];
-  for (const part of chunked([...new Set(nhsNumbers)])) out.push(...await db.selectFrom('people').selectAll().where('nhs_number', 'in', part).execute());
+  for (const part of chunked([...new Set(nhsNumbers)])) out.push(...await db.selectFrom('people').selectAll().where('nhs_number', 'in', part).where('merged_into', 'is', null).execute());
   return out;
 }
 
 /** People with these local ids (a local id need not be unique: the caller counts). */
 export async function findPeopleByLocalIds(db: Db, localIds: readonly string[]): Promise<PersonRow[]> {
   const out: PersonRow[] = [];
-  for (const part of chunked([...new Set(localIds)])) out.push(...await db.selectFrom('people').selectAll().where('local_id', 'in', part).execute());
+  for (const part of chunked([...new Set(localIds)])) out.push(...await db.selectFrom('people').selectAll().where('local_id', 'in', part).where('merged_into', 'is', null).execute());
   return out;
 }
 
@@ -133,7 +133,7 @@ export async function findPeopleByLocalIds(db: Db, localIds: readonly string[]):
 export async function lockVisiblePeople(db: Db, ids: readonly string[], viewer: { everyone: true } | { everyone: false; organisationCode: string }): Promise<PersonRow[]> {
   const out: PersonRow[] = [];
   for (const part of chunked([...new Set(ids)])) {
-    let q = db.selectFrom('people').selectAll('people').where('people.id', 'in', part);
+    let q = db.selectFrom('people').selectAll('people').where('people.id', 'in', part).where('people.merged_into', 'is', null);
     if (!viewer.everyone) {
       const code = viewer.organisationCode;
       q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', code)));

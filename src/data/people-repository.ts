@@ -26,7 +26,8 @@ export type Viewer = { everyone: true } | { everyone: false; organisationCode: s
  * With lock, the row is held FOR UPDATE until the transaction ends, so changes to one person queue.
  */
 export function findVisiblePerson(db: Db, id: string, viewer: Viewer, options: { lock?: boolean } = {}): Promise<PersonRow | undefined> {
-  let query = db.selectFrom('people').selectAll('people').where('people.id', '=', id);
+  // A record merged into another (0115) is kept for the audit trail only: nobody finds it.
+  let query = db.selectFrom('people').selectAll('people').where('people.id', '=', id).where('people.merged_into', 'is', null);
   if (!viewer.everyone) {
     const code = viewer.organisationCode;
     query = query.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', code)));
@@ -36,7 +37,7 @@ export function findVisiblePerson(db: Db, id: string, viewer: Viewer, options: {
 
 /** Every record with this NHS number: the person registered with it and any later registrations of it awaiting reconciliation (0110). */
 export function findAllByNhsNumber(db: Db, nhsNumber: string): Promise<PersonRow[]> {
-  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).orderBy('created_at').execute();
+  return db.selectFrom('people').selectAll().where('nhs_number', '=', nhsNumber).where('merged_into', 'is', null).orderBy('created_at').execute();
 }
 
 /** The person registered with this NHS number (not a later registration of it awaiting reconciliation, 0110). */
@@ -278,7 +279,8 @@ function registerRows(db: Db, query: RegisterFilters) {
     .$if(text !== undefined, (qb) => qb.innerJoin(db.selectFrom('people as matched').select('matched.id').where((eb) => textMatch(eb, text!)).offset(0).as('matches'), 'matches.id', 'people.id'))
     .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
     .selectAll('people')
-    .select(['person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code', 'person_summaries.next_review_due', 'person_summaries.discharge_warning', 'person_summaries.budget_review_due']);
+    .select(['person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code', 'person_summaries.next_review_due', 'person_summaries.discharge_warning', 'person_summaries.budget_review_due'])
+    .where('people.merged_into', 'is', null);
   if (query.visibleTo !== null) {
     const org = query.visibleTo;
     q = q.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', org)));
@@ -323,7 +325,7 @@ function escapeLike(text: string): string {
 
 /** Every person's id, in pages, for re-deriving projections after a migration or a rule change. */
 export async function personIdsAfter(db: Db, afterId: string | null, limit: number): Promise<string[]> {
-  let q = db.selectFrom('people').select('id').orderBy('id').limit(limit);
+  let q = db.selectFrom('people').select('id').where('merged_into', 'is', null).orderBy('id').limit(limit);
   if (afterId) q = q.where('id', '>', afterId);
   return (await q.execute()).map((r) => r.id);
 }

@@ -84,7 +84,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${summary} AS rm_summary,
       ${facts}
-    FROM people p WHERE p.id = ${personId}${visible}`.execute(db);
+    FROM people p WHERE p.id = ${personId} AND p.merged_into IS NULL${visible}`.execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
   const { rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements, ...person } = row;

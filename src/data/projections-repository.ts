@@ -31,7 +31,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 
 export function findPeople(db: Db, ids: readonly string[]): Promise<PersonRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('people').selectAll().where('id', 'in', [...ids]).execute();
+  return db.selectFrom('people').selectAll().where('id', 'in', [...ids]).where('merged_into', 'is', null).execute();
 }
 
 /** people-repository.loadFacts for many people: the same facts in the same order, by person id. */

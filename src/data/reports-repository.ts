@@ -13,7 +13,7 @@ export interface ReportPersonRow { id: string; date_of_birth: string; date_of_de
 
 /** The next page of people, in id order after `afterId`, that `visibleTo` may see (null: everyone, an admin). */
 export function visiblePeoplePage(db: Db, visibleTo: string | null, afterId: string | null, limit: number): Promise<ReportPersonRow[]> {
-  let q = db.selectFrom('people').select(['people.id', 'people.date_of_birth', 'people.date_of_death']).orderBy('people.id').limit(limit);
+  let q = db.selectFrom('people').select(['people.id', 'people.date_of_birth', 'people.date_of_death']).where('people.merged_into', 'is', null).orderBy('people.id').limit(limit);
   if (afterId) q = q.where('people.id', '>', afterId);
   if (visibleTo !== null) {
     const code = visibleTo;

@@ -69,6 +69,24 @@ export interface PeopleTable {
   updated_at: DefaultInstant;
   /** 0110: a registration of an NHS number already on the register, by an organisation that may not see that person (to reconcile). */
   duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 0115: a duplicate registration merged into the person already registered (kept for the audit trail, never listed). */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** 0115: a registration of an NHS number already on the register (people.duplicate_of), and the decision on it. */
+export interface DuplicateRegistrationsTable {
+  id: string;
+  person_id: string;
+  duplicate_of: string;
+  route: 'registration' | 'nhs-number-change' | 'import' | 'fhir-feed' | 'unknown';
+  organisation_code: string | null;
+  recorded_at: DefaultInstant;
+  decision: 'merged' | 'not-the-same' | null;
+  reason: string | null;
+  decided_by: string | null;
+  decided_by_organisation_code: string | null;
+  decided_at: Instant | null;
 }
 
 export interface ResidencesTable {
@@ -311,6 +329,7 @@ export interface Database {
   postcode_areas: PostcodeAreasTable;
   gp_practices: GpPracticesTable;
   person_organisations: PersonOrganisationsTable;
+  duplicate_registrations: DuplicateRegistrationsTable;
   audit_events: AuditEventsTable;
   audit_seals: AuditSealsTable;
   audit_checkpoints: AuditCheckpointsTable;

@@ -38,14 +38,16 @@ export type Action =
   | 'subscriptions:manage'
   | 'detentions:feed'
   // Issue 13: the reports for s117 leads, commissioners and boards.
-  | 'reports:read';
+  | 'reports:read'
+  // Issue 15 (task B): registrations of an NHS number already on the register, merged or kept separate.
+  | 'duplicates:manage';
 
 const PERMISSIONS: Record<Role, readonly Action[]> = {
-  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'subscriptions:manage', 'reports:read'],
+  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'subscriptions:manage', 'reports:read', 'duplicates:manage'],
   // Keyworkers, care co-ordinators and ward staff: people and their legal history.
   practitioner: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'services:record', 'money:read', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'top-ups:record'],
   // A local authority's or ICB's s117 lead decides responsibility for their organisation.
-  approver: ['person:read', 'responsibility:confirm', 'services:record', 'money:read', 'funding-policy:manage', 'review:record', 'plan:read', 'keyworker:allocate', 'tribunal:record', 'ending:propose', 'ending:approve', 'complaint:record', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'reports:read'],
+  approver: ['person:read', 'responsibility:confirm', 'services:record', 'money:read', 'funding-policy:manage', 'review:record', 'plan:read', 'keyworker:allocate', 'tribunal:record', 'ending:propose', 'ending:approve', 'complaint:record', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'reports:read', 'duplicates:manage'],
   finance: ['person:read', 'services:record', 'money:read', 'finance:export', 'plan:read', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'reports:read'],
   // Reads everything, including the audit trail, and changes nothing.
   auditor: ['person:read', 'audit:read', 'money:read', 'finance:export', 'plan:read', 'reports:read'],
@@ -292,4 +294,19 @@ export function canRecordPaymentFor(viewer: Viewer, payingOrganisationCode: stri
 export function canManageFundingPolicy(actor: Viewer & { organisationType: OrganisationType }, partnership: { localAuthority: string; icb: string }): boolean {
   if (actor.role === 'admin') return true;
   return can(actor.role, 'funding-policy:manage') && actor.organisationType !== 'provider' && [partnership.localAuthority, partnership.icb].includes(actor.organisationCode);
+}
+
+/**
+ * REG-1, REG-2 (issue 15, task B): who sees that an NHS number already on the register was registered
+ * again (people.duplicate_of), and decides whether the two records are one person. Registering a
+ * stranger's NHS number answers as for a new person ("not there = not yours"), so the organisation that
+ * made the later record learns nothing from the pair: only those who could already see the person
+ * registered first may see it. That is an admin, or an s117 lead (approver) of an organisation with sight
+ * of the person ALREADY registered. They see which organisation registered the number again, when and
+ * by which route, never the other record's contents; after a merge every organisation sees the
+ * surviving record only as its own facts justify (organisationsWithSight), with no sight given here.
+ */
+export function canSeeDuplicateRegistration(viewer: Viewer, organisationsWithSightOfRegistered: readonly string[]): boolean {
+  if (viewer.role === 'admin') return true;
+  return can(viewer.role, 'duplicates:manage') && organisationsWithSightOfRegistered.includes(viewer.organisationCode);
 }

@@ -39,6 +39,7 @@ import { createYourAftercareService } from './your-aftercare/your-aftercare-serv
 import type { IdentitySettings } from '../identity-config.ts';
 import type { AuditServiceSettings } from './audit/audit-service.ts';
 import type { IdentityCache } from './kernel/identity-cache.ts';
+import { createDuplicatesService } from './duplicates/duplicates-service.ts';
 import { createHousekeepingService } from './housekeeping/housekeeping-service.ts';
 
 export interface ServicesOptions {
@@ -86,6 +87,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8, identityCache: options.identityCache }),
     people: createPeopleService(db, shared),
     bodyProposals: createBodyProposalService(db),
+    duplicates: createDuplicatesService({ useCases, reviews }),
     legalHistory: createLegalHistoryService(shared),
     keyworkers: createKeyworkerService(db, shared),
     planning: createPlanningService(db, shared),

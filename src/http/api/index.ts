@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifySerializerCompiler } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/index.ts';
 import { registerPeopleApi } from './people.ts';
+import { registerDuplicatesApi } from './duplicates.ts';
 import { registerEndingApi } from './ending.ts';
 import { registerComplaintsApi } from './complaints.ts';
 import { registerPlanningApi } from './planning.ts';
@@ -24,6 +25,7 @@ export async function registerApi(api: FastifyInstance, services: Services): Pro
   api.setSerializerCompiler(compileAnswerSerializer);
   // The API speaks JSON only (api-contract "Conventions"); forms are for the pages. Anything else: 415.
   api.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
+  registerDuplicatesApi(api, services);
   registerPeopleApi(api, services);
   registerEndingApi(api, services);
   registerComplaintsApi(api, services);

@@ -10,6 +10,7 @@ import { registerOrganisationDirectory } from './organisations.ts';
 import { registerEndingPages } from './ending.ts';
 import { registerLegalHistoryPages } from './legal-history.ts';
 import { registerPeoplePages } from './people.ts';
+import { registerDuplicatePages } from './duplicates.ts';
 import { registerKeyworkerPages } from './keyworkers.ts';
 import { registerPlanningPages } from './planning.ts';
 import { registerAdvocacyPages } from './advocacy.ts';
@@ -36,6 +37,7 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerRegisterPages(web, services);
   registerAuditPages(web, services);
   registerReviewPages(web, services);
+  registerDuplicatePages(web, services);
   registerPeoplePages(web, services);
   registerCareServicesPages(web, services);
   registerBudgetPages(web, services);

@@ -13,6 +13,7 @@ import type { Db } from '../../data/database.ts';
 import * as fhir from '../../data/fhir-repository.ts';
 import * as history from '../../data/legal-history-repository.ts';
 import * as people from '../../data/people-repository.ts';
+import { recordDuplicateRegistration } from '../../data/duplicates-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../kernel/errors.ts';
@@ -101,6 +102,7 @@ async function matchPatient(trx: Db, actor: Actor, patient: FedPatient, today: s
     address_line1: patient.addressLine1, postcode: patient.postcode,
   });
   await people.insertAllocation(trx, { id: randomUUID(), personId: id, userId: actor.userId, organisationId: actor.organisationId, reason: 'registered the person' });
+  if (existing) await recordDuplicateRegistration(trx, { id: randomUUID(), personId: id, duplicateOf: existing.id, route: 'fhir-feed', organisationCode: actor.organisationCode });
   // The projections (and so the sender's sight of the person) are derived once at the end of the bundle.
   return { person: (await people.findPerson(trx, id))!, created: true };
 }

@@ -22,6 +22,7 @@ import { appendAuditEvents, type AuditEventInput } from '../../data/audit-reposi
 import type { Db } from '../../data/database.ts';
 import * as history from '../../data/legal-history-repository.ts';
 import * as imports from '../../data/imports-repository.ts';
+import { recordDuplicateRegistration } from '../../data/duplicates-repository.ts';
 import * as people from '../../data/people-repository.ts';
 import { planImportedService } from './imports-services.ts';
 import type { PersonRow } from '../../data/schema.ts';
@@ -779,6 +780,7 @@ class ImportRun {
     const created = plans.filter((p) => !p.person);
     await imports.insertPeople(this.trx, created.map((p) => ({ id: p.personId, ...p.details, date_of_death: null, ...(p.duplicateOf && { duplicate_of: p.duplicateOf }) })));
     await imports.insertAllocations(this.trx, created.map((p) => ({ id: randomUUID(), personId: p.personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' })));
+    for (const p of created) if (p.duplicateOf) await recordDuplicateRegistration(this.trx, { id: randomUUID(), personId: p.personId, duplicateOf: p.duplicateOf, route: 'import', organisationCode: this.actor.organisationCode });
     this.batched = { admissions: [], legalStatuses: [], residences: [], gps: [] };
     try {
       for (const p of plans) for (const write of p.writes) await write();

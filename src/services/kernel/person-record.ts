@@ -23,6 +23,19 @@ export async function findVisiblePerson(db: Db, actor: Actor, personId: string, 
   return person;
 }
 
+/**
+ * The record with this NHS number that the actor may see: the person registered with it, else a later
+ * record of it that the actor's organisation made (0110, duplicate_of), or undefined.
+ */
+export async function findVisibleByNhsNumber(db: Db, actor: Actor, nhsNumber: string): Promise<PersonRow | undefined> {
+  const all = await people.findAllByNhsNumber(db, nhsNumber);
+  for (const row of [...all.filter((r) => r.duplicate_of === null), ...all.filter((r) => r.duplicate_of !== null)]) {
+    const visible = await people.findVisiblePerson(db, row.id, viewerOf(actor));
+    if (visible) return visible;
+  }
+  return undefined;
+}
+
 /** Admins see everyone; anyone else sees the people their organisation has sight of (access.ts). */
 export function viewerOf(actor: Actor): people.Viewer {
   return actor.role === 'admin' ? { everyone: true } : { everyone: false, organisationCode: actor.organisationCode };

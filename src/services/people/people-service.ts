@@ -6,6 +6,7 @@ import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts
 import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
+import { promoteAfterNhsNumberChange, recordDuplicateRegistration } from '../../data/duplicates-repository.ts';
 import { factsFromRows } from '../../data/people-repository.ts';
 import { loadPersonReadModel, type PersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
@@ -60,6 +61,8 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
         });
         if (data.residence) await people.insertResidence(trx, { id: randomUUID(), personId: id, ...data.residence });
         if (data.gp) await people.insertGpRegistration(trx, { id: randomUUID(), personId: id, practiceCode: data.gp.practiceCode ?? null, icb: data.gp.icb, since: data.gp.since });
+        // Issue 15 task B: how, by whom and when, for the leads who see the person already registered.
+        if (existing) await recordDuplicateRegistration(trx, { id: randomUUID(), personId: id, duplicateOf: existing.id, route: 'registration', organisationCode: actor.organisationCode });
         // The registering practitioner's organisation keeps sight of the person it registered.
         await people.insertAllocation(trx, { id: randomUUID(), personId: id, userId: actor.userId, organisationId: actor.organisationId, reason: 'registered the person' });
         const person = (await people.findPerson(trx, id))!;
@@ -104,13 +107,17 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
         if (dateOfDeath && compareDates(dateOfDeath, dateOfBirth) < 0) {
           throw new ValidationError([{ field: 'dateOfDeath', message: 'The date of death must be on or after the date of birth' }]);
         }
-        let duplicateOf: string | undefined;
-        if (data.nhsNumber && data.nhsNumber !== person.nhs_number) {
-          const other = await people.findPersonByNhsNumber(trx, data.nhsNumber);
+        // A changed NHS number is registered afresh: the record points at the person already registered
+        // with the new number, or at no one (duplicate_of, 0110), never at the holder of the old one.
+        let duplicateOf: string | null | undefined;
+        const nhsNumberChanged = data.nhsNumber !== undefined && data.nhsNumber !== person.nhs_number;
+        if (nhsNumberChanged) {
+          duplicateOf = null;
+          const other = data.nhsNumber ? await people.findPersonByNhsNumber(trx, data.nhsNumber) : undefined;
           if (other && other.id !== person.id) {
             // As on registering: 409 only where the caller may see the other person; otherwise the
             // change is made and this record awaits reconciliation with it (duplicate_of).
-            if (await seesAnyWith(trx, actor, data.nhsNumber, person.id)) throw new ConflictError('A person with that NHS number is already on the register');
+            if (await seesAnyWith(trx, actor, data.nhsNumber!, person.id)) throw new ConflictError('A person with that NHS number is already on the register');
             duplicateOf = other.id;
           }
         }
@@ -125,6 +132,11 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
           ...(data.address !== undefined && { address_line1: data.address?.line1 ?? null, postcode: data.address?.postcode ?? null }),
         };
         mustHaveUpdated(await people.updatePerson(trx, person.id, person.version, changes), 'person');
+        if (nhsNumberChanged) {
+          if (duplicateOf) await recordDuplicateRegistration(trx, { id: randomUUID(), personId: person.id, duplicateOf, route: 'nhs-number-change', organisationCode: actor.organisationCode });
+          // The records made under the old number, waiting for this person, now wait for the earliest of them.
+          if (person.duplicate_of === null && person.nhs_number) await promoteAfterNhsNumberChange(trx, person.id, person.nhs_number);
+        }
         if (data.residence) await people.insertResidence(trx, { id: randomUUID(), personId: person.id, ...data.residence });
         if (data.gp) await people.insertGpRegistration(trx, { id: randomUUID(), personId: person.id, practiceCode: data.gp.practiceCode ?? null, icb: data.gp.icb, since: data.gp.since });
       }, ({ trx, person }) => view(trx, person));

@@ -17,7 +17,7 @@ import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { requireMoneySight } from '../kernel/money.ts';
 import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
-import { findVisiblePerson, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { findVisibleByNhsNumber, findVisiblePerson, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { readChargesCsv } from './charges-csv.ts';
@@ -226,7 +226,8 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
             try {
               let personId = get('personId');
               if (!personId) {
-                const found = await people.findPersonByNhsNumber(trx, get('nhsNumber').replace(/\s+/g, ''));
+                // The record of this NHS number the caller sees: a later record its organisation made too (0110).
+                const found = await findVisibleByNhsNumber(trx, actor, get('nhsNumber').replace(/\s+/g, ''));
                 if (!found) throw new NotFoundError('person');
                 personId = found.id;
               }
