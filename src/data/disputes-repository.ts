@@ -1,7 +1,8 @@
 // Disputes between the responsible bodies (RESP-6; migration 0007).
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
-import type { DisputeRow, DisputesTable } from './schema.ts';
+import type { DisputeRow, DisputesTable, PersonRow } from './schema.ts';
+import { likeWord, type PersonFilter } from './complaints-repository.ts';
 
 export async function insertDispute(db: Db, row: Insertable<DisputesTable>): Promise<void> {
   await db.insertInto('disputes').values(row).execute();
@@ -40,4 +41,51 @@ export async function updateDispute(db: Db, id: string, expectedVersion: number,
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+export interface DisputesAcrossQuery {
+  /**
+   * RESP-6 (access.ts canSeeDispute): for an organisation, the disputes it is a party to or funds
+   * meanwhile, about people it has sight of; null: every dispute (an admin).
+   */
+  visibleTo: string | null;
+  status?: 'open' | 'referred' | 'resolved' | undefined;
+  person?: PersonFilter | undefined;
+  /** Raised on or after / on or before (UK dates). */
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export type DisputeAcrossRow = DisputeRow & Pick<PersonRow, 'nhs_number' | 'given_name' | 'family_name' | 'date_of_birth'>;
+
+/** Issue 9 item 9: disputes across people, latest raised first, a page at a time, with the total that match. */
+export async function listDisputesAcross(db: Db, query: DisputesAcrossQuery): Promise<{ rows: DisputeAcrossRow[]; total: number }> {
+  let q = db.selectFrom('disputes').innerJoin('people', 'people.id', 'disputes.person_id');
+  if (query.visibleTo !== null) {
+    const org = query.visibleTo;
+    q = q
+      .where((eb) => eb.or([eb('disputes.party_a_code', '=', org), eb('disputes.party_b_code', '=', org), eb('disputes.interim_funder_code', '=', org)]))
+      .where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'disputes.person_id').where('person_organisations.organisation_code', '=', org)));
+  }
+  if (query.status === 'open') q = q.where('disputes.resolved_on', 'is', null).where('disputes.referred_on', 'is', null);
+  if (query.status === 'referred') q = q.where('disputes.resolved_on', 'is', null).where('disputes.referred_on', 'is not', null);
+  if (query.status === 'resolved') q = q.where('disputes.resolved_on', 'is not', null);
+  if (query.from) q = q.where('disputes.raised_on', '>=', query.from);
+  if (query.to) q = q.where('disputes.raised_on', '<=', query.to);
+  if (query.person?.nhsNumber) q = q.where('people.nhs_number', '=', query.person.nhsNumber);
+  for (const word of query.person?.words ?? []) {
+    q = q.where((eb) => eb.or([eb('people.given_name', 'ilike', likeWord(word)), eb('people.family_name', 'ilike', likeWord(word))]));
+  }
+  const total = await q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll('disputes')
+    .select(['people.nhs_number', 'people.given_name', 'people.family_name', 'people.date_of_birth'])
+    .orderBy('disputes.raised_on', 'desc')
+    .orderBy('disputes.id')
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
+  return { rows, total: Number(total.n) };
 }

@@ -40,17 +40,21 @@ export type Action =
   // Issue 13: the reports for s117 leads, commissioners and boards.
   | 'reports:read'
   // Issue 15 (task B): registrations of an NHS number already on the register, merged or kept separate.
-  | 'duplicates:manage';
+  | 'duplicates:manage'
+  // Issue 9 item 9: the lists of complaints (CMP-1) and of disputes (RESP-6) across people, for the
+  // roles that deal with them: s117 leads, admins and auditors; finance too for disputes (who pays).
+  | 'complaints:list'
+  | 'disputes:list';
 
 const PERMISSIONS: Record<Role, readonly Action[]> = {
-  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'subscriptions:manage', 'reports:read', 'duplicates:manage'],
+  admin: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'responsibility:confirm', 'audit:read', 'users:manage', 'services:record', 'money:read', 'funding-policy:manage', 'finance:export', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'subscriptions:manage', 'reports:read', 'duplicates:manage', 'complaints:list', 'disputes:list'],
   // Keyworkers, care co-ordinators and ward staff: people and their legal history.
   practitioner: ['person:read', 'person:create', 'person:update', 'legal-history:record', 'services:record', 'money:read', 'review:record', 'plan:read', 'plan:edit', 'keyworker:allocate', 'planning:record', 'advocacy:record', 'tribunal:record', 'ending:propose', 'complaint:record', 'top-ups:record'],
   // A local authority's or ICB's s117 lead decides responsibility for their organisation.
-  approver: ['person:read', 'responsibility:confirm', 'services:record', 'money:read', 'funding-policy:manage', 'review:record', 'plan:read', 'keyworker:allocate', 'tribunal:record', 'ending:propose', 'ending:approve', 'complaint:record', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'reports:read', 'duplicates:manage'],
-  finance: ['person:read', 'services:record', 'money:read', 'finance:export', 'plan:read', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'reports:read'],
+  approver: ['person:read', 'responsibility:confirm', 'services:record', 'money:read', 'funding-policy:manage', 'review:record', 'plan:read', 'keyworker:allocate', 'tribunal:record', 'ending:propose', 'ending:approve', 'complaint:record', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'reports:read', 'duplicates:manage', 'complaints:list', 'disputes:list'],
+  finance: ['person:read', 'services:record', 'money:read', 'finance:export', 'plan:read', 'refunds:manage', 'refunds:approve', 'top-ups:record', 'disputes:manage', 'payments:record', 'reports:read', 'disputes:list'],
   // Reads everything, including the audit trail, and changes nothing.
-  auditor: ['person:read', 'audit:read', 'money:read', 'finance:export', 'plan:read', 'reports:read'],
+  auditor: ['person:read', 'audit:read', 'money:read', 'finance:export', 'plan:read', 'reports:read', 'complaints:list', 'disputes:list'],
 };
 
 /** PLAN-3: who can be a person's named keyworker (care co-ordinator, named practitioner). */

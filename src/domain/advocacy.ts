@@ -99,7 +99,7 @@ export function imhaEligibility(facts: ImhaFacts, on: IsoDate, options: ImhaOpti
       reason: `On ${when} they are an informal patient. The Mental Health Act 2025 extends IMHAs to informal patients (MHA25-4; this setting is switched on).`,
     };
   }
-  const general = 'Offer general advocacy instead, or a Care Act advocate where ADV-4 applies.';
+  const general = 'Offer general advocacy instead, or a Care Act advocate where the person would have substantial difficulty taking part (ADV-4).';
   if (holding.length > 0) {
     const names = holding.map((s) => sectionLabel(s.section)).join(' and ');
     const converted = holding.some((s) => s.section === '4') ? ' (a section 4 gives a right to an IMHA only once it is converted to a section 2)' : '';

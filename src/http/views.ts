@@ -12,7 +12,7 @@ import type { Problem } from './problem.ts';
 import { can, type Action } from '../domain/access.ts';
 import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.ts';
 import { organisationChoices, organisationMarkup, organisationNames, organisationNamesIn, organisationText } from './web/organisations.ts';
-import { legalBasis, plainSentence } from './web/legal-basis.ts';
+import { legalBasis, moveRuleIdsBehindLegalBasis, plainSentence } from './web/legal-basis.ts';
 import { takeSuccess } from './web/success.ts';
 
 const require = createRequire(import.meta.url);
@@ -83,7 +83,8 @@ export function registerViews(app: FastifyInstance, options: { production: boole
       organisationChoices: (type: string, selected: string | null | undefined, options?: { allText?: string; other?: boolean }) => organisationChoices(this.request.organisations, type, selected, options),
       organisationNames: (type: string) => organisationNames(this.request.organisations, type),
     });
-    return this.type('text/html; charset=utf-8').send(html);
+    // Issue 9 item 6: rule ids only behind a "Legal basis" detail, whoever wrote them into the page.
+    return this.type('text/html; charset=utf-8').send(moveRuleIdsBehindLegalBasis(html));
   });
   app.decorateReply('renderError', function (this: FastifyReply, problem: Problem) {
     return this.render('pages/error.njk', { problem });

@@ -72,7 +72,7 @@ for (const { engine, skip } of await testEngines()) {
       const early = await finance.post(formUrl, form.body, { version: '1', 'paidOn-day': '3', 'paidOn-month': '6', 'paidOn-year': '2025' });
       assert.equal(early.statusCode, 422, early.body);
       assert.match(early.body, /nhsuk-error-summary/);
-      assert.match(early.body, /A refund is approved before it is paid \(CHG-2\)/);
+      assert.match(early.body, /A refund is approved before it is paid[\s\S]{0,600}s117-legal-basis[\s\S]{0,400}CHG-2/);
 
       const approved = await call(t, 'POST', api(`/refunds/${refundId}/approval`), {}, 'laApprover', { 'if-match': '1' });
       assert.equal(approved.statusCode, 200, approved.body);

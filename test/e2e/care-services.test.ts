@@ -71,7 +71,8 @@ describe('services and funding pages in the browser', { skip }, () => {
     await page.check('input[name="accommodation-enhancedFeatures"][value="24-hour-staff"]');
     await follow(page, 'button:has-text("Save service")');
 
-    const summary = await page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+    // The rule is behind each message's "Legal basis" detail (issue 9 item 6).
+    const summary = await page.locator('.nhsuk-error-summary__list li').allTextContents();
     assert.ok(summary.some((s) => s.includes('CHG-1')), summary.join('\n'));
     assert.match(await page.title(), /^Error: /);
     assert.equal(await page.inputValue('#description'), 'Supported living with staff on site');
@@ -111,7 +112,7 @@ describe('services and funding pages in the browser', { skip }, () => {
     await page.fill('#splits-healthcare-localAuthorityPercent', '0');
     await page.fill('#splits-healthcare-icbPercent', '90');
     await follow(page, 'button:has-text("Save new version")');
-    assert.ok((await page.locator('.nhsuk-error-summary__list li').allInnerTexts()).some((s) => s.includes('RESP-1')));
+    assert.ok((await page.locator('.nhsuk-error-summary__list li').allTextContents()).some((s) => s.includes('RESP-1')));
     await assertAccessible(page, 'the funding policy form with an error');
     await page.fill('#splits-healthcare-icbPercent', '100');
     await follow(page, 'button:has-text("Save new version")');
@@ -126,7 +127,7 @@ describe('services and funding pages in the browser', { skip }, () => {
     await page.fill('#amountPencePerWeek', '300');
     await fillDate(page, 'startDate', '2024-06-01');
     await follow(page, 'button:has-text("Save budget")');
-    assert.ok((await page.locator('.nhsuk-error-summary__list li').allInnerTexts()).some((s) => s.includes('DP-1')));
+    assert.ok((await page.locator('.nhsuk-error-summary__list li').allTextContents()).some((s) => s.includes('DP-1')));
     await assertAccessible(page, 'the budget form with an error');
     await page.fill('#necessityReason', 'No other carer is available in the evenings');
     await follow(page, 'button:has-text("Save budget")');
@@ -143,7 +144,7 @@ describe('services and funding pages in the browser', { skip }, () => {
     await page.fill('#amountPencePerWeek', '320.00');
     await page.check('input[name="drugOrAlcoholRequirement"][value="yes"]');
     await follow(page, 'button:has-text("Save changes")');
-    assert.ok((await page.locator('.nhsuk-error-summary__list li').allInnerTexts()).some((s) => s.includes('DP-1')));
+    assert.ok((await page.locator('.nhsuk-error-summary__list li').allTextContents()).some((s) => s.includes('DP-1')));
     await assertAccessible(page, 'the change-a-budget form with an error');
     await page.check('input[name="drugOrAlcoholRequirement"][value="no"]');
     await follow(page, 'button:has-text("Save changes")');

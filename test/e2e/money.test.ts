@@ -127,7 +127,7 @@ describe('money pages in the browser', { skip }, () => {
     // Signing with terms missing is refused with CHG-3.
     await fillDate(page, 'signedOn', '2024-05-01');
     await follow(page, 'button:has-text("Save the agreement")');
-    assert.match(await page.locator('.nhsuk-error-summary').innerText(), /CHG-3/);
+    assert.match(await page.locator('.nhsuk-error-summary').textContent() ?? '', /CHG-3/);
     await assertAccessible(page, 'the top-up agreement page with errors');
 
     await page.check('#conditions-accommodationType');

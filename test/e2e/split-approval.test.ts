@@ -41,7 +41,8 @@ describe('RESP-7 split approval in the browser', { skip }, () => {
     const { context, page } = await openSignedInPage(browser, base, USERS.icbApprover.email);
     contexts.push(context);
     await page.goto(`${base}/people/${personId}/services`);
-    assert.match(await page.locator('main').innerText(), /Split awaiting approval \(RESP-7\)/);
+    assert.match(await page.locator('main').innerText(), /Split awaiting approval/);
+    assert.match(await page.locator('main').textContent() ?? '', /Split awaiting approval[\s\S]{0,400}RESP-7/, 'the rule behind its legal basis');
     await assertAccessible(page, 'the services page with a split awaiting approval');
     await follow(page, 'button:has-text("Approve the split")');
     const text = await page.locator('main').innerText();

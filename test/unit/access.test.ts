@@ -119,3 +119,11 @@ test('RESP-6 (issue 15 probe 7): an approver naming another body for the other b
   assert.equal(responsibilityChangeOutcome({ ...la, organisationCode: 'E09000097' }, current, { localAuthority: 'E09000099', icb: 'QZY' }).violations.length, 1);
   assert.deepEqual(responsibilityChangeOutcome({ ...la, role: 'admin' }, current, { localAuthority: 'E09000098', icb: 'QZY' }), { violations: [], dispute: null, ownPartToConfirm: true });
 });
+
+describe('lists across people (issue 9 item 9)', () => {
+  test('CMP-1: the complaints list is for s117 leads, admins and auditors; RESP-6: the disputes list for them and finance', () => {
+    const may = (action: Action) => ROLES.filter((r) => can(r, action)).sort();
+    assert.deepEqual(may('complaints:list'), ['admin', 'approver', 'auditor']);
+    assert.deepEqual(may('disputes:list'), ['admin', 'approver', 'auditor', 'finance']);
+  });
+});

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { legalBasis, parseRuleCatalogue, plainSentence } from '../../src/http/web/legal-basis.ts';
+import { legalBasis, moveRuleIdsBehindLegalBasis, parseRuleCatalogue, plainSentence, withoutRuleIds } from '../../src/http/web/legal-basis.ts';
 
 describe('legal basis behind plain sentences', () => {
   test('rule ids in brackets leave the sentence and are kept in order', () => {
@@ -37,5 +37,27 @@ describe('legal basis behind plain sentences', () => {
     assert.deepEqual(rules.get('MHA25-3'), { id: 'MHA25-3', title: 'Deeming for ordinary residence', standing: '', source: 'Mental Health Act 2025 s46(3), new s117(3A)' });
     assert.equal(rules.get('MHA25-2')?.source, 'Mental Health Act 2025 s46(2)');
     for (const id of ['MHA25-1', 'MHA25-4', 'MHA25-5', 'MHA25-6']) assert.ok(rules.get(id)?.title, id);
+  });
+});
+
+describe('rule ids moved behind a legal basis on every page (issue 9 item 6)', () => {
+  test('a sentence loses its rule ids, kept in order, and keeps its other words', () => {
+    assert.deepEqual(withoutRuleIds('Nobody is charged for section 117 aftercare (CHG-1). Services'), { text: 'Nobody is charged for section 117 aftercare. Services', rules: ['CHG-1'] });
+    assert.deepEqual(withoutRuleIds('Reviews must not go overdue (REV-1; direct payments DP-1, personal health budgets DP-2).'), { text: 'Reviews must not go overdue (direct payments, personal health budgets).', rules: ['REV-1', 'DP-1', 'DP-2'] });
+    assert.deepEqual(withoutRuleIds('propose it for both bodies (END-1 to END-4).'), { text: 'propose it for both bodies.', rules: ['END-1', 'END-4'] });
+    assert.deepEqual(withoutRuleIds('Before detention (RESP-5, Who Pays?).'), { text: 'Before detention (Who Pays?).', rules: ['RESP-5'] });
+    assert.deepEqual(withoutRuleIds('A form for 2026 (not a rule)'), { text: 'A form for 2026 (not a rule)', rules: [] });
+  });
+
+  test('the detail goes inside a list item or cell, after a paragraph or heading; fields, scripts and existing details are untouched', () => {
+    const html = moveRuleIdsBehindLegalBasis('<div><p>Free (CHG-1).</p><ul><li><a href="#x">Refused (RESP-6)</a></li></ul><textarea>(END-3)</textarea><script>var a = "(END-3)";</script><details class="nhsuk-details s117-legal-basis"><summary>Legal basis</summary>END-1</details></div>');
+    assert.match(html, /^<div><p>Free\.<\/p><details class="nhsuk-details s117-legal-basis">.*CHG-1.*<\/details><ul><li><a href="#x">Refused<\/a><details class="nhsuk-details s117-legal-basis">.*RESP-6.*<\/details><\/li><\/ul>/);
+    assert.match(html, /<textarea>\(END-3\)<\/textarea><script>var a = "\(END-3\)";<\/script><details class="nhsuk-details s117-legal-basis"><summary>Legal basis<\/summary>END-1<\/details><\/div>$/);
+    assert.match(html, /No charge for s117 services/, 'the detail names the rule');
+  });
+
+  test('a page without rule ids is returned as it was', () => {
+    const page = '<p>Nothing to see (really).</p>';
+    assert.equal(moveRuleIdsBehindLegalBasis(page), page);
   });
 });

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { registerComplaintPages } from './complaints.ts';
 import { registerAuditPages } from './audit.ts';
+import { registerAcrossPeoplePages } from './across-people.ts';
 import { registerOrganisationDirectory } from './organisations.ts';
 import { registerEndingPages } from './ending.ts';
 import { registerLegalHistoryPages } from './legal-history.ts';
@@ -36,6 +37,7 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   web.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.actor ? '/register' : '/sign-in'));
   registerRegisterPages(web, services);
   registerAuditPages(web, services);
+  registerAcrossPeoplePages(web, services);
   registerReviewPages(web, services);
   registerDuplicatePages(web, services);
   registerPeoplePages(web, services);

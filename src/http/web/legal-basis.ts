@@ -71,3 +71,95 @@ export function legalBasis(ids: readonly (string | null | undefined)[]): RuleRef
   // ELIG-8b and DP-1(e) are parts of ELIG-8 and DP-1: the reference names the rule.
   return unique.map((id) => rules().get(id) ?? { ...(rules().get(id.replace(/(\([a-z]\)|[a-z])$/, '')) ?? { title: '', standing: '', source: '' }), id });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every page (issue 9 item 6): a rule id written into a sentence, by a template or by the rules'
+// own messages ("Nobody is charged for section 117 aftercare (CHG-1)."), is taken out of the
+// sentence and put behind a "Legal basis" detail beside it, naming the rule and its source. Done
+// once, on the rendered page, so that no template or message can forget it. Only text people read
+// is changed: attribute values, scripts, styles, form fields' contents and the legal-basis details
+// themselves are left as they are.
+
+const ANY_RULE_ID = new RegExp(String.raw`\b${RULE_ID}`, 'g');
+/** A parenthesis with a rule id in it: " (CHG-1)", " (REV-1; direct payments DP-1)", " (END-1 to END-4)". */
+const PAREN_WITH_RULE = new RegExp(String.raw`\s*\(([^()]*\b${RULE_ID}[^()]*)\)`, 'g');
+const CONNECTIVES = /^(?:and|or|to|see|under|rule|rules)?$/i;
+
+/** The text with its rule ids taken out, and the ids, in order. */
+export function withoutRuleIds(text: string): { text: string; rules: string[] } {
+  const rules: string[] = [];
+  const take = (s: string) => s.replace(ANY_RULE_ID, (id) => {
+    if (!rules.includes(id)) rules.push(id);
+    return '';
+  });
+  let out = text.replace(PAREN_WITH_RULE, (_match, inner: string) => {
+    const kept = inner.split(/\s*[;,]\s*/).map((part) => take(part).replace(/\s+/g, ' ').trim()).filter((part) => !CONNECTIVES.test(part));
+    return kept.length ? ` (${kept.join(', ')})` : '';
+  });
+  // An id standing alone in a sentence ("see ELIG-4"): taken out with the word that pointed to it.
+  out = out.replace(new RegExp(String.raw`(?:\b(?:see|under|rule)\s+)?\b${RULE_ID}`, 'g'), (words) => {
+    take(words);
+    return '';
+  });
+  if (rules.length === 0) return { text, rules };
+  return { text: out.replace(/[ \t]+([.,;:])/g, '$1').replace(/([^\s])[ \t]{2,}/g, '$1 '), rules };
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The "Legal basis" detail for these rules (the markup of the person page's detail). */
+export function legalBasisHtml(ids: readonly string[]): string {
+  const items = legalBasis(ids).map((r) => `<li><strong class="s117-rule">${escapeHtml(r.id)}</strong>${r.title ? `: ${escapeHtml(r.title)}` : ''}${r.standing ? ` (${escapeHtml(r.standing)})` : ''}${r.source ? `. Source: ${escapeHtml(r.source)}` : ''}</li>`).join('');
+  return `<details class="nhsuk-details s117-legal-basis"><summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Legal basis</span></summary><div class="nhsuk-details__text"><ul class="nhsuk-list">${items}</ul></div></details>`;
+}
+
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+/** Elements the detail goes inside of, at their end. */
+const INSIDE = new Set(['li', 'td', 'th', 'dd', 'div', 'form', 'fieldset', 'main']);
+/** Elements that hold only phrasing: the detail goes just after them. */
+const AFTER = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label', 'legend', 'dt']);
+/** Text inside these is left alone. */
+const UNTOUCHED = new Set(['textarea', 'title', 'svg', 'script', 'style']);
+
+interface Open { tag: string; legalBasis: boolean; rules: string[] }
+
+/** The page with every rule id in its reading text moved behind a "Legal basis" detail. */
+export function moveRuleIdsBehindLegalBasis(html: string): string {
+  if (!new RegExp(String.raw`\b${RULE_ID}`).test(html)) return html;
+  const tokens = html.split(/(<script\b[\s\S]*?<\/script>|<style\b[\s\S]*?<\/style>|<!--[\s\S]*?-->|<[^>]*>)/);
+  const out: string[] = [];
+  const stack: Open[] = [];
+  const close = (entry: Open, closingTag: string) => {
+    const details = entry.rules.length ? legalBasisHtml(entry.rules) : '';
+    if (INSIDE.has(entry.tag)) out.push(details, closingTag);
+    else out.push(closingTag, details);
+  };
+  for (const token of tokens) {
+    if (token === '') continue;
+    if (!token.startsWith('<') || token.startsWith('<!') || /^<(script|style)\b/.test(token)) {
+      if (token.startsWith('<')) { out.push(token); continue; }
+      const untouched = stack.some((e) => e.legalBasis || UNTOUCHED.has(e.tag));
+      const host = untouched ? undefined : [...stack].reverse().find((e) => INSIDE.has(e.tag) || AFTER.has(e.tag));
+      const plain = host ? withoutRuleIds(token) : { text: token, rules: [] };
+      for (const id of plain.rules) if (!host!.rules.includes(id)) host!.rules.push(id);
+      out.push(plain.text);
+      continue;
+    }
+    const closing = /^<\/([a-zA-Z0-9]+)/.exec(token);
+    if (closing) {
+      const tag = closing[1]!.toLowerCase();
+      const at = stack.map((e) => e.tag).lastIndexOf(tag);
+      if (at === -1) { out.push(token); continue; }
+      while (stack.length - 1 > at) close(stack.pop()!, '');
+      close(stack.pop()!, token);
+      continue;
+    }
+    out.push(token);
+    const opening = /^<([a-zA-Z0-9]+)/.exec(token);
+    if (!opening || token.endsWith('/>')) continue;
+    const tag = opening[1]!.toLowerCase();
+    if (VOID.has(tag)) continue;
+    stack.push({ tag, legalBasis: tag === 'details' && /\bs117-legal-basis\b/.test(token), rules: [] });
+  }
+  return out.join('');
+}

@@ -7,6 +7,7 @@ import { TRIGGER_LABELS } from '../../domain/planning.ts';
 import type { Actor } from '../../services/kernel/actor.ts';
 import type { PersonPageView } from '../../services/person-page/person-page-service.ts';
 import { PLACEMENT_KIND_LABELS, REVIEW_REASON_LABELS } from './labels.ts';
+import { legalBasis } from './legal-basis.ts';
 
 type History = PersonPageView['legalHistory'];
 
@@ -102,6 +103,7 @@ export function personPage(view: PersonPageView, actor: Actor) {
     width: 'two-thirds',
     person,
     aftercare,
+    statusSummary: { ...view.statusSummary, basis: legalBasis(view.statusSummary.rules) },
     episodes,
     decisionsNeeded: aftercare.episodes.flatMap((e) => e.decisionsNeeded.map((d) => ({ ...d, episodeFrom: e.qualifyingFrom, section: e.qualifyingSection }))),
     timeline: timeline(legalHistory, person.id, mayRecord),

@@ -15,6 +15,12 @@ import { personViewPart } from '../people/people-service.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ComplaintInput, ComplaintUpdateInput } from './complaints-inputs.ts';
+import { organisationScope } from '../../domain/access.ts';
+import { acrossPeopleInput, ACROSS_PAGE_SIZE, auditReadsOfPeople, pageWindow, personFilter } from '../kernel/across-people.ts';
+
+/** Issue 9 item 9: the complaints list's filters: open (no outcome yet) or closed, the person, received between. */
+export const COMPLAINT_LIST_STATUSES = ['open', 'closed'] as const;
+const ComplaintsAcrossInput = acrossPeopleInput(COMPLAINT_LIST_STATUSES);
 
 export interface ComplaintsServiceOptions { clock: () => Date; useCases: UseCases }
 
@@ -79,6 +85,30 @@ export function createComplaintsService({ clock, useCases }: ComplaintsServiceOp
   const today = () => todayInLondon(clock());
 
   return {
+    /**
+     * Issue 9 item 9 (CMP-1): complaints across the people the caller's organisation may see (an
+     * admin: everyone), latest received first, a numbered page at a time. Each person shown gets an
+     * audit event (a read of their complaints); the search gets one more, without the name searched for.
+     */
+    async listAcross(actor: Actor, input: unknown) {
+      requirePermission(actor, 'complaints:list');
+      const query = parseInput(ComplaintsAcrossInput, input ?? {});
+      const audited = { status: query.status ?? null, person: Boolean(query.person), from: query.from ?? null, to: query.to ?? null, page: query.page };
+      return useCases.run(actor, { permission: 'complaints:list', audit: (r: { total: number; items: unknown[] }) => ({ action: 'complaints.search', details: { ...audited, results: r.total, shown: r.items.length } }) }, async ({ trx, today, now }) => {
+        const { rows, total } = await repo.listComplaintsAcross(trx, {
+          visibleTo: organisationScope(actor), status: query.status, person: personFilter(query.person), from: query.from, to: query.to,
+          limit: ACROSS_PAGE_SIZE, offset: (query.page - 1) * ACROSS_PAGE_SIZE,
+        });
+        await auditReadsOfPeople(trx, actor, 'complaint.list', 'complaint', rows.map((r) => ({ personId: r.person_id, id: r.id })), now);
+        const items = rows.map((r) => ({
+          ...view(r, today),
+          status: r.outcome === null ? ('open' as const) : ('closed' as const),
+          person: { id: r.person_id, nhsNumber: r.nhs_number, givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth },
+        }));
+        return { items, ...pageWindow(query.page, total) };
+      });
+    },
+
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);

@@ -3,6 +3,7 @@
 // parts shown, instead of one read and one audit event for each panel of the page.
 import { can } from '../../domain/access.ts';
 import { computeAftercare } from '../../domain/aftercare.ts';
+import { statusSummary } from '../../domain/status-summary.ts';
 import type { Db } from '../../data/database.ts';
 import type { Viewer } from '../../data/people-repository.ts';
 import { loadPersonReadModel } from '../../data/person-read-model.ts';
@@ -33,6 +34,8 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
           ...personRecordOfModel(model, today, aftercare),
           // MHA25-3: the accommodation councils arranged (shown with the legal history).
           placements: model.facts!.placements.map(placementView),
+          // Issue 9 item 4: why the status is what it is, in plain words, from the same derivation.
+          statusSummary: statusSummary(facts, today, person.given_name, aftercare),
           plan: parts.includes('plan') ? await planSummaryPart(trx, person, today, aftercare) : null,
           keyworker: await keyworkerPart(trx, person),
           meetings: await planningMeetingsPart(trx, person, today, null, aftercare),
