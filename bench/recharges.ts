@@ -1,7 +1,10 @@
 // Benchmark of the recharge statement and spend report (RESP-1, RESP-7) on PostgreSQL.
 //
 //   node bench/recharges.ts [--people 20000] [--services 100000] [--iterations 10] [--warmup 2] [--seed 117]
+//   node bench/recharges.ts --demo [--iterations 10] [--warmup 2]
 //
+// --demo: the demonstration data (npm run demo's people, services and payments) instead of the
+// generated set, timed as its finance officer (E09000099) and its admin.
 // Generates the people with bench/generate.ts into a fresh database s117_bench_recharges_<pid> on
 // BENCH_DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/test, dropped at the end),
 // adds the services (spread over the people, 1 to 9 each) and one payment per body per half-year of
@@ -14,9 +17,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql, type Insertable } from 'kysely';
-import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
+import { DEMO_ORGANISATIONS, loadDemoData } from '../src/cli/demo.ts';
 import { findUserByEmail } from '../src/data/accounts-repository.ts';
-import { adminQuery as runAdminQuery, openPostgres } from '../src/data/database.ts';
+import { adminQuery as runAdminQuery, openPostgres, type DatabaseHandle } from '../src/data/database.ts';
 import { migrate } from '../src/data/migrate.ts';
 import type { ServicesTable } from '../src/data/schema.ts';
 import { addDays, addMonths, maxDate, minDate, todayInLondon } from '../src/domain/dates.ts';
@@ -36,9 +39,10 @@ const { values } = parseArgs({
     iterations: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     seed: { type: 'string', default: '117' },
+    demo: { type: 'boolean', default: false },
   },
 });
-const options = { people: Number(values.people), services: Number(values.services), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed) };
+const options = { people: Number(values.people), services: Number(values.services), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed), demo: values.demo };
 
 /** CREATE and DROP DATABASE on the server, from its admin connection. */
 const adminQuery = (text: string) => runAdminQuery(ADMIN_URL, text);
@@ -60,6 +64,10 @@ async function main(): Promise<void> {
     const db = handle.db;
     await migrate(handle);
     const services = createServices(db);
+    if (options.demo) {
+      await benchDemo(db, services);
+      return;
+    }
     for (const org of DEMO_ORGANISATIONS) await services.accounts.addOrganisation(org);
     const users = {
       finance: { email: 'finance@bench.s117.test', name: 'Finance Officer', role: 'finance', organisationCode: BENCH_LA.north },
@@ -156,6 +164,28 @@ async function main(): Promise<void> {
     await handle.close().catch(() => {});
     await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
+}
+
+/** The statement, its CSV and the spend report for the year to yesterday on the demonstration data. */
+async function benchDemo(db: DatabaseHandle['db'], services: ReturnType<typeof createServices>): Promise<void> {
+  const started = performance.now();
+  await loadDemoData(services, (m) => process.stderr.write(`\r  ${m}   `));
+  process.stderr.write(`\n  demo data loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const counts = await sql<{ people: string; services: string; payments: string }>`SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM services) AS services, (SELECT count(*) FROM service_payments) AS payments`.execute(db);
+  process.stderr.write(`  ${JSON.stringify(counts.rows[0])}\n`);
+  const actor = async (email: string): Promise<Actor> => actorFromUser((await findUserByEmail(db, email))!, 'bench');
+  const today = todayInLondon();
+  const to = addDays(today, -1);
+  const period = { from: addDays(addMonths(to, -12), 1), to };
+  const timings: Timing[] = [];
+  for (const [label, email] of [['finance E09000099', 'finance@demo.s117.test'], ['admin', 'admin@demo.s117.test']] as const) {
+    const who = await actor(email);
+    timings.push(await measure('recharge statement (JSON)', label, async () => (await services.money.recharges(who, period)).lines.length));
+    timings.push(await measure('recharge statement (CSV)', label, async () => (await services.money.rechargesCsv(who, period)).split('\r\n').length - 3));
+    timings.push(await measure('spend report (JSON)', label, async () => (await services.money.spend(who, period)).items.length));
+  }
+  console.log(`\n| operation | actor | rows | median ms | p95 ms |\n|---|---|---|---|---|`);
+  for (const t of timings) console.log(`| ${t.operation} | ${t.actor} | ${t.rows} | ${t.medianMs} | ${t.p95Ms} |`);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 // Who may do what, and who may see whom (api-contract: "Organisations, users, tokens").
 // Enforced in the services for every route and page; routes never decide this themselves.
+import { createHash } from 'node:crypto';
 
 export const ROLES = ['admin', 'practitioner', 'approver', 'finance', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -205,6 +206,23 @@ export function responsibilityChangeOutcome(
     },
     ownPartToConfirm: !(current[own].confirmed && next[own] === current[own].code),
   };
+}
+
+/**
+ * RESP-6 (issue 15 probe 7, a stale form): the version of an episode's responsibility as a form showed
+ * it: each part's body, whether it is confirmed, by which decision (when) and on what basis, and
+ * whether the episode has ended. A confirmation drawn from another version was drawn from a record that
+ * has since changed: it is refused (409), never read as a proposal to change the other body's part
+ * (which would open a dispute nobody meant). Opaque: compare it, do not read it.
+ */
+export function responsibilityVersion(episode: {
+  endedOn: string | null;
+  localAuthority: { code: string | null; basis: string; confirmed: boolean; confirmedAt?: string };
+  icb: { code: string | null; basis: string; confirmed: boolean; confirmedAt?: string };
+}): string {
+  const part = (p: typeof episode.localAuthority) => [p.code, p.confirmed, p.confirmedAt ?? null, p.basis];
+  const canonical = JSON.stringify([part(episode.localAuthority), part(episode.icb), episode.endedOn]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
 }
 
 /**

@@ -140,25 +140,32 @@ export function rechargeLine(service: RechargeService, payments: readonly Servic
   const days = serviceDaysIn(service, period);
   const own = payments.filter((p) => p.serviceId === service.serviceId);
   const paidBy = (body: Body) => own.filter((p) => p.body === body).reduce((sum, p) => sum + paymentInPeriod(p, period), 0);
-  const localAuthorityPaid = paidBy('local-authority');
-  const icbPaid = paidBy('icb');
-  if (!days && localAuthorityPaid === 0 && icbPaid === 0) return null;
-  const dayCount = days ? daysIn(days) : 0;
-  const costPence = days ? costAtTheTime(service, days) : 0;
+  const paid = { localAuthority: paidBy('local-authority'), icb: paidBy('icb') };
+  if (!days && paid.localAuthority === 0 && paid.icb === 0) return null;
+  return costedLine(service, days ? daysIn(days) : 0, days ? costAtTheTime(service, days) : 0, paid);
+}
+
+/**
+ * RESP-1/RESP-7: the line of a stretch of a service's days (the whole period, or the days one body
+ * answered for): the stretch's cost split between the bodies by the agreed percentages (weeklyShares),
+ * what each paid for it, the balance between them on what they paid, and what is still unpaid. One
+ * place for the statement's line and the attributed lines, so they cannot drift apart.
+ */
+function costedLine(service: RechargeService, days: number, costPence: number, paid: { localAuthority: number; icb: number }): RechargeLine {
   const shares = weeklyShares(costPence, service.funding);
   return {
     serviceId: service.serviceId,
     personId: service.personId,
     category: service.category,
     provider: service.provider,
-    days: dayCount,
+    days,
     costPence,
     localAuthorityShare: shares.localAuthorityPence,
     icbShare: shares.icbPence,
-    localAuthorityPaid,
-    icbPaid,
-    icbOwesLocalAuthority: interBodyBalance({ localAuthority: localAuthorityPaid, icb: icbPaid }, service.funding),
-    unpaidPence: costPence - localAuthorityPaid - icbPaid,
+    localAuthorityPaid: paid.localAuthority,
+    icbPaid: paid.icb,
+    icbOwesLocalAuthority: interBodyBalance(paid, service.funding),
+    unpaidPence: costPence - paid.localAuthority - paid.icb,
   };
 }
 
@@ -176,14 +183,20 @@ export function totals(lines: readonly RechargeLine[]): RechargeTotals {
   return t;
 }
 
-/** The recharge statement's lines: one per service with cost or payments in the period. */
-export function rechargeStatement(services: readonly RechargeService[], payments: readonly ServicePayment[], period: Period): { lines: RechargeLine[]; totals: RechargeTotals } {
+/** The payments of each service (one pass: a statement may read hundreds of thousands). */
+function paymentsByService(payments: readonly ServicePayment[]): Map<string, ServicePayment[]> {
   const byService = new Map<string, ServicePayment[]>();
   for (const p of payments) {
     const list = byService.get(p.serviceId);
     if (list) list.push(p);
     else byService.set(p.serviceId, [p]);
   }
+  return byService;
+}
+
+/** The recharge statement's lines: one per service with cost or payments in the period. */
+export function rechargeStatement(services: readonly RechargeService[], payments: readonly ServicePayment[], period: Period): { lines: RechargeLine[]; totals: RechargeTotals } {
+  const byService = paymentsByService(payments);
   const lines: RechargeLine[] = [];
   for (const s of services) {
     const line = rechargeLine(s, byService.get(s.serviceId) ?? [], period);
@@ -268,7 +281,8 @@ export interface AttributedRechargeLine extends RechargeLine {
 
 /**
  * RESP-1/RESP-7 by day: one line per service and span with days or payments in the period. A span's
- * cost is the difference of the cumulative costs (weekly cost × days ÷ 7, halves up) and a payment
+ * cost is the difference of the cumulative costs (at the cost in force on each day, costAtTheTime:
+ * weekly cost × days ÷ 7, halves up) and a payment
  * is shared over the spans pro rata by days (cumulative rounding down), so a service's lines add up
  * exactly to what rechargeLine gives for the whole period.
  */
@@ -292,29 +306,20 @@ export function attributedRechargeLines(service: RechargeService, spans: readonl
     });
   }
   const lines: AttributedRechargeLine[] = [];
-  let cumulativeDays = 0;
+  // The cost of the service's days up to the end of each stretch (at the cost in force on each day,
+  // RESP-7), so each stretch's cost is the difference and the stretches add up to the whole exactly.
+  let costSoFar = 0;
   parts.forEach(({ span, part }, i) => {
     const serviceDays = days ? overlap(days, part) : null;
     const dayCount = serviceDays ? daysIn(serviceDays) : 0;
-    const costPence = costForDays(service.weeklyCostPence, cumulativeDays + dayCount) - costForDays(service.weeklyCostPence, cumulativeDays);
-    cumulativeDays += dayCount;
+    const costUpTo = serviceDays && days ? costAtTheTime(service, { from: days.from, to: serviceDays.to }) : costSoFar;
+    const costPence = costUpTo - costSoFar;
+    costSoFar = costUpTo;
     const localAuthorityPaid = paid[i]!['local-authority'];
     const icbPaid = paid[i]!.icb;
     if (dayCount === 0 && localAuthorityPaid === 0 && icbPaid === 0) return;
-    const shares = weeklyShares(costPence, service.funding);
     lines.push({
-      serviceId: service.serviceId,
-      personId: service.personId,
-      category: service.category,
-      provider: service.provider,
-      days: dayCount,
-      costPence,
-      localAuthorityShare: shares.localAuthorityPence,
-      icbShare: shares.icbPence,
-      localAuthorityPaid,
-      icbPaid,
-      icbOwesLocalAuthority: interBodyBalance({ localAuthority: localAuthorityPaid, icb: icbPaid }, service.funding),
-      unpaidPence: costPence - localAuthorityPaid - icbPaid,
+      ...costedLine(service, dayCount, costPence, { localAuthority: localAuthorityPaid, icb: icbPaid }),
       localAuthorityCode: span.localAuthorityCode,
       icbCode: span.icbCode,
       responsibleFrom: serviceDays?.from ?? part.from,
@@ -340,8 +345,7 @@ export function attributedRechargeStatement(
   period: Period,
   organisationCode: string | null,
 ): { lines: AttributedRechargeLine[]; totals: RechargeTotals } {
-  const byService = new Map<string, ServicePayment[]>();
-  for (const p of payments) byService.set(p.serviceId, [...(byService.get(p.serviceId) ?? []), p]);
+  const byService = paymentsByService(payments);
   const lines = services.flatMap((s) => attributedRechargeLines(s, spansOf(s.personId), byService.get(s.serviceId) ?? [], period).filter((l) => lineCountsFor(l, organisationCode)));
   return { lines, totals: totals(lines) };
 }

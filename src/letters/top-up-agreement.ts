@@ -1,10 +1,23 @@
-// CHG-3: the written top-up agreement for preferred accommodation (Care and Support and After-care
-// (Choice of Accommodation) Regulations 2014, regs 4 and 5(2)-(4)), to be signed by the payer. It
-// covers every term the regulations ask for: the additional cost, the amount the local authority pays,
-// how often and to whom the top-up is paid, the review, and what happens if the payments stop, the
-// provider's price rises or the payer's means change; and it says plainly that the section 117
-// aftercare itself stays free (CHG-1): the top-up is the only payment, for the extra cost of a place
-// the person chose. Plain English, tagged and accessible (document.ts).
+// CHG-3: the written top-up agreement for preferred accommodation, to be signed by the payer, the
+// person and the local authority. Its terms follow the Care and Support and After-care (Choice of
+// Accommodation) Regulations 2014 (SI 2014/2670), which apply to section 117 aftercare through section
+// 117A of the Mental Health Act 1983 and their regulation 4, as summarised in CHG-3 of
+// docs/domain-rules.md (sources S2 s117A, S5 regs 4, 5(2)-(4) and 9; no seed leaflet covers top-ups):
+// - the conditions for arranging the place chosen (CHG-3: same type as decided, suitable, available,
+//   the provider accepts the local authority's terms);
+// - that the payer is willing and able to pay for as long as the local authority expects to arrange
+//   the place, and is given the information and advice to understand the agreement before signing;
+// - the terms the written agreement must include: the additional cost, the amount the local authority
+//   pays (what it would usually expect to pay for this type of accommodation), how often payments are
+//   made, to whom, provision for review, and the consequences of ceasing to pay, of the provider's
+//   price rises and of changes in the payer's financial circumstances;
+// - that the person may pay their own top-up under section 117 without the Care Act's 12-week
+//   property disregard or deferred payment conditions (reg 4(3), compared with reg 5(5));
+// - that a refusal is given with written reasons (reg 9);
+// and it says plainly that section 117 aftercare itself stays free (CHG-1): the top-up is the only
+// payment, for the extra cost of a place the person chose. Where a term is for the parties to agree
+// (the review, each consequence), the agreement prints what they agreed, never words of our own.
+// Plain English, tagged and accessible (document.ts).
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { formatPence } from '../domain/funding.ts';
 import { formatNhsNumber } from '../domain/nhs-number.ts';
@@ -68,12 +81,23 @@ export function topUpAgreementContent(input: TopUpAgreementInput): LetterContent
           { label: 'The place chosen', value: input.preferredAccommodation },
         ],
       },
+      // CHG-3's conditions: met once signed (signingViolations), still to be met in a draft; a refusal gives its reasons instead.
+      ...(input.status === 'refused'
+        ? []
+        : [{
+            heading: 'Why this place can be arranged',
+            paragraphs: [
+              input.status === 'signed'
+                ? `${name} chose this place. ${la} can arrange it because ${name} is 18 or over, it is the type of accommodation ${la} decided they need, it is suitable for their needs, it is available, and the provider has agreed to ${la}’s terms.`
+                : `${name} chose this place. ${la} can arrange it only if ${name} is 18 or over, it is the type of accommodation ${la} decided they need, it is suitable for their needs, it is available, and the provider agrees to ${la}’s terms.`,
+            ],
+          }]),
       {
-        heading: 'Your section 117 aftercare stays free',
+        heading: 'Section 117 aftercare stays free',
         paragraphs: [
           `${name} has a right to section 117 aftercare under the Mental Health Act. Section 117 aftercare is free. Nobody can be charged for it, whatever their income or savings, and that includes this accommodation.`,
-          `${la} pays what it would usually pay for this kind of accommodation. The place chosen costs more. The top-up is only the extra cost of the place chosen, above what ${la} would usually pay. It is the only payment anyone can make towards section 117 accommodation, and nobody has to pay it: if nobody pays a top-up, ${la} will still arrange suitable accommodation at its usual cost.`,
-          'Under section 117 the person can pay their own top-up straight away. There is no 12-week wait and no deferred payment agreement, as there can be under the Care Act.',
+          `The place chosen costs more than ${la} would usually expect to pay for this type of accommodation. The top-up is only that extra cost. It is the only payment anyone can make towards section 117 accommodation, and nobody has to pay it: without a top-up, ${la} still arranges accommodation that meets ${name}’s needs, at its usual cost.`,
+          `${name} may pay their own top-up. Under the Care Act a person can pay their own top-up only in some cases (in the first 12 weeks in a care home, or with a deferred payment agreement). Those conditions do not apply to section 117 aftercare.`,
         ],
       },
       {
@@ -85,17 +109,20 @@ export function topUpAgreementContent(input: TopUpAgreementInput): LetterContent
           { label: 'The top-up is paid to', value: payeeText },
           { label: 'Who pays the top-up', value: payerText },
         ],
-        paragraphs: ['The person paying must be willing and able to pay the top-up for as long as the person is likely to live there. A lower top-up can be agreed.'],
-      },
-      { heading: 'Reviewing this agreement', paragraphs: [t.reviewProvision ?? NOT_AGREED, `The payer, the person or ${la} can ask for the agreement to be reviewed at any time.`] },
-      { heading: 'If the payments stop', paragraphs: [t.consequencesOfStoppingPayment ?? NOT_AGREED] },
-      { heading: 'If the provider’s price goes up', paragraphs: [t.consequencesOfPriceRise ?? NOT_AGREED] },
-      { heading: 'If the payer’s means change', paragraphs: [t.consequencesOfMeansChange ?? NOT_AGREED] },
-      {
-        heading: 'Ending this agreement',
         paragraphs: [
-          `The payer can ask to end this agreement at any time by telling ${la}. The agreement also ends if the person moves out of the place chosen, or their section 117 aftercare ends.`,
-          `Ending the top-up does not end the person’s section 117 aftercare. If nobody can pay the top-up any more, ${la} will talk to the person about their accommodation and still arrange suitable accommodation at its usual cost. The person will not be charged for their aftercare.`,
+          `The amount ${la} pays is what it would usually expect to pay for this type of accommodation for ${name}’s needs.`,
+          `The payer must be willing and able to pay the top-up for as long as ${la} expects to arrange this place for ${name}. A lower top-up can be agreed.`,
+          `Before signing, ${la} must give the payer the information and advice they need to understand this agreement. Ask ${la} about anything that is not clear.`,
+        ],
+      },
+      { heading: 'Reviewing this agreement', paragraphs: [t.reviewProvision ?? NOT_AGREED] },
+      { heading: 'If the payer stops paying', paragraphs: [t.consequencesOfStoppingPayment ?? NOT_AGREED] },
+      { heading: 'If the provider puts its price up', paragraphs: [t.consequencesOfPriceRise ?? NOT_AGREED] },
+      { heading: 'If the payer’s money situation changes', paragraphs: [t.consequencesOfMeansChange ?? NOT_AGREED] },
+      {
+        heading: 'If the top-up stops',
+        paragraphs: [
+          `Stopping the top-up does not end ${name}’s section 117 aftercare, and they will not be charged for their aftercare. ${la} still has to meet their needs for accommodation at its usual cost.`,
         ],
       },
       {

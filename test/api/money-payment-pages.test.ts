@@ -223,12 +223,24 @@ for (const { engine, skip } of await testEngines()) {
         /We talk with you about moving to a place at the usual cost/,
         /We agree how a rise is shared before it starts/,
         /We review the agreement within four weeks/,
-        /Ending the top-up does not end the person’s section 117 aftercare/,
+        // The sources' terms (SI 2014/2670 via CHG-3), in plain English.
+        /Why this place can be arranged/,
+        /Northbridge Borough Council can arrange it because Zoë Łukasiewicz-Nguyễn is 18 or over, it is the type of accommodation Northbridge Borough Council decided they need, it is suitable for their needs, it is available, and the provider has agreed to Northbridge Borough Council’s terms/,
+        /The amount Northbridge Borough Council pays is what it would usually expect to pay for this type of accommodation/,
+        /The payer must be willing and able to pay the top-up for as long as Northbridge Borough Council expects to arrange this place/,
+        /Before signing, Northbridge Borough Council must give the payer the information and advice they need to understand this agreement/,
+        /Zoë Łukasiewicz-Nguyễn may pay their own top-up\. Under the Care Act a person can pay their own top-up only in some cases \(in the first 12 weeks in a care home, or with a deferred payment agreement\)\. Those conditions do not apply to section 117 aftercare/,
+        /If the payer stops paying We talk with you about moving/,
+        /If the provider puts its price up We agree how a rise is shared/,
+        /If the payer’s money situation changes We review the agreement/,
+        /Stopping the top-up does not end Zoë Łukasiewicz-Nguyễn’s section 117 aftercare/,
         /Signed by Zoë Łukasiewicz-Nguyễn: _+/,
         /Signed by the payer: _+/,
         /Signed for Northbridge Borough Council: _+/,
         /signed on 1 June 2025/,
       ]) assert.match(text, expected);
+      // Nothing the sources do not say: no "12-week wait", no terms of our own beside what the parties agreed.
+      assert.doesNotMatch(text, /12-week wait|straight away|at any time/);
       const info = await pdfInfo(res.rawPayload);
       assert.deepEqual([info['Title'], info['Tagged']], ['Agreement to pay a top-up for preferred accommodation', 'yes']);
       assert.match(res.rawPayload.toString('latin1'), /\/StructTreeRoot/);

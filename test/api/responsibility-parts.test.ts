@@ -81,12 +81,87 @@ for (const { engine, skip } of await testEngines()) {
       const formUrl = `/people/${personId}/episodes/${current}/responsibility`;
       const council = await browser('laApprover');
       const form = await council.get(formUrl);
-      const done = await council.post(formUrl, form.body, { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy', 'icb-code': ORGS.otherIcb.code, 'icb-basis': 'GP moved before detention', step: 'confirm' });
+      const done = await council.post(formUrl, form.body, { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy', 'icb-code': ORGS.otherIcb.code, 'icb-basis': 'GP moved before detention', 'responsibility-version': versionOf(form.body), step: 'confirm' });
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${personId}/money`);
       const money = await council.get(`/people/${personId}/money`);
       assert.match(money.body, /nhsuk-notification-banner--success[\s\S]*A dispute has been opened[\s\S]*href="#disputes"/);
       assert.match(money.body, /id="disputes"/);
+    });
+
+    /** The responsibility version a form was drawn from (its hidden field). */
+    const versionOf = (html: string) => {
+      const version = /name="responsibility-version" value="([^"]+)"/.exec(html)?.[1];
+      assert.ok(version, 'the form carries the version it was drawn from');
+      return version;
+    };
+    const disputesOf = async (personId: string) => t.database.db.selectFrom('disputes').select(['id']).where('person_id', '=', personId).execute();
+
+    test('a stale form (RESP-6): the ICB’s part changed after the council’s lead opened the page; the post is refused with the page shown again as it is now, and no dispute is opened', async () => {
+      const { base, current } = await detainedTwice();
+      const personId = base.split('/').at(-1)!;
+      const formUrl = `/people/${personId}/episodes/${current}/responsibility`;
+      const council = await browser('laApprover');
+      const form = await council.get(formUrl);
+      assert.match(form.body, new RegExp(`name="icb-code" value="${ORGS.icb.code}"`));
+      const drawn = versionOf(form.body);
+      const answers = { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy in Northbridge since 2010', 'icb-code': ORGS.icb.code, 'icb-basis': 'Proposed', 'responsibility-version': drawn };
+
+      // Meanwhile the ICB's lead confirms another ICB for the ICB's own part (theirs to do).
+      const byIcb = await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.otherIcb.code), 'icbApprover');
+      assert.equal(byIcb.statusCode, 200, byIcb.body);
+      assert.equal((byIcb.json() as { disputeId?: string }).disputeId, undefined);
+
+      // The council's lead sends the form as it was shown (its hidden ICB is the old one): refused, at the check-answers step and at the confirmation.
+      for (const step of [{}, { step: 'confirm' }, { step: 'change' }] as Record<string, string>[]) {
+        const stale = await council.post(formUrl, form.body, { ...answers, ...step });
+        assert.equal(stale.statusCode, 409, stale.body);
+        assert.match(stale.body, /nhsuk-error-summary[\s\S]*This record changed since you opened it/);
+        assert.match(stale.body, /<title>Error: /);
+        assert.match(stale.body, /nothing was recorded and no dispute was opened/);
+        // Shown again as the record is now (the ICB's part, the version), with what they typed for their own part.
+        assert.match(stale.body, new RegExp(`name="icb-code" value="${ORGS.otherIcb.code}"`));
+        assert.notEqual(versionOf(stale.body), drawn);
+        assert.match(stale.body, /Tenancy in Northbridge since 2010/);
+      }
+      assert.equal((await disputesOf(personId)).length, 0, 'no dispute was opened');
+      let episode = ((await call(t, 'GET', `${base}/aftercare`)).json() as Aftercare).episodes.find((e) => e.id === current)!;
+      assert.equal(episode.localAuthority.confirmed, false, 'nothing of the council’s was recorded');
+
+      // A form without the version it was drawn from is as stale.
+      const { 'responsibility-version': _v, ...unversioned } = answers;
+      void _v;
+      assert.equal((await council.post(formUrl, form.body, { ...unversioned, step: 'confirm' })).statusCode, 409);
+      assert.equal((await disputesOf(personId)).length, 0);
+
+      // The page as it is now confirms the council's part, with no dispute.
+      const fresh = await council.get(formUrl);
+      const done = await council.post(formUrl, fresh.body, { ...answers, 'icb-code': ORGS.otherIcb.code, 'responsibility-version': versionOf(fresh.body), step: 'confirm' });
+      assert.equal(done.statusCode, 303, done.body);
+      assert.equal(done.headers.location, `/people/${personId}`);
+      assert.equal((await disputesOf(personId)).length, 0);
+      episode = ((await call(t, 'GET', `${base}/aftercare`)).json() as Aftercare).episodes.find((e) => e.id === current)!;
+      assert.equal(episode.localAuthority.confirmed, true);
+      assert.equal(episode.icb.code, ORGS.otherIcb.code);
+    });
+
+    test('a stale form (RESP-6) is refused by the service under the person’s lock too (a change between the page’s check and the write), and the API keeps its contract', async () => {
+      const { base, current } = await detainedTwice();
+      const personId = base.split('/').at(-1)!;
+      const council = await browser('laApprover');
+      const drawn = versionOf((await council.get(`/people/${personId}/episodes/${current}/responsibility`)).body);
+      assert.equal((await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.otherIcb.code), 'icbApprover')).statusCode, 200);
+      const { ConflictError } = await import('../../src/services/kernel/errors.ts');
+      const { actor } = await t.services.accounts.signIn(USERS.laApprover.email, PASSWORD, null);
+      await assert.rejects(
+        t.services.legalHistory.confirmResponsibility(actor, personId, current, body(ORGS.la.code, ORGS.icb.code), { drawnFrom: drawn }),
+        (error: unknown) => error instanceof ConflictError && /This record changed since you opened it/.test(error.message),
+      );
+      assert.equal((await disputesOf(personId)).length, 0, 'no dispute was opened');
+      // The API's PUT carries no version (its contract): naming another ICB there still opens a dispute (RESP-6).
+      const byApi = await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.icb.code), 'laApprover');
+      assert.equal(byApi.statusCode, 200, byApi.body);
+      assert.ok((byApi.json() as { disputeId?: string }).disputeId);
     });
 
     /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
@@ -128,7 +203,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(form.body, /Only the ICB confirms this part/);
 
       // Continue: the answers are shown to check, and nothing is recorded yet.
-      const answers = { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy in Northbridge since 2010', 'icb-code': ORGS.icb.code, 'icb-basis': 'Proposed' };
+      const answers = { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy in Northbridge since 2010', 'icb-code': ORGS.icb.code, 'icb-basis': 'Proposed', 'responsibility-version': versionOf(form.body) };
       const check = await council.post(formUrl, form.body, answers);
       assert.equal(check.statusCode, 200);
       assert.match(check.body, /Check your answers/);
@@ -156,7 +231,7 @@ for (const { engine, skip } of await testEngines()) {
       const icbForm = await icb.get(formUrl);
       assert.match(icbForm.body, /<select[^>]+name="icb-code"/);
       assert.doesNotMatch(icbForm.body, /<select[^>]+name="localAuthority-code"/);
-      const icbAnswers = { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'x', 'icb-code': ORGS.icb.code, 'icb-basis': 'GP in Northbridge before detention' };
+      const icbAnswers = { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'x', 'icb-code': ORGS.icb.code, 'icb-basis': 'GP in Northbridge before detention', 'responsibility-version': versionOf(icbForm.body) };
       assert.equal((await icb.post(formUrl, icbForm.body, { ...icbAnswers, step: 'confirm' })).statusCode, 303);
       const both = ((await call(t, 'GET', `${base}/aftercare`)).json() as Aftercare).episodes.find((e) => e.id === current)!;
       assert.equal(both.localAuthority.basis, 'Tenancy in Northbridge since 2010', 'the ICB’s confirmation leaves the council’s part as the council confirmed it');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { can, canBeNamedInDispute, canConfirmResponsibility, canSeeDispute, canSeePerson, organisationsWithSight, providerSight, responsibilityClaims, responsibilityChangeOutcome, responsibilityPartsConfirmedBy, responsibilityPartViolations, ROLES, type Action } from '../../src/domain/access.ts';
+import { can, canBeNamedInDispute, canConfirmResponsibility, canSeeDispute, canSeePerson, organisationsWithSight, providerSight, responsibilityClaims, responsibilityChangeOutcome, responsibilityPartsConfirmedBy, responsibilityVersion, responsibilityPartViolations, ROLES, type Action } from '../../src/domain/access.ts';
 
 const code: fc.Arbitrary<string> = fc.constantFrom('E09000099', 'E09000098', 'QZZ', 'QZY', 'RZZ', 'E06000001');
 const role = fc.constantFrom(...ROLES);
@@ -118,6 +118,28 @@ test('RESP-6 (issue 15 probe 7): an approver naming another body for the other b
   assert.equal(responsibilityChangeOutcome(la, { ...current, icb: { code: null, confirmed: false } }, { localAuthority: 'E09000099', icb: 'QZY' }).violations.length, 1);
   assert.equal(responsibilityChangeOutcome({ ...la, organisationCode: 'E09000097' }, current, { localAuthority: 'E09000099', icb: 'QZY' }).violations.length, 1);
   assert.deepEqual(responsibilityChangeOutcome({ ...la, role: 'admin' }, current, { localAuthority: 'E09000098', icb: 'QZY' }), { violations: [], dispute: null, ownPartToConfirm: true });
+});
+
+test('RESP-6 (issue 15 probe 7, a stale form): the responsibility version changes with either part’s body, confirmation, decision or basis, and with the episode’s end; not otherwise', () => {
+  const episode = {
+    endedOn: null as string | null,
+    localAuthority: { code: 'E09000099' as string | null, basis: 'Tenancy since 2010', confirmed: false },
+    icb: { code: 'QZZ' as string | null, basis: 'GP before detention', confirmed: true, confirmedAt: '2026-01-02T10:00:00.000Z' },
+  };
+  const v = responsibilityVersion(episode);
+  assert.equal(responsibilityVersion(structuredClone(episode)), v, 'the same responsibility, the same version');
+  assert.match(v, /^[A-Za-z0-9_-]+$/, 'safe in a hidden field');
+  const changed = [
+    { ...episode, icb: { ...episode.icb, code: 'QZY' } },
+    { ...episode, icb: { ...episode.icb, confirmedAt: '2026-01-03T10:00:00.000Z' } },
+    { ...episode, icb: { ...episode.icb, basis: 'Another basis' } },
+    { ...episode, localAuthority: { ...episode.localAuthority, confirmed: true } },
+    { ...episode, localAuthority: { ...episode.localAuthority, code: null } },
+    { ...episode, endedOn: '2026-02-01' },
+    // The parts are not interchangeable.
+    { ...episode, localAuthority: episode.icb, icb: episode.localAuthority },
+  ];
+  for (const other of changed) assert.notEqual(responsibilityVersion(other), v);
 });
 
 describe('lists across people (issue 9 item 9)', () => {

@@ -147,6 +147,11 @@ export interface Submission {
    * version), the field to show it on.
    */
   conflictField?: () => Promise<string | undefined>;
+  /**
+   * For a conflict the page answers itself (a stale form shown again as the record is now, with its
+   * own message), the answer to send instead of the form with what was typed.
+   */
+  conflict?: () => Promise<FastifyReply>;
 }
 
 /**
@@ -163,6 +168,7 @@ export async function submit(submission: Submission, call: () => Promise<string>
       return reply.status(422).render(template, { ...context, values: body, errors: wordErrors(error.errors, body, words) });
     }
     if (error instanceof ConflictError) {
+      if (submission.conflict) return submission.conflict();
       const field = await submission.conflictField?.();
       const context = await submission.context();
       if (field) return reply.status(409).render(template, { ...context, values: body, errors: [{ field, message: error.message }] });

@@ -1,10 +1,11 @@
 // Forms for a person's legal history: hospital stays and leaving hospital, legal statuses and their
 // end, section 17 leave, and confirming the responsible bodies of an aftercare episode.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { can, responsibilityPartsConfirmedBy } from '../../domain/access.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can, responsibilityPartsConfirmedBy, responsibilityVersion } from '../../domain/access.ts';
 import { isHospitalDetention, SECTION_CODES, sectionLabel, type SectionCode } from '../../domain/sections.ts';
 import { formatDate } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError } from '../../services/kernel/errors.ts';
+import { RESPONSIBILITY_CHANGED } from '../../services/legal-history/legal-history-service.ts';
 import type { Services } from '../../services/index.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { dateValues, formBody, readDate, required, submit, text, version, yesNo, type FormBody } from './forms.ts';
@@ -250,16 +251,41 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
   };
   const responsibilityWords = { labels: { 'localAuthority.code': 'local authority code', 'localAuthority.basis': 'reason for the local authority', 'icb.code': 'ICB code', 'icb.basis': 'reason for the ICB', 'correction.reason': 'reason for the correction' } };
 
+  /**
+   * The form's values drawn from the episode as it is: prefilled with the proposal (or the confirmed
+   * bodies), for the approver to check and change, and the version they were drawn from (RESP-6: a
+   * post drawn from an older version is refused, not read as naming another body for the other part).
+   */
+  const responsibilityValues = (episode: Awaited<ReturnType<typeof responsibilityContext>>['episode']): Record<string, string> => {
+    const { localAuthority, icb } = episode;
+    const basis = (b: { basis: string; confirmed: boolean }) => (b.confirmed ? b.basis : b.basis.replace(/^Proposed: /, '').replace(/ To be confirmed\.$/, ''));
+    return { 'localAuthority-code': localAuthority.code ?? '', 'localAuthority-basis': basis(localAuthority), 'icb-code': icb.code ?? '', 'icb-basis': basis(icb), 'responsibility-version': responsibilityVersion(episode) };
+  };
+
   web.get('/people/:id/episodes/:episodeId/responsibility', page, async (request, reply) => {
     const context = await responsibilityContext(request);
-    const { localAuthority, icb } = context.episode;
-    // Prefilled with the proposal (or the confirmed bodies), for the approver to check and change.
-    const basis = (b: { basis: string; confirmed: boolean }) => (b.confirmed ? b.basis : b.basis.replace(/^Proposed: /, '').replace(/ To be confirmed\.$/, ''));
-    return reply.render('pages/responsibility.njk', {
-      ...context,
-      values: { 'localAuthority-code': localAuthority.code ?? '', 'localAuthority-basis': basis(localAuthority), 'icb-code': icb.code ?? '', 'icb-basis': basis(icb) },
-    });
+    return reply.render('pages/responsibility.njk', { ...context, values: responsibilityValues(context.episode) });
   });
+
+  /**
+   * RESP-6 (issue 15 probe 7): a form drawn from a responsibility that has changed since is shown again
+   * as the record is now (the other body's part, the version), keeping what the approver typed for their
+   * own part; nothing is recorded and no dispute opened.
+   */
+  const staleResponsibility = async (request: FastifyRequest, reply: FastifyReply, body: FormBody) => {
+    const context = await responsibilityContext(request);
+    const fresh = responsibilityValues(context.episode);
+    const own = [...(context.parts.localAuthority ? ['localAuthority'] : []), ...(context.parts.icb ? ['icb'] : [])].flatMap((part) => [`${part}-code`, `${part}-basis`]);
+    const typed = Object.fromEntries(['correction-reason', ...own].filter((f) => typeof body[f] === 'string').map((f) => [f, String(body[f])]));
+    const otherBody = context.parts.localAuthority && context.parts.icb ? 'The responsibility' : context.parts.localAuthority ? 'The ICB’s part of the responsibility' : 'The local authority’s part of the responsibility';
+    return reply.status(409).render('pages/responsibility.njk', {
+      ...context,
+      values: { ...fresh, ...typed },
+      conflict: true,
+      conflictTitle: RESPONSIBILITY_CHANGED,
+      conflictText: `${otherBody} changed while you had this page open, so nothing was recorded and no dispute was opened. The page now shows it as it is: check it, then continue again.`,
+    });
+  };
 
   web.post('/people/:id/episodes/:episodeId/responsibility', form, async (request, reply) => {
     const body = formBody(request);
@@ -269,10 +295,14 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
       icb: { code: required(body, 'icb-code'), basis: required(body, 'icb-basis') },
       ...(correction && { correction: { reason: correction } }),
     };
-    if (body.step === 'change') return reply.render('pages/responsibility.njk', { ...(await responsibilityContext(request)), values: body });
+    const drawnFrom = text(body, 'responsibility-version');
+    // Every step of the form is drawn from the version it showed: a changed record is shown again as it is now.
+    const current = await responsibilityContext(request);
+    if (drawnFrom !== responsibilityVersion(current.episode)) return staleResponsibility(request, reply, body);
+    if (body.step === 'change') return reply.render('pages/responsibility.njk', { ...current, values: body });
     if (body.step !== 'confirm') {
       // Check your answers first; a form with an answer missing goes straight to its messages.
-      const context = await responsibilityContext(request);
+      const context = current;
       const missing = [...(context.parts.localAuthority ? ['localAuthority'] : []), ...(context.parts.icb ? ['icb'] : [])]
         .flatMap((part) => (['code', 'basis'] as const).filter((f) => !text(body, `${part}-${f}`)).map((f) => `${part}.${f}`));
       if (missing.length === 0 && !(context.episode.endedOn && !correction)) {
@@ -299,8 +329,9 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
         });
       }
     }
-    return submit({ reply, body, template: 'pages/responsibility.njk', context: () => responsibilityContext(request), words: responsibilityWords }, async () => {
-      const done = await services.legalHistory.confirmResponsibility(signedIn(request), personIdOf(request), param(request, 'episodeId'), input);
+    const conflict = () => staleResponsibility(request, reply, body);
+    return submit({ reply, body, template: 'pages/responsibility.njk', context: () => responsibilityContext(request), words: responsibilityWords, conflict }, async () => {
+      const done = await services.legalHistory.confirmResponsibility(signedIn(request), personIdOf(request), param(request, 'episodeId'), input, { drawnFrom });
       // RESP-6: a different body named for the other body's part opened a dispute: its page shows it.
       if (done.disputeId) {
         flashSuccess(reply, 'responsibility-dispute-opened');

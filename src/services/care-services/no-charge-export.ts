@@ -4,10 +4,9 @@ import type { AftercareResult } from '../../domain/aftercare.ts';
 import { noChargeInstruction } from '../../domain/care-services.ts';
 import { responsibilitySpans } from '../../domain/recharges.ts';
 import * as repo from '../../data/care-services-repository.ts';
-import * as people from '../../data/people-repository.ts';
 import type { Actor } from '../kernel/actor.ts';
 import { toCsv, type CsvValue } from '../kernel/csv.ts';
-import { deriveAftercare } from '../kernel/person-record.ts';
+import { deriveAftercareOf } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { accommodationFromRow } from './care-services-view.ts';
 
@@ -23,13 +22,10 @@ export function createNoChargeExport(useCases: UseCases) {
         { permission: 'finance:export', audit: (r: { rows: number; personIds: string[] }) => ({ action: 'finance.no-charge-export', details: { services: r.rows, personIds: r.personIds } }) },
         async ({ trx, today }) => {
           const rows = await repo.listS117ServicesVisibleTo(trx, actor.role === 'admin' ? null : actor.organisationCode);
-          const episodesOf = new Map<string, AftercareResult>();
+          // Their episodes derived in batches (a few queries per thousand people, not a dozen per person).
+          const episodesOf: Map<string, AftercareResult> = await deriveAftercareOf(trx, rows.map((r) => r.person_id), today);
           const lines: CsvValue[][] = [HEADER];
           for (const row of rows) {
-            if (!episodesOf.has(row.person_id)) {
-              const person = (await people.findPerson(trx, row.person_id))!;
-              episodesOf.set(row.person_id, await deriveAftercare(trx, person, today));
-            }
             // Money 1 (issue 15): a service running across two episodes (a re-detention after a move,
             // a superseded episode) is one row per episode, dated by the days of the service that
             // episode's bodies answer for, as the recharge statement splits it (domain/recharges.ts).
@@ -57,7 +53,7 @@ export function createNoChargeExport(useCases: UseCases) {
               ]);
             }
           }
-          return { csv: toCsv(lines), rows: lines.length - 1, personIds: [...episodesOf.keys()] };
+          return { csv: toCsv(lines), rows: lines.length - 1, personIds: [...new Set(rows.map((r) => r.person_id))] };
         },
       );
       return { csv: result.csv, rows: result.rows };

@@ -7,6 +7,7 @@ import type { ProjectionContributor } from './projection-contributor.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
+import * as many from '../../data/projections-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import type { Actor } from './actor.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
@@ -60,6 +61,23 @@ export async function loadPersonFacts(db: Db, person: PersonRow) {
 export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate): Promise<AftercareResult> {
   return computeAftercare(await loadPersonFacts(db, person), today);
 }
+
+/**
+ * deriveAftercare for many people at once (the recharge statement, the no-charge export): their rows
+ * and facts read in batches of AFTERCARE_BATCH people, a few queries each, instead of a dozen queries
+ * per person. People not found are absent from the answer.
+ */
+export async function deriveAftercareOf(db: Db, personIds: Iterable<string>, today: IsoDate): Promise<Map<string, AftercareResult>> {
+  const out = new Map<string, AftercareResult>();
+  const ids = [...new Set(personIds)];
+  for (let i = 0; i < ids.length; i += AFTERCARE_BATCH) {
+    const rows = await many.findPeople(db, ids.slice(i, i + AFTERCARE_BATCH));
+    const facts = await many.loadFactsOf(db, rows);
+    for (const row of rows) out.set(row.id, computeAftercare({ ...facts.get(row.id)!, deemedResidence: lawSettings.deemedResidence }, today));
+  }
+  return out;
+}
+const AFTERCARE_BATCH = 1000;
 
 /** Re-derives status, responsible bodies, review date and who may see the person. */
 export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {

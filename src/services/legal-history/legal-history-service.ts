@@ -1,7 +1,7 @@
 // Hospital stays, legal statuses, section 17 leave, the aftercare status derived from them, and the
 // confirmation of the responsible bodies.
 import { randomUUID } from 'node:crypto';
-import { canConfirmResponsibility, responsibilityChangeOutcome, responsibilityPartsConfirmedBy } from '../../domain/access.ts';
+import { canConfirmResponsibility, responsibilityChangeOutcome, responsibilityPartsConfirmedBy, responsibilityVersion } from '../../domain/access.ts';
 import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
 import { validateAdmission, validateLeave, validateLegalStatus } from '../../domain/legal-history.ts';
 import type { Db } from '../../data/database.ts';
@@ -187,8 +187,11 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
      * RESP-6 (issue 15 probe 7): an approver who names a different body for the other body's part
      * records their own part as usual and opens a dispute with that body (audited), whose id the
      * answer carries; `recorded` is false when there was nothing of their own to confirm (the API's 202).
+     * `drawnFrom` (the page's form): the responsibility version the form showed; when the episode's
+     * responsibility has changed since, the confirmation is refused (409) and nothing is recorded, no
+     * dispute opened: a stale form is not a proposal to change the other body's part (RESP-6).
      */
-    async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown): Promise<AftercareResult & { disputeId?: string; recorded: boolean }> {
+    async confirmResponsibility(actor: Actor, personId: string, episodeId: string, input: unknown, options: { drawnFrom?: string } = {}): Promise<AftercareResult & { disputeId?: string; recorded: boolean }> {
       requirePermission(actor, 'responsibility:confirm');
       const data = parseInput(ResponsibilityInput, input);
       // Each body confirms its own part (RESP-2 to RESP-6); an admin or a system account both.
@@ -209,6 +212,8 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
           if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
             throw new ForbiddenError('Only an approver of the local authority or ICB concerned can confirm responsibility');
           }
+          // Checked under the person's lock, so a change made between the form and this post is always seen.
+          if (options.drawnFrom !== undefined && options.drawnFrom !== responsibilityVersion(episode)) throw new ConflictError(RESPONSIBILITY_CHANGED);
           const outcome = responsibilityChangeOutcome(
             { role: actor.role, organisationCode: actor.organisationCode, organisationType: actor.organisationType, system: Boolean(actor.scopes) },
             { localAuthority: episode.localAuthority, icb: episode.icb },
@@ -249,6 +254,9 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     },
   };
 }
+
+/** A confirmation drawn from a responsibility that has changed since (RESP-6, a stale form). */
+export const RESPONSIBILITY_CHANGED = 'This record changed since you opened it';
 
 /** At most this many people are looked at for "Awaiting your approval" at once. */
 const AWAITING_LIMIT = 200;

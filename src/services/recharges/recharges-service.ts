@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { canRecordPaymentFor, organisationScope } from '../../domain/access.ts';
 import { compareDates } from '../../domain/dates.ts';
 import { attributedRechargeStatement, attributedSpendReport, paymentViolations, responsibilitySpans, type RechargeService, type ResponsibilitySpan, type ServicePayment } from '../../domain/recharges.ts';
-import * as people from '../../data/people-repository.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
 import * as repo from '../../data/recharges-repository.ts';
 import { moneyContext } from '../care-services/money-context.ts';
@@ -12,7 +11,7 @@ import { toCsv } from '../kernel/csv.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { requireMoneySight } from '../kernel/money.ts';
-import { deriveAftercare, isUuid } from '../kernel/person-record.ts';
+import { deriveAftercareOf, isUuid } from '../kernel/person-record.ts';
 import type { Context, PersonContext, UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { PaymentInput, PeriodQuery } from './recharges-inputs.ts';
@@ -54,12 +53,12 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
         }));
         const paid: ServicePayment[] = payments.map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence }));
         // Money 1 (issue 15): each day counts for the bodies responsible that day (the episode that had begun).
+        // Their episodes derived in batches (a few queries per thousand people, not a dozen per person).
+        const aftercare = await deriveAftercareOf(trx, rows.map((r) => r.person_id), today);
         const spans = new Map<string, ResponsibilitySpan[]>();
         for (const r of rows) {
           if (spans.has(r.person_id)) continue;
-          const row = await people.findPerson(trx, r.person_id);
-          const aftercare = row ? await deriveAftercare(trx, row, today) : { episodes: [] };
-          spans.set(r.person_id, responsibilitySpans(aftercare.episodes, { localAuthority: r.summary_local_authority_code, icb: r.summary_icb_code }));
+          spans.set(r.person_id, responsibilitySpans(aftercare.get(r.person_id)?.episodes ?? [], { localAuthority: r.summary_local_authority_code, icb: r.summary_icb_code }));
         }
         const statement = attributedRechargeStatement(services, (id) => spans.get(id) ?? [], paid, { from: p.from, to: p.to }, scope);
         const person = new Map(rows.map((r) => [r.person_id, { nhsNumber: r.nhs_number, localId: r.local_id, name: `${r.given_name} ${r.family_name}` }]));

@@ -67,4 +67,35 @@ describe('RESP-2/RESP-3/RESP-5 money by day', () => {
       { numRuns: 300 },
     );
   });
+
+  test('RESP-7: a stretch of days is costed at the cost in force on each day, as the whole period’s line is, and the stretches add up to it exactly', () => {
+    const spans = responsibilitySpans([episode('a', '2024-01-10', 'LA1', 'ICB1'), episode('b', '2024-09-01', 'LA2', 'ICB1')], { localAuthority: null, icb: null });
+    const period = { from: '2024-07-01', to: '2024-12-31' };
+    // £700 a week until 31 October, then £1,400 a week.
+    const rising: RechargeService = { ...service, weeklyCostPence: 70_000, costs: [{ from: '2024-03-01', weeklyCostPence: 70_000 }, { from: '2024-11-01', weeklyCostPence: 140_000 }] };
+    const lines = attributedRechargeLines(rising, spans, [], period);
+    assert.deepEqual(lines.map((l) => [l.localAuthorityCode, l.days, l.costPence]), [
+      ['LA1', 62, 62 * 10_000],
+      ['LA2', 122, 61 * 10_000 + 61 * 20_000],
+    ]);
+    assert.equal(lines[0]!.costPence + lines[1]!.costPence, rechargeLine(rising, [], period)!.costPence);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.integer({ min: -50, max: 400 }), fc.integer({ min: 0, max: 3_000_000 })), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 200 }),
+        (gaps, costs, length) => {
+          const base = '2024-01-01';
+          let at = 0;
+          const episodes = [episode('e0', base, 'LA0', 'I0'), ...gaps.map((g, i) => episode(`e${i + 1}`, addDays(base, (at += g)), `LA${i + 1}`, 'I0'))];
+          const s: RechargeService = { ...service, startDate: base, weeklyCostPence: costs[0]![1], costs: costs.map(([from, weeklyCostPence]) => ({ from: addDays(base, from), weeklyCostPence })) };
+          const period = { from: addDays(base, 30), to: addDays(base, 30 + length) };
+          const lines = attributedRechargeLines(s, responsibilitySpans(episodes, { localAuthority: null, icb: null }), [], period);
+          assert.equal(lines.reduce((n, l) => n + l.costPence, 0), rechargeLine(s, [], period)!.costPence);
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
