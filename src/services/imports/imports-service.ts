@@ -7,13 +7,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { validateAdmission, validateLegalStatus } from '../../domain/legal-history.ts';
-import { computeAftercare, type PersonFacts } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type PersonFacts } from '../../domain/aftercare.ts';
 import { fieldsFor, mappingProblems, suggestMapping, type ColumnMapping, type ImportKind } from '../../domain/import-mapping.ts';
 import { duplicateFindings, readDetentionRow, readRegisterRow, type DetentionRecord, type Finding, type KnownOrganisation, type RegisterRecord } from '../../domain/import-rows.ts';
-import { reconcileMissingPerson, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
+import { reconcileMissingPerson, reconcileNextReview, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
 import { isHospitalDetention, type SectionCode } from '../../domain/sections.ts';
 import type { IsoDate } from '../../domain/dates.ts';
-import type { ReviewSettings } from '../../domain/reviews.ts';
+import { validateReviewDate, type ReviewSettings } from '../../domain/reviews.ts';
+import { formatDate } from '../../domain/dates.ts';
 import { findUserByEmail, listOrganisations } from '../../data/accounts-repository.ts';
 import * as keyworkers from '../../data/keyworkers-repository.ts';
 import { can } from '../../domain/access.ts';
@@ -810,10 +811,16 @@ class ImportRun {
     // The projections of the people the part changed, derived together; the others' aftercare from the facts read.
     const changed = plans.filter((p) => outcomes[p.index] !== 'skipped').map((p) => p.personId);
     const aftercare = await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, changed), this.s.today, this.s.reviews);
+    const results = new Map<string, AftercareResult>();
     for (const p of plans) {
       const result = aftercare.get(p.personId) ?? computeAftercare(p.facts, this.s.today);
+      results.set(p.personId, result);
       this.reconciliation.push(...reconcileRegisterRow(p.rec, p.personId, result, this.s.today));
     }
+
+    // REV-1: the sheet's last review, as a review held in the person's running episode (date only).
+    const reviewed = await this.importLastReviews(plans, results);
+    for (const p of plans) if (reviewed.has(p.personId) && outcomes[p.index] === 'skipped') outcomes[p.index] = 'updated';
 
     // PLAN-3: the keyworker, once the person's sight is derived (the keyworker's organisation must
     // already see them, as on the person's page); then the projections again (the keyworker's
@@ -825,9 +832,55 @@ class ImportRun {
         if (outcomes[p.index] === 'skipped') outcomes[p.index] = 'updated';
       }
     }
-    if (allocated.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, allocated), this.s.today, this.s.reviews);
+    const again = [...new Set([...allocated, ...reviewed])];
+    if (again.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, again), this.s.today, this.s.reviews);
+
+    // REV-1: the sheet's next review against the review the register now expects (its projection).
+    const withNext = plans.filter((p) => p.rec.nextReview);
+    const expected = await imports.nextReviewDueOf(this.trx, withNext.map((p) => p.personId));
+    for (const p of withNext) {
+      const item = reconcileNextReview(p.rec, p.personId, expected.get(p.personId) ?? null, this.s.reviews);
+      if (item) this.reconciliation.push(item);
+    }
     return outcomes;
   }
+
+  /**
+   * REV-1 (0116): each row's last review date becomes a review held on that day in the person's
+   * running episode, marked as imported by this batch, with no outcome (the sheet gives none). A
+   * review already held on that day is not added again. One the rules would refuse on the person's
+   * page (no aftercare running, or a date before leaving hospital) is a warning and is not imported.
+   * Answers the people who gained a review.
+   */
+  private async importLastReviews(plans: readonly RowPlan[], results: ReadonlyMap<string, AftercareResult>): Promise<Set<string>> {
+    const withReview = plans.filter((p) => p.rec.lastReview);
+    const reviewed = new Set<string>();
+    if (withReview.length === 0) return reviewed;
+    const held = (await many.reviewDatesOf(this.trx, withReview.map((p) => p.personId))).held;
+    const rows: Parameters<typeof imports.insertImportedReviews>[1][number][] = [];
+    for (const p of withReview) {
+      const heldOn = p.rec.lastReview!;
+      const latest = results.get(p.personId)?.episodes.at(-1);
+      const refused = validateReviewDate(latest, 'lastReview', heldOn)[0];
+      if (refused) {
+        const problem = latest && latest.leftHospitalOn && refused.message.includes('on or after')
+          ? `The last review is dated before the person left hospital on ${formatDate(latest.leftHospitalOn)}: it is not a review of their aftercare, and is not imported`
+          : 'The register finds no aftercare running for this person (not entitled, still in hospital, or ended), so there is no review to record: the last review is not imported';
+        this.findings.push({ row: p.rec.row, column: this.column('lastReview'), value: formatDate(heldOn), problem, action: 'Check the date and the detention against the records; record the review on the person’s page once it applies', severity: 'warning', rule: 'REV-1' });
+        continue;
+      }
+      if ((held.get(p.personId) ?? []).some((r) => String(r.held_on) === heldOn)) continue;
+      const id = randomUUID();
+      rows.push({ id, personId: p.personId, episodeId: latest!.id, heldOn, batchId: this.s.batchId ?? this.dryRunBatchId, recordedBy: this.actor.userId });
+      await this.audit('import.review.create', 'review', id, p.personId, p.rec.row);
+      reviewed.add(p.personId);
+    }
+    await imports.insertImportedReviews(this.trx, rows);
+    return reviewed;
+  }
+
+  /** A dry run's reviews need a batch to be marked with: this one is rolled back with everything else. */
+  private readonly dryRunBatchId = randomUUID();
 
   private readonly usersByEmail = new Map<string, Awaited<ReturnType<typeof findUserByEmail>>>();
 
