@@ -1,6 +1,6 @@
 // A review imported from a previous register (issue 10, REV-1, migration 0116) in a real browser: the
 // reviews page shows it held on its date, with no outcome invented and no outcome letter, the next
-// review by the register's own timetable, and passes axe (WCAG 2.2 AA). Skipped where Chromium is not
+// review by the register's own timetable, and passes axe (WCAG 2.2 AA); the API answers it likewise. Skipped where Chromium is not
 // installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -58,5 +58,16 @@ describe('a review imported from the previous register, in the browser', { skip 
     // 12 months after the review held (REV-1), not the sheet's 1 January 2025.
     assert.equal(await page.locator('#next-review-due').innerText(), formatDate('2025-04-01'));
     await assertAccessible(page, 'the reviews page with an imported review');
+  });
+
+  test('REV-1: the API answers the imported review with no outcome and no letter; its letter is 404', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/people/${personId}/reviews`, headers: t.as('laApprover') });
+    assert.equal(res.statusCode, 200, res.body);
+    const [review, ...more] = res.json().history as { id: string; heldOn: string; outcome: string | null; letterUrl: string | null; importedFromPreviousRegister: boolean }[];
+    assert.equal(more.length, 0);
+    assert.deepEqual([review!.heldOn, review!.outcome, review!.letterUrl, review!.importedFromPreviousRegister], ['2024-04-01', null, null, true]);
+    assert.equal(res.json().nextDueOn, '2025-04-01');
+    const letter = await t.app.inject({ method: 'GET', url: `/api/v1/people/${personId}/reviews/${review!.id}/letter`, headers: t.as('laApprover') });
+    assert.equal(letter.statusCode, 404, letter.body);
   });
 });
