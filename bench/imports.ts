@@ -3,6 +3,12 @@
 //
 //   node bench/imports.ts [--engine pglite|postgres|both] [--rows 50000] [--format csv|xlsx]
 //   node bench/imports.ts --page-read [--engine pglite] [--rows 5000]
+//   node bench/imports.ts ... [--services no] [--detentions] [--commit-only]
+//
+// Each detained row carries an s117 service (provider, weekly cost, split) unless --services no. With
+// --detentions, a detentions extract of as many rows (a later section 3 spell for each detained
+// person, and a section 2 for the others) is imported after the register. --commit-only times the
+// commits alone (no dry run, no re-run).
 //
 // It writes a synthetic register (999-range NHS numbers; two thirds detained under section 3 and
 // discharged, the rest informal) into a fresh database (PGlite in a temporary folder; PostgreSQL a
@@ -24,12 +30,13 @@ import { testNhsNumber } from '../src/domain/nhs-number.ts';
 import { actorFromUser } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
 
-const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, rows: { type: 'string', default: '50000' }, format: { type: 'string', default: 'csv' }, 'page-read': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, rows: { type: 'string', default: '50000' }, format: { type: 'string', default: 'csv' }, 'page-read': { type: 'boolean', default: false }, services: { type: 'string', default: 'yes' }, detentions: { type: 'boolean', default: false }, 'commit-only': { type: 'boolean', default: false } } });
+const SERVICES = values.services !== 'no';
 const ROWS = Number(values.rows);
 const engines: Engine[] = values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine as Engine];
 const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
-const HEADER = ['NHS number', 'Surname', 'Forename', 'Date of birth', 'Section', 'Date detained', 'Discharge date', 'Responsible LA', 'ICB', 'S117', 'Next review'];
+const HEADER = ['NHS number', 'Surname', 'Forename', 'Date of birth', 'Section', 'Date detained', 'Discharge date', 'Responsible LA', 'ICB', 'S117', 'Next review', ...(SERVICES ? ['Service', 'Provider', 'Weekly cost', 'LA share', 'ICB share'] : [])];
 
 function rowFor(i: number): string[] {
   const detained = i % 3 !== 2;
@@ -38,7 +45,19 @@ function rowFor(i: number): string[] {
   return [
     testNhsNumber(200_000 + i), `Family${i}`, `Given${i}`, `${String(1 + (i % 28)).padStart(2, '0')}/${month}/${1950 + (i % 50)}`,
     detained ? '3' : 'informal', detained ? `01/${month}/${year}` : '', detained ? `20/${month}/${year}` : '', 'E09000099', 'QZZ', detained ? 'yes' : 'no', '01/01/2026',
+    ...(SERVICES ? (detained ? ['Supported living', `Provider ${i % 40}`, String(200 + (i % 300)), '50', '50'] : ['', '', '', '', '']) : []),
   ];
+}
+
+/** A detentions extract (MHS401/MHS501 shape): a later section 3 spell for each detained person, a section 2 for the others. */
+function detentionsFile(): Buffer {
+  const lines = ['NHSNumber,LegalStatusCode,StartDateMHALegalStatusClass,ExpiryDateMHALegalStatusClass,StartDateHospProvSpell,DischDateHospProvSpell'];
+  for (let i = 0; i < ROWS; i += 1) {
+    const month = String(1 + (i % 12)).padStart(2, '0');
+    const code = i % 3 !== 2 ? '03' : '02';
+    lines.push(`${testNhsNumber(200_000 + i)},${code},2025-${month}-02,2025-${month}-25,2025-${month}-02,2025-${month}-25`);
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
 }
 
 async function file(): Promise<Buffer> {
@@ -85,11 +104,18 @@ for (const engine of engines) {
       await pageReadsDuringImport(engine, services, actor, request('commit'));
       continue;
     }
-    for (const [label, mode] of [['dry run', 'dry-run'], ['commit', 'commit'], ['re-run (all matched)', 'commit']] as const) {
+    const steps = values['commit-only'] ? ([['commit', 'commit']] as const) : ([['dry run', 'dry-run'], ['commit', 'commit'], ['re-run (all matched)', 'commit']] as const);
+    const time = async (label: string, req: Parameters<typeof services.imports.run>[1]) => {
+      const load = os.loadavg()[0]!;
       const started = performance.now();
-      const report = await services.imports.run(actor, request(mode));
+      const report = await services.imports.run(actor, req);
       const seconds = (performance.now() - started) / 1000;
-      console.log(`${engine.padEnd(8)} ${label.padEnd(22)} ${seconds.toFixed(1).padStart(7)} s  (${Math.round(ROWS / seconds)} rows/s; ${report.rowsValid} valid, created ${report.created}, updated ${report.updated}, skipped ${report.skipped})`);
+      console.log(`${engine.padEnd(8)} ${label.padEnd(30)} ${seconds.toFixed(1).padStart(7)} s  (${Math.round(ROWS / seconds)} rows/s; ${report.rowsValid} valid, created ${report.created}, updated ${report.updated}, skipped ${report.skipped}; load ${load.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)})`);
+    };
+    for (const [label, mode] of steps) await time(`register ${label}`, request(mode));
+    if (values.detentions) {
+      const extract = detentionsFile();
+      for (const [label, mode] of steps) await time(`detentions ${label}`, { kind: 'detentions', mode, fileName: 'bench-detentions.csv', content: extract });
     }
   } finally {
     await dispose();

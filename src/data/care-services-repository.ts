@@ -17,6 +17,13 @@ export async function insertService(db: Db, row: NewService): Promise<void> {
     .execute();
 }
 
+/** insertService for many services in multi-row inserts (an import's chunk). */
+export async function insertServices(db: Db, rows: readonly NewService[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await db.insertInto('services').values(rows.slice(i, i + 200).map((row) => ({ ...row, enhanced_features: json(row.enhanced_features) ?? null, rent_decision: json(row.rent_decision) ?? null }))).execute();
+  }
+}
+
 /** Updates only when the version still matches; returns false when it was stale. */
 export async function updateService(db: Db, id: string, expectedVersion: number, changes: ServiceChanges): Promise<boolean> {
   const { enhanced_features, rent_decision, ...rest } = changes;

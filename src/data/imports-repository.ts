@@ -176,3 +176,19 @@ export async function insertGpRegistrations(db: Db, rows: readonly { id: string;
     await db.insertInto('gp_registrations').values(part.map((r) => ({ id: r.id, person_id: r.personId, practice_code: r.practiceCode, icb_code: r.icb, since: r.since }))).execute();
   }
 }
+
+/** REV-1 (0116): reviews held, imported from a previous register with their date only (no outcome). */
+export async function insertImportedReviews(db: Db, rows: readonly { id: string; personId: string; episodeId: string; heldOn: string; batchId: string; recordedBy: string }[]): Promise<void> {
+  for (const part of chunked(rows)) {
+    await db.insertInto('reviews').values(part.map((r) => ({ id: r.id, person_id: r.personId, episode_id: r.episodeId, held_on: r.heldOn, outcome: null, invited: '[]', attendees: '[]', notes: '', services_changed: '[]', imported_batch_id: r.batchId, recorded_by: r.recordedBy }))).execute();
+  }
+}
+
+/** REV-1: the review date each person's projection holds (person_summaries.next_review_due), by person id. */
+export async function nextReviewDueOf(db: Db, ids: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  for (const part of chunked(ids)) {
+    for (const r of await db.selectFrom('person_summaries').select(['person_id', 'next_review_due']).where('person_id', 'in', part).execute()) out.set(r.person_id, r.next_review_due);
+  }
+  return out;
+}

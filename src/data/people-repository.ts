@@ -90,41 +90,89 @@ export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts>
   return factsFromRows(person, { residences, gps, history, decisions, endings, placements });
 }
 
+// One mapper per kind of fact, from a database row to the fact the rules read: loadFacts (and the
+// person read model through factsFromRows), the batched import (projections-repository.loadFactsOf)
+// and the reports (reports-repository.loadReportFacts) all map their rows with these, so the three
+// paths cannot drift apart (test/integration/projections-many.test.ts, person-read-model.test.ts).
+
+type Facts = PersonFacts;
+
+export function residenceFact(r: { local_authority_code: string; since: string }): Facts['residences'][number] {
+  return { localAuthority: r.local_authority_code, since: r.since };
+}
+
+export function gpRegistrationFact(g: { practice_code: string | null; icb_code: string; since: string }): Facts['gpRegistrations'][number] {
+  return { practiceCode: g.practice_code, icb: g.icb_code, since: g.since };
+}
+
+/** A hospital stay; `provider` only when the row was read with its provider (the reports do not read it). */
+export function admissionFact(a: { id: string; hospital: string; admitted_on: string; discharged_on: string | null; provider_code?: string | null }): Facts['admissions'][number] {
+  return { id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on, ...(a.provider_code !== undefined && { provider: a.provider_code }) };
+}
+
+export function legalStatusFact(s: { id: string; section: string; start_date: string; end_date: string | null; admission_id: string | null }): Facts['legalStatuses'][number] {
+  return { id: s.id, section: s.section as SectionCode, startDate: s.start_date, endDate: s.end_date, admissionId: s.admission_id };
+}
+
+export function leaveFact(l: { id: string; from_date: string; to_date: string | null; kind: Facts['leaves'][number]['kind']; triggers_aftercare: boolean; reason: string }): Facts['leaves'][number] {
+  return { id: l.id, from: l.from_date, to: l.to_date, kind: l.kind, triggersAftercare: l.triggers_aftercare, reason: l.reason };
+}
+
+/** RESP-2 to RESP-6: a responsibility decision, its parts, and who decided when the row was read with them. */
+export function responsibilityDecisionFact(d: {
+  episode_id: string; local_authority_code: string; local_authority_basis: string; icb_code: string; icb_basis: string; decided_at: Date | string;
+  confirms_local_authority: boolean; confirms_icb: boolean; decided_by_name?: string | null; decided_by_organisation?: string | null;
+}): Facts['responsibilityDecisions'][number] {
+  return {
+    episodeId: d.episode_id,
+    localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
+    icb: { code: d.icb_code, basis: d.icb_basis },
+    decidedAt: new Date(d.decided_at).toISOString(),
+    parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
+    ...(d.decided_by_name && { decidedBy: { name: d.decided_by_name, organisation: d.decided_by_organisation ?? '' } }),
+  };
+}
+
+/** END-1: an approved joint ending; null when it has no date yet (not an ending). */
+export function jointEndingFact(e: { episode_id: string; ended_on: string | null }): Facts['jointEndings'][number] | null {
+  return e.ended_on === null ? null : { episodeId: e.episode_id, endedOn: e.ended_on };
+}
+
+/** END-6: an approved reinstatement; null when it has no date yet. */
+export function reinstatementFact(r: { episode_id: string; reinstated_on: string | null }): NonNullable<Facts['reinstatements']>[number] | null {
+  return r.reinstated_on === null ? null : { episodeId: r.episode_id, reinstatedOn: r.reinstated_on };
+}
+
+/** MHA25-3: accommodation a council arranged. */
+export function placementFact(p: { local_authority_code: string; kind: PlacementsTable['kind']; arranged_by_code: string; from_date: string; to_date: string | null }): NonNullable<Facts['placements']>[number] {
+  return { localAuthority: p.local_authority_code, kind: p.kind, arrangedBy: p.arranged_by_code, from: p.from_date, to: p.to_date };
+}
+
 /** The facts from the rows loadFacts reads (or the person read model reads in one statement). */
 export function factsFromRows(
   person: PersonRow,
   rows: {
-    residences: readonly { local_authority_code: string; since: string }[];
-    gps: readonly { practice_code: string | null; icb_code: string; since: string }[];
+    residences: readonly Parameters<typeof residenceFact>[0][];
+    gps: readonly Parameters<typeof gpRegistrationFact>[0][];
     history: LegalHistoryRows;
-    decisions: readonly {
-      episode_id: string; local_authority_code: string; local_authority_basis: string; icb_code: string; icb_basis: string; decided_at: Date;
-      confirms_local_authority: boolean; confirms_icb: boolean; decided_by_name: string | null; decided_by_organisation: string | null;
-    }[];
+    decisions: readonly Parameters<typeof responsibilityDecisionFact>[0][];
     endings: Awaited<ReturnType<typeof endingFacts>>;
-    placements: readonly { local_authority_code: string; kind: PlacementsTable['kind']; arranged_by_code: string; from_date: string; to_date: string | null }[];
+    placements: readonly Parameters<typeof placementFact>[0][];
   },
 ): PersonFacts {
   const { residences, gps, history, decisions, endings, placements } = rows;
   return {
     dateOfBirth: person.date_of_birth,
     dateOfDeath: person.date_of_death,
-    residences: residences.map((r) => ({ localAuthority: r.local_authority_code, since: r.since })),
-    gpRegistrations: gps.map((g) => ({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since })),
-    admissions: history.admissions.map((a) => ({ id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on, provider: a.provider_code })),
-    legalStatuses: history.legalStatuses.map((s) => ({ id: s.id, section: s.section as SectionCode, startDate: s.start_date, endDate: s.end_date, admissionId: s.admission_id })),
-    leaves: history.leaves.map((l) => ({ id: l.id, from: l.from_date, to: l.to_date, kind: l.kind, triggersAftercare: l.triggers_aftercare, reason: l.reason })),
-    responsibilityDecisions: decisions.map((d) => ({
-      episodeId: d.episode_id,
-      localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
-      icb: { code: d.icb_code, basis: d.icb_basis },
-      decidedAt: new Date(d.decided_at).toISOString(),
-      parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
-      ...(d.decided_by_name && { decidedBy: { name: d.decided_by_name, organisation: d.decided_by_organisation ?? '' } }),
-    })),
+    residences: residences.map(residenceFact),
+    gpRegistrations: gps.map(gpRegistrationFact),
+    admissions: history.admissions.map(admissionFact),
+    legalStatuses: history.legalStatuses.map(legalStatusFact),
+    leaves: history.leaves.map(leaveFact),
+    responsibilityDecisions: decisions.map(responsibilityDecisionFact),
     jointEndings: endings.jointEndings,
     reinstatements: endings.reinstatements,
-    placements: placements.map((p) => ({ localAuthority: p.local_authority_code, kind: p.kind, arrangedBy: p.arranged_by_code, from: p.from_date, to: p.to_date })),
+    placements: placements.map(placementFact),
   };
 }
 

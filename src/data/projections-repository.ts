@@ -4,10 +4,9 @@
 // instead of one per person. What is read and written is the same; only the round trips differ.
 import { sql } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
-import type { SectionCode } from '../domain/sections.ts';
 import type { Db } from './database.ts';
 import type { PersonRow } from './schema.ts';
-import type { Summary } from './people-repository.ts';
+import { admissionFact, gpRegistrationFact, jointEndingFact, leaveFact, legalStatusFact, placementFact, reinstatementFact, residenceFact, responsibilityDecisionFact, type Summary } from './people-repository.ts';
 
 /** How many rows one statement carries (PostgreSQL allows 65,535 parameters a statement). */
 const STATEMENT_ROWS = 500;
@@ -62,24 +61,15 @@ export async function loadFactsOf(db: Db, people: readonly PersonRow[]): Promise
     facts.set(p.id, { dateOfBirth: p.date_of_birth, dateOfDeath: p.date_of_death, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [], reinstatements: [], placements: [] });
   }
   const of = (id: string) => facts.get(id)!;
-  for (const r of residences) of(r.person_id).residences.push({ localAuthority: r.local_authority_code, since: r.since });
-  for (const g of gps) of(g.person_id).gpRegistrations.push({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since });
-  for (const a of admissions) of(a.person_id).admissions.push({ id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on, provider: a.provider_code });
-  for (const s of statuses) of(s.person_id).legalStatuses.push({ id: s.id, section: s.section as SectionCode, startDate: s.start_date, endDate: s.end_date, admissionId: s.admission_id });
-  for (const l of leaves) of(l.person_id).leaves.push({ id: l.id, from: l.from_date, to: l.to_date, kind: l.kind, triggersAftercare: l.triggers_aftercare, reason: l.reason });
-  for (const d of decisions) {
-    of(d.person_id).responsibilityDecisions.push({
-      episodeId: d.episode_id,
-      localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
-      icb: { code: d.icb_code, basis: d.icb_basis },
-      decidedAt: new Date(d.decided_at).toISOString(),
-      parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
-      ...(d.decided_by_name && { decidedBy: { name: d.decided_by_name, organisation: d.decided_by_organisation ?? '' } }),
-    });
-  }
-  for (const e of endings) if (e.ended_on !== null) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
-  for (const r of reinstated) if (r.reinstated_on !== null) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
-  for (const p of placements) of(p.person_id).placements!.push({ localAuthority: p.local_authority_code, kind: p.kind, arrangedBy: p.arranged_by_code, from: p.from_date, to: p.to_date });
+  for (const r of residences) of(r.person_id).residences.push(residenceFact(r));
+  for (const g of gps) of(g.person_id).gpRegistrations.push(gpRegistrationFact(g));
+  for (const a of admissions) of(a.person_id).admissions.push(admissionFact(a));
+  for (const s of statuses) of(s.person_id).legalStatuses.push(legalStatusFact(s));
+  for (const l of leaves) of(l.person_id).leaves.push(leaveFact(l));
+  for (const d of decisions) of(d.person_id).responsibilityDecisions.push(responsibilityDecisionFact(d));
+  for (const e of endings) { const ending = jointEndingFact(e); if (ending) of(e.person_id).jointEndings.push(ending); }
+  for (const r of reinstated) { const reinstatement = reinstatementFact(r); if (reinstatement) of(r.person_id).reinstatements!.push(reinstatement); }
+  for (const p of placements) of(p.person_id).placements!.push(placementFact(p));
   return facts;
 }
 

@@ -4,10 +4,10 @@
 // list do), so a person the caller's organisation may not see is never loaded.
 import { sql } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
-import type { SectionCode } from '../domain/sections.ts';
 import type { PlanContent } from '../domain/plans.ts';
 import type { Db } from './database.ts';
 import { parseContent } from './plans-repository.ts';
+import { admissionFact, gpRegistrationFact, jointEndingFact, leaveFact, legalStatusFact, reinstatementFact, residenceFact, responsibilityDecisionFact } from './people-repository.ts';
 
 export interface ReportPersonRow { id: string; date_of_birth: string; date_of_death: string | null }
 
@@ -100,23 +100,15 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
     facts.set(p.id, { dateOfBirth: p.date_of_birth, dateOfDeath: p.date_of_death, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [], reinstatements: [] });
   }
   const of = (personId: string) => facts.get(personId)!;
-  // The same mapping as people-repository.loadFacts (the integration test compares the two).
-  for (const r of residences) of(r.person_id).residences.push({ localAuthority: r.local_authority_code, since: r.since });
-  for (const g of gps) of(g.person_id).gpRegistrations.push({ practiceCode: g.practice_code, icb: g.icb_code, since: g.since });
-  for (const a of admissions) of(a.person_id).admissions.push({ id: a.id, hospital: a.hospital, admittedOn: a.admitted_on, dischargedOn: a.discharged_on });
-  for (const s of statuses) of(s.person_id).legalStatuses.push({ id: s.id, section: s.section as SectionCode, startDate: s.start_date, endDate: s.end_date, admissionId: s.admission_id });
-  for (const l of leaves) of(l.person_id).leaves.push({ id: l.id, from: l.from_date, to: l.to_date, kind: l.kind, triggersAftercare: l.triggers_aftercare, reason: l.reason });
-  for (const d of decisions) {
-    of(d.person_id).responsibilityDecisions.push({
-      episodeId: d.episode_id,
-      localAuthority: { code: d.local_authority_code, basis: d.local_authority_basis },
-      icb: { code: d.icb_code, basis: d.icb_basis },
-      decidedAt: new Date(d.decided_at).toISOString(),
-      parts: { localAuthority: d.confirms_local_authority, icb: d.confirms_icb },
-    });
-  }
-  for (const e of endings) of(e.person_id).jointEndings.push({ episodeId: e.episode_id, endedOn: e.ended_on as string });
-  for (const r of reinstatements) of(r.person_id).reinstatements!.push({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on as string });
+  // The same mappers as people-repository.loadFacts (the integration test compares the two).
+  for (const r of residences) of(r.person_id).residences.push(residenceFact(r));
+  for (const g of gps) of(g.person_id).gpRegistrations.push(gpRegistrationFact(g));
+  for (const a of admissions) of(a.person_id).admissions.push(admissionFact(a));
+  for (const s of statuses) of(s.person_id).legalStatuses.push(legalStatusFact(s));
+  for (const l of leaves) of(l.person_id).leaves.push(leaveFact(l));
+  for (const d of decisions) of(d.person_id).responsibilityDecisions.push(responsibilityDecisionFact(d));
+  for (const e of endings) { const ending = jointEndingFact(e); if (ending) of(e.person_id).jointEndings.push(ending); }
+  for (const r of reinstatements) { const reinstatement = reinstatementFact(r); if (reinstatement) of(r.person_id).reinstatements!.push(reinstatement); }
   return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers, costs };
 }
 

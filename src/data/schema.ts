@@ -277,11 +277,14 @@ export interface ReviewsTable {
   person_views: string | null;
   plan_working: 'yes' | 'partly' | 'no' | null;
   changes: string | null;
-  outcome: 'continue' | 'change' | 'propose-ending';
+  /** Null only for a review imported from a previous register (0116): the sheet gave its date only. */
+  outcome: 'continue' | 'change' | 'propose-ending' | null;
   notes: string;
   services_changed: ReviewJson<{ service: string; change: 'changed' | 'reduced' | 'stopped' | 'added'; detail: string | null }[]>;
   recorded_by: string;
   created_at: DefaultInstant;
+  /** REV-1 (0116): the import batch that brought this review from a previous register, else null. */
+  imported_batch_id: string | null;
 }
 
 export interface ReviewInvitationsTable {

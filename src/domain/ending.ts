@@ -284,7 +284,8 @@ export function validateReinstatement(episode: Pick<EndingEpisode, 'status' | 'e
 
 export interface EndingContext {
   reassessedOn: IsoDate;
-  latestReview: { heldOn: IsoDate; outcome: 'continue' | 'change' | 'propose-ending' } | null;
+  /** outcome null: a review imported from a previous register with its date only (0116), which says nothing either way. */
+  latestReview: { heldOn: IsoDate; outcome: 'continue' | 'change' | 'propose-ending' | null } | null;
   /** The person's s117 services not ended (on or after today). */
   liveS117Services: readonly { id: string; description: string }[];
   continuingServiceIds: readonly string[];
@@ -297,7 +298,7 @@ export interface Contradiction { rule: string; heading: string; text: string }
 /** Where the record contradicts a proposal to end aftercare: each a warning for the approver, never a block. */
 export function endingContradictions(c: EndingContext): Contradiction[] {
   const out: Contradiction[] = [];
-  if (c.latestReview && c.latestReview.outcome !== 'propose-ending' && compareDates(c.latestReview.heldOn, c.reassessedOn) >= 0) {
+  if (c.latestReview && c.latestReview.outcome !== null && c.latestReview.outcome !== 'propose-ending' && compareDates(c.latestReview.heldOn, c.reassessedOn) >= 0) {
     const said = c.latestReview.outcome === 'continue' ? 'to carry on with aftercare as it is' : 'to change the services, not to end aftercare';
     out.push({ rule: 'END-4', heading: 'The latest review did not propose ending', text: `The review on ${formatDate(c.latestReview.heldOn)}, on or after the reassessment, decided ${said}.` });
   }

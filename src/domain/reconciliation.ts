@@ -5,6 +5,7 @@
 import type { AftercareResult } from './aftercare.ts';
 import { compareDates, formatDate, type IsoDate } from './dates.ts';
 import type { DetentionRecord, RegisterRecord } from './import-rows.ts';
+import type { ReviewSettings } from './reviews.ts';
 import { isQualifyingSection, sectionShortName } from './sections.ts';
 
 export const DISAGREEMENTS = [
@@ -15,6 +16,7 @@ export const DISAGREEMENTS = [
   'responsible-la-differs',
   'responsible-icb-differs',
   'review-overdue',
+  'review-date-differs',
   's117-service-charged',
 ] as const;
 export type Disagreement = (typeof DISAGREEMENTS)[number];
@@ -71,5 +73,21 @@ export function reconcileMissingPerson(record: DetentionRecord): ReconciliationI
     kind: 'detained-missing-from-register',
     rule: 'ELIG-1',
     detail: `Detained under ${sectionShortName(record.section)} from ${record.startDate ? formatDate(record.startDate) : 'an unknown date'}, but not on the register: add the person, then import the detentions again.`,
+  };
+}
+
+/**
+ * REV-1: the sheet's next review date against the review the register expects (its own timetable,
+ * derived from leaving hospital, the reviews held, the last review the import brought among them, and
+ * the requests). `expected` null: no review is due (no aftercare running): nothing to compare.
+ */
+export function reconcileNextReview(record: RegisterRecord, personId: string, expected: IsoDate | null, settings: ReviewSettings): ReconciliationItem | null {
+  if (!record.nextReview || !expected || compareDates(record.nextReview, expected) === 0) return null;
+  return {
+    row: record.row,
+    personId,
+    kind: 'review-date-differs',
+    rule: 'REV-1',
+    detail: `The sheet expects the next review on ${formatDate(record.nextReview)}; by the register’s timetable (the first review ${settings.firstReviewDays} days after leaving hospital, then ${settings.reviewIntervalMonths} months after the last review held, sooner when one is requested) it is due on ${formatDate(expected)}. The register follows its timetable: hold or arrange the review by then.`,
   };
 }

@@ -101,6 +101,50 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual([after.people, after.admissions, after.legal, after.services], [before.people, before.admissions, before.legal, before.services]);
     });
 
+    test('REV-1: the last review is imported as a review held, date only and marked as imported; the next review is compared with the register’s timetable; a re-run adds no second review', async () => {
+      const db = f.database.db;
+      const person = await db.selectFrom('people').select('id').where('nhs_number', '=', NHS.entitled).executeTakeFirstOrThrow();
+      const reviews = await db.selectFrom('reviews').selectAll().where('person_id', '=', person.id).execute();
+      assert.equal(reviews.length, 1, 'one review, after a commit and a re-run of the same file');
+      const [review] = reviews;
+      assert.deepEqual([String(review!.held_on), review!.outcome, review!.notes, review!.attendees], ['2024-04-01', null, '', []]);
+      const batch = await db.selectFrom('import_jobs').select('id').where('id', '=', review!.imported_batch_id!).executeTakeFirst();
+      assert.ok(batch, 'marked with the batch that brought it');
+      const events = await db.selectFrom('audit_events').select(['record_id', 'person_id']).where('action', '=', 'import.review.create').execute();
+      assert.deepEqual(events.map((e) => [e.record_id, e.person_id]), [[review!.id, person.id]]);
+      // The register's own timetable: 12 months after the review held on 1 April 2024.
+      const summary = await db.selectFrom('person_summaries').select('next_review_due').where('person_id', '=', person.id).executeTakeFirstOrThrow();
+      assert.equal(String(summary.next_review_due), '2025-04-01');
+      const report = await f.services.imports.run(f.actors.laApprover, register('dry-run'));
+      const differs = report.reconciliation.filter((r) => r.kind === 'review-date-differs');
+      assert.deepEqual(differs.map((r) => [r.row, r.rule, r.personId]), [[4, 'REV-1', person.id]]);
+      assert.match(differs[0]!.detail, /1 January 2025.*1 April 2025/);
+      // The reviews page shows it without an outcome or a letter.
+      const page = await f.services.reviews.page(f.actors.laApprover, person.id);
+      const shown = page.reviews.history.find((r) => r.id === review!.id)!;
+      assert.deepEqual([shown.outcome, shown.letterUrl, shown.importedFromPreviousRegister], [null, null, true]);
+    });
+
+    test('REV-1: a last review the rules would refuse (no aftercare running, or before leaving hospital) is a warning and is not imported', async () => {
+      const before = await count('audit_events');
+      const content = Buffer.from([
+        'NHS number,Surname,Forename,Date of birth,Section,Date detained,Discharge date,Responsible LA,ICB,s117,Last review,Next review',
+        `${NHS.entitled},Alpha,Ann,01/05/1980,3,10/01/2024,01/03/2024,E09000099,QZZ,Yes,15/02/2024,`,
+        `${NHS.section2Only},Bravo,Ben,02/06/1975,2,01/02/2024,20/02/2024,E09000099,QZZ,Y,01/03/2024,01/03/2025`,
+      ].join('\n'));
+      const reviewsBefore = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM reviews`.execute(f.database.db)).rows[0]!.n);
+      const report = await f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'reviews.csv', content });
+      const warnings = report.findings.filter((x) => x.rule === 'REV-1');
+      assert.deepEqual(warnings.map((x) => [x.row, x.column, x.severity]), [[2, 'Last review', 'warning'], [3, 'Last review', 'warning']]);
+      assert.match(warnings[0]!.problem, /before the person left hospital on 1 March 2024/);
+      assert.match(warnings[1]!.problem, /no aftercare running/);
+      assert.equal(Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM reviews`.execute(f.database.db)).rows[0]!.n), reviewsBefore);
+      assert.ok((await count('audit_events')) > before);
+      assert.equal((await f.database.db.selectFrom('audit_events').select('record_id').where('action', '=', 'import.review.create').execute()).length, 1);
+      // No aftercare running: nothing to compare the sheet's next review with.
+      assert.deepEqual(report.reconciliation.filter((r) => r.kind === 'review-date-differs'), []);
+    });
+
     test('SCOPE-1: a row’s service is imported as the person’s care service: provider, weekly cost, split and s117, dated from leaving hospital', async () => {
       const [service, ...more] = await servicesOf(NHS.entitled);
       assert.equal(more.length, 0);

@@ -25,13 +25,14 @@ export const ReviewSchema = z.object({
   personViews: z.string().nullable(),
   planWorking: z.enum(PLAN_WORKING).nullable().describe('REV-3: is the plan helping the person stay well'),
   changes: z.string().nullable(),
-  outcome: z.enum(REVIEW_OUTCOMES).describe('propose-ending records the intention only; ending follows END-1 to END-4'),
+  outcome: z.enum(REVIEW_OUTCOMES).nullable().describe('propose-ending records the intention only; ending follows END-1 to END-4. Null only for a review imported from a previous register, which gave its date only (REV-1)'),
   notes: z.string(),
   servicesChanged: z.array(ServiceChange).describe('END-7: services changed or stopped without ending aftercare'),
   recordedBy: z.string(),
   createdAt: z.string(),
   endingProposalUrl: z.string().nullable().describe('For propose-ending: the page where the ending is proposed'),
-  letterUrl: z.string().describe('The outcome letter to the person (PDF)'),
+  importedFromPreviousRegister: z.boolean().describe('REV-1: imported from a previous register with its date only (issue 10)'),
+  letterUrl: z.string().nullable().describe('The outcome letter to the person (PDF); null for an imported review, which has no outcome'),
 });
 
 export const ReviewRequestSchema = z.object({

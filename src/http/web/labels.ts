@@ -221,6 +221,7 @@ export const DISAGREEMENT_LABELS: Record<string, string> = {
   'responsible-la-differs': 'Responsible local authority differs from the rules',
   'responsible-icb-differs': 'Responsible ICB differs from the rules',
   'review-overdue': 'Review overdue',
+  'review-date-differs': 'Next review date differs from the rules',
   's117-service-charged': 's117 service with a charge',
 };
 

@@ -39,7 +39,7 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
       reviews,
       history: reviews.history.map((r) => ({
         ...r,
-        outcomeLabel: REVIEW_OUTCOME_LABELS[r.outcome],
+        outcomeLabel: r.outcome ? REVIEW_OUTCOME_LABELS[r.outcome] : 'Not recorded: imported from the previous register, which gave the date only',
         planWorkingLabel: r.planWorking ? PLAN_WORKING_LABELS[r.planWorking] : null,
         servicesChangedText: r.servicesChanged.map((s) => `${s.service}: ${(SERVICE_CHANGE_LABELS[s.change] ?? s.change).toLowerCase()}${s.detail ? ` (${s.detail})` : ''}`),
       })),

@@ -177,7 +177,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
         const latest = reviewRows.sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
         const live = (await careServices.listServices(trx, person.id)).filter((r) => r.s117 && (r.end_date === null || r.end_date >= today));
         const needs = await plans.listPlanNeeds(trx, person.id);
-        const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending', notes: latest.notes } : null;
+        const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome, notes: latest.notes } : null;
         return {
           person: await personViewPart(trx, person),
           episode,

@@ -7,13 +7,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { validateAdmission, validateLegalStatus } from '../../domain/legal-history.ts';
-import { computeAftercare, type PersonFacts } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type PersonFacts } from '../../domain/aftercare.ts';
 import { fieldsFor, mappingProblems, suggestMapping, type ColumnMapping, type ImportKind } from '../../domain/import-mapping.ts';
 import { duplicateFindings, readDetentionRow, readRegisterRow, type DetentionRecord, type Finding, type KnownOrganisation, type RegisterRecord } from '../../domain/import-rows.ts';
-import { reconcileMissingPerson, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
+import { reconcileMissingPerson, reconcileNextReview, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
 import { isHospitalDetention, type SectionCode } from '../../domain/sections.ts';
 import type { IsoDate } from '../../domain/dates.ts';
-import type { ReviewSettings } from '../../domain/reviews.ts';
+import { validateReviewDate, type ReviewSettings } from '../../domain/reviews.ts';
+import { formatDate } from '../../domain/dates.ts';
 import { findUserByEmail, listOrganisations } from '../../data/accounts-repository.ts';
 import * as keyworkers from '../../data/keyworkers-repository.ts';
 import { can } from '../../domain/access.ts';
@@ -24,12 +25,13 @@ import * as history from '../../data/legal-history-repository.ts';
 import * as imports from '../../data/imports-repository.ts';
 import { recordDuplicateRegistration } from '../../data/duplicates-repository.ts';
 import * as people from '../../data/people-repository.ts';
+import { insertServices, type NewService } from '../../data/care-services-repository.ts';
 import { planImportedService } from './imports-services.ts';
-import type { PersonRow } from '../../data/schema.ts';
+import type { PersonRow, ServiceRow } from '../../data/schema.ts';
 import { auditActor, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { isUuid, refreshProjections, viewerOf } from '../kernel/person-record.ts';
-import { refreshProjectionsOf } from '../kernel/projections-many.ts';
+import { isUuid, viewerOf } from '../kernel/person-record.ts';
+import { deriveAftercareOf, refreshProjectionsOf } from '../kernel/projections-many.ts';
 import * as many from '../../data/projections-repository.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { readSpreadsheet, type SpreadsheetContent } from './imports-file.ts';
@@ -406,6 +408,9 @@ const CHUNK_ROWS = 500;
 /** Lets other work (a page's request, a job's heartbeat) run between chunks. */
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** What a row is matched by. */
+interface MatchKey { row: number; nhsNumber: string | null; localId: string | null }
+
 /** Whom a row is about: the person (null: no one yet), or why the row is refused. */
 interface MatchResult { person: PersonRow | null; problem: [key: string, value: string, problem: string, action: string] | null; duplicateOf?: string }
 
@@ -420,7 +425,7 @@ interface RowPlan {
   facts: PersonFacts;
   details: { nhs_number: string | null; local_id: string | null; given_name: string; family_name: string; date_of_birth: IsoDate; address_line1: string | null; postcode: string | null };
   writes: Write[];
-  service: ((personId: string) => Promise<boolean>) | null;
+  service: ((personId: string, aftercare?: AftercareResult, batch?: NewService[]) => Promise<boolean>) | null;
 }
 
 const OUTSIDE = 'This person is outside your organisations: their responsible local authority or ICB must import this row';
@@ -479,10 +484,14 @@ class ImportRun {
         await yieldToOthers();
       }
     } else {
-      for (const record of accepted) {
-        const outcome = await this.detentionRow(record as DetentionRecord);
-        if (outcome) counts[outcome] += 1;
-        tick();
+      // Detention extracts in chunks too: several rows (legal status periods, spells) are often about
+      // one person, so a chunk is taken in parts in which each person appears once, as for registers.
+      for (let i = 0; i < accepted.length; i += CHUNK_ROWS) {
+        const chunk = accepted.slice(i, i + CHUNK_ROWS) as DetentionRecord[];
+        const outcomes = await this.inParts(chunk, (part, matches) => this.detentionPart(part, matches));
+        for (const outcome of outcomes) if (outcome) counts[outcome] += 1;
+        for (let k = 0; k < chunk.length; k += 1) tick();
+        await yieldToOthers();
       }
     }
     // The audit events of every chunk, in row order, once at the end: appendAuditEvents takes the audit
@@ -493,41 +502,6 @@ class ImportRun {
     this.findings.sort((a, b) => a.row - b.row);
     this.reconciliation.sort((a, b) => a.row - b.row);
     return { rowsValid: rows.length - rowsWithProblems, rowsWithProblems, ...counts };
-  }
-
-  /** The person a row is about, if the importer may act for them; null (with the problem reported) otherwise. */
-  private async match(record: { row: number; nhsNumber: string | null; localId: string | null }): Promise<{ person: PersonRow | null; refused: boolean; duplicateOf?: string }> {
-    let found: PersonRow | undefined;
-    if (record.nhsNumber) {
-      // "Not there" and "not yours" answer the same (issue 15, ADR 0015): a record with this NHS
-      // number that the importer may see is the one; when only records it may not see have it, the
-      // row is treated as a person new to the register (a register row registers them as a record to
-      // reconcile with the one already there, duplicate_of; a detentions row is "not on the register").
-      for (const row of await people.findAllByNhsNumber(this.trx, record.nhsNumber)) {
-        const visible = await people.findVisiblePerson(this.trx, row.id, viewerOf(this.actor), { lock: true });
-        if (visible) {
-          this.personIdsRead.add(visible.id);
-          return { person: visible, refused: false };
-        }
-      }
-      const registered = await people.findPersonByNhsNumber(this.trx, record.nhsNumber);
-      return { person: null, refused: false, ...(registered && { duplicateOf: registered.id }) };
-    } else if (record.localId) {
-      const matches = await imports.findPeopleByLocalId(this.trx, record.localId);
-      if (matches.length > 1) {
-        this.problem(record.row, 'localId', record.localId, 'More than one person on the register has this local id', 'Add the NHS number to the row');
-        return { person: null, refused: true };
-      }
-      found = matches[0];
-    }
-    if (!found) return { person: null, refused: false };
-    const visible = await people.findVisiblePerson(this.trx, found.id, viewerOf(this.actor), { lock: true });
-    if (!visible) {
-      this.problem(record.row, record.nhsNumber ? 'nhsNumber' : 'localId', record.nhsNumber ?? record.localId ?? '', OUTSIDE, OUTSIDE_ACTION);
-      return { person: null, refused: true };
-    }
-    this.personIdsRead.add(visible.id);
-    return { person: visible, refused: false };
   }
 
   /** One audit event for each record touched, by row, written together once every row is done (one chain lock). */
@@ -671,7 +645,7 @@ class ImportRun {
    * record the importer may see is the one; when only records it may not see have the number, the row
    * registers a new record to reconcile with the one already there (duplicate_of).
    */
-  private async matchMany(recs: readonly RegisterRecord[]): Promise<Map<number, MatchResult>> {
+  private async matchMany(recs: readonly MatchKey[]): Promise<Map<number, MatchResult>> {
     const byNhs = new Map<string, PersonRow[]>();
     const withNumbers = await imports.findPeopleByNhsNumbers(this.trx, recs.flatMap((r) => (r.nhsNumber ? [r.nhsNumber] : [])));
     for (const p of [...withNumbers].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())) if (p.nhs_number) byNhs.set(p.nhs_number, [...(byNhs.get(p.nhs_number) ?? []), p]);
@@ -709,7 +683,12 @@ class ImportRun {
    * (a later row about a person an earlier row touched starts the next part, matched afresh), so
    * each row sees what the rows before it wrote, as if the rows were imported one by one.
    */
-  private async registerRows(chunk: readonly RegisterRecord[]): Promise<(Outcome | null)[]> {
+  private registerRows(chunk: readonly RegisterRecord[]): Promise<(Outcome | null)[]> {
+    return this.inParts(chunk, (part, matches) => this.registerPart(part, matches));
+  }
+
+  /** A chunk in parts in which no two rows are about the same person, each part matched afresh. */
+  private async inParts<R extends MatchKey>(chunk: readonly R[], handle: (part: readonly R[], matches: Map<number, MatchResult>) => Promise<(Outcome | null)[]>): Promise<(Outcome | null)[]> {
     const outcomes: (Outcome | null)[] = [];
     let rest = chunk;
     while (rest.length > 0) {
@@ -727,7 +706,7 @@ class ImportRun {
         }
         for (const k of keys) seen.add(k);
       }
-      outcomes.push(...(await this.registerPart(rest.slice(0, cut), matches)));
+      outcomes.push(...(await handle(rest.slice(0, cut), matches)));
       rest = rest.slice(cut);
     }
     return outcomes;
@@ -739,6 +718,8 @@ class ImportRun {
     const known = part.flatMap((r) => { const p = matches.get(r.row)!.person; return p ? [p] : []; });
     for (const p of known) this.personIdsRead.add(p.id);
     const factsOf = await many.loadFactsOf(this.trx, known);
+    // The services of the people whose rows carry one, read together (planImportedService matches them).
+    const heldServices: Map<string, ServiceRow[]> = await many.servicesOf(this.trx, part.flatMap((r) => { const p = matches.get(r.row)!.person; return p && r.service ? [p.id] : []; }));
     const plans: RowPlan[] = [];
     for (const [index, rec] of part.entries()) {
       const { person, problem, duplicateOf } = matches.get(rec.row)!;
@@ -770,7 +751,7 @@ class ImportRun {
       const history = this.planLegalHistory(rec.row, personId, facts, stay, status, columns);
       if (history === null) continue;
       const writes = [...history, ...this.planResidenceAndGp(rec, personId, facts)];
-      const service = rec.service ? await this.planService(rec, person) : { write: null };
+      const service = rec.service ? await this.planService(rec, person, person ? (heldServices.get(person.id) ?? []) : undefined) : { write: null };
       if (service === null) continue;
       plans.push({ index, rec, person, personId, facts, details, writes, service: service.write, duplicateOf });
     }
@@ -791,8 +772,13 @@ class ImportRun {
     } finally {
       this.batched = null;
     }
+    // The aftercare of the people whose services are written, derived together once their stays and
+    // legal statuses are: a new service belongs to the episode covering its start.
+    const withService = plans.filter((p) => p.service).map((p) => p.personId);
+    const derived = withService.length > 0 ? await deriveAftercareOf(this.trx, await many.findPeople(this.trx, withService), this.s.today) : new Map<string, AftercareResult>();
+    const newServices: NewService[] = [];
     for (const p of plans) {
-      const wroteService = p.service ? await p.service(p.personId) : false;
+      const wroteService = p.service ? await p.service(p.personId, derived.get(p.personId), newServices) : false;
       const wroteHistory = p.writes.length > 0 || wroteService;
       let outcome: Outcome = p.person ? 'skipped' : 'created';
       if (p.person) {
@@ -808,14 +794,21 @@ class ImportRun {
       }
       outcomes[p.index] = outcome;
     }
+    await insertServices(this.trx, newServices);
 
     // The projections of the people the part changed, derived together; the others' aftercare from the facts read.
     const changed = plans.filter((p) => outcomes[p.index] !== 'skipped').map((p) => p.personId);
     const aftercare = await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, changed), this.s.today, this.s.reviews);
+    const results = new Map<string, AftercareResult>();
     for (const p of plans) {
       const result = aftercare.get(p.personId) ?? computeAftercare(p.facts, this.s.today);
+      results.set(p.personId, result);
       this.reconciliation.push(...reconcileRegisterRow(p.rec, p.personId, result, this.s.today));
     }
+
+    // REV-1: the sheet's last review, as a review held in the person's running episode (date only).
+    const reviewed = await this.importLastReviews(plans, results);
+    for (const p of plans) if (reviewed.has(p.personId) && outcomes[p.index] === 'skipped') outcomes[p.index] = 'updated';
 
     // PLAN-3: the keyworker, once the person's sight is derived (the keyworker's organisation must
     // already see them, as on the person's page); then the projections again (the keyworker's
@@ -827,9 +820,55 @@ class ImportRun {
         if (outcomes[p.index] === 'skipped') outcomes[p.index] = 'updated';
       }
     }
-    if (allocated.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, allocated), this.s.today, this.s.reviews);
+    const again = [...new Set([...allocated, ...reviewed])];
+    if (again.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, again), this.s.today, this.s.reviews);
+
+    // REV-1: the sheet's next review against the review the register now expects (its projection).
+    const withNext = plans.filter((p) => p.rec.nextReview);
+    const expected = await imports.nextReviewDueOf(this.trx, withNext.map((p) => p.personId));
+    for (const p of withNext) {
+      const item = reconcileNextReview(p.rec, p.personId, expected.get(p.personId) ?? null, this.s.reviews);
+      if (item) this.reconciliation.push(item);
+    }
     return outcomes;
   }
+
+  /**
+   * REV-1 (0116): each row's last review date becomes a review held on that day in the person's
+   * running episode, marked as imported by this batch, with no outcome (the sheet gives none). A
+   * review already held on that day is not added again. One the rules would refuse on the person's
+   * page (no aftercare running, or a date before leaving hospital) is a warning and is not imported.
+   * Answers the people who gained a review.
+   */
+  private async importLastReviews(plans: readonly RowPlan[], results: ReadonlyMap<string, AftercareResult>): Promise<Set<string>> {
+    const withReview = plans.filter((p) => p.rec.lastReview);
+    const reviewed = new Set<string>();
+    if (withReview.length === 0) return reviewed;
+    const held = (await many.reviewDatesOf(this.trx, withReview.map((p) => p.personId))).held;
+    const rows: Parameters<typeof imports.insertImportedReviews>[1][number][] = [];
+    for (const p of withReview) {
+      const heldOn = p.rec.lastReview!;
+      const latest = results.get(p.personId)?.episodes.at(-1);
+      const refused = validateReviewDate(latest, 'lastReview', heldOn)[0];
+      if (refused) {
+        const problem = latest && latest.leftHospitalOn && refused.message.includes('on or after')
+          ? `The last review is dated before the person left hospital on ${formatDate(latest.leftHospitalOn)}: it is not a review of their aftercare, and is not imported`
+          : 'The register finds no aftercare running for this person (not entitled, still in hospital, or ended), so there is no review to record: the last review is not imported';
+        this.findings.push({ row: p.rec.row, column: this.column('lastReview'), value: formatDate(heldOn), problem, action: 'Check the date and the detention against the records; record the review on the person’s page once it applies', severity: 'warning', rule: 'REV-1' });
+        continue;
+      }
+      if ((held.get(p.personId) ?? []).some((r) => String(r.held_on) === heldOn)) continue;
+      const id = randomUUID();
+      rows.push({ id, personId: p.personId, episodeId: latest!.id, heldOn, batchId: this.s.batchId ?? this.dryRunBatchId, recordedBy: this.actor.userId });
+      await this.audit('import.review.create', 'review', id, p.personId, p.rec.row);
+      reviewed.add(p.personId);
+    }
+    await imports.insertImportedReviews(this.trx, rows);
+    return reviewed;
+  }
+
+  /** A dry run's reviews need a batch to be marked with: this one is rolled back with everything else. */
+  private readonly dryRunBatchId = randomUUID();
 
   private readonly usersByEmail = new Map<string, Awaited<ReturnType<typeof findUserByEmail>>>();
 
@@ -869,8 +908,8 @@ class ImportRun {
    * The row's service, checked by the care-services rules before anything of the row is written:
    * null (with the problems reported) when it is refused, else the write to make, if any.
    */
-  private async planService(rec: RegisterRecord, person: PersonRow | null): Promise<{ write: ((personId: string) => Promise<boolean>) | null } | null> {
-    const plan = await planImportedService(this.trx, rec, person, this.s.today, this.actor.userId);
+  private async planService(rec: RegisterRecord, person: PersonRow | null, held?: readonly ServiceRow[]): Promise<{ write: ((personId: string, aftercare?: AftercareResult, batch?: NewService[]) => Promise<boolean>) | null } | null> {
+    const plan = await planImportedService(this.trx, rec, person, this.s.today, this.actor.userId, held);
     if ('problems' in plan) {
       for (const p of plan.problems) this.problem(rec.row, p.key, p.value, p.message, p.action, p.rule);
       return null;
@@ -878,32 +917,58 @@ class ImportRun {
     const write = plan.write;
     if (!write) return { write: null };
     return {
-      write: async (personId) => {
-        const done = await write(personId);
+      write: async (personId, aftercare, batch) => {
+        const done = await write(personId, aftercare, batch);
         if (done) await this.audit(done.action, 'service', done.serviceId, personId, rec.row);
         return done !== null;
       },
     };
   }
 
-  private async detentionRow(rec: DetentionRecord): Promise<Outcome | null> {
-    const { person, refused } = await this.match(rec);
-    if (refused) return null;
-    if (!person) {
-      this.problem(rec.row, rec.nhsNumber ? 'nhsNumber' : 'localId', rec.nhsNumber ?? rec.localId ?? '', 'This person is not on the register', 'Import the register first (or add the person), then import the detentions again');
-      const missing = reconcileMissingPerson(rec);
-      if (missing) this.reconciliation.push(missing);
-      return null;
+  /**
+   * Detention rows about different people: each checked against the person's facts (read together)
+   * exactly as one row alone would be, the new stays and legal statuses written in multi-row inserts,
+   * and the projections of everyone the part changed derived together.
+   */
+  private async detentionPart(part: readonly DetentionRecord[], matches: Map<number, MatchResult>): Promise<(Outcome | null)[]> {
+    const outcomes: (Outcome | null)[] = part.map(() => null);
+    const known = part.flatMap((r) => { const p = matches.get(r.row)!.person; return p ? [p] : []; });
+    for (const p of known) this.personIdsRead.add(p.id);
+    const factsOf = await many.loadFactsOf(this.trx, known);
+    const planned: { index: number; personId: string; writes: Write[] }[] = [];
+    for (const [index, rec] of part.entries()) {
+      const { person, problem } = matches.get(rec.row)!;
+      if (problem) {
+        this.problem(rec.row, ...problem);
+        continue;
+      }
+      if (!person) {
+        this.problem(rec.row, rec.nhsNumber ? 'nhsNumber' : 'localId', rec.nhsNumber ?? rec.localId ?? '', 'This person is not on the register', 'Import the register first (or add the person), then import the detentions again');
+        const missing = reconcileMissingPerson(rec);
+        if (missing) this.reconciliation.push(missing);
+        continue;
+      }
+      const stay = rec.admittedOn ? { admittedOn: rec.admittedOn, dischargedOn: rec.dischargedOn, hospital: rec.hospital } : null;
+      const status = rec.section && rec.startDate ? { section: rec.section, startDate: rec.startDate, endDate: rec.endDate } : null;
+      const columns = { admittedOn: 'admittedOn', dischargedOn: 'dischargedOn', hospital: 'hospital', section: 'legalStatusCode', startDate: 'startDate', endDate: 'endDate' };
+      const writes = this.planLegalHistory(rec.row, person.id, factsOf.get(person.id)!, stay, status, columns);
+      if (writes === null) continue;
+      if (writes.length === 0) {
+        outcomes[index] = 'skipped';
+        continue;
+      }
+      planned.push({ index, personId: person.id, writes });
+      outcomes[index] = writes.some((w) => w.creates) ? 'created' : 'updated';
     }
-    const facts = await people.loadFacts(this.trx, person);
-    const stay = rec.admittedOn ? { admittedOn: rec.admittedOn, dischargedOn: rec.dischargedOn, hospital: rec.hospital } : null;
-    const status = rec.section && rec.startDate ? { section: rec.section, startDate: rec.startDate, endDate: rec.endDate } : null;
-    const columns = { admittedOn: 'admittedOn', dischargedOn: 'dischargedOn', hospital: 'hospital', section: 'legalStatusCode', startDate: 'startDate', endDate: 'endDate' };
-    const writes = this.planLegalHistory(rec.row, person.id, facts, stay, status, columns);
-    if (writes === null) return null;
-    if (writes.length === 0) return 'skipped';
-    for (const write of writes) await write();
-    await refreshProjections(this.trx, person, this.s.today, this.s.reviews);
-    return writes.some((w) => w.creates) ? 'created' : 'updated';
+    this.batched = { admissions: [], legalStatuses: [], residences: [], gps: [] };
+    try {
+      for (const p of planned) for (const write of p.writes) await write();
+      await imports.insertAdmissions(this.trx, this.batched.admissions);
+      await imports.insertLegalStatuses(this.trx, this.batched.legalStatuses);
+    } finally {
+      this.batched = null;
+    }
+    await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, planned.map((p) => p.personId)), this.s.today, this.s.reviews);
+    return outcomes;
   }
 }

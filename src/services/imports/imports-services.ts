@@ -4,7 +4,9 @@
 // charge a later file updates instead of adding a second.
 import { randomUUID } from 'node:crypto';
 import { serviceViolations, type ServiceCandidate } from '../../domain/care-services.ts';
+import type { AftercareResult } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
+import type { ServiceRow } from '../../data/schema.ts';
 import { episodeOn } from '../../domain/funding.ts';
 import type { RegisterRecord } from '../../domain/import-rows.ts';
 import { importedService, importFieldOf } from '../../domain/import-services.ts';
@@ -17,7 +19,13 @@ import { deriveAftercare } from '../kernel/person-record.ts';
 import { mustHaveUpdated } from '../kernel/use-case.ts';
 
 export interface ServiceFinding { key: string; value: string; message: string; action: string; rule?: string }
-export type ServiceWrite = (personId: string) => Promise<{ action: 'import.service.create' | 'import.service.update'; serviceId: string } | null>;
+/**
+ * Writes the row's service once the row's stay and legal status are written. `aftercare`: the
+ * person's aftercare derived after those writes, when the caller has it (the import derives a whole
+ * part of a chunk at once); otherwise it is derived here. `batch`: a new service is added to it, for
+ * the caller to insert with the others (insertServices), instead of inserted at once.
+ */
+export type ServiceWrite = (personId: string, aftercare?: Pick<AftercareResult, 'episodes'>, batch?: services.NewService[]) => Promise<{ action: 'import.service.create' | 'import.service.update'; serviceId: string } | null>;
 
 /** The value a finding about the service shows, as the sheet wrote it (near enough: pounds and percentages). */
 function valueOf(line: NonNullable<RegisterRecord['service']>, key: string): string {
@@ -32,12 +40,13 @@ function valueOf(line: NonNullable<RegisterRecord['service']>, key: string): str
 const RULE_ACTION = 'Correct the service in the sheet (an s117 service is never charged for; the shares make 100%), then import the row again';
 
 /** What importing the row's service would do, checked before anything of the row is written. */
-export async function planImportedService(trx: Db, rec: RegisterRecord, person: PersonRow | null, today: IsoDate, userId: string): Promise<{ problems: ServiceFinding[] } | { write: ServiceWrite | null }> {
+export async function planImportedService(trx: Db, rec: RegisterRecord, person: PersonRow | null, today: IsoDate, userId: string, held?: readonly ServiceRow[]): Promise<{ problems: ServiceFinding[] } | { write: ServiceWrite | null }> {
   if (!rec.service) return { write: null };
   const { service, problems } = importedService(rec.service, rec.s117, rec.leftHospitalOn ?? rec.detainedOn);
   const line = rec.service;
   if (!service) return { problems: problems.map((p) => ({ ...p, value: valueOf(line, p.key) })) };
-  const existing = person ? (await services.listServices(trx, person.id)).find((s) => s.provider === service.provider && s.start_date === service.candidate.startDate) : undefined;
+  // `held`: the person's services, when the caller read them with those of others (the same rows as listServices).
+  const existing = person ? (held ?? (await services.listServices(trx, person.id))).find((s) => s.provider === service.provider && s.start_date === service.candidate.startDate) : undefined;
   const candidate: ServiceCandidate = existing
     ? { ...candidateFromRow(existing), funding: service.candidate.funding, weeklyCostPence: service.candidate.weeklyCostPence, personContributionPence: service.candidate.personContributionPence }
     : service.candidate;
@@ -61,11 +70,10 @@ export async function planImportedService(trx: Db, rec: RegisterRecord, person: 
     };
   }
   return {
-    write: async (personId) => {
-      const current = (await people.findPerson(trx, personId))!;
-      const aftercare = await deriveAftercare(trx, current, today);
+    write: async (personId, derived, batch) => {
+      const aftercare = derived ?? (await deriveAftercare(trx, (await people.findPerson(trx, personId))!, today));
       const id = randomUUID();
-      await services.insertService(trx, {
+      const row: services.NewService = {
         id,
         person_id: personId,
         episode_id: episodeOn(aftercare, candidate.startDate)?.id ?? null,
@@ -76,7 +84,9 @@ export async function planImportedService(trx: Db, rec: RegisterRecord, person: 
         confirmed_on: null,
         created_by: userId,
         ...candidateColumns(candidate),
-      });
+      };
+      if (batch) batch.push(row);
+      else await services.insertService(trx, row);
       return { action: 'import.service.create', serviceId: id };
     },
   };

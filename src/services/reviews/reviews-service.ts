@@ -113,7 +113,8 @@ export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDat
   const aftercare = await deriveAftercare(trx, person, today);
   const record = await reviewRecord(trx, person, aftercare, today);
   const invitation = kind === 'invitation' ? record.invitations.find((i) => i.id === recordId) : undefined;
-  const review = kind === 'outcome' ? record.history.find((r) => r.id === recordId) : undefined;
+  // A review imported from a previous register has only its date (0116): there is no outcome to write to the person about.
+  const review = kind === 'outcome' ? record.history.find((r): r is typeof r & { outcome: NonNullable<typeof r.outcome> } => r.id === recordId && r.outcome !== null) : undefined;
   if (!isUuid(recordId) || (!invitation && !review)) throw new NotFoundError(notFound);
   const episodeId = (invitation ?? review)!.episodeId;
   const episode = aftercare.episodes.find((e) => e.id === episodeId);

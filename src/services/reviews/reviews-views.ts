@@ -50,7 +50,9 @@ export function reviewView(r: ReviewRow, personId: string) {
     createdAt: new Date(r.created_at).toISOString(),
     // An outcome of propose-ending records the intention only: ending is proposed and decided under END-1 to END-4.
     endingProposalUrl: r.outcome === 'propose-ending' ? `/people/${personId}/episodes/${r.episode_id}/ending/new` : null,
-    letterUrl: `/api/v1/people/${personId}/reviews/${r.id}/letter`,
+    /** REV-1 (0116): imported from the previous register with its date only (no outcome, no letter). */
+    importedFromPreviousRegister: r.imported_batch_id !== null,
+    letterUrl: r.outcome === null ? null : `/api/v1/people/${personId}/reviews/${r.id}/letter`,
   };
 }
 

@@ -126,7 +126,7 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
     if (version) out.push({ kind: 'plan', id: String(version.number), date: todayInLondon(version.finalised_at), title: 'Your care and support plan' });
     const record = await reviewsPart(trx, person, today);
     for (const i of record.invitations) out.push({ kind: 'invitation', id: i.id, date: i.plannedOn, title: 'Your invitation to a review' });
-    for (const r of record.history) out.push({ kind: 'outcome', id: r.id, date: r.heldOn, title: 'What we agreed at your review' });
+    for (const r of record.history) if (r.outcome !== null) out.push({ kind: 'outcome', id: r.id, date: r.heldOn, title: 'What we agreed at your review' });
     for (const p of await ending.listEndingProposals(trx, person.id)) {
       if (p.status === 'approved') out.push({ kind: 'ending', id: p.id, date: p.notice_sent_on ?? p.ended_on ?? today, title: 'The letter about the end of your aftercare' });
     }

@@ -8,7 +8,7 @@ import { duplicateFindings, readDetentionRow, readRegisterRow, type RowContext }
 import { readNhsNumber, readPercent, readPounds, readSection, readUkDate, readYesNo } from '../../../src/domain/import-values.ts';
 import { MHSDS_LEGAL_STATUSES, readMhsdsLegalStatus } from '../../../src/domain/mhsds.ts';
 import { testNhsNumber } from '../../../src/domain/nhs-number.ts';
-import { reconcileMissingPerson, reconcileRegisterRow } from '../../../src/domain/reconciliation.ts';
+import { reconcileMissingPerson, reconcileNextReview, reconcileRegisterRow } from '../../../src/domain/reconciliation.ts';
 import { SECTION_CODES } from '../../../src/domain/sections.ts';
 
 const NHS = testNhsNumber(1);
@@ -224,6 +224,16 @@ describe('moving in: the reconciliation', () => {
       ['ended-without-joint-decision', 'END-1'], ['responsible-la-differs', 'RESP-2'], ['review-overdue', 'REV-1'], ['s117-service-charged', 'CHG-1'],
     ]);
     assert.match(items[1]!.detail, /E09000099.*E09000098/);
+  });
+
+  test('REV-1: the sheet’s next review against the review the register expects', () => {
+    const settings = { firstReviewDays: 42, reviewIntervalMonths: 12, requestedReviewDays: 28 };
+    const item = reconcileNextReview({ ...record, nextReview: '2025-01-01' }, 'p1', '2025-04-01', settings);
+    assert.deepEqual([item?.kind, item?.rule, item?.row, item?.personId], ['review-date-differs', 'REV-1', record.row, 'p1']);
+    assert.match(item!.detail, /1 January 2025.*42 days.*12 months.*1 April 2025/);
+    assert.equal(reconcileNextReview({ ...record, nextReview: '2025-04-01' }, 'p1', '2025-04-01', settings), null, 'the same date');
+    assert.equal(reconcileNextReview({ ...record, nextReview: '2025-01-01' }, 'p1', null, settings), null, 'no review due: nothing to compare');
+    assert.equal(reconcileNextReview({ ...record, nextReview: null }, 'p1', '2025-04-01', settings), null, 'the sheet gives none');
   });
 
   test('ELIG-1: detained but the sheet says not s117; a qualifying detention missing from the register', () => {
