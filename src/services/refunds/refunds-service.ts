@@ -8,7 +8,6 @@ import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
-import * as people from '../../data/people-repository.ts';
 import * as repo from '../../data/refunds-repository.ts';
 import type { ChargeRow, PersonRow, RefundRow } from '../../data/schema.ts';
 import { renderRefundLetter } from '../../letters/refund-letter.ts';
