@@ -61,3 +61,10 @@ describe('rule ids moved behind a legal basis on every page (issue 9 item 6)', (
     assert.equal(moveRuleIdsBehindLegalBasis(page), page);
   });
 });
+
+describe('legal basis details where the markup allows them', () => {
+  test('in a summary list the detail goes inside the term or description, never directly in the row', () => {
+    const html = moveRuleIdsBehindLegalBasis('<dl><div class="row"><dt>Charged (CHG-1)</dt><dd>Yes</dd></div></dl>');
+    assert.match(html, /^<dl><div class="row"><dt>Charged<details class="nhsuk-details s117-legal-basis">.*CHG-1.*<\/details><\/dt><dd>Yes<\/dd><\/div><\/dl>$/);
+  });
+});

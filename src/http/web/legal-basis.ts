@@ -114,14 +114,14 @@ export function legalBasisHtml(ids: readonly string[]): string {
 }
 
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
-/** Elements the detail goes inside of, at their end. */
-const INSIDE = new Set(['li', 'td', 'th', 'dd', 'div', 'form', 'fieldset', 'main']);
+/** Elements the detail goes inside of, at their end (a term of a definition list may hold it too). */
+const INSIDE = new Set(['li', 'td', 'th', 'dd', 'dt', 'div', 'form', 'fieldset', 'main']);
 /** Elements that hold only phrasing: the detail goes just after them. */
-const AFTER = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label', 'legend', 'dt']);
+const AFTER = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label', 'legend']);
 /** Text inside these is left alone. */
 const UNTOUCHED = new Set(['textarea', 'title', 'svg', 'script', 'style']);
 
-interface Open { tag: string; legalBasis: boolean; rules: string[] }
+interface Open { tag: string; legalBasis: boolean; rules: string[]; host: boolean }
 
 /** The page with every rule id in its reading text moved behind a "Legal basis" detail. */
 export function moveRuleIdsBehindLegalBasis(html: string): string {
@@ -139,7 +139,7 @@ export function moveRuleIdsBehindLegalBasis(html: string): string {
     if (!token.startsWith('<') || token.startsWith('<!') || /^<(script|style)\b/.test(token)) {
       if (token.startsWith('<')) { out.push(token); continue; }
       const untouched = stack.some((e) => e.legalBasis || UNTOUCHED.has(e.tag));
-      const host = untouched ? undefined : [...stack].reverse().find((e) => INSIDE.has(e.tag) || AFTER.has(e.tag));
+      const host = untouched ? undefined : [...stack].reverse().find((e) => e.host);
       const plain = host ? withoutRuleIds(token) : { text: token, rules: [] };
       for (const id of plain.rules) if (!host!.rules.includes(id)) host!.rules.push(id);
       out.push(plain.text);
@@ -159,7 +159,9 @@ export function moveRuleIdsBehindLegalBasis(html: string): string {
     if (!opening || token.endsWith('/>')) continue;
     const tag = opening[1]!.toLowerCase();
     if (VOID.has(tag)) continue;
-    stack.push({ tag, legalBasis: tag === 'details' && /\bs117-legal-basis\b/.test(token), rules: [] });
+    // A row of a definition list (a div in a dl) may hold only its term and description.
+    const rowOfList = tag === 'div' && stack.at(-1)?.tag === 'dl';
+    stack.push({ tag, legalBasis: tag === 'details' && /\bs117-legal-basis\b/.test(token), rules: [], host: (INSIDE.has(tag) || AFTER.has(tag)) && !rowOfList });
   }
   return out.join('');
 }
