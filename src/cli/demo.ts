@@ -7,11 +7,12 @@ import { loadDemoPeople } from './demo-people.ts';
 export const DEMO_PASSWORD = 'demo-password-117';
 
 export const DEMO_ORGANISATIONS = [
-  { code: 'E09000099', name: 'Northbridge Borough Council', type: 'local-authority' },
-  { code: 'E09000098', name: 'Southvale Borough Council', type: 'local-authority' },
-  { code: 'QZZ', name: 'NHS Northbridge Integrated Care Board', type: 'icb' },
-  { code: 'QZY', name: 'NHS Southvale Integrated Care Board', type: 'icb' },
-  { code: 'RZZ', name: 'Northbridge Mental Health NHS Foundation Trust', type: 'provider' },
+  // Telephone numbers from Ofcom's ranges for drama (01632 960000 to 960999): never a real line.
+  { code: 'E09000099', name: 'Northbridge Borough Council', type: 'local-authority', telephone: '01632 960001', email: 's117@northbridge.demo.s117.test' },
+  { code: 'E09000098', name: 'Southvale Borough Council', type: 'local-authority', telephone: '01632 960002', email: 's117@southvale.demo.s117.test' },
+  { code: 'QZZ', name: 'NHS Northbridge Integrated Care Board', type: 'icb', telephone: '01632 960003', email: 's117@northbridge-icb.demo.s117.test' },
+  { code: 'QZY', name: 'NHS Southvale Integrated Care Board', type: 'icb', telephone: '01632 960004', email: 's117@southvale-icb.demo.s117.test' },
+  { code: 'RZZ', name: 'Northbridge Mental Health NHS Foundation Trust', type: 'provider', telephone: '01632 960005', email: 'aftercare@northbridge-trust.demo.s117.test' },
 ] as const;
 
 export const DEMO_USERS = [

@@ -12,7 +12,7 @@ const USAGE = `Usage: s117 <command>
   migrate                        bring the database schema up to date
   reproject                      derive every person's status and register entries again from the facts
   demo                           load synthetic demonstration data (running it twice changes nothing)
-  org add --code CODE --name NAME --type local-authority|icb|provider
+  org add --code CODE --name NAME --type local-authority|icb|provider [--telephone NUMBER] [--email ADDRESS]
   user add --email E --name N --role ROLE --org CODE   (a password is read from standard input when given)
   user disable --email E         stop a user: their sessions end, their tokens are revoked, they cannot sign in
   token create --email E [--days N]  print a new API token for that user, valid N days (default 90, at most 366)
@@ -104,7 +104,7 @@ const COMMANDS: Record<string, Command> = {
   async org({ services, args }) {
     const [sub, ...rest] = args;
     if (sub !== 'add') return usage();
-    const { values } = parseArgs({ args: rest, options: { code: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { code: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' }, telephone: { type: 'string' }, email: { type: 'string' } } });
     const org = await services.accounts.addOrganisation(values);
     console.log(`Added ${org.type} ${org.code} (${org.name})`);
     return 0;

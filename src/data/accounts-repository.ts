@@ -12,8 +12,14 @@ export interface UserWithOrganisation extends UserRow {
   credential_expires_at?: Date;
 }
 
-export async function insertOrganisation(db: Db, org: Pick<OrganisationRow, 'id' | 'code' | 'name' | 'type'>): Promise<void> {
+export async function insertOrganisation(db: Db, org: Pick<OrganisationRow, 'id' | 'code' | 'name' | 'type'> & Partial<Pick<OrganisationRow, 'telephone' | 'email'>>): Promise<void> {
   await db.insertInto('organisations').values(org).execute();
+}
+
+/** An organisation's contact details for letters (migration 0122); the number of rows changed. */
+export async function updateOrganisationContact(db: Db, id: string, contact: Pick<OrganisationRow, 'telephone' | 'email'>): Promise<number> {
+  const result = await db.updateTable('organisations').set(contact).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export function findOrganisationByCode(db: Db, code: string): Promise<OrganisationRow | undefined> {

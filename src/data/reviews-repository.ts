@@ -104,9 +104,9 @@ export async function admissionDates(db: Db, personId: string): Promise<string[]
 }
 
 /** REV-1, REV-4: the person's review timetable as the projections keep it (no row: nothing due, no re-plan). */
-export async function reviewSummary(db: Db, personId: string): Promise<{ nextReviewDue: string | null; replanNeeded: boolean }> {
-  const row = await db.selectFrom('person_summaries').select(['next_review_due', 'replan_needed']).where('person_id', '=', personId).executeTakeFirst();
-  return { nextReviewDue: row?.next_review_due ?? null, replanNeeded: row?.replan_needed ?? false };
+export async function reviewSummary(db: Db, personId: string): Promise<{ status: string | null; nextReviewDue: string | null; replanNeeded: boolean }> {
+  const row = await db.selectFrom('person_summaries').select(['status', 'next_review_due', 'replan_needed']).where('person_id', '=', personId).executeTakeFirst();
+  return { status: row?.status ?? null, nextReviewDue: row?.next_review_due ?? null, replanNeeded: row?.replan_needed ?? false };
 }
 
 export async function saveReplanNeeded(db: Db, personId: string, replanNeeded: boolean): Promise<void> {

@@ -15,6 +15,9 @@ export interface OrganisationsTable {
   code: string;
   name: string;
   type: 'local-authority' | 'icb' | 'provider';
+  /** The section 117 team's telephone and email, given on letters (migration 0122); null until an admin records them. */
+  telephone: Generated<string | null>;
+  email: Generated<string | null>;
   created_at: DefaultInstant;
 }
 

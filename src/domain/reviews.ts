@@ -122,6 +122,17 @@ export function episodeReviewDue(
   return nextReviewDue({ leftHospitalOn: episode.leftHospitalOn, reviewsHeldOn, requestedOn }, settings);
 }
 
+/**
+ * REV-1, one date for one fact (issue 9 item 10): the next review date every page, plan, letter and
+ * API answer gives is the REV-1 due date of the latest episode (episodeReviewDue, kept in the
+ * register's projection), shown only while that episode has a review timetable. A date typed into a
+ * plan is not a second answer: the plan states this one (null before the person leaves hospital,
+ * when the plan says "within 6 weeks of leaving hospital", and after aftercare ends).
+ */
+export function nextReviewShown(latest: { status: EpisodeStatus | null; reviewDue: IsoDate | null }): IsoDate | null {
+  return latest.status !== null && episodeHasReviews(latest.status) ? latest.reviewDue : null;
+}
+
 export function isReviewOverdue(due: IsoDate | null, today: IsoDate): boolean {
   return due !== null && compareDates(due, today) < 0;
 }

@@ -3,6 +3,7 @@
 // Content is built by the caller (plain English, in the tone of the leaflets); this only lays it out.
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import type { LetterContact } from '../domain/letters.ts';
 
 // Every name must print as written (issue 15): the standard PDF fonts hold only WinAnsi, so
 // "Łukasiewicz-Nguyễn" came out as mojibake. DejaVu Sans covers Latin Extended (with Vietnamese),
@@ -42,6 +43,14 @@ export interface LetterContent {
   closing?: string[];
   /** A short line at the foot of every page, e.g. "Section 117 aftercare: your plan". */
   footer?: string;
+  /** LTR-2: the reference to quote, printed under the date ("Our reference: S117-1A2B3C4D/PLAN-3"). */
+  reference?: string;
+  /**
+   * LTR-1: the named contact. Printed as "Who to contact about this letter" (name, role,
+   * organisation, telephone, email, reference) after the blocks, and signs the letter when
+   * `closing` ends with "Yours sincerely," (the contact's name and organisation follow it).
+   */
+  contact?: LetterContact;
 }
 
 export interface LetterOptions { largePrint?: boolean }
@@ -90,6 +99,7 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     doc.moveDown(0.5);
     paragraph(content.date);
   }
+  if (content.reference) paragraph(`Our reference: ${content.reference}`);
   doc.moveDown();
   root.add(doc.struct('H1', {}, () => doc.font(BOLD).fontSize(size.h1).text(content.title, { lineGap: 4 })));
   doc.moveDown(0.5);
@@ -127,14 +137,63 @@ export function renderLetter(content: LetterContent, options: LetterOptions = {}
     }
   }
 
-  if (content.closing?.length) {
+  for (const block of contactBlocks(content)) {
+    doc.moveDown(0.5);
+    const heading = block.heading!;
+    root.add(doc.struct('H2', {}, () => doc.font(BOLD).fontSize(size.h2).text(heading, { lineGap: 3 })));
+    doc.moveDown(0.3);
+    for (const fact of block.facts ?? []) {
+      root.add(
+        doc.struct('P', {}, () => {
+          doc.font(BOLD).fontSize(size.body).text(`${fact.label}: `, { continued: true, lineGap: 3 });
+          doc.font(REGULAR).text(fact.value);
+        }),
+      );
+    }
+    for (const text of block.paragraphs ?? []) {
+      doc.moveDown(0.3);
+      paragraph(text);
+    }
+  }
+
+  const closing = closingLines(content);
+  if (closing.length) {
     doc.moveDown();
-    for (const line of content.closing) paragraph(line);
+    for (const line of closing) paragraph(line);
   }
   root.end();
   addPageFooters(doc, content.footer ?? content.title, size.small);
   doc.end();
   return done;
+}
+
+/** LTR-1, LTR-2: the named contact, their telephone and the reference, as a block of its own. */
+export function contactBlocks(content: Pick<LetterContent, 'contact' | 'reference'>): LetterBlock[] {
+  const c = content.contact;
+  if (!c) return [];
+  return [{
+    heading: 'Who to contact about this letter',
+    facts: [
+      { label: 'Name', value: c.name },
+      ...(c.role ? [{ label: 'Role', value: c.role }] : []),
+      ...(c.organisation ? [{ label: 'Organisation', value: c.organisation }] : []),
+      { label: 'Telephone', value: c.telephone ?? 'Ask your GP or NHS 111 to put you in touch with your mental health team' },
+      ...(c.email ? [{ label: 'Email', value: c.email }] : []),
+      ...(content.reference ? [{ label: 'Please quote', value: content.reference }] : []),
+    ],
+    paragraphs: ['In an emergency, or if your life is at risk, call 999. If you need help urgently but it is not an emergency, call NHS 111.'],
+  }];
+}
+
+/** The closing lines, signed by the named contact when the letter ends "Yours sincerely,". */
+export function closingLines(content: Pick<LetterContent, 'closing' | 'contact'>): string[] {
+  const closing = content.closing ?? [];
+  const c = content.contact;
+  if (!c || closing.length === 0) return closing;
+  const at = closing.indexOf('Yours sincerely,');
+  if (at < 0) return closing;
+  const onBehalfOf = closing.slice(at + 1).join(' ');
+  return [...closing.slice(0, at + 1), c.name, ...(c.role ? [c.role] : []), ...(onBehalfOf ? [`On behalf of ${onBehalfOf}`] : c.organisation ? [c.organisation] : [])];
 }
 
 /** "Page N of M" and the footer line on every page, marked as artifacts so readers skip them. */

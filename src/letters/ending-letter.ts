@@ -3,6 +3,7 @@
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { OMBUDSMAN_MONTHS } from '../domain/complaints.ts';
 import { LAWFUL_REASON, reasonText } from '../domain/ending.ts';
+import type { LetterContact } from '../domain/letters.ts';
 import { renderLetter, type LetterBlock, type LetterContent } from './document.ts';
 
 export interface EndingLetterInput {
@@ -26,6 +27,9 @@ export interface EndingLetterInput {
   jointNotice: boolean;
   /** The date of the letter. */
   date: IsoDate;
+  /** LTR-1, LTR-2: the named contact and the letter's reference. */
+  contact?: LetterContact;
+  reference?: string;
 }
 
 export function endingLetterContent(input: EndingLetterInput): LetterContent {
@@ -120,13 +124,15 @@ export function endingLetterContent(input: EndingLetterInput): LetterContent {
   const name = `${person.givenName} ${person.familyName}`;
   return {
     title,
-    from: [localAuthority.name, icb.name],
+    from: [localAuthority, icb].map((b) => (b.code ? `${b.name} (${b.code})` : b.name)),
     to: [name, ...(person.addressLine1 ? [person.addressLine1] : []), ...(person.postcode ? [person.postcode] : [])],
     date: formatDate(input.date),
     salutation: `Dear ${name},`,
     blocks,
     closing: ['Yours sincerely,', `${localAuthority.name} and ${icb.name}`],
     footer: 'Section 117 aftercare: the decision to end it',
+    ...(input.contact && { contact: input.contact }),
+    ...(input.reference && { reference: input.reference }),
   };
 }
 

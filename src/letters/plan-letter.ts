@@ -5,6 +5,7 @@ import type { Episode } from '../domain/aftercare.ts';
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { itemiseNeeds, needDomainLabel, sharedWith, type PlanContent } from '../domain/plans.ts';
 import { sectionLabel } from '../domain/sections.ts';
+import type { LetterContact } from '../domain/letters.ts';
 import type { LetterBlock, LetterContent } from './document.ts';
 
 export interface PlanLetterInput {
@@ -20,6 +21,11 @@ export interface PlanLetterInput {
   today: IsoDate;
   /** The current services meeting each need, by need id (lower case), so the person's copy says how each need is met. */
   servicesByNeed?: Record<string, readonly { description: string; provider: string; s117: boolean; confirmedOn: IsoDate | null }[]>;
+  /** LTR-1, LTR-2: the named contact and the letter's reference. */
+  contact?: LetterContact;
+  reference?: string;
+  /** REV-1 (one date for one fact): the next review as the register derives it, the same date the person page shows; null before the timetable starts. */
+  reviewDueOn?: IsoDate | null;
 }
 
 const lines = (text: string | null | undefined): string[] =>
@@ -36,6 +42,8 @@ export function buildPlanLetter(input: PlanLetterInput): { number: number; lette
   const { s117, notS117 } = itemiseNeeds(plan.needs);
   const servicesFor = (needId: string) => input.servicesByNeed?.[needId.toLowerCase()] ?? [];
   const blocks: LetterBlock[] = [];
+  // REV-1, one date for one fact: the register's next review date when given, else what the version says.
+  const reviewOn = input.reviewDueOn !== undefined ? input.reviewDueOn : plan.nextReviewOn;
 
   blocks.push({
     heading: 'What this plan is',
@@ -169,8 +177,8 @@ export function buildPlanLetter(input: PlanLetterInput): { number: number; lette
   blocks.push({
     heading: 'When your plan will be reviewed',
     paragraphs: [
-      plan.nextReviewOn
-        ? `Your plan will be reviewed with you by ${formatDate(plan.nextReviewOn)}.`
+      reviewOn
+        ? `Your plan will be reviewed with you by ${formatDate(reviewOn)}.`
         : 'Your plan will be reviewed with you. Your first review should be within 6 weeks of leaving hospital, and then at least once a year.',
       'You can ask for a review sooner at any time, for example if your needs change or something in this plan is not working. Ask your keyworker, or ask someone you trust or an advocate to ask for you.',
     ],
@@ -196,6 +204,8 @@ export function buildPlanLetter(input: PlanLetterInput): { number: number; lette
       blocks,
       closing: ['This plan belongs to you. Keep it somewhere safe, and share it with the people you trust.'],
       footer: `Your care and support plan, version ${number}`,
+      ...(input.contact && { contact: input.contact }),
+      ...(input.reference && { reference: input.reference }),
     },
   };
 }

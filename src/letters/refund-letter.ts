@@ -4,11 +4,13 @@
 import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { formatPence } from '../domain/funding.ts';
 import type { RefundLine } from '../domain/refunds.ts';
+import type { LetterContact } from '../domain/letters.ts';
 import { renderLetter, type LetterContent } from './document.ts';
 
 export interface RefundLetterInput {
   person: { givenName: string; familyName: string; addressLine1: string | null; postcode: string | null };
-  from: { name: string }[];
+  /** The responsible bodies by name, with their codes for the sender lines. */
+  from: { name: string; code?: string }[];
   lines: RefundLine[];
   interestBasisPoints: number;
   calculatedOn: IsoDate;
@@ -17,6 +19,9 @@ export interface RefundLetterInput {
   status: 'calculated' | 'approved' | 'paid';
   paymentMethod: string | null;
   date: IsoDate;
+  /** LTR-1, LTR-2: the named contact and the letter's reference. */
+  contact?: LetterContact;
+  reference?: string;
 }
 
 function percent(basisPoints: number): string {
@@ -30,7 +35,7 @@ export function refundLetterContent(input: RefundLetterInput): LetterContent {
   const we = senders.join(' and ');
   return {
     title: 'We are paying back money you should not have been charged',
-    from: senders,
+    from: input.from.map((f) => (f.code ? `${f.name} (${f.code})` : f.name)),
     to: [name, ...(input.person.addressLine1 ? [input.person.addressLine1] : []), ...(input.person.postcode ? [input.person.postcode] : [])],
     date: formatDate(input.date),
     salutation: `Dear ${name},`,
@@ -88,6 +93,8 @@ export function refundLetterContent(input: RefundLetterInput): LetterContent {
     ],
     closing: ['Yours sincerely,', we],
     footer: 'Section 117 aftercare: paying back charges',
+    ...(input.contact && { contact: input.contact }),
+    ...(input.reference && { reference: input.reference }),
   };
 }
 

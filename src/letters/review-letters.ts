@@ -2,6 +2,7 @@
 // what was decided at it. Plain English, second person, in the tone of the leaflets.
 import { formatDate } from '../domain/dates.ts';
 import type { PlanWorking, ReviewOutcome, ServiceChange } from '../domain/reviews.ts';
+import type { LetterContact } from '../domain/letters.ts';
 import { renderLetter, type LetterBlock, type LetterContent, type LetterOptions } from './document.ts';
 
 export interface ReviewLetterPerson { givenName: string; familyName: string; addressLine1: string | null; postcode: string | null }
@@ -12,6 +13,9 @@ export interface ReviewLetterBase {
   localAuthority: string | null;
   icb: string | null;
   today: string;
+  /** LTR-1, LTR-2: the named contact and the letter's reference. */
+  contact?: LetterContact;
+  reference?: string;
 }
 
 export interface InvitationLetterData extends ReviewLetterBase {
@@ -32,7 +36,13 @@ export interface OutcomeLetterData extends ReviewLetterBase {
 
 const FOOTER = 'Section 117 aftercare: your review';
 
-function heading(data: ReviewLetterBase): Pick<LetterContent, 'from' | 'to' | 'date' | 'salutation' | 'footer'> {
+/** Signed for the responsible bodies by name (LTR-1 puts the named contact above them). */
+function signedFor(data: ReviewLetterBase): string[] {
+  const bodies = [data.localAuthority, data.icb].filter((s): s is string => Boolean(s));
+  return bodies.length > 0 ? [bodies.join(' and ')] : data.contact ? [] : ['Your aftercare team'];
+}
+
+function heading(data: ReviewLetterBase): Pick<LetterContent, 'from' | 'to' | 'date' | 'salutation' | 'footer' | 'contact' | 'reference'> {
   const p = data.person;
   return {
     from: [data.localAuthority, data.icb].filter((s): s is string => Boolean(s)),
@@ -40,6 +50,8 @@ function heading(data: ReviewLetterBase): Pick<LetterContent, 'from' | 'to' | 'd
     date: formatDate(data.today),
     salutation: `Dear ${p.givenName} ${p.familyName},`,
     footer: FOOTER,
+    ...(data.contact && { contact: data.contact }),
+    ...(data.reference && { reference: data.reference }),
   };
 }
 
@@ -95,7 +107,7 @@ export function invitationLetterContent(data: InvitationLetterData): LetterConte
         ],
       },
     ],
-    closing: ['Yours sincerely,', 'Your aftercare team'],
+    closing: ['Yours sincerely,', ...signedFor(data)],
   };
 }
 
@@ -152,7 +164,7 @@ export function outcomeLetterContent(data: OutcomeLetterData): LetterContent {
       'If you do not agree with what was decided, please tell your keyworker first. You can also make a complaint to the council or the NHS. If you are still unhappy after that, you can contact the Local Government and Social Care Ombudsman or the Parliamentary and Health Service Ombudsman.',
     ],
   });
-  return { title: 'Your section 117 aftercare review: what we decided', ...heading(data), blocks, closing: ['Yours sincerely,', 'Your aftercare team'] };
+  return { title: 'Your section 117 aftercare review: what we decided', ...heading(data), blocks, closing: ['Yours sincerely,', ...signedFor(data)] };
 }
 
 export function renderInvitationLetter(data: InvitationLetterData, options: LetterOptions = {}): Promise<Buffer> {

@@ -22,6 +22,7 @@ import { formatDate, type IsoDate } from '../domain/dates.ts';
 import { formatPence } from '../domain/funding.ts';
 import { formatNhsNumber } from '../domain/nhs-number.ts';
 import type { TopUpPayer, TopUpStatus, TopUpTerms } from '../domain/top-ups.ts';
+import type { LetterContact } from '../domain/letters.ts';
 import { renderLetter, type LetterContent, type LetterOptions } from './document.ts';
 
 export interface TopUpAgreementInput {
@@ -38,6 +39,11 @@ export interface TopUpAgreementInput {
   refusalReasons: string | null;
   /** The date the document is printed. */
   date: IsoDate;
+  /** The local authority's ONS code, printed beside its name in the sender line. */
+  localAuthorityCode?: string | null;
+  /** LTR-1, LTR-2: the named contact and the letter's reference. */
+  contact?: LetterContact;
+  reference?: string;
 }
 
 const NOT_AGREED = 'Not yet agreed';
@@ -57,7 +63,7 @@ export function topUpAgreementContent(input: TopUpAgreementInput): LetterContent
   const thirdParty = input.payer?.kind === 'third-party';
   return {
     title: 'Agreement to pay a top-up for preferred accommodation',
-    from: [la],
+    from: [input.localAuthorityCode ? `${la} (${input.localAuthorityCode})` : la],
     date: formatDate(input.date),
     blocks: [
       ...(input.status === 'draft'
@@ -152,6 +158,8 @@ export function topUpAgreementContent(input: TopUpAgreementInput): LetterContent
       },
     ],
     footer: 'Section 117 aftercare: top-up agreement',
+    ...(input.contact && { contact: input.contact }),
+    ...(input.reference && { reference: input.reference }),
   };
 }
 

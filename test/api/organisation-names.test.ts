@@ -11,26 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formBody } from '../../src/http/web/forms.ts';
 import { OTHER_ORGANISATION, organisationChoices } from '../../src/http/web/organisations.ts';
-
-/** The text a person reads: no tags, no attribute values, entities of the names decoded. */
-function visibleText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&').replace(/&#39;|&rsquo;/g, '’').replace(/\s+/g, ' ');
-}
-
-/** Each place a code stands in the text without its organisation's name just before it. */
-export function codesWithoutNames(text: string, organisations: readonly { code: string; name: string }[]): string[] {
-  const found: string[] = [];
-  for (const { code, name } of organisations) {
-    for (const match of text.matchAll(new RegExp(`\\b${code}\\b`, 'g'))) {
-      const before = text.slice(Math.max(0, match.index - name.length - 3), match.index);
-      if (!before.replace(/[\s(]+$/, '').endsWith(name)) found.push(`${code} in “…${text.slice(Math.max(0, match.index - 60), match.index + code.length + 20)}…”`);
-    }
-  }
-  return found;
-}
+import { codesWithoutNames, visibleText } from '../support/organisation-names.ts';
 
 describe('organisations by name on the pages', () => {
   let database: TestDatabase;

@@ -112,7 +112,9 @@ describe('care and support plan pages in the browser', { skip }, () => {
     // PLAN-3: one keyworker: the plan names the allocated one, changed only on the keyworker page (issue 9 item 5).
     assert.equal(await page.locator('#keyworker-name').count(), 0, 'no free-text keyworker in the plan');
     assert.equal(await page.locator(`a[href="/people/${person.id}/keyworker"]`).count(), 1);
-    await fillDate(page, 'nextReviewOn', '2027-01-15');
+    // REV-1, one date for one fact (issue 9 item 10): the plan states the register's review date; the form takes none.
+    assert.equal(await page.locator('#nextReviewOn').count(), 0, 'no typed review date in the plan');
+    assert.match(await page.locator('main').innerText(), /Next review: /);
     await page.fill('#contingency-triggers', 'Stopping medication');
     await page.fill('#contingency-actions', 'Keyworker visits within 2 days');
     await page.fill('#contingency-crisisContacts', 'Crisis team: 0300 555 0199');

@@ -81,7 +81,6 @@ function detailValues(plan: PlanView): FormBody {
     'accommodation-moveOnPlan': plan.accommodation.moveOnPlan ?? '',
     'signature-notSignedReason': plan.signature.notSignedReason ?? '',
     ...dateValues('accommodation.endsOn', plan.accommodation.endsOn),
-    ...dateValues('nextReviewOn', plan.nextReviewOn),
     ...dateValues('signature.signedOn', plan.signature.signedOn),
     ...dateValues('copyGivenOn', plan.copyGivenOn),
   };
@@ -97,7 +96,6 @@ function detailValues(plan: PlanView): FormBody {
 function detailInput(body: FormBody, rows: number) {
   const dates: Record<string, DateEntry> = {
     'accommodation.endsOn': readDate(body, 'accommodation.endsOn'),
-    nextReviewOn: readDate(body, 'nextReviewOn'),
     'signature.signedOn': readDate(body, 'signature.signedOn'),
     copyGivenOn: readDate(body, 'copyGivenOn'),
   };
@@ -121,7 +119,8 @@ function detailInput(body: FormBody, rows: number) {
     personViews: text(body, 'personViews') ?? null,
     carerViews: text(body, 'carerViews') ?? null,
     accommodation: { details: text(body, 'accommodation-details') ?? null, endsOn: dates['accommodation.endsOn']!.value, moveOnPlan: text(body, 'accommodation-moveOnPlan') ?? null },
-    nextReviewOn: dates.nextReviewOn!.value,
+    // REV-1: the service states the register's next review date; the form does not take one.
+    nextReviewOn: null,
     contingency: {
       triggers: text(body, 'contingency-triggers') ?? null,
       earlyWarningSigns: text(body, 'contingency-earlyWarningSigns') ?? null,

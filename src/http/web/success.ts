@@ -34,6 +34,7 @@ export const SUCCESS_MESSAGES = {
   'service-saved': 'Service saved',
   'refund-paid': 'Refund recorded as paid',
   'payment-recorded': 'Payment recorded',
+  'organisation-contact-saved': 'Contact details saved: letters give them from now on',
   // RESP-6 (issue 15 probe 7): naming a different body for the other body's part opened a dispute.
   'responsibility-dispute-opened': { text: 'A dispute has been opened with the other body about its part of the responsibility', href: '#disputes', linkText: 'See the dispute' },
 } as const;

@@ -3,9 +3,11 @@
 // use cases check users:manage and audit (services/accounts/user-admin.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.ts';
-import { ConflictError, ValidationError } from '../../services/kernel/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../services/kernel/errors.ts';
 import { requireSignIn } from '../auth/index.ts';
 import { signedIn } from './request.ts';
+import { formBody, submit } from './forms.ts';
+import { flashSuccess } from './success.ts';
 
 const DONE: Record<string, string> = {
   revoked: 'The API token was revoked: it no longer works.',
@@ -44,5 +46,39 @@ export function registerUserPages(web: FastifyInstance, services: Services): voi
   const param = (request: FastifyRequest, name: string) => String((request.params as Record<string, unknown>)[name] ?? '');
   web.post('/users/tokens/:tokenId/revoke', form, async (request, reply) => act(request, reply, 'revoked', () => services.userAdmin.revokeToken(signedIn(request), param(request, 'tokenId'))));
   web.post('/users/:userId/disable', form, async (request, reply) => act(request, reply, 'disabled', () => services.userAdmin.disableUser(signedIn(request), param(request, 'userId'))));
+  // LTR-1 (issue 9 item 10): each organisation's telephone and email, which its letters give when
+  // the keyworker has none of their own or no keyworker is allocated.
+  web.get('/organisations', page, async (request, reply) => {
+    const { organisations } = await services.userAdmin.organisationsPage(signedIn(request));
+    return reply.render('pages/organisations.njk', { title: 'Organisations and their contact details', width: 'full', organisations });
+  });
+
+  async function organisationOf(request: FastifyRequest) {
+    const { organisations } = await services.userAdmin.organisationsPage(signedIn(request));
+    const code = param(request, 'code').toUpperCase();
+    const organisation = organisations.find((o) => o.code === code);
+    if (!organisation) throw new NotFoundError('organisation');
+    return organisation;
+  }
+  const contactContext = async (request: FastifyRequest) => {
+    const organisation = await organisationOf(request);
+    return { title: `Contact details of ${organisation.name}`, organisation, back: { href: '/organisations' } };
+  };
+
+  web.get('/organisations/:code/contact', page, async (request, reply) => {
+    const context = await contactContext(request);
+    return reply.render('pages/organisation-contact.njk', { ...context, values: { telephone: context.organisation.telephone ?? '', email: context.organisation.email ?? '' } });
+  });
+
+  web.post('/organisations/:code/contact', form, async (request, reply) => {
+    const body = formBody(request);
+    const words = { labels: { telephone: 'telephone number', email: 'email address' } };
+    return submit({ reply, body, template: 'pages/organisation-contact.njk', context: () => contactContext(request), words }, async () => {
+      await services.userAdmin.setOrganisationContact(signedIn(request), param(request, 'code'), { telephone: body.telephone ?? '', email: body.email ?? '' });
+      flashSuccess(reply, 'organisation-contact-saved');
+      return '/organisations';
+    });
+  });
+
   web.post('/users/:userId/enable', form, async (request, reply) => act(request, reply, 'enabled', () => services.userAdmin.enableUser(signedIn(request), param(request, 'userId'))));
 }

@@ -14,6 +14,18 @@ import type { IdentityCache } from '../kernel/identity-cache.ts';
 import { passwordProblems } from './password-policy.ts';
 
 export const ORGANISATION_CODE = /^[A-Z0-9]{3,9}$/;
+
+const blankIsNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
+/**
+ * LTR-1 (issue 9 item 10): an organisation's contact details that letters give: its section 117
+ * team's telephone number and email, each optional (empty means none).
+ */
+export function organisationContactShape() {
+  return {
+    telephone: z.preprocess(blankIsNull, z.string().trim().max(40, 'Enter a telephone number of at most 40 characters').regex(/^\+?[0-9][0-9 ()-]{5,}$/, 'Enter a telephone number, like 01632 960117').nullable()).optional(),
+    email: z.preprocess(blankIsNull, z.string().trim().toLowerCase().email('Enter an email address, like s117@council.example').max(254).nullable()).optional(),
+  };
+}
 /** Attempts a window allows for one account, and from one source address (a ward's shared address). */
 const MAX_ACCOUNT_ATTEMPTS = 5;
 const MAX_ADDRESS_ATTEMPTS = 20;
@@ -25,6 +37,7 @@ const OrganisationInput = z.object({
   code: z.string().trim().toUpperCase().regex(ORGANISATION_CODE, 'Enter an ONS or ODS code of 3 to 9 letters and digits'),
   name: z.string().trim().min(1, 'Enter the organisation name').max(200),
   type: z.enum(ORGANISATION_TYPES, { message: 'Type must be local-authority, icb or provider' }),
+  ...organisationContactShape(),
 });
 
 const UserInput = z.object({
@@ -76,7 +89,7 @@ export function createAccountService(db: Db, { clock, sessionHours, identityCach
       if (await accounts.findOrganisationByCode(db, org.code)) throw new ConflictError(`Organisation ${org.code} already exists`);
       const id = randomUUID();
       await db.transaction().execute(async (trx) => {
-        await accounts.insertOrganisation(trx, { id, ...org });
+        await accounts.insertOrganisation(trx, { id, ...org, telephone: org.telephone ?? null, email: org.email ?? null });
         await appendAuditEvent(trx, { userId: null, organisationId: id, action: 'organisation.create', recordType: 'organisation', recordId: id, details: { code: org.code, type: org.type } }, clock());
       });
       return { id, ...org };

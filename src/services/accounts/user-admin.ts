@@ -7,6 +7,11 @@ import * as accounts from '../../data/accounts-repository.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { isUuid } from '../kernel/person-record.ts';
+import { parseInput } from '../kernel/validation.ts';
+import { z } from 'zod';
+import { organisationContactShape } from './accounts-service.ts';
+
+const OrganisationContactInput = z.object(organisationContactShape());
 import type { Context, UseCases } from '../kernel/use-case.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -39,6 +44,26 @@ export function createUserAdmin({ useCases }: { useCases: UseCases }) {
               .map((t) => ({ id: t.id, createdAt: iso(t.created_at)!, expiresAt: iso(t.expires_at)!, revokedAt: iso(t.revoked_at), live: t.revoked_at === null && new Date(t.expires_at) > now })),
           })),
         };
+      });
+    },
+
+    /** LTR-1: every organisation with the contact details its letters give (telephone, email). */
+    async organisationsPage(actor: Actor) {
+      requirePermission(actor, 'users:manage');
+      return useCases.run(actor, { permission: 'users:manage', audit: (r: { organisations: unknown[] }) => ({ action: 'organisations.list', recordType: 'organisation', recordId: null, details: { organisations: r.organisations.length } }) }, async ({ trx }) => ({
+        organisations: (await accounts.listOrganisations(trx)).map((o) => ({ id: o.id, code: o.code, name: o.name, type: o.type, telephone: o.telephone, email: o.email })),
+      }));
+    },
+
+    /** LTR-1: records an organisation's telephone and email for its letters (404 for an unknown code); empty clears one. */
+    async setOrganisationContact(actor: Actor, code: string, input: unknown) {
+      requirePermission(actor, 'users:manage');
+      const data = parseInput(OrganisationContactInput, input);
+      return useCases.run(actor, { permission: 'users:manage', audit: (r: { id: string }) => ({ action: 'organisation.contact.update', recordType: 'organisation', recordId: r.id, details: { code: code.toUpperCase(), telephone: data.telephone !== undefined, email: data.email !== undefined } }) }, async ({ trx }) => {
+        const org = await accounts.findOrganisationByCode(trx, code.toUpperCase());
+        if (!org) throw new NotFoundError('organisation');
+        await accounts.updateOrganisationContact(trx, org.id, { telephone: data.telephone ?? null, email: data.email ?? null });
+        return { id: org.id, code: org.code };
       });
     },
 

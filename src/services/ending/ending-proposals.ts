@@ -11,6 +11,7 @@ import * as ending from '../../data/ending-repository.ts';
 import * as plans from '../../data/plans-repository.ts';
 import * as reviews from '../../data/reviews-repository.ts';
 import { renderEndingLetter } from '../../letters/ending-letter.ts';
+import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
@@ -30,7 +31,7 @@ export async function proposalPart(trx: Db, person: PersonRow, episodeId: string
 }
 
 /** What the decision letter to the person needs (END-4, MHA25-2): in the caller's transaction with no audit (404 when not theirs). */
-export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDate, episodeId: string, proposalId: string, settings: EndingSettings) {
+export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDate, episodeId: string, proposalId: string, settings: EndingSettings, sender: LetterSender = null) {
     const row = await ownProposal(trx, person, episodeId, proposalId, false);
     const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
     const approvals = await ending.endingApprovals(trx, [row.id]);
@@ -49,6 +50,7 @@ export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDat
         approvals: toApprovals(approvals),
         jointNotice: settings.jointNoticeRequired,
         date: row.notice_sent_on ?? row.ended_on ?? today,
+        ...(await letterFooting(trx, person.id, sender, [episode.localAuthority.code, episode.icb.code], 'ending', { on: row.ended_on ?? row.reassessed_on })),
       },
     };
 }
@@ -237,7 +239,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
     /** END-4 step 4 / MHA25-2: the decision letter to the person (PDF). */
     async letter(actor: Actor, personId: string, episodeId: string, proposalId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
       const audit = (r: { id: string }) => ({ action: 'ending.letter', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, largePrint: Boolean(options.largePrint) } });
-      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => endingLetterPart(trx, person, today, episodeId, proposalId, settings));
+      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => endingLetterPart(trx, person, today, episodeId, proposalId, settings, actor));
       return renderEndingLetter(input, options);
     },
   };

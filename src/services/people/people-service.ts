@@ -1,9 +1,9 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { computeAftercare, type AftercareResult, type PersonFacts } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type EpisodeStatus, type PersonFacts } from '../../domain/aftercare.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
-import { isReviewOverdue, type ReviewSettings } from '../../domain/reviews.ts';
+import { isReviewOverdue, nextReviewShown, type ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import { promoteAfterNhsNumberChange, recordDuplicateRegistration } from '../../data/duplicates-repository.ts';
@@ -228,7 +228,7 @@ export async function personViewPart(trx: Db, person: PersonRow) {
 
 async function view(trx: Db, person: PersonRow) {
   const [residences, gps, summary] = await Promise.all([people.listResidences(trx, person.id), people.listGpRegistrations(trx, person.id), people.findPersonSummary(trx, person.id)]);
-  return personView(person, residences, gps, summary?.status ?? 'not-entitled', summary?.next_review_due ?? null);
+  return personView(person, residences, gps, summary?.status ?? 'not-entitled', reviewShown(summary));
 }
 
 /**
@@ -246,7 +246,7 @@ export const RECORD_PARTS = { summary: true, facts: true } as const;
 
 /** The person's details (what people.get answers) from the read model, which must have its summary. */
 export function viewOfModel(model: PersonReadModel) {
-  return personView(model.person, model.residences, model.gps, model.summary?.status ?? 'not-entitled', model.summary?.next_review_due ?? null);
+  return personView(model.person, model.residences, model.gps, model.summary?.status ?? 'not-entitled', reviewShown(model.summary));
 }
 
 /** The facts the entitlement rules read, from a read model loaded with RECORD_PARTS (or facts). */
@@ -279,6 +279,11 @@ function decodeCursor(cursor: string | undefined): string | undefined {
 
 type ResidenceRow = Awaited<ReturnType<typeof people.listResidences>>[number];
 type GpRow = Awaited<ReturnType<typeof people.listGpRegistrations>>[number];
+
+/** REV-1, one date for one fact: the projection's due date as every page gives it. */
+function reviewShown(summary: { status?: string | null; next_review_due?: string | null } | null | undefined): string | null {
+  return nextReviewShown({ status: (summary?.status ?? null) as EpisodeStatus | null, reviewDue: summary?.next_review_due ?? null });
+}
 
 export function personView(person: PersonRow, residences: ResidenceRow[], gps: GpRow[], status: string, nextReviewDue: string | null) {
   const residenceHistory = residences.map((r) => ({ localAuthority: r.local_authority_code, since: r.since }));
@@ -317,9 +322,9 @@ function registerItem(row: people.RegisterRow, today: string) {
     status: row.status ?? 'not-entitled',
     localAuthority: row.local_authority_code,
     icb: row.icb_code,
-    nextReviewDue: row.next_review_due,
-    // next_review_due is set only where REV-1 gives a review (episodeReviewDue), so no status check here.
-    reviewOverdue: isReviewOverdue(row.next_review_due, today) || isReviewOverdue(row.budget_review_due ?? null, today),
+    // REV-1, one date for one fact: the date every page gives (nextReviewShown).
+    nextReviewDue: reviewShown(row),
+    reviewOverdue: isReviewOverdue(reviewShown(row), today) || isReviewOverdue(row.budget_review_due ?? null, today),
     dischargeWarning: row.discharge_warning ?? null,
   };
 }

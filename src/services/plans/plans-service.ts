@@ -23,6 +23,8 @@ import { personViewPart, type ServiceOptions } from '../people/people-service.ts
 import { deriveAftercare, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use-case.ts';
 import { dischargeReadinessOf } from './plans-projection.ts';
+import { nextReviewOnPart } from '../reviews/reviews-projection.ts';
+import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
 import { PlanDetailsInput, PlanInput, PlanListQuery, PlanNeedFormInput, type PlanData, type PlanDetailsData, type PlanNeedData } from './plans-inputs.ts';
 import { decodeCursor, pageOf } from '../kernel/paging.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -43,6 +45,20 @@ async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent>
 async function withAllocatedKeyworker(trx: Db, personId: string, content: PlanContent): Promise<PlanContent> {
   const allocated = await plans.currentKeyworker(trx, personId);
   return allocated ? { ...content, keyworker: allocated } : content;
+}
+
+/**
+ * REV-1, one date for one fact (issue 9 item 10): the plan's review date is the register's next
+ * review date (nextReviewShown), the one the person page, the reviews and the letters give: shown
+ * on the current plan, stored when saved, fixed in a final version. A typed date is not kept.
+ */
+async function withReviewDate(trx: Db, personId: string, content: PlanContent): Promise<PlanContent> {
+  return { ...content, nextReviewOn: (await nextReviewOnPart(trx, personId)).nextDueOn };
+}
+
+/** PLAN-3 and REV-1 together: what the plan says of the keyworker and the next review, from the record. */
+async function fromTheRecord(trx: Db, personId: string, content: PlanContent): Promise<PlanContent> {
+  return withReviewDate(trx, personId, await withAllocatedKeyworker(trx, personId, content));
 }
 
 /** The draft as it is, or, before anyone has saved one, the empty draft that is not stored until a write (reads never write). */
@@ -66,8 +82,11 @@ async function readinessOf(trx: Db, person: PersonRow, today: IsoDate, aftercare
 }
 
 async function view(trx: Db, actor: Actor, person: PersonRow, stored: plans.PlanRow, today: IsoDate) {
-  // A draft shows the keyworker allocated now (PLAN-3); a final plan shows what it said.
-  const plan = stored.finalised_number === null ? { ...stored, content: await withAllocatedKeyworker(trx, person.id, stored.content) } : stored;
+  // A draft shows the keyworker allocated now (PLAN-3); a final plan shows what it said. Both give
+  // the next review as the register has it now (REV-1, one date for one fact).
+  const plan = stored.finalised_number === null
+    ? { ...stored, content: await fromTheRecord(trx, person.id, stored.content) }
+    : { ...stored, content: await withReviewDate(trx, person.id, stored.content) };
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
   const readiness = await readinessOf(trx, person, today);
   // Each need with the services that meet it; amounts only for those who may see money.
@@ -120,7 +139,7 @@ export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate
 }
 
 /** The person's copy of their latest final plan (404 when there is none): in the caller's transaction with no audit. */
-export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate) {
+export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate, sender: LetterSender = null) {
     const version = await plans.latestPlanVersion(trx, person.id);
     if (!version) throw new NotFoundError('final plan');
     const aftercare = await deriveAftercare(trx, person, today);
@@ -128,7 +147,11 @@ export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate)
     const names = await plans.organisationNames(trx, [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c)));
     // The person's copy names the services that meet each need (never amounts).
     const linked = await servicesByNeed(trx, person.id, false, today);
+    const footing = await letterFooting(trx, person.id, sender, [episode?.localAuthority.code, episode?.icb.code], 'plan', { version: version.number });
     return buildPlanLetter({
+      ...footing,
+      // REV-1: the next review as the register has it today, the date the person page gives.
+      reviewDueOn: (await nextReviewOnPart(trx, person.id)).nextDueOn,
       servicesByNeed: Object.fromEntries([...linked].map(([needId, list]) => [needId, list.filter((l) => l.status !== 'ended')])),
       person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
       plan: version.content,
@@ -165,7 +188,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         if (replace && expectedVersion === null && (await plans.findPlan(trx, person.id))) throw new PreconditionRequiredError('plan');
         const draft = await ensurePlan(trx, person, actor);
         checkVersion('plan', expectedVersion, draft.version);
-        const content = await withAllocatedKeyworker(trx, person.id, change(draft.content));
+        const content = await fromTheRecord(trx, person.id, change(draft.content));
         mustHaveUpdated(await plans.updatePlan(trx, person.id, draft.version, { content, finalisedNumber: null, userId: actor.userId }), 'plan');
         const plan = (await plans.findPlan(trx, person.id))!;
         return { plan, view: await view(trx, actor, person, plan, today) };
@@ -272,7 +295,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
           checkVersion('plan', expectedVersion, stored.version);
           if (stored.finalised_number !== null) throw new ConflictError(`This plan is already final (version ${stored.finalised_number}); change it to start a new draft`);
           // The final version names the keyworker allocated when it is finalised (PLAN-3).
-          const plan = { ...stored, content: await withAllocatedKeyworker(trx, person.id, stored.content) };
+          const plan = { ...stored, content: await fromTheRecord(trx, person.id, stored.content) };
           const aftercare = await deriveAftercare(trx, person, today);
           refuse(finaliseRefusals(plan.content, { qualifyingDetention: aftercare.episodes.length > 0 }));
           const number = (await plans.latestPlanVersionNumber(trx, person.id)) + 1;
@@ -317,7 +340,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan.pdf: the person's copy of the latest final version. */
     async pdf(actor: Actor, personId: string, options: { largePrint?: boolean } = {}) {
       const audit = (c: { number: number }) => ({ action: 'plan.pdf', recordType: 'plan', details: { number: c.number, largePrint: Boolean(options.largePrint) } });
-      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planLetterPart(trx, person, today));
+      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planLetterPart(trx, person, today, actor));
       return { number: content.number, pdf: await renderLetter(content.letter, { largePrint: options.largePrint }) };
     },
 

@@ -11,6 +11,7 @@ import * as servicesRepo from '../../data/care-services-repository.ts';
 import * as repo from '../../data/refunds-repository.ts';
 import type { ChargeRow, PersonRow, RefundRow } from '../../data/schema.ts';
 import { renderRefundLetter } from '../../letters/refund-letter.ts';
+import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
 import { moneyContext, type MoneyContext } from '../care-services/money-context.ts';
 import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
@@ -146,13 +147,15 @@ export async function refundsPart(trx: Db, person: PersonRow, paging?: Page | nu
 const CHARGE_COLUMNS = ['periodFrom', 'periodTo', 'amountPence', 'paidOn', 'description'];
 
 /** CHG-2: what the refund letter to the person needs (404 when not theirs): in the caller's transaction with no audit. */
-export async function refundLetterPart(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate, refundId: string) {
+export async function refundLetterPart(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate, refundId: string, sender: LetterSender = null) {
   const row = await findRefundOf(trx, person, refundId);
   const episode = ctx.aftercare.episodes.at(-1);
   const from = [];
-  for (const code of [episode?.localAuthority.code ?? ctx.currentLocalAuthority, episode?.icb.code ?? ctx.currentIcb]) {
-    if (code) from.push({ name: (await findOrganisationByCode(trx, code))?.name ?? code });
+  const codes = [episode?.localAuthority.code ?? ctx.currentLocalAuthority, episode?.icb.code ?? ctx.currentIcb];
+  for (const code of codes) {
+    if (code) from.push({ name: (await findOrganisationByCode(trx, code))?.name ?? code, code });
   }
+  const date = row.letter_sent_on ?? today;
   return {
     refundId: row.id,
     input: {
@@ -165,7 +168,8 @@ export async function refundLetterPart(trx: Db, person: PersonRow, ctx: MoneyCon
       totalInterestPence: row.total_interest_pence,
       status: row.status,
       paymentMethod: row.payment_method,
-      date: row.letter_sent_on ?? today,
+      date,
+      ...(await letterFooting(trx, person.id, sender, codes, 'refund', { on: row.calculated_on })),
     },
   };
 }
@@ -397,7 +401,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         actor,
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'refund.letter', recordType: 'refund', recordId: r.refundId, details: { largePrint: Boolean(options.largePrint) } }) },
-        async ({ trx, person, today }: PersonContext) => refundLetterPart(trx, person, await moneyOf(trx, actor, person, today), today, refundId),
+        async ({ trx, person, today }: PersonContext) => refundLetterPart(trx, person, await moneyOf(trx, actor, person, today), today, refundId, actor),
       );
       return renderRefundLetter(letter.input, options);
     },

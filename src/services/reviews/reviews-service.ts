@@ -15,6 +15,8 @@ import { NotFoundError } from '../kernel/errors.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { nextReviewOnPart } from './reviews-projection.ts';
+import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
 import { DASHBOARD_DUE_DAYS, dueItem, invitationView, requestView, reviewView, type DueItem } from './reviews-views.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from './reviews-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -33,7 +35,7 @@ function reviewableEpisode(aftercare: AftercareResult, field: string, date: IsoD
 }
 
 async function summary(trx: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate) {
-  const { nextReviewDue: nextDueOn, replanNeeded } = await reviewsRepo.reviewSummary(trx, person.id);
+  const { nextDueOn, replanNeeded } = await nextReviewOnPart(trx, person.id);
   const latest = aftercare.episodes.at(-1) ?? null;
   return { episodeId: latest?.id ?? null, episodeStatus: latest?.status ?? null, nextDueOn, overdue: isReviewOverdue(nextDueOn, today), replanNeeded };
 }
@@ -76,7 +78,7 @@ export async function reviewsPart(trx: Db, person: PersonRow, today: IsoDate) {
  */
 export async function reviewClocksPart(trx: Db, person: PersonRow, today: IsoDate) {
   // REV-1's next due date as the projection keeps it (null unless aftercare is running).
-  const { nextReviewDue: nextDueOn } = await reviewsRepo.reviewSummary(trx, person.id);
+  const { nextDueOn } = await nextReviewOnPart(trx, person.id);
   const budgets = ((await budgetReviewClocks(trx, [person.id], today)).get(person.id) ?? []).filter((b) => b.dueOn !== null);
   const { reasons } = reviewReasons({ reviewDue: nextDueOn, budgets }, today);
   return {
@@ -108,7 +110,7 @@ const LETTER_RECORD: Record<LetterKind, { action: string; recordType: string; no
  * bodies, the review or invitation (404 when it is not theirs), and the next due date. In the
  * caller's transaction with no audit, for the staff letters and the person's own pages.
  */
-export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDate, kind: LetterKind, recordId: string) {
+export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDate, kind: LetterKind, recordId: string, sender: LetterSender = null) {
   const { notFound } = LETTER_RECORD[kind];
   const aftercare = await deriveAftercare(trx, person, today);
   const record = await reviewRecord(trx, person, aftercare, today);
@@ -120,10 +122,15 @@ export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDat
   const episode = aftercare.episodes.find((e) => e.id === episodeId);
   const codes = [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c));
   const names = new Map((await reviewsRepo.organisationNames(trx, codes)).map((o) => [o.code, o.name]));
+  // Names with the code beside (issue 9 item 1); LTR-1 and LTR-2: the named contact and the reference.
+  const named = (code: string) => (names.has(code) ? `${names.get(code)} (${code})` : code);
+  const dated = invitation ? invitation.plannedOn : review!.heldOn;
+  const footing = await letterFooting(trx, person.id, sender, codes, kind, { on: dated });
   return {
+    ...footing,
     person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
-    localAuthority: episode?.localAuthority.code ? (names.get(episode.localAuthority.code) ?? episode.localAuthority.code) : null,
-    icb: episode?.icb.code ? (names.get(episode.icb.code) ?? episode.icb.code) : null,
+    localAuthority: episode?.localAuthority.code ? named(episode.localAuthority.code) : null,
+    icb: episode?.icb.code ? named(episode.icb.code) : null,
     nextDueOn: record.nextDueOn,
     today,
     invitation,
@@ -137,7 +144,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
   /** What a letter needs: the person, their bodies, the review or invitation, and the next due date. */
   function letterData(actor: Actor, personId: string, kind: LetterKind, recordId: string) {
     const { action, recordType } = LETTER_RECORD[kind];
-    return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId } }, ({ trx, person, today }) => reviewLetterPart(trx, person, today, kind, recordId));
+    return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId } }, ({ trx, person, today }) => reviewLetterPart(trx, person, today, kind, recordId, actor));
   }
 
   return {
@@ -171,7 +178,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
         });
         return { id, episodeId: episode.id };
       }, async ({ trx, person, today }, { id }) => {
-        const { nextReviewDue: nextDueOn } = await reviewsRepo.reviewSummary(trx, person.id);
+        const { nextDueOn } = await nextReviewOnPart(trx, person.id);
         return { ...reviewView((await reviewsRepo.findReview(trx, id))!, person.id), nextDueOn, overdue: isReviewOverdue(nextDueOn, today) };
       });
     },

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { canSeeMoney } from '../../domain/access.ts';
 import type { AccommodationType } from '../../domain/care-services.ts';
+import { todayInLondon } from '../../domain/dates.ts';
 import { aged18OrOver, signingViolations, topUpServiceViolations, topUpStatus, topUpViolations, type TopUpAgreement, type TopUpConditions, type TopUpPayer, type TopUpTerms } from '../../domain/top-ups.ts';
 import type { Db } from '../../data/database.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
@@ -17,6 +18,7 @@ import { parseInput, refuse } from '../kernel/validation.ts';
 import { TopUpCreateInput, TopUpUpdateInput } from './top-ups-inputs.ts';
 import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import { renderTopUpAgreement } from '../../letters/top-up-agreement.ts';
+import { letterFooting } from '../kernel/letter-contact.ts';
 import { requireMoneySight } from '../kernel/money.ts';
 
 export interface TopUpsServiceOptions { useCases: UseCases }
@@ -209,6 +211,8 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
               refusedOn: a.refusedOn,
               refusalReasons: a.refusalReasons,
               date: a.signedOn ?? today,
+              localAuthorityCode: laCode ?? null,
+              ...(await letterFooting(trx, person.id, actor, [laCode], 'top-up', { on: todayInLondon(new Date(row.created_at)) })),
             },
           };
         },
