@@ -9,7 +9,7 @@ import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { assertAccessible, errorSummary, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, errorSummary, errorSummaryRules, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -60,7 +60,8 @@ describe('the duplicate records pages in the browser', { skip }, () => {
     await assertAccessible(page, 'the question with an error');
     await page.check('#decision-2');
     await follow(page, 'button:has-text("Continue")');
-    assert.deepEqual(await errorSummary(page), ['Enter why these are not the same person (REG-2)']);
+    assert.deepEqual(await errorSummary(page), ['Enter why these are not the same person']);
+    assert.deepEqual(await errorSummaryRules(page), ['REG-2'], 'the rule is behind the legal basis detail');
     await page.fill('#reason', 'Different people: the trust is checking the NHS number it gave');
     await follow(page, 'button:has-text("Continue")');
     assert.match(await page.locator('h1').innerText(), /Check your answers/);

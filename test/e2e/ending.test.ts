@@ -59,8 +59,9 @@ describe('ending aftercare pages in the browser', { skip }, () => {
     await page.check('input[name="personInvolved"][value="yes"]');
     await page.fill('#involved', 'Their brother\nCare co-ordinator');
     await follow(page, 'button:has-text("Propose ending aftercare")');
-    const errors = await page.locator('.nhsuk-error-summary__list li').allInnerTexts();
-    assert.ok(errors.some((e) => /END-3/.test(e)), errors.join('\n'));
+    const errors = await page.locator('.nhsuk-error-summary__list').textContent();
+    assert.match(errors ?? '', /not a lawful reason to end aftercare/);
+    assert.ok((await page.locator('.nhsuk-error-summary__list .s117-rule').allTextContents()).includes('END-3'), 'END-3 named behind the legal basis detail');
     await assertAccessible(page, 'the proposal form with errors');
     await page.check('input[name="reasonCode"][value="no-longer-needed"]');
     await page.fill('#reasons', 'Reassessed with them: they manage well and no need arising from their mental disorder remains.');

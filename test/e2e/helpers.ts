@@ -31,8 +31,20 @@ export async function follow(page: Page, selector: string): Promise<void> {
   await loaded;
 }
 
+/** The error summary's messages as people read them: each item's text, its "Legal basis" detail left out. */
 export async function errorSummary(page: Page): Promise<string[]> {
-  return page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+  return page.locator('.nhsuk-error-summary__list > li').evaluateAll((items) =>
+    items.map((item) => {
+      const copy = item.cloneNode(true) as typeof item;
+      for (const detail of copy.querySelectorAll('details')) detail.remove();
+      return (copy.textContent ?? '').trim();
+    }),
+  );
+}
+
+/** The rule ids named in the error summary's "Legal basis" details. */
+export async function errorSummaryRules(page: Page): Promise<string[]> {
+  return page.locator('.nhsuk-error-summary__list .s117-rule').allTextContents();
 }
 
 /**

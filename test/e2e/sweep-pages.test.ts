@@ -9,7 +9,7 @@ import { testNhsNumber } from '../../src/domain/nhs-number.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
 import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, errorSummary, errorSummaryRules, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 const NHS_NUMBER = testNhsNumber(8312);
@@ -58,7 +58,8 @@ describe('pages for API-only operations in the browser', { skip }, () => {
     await page.check('input[name="consentToRecords-personHasCapacity"][value="yes"]');
     await fillDate(page, 'consentToRecords-decidedOn', '2025-01-20');
     await follow(page, 'button:has-text("Save")');
-    assert.deepEqual(await errorSummary(page), ['Say whether the person consents to the IMHA seeing their records (ADV-3)']);
+    assert.deepEqual(await errorSummary(page), ['Say whether the person consents to the IMHA seeing their records']);
+    assert.deepEqual(await errorSummaryRules(page), ['ADV-3'], 'the rule is behind the legal basis detail');
     assert.equal(await page.inputValue('#outcome'), 'Supported at the planning meeting');
     await assertAccessible(page, 'the referral update form with an error');
     await page.check('input[name="consentToRecords-consented"][value="yes"]');
