@@ -10,7 +10,7 @@ import { testNhsNumber } from '../../src/domain/nhs-number.ts';
 import { createServices } from '../../src/services/index.ts';
 import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, chooseOrganisation, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -63,8 +63,8 @@ describe('placements (MHA25-3) in the browser', { skip }, () => {
     await assertAccessible(page, 'the placement form with errors');
 
     await page.check('input[name="kind"][value="care-home"]');
-    await page.selectOption('#localAuthority', { label: 'Southvale Borough Council (E09000098)' });
-    await page.selectOption('#arrangedBy', { label: 'Northbridge Borough Council (E09000099)' });
+    await chooseOrganisation(page, 'localAuthority', 'E09000098');
+    await chooseOrganisation(page, 'arrangedBy', 'E09000099');
     await page.check('input[name="s117"][value="yes"]');
     await fillDate(page, 'from', '2024-05-31');
     await follow(page, 'button:has-text("Save placement")');

@@ -11,7 +11,7 @@ import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 import { pdfText } from '../support/pdf.ts';
 import { detainedPerson } from '../support/plans.ts';
-import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, errorSummary, errorSummaryRules, fillDate, follow, openSignedInPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -82,8 +82,11 @@ describe('care and support plan pages in the browser', { skip }, () => {
     await page.check('input[name="s117"][value="yes"]');
     await follow(page, 'button:has-text("Save need")');
     const ruleErrors = await errorSummary(page);
-    assert.ok(ruleErrors.some((e) => /SCOPE-1/.test(e)), ruleErrors.join('\n'));
-    assert.ok(ruleErrors.some((e) => /owner/.test(e) && /CMP-2/.test(e)), ruleErrors.join('\n'));
+    assert.ok(ruleErrors.some((e) => /both limbs/.test(e)), ruleErrors.join('\n'));
+    assert.ok(ruleErrors.some((e) => /owner/.test(e)), ruleErrors.join('\n'));
+    // The rules are named behind each message's Legal basis detail (issue 9 item 6).
+    const rules = await errorSummaryRules(page);
+    assert.ok(rules.includes('SCOPE-1') && rules.includes('CMP-2'), rules.join(', '));
     assert.equal(await page.inputValue('#description'), 'Knee pain');
     await page.goto(`${base}/people/${person.id}/plan`);
 
