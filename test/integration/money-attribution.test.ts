@@ -96,7 +96,9 @@ for (const { engine, skip } of await testEngines()) {
         }
         assert.equal(spend.items.reduce((n, r) => n + r.agreedPence, 0), statement.totals.localAuthorityShare + statement.totals.icbShare);
         const csv = parseCsv(await f.services.money.spendCsv(actor, PERIOD));
-        assert.equal(csv[0]!.at(-1), 'organisation_code');
+        assert.deepEqual(csv[0]!.slice(-2), ['organisation_code', 'organisation_name']);
+        // Issue 9 item 1: each body by name, its code beside.
+        for (const row of csv.slice(1)) assert.ok(row.at(-1), `a name for ${row.at(-2)}`);
       }
       const spend = await f.services.money.spend(f.actors.finance, PERIOD);
       assert.ok(spend.items.every((r) => r.organisationCode === NORTHBRIDGE || r.organisationCode === 'QZZ'), 'Northbridge is not shown Southvale’s months');

@@ -195,6 +195,8 @@ for (const { engine, skip } of await testEngines()) {
       const csv = await f.services.money.rechargesCsv(f.actors.finance, { from: '2025-01-01', to: '2025-03-31' });
       assert.match(csv, /^person_id,nhs_number/);
       assert.match(csv, /\r\nTOTAL,/);
+      assert.match(csv.split('\r\n')[0]!, /,local_authority_code,icb_code,responsible_from,responsible_to,local_authority_name,icb_name$/);
+      assert.match(csv, /Northbridge Borough Council/, 'the council by name beside its code');
       const spendCsv = await f.services.money.spendCsv(f.actors.finance, { from: '2025-01-01', to: '2025-03-31' });
       assert.match(spendCsv, /local-authority,accommodation,Northbridge Care Homes,1,450000,900000/);
       // Admins and auditors see every organisation's people; practitioners see no finance reports.

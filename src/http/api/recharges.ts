@@ -32,9 +32,11 @@ const RechargeLineSchema = z.object({
   icbCode: z.string().nullable().describe('The ICB responsible on these days (RESP-5)'),
   responsibleFrom: IsoDate.describe('The first day of the period this line counts for'),
   responsibleTo: IsoDate.describe('The last day of the period this line counts for'),
+  localAuthorityName: z.string().nullable().describe('The local authority by name'),
+  icbName: z.string().nullable().describe('The ICB by name'),
 });
 const Totals = z.object({ costPence: Pence, localAuthorityShare: Pence, icbShare: Pence, localAuthorityPaid: Pence, icbPaid: Pence, icbOwesLocalAuthority: Pence, unpaidPence: Pence });
-const SpendRowSchema = z.object({ body: z.enum(BODY_KINDS), category: z.string(), provider: z.string(), services: z.number().int(), agreedPence: Pence, paidPence: Pence, organisationCode: z.string().nullable().describe('The body responsible on the days counted') });
+const SpendRowSchema = z.object({ body: z.enum(BODY_KINDS), category: z.string(), provider: z.string(), services: z.number().int(), agreedPence: Pence, paidPence: Pence, organisationCode: z.string().nullable().describe('The body responsible on the days counted'), organisationName: z.string().nullable().describe('That body by name') });
 const RechargeStatementSchema = z.object({ from: IsoDate, to: IsoDate, organisationCode: z.string().nullable(), lines: z.array(RechargeLineSchema), totals: Totals, spend: z.array(SpendRowSchema) });
 const ServiceParams = PersonParams.extend({ serviceId: z.string() });
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { canRecordPaymentFor, organisationScope } from '../../domain/access.ts';
 import { compareDates } from '../../domain/dates.ts';
 import { attributedRechargeStatement, attributedSpendReport, paymentViolations, responsibilitySpans, type RechargeService, type ResponsibilitySpan, type ServicePayment } from '../../domain/recharges.ts';
+import { listOrganisations } from '../../data/accounts-repository.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
 import * as repo from '../../data/recharges-repository.ts';
 import { moneyContext } from '../care-services/money-context.ts';
@@ -63,8 +64,12 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
         const statement = attributedRechargeStatement(services, (id) => spans.get(id) ?? [], paid, { from: p.from, to: p.to }, scope);
         const person = new Map(rows.map((r) => [r.person_id, { nhsNumber: r.nhs_number, localId: r.local_id, name: `${r.given_name} ${r.family_name}` }]));
         const description = new Map(rows.map((r) => [r.id, r]));
-        const lines = statement.lines.map((l) => ({ ...l, personName: person.get(l.personId)?.name ?? null, nhsNumber: person.get(l.personId)?.nhsNumber ?? null, localId: person.get(l.personId)?.localId ?? null, startDate: description.get(l.serviceId)?.start_date ?? null, endDate: description.get(l.serviceId)?.end_date ?? null }));
-        return { from: p.from, to: p.to, organisationCode: scope, lines, totals: statement.totals, spend: attributedSpendReport(statement.lines) };
+        // Issue 9 item 1: exports give each body by name, its code beside.
+        const organisationName = new Map((await listOrganisations(trx)).map((o) => [o.code, o.name]));
+        const nameOf = (code: string | null) => (code ? (organisationName.get(code) ?? null) : null);
+        const lines = statement.lines.map((l) => ({ ...l, personName: person.get(l.personId)?.name ?? null, nhsNumber: person.get(l.personId)?.nhsNumber ?? null, localId: person.get(l.personId)?.localId ?? null, startDate: description.get(l.serviceId)?.start_date ?? null, endDate: description.get(l.serviceId)?.end_date ?? null, localAuthorityName: nameOf(l.localAuthorityCode), icbName: nameOf(l.icbCode) }));
+        const spend = attributedSpendReport(statement.lines).map((r) => ({ ...r, organisationName: nameOf(r.organisationCode) }));
+        return { from: p.from, to: p.to, organisationCode: scope, lines, totals: statement.totals, spend };
       },
     );
   }
@@ -106,9 +111,10 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
     async rechargesCsv(actor: Actor, query: unknown): Promise<string> {
       const s = await recharges(actor, query);
       return toCsv([
-        ['person_id', 'nhs_number', 'local_id', 'service_id', 'category', 'provider', 'days_in_period', 'cost_pence', 'la_share_pence', 'icb_share_pence', 'la_paid_pence', 'icb_paid_pence', 'icb_owes_la_pence', 'unpaid_pence', 'local_authority_code', 'icb_code', 'responsible_from', 'responsible_to'],
-        ...s.lines.map((l) => [l.personId, l.nhsNumber, l.localId, l.serviceId, l.category, l.provider, l.days, l.costPence, l.localAuthorityShare, l.icbShare, l.localAuthorityPaid, l.icbPaid, l.icbOwesLocalAuthority, l.unpaidPence, l.localAuthorityCode, l.icbCode, l.responsibleFrom, l.responsibleTo]),
-        ['TOTAL', null, null, null, null, null, null, s.totals.costPence, s.totals.localAuthorityShare, s.totals.icbShare, s.totals.localAuthorityPaid, s.totals.icbPaid, s.totals.icbOwesLocalAuthority, s.totals.unpaidPence, null, null, null, null],
+        // The names are added after the existing columns, so a system reading them by position is unaffected.
+        ['person_id', 'nhs_number', 'local_id', 'service_id', 'category', 'provider', 'days_in_period', 'cost_pence', 'la_share_pence', 'icb_share_pence', 'la_paid_pence', 'icb_paid_pence', 'icb_owes_la_pence', 'unpaid_pence', 'local_authority_code', 'icb_code', 'responsible_from', 'responsible_to', 'local_authority_name', 'icb_name'],
+        ...s.lines.map((l) => [l.personId, l.nhsNumber, l.localId, l.serviceId, l.category, l.provider, l.days, l.costPence, l.localAuthorityShare, l.icbShare, l.localAuthorityPaid, l.icbPaid, l.icbOwesLocalAuthority, l.unpaidPence, l.localAuthorityCode, l.icbCode, l.responsibleFrom, l.responsibleTo, l.localAuthorityName, l.icbName]),
+        ['TOTAL', null, null, null, null, null, null, s.totals.costPence, s.totals.localAuthorityShare, s.totals.icbShare, s.totals.localAuthorityPaid, s.totals.icbPaid, s.totals.icbOwesLocalAuthority, s.totals.unpaidPence, null, null, null, null, null, null],
       ]);
     },
 
@@ -116,7 +122,7 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
 
     async spendCsv(actor: Actor, query: unknown): Promise<string> {
       const s = await spend(actor, query);
-      return toCsv([['body', 'category', 'provider', 'services', 'agreed_pence', 'paid_pence', 'organisation_code'], ...s.items.map((r) => [r.body, r.category, r.provider, r.services, r.agreedPence, r.paidPence, r.organisationCode])]);
+      return toCsv([['body', 'category', 'provider', 'services', 'agreed_pence', 'paid_pence', 'organisation_code', 'organisation_name'], ...s.items.map((r) => [r.body, r.category, r.provider, r.services, r.agreedPence, r.paidPence, r.organisationCode, r.organisationName])]);
     },
   };
 }
