@@ -38,3 +38,12 @@ test('RPT-7: the XLSX writes every text as a text cell, never a formula, and gua
   assert.equal(formulas, 0);
   assert.ok(texts > 20);
 });
+
+test('issue 9 item 1: the export names each body, its code beside; a body the register does not know keeps its code', () => {
+  const report = registerReport([], '2024-03-31', { localAuthority: null, icb: null }, DEFAULT_REVIEW_SETTINGS, 1);
+  const month = { ...report.months[0]!, spend: [{ body: 'local-authority', code: 'E09000099', category: 'accommodation', agreedPence: 100, paidPence: 0 }, { body: 'icb', code: 'QXX', category: 'accommodation', agreedPence: 100, paidPence: 0 }], balances: [{ localAuthority: 'E09000099', icb: 'QXX', icbOwesLocalAuthorityPence: 50 }] };
+  const csv = reportCsv({ ...report, months: [month], peopleRead: 1 } as RegisterReportAnswer, new Map([['E09000099', 'Northbridge Borough Council']]));
+  assert.match(csv, /spend,RPT-15,local-authority Northbridge Borough Council \(E09000099\) accommodation agreed \(pence\)/);
+  assert.match(csv, /spend,RPT-15,icb QXX accommodation agreed \(pence\)/);
+  assert.match(csv, /balance: ICB QXX owes local authority Northbridge Borough Council \(E09000099\) \(pence\)/);
+});

@@ -21,7 +21,8 @@ export const EXPORT_HEADER = ['measure', 'rule', 'breakdown', 'periodFrom', 'asO
 type Named = PeriodFigures & { reviewsByKeyworker: RegisterReportAnswer['reviewsByKeyworker'] };
 
 /** Every figure of one period as [measure, breakdown, value]. */
-function periodRows(m: Named): [MeasureId, string, number][] {
+function periodRows(m: Named, names: ReadonlyMap<string, string>): [MeasureId, string, number][] {
+  const body = (code: string | null) => (code === null ? 'not known' : names.has(code) ? `${names.get(code)} (${code})` : code);
   const rows: [MeasureId, string, number][] = [];
   for (const s of AFTERCARE_STATUSES) rows.push(['byStatus', s, m.byStatus[s]]);
   rows.push(['newEntitlements', 'all', m.newEntitlements]);
@@ -37,27 +38,27 @@ function periodRows(m: Named): [MeasureId, string, number][] {
   rows.push(['reviewsHeld', 'all', m.reviewsHeld], ['reviewsHeld', 'on time', m.reviewsHeldOnTime], ['outOfArea', 'all', m.outOfArea], ['plansFinalBeforeLeaving', 'all', m.plansFinalBeforeLeaving], ['plans', 'final', m.plansFinal], ['plans', 'contingency plan complete', m.plansWithContingency], ['plans', 'signed or reason recorded', m.plansSignedOrReason], ['complaints', 'received', m.complaintsReceived], ['complaints', 'open', m.complaintsOpen], ['complaints', 'open within the Ombudsman window', m.complaintsOpenWithinOmbudsmanWindow], ['money', 's117 charges paid (count)', m.s117ChargesPaid], ['money', 's117 charges paid (pence)', m.s117ChargesPence], ['money', 'refunds owed (pence)', m.refundsOwedPence], ['money', 'refunds paid (pence)', m.refundsPaidPence], ['money', 'refunds outstanding (pence)', m.refundsOutstandingPence], ['disputes', 'open', m.disputesOpen], ['disputes', 'past the 4-month clock', m.disputesPastFourMonths]);
   for (const [age, n] of Object.entries(m.disputesByAgeMonths)) rows.push(['disputes', `open ${age} months`, n]);
   rows.push(['budgets', 'direct payments', m.directPayments], ['budgets', 'personal health budgets', m.personalHealthBudgets], ['budgets', 'review overdue', m.budgetReviewsOverdue]);
-  for (const x of m.spend) rows.push(['spend', `${x.body} ${x.code ?? 'not known'} ${x.category} agreed (pence)`, x.agreedPence], ['spend', `${x.body} ${x.code ?? 'not known'} ${x.category} paid (pence)`, x.paidPence]);
-  for (const b of m.balances) rows.push(['spend', `balance: ICB ${b.icb ?? 'not known'} owes local authority ${b.localAuthority ?? 'not known'} (pence)`, b.icbOwesLocalAuthorityPence]);
+  for (const x of m.spend) rows.push(['spend', `${x.body} ${body(x.code)} ${x.category} agreed (pence)`, x.agreedPence], ['spend', `${x.body} ${body(x.code)} ${x.category} paid (pence)`, x.paidPence]);
+  for (const b of m.balances) rows.push(['spend', `balance: ICB ${body(b.icb)} owes local authority ${body(b.localAuthority)} (pence)`, b.icbOwesLocalAuthorityPence]);
   return rows;
 }
 
 /** The report's lines: a header, then each figure at each month end, earliest month first. */
-export function reportLines(report: RegisterReportAnswer): CsvValue[][] {
+export function reportLines(report: RegisterReportAnswer, names: ReadonlyMap<string, string> = new Map()): CsvValue[][] {
   const lines: CsvValue[][] = [[...EXPORT_HEADER]];
   for (const m of report.months) {
-    for (const [measure, breakdown, value] of periodRows(m as Named)) lines.push([measure, MEASURES[measure].rule, breakdown, m.from, m.asOf, value]);
+    for (const [measure, breakdown, value] of periodRows(m as Named, names)) lines.push([measure, MEASURES[measure].rule, breakdown, m.from, m.asOf, value]);
   }
   return lines;
 }
 
-export function reportCsv(report: RegisterReportAnswer): string {
-  return toCsv(reportLines(report));
+export function reportCsv(report: RegisterReportAnswer, names?: ReadonlyMap<string, string>): string {
+  return toCsv(reportLines(report, names));
 }
 
 const safeText = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
 
-export async function reportXlsx(report: RegisterReportAnswer): Promise<Buffer> {
+export async function reportXlsx(report: RegisterReportAnswer, names?: ReadonlyMap<string, string>): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'Section 117 Aftercare Register';
   book.title = `Section 117 register report as of ${report.asOf}`;
@@ -66,7 +67,7 @@ export async function reportXlsx(report: RegisterReportAnswer): Promise<Buffer> 
   figures.addRow([`Section 117 register report as of ${report.asOf}. ${filters}. People read: ${report.peopleRead}.`]);
   const header = figures.addRow([...EXPORT_HEADER]);
   header.font = { bold: true };
-  for (const line of reportLines(report).slice(1)) figures.addRow(line.map((v) => (typeof v === 'string' ? safeText(v) : v)));
+  for (const line of reportLines(report, names).slice(1)) figures.addRow(line.map((v) => (typeof v === 'string' ? safeText(v) : v)));
   figures.columns.forEach((c, i) => { c.width = [18, 8, 40, 12, 12, 10][i] ?? 12; });
   figures.views = [{ state: 'frozen', ySplit: 2 }];
   const definitions = book.addWorksheet('Definitions');

@@ -189,18 +189,24 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     return result;
   }
 
+  /** Issue 9 item 1: exports name each body, its code beside. */
+  async function bodyNames(actor: Actor): Promise<Map<string, string>> {
+    const bodies = await useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
+    return new Map(bodies.map((b) => [b.code, b.name]));
+  }
+
   return {
     register,
     refreshSummaries,
     /** The register report as CSV, with the file name it is downloaded as. */
     async registerCsv(actor: Actor, query: unknown) {
       const report = await register(actor, query);
-      return { body: reportCsv(report), name: `s117-register-report-${report.asOf}.csv` };
+      return { body: reportCsv(report, await bodyNames(actor)), name: `s117-register-report-${report.asOf}.csv` };
     },
     /** The register report as an XLSX workbook (figures and definitions). */
     async registerXlsx(actor: Actor, query: unknown) {
       const report = await register(actor, query);
-      return { body: await reportXlsx(report), name: `s117-register-report-${report.asOf}.xlsx` };
+      return { body: await reportXlsx(report, await bodyNames(actor)), name: `s117-register-report-${report.asOf}.xlsx` };
     },
     /** The /reports page: the report, its charts (accessible SVG) and the bodies the filters offer by name. */
     async page(actor: Actor, query: unknown) {
