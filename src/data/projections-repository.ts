@@ -34,7 +34,7 @@ export function findPeople(db: Db, ids: readonly string[]): Promise<PersonRow[]>
 }
 
 /** people-repository.loadFacts for many people: the same facts in the same order, by person id. */
-export async function loadFactsOf(db: Db, people: readonly PersonRow[]): Promise<Map<string, PersonFacts>> {
+export async function loadFactsOf(db: Db, people: readonly Pick<PersonRow, 'id' | 'date_of_birth' | 'date_of_death'>[]): Promise<Map<string, PersonFacts>> {
   const facts = new Map<string, PersonFacts>();
   if (people.length === 0) return facts;
   const ids = people.map((p) => p.id);

@@ -7,7 +7,7 @@ import type { PersonFacts } from '../domain/aftercare.ts';
 import type { PlanContent } from '../domain/plans.ts';
 import type { Db } from './database.ts';
 import { parseContent } from './plans-repository.ts';
-import { admissionFact, gpRegistrationFact, jointEndingFact, leaveFact, legalStatusFact, reinstatementFact, residenceFact, responsibilityDecisionFact } from './people-repository.ts';
+import { loadFactsOf } from './projections-repository.ts';
 
 export interface ReportPersonRow { id: string; date_of_birth: string; date_of_death: string | null }
 
@@ -47,15 +47,9 @@ export interface ReportFactsRows {
 export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]): Promise<ReportFactsRows> {
   const ids = people.map((p) => p.id);
   if (ids.length === 0) return { facts: new Map(), reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], budgetReviews: [], budgetTriggers: [], costs: [] };
-  const [residences, gps, admissions, statuses, leaves, decisions, endings, reinstatements, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers, costs] = await Promise.all([
-    db.selectFrom('residences').select(['person_id', 'local_authority_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
-    db.selectFrom('gp_registrations').select(['person_id', 'practice_code', 'icb_code', 'since']).where('person_id', 'in', ids).orderBy('since').orderBy('recorded_at').execute(),
-    db.selectFrom('admissions').select(['person_id', 'id', 'hospital', 'admitted_on', 'discharged_on']).where('person_id', 'in', ids).orderBy('admitted_on').orderBy('id').execute(),
-    db.selectFrom('legal_statuses').select(['person_id', 'id', 'section', 'start_date', 'end_date', 'admission_id']).where('person_id', 'in', ids).orderBy('start_date').orderBy('id').execute(),
-    db.selectFrom('leaves').select(['person_id', 'id', 'from_date', 'to_date', 'kind', 'triggers_aftercare', 'reason']).where('person_id', 'in', ids).orderBy('from_date').orderBy('id').execute(),
-    db.selectFrom('responsibility_decisions').select(['person_id', 'episode_id', 'local_authority_code', 'local_authority_basis', 'icb_code', 'icb_basis', 'decided_at', 'confirms_local_authority', 'confirms_icb']).where('person_id', 'in', ids).execute(),
-    db.selectFrom('ending_proposals').select(['person_id', 'episode_id', 'ended_on']).where('person_id', 'in', ids).where('status', '=', 'approved').where('ended_on', 'is not', null).execute(),
-    db.selectFrom('reinstatements').select(['person_id', 'episode_id', 'reinstated_on']).where('person_id', 'in', ids).where('status', '=', 'approved').where('reinstated_on', 'is not', null).execute(),
+  const [facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions, complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers, costs] = await Promise.all([
+    // The facts the entitlement rules read: the same loader as the batched import and the person page.
+    loadFactsOf(db, people),
     db.selectFrom('reviews').select(['person_id', 'episode_id', 'held_on']).where('person_id', 'in', ids).execute(),
     db.selectFrom('review_requests').select(['person_id', 'episode_id', 'requested_on']).where('person_id', 'in', ids).execute(),
     db.selectFrom('disputes').select(['person_id', 'party_a_kind', 'party_a_code', 'party_b_kind', 'party_b_code', 'subject', 'interim_funder_code', 'raised_on', 'referred_on', 'person_told_on', 'resolved_on', 'resolution']).where('person_id', 'in', ids).execute(),
@@ -95,20 +89,6 @@ export async function loadReportFacts(db: Db, people: readonly ReportPersonRow[]
       .orderBy('service_costs.effective_from')
       .execute(),
   ]);
-  const facts = new Map<string, PersonFacts>();
-  for (const p of people) {
-    facts.set(p.id, { dateOfBirth: p.date_of_birth, dateOfDeath: p.date_of_death, residences: [], gpRegistrations: [], admissions: [], legalStatuses: [], leaves: [], responsibilityDecisions: [], jointEndings: [], reinstatements: [] });
-  }
-  const of = (personId: string) => facts.get(personId)!;
-  // The same mappers as people-repository.loadFacts (the integration test compares the two).
-  for (const r of residences) of(r.person_id).residences.push(residenceFact(r));
-  for (const g of gps) of(g.person_id).gpRegistrations.push(gpRegistrationFact(g));
-  for (const a of admissions) of(a.person_id).admissions.push(admissionFact(a));
-  for (const s of statuses) of(s.person_id).legalStatuses.push(legalStatusFact(s));
-  for (const l of leaves) of(l.person_id).leaves.push(leaveFact(l));
-  for (const d of decisions) of(d.person_id).responsibilityDecisions.push(responsibilityDecisionFact(d));
-  for (const e of endings) { const ending = jointEndingFact(e); if (ending) of(e.person_id).jointEndings.push(ending); }
-  for (const r of reinstatements) { const reinstatement = reinstatementFact(r); if (reinstatement) of(r.person_id).reinstatements!.push(reinstatement); }
   return { facts, reviewsHeld, reviewRequests, disputes, keyworkers, planVersions: planVersions.map((v) => ({ person_id: v.person_id, finalised_at: v.finalised_at, content: parseContent(v.content) })), complaints, s117Charges, refunds, services, payments, budgets, budgetReviews, budgetTriggers, costs };
 }
 
