@@ -101,10 +101,12 @@ describe('care and support plan pages in the browser', { skip }, () => {
     // page says what stops it and offers no Finalise.
     await follow(page, 'a:has-text("Check and finalise the plan")');
     assert.equal(new URL(page.url()).pathname, `/people/${person.id}/plan/finalise`);
-    const stops = await page.locator('.nhsuk-card--warning').first().innerText();
-    assert.match(stops, /The plan cannot be finalised yet/);
-    assert.ok(/contingency/.test(stops) && /PLAN-5/.test(stops), stops);
-    assert.match(stops, /PLAN-6/);
+    const stops = page.locator('.nhsuk-card--warning').first();
+    assert.match(await stops.innerText(), /The plan cannot be finalised yet/);
+    assert.match(await stops.innerText(), /contingency plan/);
+    // The rules are named behind each line's Legal basis detail (issue 9 item 6).
+    const rules = await stops.locator('.s117-rule').allTextContents();
+    assert.ok(rules.includes('PLAN-5') && rules.includes('PLAN-6'), rules.join(', '));
     assert.equal(await page.locator('button:has-text("Finalise the plan")').count(), 0);
     await assertAccessible(page, 'the check page of a plan that cannot be finalised yet');
 
