@@ -105,8 +105,8 @@ describe('care and support plan pages in the browser', { skip }, () => {
     assert.match(await stops.innerText(), /The plan cannot be finalised yet/);
     assert.match(await stops.innerText(), /contingency plan/);
     // The rules are named behind each line's Legal basis detail (issue 9 item 6).
-    const rules = await stops.locator('.s117-rule').allTextContents();
-    assert.ok(rules.includes('PLAN-5') && rules.includes('PLAN-6'), rules.join(', '));
+    const stopRules = await stops.locator('.s117-rule').allTextContents();
+    assert.ok(stopRules.includes('PLAN-5') && stopRules.includes('PLAN-6'), stopRules.join(', '));
     assert.equal(await page.locator('button:has-text("Finalise the plan")').count(), 0);
     await assertAccessible(page, 'the check page of a plan that cannot be finalised yet');
 
