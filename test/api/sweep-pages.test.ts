@@ -68,7 +68,9 @@ for (const { engine, skip } of await testEngines()) {
       const form = await b.get(formUrl);
       assert.equal(form.statusCode, 200, form.body);
       assert.match(form.body, /<h1>Update a referral to an advocate<\/h1>/);
-      assert.match(form.body, /Access to the aftercare records \(ADV-3\)/);
+      assert.match(form.body, /Access to the aftercare records/);
+      // The rule is named behind a Legal basis detail, not in the sentence (issue 9 item 6).
+      assert.match(form.body, /<strong class="s117-rule">ADV-3<\/strong>/);
       assert.match(form.body, /name="version" value="1"/);
 
       const typed = { version: '1', involvement: 'Met them on the ward', outcome: 'Supported at the planning meeting' };
@@ -77,8 +79,9 @@ for (const { engine, skip } of await testEngines()) {
       const refused = await b.post(formUrl, form.body, { ...typed, 'consentToRecords-personHasCapacity': 'no', 'consentToRecords-decidedOn-day': '1', 'consentToRecords-decidedOn-month': '1', 'consentToRecords-decidedOn-year': '2025' });
       assert.equal(refused.statusCode, 422, refused.body);
       assert.match(refused.body, /nhsuk-error-summary/);
-      assert.match(refused.body, /record whether the record-holder decides access is appropriate \(ADV-3\)/);
-      assert.match(refused.body, /Give the reason for the record-holder’s decision \(ADV-3\)/);
+      assert.match(refused.body, /record whether the record-holder decides access is appropriate/);
+      assert.match(refused.body, /Give the reason for the record-holder’s decision/);
+      assert.match(refused.body, /<strong class="s117-rule">ADV-3<\/strong>/);
       assert.match(refused.body, /Met them on the ward/, 'what was typed is kept');
 
       const done = await b.post(formUrl, form.body, {
