@@ -222,9 +222,12 @@ for (const { engine, skip } of await testEngines()) {
       const { pdf, number } = await f.services.plans.pdf(f.actors.practitioner, person.id);
       assert.equal(number, 1);
       const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
-      for (const expected of ['Your care and support plan', 'free', 'never be charged', 'Help to take medication every day', 'Treatment for a knee injury', 'This is not section 117 aftercare', '0300 555 0199', 'Neighbour looks after the cat', 'Ama Sister', 'Northbridge Borough Council', 'NHS Northbridge ICB', 'Ombudsman', '15 January 2027']) {
+      for (const expected of ['Your care and support plan', 'free', 'never be charged', 'Help to take medication every day', 'Treatment for a knee injury', 'This is not section 117 aftercare', '0300 555 0199', 'Neighbour looks after the cat', 'Ama Sister', 'Northbridge Borough Council', 'NHS Northbridge ICB', 'Ombudsman', 'within 6 weeks of leaving hospital']) {
         assert.ok(text.includes(expected), `the PDF should say “${expected}”`);
       }
+      // REV-1, one date for one fact (issue 9 item 10): the person is still detained, so the register has
+      // no review date yet; the copy says when the first review comes, not the date typed into the plan.
+      assert.ok(!text.includes('15 January 2027'), 'not the typed date');
       assert.ok(!text.includes('Ben Friend'), 'someone the person did not consent to is not named');
       const large = await f.services.plans.pdf(f.actors.practitioner, person.id, { largePrint: true });
       assert.ok(large.pdf.length > 0 && (await pdfText(large.pdf)).includes('free'));
