@@ -5,12 +5,12 @@
 // proposal to end aftercare too. On PGlite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
+import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { completePlanInput, detainedPerson } from '../support/plans.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
-import { assertInvalid, assertProblem, call, created, createPerson, nextNhsNumber } from './helpers.ts';
+import { assertInvalid, assertProblem, call, created, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
 const LAWFUL = { reasonCode: 'no-longer-needed', reasons: 'No remaining needs after reassessment with them.', reassessedOn: '2025-01-15', personInvolved: true, involved: [] };
 
@@ -21,28 +21,6 @@ for (const { engine, skip } of await testEngines()) {
       t = await createTestApp(engine);
     });
     after(async () => t?.close());
-
-    /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
-    async function browser(user: keyof typeof USERS) {
-      const jar = new Map<string, string>();
-      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) {
-          if (c.value === '') jar.delete(c.name);
-          else jar.set(c.name, c.value);
-        }
-        return res;
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-      const post = async (url: string, csrfFrom: string, payload: Record<string, string>) => {
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '';
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, _csrf: csrf } }));
-      };
-      const form = await get('/sign-in');
-      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
-      assert.equal(signedIn.statusCode, 302, signedIn.body);
-      return { get, post };
-    }
 
     const auditActions = async (recordId: string) =>
       (await t.database.db.selectFrom('audit_events').select('action').where('record_id', '=', recordId).execute()).map((r) => r.action);
@@ -64,7 +42,7 @@ for (const { engine, skip } of await testEngines()) {
       const actor = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
       const person = await detainedPerson(t.services, actor, { givenName: 'Fin', familyName: 'Alise' });
       const api = `/api/v1/people/${person.id}/plan`;
-      const page = await browser('practitioner');
+      const page = await signedInBrowser(t.app, 'practitioner');
 
       // An empty draft: the check page says what stops it, and offers no Finalise.
       const empty = await page.get(`/people/${person.id}/plan/finalise`);
@@ -105,7 +83,7 @@ for (const { engine, skip } of await testEngines()) {
       const done = await page.post(`/people/${person.id}/plan/finalise`, check.body, { version: String(saved.json().version), step: 'confirm' });
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${person.id}/plan`);
-      const after = await page.get(`/people/${person.id}/plan`);
+      const after = await page.follow(done);
       assert.match(after.body, /nhsuk-notification-banner--success[\s\S]*Plan finalised/);
       assert.match(after.body, /Version 1 is final/);
       const finalised = await t.database.db.selectFrom('audit_events').select('action').where('person_id', '=', person.id).where('action', '=', 'plan.finalise').execute();
@@ -117,7 +95,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('reinstatement pages: asked for after a check page; approved on a check page with a comment (who, when, which body); refused with reasons; audited', async () => {
       const { personId, episode, page: pageBase } = await endedEpisode();
-      const practitioner = await browser('practitioner');
+      const practitioner = await signedInBrowser(t.app, 'practitioner');
       const form = await practitioner.get(`${pageBase}/reinstatements/new`);
       assert.equal(form.statusCode, 200);
       const reasons = 'Their mental health has got worse since support stopped.';
@@ -134,7 +112,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(request!.status, 'pending');
 
       // "Awaiting your approval" sends the council's lead to the check page, not a one-click approval.
-      const council = await browser('laApprover');
+      const council = await signedInBrowser(t.app, 'laApprover');
       const approveUrl = `${pageBase}/reinstatements/${request!.id}/approve`;
       const waiting = await council.get('/approvals');
       assert.ok(waiting.body.includes(`href="${approveUrl}"`));
@@ -149,7 +127,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.match((await council.get(`/people/${personId}/ending`)).body, /nhsuk-notification-banner--success[\s\S]*Your approval is recorded/);
 
       // The ICB's lead sees who approved, when, for which body, with the comment; refuses with reasons.
-      const icb = await browser('icbApprover');
+      const icb = await signedInBrowser(t.app, 'icbApprover');
       const icbCheck = await icb.get(approveUrl);
       assert.match(icbCheck.body, new RegExp(`Local authority: approved by ${USERS.laApprover.name}[^<]*on \\d+ \\w+ \\d{4}\\. Comment: “Agreed at the panel”`));
       const noReasons = await icb.post(`${pageBase}/reinstatements/${request!.id}/decision`, icbCheck.body, { outcome: 'refused', reasons: '' });

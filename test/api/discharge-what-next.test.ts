@@ -3,9 +3,9 @@
 // section ended first, leaving hospital goes straight back to the person (with its success banner).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { created, createPerson, nextNhsNumber } from './helpers.ts';
+import { created, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
 for (const { engine, skip } of await testEngines()) {
   describe(`leaving hospital with the section in force, on ${engine}`, { skip }, () => {
@@ -15,37 +15,17 @@ for (const { engine, skip } of await testEngines()) {
     });
     after(async () => t?.close());
 
-    async function browser(user: keyof typeof USERS) {
-      const jar = new Map<string, string>();
-      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) {
-          if (c.value === '') jar.delete(c.name);
-          else jar.set(c.name, c.value);
-        }
-        return res;
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-      const post = async (url: string, csrfFrom: string, payload: Record<string, string>) => {
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '';
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, _csrf: csrf } }));
-      };
-      const form = await get('/sign-in');
-      assert.equal((await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD })).statusCode, 302);
-      return { get, post };
-    }
-
     test('the section still in force: the question, then the form that records the answer', async () => {
       const id = (await createPerson(t, { nhsNumber: nextNhsNumber() })).id;
       const stay = await created(t, `/api/v1/people/${id}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01' });
       const s3 = await created(t, `/api/v1/people/${id}/legal-statuses`, { section: '3', startDate: '2024-01-01', admissionId: stay.id });
-      const b = await browser('practitioner');
+      const b = await signedInBrowser(t.app, 'practitioner');
       const form = await b.get(`/people/${id}/admissions/${stay.id}/discharge`);
       const version = /name="version" value="(\d+)"/.exec(form.body)?.[1] ?? '1';
       const saved = await b.post(`/people/${id}/admissions/${stay.id}/discharge`, form.body, { version, 'dischargedOn-day': '1', 'dischargedOn-month': '3', 'dischargedOn-year': '2024' });
       assert.equal(saved.statusCode, 303, saved.body);
       assert.equal(saved.headers.location, `/people/${id}/admissions/${stay.id}/what-next`);
-      const question = await b.get(String(saved.headers.location));
+      const question = await b.follow(saved);
       assert.equal(question.statusCode, 200);
       assert.match(question.body, /Leaving hospital recorded/, 'the success banner');
       assert.match(question.body, /section 3[^<]* from 1 January 2024 has no end date/);
@@ -62,7 +42,7 @@ for (const { engine, skip } of await testEngines()) {
       const id = (await createPerson(t, { nhsNumber: nextNhsNumber() })).id;
       const stay = await created(t, `/api/v1/people/${id}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01' });
       await created(t, `/api/v1/people/${id}/legal-statuses`, { section: '3', startDate: '2024-01-01', endDate: '2024-02-01', admissionId: stay.id });
-      const b = await browser('practitioner');
+      const b = await signedInBrowser(t.app, 'practitioner');
       const form = await b.get(`/people/${id}/admissions/${stay.id}/discharge`);
       const saved = await b.post(`/people/${id}/admissions/${stay.id}/discharge`, form.body, { version: '1', 'dischargedOn-day': '1', 'dischargedOn-month': '3', 'dischargedOn-year': '2024' });
       assert.equal(saved.headers.location, `/people/${id}`);

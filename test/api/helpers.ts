@@ -1,10 +1,10 @@
-// Shared steps of the API tests: making people and their legal history through the API, and
-// checking problem+json answers (api-contract: "Conventions").
+// Shared steps of the API tests: making people and their legal history through the API, checking
+// problem+json answers (api-contract: "Conventions"), and a signed-in browser for the pages.
 import assert from 'node:assert/strict';
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { addDays, todayInLondon } from '../../src/domain/dates.ts';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { ORGS, type TestApp, type UserKey } from '../support/app.ts';
+import { ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 
 export const today = () => todayInLondon();
 export const tomorrow = () => addDays(today(), 1);
@@ -69,4 +69,58 @@ export function assertInvalid(res: LightMyRequestResponse, field: string, rule?:
   assert.equal(typeof match.message, 'string');
   if (rule) assert.equal(match.rule, rule);
   return body;
+}
+
+/** A browser without JavaScript, signed in to the pages: it keeps its cookies and posts forms with their CSRF token. */
+export interface PageBrowser {
+  get(url: string): Promise<LightMyRequestResponse>;
+  /**
+   * Posts a form with the CSRF token of the page whose HTML is `csrfFrom` (none when null). The fields
+   * go as fastify's inject sends an object, unless `urlencoded` asks for a browser's encoding.
+   */
+  post(url: string, csrfFrom: string | null, fields: Record<string, string>, options?: { urlencoded?: boolean }): Promise<LightMyRequestResponse>;
+  /** A multipart form (a file upload) as a browser sends it. */
+  postFile(url: string, csrfFrom: string | null, fields: Record<string, string>, file?: { name: string; content: string }): Promise<LightMyRequestResponse>;
+  /** Follows a redirect answer to its page, as a browser does (the fragment stays in the browser). */
+  follow(redirect: LightMyRequestResponse): Promise<LightMyRequestResponse>;
+}
+
+const csrfTokenIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** Signs the user in through the sign-in form and returns their browser; fails the test unless signed in. */
+export async function signedInBrowser(app: FastifyInstance, user: UserKey): Promise<PageBrowser> {
+  const jar = new Map<string, string>();
+  const keep = (res: LightMyRequestResponse): LightMyRequestResponse => {
+    for (const c of res.cookies) {
+      if (c.value === '') jar.delete(c.name);
+      else jar.set(c.name, c.value);
+    }
+    return res;
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const get = async (url: string) => keep(await app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
+  const post: PageBrowser['post'] = async (url, csrfFrom, fields, options = {}) => {
+    const all = { ...fields, ...(csrfFrom !== null && { _csrf: csrfTokenIn(csrfFrom) }) };
+    const body = options.urlencoded
+      ? { headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(all).toString() }
+      : { headers: { cookie: cookie() }, payload: all };
+    return keep(await app.inject({ method: 'POST', url, ...body }));
+  };
+  const postFile: PageBrowser['postFile'] = async (url, csrfFrom, fields, file) => {
+    const formData = new FormData();
+    if (csrfFrom !== null) formData.append('_csrf', csrfTokenIn(csrfFrom));
+    for (const [k, v] of Object.entries(fields)) formData.append(k, v);
+    if (file) formData.append('file', new Blob([file.content], { type: 'text/csv' }), file.name);
+    const request = new Request('http://localhost/', { method: 'POST', body: formData });
+    const payload = Buffer.from(await request.arrayBuffer());
+    return keep(await app.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': request.headers.get('content-type')! }, payload }));
+  };
+  const follow = async (redirect: LightMyRequestResponse) => {
+    assert.ok(redirect.statusCode >= 300 && redirect.statusCode < 400 && redirect.headers.location, `a redirect: ${redirect.statusCode} ${redirect.body}`);
+    return get(String(redirect.headers.location).split('#')[0]!);
+  };
+  const form = await get('/sign-in');
+  const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
+  assert.equal(signedIn.statusCode, 302, signedIn.body);
+  return { get, post, postFile, follow };
 }

@@ -4,10 +4,10 @@
 // that may not, and the audit of each.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { pdfInfo, pdfText } from '../support/pdf.ts';
-import { call, created, createPerson, nextNhsNumber } from './helpers.ts';
+import { call, created, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
 for (const { engine, skip } of await testEngines()) {
   describe(`money payment pages on ${engine}`, { skip }, () => {
@@ -33,28 +33,6 @@ for (const { engine, skip } of await testEngines()) {
     });
     const api = (rest: string) => `/api/v1/people/${personId}${rest}`;
 
-    /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
-    async function browser(user: UserKey) {
-      const jar = new Map<string, string>();
-      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) {
-          if (c.value === '') jar.delete(c.name);
-          else jar.set(c.name, c.value);
-        }
-        return res;
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-      const post = async (url: string, csrfFrom: string | null, payload: Record<string, string>) => {
-        const csrf = csrfFrom === null ? {} : { _csrf: /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '' };
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, ...csrf } }));
-      };
-      const form = await get('/sign-in');
-      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
-      assert.equal(signedIn.statusCode, 302, signedIn.body);
-      return { get, post };
-    }
-
     async function approvedRefund(): Promise<string> {
       const charge = await created(t, api('/charges'), { periodFrom: '2024-04-01', periodTo: '2024-04-30', amountPence: 30000, paidOn: '2024-05-02', description: 'Care home contribution', serviceId }, 'finance');
       const refund = await created(t, api('/refunds'), { chargeIds: [charge.id], calculatedOn: '2025-05-02' }, 'finance');
@@ -64,7 +42,7 @@ for (const { engine, skip } of await testEngines()) {
     test('refund paid (CHG-2): finance marks an approved refund paid from the Money page; errors in the summary; CSRF; audited', async () => {
       const refundId = await approvedRefund();
       const formUrl = `/people/${personId}/money/refunds/${refundId}/paid`;
-      const finance = await browser('finance');
+      const finance = await signedInBrowser(t.app, 'finance');
       // Not approved yet: no link, and the form refuses (CHG-2).
       assert.ok(!(await finance.get(`/people/${personId}/money`)).body.includes(`href="${formUrl}"`));
       let form = await finance.get(formUrl);
@@ -98,7 +76,7 @@ for (const { engine, skip } of await testEngines()) {
       const done = await finance.post(formUrl, form.body, { version: '2', 'paidOn-day': '3', 'paidOn-month': '6', 'paidOn-year': '2025', paymentMethod: 'bank transfer' });
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${personId}/money#refund-${refundId}`);
-      const after = await finance.get(`/people/${personId}/money`);
+      const after = await finance.follow(done);
       assert.match(after.body, /Refund recorded as paid/);
       const refund = (await call(t, 'GET', api(`/refunds/${refundId}`), undefined, 'finance')).json();
       assert.equal(refund.status, 'paid');
@@ -115,7 +93,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal((await call(t, 'POST', api(`/refunds/${refundId}/approval`), {}, 'laApprover', { 'if-match': '1' })).statusCode, 200);
       const formUrl = `/people/${personId}/money/refunds/${refundId}/paid`;
       for (const user of ['laPractitioner', 'laApprover'] as const) {
-        const b = await browser(user);
+        const b = await signedInBrowser(t.app, user);
         const money = await b.get(`/people/${personId}/money`);
         assert.equal(money.statusCode, 200);
         assert.ok(!money.body.includes(`href="${formUrl}"`), `${user} sees no link`);
@@ -129,7 +107,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('service payment (RESP-1): finance records what its body paid from the services page; errors in the summary; CSRF; audited', async () => {
       const formUrl = `/people/${personId}/services/${serviceId}/payments/new`;
-      const finance = await browser('finance');
+      const finance = await signedInBrowser(t.app, 'finance');
       const list = await finance.get(`/people/${personId}/services`);
       assert.ok(list.body.includes(`href="${formUrl}"`), 'the services page links to the payment form');
       const form = await finance.get(formUrl);
@@ -165,7 +143,7 @@ for (const { engine, skip } of await testEngines()) {
     test('service payment: a practitioner and an approver may not (403) and see no link', async () => {
       const formUrl = `/people/${personId}/services/${serviceId}/payments/new`;
       for (const user of ['laPractitioner', 'laApprover'] as const) {
-        const b = await browser(user);
+        const b = await signedInBrowser(t.app, user);
         const list = await b.get(`/people/${personId}/services`);
         assert.equal(list.statusCode, 200);
         assert.ok(!list.body.includes(`href="${formUrl}"`), `${user} sees no link`);
@@ -199,7 +177,7 @@ for (const { engine, skip } of await testEngines()) {
       );
       assert.equal(signed.statusCode, 200, signed.body);
       const pdfUrl = `/people/${personId}/money/top-ups/${topUp.id}/agreement.pdf`;
-      const finance = await browser('finance');
+      const finance = await signedInBrowser(t.app, 'finance');
       const topUpPage = await finance.get(`/people/${personId}/money/top-ups/${topUp.id}`);
       assert.ok(topUpPage.body.includes(`href="${pdfUrl}"`), 'the top-up page links to the agreement');
       const res = await finance.get(pdfUrl);
@@ -248,7 +226,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(audit.length, 1, 'the agreement is audited as a read');
       assert.equal((await finance.get(`/people/${personId}/money/top-ups/00000000-0000-4000-8000-000000000000/agreement.pdf`)).statusCode, 404);
       // A provider's practitioner sees the person but not their money: no link, and 403.
-      const provider = await browser('practitioner');
+      const provider = await signedInBrowser(t.app, 'practitioner');
       const theirs = await provider.get(`/people/${personId}/money/top-ups/${topUp.id}`);
       assert.equal(theirs.statusCode, 200);
       assert.ok(!theirs.body.includes(`href="${pdfUrl}"`));

@@ -7,9 +7,9 @@
 // first and shows only its sections.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { call, createPerson, nextNhsNumber } from './helpers.ts';
+import { call, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
 /** The value of each option chosen in a select, by the select's id. */
 function chosen(html: string, id: string): string | undefined {
@@ -27,32 +27,11 @@ for (const { engine, skip } of await testEngines()) {
       await t?.close();
     });
 
-    async function browser(user: UserKey) {
-      const jar = new Map<string, string>();
-      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) {
-          if (c.value === '') jar.delete(c.name);
-          else jar.set(c.name, c.value);
-        }
-        return res;
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-      const post = async (url: string, csrfFrom: string | null, payload: Record<string, string>) => {
-        const csrf = csrfFrom === null ? {} : { _csrf: /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '' };
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, ...csrf } }));
-      };
-      const form = await get('/sign-in');
-      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
-      assert.equal(signedIn.statusCode, 302, signedIn.body);
-      return { get, post };
-    }
-
     const peopleCount = async () => Number((await t.database.db.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const person = (id: string) => call(t, 'GET', `/api/v1/people/${id}`, undefined, 'laPractitioner').then((r) => r.json());
 
     test('the add-a-person form offers the councils and ICBs by name, each marked for the type-ahead script', async () => {
-      const page = await (await browser('laPractitioner')).get('/people/new');
+      const page = await (await signedInBrowser(t.app, 'laPractitioner')).get('/people/new');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /<select[^>]*id="residence-localAuthority"[^>]*data-s117-organisations="local-authority"/);
       assert.match(page.body, /<option value="E09000099">Northbridge Borough Council \(E09000099\)<\/option>/);
@@ -67,7 +46,7 @@ for (const { engine, skip } of await testEngines()) {
     });
 
     test('the proposals are made from the postcode and the practice, and saved only when the person saves again', async () => {
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const form = await b.get('/people/new');
       const before = await peopleCount();
       const typed = {
@@ -97,7 +76,7 @@ for (const { engine, skip } of await testEngines()) {
     });
 
     test('a list left unchosen on purpose is not proposed again, and nothing is proposed without a reason', async () => {
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const form = await b.get('/people/new');
       const base = { givenName: 'Bo', familyName: 'Noproposal', 'dateOfBirth-day': '3', 'dateOfBirth-month': '4', 'dateOfBirth-year': '1970' };
       // A postcode the register does not know: saved at once, with no residence.
@@ -112,7 +91,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('changing details proposes a council only for a new postcode, and not the council already recorded', async () => {
       const id = (await createPerson(t, { nhsNumber: nextNhsNumber(), address: { line1: '1 Old Road', postcode: 'NB1 1AA' }, residence: { localAuthority: ORGS.la.code, since: '2010-01-01' } }, 'laPractitioner')).id;
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const form = await b.get(`/people/${id}/edit`);
       assert.equal(form.statusCode, 200);
       const values = (postcode: string) => ({
@@ -132,7 +111,7 @@ for (const { engine, skip } of await testEngines()) {
     });
 
     test('what the type-ahead box posts is read as the code: "Name (CODE)", the name, or the code in any case', async () => {
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const form = await b.get('/people/new');
       const add = async (familyName: string, la: string, icb: string) => {
         const res = await b.post('/people/new', form.body, {
@@ -158,7 +137,7 @@ for (const { engine, skip } of await testEngines()) {
     });
 
     test('the proposals for the page’s script: JSON, CSRF-protected, the practice’s ICB from anyone’s registration there', async () => {
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const form = await b.get('/people/new');
       assert.equal((await b.post('/people/body-proposals', null, { postcode: 'NB1 2AB' })).statusCode, 403, 'no CSRF token, no answer');
       const ask = async (payload: Record<string, string>) => {
@@ -183,14 +162,14 @@ for (const { engine, skip } of await testEngines()) {
       await t.database.db.insertInto('postcode_areas').values({ prefix: 'QQ1', local_authority_code: 'E09000001', source: 'test' }).execute();
       assert.equal((await ask({ postcode: 'QQ1 1AA' })).localAuthority, null);
       // Only roles that add or change people are asked.
-      const auditor = await browser('auditor');
+      const auditor = await signedInBrowser(t.app, 'auditor');
       const auditorForm = await auditor.get('/register');
       assert.equal((await auditor.post('/people/body-proposals', auditorForm.body, { postcode: 'NB1 2AB' })).statusCode, 403);
     });
 
     test('a hospital stay names the organisation that runs the hospital, chosen from the list', async () => {
       const id = (await createPerson(t, { nhsNumber: nextNhsNumber() }, 'laPractitioner')).id;
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const form = await b.get(`/people/${id}/admissions/new`);
       assert.match(form.body, /<option value="RZZ">Northbridge Mental Health Trust \(RZZ\)<\/option>/);
       const saved = await b.post(`/people/${id}/admissions/new`, form.body, { hospital: 'Northbridge Hospital', provider: 'Northbridge Mental Health Trust (RZZ)', 'provider-other': '', 'admittedOn-day': '1', 'admittedOn-month': '3', 'admittedOn-year': '2024' });
@@ -201,7 +180,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('add a service: the kind first, then only the sections that apply to it', async () => {
       const id = (await createPerson(t, { nhsNumber: nextNhsNumber(), residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } }, 'laPractitioner')).id;
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const url = `/people/${id}/services/new`;
       const question = await b.get(url);
       assert.equal(question.statusCode, 200);

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createServices } from '../../src/services/index.ts';
-import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { call, created, createPerson, nextNhsNumber } from './helpers.ts';
+import { call, created, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
 for (const { engine, skip } of await testEngines()) {
   describe(`placement pages (MHA25-3) on ${engine}`, { skip }, () => {
@@ -29,35 +29,13 @@ for (const { engine, skip } of await testEngines()) {
     });
     const personUrl = () => `/people/${personId}`;
 
-    /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
-    async function browser(user: UserKey) {
-      const jar = new Map<string, string>();
-      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) {
-          if (c.value === '') jar.delete(c.name);
-          else jar.set(c.name, c.value);
-        }
-        return res;
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-      const post = async (url: string, csrfFrom: string | null, payload: Record<string, string>) => {
-        const csrf = csrfFrom === null ? {} : { _csrf: /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '' };
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, ...csrf } }));
-      };
-      const form = await get('/sign-in');
-      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
-      assert.equal(signedIn.statusCode, 302, signedIn.body);
-      return { get, post };
-    }
-
     const typed = {
       kind: 'care-home', description: 'Meadow View', localAuthority: ORGS.otherLa.code, arrangedBy: ORGS.la.code, s117: 'yes',
       'from-day': '31', 'from-month': '5', 'from-year': '2024',
     };
 
     test('MHA25-3: a practitioner records a placement from the person page; errors in the summary; CSRF; listed; audited', async () => {
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const page = await b.get(personUrl());
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /id="placements"/);
@@ -87,7 +65,7 @@ for (const { engine, skip } of await testEngines()) {
       const done = await b.post(formUrl, form.body, typed);
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${personId}#placements`);
-      const after = await b.get(personUrl());
+      const after = await b.follow(done);
       assert.match(after.body, /Placement recorded/);
       const table = after.body.slice(after.body.indexOf('id="placements"'), after.body.indexOf('</table>', after.body.indexOf('id="placements"')));
       assert.match(table, /Care home/);
@@ -109,13 +87,13 @@ for (const { engine, skip } of await testEngines()) {
 
     test('MHA25-3: the same permissions as the API: 404 for an organisation that does not see the person, 403 for a role that may not record', async () => {
       const formUrl = `/people/${personId}/placements/new`;
-      const stranger = await browser('otherIcbApprover');
+      const stranger = await signedInBrowser(t.app, 'otherIcbApprover');
       const strangerForm = await stranger.get('/register');
       assert.equal((await stranger.get(formUrl)).statusCode, 404);
       assert.equal((await stranger.post(formUrl, strangerForm.body, typed)).statusCode, 404, 'not 403: that would say the person exists');
       assert.equal((await call(t, 'GET', `/api/v1/people/${personId}/placements`, undefined, 'otherIcbApprover')).statusCode, 404);
       for (const user of ['laApprover', 'finance'] as const) {
-        const b = await browser(user);
+        const b = await signedInBrowser(t.app, user);
         const page = await b.get(personUrl());
         assert.equal(page.statusCode, 200);
         assert.ok(!page.body.includes(`href="${formUrl}"`), `${user} sees no link`);
@@ -130,7 +108,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(moved.statusCode, 200, moved.body);
       const second = await created(t, `/api/v1/people/${personId}/admissions`, { hospital: 'Southvale Hospital', admittedOn: '2025-11-01' }, 'laPractitioner');
       await created(t, `/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2025-11-01', admissionId: second.id }, 'laPractitioner');
-      const b = await browser('laApprover');
+      const b = await signedInBrowser(t.app, 'laApprover');
       const episodeOf = async () => (await call(t, 'GET', `/api/v1/people/${personId}/aftercare`, undefined, 'laApprover')).json().episodes[1];
 
       // Off (the default): today's law (RESP-3), the council of the area they lived in.
@@ -166,7 +144,7 @@ for (const { engine, skip } of await testEngines()) {
     test('MHA25-3: the end of a placement, from the person page; once only; the API refuses a stale version; audited', async () => {
       const [placement] = (await call(t, 'GET', `/api/v1/people/${personId}/placements`, undefined, 'laPractitioner')).json().items;
       const endUrl = `/people/${personId}/placements/${placement.id}/end`;
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const page = await b.get(personUrl());
       assert.ok(page.body.includes(`href="${endUrl}"`), 'an open placement offers the form to record its end');
       const form = await b.get(endUrl);
@@ -186,7 +164,7 @@ for (const { engine, skip } of await testEngines()) {
       const done = await b.post(endUrl, form.body, { version: '1', 'to-day': '31', 'to-month': '10', 'to-year': '2025' });
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${personId}#placements`);
-      const after = await b.get(personUrl());
+      const after = await b.follow(done);
       assert.match(after.body, /End of the placement recorded/);
       assert.match(after.body, /From 31 May 2024 to 31 October 2025/);
       assert.ok(!after.body.includes(`href="${endUrl}"`));

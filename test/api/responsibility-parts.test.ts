@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, ORGS, PASSWORD, USERS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { assertInvalid, call, created, createPerson, nextNhsNumber } from './helpers.ts';
+import { assertInvalid, call, created, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
 type Aftercare = { episodes: { id: string; endedOn: string | null; localAuthority: { code: string; basis: string; confirmed: boolean }; icb: { code: string; confirmed: boolean } }[] };
 
@@ -79,12 +79,12 @@ for (const { engine, skip } of await testEngines()) {
       const { base, current } = await detainedTwice();
       const personId = base.split('/').at(-1)!;
       const formUrl = `/people/${personId}/episodes/${current}/responsibility`;
-      const council = await browser('laApprover');
+      const council = await signedInBrowser(t.app, 'laApprover');
       const form = await council.get(formUrl);
       const done = await council.post(formUrl, form.body, { 'localAuthority-code': ORGS.la.code, 'localAuthority-basis': 'Tenancy', 'icb-code': ORGS.otherIcb.code, 'icb-basis': 'GP moved before detention', 'responsibility-version': versionOf(form.body), step: 'confirm' });
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${personId}/money`);
-      const money = await council.get(`/people/${personId}/money`);
+      const money = await council.follow(done);
       assert.match(money.body, /nhsuk-notification-banner--success[\s\S]*A dispute has been opened[\s\S]*href="#disputes"/);
       assert.match(money.body, /id="disputes"/);
     });
@@ -101,7 +101,7 @@ for (const { engine, skip } of await testEngines()) {
       const { base, current } = await detainedTwice();
       const personId = base.split('/').at(-1)!;
       const formUrl = `/people/${personId}/episodes/${current}/responsibility`;
-      const council = await browser('laApprover');
+      const council = await signedInBrowser(t.app, 'laApprover');
       const form = await council.get(formUrl);
       assert.match(form.body, new RegExp(`name="icb-code" value="${ORGS.icb.code}"`));
       const drawn = versionOf(form.body);
@@ -148,7 +148,7 @@ for (const { engine, skip } of await testEngines()) {
     test('a stale form (RESP-6) is refused by the service under the person’s lock too (a change between the page’s check and the write), and the API keeps its contract', async () => {
       const { base, current } = await detainedTwice();
       const personId = base.split('/').at(-1)!;
-      const council = await browser('laApprover');
+      const council = await signedInBrowser(t.app, 'laApprover');
       const drawn = versionOf((await council.get(`/people/${personId}/episodes/${current}/responsibility`)).body);
       assert.equal((await call(t, 'PUT', `${base}/episodes/${current}/responsibility`, body(ORGS.la.code, ORGS.otherIcb.code), 'icbApprover')).statusCode, 200);
       const { ConflictError } = await import('../../src/services/kernel/errors.ts');
@@ -164,33 +164,11 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok((byApi.json() as { disputeId?: string }).disputeId);
     });
 
-    /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
-    async function browser(user: keyof typeof USERS) {
-      const jar = new Map<string, string>();
-      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) {
-          if (c.value === '') jar.delete(c.name);
-          else jar.set(c.name, c.value);
-        }
-        return res;
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-      const post = async (url: string, csrfFrom: string, payload: Record<string, string>) => {
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '';
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, _csrf: csrf } }));
-      };
-      const form = await get('/sign-in');
-      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
-      assert.equal(signedIn.statusCode, 302, signedIn.body);
-      return { get, post };
-    }
-
     test('pages (issue 9 items 2–4): each lead sees only their own part to confirm, in "Awaiting your approval"; checks the answers; a success banner; who and when shown', async () => {
       const { base, current } = await detainedTwice();
       const personId = base.split('/').at(-1)!;
       const formUrl = `/people/${personId}/episodes/${current}/responsibility`;
-      const council = await browser('laApprover');
+      const council = await signedInBrowser(t.app, 'laApprover');
       const waiting = await council.get('/approvals');
       assert.equal(waiting.statusCode, 200);
       assert.ok(waiting.body.includes(`href="${formUrl}"`), 'the council’s lead is asked to confirm its part');
@@ -216,7 +194,7 @@ for (const { engine, skip } of await testEngines()) {
       const done = await council.post(formUrl, check.body, { ...answers, step: 'confirm' });
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${personId}`, 'no personal data (nor anything else) added to the address');
-      const personPage = await council.get(`/people/${personId}`);
+      const personPage = await council.follow(done);
       assert.match(personPage.body, /nhsuk-notification-banner--success[\s\S]*Responsibility confirmed/);
       assert.match(personPage.body, new RegExp(`Confirmed by ${USERS.laApprover.name}, ${ORGS.la.name}, on`));
       assert.doesNotMatch((await council.get(`/people/${personId}`)).body, /Responsibility confirmed/, 'the banner is shown once');
@@ -226,7 +204,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(!(await council.get('/approvals')).body.includes(`href="${formUrl}"`), 'no longer awaiting the council');
 
       // The ICB's lead is asked for the ICB's part, and confirms only that.
-      const icb = await browser('icbApprover');
+      const icb = await signedInBrowser(t.app, 'icbApprover');
       assert.ok((await icb.get('/approvals')).body.includes(`href="${formUrl}"`));
       const icbForm = await icb.get(formUrl);
       assert.match(icbForm.body, /<select[^>]+name="icb-code"/);

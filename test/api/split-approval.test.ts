@@ -3,9 +3,9 @@
 // policy's split applies, and the recharge statement follows the split in effect. API and page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, type TestApp, type UserKey } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { assertInvalid, assertProblem, call, created, createPerson, nextNhsNumber } from './helpers.ts';
+import { assertInvalid, assertProblem, call, created, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
 const service = (funding: Record<string, number> | undefined, reason?: string) => ({
   description: 'Care home',
@@ -101,31 +101,21 @@ for (const { engine, skip } of await testEngines()) {
 
     test('RESP-7 page: the awaited approval is shown, with an "Approve the split" form (CSRF) for that body’s approver only', async () => {
       const s = (await created(t, url(), service({ localAuthorityPercent: 30, icbPercent: 70 }, 'Panel decision'), 'laPractitioner')) as unknown as SplitView & { id: string };
-      const signIn = async (user: UserKey) => {
-        const form = await t.app.inject({ method: 'GET', url: '/sign-in' });
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-        const res = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: form.cookies.map((c) => `${c.name}=${c.value}`).join('; ') }, payload: { _csrf: csrf, email: USERS[user].email, password: PASSWORD } });
-        assert.equal(res.statusCode, 302, res.body);
-        const jar = new Map([...form.cookies, ...res.cookies].map((c) => [c.name, c.value]));
-        return () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      };
       const pagePath = `/people/${personId}/services`;
-      const council = await signIn('laApprover');
-      const councilPage = await t.app.inject({ method: 'GET', url: pagePath, headers: { cookie: council() } });
+      const council = await signedInBrowser(t.app, 'laApprover');
+      const councilPage = await council.get(pagePath);
       assert.equal(councilPage.statusCode, 200);
       assert.match(councilPage.body, /Split awaiting approval[\s\S]{0,400}s117-legal-basis[\s\S]{0,400}RESP-7/);
       assert.match(councilPage.body, /once the ICB approves it/);
       assert.ok(!councilPage.body.includes(`/services/${s.id}/split-approval`), 'no approve form for the council');
 
-      const icb = await signIn('icbApprover');
-      const icbPage = await t.app.inject({ method: 'GET', url: pagePath, headers: { cookie: icb() } });
+      const icb = await signedInBrowser(t.app, 'icbApprover');
+      const icbPage = await icb.get(pagePath);
       assert.match(icbPage.body, new RegExp(`action="/people/${personId}/services/${s.id}/split-approval"`));
       assert.match(icbPage.body, /Approve the split/);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(icbPage.body)?.[1] ?? '';
-      const cookie = [icb(), ...icbPage.cookies.map((c) => `${c.name}=${c.value}`)].join('; ');
-      const post = (token: string) => t.app.inject({ method: 'POST', url: `${pagePath}/${s.id}/split-approval`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ ...(token && { _csrf: token }), version: String(s.version) }).toString() });
-      assert.equal((await post('')).statusCode, 403, 'refused without the CSRF token');
-      const res = await post(csrf);
+      const post = (csrfFrom: string | null) => icb.post(`${pagePath}/${s.id}/split-approval`, csrfFrom, { version: String(s.version) }, { urlencoded: true });
+      assert.equal((await post(null)).statusCode, 403, 'refused without the CSRF token');
+      const res = await post(icbPage.body);
       assert.equal(res.statusCode, 303, res.body);
       assert.deepEqual(((await call(t, 'GET', url(`/${s.id}`), undefined, 'finance')).json() as SplitView).funding, { localAuthorityPercent: 30, icbPercent: 70 });
     });

@@ -7,9 +7,9 @@
 // stopped from the change notifications page (DELETE /subscriptions/{id}).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { call, created, createPerson, nextNhsNumber, today } from './helpers.ts';
+import { call, created, createPerson, nextNhsNumber, signedInBrowser, today } from './helpers.ts';
 
 for (const { engine, skip } of await testEngines()) {
   describe(`pages for API-only operations on ${engine}`, { skip }, () => {
@@ -26,42 +26,10 @@ for (const { engine, skip } of await testEngines()) {
       await t?.close();
     });
 
-    /** A signed-in browser without JavaScript: a cookie jar, forms posted with their CSRF token. */
-    async function browser(user: UserKey) {
-      const jar = new Map<string, string>();
-      const keep = <R extends { cookies: { name: string; value: string }[] }>(res: R): R => {
-        for (const c of res.cookies) {
-          if (c.value === '') jar.delete(c.name);
-          else jar.set(c.name, c.value);
-        }
-        return res;
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const get = async (url: string) => keep(await t.app.inject({ method: 'GET', url, headers: { cookie: cookie() } }));
-      const post = async (url: string, csrfFrom: string | null, payload: Record<string, string>) => {
-        const csrf = csrfFrom === null ? {} : { _csrf: /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '' };
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie() }, payload: { ...payload, ...csrf } }));
-      };
-      const form = await get('/sign-in');
-      const signedIn = await post('/sign-in', form.body, { email: USERS[user].email, password: PASSWORD });
-      assert.equal(signedIn.statusCode, 302, signedIn.body);
-      /** A multipart form (a file upload) as a browser sends it. */
-      const postFile = async (url: string, csrfFrom: string | null, fields: Record<string, string>, file?: { name: string; content: string }) => {
-        const formData = new FormData();
-        if (csrfFrom !== null) formData.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(csrfFrom)?.[1] ?? '');
-        for (const [k, v] of Object.entries(fields)) formData.append(k, v);
-        if (file) formData.append('file', new Blob([file.content], { type: 'text/csv' }), file.name);
-        const request = new Request('http://localhost/', { method: 'POST', body: formData });
-        const payload = Buffer.from(await request.arrayBuffer());
-        return keep(await t.app.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': request.headers.get('content-type')! }, payload }));
-      };
-      return { get, post, postFile };
-    }
-
     test('ADV-3: a practitioner records an IMHA referral’s involvement, outcome and records-access decision from the advocacy page; errors; CSRF; 409; audited', async () => {
       const referral = await created(t, `/api/v1/people/${personId}/advocacy-referrals`, { kind: 'imha', referredOn: today(), provider: 'Northbridge Advocacy' }, 'laPractitioner');
       const formUrl = `/people/${personId}/advocacy/referrals/${referral.id}`;
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const advocacy = await b.get(`/people/${personId}/advocacy`);
       assert.equal(advocacy.statusCode, 200);
       assert.ok(advocacy.body.includes(`href="${formUrl}"`), 'the advocacy page links to the form');
@@ -90,7 +58,7 @@ for (const { engine, skip } of await testEngines()) {
       });
       assert.equal(done.statusCode, 303, done.body);
       assert.equal(done.headers.location, `/people/${personId}/advocacy#referral-${referral.id}`);
-      const page = await b.get(`/people/${personId}/advocacy`);
+      const page = await b.follow(done);
       assert.match(page.body, /Referral updated/);
       assert.match(page.body, /Met them on the ward/);
       assert.match(page.body, /Supported at the planning meeting/);
@@ -107,18 +75,18 @@ for (const { engine, skip } of await testEngines()) {
     test('a referral other than an IMHA asks no records-access question; 404 for an organisation that does not see the person, 403 for a role that may not record advocacy', async () => {
       const referral = await created(t, `/api/v1/people/${personId}/advocacy-referrals`, { kind: 'general', referredOn: today() }, 'laPractitioner');
       const formUrl = `/people/${personId}/advocacy/referrals/${referral.id}`;
-      const b = await browser('laPractitioner');
+      const b = await signedInBrowser(t.app, 'laPractitioner');
       const form = await b.get(formUrl);
       assert.equal(form.statusCode, 200);
       assert.ok(!form.body.includes('Access to the aftercare records'));
       const done = await b.post(formUrl, form.body, { version: '1', involvement: '', outcome: 'Closed: no further help wanted' });
       assert.equal(done.statusCode, 303, done.body);
 
-      const stranger = await browser('otherIcbApprover');
+      const stranger = await signedInBrowser(t.app, 'otherIcbApprover');
       const strangerPage = await stranger.get('/register');
       assert.equal((await stranger.get(formUrl)).statusCode, 404);
       assert.equal((await stranger.post(formUrl, strangerPage.body, { version: '2', outcome: 'x' })).statusCode, 404);
-      const finance = await browser('finance');
+      const finance = await signedInBrowser(t.app, 'finance');
       const advocacy = await finance.get(`/people/${personId}/advocacy`);
       assert.equal(advocacy.statusCode, 200);
       assert.ok(!advocacy.body.includes(`href="${formUrl}"`), 'no link for a role that may not');
@@ -131,7 +99,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('charges from the finance system’s CSV: finance imports a file from the finance area; a bad line saves nothing and is listed; CSRF; audited', async () => {
       const nhsNumber = (await call(t, 'GET', `/api/v1/people/${personId}`, undefined, 'laPractitioner')).json().nhsNumber as string;
-      const finance = await browser('finance');
+      const finance = await signedInBrowser(t.app, 'finance');
       const area = await finance.get('/finance');
       assert.equal(area.statusCode, 200);
       assert.ok(area.body.includes('href="/finance/charges/import"'), 'the finance area links to the import');
@@ -174,7 +142,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('charges import: a practitioner and an auditor may not (403), and see no link', async () => {
       for (const user of ['laPractitioner', 'auditor'] as const) {
-        const b = await browser(user);
+        const b = await signedInBrowser(t.app, user);
         const register = await b.get('/register');
         if (user === 'auditor') assert.ok(!(await b.get('/finance')).body.includes('href="/finance/charges/import"'), 'no link for the auditor');
         assert.equal((await b.get('/finance/charges/import')).statusCode, 403, user);
@@ -187,11 +155,11 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(made.statusCode, 201, made.body);
       const id = made.json().id as string;
       const stopUrl = `/subscriptions/${id}/stop`;
-      const practitioner = await browser('laPractitioner');
+      const practitioner = await signedInBrowser(t.app, 'laPractitioner');
       const elsewhere = await practitioner.get('/register');
       assert.equal((await practitioner.get(stopUrl)).statusCode, 403);
       assert.equal((await practitioner.post(stopUrl, elsewhere.body, {})).statusCode, 403);
-      const admin = await browser('admin');
+      const admin = await signedInBrowser(t.app, 'admin');
       const list = await admin.get('/subscriptions');
       assert.ok(list.body.includes(`href="${stopUrl}"`), 'the page links to the confirmation');
       const confirm = await admin.get(stopUrl);
