@@ -30,8 +30,8 @@ import { planImportedService } from './imports-services.ts';
 import type { PersonRow, ServiceRow } from '../../data/schema.ts';
 import { auditActor, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { isUuid, viewerOf } from '../kernel/person-record.ts';
-import { deriveAftercareOf, refreshProjectionsOf } from '../kernel/projections-many.ts';
+import { deriveAftercareOf, isUuid, viewerOf } from '../kernel/person-record.ts';
+import { refreshProjectionsOf } from '../kernel/projections-many.ts';
 import * as many from '../../data/projections-repository.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { readSpreadsheet, type SpreadsheetContent } from './imports-file.ts';
@@ -775,7 +775,7 @@ class ImportRun {
     // The aftercare of the people whose services are written, derived together once their stays and
     // legal statuses are: a new service belongs to the episode covering its start.
     const withService = plans.filter((p) => p.service).map((p) => p.personId);
-    const derived = withService.length > 0 ? await deriveAftercareOf(this.trx, await many.findPeople(this.trx, withService), this.s.today) : new Map<string, AftercareResult>();
+    const derived = withService.length > 0 ? await deriveAftercareOf(this.trx, withService, this.s.today) : new Map<string, AftercareResult>();
     const newServices: NewService[] = [];
     for (const p of plans) {
       const wroteService = p.service ? await p.service(p.personId, derived.get(p.personId), newServices) : false;

@@ -63,8 +63,8 @@ export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate)
 }
 
 /**
- * deriveAftercare for many people at once (the recharge statement, the no-charge export): their rows
- * and facts read in batches of AFTERCARE_BATCH people, a few queries each, instead of a dozen queries
+ * deriveAftercare for many people at once (the recharge statement, the no-charge export, an import's
+ * new services): their rows and facts read in batches of AFTERCARE_BATCH people, a few queries each, instead of a dozen queries
  * per person. People not found are absent from the answer.
  */
 export async function deriveAftercareOf(db: Db, personIds: Iterable<string>, today: IsoDate): Promise<Map<string, AftercareResult>> {

@@ -165,9 +165,3 @@ export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[],
   }
   return out;
 }
-
-/** deriveAftercare for many people: their aftercare as the rules derive it from the facts now, writing nothing. */
-export async function deriveAftercareOf(db: Db, people: readonly PersonRow[], today: IsoDate): Promise<Map<string, AftercareResult>> {
-  const facts = await many.loadFactsOf(db, people);
-  return new Map(people.map((p) => [p.id, computeAftercare({ ...facts.get(p.id)!, deemedResidence: lawSettings.deemedResidence }, today)]));
-}
