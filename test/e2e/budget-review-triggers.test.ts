@@ -3,26 +3,25 @@
 // and its errors. Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { createTestApp, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
-import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, errorSummary, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('budget review triggers and reductions in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
   let budgetId: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const la = actorFromUser((await findUserByEmail(t.database.db, USERS.laPractitioner.email))!);
     const trust = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
     personId = (await t.services.people.create(trust, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Tess', familyName: 'Trigger' })).id;
@@ -30,18 +29,13 @@ describe('budget review triggers and reductions in the browser', { skip }, () =>
     await t.services.legalHistory.addLegalStatus(trust, personId, { section: '3', startDate: '2024-01-10', endDate: '2024-03-01', admissionId: stay.id });
     const pa = await t.services.careServices.create(la, personId, { description: 'Personal assistant hours', category: 'social-care', s117: true, provider: 'Self-employed PA', weeklyCostPence: 20000, startDate: '2024-03-01', funding: { localAuthorityPercent: 100, icbPercent: 0 } });
     budgetId = (await t.services.budgets.create(la, personId, { kind: 'direct-payment', serviceIds: [pa.id], startDate: '2024-03-01', amountPencePerWeek: 20000 })).id;
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('record a change in capacity from the services page: a review is due by that day', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.laPractitioner.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laPractitioner');
     await page.goto(`${base}/people/${personId}/services`);
     await follow(page, `a[href="/people/${personId}/budgets/${budgetId}/review-triggers/new"]`);
     await assertAccessible(page, 'the review trigger form');
@@ -58,8 +52,7 @@ describe('budget review triggers and reductions in the browser', { skip }, () =>
   });
 
   test('reduce a budget after notice from the services page (DP-2 form)', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.laPractitioner.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laPractitioner');
     await page.goto(`${base}/people/${personId}/services`);
     await follow(page, `a[href="/people/${personId}/budgets/${budgetId}/reductions/new"]`);
     await assertAccessible(page, 'the reduction form');

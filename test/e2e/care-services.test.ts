@@ -2,29 +2,22 @@
 // summary, budgets, ending a service, the funding policy page, and axe (WCAG 2.2 AA) on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, chooseOrganisation, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { ORGS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, chooseOrganisation, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('services and funding pages in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
-
-  async function signedInPage(user: UserKey): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
-    contexts.push(context);
-    return page;
-  }
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/people',
@@ -33,18 +26,14 @@ describe('services and funding pages in the browser', { skip }, () => {
     });
     assert.equal(res.statusCode, 201, res.body);
     personId = res.json().id;
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('a council practitioner records an s117 service; a contribution is refused naming CHG-1', async () => {
-    const page = await signedInPage('laPractitioner');
+    const page = await bed.signedInPage('laPractitioner');
     await page.goto(`${base}/people/${personId}`);
     await follow(page, 'a:has-text("Services, funding and budgets")');
     assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
@@ -102,7 +91,7 @@ describe('services and funding pages in the browser', { skip }, () => {
   });
 
   test('budgets, the funding policy page and the export link', async () => {
-    const page = await signedInPage('laApprover');
+    const page = await bed.signedInPage('laApprover');
     await page.goto(`${base}/funding-policies`);
     await assertAccessible(page, 'the funding policies page');
     await page.fill('#partnershipName', 'Northbridge partnership');
@@ -163,7 +152,7 @@ describe('services and funding pages in the browser', { skip }, () => {
     assert.match(await page.locator('table').nth(1).innerText(), /to 31 March 2025/);
     assert.equal(await page.locator('a[href*="/budgets/"][href$="/end"]').count(), 0);
 
-    const finance = await signedInPage('finance');
+    const finance = await bed.signedInPage('finance');
     await finance.goto(`${base}/people/${personId}/services`);
     assert.equal(await finance.locator('a:has-text("must not be charged")').count(), 1);
     const csv = await finance.request.get(`${base}/finance/no-charge.csv`);

@@ -6,12 +6,11 @@
 // axe (WCAG 2.2 AA) on every page state. Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser, type Actor } from '../../src/services/kernel/actor.ts';
-import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage, requestsToOtherOrigins } from './helpers.ts';
+import { USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, errorSummary, fillDate, follow, requestsToOtherOrigins, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -19,29 +18,19 @@ const LAWFUL = { reasonCode: 'no-longer-needed', reasons: 'Reassessed with them:
 
 describe('decisions checked before they are made, in the browser (issue 9 items 3 and 9)', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   const actors = {} as Record<UserKey, Actor>;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    bed = await startTestBed();
+    ({ t, base } = bed);
     for (const key of ['practitioner', 'laPractitioner', 'laApprover', 'icbApprover'] as const) actors[key] = actorFromUser((await findUserByEmail(t.database.db, USERS[key].email))!);
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
-
-  async function signedInPage(user: UserKey): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
-    contexts.push(context);
-    return page;
-  }
 
   /** A person who left hospital after a section 3: aftercare is running (active). */
   async function activePerson(familyName: string) {
@@ -56,7 +45,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     const { personId, episodeId } = await activePerson('Refusal');
     const first = await t.services.ending.propose(actors.practitioner, personId, episodeId, LAWFUL);
 
-    const la = await signedInPage('laApprover');
+    const la = await bed.signedInPage('laApprover');
     await la.goto(`${base}/approvals`);
     await follow(la, `a[href="/people/${personId}/episodes/${episodeId}/ending-proposals/${first.id}/approve"]`);
     assert.match(await la.locator('h1').innerText(), /Check before you decide: ending aftercare/);
@@ -84,7 +73,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
 
     // A new proposal; the ICB's lead sends it back for reassessment.
     const second = await t.services.ending.propose(actors.practitioner, personId, episodeId, LAWFUL);
-    const icb = await signedInPage('icbApprover');
+    const icb = await bed.signedInPage('icbApprover');
     await icb.goto(`${base}/people/${personId}/ending`);
     await follow(icb, 'a:has-text("Check and approve ending for the icb")');
     await icb.check('input[name="outcome"][value="sent-back"]');
@@ -104,7 +93,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     await t.services.careServices.create(actors.laPractitioner, personId, { ...service, description: 'Weekly support worker' });
     const dayCentre = await t.services.careServices.create(actors.laPractitioner, personId, { ...service, description: 'Day centre' });
 
-    const page = await signedInPage('practitioner');
+    const page = await bed.signedInPage('practitioner');
     await page.goto(`${base}/people/${personId}/episodes/${episodeId}/ending/new`);
     await page.check('input[name="reasonCode"][value="no-longer-needed"]');
     await page.fill('#reasons', LAWFUL.reasons);
@@ -118,7 +107,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     assert.match(await page.locator('.nhsuk-notification-banner--success').innerText(), /sent for approval/);
 
     // The approvers see which service carries on and which ends, with the END-7 warning.
-    const la = await signedInPage('laApprover');
+    const la = await bed.signedInPage('laApprover');
     await la.goto(`${base}/people/${personId}/ending`);
     await follow(la, 'a:has-text("Check and approve ending for the local authority")');
     const check = await la.locator('main').innerText();
@@ -128,7 +117,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     await assertAccessible(la, 'the check page with services ending and carrying on');
     await la.fill('#comment', 'Agreed; the day centre continues under the Care Act');
     await follow(la, 'button:has-text("Approve ending for the local authority")');
-    const icb = await signedInPage('icbApprover');
+    const icb = await bed.signedInPage('icbApprover');
     await icb.goto(`${base}/people/${personId}/ending`);
     await follow(icb, 'a:has-text("Check and approve ending for the icb")');
     await follow(icb, 'button:has-text("Approve ending for the icb")');
@@ -151,7 +140,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     await t.services.ending.approve(actors.laApprover, personId, episodeId, proposal.id, {});
     await t.services.ending.approve(actors.icbApprover, personId, episodeId, proposal.id, {});
 
-    const page = await signedInPage('practitioner');
+    const page = await bed.signedInPage('practitioner');
     const ask = async (reasons: string) => {
       await page.goto(`${base}/people/${personId}/ending`);
       await follow(page, 'a:has-text("Ask for aftercare to be reinstated")');
@@ -175,7 +164,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     assert.match(await page.locator('main').innerText(), /Reinstatement requested .*: waiting for approval/);
 
     // The council's lead: from "Awaiting your approval" to the check page; approves with a comment.
-    const la = await signedInPage('laApprover');
+    const la = await bed.signedInPage('laApprover');
     await la.goto(`${base}/approvals`);
     assert.match(await la.locator('main').innerText(), /Reinstate aftercare/);
     await assertAccessible(la, 'the approvals page with a reinstatement');
@@ -188,7 +177,7 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     assert.match(await la.locator('.nhsuk-notification-banner--success').innerText(), /Your approval is recorded/);
 
     // The ICB's lead reads who approved, when, for which body, and refuses with reasons.
-    const icb = await signedInPage('icbApprover');
+    const icb = await bed.signedInPage('icbApprover');
     await icb.goto(`${base}/people/${personId}/ending`);
     await follow(icb, 'a:has-text("Check and approve reinstatement for the icb")');
     assert.match(await icb.locator('main').innerText(), new RegExp(`Local authority: approved by ${USERS.laApprover.name}, Northbridge Borough Council, on .*Comment: “Agreed at the s117 panel”`));

@@ -4,26 +4,23 @@
 // Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { ORGS, USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { assertAccessible, errorSummary, errorSummaryRules, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, errorSummary, errorSummaryRules, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('the duplicate records pages in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
-  const contexts: BrowserContext[] = [];
   const registered: string[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const actor = async (email: string) => actorFromUser((await findUserByEmail(t.database.db, email))!);
     const northbridge = await actor(USERS.laPractitioner.email);
     const southvale = await actor(USERS.otherLaPractitioner.email);
@@ -34,14 +31,11 @@ describe('the duplicate records pages in the browser', { skip }, () => {
     }
   });
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('the council’s s117 lead lists the pairs, keeps one separate with a reason and merges the other, checking the answers first', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.laApprover.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laApprover');
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/people/duplicates"]').count(), 1);
     await page.goto(`${base}/people/duplicates`);
     assert.equal(new URL(page.url()).pathname, '/people/duplicates');
@@ -88,8 +82,7 @@ describe('the duplicate records pages in the browser', { skip }, () => {
   });
 
   test('a practitioner has no link to the list, and the page refuses them', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.laPractitioner.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laPractitioner');
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/people/duplicates"]').count(), 0);
     const res = await page.goto(`${base}/people/duplicates`);
     assert.equal(res?.status(), 403);

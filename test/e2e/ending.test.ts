@@ -4,39 +4,28 @@
 // Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { pdfText } from '../support/pdf.ts';
-import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('ending aftercare pages in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+    bed = await startTestBed();
+    ({ t, base } = bed);
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
-
-  async function signedInPage(user: UserKey): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
-    contexts.push(context);
-    return page;
-  }
 
   test('END-1: a full ending with both approvals ends in "Ended"; END-3 is refused; the letter reads right', async () => {
     const actor = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
@@ -46,7 +35,7 @@ describe('ending aftercare pages in the browser', { skip }, () => {
     await s.legalHistory.addLegalStatus(actor, person.id, { section: '3', startDate: '2024-01-10', endDate: '2024-05-01', admissionId: stay.id });
 
     // The practitioner proposes.
-    const page = await signedInPage('practitioner');
+    const page = await bed.signedInPage('practitioner');
     await page.goto(`${base}/people/${person.id}`);
     await follow(page, 'a:has-text("Propose or approve ending aftercare")');
     assert.equal(new URL(page.url()).pathname, `/people/${person.id}/ending`);
@@ -75,7 +64,7 @@ describe('ending aftercare pages in the browser', { skip }, () => {
     assert.match(await page.locator('main').innerText(), /waiting for approval/);
 
     // The council's lead approves from "Awaiting your approval".
-    const la = await signedInPage('laApprover');
+    const la = await bed.signedInPage('laApprover');
     await follow(la, 'a:has-text("Awaiting your approval")');
     assert.equal(new URL(la.url()).pathname, '/approvals');
     await assertAccessible(la, 'the approvals page');
@@ -88,7 +77,7 @@ describe('ending aftercare pages in the browser', { skip }, () => {
     assert.match(await la.locator('main').innerText(), /Nothing is waiting for your approval/);
 
     // The ICB's lead approves on the person's ending page: aftercare ends.
-    const icb = await signedInPage('icbApprover');
+    const icb = await bed.signedInPage('icbApprover');
     await icb.goto(`${base}/people/${person.id}/ending`);
     await follow(icb, 'a:has-text("Check and approve ending for the icb")');
     assert.match(await icb.locator('main').innerText(), /Agreed at the s117 panel/, 'who approved, when, for which body, with their comment');

@@ -1,9 +1,11 @@
-// Shared steps of the browser tests: accessibility checks (axe, WCAG 2.2 AA), the NHS date input,
-// following a link or button to the next page, and reading the error summary.
+// Shared steps of the browser tests: the test bed (the app listening on this machine and Chromium),
+// accessibility checks (axe, WCAG 2.2 AA), the NHS date input, following a link or button to the
+// next page, and reading the error summary.
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { PASSWORD } from '../support/app.ts';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -48,10 +50,6 @@ export async function errorSummaryRules(page: Page): Promise<string[]> {
 }
 
 /**
- * A fresh browser context, reaching only this machine's test server, signed in as the user through
- * the sign-in form. The caller closes the context.
- */
-/**
  * Lets the context reach only this machine's test server, and records whatever a page asked of
  * another origin (issue 9: the register must work on a closed network). Tests assert the list is empty.
  */
@@ -63,6 +61,10 @@ export async function keepToThisMachine(context: BrowserContext): Promise<void> 
   });
 }
 
+/**
+ * A fresh browser context, reaching only this machine's test server, signed in as the user through
+ * the sign-in form. The caller closes the context.
+ */
 export async function openSignedInPage(browser: Browser, base: string, email: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   await keepToThisMachine(context);
@@ -90,4 +92,50 @@ export async function chooseOrganisation(page: Page, id: string, code: string): 
 export async function chosenOrganisation(page: Page, id: string): Promise<string> {
   const value = await page.inputValue(`#${id}`);
   return /\(([A-Z0-9]{3,9})\)$/.exec(value)?.[1] ?? value;
+}
+
+/** What every browser test starts from: the app on a fresh PGlite database, listening on this machine, and Chromium. */
+export interface TestBed {
+  t: TestApp;
+  /** The app's address (http://127.0.0.1:port). */
+  base: string;
+  browser: Browser;
+  /** A page in a fresh context, signed in as the user through the sign-in form; closed with the bed. */
+  signedInPage(user: UserKey, options?: BrowserContextOptions): Promise<Page>;
+  /** A page in a fresh context, not signed in, reaching only this machine; closed with the bed. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  /** Closes every context opened through the bed, Chromium and the app. */
+  close(): Promise<void>;
+}
+
+export async function startTestBed(): Promise<TestBed> {
+  const t = await createTestApp('pglite');
+  const contexts: BrowserContext[] = [];
+  let browser: Browser | undefined;
+  const close = async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t.close();
+  };
+  try {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const chromiumBrowser = (browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS }));
+    return {
+      t, base, browser: chromiumBrowser, close,
+      async signedInPage(user, options = {}) {
+        const { context, page } = await openSignedInPage(chromiumBrowser, base, USERS[user].email, options);
+        contexts.push(context);
+        return page;
+      },
+      async newPage(options = {}) {
+        const context = await chromiumBrowser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+        await keepToThisMachine(context);
+        contexts.push(context);
+        return context.newPage();
+      },
+    };
+  } catch (error) {
+    await close(); // PGlite left open would end the process with code 99
+    throw error;
+  }
 }

@@ -4,26 +4,23 @@
 // installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { formatNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { ORGS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { call, created, createPerson, nextNhsNumber } from '../api/helpers.ts';
-import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage, requestsToOtherOrigins } from './helpers.ts';
+import { assertAccessible, errorSummary, fillDate, follow, requestsToOtherOrigins, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('lists across people and the status explained, in the browser', { skip, timeout: 900_000 }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
-  const contexts: BrowserContext[] = [];
   let person: { id: string; nhsNumber: string | null };
 
   before(async () => {
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+    bed = await startTestBed();
+    ({ t, base } = bed);
     person = await createPerson(t, { givenName: 'Rosalind', familyName: 'Browserlisted', nhsNumber: nextNhsNumber() }, 'laPractitioner');
     await created(t, `/api/v1/people/${person.id}/complaints`, { against: 'both', route: 'formal', receivedOn: '2026-01-10', subject: 'Services late after discharge' }, 'laPractitioner');
     await created(t, `/api/v1/people/${person.id}/disputes`, { partyA: { kind: 'local-authority', code: ORGS.la.code }, partyB: { kind: 'icb', code: ORGS.icb.code }, subject: 'funding-split', interimFunderCode: ORGS.la.code, raisedOn: '2026-01-05' }, 'laApprover');
@@ -34,14 +31,11 @@ describe('lists across people and the status explained, in the browser', { skip,
     assert.equal(left.statusCode, 200, left.body);
   });
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('an auditor finds the complaints list in the navigation, filters it and opens the person’s complaint', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.auditor.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('auditor');
     // In the navigation (on a narrow header it may sit under "More"), then followed.
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 1);
     await page.goto(`${base}/complaints`);
@@ -65,8 +59,7 @@ describe('lists across people and the status explained, in the browser', { skip,
   });
 
   test('finance has the disputes list (not the complaints list) and reaches the person’s disputes from it', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.finance.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('finance');
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 0);
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/disputes"]').count(), 1);
     await page.goto(`${base}/disputes`);
@@ -80,8 +73,7 @@ describe('lists across people and the status explained, in the browser', { skip,
   });
 
   test('the status panel says why the person is still in planning and what to record next, the rules behind a legal basis', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.laPractitioner.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laPractitioner');
     await page.goto(`${base}/people/${person.id}`);
     const panel = page.locator('.s117-status-summary');
     const words = await panel.innerText();

@@ -3,27 +3,20 @@
 // summary, the success banner, and axe (WCAG 2.2 AA) on both forms, empty and with errors.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { ORGS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, errorSummary, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('money payment pages in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
   let serviceId: string;
-  const contexts: BrowserContext[] = [];
 
-  async function signedInPage(user: UserKey): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
-    contexts.push(context);
-    return page;
-  }
   async function api(method: 'POST' | 'PATCH', url: string, payload: unknown, user: UserKey, headers: Record<string, string> = {}) {
     const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: { ...t.as(user), ...headers }, payload: payload as Record<string, unknown> });
     assert.ok(res.statusCode < 300, res.body);
@@ -31,7 +24,8 @@ describe('money payment pages in the browser', { skip }, () => {
   }
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     personId = (await api('POST', '/people', { nhsNumber: testNhsNumber(8127), givenName: 'Zoë', familyName: 'Łukasiewicz-Nguyễn', dateOfBirth: '1975-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } }, 'laPractitioner')).id;
     const admissionId = (await api('POST', `/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01', dischargedOn: '2024-03-31' }, 'laPractitioner')).id;
     await api('POST', `/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-01', endDate: '2024-03-31', admissionId }, 'laPractitioner');
@@ -39,18 +33,14 @@ describe('money payment pages in the browser', { skip }, () => {
     const charge = await api('POST', `/people/${personId}/charges`, { periodFrom: '2024-04-01', periodTo: '2024-04-30', amountPence: 30000, paidOn: '2024-05-02', description: 'Care home contribution', serviceId }, 'finance');
     const refund = await api('POST', `/people/${personId}/refunds`, { chargeIds: [charge.id], calculatedOn: '2025-05-02' }, 'finance');
     await api('POST', `/people/${personId}/refunds/${refund.id}/approval`, {}, 'laApprover', { 'if-match': String(refund.version) });
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('finance records that an approved refund was paid (CHG-2)', async () => {
-    const page = await signedInPage('finance');
+    const page = await bed.signedInPage('finance');
     await page.goto(`${base}/people/${personId}/money`);
     await follow(page, 'a:has-text("Record that the refund was paid")');
     assert.match(await page.locator('h1').innerText(), /Record that a refund was paid/);
@@ -69,7 +59,7 @@ describe('money payment pages in the browser', { skip }, () => {
   });
 
   test('finance records what the council paid for a service (RESP-1)', async () => {
-    const page = await signedInPage('finance');
+    const page = await bed.signedInPage('finance');
     await page.goto(`${base}/people/${personId}/services`);
     await follow(page, `a[href="/people/${personId}/services/${serviceId}/payments/new"]`);
     assert.match(await page.locator('h1').innerText(), /Record a payment for a service/);

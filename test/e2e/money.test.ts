@@ -3,30 +3,23 @@
 // (WCAG 2.2 AA) on every new page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { ORGS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { pdfText } from '../support/pdf.ts';
-import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('money pages in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
-
-  async function signedInPage(user: UserKey): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
-    contexts.push(context);
-    return page;
-  }
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const api = async (url: string, payload: object, as: UserKey = 'practitioner') => {
       const res = await t.app.inject({ method: 'POST', url, headers: t.as(as), payload });
       assert.equal(res.statusCode, 201, res.body);
@@ -39,18 +32,14 @@ describe('money pages in the browser', { skip }, () => {
     await api(`/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-01', endDate: '2024-03-31', admissionId });
     const service = await api(`/api/v1/people/${personId}/services`, { description: 'Care home', category: 'accommodation', s117: true, provider: 'Meadow View', funding: { localAuthorityPercent: 50, icbPercent: 50 }, weeklyCostPence: 70000, startDate: '2024-04-01', accommodation: { type: 'care-home', enhancedFeatures: ['24-hour-staff'] } }, 'laPractitioner');
     await api(`/api/v1/people/${personId}/services/${service.id}/payments`, { body: 'local-authority', periodFrom: '2024-04-01', periodTo: '2024-04-28', amountPence: 280000, paidOn: '2024-05-01' }, 'finance');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('finance records a charge inside an entitlement, calculates the refund, sees its lines and total, and gets the letter', async () => {
-    const page = await signedInPage('finance');
+    const page = await bed.signedInPage('finance');
     await page.goto(`${base}/people/${personId}`);
     await follow(page, 'a:has-text("Money: charges, refunds, top-ups and disputes")');
     assert.equal(new URL(page.url()).pathname, `/people/${personId}/money`);
@@ -91,7 +80,7 @@ describe('money pages in the browser', { skip }, () => {
   });
 
   test('finance views the recharge statement and spend for a period from the header', async () => {
-    const page = await signedInPage('finance');
+    const page = await bed.signedInPage('finance');
     await page.goto(`${base}/register`);
     await follow(page, '.nhsuk-header a:has-text("Finance")');
     assert.equal(new URL(page.url()).pathname, '/finance');
@@ -116,7 +105,7 @@ describe('money pages in the browser', { skip }, () => {
   });
 
   test('a council lead records a top-up preference, signs the agreement, and records and updates a dispute', async () => {
-    const page = await signedInPage('laApprover');
+    const page = await bed.signedInPage('laApprover');
     await page.goto(`${base}/people/${personId}/money`);
     await page.click('summary:has-text("Record a preference for accommodation with a top-up")');
     await page.fill('#preferredAccommodation', 'Riverside House');

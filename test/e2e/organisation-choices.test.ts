@@ -6,31 +6,23 @@
 // origin from any of these pages.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, fillDate, follow, keepToThisMachine, requestsToOtherOrigins } from './helpers.ts';
+import { ORGS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, fillDate, follow, requestsToOtherOrigins, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('choosing organisations by name and the service form by kind, in the browser', { skip, timeout: 900_000 }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
 
   async function signedIn(user: UserKey, options: { javaScriptEnabled?: boolean; withoutLiveProposals?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
-    await keepToThisMachine(context);
-    if (options.withoutLiveProposals) await context.route(`${base}/people/body-proposals`, (route) => route.abort());
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS[user].email);
-    await page.fill('#password', PASSWORD);
-    await follow(page, 'button:has-text("Sign in")');
+    const page = await bed.signedInPage(user, { javaScriptEnabled: options.javaScriptEnabled ?? true });
+    if (options.withoutLiveProposals) await page.context().route(`${base}/people/body-proposals`, (route) => route.abort());
     return page;
   }
 
@@ -38,21 +30,18 @@ describe('choosing organisations by name and the service form by kind, in the br
   const idOf = (page: Page) => /\/people\/([0-9a-f-]{36})$/.exec(new URL(page.url()).pathname)![1]!;
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const res = await t.app.inject({
       method: 'POST', url: '/api/v1/people', headers: t.as('laPractitioner'),
       payload: { nhsNumber: testNhsNumber(9117), givenName: 'Sam', familyName: 'Kindtest', dateOfBirth: '1971-04-05', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } },
     });
     assert.equal(res.statusCode, 201, res.body);
     personId = res.json().id;
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('with JavaScript: the lists become type-ahead boxes, proposed from the postcode and the practice as they are typed', async () => {

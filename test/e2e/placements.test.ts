@@ -5,27 +5,20 @@
 // error summary, the success banner, and axe (WCAG 2.2 AA) on every page and state.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
 import { createServices } from '../../src/services/index.ts';
-import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, chooseOrganisation, errorSummary, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { ORGS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, chooseOrganisation, errorSummary, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('placements (MHA25-3) in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
 
-  async function signedInPage(user: UserKey): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
-    contexts.push(context);
-    return page;
-  }
   async function api(method: 'POST' | 'PATCH' | 'GET', url: string, payload: unknown, user: UserKey) {
     const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: t.as(user), ...(payload !== undefined && { payload: payload as Record<string, unknown> }) });
     assert.ok(res.statusCode < 300, res.body);
@@ -33,23 +26,20 @@ describe('placements (MHA25-3) in the browser', { skip }, () => {
   }
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     personId = (await api('POST', '/people', { nhsNumber: testNhsNumber(8311), givenName: 'Zoë', familyName: 'Łukasiewicz-Nguyễn', dateOfBirth: '1975-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } }, 'laPractitioner')).id;
     const first = (await api('POST', `/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10', dischargedOn: '2024-05-31' }, 'laPractitioner')).id;
     await api('POST', `/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-10', endDate: '2024-05-31', admissionId: first }, 'laPractitioner');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
     createServices(t.database.db, {});
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('a practitioner records a placement, sees it listed, and the proposal changes with the setting on', async () => {
-    const page = await signedInPage('laPractitioner');
+    const page = await bed.signedInPage('laPractitioner');
     await page.goto(`${base}/people/${personId}`);
     await follow(page, 'a:has-text("Record a placement (care home, supported living, shared lives)")');
     assert.match(await page.locator('h1').innerText(), /Record a placement/);
@@ -84,7 +74,7 @@ describe('placements (MHA25-3) in the browser', { skip }, () => {
 
     createServices(t.database.db, { mha2025DeemedResidence: true });
     try {
-      const lead = await signedInPage('laApprover');
+      const lead = await bed.signedInPage('laApprover');
       await lead.goto(`${base}/people/${personId}`);
       await follow(lead, 'a:has-text("Confirm the responsible local authority and ICB") >> nth=0');
       const proposal = await lead.locator('.s117-proposal').first().innerText();
@@ -100,7 +90,7 @@ describe('placements (MHA25-3) in the browser', { skip }, () => {
   });
 
   test('a practitioner records the end of the placement', async () => {
-    const page = await signedInPage('laPractitioner');
+    const page = await bed.signedInPage('laPractitioner');
     await page.goto(`${base}/people/${personId}#placements`);
     await follow(page, 'table.s117-placements a:has-text("Record the end")');
     assert.match(await page.locator('h1').innerText(), /Record the end of a placement/);

@@ -3,34 +3,25 @@
 // every new page. Skipped with a reason where Chromium is missing, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addDays, todayInLondon } from '../../src/domain/dates.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { createTestApp, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 const today = todayInLondon();
 
 describe('keyworker, planning meetings and advocacy in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
-
-  async function signedIn(user: UserKey, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email, options);
-    contexts.push(context);
-    return page;
-  }
 
   before(async () => {
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+    bed = await startTestBed();
+    ({ t, base } = bed);
     // A person detained under section 3, registered by the trust's practitioner.
     const practitioner = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
     const person = await t.services.people.create(practitioner, {
@@ -43,13 +34,11 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('allocate a keyworker, who then sees the person in My caseload', async () => {
-    const page = await signedIn('practitioner');
+    const page = await bed.signedInPage('practitioner');
     await page.goto(`${base}/people/${personId}`);
     assert.match(await page.locator('main').innerText(), /No keyworker is allocated/);
     await assertAccessible(page, 'the person page with the keyworker, meetings and advocacy sections');
@@ -66,7 +55,7 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
     assert.equal(new URL(page.url()).pathname, `/people/${personId}`);
     assert.match(await page.locator('main').innerText(), /Council Practitioner, Care co-ordinator/);
 
-    const keyworker = await signedIn('laPractitioner');
+    const keyworker = await bed.signedInPage('laPractitioner');
     await keyworker.click('.nhsuk-header a:has-text("My caseload")');
     assert.equal(new URL(keyworker.url()).pathname, '/caseload');
     assert.match(await keyworker.locator('table').innerText(), /Jordan Planwell/);
@@ -82,7 +71,7 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
   });
 
   test('the keyworker schedules and holds a planning meeting with attendance, closing the planning task', async () => {
-    const page = await signedIn('laPractitioner');
+    const page = await bed.signedInPage('laPractitioner');
     await follow(page, '.nhsuk-header a:has-text("Planning tasks")');
     assert.match(await page.locator('main').innerText(), /Jordan Planwell/);
     await assertAccessible(page, 'the planning tasks page');
@@ -122,7 +111,7 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
   });
 
   test('advocacy: IMHA eligibility with its reason, a referral and a tribunal recommendation with its response', async () => {
-    const page = await signedIn('practitioner');
+    const page = await bed.signedInPage('practitioner');
     await page.goto(`${base}/people/${personId}/advocacy`);
     const text = await page.locator('main').innerText();
     assert.match(text, /Qualifies for an IMHA/);
@@ -161,7 +150,7 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
   });
 
   test('a planning meeting can be scheduled without JavaScript', async () => {
-    const page = await signedIn('practitioner', { javaScriptEnabled: false });
+    const page = await bed.signedInPage('practitioner', { javaScriptEnabled: false });
     await page.goto(`${base}/people/${personId}/meetings/new`);
     await page.check('#trigger-2');
     await fillDate(page, 'scheduledFor', today);

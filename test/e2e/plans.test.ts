@@ -4,42 +4,32 @@
 // axe (WCAG 2.2 AA) on every new page. Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser, type Actor } from '../../src/services/kernel/actor.ts';
-import { createTestApp, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { pdfText } from '../support/pdf.ts';
 import { detainedPerson } from '../support/plans.ts';
-import { assertAccessible, errorSummary, errorSummaryRules, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, errorSummary, errorSummaryRules, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('care and support plan pages in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let actor: Actor;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    bed = await startTestBed();
+    ({ t, base } = bed);
     actor = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
-
-  async function signedInPage(): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS.practitioner.email);
-    contexts.push(context);
-    return page;
-  }
 
   async function addNeed(page: Page, need: { domain: string; description: string; limbs: 'yes' | 'no'; rationale: string; howMet: string; who: string; s117: 'yes' | 'no' }) {
     await follow(page, 'a:has-text("Add a need")');
@@ -56,7 +46,7 @@ describe('care and support plan pages in the browser', { skip }, () => {
 
   test('a practitioner plans a detained person’s aftercare to a finalised, signed plan and downloads the person’s copy', async () => {
     const person = await detainedPerson(t.services, actor, { givenName: 'Ruth', familyName: 'Planner' });
-    const page = await signedInPage();
+    const page = await bed.signedInPage('practitioner');
     await page.goto(`${base}/people/${person.id}`);
     await assertAccessible(page, 'the person page with the plan section');
     await follow(page, 'a:has-text("Start the care and support plan")');
@@ -170,7 +160,7 @@ describe('care and support plan pages in the browser', { skip }, () => {
 
   test('PLAN-7: the register shows a warning for a person who left hospital without a final plan', async () => {
     await detainedPerson(t.services, actor, { givenName: 'Left', familyName: 'Unplanned', leftHospitalOn: '2025-03-01' });
-    const page = await signedInPage();
+    const page = await bed.signedInPage('practitioner');
     await page.goto(`${base}/register?q=Unplanned`);
     assert.match(await page.locator('table tbody tr').innerText(), /Not ready for discharge[\s\S]*without a final care and support plan/);
     await assertAccessible(page, 'the register with a discharge warning');

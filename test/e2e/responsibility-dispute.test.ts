@@ -3,24 +3,23 @@
 // links to its disputes, and axe passes on it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, follow, openSignedInPage } from './helpers.ts';
+import { ORGS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('RESP-6: naming another body’s part opens a dispute, in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
   let episodeId: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const post = async (url: string, payload: object) => {
       const res = await t.app.inject({ method: 'POST', url, headers: t.as('practitioner'), payload });
       assert.equal(res.statusCode, 201, res.body);
@@ -29,19 +28,14 @@ describe('RESP-6: naming another body’s part opens a dispute, in the browser',
     personId = (await post('/api/v1/people', { nhsNumber: testNhsNumber(8126), givenName: 'Sam', familyName: 'Disputetest', dateOfBirth: '1975-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } })).id;
     const stay = await post(`/api/v1/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01' });
     episodeId = (await post(`/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-01', admissionId: stay.id })).id;
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('RESP-6: the council’s part is confirmed, a dispute with the ICB opened, and the banner links to it', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.laApprover.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laApprover');
     await page.goto(`${base}/people/${personId}/episodes/${episodeId}/responsibility`);
     // The ICB's part is not the council's to change here; a form sent with another ICB stands for that.
     await page.locator('input[name="icb-code"]').evaluate((el, code) => ((el as unknown as { value: string }).value = code), ORGS.otherIcb.code);
@@ -67,8 +61,7 @@ describe('RESP-6: naming another body’s part opens a dispute, in the browser',
     const person = (await post('/api/v1/people', { nhsNumber: testNhsNumber(8127), givenName: 'Kit', familyName: 'Staleform', dateOfBirth: '1980-04-05', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } })).id;
     const stay = await post(`/api/v1/people/${person}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01' });
     const episode = (await post(`/api/v1/people/${person}/legal-statuses`, { section: '3', startDate: '2024-01-01', admissionId: stay.id })).id;
-    const { context, page } = await openSignedInPage(browser, base, USERS.laApprover.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laApprover');
     await page.goto(`${base}/people/${person}/episodes/${episode}/responsibility`);
     await page.fill('[name="localAuthority-basis"]', 'Tenancy in Northbridge since 2010');
     // Meanwhile the ICB's lead confirms another ICB for its own part.

@@ -4,31 +4,23 @@
 // installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { addDays, addMonths, formatDate, todayInLondon } from '../../src/domain/dates.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
-import { assertAccessible, fillDate, follow, keepToThisMachine, requestsToOtherOrigins } from './helpers.ts';
+import { assertAccessible, fillDate, follow, requestsToOtherOrigins, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('reviews in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
   const today = todayInLondon();
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await keepToThisMachine(context);
-    contexts.push(context);
-    return context.newPage();
-  }
 
   async function signIn(page: Page, user: UserKey): Promise<void> {
     await page.goto(`${base}/sign-in`);
@@ -38,24 +30,21 @@ describe('reviews in the browser', { skip }, () => {
   }
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const practitioner = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
     const person = await t.services.people.create(practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Rowan', familyName: 'Reviewme' });
     personId = person.id;
     const stay = await t.services.legalHistory.addAdmission(practitioner, personId, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10', dischargedOn: '2024-03-01' });
     await t.services.legalHistory.addLegalStatus(practitioner, personId, { section: '3', startDate: '2024-01-10', endDate: '2024-03-01', admissionId: stay.id });
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('the dashboard lists an overdue person; record a review, request one, arrange one', async () => {
-    const page = await newPage();
+    const page = await bed.newPage();
     await signIn(page, 'practitioner');
 
     await follow(page, 'a.nhsuk-header__navigation-link:has-text("Reviews due")');

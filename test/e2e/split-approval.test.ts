@@ -2,23 +2,22 @@
 // lead approves it with the "Approve the split" button (no JavaScript needed), and axe passes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createTestApp, ORGS, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, follow, openSignedInPage } from './helpers.ts';
+import { ORGS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('RESP-7 split approval in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const post = async (url: string, payload: object, as: 'practitioner' | 'laApprover' | 'laPractitioner') => {
       const res = await t.app.inject({ method: 'POST', url, headers: t.as(as), payload });
       assert.equal(res.statusCode, 201, res.body);
@@ -27,19 +26,14 @@ describe('RESP-7 split approval in the browser', { skip }, () => {
     await post('/api/v1/funding-policies', { partnershipName: 'Northbridge', localAuthority: ORGS.la.code, icb: ORGS.icb.code, effectiveFrom: '2020-01-01', splits: { accommodation: { localAuthorityPercent: 50, icbPercent: 50 } } }, 'laApprover');
     personId = (await post('/api/v1/people', { nhsNumber: testNhsNumber(8118), givenName: 'Sam', familyName: 'Splittest', dateOfBirth: '1975-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } }, 'practitioner')).id;
     await post(`/api/v1/people/${personId}/services`, { description: 'Care home', category: 'accommodation', s117: true, provider: 'Meadow View', funding: { localAuthorityPercent: 30, icbPercent: 70 }, fundingOverrideReason: 'Nursing needs agreed at the panel', weeklyCostPence: 70000, startDate: '2024-04-01', accommodation: { type: 'care-home', enhancedFeatures: ['24-hour-staff'] } }, 'laPractitioner');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('RESP-7: the ICB’s lead sees the awaited split and approves it; 30/70 then applies', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.icbApprover.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('icbApprover');
     await page.goto(`${base}/people/${personId}/services`);
     assert.match(await page.locator('main').innerText(), /Split awaiting approval/);
     assert.match(await page.locator('main').textContent() ?? '', /Split awaiting approval[\s\S]{0,400}RESP-7/, 'the rule behind its legal basis');

@@ -3,24 +3,23 @@
 // scripts of its own. Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { createTestApp, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import { USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
-import { assertAccessible, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('change notifications page in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     const admin = actorFromUser((await findUserByEmail(t.database.db, USERS.admin.email))!);
     // A receiver that is not there: the delivery fails and waits for its retry.
     await t.services.subscriptions.create(admin, { url: 'http://127.0.0.1:9/hook', events: ['person.entitled'] });
@@ -28,19 +27,14 @@ describe('change notifications page in the browser', { skip }, () => {
     const stay = await t.services.legalHistory.addAdmission(admin, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-10' });
     await t.services.legalHistory.addLegalStatus(admin, person.id, { section: '3', startDate: '2025-01-10', admissionId: stay.id });
     await t.services.deliveries.runOnce();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('an admin sees the subscription, the failed delivery, why and when it is retried; the page is accessible (and has no script)', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.admin.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('admin');
     await page.goto(`${base}/subscriptions`);
     assert.equal(await page.locator('h1').innerText(), 'Change notifications');
     const row = page.locator('tbody tr').first();
@@ -50,15 +44,13 @@ describe('change notifications page in the browser', { skip }, () => {
   });
 
   test('someone who does not look after subscriptions is refused', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.practitioner.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('practitioner');
     const response = await page.goto(`${base}/subscriptions`);
     assert.equal(response?.status(), 403);
   });
 
   test('an admin stops a subscription after a confirmation page (issue 15: the API’s DELETE has its page); accessible', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.admin.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('admin');
     await page.goto(`${base}/subscriptions`);
     await follow(page, 'a:has-text("Stop notifications")');
     assert.equal(await page.locator('h1').innerText(), 'Stop change notifications');

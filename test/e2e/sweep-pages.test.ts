@@ -4,28 +4,21 @@
 // message, and axe (WCAG 2.2 AA) on each page and state.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
-import { createTestApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, errorSummary, errorSummaryRules, fillDate, follow, openSignedInPage } from './helpers.ts';
+import { ORGS, type TestApp, type UserKey } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, errorSummary, errorSummaryRules, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 const NHS_NUMBER = testNhsNumber(8312);
 
 describe('pages for API-only operations in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
   let personId: string;
-  const contexts: BrowserContext[] = [];
 
-  async function signedInPage(user: UserKey): Promise<Page> {
-    const { context, page } = await openSignedInPage(browser, base, USERS[user].email);
-    contexts.push(context);
-    return page;
-  }
   async function api(method: 'POST', url: string, payload: unknown, user: UserKey) {
     const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: t.as(user), payload: payload as Record<string, unknown> });
     assert.ok(res.statusCode < 300, res.body);
@@ -33,23 +26,20 @@ describe('pages for API-only operations in the browser', { skip }, () => {
   }
 
   before(async () => {
-    t = await createTestApp('pglite');
+    bed = await startTestBed();
+    ({ t, base } = bed);
     personId = (await api('POST', '/people', { nhsNumber: NHS_NUMBER, givenName: 'Zoë', familyName: 'Łukasiewicz-Nguyễn', dateOfBirth: '1975-02-03', residence: { localAuthority: ORGS.la.code, since: '2010-01-01' }, gp: { icb: ORGS.icb.code, since: '2010-01-01' } }, 'laPractitioner')).id;
     const admission = (await api('POST', `/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-10' }, 'laPractitioner')).id;
     await api('POST', `/people/${personId}/legal-statuses`, { section: '3', startDate: '2025-01-10', admissionId: admission }, 'laPractitioner');
     await api('POST', `/people/${personId}/advocacy-referrals`, { kind: 'imha', referredOn: todayInLondon(), provider: 'Northbridge Advocacy' }, 'laPractitioner');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('a practitioner records an IMHA referral’s outcome and the records-access decision (ADV-3)', async () => {
-    const page = await signedInPage('laPractitioner');
+    const page = await bed.signedInPage('laPractitioner');
     await page.goto(`${base}/people/${personId}/advocacy`);
     await follow(page, 'a:has-text("Record the outcome, the advocate’s involvement or the records-access decision")');
     assert.match(await page.locator('h1').innerText(), /Update a referral to an advocate/);
@@ -72,7 +62,7 @@ describe('pages for API-only operations in the browser', { skip }, () => {
   });
 
   test('finance imports charges from the finance system’s CSV', async () => {
-    const page = await signedInPage('finance');
+    const page = await bed.signedInPage('finance');
     await page.goto(`${base}/finance`);
     await follow(page, 'a:has-text("Import charges from the finance system")');
     assert.match(await page.locator('h1').innerText(), /Import charges from the finance system/);

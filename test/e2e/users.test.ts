@@ -3,34 +3,28 @@
 // the page before and after each change. Skipped where Chromium is not installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, follow, openSignedInPage } from './helpers.ts';
+import { PASSWORD, USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('the users page in the browser', { skip }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let bed: TestBed;
   let base: string;
-  const contexts: BrowserContext[] = [];
   const apiStatus = async (key: 'auditor' | 'finance') => (await t.app.inject({ method: 'GET', url: '/api/v1/people', headers: t.as(key) })).statusCode;
 
   before(async () => {
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+    bed = await startTestBed();
+    ({ t, base } = bed);
   });
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('an admin revokes a token, disables a user and enables them again', async () => {
-    const { context, page } = await openSignedInPage(browser, base, USERS.admin.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('admin');
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/users"]').count(), 1);
     await page.goto(`${base}/users`);
     assert.equal(new URL(page.url()).pathname, '/users');
