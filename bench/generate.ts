@@ -13,7 +13,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import { organisationsWithSight } from '../src/domain/access.ts';
-import { computeAftercare, type AftercareResult, type PersonFacts } from '../src/domain/aftercare.ts';
+import { computeAftercare, DEFAULT_LAW_SETTINGS, type AftercareResult, type PersonFacts } from '../src/domain/aftercare.ts';
 import type { IsoDate } from '../src/domain/dates.ts';
 import { testNhsNumber, testNhsNumberCount } from '../src/domain/nhs-number.ts';
 import { DEFAULT_REVIEW_SETTINGS, episodeReviewDue } from '../src/domain/reviews.ts';
@@ -598,7 +598,7 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
       const batchIds = ids.slice(from, from + projectionBatch);
       await db.transaction().execute(async (trx) => {
         const persons = await trx.selectFrom('people').selectAll().where('id', 'in', batchIds).execute();
-        for (const person of persons) await refreshProjections(trx, person, options.today, DEFAULT_REVIEW_SETTINGS);
+        for (const person of persons) await refreshProjections(trx, person, options.today, DEFAULT_REVIEW_SETTINGS, DEFAULT_LAW_SETTINGS);
       });
       done += batchIds.length;
       await setImmediate();

@@ -22,7 +22,7 @@ import { appendAuditEvent } from '../src/data/audit-repository.ts';
 import { adminQuery as runAdminQuery, openPglite, openPostgres, type DatabaseHandle, type Db, type Engine } from '../src/data/database.ts';
 import { migrate } from '../src/data/migrate.ts';
 import * as people from '../src/data/people-repository.ts';
-import { computeAftercare, type PersonFacts } from '../src/domain/aftercare.ts';
+import { computeAftercare, DEFAULT_LAW_SETTINGS, type PersonFacts } from '../src/domain/aftercare.ts';
 import { todayInLondon } from '../src/domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../src/domain/reviews.ts';
 import { actorFromUser, type Actor } from '../src/services/kernel/actor.ts';
@@ -388,7 +388,7 @@ async function checkProjections(db: Db, rng: Prng, today: string): Promise<{ che
   for (const id of ids) {
     const before = await snapshot(id);
     await db.transaction().execute(async (trx) => {
-      await refreshProjections(trx, (await people.findPerson(trx, id))!, today, DEFAULT_REVIEW_SETTINGS);
+      await refreshProjections(trx, (await people.findPerson(trx, id))!, today, DEFAULT_REVIEW_SETTINGS, DEFAULT_LAW_SETTINGS);
     });
     const after = await snapshot(id);
     if (before !== after) mismatches.push(`${id}: generated ${before}, services ${after}`);

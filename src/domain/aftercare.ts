@@ -25,6 +25,13 @@ export type EndReason = (typeof END_REASONS)[number];
 export const LEAVE_KINDS = ['escorted', 'unescorted', 'trial-placement'] as const;
 export type LeaveKind = (typeof LEAVE_KINDS)[number];
 export interface Explanation { rule: string; text: string }
+/**
+ * Settings of the law that the derivation applies, from the configuration: MHA25-3's deemed ordinary
+ * residence (S117_MHA2025_DEEMED_RESIDENCE, off by default: not yet in force).
+ */
+export interface LawSettings { deemedResidence: boolean }
+export const DEFAULT_LAW_SETTINGS: LawSettings = { deemedResidence: false };
+
 export interface PersonFacts {
   dateOfDeath: IsoDate | null;
   /** Optional: only used to explain ELIG-10 (no age limit); never changes the outcome. */

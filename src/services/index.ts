@@ -5,7 +5,6 @@ import { createUseCases } from './kernel/use-case.ts';
 import { createPersonPageService } from './person-page/person-page-service.ts';
 import { createAccountService } from './accounts/accounts-service.ts';
 import { createUserAdmin } from './accounts/user-admin.ts';
-import { lawSettings } from './kernel/person-record.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createComplaintsService } from './complaints/complaints-service.ts';
 import { createEndingService } from './ending/ending-service.ts';
@@ -74,10 +73,10 @@ export interface ServicesOptions {
 export function createServices(db: Db, options: ServicesOptions = {}) {
   const clock = options.clock ?? (() => new Date());
   const reviews = { ...DEFAULT_REVIEW_SETTINGS, ...options.reviews };
+  // The law's settings go with the services made, so two registers in one process may differ.
+  const law = { deemedResidence: options.mha2025DeemedResidence ?? false };
   // One way through every use case on a person's record (kernel/use-case.ts).
-  // Process-wide, as the configuration is: the last services made decide (one per process in practice).
-  lawSettings.deemedResidence = options.mha2025DeemedResidence ?? false;
-  const useCases = createUseCases(db, { clock, reviews });
+  const useCases = createUseCases(db, { clock, reviews, law });
   const shared = { clock, reviews, useCases };
   const refunds = createRefundsService({ ...shared, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 });
   const topUps = createTopUpsService(shared);
@@ -120,7 +119,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
     housekeeping: createHousekeepingService(db, { clock, sharedRateLimits: options.sharedRateLimits ?? false }),
     userAdmin: createUserAdmin({ useCases }),
-    yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
+    yourAftercare: createYourAftercareService(db, { useCases, clock, reviews, law, mha2025Imha: options.mha2025Imha ?? false, ending: { jointNoticeRequired: options.mha2025JointNotice ?? false } }),
   };
 }
 

@@ -82,11 +82,12 @@ export async function openRegister(config: Config, options: OpenRegisterOptions 
       sharedRateLimits: handle.engine === 'postgres',
     });
     const settings = { ...DEFAULT_REVIEW_SETTINGS, ...config.reviews };
+    const law = { deemedResidence: config.mha2025DeemedResidence };
     const scheduler = createScheduler(handle.db, { engine: handle.engine });
     scheduler.scheduleJob({ name: 'sweep', everyMs: (config.sweepSeconds ?? 300) * 1000, run: () => services.housekeeping.sweep() });
     let statisticsScheduled = false;
     const maintenance: Register['maintenance'] = {
-      reproject: (onProgress) => reprojectEveryone(handle.db, todayInLondon(), settings, onProgress),
+      reproject: (onProgress) => reprojectEveryone(handle.db, todayInLondon(), settings, law, onProgress),
       async keepStatisticsFresh() {
         await analyse(handle.db);
         if (handle.engine === 'pglite' && !statisticsScheduled) {

@@ -8,6 +8,7 @@ import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import * as budgetsRepo from '../../src/data/budgets-repository.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { addDays, addMonths } from '../../src/domain/dates.ts';
+import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import { refreshProjections } from '../../src/services/kernel/person-record.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
@@ -83,7 +84,7 @@ for (const { engine, skip } of await testEngines()) {
         created_by: (await findUserByEmail(t.database.db, USERS.laPractitioner.email))!.id,
       });
       // Re-derive the projections, as any budget change through the services does.
-      await t.database.db.transaction().execute(async (trx) => refreshProjections(trx, (await findPerson(trx, personId))!, today(), DEFAULT_REVIEW_SETTINGS));
+      await t.database.db.transaction().execute(async (trx) => refreshProjections(trx, (await findPerson(trx, personId))!, today(), DEFAULT_REVIEW_SETTINGS, DEFAULT_LAW_SETTINGS));
 
       const overdue = await call(t, 'GET', '/api/v1/reviews/overdue', undefined, 'laApprover');
       assert.equal(overdue.statusCode, 200, overdue.body);

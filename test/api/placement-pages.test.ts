@@ -6,8 +6,7 @@
 // "Legal basis".
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createServices } from '../../src/services/index.ts';
-import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
+import { createOtherApp, createTestApp, ORGS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { call, created, createPerson, nextNhsNumber, signedInBrowser } from './helpers.ts';
 
@@ -24,7 +23,6 @@ for (const { engine, skip } of await testEngines()) {
       await created(t, `/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-10', endDate: '2024-05-31', admissionId: first.id }, 'laPractitioner');
     });
     after(async () => {
-      createServices(t.database.db, {}); // the setting back to its default for any later test in this process
       await t?.close();
     });
     const personUrl = () => `/people/${personId}`;
@@ -109,7 +107,7 @@ for (const { engine, skip } of await testEngines()) {
       const second = await created(t, `/api/v1/people/${personId}/admissions`, { hospital: 'Southvale Hospital', admittedOn: '2025-11-01' }, 'laPractitioner');
       await created(t, `/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2025-11-01', admissionId: second.id }, 'laPractitioner');
       const b = await signedInBrowser(t.app, 'laApprover');
-      const episodeOf = async () => (await call(t, 'GET', `/api/v1/people/${personId}/aftercare`, undefined, 'laApprover')).json().episodes[1];
+      const episodeOf = async (app = t.app) => (await app.inject({ method: 'GET', url: `/api/v1/people/${personId}/aftercare`, headers: t.as('laApprover') })).json().episodes[1];
 
       // Off (the default): today's law (RESP-3), the council of the area they lived in.
       let episode = await episodeOf();
@@ -117,25 +115,28 @@ for (const { engine, skip } of await testEngines()) {
       let page = await b.get(personUrl());
       assert.ok(!page.body.includes('count as ordinarily resident in the area of the council that placed them'));
 
-      createServices(t.database.db, { mha2025DeemedResidence: true });
+      // On: a register configured with it, on the same records.
+      const on = await createOtherApp(t, { mha2025DeemedResidence: true });
       try {
-        episode = await episodeOf();
+        episode = await episodeOf(on);
         assert.equal(episode.localAuthority.code, ORGS.la.code, 'the council that arranged the care home stays proposed');
-        page = await b.get(personUrl());
+        const bOn = await signedInBrowser(on, 'laApprover');
+        page = await bOn.get(personUrl());
         assert.equal(page.statusCode, 200);
         // Plain words with the names of the councils, the rule id behind "Legal basis".
         const said = 'Northbridge Borough Council (E09000099) arranged their place in a care home in the area of Southvale Borough Council (E09000098) from 31 May 2024, and they were living there when detention began on 1 November 2025. Under the Mental Health Act 2025 they count as ordinarily resident in the area of the council that placed them, so Northbridge Borough Council (E09000099) stays responsible.';
         assert.ok(page.body.includes(said), 'the person page explains the proposal in plain words');
         assert.match(page.body, /<strong class="s117-rule">MHA25-3<\/strong>: Deeming for ordinary residence\. Source: Mental Health Act 2025 s46\(3\), new s117\(3A\)/);
 
-        const responsibility = await b.get(`/people/${personId}/episodes/${episode.id}/responsibility`);
+        const responsibility = await bOn.get(`/people/${personId}/episodes/${episode.id}/responsibility`);
         assert.equal(responsibility.statusCode, 200, responsibility.body);
         assert.match(responsibility.body, /The register proposes <strong>Northbridge Borough Council <span class="s117-org-code">E09000099<\/span><\/strong> as the responsible local authority\./);
         assert.ok(responsibility.body.includes(said), 'the responsibility page says why, in plain words');
         assert.match(responsibility.body, /<strong class="s117-rule">MHA25-3<\/strong>/);
         assert.match(responsibility.body, /<option value="E09000099" selected/, 'prefilled with the proposal, to check and change');
+        assert.equal((await episodeOf()).localAuthority.code, ORGS.otherLa.code, 'the register configured without it, at the same time, still proposes the council they lived in');
       } finally {
-        createServices(t.database.db, {});
+        await on.close();
       }
       episode = await episodeOf();
       assert.equal(episode.localAuthority.code, ORGS.otherLa.code, 'off again');

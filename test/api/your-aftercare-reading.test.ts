@@ -11,6 +11,7 @@ import {
 } from '../support/your-aftercare.ts';
 import type { RunningIdentityProvider } from '../../src/cli/identity-provider.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
+import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
 import { endingLetterContent } from '../../src/letters/ending-letter.ts';
 import { refundLetterContent } from '../../src/letters/refund-letter.ts';
@@ -119,17 +120,18 @@ describe('plain English on the person’s pages and letters', () => {
   test('the letters to the person: plan, review invitation, review outcome, ending, refund', async () => {
     const db = t.database.db;
     const today = todayInLondon();
+    const law = DEFAULT_LAW_SETTINGS;
     const person = (await findPerson(db, personId))!;
     const ended = (await findPerson(db, endedId))!;
-    assertPlain('plan letter', letterText((await planLetterPart(db, person, today)).letter));
-    const invitationData = await reviewLetterPart(db, person, today, 'invitation', invitation.id);
+    assertPlain('plan letter', letterText((await planLetterPart(db, person, today, law)).letter));
+    const invitationData = await reviewLetterPart(db, person, today, law, 'invitation', invitation.id);
     assertPlain('review invitation letter', letterText(invitationLetterContent({ ...invitationData, invitation: invitationData.invitation! })));
-    const outcomeData = await reviewLetterPart(db, person, today, 'outcome', review.id);
+    const outcomeData = await reviewLetterPart(db, person, today, law, 'outcome', review.id);
     assertPlain('review outcome letter', letterText(outcomeLetterContent({ ...outcomeData, review: outcomeData.review! })));
-    const { input } = await endingLetterPart(db, ended, today, proposal.episodeId, proposal.proposalId, { jointNoticeRequired: false });
+    const { input } = await endingLetterPart(db, ended, today, law, proposal.episodeId, proposal.proposalId, { jointNoticeRequired: false });
     assertPlain('ending letter', letterText(endingLetterContent(input)));
     const refund = await approvedRefund(t, personId);
-    const refundData = await refundLetterPart(db, person, await moneyContext(db, person, today), today, refund.id);
+    const refundData = await refundLetterPart(db, person, await moneyContext(db, person, today, law), today, refund.id);
     assertPlain('refund letter', letterText(refundLetterContent(refundData.input)));
   });
 });

@@ -10,6 +10,7 @@ import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import * as budgetsRepo from '../../src/data/budgets-repository.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { addMonths, todayInLondon } from '../../src/domain/dates.ts';
+import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import { refreshProjections } from '../../src/services/kernel/person-record.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
@@ -45,7 +46,7 @@ describe('services linked to needs and budget review warnings in the browser', {
       id: randomUUID(), person_id: personId, kind: 'direct-payment', holder_body: 'local-authority', holder_code: 'E09000099', service_ids: [paid.id],
       payee_relationship: 'self', payee_is_close_relative_in_household: false, necessity_reason: null, start_date: start, end_date: null, amount_pence_per_week: 15000, offered_on: start, created_by: user.id,
     });
-    await t.database.db.transaction().execute(async (trx) => refreshProjections(trx, (await findPerson(trx, personId))!, todayInLondon(), DEFAULT_REVIEW_SETTINGS));
+    await t.database.db.transaction().execute(async (trx) => refreshProjections(trx, (await findPerson(trx, personId))!, todayInLondon(), DEFAULT_REVIEW_SETTINGS, DEFAULT_LAW_SETTINGS));
     browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
     ({ page } = await openSignedInPage(browser, base, USERS.laPractitioner.email));
   });

@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testNhsNumber } from '../../src/domain/nhs-number.ts';
-import { createServices } from '../../src/services/index.ts';
-import { ORGS, type TestApp, type UserKey } from '../support/app.ts';
+import { createOtherApp, ORGS, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { browserSkipReason } from '../support/browser.ts';
-import { assertAccessible, chooseOrganisation, errorSummary, fillDate, follow, startTestBed, type TestBed } from './helpers.ts';
+import { assertAccessible, chooseOrganisation, errorSummary, fillDate, follow, openSignedInPage, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
@@ -34,7 +33,6 @@ describe('placements (MHA25-3) in the browser', { skip }, () => {
   });
 
   after(async () => {
-    createServices(t.database.db, {});
     await bed?.close();
   });
 
@@ -72,10 +70,12 @@ describe('placements (MHA25-3) in the browser', { skip }, () => {
     const second = (await api('POST', `/people/${personId}/admissions`, { hospital: 'Southvale Hospital', admittedOn: '2025-11-01' }, 'laPractitioner')).id;
     await api('POST', `/people/${personId}/legal-statuses`, { section: '3', startDate: '2025-11-01', admissionId: second }, 'laPractitioner');
 
-    createServices(t.database.db, { mha2025DeemedResidence: true });
+    // A register configured with S117_MHA2025_DEEMED_RESIDENCE on, on the same records.
+    const on = await createOtherApp(t, { mha2025DeemedResidence: true });
+    const onBase = await on.listen({ port: 0, host: '127.0.0.1' });
+    const { context, page: lead } = await openSignedInPage(bed.browser, onBase, USERS.laApprover.email);
     try {
-      const lead = await bed.signedInPage('laApprover');
-      await lead.goto(`${base}/people/${personId}`);
+      await lead.goto(`${onBase}/people/${personId}`);
       await follow(lead, 'a:has-text("Confirm the responsible local authority and ICB") >> nth=0');
       const proposal = await lead.locator('.s117-proposal').first().innerText();
       assert.match(proposal, /The register proposes Northbridge Borough Council/);
@@ -85,7 +85,8 @@ describe('placements (MHA25-3) in the browser', { skip }, () => {
       assert.match(await lead.locator('.s117-proposal .s117-legal-basis').first().innerText(), /MHA25-3: Deeming for ordinary residence/);
       await assertAccessible(lead, 'the responsibility page proposing the council that placed them');
     } finally {
-      createServices(t.database.db, {});
+      await context.close();
+      await on.close();
     }
   });
 

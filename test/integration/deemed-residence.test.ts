@@ -39,7 +39,6 @@ for (const { engine, skip } of await testEngines()) {
       const aftercare = await on.legalHistory.aftercare(f.actors.laPractitioner, personId);
       assert.equal(aftercare.episodes[1]!.localAuthority.code, 'E09000099');
       assert.match(aftercare.episodes[1]!.localAuthority.basis, /MHA25-3/);
-      createServices(f.database.db, { clock: () => new Date('2026-04-01T12:00:00Z') }); // back to the default for the other tests
     });
 
     test('MHA25-3: a placement is refused when it is not specified accommodation or ends before it starts', async () => {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { insertImportJob } from '../../src/data/imports-repository.ts';
+import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import { createImportsService } from '../../src/services/imports/imports-service.ts';
 import { createServices } from '../../src/services/index.ts';
@@ -77,7 +78,7 @@ for (const { engine, skip } of await testEngines()) {
 
     test('REG-1: a running job renews its heartbeat and names its owner', async () => {
       const clock = () => new Date();
-      const useCases = createUseCases(f.database.db, { clock, reviews: DEFAULT_REVIEW_SETTINGS });
+      const useCases = createUseCases(f.database.db, { clock, reviews: DEFAULT_REVIEW_SETTINGS, law: DEFAULT_LAW_SETTINGS });
       const serverA = createImportsService(f.database.db, { clock, reviews: DEFAULT_REVIEW_SETTINGS, useCases, lease: { heartbeatMs: 20, staleMs: 60_000 }, owner: 'server-a' });
       const started = await serverA.start(f.actors.laApprover, { kind: 'register', mode: 'dry-run', fileName: 'beat.csv', content: registerCsv(60) });
       const first = await statusOf(started.id);

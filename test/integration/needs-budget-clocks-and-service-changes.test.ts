@@ -8,6 +8,7 @@ import * as budgetsRepo from '../../src/data/budgets-repository.ts';
 import type { Db } from '../../src/data/database.ts';
 import { findPerson } from '../../src/data/people-repository.ts';
 import { todayInLondon } from '../../src/domain/dates.ts';
+import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import { ValidationError } from '../../src/services/kernel/errors.ts';
 import { refreshProjections } from '../../src/services/kernel/person-record.ts';
@@ -32,7 +33,7 @@ const service = (overrides: Record<string, unknown> = {}) => ({
 
 /** Re-derives the projections after a budget written straight to the database (as any budget change does). */
 async function refresh(db: Db, personId: string) {
-  await db.transaction().execute(async (trx) => refreshProjections(trx, (await findPerson(trx, personId))!, todayInLondon(TODAY), DEFAULT_REVIEW_SETTINGS));
+  await db.transaction().execute(async (trx) => refreshProjections(trx, (await findPerson(trx, personId))!, todayInLondon(TODAY), DEFAULT_REVIEW_SETTINGS, DEFAULT_LAW_SETTINGS));
 }
 
 async function refusedOn(promise: Promise<unknown>, field: string) {

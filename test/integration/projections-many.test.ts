@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadDemoData } from '../../src/cli/demo.ts';
+import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import * as people from '../../src/data/people-repository.ts';
 import { createServices } from '../../src/services/index.ts';
@@ -37,7 +38,7 @@ for (const { engine, skip } of await testEngines()) {
       const everyone = await db.selectFrom('people').selectAll().orderBy('id').execute();
       assert.ok(everyone.length >= 10, `demonstration people: ${everyone.length}`);
       await db.transaction().execute(async (trx) => {
-        for (const person of everyone) await refreshProjections(trx, (await people.findPerson(trx, person.id))!, today, DEFAULT_REVIEW_SETTINGS);
+        for (const person of everyone) await refreshProjections(trx, (await people.findPerson(trx, person.id))!, today, DEFAULT_REVIEW_SETTINGS, DEFAULT_LAW_SETTINGS);
       });
       const one = await snapshot();
       assert.ok(one.summaries.some((s) => s.discharge_warning !== null || s.planning_needed_since !== null || s.replan_needed), 'the demonstration has projections beyond the status');
@@ -45,7 +46,7 @@ for (const { engine, skip } of await testEngines()) {
       await db.updateTable('person_summaries').set({ status: 'spoilt', next_review_due: '2000-01-01', replan_needed: true, discharge_warning: 'spoilt', planning_needed_since: '2000-01-01', budget_review_due: '2000-01-01' }).execute();
       await db.deleteFrom('person_organisations').execute();
       await db.transaction().execute(async (trx) => {
-        await refreshProjectionsOf(trx, everyone, today, DEFAULT_REVIEW_SETTINGS);
+        await refreshProjectionsOf(trx, everyone, today, DEFAULT_REVIEW_SETTINGS, DEFAULT_LAW_SETTINGS);
       });
       assert.deepEqual(await snapshot(), one);
     });

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../src/data/database.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { createServices, type Services } from '../../src/services/index.ts';
+import { createServices, type Services, type ServicesOptions } from '../../src/services/index.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
 export const PASSWORD = 'test-password-117';
@@ -51,12 +51,17 @@ export async function seedAccounts(services: Services): Promise<Record<UserKey, 
   return tokens;
 }
 
+async function appOf(services: Services): Promise<FastifyInstance> {
+  const app = await buildApp({ services, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: false });
+  await app.ready();
+  return app;
+}
+
 export async function createTestApp(engine: Engine = 'pglite', options: { clock?: () => Date } = {}): Promise<TestApp> {
   const database = await createTestDatabase(engine);
   const services = createServices(database.db, { clock: options.clock });
   const tokens = await seedAccounts(services);
-  const app = await buildApp({ services, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: false });
-  await app.ready();
+  const app = await appOf(services);
   return {
     app,
     database,
@@ -68,4 +73,13 @@ export async function createTestApp(engine: Engine = 'pglite', options: { clock?
       await database.dispose();
     },
   };
+}
+
+/**
+ * A second app on the test app's database, its services made with other settings (a register
+ * configured otherwise, such as S117_MHA2025_DEEMED_RESIDENCE on). The same users, tokens and
+ * sessions work on it. The caller closes it, before the test app.
+ */
+export async function createOtherApp(t: TestApp, options: ServicesOptions): Promise<FastifyInstance> {
+  return appOf(createServices(t.database.db, options));
 }

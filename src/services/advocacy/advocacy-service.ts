@@ -128,6 +128,7 @@ async function findOwnRecommendation(trx: Db, personId: string, id: string, expe
 }
 
 export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = false }: AdvocacyOptions) {
+  const { law } = useCases;
   const today = () => todayInLondon(clock());
 
   return {
@@ -248,7 +249,7 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
           audit: (view: RecommendationView) => ({ action: 'tribunal-recommendation.create', recordType: 'tribunal-recommendation', recordId: view.id, details: { episodeId: view.episodeId, hearingOn: data.hearingOn } }),
         },
         async ({ trx, person, today }) => {
-          const { episodes } = await deriveAftercare(trx, person, today);
+          const { episodes } = await deriveAftercare(trx, person, today, law);
           if (data.episodeId && !episodes.some((e) => e.id === data.episodeId)) {
             throw new ValidationError([{ field: 'episodeId', message: 'That is not one of the person’s aftercare episodes' }]);
           }

@@ -2,6 +2,7 @@
 // pay for (DP-3), the payee checks (DP-1(b)), who may have one and who manages it (DP-1(a), (c), DP-2),
 // the care-home limit (DP-1(e)), the PHB care plan before paying, refusals, reductions with notice
 // (DP-2), changes and ending, and their review clocks (DP-1(d), DP-2).
+import type { LawSettings } from '../../domain/aftercare.ts';
 import { randomUUID } from 'node:crypto';
 import { canSeeMoney } from '../../domain/access.ts';
 import {
@@ -83,8 +84,8 @@ export interface BudgetsOptions {
 interface Changed { id: string; details: Record<string, unknown> }
 
 /** Budgets as the caller may see them (amounts only for someone who may see money), with their reviews, reductions and triggers. */
-async function views(trx: Db, actor: Actor, person: PersonRow, rows: BudgetRow[], on: IsoDate): Promise<BudgetView[]> {
-  const ctx = await moneyContext(trx, person, on);
+async function views(trx: Db, actor: Actor, person: PersonRow, rows: BudgetRow[], on: IsoDate, law: LawSettings): Promise<BudgetView[]> {
+  const ctx = await moneyContext(trx, person, on, law);
   const money = canSeeMoney(actor, ctx.responsibleBodies);
   const ids = rows.map((r) => r.id);
   const related = { reviews: await repo.listBudgetReviews(trx, ids), reductions: await repo.listBudgetReductions(trx, ids), triggers: await repo.listBudgetReviewTriggers(trx, ids) };
@@ -105,23 +106,24 @@ async function findOwn(trx: Db, person: PersonRow, budgetId: string, expectedVer
 /** A budgets page's keyset: (start date, id). */
 const BUDGET_KEY = ['date', 'uuid'] as const;
 
-export async function budgetsPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, page?: Page | null) {
+export async function budgetsPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, law: LawSettings, page?: Page | null) {
   const after = decodeCursor(page?.cursor, BUDGET_KEY);
   const { page: shown, nextCursor } = page
     ? pageOf(await repo.listBudgetsPage(trx, person.id, after && { startDate: after[0]!, id: after[1]! }, page.limit + 1), page.limit, (r) => [r.start_date, r.id])
     : { page: await repo.listBudgets(trx, person.id), nextCursor: null };
-  return { items: await views(trx, actor, person, shown, today), nextCursor };
+  return { items: await views(trx, actor, person, shown, today, law), nextCursor };
 }
 
 /** One of the person's budgets (404 when it is not theirs), read in the caller's transaction. */
-export async function budgetPart(trx: Db, actor: Actor, person: PersonRow, budgetId: string, today: IsoDate): Promise<BudgetView> {
-  return (await views(trx, actor, person, [await findOwn(trx, person, budgetId)], today))[0]!;
+export async function budgetPart(trx: Db, actor: Actor, person: PersonRow, budgetId: string, today: IsoDate, law: LawSettings): Promise<BudgetView> {
+  return (await views(trx, actor, person, [await findOwn(trx, person, budgetId)], today, law))[0]!;
 }
 
 /** The audit event of a read of one budget (as `get` has always written it). */
 export const budgetReadAudit = (b: BudgetView) => ({ action: 'budget.read', recordType: 'budget', recordId: b.id });
 
 export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = false, freePrescriptions = false }: BudgetsOptions) {
+  const { law } = useCases;
   const today = () => todayInLondon(clock());
 
   /** Every rule a budget in this state must meet (DP-1, DP-2, DP-3), refused together. */
@@ -164,7 +166,7 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
       personId,
       { permission: 'services:record', audit: (c: Changed) => ({ action, recordType: 'budget', recordId: c.id, details: c.details }) },
       work,
-      async ({ trx, person, today }, c) => (await views(trx, actor, person, [(await repo.findBudget(trx, c.id))!], today))[0]!,
+      async ({ trx, person, today }, c) => (await views(trx, actor, person, [(await repo.findBudget(trx, c.id))!], today, law))[0]!,
     );
   }
 
@@ -179,7 +181,7 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
         actor,
         personId,
         { permission: 'person:read', audit: (r: { items: BudgetView[] }) => ({ action: 'budget.list', details: { budgets: r.items.length } }) },
-        ({ trx, person, today }) => budgetsPart(trx, actor, person, today, page),
+        ({ trx, person, today }) => budgetsPart(trx, actor, person, today, law, page),
       );
     },
 
@@ -187,7 +189,7 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
     async newPage(actor: Actor, personId: string) {
       const work = async ({ trx, person, today }: PersonContext) => ({
         person: await personViewPart(trx, person),
-        services: await servicesPart(trx, actor, await moneyContext(trx, person, today), person, today, { freePrescriptions }),
+        services: await servicesPart(trx, actor, await moneyContext(trx, person, today, law), person, today, { freePrescriptions }),
       });
       const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.list', details: { parts: ['person', 'services'], ...servicesDetails(r.services) } });
       return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
@@ -195,12 +197,12 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
 
     /** A page about one budget (reviewing, changing or ending it): the person and the budget, in one read. */
     async budgetPage(actor: Actor, personId: string, budgetId: string) {
-      const work = async ({ trx, person, today }: PersonContext) => ({ person: await personViewPart(trx, person), budget: await budgetPart(trx, actor, person, budgetId, today) });
+      const work = async ({ trx, person, today }: PersonContext) => ({ person: await personViewPart(trx, person), budget: await budgetPart(trx, actor, person, budgetId, today, law) });
       return useCases.read(actor, personId, { permission: 'person:read', audit: (r: Awaited<ReturnType<typeof work>>) => ({ ...budgetReadAudit(r.budget), details: { parts: ['person', 'budget'] } }) }, work);
     },
 
     async get(actor: Actor, personId: string, budgetId: string): Promise<BudgetView> {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: (b: BudgetView) => ({ ...budgetReadAudit(b), details: {} }) }, ({ trx, person, today }) => budgetPart(trx, actor, person, budgetId, today));
+      return useCases.read(actor, personId, { permission: 'person:read', audit: (b: BudgetView) => ({ ...budgetReadAudit(b), details: {} }) }, ({ trx, person, today }) => budgetPart(trx, actor, person, budgetId, today, law));
     },
 
     async create(actor: Actor, personId: string, input: unknown): Promise<BudgetView> {
@@ -229,7 +231,7 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
           refusalReasons: data.refusalReasons ?? null,
         };
         await check(trx, person, state, today);
-        const ctx = await moneyContext(trx, person, today);
+        const ctx = await moneyContext(trx, person, today, law);
         const partnership = partnershipOn(ctx, data.startDate);
         const holder = holderBody(data.kind);
         const id = randomUUID();

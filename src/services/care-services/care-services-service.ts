@@ -52,6 +52,7 @@ function withDecider(accommodation: Accommodation, before: Accommodation | null,
 interface Saved { row: ServiceRow; ctx: MoneyContext; details: Record<string, unknown> }
 
 export function createCareServicesService(db: Db, { clock, freePrescriptions, useCases }: CareServicesOptions) {
+  const { law } = useCases;
   const settings = { freePrescriptions };
   const findOwn = findOwnService;
   const show = (trx: Db, actor: Actor, ctx: MoneyContext, row: ServiceRow, today: IsoDate): Promise<ServiceView> => showService(trx, actor, ctx, row, today, settings);
@@ -82,7 +83,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
       const data = parseInput(ServiceCreateInput, input);
       return changeService(actor, personId, 'service.create', async ({ trx, person, today }) => {
         await refuseUnknownNeed(trx, person.id, data.needId);
-        const ctx = await moneyContext(trx, person, today);
+        const ctx = await moneyContext(trx, person, today, law);
         const policy = await findPolicyInEffect(trx, ctx, data.startDate);
         const policyDefault = policySplit(policy ? policyFromRow(policy) : null, data.category);
         const chosen = serviceSplit(data.funding, policyDefault);
@@ -130,7 +131,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
         actor,
         personId,
         { permission: 'person:read', audit: (r: { items: ServiceView[]; moneyVisible: boolean }) => ({ action: 'service.list', details: servicesDetails(r) }) },
-        async ({ trx, person, today }) => servicesPart(trx, actor, await moneyContext(trx, person, today), person, today, settings, paging),
+        async ({ trx, person, today }) => servicesPart(trx, actor, await moneyContext(trx, person, today, law), person, today, settings, paging),
       );
     },
 
@@ -141,8 +142,8 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
     async page(actor: Actor, personId: string) {
       const work = async ({ trx, person, today }: PersonContext) => ({
         person: await personViewPart(trx, person),
-        services: await servicesPart(trx, actor, await moneyContext(trx, person, today), person, today, settings),
-        budgets: await budgetsPart(trx, actor, person, today),
+        services: await servicesPart(trx, actor, await moneyContext(trx, person, today, law), person, today, settings),
+        budgets: await budgetsPart(trx, actor, person, today, law),
       });
       const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.list', details: { parts: ['person', 'services', 'budgets'], ...servicesDetails(r.services), budgets: r.budgets.items.length } });
       return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
@@ -155,7 +156,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
      */
     async formPage(actor: Actor, personId: string, serviceId?: string) {
       const work = async ({ trx, person, today }: PersonContext) => {
-        const existing = serviceId === undefined ? null : await show(trx, actor, await moneyContext(trx, person, today), await findOwn(trx, person, serviceId, null), today);
+        const existing = serviceId === undefined ? null : await show(trx, actor, await moneyContext(trx, person, today, law), await findOwn(trx, person, serviceId, null), today);
         const shown = await personViewPart(trx, person);
         return {
           person: shown,
@@ -175,7 +176,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
     async servicePage(actor: Actor, personId: string, serviceId: string) {
       const work = async ({ trx, person, today }: PersonContext) => ({
         person: await personViewPart(trx, person),
-        service: await show(trx, actor, await moneyContext(trx, person, today), await findOwn(trx, person, serviceId, null), today),
+        service: await show(trx, actor, await moneyContext(trx, person, today, law), await findOwn(trx, person, serviceId, null), today),
       });
       const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.view', recordType: 'service', recordId: r.service.id, details: { parts: ['person', 'service'] } });
       return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
@@ -184,7 +185,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
     async get(actor: Actor, personId: string, serviceId: string): Promise<ServiceView> {
       return useCases.read(actor, personId, { permission: 'person:read', audit: (view: ServiceView) => ({ action: 'service.view', recordType: 'service', recordId: view.id }) }, async ({ trx, person, today }) => {
         const row = await findOwn(trx, person, serviceId, null);
-        return show(trx, actor, await moneyContext(trx, person, today), row, today);
+        return show(trx, actor, await moneyContext(trx, person, today, law), row, today);
       });
     },
 
@@ -205,7 +206,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
         const row = await findOwn(trx, person, serviceId, expectedVersion);
         // A link kept as it was stays even if the need has since left the plan.
         if (data.needId && data.needId.toLowerCase() !== row.need_id?.toLowerCase()) await refuseUnknownNeed(trx, person.id, data.needId);
-        const ctx = await moneyContext(trx, person, today);
+        const ctx = await moneyContext(trx, person, today, law);
         const change: ServiceChange = {
           ...(data.description !== undefined && { description: data.description }),
           ...(data.category !== undefined && { category: data.category }),
@@ -258,7 +259,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
       return changeService(actor, personId, 'service.split-approve', async ({ trx, person, today }) => {
         const row = await findOwn(trx, person, serviceId, expectedVersion);
         const { body, columns } = await approvalColumns(trx, actor, row, clock());
-        const ctx = await moneyContext(trx, person, today);
+        const ctx = await moneyContext(trx, person, today, law);
         return { row: await save(trx, actor, row, columns), ctx, details: { body, laPercent: columns.la_percent, icbPercent: columns.icb_percent, policyId: row.policy_id } };
       });
     },
@@ -271,7 +272,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
       rejectFutureDates({ confirmedOn }, todayInLondon(clock()));
       return changeService(actor, personId, 'service.confirm', async ({ trx, person, today }) => {
         const row = await findOwn(trx, person, serviceId, expectedVersion);
-        const ctx = await moneyContext(trx, person, today);
+        const ctx = await moneyContext(trx, person, today, law);
         return { row: await save(trx, actor, row, { confirmed_on: confirmedOn }), ctx, details: { confirmedOn } };
       });
     },
@@ -282,7 +283,7 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
       return changeService(actor, personId, 'service.end', async ({ trx, person, today }) => {
         const row = await findOwn(trx, person, serviceId, expectedVersion);
         if (compareDates(data.endDate, row.start_date) < 0) throw new ValidationError([{ field: 'endDate', message: 'The end date must be on or after the start date' }]);
-        const ctx = await moneyContext(trx, person, today);
+        const ctx = await moneyContext(trx, person, today, law);
         return { row: await save(trx, actor, row, { end_date: data.endDate }), ctx, details: { endDate: data.endDate } };
       });
     },

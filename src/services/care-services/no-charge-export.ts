@@ -14,6 +14,7 @@ import { accommodationFromRow } from './care-services-view.ts';
 const HEADER = ['person_id', 'nhs_number', 'local_id', 'service_id', 'description', 'category', 'service_start_date', 'service_end_date', 'entitlement_from', 'entitlement_to', 'instruction'];
 
 export function createNoChargeExport(useCases: UseCases) {
+  const { law } = useCases;
   return {
     /** A CSV with a header row, RFC 4180 quoting and no formulas; audited with the people it lists. */
     async noChargeCsv(actor: Actor): Promise<{ csv: string; rows: number }> {
@@ -23,7 +24,7 @@ export function createNoChargeExport(useCases: UseCases) {
         async ({ trx, today }) => {
           const rows = await repo.listS117ServicesVisibleTo(trx, actor.role === 'admin' ? null : actor.organisationCode);
           // Their episodes derived in batches (a few queries per thousand people, not a dozen per person).
-          const episodesOf: Map<string, AftercareResult> = await deriveAftercareOf(trx, rows.map((r) => r.person_id), today);
+          const episodesOf: Map<string, AftercareResult> = await deriveAftercareOf(trx, rows.map((r) => r.person_id), today, law);
           const lines: CsvValue[][] = [HEADER];
           for (const row of rows) {
             // Money 1 (issue 15): a service running across two episodes (a re-detention after a move,

@@ -2,7 +2,7 @@
 // and the statutory clocks of an ordinary-residence dispute between local authorities.
 import { randomUUID } from 'node:crypto';
 import { canActInDispute, canBeNamedInDispute, canSeeDispute, organisationScope, responsibilityClaims } from '../../domain/access.ts';
-import { computeAftercare } from '../../domain/aftercare.ts';
+import { computeAftercare, type LawSettings } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { disputeDeadlines, disputeViolations, type Dispute, type DisputeSubject } from '../../domain/disputes.ts';
 import type { Db } from '../../data/database.ts';
@@ -48,8 +48,8 @@ export async function personDisputesPart(trx: Db, person: PersonRow, today: IsoD
 }
 
 /** RESP-6: each party must be a body with a claim to responsibility for the person (access.ts). */
-async function partyViolations(trx: Db, person: PersonRow, d: Dispute, today: IsoDate) {
-  const facts = await loadPersonFacts(trx, person);
+async function partyViolations(trx: Db, person: PersonRow, d: Dispute, today: IsoDate, law: LawSettings) {
+  const facts = await loadPersonFacts(trx, person, law);
   const claims = responsibilityClaims({ episodes: computeAftercare(facts, today).episodes, residences: facts.residences, gpRegistrations: facts.gpRegistrations });
   return (['partyA', 'partyB'] as const)
     .filter((key) => !canBeNamedInDispute(d[key], claims))
@@ -61,6 +61,7 @@ async function partyViolations(trx: Db, person: PersonRow, d: Dispute, today: Is
 }
 
 export function createDisputesService({ useCases }: DisputesServiceOptions) {
+  const { law } = useCases;
   return {
     /**
      * Issue 9 item 9 (RESP-6): the disputes list across people: those the caller may see (canSeeDispute:
@@ -127,7 +128,7 @@ export function createDisputesService({ useCases }: DisputesServiceOptions) {
         },
         async ({ trx, person, today }: PersonContext) => {
           const d: Dispute = { partyA: data.partyA, partyB: data.partyB, subject: data.subject, interimFunderCode: data.interimFunderCode, raisedOn: data.raisedOn, referredOn: data.referredOn ?? null, personToldOn: data.personToldOn ?? null, resolvedOn: null, resolution: null };
-          refuse([...disputeViolations(d, today), ...(await partyViolations(trx, person, d, today))]);
+          refuse([...disputeViolations(d, today), ...(await partyViolations(trx, person, d, today, law))]);
           if (!canActInDispute(actor, [d.partyA.code, d.partyB.code])) throw new ForbiddenError('Only a body in the dispute (or an admin) records it');
           const id = randomUUID();
           await repo.insertDispute(trx, {

@@ -40,6 +40,7 @@ function pairView(row: duplicates.DuplicateRow) {
 export type DuplicatePairView = ReturnType<typeof pairView>;
 
 export function createDuplicatesService({ useCases, reviews }: DuplicatesServiceOptions) {
+  const { law } = useCases;
   /**
    * The pair, when the actor may see it (access.ts, canSeeDuplicateRegistration), else 404 exactly as
    * for a pair that does not exist; decided already: 409.
@@ -96,7 +97,7 @@ export function createDuplicatesService({ useCases, reviews }: DuplicatesService
         await duplicates.recordDecision(trx, pair.id, { decision: 'merged', reason: data.reason ?? null, userId: actor.userId, organisationCode: actor.organisationCode, at: now });
         // The surviving person's projections through the kernel's one path (and so who may see them).
         const surviving = (await people.findPerson(trx, pair.duplicate_of))!;
-        const aftercare = await refreshProjections(trx, surviving, today, reviews);
+        const aftercare = await refreshProjections(trx, surviving, today, reviews, law);
         await appendAuditEvent(trx, { ...auditActor(actor), action: 'person.merged-into', recordType: 'person', recordId: pair.person_id, personId: pair.person_id, details: { duplicateRegistration: pair.id, mergedInto: pair.duplicate_of, moved, leftBehind } }, now);
         return { id: pair.id, decision: 'merged' as const, personId: pair.duplicate_of, mergedRecordId: pair.person_id, status: aftercare.status, moved, leftBehind };
       });

@@ -1,5 +1,6 @@
 // Ending aftercare by a joint decision (END-1 to END-4, MHA25-2): propose, read, approve, withdraw,
 // record the joint written notice, and the decision letter.
+import type { LawSettings } from '../../domain/aftercare.ts';
 import { randomUUID } from 'node:crypto';
 import { approvalSide, endingContradictions, endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
 import type { IsoDate } from '../../domain/dates.ts';
@@ -31,9 +32,9 @@ export async function proposalPart(trx: Db, person: PersonRow, episodeId: string
 }
 
 /** What the decision letter to the person needs (END-4, MHA25-2): in the caller's transaction with no audit (404 when not theirs). */
-export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDate, episodeId: string, proposalId: string, settings: EndingSettings, sender: LetterSender = null) {
+export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, episodeId: string, proposalId: string, settings: EndingSettings, sender: LetterSender = null) {
     const row = await ownProposal(trx, person, episodeId, proposalId, false);
-    const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+    const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
     const approvals = await ending.endingApprovals(trx, [row.id]);
     const body = async (code: string | null, fallback: string) => ({ code: code ?? '', name: (code && (await findOrganisationByCode(trx, code))?.name) || (code ?? fallback) });
     return {
@@ -56,6 +57,7 @@ export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDat
 }
 
 export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
+  const { law } = useCases;
   return {
     /** END-1 to END-4: a practitioner or approver proposes ending an episode's aftercare. */
     async propose(actor: Actor, personId: string, episodeId: string, input: unknown) {
@@ -67,7 +69,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
       });
       // A proposal changes no status until both bodies approve it.
       return useCases.change(actor, personId, { permission: 'ending:propose', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
-        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
         refuse(validateEndingProposal(episode, data, today));
         // END-7: only the person's own s117 services still in place can carry on outside s117.
         const live = (await careServices.listServices(trx, person.id)).filter((r) => r.s117 && (r.end_date === null || r.end_date >= today));
@@ -97,7 +99,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
     async list(actor: Actor, personId: string, episodeId: string) {
       const audit = { action: 'ending.list', recordType: 'episode', recordId: episodeId };
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
-        findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
         const rows = await ending.listEndingProposals(trx, person.id, episodeId);
         const approvals = await ending.endingApprovals(trx, rows.map((r) => r.id));
         return { items: rows.map((r) => proposalView(r, approvals.filter((a) => a.proposal_id === r.id), settings)), nextCursor: null };
@@ -123,7 +125,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
       return forbiddenToOtherApprovers(db, { table: 'ending_proposals', personId, episodeId, id: proposalId }, () =>
         useCases.change(actor, personId, { permission: 'ending:approve', audit }, async ({ trx, actor, person, today, now }): Promise<Approved> => {
           const row = await ownProposal(trx, person, episodeId, proposalId, true);
-          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
+          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today, law), episodeId));
           if (row.status === 'withdrawn') throw new ConflictError('This proposal was withdrawn');
           if (row.status === 'refused' || row.status === 'sent-back') throw new ConflictError('This proposal was refused or sent back: a new proposal is needed');
           const created = row.status === 'pending' && await ending.insertEndingApproval(trx, {
@@ -137,7 +139,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
           const services = await endServicesWithAftercare(trx, actor, person.id, row, outcome.endedOn);
           return { id: row.id, created, side, ends: true, endedOn: outcome.endedOn, services };
         }, async ({ trx, person, today }, { id, created }) => {
-          const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+          const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
           const approvals = await ending.endingApprovals(trx, [id]);
           return { created, ...proposalView((await ending.findEndingProposal(trx, id))!, approvals, settings), episode: episodeState(episode) };
         }),
@@ -155,7 +157,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
       return forbiddenToOtherApprovers(db, { table: 'ending_proposals', personId, episodeId, id: proposalId }, () =>
         useCases.change(actor, personId, { permission: 'ending:approve', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
           const row = await ownProposal(trx, person, episodeId, proposalId, true);
-          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
+          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today, law), episodeId));
           if (row.status !== 'pending') throw new ConflictError('Only a proposal still waiting for approval can be refused or sent back');
           await ending.updateEndingProposal(trx, row.id, { status: data.outcome, decided_by: actor.userId, decided_at: now, decision_side: side, decision_reasons: data.reasons });
           return proposalView((await ending.findEndingProposal(trx, row.id))!, await ending.endingApprovals(trx, [row.id]), settings);
@@ -172,7 +174,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
       const audit = (p: { proposal: { id: string } }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.proposal.id, details: { parts: ['person', 'proposal', 'reviews', 'services', 'plan'] } });
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => {
         const row = await ownProposal(trx, person, episodeId, proposalId, false);
-        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
         const approvals = await ending.endingApprovals(trx, [row.id]);
         const names = await ending.staffNames(trx, [...approvals.map((a) => a.approver_id), row.proposed_by, ...(row.decided_by ? [row.decided_by] : [])]);
         const reviewRows = (await reviews.listReviews(trx, person.id)).filter((r) => r.held_on <= today);
@@ -231,7 +233,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
         }
         return { id: row.id, ends: outcome.ends };
       }, async ({ trx, person, today }, { id }) => {
-        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
         return { ...proposalView((await ending.findEndingProposal(trx, id))!, await ending.endingApprovals(trx, [id]), settings), episode: episodeState(episode) };
       });
     },
@@ -239,7 +241,7 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
     /** END-4 step 4 / MHA25-2: the decision letter to the person (PDF). */
     async letter(actor: Actor, personId: string, episodeId: string, proposalId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
       const audit = (r: { id: string }) => ({ action: 'ending.letter', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, largePrint: Boolean(options.largePrint) } });
-      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => endingLetterPart(trx, person, today, episodeId, proposalId, settings, actor));
+      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => endingLetterPart(trx, person, today, law, episodeId, proposalId, settings, actor));
       return renderEndingLetter(input, options);
     },
   };

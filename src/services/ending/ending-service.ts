@@ -2,6 +2,7 @@
 // models of the ending page and its forms, and the approvals waiting for an approver. Individual services are
 // never touched here: changing services at a review without ending aftercare is the reviews'
 // business (END-7). The use cases are in ending-proposals.ts and reinstatements.ts.
+import type { LawSettings } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { approvalSide, type EndingSettings } from '../../domain/ending.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
@@ -33,8 +34,8 @@ export interface EndingServiceOptions {
  * The ending page's part (END-1 to END-6, MHA25-2): each episode with the side the actor approves
  * for, its proposals and its reinstatements. Reads only, inside the caller's transaction.
  */
-export async function endingPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, settings: EndingSettings) {
-  const aftercare = await deriveAftercare(trx, person, today);
+export async function endingPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, law: LawSettings, settings: EndingSettings) {
+  const aftercare = await deriveAftercare(trx, person, today, law);
   const proposals = await ending.listEndingProposals(trx, person.id);
   const reinstatements = await ending.listReinstatements(trx, person.id);
   const pa = await ending.endingApprovals(trx, proposals.map((p) => p.id));
@@ -51,6 +52,7 @@ export async function endingPart(trx: Db, actor: Actor, person: PersonRow, today
 }
 
 export function createEndingService(db: Db, { useCases, jointNoticeRequired }: EndingServiceOptions) {
+  const { law } = useCases;
   const settings = { jointNoticeRequired };
   const deps = { db, useCases, settings };
 
@@ -63,7 +65,7 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
       const audit = { action: 'ending.view', details: { parts: ['person', 'ending'] } };
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => ({
         person: await personViewPart(trx, person),
-        ...(await endingPart(trx, actor, person, today, settings)),
+        ...(await endingPart(trx, actor, person, today, law, settings)),
       }));
     },
 
@@ -71,7 +73,7 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
     async proposePage(actor: Actor, personId: string, episodeId: string) {
       const audit = { action: 'ending.view', details: { parts: ['person', 'episode'], episodeId } };
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
-        const episode = (await deriveAftercare(trx, person, today)).episodes.find((e) => e.id === episodeId);
+        const episode = (await deriveAftercare(trx, person, today, law)).episodes.find((e) => e.id === episodeId);
         if (!episode) throw new NotFoundError('episode');
         // END-7: the s117 services in place, for the proposal to say which carry on outside s117.
         const services = (await careServices.listServices(trx, person.id))
@@ -106,7 +108,7 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
         const items = [];
         for (const personId of personIds) {
           const person = (await people.findPerson(trx, personId))!;
-          const aftercare = await deriveAftercare(trx, person, today);
+          const aftercare = await deriveAftercare(trx, person, today, law);
           const { proposals, reinstatements } = await ending.pendingForPeople(trx, [personId]);
           const pa = await ending.endingApprovals(trx, proposals.map((p) => p.id));
           const ra = await ending.reinstatementApprovals(trx, reinstatements.map((r) => r.id));

@@ -16,6 +16,7 @@ import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, sideOf } from
 import { episodeState, reinstatementView, toApprovals } from './ending-views.ts';
 
 export function reinstatementUseCases({ db, useCases }: EndingDeps) {
+  const { law } = useCases;
   return {
     /** END-6 (CONTESTED): ask for aftercare that was ended jointly to be put back in place. */
     async reinstate(actor: Actor, personId: string, episodeId: string, input: unknown) {
@@ -24,7 +25,7 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
       const audit = (r: { id: string; episodeId: string }) => ({ action: 'reinstatement.request', recordType: 'reinstatement', recordId: r.id, details: { episodeId: r.episodeId } });
       // A request changes no status until both bodies approve it.
       return useCases.change(actor, personId, { permission: 'ending:propose', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
-        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
         refuse(validateReinstatement(episode, data));
         if (await ending.pendingReinstatement(trx, episode.id)) throw new ConflictError('A reinstatement of this aftercare is already waiting for approval');
         const id = randomUUID();
@@ -36,7 +37,7 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
     async listReinstatements(actor: Actor, personId: string, episodeId: string) {
       const audit = { action: 'reinstatement.list', recordType: 'episode', recordId: episodeId };
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
-        findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
         const rows = await ending.listReinstatements(trx, person.id, episodeId);
         const approvals = await ending.reinstatementApprovals(trx, rows.map((r) => r.id));
         return { items: rows.map((r) => reinstatementView(r, approvals.filter((a) => a.reinstatement_id === r.id))), nextCursor: null };
@@ -58,7 +59,7 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
       return forbiddenToOtherApprovers(db, { table: 'reinstatements', personId, episodeId, id: reinstatementId }, () =>
         useCases.change(actor, personId, { permission: 'ending:approve', audit }, async ({ trx, actor, person, today, now }): Promise<Approved> => {
           const row = await ownReinstatement(trx, person, episodeId, reinstatementId, true);
-          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
+          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today, law), episodeId));
           if (row.status === 'withdrawn') throw new ConflictError('This reinstatement was withdrawn');
           if (row.status === 'refused' || row.status === 'sent-back') throw new ConflictError('This request was refused or sent back: a new request is needed');
           const created = row.status === 'pending' && await ending.insertReinstatementApproval(trx, {
@@ -69,7 +70,7 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
           if (outcome.agreed) await ending.updateReinstatement(trx, row.id, { status: 'approved', reinstated_on: outcome.agreedOn });
           return { id: row.id, created, side, reinstated: outcome.agreed };
         }, async ({ trx, person, today }, { id, created }) => {
-          const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+          const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
           return { created, ...reinstatementView((await ending.findReinstatement(trx, id))!, await ending.reinstatementApprovals(trx, [id])), episode: episodeState(episode) };
         }),
       );
@@ -89,7 +90,7 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
       return forbiddenToOtherApprovers(db, { table: 'reinstatements', personId, episodeId, id: reinstatementId }, () =>
         useCases.change(actor, personId, { permission: 'ending:approve', audit, reproject: false }, async ({ trx, actor, person, today, now }) => {
           const row = await ownReinstatement(trx, person, episodeId, reinstatementId, true);
-          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today), episodeId));
+          const side = sideOf(actor, findEpisode(await deriveAftercare(trx, person, today, law), episodeId));
           if (row.status !== 'pending') throw new ConflictError('Only a request still waiting for approval can be refused or sent back');
           await ending.updateReinstatement(trx, row.id, { status: data.outcome, decided_by: actor.userId, decided_at: now, decision_side: side, decision_reasons: data.reasons });
           return reinstatementView((await ending.findReinstatement(trx, row.id))!, await ending.reinstatementApprovals(trx, [row.id]));
@@ -107,7 +108,7 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
       const audit = (p: { reinstatement: { id: string } }) => ({ action: 'reinstatement.view', recordType: 'reinstatement', recordId: p.reinstatement.id, details: { parts: ['person', 'reinstatement', 'ending', 'reviews'] } });
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => {
         const row = await ownReinstatement(trx, person, episodeId, reinstatementId, false);
-        const episode = findEpisode(await deriveAftercare(trx, person, today), episodeId);
+        const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
         const approvals = await ending.reinstatementApprovals(trx, [row.id]);
         // The joint decision that ended this aftercare: the latest approved proposal made before the request.
         const ended = (await ending.listEndingProposals(trx, person.id, episodeId)).filter((p) => p.status === 'approved' && p.ended_on !== null && p.proposed_at <= row.requested_at).at(-1) ?? null;
@@ -132,7 +133,7 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
       const audit = { action: 'ending.view', details: { parts: ['person', 'episode'], episodeId } };
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
         person: await personViewPart(trx, person),
-        episode: findEpisode(await deriveAftercare(trx, person, today), episodeId),
+        episode: findEpisode(await deriveAftercare(trx, person, today, law), episodeId),
       }));
     },
   };

@@ -29,6 +29,7 @@ interface PersonOutcome { created: boolean; admissionsCreated: number; admission
 const prefixed = (entry: number, violations: readonly FieldError[]): FieldError[] => violations.map((v) => ({ ...v, field: `entry[${entry}].resource.${v.field}` }));
 
 export function createFhirFeedService({ useCases, reviews }: FeedOptions) {
+  const { law } = useCases;
   return {
     async receive(actor: Actor, body: unknown): Promise<Bundle> {
       requirePermission(actor, 'detentions:feed');
@@ -60,7 +61,7 @@ export function createFhirFeedService({ useCases, reviews }: FeedOptions) {
         // The projections once per person changed, then one audit event per person (ids and counts only).
         for (const [personId, o] of outcomes) {
           const changed = o.created || o.admissionsCreated > 0 || o.admissionsCorrected > 0;
-          if (changed) await refreshProjections(trx, (await people.findPerson(trx, personId))!, today, reviews);
+          if (changed) await refreshProjections(trx, (await people.findPerson(trx, personId))!, today, reviews, law);
           await appendAuditEvent(trx, { ...auditActor(actor), action: changed ? 'fhir.feed.apply' : 'fhir.feed.unchanged', recordType: 'person', recordId: personId, personId, details: { ...o } }, now);
         }
         return { resourceType: 'Bundle', type: 'transaction-response', entry: responses };

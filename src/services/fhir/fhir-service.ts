@@ -77,9 +77,10 @@ function plain<T extends Resource>(resource: T & { registerStatus?: string }): T
 }
 
 export function createFhirService({ useCases }: { useCases: UseCases }) {
+  const { law } = useCases;
   async function withRecord<T>(actor: Actor, personId: string, action: string, recordType: string, recordId: string, pick: (record: FhirRecord) => T): Promise<T> {
     return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId, details: { interface: 'fhir' } } }, async ({ trx, person, today }) =>
-      pick(await fhirRecordPart(trx, person, await deriveAftercare(trx, person, today))),
+      pick(await fhirRecordPart(trx, person, await deriveAftercare(trx, person, today, law))),
     );
   }
 
@@ -136,7 +137,7 @@ export function createFhirService({ useCases }: { useCases: UseCases }) {
           const rows = await fhir.searchPeople(trx, { viewer: viewerOf(actor), nhsNumber: search.nhsNumber, updated: search.updated, afterId: search.afterId, limit: search.count + 1 });
           const page = rows.slice(0, search.count);
           const resources: Resource[] = [];
-          for (const person of page) resources.push((await fhirRecordPart(trx, person, await deriveAftercare(trx, person, today))).patient);
+          for (const person of page) resources.push((await fhirRecordPart(trx, person, await deriveAftercare(trx, person, today, law))).patient);
           return { resources, lastId: page.at(-1)?.id ?? null, more: rows.length > search.count };
         },
       );

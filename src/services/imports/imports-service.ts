@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { validateAdmission, validateLegalStatus } from '../../domain/legal-history.ts';
-import { computeAftercare, type AftercareResult, type PersonFacts } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type LawSettings, type PersonFacts } from '../../domain/aftercare.ts';
 import { fieldsFor, mappingProblems, suggestMapping, type ColumnMapping, type ImportKind } from '../../domain/import-mapping.ts';
 import { duplicateFindings, readDetentionRow, readRegisterRow, type DetentionRecord, type Finding, type KnownOrganisation, type RegisterRecord } from '../../domain/import-rows.ts';
 import { reconcileMissingPerson, reconcileNextReview, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
@@ -147,7 +147,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
     try {
       const report = await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today, now }) => {
         const organisations: KnownOrganisation[] = (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type }));
-        const run = new ImportRun(trx, actor, { today, now, reviews, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress });
+        const run = new ImportRun(trx, actor, { today, now, reviews, law: useCases.law, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress });
         const counts = await run.all(content.rows);
         const report: ImportReport = {
           kind: request.kind, mode: request.mode, fileName: request.fileName, sha256, sheet: content.sheet, headerRow: content.headerRow, mapping,
@@ -395,6 +395,7 @@ interface RunSettings {
   today: IsoDate;
   now: Date;
   reviews: ReviewSettings;
+  law: LawSettings;
   batchId: string | null;
   organisations: KnownOrganisation[];
   kind: ImportKind;
@@ -775,7 +776,7 @@ class ImportRun {
     // The aftercare of the people whose services are written, derived together once their stays and
     // legal statuses are: a new service belongs to the episode covering its start.
     const withService = plans.filter((p) => p.service).map((p) => p.personId);
-    const derived = withService.length > 0 ? await deriveAftercareOf(this.trx, withService, this.s.today) : new Map<string, AftercareResult>();
+    const derived = withService.length > 0 ? await deriveAftercareOf(this.trx, withService, this.s.today, this.s.law) : new Map<string, AftercareResult>();
     const newServices: NewService[] = [];
     for (const p of plans) {
       const wroteService = p.service ? await p.service(p.personId, derived.get(p.personId), newServices) : false;
@@ -798,7 +799,7 @@ class ImportRun {
 
     // The projections of the people the part changed, derived together; the others' aftercare from the facts read.
     const changed = plans.filter((p) => outcomes[p.index] !== 'skipped').map((p) => p.personId);
-    const aftercare = await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, changed), this.s.today, this.s.reviews);
+    const aftercare = await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, changed), this.s.today, this.s.reviews, this.s.law);
     const results = new Map<string, AftercareResult>();
     for (const p of plans) {
       const result = aftercare.get(p.personId) ?? computeAftercare(p.facts, this.s.today);
@@ -821,7 +822,7 @@ class ImportRun {
       }
     }
     const again = [...new Set([...allocated, ...reviewed])];
-    if (again.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, again), this.s.today, this.s.reviews);
+    if (again.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, again), this.s.today, this.s.reviews, this.s.law);
 
     // REV-1: the sheet's next review against the review the register now expects (its projection).
     const withNext = plans.filter((p) => p.rec.nextReview);
@@ -909,7 +910,7 @@ class ImportRun {
    * null (with the problems reported) when it is refused, else the write to make, if any.
    */
   private async planService(rec: RegisterRecord, person: PersonRow | null, held?: readonly ServiceRow[]): Promise<{ write: ((personId: string, aftercare?: AftercareResult, batch?: NewService[]) => Promise<boolean>) | null } | null> {
-    const plan = await planImportedService(this.trx, rec, person, this.s.today, this.actor.userId, held);
+    const plan = await planImportedService(this.trx, rec, person, this.s.today, this.s.law, this.actor.userId, held);
     if ('problems' in plan) {
       for (const p of plan.problems) this.problem(rec.row, p.key, p.value, p.message, p.action, p.rule);
       return null;
@@ -968,7 +969,7 @@ class ImportRun {
     } finally {
       this.batched = null;
     }
-    await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, planned.map((p) => p.personId)), this.s.today, this.s.reviews);
+    await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, planned.map((p) => p.personId)), this.s.today, this.s.reviews, this.s.law);
     return outcomes;
   }
 }

@@ -4,7 +4,7 @@
 // charge a later file updates instead of adding a second.
 import { randomUUID } from 'node:crypto';
 import { serviceViolations, type ServiceCandidate } from '../../domain/care-services.ts';
-import type { AftercareResult } from '../../domain/aftercare.ts';
+import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import type { ServiceRow } from '../../data/schema.ts';
 import { episodeOn } from '../../domain/funding.ts';
@@ -40,7 +40,7 @@ function valueOf(line: NonNullable<RegisterRecord['service']>, key: string): str
 const RULE_ACTION = 'Correct the service in the sheet (an s117 service is never charged for; the shares make 100%), then import the row again';
 
 /** What importing the row's service would do, checked before anything of the row is written. */
-export async function planImportedService(trx: Db, rec: RegisterRecord, person: PersonRow | null, today: IsoDate, userId: string, held?: readonly ServiceRow[]): Promise<{ problems: ServiceFinding[] } | { write: ServiceWrite | null }> {
+export async function planImportedService(trx: Db, rec: RegisterRecord, person: PersonRow | null, today: IsoDate, law: LawSettings, userId: string, held?: readonly ServiceRow[]): Promise<{ problems: ServiceFinding[] } | { write: ServiceWrite | null }> {
   if (!rec.service) return { write: null };
   const { service, problems } = importedService(rec.service, rec.s117, rec.leftHospitalOn ?? rec.detainedOn);
   const line = rec.service;
@@ -71,7 +71,7 @@ export async function planImportedService(trx: Db, rec: RegisterRecord, person: 
   }
   return {
     write: async (personId, derived, batch) => {
-      const aftercare = derived ?? (await deriveAftercare(trx, (await people.findPerson(trx, personId))!, today));
+      const aftercare = derived ?? (await deriveAftercare(trx, (await people.findPerson(trx, personId))!, today, law));
       const id = randomUUID();
       const row: services.NewService = {
         id,

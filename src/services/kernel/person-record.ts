@@ -1,7 +1,7 @@
 // Shared steps of every use case on a person's record: find it if the actor may see it, and
 // re-derive the projections from the facts after a change.
 import { organisationsWithSight, providerSight } from '../../domain/access.ts';
-import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type LawSettings } from '../../domain/aftercare.ts';
 import { compareDates, type IsoDate } from '../../domain/dates.ts';
 import type { ProjectionContributor } from './projection-contributor.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
@@ -46,20 +46,14 @@ export function viewerOf(actor: Actor): people.Viewer {
 /** Each feature with projections of its own adds its contributor here. */
 export const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor, notificationsContributor];
 
-/**
- * Settings of the law that the derivation applies, set once by createServices from the configuration:
- * MHA25-3's deemed ordinary residence (S117_MHA2025_DEEMED_RESIDENCE, off by default).
- */
-export const lawSettings = { deemedResidence: false };
-
 /** The person's facts as the derivation reads them, with the law's settings. */
-export async function loadPersonFacts(db: Db, person: PersonRow) {
-  return { ...(await people.loadFacts(db, person)), deemedResidence: lawSettings.deemedResidence };
+export async function loadPersonFacts(db: Db, person: PersonRow, law: LawSettings) {
+  return { ...(await people.loadFacts(db, person)), deemedResidence: law.deemedResidence };
 }
 
 /** The person's aftercare as the rules derive it from the facts now, writing nothing (for reads). */
-export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate): Promise<AftercareResult> {
-  return computeAftercare(await loadPersonFacts(db, person), today);
+export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate, law: LawSettings): Promise<AftercareResult> {
+  return computeAftercare(await loadPersonFacts(db, person, law), today);
 }
 
 /**
@@ -67,21 +61,21 @@ export async function deriveAftercare(db: Db, person: PersonRow, today: IsoDate)
  * new services): their rows and facts read in batches of AFTERCARE_BATCH people, a few queries each, instead of a dozen queries
  * per person. People not found are absent from the answer.
  */
-export async function deriveAftercareOf(db: Db, personIds: Iterable<string>, today: IsoDate): Promise<Map<string, AftercareResult>> {
+export async function deriveAftercareOf(db: Db, personIds: Iterable<string>, today: IsoDate, law: LawSettings): Promise<Map<string, AftercareResult>> {
   const out = new Map<string, AftercareResult>();
   const ids = [...new Set(personIds)];
   for (let i = 0; i < ids.length; i += AFTERCARE_BATCH) {
     const rows = await many.findPeople(db, ids.slice(i, i + AFTERCARE_BATCH));
     const facts = await many.loadFactsOf(db, rows);
-    for (const row of rows) out.set(row.id, computeAftercare({ ...facts.get(row.id)!, deemedResidence: lawSettings.deemedResidence }, today));
+    for (const row of rows) out.set(row.id, computeAftercare({ ...facts.get(row.id)!, deemedResidence: law.deemedResidence }, today));
   }
   return out;
 }
 const AFTERCARE_BATCH = 1000;
 
 /** Re-derives status, responsible bodies, review date and who may see the person. */
-export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings): Promise<AftercareResult> {
-  const facts = await loadPersonFacts(db, person);
+export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings, law: LawSettings): Promise<AftercareResult> {
+  const facts = await loadPersonFacts(db, person, law);
   const aftercare = computeAftercare(facts, today);
   const latest = aftercare.episodes.at(-1);
   const reviewDue = await nextReviewDueFor(db, person.id, aftercare, settings);
@@ -128,7 +122,7 @@ export function isUuid(value: string): boolean {
  * Re-derives every person's projections: after a migration adds projection columns, or after a rule
  * changes, so that the register never shows what an older rule decided. Reports progress.
  */
-export async function reprojectEveryone(db: Db, today: IsoDate, settings: ReviewSettings, onProgress?: (done: number) => void): Promise<number> {
+export async function reprojectEveryone(db: Db, today: IsoDate, settings: ReviewSettings, law: LawSettings, onProgress?: (done: number) => void): Promise<number> {
   let done = 0;
   let after: string | null = null;
   for (;;) {
@@ -137,7 +131,7 @@ export async function reprojectEveryone(db: Db, today: IsoDate, settings: Review
     for (const id of ids) {
       await db.transaction().execute(async (trx) => {
         const person = await people.findPerson(trx, id);
-        if (person) await refreshProjections(trx, person, today, settings);
+        if (person) await refreshProjections(trx, person, today, settings, law);
       });
     }
     done += ids.length;

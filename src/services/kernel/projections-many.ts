@@ -5,7 +5,7 @@
 // set-based twin here is run person by person, so a new contributor is never skipped.
 import { randomUUID } from 'node:crypto';
 import { organisationsWithSight, providerSight } from '../../domain/access.ts';
-import { computeAftercare, type AftercareResult, type PersonFacts } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type LawSettings, type PersonFacts } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { changeEvents, notificationState, type NotificationState } from '../../domain/notifications.ts';
 import { planningStatus } from '../../domain/planning.ts';
@@ -21,7 +21,7 @@ import { dischargeWarningContributor } from '../plans/plans-projection.ts';
 import { replanContributor } from '../reviews/reviews-projection.ts';
 import { notificationsContributor } from '../subscriptions/notifications-projection.ts';
 import type { ProjectionContributor } from './projection-contributor.ts';
-import { CONTRIBUTORS, latestBySince, lawSettings } from './person-record.ts';
+import { CONTRIBUTORS, latestBySince } from './person-record.ts';
 import { compareDates } from '../../domain/dates.ts';
 
 interface Derived { person: PersonRow; facts: PersonFacts; aftercare: AftercareResult }
@@ -110,13 +110,13 @@ const NOTHING: NotificationState = { episodes: {}, services: {} };
  * Re-derives the projections of many people (as refreshProjections does for one, in the caller's
  * transaction) and answers each one's aftercare by person id.
  */
-export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[], today: IsoDate, settings: ReviewSettings): Promise<Map<string, AftercareResult>> {
+export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[], today: IsoDate, settings: ReviewSettings, law: LawSettings): Promise<Map<string, AftercareResult>> {
   const out = new Map<string, AftercareResult>();
   if (people.length === 0) return out;
   const ids = people.map((p) => p.id);
   const [facts, reviewDates, allocated] = await Promise.all([many.loadFactsOf(db, people), many.reviewDatesOf(db, ids), many.allocatedOrganisationCodesOf(db, ids)]);
   const derived: Derived[] = people.map((person) => {
-    const f = { ...facts.get(person.id)!, deemedResidence: lawSettings.deemedResidence };
+    const f = { ...facts.get(person.id)!, deemedResidence: law.deemedResidence };
     return { person, facts: f, aftercare: computeAftercare(f, today) };
   });
   const sights = new Map<string, Set<string>>();

@@ -6,6 +6,7 @@
 // (`run`) checks the permission first.
 import type { Action } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
+import type { LawSettings } from '../../domain/aftercare.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
@@ -15,7 +16,7 @@ import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { findVisiblePerson, isUuid, refreshProjections, viewerOf } from './person-record.ts';
 
-export interface UseCaseSettings { clock: () => Date; reviews: ReviewSettings }
+export interface UseCaseSettings { clock: () => Date; reviews: ReviewSettings; law: LawSettings }
 
 /** What the audit event of a use case says. recordType and recordId default to the person. */
 export interface AuditEntry {
@@ -63,7 +64,7 @@ export interface ListSpec<T> {
   audit: AuditOf<T> | null;
 }
 
-export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
+export function createUseCases(db: Db, { clock, reviews, law }: UseCaseSettings) {
   const dayOf = (now: Date) => todayInLondon(now);
 
   async function audit<T>(trx: Db, actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, now: Date, extraDetails: Record<string, unknown> = {}): Promise<void> {
@@ -103,13 +104,15 @@ export function createUseCases(db: Db, { clock, reviews }: UseCaseSettings) {
       const today = dayOf(now);
       const result = await work({ trx, actor, person, today, now });
       const changed = (await people.findPerson(trx, person.id))!;
-      const aftercare = spec.reproject === false ? null : await refreshProjections(trx, changed, today, reviews);
+      const aftercare = spec.reproject === false ? null : await refreshProjections(trx, changed, today, reviews, law);
       await audit(trx, actor, person, spec.audit, result, now, spec.auditStatus && aftercare ? { status: aftercare.status } : {});
       return respond ? respond({ trx, actor, person: changed, today, now }, result) : result;
     });
   }
 
   return {
+    /** The law's settings this register derives aftercare with, for the services' own derivations. */
+    law,
     /** A read of one person's record: writes nothing but its one audit event. */
     async read<T>(actor: Actor, personId: string, spec: PersonReadSpec<T>, work: (ctx: PersonContext) => Promise<T>): Promise<T> {
       return db.transaction().execute(async (trx) => {

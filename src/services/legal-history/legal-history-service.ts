@@ -13,7 +13,7 @@ import type { AdmissionRow, LeaveRow, LegalStatusRow, PersonRow, PlacementsTable
 import type { Selectable } from 'kysely';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { deriveAftercare, isUuid, lawSettings, rejectFutureDates } from '../kernel/person-record.ts';
+import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementEndInput, PlacementInput, ResponsibilityInput } from './legal-history-inputs.ts';
@@ -26,6 +26,7 @@ import { auditActor } from '../kernel/actor.ts';
 interface Recorded<T> { recordType: string; recordId: string; view: T }
 
 export function createLegalHistoryService({ useCases }: { useCases: UseCases }) {
+  const { law } = useCases;
   /**
    * One change to a person's legal history. The runner holds the person's row locked, so two
    * overlapping detentions sent together cannot each pass the overlap checks before the other is
@@ -147,7 +148,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     /** A read: derived from the facts, nothing written but the audit event. */
     async aftercare(actor: Actor, personId: string): Promise<AftercareResult> {
       // One read-model query (person, visibility and every fact) instead of nine (issue 14).
-      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { facts: true }), ({ model, today }) => computeAftercare({ ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), deemedResidence: lawSettings.deemedResidence }, today));
+      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { facts: true }), ({ model, today }) => computeAftercare({ ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), deemedResidence: law.deemedResidence }, today));
     },
 
     /**
@@ -165,7 +166,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
           for (const personId of await history.peopleNamingBody(trx, actor.organisationCode, AWAITING_LIMIT)) {
             const person = await findPerson(trx, personId);
             if (!person) continue;
-            const aftercare = await deriveAftercare(trx, person, today);
+            const aftercare = await deriveAftercare(trx, person, today, law);
             for (const e of aftercare.episodes) {
               if (e.endedOn) continue;
               const part = parts.localAuthority ? e.localAuthority : parts.icb ? e.icb : null;
@@ -206,7 +207,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
         personId,
         { permission: 'responsibility:confirm', audit },
         async ({ trx, person, today, now }): Promise<Done> => {
-          const before = await deriveAftercare(trx, person, today);
+          const before = await deriveAftercare(trx, person, today, law);
           const episode = before.episodes.find((e) => e.id === episodeId);
           if (!episode) throw new NotFoundError('episode');
           if (!canConfirmResponsibility(actor, [episode.localAuthority.code, episode.icb.code])) {
@@ -248,7 +249,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
           return { disputeId, recorded };
         },
         // The answer shows the responsibility as now confirmed, and the dispute opened, if any.
-        async ({ trx, person, today }, done) => ({ ...(await deriveAftercare(trx, person, today)), ...(done.disputeId && { disputeId: done.disputeId }), recorded: done.recorded }),
+        async ({ trx, person, today }, done) => ({ ...(await deriveAftercare(trx, person, today, law)), ...(done.disputeId && { disputeId: done.disputeId }), recorded: done.recorded }),
       );
       return result;
     },

@@ -16,6 +16,7 @@ import { topUpsPart } from '../top-ups/top-ups-service.ts';
 export interface MoneyPageOptions { useCases: UseCases; freePrescriptions: boolean }
 
 export function createMoneyPageService({ useCases, freePrescriptions }: MoneyPageOptions) {
+  const { law } = useCases;
   return {
     /**
      * The Money page. Charges and refunds are part of it only for someone who may read money and see
@@ -23,7 +24,7 @@ export function createMoneyPageService({ useCases, freePrescriptions }: MoneyPag
      */
     async moneyPage(actor: Actor, personId: string) {
       const work = async ({ trx, person, today }: PersonContext) => {
-        const ctx = await moneyContext(trx, person, today);
+        const ctx = await moneyContext(trx, person, today, law);
         const moneyVisible = can(actor.role, 'money:read') && canSeeMoney(actor, ctx.responsibleBodies);
         return {
           person: await personViewPart(trx, person),
@@ -50,7 +51,7 @@ export function createMoneyPageService({ useCases, freePrescriptions }: MoneyPag
     /** The top-up agreement page (CHG-3): the person and the agreement, in one read (404 when not theirs). */
     async topUpPage(actor: Actor, personId: string, topUpId: string) {
       const work = async ({ trx, person, today }: PersonContext) => {
-        const list = await topUpsPart(trx, actor, person, await moneyContext(trx, person, today));
+        const list = await topUpsPart(trx, actor, person, await moneyContext(trx, person, today, law));
         const topUp = list.items.find((t) => t.id === topUpId);
         if (!topUp) throw new NotFoundError('top-up agreement');
         return { person: await personViewPart(trx, person), topUp, count: list.items.length };

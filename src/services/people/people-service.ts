@@ -1,7 +1,7 @@
 // Registering people, reading and changing their details, and searching the register.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { computeAftercare, type AftercareResult, type EpisodeStatus, type PersonFacts } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type EpisodeStatus, type LawSettings, type PersonFacts } from '../../domain/aftercare.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { isReviewOverdue, nextReviewShown, type ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
@@ -15,7 +15,7 @@ import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
 import { PersonCreateInput, PersonUpdateInput, REGISTER_PAGE_SIZE, RegisterPageInput, RegisterQueryInput } from './people-inputs.ts';
 import { admissionView, legalHistoryPart, leaveView, legalStatusView } from '../legal-history/legal-history-service.ts';
-import { deriveAftercare, isUuid, latestBySince, lawSettings, refreshProjections, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
+import { deriveAftercare, isUuid, latestBySince, refreshProjections, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { parseInput } from '../kernel/validation.ts';
 
@@ -30,6 +30,7 @@ async function seesAnyWith(trx: Db, actor: Actor, nhsNumber: string, except: str
 }
 
 export function createPeopleService(db: Db, { clock, reviews, useCases }: ServiceOptions) {
+  const { law } = useCases;
   const today = () => todayInLondon(clock());
 
   return {
@@ -66,7 +67,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
         // The registering practitioner's organisation keeps sight of the person it registered.
         await people.insertAllocation(trx, { id: randomUUID(), personId: id, userId: actor.userId, organisationId: actor.organisationId, reason: 'registered the person' });
         const person = (await people.findPerson(trx, id))!;
-        await refreshProjections(trx, person, today, reviews);
+        await refreshProjections(trx, person, today, reviews, law);
         return view(trx, person);
       });
     },
@@ -91,7 +92,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases }: Servic
      */
     async record(actor: Actor, personId: string) {
       const audit = { action: 'person.view', details: { parts: ['details', 'legal-history', 'aftercare'] } };
-      return useCases.readModel(actor, personId, { permission: 'person:read', audit }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, RECORD_PARTS), ({ model, today }) => personRecordOfModel(model, today));
+      return useCases.readModel(actor, personId, { permission: 'person:read', audit }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, RECORD_PARTS), ({ model, today }) => personRecordOfModel(model, today, law));
     },
 
     /** expectedVersion null: the caller did not send If-Match, so the change is applied to the latest version. */
@@ -235,8 +236,8 @@ async function view(trx: Db, person: PersonRow) {
  * The person page's record part: details, legal history and the aftercare status derived now.
  * Reads only, in the caller's transaction; the caller audits what the page showed.
  */
-export async function personRecordPart(trx: Db, person: PersonRow, today: IsoDate, derived?: AftercareResult) {
-  const aftercare = derived ?? (await deriveAftercare(trx, person, today));
+export async function personRecordPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, derived?: AftercareResult) {
+  const aftercare = derived ?? (await deriveAftercare(trx, person, today, law));
   const legalHistory = await legalHistoryPart(trx, person);
   return { person: await view(trx, person), legalHistory, aftercare };
 }
@@ -250,14 +251,14 @@ export function viewOfModel(model: PersonReadModel) {
 }
 
 /** The facts the entitlement rules read, from a read model loaded with RECORD_PARTS (or facts). */
-export function factsOfModel(model: PersonReadModel): PersonFacts {
+export function factsOfModel(model: PersonReadModel, law: LawSettings): PersonFacts {
   if (!model.facts) throw new Error('the read model was loaded without its facts');
-  return { ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts }), deemedResidence: lawSettings.deemedResidence };
+  return { ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts }), deemedResidence: law.deemedResidence };
 }
 
 /** personRecordPart from a read model loaded with RECORD_PARTS: no further query. */
-export function personRecordOfModel(model: PersonReadModel, today: IsoDate, derived?: AftercareResult) {
-  const aftercare = derived ?? computeAftercare(factsOfModel(model), today);
+export function personRecordOfModel(model: PersonReadModel, today: IsoDate, law: LawSettings, derived?: AftercareResult) {
+  const aftercare = derived ?? computeAftercare(factsOfModel(model, law), today);
   const history = model.facts!.history;
   const legalHistory = { admissions: history.admissions.map(admissionView), legalStatuses: history.legalStatuses.map(legalStatusView), leave: history.leaves.map(leaveView) };
   return { person: viewOfModel(model), legalHistory, aftercare };

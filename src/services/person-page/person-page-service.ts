@@ -21,6 +21,7 @@ import { placementView } from '../legal-history/legal-history-service.ts';
 const PARTS: readonly string[] = ['details', 'legal-history', 'placements', 'aftercare', 'plan', 'keyworker', 'planning-meetings', 'imha-eligibility', 'review-clocks'];
 
 export function createPersonPageService({ useCases, mha2025Imha }: { useCases: UseCases; mha2025Imha: boolean }) {
+  const { law } = useCases;
   return {
     async view(actor: Actor, personId: string) {
       const parts = can(actor.role, 'plan:read') ? PARTS : PARTS.filter((p) => p !== 'plan');
@@ -28,17 +29,17 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
       const load = (trx: Db, viewer: Viewer) => loadPersonReadModel(trx, personId, viewer, RECORD_PARTS);
       return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'person.view', details: { parts } } }, load, async ({ trx, person, today, model }) => {
         // The facts and the aftercare derived from them once, for every part that needs them.
-        const facts = factsOfModel(model);
+        const facts = factsOfModel(model, law);
         const aftercare = computeAftercare(facts, today);
         return {
-          ...personRecordOfModel(model, today, aftercare),
+          ...personRecordOfModel(model, today, law, aftercare),
           // MHA25-3: the accommodation councils arranged (shown with the legal history).
           placements: model.facts!.placements.map(placementView),
           // Issue 9 item 4: why the status is what it is, in plain words, from the same derivation.
           statusSummary: statusSummary(facts, today, person.given_name, aftercare),
-          plan: parts.includes('plan') ? await planSummaryPart(trx, person, today, aftercare) : null,
+          plan: parts.includes('plan') ? await planSummaryPart(trx, person, today, law, aftercare) : null,
           keyworker: await keyworkerPart(trx, person),
-          meetings: await planningMeetingsPart(trx, person, today, null, aftercare),
+          meetings: await planningMeetingsPart(trx, person, today, law, null, aftercare),
           imha: await imhaEligibilityPart(trx, person, today, mha2025Imha, facts),
           reviewClocks: await reviewClocksPart(trx, person, today),
         };

@@ -2,7 +2,7 @@
 // it, invite the people PLAN-2 lists, record attendance and apologies, the person's views and the
 // minutes, and hold it. The planning task list shows who still needs a planning meeting.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult, Episode } from '../../domain/aftercare.ts';
+import type { AftercareResult, Episode, LawSettings } from '../../domain/aftercare.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
   INVITEE_ROLES, carerInvitationViolations, carerWishViolations, defaultInviteeRoles, expectedInvitees, meetingHeldOnViolations, missingInvitees,
@@ -58,8 +58,8 @@ async function meetingOf(trx: Db, id: string, episodes: readonly Episode[]) {
  * planning.list answers, read in the caller's transaction with no audit (for composite pages).
  * paging null: every meeting.
  */
-export async function planningMeetingsPart(trx: Db, person: PersonRow, today: IsoDate, paging: Page | null = null, derived?: AftercareResult) {
-  const aftercare = derived ?? (await deriveAftercare(trx, person, today));
+export async function planningMeetingsPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, paging: Page | null = null, derived?: AftercareResult) {
+  const aftercare = derived ?? (await deriveAftercare(trx, person, today, law));
   const rows = await planning.listMeetings(trx, person.id);
   const invitees = await planning.listInvitees(trx, rows.map((r) => r.id));
   const all = rows.map((r) => meetingView(r, invitees, aftercare.episodes));
@@ -75,6 +75,7 @@ export async function planningMeetingsPart(trx: Db, person: PersonRow, today: Is
 }
 
 export function createPlanningService(db: Db, { clock, useCases }: ServiceOptions) {
+  const { law } = useCases;
   const today = () => todayInLondon(clock());
 
   return {
@@ -91,7 +92,7 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
           audit: (r) => ({ action: 'planning-meeting.schedule', recordType: 'planning-meeting', recordId: r.id, details: { trigger: data.trigger, episodeId: r.episodeId, roles: r.roles } }),
         },
         async ({ trx, person, today }) => {
-          const { episodes } = await deriveAftercare(trx, person, today);
+          const { episodes } = await deriveAftercare(trx, person, today, law);
           const episode = data.episodeId ? episodes.find((e) => e.id === data.episodeId) : episodes.at(-1);
           if (data.episodeId && !episode) throw new ValidationError([{ field: 'episodeId', message: 'That is not one of the person’s aftercare episodes' }]);
           const invitees = data.invitees
@@ -113,7 +114,7 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'planning-meeting.list' } }, ({ trx, person, today }) => planningMeetingsPart(trx, person, today, paging));
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'planning-meeting.list' } }, ({ trx, person, today }) => planningMeetingsPart(trx, person, today, law, paging));
     },
 
     /**
@@ -124,7 +125,7 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
       const audit = { action: 'planning-meeting.list', details: { parts: ['person', 'planning-meetings'] } };
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
         person: await personViewPart(trx, person),
-        meetings: await planningMeetingsPart(trx, person, today),
+        meetings: await planningMeetingsPart(trx, person, today, law),
       }));
     },
 
@@ -148,7 +149,7 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
           checkVersion('planning meeting', expectedVersion, row.version);
           const invitees = await planning.listInvitees(trx, [row.id]);
           const wants = data.personWantsCarerOrFamily ?? row.person_wants_carer_family;
-          const { episodes } = await deriveAftercare(trx, person, today);
+          const { episodes } = await deriveAftercare(trx, person, today, law);
           const errors: Violation[] = [...meetingHeldOnViolations(data.heldOn, episodes.find((e) => e.id === row.episode_id))];
           (data.attendance ?? []).forEach((a, i) => {
             if (!invitees.some((inv) => inv.id === a.inviteeId)) errors.push({ field: `attendance.${i}.inviteeId`, message: 'That is not one of this meeting’s invitees' });

@@ -2,7 +2,7 @@
 // need, or the details), finalising it into an immutable version, the versions, the person's copy
 // (plan.pdf) and the list of people whose planning has not produced a final plan yet.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult } from '../../domain/aftercare.ts';
+import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
 import { canSeeMoney } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
@@ -77,20 +77,20 @@ async function ensurePlan(trx: Db, person: PersonRow, actor: Actor): Promise<pla
   return (await plans.findPlan(trx, person.id))!;
 }
 
-async function readinessOf(trx: Db, person: PersonRow, today: IsoDate, aftercare?: AftercareResult): Promise<DischargeReadiness> {
-  return dischargeReadinessOf(trx, person.id, aftercare ?? (await deriveAftercare(trx, person, today)), today);
+async function readinessOf(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, aftercare?: AftercareResult): Promise<DischargeReadiness> {
+  return dischargeReadinessOf(trx, person.id, aftercare ?? (await deriveAftercare(trx, person, today, law)), today);
 }
 
-async function view(trx: Db, actor: Actor, person: PersonRow, stored: plans.PlanRow, today: IsoDate) {
+async function view(trx: Db, actor: Actor, person: PersonRow, stored: plans.PlanRow, today: IsoDate, law: LawSettings) {
   // A draft shows the keyworker allocated now (PLAN-3); a final plan shows what it said. Both give
   // the next review as the register has it now (REV-1, one date for one fact).
   const plan = stored.finalised_number === null
     ? { ...stored, content: await fromTheRecord(trx, person.id, stored.content) }
     : { ...stored, content: await withReviewDate(trx, person.id, stored.content) };
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
-  const readiness = await readinessOf(trx, person, today);
+  const readiness = await readinessOf(trx, person, today, law);
   // Each need with the services that meet it; amounts only for those who may see money.
-  const money = canSeeMoney(actor, (await moneyContext(trx, person, today)).responsibleBodies);
+  const money = canSeeMoney(actor, (await moneyContext(trx, person, today, law)).responsibleBodies);
   return withLinkedServices(planView(plan, latestFinal, readiness), await servicesByNeed(trx, person.id, money, today));
 }
 
@@ -100,8 +100,8 @@ type PlanPageView = Awaited<ReturnType<typeof view>>;
  * The current draft (or the final version it still equals) with each need's services: what
  * plans.get answers, read in the caller's transaction with no audit. Creates nothing.
  */
-export async function planPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, now: Date) {
-  return view(trx, actor, person, await currentDraft(trx, person, now), today);
+export async function planPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, now: Date, law: LawSettings) {
+  return view(trx, actor, person, await currentDraft(trx, person, now), today, law);
 }
 
 /** The finalised versions, newest first: what plans.versions answers, in the caller's transaction with no audit. */
@@ -125,10 +125,10 @@ export async function planVersionPart(trx: Db, person: PersonRow, number: string
  * For the person page: whether there is a plan, draft or final, its version and PLAN-7's readiness:
  * read in the caller's transaction with no audit. Creates nothing.
  */
-export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate, aftercare?: AftercareResult) {
+export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, aftercare?: AftercareResult) {
   const plan = await plans.findPlan(trx, person.id);
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
-  const readiness = await readinessOf(trx, person, today, aftercare);
+  const readiness = await readinessOf(trx, person, today, law, aftercare);
   return {
     status: !plan ? ('none' as const) : plan.finalised_number !== null ? ('final' as const) : ('draft' as const),
     version: plan?.version ?? null,
@@ -139,10 +139,10 @@ export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate
 }
 
 /** The person's copy of their latest final plan (404 when there is none): in the caller's transaction with no audit. */
-export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate, sender: LetterSender = null) {
+export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, sender: LetterSender = null) {
     const version = await plans.latestPlanVersion(trx, person.id);
     if (!version) throw new NotFoundError('final plan');
-    const aftercare = await deriveAftercare(trx, person, today);
+    const aftercare = await deriveAftercare(trx, person, today, law);
     const episode = aftercare.episodes.at(-1) ?? null;
     const names = await plans.organisationNames(trx, [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c)));
     // The person's copy names the services that meet each need (never amounts).
@@ -164,6 +164,7 @@ export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate,
 }
 
 export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
+  const { law } = useCases;
   const today = () => todayInLondon(clock());
 
   /**
@@ -191,7 +192,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
         const content = await fromTheRecord(trx, person.id, change(draft.content));
         mustHaveUpdated(await plans.updatePlan(trx, person.id, draft.version, { content, finalisedNumber: null, userId: actor.userId }), 'plan');
         const plan = (await plans.findPlan(trx, person.id))!;
-        return { plan, view: await view(trx, actor, person, plan, today) };
+        return { plan, view: await view(trx, actor, person, plan, today, law) };
       },
     ).then((r) => r.view);
   }
@@ -207,7 +208,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan: the current draft (or the final version it still equals). */
     async get(actor: Actor, personId: string) {
       const audit = (v: PlanPageView) => ({ action: 'plan.view', recordType: 'plan', details: { version: v.version } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today, now }) => planPart(trx, actor, person, today, now));
+      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today, now }) => planPart(trx, actor, person, today, now, law));
     },
 
     /**
@@ -218,7 +219,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
       const audit = (r: { plan: PlanPageView }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan'] } });
       return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => ({
         person: await personViewPart(trx, person),
-        plan: await planPart(trx, actor, person, today, now),
+        plan: await planPart(trx, actor, person, today, now, law),
       }));
     },
 
@@ -230,8 +231,8 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     async finalisePage(actor: Actor, personId: string) {
       const audit = (r: { plan: PlanPageView }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan', 'finalise-check'] } });
       return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => {
-        const plan = await planPart(trx, actor, person, today, now);
-        const aftercare = await deriveAftercare(trx, person, today);
+        const plan = await planPart(trx, actor, person, today, now, law);
+        const aftercare = await deriveAftercare(trx, person, today, law);
         return {
           person: await personViewPart(trx, person),
           plan,
@@ -296,7 +297,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
           if (stored.finalised_number !== null) throw new ConflictError(`This plan is already final (version ${stored.finalised_number}); change it to start a new draft`);
           // The final version names the keyworker allocated when it is finalised (PLAN-3).
           const plan = { ...stored, content: await fromTheRecord(trx, person.id, stored.content) };
-          const aftercare = await deriveAftercare(trx, person, today);
+          const aftercare = await deriveAftercare(trx, person, today, law);
           refuse(finaliseRefusals(plan.content, { qualifyingDetention: aftercare.episodes.length > 0 }));
           const number = (await plans.latestPlanVersionNumber(trx, person.id)) + 1;
           await plans.insertPlanVersion(trx, { id: randomUUID(), personId: person.id, number, content: plan.content, finalisedBy: actor.userId, finalisedAt: now });
@@ -340,7 +341,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan.pdf: the person's copy of the latest final version. */
     async pdf(actor: Actor, personId: string, options: { largePrint?: boolean } = {}) {
       const audit = (c: { number: number }) => ({ action: 'plan.pdf', recordType: 'plan', details: { number: c.number, largePrint: Boolean(options.largePrint) } });
-      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planLetterPart(trx, person, today, actor));
+      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planLetterPart(trx, person, today, law, actor));
       return { number: content.number, pdf: await renderLetter(content.letter, { largePrint: options.largePrint }) };
     },
 

@@ -27,6 +27,7 @@ function period(query: unknown) {
 }
 
 export function createRechargesService({ useCases }: RechargesServiceOptions) {
+  const { law } = useCases;
   /** The recharge statement for a period: for every person and service, each body's share against what it paid, and the balance. */
   async function recharges(actor: Actor, query: unknown) {
     requirePermission(actor, 'finance:export');
@@ -55,7 +56,7 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
         const paid: ServicePayment[] = payments.map((x) => ({ serviceId: x.service_id, body: x.body, periodFrom: x.period_from, periodTo: x.period_to, amountPence: x.amount_pence }));
         // Money 1 (issue 15): each day counts for the bodies responsible that day (the episode that had begun).
         // Their episodes derived in batches (a few queries per thousand people, not a dozen per person).
-        const aftercare = await deriveAftercareOf(trx, rows.map((r) => r.person_id), today);
+        const aftercare = await deriveAftercareOf(trx, rows.map((r) => r.person_id), today, law);
         const spans = new Map<string, ResponsibilitySpan[]>();
         for (const r of rows) {
           if (spans.has(r.person_id)) continue;
@@ -93,7 +94,7 @@ export function createRechargesService({ useCases }: RechargesServiceOptions) {
           audit: (r) => ({ action: 'payment.record', recordType: 'service-payment', recordId: r.id, details: { serviceId: r.serviceId, body: r.body, organisationCode: r.organisationCode, amountPence: r.amountPence, periodFrom: r.periodFrom, periodTo: r.periodTo } }),
         },
         async ({ trx, person, today }: PersonContext) => {
-          requireMoneySight(actor, (await moneyContext(trx, person, today)).responsibleBodies);
+          requireMoneySight(actor, (await moneyContext(trx, person, today, law)).responsibleBodies);
           const row = isUuid(serviceId) ? await servicesRepo.findService(trx, serviceId) : undefined;
           if (!row || row.person_id !== person.id) throw new NotFoundError('service');
           refuse(paymentViolations(data, today));

@@ -1,6 +1,7 @@
 // Charges a person paid while entitled to free aftercare, and their refunds with interest and the
 // letter explaining them (CHG-2); charges come in one at a time or from the finance system's CSV.
 // Only finance users, the responsible bodies and admins see money (canSeeMoney).
+import type { LawSettings } from '../../domain/aftercare.ts';
 import { randomUUID } from 'node:crypto';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { calculateRefund, chargeCoverage, chargeViolations, entitlementPeriods, refundPaymentViolations, refundViolations, type Charge, type RefundLine } from '../../domain/refunds.ts';
@@ -75,8 +76,8 @@ function chargeAuditDetails(source: 'manual' | 'import', data: ChargeData) {
 }
 
 /** The person's money context, when the actor may see their money (403 otherwise). */
-async function moneyOf(trx: Db, actor: Actor, person: PersonRow, today: IsoDate): Promise<MoneyContext> {
-  const ctx = await moneyContext(trx, person, today);
+async function moneyOf(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, law: LawSettings): Promise<MoneyContext> {
+  const ctx = await moneyContext(trx, person, today, law);
   requireMoneySight(actor, ctx.responsibleBodies);
   return ctx;
 }
@@ -175,6 +176,7 @@ export async function refundLetterPart(trx: Db, person: PersonRow, ctx: MoneyCon
 }
 
 export function createRefundsService({ clock, useCases, refundInterestBasisPoints }: RefundsServiceOptions) {
+  const { law } = useCases;
   return {
     async listCharges(actor: Actor, personId: string, query?: unknown) {
       const paging = pageQuery(query);
@@ -182,7 +184,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         actor,
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'charge.list', details: { charges: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => chargesPart(trx, person, await moneyOf(trx, actor, person, today), today, paging),
+        async ({ trx, person, today }: PersonContext) => chargesPart(trx, person, await moneyOf(trx, actor, person, today, law), today, paging),
       );
     },
 
@@ -194,7 +196,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         personId,
         { permission: 'refunds:manage', reproject: false, audit: (r) => ({ action: 'charge.record', recordType: 'charge', recordId: r.id, details: chargeAuditDetails('manual', data) }) },
         async ({ trx, person, today }: PersonContext) => {
-          const ctx = await moneyOf(trx, actor, person, today);
+          const ctx = await moneyOf(trx, actor, person, today, law);
           return { id: await insertCharge(trx, actor, person, data, 'manual', null, today), ctx };
         },
         async ({ trx, person, today }, { id, ctx }) => (await chargeRows(trx, person, ctx, today)).items.find((c) => c.id === id)!,
@@ -236,7 +238,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
               }
               requirePermission(actor, 'money:read');
               const person = await findVisiblePerson(trx, actor, personId);
-              await moneyOf(trx, actor, person, today);
+              await moneyOf(trx, actor, person, today, law);
               const amount = Number(get('amountPence'));
               const data = parseInput(ChargeInput, { periodFrom: get('periodFrom'), periodTo: get('periodTo'), amountPence: Number.isFinite(amount) && get('amountPence') !== '' ? amount : -1, paidOn: get('paidOn'), description: get('description') });
               const id = await insertCharge(trx, actor, person, data, 'import', reference, today);
@@ -266,7 +268,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'refund.list', details: { refunds: r.items.length } }) },
         async ({ trx, person, today }: PersonContext) => {
-          await moneyOf(trx, actor, person, today);
+          await moneyOf(trx, actor, person, today, law);
           return refundsPart(trx, person, paging);
         },
       );
@@ -278,7 +280,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'refund.view', recordType: 'refund', recordId: r.id }) },
         async ({ trx, person, today }: PersonContext) => {
-          await moneyOf(trx, actor, person, today);
+          await moneyOf(trx, actor, person, today, law);
           return refundView(await findRefundOf(trx, person, refundId));
         },
       );
@@ -310,7 +312,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
           }),
         },
         async ({ trx, person, today }: PersonContext) => {
-          const ctx = await moneyOf(trx, actor, person, today);
+          const ctx = await moneyOf(trx, actor, person, today, law);
           const rows = await repo.listCharges(trx, person.id);
           const refunded = await refundedCharges(trx, person.id);
           let chosen: ChargeRow[];
@@ -364,7 +366,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         personId,
         { permission: 'refunds:approve', reproject: false, audit: (id) => ({ action: 'refund.approve', recordType: 'refund', recordId: id, details: { approvedOn } }) },
         async ({ trx, person, today }: PersonContext) => {
-          await moneyOf(trx, actor, person, today);
+          await moneyOf(trx, actor, person, today, law);
           const row = await findRefundOf(trx, person, refundId);
           checkVersion('refund', expectedVersion, row.version);
           if (row.status !== 'calculated') throw new ConflictError(`The refund is already ${row.status}`);
@@ -384,7 +386,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         personId,
         { permission: 'refunds:manage', reproject: false, audit: (id) => ({ action: 'refund.paid', recordType: 'refund', recordId: id, details: { paidOn: data.paidOn, letterSentOn: data.letterSentOn ?? null } }) },
         async ({ trx, person, today }: PersonContext) => {
-          await moneyOf(trx, actor, person, today);
+          await moneyOf(trx, actor, person, today, law);
           const row = await findRefundOf(trx, person, refundId);
           checkVersion('refund', expectedVersion, row.version);
           refuse(refundPaymentViolations(row.status));
@@ -401,7 +403,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         actor,
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'refund.letter', recordType: 'refund', recordId: r.refundId, details: { largePrint: Boolean(options.largePrint) } }) },
-        async ({ trx, person, today }: PersonContext) => refundLetterPart(trx, person, await moneyOf(trx, actor, person, today), today, refundId, actor),
+        async ({ trx, person, today }: PersonContext) => refundLetterPart(trx, person, await moneyOf(trx, actor, person, today, law), today, refundId, actor),
       );
       return renderRefundLetter(letter.input, options);
     },

@@ -2,7 +2,7 @@
 // for one, read a person's reviews with the next due date, the letters to the person, and the
 // overdue list and dashboard.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult } from '../../domain/aftercare.ts';
+import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
 import { addDays, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { episodeHasReviews, isRequestOpen, isReviewOverdue, reviewReasons, validateReviewDate } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
@@ -67,8 +67,8 @@ async function reviewRecord(trx: Db, person: PersonRow, aftercare: AftercareResu
  * The reviews page's part (REV-1 to REV-3): the timetable, reviews held, requests and invitations.
  * Reads only, inside the caller's transaction; the caller writes the audit event.
  */
-export async function reviewsPart(trx: Db, person: PersonRow, today: IsoDate) {
-  return reviewRecord(trx, person, await deriveAftercare(trx, person, today), today);
+export async function reviewsPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings) {
+  return reviewRecord(trx, person, await deriveAftercare(trx, person, today, law), today);
 }
 
 /**
@@ -110,9 +110,9 @@ const LETTER_RECORD: Record<LetterKind, { action: string; recordType: string; no
  * bodies, the review or invitation (404 when it is not theirs), and the next due date. In the
  * caller's transaction with no audit, for the staff letters and the person's own pages.
  */
-export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDate, kind: LetterKind, recordId: string, sender: LetterSender = null) {
+export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, kind: LetterKind, recordId: string, sender: LetterSender = null) {
   const { notFound } = LETTER_RECORD[kind];
-  const aftercare = await deriveAftercare(trx, person, today);
+  const aftercare = await deriveAftercare(trx, person, today, law);
   const record = await reviewRecord(trx, person, aftercare, today);
   const invitation = kind === 'invitation' ? record.invitations.find((i) => i.id === recordId) : undefined;
   // A review imported from a previous register has only its date (0116): there is no outcome to write to the person about.
@@ -139,12 +139,13 @@ export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDat
 }
 
 export function createReviewService(db: Db, { clock, useCases }: ServiceOptions) {
+  const { law } = useCases;
   const today = () => todayInLondon(clock());
 
   /** What a letter needs: the person, their bodies, the review or invitation, and the next due date. */
   function letterData(actor: Actor, personId: string, kind: LetterKind, recordId: string) {
     const { action, recordType } = LETTER_RECORD[kind];
-    return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId } }, ({ trx, person, today }) => reviewLetterPart(trx, person, today, kind, recordId, actor));
+    return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId } }, ({ trx, person, today }) => reviewLetterPart(trx, person, today, law, kind, recordId, actor));
   }
 
   return {
@@ -159,7 +160,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
         details: { episodeId, outcome: data.outcome, attendees: data.attendees.length, servicesChanged: servicesChanged.map((s) => s.change) },
       });
       return useCases.change(actor, personId, { permission: 'review:record', audit }, async ({ trx, actor, person, today }) => {
-        const episode = reviewableEpisode(await deriveAftercare(trx, person, today), 'heldOn', data.heldOn);
+        const episode = reviewableEpisode(await deriveAftercare(trx, person, today, law), 'heldOn', data.heldOn);
         const id = randomUUID();
         await reviewsRepo.insertReview(trx, {
           id,
@@ -193,7 +194,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
         details: { episodeId, requestedBy: KNOWN_REQUESTERS.includes(data.requestedBy) ? data.requestedBy : 'other' },
       });
       return useCases.change(actor, personId, { permission: 'review:record', audit }, async ({ trx, actor, person, today }) => {
-        const aftercare = await deriveAftercare(trx, person, today);
+        const aftercare = await deriveAftercare(trx, person, today, law);
         const episode = reviewableEpisode(aftercare, 'requestedOn', data.requestedOn);
         const id = randomUUID();
         await reviewsRepo.insertReviewRequest(trx, { id, personId: person.id, episodeId: episode.id, requestedBy: data.requestedBy, requestedOn: data.requestedOn, reason: data.reason ?? null, recordedBy: actor.userId });
@@ -213,7 +214,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
         details: { episodeId, plannedOn: data.plannedOn, invited: data.invited.length },
       });
       return useCases.change(actor, personId, { permission: 'review:record', audit, reproject: false }, async ({ trx, actor, person, today }) => {
-        const episode = reviewableEpisode(await deriveAftercare(trx, person, today), 'plannedOn', data.plannedOn);
+        const episode = reviewableEpisode(await deriveAftercare(trx, person, today, law), 'plannedOn', data.plannedOn);
         const id = randomUUID();
         await reviewsRepo.insertReviewInvitation(trx, {
           id, personId: person.id, episodeId: episode.id, plannedOn: data.plannedOn, plannedTime: data.plannedTime ?? null, place: data.place, invited: data.invited, contact: data.contact ?? null, recordedBy: actor.userId,
@@ -224,7 +225,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
 
     /** GET /people/{id}/reviews: {nextDueOn, overdue, history, requests} (and replanNeeded, invitations). */
     async list(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'reviews.view' } }, ({ trx, person, today }) => reviewsPart(trx, person, today));
+      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'reviews.view' } }, ({ trx, person, today }) => reviewsPart(trx, person, today, law));
     },
 
     /** The person's reviews page: the person's heading and their reviews, in one read with one audit event. */
@@ -232,7 +233,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
       const audit = { action: 'reviews.view', details: { parts: ['person', 'reviews'] } };
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
         person: await personViewPart(trx, person),
-        reviews: await reviewsPart(trx, person, today),
+        reviews: await reviewsPart(trx, person, today, law),
       }));
     },
 

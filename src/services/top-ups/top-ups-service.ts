@@ -80,13 +80,14 @@ export async function topUpsPart(trx: Db, actor: Actor, person: PersonRow, ctx: 
 }
 
 export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
+  const { law } = useCases;
   return {
     async listTopUps(actor: Actor, personId: string) {
       return useCases.read(
         actor,
         personId,
         { permission: 'person:read', audit: (r) => ({ action: 'top-up.list', details: { topUps: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => topUpsPart(trx, actor, person, await moneyContext(trx, person, today)),
+        async ({ trx, person, today }: PersonContext) => topUpsPart(trx, actor, person, await moneyContext(trx, person, today, law)),
       );
     },
 
@@ -102,7 +103,7 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
           audit: (r) => ({ action: 'top-up.create', recordType: 'top-up', recordId: r.id, details: { serviceId: r.serviceId, payer: r.agreement.payer?.kind ?? null, additionalCostPencePerWeek: r.agreement.terms.additionalCostPencePerWeek } }),
         },
         async ({ trx, person, today }: PersonContext) => {
-          const money = canSeeMoney(actor, (await moneyContext(trx, person, today)).responsibleBodies);
+          const money = canSeeMoney(actor, (await moneyContext(trx, person, today, law)).responsibleBodies);
           const service = isUuid(data.serviceId) ? await servicesRepo.findService(trx, data.serviceId) : undefined;
           if (!service || service.person_id !== person.id) throw new ValidationError([{ field: 'serviceId', message: 'That service is not one of this person’s services' }]);
           refuse(topUpServiceViolations({ s117: service.s117, accommodationType: service.accommodation_type as AccommodationType | null }));
@@ -142,7 +143,7 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
           audit: (r) => ({ action: r.next.signedOn ? 'top-up.sign' : r.next.refusedOn ? 'top-up.refuse' : 'top-up.update', recordType: 'top-up', recordId: r.id, details: { fields: Object.keys(data), status: topUpStatus(r.next) } }),
         },
         async ({ trx, person, today }: PersonContext) => {
-          const money = canSeeMoney(actor, (await moneyContext(trx, person, today)).responsibleBodies);
+          const money = canSeeMoney(actor, (await moneyContext(trx, person, today, law)).responsibleBodies);
           const row = isUuid(topUpId) ? await repo.findTopUp(trx, topUpId) : undefined;
           if (!row || row.person_id !== person.id) throw new NotFoundError('top-up agreement');
           checkVersion('agreement', expectedVersion, row.version);
@@ -189,7 +190,7 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
         personId,
         { permission: 'money:read', audit: (r) => ({ action: 'top-up.agreement', recordType: 'top-up', recordId: r.id, details: { status: r.input.status, largePrint: Boolean(options.largePrint) } }) },
         async ({ trx, person, today }: PersonContext) => {
-          const ctx = await moneyContext(trx, person, today);
+          const ctx = await moneyContext(trx, person, today, law);
           requireMoneySight(actor, ctx.responsibleBodies);
           const row = isUuid(topUpId) ? await repo.findTopUp(trx, topUpId) : undefined;
           if (!row || row.person_id !== person.id) throw new NotFoundError('top-up agreement');

@@ -4,6 +4,7 @@
 // session, never from the address), the work, the projections re-derived after a change, and one
 // audit event recorded as done by the person (user and organisation empty, `by: "person"`).
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
+import type { LawSettings } from '../../domain/aftercare.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
@@ -34,7 +35,7 @@ export interface SelfAudit {
 
 type AuditOf<T> = SelfAudit | ((result: T) => SelfAudit);
 
-export function createSelfUseCases(db: Db, { clock, reviews }: { clock: () => Date; reviews: ReviewSettings }) {
+export function createSelfUseCases(db: Db, { clock, reviews, law }: { clock: () => Date; reviews: ReviewSettings; law: LawSettings }) {
   async function run<T>(actor: PersonActor, mode: 'read' | 'change' | 'change-no-reproject', audit: AuditOf<T>, work: (ctx: SelfContext) => Promise<T>): Promise<T> {
     return db.transaction().execute(async (trx) => {
       const now = clock();
@@ -42,7 +43,7 @@ export function createSelfUseCases(db: Db, { clock, reviews }: { clock: () => Da
       const person = await people.findVisiblePerson(trx, actor.personId, { everyone: true }, { lock: mode !== 'read' });
       if (!person) throw new NotFoundError('person');
       const result = await work({ trx, person, today, now });
-      if (mode === 'change') await refreshProjections(trx, (await people.findPerson(trx, person.id))!, today, reviews);
+      if (mode === 'change') await refreshProjections(trx, (await people.findPerson(trx, person.id))!, today, reviews, law);
       const entry = typeof audit === 'function' ? audit(result) : audit;
       await appendAuditEvent(
         trx,

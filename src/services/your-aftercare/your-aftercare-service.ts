@@ -5,7 +5,7 @@
 // (ADV-1, ADV-4), and whom they share their plan with (PLAN-5, PLAN-6). Only what the plan shares
 // with the person is shown: never staff notes, reasons for the two-limb test, costs or anyone else.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult, Episode } from '../../domain/aftercare.ts';
+import type { AftercareResult, Episode, LawSettings } from '../../domain/aftercare.ts';
 import type { EndingSettings } from '../../domain/ending.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { PlanContent } from '../../domain/plans.ts';
@@ -45,6 +45,7 @@ export interface YourAftercareOptions {
   useCases: UseCases;
   clock: () => Date;
   reviews: ReviewSettings;
+  law: LawSettings;
   mha2025Imha: boolean;
   ending: EndingSettings;
 }
@@ -94,6 +95,7 @@ function planForPerson(content: PlanContent, number: number, finalisedOn: IsoDat
 
 export function createYourAftercareService(db: Db, options: YourAftercareOptions) {
   const self = createSelfUseCases(db, options);
+  const { law } = options;
 
   async function bodies(trx: Db, episode: Episode | null) {
     const codes = [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c));
@@ -124,7 +126,7 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
     const out: { kind: PersonLetterKind; id: string; date: IsoDate; title: string }[] = [];
     const version = await plans.latestPlanVersion(trx, person.id);
     if (version) out.push({ kind: 'plan', id: String(version.number), date: todayInLondon(version.finalised_at), title: 'Your care and support plan' });
-    const record = await reviewsPart(trx, person, today);
+    const record = await reviewsPart(trx, person, today, law);
     for (const i of record.invitations) out.push({ kind: 'invitation', id: i.id, date: i.plannedOn, title: 'Your invitation to a review' });
     for (const r of record.history) if (r.outcome !== null) out.push({ kind: 'outcome', id: r.id, date: r.heldOn, title: 'What we agreed at your review' });
     for (const p of await ending.listEndingProposals(trx, person.id)) {
@@ -138,9 +140,9 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
   }
 
   async function overviewPart(trx: Db, person: PersonRow, today: IsoDate) {
-    const aftercare = await deriveAftercare(trx, person, today);
+    const aftercare = await deriveAftercare(trx, person, today, law);
     const { standing, episode } = standingOf(aftercare);
-    const record = await reviewsPart(trx, person, today);
+    const record = await reviewsPart(trx, person, today, law);
     const version = await plans.latestPlanVersion(trx, person.id);
     return {
       givenName: person.given_name,
@@ -186,21 +188,21 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
           case 'plan': {
             const latest = await plans.latestPlanVersion(trx, person.id);
             if (!latest || String(latest.number) !== id) throw new NotFoundError('letter');
-            return { kind: 'plan' as const, content: await planLetterPart(trx, person, today) };
+            return { kind: 'plan' as const, content: await planLetterPart(trx, person, today, law) };
           }
           case 'invitation':
           case 'outcome':
             if (!isUuid(id)) throw new NotFoundError('letter');
-            return { kind: kind as 'invitation' | 'outcome', data: await reviewLetterPart(trx, person, today, kind as 'invitation' | 'outcome', id) };
+            return { kind: kind as 'invitation' | 'outcome', data: await reviewLetterPart(trx, person, today, law, kind as 'invitation' | 'outcome', id) };
           case 'refund': {
             const refund = isUuid(id) ? await refunds.findRefund(trx, id) : undefined;
             if (!refund || refund.person_id !== person.id || refund.status === 'calculated') throw new NotFoundError('letter');
-            return { kind: 'refund' as const, input: (await refundLetterPart(trx, person, await moneyContext(trx, person, today), today, id)).input };
+            return { kind: 'refund' as const, input: (await refundLetterPart(trx, person, await moneyContext(trx, person, today, law), today, id)).input };
           }
           case 'ending': {
             const proposal = isUuid(id) ? await ending.findEndingProposal(trx, id) : undefined;
             if (!proposal || proposal.person_id !== person.id || proposal.status !== 'approved') throw new NotFoundError('letter');
-            return { kind: 'ending' as const, input: (await endingLetterPart(trx, person, today, proposal.episode_id, proposal.id, options.ending)).input };
+            return { kind: 'ending' as const, input: (await endingLetterPart(trx, person, today, law, proposal.episode_id, proposal.id, options.ending)).input };
           }
         }
       });
@@ -218,7 +220,7 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
         actor,
         (r: { id: string; episodeId: string }) => ({ action: 'review-request.create', recordType: 'review-request', recordId: r.id, details: { episodeId: r.episodeId, requestedBy: 'person' } }),
         async ({ trx, person, today }) => {
-          const episode = (await deriveAftercare(trx, person, today)).episodes.at(-1);
+          const episode = (await deriveAftercare(trx, person, today, law)).episodes.at(-1);
           const problems = validateReviewDate(episode, 'requestedOn', today);
           if (problems.length > 0) throw new ValidationError([{ field: 'reason', message: 'You cannot ask for a review now because your aftercare is not running. Ask your keyworker or council instead.' }]);
           const id = randomUUID();
