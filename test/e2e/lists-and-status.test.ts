@@ -42,9 +42,10 @@ describe('lists across people and the status explained, in the browser', { skip,
   test('an auditor finds the complaints list in the navigation, filters it and opens the person’s complaint', async () => {
     const { context, page } = await openSignedInPage(browser, base, USERS.auditor.email);
     contexts.push(context);
-    // In the navigation (on a narrow header it may sit under "More"), then followed.
-    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 1);
-    await page.goto(`${base}/complaints`);
+    // Under "More" in the header (issue 9 item 5: an auditor's header keeps the lists they use most), then followed.
+    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 0);
+    await follow(page, 'a.nhsuk-header__navigation-link[href="/more"]');
+    await follow(page, 'main a[href="/complaints"]');
     assert.equal(new URL(page.url()).pathname, '/complaints');
     const row = await page.innerText('table tbody');
     assert.match(row, /Rosalind Browserlisted/);
@@ -68,7 +69,10 @@ describe('lists across people and the status explained, in the browser', { skip,
     const { context, page } = await openSignedInPage(browser, base, USERS.finance.email);
     contexts.push(context);
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 0);
-    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/disputes"]').count(), 1);
+    // Under "More" (issue 9 item 5), without the complaints list.
+    await page.goto(`${base}/more`);
+    assert.equal(await page.locator('main a[href="/complaints"]').count(), 0);
+    assert.equal(await page.locator('main a[href="/disputes"]').count(), 1);
     await page.goto(`${base}/disputes`);
     assert.equal(new URL(page.url()).pathname, '/disputes');
     const row = await page.innerText('table tbody');
