@@ -12,7 +12,7 @@ import { createServices, type Services } from '../../src/services/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formBody } from '../../src/http/web/forms.ts';
-import { OTHER_ORGANISATION, organisationChoices } from '../../src/http/web/organisations.ts';
+import { OTHER_ORGANISATION, organisationChoices, organisationNamesIn } from '../../src/http/web/organisations.ts';
 import { codesWithoutNames, visibleText } from '../support/organisation-names.ts';
 
 /** Of each kind of page other than a person's own, how many each user's crawl reads. */
@@ -50,6 +50,13 @@ describe('organisations by name on the pages', () => {
     assert.equal(codesWithoutNames('Responsible: E09000099 (confirmed)', orgs).length, 1);
     assert.deepEqual(codesWithoutNames('Responsible: Northbridge Borough Council E09000099 (confirmed)', orgs), []);
     assert.deepEqual(codesWithoutNames('Northbridge Borough Council (E09000099)', orgs), []);
+  });
+
+  test('names are put beside codes once: a text already naming the organisation is left as it is', () => {
+    const directory = new Map(DEMO_ORGANISATIONS.map((o) => [o.code, o]));
+    const once = organisationNamesIn(directory, 'ordinarily resident in E09000099, a GP in QZY');
+    assert.equal(once, 'ordinarily resident in Northbridge Borough Council (E09000099), a GP in NHS Southvale Integrated Care Board (QZY)');
+    assert.equal(organisationNamesIn(directory, once), once);
   });
 
   test('a list of organisations offers the known ones by name and takes the code of another from its box', () => {
