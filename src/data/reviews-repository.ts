@@ -130,8 +130,11 @@ export interface DueReviewRow {
   keyworker_id: string | null;
   keyworker_name: string | null;
   keyworker_email: string | null;
-  /** REV-1's due date while the episode is running (null otherwise). */
-  review_due: string | null;
+  /**
+   * REV-1's due date as the projection stores it, whatever the episode's status: what a page shows
+   * is nextReviewShown of it (reviews-views.ts reviewDueShown), as on every other page.
+   */
+  stored_review_due: string | null;
   /** DP-1(d), DP-2: the earliest budget review due (person_summaries.budget_review_due). */
   budget_review_due: string | null;
 }
@@ -170,7 +173,7 @@ export async function listDueReviews(db: Db, query: DueReviewQuery): Promise<Due
       'person_summaries.icb_code',
       'person_summaries.replan_needed',
       (query.includeBudgetReviews ? sql<string>`${dueExpr}` : sql<string>`person_summaries.next_review_due`).as('next_review_due'),
-      sql<string | null>`${reviewDueExpr}`.as('review_due'),
+      'person_summaries.next_review_due as stored_review_due',
       sql<string | null>`person_summaries.budget_review_due`.as('budget_review_due'),
       (eb) =>
         eb

@@ -188,3 +188,19 @@ export function applyServiceChange(current: ServiceCandidate, change: ServiceCha
   if (change.category && !change.careType) next.careType = defaultCareType(change.category);
   return next;
 }
+
+/**
+ * Issue 9 ("the same service can be added twice without a warning"): the services in place that a
+ * service being added looks like (the same description and provider, ignoring case and spacing, not
+ * ended before it starts), so that the page asks before recording it again. A warning, never a block:
+ * a person may have two services of the same kind (SCOPE-6 itemises each).
+ */
+export function sameServicesInPlace<T extends { description: string; provider: string; endDate: IsoDate | null }>(
+  services: readonly T[],
+  candidate: { description: string; provider: string; startDate: IsoDate },
+): T[] {
+  const words = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  return services.filter(
+    (s) => words(s.description) === words(candidate.description) && words(s.provider) === words(candidate.provider) && (s.endDate === null || compareDates(s.endDate, candidate.startDate) >= 0),
+  );
+}

@@ -320,6 +320,50 @@ export function endingContradictions(c: EndingContext): Contradiction[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// END-6 (issue 9 item 2): what the record says against a request to reinstate aftercare, shown to
+// the approver before they decide, as endingContradictions is for an ending. Warnings, never blocks:
+// reinstatement is contested in law and decided by both bodies.
+
+export interface ReinstatementContext {
+  /** The day the joint decision ended this aftercare (null: none recorded). */
+  endedOn: IsoDate | null;
+  latestReview: EndingContext['latestReview'];
+  /** The plan's needs met under s117. */
+  s117Needs: readonly { description: string }[];
+  /** The start of a hospital stay not yet ended (null: the person is in the community). */
+  inHospitalSince: IsoDate | null;
+  /** The start of a later episode, opened by a new qualifying detention (END-5). */
+  laterEpisodeFrom: IsoDate | null;
+  dateOfDeath: IsoDate | null;
+}
+
+/** Where the record contradicts a request to put ended aftercare back in place (END-6). */
+export function reinstatementContradictions(c: ReinstatementContext): Contradiction[] {
+  const out: Contradiction[] = [];
+  if (c.dateOfDeath) {
+    out.push({ rule: 'END-7', heading: 'The person’s death is recorded', text: `They died on ${formatDate(c.dateOfDeath)}. Aftercare ends on death and cannot be put back in place.` });
+  }
+  if (c.laterEpisodeFrom) {
+    out.push({ rule: 'END-5', heading: 'A new qualifying detention has started new aftercare', text: `A detention from ${formatDate(c.laterEpisodeFrom)} opened a new episode: the person’s aftercare is planned under it, so this ended aftercare need not be put back in place.` });
+  } else if (c.inHospitalSince) {
+    out.push({ rule: 'REV-4', heading: 'The person is in hospital, not in the community', text: `They have been in hospital since ${formatDate(c.inHospitalSince)}. Aftercare is for after leaving hospital: if it is put back in place, plan it again before they leave.` });
+  }
+  const review = c.latestReview;
+  if (review?.outcome === 'propose-ending') {
+    const after = c.endedOn !== null && compareDates(review.heldOn, c.endedOn) >= 0;
+    out.push({
+      rule: 'REV-3',
+      heading: after ? 'A review since the ending said aftercare is no longer needed' : 'The latest review proposed ending aftercare',
+      text: `The review on ${formatDate(review.heldOn)}${after ? ', after aftercare ended,' : ''} found no remaining need. Check the reasons say what has changed since.`,
+    });
+  }
+  if (c.s117Needs.length === 0) {
+    out.push({ rule: 'END-7', heading: 'The plan records no need met under section 117', text: 'Aftercare continues only while an aftercare need remains. Check the reasons name the need, and record it in the plan.' });
+  }
+  return out;
+}
+
 /**
  * END-7: when aftercare ends on `endedOn`, each s117 service still in place ends that day; one the
  * proposal says carries on outside section 117 also ends as an s117 service that day, and carries on

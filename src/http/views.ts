@@ -14,6 +14,7 @@ import { AFTERCARE_STATUS_COLOURS, AFTERCARE_STATUS_LABELS } from './web/labels.
 import { organisationChoices, organisationMarkup, organisationNames, organisationNamesIn, organisationText } from './web/organisations.ts';
 import { legalBasis, moveRuleIdsBehindLegalBasis, plainSentence } from './web/legal-basis.ts';
 import { takeSuccess } from './web/success.ts';
+import { navigationFor } from './web/navigation.ts';
 
 const require = createRequire(import.meta.url);
 const NHSUK = path.join(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
@@ -71,6 +72,8 @@ export function registerViews(app: FastifyInstance, options: { production: boole
       success: takeSuccess(this),
       // What the signed-in user may do: navigation and buttons offer nothing they could not submit.
       userMay: (action: Action) => Boolean(this.request.actor && can(this.request.actor.role, action)),
+      // Issue 9 item 5: the header's links for the role, the rest on the More page (web/navigation.ts).
+      navigation: this.request.actor ? navigationFor(this.request.actor) : null,
       // Organisations by name, the code beside (web/organisations.ts).
       organisation: (code: string | null | undefined) => organisationMarkup(this.request.organisations, code),
       organisationText: (code: string | null | undefined) => organisationText(this.request.organisations, code),

@@ -227,6 +227,18 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(change.body, /<select[^>]*id="category"[^>]*data-s117-kind/);
       assert.match(change.body, /<div data-s117-section="accommodation" data-s117-categories="accommodation" hidden>/);
       assert.match(change.body, /<div data-s117-section="budget" data-s117-categories="[a-z -]*healthcare[a-z -]*">/);
+
+      // Issue 9: the same service again (description and provider, in any case) is asked about first.
+      const again = await b.post(url, form, { ...typed, description: ' depot CLINIC ' });
+      assert.equal(again.statusCode, 422, again.body);
+      assert.match(again.body, /href="#sameServiceConfirmed">\s*Depot clinic from Northbridge Mental Health Trust is already recorded, from 1 May 2024/);
+      assert.match(again.body, /name="sameServiceConfirmed" type="checkbox" value="yes"|type="checkbox"[^>]*name="sameServiceConfirmed"/);
+      assert.match(again.body, /value=" depot CLINIC "/, 'what was typed is kept');
+      const count = async () => { const l = (await call(t, 'GET', `/api/v1/people/${id}/services`, undefined, 'laPractitioner')).json(); return (l.items ?? l).length; };
+      assert.equal(await count(), 1, 'nothing saved');
+      assert.equal((await b.post(url, form, { ...typed, sameServiceConfirmed: 'yes' })).statusCode, 303, 'added once confirmed as another service');
+      assert.equal((await b.post(url, form, { ...typed, provider: 'Northbridge Day Services' })).statusCode, 303, 'another provider: not the same service');
+      assert.equal(await count(), 3);
     });
   });
 }

@@ -1,30 +1,37 @@
 // Issue 9, names not codes: no page a person reads shows an organisation's ONS or ODS code without
 // its name beside it. The pages of the demonstration data (every status and every kind of casework)
-// are read as the demo admin, who sees everyone, and their text is searched for the codes.
+// are read as each of the seven demo users, following every link each one is shown (the navigation,
+// the register, every person and their sub-pages, approvals, finance, reviews, reports, complaints,
+// disputes, audit...), and their text is searched for the codes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_ORGANISATIONS, DEMO_PASSWORD, loadDemoData } from '../../src/cli/demo.ts';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS, loadDemoData } from '../../src/cli/demo.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { SESSION_COOKIE } from '../../src/http/auth/index.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formBody } from '../../src/http/web/forms.ts';
-import { OTHER_ORGANISATION, organisationChoices } from '../../src/http/web/organisations.ts';
+import { OTHER_ORGANISATION, organisationChoices, organisationNamesIn } from '../../src/http/web/organisations.ts';
 import { codesWithoutNames, visibleText } from '../support/organisation-names.ts';
+
+/** Of each kind of page other than a person's own, how many each user's crawl reads. */
+const PAGES_OF_A_KIND = 4;
 
 describe('organisations by name on the pages', () => {
   let database: TestDatabase;
   let services: Services;
   let app: FastifyInstance;
   let session: string;
+  const sessions = new Map<string, string>();
 
   before(async () => {
     database = await createTestDatabase('pglite');
     services = createServices(database.db);
     await loadDemoData(services, () => {});
     app = await buildApp({ services, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: false });
-    ({ sessionToken: session } = await services.accounts.signIn('admin@demo.s117.test', DEMO_PASSWORD, null));
+    for (const user of DEMO_USERS) sessions.set(user.email, (await services.accounts.signIn(user.email, DEMO_PASSWORD, null)).sessionToken);
+    session = sessions.get('admin@demo.s117.test')!;
   });
 
   after(async () => {
@@ -45,6 +52,13 @@ describe('organisations by name on the pages', () => {
     assert.deepEqual(codesWithoutNames('Northbridge Borough Council (E09000099)', orgs), []);
   });
 
+  test('names are put beside codes once: a text already naming the organisation is left as it is', () => {
+    const directory = new Map(DEMO_ORGANISATIONS.map((o) => [o.code, o]));
+    const once = organisationNamesIn(directory, 'ordinarily resident in E09000099, a GP in QZY');
+    assert.equal(once, 'ordinarily resident in Northbridge Borough Council (E09000099), a GP in NHS Southvale Integrated Care Board (QZY)');
+    assert.equal(organisationNamesIn(directory, once), once);
+  });
+
   test('a list of organisations offers the known ones by name and takes the code of another from its box', () => {
     const directory = new Map(DEMO_ORGANISATIONS.map((o) => [o.code, o]));
     const items = organisationChoices(directory, 'icb', 'QZY');
@@ -57,6 +71,61 @@ describe('organisations by name on the pages', () => {
     assert.equal(read({ 'gp-icb': '', 'gp-icb-other': 'QAA' })['gp-icb'], 'QAA');
     assert.equal(read({ 'gp-icb': 'QZZ', 'gp-icb-other': 'QAA' })['gp-icb'], 'QZZ', 'a chosen organisation wins over the box');
   });
+
+  /**
+   * Pages a user reaches by following the links they are shown, from the home page and the whole
+   * register: every person's page, and of each other kind of page (a sub-page of a person, a record's
+   * page) the first few found, so that seven users' crawls stay short (the admin, who sees everyone,
+   * reads every person's sub-pages); a list's filters, sorting and
+   * paging are one page. Downloads and letters (PDF, CSV, Excel) are not pages; sign-out is a form.
+   */
+  async function pagesReachedBy(cookie: string, everyPersonWhole = false): Promise<Map<string, { status: number; text: string }>> {
+    const reached = new Map<string, { status: number; text: string }>();
+    const queue = ['/', '/register?limit=500'];
+    const ofKind = new Map<string, number>();
+    const enqueue = (href: string) => {
+      const link = pageAddress(href.replace(/&amp;/g, '&'));
+      if (link === null || reached.has(link) || queue.includes(link)) return;
+      const kind = link.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id');
+      const seen = ofKind.get(kind) ?? 0;
+      // The admin sees everyone: their crawl reads every person's pages (ending, money, plan...) in full.
+      const whole = kind === '/people/:id' || (everyPersonWhole && /^\/people\/:id\/[a-z-]+$/.test(kind));
+      if (!whole && seen >= PAGES_OF_A_KIND) return;
+      ofKind.set(kind, seen + 1);
+      queue.push(link);
+    };
+    while (queue.length > 0) {
+      const url = queue.shift()!;
+      const res = await app.inject({ method: 'GET', url, cookies: { [SESSION_COOKIE]: cookie } });
+      const html = String(res.headers['content-type'] ?? '').startsWith('text/html');
+      reached.set(url, { status: res.statusCode, text: html ? visibleText(res.body) : '' });
+      if (res.statusCode >= 300 && res.statusCode < 400) enqueue(String(res.headers.location));
+      if (html) for (const m of res.body.matchAll(/<a\s[^>]*href="(\/[^"#]*)/g)) enqueue(m[1]!);
+    }
+    return reached;
+  }
+
+  function pageAddress(href: string): string | null {
+    const [path, query] = href.split('?') as [string, string | undefined];
+    if (/^\/(assets|api|sign-out|sign-in)\b/.test(path) || /(\.pdf|\.csv|\.xlsx|\/letter)$/.test(path)) return null;
+    // A few of a person's pages differ by their query (the kind of service to add); lists do not.
+    if (!path.startsWith('/people/') || !query) return path;
+    return `${path}?${query}`;
+  }
+
+  for (const user of DEMO_USERS) {
+    test(`every page ${user.email} can reach names every organisation beside its code`, async () => {
+      const reached = await pagesReachedBy(sessions.get(user.email)!, user.role === 'admin');
+      const people = new Set([...reached.keys()].map((u) => /^\/people\/([0-9a-f-]{36})/.exec(u)?.[1]).filter(Boolean));
+      assert.ok(people.size >= 5, `${user.email} reads several people (${people.size})`);
+      const problems: string[] = [];
+      for (const [url, { status, text }] of reached) {
+        if (status >= 400) problems.push(`${url}: answered ${status} to a link the page showed`);
+        for (const p of codesWithoutNames(text, DEMO_ORGANISATIONS)) problems.push(`${url}: ${p}`);
+      }
+      assert.deepEqual(problems, [], `${reached.size} pages read`);
+    });
+  }
 
   test('the register, the reviews, the funding policies and each person’s pages name every organisation', async () => {
     const register = await app.inject({ method: 'GET', url: '/register?limit=500', cookies: { [SESSION_COOKIE]: session } });

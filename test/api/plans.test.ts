@@ -147,6 +147,29 @@ for (const { engine, skip } of await testEngines()) {
       assertProblem(await call(t, 'GET', '/api/v1/planning/needed?cursor=zzz'), 422);
     });
 
+    test('REV-1, one date for one fact (issue 9 item 4): a nextReviewOn sent in the plan is ignored; the plan gives the register’s date, and the OpenAPI document says so', async () => {
+      const actor = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
+      const left = (await detainedPerson(t.services, actor, { givenName: 'Api', familyName: 'Reviewed', leftHospitalOn: '2025-03-01' })).id;
+      const due = (await call(t, 'GET', `/api/v1/people/${left}/reviews`)).json().nextDueOn as string;
+      assert.equal(due, '2025-04-12', 'REV-1: 42 days after leaving hospital');
+      const put = await call(t, 'PUT', `/api/v1/people/${left}/plan`, { ...completePlanInput(), nextReviewOn: '2031-01-01' }, 'practitioner', { 'if-match': '1' });
+      assert.equal(put.statusCode, 200, put.body);
+      assert.equal(put.json().nextReviewOn, due, 'the sent date is not kept');
+      assert.equal((await call(t, 'GET', `/api/v1/people/${left}/plan`)).json().nextReviewOn, due);
+      // Still detained: no review date yet, whatever was sent.
+      const current = (await call(t, 'GET', `/api/v1/people/${personId}/plan`)).json();
+      const detained = await call(t, 'PUT', `/api/v1/people/${personId}/plan`, { ...completePlanInput(), needs: current.needs, nextReviewOn: '2031-01-01' }, 'practitioner', { 'if-match': String(current.version) });
+      assert.equal(detained.statusCode, 200, detained.body);
+      assert.equal(detained.json().nextReviewOn, null);
+
+      const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+      const put$ = doc.paths['/api/v1/people/{id}/plan'].put;
+      const sent = JSON.stringify(put$.requestBody.content['application/json'].schema);
+      assert.match(sent, /nextReviewOn[^}]*Ignored: the plan always gives the register’s next review date \(REV-1/);
+      const answered = JSON.stringify(put$.responses['200'].content['application/json'].schema);
+      assert.match(answered, /The register’s next review date \(REV-1\)/);
+    });
+
     test('the OpenAPI document describes the plan endpoints', async () => {
       const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
       for (const path of ['/api/v1/people/{id}/plan', '/api/v1/people/{id}/plan/versions', '/api/v1/people/{id}/plan/versions/{number}', '/api/v1/people/{id}/plan/finalise', '/api/v1/people/{id}/plan.pdf', '/api/v1/planning/needed']) {

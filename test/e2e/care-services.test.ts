@@ -90,6 +90,31 @@ describe('services and funding pages in the browser', { skip }, () => {
     await assertAccessible(page, 'the end-a-service form');
   });
 
+  test('issue 9: the same service added again is asked about first, and added once said to be another', async () => {
+    const page = await bed.signedInPage('laPractitioner');
+    const add = async () => {
+      await page.goto(`${base}/people/${personId}/services/new?category=healthcare`);
+      await page.fill('#description', 'Weekly depot clinic');
+      await page.check('#s117');
+      await page.fill('#provider', 'Northbridge Mental Health NHS Foundation Trust');
+      await page.fill('#funding-localAuthorityPercent', '0');
+      await page.fill('#funding-icbPercent', '100');
+      await page.fill('#weeklyCostPence', '95');
+      await fillDate(page, 'startDate', '2024-06-01');
+      await follow(page, 'button:has-text("Save service")');
+    };
+    await add();
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    await add();
+    const summary = await page.locator('.nhsuk-error-summary__list li').allInnerTexts();
+    assert.match(summary.join(' '), /Weekly depot clinic from Northbridge Mental Health NHS Foundation Trust is already recorded, from 1 June 2024/);
+    await assertAccessible(page, 'the service form asking about the same service');
+    await page.check('input[name="sameServiceConfirmed"][value="yes"]');
+    await follow(page, 'button:has-text("Save service")');
+    assert.equal(new URL(page.url()).pathname, `/people/${personId}/services`);
+    assert.equal(await page.locator('table').first().locator('tbody tr', { hasText: 'Weekly depot clinic' }).count(), 2);
+  });
+
   test('budgets, the funding policy page and the export link', async () => {
     const page = await bed.signedInPage('laApprover');
     await page.goto(`${base}/funding-policies`);

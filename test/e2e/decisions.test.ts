@@ -208,4 +208,32 @@ describe('decisions checked before they are made, in the browser (issue 9 items 
     assert.equal((await t.services.legalHistory.aftercare(actors.practitioner, personId)).status, 'active');
     assert.deepEqual(requestsToOtherOrigins, [], 'no page asked another origin for anything');
   });
+
+  test('END-6 (issue 9 item 2): the reinstatement check page warns where the record contradicts the request: the review that proposed ending, no need in the plan, the person in hospital', async () => {
+    const { personId, episodeId } = await activePerson('Contradicted');
+    await t.services.reviews.record(actors.practitioner, personId, { heldOn: '2025-01-10', attendees: ['the person'], outcome: 'propose-ending', notes: 'Doing well without support' });
+    const proposal = await t.services.ending.propose(actors.practitioner, personId, episodeId, LAWFUL);
+    await t.services.ending.approve(actors.laApprover, personId, episodeId, proposal.id, {});
+    await t.services.ending.approve(actors.icbApprover, personId, episodeId, proposal.id, {});
+    const request = await t.services.ending.reinstate(actors.practitioner, personId, episodeId, { reasons: 'Their mental health has got worse.' });
+    const checkPage = `${base}/people/${personId}/episodes/${episodeId}/reinstatements/${request.id}/approve`;
+
+    const la = await bed.signedInPage('laApprover');
+    await la.goto(checkPage);
+    const warnings = await la.locator('.nhsuk-card--warning').allInnerTexts();
+    assert.equal(warnings.length, 2, warnings.join('\n---\n'));
+    assert.match(warnings[0]!, /The latest review proposed ending aftercare[\s\S]*The review on 10 January 2025 found no remaining need/);
+    assert.match(warnings[1]!, /The plan records no need met under section 117/);
+    // Each rule id behind its Legal basis detail, not in the sentence (issue 9 item 6).
+    assert.doesNotMatch(warnings.join(' '), /\(REV-3\)|\(END-7\)/);
+    assert.match(await la.locator('main').innerText(), /The plan’s needs\s+No needs recorded in the plan/);
+    await assertAccessible(la, 'the reinstatement check page with warnings');
+
+    // Back in hospital (informally): the request is for someone not in the community.
+    await t.services.legalHistory.addAdmission(actors.practitioner, personId, { hospital: 'Northbridge Hospital', admittedOn: '2025-03-03' });
+    await la.reload();
+    assert.match(await la.locator('main').innerText(), /The person is in hospital, not in the community[\s\S]*in hospital since 3 March 2025/);
+    await assertAccessible(la, 'the reinstatement check page, the person in hospital');
+    assert.deepEqual(requestsToOtherOrigins, [], 'no page asked another origin for anything');
+  });
 });

@@ -36,7 +36,9 @@ describe('the duplicate records pages in the browser', { skip }, () => {
 
   test('the council’s s117 lead lists the pairs, keeps one separate with a reason and merges the other, checking the answers first', async () => {
     const page = await bed.signedInPage('laApprover');
-    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/people/duplicates"]').count(), 1);
+    // Under "More" in the header (issue 9 item 5).
+    await page.goto(`${base}/more`);
+    assert.equal(await page.locator('main a[href="/people/duplicates"]').count(), 1);
     await page.goto(`${base}/people/duplicates`);
     assert.equal(new URL(page.url()).pathname, '/people/duplicates');
     const list = await page.locator('main').innerText();
@@ -84,6 +86,8 @@ describe('the duplicate records pages in the browser', { skip }, () => {
   test('a practitioner has no link to the list, and the page refuses them', async () => {
     const page = await bed.signedInPage('laPractitioner');
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/people/duplicates"]').count(), 0);
+    await page.goto(`${base}/more`);
+    assert.equal(await page.locator('main a[href="/people/duplicates"]').count(), 0, 'nor on the More page');
     const res = await page.goto(`${base}/people/duplicates`);
     assert.equal(res?.status(), 403);
   });

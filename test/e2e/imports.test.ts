@@ -44,8 +44,8 @@ describe('moving in pages in the browser', { skip }, () => {
     const file = writeFixture('northbridge-register.xlsx', await northbridgeWorkbook());
     const { context, page } = await openSignedInPage(browser, base, USERS.laApprover.email);
     contexts.push(context);
-    await page.goto(`${base}/register`);
-    assert.equal(await page.locator('nav a[href="/imports"]').count(), 1); // in the header's navigation
+    await page.goto(`${base}/more`);
+    assert.equal(await page.locator('main a[href="/imports"]').count(), 1); // under "More" in the header (issue 9 item 5)
     await page.goto(`${base}/imports`);
     await assertAccessible(page, 'the moving in page');
     await follow(page, 'a:has-text("Import a file")');

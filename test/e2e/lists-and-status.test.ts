@@ -1,6 +1,7 @@
 // Issue 9 items 4 and 9 in a real browser: the complaints and disputes lists across people (from the
-// navigation, filtered, linked to the person) and the status panel explaining the status in plain
-// words with what to record next; axe (WCAG 2.2 AA) on every page state. Skipped where Chromium is not
+// navigation, filtered, linked to the person), the status panel explaining the status in plain
+// words with what to record next, and leaving hospital with the section open (the question that
+// leads to the form recording the answer); axe (WCAG 2.2 AA) on every page state. Skipped where Chromium is not
 // installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -36,9 +37,10 @@ describe('lists across people and the status explained, in the browser', { skip,
 
   test('an auditor finds the complaints list in the navigation, filters it and opens the person’s complaint', async () => {
     const page = await bed.signedInPage('auditor');
-    // In the navigation (on a narrow header it may sit under "More"), then followed.
-    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 1);
-    await page.goto(`${base}/complaints`);
+    // Under "More" in the header (issue 9 item 5: an auditor's header keeps the lists they use most), then followed.
+    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 0);
+    await follow(page, 'a.nhsuk-header__navigation-link[href="/more"]');
+    await follow(page, 'main a[href="/complaints"]');
     assert.equal(new URL(page.url()).pathname, '/complaints');
     const row = await page.innerText('table tbody');
     assert.match(row, /Rosalind Browserlisted/);
@@ -61,7 +63,10 @@ describe('lists across people and the status explained, in the browser', { skip,
   test('finance has the disputes list (not the complaints list) and reaches the person’s disputes from it', async () => {
     const page = await bed.signedInPage('finance');
     assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/complaints"]').count(), 0);
-    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/disputes"]').count(), 1);
+    // Under "More" (issue 9 item 5), without the complaints list.
+    await page.goto(`${base}/more`);
+    assert.equal(await page.locator('main a[href="/complaints"]').count(), 0);
+    assert.equal(await page.locator('main a[href="/disputes"]').count(), 1);
     await page.goto(`${base}/disputes`);
     assert.equal(new URL(page.url()).pathname, '/disputes');
     const row = await page.innerText('table tbody');
@@ -85,6 +90,39 @@ describe('lists across people and the status explained, in the browser', { skip,
     await panel.locator('details.s117-legal-basis summary').click();
     assert.match(await panel.locator('details.s117-legal-basis').innerText(), /ELIG-3/);
     await assertAccessible(page, 'the person page with the status explained');
+  });
+
+  test('issue 9 item 4: leaving hospital recorded with the section open asks what happened, and each answer leads to the form that records it', async () => {
+    const other = await createPerson(t, { givenName: 'Ezra', familyName: 'Stillsectioned', nhsNumber: nextNhsNumber() }, 'laPractitioner');
+    const stay = await created(t, `/api/v1/people/${other.id}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2026-01-02', provider: ORGS.trust.code }, 'laPractitioner');
+    await created(t, `/api/v1/people/${other.id}/legal-statuses`, { section: '3', startDate: '2026-01-02', admissionId: stay.id }, 'laPractitioner');
+    const page = await bed.signedInPage('laPractitioner');
+    await page.goto(`${base}/people/${other.id}`);
+    await follow(page, 'a:has-text("Record leaving hospital")');
+    await fillDate(page, 'dischargedOn', '2026-02-01');
+    await follow(page, 'button:has-text("Save")');
+    // The question, after the change's banner.
+    assert.equal(new URL(page.url()).pathname, `/people/${other.id}/admissions/${stay.id}/what-next`);
+    assert.match(await page.locator('.nhsuk-notification-banner--success').innerText(), /Leaving hospital recorded/);
+    assert.match(await page.locator('h1').innerText(), /The section is still in force: what happened\?/);
+    await assertAccessible(page, 'the question after leaving hospital with the section open');
+    await follow(page, 'button:has-text("Continue")');
+    assert.deepEqual(await errorSummary(page), ['Select whether the section ended or they are on section 17 leave']);
+    await assertAccessible(page, 'the question unanswered');
+    // Section 17 leave: the leave form.
+    await page.check('input[name="answer"][value="section-17-leave"]');
+    await follow(page, 'button:has-text("Continue")');
+    assert.equal(new URL(page.url()).pathname, `/people/${other.id}/leave/new`);
+    // The section ended: the form that ends it; once saved, aftercare starts.
+    await page.goBack();
+    await page.check('input[name="answer"][value="section-ended"]');
+    await follow(page, 'button:has-text("Continue")');
+    assert.match(new URL(page.url()).pathname, new RegExp(`^/people/${other.id}/legal-statuses/[0-9a-f-]{36}/end$`));
+    await assertAccessible(page, 'ending the section after the question');
+    await fillDate(page, 'endDate', '2026-02-01');
+    await follow(page, 'button:has-text("Save")');
+    assert.equal(new URL(page.url()).pathname, `/people/${other.id}`);
+    assert.equal((await page.locator('main .nhsuk-tag').first().innerText()).trim(), 'Active');
   });
 
   test('no page asked another origin for anything', () => {

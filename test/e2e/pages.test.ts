@@ -238,7 +238,7 @@ describe('pages in the browser', { skip, timeout: 900_000 }, () => {
     assert.equal(await lead.title(), `Confirm the responsible local authority${SUFFIX}`);
     assert.equal(await chosenOrganisation(lead, 'localAuthority-code'), 'E09000099');
     assert.equal(await lead.locator('#icb-code').count(), 0, 'the ICB’s part is not the council’s to change');
-    assert.match(await lead.inputValue('#localAuthority-basis'), /ordinarily resident in E09000099/);
+    assert.match(await lead.inputValue('#localAuthority-basis'), /ordinarily resident in Northbridge Borough Council \(E09000099\)/);
     await assertAccessible(lead, 'the confirm responsibility form');
     await lead.fill('#localAuthority-basis', '');
     await follow(lead, 'button:has-text("Continue")');

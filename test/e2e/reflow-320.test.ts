@@ -99,6 +99,42 @@ describe('every page reflows at 320 px (WCAG 1.4.10)', { skip }, () => {
     assert.deepEqual(problems, []);
   });
 
+  test('issue 9 item 5: each role’s header fits on one line on a wide screen, and with "More" it reflows at 320 px; the More page is axe-clean, reached by keyboard and without JavaScript', async () => {
+    const users = ['admin', 'practitioner', 'la-approver', 'icb-approver', 'keyworker', 'finance', 'auditor'];
+    for (const user of users) {
+      const email = `${user}@demo.s117.test`;
+      const wide = await signedIn(email, { width: 1280, height: 900 });
+      await wide.goto(`${base}/register`);
+      // nhsuk-frontend's script moves links that do not fit under its own "Browse More" button: none should need to.
+      assert.equal(await wide.locator('.nhsuk-header__menu').isVisible(), false, `${user}: every header link fits at 1280 px`);
+      // By keyboard: Tab to the header's "More" link and press Enter.
+      for (let i = 0; i < 40 && !(await wide.evaluate('document.activeElement && document.activeElement.getAttribute("href") === "/more"')); i++) await wide.keyboard.press('Tab');
+      const loaded = wide.waitForEvent('load');
+      await wide.keyboard.press('Enter');
+      await loaded;
+      assert.equal(new URL(wide.url()).pathname, '/more', `${user}: the More link is reached by keyboard`);
+      await assertAccessible(wide, `the More page for ${user}`);
+
+      const narrow = await signedIn(email);
+      for (const url of ['/register', '/more']) await assertReflows(narrow, url);
+      await assertAccessible(narrow, `the More page for ${user} at 320 px`);
+    }
+    // Without JavaScript the header's links and the More page are plain links.
+    const context = await browser.newContext({ viewport: NARROW, javaScriptEnabled: false });
+    contexts.push(context);
+    await keepToThisMachine(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.fill('#email', 'auditor@demo.s117.test');
+    await page.fill('#password', DEMO_PASSWORD);
+    await follow(page, 'button:has-text("Sign in")');
+    await follow(page, 'a.nhsuk-header__navigation-link[href="/more"]');
+    assert.match(await page.locator('main').innerText(), /Complaints[\s\S]*Disputes/);
+    await follow(page, 'main a[href="/complaints"]');
+    assert.equal(new URL(page.url()).pathname, '/complaints');
+    assert.deepEqual(requestsToOtherOrigins, []);
+  });
+
   test('tables stack at 320 px: each cell of the organisations table shows its column’s heading', async () => {
     const page = await signedIn('admin@demo.s117.test');
     await page.goto(`${base}/organisations`);

@@ -25,7 +25,9 @@ describe('the users page in the browser', { skip }, () => {
 
   test('an admin revokes a token, disables a user and enables them again', async () => {
     const page = await bed.signedInPage('admin');
-    assert.equal(await page.locator('a.nhsuk-header__navigation-link[href="/users"]').count(), 1);
+    // Under "More" in the header (issue 9 item 5).
+    await page.goto(`${base}/more`);
+    assert.equal(await page.locator('main a[href="/users"]').count(), 1);
     await page.goto(`${base}/users`);
     assert.equal(new URL(page.url()).pathname, '/users');
     await assertAccessible(page, 'the users page');

@@ -111,6 +111,50 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(!(await f.services.reviews.overdue(f.actors.admin, { limit: 500 })).items.some((i) => i.id === person.id));
     });
 
+    test('REV-1, one date for one fact (issue 9 item 3): the dashboard’s due and overdue people are those whose person page gives a review date within 28 days, with that date', async () => {
+      /** Detained under section 3 from 10 January 2025, left hospital on `leftOn` (still there: null). */
+      async function person(givenName: string, leftOn: string | null) {
+        const p = await f.services.people.create(f.actors.practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName, familyName: 'Dashboard-agrees' });
+        const stay = await f.services.legalHistory.addAdmission(f.actors.practitioner, p.id, { hospital: 'Northbridge Hospital', admittedOn: '2025-01-10', dischargedOn: leftOn });
+        await f.services.legalHistory.addLegalStatus(f.actors.practitioner, p.id, { section: '3', startDate: '2025-01-10', endDate: leftOn, admissionId: stay.id });
+        return p.id;
+      }
+      const ids = [
+        await person('Overdue', '2025-03-01'),
+        await person('DueSoon', '2026-05-01'),
+        await person('NotYet', '2026-05-25'),
+        await person('Detained', null),
+      ];
+      const reviewed = await person('Reviewed', '2025-03-01');
+      await f.services.reviews.record(f.actors.practitioner, reviewed, { heldOn: '2026-05-20', attendees: ['the person'], outcome: 'continue', notes: 'Going well' });
+      const requested = await person('Requested', '2026-05-25');
+      await f.services.reviews.request(f.actors.practitioner, requested, { requestedBy: 'the person', requestedOn: '2026-05-26' });
+      // Readmitted under a new section 3: a new episode in planning, whose stored date the pages do not give.
+      const readmitted = await person('Readmitted', '2025-03-01');
+      const again = await f.services.legalHistory.addAdmission(f.actors.practitioner, readmitted, { hospital: 'Northbridge Hospital', admittedOn: '2026-05-01' });
+      await f.services.legalHistory.addLegalStatus(f.actors.practitioner, readmitted, { section: '3', startDate: '2026-05-01', admissionId: again.id });
+      ids.push(reviewed, requested, readmitted);
+
+      const dashboard = await f.services.reviews.dashboard(f.actors.admin, {});
+      const onDashboard = new Map(dashboard.items.filter((i) => i.reasons.includes('review')).map((i) => [i.id, i]));
+      const within = '2026-06-29'; // today (1 June 2026) and 28 days
+      const shown = new Map<string, string | null>();
+      for (const id of ids) {
+        const due = (await f.services.people.get(f.actors.admin, id)).nextReviewDue;
+        shown.set(id, due);
+        const item = onDashboard.get(id);
+        if (due !== null && due <= within) {
+          assert.ok(item, `${id}: due ${due} on the person page, so on the dashboard`);
+          assert.equal(item.reviewDueOn, due);
+          assert.equal(item.overdue, due < '2026-06-01');
+        } else {
+          assert.equal(item, undefined, `${id}: the person page gives ${due}, so not on the dashboard`);
+        }
+      }
+      // The cases above cover each side: overdue, due soon, later, none (detained, readmitted), requested.
+      assert.deepEqual([...shown.values()], ['2025-04-12', '2026-06-12', '2026-07-06', null, '2027-05-20', '2026-06-23', null]);
+    });
+
     test('the dashboard counts due and overdue reviews by keyworker, local authority and ICB; the overdue list pages', async () => {
       const person = await activePerson('Dashboard');
       const keyworker = await f.database.db.selectFrom('users').select(['id', 'organisation_id']).where('email', '=', 'la-practitioner@s117.test').executeTakeFirstOrThrow();

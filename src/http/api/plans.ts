@@ -48,7 +48,9 @@ const PlanContentSchema = {
   carerViews: z.string().nullable(),
   accommodation: z.object({ details: z.string().nullable(), endsOn: IsoDate.nullable(), moveOnPlan: z.string().nullable() }),
   keyworker: z.object({ name: z.string().nullable(), contact: z.string().nullable() }),
-  nextReviewOn: IsoDate.nullable(),
+  nextReviewOn: IsoDate.nullable().describe(
+    'The register’s next review date (REV-1), worked out from the record as everywhere else, fixed in a final version; null before the person leaves hospital and after aftercare ends. A nextReviewOn sent in PUT .../plan is ignored.',
+  ),
   contingency: z.object({
     triggers: z.string().nullable(),
     earlyWarningSigns: z.string().nullable(),

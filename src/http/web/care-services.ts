@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../domain/access.ts';
 import { formatPence, SERVICE_CATEGORIES } from '../../domain/funding.ts';
-import { ACCOMMODATION_TYPES, ENHANCED_FEATURES, RENT_DECISIONS } from '../../domain/care-services.ts';
+import { ACCOMMODATION_TYPES, ENHANCED_FEATURES, RENT_DECISIONS, sameServicesInPlace } from '../../domain/care-services.ts';
+import { formatDate } from '../../domain/dates.ts';
 import { ValidationError, type FieldError } from '../../services/kernel/errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { ServiceView } from '../../services/care-services/care-services-view.ts';
@@ -187,6 +188,15 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     return { input, words, weeklyMissing: weekly === undefined && !problems.some((p) => p.field === 'weeklyCostPence') };
   }
 
+  /** Issue 9: a service like one already in place is added only once the person says it is another. */
+  async function refuseSameService(request: FastifyRequest, input: { description: string; provider: string; startDate: string }): Promise<void> {
+    const { recorded } = await services.careServices.formPage(signedIn(request), personIdOf(request));
+    const same = sameServicesInPlace(recorded, input)[0];
+    if (!same) return;
+    const message = `${same.description} from ${same.provider} is already recorded, from ${formatDate(same.startDate)}. If this is another service, tick “Add it as another service”; if not, change the one recorded`;
+    throw new ValidationError([{ field: 'sameServiceConfirmed', message }]);
+  }
+
   // Issue 9 item 7: the kind of service first (a question page), then the form with only its sections.
   web.get('/people/:id/services/new', page, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
@@ -207,6 +217,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     if (weeklyMissing) problems.push({ field: 'weeklyCostPence', message: 'Enter the weekly cost in pounds and pence, for example 125.50' });
     return submit({ reply, body, template: 'pages/care-service-form.njk', context: async () => ({ ...(await serviceContext(request, undefined, isCategory(body.category) ? body.category : undefined)), checkedFeatures: many(request, 'accommodation-enhancedFeatures') }), words }, async () => {
       if (problems.length > 0) throw new ValidationError(problems);
+      if (body.sameServiceConfirmed !== 'yes') await refuseSameService(request, input);
       await services.careServices.create(signedIn(request), personIdOf(request), input);
       return servicesHref(request);
     });

@@ -28,6 +28,7 @@ import { registerImportPages } from './imports.ts';
 import { registerChargeImportPages } from './charge-import.ts';
 import { registerReportPages } from './reports.ts';
 import { registerYourAftercarePages } from './your-aftercare.ts';
+import { registerNavigationPages } from './navigation.ts';
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -36,6 +37,7 @@ export async function registerWeb(web: FastifyInstance, services: Services): Pro
   registerOrganisationDirectory(web, services);
   web.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.actor ? '/register' : '/sign-in'));
   registerRegisterPages(web, services);
+  registerNavigationPages(web);
   registerAuditPages(web, services);
   registerAcrossPeoplePages(web, services);
   registerReviewPages(web, services);

@@ -15,6 +15,7 @@ import { personIdOf, signedIn } from './request.ts';
 import { flashSuccess } from './success.ts';
 import { organisationMarkup } from './organisations.ts';
 import { PLACEMENT_KIND_LABELS } from './labels.ts';
+import { organisationNamesIn } from './organisations.ts';
 
 const PLACEMENT_KIND_OPTIONS = Object.entries(PLACEMENT_KIND_LABELS).map(([value, text]) => ({ value, text }));
 
@@ -256,15 +257,22 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
    * bodies), for the approver to check and change, and the version they were drawn from (RESP-6: a
    * post drawn from an older version is refused, not read as naming another body for the other part).
    */
-  const responsibilityValues = (episode: Awaited<ReturnType<typeof responsibilityContext>>['episode']): Record<string, string> => {
+  const responsibilityValues = (request: FastifyRequest, context: Awaited<ReturnType<typeof responsibilityContext>>): Record<string, string> => {
+    const { episode, parts } = context;
     const { localAuthority, icb } = episode;
-    const basis = (b: { basis: string; confirmed: boolean }) => (b.confirmed ? b.basis : b.basis.replace(/^Proposed: /, '').replace(/ To be confirmed\.$/, ''));
-    return { 'localAuthority-code': localAuthority.code ?? '', 'localAuthority-basis': basis(localAuthority), 'icb-code': icb.code ?? '', 'icb-basis': basis(icb), 'responsibility-version': responsibilityVersion(episode) };
+    const proposed = (b: { basis: string; confirmed: boolean }) => (b.confirmed ? b.basis : b.basis.replace(/^Proposed: /, '').replace(/ To be confirmed\.$/, ''));
+    // Issue 9 item 1: the reason the approver reads and edits names the organisations, the code beside;
+    // the other body's part is sent back as it is (RESP-6).
+    const basis = (b: { basis: string; confirmed: boolean }, own: boolean) => (own ? organisationNamesIn(request.organisations, proposed(b)) : proposed(b));
+    return {
+      'localAuthority-code': localAuthority.code ?? '', 'localAuthority-basis': basis(localAuthority, parts.localAuthority),
+      'icb-code': icb.code ?? '', 'icb-basis': basis(icb, parts.icb), 'responsibility-version': responsibilityVersion(episode),
+    };
   };
 
   web.get('/people/:id/episodes/:episodeId/responsibility', page, async (request, reply) => {
     const context = await responsibilityContext(request);
-    return reply.render('pages/responsibility.njk', { ...context, values: responsibilityValues(context.episode) });
+    return reply.render('pages/responsibility.njk', { ...context, values: responsibilityValues(request, context) });
   });
 
   /**
@@ -274,7 +282,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
    */
   const staleResponsibility = async (request: FastifyRequest, reply: FastifyReply, body: FormBody) => {
     const context = await responsibilityContext(request);
-    const fresh = responsibilityValues(context.episode);
+    const fresh = responsibilityValues(request, context);
     const own = [...(context.parts.localAuthority ? ['localAuthority'] : []), ...(context.parts.icb ? ['icb'] : [])].flatMap((part) => [`${part}-code`, `${part}-basis`]);
     const typed = Object.fromEntries(['correction-reason', ...own].filter((f) => typeof body[f] === 'string').map((f) => [f, String(body[f])]));
     const otherBody = context.parts.localAuthority && context.parts.icb ? 'The responsibility' : context.parts.localAuthority ? 'The ICB’s part of the responsibility' : 'The local authority’s part of the responsibility';

@@ -60,9 +60,11 @@ export function organisationText(directory: OrganisationDirectory | null, code: 
  */
 export function organisationNamesIn(directory: OrganisationDirectory | null, text: string | null | undefined): string {
   if (!text || !directory || directory.size === 0) return text ?? '';
-  return text.replace(/\b[A-Z0-9]{3,9}\b/g, (code) => {
+  return text.replace(/\b[A-Z0-9]{3,9}\b/g, (code, offset: number) => {
     const entry = directory.get(code);
-    return entry ? `${entry.name} (${code})` : code;
+    // A code already named ("Northbridge Borough Council (E09000099)", as a reason saved from a form) stays as it is.
+    const before = text.slice(0, offset).replace(/[\s(]+$/, '');
+    return entry && !before.endsWith(entry.name) ? `${entry.name} (${code})` : code;
   });
 }
 

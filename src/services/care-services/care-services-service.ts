@@ -163,6 +163,8 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
           existing,
           policies: await fundingPoliciesPart(trx, { localAuthority: shown.residence?.localAuthority, icb: shown.gp?.icb }),
           needs: await planNeedsPart(trx, person),
+          // Adding a service: the ones recorded, so the page can ask before adding the same one again.
+          recorded: serviceId === undefined ? (await repo.listServices(trx, person.id)).map((r) => ({ id: r.id, description: r.description, provider: r.provider, startDate: r.start_date, endDate: r.end_date })) : [],
         };
       };
       const audit = (r: Awaited<ReturnType<typeof work>>) =>

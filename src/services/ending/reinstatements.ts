@@ -2,12 +2,14 @@
 // what an approver reads before deciding, the two bodies' approvals (each with a comment), from the
 // second of which the episode is active again, and an approver's refusal or sending back, with reasons.
 import { randomUUID } from 'node:crypto';
-import { approvalSide, jointOutcome, reasonText, validateReinstatement } from '../../domain/ending.ts';
+import { approvalSide, jointOutcome, reasonText, reinstatementContradictions, validateReinstatement } from '../../domain/ending.ts';
+import { computeAftercare } from '../../domain/aftercare.ts';
+import * as plans from '../../data/plans-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
 import * as reviews from '../../data/reviews-repository.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
-import { deriveAftercare } from '../kernel/person-record.ts';
+import { deriveAftercare, loadPersonFacts } from '../kernel/person-record.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { personViewPart } from '../people/people-service.ts';
 import { ApprovalInput, ReinstatementDecisionInput, ReinstatementInput } from './ending-inputs.ts';
@@ -105,15 +107,20 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
      * latest review.
      */
     async reinstatementApprovalPage(actor: Actor, personId: string, episodeId: string, reinstatementId: string) {
-      const audit = (p: { reinstatement: { id: string } }) => ({ action: 'reinstatement.view', recordType: 'reinstatement', recordId: p.reinstatement.id, details: { parts: ['person', 'reinstatement', 'ending', 'reviews'] } });
+      const audit = (p: { reinstatement: { id: string } }) => ({ action: 'reinstatement.view', recordType: 'reinstatement', recordId: p.reinstatement.id, details: { parts: ['person', 'reinstatement', 'ending', 'reviews', 'plan'] } });
       return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => {
         const row = await ownReinstatement(trx, person, episodeId, reinstatementId, false);
-        const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
+        const facts = await loadPersonFacts(trx, person, law);
+        const aftercare = computeAftercare(facts, today);
+        const episode = findEpisode(aftercare, episodeId);
         const approvals = await ending.reinstatementApprovals(trx, [row.id]);
         // The joint decision that ended this aftercare: the latest approved proposal made before the request.
         const ended = (await ending.listEndingProposals(trx, person.id, episodeId)).filter((p) => p.status === 'approved' && p.ended_on !== null && p.proposed_at <= row.requested_at).at(-1) ?? null;
         const names = await ending.staffNames(trx, [...approvals.map((a) => a.approver_id), row.requested_by, ...(row.decided_by ? [row.decided_by] : [])]);
         const latest = (await reviews.listReviews(trx, person.id)).filter((r) => r.held_on <= today).sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
+        const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending' | null, notes: latest.notes } : null;
+        const needs = await plans.listPlanNeeds(trx, person.id);
+        const later = aftercare.episodes.slice(aftercare.episodes.findIndex((e) => e.id === episodeId) + 1).at(0) ?? null;
         return {
           person: await personViewPart(trx, person),
           episode,
@@ -123,7 +130,16 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
           approvals: approvals.map((a) => ({ side: a.side, approvedAt: new Date(a.approved_at).toISOString(), comment: a.comment, by: names.get(a.approver_id) ?? null })),
           decision: row.decided_by ? { by: names.get(row.decided_by) ?? null, side: row.decision_side, at: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons } : null,
           ending: ended ? { endedOn: ended.ended_on as string, reason: reasonText(ended.reason_code).label, reasons: ended.reasons } : null,
-          latestReview: latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending', notes: latest.notes } : null,
+          latestReview,
+          needs,
+          warnings: reinstatementContradictions({
+            endedOn: ended?.ended_on ?? episode.endedOn,
+            latestReview,
+            s117Needs: needs.filter((n) => n.s117),
+            inHospitalSince: facts.admissions.find((a) => a.dischargedOn === null && a.admittedOn <= today)?.admittedOn ?? null,
+            laterEpisodeFrom: later?.qualifyingFrom ?? null,
+            dateOfDeath: facts.dateOfDeath,
+          }),
         };
       });
     },

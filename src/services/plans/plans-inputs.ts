@@ -47,7 +47,10 @@ export const PlanInput = z.object({
   carerViews: text(4000),
   accommodation: Accommodation.nullable().optional().describe('Where the person will live; a string is taken as the details'),
   keyworker: Keyworker.nullable().optional().describe('The keyworker’s name and how to contact them; a string is taken as the name'),
-  nextReviewOn: date,
+  // REV-1, one date for one fact (issue 9 items 4 and 10): the register works the date out itself.
+  nextReviewOn: date.describe(
+    'Ignored: the plan always gives the register’s next review date (REV-1: 42 days after leaving hospital, then 12 months after the last review held, sooner when one is requested), the one the person page, the reviews and the letters give. A value sent here is accepted for compatibility and not kept.',
+  ),
   contingency: z
     .object({ triggers: text(4000), earlyWarningSigns: text(4000), actions: text(4000), whatHelps: text(4000), crisisContacts: text(4000), onAdmission: text(4000) })
     .nullable()

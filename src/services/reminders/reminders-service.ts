@@ -5,6 +5,7 @@
 // register's link to each person only: never a name, NHS number or address.
 import { addDays, formatDate, todayInLondon } from '../../domain/dates.ts';
 import { reviewTiming } from '../../domain/reviews.ts';
+import { reviewDueShown } from '../reviews/reviews-views.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { peopleWithPending } from '../../data/ending-repository.ts';
@@ -42,9 +43,9 @@ export function createReminderService(db: Db, { clock }: { clock: () => Date }) 
       const all = await reviewsRepo.listDueReviews(db, { visibleTo: null, dueBefore, includeBudgetReviews: true });
       const dated = (r: reviewsRepo.DueReviewRow, due: string): ReminderItem => ({ personId: r.id, initials: initials(r.given_name, r.family_name), nextDueOn: due, overdue: reviewTiming(due, today, REMINDER_DUE_DAYS) === 'overdue' });
       // REV-1 reviews, and DP-1(d)/DP-2 budget reviews, each by its own clock.
-      const rows = all.filter((r) => r.review_due !== null && r.review_due < dueBefore);
+      const rows = all.filter((r) => (reviewDueShown(r) ?? dueBefore) < dueBefore);
       const budgetRows = all.filter((r) => r.budget_review_due !== null && r.budget_review_due < dueBefore);
-      const item = (r: reviewsRepo.DueReviewRow) => dated(r, r.review_due!);
+      const item = (r: reviewsRepo.DueReviewRow) => dated(r, reviewDueShown(r)!);
       const budgetItem = (r: reviewsRepo.DueReviewRow) => dated(r, r.budget_review_due!);
       const reminders: Reminder[] = [];
 

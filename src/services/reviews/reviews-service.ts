@@ -17,7 +17,7 @@ import { personViewPart, type ServiceOptions } from '../people/people-service.ts
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { nextReviewOnPart } from './reviews-projection.ts';
 import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
-import { DASHBOARD_DUE_DAYS, dueItem, invitationView, requestView, reviewView, type DueItem } from './reviews-views.ts';
+import { DASHBOARD_DUE_DAYS, dueItem, invitationView, reviewDueShown, requestView, reviewView, type DueItem } from './reviews-views.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from './reviews-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 
@@ -96,7 +96,7 @@ export async function reviewClocksPart(trx: Db, person: PersonRow, today: IsoDat
 async function dueItems(trx: Db, rows: reviewsRepo.DueReviewRow[], before: string, now: string) {
   const withBudget = rows.filter((r) => isReviewOverdue(r.budget_review_due, before)).map((r) => r.id);
   const clocks = await budgetReviewClocks(trx, withBudget, now);
-  return rows.map((r) => dueItem(r, now, reviewReasons({ reviewDue: r.review_due, budgets: clocks.get(r.id) ?? [] }, before).reasons));
+  return rows.map((r) => dueItem(r, now, reviewReasons({ reviewDue: reviewDueShown(r), budgets: clocks.get(r.id) ?? [] }, before).reasons));
 }
 
 export type LetterKind = 'invitation' | 'outcome';

@@ -1,7 +1,8 @@
 // What the review use cases answer: a review held, a request, an invitation (REV-1 to REV-3,
 // END-7), and a person on the due and overdue lists with why they are on it.
 import { daysBetween } from '../../domain/dates.ts';
-import { isReviewOverdue, reviewTiming, type ReviewReason } from '../../domain/reviews.ts';
+import { isReviewOverdue, nextReviewShown, reviewTiming, type ReviewReason } from '../../domain/reviews.ts';
+import type { EpisodeStatus } from '../../domain/aftercare.ts';
 import type { DueReviewRow } from '../../data/reviews-repository.ts';
 import type { ReviewInvitationRow, ReviewRequestRow, ReviewRow } from '../../data/schema.ts';
 
@@ -9,6 +10,15 @@ import type { ReviewInvitationRow, ReviewRequestRow, ReviewRow } from '../../dat
 export const DASHBOARD_DUE_DAYS = 28;
 
 export type DueItem = ReturnType<typeof dueItem>;
+
+/**
+ * REV-1, one date for one fact (issue 9 item 3): the review date of a row of the due lists is
+ * nextReviewShown of the projection's date, the derivation the person page, the register, the plan
+ * and the letters use (the SQL only narrows the rows to those that may be due).
+ */
+export function reviewDueShown(r: Pick<DueReviewRow, 'status' | 'stored_review_due'>): string | null {
+  return nextReviewShown({ status: r.status as EpisodeStatus, reviewDue: r.stored_review_due });
+}
 
 /** reasons: why the person is on the list (the aftercare review unless told otherwise). */
 export function dueItem(r: DueReviewRow, today: string, reasons: ReviewReason[] = ['review']) {
@@ -27,7 +37,7 @@ export function dueItem(r: DueReviewRow, today: string, reasons: ReviewReason[] 
     replanNeeded: r.replan_needed,
     keyworker: r.keyworker_id ? { id: r.keyworker_id, name: r.keyworker_name ?? '' } : null,
     reasons,
-    reviewDueOn: r.review_due,
+    reviewDueOn: reviewDueShown(r),
     budgetReviewDueOn: r.budget_review_due,
   };
 }

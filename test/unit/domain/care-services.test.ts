@@ -27,6 +27,7 @@ import {
   prescriptionWording,
   rentMayBeBilled,
   noChargeInstruction,
+  sameServicesInPlace,
   serviceDecisionsNeeded,
   serviceStatus,
   serviceViolations,
@@ -354,5 +355,21 @@ describe('the funding split a service takes', () => {
     assert.deepEqual(partnershipOn(facts, '2023-01-01'), { localAuthority: 'E1', icb: 'Q1' }, 'before any episode began: the first');
     assert.equal(episodeOn({ episodes: [] }, '2025-01-01'), null);
     assert.deepEqual(partnershipOn({ aftercare: { episodes: [] }, currentLocalAuthority: 'E9', currentIcb: 'Q9' }, '2025-01-01'), { localAuthority: 'E9', icb: 'Q9' });
+  });
+});
+
+describe('issue 9: the same service added twice', () => {
+  const recorded = [
+    { id: 'a', description: 'Depot clinic', provider: 'Northbridge Trust', endDate: null },
+    { id: 'b', description: 'Day centre', provider: 'Northbridge Day Services', endDate: '2024-03-31' },
+  ];
+  test('the same description and provider, in any case and spacing, of a service in place is found', () => {
+    assert.deepEqual(sameServicesInPlace(recorded, { description: '  depot   CLINIC ', provider: 'northbridge trust', startDate: '2024-05-01' }).map((s) => s.id), ['a']);
+    assert.deepEqual(sameServicesInPlace(recorded, { description: 'Depot clinic', provider: 'Another trust', startDate: '2024-05-01' }), []);
+  });
+  test('one that ended before the new one starts is not in place; one ending on its first day is', () => {
+    const dayCentre = { description: 'Day centre', provider: 'Northbridge Day Services' };
+    assert.deepEqual(sameServicesInPlace(recorded, { ...dayCentre, startDate: '2024-04-01' }), []);
+    assert.deepEqual(sameServicesInPlace(recorded, { ...dayCentre, startDate: '2024-03-31' }).map((s) => s.id), ['b']);
   });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addDays } from '../../../src/domain/dates.ts';
 import {
-  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, awaitsApprovalFrom, canBeReinstated, endingContradictions, endingOutcome, jointOutcome, servicesAtEnding,
+  FORBIDDEN_REASON_CODES, FORBIDDEN_REASONS, LAWFUL_REASON, approvalSide, awaitsApprovalFrom, canBeReinstated, endingContradictions, reinstatementContradictions, type ReinstatementContext, endingOutcome, jointOutcome, servicesAtEnding,
   validateEndingProposal, validateNotice, validateReinstatement, type Approval, type EndingEpisode, type EndingProposalInput,
 } from '../../../src/domain/ending.ts';
 
@@ -179,6 +179,44 @@ describe('END-6 and END-1: what the pages may offer', () => {
     assert.equal(awaitsApprovalFrom('local-authority', pending), false);
     assert.equal(awaitsApprovalFrom(null, pending), false);
     assert.equal(awaitsApprovalFrom('icb', { ...pending, status: 'approved' }), false);
+  });
+});
+
+describe('END-6 (issue 9 item 2): what the approver of a reinstatement is warned of', () => {
+  // Ended on 1 March 2026; the person is in the community and the plan still names a need met under s117.
+  const quiet: ReinstatementContext = { endedOn: '2026-03-01', latestReview: null, s117Needs: [{ description: 'Help with medication' }], inHospitalSince: null, laterEpisodeFrom: null, dateOfDeath: null };
+  const rules = (c: Partial<ReinstatementContext>) => reinstatementContradictions({ ...quiet, ...c }).map((w) => w.rule);
+
+  test('nothing in the record against the request: no warning', () => {
+    assert.deepEqual(rules({}), []);
+    assert.deepEqual(rules({ latestReview: { heldOn: '2026-04-01', outcome: 'continue' } }), [], 'a review since that said carry on supports it');
+    assert.deepEqual(rules({ latestReview: { heldOn: '2026-04-01', outcome: null } }), [], 'an imported review says nothing either way');
+  });
+
+  test('REV-3: a review that proposed ending, before the ending or since it, is named, saying which', () => {
+    const since = reinstatementContradictions({ ...quiet, latestReview: { heldOn: '2026-04-01', outcome: 'propose-ending' } });
+    assert.deepEqual(since.map((w) => w.rule), ['REV-3']);
+    assert.match(since[0]!.heading, /A review since the ending said aftercare is no longer needed/);
+    assert.match(since[0]!.text, /1 April 2026, after aftercare ended,/);
+    const before = reinstatementContradictions({ ...quiet, latestReview: { heldOn: '2026-02-01', outcome: 'propose-ending' } });
+    assert.match(before[0]!.heading, /The latest review proposed ending aftercare/);
+  });
+
+  test('END-7: no need met under section 117 in the plan; a death recorded', () => {
+    assert.deepEqual(rules({ s117Needs: [] }), ['END-7']);
+    const died = reinstatementContradictions({ ...quiet, dateOfDeath: '2026-03-20' });
+    assert.deepEqual(died.map((w) => w.rule), ['END-7']);
+    assert.match(died[0]!.text, /died on 20 March 2026/);
+  });
+
+  test('REV-4: the person is in hospital, not in the community; END-5: a new qualifying detention opened new aftercare (and says so instead)', () => {
+    assert.deepEqual(rules({ inHospitalSince: '2026-04-02' }), ['REV-4']);
+    assert.match(reinstatementContradictions({ ...quiet, inHospitalSince: '2026-04-02' })[0]!.text, /in hospital since 2 April 2026/);
+    assert.deepEqual(rules({ inHospitalSince: '2026-04-02', laterEpisodeFrom: '2026-04-02' }), ['END-5']);
+  });
+
+  test('every warning at once, in a stable order', () => {
+    assert.deepEqual(rules({ dateOfDeath: '2026-05-01', inHospitalSince: '2026-04-02', latestReview: { heldOn: '2026-04-01', outcome: 'propose-ending' }, s117Needs: [] }), ['END-7', 'REV-4', 'REV-3', 'END-7']);
   });
 });
 
