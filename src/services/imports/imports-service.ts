@@ -187,7 +187,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
     try {
       const report = await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today, now }) => {
         const organisations: KnownOrganisation[] = (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type }));
-        const run = new ImportRun(trx, actor, { today, now, reviews, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress });
+        const run = new ImportRun(trx, actor, { today, now, reviews, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress, cancelled: () => batchId !== null && cancelling.has(batchId) });
         const counts = await run.all(content.rows);
         const report: ImportReport = {
           kind: request.kind, mode: request.mode, fileName: request.fileName, sha256, sheet: content.sheet, headerRow: content.headerRow, mapping,
@@ -216,14 +216,14 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
    * recorded done last. Anything that fails (or a cancel) undoes what the batch committed.
    */
   async function executeInChunks(actor: Actor, request: ImportRequest, options: ExecuteOptions): Promise<ImportReport & { batchId: string | null; personIdsRead: string[] }> {
-    const { content, mapping, sha256 } = await prepare(request);
     const batchId = request.mode === 'commit' ? (options.batchId ?? randomUUID()) : null;
     const now = clock();
     const today = todayInLondon(now);
-    const organisations: KnownOrganisation[] = await useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type })));
     const step = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (batchId ? useCases.run(actor, { permission: 'person:read', audit: null }, ({ trx }) => work(trx)) : rolledBack(actor, work));
     let stopLease = () => {};
     try {
+      const { content, mapping, sha256 } = await prepare(request);
+      const organisations: KnownOrganisation[] = await useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type })));
       if (batchId && options.recordBatch !== false) {
         // The command line's commit has no job yet: it gets one now, so that a batch a stopped
         // process leaves half-done is found (its heartbeat stale) and undone at the next start.
@@ -247,8 +247,10 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
         }
         const audit = { action: 'import.commit', recordType: 'import-batch', recordId: batchId, details: { kind: report.kind, rowsTotal: report.rowsTotal, rowsValid: report.rowsValid, rowsWithProblems: report.rowsWithProblems, created: report.created, updated: report.updated, skipped: report.skipped, sha256 } };
         await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx }) => {
+          // Done in the same transaction as the kept values are dropped: a batch is never found
+          // "running" (and undone at the next start) once it has finished.
           await dropKeptValues(trx, batchId);
-          if (options.recordBatch !== false) await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: now, ...reportCounts(report), report: storedReport(report), clearFile: true });
+          await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: clock(), ...reportCounts(report), report: storedReport(report), clearFile: true });
         });
       }
       return { ...report, batchId, personIdsRead: [...run.personIdsRead] };
@@ -319,7 +321,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
   }
 
   async function runJob(actor: Actor, jobId: string, request: ImportRequest): Promise<void> {
-    running.set(jobId, { done: 0, total: 0 });
+    if (!running.has(jobId)) running.set(jobId, { done: 0, total: 0 }); // launch gave the rows to do: kept for the job page
     const stopLease = keepLease(jobId);
     try {
       const report = await execute(actor, request, {
@@ -339,6 +341,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
     } finally {
       stopLease();
       running.delete(jobId);
+      cancelling.delete(jobId);
     }
   }
 
