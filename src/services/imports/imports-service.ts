@@ -224,13 +224,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
     try {
       const { content, mapping, sha256 } = await prepare(request);
       const organisations: KnownOrganisation[] = await useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type })));
-      if (batchId && options.recordBatch !== false) {
-        // The command line's commit has no job yet: it gets one now, so that a batch a stopped
-        // process leaves half-done is found (its heartbeat stale) and undone at the next start.
-        await imports.insertImportJob(db, { id: batchId, kind: request.kind, mode: 'commit', status: 'running', file_name: request.fileName, sha256, size_bytes: request.content.byteLength, file_base64: null, mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null });
-        await imports.markImportJobRunning(db, batchId, content.rows.length, undefined, { owner, at: clock() });
-        stopLease = keepLease(batchId);
-      }
+      if (batchId && options.recordBatch !== false) stopLease = await recordRunningBatch(actor, batchId, request, { mapping, sha256, rows: content.rows.length });
       const run = new ImportRun(db, actor, { today, now, reviews, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress, chunkRows, step, cancelled: () => batchId !== null && cancelling.has(batchId) });
       const counts = await run.all(content.rows);
       const report: ImportReport = {
@@ -238,13 +232,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
         rowsTotal: content.rows.length, ...counts, findings: run.findings, reconciliation: run.reconciliation,
       };
       if (batchId) {
-        // FHIR subscriptions hear of the batch's people only now that every chunk is in.
-        const touched = [...run.touched];
-        for (let i = 0; i < touched.length; i += chunkRows ?? 500) {
-          const ids = touched.slice(i, i + (chunkRows ?? 500));
-          await step(async (trx) => refreshProjectionsOf(trx, await many.findPeople(trx, ids), today, reviews, 'only'));
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
+        await releaseNotifications([...run.touched], today, step);
         const audit = { action: 'import.commit', recordType: 'import-batch', recordId: batchId, details: { kind: report.kind, rowsTotal: report.rowsTotal, rowsValid: report.rowsValid, rowsWithProblems: report.rowsWithProblems, created: report.created, updated: report.updated, skipped: report.skipped, sha256 } };
         await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx }) => {
           // Done in the same transaction as the kept values are dropped: a batch is never found
@@ -260,6 +248,31 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
     } finally {
       stopLease();
       if (batchId) cancelling.delete(batchId);
+    }
+  }
+
+  /**
+   * The command line's commit has no job yet: it gets one when it starts, with this process's lease,
+   * so that a batch a stopped process leaves half-done is found (heartbeat stale) and undone at the
+   * next start. Answers the function that stops the lease.
+   */
+  async function recordRunningBatch(actor: Actor, batchId: string, request: ImportRequest, file: { mapping: ColumnMapping; sha256: string; rows: number }): Promise<() => void> {
+    await imports.insertImportJob(db, { id: batchId, kind: request.kind, mode: 'commit', status: 'running', file_name: request.fileName, sha256: file.sha256, size_bytes: request.content.byteLength, file_base64: null, mapping: file.mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null });
+    await imports.markImportJobRunning(db, batchId, file.rows, undefined, { owner, at: clock() });
+    return keepLease(batchId);
+  }
+
+  /**
+   * FHIR subscriptions hear of a batch committed in chunks only once every chunk is in: the change
+   * notifications of the people it touched, derived against the state stored before the import, a
+   * chunk of people a transaction.
+   */
+  async function releaseNotifications(personIds: readonly string[], today: IsoDate, step: <T>(work: (trx: Db) => Promise<T>) => Promise<T>): Promise<void> {
+    const size = chunkRows ?? CHUNK_ROWS;
+    for (let i = 0; i < personIds.length; i += size) {
+      const ids = personIds.slice(i, i + size);
+      await step(async (trx) => refreshProjectionsOf(trx, await many.findPeople(trx, ids), today, reviews, 'only'));
+      await yieldToOthers();
     }
   }
 
