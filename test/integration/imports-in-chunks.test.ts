@@ -95,6 +95,24 @@ for (const { engine, skip } of await testEngines()) {
       assert.deepEqual(await counts(), before);
     });
 
+    test('ELIG-1: a detentions dry run in chunks keeps a person’s rows in one chunk, so it reports what one transaction reports', async () => {
+      // Rows 2 and 5 are the same person's: in one transaction row 5 sees row 2's stay (nothing new).
+      const extract = Buffer.from([
+        'NHSNumber,LegalStatusCode,StartDateMHALegalStatusClass,ExpiryDateMHALegalStatusClass,StartDateHospProvSpell,DischDateHospProvSpell',
+        `${NHS.entitled},03,2024-06-01,2024-09-01,2024-06-01,2024-09-01`,
+        `${NHS.section2Only},03,2024-06-01,2024-09-01,2024-06-01,2024-09-01`,
+        `${NHS.notOnRegister},10,2024-03-01,,2024-03-01,`,
+        `${NHS.entitled},03,2024-06-01,2024-09-01,2024-06-01,2024-09-01`,
+      ].join('\n'));
+      const request: ImportRequest = { kind: 'detentions', mode: 'dry-run', fileName: 'mhsds.csv', content: extract };
+      const before = await counts();
+      const inChunks = await chunked.imports.run(f.actors.laApprover, request);
+      const whole = await createServices(f.database.db, { clock, importCommits: 'per-batch' }).imports.run(f.actors.laApprover, request);
+      assert.deepEqual(await counts(), before);
+      assert.deepEqual([inChunks.created, inChunks.updated, inChunks.skipped], [whole.created, whole.updated, whole.skipped]);
+      assert.deepEqual(inChunks.findings, whole.findings);
+    });
+
     test('REG-1: a batch that fails midway (its first chunks committed) is undone and leaves nothing of itself behind; its chunks’ audit events stay', async () => {
       const before = await counts();
       const heldBefore = await held();
