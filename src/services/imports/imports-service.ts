@@ -197,8 +197,11 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
         if (!batchId) throw new DryRunFinished(report);
         if (options.recordBatch !== false) {
           await imports.insertImportJob(trx, { id: batchId, kind: request.kind, mode: 'commit', status: 'running', file_name: request.fileName, sha256, size_bytes: request.content.byteLength, file_base64: null, mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null });
-          await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: now, ...reportCounts(report), report: storedReport(report), clearFile: true });
         }
+        // The job (a started job's row already exists) is done in the batch's own transaction: a
+        // server stopping just after the commit never leaves a finished batch "running", for the
+        // next start to fail (and undo: failStale).
+        await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: now, ...reportCounts(report), report: storedReport(report), clearFile: true });
         return report;
       });
       return { ...report, batchId, personIdsRead };
