@@ -3,7 +3,7 @@
 //
 //   node bench/imports.ts [--engine pglite|postgres|both] [--rows 50000] [--format csv|xlsx]
 //   node bench/imports.ts --page-read [--engine pglite] [--rows 5000]
-//   node bench/imports.ts ... [--services no] [--detentions] [--commit-only]
+//   node bench/imports.ts ... [--services no] [--detentions] [--commit-only] [--commits per-batch|per-chunk]
 //
 // Each detained row carries an s117 service (provider, weekly cost, split) unless --services no. With
 // --detentions, a detentions extract of as many rows (a later section 3 spell for each detained
@@ -17,7 +17,9 @@
 // written). It reports figures; it never passes or fails. With --page-read it instead commits the
 // file as a job (as the page and the API start one) and meanwhile reads the register's first page
 // (services.people.registerPage, as GET /register does) every 100 ms, timing each read, to show how
-// long a page waits while an import runs (on PGlite, one connection: the import's transaction).
+// long a page waits while an import runs (on PGlite, one connection: by default the import commits
+// each chunk in its own transaction, so a page waits for a chunk at most; --commits per-batch shows
+// the one transaction of before).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,9 +30,10 @@ import { migrate } from '../src/data/migrate.ts';
 import { findUserByEmail } from '../src/data/accounts-repository.ts';
 import { testNhsNumber } from '../src/domain/nhs-number.ts';
 import { actorFromUser } from '../src/services/kernel/actor.ts';
+import type { ImportCommits } from '../src/services/imports/imports-service.ts';
 import { createServices } from '../src/services/index.ts';
 
-const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, rows: { type: 'string', default: '50000' }, format: { type: 'string', default: 'csv' }, 'page-read': { type: 'boolean', default: false }, services: { type: 'string', default: 'yes' }, detentions: { type: 'boolean', default: false }, 'commit-only': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { engine: { type: 'string', default: 'both' }, rows: { type: 'string', default: '50000' }, format: { type: 'string', default: 'csv' }, 'page-read': { type: 'boolean', default: false }, services: { type: 'string', default: 'yes' }, detentions: { type: 'boolean', default: false }, 'commit-only': { type: 'boolean', default: false }, commits: { type: 'string' } } });
 const SERVICES = values.services !== 'no';
 const ROWS = Number(values.rows);
 const engines: Engine[] = values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine as Engine];
@@ -94,7 +97,8 @@ console.log(`${ROWS} rows, ${values.format}, ${(content.byteLength / 1024 / 1024
 for (const engine of engines) {
   const { handle, dispose } = await open(engine);
   try {
-    const services = createServices(handle.db);
+    // --commits per-batch|per-chunk forces how a commit is made (default: the engine decides, ADR 0011).
+    const services = createServices(handle.db, values.commits ? { importCommits: values.commits as ImportCommits } : {});
     await services.accounts.addOrganisation({ code: 'E09000099', name: 'Northbridge Borough Council', type: 'local-authority' });
     await services.accounts.addOrganisation({ code: 'QZZ', name: 'NHS Northbridge ICB', type: 'icb' });
     await services.accounts.addUser({ email: 'lead@bench.s117.test', name: 'Lead', role: 'approver', organisationCode: 'E09000099' });

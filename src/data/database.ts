@@ -42,6 +42,14 @@ const DATE_OID = 1082;
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
+/** The engine behind each Kysely instance this module opened (a plugin's copy, withPlugin, is not listed). */
+const engines = new WeakMap<Db, Engine>();
+
+/** The engine of a database this module opened; null for any other instance (e.g. one made with withPlugin). */
+export function engineOf(db: Db): Engine | null {
+  return engines.get(db) ?? null;
+}
+
 /** True when the database answers a trivial query; false when it cannot be reached or fails. */
 export async function databaseAnswers(db: Db): Promise<boolean> {
   try {
@@ -71,6 +79,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
   // An idle client's error (the server restarting) must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  engines.set(db, 'postgres');
   return {
     db,
     engine: 'postgres',
@@ -213,6 +222,7 @@ function isRunning(pid: number): boolean {
 
 export function pgliteHandle(pglite: PGlite): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  engines.set(db, 'pglite');
   return {
     db,
     engine: 'pglite',

@@ -7,10 +7,10 @@ import type { Db } from './database.ts';
 import type { Viewer } from './people-repository.ts';
 
 /** Records that a later record (personId) was made under the NHS number of duplicateOf. */
-export async function recordDuplicateRegistration(db: Db, row: { id: string; personId: string; duplicateOf: string; route: DuplicateRoute; organisationCode: string | null; recordedAt?: Date }): Promise<void> {
+export async function recordDuplicateRegistration(db: Db, row: { id: string; personId: string; duplicateOf: string; route: DuplicateRoute; organisationCode: string | null; recordedAt?: Date; importBatchId?: string | null }): Promise<void> {
   await db
     .insertInto('duplicate_registrations')
-    .values({ id: row.id, person_id: row.personId, duplicate_of: row.duplicateOf, route: row.route, organisation_code: row.organisationCode, ...(row.recordedAt && { recorded_at: row.recordedAt }) })
+    .values({ id: row.id, person_id: row.personId, duplicate_of: row.duplicateOf, route: row.route, organisation_code: row.organisationCode, import_batch_id: row.importBatchId ?? null, ...(row.recordedAt && { recorded_at: row.recordedAt }) })
     .onConflict((oc) => oc.columns(['person_id', 'duplicate_of']).doNothing())
     .execute();
 }

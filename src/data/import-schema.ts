@@ -45,5 +45,15 @@ export interface ImportMappingsTable {
   saved_at: DefaultInstant;
 }
 
+/** 0127: a value a batch committed chunk by chunk replaced, restored by its undo (reverse seq order). */
+export interface ImportUndoTable {
+  seq: ColumnType<number, never, never>;
+  batch_id: string;
+  table_name: 'people' | 'admissions' | 'legal_statuses' | 'services' | 'person_allocations';
+  row_id: string;
+  person_id: string;
+  previous: Json<Record<string, unknown>>;
+}
+
 export type ImportJobRow = Selectable<ImportJobsTable>;
 export type ImportMappingRow = Selectable<ImportMappingsTable>;

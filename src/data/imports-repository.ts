@@ -68,6 +68,15 @@ export function listImportJobs(db: Db, query: { organisationId: string | null; m
   return q.orderBy('import_jobs.created_at', 'desc').orderBy('import_jobs.id').limit(query.limit).execute();
 }
 
+/** Queued and running jobs whose owner stopped renewing its heartbeat before `staleBefore` (or never had one). */
+export function staleImportJobs(db: Db, staleBefore: Date, onlyId?: string): Promise<{ id: string; mode: 'dry-run' | 'commit' }[]> {
+  let q = db.selectFrom('import_jobs').select(['id', 'mode'])
+    .where('status', 'in', ['queued', 'running'])
+    .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]));
+  if (onlyId) q = q.where('id', '=', onlyId);
+  return q.execute();
+}
+
 /**
  * Queued and running jobs whose owner stopped renewing its heartbeat before `staleBefore` (or that
  * never had one): the process that ran them is gone, so they can never finish. A job another server
@@ -147,33 +156,33 @@ export async function insertPeople(db: Db, rows: readonly NewPerson[]): Promise<
   for (const part of chunked(rows)) await db.insertInto('people').values(part).execute();
 }
 
-export async function insertAllocations(db: Db, rows: readonly { id: string; personId: string; userId: string; organisationId: string; reason: string }[]): Promise<void> {
+export async function insertAllocations(db: Db, rows: readonly { id: string; personId: string; userId: string; organisationId: string; reason: string; batchId: string | null }[]): Promise<void> {
   for (const part of chunked(rows)) {
-    await db.insertInto('person_allocations').values(part.map((r) => ({ id: r.id, person_id: r.personId, user_id: r.userId, organisation_id: r.organisationId, reason: r.reason }))).execute();
+    await db.insertInto('person_allocations').values(part.map((r) => ({ id: r.id, person_id: r.personId, user_id: r.userId, organisation_id: r.organisationId, reason: r.reason, import_batch_id: r.batchId }))).execute();
   }
 }
 
-export async function insertAdmissions(db: Db, rows: readonly { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }[]): Promise<void> {
+export async function insertAdmissions(db: Db, rows: readonly { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null; batchId?: string | null }[]): Promise<void> {
   for (const part of chunked(rows)) {
-    await db.insertInto('admissions').values(part.map((r) => ({ id: r.id, person_id: r.personId, hospital: r.hospital, admitted_on: r.admittedOn, discharged_on: r.dischargedOn, provider_code: null }))).execute();
+    await db.insertInto('admissions').values(part.map((r) => ({ id: r.id, person_id: r.personId, hospital: r.hospital, admitted_on: r.admittedOn, discharged_on: r.dischargedOn, provider_code: null, import_batch_id: r.batchId ?? null }))).execute();
   }
 }
 
-export async function insertLegalStatuses(db: Db, rows: readonly { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }[]): Promise<void> {
+export async function insertLegalStatuses(db: Db, rows: readonly { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null; batchId?: string | null }[]): Promise<void> {
   for (const part of chunked(rows)) {
-    await db.insertInto('legal_statuses').values(part.map((r) => ({ id: r.id, person_id: r.personId, section: r.section, start_date: r.startDate, end_date: r.endDate, admission_id: r.admissionId }))).execute();
+    await db.insertInto('legal_statuses').values(part.map((r) => ({ id: r.id, person_id: r.personId, section: r.section, start_date: r.startDate, end_date: r.endDate, admission_id: r.admissionId, import_batch_id: r.batchId ?? null }))).execute();
   }
 }
 
-export async function insertResidences(db: Db, rows: readonly { id: string; personId: string; localAuthority: string; since: string }[]): Promise<void> {
+export async function insertResidences(db: Db, rows: readonly { id: string; personId: string; localAuthority: string; since: string; batchId?: string | null }[]): Promise<void> {
   for (const part of chunked(rows)) {
-    await db.insertInto('residences').values(part.map((r) => ({ id: r.id, person_id: r.personId, local_authority_code: r.localAuthority, since: r.since }))).execute();
+    await db.insertInto('residences').values(part.map((r) => ({ id: r.id, person_id: r.personId, local_authority_code: r.localAuthority, since: r.since, import_batch_id: r.batchId ?? null }))).execute();
   }
 }
 
-export async function insertGpRegistrations(db: Db, rows: readonly { id: string; personId: string; practiceCode: string | null; icb: string; since: string }[]): Promise<void> {
+export async function insertGpRegistrations(db: Db, rows: readonly { id: string; personId: string; practiceCode: string | null; icb: string; since: string; batchId?: string | null }[]): Promise<void> {
   for (const part of chunked(rows)) {
-    await db.insertInto('gp_registrations').values(part.map((r) => ({ id: r.id, person_id: r.personId, practice_code: r.practiceCode, icb_code: r.icb, since: r.since }))).execute();
+    await db.insertInto('gp_registrations').values(part.map((r) => ({ id: r.id, person_id: r.personId, practice_code: r.practiceCode, icb_code: r.icb, since: r.since, import_batch_id: r.batchId ?? null }))).execute();
   }
 }
 

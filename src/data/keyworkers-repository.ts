@@ -58,9 +58,9 @@ export async function endKeyworker(db: Db, personId: string, at: Date): Promise<
 
 export async function insertKeyworker(
   db: Db,
-  row: { id: string; personId: string; userId: string; organisationId: string; at: Date; jobTitle: string | null; team: string | null; phone: string | null; email: string | null },
+  row: { id: string; personId: string; userId: string; organisationId: string; at: Date; jobTitle: string | null; team: string | null; phone: string | null; email: string | null; importBatchId?: string | null },
 ): Promise<void> {
-  await db.insertInto('person_allocations').values({ id: row.id, person_id: row.personId, user_id: row.userId, organisation_id: row.organisationId, reason: KEYWORKER_REASON, allocated_at: row.at }).execute();
+  await db.insertInto('person_allocations').values({ id: row.id, person_id: row.personId, user_id: row.userId, organisation_id: row.organisationId, reason: KEYWORKER_REASON, allocated_at: row.at, import_batch_id: row.importBatchId ?? null }).execute();
   await db.insertInto('keyworker_details').values({ allocation_id: row.id, job_title: row.jobTitle, team: row.team, phone: row.phone, email: row.email }).execute();
 }
 

@@ -5,7 +5,7 @@ import type { Body } from '../domain/bodies.ts';
 import type { DecisionStatus } from '../domain/ending.ts';
 import type { CHARGE_SOURCES } from '../domain/refunds.ts';
 import type { TOP_UP_PAYER_KINDS } from '../domain/top-ups.ts';
-import type { ImportJobsTable, ImportMappingsTable } from './import-schema.ts';
+import type { ImportJobsTable, ImportMappingsTable, ImportUndoTable } from './import-schema.ts';
 
 type Instant = ColumnType<Date, Date | string, Date | string>;
 type DefaultInstant = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -75,6 +75,8 @@ export interface PeopleTable {
   /** 0115: a duplicate registration merged into the person already registered (kept for the audit trail, never listed). */
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
   merged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** 0115: a registration of an NHS number already on the register (people.duplicate_of), and the decision on it. */
@@ -90,6 +92,8 @@ export interface DuplicateRegistrationsTable {
   decided_by: string | null;
   decided_by_organisation_code: string | null;
   decided_at: Instant | null;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ResidencesTable {
@@ -98,6 +102,8 @@ export interface ResidencesTable {
   local_authority_code: string;
   since: string;
   recorded_at: DefaultInstant;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface GpRegistrationsTable {
@@ -107,6 +113,8 @@ export interface GpRegistrationsTable {
   icb_code: string;
   since: string;
   recorded_at: DefaultInstant;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AdmissionsTable {
@@ -119,6 +127,8 @@ export interface AdmissionsTable {
   /** The provider organisation (ODS code) running the hospital, when recorded. */
   provider_code: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultInstant;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LegalStatusesTable {
@@ -130,6 +140,8 @@ export interface LegalStatusesTable {
   end_date: string | null;
   admission_id: string | null;
   created_at: DefaultInstant;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LeavesTable {
@@ -170,6 +182,8 @@ export interface PersonAllocationsTable {
   reason: string;
   allocated_at: DefaultInstant;
   ended_at: Instant | null;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PersonSummariesTable {
@@ -370,6 +384,7 @@ export interface Database {
   system_accounts: SystemAccountsTable; fhir_feed_links: FhirFeedLinksTable; subscriptions: SubscriptionsTable; notification_states: NotificationStatesTable; outbox_events: OutboxEventsTable; deliveries: DeliveriesTable;
   import_jobs: ImportJobsTable;
   import_mappings: ImportMappingsTable;
+  import_undo: ImportUndoTable;
   user_identities: IdentitiesTable & { user_id: string };
   person_identities: IdentitiesTable & { person_id: string };
   person_sessions: PersonSessionsTable;
@@ -499,6 +514,8 @@ export interface ServicesTable {
   created_at: DefaultInstant;
   updated_by: string | null;
   updated_at: DefaultInstant;
+  /** 0127: the import batch that inserted the row (undone with it when the batch fails midway). */
+  import_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface BudgetsTable {

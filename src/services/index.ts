@@ -31,7 +31,7 @@ import { createFhirFeedService } from './fhir/feed-service.ts';
 import { createSystemAccountService } from './system-accounts/system-accounts-service.ts';
 import { createSubscriptionsService } from './subscriptions/subscriptions-service.ts';
 import { createDeliveryWorker } from './subscriptions/delivery-worker.ts';
-import { createImportsService } from './imports/imports-service.ts';
+import { createImportsService, type ImportCommits } from './imports/imports-service.ts';
 import { createReportsService } from './reports/reports-service.ts';
 import { createSignInService } from './sign-in/sign-in-service.ts';
 import { createYourAftercareService } from './your-aftercare/your-aftercare-service.ts';
@@ -68,6 +68,13 @@ export interface ServicesOptions {
   identityCache?: IdentityCache;
   /** Issue 14: count request rate limits in the database, shared by every process (PostgreSQL). */
   sharedRateLimits?: boolean;
+  /**
+   * Issue 10 (ADR 0011): how an import commits. By default the engine decides (imports-service.ts
+   * defaultImportCommits: the embedded database commits chunk by chunk); tests force either.
+   */
+  importCommits?: ImportCommits;
+  /** Rows an import chunk takes (500); tests take fewer. */
+  importChunkRows?: number;
 }
 
 export function createServices(db: Db, options: ServicesOptions = {}) {
@@ -114,7 +121,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     systemAccounts: createSystemAccountService(db, { clock }),
     subscriptions: createSubscriptionsService({ useCases, production: options.production ?? false }),
     deliveries: createDeliveryWorker(db, { clock, timeoutMs: options.webhookTimeoutMs }),
-    imports: createImportsService(db, shared),
+    imports: createImportsService(db, { ...shared, ...(options.importCommits && { commits: options.importCommits }), chunkRows: options.importChunkRows }),
     reports: createReportsService({ useCases, reviews, db, clock }),
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
     housekeeping: createHousekeepingService(db, { clock, sharedRateLimits: options.sharedRateLimits ?? false }),

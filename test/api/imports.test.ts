@@ -102,5 +102,13 @@ for (const { engine, skip } of await testEngines()) {
       assertProblem(await t.app.inject({ method: 'GET', url: '/api/v1/imports/not-an-id', headers: t.as('laApprover') }), 404);
       await finished(mine);
     });
+
+    test('REG-1: cancelling is for a commit being made: a finished job is 422, someone else’s 404, a provider’s staff 403', async () => {
+      const job = await finished((await post({ mode: 'dry-run' }, { name: 'c.csv', content: localIdCsv() })).json().id);
+      const cancel = (as: UserKey) => t.app.inject({ method: 'POST', url: `/api/v1/imports/${job.id}/cancel`, headers: t.as(as) });
+      assertProblem(await cancel('laApprover'), 422);
+      assertProblem(await cancel('otherLaApprover'), 404);
+      assertProblem(await cancel('practitioner'), 403);
+    });
   });
 }

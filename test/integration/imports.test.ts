@@ -185,7 +185,14 @@ for (const { engine, skip } of await testEngines()) {
       await assert.rejects(f.services.imports.run(f.actors.laApprover, { kind: 'register', mode: 'commit', fileName: 'south.csv', content }, (p) => {
         if (p.done === p.total) throw new Error('the disk filled up');
       }), /disk filled up/);
-      assert.deepEqual(await snapshot(), before);
+      const after = await snapshot();
+      if (f.services.imports.commits === 'per-chunk') {
+        // PGlite commits chunk by chunk and undoes the batch (ADR 0011 round 5): the audit trail is
+        // append-only, so the chunk's events stay and the undo adds its own; the failed batch is listed.
+        assert.ok(after.audit > before.audit);
+        assert.equal(after.jobs, before.jobs + 1);
+        assert.deepEqual({ ...after, audit: 0, jobs: 0 }, { ...before, audit: 0, jobs: 0 });
+      } else assert.deepEqual(after, before);
     });
 
     test('REG-1: a Windows-1252 CSV with names as "Surname, Forename" and £ amounts; an ambiguous date and a future date are problems', async () => {

@@ -91,6 +91,10 @@ export async function registerImportsApi(api: FastifyInstance, services: Service
       reply.status(202).send(await services.imports.commitDryRun(actorOf(request), id(request))),
     );
 
+    scope.post('/imports/:id/cancel', { schema: { tags, summary: 'Stop a commit before its next chunk: what it saved is removed again (422 when it is not being committed)', params: z.object({ id: z.string() }), response: accepted('The commit job, stopping: poll GET /imports/{id} until it has failed') } }, async (request, reply) =>
+      reply.status(202).send(await services.imports.cancel(actorOf(request), id(request))),
+    );
+
     for (const format of ['csv', 'xlsx'] as const) {
       scope.get(`/imports/:id/report.${format}`, { schema: { tags, summary: `The validation and reconciliation report as ${format.toUpperCase()} (a cell starting = + - @ is text)`, params: z.object({ id: z.string() }) } }, async (request, reply) => {
         return sendImportReport(reply, await services.imports.get(actorOf(request), id(request)), format);

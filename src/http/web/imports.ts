@@ -114,7 +114,7 @@ export async function registerImportPages(web: FastifyInstance, services: Servic
       const report = job.report;
       return reply.render('pages/import-status.njk', {
         title: working ? 'Working on the file' : job.mode === 'commit' ? 'Import finished' : 'Check finished', width: 'full', back: { href: '/imports' },
-        job, working, refreshSeconds: working ? 2 : null, kindLabel: IMPORT_KIND_LABELS[job.kind], statusLabel: IMPORT_STATUS_LABELS[job.status],
+        job, working, refreshSeconds: working ? 2 : null, savedInParts: services.imports.commits === 'per-chunk', kindLabel: IMPORT_KIND_LABELS[job.kind], statusLabel: IMPORT_STATUS_LABELS[job.status],
         problems: report ? report.findings.filter((f) => f.severity === 'error') : [],
         warnings: report ? report.findings.filter((f) => f.severity === 'warning') : [],
         reconciliation: report ? report.reconciliation.map((r) => ({ ...r, label: DISAGREEMENT_LABELS[r.kind] ?? r.kind })) : [],

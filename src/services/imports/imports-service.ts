@@ -29,9 +29,12 @@ import { insertServices, type NewService } from '../../data/care-services-reposi
 import { planImportedService } from './imports-services.ts';
 import type { PersonRow, ServiceRow } from '../../data/schema.ts';
 import { auditActor, type Actor } from '../kernel/actor.ts';
+import { engineOf } from '../../data/database.ts';
+import { todayInLondon } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { deriveAftercareOf, isUuid, viewerOf } from '../kernel/person-record.ts';
-import { refreshProjectionsOf } from '../kernel/projections-many.ts';
+import { refreshProjectionsOf, type NotificationsMode } from '../kernel/projections-many.ts';
+import { deleteBatchRows, dropKeptValues, keepPreviousValues, peopleOfBatch, restoreKeptValues, type KeptValues } from '../../data/import-undo-repository.ts';
 import * as many from '../../data/projections-repository.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { readSpreadsheet, type SpreadsheetContent } from './imports-file.ts';
@@ -103,11 +106,47 @@ export function requireImporter(actor: Actor): void {
 export interface ImportLease { heartbeatMs: number; staleMs: number }
 export const DEFAULT_IMPORT_LEASE: ImportLease = { heartbeatMs: 15_000, staleMs: 120_000 };
 
-export interface ImportsOptions { clock: () => Date; reviews: ReviewSettings; useCases: UseCases; lease?: ImportLease; owner?: string }
+/**
+ * How a commit is made (ADR 0011): 'per-batch', one transaction for the whole file (PostgreSQL: other
+ * sessions go on meanwhile); 'per-chunk', each chunk committed in its own transaction and the batch
+ * undone if it fails (the embedded database has one session, which a long transaction would hold).
+ */
+export type ImportCommits = 'per-batch' | 'per-chunk';
 
-export function createImportsService(db: Db, { clock, reviews, useCases, lease = DEFAULT_IMPORT_LEASE, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` }: ImportsOptions) {
+/** The one place the engine decides how imports commit (ServicesOptions.importCommits forces either). */
+export function defaultImportCommits(db: Db): ImportCommits {
+  return engineOf(db) === 'pglite' ? 'per-chunk' : 'per-batch';
+}
+
+export interface ImportsOptions {
+  clock: () => Date;
+  reviews: ReviewSettings;
+  useCases: UseCases;
+  lease?: ImportLease;
+  owner?: string;
+  commits?: ImportCommits;
+  /** Rows a chunk takes (500); tests take fewer, to have several chunks from a small file. */
+  chunkRows?: number;
+}
+
+/** Why a job failed, in one sentence for the person; the undo (per-chunk) has removed what was saved. */
+function failureMessage(error: unknown, undone: boolean): string {
+  if (error instanceof ValidationError || error instanceof ForbiddenError) return error.message;
+  if (error instanceof ImportCancelledError) return undone ? 'The import was cancelled: the part of it already saved has been removed.' : 'The import was cancelled: nothing of it was saved.';
+  return undone
+    ? 'The import failed; the part of it already saved has been removed. Try again; if it fails again, tell your administrator.'
+    : 'The import failed and nothing of it was saved. Try again; if it fails again, tell your administrator.';
+}
+
+const UNDO_FAILED = 'The import failed after part of it was saved, and that part could not be removed automatically (records were added to its people meanwhile). Ask your administrator: the batch id is this import’s id.';
+const ABANDONED = 'The import stopped when the server restarted: nothing of it was saved. Run it again.';
+const ABANDONED_UNDONE = 'The import stopped when the server restarted: the part of it already saved has been removed. Run it again.';
+
+export function createImportsService(db: Db, { clock, reviews, useCases, lease = DEFAULT_IMPORT_LEASE, owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, commits = defaultImportCommits(db), chunkRows }: ImportsOptions) {
   /** Jobs running in this process: their progress, which the database does not see until they finish. */
   const running = new Map<string, ImportProgress>();
+  /** Jobs a person asked to stop: each stops before its next chunk. */
+  const cancelling = new Set<string>();
   const staleBefore = () => new Date(clock().getTime() - lease.staleMs);
 
   /** Renews the job's heartbeat while this process works on it; the answer stops it. */
@@ -136,8 +175,9 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
    * The import itself, in one transaction: a dry run rolls it back; a commit keeps it with its batch
    * record, or leaves nothing if anything fails. `batchId` names the job a commit is recorded as.
    */
-  async function execute(actor: Actor, request: ImportRequest, options: { batchId?: string; onProgress?: (p: ImportProgress) => void; recordBatch?: boolean } = {}): Promise<ImportReport & { batchId: string | null; personIdsRead: string[] }> {
+  async function execute(actor: Actor, request: ImportRequest, options: ExecuteOptions = {}): Promise<ImportReport & { batchId: string | null; personIdsRead: string[] }> {
     requireImporter(actor);
+    if (commits === 'per-chunk') return executeInChunks(actor, request, options);
     const { content, mapping, sha256 } = await prepare(request);
     const batchId = request.mode === 'commit' ? (options.batchId ?? randomUUID()) : null;
     const audit = batchId
@@ -147,7 +187,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
     try {
       const report = await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today, now }) => {
         const organisations: KnownOrganisation[] = (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type }));
-        const run = new ImportRun(trx, actor, { today, now, reviews, law: useCases.law, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress });
+        const run = new ImportRun(trx, actor, { today, now, reviews, law: useCases.law, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress, cancelled: () => batchId !== null && cancelling.has(batchId) });
         const counts = await run.all(content.rows);
         const report: ImportReport = {
           kind: request.kind, mode: request.mode, fileName: request.fileName, sha256, sheet: content.sheet, headerRow: content.headerRow, mapping,
@@ -157,8 +197,11 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
         if (!batchId) throw new DryRunFinished(report);
         if (options.recordBatch !== false) {
           await imports.insertImportJob(trx, { id: batchId, kind: request.kind, mode: 'commit', status: 'running', file_name: request.fileName, sha256, size_bytes: request.content.byteLength, file_base64: null, mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null });
-          await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: now, ...reportCounts(report), report: storedReport(report), clearFile: true });
         }
+        // The job (a started job's row already exists) is done in the batch's own transaction: a
+        // server stopping just after the commit never leaves a finished batch "running", for the
+        // next start to fail (and undo: failStale).
+        await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: now, ...reportCounts(report), report: storedReport(report), clearFile: true });
         return report;
       });
       return { ...report, batchId, personIdsRead };
@@ -168,8 +211,133 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
     }
   }
 
+  /**
+   * The import on the embedded database (ADR 0011 round 5): each chunk in a transaction of its own,
+   * so that other requests are served between chunks. A dry run's chunks are each rolled back. A
+   * commit's chunks are committed with their batch tag, their audit events and the values they
+   * replaced; change notifications are held until every chunk is in, then released; the batch is
+   * recorded done last. Anything that fails (or a cancel) undoes what the batch committed.
+   */
+  async function executeInChunks(actor: Actor, request: ImportRequest, options: ExecuteOptions): Promise<ImportReport & { batchId: string | null; personIdsRead: string[] }> {
+    const batchId = request.mode === 'commit' ? (options.batchId ?? randomUUID()) : null;
+    const now = clock();
+    const today = todayInLondon(now);
+    const step = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (batchId ? useCases.run(actor, { permission: 'person:read', audit: null }, ({ trx }) => work(trx)) : rolledBack(actor, work));
+    let stopLease = () => {};
+    try {
+      const { content, mapping, sha256 } = await prepare(request);
+      const organisations: KnownOrganisation[] = await useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => (await listOrganisations(trx)).map((o) => ({ code: o.code, name: o.name, type: o.type })));
+      if (batchId && options.recordBatch !== false) stopLease = await recordRunningBatch(actor, batchId, request, { mapping, sha256, rows: content.rows.length });
+      const run = new ImportRun(db, actor, { today, now, reviews, law: useCases.law, batchId, organisations, kind: request.kind, mapping, onProgress: options.onProgress, chunkRows, step, cancelled: () => batchId !== null && cancelling.has(batchId) });
+      const counts = await run.all(content.rows);
+      const report: ImportReport = {
+        kind: request.kind, mode: request.mode, fileName: request.fileName, sha256, sheet: content.sheet, headerRow: content.headerRow, mapping,
+        rowsTotal: content.rows.length, ...counts, findings: run.findings, reconciliation: run.reconciliation,
+      };
+      if (batchId) {
+        await releaseNotifications([...run.touched], today, step);
+        const audit = { action: 'import.commit', recordType: 'import-batch', recordId: batchId, details: { kind: report.kind, rowsTotal: report.rowsTotal, rowsValid: report.rowsValid, rowsWithProblems: report.rowsWithProblems, created: report.created, updated: report.updated, skipped: report.skipped, sha256 } };
+        await useCases.run(actor, { permission: 'person:read', audit }, async ({ trx }) => {
+          // Done in the same transaction as the kept values are dropped: a batch is never found
+          // "running" (and undone at the next start) once it has finished.
+          await dropKeptValues(trx, batchId);
+          await imports.finishImportJob(trx, batchId, { status: 'done', finishedAt: clock(), ...reportCounts(report), report: storedReport(report), clearFile: true });
+        });
+      }
+      return { ...report, batchId, personIdsRead: [...run.personIdsRead] };
+    } catch (error) {
+      if (batchId) await undoBatch(batchId, error instanceof ImportCancelledError ? 'cancelled' : 'failed', (undone) => failureMessage(error, undone));
+      throw error;
+    } finally {
+      stopLease();
+      if (batchId) cancelling.delete(batchId);
+    }
+  }
+
+  /**
+   * The command line's commit has no job yet: it gets one when it starts, with this process's lease,
+   * so that a batch a stopped process leaves half-done is found (heartbeat stale) and undone at the
+   * next start. Answers the function that stops the lease.
+   */
+  async function recordRunningBatch(actor: Actor, batchId: string, request: ImportRequest, file: { mapping: ColumnMapping; sha256: string; rows: number }): Promise<() => void> {
+    await imports.insertImportJob(db, { id: batchId, kind: request.kind, mode: 'commit', status: 'running', file_name: request.fileName, sha256: file.sha256, size_bytes: request.content.byteLength, file_base64: null, mapping: file.mapping, created_by: actor.userId, organisation_id: actor.organisationId, dry_run_id: null });
+    await imports.markImportJobRunning(db, batchId, file.rows, undefined, { owner, at: clock() });
+    return keepLease(batchId);
+  }
+
+  /**
+   * FHIR subscriptions hear of a batch committed in chunks only once every chunk is in: the change
+   * notifications of the people it touched, derived against the state stored before the import, a
+   * chunk of people a transaction.
+   */
+  async function releaseNotifications(personIds: readonly string[], today: IsoDate, step: <T>(work: (trx: Db) => Promise<T>) => Promise<T>): Promise<void> {
+    const size = chunkRows ?? CHUNK_ROWS;
+    for (let i = 0; i < personIds.length; i += size) {
+      const ids = personIds.slice(i, i + size);
+      await step(async (trx) => refreshProjectionsOf(trx, await many.findPeople(trx, ids), today, reviews, useCases.law, 'only'));
+      await yieldToOthers();
+    }
+  }
+
+  /** A dry run's chunk: its work in a transaction that is then rolled back, answering what the work answered. */
+  async function rolledBack<T>(actor: Actor, work: (trx: Db) => Promise<T>): Promise<T> {
+    let result: { value: T } | null = null;
+    try {
+      await useCases.run(actor, { permission: 'person:read', audit: null }, async ({ trx }) => {
+        result = { value: await work(trx) };
+        throw ROLL_BACK;
+      });
+    } catch (error) {
+      if (error !== ROLL_BACK) throw error;
+    }
+    return result!.value;
+  }
+
+  /**
+   * Undoes a batch committed chunk by chunk, in one transaction: puts back the values it replaced
+   * (latest first), deletes the rows it inserted (children first), re-derives the projections of the
+   * people it touched that remain, audits each record removed or put back (the events of its chunks
+   * stay: the audit trail is append-only) and marks the job failed. Not a person's use case: it may
+   * run at start-up with no one signed in, so its events name the importer of the batch. If it
+   * cannot (a record added meanwhile to a person the batch created), nothing is undone and the job
+   * says so. Answers whether anything was undone.
+   */
+  async function undoBatch(batchId: string, reason: 'failed' | 'cancelled' | 'server-stopped', message: (undone: boolean) => string): Promise<boolean> {
+    const job = await imports.findImportJob(db, batchId);
+    const who = { userId: job?.created_by ?? null, organisationId: job?.organisation_id ?? null, requestId: null };
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const now = clock();
+        const { created, touched } = await peopleOfBatch(trx, batchId);
+        const restored = await restoreKeptValues(trx, batchId);
+        const deleted = await deleteBatchRows(trx, batchId, created);
+        const undone = restored.length + deleted.length > 0;
+        if (touched.length > 0) await refreshProjectionsOf(trx, await many.findPeople(trx, touched), todayInLondon(now), reviews, useCases.law);
+        const events: AuditEventInput[] = [...restored, ...deleted].map((r) => ({ ...who, action: r.action, recordType: r.recordType, recordId: r.recordId, personId: r.personId, details: { batchId } }));
+        if (undone) events.push({ ...who, action: 'import.undo', recordType: 'import-batch', recordId: batchId, details: { reason, restored: restored.length, deleted: deleted.length, peopleRemoved: created.length, peopleRederived: touched.length } });
+        await appendAuditEvents(trx, events, now);
+        await dropKeptValues(trx, batchId);
+        if (job) await imports.finishImportJob(trx, batchId, { status: 'failed', finishedAt: now, error: message(undone), clearFile: true });
+        return undone;
+      });
+    } catch {
+      if (job) await imports.finishImportJob(db, batchId, { status: 'failed', finishedAt: clock(), error: UNDO_FAILED, clearFile: true }).catch(() => undefined);
+      return false;
+    }
+  }
+
+  /**
+   * Queued or running jobs whose process has gone (heartbeat stale): a commit's batch is undone (on
+   * the embedded database it may have committed some chunks), then every one is marked failed.
+   */
+  async function failStale(onlyId?: string): Promise<number> {
+    const stale = await imports.staleImportJobs(db, staleBefore(), onlyId);
+    for (const job of stale) if (job.mode === 'commit') await undoBatch(job.id, 'server-stopped', (undone) => (undone ? ABANDONED_UNDONE : ABANDONED));
+    return stale.filter((j) => j.mode === 'commit').length + (await imports.failAbandonedImportJobs(db, staleBefore(), onlyId));
+  }
+
   async function runJob(actor: Actor, jobId: string, request: ImportRequest): Promise<void> {
-    running.set(jobId, { done: 0, total: 0 });
+    if (!running.has(jobId)) running.set(jobId, { done: 0, total: 0 }); // launch gave the rows to do: kept for the job page
     const stopLease = keepLease(jobId);
     try {
       const report = await execute(actor, request, {
@@ -183,11 +351,13 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
       await useCases.run(actor, { permission: 'person:read', audit }, ({ trx }) =>
         imports.finishImportJob(trx, jobId, { status: 'done', finishedAt: clock(), ...reportCounts(report), report: storedReport(report), clearFile: request.mode === 'commit' }));
     } catch (error) {
-      const message = error instanceof ValidationError || error instanceof ForbiddenError ? error.message : 'The import failed and nothing of it was saved. Try again; if it fails again, tell your administrator.';
-      await imports.finishImportJob(db, jobId, { status: 'failed', finishedAt: clock(), error: message, clearFile: request.mode === 'commit' });
+      // A commit in chunks has been undone, and its job marked failed, by the undo.
+      if (commits === 'per-chunk' && request.mode === 'commit') return;
+      await imports.finishImportJob(db, jobId, { status: 'failed', finishedAt: clock(), error: failureMessage(error, false), clearFile: request.mode === 'commit' });
     } finally {
       stopLease();
       running.delete(jobId);
+      cancelling.delete(jobId);
     }
   }
 
@@ -325,7 +495,7 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
       requireImporter(actor);
       let job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
       // A job whose server stopped while it ran says so as soon as someone looks, not at the next start-up.
-      if ((job.status === 'queued' || job.status === 'running') && !running.has(job.id) && (await imports.failAbandonedImportJobs(db, staleBefore(), job.id)) > 0) {
+      if ((job.status === 'queued' || job.status === 'running') && !running.has(job.id) && (await failStale(job.id)) > 0) {
         job = visibleJob(actor, await imports.findImportJob(db, id));
       }
       return jobView(job);
@@ -360,8 +530,24 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
      * queued or running jobs whose owner's heartbeat is stale. Another server's live job is left alone.
      */
     async failAbandoned(): Promise<number> {
-      return imports.failAbandonedImportJobs(db, staleBefore());
+      return failStale();
     },
+
+    /**
+     * Stops a running commit before its next chunk; what it committed is undone (per-chunk) or rolled
+     * back (per-batch: the one transaction). Only the importer's organisation (or an admin) may.
+     */
+    async cancel(actor: Actor, id: string) {
+      requireImporter(actor);
+      const job = visibleJob(actor, isUuid(id) ? await imports.findImportJob(db, id) : undefined);
+      if (job.mode !== 'commit' || !running.has(job.id)) throw new ValidationError([{ field: 'id', message: 'Only an import being committed by this server can be cancelled' }]);
+      cancelling.add(job.id);
+      await useCases.run(actor, { permission: 'person:read', audit: { action: 'import.cancel', recordType: 'import-batch', recordId: job.id } }, async () => undefined);
+      return jobView(job);
+    },
+
+    /** How this server commits imports (ADR 0011): the job page says so while one runs. */
+    commits,
 
     /** The name this process's jobs carry as their owner. */
     owner,
@@ -371,6 +557,11 @@ export function createImportsService(db: Db, { clock, reviews, useCases, lease =
 export type ImportsService = ReturnType<typeof createImportsService>;
 
 type StoredReport = Omit<ImportReport, never>;
+
+interface ExecuteOptions { batchId?: string; onProgress?: (p: ImportProgress) => void; recordBatch?: boolean }
+
+/** Thrown to end a dry run's chunk: its transaction is rolled back. */
+const ROLL_BACK = new Error('dry run chunk');
 
 function reportCounts(r: ImportReport) {
   return { rowsTotal: r.rowsTotal, rowsValid: r.rowsValid, rowsWithProblems: r.rowsWithProblems, created: r.created, updated: r.updated, skipped: r.skipped };
@@ -401,6 +592,23 @@ interface RunSettings {
   kind: ImportKind;
   mapping: ColumnMapping;
   onProgress?: ((p: ImportProgress) => void) | undefined;
+  /** Rows a chunk takes (CHUNK_ROWS; fewer in tests, to have several chunks from a small file). */
+  chunkRows?: number;
+  /**
+   * Each chunk in a transaction of its own (the embedded database, ADR 0011 round 5): `step` runs a
+   * chunk's work in it (committed, or rolled back for a dry run). Without it, every chunk runs in
+   * the caller's one transaction.
+   */
+  step?: <T>(work: (trx: Db) => Promise<T>) => Promise<T>;
+  /** Asked before each chunk: true stops the import (ImportCancelledError). */
+  cancelled?: () => boolean;
+}
+
+/** The person cancelled the import: what it committed is undone. */
+export class ImportCancelledError extends Error {
+  constructor() {
+    super('The import was cancelled');
+  }
 }
 
 /** Rows a chunk takes: matched, written and derived together. */
@@ -437,7 +645,10 @@ class ImportRun {
   readonly reconciliation: ReconciliationItem[] = [];
   /** The people already on the register whose records a row was checked against (read, so audited). */
   readonly personIdsRead = new Set<string>();
-  private readonly trx: Db;
+  /** The people whose projections the run derived: their change notifications are released at the end when held. */
+  readonly touched = new Set<string>();
+  /** The transaction of the chunk being worked on (the caller's one transaction, or the chunk's own). */
+  private trx: Db;
   private readonly actor: Actor;
   private readonly s: RunSettings;
 
@@ -477,9 +688,8 @@ class ImportRun {
     if (this.s.kind === 'register') {
       // A chunk of rows at a time: its people matched, its records written and its people's
       // projections derived with a few set-based queries each, instead of some 30 queries a row.
-      for (let i = 0; i < accepted.length; i += CHUNK_ROWS) {
-        const chunk = accepted.slice(i, i + CHUNK_ROWS) as RegisterRecord[];
-        const outcomes = await this.registerRows(chunk);
+      for (const chunk of this.chunksOf(accepted as RegisterRecord[])) {
+        const outcomes = await this.inChunk(() => this.registerRows(chunk));
         for (const outcome of outcomes) if (outcome) counts[outcome] += 1;
         for (let k = 0; k < chunk.length; k += 1) tick();
         await yieldToOthers();
@@ -487,9 +697,8 @@ class ImportRun {
     } else {
       // Detention extracts in chunks too: several rows (legal status periods, spells) are often about
       // one person, so a chunk is taken in parts in which each person appears once, as for registers.
-      for (let i = 0; i < accepted.length; i += CHUNK_ROWS) {
-        const chunk = accepted.slice(i, i + CHUNK_ROWS) as DetentionRecord[];
-        const outcomes = await this.inParts(chunk, (part, matches) => this.detentionPart(part, matches));
+      for (const chunk of this.chunksOf(accepted as DetentionRecord[])) {
+        const outcomes = await this.inChunk(() => this.inParts(chunk, (part, matches) => this.detentionPart(part, matches)));
         for (const outcome of outcomes) if (outcome) counts[outcome] += 1;
         for (let k = 0; k < chunk.length; k += 1) tick();
         await yieldToOthers();
@@ -498,11 +707,73 @@ class ImportRun {
     // The audit events of every chunk, in row order, once at the end: appendAuditEvents takes the audit
     // chain's lock and inserts 500 events a statement. Taking that lock at the first chunk would hold
     // every other audited request (every page read) for the rest of the import.
-    await appendAuditEvents(this.trx, this.takeAudit(), this.s.now);
+    if (!this.s.step) await appendAuditEvents(this.trx, this.takeAudit(), this.s.now);
     const rowsWithProblems = new Set(this.findings.filter((f) => f.severity === 'error').map((f) => f.row)).size;
     this.findings.sort((a, b) => a.row - b.row);
     this.reconciliation.sort((a, b) => a.row - b.row);
     return { rowsValid: rows.length - rowsWithProblems, rowsWithProblems, ...counts };
+  }
+
+  /**
+   * The accepted rows in chunks. In transactions of their own, a dry run's chunk does not see what an
+   * earlier chunk wrote (rolled back), so all the rows about one person (a detention extract has
+   * several) go in one chunk, in file order; chunks are otherwise taken as the rows come.
+   */
+  private chunksOf<R extends MatchKey>(rows: readonly R[]): R[][] {
+    const size = this.s.chunkRows ?? CHUNK_ROWS;
+    const groups = new Map<string, R[]>();
+    for (const rec of rows) {
+      const key = !this.s.step ? String(rec.row) : rec.nhsNumber ? `nhs:${rec.nhsNumber}` : rec.localId ? `local:${rec.localId}` : `row:${rec.row}`;
+      const group = groups.get(key);
+      if (group) group.push(rec);
+      else groups.set(key, [rec]);
+    }
+    const chunks: R[][] = [];
+    let current: R[] = [];
+    for (const group of groups.values()) {
+      current.push(...group);
+      if (current.length >= size) {
+        chunks.push(current.sort((a, b) => a.row - b.row));
+        current = [];
+      }
+    }
+    if (current.length > 0) chunks.push(current.sort((a, b) => a.row - b.row));
+    return chunks;
+  }
+
+  /**
+   * A chunk's work: in the caller's transaction, or (step) in one of its own, with the chunk's audit
+   * events and the values it replaced (kept for an undo) written in that same transaction.
+   */
+  private async inChunk<T>(work: () => Promise<T>): Promise<T> {
+    if (this.s.cancelled?.()) throw new ImportCancelledError();
+    if (!this.s.step) return work();
+    return this.s.step(async (trx) => {
+      this.trx = trx;
+      const result = await work();
+      if (this.s.batchId) {
+        await appendAuditEvents(trx, this.takeAudit(), this.s.now);
+        await keepPreviousValues(trx, this.s.batchId, this.kept.splice(0));
+      }
+      return result;
+    });
+  }
+
+  /** Values the chunk replaced, kept (only when chunks commit on their own) so that an undo can put them back. */
+  private readonly kept: KeptValues[] = [];
+
+  private keep(table: KeptValues['table'], rowId: string, personId: string, previous: Record<string, unknown>): void {
+    if (this.s.step && this.s.batchId) this.kept.push({ table, rowId, personId, previous });
+  }
+
+  /** Held while chunks commit on their own: released by the caller once the batch has finished. */
+  private get notifications(): NotificationsMode {
+    return this.s.step ? 'held' : 'with';
+  }
+
+  private async refresh(ids: readonly string[]): Promise<Map<string, AftercareResult>> {
+    for (const id of ids) this.touched.add(id);
+    return refreshProjectionsOf(this.trx, await many.findPeople(this.trx, ids), this.s.today, this.s.reviews, this.s.law, this.notifications);
   }
 
   /** One audit event for each record touched, by row, written together once every row is done (one chain lock). */
@@ -542,7 +813,7 @@ class ImportRun {
     const residence = rec.residence;
     if (residence && !facts.residences.some((r) => r.localAuthority === residence.localAuthority && r.since === residence.since)) {
       writes.push(create(async () => {
-        const row = { id: randomUUID(), personId, ...residence };
+        const row = { id: randomUUID(), personId, ...residence, batchId: this.s.batchId };
         if (this.batched) this.batched.residences.push(row);
         else await people.insertResidence(this.trx, row);
         await this.audit('import.residence.create', 'residence', row.id, personId, rec.row);
@@ -551,7 +822,7 @@ class ImportRun {
     const gp = rec.gp;
     if (gp && !facts.gpRegistrations.some((g) => g.icb === gp.icb && g.since === gp.since && (g.practiceCode ?? null) === gp.practiceCode)) {
       writes.push(create(async () => {
-        const row = { id: randomUUID(), personId, ...gp };
+        const row = { id: randomUUID(), personId, ...gp, batchId: this.s.batchId };
         if (this.batched) this.batched.gps.push(row);
         else await people.insertGpRegistration(this.trx, row);
         await this.audit('import.gp-registration.create', 'gp-registration', row.id, personId, rec.row);
@@ -561,12 +832,12 @@ class ImportRun {
   }
 
   private async insertAdmission(row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null }): Promise<void> {
-    if (this.batched) this.batched.admissions.push(row);
+    if (this.batched) this.batched.admissions.push({ ...row, batchId: this.s.batchId });
     else await history.insertAdmission(this.trx, row);
   }
 
   private async insertLegalStatus(row: { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }): Promise<void> {
-    if (this.batched) this.batched.legalStatuses.push(row);
+    if (this.batched) this.batched.legalStatuses.push({ ...row, batchId: this.s.batchId });
     else await history.insertLegalStatus(this.trx, row);
   }
 
@@ -595,6 +866,7 @@ class ImportRun {
           violations.push(...validateAdmission(working, candidate, this.s.today));
           working = { ...working, admissions: working.admissions.map((a) => (a.id === existing.id ? candidate : a)) };
           writes.push(update(async () => {
+            this.keep('admissions', existing.id, personId, { discharged_on: null });
             await history.updateAdmissionDischarge(this.trx, existing.id, null, stay.dischargedOn);
             await this.audit('import.admission.update', 'admission', existing.id, personId, row);
           }));
@@ -617,6 +889,7 @@ class ImportRun {
           const candidate = { ...existing, endDate: status.endDate };
           violations.push(...validateLegalStatus(working, candidate, this.s.today));
           writes.push(update(async () => {
+            this.keep('legal_statuses', existing.id, personId, { end_date: null });
             await history.updateLegalStatusEnd(this.trx, existing.id, null, status.endDate);
             await this.audit('import.legal-status.update', 'legal-status', existing.id, personId, row);
           }));
@@ -760,9 +1033,10 @@ class ImportRun {
     // The writes: new people and their allocations, then the stays and legal statuses, each kind in
     // multi-row inserts; then, row by row, what cannot be batched (services, changed details).
     const created = plans.filter((p) => !p.person);
-    await imports.insertPeople(this.trx, created.map((p) => ({ id: p.personId, ...p.details, date_of_death: null, ...(p.duplicateOf && { duplicate_of: p.duplicateOf }) })));
-    await imports.insertAllocations(this.trx, created.map((p) => ({ id: randomUUID(), personId: p.personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person' })));
-    for (const p of created) if (p.duplicateOf) await recordDuplicateRegistration(this.trx, { id: randomUUID(), personId: p.personId, duplicateOf: p.duplicateOf, route: 'import', organisationCode: this.actor.organisationCode });
+    const batchId = this.s.batchId;
+    await imports.insertPeople(this.trx, created.map((p) => ({ id: p.personId, ...p.details, date_of_death: null, import_batch_id: batchId, ...(p.duplicateOf && { duplicate_of: p.duplicateOf }) })));
+    await imports.insertAllocations(this.trx, created.map((p) => ({ id: randomUUID(), personId: p.personId, userId: this.actor.userId, organisationId: this.actor.organisationId, reason: 'imported the person', batchId })));
+    for (const p of created) if (p.duplicateOf) await recordDuplicateRegistration(this.trx, { id: randomUUID(), personId: p.personId, duplicateOf: p.duplicateOf, route: 'import', organisationCode: this.actor.organisationCode, importBatchId: batchId });
     this.batched = { admissions: [], legalStatuses: [], residences: [], gps: [] };
     try {
       for (const p of plans) for (const write of p.writes) await write();
@@ -786,6 +1060,7 @@ class ImportRun {
         const person = p.person;
         const changes = Object.fromEntries(Object.entries(p.details).filter(([k, v]) => person[k as keyof PersonRow] !== v));
         if (Object.keys(changes).length > 0) {
+          this.keep('people', person.id, person.id, Object.fromEntries(Object.keys(changes).map((k) => [k, person[k as keyof PersonRow]])));
           await people.updatePerson(this.trx, person.id, person.version, changes);
           await this.audit('import.person.update', 'person', person.id, person.id, p.rec.row);
           outcome = 'updated';
@@ -799,7 +1074,7 @@ class ImportRun {
 
     // The projections of the people the part changed, derived together; the others' aftercare from the facts read.
     const changed = plans.filter((p) => outcomes[p.index] !== 'skipped').map((p) => p.personId);
-    const aftercare = await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, changed), this.s.today, this.s.reviews, this.s.law);
+    const aftercare = await this.refresh(changed);
     const results = new Map<string, AftercareResult>();
     for (const p of plans) {
       const result = aftercare.get(p.personId) ?? computeAftercare(p.facts, this.s.today);
@@ -822,7 +1097,7 @@ class ImportRun {
       }
     }
     const again = [...new Set([...allocated, ...reviewed])];
-    if (again.length > 0) await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, again), this.s.today, this.s.reviews, this.s.law);
+    if (again.length > 0) await this.refresh(again);
 
     // REV-1: the sheet's next review against the review the register now expects (its projection).
     const withNext = plans.filter((p) => p.rec.nextReview);
@@ -898,9 +1173,10 @@ class ImportRun {
     }
     const current = await keyworkers.currentKeyworker(this.trx, personId);
     if (current?.user_id === user.id) return false;
+    if (current) this.keep('person_allocations', current.allocation_id, personId, { ended_at: null });
     await keyworkers.endKeyworker(this.trx, personId, this.s.now);
     const id = randomUUID();
-    await keyworkers.insertKeyworker(this.trx, { id, personId, userId: user.id, organisationId: user.organisation_id, at: this.s.now, jobTitle: null, team: null, phone: null, email: null });
+    await keyworkers.insertKeyworker(this.trx, { id, personId, userId: user.id, organisationId: user.organisation_id, at: this.s.now, jobTitle: null, team: null, phone: null, email: null, importBatchId: this.s.batchId });
     await this.audit(current ? 'import.keyworker.reallocate' : 'import.keyworker.allocate', 'keyworker-allocation', id, personId, rec.row);
     return true;
   }
@@ -910,7 +1186,7 @@ class ImportRun {
    * null (with the problems reported) when it is refused, else the write to make, if any.
    */
   private async planService(rec: RegisterRecord, person: PersonRow | null, held?: readonly ServiceRow[]): Promise<{ write: ((personId: string, aftercare?: AftercareResult, batch?: NewService[]) => Promise<boolean>) | null } | null> {
-    const plan = await planImportedService(this.trx, rec, person, this.s.today, this.s.law, this.actor.userId, held);
+    const plan = await planImportedService(this.trx, rec, person, this.s.today, this.s.law, this.actor.userId, held, this.s.batchId);
     if ('problems' in plan) {
       for (const p of plan.problems) this.problem(rec.row, p.key, p.value, p.message, p.action, p.rule);
       return null;
@@ -920,6 +1196,7 @@ class ImportRun {
     return {
       write: async (personId, aftercare, batch) => {
         const done = await write(personId, aftercare, batch);
+        if (done?.previous) this.keep('services', done.serviceId, personId, done.previous);
         if (done) await this.audit(done.action, 'service', done.serviceId, personId, rec.row);
         return done !== null;
       },
@@ -969,7 +1246,7 @@ class ImportRun {
     } finally {
       this.batched = null;
     }
-    await refreshProjectionsOf(this.trx, await many.findPeople(this.trx, planned.map((p) => p.personId)), this.s.today, this.s.reviews, this.s.law);
+    await this.refresh(planned.map((p) => p.personId));
     return outcomes;
   }
 }

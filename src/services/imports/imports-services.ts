@@ -25,7 +25,7 @@ export interface ServiceFinding { key: string; value: string; message: string; a
  * part of a chunk at once); otherwise it is derived here. `batch`: a new service is added to it, for
  * the caller to insert with the others (insertServices), instead of inserted at once.
  */
-export type ServiceWrite = (personId: string, aftercare?: Pick<AftercareResult, 'episodes'>, batch?: services.NewService[]) => Promise<{ action: 'import.service.create' | 'import.service.update'; serviceId: string } | null>;
+export type ServiceWrite = (personId: string, aftercare?: Pick<AftercareResult, 'episodes'>, batch?: services.NewService[]) => Promise<{ action: 'import.service.create' | 'import.service.update'; serviceId: string; previous?: Record<string, unknown> } | null>;
 
 /** The value a finding about the service shows, as the sheet wrote it (near enough: pounds and percentages). */
 function valueOf(line: NonNullable<RegisterRecord['service']>, key: string): string {
@@ -40,7 +40,7 @@ function valueOf(line: NonNullable<RegisterRecord['service']>, key: string): str
 const RULE_ACTION = 'Correct the service in the sheet (an s117 service is never charged for; the shares make 100%), then import the row again';
 
 /** What importing the row's service would do, checked before anything of the row is written. */
-export async function planImportedService(trx: Db, rec: RegisterRecord, person: PersonRow | null, today: IsoDate, law: LawSettings, userId: string, held?: readonly ServiceRow[]): Promise<{ problems: ServiceFinding[] } | { write: ServiceWrite | null }> {
+export async function planImportedService(trx: Db, rec: RegisterRecord, person: PersonRow | null, today: IsoDate, law: LawSettings, userId: string, held?: readonly ServiceRow[], batchId: string | null = null): Promise<{ problems: ServiceFinding[] } | { write: ServiceWrite | null }> {
   if (!rec.service) return { write: null };
   const { service, problems } = importedService(rec.service, rec.s117, rec.leftHospitalOn ?? rec.detainedOn);
   const line = rec.service;
@@ -65,7 +65,9 @@ export async function planImportedService(trx: Db, rec: RegisterRecord, person: 
     return {
       write: async () => {
         mustHaveUpdated(await services.updateService(trx, existing.id, existing.version, { ...changes, updated_by: userId }), 'service');
-        return { action: 'import.service.update', serviceId: existing.id };
+        // The values replaced, for the undo of a batch committed chunk by chunk (0127).
+        const previous = { ...Object.fromEntries(Object.keys(changes).map((k) => [k, existing[k as keyof typeof changes]])), updated_by: existing.updated_by };
+        return { action: 'import.service.update', serviceId: existing.id, previous };
       },
     };
   }
@@ -83,6 +85,7 @@ export async function planImportedService(trx: Db, rec: RegisterRecord, person: 
         funding_override_reason: null,
         confirmed_on: null,
         created_by: userId,
+        import_batch_id: batchId,
         ...candidateColumns(candidate),
       };
       if (batch) batch.push(row);

@@ -107,10 +107,18 @@ const MANY = new Map<ProjectionContributor, ManyContributor>([
 const NOTHING: NotificationState = { episodes: {}, services: {} };
 
 /**
+ * What to do with change notifications (FHIR subscriptions): derive them with the rest ('with', as
+ * refreshProjections does), leave them for later ('held': the notification state and the outbox are
+ * not touched, so a later derivation still sees the state before), or derive only them ('only': an
+ * import committed chunk by chunk releases the notifications of its people once it has finished).
+ */
+export type NotificationsMode = 'with' | 'held' | 'only';
+
+/**
  * Re-derives the projections of many people (as refreshProjections does for one, in the caller's
  * transaction) and answers each one's aftercare by person id.
  */
-export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[], today: IsoDate, settings: ReviewSettings, law: LawSettings): Promise<Map<string, AftercareResult>> {
+export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[], today: IsoDate, settings: ReviewSettings, law: LawSettings, notifications: NotificationsMode = 'with'): Promise<Map<string, AftercareResult>> {
   const out = new Map<string, AftercareResult>();
   if (people.length === 0) return out;
   const ids = people.map((p) => p.id);
@@ -151,6 +159,10 @@ export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[],
   const byId = new Map(entries.map((e) => [e.personId, e]));
   const context = { reviewDates, sights };
   const columnTwins = new Set<ProjectionContributor>([replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor]);
+  if (notifications === 'only') {
+    await MANY.get(notificationsContributor)!(db, derived, today, context);
+    return out;
+  }
   for (const contribute of CONTRIBUTORS) {
     if (!columnTwins.has(contribute)) continue;
     const answer = await MANY.get(contribute)!(db, derived, today, context);
@@ -159,6 +171,7 @@ export async function refreshProjectionsOf(db: Db, people: readonly PersonRow[],
   await many.saveProjectionsOf(db, entries);
   for (const contribute of CONTRIBUTORS) {
     if (columnTwins.has(contribute)) continue;
+    if (notifications === 'held' && contribute === notificationsContributor) continue;
     const twin = MANY.get(contribute);
     if (twin) await twin(db, derived, today, context);
     else for (const d of derived) await contribute(db, d.person, d.aftercare, today);
