@@ -7,7 +7,7 @@ import { organisationScope } from '../../domain/access.ts';
 import { contingencyComplete, signatureComplete } from '../../domain/plans.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { monthlyPeriods, registerReportBuilder, type RegisterReport, type ReportPerson } from '../../domain/reports.ts';
-import { addUpRows, contributionDelta, personContribution, reportFromSummaries, summariesCover, summaryBuilder, summaryPeriods, summaryReader, type Period, type PersonContribution, type SummaryRow } from '../../domain/report-summaries.ts';
+import { addUpRows, contributionDelta, EVERYONE, personContribution, reportFromSummaries, summariesCover, summaryBuilder, summaryPeriods, summaryReader, type Period, type PersonContribution, type SummaryRow } from '../../domain/report-summaries.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { randomUUID } from 'node:crypto';
@@ -116,7 +116,7 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     const summaries: SummaryRow[] = [...sums, ...deltas].map(toSummaryRow);
     let people = (await repo.summaryPeople(trx, snapshot.id, reader.scope)) + (await repo.peopleDelta(trx, snapshot.id, reader.scope));
     const only = { scope: reader.scope, parts: reader.parts, asOf: new Set(periods.map((p) => p.asOf)) };
-    for (const { old, now } of await changesOf(trx, snapshot.id, marked, periods)) {
+    for (const { old, now } of await changesOf(trx, snapshot.id, marked, periods, reader.scope)) {
       const delta = contributionDelta(old, now, only);
       summaries.push(...delta.rows);
       people += delta.people.get(reader.scope) ?? 0;
@@ -136,11 +136,22 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     return now;
   }
 
-  /** For each of these people, the contribution the snapshot holds and the one their facts give now. */
-  async function changesOf(trx: Db, snapshotId: string, ids: readonly string[], periods: readonly Period[]) {
+  /**
+   * For each of these people, the contribution the snapshot holds and the one their facts give now.
+   * With `reader` (a report's correction), only people that reader's rows could count, then or now:
+   * an organisation's report need not work out people it neither saw nor sees (both are nothing).
+   */
+  async function changesOf(trx: Db, snapshotId: string, ids: readonly string[], periods: readonly Period[], reader?: string) {
     if (ids.length === 0) return [];
-    const [held, now] = await Promise.all([repo.contributionsOf(trx, snapshotId, ids), contributionsNow(trx, ids, periods)]);
-    return ids.map((id) => ({ id, old: (held.get(id) as PersonContribution | undefined) ?? null, now: now.get(id) ?? null }));
+    const held = await repo.contributionsOf(trx, snapshotId, ids);
+    const oldOf = (id: string) => (held.get(id) as PersonContribution | undefined) ?? null;
+    let wanted = ids;
+    if (reader !== undefined && reader !== EVERYONE) {
+      const sight = await repo.sightOf(trx, ids);
+      wanted = ids.filter((id) => (sight.get(id) ?? []).includes(reader) || (oldOf(id)?.sight ?? []).includes(reader));
+    }
+    const now = await contributionsNow(trx, wanted, periods);
+    return wanted.map((id) => ({ id, old: oldOf(id), now: now.get(id) ?? null }));
   }
 
   /** The query, checked: asOf defaults to today and may not be after it. */
