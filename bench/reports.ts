@@ -1,6 +1,6 @@
 // Benchmark of the register's reports (issue 13) on PostgreSQL.
 //
-//   node bench/reports.ts [--people 10000] [--iterations 3] [--warmup 1] [--seed 117] [--before]
+//   node bench/reports.ts [--people 10000] [--iterations 3] [--warmup 1] [--seed 117] [--before] [--in-step]
 //
 // Generates the people with bench/generate.ts into a fresh database s117_bench_reports_<pid> on
 // BENCH_DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/test, dropped at the end;
@@ -10,6 +10,10 @@
 // charts as SVG, the filter lists) and the board pack PDF. With --before, first once each worked out
 // from every person's facts (no summaries yet: the way before ADR 0014's summaries); then the nightly
 // refresh of the summaries (`s117 reports refresh`), timed, and the same operations from the summaries.
+// With --in-step (issue 13 item 5, migration 0130), only: the report from the summaries with 0, 100 and
+// 1,000 people marked (changed, not yet summarised: the report works them out from their facts), the
+// summariser's people per second, and what a write pays for its mark (a complaint recorded through the
+// service with the marking triggers on, then off). Load average printed beside every figure.
 // Prints the median and 95th percentile and writes JSON into bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +21,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
+import { sql } from 'kysely';
 import { findUserByEmail } from '../src/data/accounts-repository.ts';
+import { markPeople, visiblePeoplePage } from '../src/data/reports-repository.ts';
+import type { Db } from '../src/data/database.ts';
+import type { Services } from '../src/services/index.ts';
 import { todayInLondon } from '../src/domain/dates.ts';
 import { actorFromUser, type Actor } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
@@ -33,9 +41,10 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     seed: { type: 'string', default: '117' },
     before: { type: 'boolean', default: false },
+    'in-step': { type: 'boolean', default: false },
   },
 });
-const options = { people: Number(values.people), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed), before: values.before };
+const options = { people: Number(values.people), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed), before: values.before, inStep: values['in-step'] };
 
 async function main(): Promise<void> {
   await withBenchDatabase(`s117_bench_reports_${process.pid}`, async ({ db }) => {
@@ -75,18 +84,92 @@ async function main(): Promise<void> {
     const refresh = await once('refresh of the summaries (s117 reports refresh: 25 periods)', 'job', async () => (await services.reports.refreshSummaries((n) => process.stderr.write(`\r  ${n} people   `))).people);
     process.stderr.write('\n');
     timings.push(refresh);
+    if (options.inStep) {
+      timings.push(...(await inStep(db, services, { admin, approver })));
+      return write(load, timings);
+    }
     for (const [who, a] of [['s117 lead E09000099', approver], ['admin (everyone)', admin]] as const) {
       timings.push(await time('register report (JSON, 12 month ends)', who, async () => (await services.reports.register(a, { asOf: today })).peopleRead));
       timings.push(await time('/reports page (report, 9 SVG charts, filter lists)', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
       timings.push(await time('board pack (tagged PDF)', who, async () => (await services.reports.boardPack(a, { asOf: today })).peopleRead));
     }
+    write(load, timings);
+  });
+}
+
+const load1 = () => os.loadavg()[0]!.toFixed(1);
+
+/** Issue 13 item 5: what keeping the summaries in step costs the reader, the summariser and a writer. */
+async function inStep(db: Db, services: Services, actors: { admin: Actor; approver: Actor }): Promise<(Timing & { loadAverage: string })[]> {
+  const out: (Timing & { loadAverage: string })[] = [];
+  const withLoad = (t: Timing) => {
+    const row = { ...t, loadAverage: load1() };
+    process.stderr.write(`    load average ${row.loadAverage}\n`);
+    out.push(row);
+  };
+  const lead = (await visiblePeoplePage(db, 'E09000099', null, 5000)).map((p) => p.id);
+  const everyone = (await visiblePeoplePage(db, null, null, 20000)).map((p) => p.id);
+  const marked = async (n: number) => {
+    await sql`DELETE FROM report_dirty_people`.execute(db);
+    // Marks without a change read what a changed person's would: their old contribution and their facts.
+    await markPeople(db, everyone.filter((_, i) => i % Math.floor(everyone.length / n) === 0).slice(0, n));
+  };
+  for (const n of [0, 100, 1000]) {
+    await marked(n);
+    for (const [who, a] of [['s117 lead E09000099', actors.approver], ['admin (everyone)', actors.admin]] as const) {
+      withLoad(await measure(`register report (JSON, 12 month ends), ${n} people marked`, who, options, async () => (await services.reports.register(a, {})).peopleRead, 'people read'));
+    }
+  }
+  for (const [n, foldAt] of [[1000, Infinity], [1000, undefined], [5000, undefined]] as const) {
+    await marked(n);
+    let people = 0;
+    let folds = 0;
+    const label = foldAt === Infinity ? 'never folding' : 'folding past 5,000 difference rows';
+    withLoad(await measure(`summariser: ${n} marked people, rounds of 2,000, ${label} (people per second = people / s)`, 'job', { iterations: 1, warmup: 0 }, async () => {
+      for (;;) {
+        const round = await services.reports.summarise(foldAt === Infinity ? { foldAt } : {});
+        people += round.people;
+        if (round.folded) folds++;
+        if (round.marks === 0) return people;
+      }
+    }, 'people summarised'));
+    process.stderr.write(`    folds: ${folds}\n`);
+  }
+  const rows = await sql<{ sums: string; deltas: string }>`SELECT (SELECT count(*) FROM report_summaries)::text AS sums, (SELECT count(*) FROM report_summary_deltas)::text AS deltas`.execute(db);
+  process.stderr.write(`  summary rows: ${rows.rows[0]!.sums}, difference rows: ${rows.rows[0]!.deltas}\n`);
+  // What a trigger costs a statement, inside the database (no client round trip): 2,000 one-row inserts, trigger on and off.
+  const person = lead[0]!;
+  const inserts = async () => {
+    const started = performance.now();
+    await sql`DO $$ BEGIN FOR i IN 1..2000 LOOP INSERT INTO complaints (id, person_id, against, route, received_on, aware_on, subject, recorded_by) SELECT gen_random_uuid(), ${sql.lit(person)}::uuid, 'both', 'formal', DATE '2026-01-05', DATE '2026-01-01', 'Bench', id FROM users LIMIT 1; END LOOP; END $$`.execute(db);
+    return performance.now() - started;
+  };
+  for (const on of [true, false, true, false]) {
+    if (!on) await sql`ALTER TABLE complaints DISABLE TRIGGER report_mark_insert`.execute(db);
+    const ms = await inserts();
+    if (!on) await sql`ALTER TABLE complaints ENABLE TRIGGER report_mark_insert`.execute(db);
+    process.stderr.write(`  2,000 one-row inserts in the database, marking trigger ${on ? 'on' : 'off'}: ${Math.round(ms)} ms (${(ms / 2000).toFixed(3)} ms each), load average ${load1()}\n`);
+    out.push({ operation: `2,000 one-row inserts in the database, marking trigger ${on ? 'on' : 'off'}`, actor: 'sql', iterations: 1, medianMs: Math.round(ms), p95Ms: Math.round(ms), minMs: Math.round(ms), maxMs: Math.round(ms), rows: 2000, loadAverage: load1() });
+  }
+  // The write's cost of its mark: the same service write with the marking triggers on and off.
+  const complaint = (personId: string) => services.complaints.create(actors.approver, personId, { against: 'both', route: 'formal', receivedOn: '2026-01-05', awareOn: '2026-01-01', subject: 'Bench' });
+  let i = 0;
+  withLoad(await measure('a complaint recorded (service call), marking trigger on', 's117 lead E09000099', { iterations: 200, warmup: 20 }, async () => (await complaint(lead[i++ % lead.length]!), 1)));
+  await sql`ALTER TABLE complaints DISABLE TRIGGER report_mark_insert`.execute(db);
+  withLoad(await measure('a complaint recorded (service call), marking trigger off', 's117 lead E09000099', { iterations: 200, warmup: 20 }, async () => (await complaint(lead[i++ % lead.length]!), 1)));
+  await sql`ALTER TABLE complaints ENABLE TRIGGER report_mark_insert`.execute(db);
+  const size = await sql<{ contributions: string; bytes: string }>`SELECT count(*)::text AS contributions, pg_size_pretty(pg_total_relation_size('report_person_contributions')) AS bytes FROM report_person_contributions`.execute(db);
+  process.stderr.write(`  contributions kept: ${size.rows[0]!.contributions} people, ${size.rows[0]!.bytes}\n`);
+  return out;
+}
+
+function write(load: unknown, timings: Timing[]): void {
     const loadAfter = os.loadavg();
     const result = { loadAverageAtEnd: loadAfter, benchmark: 'reports', engine: 'postgres', people: options.people, generated: load, machine: { cpus: os.cpus().length, loadAverage: os.loadavg() }, timings, at: new Date().toISOString() };
     mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
     const file = path.join(ROOT, 'bench', 'results', `reports-${options.people}-${Date.now()}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     process.stderr.write(`written ${path.relative(ROOT, file)}\n`);
-  });
 }
 
 await main();

@@ -27,6 +27,7 @@ const USAGE = `Usage: s117 <command>
   import register|detentions FILE [--mapping M] [--dry-run|--commit] [--report R] --as EMAIL   move a spreadsheet register or detentions in
   reminders                      email keyworkers and s117 leads their reviews due and overdue (SMTP_URL, S117_MAIL_FROM)
   reports refresh                work out the reports' summaries as of today (nightly, after midnight; ADR 0014)
+  reports summarise              bring the summaries in step with every fact recorded since (the server does it every few seconds)
 Database: DATABASE_URL (postgres://...) or the embedded database in S117_DATA_DIR (default ./data).`;
 
 // The web server, the demonstration data, mail and CSV are loaded only by the commands that use them:
@@ -70,6 +71,8 @@ const COMMANDS: Record<string, Command> = {
     }
     // The reports' summaries (ADR 0014), once a day on one process; `s117 reports refresh` makes them at once.
     register.scheduler.scheduleJob({ name: 'reports-refresh', everyMs: 86_400_000, leaseMs: 600_000, run: () => register.services.reports.refreshSummaries() });
+    // And the summariser, which keeps them in step with each change (a report is exact without it; it keeps the report's own work small).
+    register.scheduler.scheduleJob({ name: 'reports-summarise', everyMs: 5_000, run: () => register.services.reports.summarise() });
     register.scheduler.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();
@@ -158,6 +161,16 @@ const COMMANDS: Record<string, Command> = {
     return sendReminders(services, config);
   },
   async reports({ services, args }) {
+    if (args[0] === 'summarise') {
+      let people = 0;
+      for (;;) {
+        const round = await services.reports.summarise();
+        people += round.people;
+        if (round.skipped || round.marks === 0) break;
+      }
+      console.log(`Reports' summaries in step: ${people} people summarised`);
+      return 0;
+    }
     if (args[0] !== 'refresh') return usage();
     const result = await services.reports.refreshSummaries((people) => process.stderr.write(`\r${people} people`));
     process.stderr.write('\n');

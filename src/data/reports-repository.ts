@@ -121,7 +121,7 @@ export async function sightOf(db: Db, personIds: readonly string[]): Promise<Map
 
 // ---- The summaries (migration 0095, domain/report-summaries.ts) ----
 
-export interface SnapshotRow { id: string; built_on: string; settings: string; started_at: Date; finished_at: Date | null; people: number }
+export interface SnapshotRow { id: string; built_on: string; settings: string; started_at: Date; finished_at: Date | null; people: number; in_step: boolean }
 
 export async function startSnapshot(db: Db, row: { id: string; builtOn: string; settings: string; startedAt: Date }): Promise<void> {
   await db.insertInto('report_snapshots').values({ id: row.id, built_on: row.builtOn, settings: row.settings, started_at: row.startedAt }).execute();
@@ -148,7 +148,7 @@ export async function insertSummaries(db: Db, snapshotId: string, rows: readonly
  * commit) still finds that snapshot's rows.
  */
 export async function finishSnapshot(db: Db, id: string, finishedAt: Date, people: number): Promise<void> {
-  await db.updateTable('report_snapshots').set({ finished_at: finishedAt, people }).where('id', '=', id).execute();
+  await db.updateTable('report_snapshots').set({ finished_at: finishedAt, people, in_step: true }).where('id', '=', id).execute();
   const older = await db.selectFrom('report_snapshots').select('id').where('finished_at', 'is not', null).orderBy('finished_at', 'desc').offset(2).limit(1000).execute();
   if (older.length > 0) await db.deleteFrom('report_snapshots').where('id', 'in', older.map((r) => r.id)).execute();
 }
@@ -177,4 +177,137 @@ export async function readSummaries(db: Db, q: { snapshotId: string; scope: stri
 export async function summaryPeople(db: Db, snapshotId: string, scope: string): Promise<number> {
   const row = await db.selectFrom('report_summary_people').select('people').where('snapshot_id', '=', snapshotId).where('scope', '=', scope).executeTakeFirst();
   return row?.people ?? 0;
+}
+
+// ---- Kept in step with the facts (migration 0130, ADR 0014 "How it is kept in step") ----
+
+/** Marks these people as changed (the triggers do it for every write; the tests and the bench use this). */
+export async function markPeople(db: Db, personIds: readonly string[]): Promise<void> {
+  if (personIds.length > 0) await db.insertInto('report_dirty_people').values(personIds.map((person_id) => ({ person_id }))).execute();
+}
+
+/** The oldest marks, at most `limit` (the summariser's round). */
+export function oldestMarks(db: Db, limit: number): Promise<{ id: string; person_id: string }[]> {
+  return db.selectFrom('report_dirty_people').select(['id', 'person_id']).orderBy('id').limit(limit).execute();
+}
+
+/** Every mark (the refresh reads those its view holds, and deletes exactly those). */
+export function allMarks(db: Db): Promise<{ id: string }[]> {
+  return db.selectFrom('report_dirty_people').select('id').execute();
+}
+
+/** The people marked and not yet summarised (a report corrects for them). */
+export async function markedPeople(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('report_dirty_people').select('person_id').distinct().execute();
+  return rows.map((r) => r.person_id);
+}
+
+/** Deletes exactly these marks: one written meanwhile by another transaction stays for the next round. */
+export async function deleteMarks(db: Db, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 5000) await db.deleteFrom('report_dirty_people').where('id', 'in', ids.slice(i, i + 5000)).execute();
+}
+
+/**
+ * The first statement of the summariser and of the refresh: one of them at a time. The summariser
+ * (`wait` false) finds it busy and skips its round; under repeatable read a refresh fails to take it
+ * (could not serialize) when a summariser committed after the refresh's view began, and starts again.
+ */
+export async function takeSummariserTurn(db: Db, wait: boolean): Promise<boolean> {
+  const locked = await sql<{ id: number }>`SELECT id FROM report_summariser WHERE id = 1 FOR UPDATE ${wait ? sql`` : sql`SKIP LOCKED`}`.execute(db);
+  if (locked.rows.length === 0) return false;
+  await db.updateTable('report_summariser').set((eb) => ({ runs: eb('runs', '+', '1'), last_run_at: new Date() })).where('id', '=', 1).execute();
+  return true;
+}
+
+/** The people of these ids the reports count (not merged into another), with their dates. */
+export function reportPeople(db: Db, ids: readonly string[]): Promise<ReportPersonRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('people').select(['id', 'date_of_birth', 'date_of_death']).where('id', 'in', [...ids]).where('merged_into', 'is', null).orderBy('id').execute();
+}
+
+const parseJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+
+export async function contributionsOf(db: Db, snapshotId: string, personIds: readonly string[]): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  for (let i = 0; i < personIds.length; i += 5000) {
+    const rows = await db.selectFrom('report_person_contributions').select(['person_id', 'contribution']).where('snapshot_id', '=', snapshotId).where('person_id', 'in', personIds.slice(i, i + 5000)).execute();
+    for (const r of rows) found.set(r.person_id, parseJson(r.contribution));
+  }
+  return found;
+}
+
+/** Writes these people's contributions (new ones, or in place of the old); null removes it (a merged person). */
+export async function putContributions(db: Db, snapshotId: string, contributions: ReadonlyMap<string, unknown | null>, replace: boolean): Promise<void> {
+  const entries = [...contributions.entries()];
+  if (replace) await deleteContributions(db, snapshotId, entries.map(([id]) => id));
+  const rows = entries.filter(([, c]) => c !== null).map(([person_id, c]) => ({ snapshot_id: snapshotId, person_id, contribution: JSON.stringify(c) }));
+  for (let i = 0; i < rows.length; i += 1000) await db.insertInto('report_person_contributions').values(rows.slice(i, i + 1000)).execute();
+}
+
+async function deleteContributions(db: Db, snapshotId: string, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 5000) await db.deleteFrom('report_person_contributions').where('snapshot_id', '=', snapshotId).where('person_id', 'in', ids.slice(i, i + 5000)).execute();
+}
+
+/** Appends the summariser's signed differences. */
+export async function insertDeltas(db: Db, snapshotId: string, rows: readonly SummaryRowInsert[], people: ReadonlyMap<string, number>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('report_summary_deltas')
+      .values(rows.slice(i, i + 500).map((r) => ({ snapshot_id: snapshotId, period_from: r.periodFrom, as_of: r.asOf, scope: r.scope, part: r.part, local_authority_code: r.localAuthority, icb_code: r.icb, figures: JSON.stringify(r.figures) })))
+      .execute();
+  }
+  const counts = [...people.entries()].filter(([, n]) => n !== 0);
+  if (counts.length > 0) await db.insertInto('report_summary_people_deltas').values(counts.map(([scope, n]) => ({ snapshot_id: snapshotId, scope, people: n }))).execute();
+}
+
+/** The differences one reader adds up, as readSummaries reads the sums. */
+export async function readDeltas(db: Db, q: { snapshotId: string; scope: string; parts: readonly string[]; asOf: readonly string[]; localAuthority: string | null; icb: string | null }) {
+  let query = db
+    .selectFrom('report_summary_deltas')
+    .select(['period_from', 'as_of', 'scope', 'part', 'local_authority_code', 'icb_code', 'figures'])
+    .where('snapshot_id', '=', q.snapshotId)
+    .where('scope', '=', q.scope)
+    .where('as_of', 'in', [...q.asOf])
+    .where('part', 'in', [...q.parts] as ('base' | 'money' | 'money-own')[]);
+  if (q.localAuthority !== null) query = query.where('local_authority_code', '=', q.localAuthority);
+  if (q.icb !== null) query = query.where('icb_code', '=', q.icb);
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...r, figures: parseJson(r.figures) }));
+}
+
+/** The people-count differences of one reader. */
+export async function peopleDelta(db: Db, snapshotId: string, scope: string): Promise<number> {
+  const row = await db.selectFrom('report_summary_people_deltas').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('people'), sql<number>`0`).as('n')).where('snapshot_id', '=', snapshotId).where('scope', '=', scope).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** How many difference rows a snapshot has gathered (the summariser folds them into its sums past a bound). */
+export async function deltaRows(db: Db, snapshotId: string): Promise<number> {
+  const row = await db.selectFrom('report_summary_deltas').select((eb) => eb.fn.countAll<number>().as('n')).where('snapshot_id', '=', snapshotId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Every sum and every difference of a snapshot, as stored rows (the fold reads them all). */
+export async function sumsAndDeltas(db: Db, snapshotId: string) {
+  const columns = ['period_from', 'as_of', 'scope', 'part', 'local_authority_code', 'icb_code', 'figures'] as const;
+  const [sums, deltas] = await Promise.all([
+    db.selectFrom('report_summaries').select(columns).where('snapshot_id', '=', snapshotId).execute(),
+    db.selectFrom('report_summary_deltas').select(columns).where('snapshot_id', '=', snapshotId).execute(),
+  ]);
+  return [...sums, ...deltas].map((r) => ({ ...r, figures: parseJson(r.figures) }));
+}
+
+/**
+ * Folds a snapshot's differences into its sums: the sums become `rows` (the old sums plus every
+ * difference) and the differences go, people counts too. In the summariser's transaction: a report
+ * sees the sums and differences before the fold or the sums after it, never a mix.
+ */
+export async function foldDeltas(db: Db, snapshotId: string, rows: readonly SummaryRowInsert[]): Promise<void> {
+  await db.deleteFrom('report_summaries').where('snapshot_id', '=', snapshotId).execute();
+  await db.deleteFrom('report_summary_deltas').where('snapshot_id', '=', snapshotId).execute();
+  await insertSummaries(db, snapshotId, rows, new Map());
+  await sql`INSERT INTO report_summary_people (snapshot_id, scope, people)
+    SELECT snapshot_id, scope, sum(people)::int FROM report_summary_people_deltas WHERE snapshot_id = ${snapshotId} GROUP BY snapshot_id, scope
+    ON CONFLICT (snapshot_id, scope) DO UPDATE SET people = report_summary_people.people + EXCLUDED.people`.execute(db);
+  await db.deleteFrom('report_summary_people_deltas').where('snapshot_id', '=', snapshotId).execute();
 }

@@ -393,6 +393,12 @@ export interface Database {
   report_summaries: ReportSummariesTable;
   report_summary_people: ReportSummaryPeopleTable;
   service_costs: ServiceCostsTable;
+  // Issue 13 item 5 (migration 0130): the summaries kept in step with the facts.
+  report_dirty_people: { id: Generated<string>; person_id: string; marked_at: DefaultInstant };
+  report_person_contributions: { snapshot_id: string; person_id: string; contribution: ColumnType<unknown, string, string> };
+  report_summary_deltas: ReportSummariesTable & { id: Generated<string> };
+  report_summary_people_deltas: { id: Generated<string>; snapshot_id: string; scope: string; people: number };
+  report_summariser: { id: number; runs: Generated<string>; last_run_at: Instant | null };
   // Several processes (migration 0090): shared rate limits and scheduled jobs.
   rate_limit_counters: { key: string; hits: number; window_ends: Date }; scheduled_jobs: ScheduledJobsTable; scheduled_job_runs: ScheduledJobRunsTable;
 }
@@ -923,6 +929,8 @@ export interface ReportSnapshotsTable {
   started_at: Instant;
   finished_at: Instant | null;
   people: Generated<number>;
+  /** Migration 0130: the snapshot keeps each person's contribution, so the summariser keeps it in step. */
+  in_step: Generated<boolean>;
 }
 
 export interface ReportSummariesTable {

@@ -82,93 +82,220 @@ export function personContributions(person: ReportPerson, period: Period, settin
   return { moneyBodies: aftercare.episodes.flatMap((e) => [e.localAuthority.code, e.icb.code]), parts };
 }
 
-/** A running sum of period figures (reports.ts addFigures, with maps instead of sorting at each step). */
+/**
+ * A keyed row (a keyworker, a spend line, a balance) carries how many contributions it sums (`n`), so
+ * that a row the summariser's differences bring back to no contribution disappears, as it is absent
+ * from the report worked out from the facts, while a row of £0 that someone still adds stays.
+ */
+type Counted<T> = T & { n?: number };
+type Figures = Partial<PeriodFigures>;
+
+const rowIsZero = (row: Record<string, unknown>) => Object.entries(row).every(([, v]) => typeof v !== 'number' || v === 0);
+
+/**
+ * A running sum of period figures (reports.ts addFigures, with maps instead of sorting at each step),
+ * and of signed ones (`subtract`): the summariser's difference of a person's new and old contribution.
+ * Figures may be given without their zeros (`compactFigures`).
+ */
 export class FiguresSum {
   private readonly figures: PeriodFigures;
-  private readonly keyworkers = new Map<string, KeyworkerCount>();
-  private readonly spend = new Map<string, SpendFigure>();
-  private readonly balances = new Map<string, BalanceFigure>();
+  private readonly keyworkers = new Map<string, Counted<KeyworkerCount>>();
+  private readonly spend = new Map<string, Counted<SpendFigure>>();
+  private readonly balances = new Map<string, Counted<BalanceFigure>>();
 
   constructor(from: IsoDate, asOf: IsoDate) {
     this.figures = emptyFigures(from, asOf);
   }
 
-  add(more: PeriodFigures): void {
+  add(more: Figures, sign: 1 | -1 = 1): void {
     const into = this.figures as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(more)) {
-      if (typeof value === 'number') into[key] = (into[key] as number) + value;
+      if (typeof value === 'number') into[key] = (into[key] as number) + sign * value;
       else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         const record = into[key] as Record<string, number>;
-        for (const [k, n] of Object.entries(value as Record<string, number>)) if (n !== undefined) record[k] = (record[k] ?? 0) + n;
+        for (const [k, n] of Object.entries(value as Record<string, number>)) if (n !== undefined) record[k] = (record[k] ?? 0) + sign * n;
       }
     }
-    for (const k of more.reviewsByKeyworker) {
-      const row = this.keyworkers.get(k.userId ?? '');
-      if (row) {
-        row.inDate += k.inDate;
-        row.overdue += k.overdue;
-      } else this.keyworkers.set(k.userId ?? '', { userId: k.userId, team: k.team, inDate: k.inDate, overdue: k.overdue });
+    for (const k of (more.reviewsByKeyworker ?? []) as Counted<KeyworkerCount>[]) {
+      const row = this.keyworkers.get(k.userId ?? '') ?? this.keyworkers.set(k.userId ?? '', { userId: k.userId, team: k.team, inDate: 0, overdue: 0, n: 0 }).get(k.userId ?? '')!;
+      row.inDate += sign * k.inDate;
+      row.overdue += sign * k.overdue;
+      row.n! += sign * (k.n ?? 1);
     }
-    for (const s of more.spend) {
-      const key = JSON.stringify([s.body, s.code, s.category]);
-      const row = this.spend.get(key);
-      if (row) {
-        row.agreedPence += s.agreedPence;
-        row.paidPence += s.paidPence;
-      } else this.spend.set(key, { ...s });
+    for (const x of (more.spend ?? []) as Counted<SpendFigure>[]) {
+      const key = JSON.stringify([x.body, x.code, x.category]);
+      const row = this.spend.get(key) ?? this.spend.set(key, { body: x.body, code: x.code, category: x.category, agreedPence: 0, paidPence: 0, n: 0 }).get(key)!;
+      row.agreedPence += sign * x.agreedPence;
+      row.paidPence += sign * x.paidPence;
+      row.n! += sign * (x.n ?? 1);
     }
-    for (const b of more.balances) {
+    for (const b of (more.balances ?? []) as Counted<BalanceFigure>[]) {
       const key = JSON.stringify([b.localAuthority, b.icb]);
-      const row = this.balances.get(key);
-      if (row) row.icbOwesLocalAuthorityPence += b.icbOwesLocalAuthorityPence;
-      else this.balances.set(key, { ...b });
+      const row = this.balances.get(key) ?? this.balances.set(key, { localAuthority: b.localAuthority, icb: b.icb, icbOwesLocalAuthorityPence: 0, n: 0 }).get(key)!;
+      row.icbOwesLocalAuthorityPence += sign * b.icbOwesLocalAuthorityPence;
+      row.n! += sign * (b.n ?? 1);
     }
   }
 
-  /** The sum, with its lists in the order the report gives them. */
-  result(): PeriodFigures {
+  subtract(more: Figures): void {
+    this.add(more, -1);
+  }
+
+  /**
+   * The sum, with its lists in the order the report gives them. Keyed rows that no contribution adds
+   * any more are left out, and sections counted for nobody; `counted` keeps each row's `n` (the sums
+   * stored, which later differences are added to), otherwise it is dropped (the report's answer).
+   */
+  result({ counted = false } = {}): PeriodFigures {
+    const keep = <T extends Counted<object>>(rows: Iterable<T>): T[] =>
+      [...rows].filter((r) => r.n !== 0 || !rowIsZero(r)).map((r) => {
+        if (counted) return { ...r };
+        const { n: _, ...rest } = r;
+        return rest as T;
+      });
+    const sections = Object.fromEntries(Object.entries(this.figures.newEntitlementsBySection).filter(([, n]) => n !== 0));
     return {
       ...this.figures,
-      newEntitlementsBySection: inSectionOrder(this.figures.newEntitlementsBySection),
-      reviewsByKeyworker: sortKeyworkers(this.keyworkers),
-      spend: [...this.spend.values()].sort((a, b) => a.body.localeCompare(b.body) || (a.code ?? '').localeCompare(b.code ?? '') || a.category.localeCompare(b.category)),
-      balances: [...this.balances.values()].sort((a, b) => (a.localAuthority ?? '').localeCompare(b.localAuthority ?? '') || (a.icb ?? '').localeCompare(b.icb ?? '')),
+      byStatus: { ...this.figures.byStatus },
+      endingsByReason: { ...this.figures.endingsByReason },
+      overdueBy: { ...this.figures.overdueBy },
+      disputesByAgeMonths: { ...this.figures.disputesByAgeMonths },
+      newEntitlementsBySection: inSectionOrder(sections),
+      reviewsByKeyworker: sortKeyworkers(new Map(keep(this.keyworkers.values()).map((k) => [k.userId ?? '', k]))),
+      spend: keep(this.spend.values()).sort((a, b) => a.body.localeCompare(b.body) || (a.code ?? '').localeCompare(b.code ?? '') || a.category.localeCompare(b.category)),
+      balances: keep(this.balances.values()).sort((a, b) => (a.localAuthority ?? '').localeCompare(b.localAuthority ?? '') || (a.icb ?? '').localeCompare(b.icb ?? '')),
     };
   }
 }
 
+/** The figures without their zeros, dates and empty lists (what a person adds is mostly zeros): FiguresSum reads either. */
+export function compactFigures(f: Figures): Figures {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(f)) {
+    if (key === 'from' || key === 'asOf') continue;
+    if (typeof value === 'number') {
+      if (value !== 0) out[key] = value;
+    } else if (Array.isArray(value)) {
+      if (value.length > 0) out[key] = value;
+    } else if (value !== null && typeof value === 'object') {
+      const kept = Object.entries(value as Record<string, number>).filter(([, n]) => n !== 0);
+      if (kept.length > 0) out[key] = Object.fromEntries(kept);
+    }
+  }
+  return out as Figures;
+}
+
+const isEmpty = (f: Figures) => Object.keys(f).length === 0;
+
 /** One stored summary: the sum of what everyone it covers adds to one period, for one reader, part and pair of bodies. */
-export interface SummaryRow { periodFrom: IsoDate; asOf: IsoDate; scope: string; part: SummaryPart; localAuthority: string | null; icb: string | null; figures: PeriodFigures }
+export interface SummaryRow { periodFrom: IsoDate; asOf: IsoDate; scope: string; part: SummaryPart; localAuthority: string | null; icb: string | null; figures: Figures }
 
 /**
- * A refresh, person by person: `add` each person with the organisations that have sight of them, then
- * `rows` and `people`. People are first summed by period, pair of bodies, the set of organisations
- * with sight and the part of it whose money they are (most people share a few such sets), and only
- * the group sums are given to each reader at the end: the same sums, with far fewer additions.
+ * What one person adds to the snapshot's periods (kept per person, migration 0130, so that the
+ * summariser can take it away when their facts change): the organisations with sight of them, and
+ * for each period the parts by pair of bodies, money apart, and the organisations that may see their
+ * money (canSeeMoney). Zeros are left out, and so are periods and parts the person adds nothing to.
+ */
+export interface PersonContribution {
+  sight: string[];
+  periods: { from: IsoDate; asOf: IsoDate; own: string[]; parts: { localAuthority: string | null; icb: string | null; base: Figures; money: Figures | null }[] }[];
+}
+
+export function personContribution(person: ReportPerson, sight: readonly string[], periods: readonly Period[], settings: ReviewSettings): PersonContribution {
+  const scopes = [...new Set(sight)].sort();
+  const out: PersonContribution = { sight: scopes, periods: [] };
+  for (const period of periods) {
+    const { moneyBodies, parts } = personContributions(person, period, settings);
+    const kept = parts.flatMap(({ localAuthority, icb, figures }) => {
+      const { base, money } = splitMoney(figures);
+      const compact = { base: compactFigures(base), money: money ? compactFigures(money) : null };
+      return isEmpty(compact.base) && compact.money === null ? [] : [{ localAuthority, icb, ...compact }];
+    });
+    if (kept.length > 0) out.periods.push({ from: period.from, asOf: period.asOf, own: scopes.filter((scope) => moneyBodies.includes(scope)), parts: kept });
+  }
+  return out;
+}
+
+/** The readers a contribution counts the person for (report_summary_people): everyone, and each organisation with sight. */
+export const contributionScopes = (c: PersonContribution): string[] => [EVERYONE, ...c.sight];
+
+/** A contribution as the summary rows it adds to, for each reader and part (summaryBuilder's rows, for one person). */
+export function contributionRows(c: PersonContribution, only?: { scope: string; parts: readonly SummaryPart[]; asOf: ReadonlySet<IsoDate> }): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const wanted = (scope: string, part: SummaryPart) => !only || (only.scope === scope && only.parts.includes(part));
+  for (const period of c.periods) {
+    if (only && !only.asOf.has(period.asOf)) continue;
+    for (const { localAuthority, icb, base, money } of period.parts) {
+      const row = (scope: string, part: SummaryPart, figures: Figures) => {
+        if (wanted(scope, part)) rows.push({ periodFrom: period.from, asOf: period.asOf, scope, part, localAuthority, icb, figures });
+      };
+      for (const scope of contributionScopes(c)) {
+        if (!isEmpty(base)) row(scope, 'base', base);
+        if (money) row(scope, 'money', money);
+      }
+      if (money) for (const scope of period.own) row(scope, 'money-own', money);
+    }
+  }
+  return rows;
+}
+
+/**
+ * What a person's change adds to the sums: their new contribution minus their old (null: not counted,
+ * a person not yet in the snapshot or merged into another), as signed summary rows (zeros and rows that
+ * net to nothing left out) and people per reader. `only` narrows it to one reader's rows and periods.
+ */
+export function contributionDelta(old: PersonContribution | null, now: PersonContribution | null, only?: { scope: string; parts: readonly SummaryPart[]; asOf: ReadonlySet<IsoDate> }): { rows: SummaryRow[]; people: Map<string, number> } {
+  const rows = addUpRows([...(now ? contributionRows(now, only) : []).map((r) => ({ ...r, sign: 1 as const })), ...(old ? contributionRows(old, only) : []).map((r) => ({ ...r, sign: -1 as const }))]);
+  const people = new Map<string, number>();
+  for (const scope of now ? contributionScopes(now) : []) people.set(scope, (people.get(scope) ?? 0) + 1);
+  for (const scope of old ? contributionScopes(old) : []) people.set(scope, (people.get(scope) ?? 0) - 1);
+  for (const [scope, n] of people) if (n === 0 || (only && scope !== only.scope)) people.delete(scope);
+  return { rows, people };
+}
+
+/** Summary rows added up by period, reader, part and pair of bodies (each with its sign, default +1): zeros, and rows that come to nothing, left out. */
+export function addUpRows(rows: readonly (SummaryRow & { sign?: 1 | -1 })[]): SummaryRow[] {
+  const sums = new Map<string, { row: Omit<SummaryRow, 'figures'>; sum: FiguresSum }>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.asOf, r.periodFrom, r.scope, r.part, r.localAuthority, r.icb]);
+    const entry = sums.get(key) ?? sums.set(key, { row: { periodFrom: r.periodFrom, asOf: r.asOf, scope: r.scope, part: r.part, localAuthority: r.localAuthority, icb: r.icb }, sum: new FiguresSum(r.periodFrom, r.asOf) }).get(key)!;
+    entry.sum.add(r.figures, r.sign ?? 1);
+  }
+  return [...sums.values()].flatMap(({ row, sum }) => {
+    const figures = compactFigures(sum.result({ counted: true }));
+    return isEmpty(figures) ? [] : [{ ...row, figures }];
+  });
+}
+
+/**
+ * A refresh, person by person: `add` each person with the organisations that have sight of them (it
+ * answers what the person adds, which the refresh keeps), then `rows` and `people`. People are first
+ * summed by period, pair of bodies, the set of organisations with sight and the part of it whose money
+ * they are (most people share a few such sets), and only the group sums are given to each reader at
+ * the end: the same sums, with far fewer additions.
  */
 export function summaryBuilder(periods: readonly Period[], settings: ReviewSettings) {
   interface Group { period: Period; localAuthority: string | null; icb: string | null; sight: string[]; own: string[]; base: FiguresSum; money: FiguresSum | null }
   const groups = new Map<string, Group>();
   const people = new Map<string, number>();
   return {
-    add(person: ReportPerson, sight: readonly string[]): void {
-      const scopes = [...new Set(sight)].sort();
-      for (const scope of [EVERYONE, ...scopes]) people.set(scope, (people.get(scope) ?? 0) + 1);
-      for (const [i, period] of periods.entries()) {
-        const { moneyBodies, parts } = personContributions(person, period, settings);
-        const own = scopes.filter((scope) => moneyBodies.includes(scope));
-        for (const { localAuthority, icb, figures } of parts) {
-          const { base, money } = splitMoney(figures);
-          const key = `${i}\u0000${localAuthority}\u0000${icb}\u0000${scopes.join(',')}\u0000${money ? own.join(',') : ''}`;
+    add(person: ReportPerson, sight: readonly string[]): PersonContribution {
+      const contribution = personContribution(person, sight, periods, settings);
+      for (const scope of contributionScopes(contribution)) people.set(scope, (people.get(scope) ?? 0) + 1);
+      for (const period of contribution.periods) {
+        for (const { localAuthority, icb, base, money } of period.parts) {
+          const own = money ? period.own : [];
+          const key = `${period.asOf}\u0000${localAuthority}\u0000${icb}\u0000${contribution.sight.join(',')}\u0000${own.join(',')}`;
           let group = groups.get(key);
           if (!group) {
-            group = { period, localAuthority, icb, sight: scopes, own: money ? own : [], base: new FiguresSum(period.from, period.asOf), money: null };
+            group = { period, localAuthority, icb, sight: contribution.sight, own, base: new FiguresSum(period.from, period.asOf), money: null };
             groups.set(key, group);
           }
           group.base.add(base);
           if (money) (group.money ??= new FiguresSum(period.from, period.asOf)).add(money);
         }
       }
+      return contribution;
     },
     rows(): SummaryRow[] {
       const sums = new Map<string, { row: Omit<SummaryRow, 'figures'>; sum: FiguresSum }>();
@@ -182,15 +309,15 @@ export function summaryBuilder(periods: readonly Period[], settings: ReviewSetti
         entry.sum.add(figures);
       };
       for (const g of groups.values()) {
-        const base = g.base.result();
-        const money = g.money?.result() ?? null;
+        const base = g.base.result({ counted: true });
+        const money = g.money?.result({ counted: true }) ?? null;
         for (const scope of [EVERYONE, ...g.sight]) {
           into(g, scope, 'base', base);
           if (money) into(g, scope, 'money', money);
         }
         if (money) for (const scope of g.own) into(g, scope, 'money-own', money);
       }
-      return [...sums.values()].map(({ row, sum }) => ({ ...row, figures: sum.result() }));
+      return [...sums.values()].map(({ row, sum }) => ({ ...row, figures: sum.result({ counted: true }) }));
     },
     people(): Map<string, number> {
       return people;

@@ -134,9 +134,10 @@ for (const { engine, skip } of await testEngines()) {
       await t.services.reports.refreshSummaries();
       const res = await call(t, 'GET', '/api/v1/reports/register?months=6', undefined, 'laApprover');
       assert.equal(res.statusCode, 200, res.body);
-      const { summaryBuiltAt, ...figures } = res.json();
+      const { summaryBuiltAt, inStepAt, ...figures } = res.json();
       assert.match(summaryBuiltAt, /^\d{4}-\d\d-\d\dT/);
-      const { summaryBuiltAt: _, ...expected } = before.json();
+      assert.match(inStepAt, /^\d{4}-\d\d-\d\dT/);
+      const { summaryBuiltAt: _, inStepAt: __, ...expected } = before.json();
       assert.deepEqual(figures, expected);
       assert.equal(figures.peopleRead, 1, 'Southvale’s person is not in Northbridge’s summaries');
       const events = await t.database.db.selectFrom('audit_events').select(['action', 'details']).where('action', 'in', ['reports.refresh', 'reports.register']).orderBy('seq', 'desc').limit(2).execute();
@@ -150,6 +151,23 @@ for (const { engine, skip } of await testEngines()) {
       assert.match(text, /Spend each month: each body’s agreed share and what it paid/);
       assert.match(text, /with a final plan before they left/);
       assert.match(text, /Charges for s117 services and refunds/);
+    });
+
+    test('ADR 0014 (issue 13 item 5): a person recorded after the refresh counts at once from the summaries, for the organisation that sees them only', async () => {
+      await t.services.reports.refreshSummaries();
+      const read = async (who: 'laApprover' | 'otherLaApprover') => (await call(t, 'GET', '/api/v1/reports/register?months=6', undefined, who)).json();
+      const [ours, theirs] = [await read('laApprover'), await read('otherLaApprover')];
+      const late = await createPerson(t, { nhsNumber: null, givenName: 'Late', residence: { localAuthority: ORGS.otherLa.code, since: '2010-01-01' }, gp: { practiceCode: 'F84004', icb: ORGS.otherIcb.code, since: '2010-01-01' } }, 'otherLaPractitioner');
+      const stay = await created(t, `/api/v1/people/${late.id}/admissions`, { hospital: 'Southvale Hospital', admittedOn: '2024-02-12', dischargedOn: '2024-04-05' }, 'otherLaPractitioner');
+      await created(t, `/api/v1/people/${late.id}/legal-statuses`, { section: '3', startDate: '2024-02-12', endDate: '2024-04-05', admissionId: stay.id }, 'otherLaPractitioner');
+      const [oursNow, theirsNow] = [await read('laApprover'), await read('otherLaApprover')];
+      assert.ok(theirsNow.summaryBuiltAt, 'from the summaries, before any summariser ran');
+      assert.match(theirsNow.inStepAt, /^\d{4}-\d\d-\d\dT/);
+      assert.equal(theirsNow.peopleRead, theirs.peopleRead + 1);
+      assert.equal(theirsNow.byStatus.active, theirs.byStatus.active + 1);
+      const { inStepAt: _, ...oursFigures } = oursNow;
+      const { inStepAt: __, ...oursBefore } = ours;
+      assert.deepEqual(oursFigures, oursBefore, 'Northbridge may not see the person: nothing of them in its report');
     });
 
     test('the routes are in the OpenAPI document', async () => {

@@ -101,4 +101,18 @@ describe('reports in the browser', { skip }, () => {
     const res = await page.goto(`${base}/reports`);
     assert.equal(res?.status(), 403);
   });
+
+  test('ADR 0014 (issue 13 item 5): after the nightly summaries, a person recorded since counts at once, and the page says the figures are up to the moment', async () => {
+    await t.services.reports.refreshSummaries();
+    const practitioner = actorFromUser((await findUserByEmail(t.database.db, USERS.practitioner.email))!);
+    const person = await t.services.people.create(practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Sam', familyName: 'Since' });
+    const stay = await t.services.legalHistory.addAdmission(practitioner, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2024-02-10', dischargedOn: '2024-04-01' });
+    await t.services.legalHistory.addLegalStatus(practitioner, person.id, { section: '3', startDate: '2024-02-10', endDate: '2024-04-01', admissionId: stay.id });
+    const page = await signedIn('laApprover');
+    await page.goto(`${base}/reports`);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /From the summaries made on .+ and every fact recorded since: up to the moment/);
+    assert.match((await page.locator('figure.s117-chart svg[role="img"]').first().locator('desc').textContent()) ?? '', /Active 2/, 'the person recorded after the summaries were made is counted');
+    await assertAccessible(page, 'the reports page from the summaries');
+  });
 });

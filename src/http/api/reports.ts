@@ -55,7 +55,8 @@ export const RegisterReportSchema = Period.extend({
   filter: z.object({ localAuthority: z.string().nullable(), icb: z.string().nullable() }),
   months: z.array(Period).describe('The same figures at each month end, earliest first; the last ends on asOf'),
   peopleRead: z.number().int().describe('How many people the caller may see were read'),
-  summaryBuiltAt: z.string().nullable().describe('When the summaries these figures were added up from were made (the nightly `s117 reports refresh`: the figures are the facts recorded by then); null when they were worked out from the facts just now'),
+  summaryBuiltAt: z.string().nullable().describe('When the summaries these figures were added up from were made (the nightly `s117 reports refresh`); null when they were worked out from the facts just now. Either way the figures count every fact recorded up to inStepAt'),
+  inStepAt: z.string().optional().describe('The moment the figures are in step with: every fact recorded by then counts, from the summaries too (they are corrected for each change since they were made; ADR 0014)'),
 });
 
 const download = (type: string, summary: string) => ({ ...responses(200, summary, z.string(), [400, 401, 403, 422]), 200: { description: summary, content: { [type]: { schema: z.string() } } } });

@@ -62,6 +62,8 @@ export interface PersonChangeSpec<T> extends PersonReadSpec<T> {
 export interface ListSpec<T> {
   permission: Action;
   audit: AuditOf<T> | null;
+  /** Repeatable read: every statement of the work sees the same committed facts (a report adding up several tables). */
+  isolation?: 'repeatable read';
 }
 
 export function createUseCases(db: Db, { clock, reviews, law }: UseCaseSettings) {
@@ -154,7 +156,8 @@ export function createUseCases(db: Db, { clock, reviews, law }: UseCaseSettings)
     /** A use case across people (a list, a report) or on no person: one transaction, one audit event. */
     async run<T>(actor: Actor, spec: ListSpec<T>, work: (ctx: Context) => Promise<T>): Promise<T> {
       requirePermission(actor, spec.permission);
-      return db.transaction().execute(async (trx) => {
+      const transaction = spec.isolation ? db.transaction().setIsolationLevel(spec.isolation) : db.transaction();
+      return transaction.execute(async (trx) => {
         const now = clock();
         const result = await work({ trx, actor, today: dayOf(now), now });
         if (spec.audit) await audit(trx, actor, null, spec.audit, result, now);

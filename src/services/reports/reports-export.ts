@@ -14,6 +14,8 @@ export interface RegisterReportAnswer extends RegisterReport {
   peopleRead: number;
   /** When the summaries the figures were added up from were made (ADR 0014); null: worked out from the facts just now. */
   summaryBuiltAt?: string | null;
+  /** The moment the figures are in step with: every fact committed by then counts (ADR 0014). */
+  inStepAt?: string;
 }
 
 export const EXPORT_HEADER = ['measure', 'rule', 'breakdown', 'periodFrom', 'asOf', 'value'] as const;

@@ -7,7 +7,7 @@ import { organisationScope } from '../../domain/access.ts';
 import { contingencyComplete, signatureComplete } from '../../domain/plans.ts';
 import { compareDates, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { monthlyPeriods, registerReportBuilder, type RegisterReport, type ReportPerson } from '../../domain/reports.ts';
-import { reportFromSummaries, summariesCover, summaryBuilder, summaryPeriods, summaryReader, type SummaryRow } from '../../domain/report-summaries.ts';
+import { addUpRows, contributionDelta, EVERYONE, personContribution, reportFromSummaries, summariesCover, summaryBuilder, summaryPeriods, summaryReader, type Period, type PersonContribution, type SummaryRow } from '../../domain/report-summaries.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { randomUUID } from 'node:crypto';
@@ -35,9 +35,20 @@ export interface ReportsServiceOptions {
 
 /** People read per page: a fixed number of queries per page, and memory bounded by the page. */
 export const REPORT_PAGE_SIZE = 1000;
+/** The most marks one round of the summariser takes (one transaction). */
+export const SUMMARISE_MARKS = 2000;
+/** How many difference rows a snapshot gathers before the summariser folds them into its sums. */
+export const FOLD_AT = 5000;
+
+/** A stored summary or difference row as the domain's. */
+const toSummaryRow = (r: { period_from: string; as_of: string; scope: string; part: SummaryRow['part']; local_authority_code: string | null; icb_code: string | null; figures: unknown }): SummaryRow =>
+  ({ periodFrom: r.period_from, asOf: r.as_of, scope: r.scope, part: r.part, localAuthority: r.local_authority_code, icb: r.icb_code, figures: r.figures as SummaryRow['figures'] });
 
 
 const dayOf = (instant: Date | string) => todayInLondon(new Date(instant));
+
+/** PostgreSQL's "could not serialize access" (40001). */
+const isSerializationFailure = (error: unknown) => (error as { code?: string } | null)?.code === '40001' || /could not serialize/i.test(String((error as Error | null)?.message ?? ''));
 
 /** The rows of one page, as the domain's people. */
 export function toReportPeople(rows: readonly repo.ReportPersonRow[], loaded: repo.ReportFactsRows): ReportPerson[] {
@@ -88,19 +99,59 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
 
   /**
    * The report from the latest finished summaries (ADR 0014, national scale), when they hold every
-   * period asked for and were worked out with the same REV-1 settings; undefined otherwise (the report
-   * is then worked out from the facts).
+   * period asked for, were worked out with the same REV-1 settings and keep each person's contribution
+   * (migration 0130); undefined otherwise (the report is then worked out from the facts). In step with
+   * every fact committed when the report's repeatable-read transaction began: the snapshot's sums, plus
+   * the summariser's differences, plus for each person still marked (changed and not yet summarised)
+   * their contribution worked out now minus the one the sums hold, for this reader only.
    */
   async function fromSummaries(trx: Db, actor: Actor, q: { asOf: IsoDate; localAuthority: string | null; icb: string | null; months: number }) {
     const snapshot = await repo.latestSnapshot(trx);
-    if (!snapshot || snapshot.settings !== settingsText) return undefined;
+    if (!snapshot || snapshot.settings !== settingsText || !snapshot.in_step) return undefined;
     const periods = monthlyPeriods(q.asOf, q.months);
     if (!summariesCover(summaryPeriods(snapshot.built_on), periods)) return undefined;
     const reader = summaryReader({ role: actor.role, organisationCode: actor.organisationCode });
-    const rows = await repo.readSummaries(trx, { snapshotId: snapshot.id, scope: reader.scope, parts: reader.parts, asOf: periods.map((p) => p.asOf), localAuthority: q.localAuthority, icb: q.icb });
-    const summaries: SummaryRow[] = rows.map((r) => ({ periodFrom: r.period_from, asOf: r.as_of, scope: r.scope, part: r.part, localAuthority: r.local_authority_code, icb: r.icb_code, figures: r.figures as SummaryRow['figures'] }));
+    const query = { snapshotId: snapshot.id, scope: reader.scope, parts: reader.parts, asOf: periods.map((p) => p.asOf), localAuthority: q.localAuthority, icb: q.icb };
+    const [sums, deltas, marked] = await Promise.all([repo.readSummaries(trx, query), repo.readDeltas(trx, query), repo.markedPeople(trx)]);
+    const summaries: SummaryRow[] = [...sums, ...deltas].map(toSummaryRow);
+    let people = (await repo.summaryPeople(trx, snapshot.id, reader.scope)) + (await repo.peopleDelta(trx, snapshot.id, reader.scope));
+    const only = { scope: reader.scope, parts: reader.parts, asOf: new Set(periods.map((p) => p.asOf)) };
+    for (const { old, now } of await changesOf(trx, snapshot.id, marked, periods, reader.scope)) {
+      const delta = contributionDelta(old, now, only);
+      summaries.push(...delta.rows);
+      people += delta.people.get(reader.scope) ?? 0;
+    }
     const report = reportFromSummaries(summaries, periods, { localAuthority: q.localAuthority, icb: q.icb });
-    return { report, peopleRead: await repo.summaryPeople(trx, snapshot.id, reader.scope), builtAt: new Date(snapshot.finished_at!).toISOString() };
+    return { report, peopleRead: people, builtAt: new Date(snapshot.finished_at!).toISOString() };
+  }
+
+  /** What these people add to the periods now (null: no longer counted, merged into another), from their facts, the report's own way. */
+  async function contributionsNow(trx: Db, ids: readonly string[], periods: readonly Period[]): Promise<Map<string, PersonContribution | null>> {
+    const now = new Map<string, PersonContribution | null>(ids.map((id) => [id, null]));
+    for (let i = 0; i < ids.length; i += REPORT_PAGE_SIZE) {
+      const rows = await repo.reportPeople(trx, ids.slice(i, i + REPORT_PAGE_SIZE));
+      const [loaded, sight] = await Promise.all([repo.loadReportFacts(trx, rows), repo.sightOf(trx, rows.map((r) => r.id))]);
+      for (const person of toReportPeople(rows, loaded)) now.set(person.id, personContribution(person, sight.get(person.id) ?? [], periods, reviews));
+    }
+    return now;
+  }
+
+  /**
+   * For each of these people, the contribution the snapshot holds and the one their facts give now.
+   * With `reader` (a report's correction), only people that reader's rows could count, then or now:
+   * an organisation's report need not work out people it neither saw nor sees (both are nothing).
+   */
+  async function changesOf(trx: Db, snapshotId: string, ids: readonly string[], periods: readonly Period[], reader?: string) {
+    if (ids.length === 0) return [];
+    const held = await repo.contributionsOf(trx, snapshotId, ids);
+    const oldOf = (id: string) => (held.get(id) as PersonContribution | undefined) ?? null;
+    let wanted = ids;
+    if (reader !== undefined && reader !== EVERYONE) {
+      const sight = await repo.sightOf(trx, ids);
+      wanted = ids.filter((id) => (sight.get(id) ?? []).includes(reader) || (oldOf(id)?.sight ?? []).includes(reader));
+    }
+    const now = await contributionsNow(trx, wanted, periods);
+    return wanted.map((id) => ({ id, old: oldOf(id), now: now.get(id) ?? null }));
   }
 
   /** The query, checked: asOf defaults to today and may not be after it. */
@@ -111,18 +162,20 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     return { asOf, localAuthority: q.localAuthority ?? null, icb: q.icb ?? null, months: q.months ?? 12 };
   }
 
-  async function register(actor: Actor, query: unknown): Promise<RegisterReportAnswer> {
+  async function register(actor: Actor, query: unknown, { summaries = true } = {}): Promise<RegisterReportAnswer> {
     requirePermission(actor, 'reports:read');
     return useCases.run(
       actor,
       {
         permission: 'reports:read',
-        audit: (r: RegisterReportAnswer) => ({ action: 'reports.register', recordType: 'report', recordId: null, details: { asOf: r.asOf, localAuthority: r.filter.localAuthority, icb: r.filter.icb, months: r.months.length, peopleRead: r.peopleRead, summaryBuiltAt: r.summaryBuiltAt ?? null } }),
+        // One view of the facts, the sums, the differences and the marks (ADR 0014, "kept in step").
+        isolation: 'repeatable read',
+        audit: (r: RegisterReportAnswer) => ({ action: 'reports.register', recordType: 'report', recordId: null, details: { asOf: r.asOf, localAuthority: r.filter.localAuthority, icb: r.filter.icb, months: r.months.length, peopleRead: r.peopleRead, summaryBuiltAt: r.summaryBuiltAt ?? null, inStepAt: r.inStepAt ?? null } }),
       },
-      async ({ trx, today }) => {
+      async ({ trx, today, now }) => {
         const q = parse(query, today);
-        const summarised = await fromSummaries(trx, actor, q);
-        if (summarised) return named(trx, summarised.report, summarised.peopleRead, summarised.builtAt);
+        const summarised = summaries ? await fromSummaries(trx, actor, q) : undefined;
+        if (summarised) return named(trx, summarised.report, summarised.peopleRead, summarised.builtAt, now);
         const filter = { localAuthority: q.localAuthority, icb: q.icb, viewer: { role: actor.role, organisationCode: actor.organisationCode } };
         const builder = registerReportBuilder(q.asOf, filter, reviews, q.months);
         // Every person the caller may see is read, filtered or not: a body proposed for an episode
@@ -137,32 +190,48 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
           peopleRead += rows.length;
           after = rows.at(-1)!.id;
         }
-        return named(trx, builder.result(), peopleRead, null);
+        return named(trx, builder.result(), peopleRead, null, now);
       },
     );
   }
 
   /** The answer: keyworkers by name (staff), how many people were read, and when the summaries it came from were made. */
-  async function named(trx: Db, report: RegisterReport, peopleRead: number, summaryBuiltAt: string | null): Promise<RegisterReportAnswer> {
+  async function named(trx: Db, report: RegisterReport, peopleRead: number, summaryBuiltAt: string | null, inStepAt: Date): Promise<RegisterReportAnswer> {
     const ids = new Set(report.months.flatMap((m) => m.reviewsByKeyworker.flatMap((k) => (k.userId ? [k.userId] : []))));
     const names = await repo.userNames(trx, [...ids]);
     const withNames = (rows: RegisterReport['reviewsByKeyworker']) => rows.map((k) => ({ ...k, name: k.userId ? (names.get(k.userId) ?? null) : null }));
-    return { ...report, reviewsByKeyworker: withNames(report.reviewsByKeyworker), months: report.months.map((m) => ({ ...m, reviewsByKeyworker: withNames(m.reviewsByKeyworker) })), peopleRead, summaryBuiltAt };
+    return { ...report, reviewsByKeyworker: withNames(report.reviewsByKeyworker), months: report.months.map((m) => ({ ...m, reviewsByKeyworker: withNames(m.reviewsByKeyworker) })), peopleRead, summaryBuiltAt, inStepAt: inStepAt.toISOString() };
   }
 
   /**
    * The nightly job (`s117 reports refresh`): works out the summaries of every person as of each
    * period the reports can ask for (summaryPeriods), in one repeatable-read transaction (one
-   * consistent view of the facts); readers use it once it commits (finishSnapshot keeps the one before). Recorded in
-   * the audit trail with counts only.
+   * consistent view of the facts), keeping what each person adds (for the summariser); readers use it
+   * once it commits (finishSnapshot keeps the one before). It deletes the marks its view holds (their
+   * facts are in it) and no other: a mark committed after its view began stays for the summariser.
+   * Recorded in the audit trail with counts only.
    */
-  async function refreshSummaries(progress: (people: number) => void = () => {}): Promise<{ snapshotId: string; builtOn: IsoDate; people: number; rows: number; seconds: number }> {
+  async function refreshSummaries(progress: (people: number) => unknown = () => {}): Promise<{ snapshotId: string; builtOn: IsoDate; people: number; rows: number; seconds: number }> {
     if (!db) throw new Error('The reports service was created without a database for the summaries');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await refreshOnce(db, progress);
+      } catch (error) {
+        // A summariser committed after this refresh's view began (report_summariser): start again.
+        if (attempt >= 20 || !isSerializationFailure(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
+
+  async function refreshOnce(db: Db, progress: (people: number) => unknown) {
     const started = clock();
     const builtOn = todayInLondon(started);
     const id = randomUUID();
     const t0 = performance.now();
     const answer = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      await repo.takeSummariserTurn(trx, true);
+      const marks = await repo.allMarks(trx);
       await repo.startSnapshot(trx, { id, builtOn, settings: settingsText, startedAt: started });
       const builder = summaryBuilder(summaryPeriods(builtOn), reviews);
       let after: string | null = null;
@@ -171,13 +240,15 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
         const rows = await repo.visiblePeoplePage(trx, null, after, REPORT_PAGE_SIZE);
         if (rows.length === 0) break;
         const [loaded, sight] = await Promise.all([repo.loadReportFacts(trx, rows), repo.sightOf(trx, rows.map((r) => r.id))]);
-        for (const person of toReportPeople(rows, loaded)) builder.add(person, sight.get(person.id) ?? []);
+        const contributions = new Map(toReportPeople(rows, loaded).map((person) => [person.id, builder.add(person, sight.get(person.id) ?? [])]));
+        await repo.putContributions(trx, id, contributions, false);
         people += rows.length;
         after = rows.at(-1)!.id;
-        progress(people);
+        await progress(people);
       }
       const summaries = builder.rows();
       await repo.insertSummaries(trx, id, summaries, builder.people());
+      await repo.deleteMarks(trx, marks.map((m) => m.id));
       const finished = clock();
       await repo.finishSnapshot(trx, id, finished, people);
       return { snapshotId: id, builtOn, people, rows: summaries.length, seconds: Math.round(performance.now() - t0) / 1000, finished };
@@ -189,6 +260,42 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     return result;
   }
 
+  /**
+   * The summariser (every few seconds in the server, and `s117 reports summarise`): takes the oldest
+   * marks, works out those people's contributions again against the latest snapshot's periods, appends
+   * the difference from the ones kept, keeps the new ones and deletes exactly the marks it read, in
+   * one transaction. Skips its round while a refresh or another summariser runs.
+   */
+  async function summarise({ limit = SUMMARISE_MARKS, foldAt = FOLD_AT } = {}): Promise<{ marks: number; people: number; rows: number; skipped: boolean; folded: boolean }> {
+    if (!db) throw new Error('The reports service was created without a database for the summaries');
+    return db.transaction().execute(async (trx) => {
+      // Read committed: each statement after the turn sees what the summariser before it committed.
+      if (!(await repo.takeSummariserTurn(trx, false))) return { marks: 0, people: 0, rows: 0, skipped: true, folded: false };
+      const snapshot = await repo.latestSnapshot(trx);
+      // No snapshot kept in step (none yet, older, other REV-1 settings): the next refresh counts the marked people.
+      if (!snapshot || !snapshot.in_step || snapshot.settings !== settingsText) return { marks: 0, people: 0, rows: 0, skipped: true, folded: false };
+      const marks = await repo.oldestMarks(trx, limit);
+      if (marks.length === 0) return { marks: 0, people: 0, rows: 0, skipped: false, folded: false };
+      const ids = [...new Set(marks.map((m) => m.person_id))];
+      const changes = await changesOf(trx, snapshot.id, ids, summaryPeriods(snapshot.built_on));
+      const rows: SummaryRow[] = [];
+      const people = new Map<string, number>();
+      for (const { old, now } of changes) {
+        const delta = contributionDelta(old, now);
+        rows.push(...delta.rows);
+        for (const [scope, n] of delta.people) people.set(scope, (people.get(scope) ?? 0) + n);
+      }
+      const summed = addUpRows(rows);
+      await repo.insertDeltas(trx, snapshot.id, summed, people);
+      await repo.putContributions(trx, snapshot.id, new Map(changes.map((c) => [c.id, c.now])), true);
+      await repo.deleteMarks(trx, marks.map((m) => m.id));
+      // The differences are folded into the sums once they are many, so that a report reads few rows.
+      const folded = (await repo.deltaRows(trx, snapshot.id)) > foldAt;
+      if (folded) await repo.foldDeltas(trx, snapshot.id, addUpRows((await repo.sumsAndDeltas(trx, snapshot.id)).map(toSummaryRow)));
+      return { marks: marks.length, people: ids.length, rows: summed.length, skipped: false, folded };
+    });
+  }
+
   /** Issue 9 item 1: exports name each body, its code beside. */
   async function bodyNames(actor: Actor): Promise<Map<string, string>> {
     const bodies = await useCases.run(actor, { permission: 'reports:read', audit: null }, ({ trx }) => repo.responsibleBodies(trx));
@@ -196,8 +303,11 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
   }
 
   return {
-    register,
+    register: (actor: Actor, query: unknown) => register(actor, query),
+    /** The register report worked out from the facts, whatever summaries there are (the tests' and the bench's yardstick). */
+    registerFromFacts: (actor: Actor, query: unknown) => register(actor, query, { summaries: false }),
     refreshSummaries,
+    summarise,
     /** The register report as CSV, with the file name it is downloaded as. */
     async registerCsv(actor: Actor, query: unknown) {
       const report = await register(actor, query);

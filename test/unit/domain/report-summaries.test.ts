@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PersonFacts } from '../../../src/domain/aftercare.ts';
 import { costAtTheTime, costForDays, rechargeStatement, type RechargeService } from '../../../src/domain/recharges.ts';
-import { EVERYONE, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
-import { monthlyPeriods, registerReport, type ReportFilter, type ReportPerson } from '../../../src/domain/reports.ts';
+import { addUpRows, contributionDelta, EVERYONE, FiguresSum, personContribution, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
+import { emptyFigures, monthlyPeriods, registerReport, type ReportFilter, type ReportPerson } from '../../../src/domain/reports.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../../src/domain/reviews.ts';
 import { HOME_LA, OTHER_ICB, OTHER_LA, detainedAndDischarged } from './aftercare-fixtures.ts';
 
@@ -89,5 +89,53 @@ describe('report summaries (ADR 0014)', () => {
     assert.ok(summariesCover(kept, monthlyPeriods('2024-04-30', 24)));
     assert.ok(!summariesCover(kept, monthlyPeriods('2024-05-14', 12)), 'a day the refresh did not end on');
     assert.ok(!summariesCover(kept, monthlyPeriods('2022-04-30', 12)), 'older than two years');
+  });
+
+  test('issue 13 item 5: FiguresSum subtracts; a keyed row no one adds any more disappears, a £0 row someone still adds stays', () => {
+    const a = { ...emptyFigures('2024-05-01', '2024-05-31'), newEntitlements: 1, newEntitlementsBySection: { '3': 1 }, byStatus: { ...emptyFigures('2024-05-01', '2024-05-31').byStatus, active: 1 }, balances: [{ localAuthority: HOME_LA, icb: OTHER_ICB, icbOwesLocalAuthorityPence: 0 }] };
+    const b = { ...emptyFigures('2024-05-01', '2024-05-31'), newEntitlements: 1, newEntitlementsBySection: { '37': 1 }, reviewsInDate: 1, reviewsByKeyworker: [{ userId: 'u1', team: 'Team A', inDate: 1, overdue: 0 }], spend: [{ body: 'icb' as const, code: OTHER_ICB, category: 'accommodation', agreedPence: 100, paidPence: 0 }] };
+    const only = new FiguresSum('2024-05-01', '2024-05-31');
+    only.add(a);
+    const both = new FiguresSum('2024-05-01', '2024-05-31');
+    both.add(a);
+    both.add(b);
+    both.subtract(b);
+    assert.deepEqual(both.result(), only.result());
+    assert.deepEqual(both.result().balances, [{ localAuthority: HOME_LA, icb: OTHER_ICB, icbOwesLocalAuthorityPence: 0 }], 'a balance of £0 that a person adds is kept');
+    assert.deepEqual(both.result().reviewsByKeyworker, [], 'the keyworker nobody counts any more is gone');
+    assert.deepEqual(both.result().newEntitlementsBySection, { '3': 1 });
+    // A difference keeps the counts: one in date becoming one overdue is no row more, yet two figures changed.
+    const moved = new FiguresSum('2024-05-01', '2024-05-31');
+    moved.add({ reviewsByKeyworker: [{ userId: 'u1', team: 'Team A', inDate: 0, overdue: 1 }] });
+    moved.subtract({ reviewsByKeyworker: [{ userId: 'u1', team: 'Team A', inDate: 1, overdue: 0 }] });
+    assert.deepEqual(moved.result({ counted: true }).reviewsByKeyworker, [{ userId: 'u1', team: 'Team A', inDate: -1, overdue: 1, n: 0 }]);
+  });
+
+  test('issue 13 item 5: the sums plus each changed person’s difference (new minus old) equal the sums made afresh, for every reader', () => {
+    const changed = [
+      // a: a charge and a second keyworker; b: merged into another (gone); e: new.
+      reportPerson('a', discharged(), { services: [service('s1', 'a')], s117Charges: [{ paidOn: '2024-04-02', amountPence: 500 }, { paidOn: '2024-05-02', amountPence: 700 }], keyworkers: [{ userId: 'u1', team: 'Team A', from: '2024-01-01', to: '2024-04-10' }, { userId: 'u2', team: 'Team B', from: '2024-04-10', to: null }] }),
+      people[2]!,
+      people[3]!,
+      reportPerson('e', discharged({ residences: [{ localAuthority: OTHER_LA, since: '2015-01-01' }] }), { services: [service('s5', 'e', { weeklyCostPence: 0 })] }),
+    ];
+    const newSight: Record<string, string[]> = { ...sight, a: [HOME_LA], e: [OTHER_LA, 'TRUST'] };
+    const afresh = summaryBuilder(periods, DEFAULT_REVIEW_SETTINGS);
+    for (const p of changed) afresh.add(p, newSight[p.id]!);
+    const contribution = (p: ReportPerson | undefined, on: Record<string, string[]>) => (p ? personContribution(p, on[p.id]!, periods, DEFAULT_REVIEW_SETTINGS) : null);
+    const deltas = ['a', 'b', 'e'].map((id) => contributionDelta(contribution(people.find((p) => p.id === id), sight), contribution(changed.find((p) => p.id === id), newSight)));
+    const readers = [{ role: 'admin', organisationCode: HOME_LA }, { role: 'approver', organisationCode: 'TRUST' }, { role: 'auditor', organisationCode: 'TRUST' }, { role: 'finance', organisationCode: HOME_LA }, { role: 'approver', organisationCode: OTHER_LA }] as const;
+    for (const viewer of readers) {
+      const reader = summaryReader(viewer);
+      const mine = (r: { scope: string; part: string }) => r.scope === reader.scope && reader.parts.includes(r.part as never);
+      const kept = [...rows, ...deltas.flatMap((d) => d.rows)].filter(mine);
+      for (const filter of [{ localAuthority: null, icb: null }, { localAuthority: HOME_LA, icb: null }, { localAuthority: null, icb: OTHER_ICB }]) {
+        assert.deepEqual(reportFromSummaries(kept, periods, filter), reportFromSummaries(afresh.rows().filter(mine), periods, filter), `${viewer.role} at ${viewer.organisationCode} ${JSON.stringify(filter)}`);
+      }
+      const people = (builder.people().get(reader.scope) ?? 0) + deltas.reduce((n, d) => n + (d.people.get(reader.scope) ?? 0), 0);
+      assert.equal(people, afresh.people().get(reader.scope) ?? 0, `people for ${reader.scope}`);
+    }
+    assert.deepEqual(contributionDelta(contribution(people[2], sight), contribution(people[2], sight)), { rows: [], people: new Map() }, 'a person whose facts did not change adds nothing');
+    assert.deepEqual(addUpRows([...rows.map((r) => ({ ...r, sign: -1 as const })), ...rows]), [], 'the sums minus themselves are nothing');
   });
 });
