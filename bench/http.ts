@@ -117,15 +117,22 @@ process.once('SIGINT', () => {
 // ---------------------------------------------------------------------------------------------
 // The raw SQL each endpoint needs: captured on its way out of Kysely, replayed with pg directly.
 
+// Kysely also hands a plugin each subquery built on the same db: a statement is kept only once it has
+// run (its result passes by), so a subquery is never replayed as a statement of its own.
 class CaptureSql implements KyselyPlugin {
   statements: CompiledQuery[] = [];
+  private readonly compiled = new Map<unknown, CompiledQuery>();
   private readonly db: Db;
   constructor(db: Db) { this.db = db; }
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.statements.push(this.db.getExecutor().compileQuery(args.node, args.queryId));
+    this.compiled.set(args.queryId, this.db.getExecutor().compileQuery(args.node, args.queryId));
     return args.node;
   }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> { return args.result; }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const statement = this.compiled.get(args.queryId);
+    if (statement) this.statements.push(statement);
+    return args.result;
+  }
 }
 
 interface Stat { n: number; p50: number; p95: number; p99: number; mean: number }

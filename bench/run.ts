@@ -151,8 +151,11 @@ function sample<T>(rng: Prng, items: readonly T[], n: number): T[] {
 // ---------------------------------------------------------------------------------------------
 // Query plans: the SQL the services send, captured on its way out and run again under EXPLAIN.
 
+// Kysely also hands a plugin each subquery built on the same db: a statement is kept only once it has
+// run (its result passes by), so a subquery is never explained as a statement of its own.
 class CaptureSql implements KyselyPlugin {
   readonly statements: CompiledQuery[] = [];
+  private readonly compiled = new Map<unknown, CompiledQuery>();
   private readonly db: Db;
 
   constructor(db: Db) {
@@ -160,11 +163,13 @@ class CaptureSql implements KyselyPlugin {
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.statements.push(this.db.getExecutor().compileQuery(args.node, args.queryId));
+    this.compiled.set(args.queryId, this.db.getExecutor().compileQuery(args.node, args.queryId));
     return args.node;
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const statement = this.compiled.get(args.queryId);
+    if (statement) this.statements.push(statement);
     return args.result;
   }
 }
