@@ -300,7 +300,7 @@ export async function searchRegister(db: Db, query: RegisterQuery): Promise<Regi
     .selectAll('people')
     .select(SUMMARY_COLUMNS)
     .orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id')
-    .execute() as Promise<RegisterRow[]>;
+    .execute();
 }
 
 /** The summary's columns a register row carries. */
