@@ -1,15 +1,17 @@
 // The HTTP benchmark (issue 14): the real server, over a socket, driven by autocannon.
 //
 //   npm run bench:http -- --people N [--engine postgres|pglite] [--duration 10] [--connections 1,10,50]
-//                         [--endpoint-connections 10] [--seed 117] [--no-log-compare] [--keep]
+//                         [--endpoint-connections 10] [--seed 117] [--no-log-compare] [--workers 1] [--raw-sql-inputs 200]
+//                         [--database-url URL | --data-dir DIR] [--keep]
 //
 // 1. Loads N generated people (bench/generate.ts) into a fresh database: PostgreSQL (a new database
 //    s117_bench_http_<pid> on BENCH_DATABASE_URL's server, dropped at the end) or PGlite (a
-//    temporary folder), then VACUUM ANALYZE, as run.ts does.
+//    temporary folder), then VACUUM ANALYZE, as run.ts does; or reuses one generated earlier
+//    (--database-url / --data-dir with --keep: bench/bench-database.ts).
 // 2. Times the raw SQL each read endpoint needs, with pg directly (PostgreSQL) or the PGlite handle:
 //    the statements the repositories send for that request, captured once and replayed, one at a time.
 // 3. Starts a Fastify hello-world in its own process and drives it: the ceiling of this machine.
-// 4. Starts the real server (`node bin/s117.js serve`) in its own process, listening on a free port,
+// 4. Starts the real server (`node bin/s117.js serve --workers N`) in its own process(es), listening on a free port,
 //    with structured request logging on (LOG_LEVEL=info, written to a file, from which each request's
 //    server-side responseTime is read), signs in through the sign-in form (a session cookie for the
 //    pages) and makes an API token, then drives: each API read (register searches by NHS number,
@@ -23,7 +25,7 @@
 // figures; it never passes or fails (except when a request answers other than expected: the
 // non-2xx column says so).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,29 +34,23 @@ import { parseArgs } from 'node:util';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { sql, type CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import pg from 'pg';
-import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
-import { findUserByEmail } from '../src/data/accounts-repository.ts';
-import { adminQuery, openPglite, openPostgres, type DatabaseHandle, type Db, type Engine } from '../src/data/database.ts';
-import { migrate } from '../src/data/migrate.ts';
+import type { Db, Engine } from '../src/data/database.ts';
 import * as people from '../src/data/people-repository.ts';
 import { loadPersonReadModel } from '../src/data/person-read-model.ts';
-import { todayInLondon } from '../src/domain/dates.ts';
-import { actorFromUser } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
-import { BENCH_ICB, BENCH_LA, FAMILY_NAMES, PLACE_SURNAMES, Prng, generate, type GenerateResult } from './generate.ts';
+import { BENCH_PASSWORD, BENCH_USERS, openBenchDatabase, type BenchDatabase } from './bench-database.ts';
+import { BENCH_ICB, BENCH_LA, FAMILY_NAMES, PLACE_SURNAMES, Prng } from './generate.ts';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const PASSWORD = 'bench-http-password-117';
-const USERS = {
-  practitioner: { email: 'practitioner@bench.s117.test', name: 'Council Practitioner', role: 'practitioner', organisationCode: BENCH_LA.north, password: PASSWORD },
-  trust: { email: 'trust@bench.s117.test', name: 'Ward Practitioner', role: 'practitioner', organisationCode: 'RZZ', password: PASSWORD },
-  approver: { email: 'approver@bench.s117.test', name: 'Council Lead', role: 'approver', organisationCode: BENCH_LA.north, password: PASSWORD },
-} as const;
+const PASSWORD = BENCH_PASSWORD;
+const USERS = BENCH_USERS;
 
 interface Options {
   engine: Engine; people: number; duration: number; connections: number[]; endpointConnections: number; seed: number; logCompare: boolean; keep: boolean;
+  databaseUrl: string | null; dataDir: string | null; workers: number;
+  /** How many inputs the raw SQL of each read is timed with (a common prefix at 1,000,000 people takes a second each). */
+  rawSqlInputs: number;
   /** Another checkout (e.g. /work/main) whose server is driven too, on the same data: "before". */
   beforeRoot: string | null;
 }
@@ -71,6 +67,10 @@ function parseOptions(argv: string[]): Options {
       seed: { type: 'string', default: '117' },
       'no-log-compare': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'database-url': { type: 'string' },
+      'data-dir': { type: 'string' },
+      workers: { type: 'string', default: '1' },
+      'raw-sql-inputs': { type: 'string', default: '200' },
       'before-root': { type: 'string' },
     },
   });
@@ -89,6 +89,10 @@ function parseOptions(argv: string[]): Options {
     seed: number('seed', values.seed, 0),
     logCompare: !values['no-log-compare'],
     keep: values.keep,
+    databaseUrl: values['database-url'] ?? null,
+    dataDir: values['data-dir'] ?? null,
+    workers: number('workers', values.workers, 1),
+    rawSqlInputs: number('raw-sql-inputs', values['raw-sql-inputs'], 1),
     beforeRoot: values['before-root'] ? path.resolve(values['before-root']) : null,
   };
 }
@@ -98,27 +102,10 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 // ---------------------------------------------------------------------------------------------
 // The database: fresh, removed at the end (also on Ctrl-C).
 
-interface Target { handle: DatabaseHandle; location: { DATABASE_URL: string } | { S117_DATA_DIR: string }; dispose(): Promise<void> }
+interface Target { location: BenchDatabase['location'] }
 
 const cleanups: (() => void | Promise<void>)[] = [];
 const children = new Set<ChildProcess>();
-
-async function openTarget(engine: Engine, keep: boolean): Promise<Target> {
-  if (engine === 'pglite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 's117-bench-http-'));
-    const remove = () => { if (!keep) rmSync(dir, { recursive: true, force: true }); };
-    cleanups.push(remove);
-    return { handle: await openPglite(dir), location: { S117_DATA_DIR: dir }, dispose: async () => remove() };
-  }
-  const name = `s117_bench_http_${process.pid}`;
-  await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await adminQuery(ADMIN_URL, `CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const drop = () => (keep ? undefined : adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  cleanups.push(drop);
-  return { handle: openPostgres(url.toString()), location: { DATABASE_URL: url.toString() }, dispose: async () => { await drop(); } };
-}
 
 process.once('SIGINT', () => {
   log('\ninterrupted: stopping the servers and removing the benchmark database');
@@ -130,15 +117,22 @@ process.once('SIGINT', () => {
 // ---------------------------------------------------------------------------------------------
 // The raw SQL each endpoint needs: captured on its way out of Kysely, replayed with pg directly.
 
+// Kysely also hands a plugin each subquery built on the same db: a statement is kept only once it has
+// run (its result passes by), so a subquery is never replayed as a statement of its own.
 class CaptureSql implements KyselyPlugin {
   statements: CompiledQuery[] = [];
+  private readonly compiled = new Map<unknown, CompiledQuery>();
   private readonly db: Db;
   constructor(db: Db) { this.db = db; }
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.statements.push(this.db.getExecutor().compileQuery(args.node, args.queryId));
+    this.compiled.set(args.queryId, this.db.getExecutor().compileQuery(args.node, args.queryId));
     return args.node;
   }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> { return args.result; }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const statement = this.compiled.get(args.queryId);
+    if (statement) this.statements.push(statement);
+    return args.result;
+  }
 }
 
 interface Stat { n: number; p50: number; p95: number; p99: number; mean: number }
@@ -223,12 +217,12 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: str
   };
 }
 
-async function startServer(target: Target, logLevel: string, label: string, root = ROOT): Promise<Server> {
+async function startServer(target: Target, logLevel: string, label: string, root = ROOT, workers = 1): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, ...target.location, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: logLevel, S117_API_RATE_LIMIT: '1000000000', S117_SIGN_IN_RATE_LIMIT: '1000', NODE_ENV: 'development' };
   if (!('DATABASE_URL' in target.location)) delete env.DATABASE_URL;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  return startProcess(['bin/s117.js', 'serve'], env, path.join(RESULTS_DIR, `http-server-${process.pid}-${label}.log`), '/healthz', port, root);
+  return startProcess(['bin/s117.js', 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], env, path.join(RESULTS_DIR, `http-server-${process.pid}-${label}.log`), '/healthz', port, root);
 }
 
 const HELLO = `import Fastify from 'fastify';
@@ -348,33 +342,20 @@ async function main(): Promise<void> {
   const started = new Date();
   mkdirSync(RESULTS_DIR, { recursive: true });
   log(`== HTTP benchmark: ${options.people.toLocaleString('en-GB')} people on ${options.engine} ==`);
-  const target = await openTarget(options.engine, options.keep);
-  const handle = target.handle;
+  const bench = await openBenchDatabase({
+    engine: options.engine, people: options.people, seed: options.seed, keep: options.keep, label: 'http',
+    databaseUrl: options.engine === 'postgres' ? options.databaseUrl : null,
+    dataDir: options.engine === 'pglite' ? options.dataDir : null,
+  });
+  cleanups.push(bench.forceRemove);
+  const target: Target = bench;
+  const handle = bench.handle;
   const servers: Server[] = [];
   try {
     const db = handle.db;
-    await migrate(handle);
     const services = createServices(db);
-    for (const org of DEMO_ORGANISATIONS) await services.accounts.addOrganisation(org);
-    for (const user of Object.values(USERS)) await services.accounts.addUser(user);
-    const actorOf = async (email: string) => actorFromUser((await findUserByEmail(db, email))!, 'bench');
-    const practitioner = await actorOf(USERS.practitioner.email);
-    const trust = await actorOf(USERS.trust.email);
-    const approver = await actorOf(USERS.approver.email);
-    const today = todayInLondon();
-    const load: GenerateResult = await generate(db, {
-      people: options.people, seed: options.seed, today,
-      registeredBy: { userId: trust.userId, organisationId: trust.organisationId, organisationCode: trust.organisationCode },
-      approverUserId: approver.userId,
-      batchSize: 2000,
-      concurrency: options.engine === 'postgres' ? 3 : 1,
-      progress: (m) => process.stderr.write(`\r  ${m}   `),
-    });
-    process.stderr.write('\n');
-    const vacuumStarted = performance.now();
-    await sql`VACUUM ANALYZE`.execute(db);
-    const vacuumSeconds = Math.round((performance.now() - vacuumStarted) / 100) / 10;
-    log(`  loaded in ${load.seconds.total.toFixed(1)} s (+ VACUUM ANALYZE ${vacuumSeconds} s)`);
+    const { practitioner } = bench.actors;
+    const { load, vacuumAnalyzeSeconds: vacuumSeconds } = bench;
     const token = await services.accounts.createToken(USERS.practitioner.email);
 
     // Whom and what the requests ask about: people the practitioner (Northbridge council) can see.
@@ -404,7 +385,7 @@ async function main(): Promise<void> {
     const people1 = `/api/v1/people?localAuthority=${BENCH_LA.north}`;
 
     // The raw SQL of each read, as the repositories send it, for the same inputs.
-    const n = Math.min(200, ids.length);
+    const n = Math.min(options.rawSqlInputs, ids.length);
     const viewer = { everyone: false as const, organisationCode: BENCH_LA.north };
     const pgClient = options.engine === 'postgres' ? new pg.Client({ connectionString: (target.location as { DATABASE_URL: string }).DATABASE_URL }) : null;
     await pgClient?.connect();
@@ -448,7 +429,7 @@ async function main(): Promise<void> {
     }
     await hello.stop();
 
-    const server = await startServer(target, 'info', 'info');
+    const server = await startServer(target, 'info', 'info', ROOT, options.workers);
     servers.push(server);
     const cookie = await signIn(server.url, USERS.practitioner.email);
     const page = (pathOf: () => string) => () => ({ method: 'GET', path: pathOf(), headers: { cookie } });
@@ -518,11 +499,11 @@ async function main(): Promise<void> {
       log('  request logging: on (info) against off (warn)');
       const compared = [reads[0]!, reads[9]!];
       const on = [];
-      const logged = await startServer(target, 'info', 'info-again');
+      const logged = await startServer(target, 'info', 'info-again', ROOT, options.workers);
       servers.push(logged);
       for (const s of compared) on.push(await drive(logged, s, options.endpointConnections, options.duration, null));
       await logged.stop();
-      const quiet = await startServer(target, 'warn', 'warn');
+      const quiet = await startServer(target, 'warn', 'warn', ROOT, options.workers);
       servers.push(quiet);
       for (const [k, s] of compared.entries()) {
         const off = await drive(quiet, s, options.endpointConnections, options.duration, null);
@@ -554,8 +535,7 @@ async function main(): Promise<void> {
     log(`\nwritten to ${path.relative(ROOT, file)}`);
   } finally {
     for (const s of servers) await s.stop().catch(() => {});
-    await handle.close().catch(() => {});
-    await target.dispose().catch(() => {});
+    await bench.dispose().catch(() => {});
   }
 }
 

@@ -278,14 +278,33 @@ export interface RegisterRow extends PersonRow {
 }
 
 export async function searchRegister(db: Db, query: RegisterQuery): Promise<RegisterRow[]> {
-  let q = registerRows(db, query);
+  // The page's people are found first, by their sort key alone, and only those few are read whole
+  // (a prefix that matches 12,000 people no longer reads 12,000 summaries). With a filter on the
+  // projections the sort key is the summary's copy of it (migration 0134), so that the index on
+  // (filter, sort key) gives the matches in order: the same names and id, the same order.
+  const bySummary = Boolean(query.status || query.localAuthority || query.icb);
+  const key = bySummary
+    ? { family: sql.ref('person_summaries.sort_family_name'), given: sql.ref('person_summaries.sort_given_name'), id: sql.ref('person_summaries.person_id') }
+    : { family: sql.ref('people.family_name'), given: sql.ref('people.given_name'), id: sql.ref('people.id') };
+  let page = registerRows(db, query).clearSelect().select([key.id.as('page_id'), key.family.as('page_family'), key.given.as('page_given')]);
   if (query.afterId) {
     // The cursor names only the last person's id (no names in URLs); their sort key is looked up here.
     const after = query.afterId;
-    q = q.where(sql<boolean>`(people.family_name, people.given_name, people.id) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
+    page = page.where(sql<boolean>`(${key.family}, ${key.given}, ${key.id}) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
   }
-  return q.orderBy('people.family_name').orderBy('people.given_name').orderBy('people.id').limit(query.limit).execute();
+  const found = page.orderBy(key.family).orderBy(key.given).orderBy(key.id).limit(query.limit).as('page');
+  return db
+    .selectFrom(found)
+    .innerJoin('people', 'people.id', 'page.page_id')
+    .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
+    .selectAll('people')
+    .select(SUMMARY_COLUMNS)
+    .orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id')
+    .execute();
 }
+
+/** The summary's columns a register row carries. */
+const SUMMARY_COLUMNS = ['person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code', 'person_summaries.next_review_due', 'person_summaries.discharge_warning', 'person_summaries.budget_review_due'] as const;
 
 /** The columns the register page sorts by; organisations by name, as the page shows them. */
 export const REGISTER_SORTS = ['name', 'dateOfBirth', 'status', 'localAuthority', 'icb', 'nextReview'] as const;
@@ -316,18 +335,10 @@ export async function countRegister(db: Db, filters: RegisterFilters): Promise<n
 
 /** The people a register query matches, visibility applied, before any order or paging. */
 function registerRows(db: Db, query: RegisterFilters) {
-  const text = query.text;
-  let q = db
-    .selectFrom('people')
-    // The text match is fenced off (a derived table with OFFSET 0, which the planner may not merge
-    // into the outer query), so PostgreSQL finds the matches through the name and id indexes first,
-    // instead of walking the register in name order hoping to meet 51 of them early: for a prefix
-    // whose people all sort late (every Wood) that walk read most of the register. Measured in
-    // bench/prefix-fence.ts and docs/performance.md: median and p95 about halved, no full walks.
-    .$if(text !== undefined, (qb) => qb.innerJoin(db.selectFrom('people as matched').select('matched.id').where((eb) => textMatch(eb, text!)).offset(0).as('matches'), 'matches.id', 'people.id'))
+  let q = peopleMatching(db, query.text)
     .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
     .selectAll('people')
-    .select(['person_summaries.status', 'person_summaries.local_authority_code', 'person_summaries.icb_code', 'person_summaries.next_review_due', 'person_summaries.discharge_warning', 'person_summaries.budget_review_due'])
+    .select(SUMMARY_COLUMNS)
     .where('people.merged_into', 'is', null);
   if (query.visibleTo !== null) {
     const org = query.visibleTo;
@@ -347,6 +358,23 @@ function registerRows(db: Db, query: RegisterFilters) {
     q = q.where((eb) => eb.or([eb('person_summaries.next_review_due', '<', on), eb('person_summaries.budget_review_due', '<', on)]));
   }
   return q;
+}
+
+/**
+ * The people a search text matches, as a table named people (everyone without a text).
+ * The text match is fenced off (a derived table with OFFSET 0, which the planner may not merge into
+ * the outer query), so PostgreSQL finds the matches through the name and id indexes first, instead
+ * of walking the register in name order hoping to meet 51 of them early: for a prefix whose people
+ * all sort late (every Wood) that walk read most of the register (bench/prefix-fence.ts). The fenced
+ * table carries the whole row, so the matches are not joined back to people (at 1,000,000 people
+ * that join read the whole table for a common prefix).
+ */
+function peopleMatching(db: Db, text: RegisterFilters['text']) {
+  const everyone = db.selectFrom('people');
+  if (text === undefined) return everyone;
+  const matches = db.selectFrom(db.selectFrom('people as matched').selectAll('matched').where((eb) => textMatch(eb, text)).offset(0).as('people'));
+  // The same columns under the same name: only the source differs, which the types cannot say.
+  return matches as unknown as typeof everyone;
 }
 
 /** A search text: a local id, an NHS number, or words that each start a given or family name. */

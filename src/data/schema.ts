@@ -202,6 +202,9 @@ export interface PersonSummariesTable {
   discharge_warning: Generated<string | null>;
   /** PLAN-1 (migration 0006): the day planning started while no planning meeting has been held, or null. */
   planning_needed_since: Generated<string | null>;
+  /** The register's sort key, copied from people by triggers (migration 0134): never written by the code. */
+  sort_family_name: Generated<string>;
+  sort_given_name: Generated<string>;
 }
 
 /** MHA25-3 (migration 0111): accommodation a council arranged for the person. */
