@@ -18,7 +18,7 @@ export default tseslint.config(
   {
     // The register's own scripts run in the browser (progressive enhancements of the pages).
     files: ['src/http/web/static/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', DOMParser: 'readonly' } },
   },
   {
     // Only src/data writes SQL: a use case asks a repository function by name.

@@ -1,7 +1,7 @@
 // Moving in (issue 10): the pages to import a spreadsheet register or a detentions extract: upload →
 // confirm or change the column mapping (saved mappings can be applied and saved) → the report, shown
-// while the dry run works (the page refreshes itself, or the person follows "Refresh": no JavaScript)
-// → commit the valid rows. The job's state is in the database, so leaving the page stops nothing.
+// while the dry run works (kept up to date in place with JavaScript; without it the page refreshes
+// itself until the person stops it, WCAG 2.2.1) → commit the valid rows, which can be cancelled. The job's state is in the database, so leaving the page stops nothing.
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IMPORT_KINDS, type ImportKind } from '../../domain/import-mapping.ts';
@@ -114,11 +114,22 @@ export async function registerImportPages(web: FastifyInstance, services: Servic
       const report = job.report;
       return reply.render('pages/import-status.njk', {
         title: working ? 'Working on the file' : job.mode === 'commit' ? 'Import finished' : 'Check finished', width: 'full', back: { href: '/imports' },
-        job, working, refreshSeconds: working ? 2 : null, savedInParts: services.imports.commits === 'per-chunk', kindLabel: IMPORT_KIND_LABELS[job.kind], statusLabel: IMPORT_STATUS_LABELS[job.status],
+        job, working, refreshSeconds: working && (request.query as { refresh?: string }).refresh !== 'off' ? 2 : null, savedInParts: services.imports.commits === 'per-chunk', kindLabel: IMPORT_KIND_LABELS[job.kind], statusLabel: IMPORT_STATUS_LABELS[job.status],
         problems: report ? report.findings.filter((f) => f.severity === 'error') : [],
         warnings: report ? report.findings.filter((f) => f.severity === 'warning') : [],
         reconciliation: report ? report.reconciliation.map((r) => ({ ...r, label: DISAGREEMENT_LABELS[r.kind] ?? r.kind })) : [],
       });
+    });
+
+    // Stops a commit before its next chunk (the service undoes what it saved). A job that has already
+    // finished, or runs on another server, cannot be stopped here: the page then shows how it ended.
+    scope.post('/imports/:id/cancel', form, async (request, reply) => {
+      try {
+        await services.imports.cancel(signedIn(request), idOf(request));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+      }
+      return reply.redirect(`/imports/${idOf(request)}`, 303);
     });
 
     scope.post('/imports/:id/commit', form, async (request, reply) => {

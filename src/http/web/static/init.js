@@ -2,6 +2,7 @@
 // works without JavaScript.
 import { initAll } from '/assets/nhsuk/nhsuk-frontend.min.js';
 import { enhanceOrganisationLists } from '/assets/s117/organisations.js';
+import { enhanceImportProgress } from '/assets/s117/import-progress.js';
 import { enhanceProposals } from '/assets/s117/proposals.js';
 import { enhanceServiceSections } from '/assets/s117/service-sections.js';
 
@@ -9,3 +10,4 @@ initAll();
 enhanceOrganisationLists();
 enhanceProposals();
 enhanceServiceSections();
+enhanceImportProgress();
