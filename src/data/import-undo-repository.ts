@@ -2,8 +2,8 @@
 // database). Every row an import inserts names its batch (import_batch_id, reviews.imported_batch_id);
 // every row it changes has its previous values kept in import_undo. The undo, in the caller's one
 // transaction, restores the kept values (latest first) and then deletes the batch's rows, children
-// first. A row someone else added meanwhile to a person the batch created makes the delete fail: the
-// caller's transaction then undoes nothing, and says so.
+// first. Changes to the people an unfinished batch holds wait for it (unfinishedBatchHolding), so no
+// one else's row blocks the delete; should it fail anyway, the caller's transaction undoes nothing.
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import type { ImportUndoTable } from './import-schema.ts';
@@ -98,4 +98,17 @@ export async function deleteBatchRows(db: Db, batchId: string, createdPeople: re
   const { rows } = await sql<{ id: string }>`DELETE FROM people WHERE import_batch_id = ${batchId} RETURNING id`.execute(db);
   out.push(...rows.map((r) => ({ recordType: 'person', recordId: r.id, personId: r.id, action: 'import.undo.delete' as const })));
   return out;
+}
+
+/**
+ * The batch being committed chunk by chunk that holds this person's record, if any: one that kept
+ * values of theirs to restore, or that created them and has not finished. A change to the person must
+ * wait for it (ADR 0011 round 5): its undo could otherwise be blocked, or overwrite the change.
+ */
+export async function unfinishedBatchHolding(db: Db, person: { id: string; import_batch_id: string | null }): Promise<string | undefined> {
+  const kept = await db.selectFrom('import_undo').select('batch_id').where('person_id', '=', person.id).limit(1).executeTakeFirst();
+  if (kept) return kept.batch_id;
+  if (person.import_batch_id === null) return undefined;
+  const job = await db.selectFrom('import_jobs').select('id').where('id', '=', person.import_batch_id).where('mode', '=', 'commit').where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  return job?.id;
 }

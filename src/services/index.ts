@@ -31,7 +31,7 @@ import { createFhirFeedService } from './fhir/feed-service.ts';
 import { createSystemAccountService } from './system-accounts/system-accounts-service.ts';
 import { createSubscriptionsService } from './subscriptions/subscriptions-service.ts';
 import { createDeliveryWorker } from './subscriptions/delivery-worker.ts';
-import { createImportsService, type ImportCommits } from './imports/imports-service.ts';
+import { createImportsService, defaultImportCommits, type ImportCommits } from './imports/imports-service.ts';
 import { createReportsService } from './reports/reports-service.ts';
 import { createSignInService } from './sign-in/sign-in-service.ts';
 import { createYourAftercareService } from './your-aftercare/your-aftercare-service.ts';
@@ -83,7 +83,8 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
   // The law's settings go with the services made, so two registers in one process may differ.
   const law = { deemedResidence: options.mha2025DeemedResidence ?? false };
   // One way through every use case on a person's record (kernel/use-case.ts).
-  const useCases = createUseCases(db, { clock, reviews, law });
+  const importCommits = options.importCommits ?? defaultImportCommits(db);
+  const useCases = createUseCases(db, { clock, reviews, law, importsInParts: importCommits === 'per-chunk' });
   const shared = { clock, reviews, useCases };
   const refunds = createRefundsService({ ...shared, refundInterestBasisPoints: options.refundInterestBasisPoints ?? 800 });
   const topUps = createTopUpsService(shared);
@@ -121,7 +122,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
     systemAccounts: createSystemAccountService(db, { clock }),
     subscriptions: createSubscriptionsService({ useCases, production: options.production ?? false }),
     deliveries: createDeliveryWorker(db, { clock, timeoutMs: options.webhookTimeoutMs }),
-    imports: createImportsService(db, { ...shared, ...(options.importCommits && { commits: options.importCommits }), chunkRows: options.importChunkRows }),
+    imports: createImportsService(db, { ...shared, commits: importCommits, chunkRows: options.importChunkRows }),
     reports: createReportsService({ useCases, reviews, db, clock }),
     signIn: createSignInService(db, { clock, sessionHours: options.sessionHours ?? 8, identity: options.identity }),
     housekeeping: createHousekeepingService(db, { clock, sharedRateLimits: options.sharedRateLimits ?? false }),

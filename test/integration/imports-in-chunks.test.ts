@@ -54,7 +54,7 @@ for (const { engine, skip } of await testEngines()) {
 
     /** Rows of every table but the append-only audit trail and the job list. */
     async function counts(): Promise<Record<string, number>> {
-      const tables = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('audit_events', 'import_jobs') ORDER BY table_name`.execute(f.database.db);
+      const tables = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('audit_events', 'import_jobs', 'report_dirty_people') ORDER BY table_name`.execute(f.database.db);
       const out: Record<string, number> = {};
       for (const { table_name } of tables.rows) out[table_name] = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table_name)}`.execute(f.database.db)).rows[0]!.n);
       return out;
@@ -154,6 +154,29 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(after.status, 'failed');
       assert.match(after.error ?? '', /server restarted: the part of it already saved has been removed/);
       assert.equal((await events('import.undo')).some((e) => (e.details as { reason: string }).reason === 'server-stopped'), true);
+    });
+
+    test('REG-1: while a batch is unfinished, a change to a person it created or whose values it kept waits for it (409), so its undo is never blocked and overwrites nobody', async () => {
+      const before = await counts();
+      let peopleInserts = 0;
+      const stopping = createServices(f.database.db.withPlugin(failing((node) => (intoTable(node, 'people') && ++peopleInserts === 2) || fromTable(node, 'import_undo'))), { clock, importCommits: 'per-chunk', importChunkRows: 2 });
+      await assert.rejects(stopping.imports.run(f.actors.laApprover, later('commit')), /disk filled up/);
+      // The one batch left unfinished: the values it kept name it (its job's time is the test's fixed clock).
+      const keptByIt = await f.database.db.selectFrom('import_undo').select(['batch_id', 'person_id']).executeTakeFirstOrThrow();
+      const job = { id: keptByIt.batch_id };
+      await f.database.db.updateTable('import_jobs').set({ status: 'running', error: null, heartbeat_at: new Date(IMPORT_TODAY.getTime() - 3_600_000) }).where('id', '=', job.id).execute();
+      const createdByIt = await f.database.db.selectFrom('people').select('id').where('import_batch_id', '=', job.id).executeTakeFirstOrThrow();
+      // Someone an earlier, finished batch created, whose values this one did not keep.
+      const kept = (await f.database.db.selectFrom('import_undo').select('person_id').execute()).map((k) => k.person_id);
+      const otherPerson = await f.database.db.selectFrom('people').select('id').where('import_batch_id', '!=', job.id).where('id', 'not in', kept).executeTakeFirstOrThrow();
+      const rename = (id: string) => chunked.people.update(f.actors.admin, id, null, { familyName: 'Changed Meanwhile' });
+      await assert.rejects(rename(createdByIt.id), /part of an import that is still being saved/);
+      await assert.rejects(rename(keptByIt.person_id), /part of an import that is still being saved/);
+      await rename(otherPerson.id); // anyone else's record changes as ever, one a finished batch made included
+      assert.equal(await chunked.imports.failAbandoned(), 1);
+      const after = await counts();
+      assert.deepEqual(after, before);
+      await rename(keptByIt.person_id); // the batch undone, the person changes again
     });
 
     test('REG-1: a cancelled import stops before its next chunk and is undone', async () => {

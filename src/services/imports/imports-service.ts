@@ -138,7 +138,7 @@ function failureMessage(error: unknown, undone: boolean): string {
     : 'The import failed and nothing of it was saved. Try again; if it fails again, tell your administrator.';
 }
 
-const UNDO_FAILED = 'The import failed after part of it was saved, and that part could not be removed automatically (records were added to its people meanwhile). Ask your administrator: the batch id is this import’s id.';
+const UNDO_FAILED = 'The import failed after part of it was saved, and that part could not be removed automatically. Ask your administrator: the batch id is this import’s id.';
 const ABANDONED = 'The import stopped when the server restarted: nothing of it was saved. Run it again.';
 const ABANDONED_UNDONE = 'The import stopped when the server restarted: the part of it already saved has been removed. Run it again.';
 

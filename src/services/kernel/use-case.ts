@@ -9,6 +9,7 @@ import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { LawSettings } from '../../domain/aftercare.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
+import { unfinishedBatchHolding } from '../../data/import-undo-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
@@ -16,7 +17,13 @@ import { auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { findVisiblePerson, isUuid, refreshProjections, viewerOf } from './person-record.ts';
 
-export interface UseCaseSettings { clock: () => Date; reviews: ReviewSettings; law: LawSettings }
+export interface UseCaseSettings {
+  clock: () => Date;
+  reviews: ReviewSettings;
+  law: LawSettings;
+  /** Imports commit chunk by chunk here (the embedded database, ADR 0011 round 5): a change waits for an unfinished batch holding the person. */
+  importsInParts?: boolean;
+}
 
 /** What the audit event of a use case says. recordType and recordId default to the person. */
 export interface AuditEntry {
@@ -66,7 +73,9 @@ export interface ListSpec<T> {
   isolation?: 'repeatable read';
 }
 
-export function createUseCases(db: Db, { clock, reviews, law }: UseCaseSettings) {
+const BEING_IMPORTED = 'This person’s record is part of an import that is still being saved: try again when it has finished (Moving in shows how far it has got)';
+
+export function createUseCases(db: Db, { clock, reviews, law, importsInParts = false }: UseCaseSettings) {
   const dayOf = (now: Date) => todayInLondon(now);
 
   async function audit<T>(trx: Db, actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, now: Date, extraDetails: Record<string, unknown> = {}): Promise<void> {
@@ -103,6 +112,7 @@ export function createUseCases(db: Db, { clock, reviews, law }: UseCaseSettings)
       const now = clock();
       const person = await findVisiblePerson(trx, actor, personId, { lock: true });
       requirePermission(actor, spec.permission);
+      if (importsInParts && (await unfinishedBatchHolding(trx, person))) throw new ConflictError(BEING_IMPORTED);
       const today = dayOf(now);
       const result = await work({ trx, actor, person, today, now });
       const changed = (await people.findPerson(trx, person.id))!;
