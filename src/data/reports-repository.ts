@@ -158,10 +158,16 @@ export function latestSnapshot(db: Db): Promise<SnapshotRow | undefined> {
   return db.selectFrom('report_snapshots').selectAll().where('finished_at', 'is not', null).orderBy('finished_at', 'desc').limit(1).executeTakeFirst() as Promise<SnapshotRow | undefined>;
 }
 
-/** The summary rows one reader adds up for these period ends, narrowed by the bodies when given. */
-export async function readSummaries(db: Db, q: { snapshotId: string; scope: string; parts: readonly string[]; asOf: readonly string[]; localAuthority: string | null; icb: string | null }) {
+/** A jsonb column as PostgreSQL (an object) or PGlite (sometimes text) hands it over. */
+const parseJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+
+/** Which summary rows a reader adds up: their snapshot and scope, the parts they may see, the period ends, and the bodies when given. */
+export interface SummaryRowsQuery { snapshotId: string; scope: string; parts: readonly string[]; asOf: readonly string[]; localAuthority: string | null; icb: string | null }
+
+/** Rows of the sums (report_summaries) or of their differences since (report_summary_deltas): the same columns, read the same way. */
+async function summaryRowsOf(db: Db, table: 'report_summaries' | 'report_summary_deltas', q: SummaryRowsQuery) {
   let query = db
-    .selectFrom('report_summaries')
+    .selectFrom(table)
     .select(['period_from', 'as_of', 'scope', 'part', 'local_authority_code', 'icb_code', 'figures'])
     .where('snapshot_id', '=', q.snapshotId)
     .where('scope', '=', q.scope)
@@ -170,7 +176,12 @@ export async function readSummaries(db: Db, q: { snapshotId: string; scope: stri
   if (q.localAuthority !== null) query = query.where('local_authority_code', '=', q.localAuthority);
   if (q.icb !== null) query = query.where('icb_code', '=', q.icb);
   const rows = await query.execute();
-  return rows.map((r) => ({ ...r, figures: typeof r.figures === 'string' ? JSON.parse(r.figures) : r.figures }));
+  return rows.map((r) => ({ ...r, figures: parseJson(r.figures) }));
+}
+
+/** The summary rows one reader adds up for these period ends, narrowed by the bodies when given. */
+export function readSummaries(db: Db, q: SummaryRowsQuery) {
+  return summaryRowsOf(db, 'report_summaries', q);
 }
 
 /** How many people a scope covered at the snapshot. */
@@ -225,8 +236,6 @@ export function reportPeople(db: Db, ids: readonly string[]): Promise<ReportPers
   return db.selectFrom('people').select(['id', 'date_of_birth', 'date_of_death']).where('id', 'in', [...ids]).where('merged_into', 'is', null).orderBy('id').execute();
 }
 
-const parseJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
-
 export async function contributionsOf(db: Db, snapshotId: string, personIds: readonly string[]): Promise<Map<string, unknown>> {
   const found = new Map<string, unknown>();
   for (let i = 0; i < personIds.length; i += 5000) {
@@ -261,18 +270,8 @@ export async function insertDeltas(db: Db, snapshotId: string, rows: readonly Su
 }
 
 /** The differences one reader adds up, as readSummaries reads the sums. */
-export async function readDeltas(db: Db, q: { snapshotId: string; scope: string; parts: readonly string[]; asOf: readonly string[]; localAuthority: string | null; icb: string | null }) {
-  let query = db
-    .selectFrom('report_summary_deltas')
-    .select(['period_from', 'as_of', 'scope', 'part', 'local_authority_code', 'icb_code', 'figures'])
-    .where('snapshot_id', '=', q.snapshotId)
-    .where('scope', '=', q.scope)
-    .where('as_of', 'in', [...q.asOf])
-    .where('part', 'in', [...q.parts] as ('base' | 'money' | 'money-own')[]);
-  if (q.localAuthority !== null) query = query.where('local_authority_code', '=', q.localAuthority);
-  if (q.icb !== null) query = query.where('icb_code', '=', q.icb);
-  const rows = await query.execute();
-  return rows.map((r) => ({ ...r, figures: parseJson(r.figures) }));
+export function readDeltas(db: Db, q: SummaryRowsQuery) {
+  return summaryRowsOf(db, 'report_summary_deltas', q);
 }
 
 /** The people-count differences of one reader. */
