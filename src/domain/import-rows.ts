@@ -348,3 +348,37 @@ export function duplicateFindings(kind: ImportKind, records: readonly { row: num
   }
   return findings.sort((a, b) => a.row - b.row);
 }
+
+/**
+ * The rows about one person, together and in file order: rows sharing an NHS number or a local id
+ * (directly, or through another row that has both) are one group. A dry run in chunks rolls back each
+ * chunk, so a later chunk would not see the person an earlier row made; keeping a person's rows in one
+ * chunk gives the report one transaction would give. Groups come in the order of their first row.
+ */
+export function rowsByPerson<R extends { row: number; nhsNumber: string | null; localId: string | null }>(rows: readonly R[]): R[][] {
+  const parent = rows.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const firstWith = new Map<string, number>();
+  rows.forEach((rec, i) => {
+    for (const key of [rec.nhsNumber && `nhs:${rec.nhsNumber}`, rec.localId && `local:${rec.localId}`]) {
+      if (!key) continue;
+      const first = firstWith.get(key);
+      if (first === undefined) firstWith.set(key, i);
+      else {
+        const [a, b] = [root(first), root(i)];
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b); // the earlier row stays the group's root
+      }
+    }
+  });
+  const groups = new Map<number, R[]>();
+  rows.forEach((rec, i) => {
+    const r = root(i);
+    const group = groups.get(r);
+    if (group) group.push(rec);
+    else groups.set(r, [rec]);
+  });
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+}

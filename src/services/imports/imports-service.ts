@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { validateAdmission, validateLegalStatus } from '../../domain/legal-history.ts';
 import { computeAftercare, type AftercareResult, type LawSettings, type PersonFacts } from '../../domain/aftercare.ts';
 import { fieldsFor, mappingProblems, suggestMapping, type ColumnMapping, type ImportKind } from '../../domain/import-mapping.ts';
-import { duplicateFindings, readDetentionRow, readRegisterRow, type DetentionRecord, type Finding, type KnownOrganisation, type RegisterRecord } from '../../domain/import-rows.ts';
+import { duplicateFindings, readDetentionRow, readRegisterRow, rowsByPerson, type DetentionRecord, type Finding, type KnownOrganisation, type RegisterRecord } from '../../domain/import-rows.ts';
 import { reconcileMissingPerson, reconcileNextReview, reconcileRegisterRow, type ReconciliationItem } from '../../domain/reconciliation.ts';
 import { isHospitalDetention, type SectionCode } from '../../domain/sections.ts';
 import type { IsoDate } from '../../domain/dates.ts';
@@ -717,20 +717,16 @@ class ImportRun {
   /**
    * The accepted rows in chunks. In transactions of their own, a dry run's chunk does not see what an
    * earlier chunk wrote (rolled back), so all the rows about one person (a detention extract has
-   * several) go in one chunk, in file order; chunks are otherwise taken as the rows come.
+   * several; one row may name them by NHS number, another by local id only: `rowsByPerson`) go in one
+   * chunk, in file order; chunks are otherwise taken as the rows come.
    */
   private chunksOf<R extends MatchKey>(rows: readonly R[]): R[][] {
     const size = this.s.chunkRows ?? CHUNK_ROWS;
-    const groups = new Map<string, R[]>();
-    for (const rec of rows) {
-      const key = !this.s.step ? String(rec.row) : rec.nhsNumber ? `nhs:${rec.nhsNumber}` : rec.localId ? `local:${rec.localId}` : `row:${rec.row}`;
-      const group = groups.get(key);
-      if (group) group.push(rec);
-      else groups.set(key, [rec]);
-    }
+    // One transaction for all: the rows as they come. Chunks of their own: each person's rows together.
+    const groups = this.s.step ? rowsByPerson(rows) : rows.map((rec) => [rec]);
     const chunks: R[][] = [];
     let current: R[] = [];
-    for (const group of groups.values()) {
+    for (const group of groups) {
       current.push(...group);
       if (current.length >= size) {
         chunks.push(current.sort((a, b) => a.row - b.row));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { computeAftercare } from '../../../src/domain/aftercare.ts';
 import { mappingProblems, suggestMapping } from '../../../src/domain/import-mapping.ts';
-import { duplicateFindings, readDetentionRow, readRegisterRow, type RowContext } from '../../../src/domain/import-rows.ts';
+import { duplicateFindings, readDetentionRow, readRegisterRow, rowsByPerson, type RowContext } from '../../../src/domain/import-rows.ts';
 import { readNhsNumber, readPercent, readPounds, readSection, readUkDate, readYesNo } from '../../../src/domain/import-values.ts';
 import { MHSDS_LEGAL_STATUSES, readMhsdsLegalStatus } from '../../../src/domain/mhsds.ts';
 import { testNhsNumber } from '../../../src/domain/nhs-number.ts';
@@ -242,5 +242,25 @@ describe('moving in: the reconciliation', () => {
     const missing = reconcileMissingPerson({ row: 4, nhsNumber: NHS, localId: null, section: '37', startDate: '2024-01-01', endDate: null, admittedOn: null, dischargedOn: null, hospital: null });
     assert.equal(missing?.kind, 'detained-missing-from-register');
     assert.equal(reconcileMissingPerson({ row: 4, nhsNumber: NHS, localId: null, section: '2', startDate: '2024-01-01', endDate: null, admittedOn: null, dischargedOn: null, hospital: null }), null);
+  });
+});
+
+describe('REG-1: the rows about one person, kept together for a dry run in chunks (rowsByPerson)', () => {
+  const row = (n: number, nhsNumber: string | null, localId: string | null) => ({ row: n, nhsNumber, localId });
+
+  test('rows sharing an NHS number or a local id, directly or through a row with both, are one group in file order', () => {
+    const a = testNhsNumber(8801);
+    const b = testNhsNumber(8802);
+    const rows = [row(2, a, null), row(3, b, 'L-9'), row(4, null, 'L-1'), row(5, a, 'L-1'), row(6, null, null), row(7, b, null), row(8, null, 'L-9')];
+    assert.deepEqual(rowsByPerson(rows).map((g) => g.map((r) => r.row)), [[2, 4, 5], [3, 7, 8], [6]]);
+  });
+
+  test('every row is in exactly one group, and the groups come in the order of their first row', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => row(i + 2, i % 3 === 0 ? testNhsNumber(8900 + (i % 7)) : null, i % 4 === 0 ? `L-${i % 5}` : null));
+    const groups = rowsByPerson(rows);
+    assert.deepEqual(groups.flat().map((r) => r.row).sort((x, y) => x - y), rows.map((r) => r.row));
+    const firsts = groups.map((g) => g[0]!.row);
+    assert.deepEqual(firsts, [...firsts].sort((x, y) => x - y));
+    for (const g of groups) assert.deepEqual(g.map((r) => r.row), [...g.map((r) => r.row)].sort((x, y) => x - y));
   });
 });
