@@ -1,6 +1,8 @@
 // Benchmark of the register's reports (issue 13) on PostgreSQL.
 //
 //   node bench/reports.ts [--people 10000] [--iterations 3] [--warmup 1] [--seed 117] [--before] [--in-step]
+//   node bench/reports.ts --people 1000000 --database-url postgres://postgres@127.0.0.1:5432/s117_bench_1m
+//     (reuses, and keeps, a database generated once with the same people and seed: bench/prepare.ts)
 //
 // Generates the people with bench/generate.ts into a fresh database s117_bench_reports_<pid> on
 // BENCH_DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/test, dropped at the end;
@@ -22,11 +24,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
 import { sql } from 'kysely';
+import { openBenchDatabase } from './bench-database.ts';
 import { findUserByEmail } from '../src/data/accounts-repository.ts';
 import { markPeople, visiblePeoplePage } from '../src/data/reports-repository.ts';
 import type { Db } from '../src/data/database.ts';
 import type { Services } from '../src/services/index.ts';
-import { todayInLondon } from '../src/domain/dates.ts';
+import { todayInLondon, type IsoDate } from '../src/domain/dates.ts';
 import { actorFromUser, type Actor } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
 import { BENCH_LA, generate } from './generate.ts';
@@ -42,11 +45,14 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '117' },
     before: { type: 'boolean', default: false },
     'in-step': { type: 'boolean', default: false },
+    // A database generated once and kept (bench/bench-database.ts): `--database-url postgres://.../s117_bench_1m`.
+    'database-url': { type: 'string' },
   },
 });
 const options = { people: Number(values.people), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed), before: values.before, inStep: values['in-step'] };
 
 async function main(): Promise<void> {
+  if (values['database-url']) return onKeptDatabase(values['database-url']);
   await withBenchDatabase(`s117_bench_reports_${process.pid}`, async ({ db }) => {
     const services = createServices(db);
     for (const org of DEMO_ORGANISATIONS) await services.accounts.addOrganisation(org);
@@ -70,31 +76,46 @@ async function main(): Promise<void> {
       progress: (m) => process.stderr.write(`\r  ${m}   `),
     });
     process.stderr.write('\n');
-    const timings: Timing[] = [];
-    const time = (operation: string, who: string, run: () => Promise<number>) => measure(operation, who, options, run, 'people read');
-    const once = (operation: string, who: string, run: () => Promise<number>) => measure(operation, who, { iterations: 1, warmup: 0 }, run, 'people read');
-    if (options.before) {
-      for (const [who, a] of [['s117 lead E09000099', approver], ['admin (everyone)', admin]] as const) {
-        process.stderr.write(`  from the facts, ${who}\n`);
-        timings.push(await once('from the facts: register report (JSON, 12 month ends)', who, async () => (await services.reports.register(a, { asOf: today })).peopleRead));
-        timings.push(await once('from the facts: /reports page', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
-      }
-    }
-    process.stderr.write('  refreshing the summaries\n');
-    const refresh = await once('refresh of the summaries (s117 reports refresh: 25 periods)', 'job', async () => (await services.reports.refreshSummaries((n) => process.stderr.write(`\r  ${n} people   `))).people);
-    process.stderr.write('\n');
-    timings.push(refresh);
-    if (options.inStep) {
-      timings.push(...(await inStep(db, services, { admin, approver })));
-      return write(load, timings);
-    }
-    for (const [who, a] of [['s117 lead E09000099', approver], ['admin (everyone)', admin]] as const) {
-      timings.push(await time('register report (JSON, 12 month ends)', who, async () => (await services.reports.register(a, { asOf: today })).peopleRead));
-      timings.push(await time('/reports page (report, 9 SVG charts, filter lists)', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
-      timings.push(await time('board pack (tagged PDF)', who, async () => (await services.reports.boardPack(a, { asOf: today })).peopleRead));
-    }
-    write(load, timings);
+    await timeReports(db, services, { admin, approver }, today, load);
   });
+}
+
+/** The same, on a database generated once and kept (generated first if it does not hold these people yet). */
+async function onKeptDatabase(databaseUrl: string): Promise<void> {
+  const bench = await openBenchDatabase({ engine: 'postgres', people: options.people, seed: options.seed, keep: true, databaseUrl, label: 'reports' });
+  try {
+    process.stderr.write(`== postgres: ${options.people} people (${bench.reused ? 'reused' : 'generated'}) ==\n`);
+    await timeReports(bench.handle.db, createServices(bench.handle.db), { admin: bench.actors.admin, approver: bench.actors.approver }, todayInLondon(), bench.load);
+  } finally {
+    await bench.dispose();
+  }
+}
+
+async function timeReports(db: Db, services: Services, { admin, approver }: { admin: Actor; approver: Actor }, today: IsoDate, load: unknown): Promise<void> {
+  const timings: Timing[] = [];
+  const time = (operation: string, who: string, run: () => Promise<number>) => measure(operation, who, options, run, 'people read');
+  const once = (operation: string, who: string, run: () => Promise<number>) => measure(operation, who, { iterations: 1, warmup: 0 }, run, 'people read');
+  if (options.before) {
+    for (const [who, a] of [['s117 lead E09000099', approver], ['admin (everyone)', admin]] as const) {
+      process.stderr.write(`  from the facts, ${who}\n`);
+      timings.push(await once('from the facts: register report (JSON, 12 month ends)', who, async () => (await services.reports.register(a, { asOf: today })).peopleRead));
+      timings.push(await once('from the facts: /reports page', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
+    }
+  }
+  process.stderr.write('  refreshing the summaries\n');
+  const refresh = await once('refresh of the summaries (s117 reports refresh: 25 periods)', 'job', async () => (await services.reports.refreshSummaries((n) => process.stderr.write(`\r  ${n} people   `))).people);
+  process.stderr.write('\n');
+  timings.push(refresh);
+  if (options.inStep) {
+    timings.push(...(await inStep(db, services, { admin, approver })));
+    return write(load, timings);
+  }
+  for (const [who, a] of [['s117 lead E09000099', approver], ['admin (everyone)', admin]] as const) {
+    timings.push(await time('register report (JSON, 12 month ends)', who, async () => (await services.reports.register(a, { asOf: today })).peopleRead));
+    timings.push(await time('/reports page (report, 9 SVG charts, filter lists)', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
+    timings.push(await time('board pack (tagged PDF)', who, async () => (await services.reports.boardPack(a, { asOf: today })).peopleRead));
+  }
+  write(load, timings);
 }
 
 const load1 = () => os.loadavg()[0]!.toFixed(1);
