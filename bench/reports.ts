@@ -2,7 +2,8 @@
 //
 //   node bench/reports.ts [--people 10000] [--iterations 3] [--warmup 1] [--seed 117] [--before] [--in-step]
 //   node bench/reports.ts --people 1000000 --database-url postgres://postgres@127.0.0.1:5432/s117_bench_1m
-//     (reuses, and keeps, a database generated once with the same people and seed: bench/prepare.ts)
+//     (reuses, and keeps, a database generated once with the same people and seed: bench/prepare.ts;
+//     --reuse-summaries times against the summaries an earlier run made today instead of refreshing)
 //
 // Generates the people with bench/generate.ts into a fresh database s117_bench_reports_<pid> on
 // BENCH_DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/test, dropped at the end;
@@ -26,7 +27,7 @@ import { DEMO_ORGANISATIONS } from '../src/cli/demo.ts';
 import { sql } from 'kysely';
 import { openBenchDatabase } from './bench-database.ts';
 import { findUserByEmail } from '../src/data/accounts-repository.ts';
-import { markPeople, visiblePeoplePage } from '../src/data/reports-repository.ts';
+import { latestSnapshot, markPeople, visiblePeoplePage } from '../src/data/reports-repository.ts';
 import type { Db } from '../src/data/database.ts';
 import type { Services } from '../src/services/index.ts';
 import { todayInLondon, type IsoDate } from '../src/domain/dates.ts';
@@ -47,6 +48,8 @@ const { values } = parseArgs({
     'in-step': { type: 'boolean', default: false },
     // A database generated once and kept (bench/bench-database.ts): `--database-url postgres://.../s117_bench_1m`.
     'database-url': { type: 'string' },
+    // With --database-url: time against the summaries an earlier run made today, without refreshing again.
+    'reuse-summaries': { type: 'boolean', default: false },
   },
 });
 const options = { people: Number(values.people), iterations: Number(values.iterations), warmup: Number(values.warmup), seed: Number(values.seed), before: values.before, inStep: values['in-step'] };
@@ -102,10 +105,14 @@ async function timeReports(db: Db, services: Services, { admin, approver }: { ad
       timings.push(await once('from the facts: /reports page', who, async () => (await services.reports.page(a, { asOf: today })).report.peopleRead));
     }
   }
-  process.stderr.write('  refreshing the summaries\n');
-  const refresh = await once('refresh of the summaries (s117 reports refresh: 25 periods)', 'job', async () => (await services.reports.refreshSummaries((n) => process.stderr.write(`\r  ${n} people   `))).people);
-  process.stderr.write('\n');
-  timings.push(refresh);
+  const kept = values['reuse-summaries'] ? await latestSnapshot(db) : undefined;
+  if (kept && kept.built_on === today) process.stderr.write(`  reusing the summaries made at ${new Date(kept.finished_at!).toISOString()}\n`);
+  else {
+    process.stderr.write('  refreshing the summaries\n');
+    const refresh = await once('refresh of the summaries (s117 reports refresh: 25 periods)', 'job', async () => (await services.reports.refreshSummaries((n) => process.stderr.write(`\r  ${n} people   `))).people);
+    process.stderr.write('\n');
+    timings.push(refresh);
+  }
   if (options.inStep) {
     timings.push(...(await inStep(db, services, { admin, approver })));
     return write(load, timings);
