@@ -4,53 +4,38 @@
 // installed, except in CI.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { formatDate } from '../../src/domain/dates.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
-import { assertAccessible, follow, keepToThisMachine } from './helpers.ts';
+import { USERS } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
+import { assertAccessible, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('a review imported from the previous register, in the browser', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
+  let bed: TestBed;
   let personId: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    t = await createTestApp('pglite');
-    const lead = actorFromUser((await findUserByEmail(t.database.db, USERS.laApprover.email))!);
+    bed = await startTestBed();
+    const lead = actorFromUser((await findUserByEmail(bed.t.database.db, USERS.laApprover.email))!);
     const content = Buffer.from([
       'NHS number,Surname,Forename,Date of birth,Section,Date detained,Discharge date,Responsible LA,ICB,s117,Last review,Next review',
       '9990000018,Imported,Iris,01/05/1980,3,10/01/2024,01/03/2024,E09000099,QZZ,Yes,01/04/2024,01/01/2025',
     ].join('\n'));
-    const report = await t.services.imports.run(lead, { kind: 'register', mode: 'commit', fileName: 'register.csv', content });
+    const report = await bed.t.services.imports.run(lead, { kind: 'register', mode: 'commit', fileName: 'register.csv', content });
     assert.equal(report.created, 1, JSON.stringify(report.findings));
-    personId = (await t.database.db.selectFrom('people').select('id').where('nhs_number', '=', '9990000018').executeTakeFirstOrThrow()).id;
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+    personId = (await bed.t.database.db.selectFrom('people').select('id').where('nhs_number', '=', '9990000018').executeTakeFirstOrThrow()).id;
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   test('REV-1: held on its date, no outcome invented, no outcome letter, the next review by the register’s timetable; axe', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await keepToThisMachine(context);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#email', USERS.laApprover.email);
-    await page.fill('#password', PASSWORD);
-    await follow(page, 'button:has-text("Sign in")');
-    await page.goto(`${base}/people/${personId}/reviews`);
+    const page = await bed.signedInPage('laApprover');
+    await page.goto(`${bed.base}/people/${personId}/reviews`);
     const main = await page.locator('main').innerText();
     assert.ok(main.includes(`Review on ${formatDate('2024-04-01')}`), main);
     assert.ok(main.includes('Not recorded: imported from the previous register, which gave the date only'), main);
@@ -61,13 +46,13 @@ describe('a review imported from the previous register, in the browser', { skip 
   });
 
   test('REV-1: the API answers the imported review with no outcome and no letter; its letter is 404', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/people/${personId}/reviews`, headers: t.as('laApprover') });
+    const res = await bed.t.app.inject({ method: 'GET', url: `/api/v1/people/${personId}/reviews`, headers: bed.t.as('laApprover') });
     assert.equal(res.statusCode, 200, res.body);
     const [review, ...more] = res.json().history as { id: string; heldOn: string; outcome: string | null; letterUrl: string | null; importedFromPreviousRegister: boolean }[];
     assert.equal(more.length, 0);
     assert.deepEqual([review!.heldOn, review!.outcome, review!.letterUrl, review!.importedFromPreviousRegister], ['2024-04-01', null, null, true]);
     assert.equal(res.json().nextDueOn, '2025-04-01');
-    const letter = await t.app.inject({ method: 'GET', url: `/api/v1/people/${personId}/reviews/${review!.id}/letter`, headers: t.as('laApprover') });
+    const letter = await bed.t.app.inject({ method: 'GET', url: `/api/v1/people/${personId}/reviews/${review!.id}/letter`, headers: bed.t.as('laApprover') });
     assert.equal(letter.statusCode, 404, letter.body);
   });
 });

@@ -1,35 +1,31 @@
 // Moving in, in a real browser: upload a council's workbook → check (and change) the column mapping,
 // saving it → the report while the check runs and when it is done (problems, warnings,
 // reconciliation) → import the valid rows → the batch in the list, with axe (WCAG 2.2 AA) on every
-// page. The status page refreshes itself (a meta refresh and a Refresh link, no JavaScript): the
-// test follows it as a browser without JavaScript would.
+// page. The status page keeps itself up to date (in place with JavaScript, a meta refresh without it,
+// and a Refresh link): the test opens it again until the work is done.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createTestApp, USERS, type TestApp } from '../support/app.ts';
-import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { USERS, type TestApp } from '../support/app.ts';
+import { browserSkipReason } from '../support/browser.ts';
 import { northbridgeWorkbook, writeFixture } from '../support/import-fixtures.ts';
-import { assertAccessible, errorSummary, follow, openSignedInPage } from './helpers.ts';
+import { assertAccessible, errorSummary, follow, startTestBed, type TestBed } from './helpers.ts';
 
 const skip = browserSkipReason();
 
 describe('moving in pages in the browser', { skip }, () => {
+  let bed: TestBed;
   let t: TestApp;
-  let browser: Browser;
   let base: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
     // The real clock: a session cookie made on a fixed past day would have expired already.
-    t = await createTestApp('pglite');
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+    bed = await startTestBed();
+    ({ t, base } = bed);
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await t?.close();
+    await bed?.close();
   });
 
   /** Follows the status page's own refresh (or its Refresh link) until the work is done. */
@@ -42,8 +38,7 @@ describe('moving in pages in the browser', { skip }, () => {
 
   test('REG-1: upload → mapping → report → commit, accessible at every step', async () => {
     const file = writeFixture('northbridge-register.xlsx', await northbridgeWorkbook());
-    const { context, page } = await openSignedInPage(browser, base, USERS.laApprover.email);
-    contexts.push(context);
+    const page = await bed.signedInPage('laApprover');
     await page.goto(`${base}/more`);
     assert.equal(await page.locator('main a[href="/imports"]').count(), 1); // under "More" in the header (issue 9 item 5)
     await page.goto(`${base}/imports`);
@@ -81,7 +76,7 @@ describe('moving in pages in the browser', { skip }, () => {
     assert.match(body, /Marked s117 but never detained under a qualifying section/);
     // The rule is behind the problem's "Legal basis" detail (issue 9 item 6).
     assert.match(await page.locator('main details.s117-legal-basis').allTextContents().then((t) => t.join(' ')), /CHG-1/);
-    const csv = await context.request.get(`${page.url()}/report.csv`);
+    const csv = await page.context().request.get(`${page.url()}/report.csv`);
     assert.match(await csv.text(), /^row,column,value,problem/);
 
     await follow(page, 'button:has-text("Import the 4 valid rows")');
