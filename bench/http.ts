@@ -3,6 +3,7 @@
 //   npm run bench:http -- --people N [--engine postgres|pglite] [--duration 10] [--connections 1,10,50]
 //                         [--endpoint-connections 10] [--seed 117] [--no-log-compare] [--workers 1] [--raw-sql-inputs 200]
 //                         [--database-url URL | --data-dir DIR] [--keep]
+//                         [--only 'mixed,page /people'] [--server-node-options '--cpu-prof --cpu-prof-dir=/tmp/prof']
 //
 // 1. Loads N generated people (bench/generate.ts) into a fresh database: PostgreSQL (a new database
 //    s117_bench_http_<pid> on BENCH_DATABASE_URL's server, dropped at the end) or PGlite (a
@@ -53,6 +54,10 @@ interface Options {
   rawSqlInputs: number;
   /** Another checkout (e.g. /work/main) whose server is driven too, on the same data: "before". */
   beforeRoot: string | null;
+  /** Only the scenarios whose names contain one of these (lower case), e.g. `mixed,page /people`. */
+  only: string[] | null;
+  /** NODE_OPTIONS for the register's server processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  serverNodeOptions: string | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -72,6 +77,8 @@ function parseOptions(argv: string[]): Options {
       workers: { type: 'string', default: '1' },
       'raw-sql-inputs': { type: 'string', default: '200' },
       'before-root': { type: 'string' },
+      only: { type: 'string' },
+      'server-node-options': { type: 'string' },
     },
   });
   if (values.engine !== 'postgres' && values.engine !== 'pglite') throw new Error('--engine must be postgres or pglite');
@@ -94,6 +101,8 @@ function parseOptions(argv: string[]): Options {
     workers: number('workers', values.workers, 1),
     rawSqlInputs: number('raw-sql-inputs', values['raw-sql-inputs'], 1),
     beforeRoot: values['before-root'] ? path.resolve(values['before-root']) : null,
+    only: values.only ? values.only.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean) : null,
+    serverNodeOptions: values['server-node-options'] ?? null,
   };
 }
 
@@ -217,9 +226,13 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: str
   };
 }
 
+/** --server-node-options, for the register's servers only (not the hello-world, not this process). */
+let serverNodeOptions: string | null = null;
+
 async function startServer(target: Target, logLevel: string, label: string, root = ROOT, workers = 1): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, ...target.location, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: logLevel, S117_API_RATE_LIMIT: '1000000000', S117_SIGN_IN_RATE_LIMIT: '1000', NODE_ENV: 'development' };
+  if (serverNodeOptions) env.NODE_OPTIONS = [env.NODE_OPTIONS, serverNodeOptions].filter(Boolean).join(' ');
   if (!('DATABASE_URL' in target.location)) delete env.DATABASE_URL;
   mkdirSync(RESULTS_DIR, { recursive: true });
   return startProcess(['bin/s117.js', 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], env, path.join(RESULTS_DIR, `http-server-${process.pid}-${label}.log`), '/healthz', port, root);
@@ -339,6 +352,8 @@ function mix(parts: [number, () => Request][]): () => Request {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  serverNodeOptions = options.serverNodeOptions;
+  const chosen = (scenario: { name: string }) => !options.only || options.only.some((part) => scenario.name.toLowerCase().includes(part));
   const started = new Date();
   mkdirSync(RESULTS_DIR, { recursive: true });
   log(`== HTTP benchmark: ${options.people.toLocaleString('en-GB')} people on ${options.engine} ==`);
@@ -473,10 +488,10 @@ async function main(): Promise<void> {
     };
 
     log('  API reads and pages');
-    for (const scenario of reads) rows.push(await drive(server, scenario, options.endpointConnections, options.duration, helloRate[options.endpointConnections] ?? null));
-    for (const scenario of reads.filter((s) => s.rawSql)) rows.push(await drive(server, scenario, 1, options.duration, helloRate[1] ?? null));
+    for (const scenario of reads.filter(chosen)) rows.push(await drive(server, scenario, options.endpointConnections, options.duration, helloRate[options.endpointConnections] ?? null));
+    for (const scenario of reads.filter((s) => s.rawSql && chosen(s))) rows.push(await drive(server, scenario, 1, options.duration, helloRate[1] ?? null));
     log('  mixed workload');
-    for (const c of options.connections) rows.push(await drive(server, mixed, c, options.duration, helloRate[c] ?? null));
+    if (chosen(mixed)) for (const c of options.connections) rows.push(await drive(server, mixed, c, options.duration, helloRate[c] ?? null));
 
     // PGlite belongs to one process: each server stops before the next opens the folder.
     await server.stop();

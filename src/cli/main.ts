@@ -70,7 +70,7 @@ const COMMANDS: Record<string, Command> = {
       register.scheduler.scheduleJob({ name: 'reminders', everyMs: config.remindersHours * 3_600_000, leaseMs: 600_000, run: () => sendReminders(register.services, config, () => {}) });
     }
     // The reports' summaries (ADR 0014), once a day on one process; `s117 reports refresh` makes them at once.
-    register.scheduler.scheduleJob({ name: 'reports-refresh', everyMs: 86_400_000, leaseMs: 600_000, run: () => register.services.reports.refreshSummaries() });
+    register.scheduler.scheduleJob({ name: 'reports-refresh', everyMs: 86_400_000, leaseMs: 600_000, run: () => register.services.reports.refreshSummariesIfStale() });
     // And the summariser, which keeps them in step with each change (a report is exact without it; it keeps the report's own work small).
     register.scheduler.scheduleJob({ name: 'reports-summarise', everyMs: 5_000, run: () => register.services.reports.summarise() });
     register.scheduler.start();

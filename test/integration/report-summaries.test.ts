@@ -110,6 +110,17 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(await marks(), 0, 'the refresh took the marks its view held');
     });
 
+    test('the nightly job makes no second refresh on a day whose summaries are made already (issue 14: a server started in the day)', async () => {
+      const made = await f.services.reports.refreshSummaries();
+      assert.deepEqual(await f.services.reports.refreshSummariesIfStale(), { skipped: true });
+      const latest = await f.database.db.selectFrom('report_snapshots').select('id').where('finished_at', 'is not', null).orderBy('finished_at', 'desc').executeTakeFirstOrThrow();
+      assert.equal(latest.id, made.snapshotId, 'the snapshot of today is still the latest');
+      // Yesterday's summaries are stale: the job refreshes.
+      await f.database.db.updateTable('report_snapshots').set({ built_on: addDays(today, -1) }).where('id', '=', made.snapshotId).execute();
+      const again = await f.services.reports.refreshSummariesIfStale();
+      assert.ok(!('skipped' in again) && again.snapshotId !== made.snapshotId, 'a new refresh');
+    });
+
     test('RESP-7: spend is worked out at the cost in force at the time, not today’s', async () => {
       const costs = await f.database.db.selectFrom('service_costs').select(['effective_from', 'weekly_cost_pence']).where('service_id', '=', serviceId).orderBy('effective_from').execute();
       assert.deepEqual(costs.map((c) => c.weekly_cost_pence), [70000, 140000]);

@@ -45,6 +45,18 @@ const toSummaryRow = (r: { period_from: string; as_of: string; scope: string; pa
   ({ periodFrom: r.period_from, asOf: r.as_of, scope: r.scope, part: r.part, localAuthority: r.local_authority_code, icb: r.icb_code, figures: r.figures as SummaryRow['figures'] });
 
 
+/**
+ * Works through people a slice at a time, letting waiting requests in between: the nightly refresh and
+ * the summariser run inside the server, and a page of 1,000 people's derivations held the event loop
+ * for about 0.4 s, which every request arriving meanwhile waited for (issue 14, docs/performance.md).
+ */
+export async function eachYielding<T>(items: readonly T[], work: (item: T) => unknown, slice = 50): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % slice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    work(items[i]!);
+  }
+}
+
 const dayOf = (instant: Date | string) => todayInLondon(new Date(instant));
 
 /** PostgreSQL's "could not serialize access" (40001). */
@@ -131,7 +143,7 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     for (let i = 0; i < ids.length; i += REPORT_PAGE_SIZE) {
       const rows = await repo.reportPeople(trx, ids.slice(i, i + REPORT_PAGE_SIZE));
       const [loaded, sight] = await Promise.all([repo.loadReportFacts(trx, rows), repo.sightOf(trx, rows.map((r) => r.id))]);
-      for (const person of toReportPeople(rows, loaded)) now.set(person.id, personContribution(person, sight.get(person.id) ?? [], periods, reviews));
+      await eachYielding(toReportPeople(rows, loaded), (person) => now.set(person.id, personContribution(person, sight.get(person.id) ?? [], periods, reviews)));
     }
     return now;
   }
@@ -224,6 +236,18 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     }
   }
 
+  /**
+   * The nightly job: a refresh, unless today's summaries are already made with these settings (by
+   * `s117 reports refresh`, or by another process before a restart). A server started in the day
+   * must not spend minutes re-making what is there (at 1,000,000 people a refresh takes ten).
+   */
+  async function refreshSummariesIfStale(): Promise<{ skipped: true } | Awaited<ReturnType<typeof refreshSummaries>>> {
+    if (!db) throw new Error('The reports service was created without a database for the summaries');
+    const latest = await repo.latestSnapshot(db);
+    if (latest && latest.in_step && latest.settings === settingsText && latest.built_on === todayInLondon(clock())) return { skipped: true };
+    return refreshSummaries();
+  }
+
   async function refreshOnce(db: Db, progress: (people: number) => unknown) {
     const started = clock();
     const builtOn = todayInLondon(started);
@@ -240,7 +264,8 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
         const rows = await repo.visiblePeoplePage(trx, null, after, REPORT_PAGE_SIZE);
         if (rows.length === 0) break;
         const [loaded, sight] = await Promise.all([repo.loadReportFacts(trx, rows), repo.sightOf(trx, rows.map((r) => r.id))]);
-        const contributions = new Map(toReportPeople(rows, loaded).map((person) => [person.id, builder.add(person, sight.get(person.id) ?? [])]));
+        const contributions = new Map<string, PersonContribution>();
+        await eachYielding(toReportPeople(rows, loaded), (person) => contributions.set(person.id, builder.add(person, sight.get(person.id) ?? [])));
         await repo.putContributions(trx, id, contributions, false);
         people += rows.length;
         after = rows.at(-1)!.id;
@@ -307,6 +332,7 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     /** The register report worked out from the facts, whatever summaries there are (the tests' and the bench's yardstick). */
     registerFromFacts: (actor: Actor, query: unknown) => register(actor, query, { summaries: false }),
     refreshSummaries,
+    refreshSummariesIfStale,
     summarise,
     /** The register report as CSV, with the file name it is downloaded as. */
     async registerCsv(actor: Actor, query: unknown) {
