@@ -3,7 +3,7 @@
 //   npm run bench:http -- --people N [--engine postgres|pglite] [--duration 10] [--connections 1,10,50]
 //                         [--endpoint-connections 10] [--seed 117] [--no-log-compare] [--workers 1] [--raw-sql-inputs 200]
 //                         [--database-url URL | --data-dir DIR] [--keep]
-//                         [--only 'mixed,page /people'] [--server-node-options '--cpu-prof --cpu-prof-dir=/tmp/prof']
+//                         [--only 'mixed,page /people'] [--server-node-options='--cpu-prof --cpu-prof-dir=/tmp/prof']
 //
 // 1. Loads N generated people (bench/generate.ts) into a fresh database: PostgreSQL (a new database
 //    s117_bench_http_<pid> on BENCH_DATABASE_URL's server, dropped at the end) or PGlite (a
