@@ -11,7 +11,10 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     method?: string;
     body?: string;
-    requests?: (Request & { setupRequest?: (request: Request, context: Record<string, unknown>) => Request })[];
+    requests?: (Request & {
+      setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+    })[];
     title?: string;
   }
   export interface Result {

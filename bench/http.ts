@@ -307,7 +307,15 @@ async function drive(server: Server, scenario: Scenario, connections: number, du
   const result: Result = await autocannon({
     url: server.url, connections, duration, timeout: 30,
     // autocannon hands setupRequest its defaults (host, port...): the scenario's request goes over them.
-    requests: [{ setupRequest: (request) => { const r = scenario.requests(); return { ...request, ...r, headers: { ...request.headers, ...r.headers } }; } }],
+    requests: [{
+      setupRequest: (request, context) => {
+        const r = scenario.requests();
+        context.sent = { method: r.method ?? 'GET', path: r.path ?? '' };
+        return { ...request, ...r, headers: { ...request.headers, ...r.headers } };
+      },
+      // Each plan's version, from every plan read or saved, for the next PUT's If-Match.
+      onResponse: (status, body, context) => notePlanVersion(status, body, context.sent as { method: string; path: string } | undefined),
+    }],
   });
   // Fastify writes the log line after the answer: give the last ones a moment to land.
   await new Promise((r) => setTimeout(r, 200));
@@ -328,6 +336,19 @@ async function drive(server: Server, scenario: Scenario, connections: number, du
   if (scenario.rawSql && connections === 1 && row.server) row.ratioToRawSql = Math.round((row.server.p50 / Math.max(0.01, scenario.rawSql.p50)) * 10) / 10;
   log(`  ${scenario.name} @${connections}: ${rps} req/s, p50 ${row.latency.p50} ms, p99 ${row.latency.p99} ms${row.server ? `, server p95 ${row.server.p95} ms` : ''}${result.non2xx ? `, non-2xx ${result.non2xx} ${JSON.stringify(statusCodes)}` : ''}`);
   return row;
+}
+
+/** The latest version of each person's plan the benchmark has seen (person id to version). */
+const planVersions = new Map<string, number>();
+const PLAN_PATH = /^\/api\/v1\/people\/([0-9a-f-]{36})\/plan$/;
+
+function notePlanVersion(status: number, body: string, sent: { method: string; path: string } | undefined): void {
+  const person = sent ? PLAN_PATH.exec(sent.path)?.[1] : undefined;
+  if (!person || status !== 200) return;
+  try {
+    const version = (JSON.parse(body) as { version?: unknown }).version;
+    if (typeof version === 'number') planVersions.set(person, version);
+  } catch { /* not JSON: leave it */ }
 }
 
 function cycle<T>(items: readonly T[]): () => T {
@@ -483,7 +504,13 @@ async function main(): Promise<void> {
         [15, get(() => `/api/v1/people/${nextId()}/reviews`)],
         [7, json('POST', () => `/api/v1/people/${nextId()}/legal-statuses`, () => { const d = day(1 + (writes++ % 300)); return { section: 'informal', startDate: d, endDate: d }; })],
         [7, json('POST', () => `/api/v1/people/${nextActive()}/reviews`, () => ({ heldOn: day(0), attendees: ['Keyworker', 'The person'], outcome: 'continue', notes: 'Benchmark review: aftercare continues.' }))],
-        [6, json('PUT', () => `/api/v1/people/${nextActive()}/plan`, () => ({ goals: `Benchmark goals ${writes++}`, personViews: 'Wants to stay near family.' }))],
+        // A draft replaced at the version last seen (If-Match), as a client would: no 428 for a plan that exists.
+        [6, () => {
+          const person = nextActive();
+          const version = planVersions.get(person);
+          const request = json('PUT', () => `/api/v1/people/${person}/plan`, () => ({ goals: `Benchmark goals ${writes++}`, personViews: 'Wants to stay near family.' }))();
+          return version === undefined ? request : { ...request, headers: { ...request.headers, 'if-match': String(version) } };
+        }],
       ]),
     };
 
