@@ -153,8 +153,15 @@ function stat(samples: number[]): Stat {
   return { n: sorted.length, p50: r(at(0.5)), p95: r(at(0.95)), p99: r(at(0.99)), mean: r(samples.reduce((s, x) => s + x, 0) / Math.max(1, samples.length)) };
 }
 
-/** Captures the statements `run(i)` sends for each of `n` inputs, then times replaying each input's statements. */
-async function timeRawSql(db: Db, replay: (statement: CompiledQuery) => Promise<unknown>, n: number, run: (db: Db, i: number) => Promise<unknown>): Promise<Stat & { statements: number }> {
+/** The raw SQL of a read: its statements alone, and audited (in one transaction with one audit event, as every read must be). */
+type RawSql = Stat & { statements: number; audited: Stat };
+
+/**
+ * Captures the statements `run(i)` sends for each of `n` inputs, then times replaying each input's
+ * statements: alone, and as the least a read of the register may do (BEGIN, the statements, one audit
+ * event's INSERT, COMMIT: the event in the same transaction, made durable by the COMMIT).
+ */
+async function timeRawSql(db: Db, replay: (statement: CompiledQuery) => Promise<unknown>, n: number, run: (db: Db, i: number) => Promise<unknown>): Promise<RawSql> {
   const perInput: CompiledQuery[][] = [];
   for (let i = 0; i < n; i++) {
     const capture = new CaptureSql(db);
@@ -168,7 +175,19 @@ async function timeRawSql(db: Db, replay: (statement: CompiledQuery) => Promise<
     for (const s of statements) await replay(s);
     samples.push(performance.now() - started);
   }
-  return { ...stat(samples), statements: perInput[0]?.length ?? 0 };
+  const begin = sql`begin`.compile(db);
+  const commit = sql`commit`.compile(db);
+  const auditEvent = sql`insert into audit_events (at, action, record_type, details) values (now(), 'bench.raw-sql', 'benchmark', '{}')`.compile(db);
+  const audited: number[] = [];
+  for (const statements of perInput) {
+    const started = performance.now();
+    await replay(begin);
+    for (const s of statements) await replay(s);
+    await replay(auditEvent);
+    await replay(commit);
+    audited.push(performance.now() - started);
+  }
+  return { ...stat(samples), statements: perInput[0]?.length ?? 0, audited: stat(audited) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,11 +299,11 @@ async function signIn(url: string, email: string): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // Driving the server.
 
-interface Scenario { name: string; kind: 'api' | 'page' | 'mixed' | 'hello'; requests: () => Request; rawSql?: Stat & { statements: number } }
+interface Scenario { name: string; kind: 'api' | 'page' | 'mixed' | 'hello'; requests: () => Request; rawSql?: RawSql }
 
 interface Row {
   scenario: string; kind: string; connections: number; requests: number; requestsPerSecond: number; latency: { p50: number; p97_5: number; p99: number; mean: number };
-  server: Stat | null; non2xx: number; errors: number; timeouts: number; statusCodes: Record<string, number>; rawSqlP50: number | null; ratioToRawSql: number | null; ratioToHello: number | null; loadAverage: number;
+  server: Stat | null; non2xx: number; errors: number; timeouts: number; statusCodes: Record<string, number>; rawSqlP50: number | null; ratioToRawSql: number | null; rawSqlAuditedP50: number | null; ratioToAuditedSql: number | null; ratioToHello: number | null; loadAverage: number;
 }
 
 /** Server-side responseTime (ms) of the request log lines written from `offset` on. */
@@ -329,11 +348,16 @@ async function drive(server: Server, scenario: Scenario, connections: number, du
     non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, statusCodes,
     rawSqlP50: scenario.rawSql?.p50 ?? null,
     ratioToRawSql: null,
+    rawSqlAuditedP50: scenario.rawSql?.audited.p50 ?? null,
+    ratioToAuditedSql: null,
     ratioToHello: hello && rps > 0 ? Math.round((hello / rps) * 10) / 10 : null,
     loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
   };
   // The endpoint's latency against the SQL it needs: the server-side median, one request at a time.
-  if (scenario.rawSql && connections === 1 && row.server) row.ratioToRawSql = Math.round((row.server.p50 / Math.max(0.01, scenario.rawSql.p50)) * 10) / 10;
+  if (scenario.rawSql && connections === 1 && row.server) {
+    row.ratioToRawSql = Math.round((row.server.p50 / Math.max(0.01, scenario.rawSql.p50)) * 10) / 10;
+    row.ratioToAuditedSql = Math.round((row.server.p50 / Math.max(0.01, scenario.rawSql.audited.p50)) * 10) / 10;
+  }
   log(`  ${scenario.name} @${connections}: ${rps} req/s, p50 ${row.latency.p50} ms, p99 ${row.latency.p99} ms${row.server ? `, server p95 ${row.server.p95} ms` : ''}${result.non2xx ? `, non-2xx ${result.non2xx} ${JSON.stringify(statusCodes)}` : ''}`);
   return row;
 }
@@ -443,7 +467,7 @@ async function main(): Promise<void> {
       person: await timeRawSql(db, replay, n, (d, i) => loadPersonReadModel(d, ids[i]!, viewer, { summary: true })),
       aftercare: await timeRawSql(db, replay, n, (d, i) => loadPersonReadModel(d, ids[i]!, viewer, { facts: true })),
     };
-    for (const [k, v] of Object.entries(raw)) log(`    ${k}: ${v.statements} statement(s), p50 ${v.p50} ms, p95 ${v.p95} ms`);
+    for (const [k, v] of Object.entries(raw)) log(`    ${k}: ${v.statements} statement(s), p50 ${v.p50} ms, p95 ${v.p95} ms; audited p50 ${v.audited.p50} ms`);
     await pgClient?.end();
     // The second page of the council's list: its cursor, from the first.
     const firstPage = await services.people.search(practitioner, { localAuthority: BENCH_LA.north });
@@ -559,9 +583,9 @@ async function main(): Promise<void> {
     // The table.
     const line = (cells: (string | number | null)[]) => `| ${cells.map((c) => (c === null ? '–' : String(c))).join(' | ')} |`;
     const out = [
-      line(['request', 'conns', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'server p50', 'server p95', 'non-2xx', 'raw SQL p50', '× raw SQL', 'hello ÷ this']),
-      line(Array(12).fill('---')),
-      ...rows.map((r) => line([r.scenario, r.connections, r.requestsPerSecond, r.latency.p50, r.latency.p97_5, r.latency.p99, r.server?.p50 ?? null, r.server?.p95 ?? null, r.non2xx, r.rawSqlP50, r.ratioToRawSql, r.ratioToHello])),
+      line(['request', 'conns', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'server p50', 'server p95', 'non-2xx', 'raw SQL p50', '× raw SQL', 'raw SQL audited p50', '× audited SQL', 'hello ÷ this']),
+      line(Array(14).fill('---')),
+      ...rows.map((r) => line([r.scenario, r.connections, r.requestsPerSecond, r.latency.p50, r.latency.p97_5, r.latency.p99, r.server?.p50 ?? null, r.server?.p95 ?? null, r.non2xx, r.rawSqlP50, r.ratioToRawSql, r.rawSqlAuditedP50, r.ratioToAuditedSql, r.ratioToHello])),
     ];
     process.stdout.write(`\n${out.join('\n')}\n`);
     if (logging.length) process.stdout.write(`\nrequest logging: ${logging.map((l) => `${l.scenario}: ${l.info} req/s logged, ${l.warn} not logged (${l.costPercent} %)`).join('; ')}\n`);
