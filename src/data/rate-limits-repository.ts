@@ -4,15 +4,15 @@ import { sql } from 'kysely';
 import type { Db } from './database.ts';
 
 /**
- * Counts a hit for `key` in its window of `windowMs` (a window that has ended starts again at 1) and
- * answers the count and the milliseconds until the window ends.
+ * Counts `count` hits (default 1) for `key` in its window of `windowMs` (a window that has ended
+ * starts again from them) and answers the count after them and the milliseconds until the window ends.
  */
-export async function hit(db: Db, key: string, windowMs: number): Promise<{ hits: number; ttlMs: number }> {
+export async function hit(db: Db, key: string, windowMs: number, count = 1): Promise<{ hits: number; ttlMs: number }> {
   const result = await sql<{ hits: number; ttl_ms: number }>`
     INSERT INTO rate_limit_counters AS c (key, hits, window_ends)
-    VALUES (${key}, 1, now() + ${windowMs} * interval '1 millisecond')
+    VALUES (${key}, ${count}, now() + ${windowMs} * interval '1 millisecond')
     ON CONFLICT (key) DO UPDATE SET
-      hits = CASE WHEN c.window_ends <= now() THEN 1 ELSE c.hits + 1 END,
+      hits = CASE WHEN c.window_ends <= now() THEN excluded.hits ELSE c.hits + excluded.hits END,
       window_ends = CASE WHEN c.window_ends <= now() THEN excluded.window_ends ELSE c.window_ends END
     RETURNING hits, greatest(0, ceil(extract(epoch FROM (window_ends - now())) * 1000))::int AS ttl_ms`.execute(db);
   const row = result.rows[0]!;

@@ -18,6 +18,7 @@ import { registerAuth } from './auth/index.ts';
 import { loadNhsukStylesheet, NHSUK_DIST, NHSUK_PREFIX, NHSUK_STYLESHEET } from './design-system.ts';
 import { guardPersonRoutes } from './person-scope.ts';
 import { problemFor, RateLimitedError } from './problem.ts';
+import { sharedRateLimitStore } from './rate-limit-store.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
 import { FHIR_BASE, registerFhir } from './fhir/index.ts';
@@ -155,7 +156,9 @@ async function limitRates(app: FastifyInstance, limits: RateLimits, services: Se
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
     // Several processes on PostgreSQL count in the database, so that a limit holds across them.
-    ...(services.housekeeping.sharedRateLimits && { store: sharedRateLimitStore(services), skipOnError: true }),
+    // (rate-limit-store.ts: places taken from the shared count a block at a time; a failure to count
+    // lets the request through rather than refusing everyone while the database is away).
+    ...(services.housekeeping.sharedRateLimits && { store: sharedRateLimitStore((key, windowMs, count) => services.housekeeping.rateLimitHit(key, windowMs, count)), skipOnError: true }),
   });
   const signIn = app.rateLimit({ max: limits.signInPerMinute, keyGenerator: (request) => `sign-in:${request.ip}` });
   const api = app.rateLimit({ max: limits.apiPerMinute, keyGenerator: apiCaller });
@@ -164,42 +167,6 @@ async function limitRates(app: FastifyInstance, limits: RateLimits, services: Se
     if (request.method === 'POST' && route === '/sign-in') await signIn.call(app, request, reply);
     else if (route === '/api/v1' || route.startsWith('/api/v1/') || route.startsWith('/fhir/R4') || route === '/oauth/token') await api.call(app, request, reply);
   });
-}
-
-/**
- * A store for @fastify/rate-limit that counts in the database (housekeeping-service.ts), one statement a
- * request. A caller already over its limit is answered from memory until its window ends, so that a
- * flood costs the database nothing; a failure to count lets the request through (skipOnError) rather
- * than refusing everyone while the database is away.
- */
-function sharedRateLimitStore(services: Services) {
-  const refusedUntil = new Map<string, { until: number; current: number }>();
-  return class SharedRateLimitStore {
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void {
-      const now = Date.now();
-      const refused = refusedUntil.get(key);
-      if (refused && refused.until > now) {
-        refused.current += 1;
-        callback(null, { current: refused.current, ttl: refused.until - now });
-        return;
-      }
-      if (refused) refusedUntil.delete(key);
-      services.housekeeping.rateLimitHit(key, timeWindow).then(
-        ({ hits, ttlMs }) => {
-          if (hits > max) {
-            if (refusedUntil.size >= 10_000) refusedUntil.clear();
-            refusedUntil.set(key, { until: now + ttlMs, current: hits });
-          }
-          callback(null, { current: hits, ttl: ttlMs });
-        },
-        (error: Error) => callback(error),
-      );
-    }
-
-    child(): SharedRateLimitStore {
-      return this;
-    }
-  };
 }
 
 /** The API caller's token (hashed: the limiter's memory never holds a token), or their address. */

@@ -19,8 +19,8 @@ export function createHousekeepingService(db: Db, options: HousekeepingOptions) 
     /** True when rate limits are counted in the database; otherwise the server counts them in memory. */
     sharedRateLimits: options.sharedRateLimits,
 
-    /** Counts a request against `key`'s window of `windowMs`: the count so far and the milliseconds left. */
-    rateLimitHit: (key: string, windowMs: number) => rateLimits.hit(db, key, windowMs),
+    /** Counts `count` requests (default 1) against `key`'s window of `windowMs`: the count so far and the milliseconds left. */
+    rateLimitHit: (key: string, windowMs: number, count = 1) => rateLimits.hit(db, key, windowMs, count),
 
     /** Removes what has run out; answers how many rows. Safe to run anywhere, any time. */
     async sweep(): Promise<number> {
