@@ -336,8 +336,9 @@ async function drive(server: Server, scenario: Scenario, connections: number, du
       onResponse: (status, body, context) => notePlanVersion(status, body, context.sent as { method: string; path: string } | undefined),
     }],
   });
-  // Fastify writes the log line after the answer: give the last ones a moment to land.
-  await new Promise((r) => setTimeout(r, 200));
+  // The log line is written after the answer, and the server writes its log at least once a second
+  // (app.ts, bufferedStandardOutput): give the last ones time to land.
+  await new Promise((r) => setTimeout(r, 1300));
   const { times } = serverTimes(server.logFile, before);
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   const rps = Math.round(result.requests.average * 10) / 10;
