@@ -116,6 +116,9 @@ describe('the register page', () => {
       const descending = await get('/register?q=Regtest&order=descending&page=2');
       assert.match(descending.body, /showing 51 to 55, in order of name \(Z to A\)/);
       assert.match(descending.body, /RegtestAA/);
+      const past = await get('/register?q=Regtest&page=9');
+      assert.equal(past.statusCode, 200);
+      assert.match(past.body, /There is no one on page 9: the list ends before it\. <a href="\/register\?q=Regtest">Go to the first page<\/a>/);
       // Under the cap the total is exact.
       assert.match((await get('/register?q=RegtestC')).body, /<strong>3 people<\/strong> match your search/);
       const csv = await capped.inject({ method: 'GET', url: '/register.csv?q=Regtest', cookies: { [SESSION_COOKIE]: sessions.laPractitioner! } });

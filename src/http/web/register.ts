@@ -89,6 +89,8 @@ export function registerRegisterPages(web: FastifyInstance, services: Services):
         sortedBy: COLUMNS.find((c) => c.sort === result.sort)?.text.toLowerCase() ?? 'name',
         order: result.order,
         totalExact: result.totalExact,
+        // Only when the total is not known can a page lie past the last (an exact total shows the last instead).
+        pastTheEnd: result.items.length === 0 && result.page > 1 ? { page: result.page, firstHref: pageHref(1) } : null,
         // Past the count's cap the page says so ("More than 1,000"), rather than counting everyone on each view.
         totalText: result.totalExact ? String(result.total) : `More than ${result.total.toLocaleString('en-GB')}`,
         firstShown: result.items.length === 0 ? 0 : (result.page - 1) * result.pageSize + 1,
