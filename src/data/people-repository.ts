@@ -278,8 +278,8 @@ export interface RegisterRow extends PersonRow {
 }
 
 export async function searchRegister(db: Db, query: RegisterQuery): Promise<RegisterRow[]> {
-  // Words in the text: each matching name's people are read already in name order (migration 0135),
-  // about `limit` of them per distinct matching name, instead of every match (namePrefixPage).
+  // One word: each matching name's people are read already in name order (migration 0135), about
+  // `limit` of them per distinct matching name, instead of every match (namePrefixPage).
   if (isOneWord(query.text)) {
     const after = query.afterId ? await sortKeyOf(db, query.afterId) : null;
     // The cursor names nobody (never registered): as before, nothing follows it.
@@ -411,7 +411,8 @@ type SortKey = { family: string; given: string; id: string };
  * recursive CTE that jumps from one name to the next; for each name a LATERAL subquery reads its first
  * offset + limit people, visible and filtered, already in name order from the same index. Those, and
  * the local-id and NHS-number matches, are sorted and cut to the page. A common prefix (Smi: 12,000
- * people, two names) so reads about a hundred people instead of every match. The rows are exactly
+ * people, one name at 1,000,000 generated people) so reads about a hundred people, not every match;
+ * the cost grows with the number of distinct names (a probe and up to a page each). The rows are exactly
  * those of the plain query (registerRows ordered by name): register-search-same-rows.test.ts.
  * Slower where a filter or the visibility keeps few of a name's people: each name's LATERAL then reads
  * until it has a page of them, at worst every match, as the plain query does.
