@@ -10,7 +10,7 @@ import { createComplaintsService } from './complaints/complaints-service.ts';
 import { createEndingService } from './ending/ending-service.ts';
 import { createHealthService } from './health/health-service.ts';
 import { createLegalHistoryService } from './legal-history/legal-history-service.ts';
-import { createPeopleService } from './people/people-service.ts';
+import { createPeopleService, REGISTER_COUNT_CAP } from './people/people-service.ts';
 import { createBodyProposalService } from './people/body-proposals.ts';
 import { createKeyworkerService } from './keyworkers/keyworkers-service.ts';
 import { createPlanningService } from './planning/planning-service.ts';
@@ -43,6 +43,8 @@ import { createHousekeepingService } from './housekeeping/housekeeping-service.t
 
 export interface ServicesOptions {
   clock?: () => Date;
+  /** Issue 14: the register page counts its matches up to this many, then says "more than" (default 1,000). */
+  registerCountCap?: number;
   reviews?: Partial<ReviewSettings>;
   sessionHours?: number;
   /** MHA25-2: aftercare ends only once the joint written notice is sent (S117_MHA2025_JOINT_NOTICE). */
@@ -92,7 +94,7 @@ export function createServices(db: Db, options: ServicesOptions = {}) {
   const recharges = createRechargesService(shared);
   return {
     accounts: createAccountService(db, { clock, sessionHours: options.sessionHours ?? 8, identityCache: options.identityCache }),
-    people: createPeopleService(db, shared),
+    people: createPeopleService(db, { ...shared, registerCountCap: options.registerCountCap ?? REGISTER_COUNT_CAP }),
     bodyProposals: createBodyProposalService(db),
     duplicates: createDuplicatesService({ useCases, reviews }),
     legalHistory: createLegalHistoryService(shared),

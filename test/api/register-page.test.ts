@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { SESSION_COOKIE } from '../../src/http/auth/index.ts';
 import { pageNumbers } from '../../src/http/web/register.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
+import { createOtherApp, createTestApp, PASSWORD, USERS, type TestApp, type UserKey } from '../support/app.ts';
 import { createPerson } from './helpers.ts';
 
 describe('the register page', () => {
@@ -33,6 +33,9 @@ describe('the register page', () => {
     assert.deepEqual(pageNumbers(1, 5), [1, 2, null, 5]);
     assert.deepEqual(pageNumbers(4, 9), [1, null, 3, 4, 5, null, 9]);
     assert.deepEqual(pageNumbers(9, 9), [1, null, 8, 9]);
+    // The last page unknown (more people than the page counts): the next one, no last.
+    assert.deepEqual(pageNumbers(1, 2, false), [1, 2]);
+    assert.deepEqual(pageNumbers(7, 8, false), [1, null, 6, 7, 8]);
   });
 
   test('shows the total, a numbered second page, and sorts by a column with aria-sort', async () => {
@@ -92,6 +95,37 @@ describe('the register page', () => {
     const csv = await page('/register.csv?q=Regtest', 'otherLaPractitioner');
     assert.equal(csv.statusCode, 200);
     assert.equal(csv.body.trim().split('\r\n').length, 1, 'the header only');
+  });
+
+  test('past the count\'s cap the page says "more than", pages on while there are more, and the download stays whole', async () => {
+    // Issue 14: counting every match on each view took seconds at 1,000,000 people; the page counts
+    // up to a cap (1,000; 20 here) and says "more than" past it.
+    await page('/register');
+    const capped = await createOtherApp(t, { registerCountCap: 20 });
+    try {
+      const get = (url: string) => capped.inject({ method: 'GET', url, cookies: { [SESSION_COOKIE]: sessions.laPractitioner! } });
+      const first = await get('/register?q=Regtest');
+      assert.equal(first.statusCode, 200);
+      assert.match(first.body, /<strong>More than 20 people<\/strong> match your search: showing 1 to 50, in order of name\./);
+      assert.match(first.body, /href="\/register\?q=Regtest&amp;page=2"/);
+      assert.doesNotMatch(first.body, /page=3/, 'no last page is offered when it is not known');
+      const second = await get('/register?q=Regtest&page=2');
+      assert.match(second.body, /More than 20 people<\/strong> match your search: showing 51 to 55/);
+      assert.match(second.body, /RegtestCC/);
+      assert.doesNotMatch(second.body, /page=3/, 'nothing follows the last person');
+      const descending = await get('/register?q=Regtest&order=descending&page=2');
+      assert.match(descending.body, /showing 51 to 55, in order of name \(Z to A\)/);
+      assert.match(descending.body, /RegtestAA/);
+      const past = await get('/register?q=Regtest&page=9');
+      assert.equal(past.statusCode, 200);
+      assert.match(past.body, /There is no one on page 9: the list ends before it\. <a href="\/register\?q=Regtest">Go to the first page<\/a>/);
+      // Under the cap the total is exact.
+      assert.match((await get('/register?q=RegtestC')).body, /<strong>3 people<\/strong> match your search/);
+      const csv = await capped.inject({ method: 'GET', url: '/register.csv?q=Regtest', cookies: { [SESSION_COOKIE]: sessions.laPractitioner! } });
+      assert.equal(csv.body.trim().split('\r\n').length, 56, 'the download has everyone');
+    } finally {
+      await capped.close();
+    }
   });
 });
 

@@ -3,7 +3,9 @@
 // copy of the sort key) returns exactly the rows the query before it returned, in the same order,
 // page after page: for text, filter and combined searches, as an admin and as four organisations,
 // on generated people, some renamed afterwards (the copy follows the name) and one merged away.
-// The query before the change is kept here, as it was, to compare against.
+// The query before the change is kept here, as it was, to compare against. Since migration 0135 a
+// search with words reads each matching name's people in order (namePrefixPage): the same query
+// answers for it, the register page's name order too, with names spelled as people spell them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
@@ -56,6 +58,13 @@ function textMatchBefore(eb: ExpressionBuilder<Database & { matched: PeopleTable
   return eb.or(alternatives);
 }
 
+/** The register page's name order before migration 0135 (registerRows ordered, then offset): the same query, either way round. */
+async function namePageBefore(db: Db, query: people.RegisterFilters, page: { descending: boolean; offset: number; limit: number }): Promise<people.RegisterRow[]> {
+  // Z to A is name order reversed: the sort key (family name, given name, id) is unique.
+  const rows = await searchRegisterBefore(db, { ...query, limit: 1_000_000 });
+  return (page.descending ? rows.reverse() : rows).slice(page.offset, page.offset + page.limit);
+}
+
 const text = (raw: string) => ({ raw, nhsNumber: /^\d{10}$/.test(raw) ? raw : null, words: raw.split(/\s+/).filter((w) => w && !/^\d+$/.test(w)) });
 
 /** Every page of a search, by cursor, with the given page size. */
@@ -69,6 +78,12 @@ async function allPages(search: (q: people.RegisterQuery) => Promise<people.Regi
     afterId = rows.at(-1)!.id;
   }
 }
+
+/** Searches by name that migration 0135's way of reading them must answer as before. */
+const NAME_SEARCHES = [
+  'Mcd', 'MCDONALD', 'mcdonald oli', "o'b", "O'Brien", 'smith-', 'Smith-Jones', 'anne-m', 'oli smi', 'sm o', "d'a", 'smi_', 'smi%',
+  'S', 'ol', 'Óla', 'óla', 'Smith Smith', 'oliver oliver', 'Olivia', 'w', 'Jo',
+];
 
 for (const { engine, skip } of await testEngines()) {
   describe(`register search: the same rows as before migration 0134, on ${engine}`, { skip }, () => {
@@ -90,6 +105,17 @@ for (const { engine, skip } of await testEngines()) {
       for (const [i, { id }] of renamed.entries()) {
         await db.updateTable('people').set(i % 2 === 0 ? { family_name: 'Aardvark' } : { given_name: 'Zebedee', family_name: 'Smith' }).where('id', '=', id).execute();
       }
+      // Names as people write them (migration 0135 reads each distinct lower-case name's people in
+      // order): case variants of one name, apostrophes, hyphens, LIKE's own characters, an accent,
+      // and a name that is both someone's given and family name.
+      const spelled = await db.selectFrom('people').select('id').orderBy('id').offset(12).limit(16).execute();
+      const names: { family_name?: string; given_name?: string }[] = [
+        { family_name: 'MCDONALD' }, { family_name: 'mcdonald' }, { family_name: 'Mcdonald' }, { family_name: 'McDonald', given_name: 'Oliver' },
+        { family_name: "o'brien" }, { family_name: "O'BRIEN", given_name: 'Anne-Marie' }, { family_name: 'Smith-Jones' }, { family_name: 'SMITH', given_name: 'smith' },
+        { family_name: 'Oliver', given_name: 'Anne-marie' }, { family_name: 'Smi_th' }, { family_name: 'Smi%th' }, { given_name: "D'Arcy" },
+        { family_name: 'Ólafsson' }, { family_name: 'ÓLAFSSON', given_name: 'Oliver' }, { family_name: 'Oliver', given_name: 'Oliver' }, { family_name: 'oliver', given_name: 'OLIVIA' },
+      ];
+      for (const [i, { id }] of spelled.entries()) await db.updateTable('people').set(names[i]!).where('id', '=', id).execute();
       // One merged into another: neither search lists it.
       const [from, into] = await db.selectFrom('people').select('id').orderBy('id', 'desc').limit(2).execute();
       await db.updateTable('people').set({ duplicate_of: into!.id, merged_into: into!.id, merged_at: new Date() }).where('id', '=', from!.id).execute();
@@ -121,6 +147,12 @@ for (const { engine, skip } of await testEngines()) {
         { localAuthority: 'E09000098', status: 'active' }, { icb: 'QZZ', localAuthority: 'E09000099', status: 'active' },
         { text: text('Smi'), status: 'active' }, { text: text('a'), localAuthority: 'E09000098' },
         { reviewOverdueOn: today }, { reviewOverdueOn: today, icb: 'QZY' },
+        // Migration 0135: common prefixes of family and given names, case, apostrophes, hyphens,
+        // LIKE's characters, several words, a local id as a word, and with filters.
+        ...NAME_SEARCHES.map((raw) => ({ text: text(raw) })),
+        { text: text('Oli'), status: 'active' }, { text: text('mc'), icb: 'QZY' }, { text: text('smi'), reviewOverdueOn: today },
+        { text: text('o'), localAuthority: 'E09000099', status: 'active' }, { text: text('jo'), status: 'in-custody' },
+        { text: text('oli sm'), localAuthority: 'E09000098' }, { text: text(`${sample.local_id!} smi`) },
       ];
       let compared = 0;
       for (const visibleTo of [null, 'E09000099', 'E09000098', 'QZZ', 'RZZ']) {
@@ -135,6 +167,40 @@ for (const { engine, skip } of await testEngines()) {
         }
       }
       assert.ok(compared > 5000, `rows compared: ${compared}`);
+    });
+
+    test('the register page in name order, either way round, at several offsets: the same rows as before migration 0135', async () => {
+      const db = database.db;
+      const today = todayInLondon();
+      const searches: Omit<people.RegisterFilters, 'visibleTo'>[] = [
+        ...['Smi', 'Oli', 'mcdonald', "o'b", 'S', 'oli smi', 'anne-m'].map((raw) => ({ text: text(raw) })),
+        { text: text('Oli'), status: 'active' }, { text: text('o'), reviewOverdueOn: today },
+      ];
+      let compared = 0;
+      for (const visibleTo of [null, 'E09000099', 'RZZ']) {
+        for (const search of searches) {
+          for (const descending of [false, true]) {
+            for (const { offset, limit } of [{ offset: 0, limit: 50 }, { offset: 7, limit: 7 }, { offset: 50, limit: 50 }]) {
+              const filters = { ...search, visibleTo };
+              const before = await namePageBefore(db, filters, { descending, offset, limit });
+              const now = await people.registerPage(db, filters, { sort: 'name', descending, offset, limit });
+              assert.deepEqual(now, before, JSON.stringify({ ...filters, text: search.text?.raw, descending, offset, limit }));
+              compared += before.length;
+            }
+          }
+        }
+      }
+      assert.ok(compared > 500, `rows compared: ${compared}`);
+    });
+
+    test('the register page counts up to its cap: exact below it, "more than" past it', async () => {
+      const db = database.db;
+      for (const filters of [{ visibleTo: null }, { visibleTo: 'E09000099', text: text('Smi') }, { visibleTo: 'RZZ', status: 'active' }] as people.RegisterFilters[]) {
+        const total = await people.countRegister(db, filters);
+        assert.deepEqual(await people.countRegisterUpTo(db, filters, total), { count: total, exact: true });
+        assert.deepEqual(await people.countRegisterUpTo(db, filters, total + 10), { count: total, exact: true });
+        if (total > 1) assert.deepEqual(await people.countRegisterUpTo(db, filters, total - 1), { count: total - 1, exact: false });
+      }
     });
   });
 }

@@ -35,9 +35,13 @@ const href = (path: string, params: Record<string, string | number | undefined>)
   return query ? `${path}?${query}` : path;
 };
 
-/** Numbered pages around the current one, with the first and last, and gaps as ellipses. */
-export function pageNumbers(current: number, count: number): (number | null)[] {
-  const wanted = new Set([1, count, current - 1, current, current + 1].filter((n) => n >= 1 && n <= count));
+/**
+ * Numbered pages around the current one, with the first and last, and gaps as ellipses. When the
+ * last is not known (more people than the register page counts), count is the one after the current
+ * and no last page is offered.
+ */
+export function pageNumbers(current: number, count: number, lastKnown = true): (number | null)[] {
+  const wanted = new Set([1, ...(lastKnown ? [count] : []), current - 1, current, current + 1].filter((n) => n >= 1 && n <= count));
   const sorted = [...wanted].sort((a, b) => a - b);
   const out: (number | null)[] = [];
   for (const n of sorted) {
@@ -84,12 +88,17 @@ export function registerRegisterPages(web: FastifyInstance, services: Services):
         head,
         sortedBy: COLUMNS.find((c) => c.sort === result.sort)?.text.toLowerCase() ?? 'name',
         order: result.order,
-        firstShown: result.total === 0 ? 0 : (result.page - 1) * result.pageSize + 1,
-        lastShown: Math.min(result.total, result.page * result.pageSize),
-        pages: result.pageCount > 1 ? {
+        totalExact: result.totalExact,
+        // Only when the total is not known can a page lie past the last (an exact total shows the last instead).
+        pastTheEnd: result.items.length === 0 && result.page > 1 ? { page: result.page, firstHref: pageHref(1) } : null,
+        // Past the count's cap the page says so ("More than 1,000"), rather than counting everyone on each view.
+        totalText: result.totalExact ? String(result.total) : `More than ${result.total.toLocaleString('en-GB')}`,
+        firstShown: result.items.length === 0 ? 0 : (result.page - 1) * result.pageSize + 1,
+        lastShown: (result.page - 1) * result.pageSize + result.items.length,
+        pages: result.page > 1 || result.hasNext ? {
           previous: result.page > 1 ? { href: pageHref(result.page - 1) } : undefined,
-          next: result.page < result.pageCount ? { href: pageHref(result.page + 1) } : undefined,
-          items: pageNumbers(result.page, result.pageCount).map((n) => (n === null ? { ellipsis: true } : { number: n, href: pageHref(n), current: n === result.page })),
+          next: result.hasNext ? { href: pageHref(result.page + 1) } : undefined,
+          items: pageNumbers(result.page, result.pageCount ?? (result.hasNext ? result.page + 1 : result.page), result.pageCount !== null).map((n) => (n === null ? { ellipsis: true } : { number: n, href: pageHref(n), current: n === result.page })),
         } : null,
         downloads: { csv: href('/register.csv', { ...filters, ...ordering }), xlsx: href('/register.xlsx', { ...filters, ...ordering }) },
       });
