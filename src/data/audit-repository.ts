@@ -4,7 +4,7 @@
 // see services/audit/audit-log.ts and docs/adr/0016. The database refuses UPDATE, DELETE and
 // TRUNCATE on all three tables (migrations 0001, 0080).
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { canonicalJson, GENESIS_HASH } from '../domain/audit-log.ts';
 import type { Db } from './database.ts';
 import type { AuditEventRow } from './schema.ts';
@@ -46,6 +46,35 @@ export async function appendAuditEvents(trx: Db, events: readonly AuditEventInpu
     details: JSON.stringify(event.details ?? {}),
   }));
   for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
+}
+
+/** The audit event of a read of one person, appended by the read's own statement (withPersonReadEvent). */
+export interface PersonReadEvent {
+  userId: string | null;
+  organisationId: string | null;
+  requestId: string | null;
+  action: string;
+  /** Ids, field names and outcomes only: never personal data. */
+  details: Record<string, unknown>;
+  now: Date;
+}
+
+/**
+ * A select of at most one person (its `id` column the person's id) and the audit event of reading
+ * them, in ONE statement (issue 14: one round trip in autocommit instead of BEGIN, select, insert,
+ * COMMIT). A data-modifying CTE always runs to completion, and it inserts the event only for a row the
+ * select gives, so a person who is not there or not visible is not audited as read, as before; one
+ * statement is atomic, so the event commits exactly when the read does. The event has the fields
+ * appendAuditEvent writes for a read of a person (record type 'person', the person's id as record
+ * and person); the trigger stamps the transaction (0080) and the sealer chains it later (ADR 0016).
+ */
+export function withPersonReadEvent<R>(select: RawBuilder<R>, event: PersonReadEvent): RawBuilder<R> {
+  return sql<R>`WITH model AS (${select}),
+    audited AS (
+      INSERT INTO audit_events (at, user_id, organisation_id, action, record_type, record_id, person_id, request_id, details)
+      SELECT ${event.now.toISOString()}::timestamptz, ${event.userId}::uuid, ${event.organisationId}::uuid, ${event.action}::text, 'person', model.id::text, model.id, ${event.requestId}::text, ${JSON.stringify(event.details)}::jsonb
+        FROM model)
+    SELECT * FROM model`;
 }
 
 /** The unkeyed hash of the chain before 0080, kept to check the events written then. */

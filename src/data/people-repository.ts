@@ -5,8 +5,9 @@ import { sql, type Expression, type ExpressionBuilder, type Insertable, type Sql
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
 import type { Db } from './database.ts';
-import { endingFacts } from './ending-repository.ts';
-import { listResponsibilityDecisions, loadLegalHistory, type LegalHistoryRows } from './legal-history-repository.ts';
+import type { endingFacts } from './ending-repository.ts';
+import type { LegalHistoryRows } from './legal-history-repository.ts';
+import { loadFactRows, type Viewer } from './person-read-model.ts';
 import type { Database, NewPerson, PeopleTable, PersonRow, PlacementsTable } from './schema.ts';
 
 export async function insertPerson(db: Db, person: NewPerson): Promise<void> {
@@ -17,8 +18,8 @@ export function findPerson(db: Db, id: string): Promise<PersonRow | undefined> {
   return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Who is reading: every person (an admin), or the people one organisation has sight of. */
-export type Viewer = { everyone: true } | { everyone: false; organisationCode: string };
+/** Who is reading (defined beside the read model, which this module reads the facts with: no import cycle). */
+export type { Viewer };
 
 /**
  * The person when the viewer may see them, else undefined: the access scope is applied in the query
@@ -77,17 +78,9 @@ export function findPersonSummary(db: Db, personId: string) {
   return db.selectFrom('person_summaries').selectAll().where('person_id', '=', personId).executeTakeFirst();
 }
 
-/** Everything the entitlement rules need about one person. */
+/** Everything the entitlement rules need about one person, in one statement (issue 14; person-read-model.ts). */
 export async function loadFacts(db: Db, person: PersonRow): Promise<PersonFacts> {
-  const [residences, gps, history, decisions, endings, placements] = await Promise.all([
-    listResidences(db, person.id),
-    listGpRegistrations(db, person.id),
-    loadLegalHistory(db, person.id),
-    listResponsibilityDecisions(db, person.id),
-    endingFacts(db, person.id),
-    listPlacements(db, person.id),
-  ]);
-  return factsFromRows(person, { residences, gps, history, decisions, endings, placements });
+  return factsFromRows(person, await loadFactRows(db, person.id));
 }
 
 // One mapper per kind of fact, from a database row to the fact the rules read: loadFacts (and the

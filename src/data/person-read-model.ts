@@ -7,9 +7,9 @@
 // the services and the domain see the same values whichever way the record was read.
 // PostgreSQL 15 and PGlite accept every statement here (json_agg with ORDER BY, row_to_json).
 import { sql, type RawBuilder } from 'kysely';
+import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
 import type { Db } from './database.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
-import type { Viewer } from './people-repository.ts';
 import type { AdmissionRow, Database, LeaveRow, LegalStatusRow, PersonRow } from './schema.ts';
 import type { Selectable } from 'kysely';
 
@@ -46,6 +46,9 @@ export interface ReadModelParts {
   facts?: boolean;
 }
 
+/** Who is reading: every person (an admin), or the people one organisation has sight of. */
+export type Viewer = { everyone: true } | { everyone: false; organisationCode: string };
+
 type Json = Record<string, unknown>;
 
 /** A table's rows for this person as a JSON array in the given order ('[]' when none). */
@@ -53,17 +56,9 @@ function rowsOf(table: string, order: string, where = ''): RawBuilder<Json[]> {
   return sql<Json[]>`(SELECT coalesce(json_agg(t ORDER BY ${sql.raw(order)}), '[]'::json) FROM ${sql.table(table)} t WHERE t.person_id = p.id${sql.raw(where)})`;
 }
 
-/**
- * The person and the parts asked for, in one statement, or undefined when there is no such person or
- * the viewer may not see them (exactly when findVisiblePerson gives undefined).
- */
-export async function loadPersonReadModel(db: Db, personId: string, viewer: Viewer, parts: ReadModelParts = {}): Promise<PersonReadModel | undefined> {
-  const visible = viewer.everyone
-    ? sql``
-    : sql` AND EXISTS (SELECT 1 FROM person_organisations po WHERE po.person_id = p.id AND po.organisation_code = ${viewer.organisationCode})`;
-  const summary = parts.summary ? sql`(SELECT row_to_json(s) FROM person_summaries s WHERE s.person_id = p.id)` : sql`NULL::json`;
-  const facts = parts.facts
-    ? sql`${rowsOf('admissions', 't.admitted_on, t.id')} AS admissions,
+/** Every fact the entitlement rules read (as loadLegalHistory, listResponsibilityDecisions, endingFacts, listPlacements), of the person `p`. */
+function factColumns(): RawBuilder<unknown> {
+  return sql`${rowsOf('admissions', 't.admitted_on, t.id')} AS admissions,
         ${rowsOf('legal_statuses', 't.start_date, t.id')} AS legal_statuses,
         ${rowsOf('leaves', 't.from_date, t.id')} AS leaves,
         (SELECT coalesce(json_agg(json_build_object('d', d, 'decided_by_name', u.name, 'decided_by_organisation', o.name) ORDER BY d.decided_at, d.id), '[]'::json)
@@ -73,9 +68,23 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
            FROM ending_proposals e WHERE e.person_id = p.id AND e.status = 'approved' AND e.ended_on IS NOT NULL) AS joint_endings,
         (SELECT coalesce(json_agg(json_build_object('episode_id', r.episode_id, 'reinstated_on', r.reinstated_on) ORDER BY r.reinstated_on, r.episode_id), '[]'::json)
            FROM reinstatements r WHERE r.person_id = p.id AND r.status = 'approved' AND r.reinstated_on IS NOT NULL) AS reinstatements,
-        ${rowsOf('placements', 't.from_date, t.id')} AS placements`
+        ${rowsOf('placements', 't.from_date, t.id')} AS placements`;
+}
+
+/**
+ * The person and the parts asked for, in one statement, or undefined when there is no such person or
+ * the viewer may not see them (exactly when findVisiblePerson gives undefined). With `audit`, the
+ * same statement appends the audit event of the read when (and only when) it finds the person.
+ */
+export async function loadPersonReadModel(db: Db, personId: string, viewer: Viewer, parts: ReadModelParts = {}, audit?: PersonReadEvent): Promise<PersonReadModel | undefined> {
+  const visible = viewer.everyone
+    ? sql``
+    : sql` AND EXISTS (SELECT 1 FROM person_organisations po WHERE po.person_id = p.id AND po.organisation_code = ${viewer.organisationCode})`;
+  const summary = parts.summary ? sql`(SELECT row_to_json(s) FROM person_summaries s WHERE s.person_id = p.id)` : sql`NULL::json`;
+  const facts = parts.facts
+    ? factColumns()
     : sql`NULL::json AS admissions, NULL::json AS legal_statuses, NULL::json AS leaves, NULL::json AS decisions, NULL::json AS joint_endings, NULL::json AS reinstatements, NULL::json AS placements`;
-  const result = await sql<PersonRow & {
+  const select = sql<PersonRow & {
     rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
     admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
     joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
@@ -84,7 +93,8 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${summary} AS rm_summary,
       ${facts}
-    FROM people p WHERE p.id = ${personId} AND p.merged_into IS NULL${visible}`.execute(db);
+    FROM people p WHERE p.id = ${personId} AND p.merged_into IS NULL${visible}`;
+  const result = await (audit ? withPersonReadEvent(select, audit) : select).execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
   const { rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements, ...person } = row;
@@ -93,21 +103,48 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
     residences: rm_residences.map((r) => withInstants(r, ['recorded_at']) as ResidenceRow),
     gps: rm_gps.map((r) => withInstants(r, ['recorded_at']) as GpRow),
     summary: rm_summary ? (withInstants(rm_summary, ['refreshed_at']) as SummaryRow) : undefined,
-    ...(parts.facts && {
-      facts: {
-        history: {
-          admissions: (admissions ?? []).map((r) => withInstants(r, ['created_at']) as AdmissionRow),
-          legalStatuses: (legal_statuses ?? []).map((r) => withInstants(r, ['created_at']) as LegalStatusRow),
-          leaves: (leaves ?? []).map((r) => withInstants(r, ['created_at']) as LeaveRow),
-        },
-        decisions: (decisions ?? []).map((r) => ({ ...withInstants(r.d as Json, ['decided_at']), decided_by_name: r.decided_by_name ?? null, decided_by_organisation: r.decided_by_organisation ?? null }) as DecisionWithWho),
-        endings: {
-          jointEndings: (joint_endings ?? []).map((e) => ({ episodeId: e.episode_id, endedOn: e.ended_on })),
-          reinstatements: (reinstatements ?? []).map((r) => ({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on })),
-        },
-        placements: (placements ?? []).map((r) => withInstants(r, ['recorded_at']) as PlacementRow),
-      },
-    }),
+    ...(parts.facts && { facts: factsOfRow({ admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements }) }),
+  };
+}
+
+type FactColumns = {
+  admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
+  joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
+};
+
+/** factColumns' JSON back into the rows the per-table queries give. */
+function factsOfRow({ admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements }: FactColumns): NonNullable<PersonReadModel['facts']> {
+  return {
+    history: {
+      admissions: (admissions ?? []).map((r) => withInstants(r, ['created_at']) as AdmissionRow),
+      legalStatuses: (legal_statuses ?? []).map((r) => withInstants(r, ['created_at']) as LegalStatusRow),
+      leaves: (leaves ?? []).map((r) => withInstants(r, ['created_at']) as LeaveRow),
+    },
+    decisions: (decisions ?? []).map((r) => ({ ...withInstants(r.d as Json, ['decided_at']), decided_by_name: r.decided_by_name ?? null, decided_by_organisation: r.decided_by_organisation ?? null }) as DecisionWithWho),
+    endings: {
+      jointEndings: (joint_endings ?? []).map((e) => ({ episodeId: e.episode_id, endedOn: e.ended_on })),
+      reinstatements: (reinstatements ?? []).map((r) => ({ episodeId: r.episode_id, reinstatedOn: r.reinstated_on })),
+    },
+    placements: (placements ?? []).map((r) => withInstants(r, ['recorded_at']) as PlacementRow),
+  };
+}
+
+/**
+ * Every row the entitlement rules read about one person (residences, GP registrations and the facts)
+ * in ONE statement instead of one query per table (issue 14): what people-repository.loadFacts
+ * reads. By id only, with no visibility or merge filter, exactly as the per-table queries read.
+ */
+export async function loadFactRows(db: Db, personId: string): Promise<{ residences: ResidenceRow[]; gps: GpRow[] } & NonNullable<PersonReadModel['facts']>> {
+  const { rows } = await sql<{ rm_residences: Json[]; rm_gps: Json[] } & FactColumns>`SELECT
+      ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
+      ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
+      ${factColumns()}
+    FROM (SELECT ${personId}::uuid AS id) p`.execute(db);
+  const { rm_residences, rm_gps, ...facts } = rows[0]!;
+  return {
+    residences: rm_residences.map((r) => withInstants(r, ['recorded_at']) as ResidenceRow),
+    gps: rm_gps.map((r) => withInstants(r, ['recorded_at']) as GpRow),
+    ...factsOfRow(facts),
   };
 }
 

@@ -1,11 +1,12 @@
-// Issue 14, "fewer round trips": a read of one person is at most who-is-asking, ONE read-model
-// query, and the audit event. Every statement the server sends is counted through a Kysely plugin
-// (not timed) while one request is answered: the API person read and aftercare read, the service
-// reads and the person page's record part.
+// Issue 14, "fewer round trips": a read of one person is who-is-asking (none when cached) and ONE
+// statement, the read model with its audit event, in autocommit. Every statement the server sends is
+// counted through a Kysely plugin, and every BEGIN, COMMIT and ROLLBACK through the drivers (not
+// timed) while one request is answered: the API person and aftercare reads, the service reads, the
+// person page's record part, the plan and reviews reads and the three writes of the mixed workload.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { KyselyPlugin } from 'kysely';
+import { PGliteDriver, PostgresDriver, type KyselyPlugin } from 'kysely';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
@@ -14,14 +15,30 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../support/d
 import { seedAccounts, USERS, type UserKey } from '../support/app.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
 
-type Kind = 'who-is-asking' | 'audit' | 'read';
+type Kind = 'who-is-asking' | 'audit' | 'read' | 'transaction';
 
 /** Tells the statements apart by the tables they name (compiled once more, outside the count). */
 function classify(compiled: string): Kind {
+  if (compiled === 'begin' || compiled === 'commit' || compiled === 'rollback') return 'transaction';
   if (/audit_events|pg_advisory/.test(compiled)) return 'audit';
   if (/"?(api_tokens|sessions|users|organisations|system_accounts)"?/.test(compiled) && !/\bpeople\b/.test(compiled)) return 'who-is-asking';
   return 'read';
 }
+
+/** Whether BEGIN, COMMIT and ROLLBACK are being recorded, and where (they do not pass through plugins). */
+const transactions: { counting: boolean; seen: string[] } = { counting: false, seen: [] };
+for (const driver of [PostgresDriver.prototype, PGliteDriver.prototype]) {
+  for (const method of ['beginTransaction', 'commitTransaction', 'rollbackTransaction'] as const) {
+    const original = driver[method] as (...args: unknown[]) => Promise<void>;
+    (driver as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
+      if (transactions.counting) transactions.seen.push(method === 'beginTransaction' ? 'begin' : method === 'commitTransaction' ? 'commit' : 'rollback');
+      return original.apply(this, args);
+    };
+  }
+}
+
+/** The round trips each request makes now, BEGIN and COMMIT included (who-is-asking apart). */
+const ROUND_TRIPS = { planRead: 15, reviewsRead: 10, legalStatusWrite: 31, reviewWrite: 32, planWrite: 23 };
 
 for (const { engine, skip } of await testEngines()) {
   describe(`round trips of a person read on ${engine}`, { skip }, () => {
@@ -52,50 +69,67 @@ for (const { engine, skip } of await testEngines()) {
       const practitioner = actorFromUser((await findUserByEmail(database.db, USERS.practitioner.email))!, 'test');
       const person = await services.people.create(practitioner, NORTHBRIDGE_PERSON);
       personId = person.id;
-      await services.legalHistory.addLegalStatus(practitioner, personId, { section: '3', startDate: '2024-01-10', endDate: '2024-03-01' });
+      // Left hospital after section 3 on 1 March 2024: aftercare running, so a review can be recorded.
+      const stay = await services.legalHistory.addAdmission(practitioner, personId, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10', dischargedOn: '2024-03-01' });
+      await services.legalHistory.addLegalStatus(practitioner, personId, { section: '3', startDate: '2024-01-10', endDate: '2024-03-01', admissionId: stay.id });
     });
     after(async () => {
       await app?.close();
       await database?.dispose();
     });
 
-    async function count(run: () => Promise<unknown>): Promise<Record<Kind, number>> {
+    async function count(run: () => Promise<unknown>): Promise<Record<Kind, number> & { statements: number }> {
       seen.length = 0;
+      transactions.seen.length = 0;
       counting = true;
+      transactions.counting = true;
       try {
         await run();
       } finally {
         counting = false;
+        transactions.counting = false;
       }
-      const counts: Record<Kind, number> = { 'who-is-asking': 0, audit: 0, read: 0 };
+      seen.push(...transactions.seen);
+      const counts: Record<Kind, number> = { 'who-is-asking': 0, audit: 0, read: 0, transaction: 0 };
       for (const s of seen) counts[classify(s)] += 1;
-      return counts;
+      // Every round trip but who-is-asking (the token or session and its user; none once cached).
+      return { ...counts, statements: seen.filter((s) => !/"(api_tokens|sessions)"/.test(s)).length };
+    }
+
+    /** The one statement of a read: the read model with the audit event appended by the same statement. */
+    function assertOneAuditedStatement(counts: Record<Kind, number> & { statements: number }, what: string) {
+      assert.equal(counts.statements, 1, `${what}: ${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      const statement = seen.find((s) => classify(s) !== 'who-is-asking')!;
+      assert.match(statement, /INSERT INTO audit_events/, `${what}: the read is audited in its own statement`);
+      assert.match(statement, /FROM people p/, what);
     }
 
     for (const [path, name] of [['', 'person'], ['/aftercare', 'aftercare']] as const) {
-      test(`GET /api/v1/people/{id}${path}: one read-model query besides who is asking and the audit event`, async () => {
+      test(`GET /api/v1/people/{id}${path}: one statement (the read model and its audit event) besides who is asking`, async () => {
+        await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers: { authorization: `Bearer ${tokens.practitioner}` } });
         let status = 0;
         const counts = await count(async () => {
           const res = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers: { authorization: `Bearer ${tokens.practitioner}` } });
           status = res.statusCode;
         });
         assert.equal(status, 200);
-        assert.equal(counts.read, 1, `${name}: ${JSON.stringify(counts)}\n${seen.join('\n')}`);
-        assert.ok(counts.audit >= 1, 'the read is audited');
+        assertOneAuditedStatement(counts, name);
+        assert.equal(counts.transaction, 0, 'autocommit: no BEGIN or COMMIT');
       });
 
-      test(`GET /api/v1/people/{id}${path} of a person the caller may not see: 404 after the same single query`, async () => {
+      test(`GET /api/v1/people/{id}${path} of a person the caller may not see: 404 after the same single statement`, async () => {
         let status = 0;
         const counts = await count(async () => {
           const res = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers: { authorization: `Bearer ${tokens.otherLaPractitioner}` } });
           status = res.statusCode;
         });
         assert.equal(status, 404);
-        assert.equal(counts.read, 1, JSON.stringify(counts));
+        // One read-model statement (it finds no one, so it appends no read event); the refusal is audited as before.
+        assert.equal(seen.filter((s) => /FROM people p/.test(s)).length, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
       });
     }
 
-    test('the services: people.get and legalHistory.aftercare one read-model query each; the person page record part one too', async () => {
+    test('the services: people.get, legalHistory.aftercare and the person page record part one statement each, audited in it', async () => {
       const actor = actorFromUser((await findUserByEmail(database.db, USERS.practitioner.email))!, 'test');
       for (const [name, run] of [
         ['people.get', () => services.people.get(actor, personId)],
@@ -103,9 +137,32 @@ for (const { engine, skip } of await testEngines()) {
         ['people.record', () => services.people.record(actor, personId)],
       ] as const) {
         const counts = await count(run);
-        assert.equal(counts.read, 1, `${name}: ${JSON.stringify(counts)}`);
+        assertOneAuditedStatement(counts, name);
         assert.equal(counts['who-is-asking'], 0, name);
       }
     });
+
+    // The plan and reviews reads and the mixed workload's writes: their round trips once the caller is
+    // cached, BEGIN and COMMIT included (issue 14 item 3: the facts in one statement, not one per table).
+    const practitioner = { authorization: '' };
+    for (const [label, method, path, payload, expected, status] of [
+      ['GET /api/v1/people/{id}/plan', 'GET', '/plan', undefined, ROUND_TRIPS.planRead, 200],
+      ['GET /api/v1/people/{id}/reviews', 'GET', '/reviews', undefined, ROUND_TRIPS.reviewsRead, 200],
+      ['POST /api/v1/people/{id}/legal-statuses', 'POST', '/legal-statuses', { section: 'informal', startDate: '2024-05-01', endDate: '2024-05-01' }, ROUND_TRIPS.legalStatusWrite, 201],
+      ['POST /api/v1/people/{id}/reviews', 'POST', '/reviews', { heldOn: '2024-06-01', attendees: ['Keyworker', 'The person'], outcome: 'continue', notes: 'Aftercare continues.' }, ROUND_TRIPS.reviewWrite, 201],
+      ['PUT /api/v1/people/{id}/plan', 'PUT', '/plan', { goals: 'Stay well at home', personViews: 'Wants to stay near family.' }, ROUND_TRIPS.planWrite, 200],
+    ] as const) {
+      test(`${label}: ${expected} round trips besides who is asking`, async () => {
+        practitioner.authorization = `Bearer ${tokens.practitioner}`;
+        await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers: practitioner });
+        let res: Awaited<ReturnType<typeof app.inject>> | undefined;
+        const counts = await count(async () => {
+          res = await app.inject({ method, url: `/api/v1/people/${personId}${path}`, headers: practitioner, ...(payload && { payload }) });
+        });
+        assert.equal(res!.statusCode, status, res!.body);
+        assert.equal(counts.statements, expected, `${label}: ${JSON.stringify(counts)}\n${seen.join('\n')}`);
+        assert.ok(counts.audit >= 1, 'audited');
+      });
+    }
   });
 }

@@ -34,8 +34,13 @@ export function actorFromUser(user: UserWithOrganisation, requestId: string | nu
   };
 }
 
+/** Whether the actor may do this: a system account by its scopes, a person by their role. */
+export function allows(actor: Actor, action: Action): boolean {
+  return actor.scopes ? scopesAllow(actor.scopes, action) : can(actor.role, action);
+}
+
 export function requirePermission(actor: Actor, action: Action): void {
-  if (actor.scopes ? !scopesAllow(actor.scopes, action) : !can(actor.role, action)) throw new ForbiddenError(`Your role (${actor.role}) cannot do this`);
+  if (!allows(actor, action)) throw new ForbiddenError(`Your role (${actor.role}) cannot do this`);
 }
 
 export function auditActor(actor: Actor) {

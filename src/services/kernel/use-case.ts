@@ -8,12 +8,12 @@ import type { Action } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { LawSettings } from '../../domain/aftercare.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
-import { appendAuditEvent } from '../../data/audit-repository.ts';
+import { appendAuditEvent, type PersonReadEvent } from '../../data/audit-repository.ts';
 import { unfinishedBatchHolding } from '../../data/import-undo-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
-import { auditActor, requirePermission, type Actor } from './actor.ts';
+import { allows, auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { findVisiblePerson, isUuid, refreshProjections, viewerOf } from './person-record.ts';
 
@@ -159,6 +159,31 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
         await audit(trx, actor, model.person, spec.audit, result, now);
         return result;
       });
+    },
+
+    /**
+     * A read of one person's record in ONE database statement in autocommit (issue 14): `load` runs
+     * the read-model query with the audit event appended by that same statement (it must pass
+     * `audit` to loadPersonReadModel), so the event is in the read's own transaction and is written
+     * only when the person is there and visible. `work` only shapes the answer from the model: it has
+     * no transaction and must not touch the database. A caller without the permission gets 404 or 403
+     * as from `readModel` (visibility first), and no event, as before (the 403 rolled it back).
+     */
+    async readModelAtOnce<M extends { person: PersonRow }, T>(
+      actor: Actor,
+      personId: string,
+      spec: { permission: Action; audit: Omit<AuditEntry, 'recordType' | 'recordId' | 'personId'> },
+      load: (db: Db, viewer: people.Viewer, audit: PersonReadEvent | undefined) => Promise<M | undefined>,
+      work: (ctx: { actor: Actor; person: PersonRow; today: IsoDate; now: Date; model: M }) => T,
+    ): Promise<T> {
+      if (!isUuid(personId)) throw new NotFoundError('person');
+      const now = clock();
+      // Without the permission nothing is read for the caller, so nothing is audited: the query only tells 404 from 403.
+      const event: PersonReadEvent | undefined = allows(actor, spec.permission) ? { ...auditActor(actor), action: spec.audit.action, details: { ...spec.audit.details }, now } : undefined;
+      const model = await load(db, viewerOf(actor), event);
+      if (!model) throw new NotFoundError('person');
+      requirePermission(actor, spec.permission);
+      return work({ actor, person: model.person, today: dayOf(now), now, model });
     },
 
     change,

@@ -148,7 +148,7 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     /** A read: derived from the facts, nothing written but the audit event. */
     async aftercare(actor: Actor, personId: string): Promise<AftercareResult> {
       // One read-model query (person, visibility and every fact) instead of nine (issue 14).
-      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { facts: true }), ({ model, today }) => computeAftercare({ ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), deemedResidence: law.deemedResidence }, today));
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit: { action: 'aftercare.view' } }, (db, viewer, audit) => loadPersonReadModel(db, personId, viewer, { facts: true }, audit), ({ model, today }) => computeAftercare({ ...factsFromRows(model.person, { residences: model.residences, gps: model.gps, ...model.facts! }), deemedResidence: law.deemedResidence }, today));
     },
 
     /**

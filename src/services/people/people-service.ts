@@ -74,7 +74,8 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
 
     async get(actor: Actor, personId: string) {
       // One read-model query (person, visibility, histories, projections) instead of four (issue 14).
-      return useCases.readModel(actor, personId, { permission: 'person:read', audit: { action: 'person.view' } }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, { summary: true }), ({ model }) => viewOfModel(model));
+      // ...and its audit event in that same statement, in autocommit: one round trip.
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit: { action: 'person.view' } }, (db, viewer, audit) => loadPersonReadModel(db, personId, viewer, { summary: true }, audit), ({ model }) => viewOfModel(model));
     },
 
     /**
@@ -92,7 +93,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
      */
     async record(actor: Actor, personId: string) {
       const audit = { action: 'person.view', details: { parts: ['details', 'legal-history', 'aftercare'] } };
-      return useCases.readModel(actor, personId, { permission: 'person:read', audit }, (trx, viewer) => loadPersonReadModel(trx, personId, viewer, RECORD_PARTS), ({ model, today }) => personRecordOfModel(model, today, law));
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, RECORD_PARTS, event), ({ model, today }) => personRecordOfModel(model, today, law));
     },
 
     /** expectedVersion null: the caller did not send If-Match, so the change is applied to the latest version. */

@@ -88,9 +88,11 @@ async function view(trx: Db, actor: Actor, person: PersonRow, stored: plans.Plan
     ? { ...stored, content: await fromTheRecord(trx, person.id, stored.content) }
     : { ...stored, content: await withReviewDate(trx, person.id, stored.content) };
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
-  const readiness = await readinessOf(trx, person, today, law);
+  // The aftercare derived once, for the money rules and PLAN-7's readiness (one facts read, not two: issue 14).
+  const context = await moneyContext(trx, person, today, law);
+  const readiness = await readinessOf(trx, person, today, law, context.aftercare);
   // Each need with the services that meet it; amounts only for those who may see money.
-  const money = canSeeMoney(actor, (await moneyContext(trx, person, today, law)).responsibleBodies);
+  const money = canSeeMoney(actor, context.responsibleBodies);
   return withLinkedServices(planView(plan, latestFinal, readiness), await servicesByNeed(trx, person.id, money, today));
 }
 
