@@ -93,14 +93,8 @@ export async function listPlanNeeds(db: Db, personId: string): Promise<{ id: str
   return (plan?.content.needs ?? []).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
 }
 
-/**
- * PLAN-7: the person's current planned services not yet confirmed as in place (confirmed_on null).
- * The services table belongs to the money feature (migration 0005: services with need_id and
- * confirmed_on); where it does not exist this counts none. The money feature may replace the body.
- */
+/** PLAN-7: the person's current planned services not yet confirmed as in place (confirmed_on null; migration 0005). */
 export async function countUnconfirmedPlannedServices(db: Db, personId: string, today: string): Promise<number> {
-  const exists = await sql<{ found: boolean }>`SELECT to_regclass('services') IS NOT NULL AS found`.execute(db);
-  if (!exists.rows[0]?.found) return 0;
   const result = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM services
     WHERE person_id = ${personId} AND confirmed_on IS NULL AND (end_date IS NULL OR end_date >= ${today}::date)`.execute(db);

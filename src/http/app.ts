@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Services } from '../services/index.ts';
@@ -57,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logStream ? { level: options.logLevel ?? 'info', serializers: { req: requestForLog, err: errorForLog }, stream: logStream } : false,
     // One line a request, when it is answered (logRequest below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
