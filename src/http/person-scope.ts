@@ -12,9 +12,10 @@ const PERSON_ROUTE = /^(?:\/api\/v1)?\/people\/:id(?:\/|$)/;
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * A read (GET) whose one use case finds the person in its read-model query with the caller's
-     * visibility, answering 404 before looking at anything else (use-case.ts readModel): this guard's
-     * separate query would only repeat it (issue 14, "fewer round trips"). Set on nothing else.
+     * A read (GET) whose one use case finds the person with the caller's visibility before it looks at
+     * anything else, answering 404 first (use-case.ts: readModel, readModelAtOnce, read), and which
+     * parses no input before it: this guard's separate query would only repeat it (issue 14, "fewer
+     * round trips"). Set on such reads only.
      */
     personVisibilityInUseCase?: boolean;
   }

@@ -114,7 +114,7 @@ export function registerPlansApi(api: FastifyInstance, services: Services): void
   const tags = ['Plans'];
   const id = (request: { params: unknown }) => (request.params as { id: string }).id;
 
-  api.get('/people/:id/plan', { schema: { tags, summary: 'The current draft of the care and support plan (PLAN-4 to PLAN-6)', params: PersonParams, response: responses(200, 'The plan', PlanSchema, READ) } }, async (request) =>
+  api.get('/people/:id/plan', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The current draft of the care and support plan (PLAN-4 to PLAN-6)', params: PersonParams, response: responses(200, 'The plan', PlanSchema, READ) } }, async (request) =>
     services.plans.get(actorOf(request), id(request)),
   );
 

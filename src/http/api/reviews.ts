@@ -120,7 +120,7 @@ export function registerReviewsApi(api: FastifyInstance, services: Services): vo
     reply.status(201).send(await services.reviews.record(actorOf(request), params(request).id!, request.body)),
   );
 
-  api.get('/people/:id/reviews', { schema: { tags, summary: 'The person’s review timetable, reviews held and requests', params: PersonParams, response: responses(200, 'The reviews', ReviewsSchema, READ) } }, async (request) =>
+  api.get('/people/:id/reviews', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The person’s review timetable, reviews held and requests', params: PersonParams, response: responses(200, 'The reviews', ReviewsSchema, READ) } }, async (request) =>
     services.reviews.list(actorOf(request), params(request).id!),
   );
 
