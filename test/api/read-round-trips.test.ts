@@ -11,7 +11,8 @@ import { createServices, type Services } from '../../src/services/index.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
-import { seedAccounts, USERS, type UserKey } from '../support/app.ts';
+import { PASSWORD, seedAccounts, USERS, type UserKey } from '../support/app.ts';
+import { SESSION_COOKIE } from '../../src/http/auth/index.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
 
 type Kind = 'who-is-asking' | 'audit' | 'read';
@@ -106,6 +107,26 @@ for (const { engine, skip } of await testEngines()) {
         assert.equal(counts.read, 1, `${name}: ${JSON.stringify(counts)}`);
         assert.equal(counts['who-is-asking'], 0, name);
       }
+    });
+
+    test('the person page: its record and every panel (plan, keyworker, planning meetings, review clocks) in the one read-model query', async () => {
+      const actor = actorFromUser((await findUserByEmail(database.db, USERS.practitioner.email))!, 'test');
+      const counts = await count(() => services.personPage.view(actor, personId));
+      assert.equal(counts.read, 1, `personPage.view: ${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      assert.equal(counts['who-is-asking'], 0);
+      assert.ok(counts.audit >= 1, 'the page is audited');
+    });
+
+    test('GET /people/{id}, the page: one read-model query besides who is asking and the audit event', async () => {
+      const session = (await services.accounts.signIn(USERS.practitioner.email, PASSWORD, null)).sessionToken;
+      let status = 0;
+      const counts = await count(async () => {
+        const res = await app.inject({ method: 'GET', url: `/people/${personId}`, cookies: { [SESSION_COOKIE]: session } });
+        status = res.statusCode;
+      });
+      assert.equal(status, 200);
+      assert.equal(counts.read, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      assert.ok(counts.audit >= 1, 'the page is audited');
     });
   });
 }
