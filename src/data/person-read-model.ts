@@ -10,7 +10,8 @@ import { sql, type RawBuilder } from 'kysely';
 import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
 import type { Db } from './database.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
-import type { AdmissionRow, Database, LeaveRow, LegalStatusRow, PersonRow } from './schema.ts';
+import type { KeyworkerRow } from './keyworkers-repository.ts';
+import type { AdmissionRow, BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, Database, LeaveRow, LegalStatusRow, PersonRow } from './schema.ts';
 import type { Selectable } from 'kysely';
 
 type ResidenceRow = Selectable<Database['residences']>;
@@ -18,6 +19,8 @@ type GpRow = Selectable<Database['gp_registrations']>;
 type SummaryRow = Selectable<Database['person_summaries']>;
 type DecisionRow = Selectable<Database['responsibility_decisions']>;
 type PlacementRow = Selectable<Database['placements']>;
+type MeetingRow = Selectable<Database['planning_meetings']>;
+type InviteeRow = Selectable<Database['meeting_invitees']>;
 /** As listResponsibilityDecisions: the decision with who made it (name and organisation). */
 type DecisionWithWho = DecisionRow & { decided_by_name: string | null; decided_by_organisation: string | null };
 
@@ -37,13 +40,41 @@ export interface PersonReadModel {
     /** As listPlacements (MHA25-3): by from_date, then id. */
     placements: PlacementRow[];
   };
+  /** Present when `panels` was asked for: the person page's other panels (see PersonPagePanels). */
+  panels?: PersonPagePanels;
 }
+
+/**
+ * What the person page's panels read besides the record (issue 14 item 2), each as the per-table
+ * query of its service gives it, so that the services derive the panels from either path:
+ * the plan (plans.findPlan: only what the summary shows), the latest final version number
+ * (latestPlanVersionNumber), the end dates of the planned services not yet confirmed
+ * (countUnconfirmedPlannedServices counts those ending on or after today), the keyworker history
+ * (keyworkerHistory), the planning meetings and their invitees (listMeetings, listInvitees) and the
+ * budgets' review clocks (listBudgetClocksOf, listBudgetReviewTriggers, listBudgetReductions: only
+ * the columns the clocks read).
+ */
+export interface PersonPagePanels {
+  plan: { version: number; finalised_number: number | null; needs: number } | undefined;
+  latestFinalVersion: number;
+  unconfirmedServiceEnds: (string | null)[];
+  keyworkers: KeyworkerRow[];
+  meetings: MeetingRow[];
+  invitees: InviteeRow[];
+  budgets: Pick<BudgetRow, 'id' | 'person_id' | 'kind' | 'start_date' | 'end_date'>[];
+  budgetReviews: Pick<BudgetReviewRow, 'budget_id' | 'held_on'>[];
+  budgetTriggers: Pick<BudgetReviewTriggerRow, 'budget_id' | 'occurred_on'>[];
+  budgetReductions: Pick<BudgetReductionRow, 'budget_id' | 'further_review_requested_on'>[];
+}
+
 
 export interface ReadModelParts {
   /** person_summaries (the status and review date the person's details show). */
   summary?: boolean;
   /** Everything computeAftercare reads, and the legal history the person page lists. */
   facts?: boolean;
+  /** The person page's other panels (PersonPagePanels). */
+  panels?: boolean;
 }
 
 /** Who is reading: every person (an admin), or the people one organisation has sight of. */
@@ -54,6 +85,59 @@ type Json = Record<string, unknown>;
 /** A table's rows for this person as a JSON array in the given order ('[]' when none). */
 function rowsOf(table: string, order: string, where = ''): RawBuilder<Json[]> {
   return sql<Json[]>`(SELECT coalesce(json_agg(t ORDER BY ${sql.raw(order)}), '[]'::json) FROM ${sql.table(table)} t WHERE t.person_id = p.id${sql.raw(where)})`;
+}
+
+/** A JSON array of objects built from these columns, in this order ('[]' when none). */
+function objectsOf(columns: Record<string, string>, order: string, from: string): RawBuilder<Json[]> {
+  const fields = Object.entries(columns).map(([name, column]) => `'${name}', ${column}`).join(', ');
+  return sql<Json[]>`(SELECT coalesce(json_agg(json_build_object(${sql.raw(fields)}) ORDER BY ${sql.raw(order)}), '[]'::json) ${sql.raw(from)})`;
+}
+
+/** The panels' rows (PersonPagePanels), each sub-select as its repository's query reads them. */
+const PANELS = sql`
+  (SELECT json_build_object('version', pl.version, 'finalised_number', pl.finalised_number, 'needs', jsonb_array_length(pl.content->'needs'))
+     FROM plans pl WHERE pl.person_id = p.id) AS pp_plan,
+  (SELECT coalesce(max(v.number), 0)::int FROM plan_versions v WHERE v.person_id = p.id) AS pp_latest_final,
+  (SELECT coalesce(json_agg(sv.end_date), '[]'::json) FROM services sv WHERE sv.person_id = p.id AND sv.confirmed_on IS NULL) AS pp_unconfirmed_ends,
+  ${objectsOf(
+    {
+      allocation_id: 'a.id', person_id: 'a.person_id', user_id: 'a.user_id', user_name: 'u.name', user_email: 'u.email', user_role: 'u.role',
+      organisation_code: 'o.code', organisation_name: 'o.name', allocated_at: 'a.allocated_at', ended_at: 'a.ended_at',
+      job_title: 'd.job_title', team: 'd.team', phone: 'd.phone', email: 'd.email',
+    },
+    'a.allocated_at DESC, a.id',
+    `FROM person_allocations a JOIN users u ON u.id = a.user_id JOIN organisations o ON o.id = a.organisation_id
+       LEFT JOIN keyworker_details d ON d.allocation_id = a.id WHERE a.person_id = p.id AND a.reason = 'keyworker'`,
+  )} AS pp_keyworkers,
+  ${rowsOf('planning_meetings', 't.scheduled_for DESC, t.created_at DESC')} AS pp_meetings,
+  (SELECT coalesce(json_agg(i ORDER BY i.invited_on, i.id), '[]'::json)
+     FROM meeting_invitees i JOIN planning_meetings m ON m.id = i.meeting_id WHERE m.person_id = p.id) AS pp_invitees,
+  ${objectsOf({ id: 'b.id', person_id: 'b.person_id', kind: 'b.kind', start_date: 'b.start_date', end_date: 'b.end_date' }, 'b.start_date, b.id', 'FROM budgets b WHERE b.person_id = p.id')} AS pp_budgets,
+  ${objectsOf({ budget_id: 'r.budget_id', held_on: 'r.held_on' }, 'r.held_on, r.id', 'FROM budget_reviews r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_reviews,
+  ${objectsOf({ budget_id: 'r.budget_id', occurred_on: 'r.occurred_on' }, 'r.occurred_on, r.id', 'FROM budget_review_triggers r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_triggers,
+  ${objectsOf({ budget_id: 'r.budget_id', further_review_requested_on: 'r.further_review_requested_on' }, 'r.effective_on, r.id', 'FROM budget_reductions r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_reductions`;
+const NO_PANELS = sql`NULL::json AS pp_plan, NULL::int AS pp_latest_final, NULL::json AS pp_unconfirmed_ends, NULL::json AS pp_keyworkers, NULL::json AS pp_meetings,
+  NULL::json AS pp_invitees, NULL::json AS pp_budgets, NULL::json AS pp_budget_reviews, NULL::json AS pp_budget_triggers, NULL::json AS pp_budget_reductions`;
+
+type PanelColumns = {
+  pp_plan: Json | null; pp_latest_final: number | null; pp_unconfirmed_ends: (string | null)[] | null; pp_keyworkers: Json[] | null; pp_meetings: Json[] | null;
+  pp_invitees: Json[] | null; pp_budgets: Json[] | null; pp_budget_reviews: Json[] | null; pp_budget_triggers: Json[] | null; pp_budget_reductions: Json[] | null;
+};
+
+/** The panels' columns turned back into the rows their repositories' queries give. */
+function panelsOf(row: PanelColumns): PersonPagePanels {
+  return {
+    plan: (row.pp_plan ?? undefined) as PersonPagePanels['plan'],
+    latestFinalVersion: Number(row.pp_latest_final ?? 0),
+    unconfirmedServiceEnds: row.pp_unconfirmed_ends ?? [],
+    keyworkers: (row.pp_keyworkers ?? []).map((r) => withInstants(r, ['allocated_at', 'ended_at']) as unknown as KeyworkerRow),
+    meetings: (row.pp_meetings ?? []).map((r) => withInstants(r, ['created_at', 'updated_at']) as MeetingRow),
+    invitees: (row.pp_invitees ?? []) as InviteeRow[],
+    budgets: (row.pp_budgets ?? []) as PersonPagePanels['budgets'],
+    budgetReviews: (row.pp_budget_reviews ?? []) as PersonPagePanels['budgetReviews'],
+    budgetTriggers: (row.pp_budget_triggers ?? []) as PersonPagePanels['budgetTriggers'],
+    budgetReductions: (row.pp_budget_reductions ?? []) as PersonPagePanels['budgetReductions'],
+  };
 }
 
 /** Every fact the entitlement rules read (as loadLegalHistory, listResponsibilityDecisions, endingFacts, listPlacements), of the person `p`. */
@@ -84,7 +168,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
   const facts = parts.facts
     ? factColumns()
     : sql`NULL::json AS admissions, NULL::json AS legal_statuses, NULL::json AS leaves, NULL::json AS decisions, NULL::json AS joint_endings, NULL::json AS reinstatements, NULL::json AS placements`;
-  const select = sql<PersonRow & {
+  const select = sql<PersonRow & PanelColumns & {
     rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
     admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
     joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
@@ -92,18 +176,26 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
       ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${summary} AS rm_summary,
-      ${facts}
+      ${facts},
+      ${parts.panels ? PANELS : NO_PANELS}
     FROM people p WHERE p.id = ${personId} AND p.merged_into IS NULL${visible}`;
   const result = await (audit ? withPersonReadEvent(select, audit) : select).execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
-  const { rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements, ...person } = row;
+  const {
+    rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements,
+    pp_plan, pp_latest_final, pp_unconfirmed_ends, pp_keyworkers, pp_meetings, pp_invitees, pp_budgets, pp_budget_reviews, pp_budget_triggers, pp_budget_reductions,
+    ...person
+  } = row;
   return {
     person: person as PersonRow,
     residences: rm_residences.map((r) => withInstants(r, ['recorded_at']) as ResidenceRow),
     gps: rm_gps.map((r) => withInstants(r, ['recorded_at']) as GpRow),
     summary: rm_summary ? (withInstants(rm_summary, ['refreshed_at']) as SummaryRow) : undefined,
     ...(parts.facts && { facts: factsOfRow({ admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements }) }),
+    ...(parts.panels && {
+      panels: panelsOf({ pp_plan, pp_latest_final, pp_unconfirmed_ends, pp_keyworkers, pp_meetings, pp_invitees, pp_budgets, pp_budget_reviews, pp_budget_triggers, pp_budget_reductions }),
+    }),
   };
 }
 

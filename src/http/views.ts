@@ -51,7 +51,25 @@ export function createViewEnvironment(options: { reload: boolean }): nunjucks.En
     return found ? { text: found.message } : undefined;
   });
   env.addGlobal('fieldId', fieldId);
+  env.addFilter('trim', fastTrim(env.getFilter('trim')));
   return env;
+}
+
+/**
+ * Nunjucks' own `trim` is `str.replace(/^\s*|\s*$/g, '')`: a regular expression tried at every
+ * position of the string. The NHS design system's components trim their whole captured markup, and
+ * components nest (a card's content holds summary lists, tags, buttons...), so a page's markup was
+ * scanned many times over (issue 14 item 2). String.prototype.trim takes away exactly the same
+ * characters (\s and trim are both WhiteSpace and LineTerminator) from the ends only. Safe strings
+ * stay safe, as copySafeness keeps them; anything else (not a string) goes to nunjucks' own filter.
+ */
+function fastTrim(original: (...args: unknown[]) => unknown) {
+  const { SafeString } = nunjucks.runtime;
+  return (value: unknown) => {
+    if (typeof value === 'string') return value.trim();
+    if (value instanceof SafeString) return new SafeString(value.toString().trim());
+    return original(value);
+  };
 }
 
 /** The id of a field's input: "residence.since" becomes "residence-since". */

@@ -12,7 +12,8 @@ import { createServices, type Services } from '../../src/services/index.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
-import { seedAccounts, USERS, type UserKey } from '../support/app.ts';
+import { PASSWORD, seedAccounts, USERS, type UserKey } from '../support/app.ts';
+import { SESSION_COOKIE } from '../../src/http/auth/index.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
 
 type Kind = 'who-is-asking' | 'audit' | 'read' | 'transaction';
@@ -164,5 +165,24 @@ for (const { engine, skip } of await testEngines()) {
         assert.ok(counts.audit >= 1, 'audited');
       });
     }
+
+    test('the person page: its record and every panel (plan, keyworker, planning meetings, review clocks) in the one read-model statement, audited in it', async () => {
+      const actor = actorFromUser((await findUserByEmail(database.db, USERS.practitioner.email))!, 'test');
+      const counts = await count(() => services.personPage.view(actor, personId));
+      assertOneAuditedStatement(counts, 'personPage.view');
+      assert.equal(counts.transaction, 0, 'autocommit: no BEGIN or COMMIT');
+    });
+
+    test('GET /people/{id}, the page: one read-model statement, with its audit event, besides who is asking', async () => {
+      const session = (await services.accounts.signIn(USERS.practitioner.email, PASSWORD, null)).sessionToken;
+      let status = 0;
+      const counts = await count(async () => {
+        const res = await app.inject({ method: 'GET', url: `/people/${personId}`, cookies: { [SESSION_COOKIE]: session } });
+        status = res.statusCode;
+      });
+      assert.equal(status, 200);
+      assert.equal(counts.read + counts.audit + counts.transaction, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      assert.match(seen.find((statement) => classify(statement) !== 'who-is-asking')!, /INSERT INTO audit_events/, 'the page is audited in its one statement');
+    });
   });
 }

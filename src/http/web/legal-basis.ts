@@ -123,6 +123,37 @@ const UNTOUCHED = new Set(['textarea', 'title', 'svg', 'script', 'style']);
 
 interface Open { tag: string; legalBasis: boolean; rules: string[]; host: boolean }
 
+const SCRIPT_OR_STYLE = /^<(script|style)\b/;
+const CLOSING_TAG = /^<\/([a-zA-Z0-9]+)/;
+const OPENING_TAG = /^<([a-zA-Z0-9]+)/;
+/** Cheaper than withoutRuleIds, and true of every text in which it would find a rule id. */
+const MAY_HOLD_RULE_ID = /[A-Z][A-Z0-9]*-\d/;
+
+/** The index of the innermost open element with this tag, or -1. */
+function lastOpen(stack: readonly Open[], tag: string): number {
+  for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.tag === tag) return i;
+  return -1;
+}
+
+/**
+ * A text between tags with its rule ids taken out, and given to the innermost element that hosts
+ * them; left as it is inside a legal-basis detail or an untouched element, or with no host. Most
+ * texts (the whitespace between tags, most words) hold no rule id and are let through at once.
+ */
+function rehost(stack: readonly Open[], text: string): string {
+  if (!MAY_HOLD_RULE_ID.test(text)) return text;
+  let host: Open | undefined;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const entry = stack[i]!;
+    if (entry.legalBasis || UNTOUCHED.has(entry.tag)) return text;
+    host ??= entry.host ? entry : undefined;
+  }
+  if (!host) return text;
+  const plain = withoutRuleIds(text);
+  for (const id of plain.rules) if (!host.rules.includes(id)) host.rules.push(id);
+  return plain.text;
+}
+
 /** The page with every rule id in its reading text moved behind a "Legal basis" detail. */
 export function moveRuleIdsBehindLegalBasis(html: string): string {
   if (!new RegExp(String.raw`\b${RULE_ID}`).test(html)) return html;
@@ -136,26 +167,22 @@ export function moveRuleIdsBehindLegalBasis(html: string): string {
   };
   for (const token of tokens) {
     if (token === '') continue;
-    if (!token.startsWith('<') || token.startsWith('<!') || /^<(script|style)\b/.test(token)) {
-      if (token.startsWith('<')) { out.push(token); continue; }
-      const untouched = stack.some((e) => e.legalBasis || UNTOUCHED.has(e.tag));
-      const host = untouched ? undefined : [...stack].reverse().find((e) => e.host);
-      const plain = host ? withoutRuleIds(token) : { text: token, rules: [] };
-      for (const id of plain.rules) if (!host!.rules.includes(id)) host!.rules.push(id);
-      out.push(plain.text);
+    if (token.charCodeAt(0) !== 60 /* < */) {
+      out.push(rehost(stack, token));
       continue;
     }
-    const closing = /^<\/([a-zA-Z0-9]+)/.exec(token);
+    if (token.startsWith('<!') || SCRIPT_OR_STYLE.test(token)) { out.push(token); continue; }
+    const closing = CLOSING_TAG.exec(token);
     if (closing) {
       const tag = closing[1]!.toLowerCase();
-      const at = stack.map((e) => e.tag).lastIndexOf(tag);
+      const at = lastOpen(stack, tag);
       if (at === -1) { out.push(token); continue; }
       while (stack.length - 1 > at) close(stack.pop()!, '');
       close(stack.pop()!, token);
       continue;
     }
     out.push(token);
-    const opening = /^<([a-zA-Z0-9]+)/.exec(token);
+    const opening = OPENING_TAG.exec(token);
     if (!opening || token.endsWith('/>')) continue;
     const tag = opening[1]!.toLowerCase();
     if (VOID.has(tag)) continue;

@@ -92,7 +92,11 @@ export const CARE_ACT_DEFAULT = {
  * composite pages). `mha2025Imha`: the MHA25-4 setting.
  */
 export async function imhaEligibilityPart(trx: Db, person: PersonRow, on: IsoDate, mha2025Imha: boolean, known?: PersonFacts) {
-  const facts = known ?? (await people.loadFacts(trx, person));
+  return imhaEligibilityOf(known ?? (await people.loadFacts(trx, person)), on, mha2025Imha);
+}
+
+/** The IMHA eligibility panel from facts already read (no query). */
+export function imhaEligibilityOf(facts: PersonFacts, on: IsoDate, mha2025Imha: boolean) {
   const result = imhaEligibility(facts, on, { informalPatientsIncluded: mha2025Imha });
   return { on, ...result, mha2025ImhaExtension: mha2025Imha, careActAdvocate: CARE_ACT_DEFAULT };
 }

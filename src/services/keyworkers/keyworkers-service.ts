@@ -43,6 +43,11 @@ export function keyworkerView(row: keyworkers.KeyworkerRow) {
  */
 export async function keyworkerPart(trx: Db, person: Pick<PersonRow, 'id'>) {
   const [history, summary] = await Promise.all([keyworkers.keyworkerHistory(trx, person.id), keyworkers.episodeSummary(trx, person.id)]);
+  return keyworkerOf(history, summary);
+}
+
+/** The keyworker panel from the history (latest first) and the person's summary row (keyworkerPart's, or the read model's). */
+export function keyworkerOf(history: keyworkers.KeyworkerRow[], summary: { status: string; left_hospital_on: string | null } | undefined) {
   const current = history.find((k) => k.ended_at === null);
   const episode = summary && summary.status !== 'not-entitled' ? { status: summary.status as 'planning', leftHospitalOn: summary.left_hospital_on } : null;
   return {

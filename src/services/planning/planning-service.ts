@@ -62,6 +62,11 @@ export async function planningMeetingsPart(trx: Db, person: PersonRow, today: Is
   const aftercare = derived ?? (await deriveAftercare(trx, person, today, law));
   const rows = await planning.listMeetings(trx, person.id);
   const invitees = await planning.listInvitees(trx, rows.map((r) => r.id));
+  return planningMeetingsOf(rows, invitees, aftercare, today, paging);
+}
+
+/** The planning meetings panel from the meetings (latest first) and their invitees (planningMeetingsPart's, or the read model's). */
+export function planningMeetingsOf(rows: MeetingRow[], invitees: InviteeRow[], aftercare: AftercareResult, today: IsoDate, paging: Page | null = null) {
   const all = rows.map((r) => meetingView(r, invitees, aftercare.episodes));
   // Latest first, by a keyset on (scheduled for, recorded, id); the PLAN-1 status looks at every meeting, not just the page.
   const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (m) => [keyText(m.scheduledFor), keyText(m.createdAt), m.id]) : { page: all, nextCursor: null };

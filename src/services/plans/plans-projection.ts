@@ -9,14 +9,22 @@ import { countUnconfirmedPlannedServices, latestPlanVersionNumber, saveDischarge
 import type { PersonRow } from '../../data/schema.ts';
 
 export async function dischargeReadinessOf(db: Db, personId: string, aftercare: AftercareResult, today: IsoDate): Promise<DischargeReadiness> {
+  // The plan and services are read only when the readiness depends on them.
+  if (!readinessDependsOnPlan(aftercare)) return { level: 'ok' };
+  return dischargeReadinessGiven(aftercare, { planFinal: (await latestPlanVersionNumber(db, personId)) > 0, unconfirmedServices: await countUnconfirmedPlannedServices(db, personId, today) });
+}
+
+/** Whether the latest episode is active and out of hospital: only then do the plan and services matter. */
+function readinessDependsOnPlan(aftercare: AftercareResult): boolean {
   const latest = aftercare.episodes.at(-1) ?? null;
-  if (!latest || latest.status !== 'active' || !latest.leftHospitalOn) return { level: 'ok' };
-  return dischargeReadiness({
-    episodeStatus: latest.status,
-    leftHospitalOn: latest.leftHospitalOn,
-    planFinal: (await latestPlanVersionNumber(db, personId)) > 0,
-    unconfirmedServices: await countUnconfirmedPlannedServices(db, personId, today),
-  });
+  return Boolean(latest && latest.status === 'active' && latest.leftHospitalOn);
+}
+
+/** PLAN-7 from what was already read (the person page's read model): as dischargeReadinessOf. */
+export function dischargeReadinessGiven(aftercare: AftercareResult, read: { planFinal: boolean; unconfirmedServices: number }): DischargeReadiness {
+  const latest = aftercare.episodes.at(-1) ?? null;
+  if (!latest || !readinessDependsOnPlan(aftercare)) return { level: 'ok' };
+  return dischargeReadiness({ episodeStatus: latest.status, leftHospitalOn: latest.leftHospitalOn!, ...read });
 }
 
 export async function dischargeWarningContributor(db: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate): Promise<void> {

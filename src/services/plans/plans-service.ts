@@ -131,10 +131,15 @@ export async function planSummaryPart(trx: Db, person: PersonRow, today: IsoDate
   const plan = await plans.findPlan(trx, person.id);
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
   const readiness = await readinessOf(trx, person, today, law, aftercare);
+  return planSummaryOf(plan && { version: plan.version, finalised_number: plan.finalised_number, needs: plan.content.needs.length }, latestFinal, readiness);
+}
+
+/** The plan's summary from its rows (planSummaryPart's, or the person page's read model). */
+export function planSummaryOf(plan: { version: number; finalised_number: number | null; needs: number } | undefined, latestFinal: number, readiness: DischargeReadiness) {
   return {
     status: !plan ? ('none' as const) : plan.finalised_number !== null ? ('final' as const) : ('draft' as const),
     version: plan?.version ?? null,
-    needs: plan?.content.needs.length ?? 0,
+    needs: plan?.needs ?? 0,
     latestFinalVersion: latestFinal > 0 ? latestFinal : null,
     dischargeReadiness: readiness,
   };

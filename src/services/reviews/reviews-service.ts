@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
 import { addDays, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { episodeHasReviews, isRequestOpen, isReviewOverdue, reviewReasons, validateReviewDate } from '../../domain/reviews.ts';
+import type { BudgetKind } from '../../domain/care-services.ts';
 import type { Db } from '../../data/database.ts';
 import * as reviewsRepo from '../../data/reviews-repository.ts';
 import type { PersonRow, ReviewRequestRow } from '../../data/schema.ts';
@@ -79,7 +80,12 @@ export async function reviewsPart(trx: Db, person: PersonRow, today: IsoDate, la
 export async function reviewClocksPart(trx: Db, person: PersonRow, today: IsoDate) {
   // REV-1's next due date as the projection keeps it (null unless aftercare is running).
   const { nextDueOn } = await nextReviewOnPart(trx, person.id);
-  const budgets = ((await budgetReviewClocks(trx, [person.id], today)).get(person.id) ?? []).filter((b) => b.dueOn !== null);
+  return reviewClocksOf(nextDueOn, (await budgetReviewClocks(trx, [person.id], today)).get(person.id) ?? [], today);
+}
+
+/** The review clocks panel from REV-1's date shown and the person's budget clocks (reviewClocksPart's, or the read model's). */
+export function reviewClocksOf(nextDueOn: IsoDate | null, clocks: { kind: BudgetKind; dueOn: IsoDate | null }[], today: IsoDate) {
+  const budgets = clocks.filter((b) => b.dueOn !== null);
   const { reasons } = reviewReasons({ reviewDue: nextDueOn, budgets }, today);
   return {
     nextDueOn,
