@@ -474,6 +474,11 @@ async function main(): Promise<void> {
     const firstPage = await services.people.search(practitioner, { localAuthority: BENCH_LA.north });
     const page2 = firstPage.nextCursor ? `${people1}&cursor=${encodeURIComponent(firstPage.nextCursor)}` : people1;
 
+    // The plans' versions as they stand (plans saved by earlier runs), as a client would have read them:
+    // the mixed workload's plan saves send them as If-Match (and every plan answer updates them).
+    const plans = await db.selectFrom('plans').select(['person_id', 'version']).where('person_id', 'in', activeIds).execute();
+    for (const plan of plans) planVersions.set(plan.person_id, plan.version);
+
     // PGlite belongs to one process: hand the folder to the server.
     await handle.close();
 

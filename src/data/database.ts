@@ -68,6 +68,9 @@ export function openPostgres(connectionString: string, options: { max?: number }
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
+    // No JIT compilation: the register's statements are short, and compiling one whose estimate
+    // crossed jit_above_cost (a name search, say) took 0.1 s or more to save a millisecond (issue 14).
+    options: '-c jit=off',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === DATE_OID) return (value: string) => value;
