@@ -33,7 +33,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon, { type Request, type Result } from 'autocannon';
-import { sql, type CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
+import { CaptureSql } from './capture-sql.ts';
 import pg from 'pg';
 import type { Db, Engine } from '../src/data/database.ts';
 import * as people from '../src/data/people-repository.ts';
@@ -124,25 +125,7 @@ process.once('SIGINT', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The raw SQL each endpoint needs: captured on its way out of Kysely, replayed with pg directly.
-
-// Kysely also hands a plugin each subquery built on the same db: a statement is kept only once it has
-// run (its result passes by), so a subquery is never replayed as a statement of its own.
-class CaptureSql implements KyselyPlugin {
-  statements: CompiledQuery[] = [];
-  private readonly compiled = new Map<unknown, CompiledQuery>();
-  private readonly db: Db;
-  constructor(db: Db) { this.db = db; }
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.compiled.set(args.queryId, this.db.getExecutor().compileQuery(args.node, args.queryId));
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const statement = this.compiled.get(args.queryId);
-    if (statement) this.statements.push(statement);
-    return args.result;
-  }
-}
+// The raw SQL each endpoint needs: captured on its way out of Kysely, replayed with pg directly (capture-sql.ts).
 
 interface Stat { n: number; p50: number; p95: number; p99: number; mean: number }
 

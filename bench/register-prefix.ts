@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import { CaptureSql } from './capture-sql.ts';
 import { openPostgres, type Db } from '../src/data/database.ts';
 import type * as Repository from '../src/data/people-repository.ts';
 
@@ -22,22 +23,6 @@ if (!url) throw new Error('--database-url is required');
 const repeat = Number(values.repeat);
 const people = (await import(values.repository ? pathToFileURL(path.resolve(values.repository)).href : '../src/data/people-repository.ts')) as typeof Repository;
 
-/** Records each statement sent, in order (a subquery is compiled too, but only a statement has a result). */
-class Capture implements KyselyPlugin {
-  readonly statements: CompiledQuery[] = [];
-  private readonly compiled = new Map<unknown, CompiledQuery>();
-  private readonly db: Db;
-  constructor(db: Db) { this.db = db; }
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.compiled.set(args.queryId, this.db.getExecutor().compileQuery(args.node, args.queryId));
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const statement = this.compiled.get(args.queryId);
-    if (statement) this.statements.push(statement);
-    return args.result;
-  }
-}
 
 const text = (raw: string) => ({ raw, nhsNumber: null, words: raw.split(/\s+/).filter((w) => w.length > 0) });
 type Case = [string, (db: Db, visibleTo: string | null) => Promise<unknown>];
@@ -72,7 +57,7 @@ console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${
 try {
   for (const [name, run] of cases.filter(([name]) => !values.only || name.includes(values.only))) {
     for (const [viewer, visibleTo] of [['practitioner E09000099', 'E09000099'], ['admin', null]] as const) {
-      const capture = new Capture(db);
+      const capture = new CaptureSql(db);
       await run(db.withPlugin(capture), visibleTo);
       const figures: string[] = [];
       for (const statement of capture.statements) {

@@ -16,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { CompiledQuery, sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import { CaptureSql } from './capture-sql.ts';
 import { appendAuditEvent } from '../src/data/audit-repository.ts';
 import type { Db, Engine } from '../src/data/database.ts';
 import * as people from '../src/data/people-repository.ts';
@@ -149,30 +150,7 @@ function sample<T>(rng: Prng, items: readonly T[], n: number): T[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Query plans: the SQL the services send, captured on its way out and run again under EXPLAIN.
-
-// Kysely also hands a plugin each subquery built on the same db: a statement is kept only once it has
-// run (its result passes by), so a subquery is never explained as a statement of its own.
-class CaptureSql implements KyselyPlugin {
-  readonly statements: CompiledQuery[] = [];
-  private readonly compiled = new Map<unknown, CompiledQuery>();
-  private readonly db: Db;
-
-  constructor(db: Db) {
-    this.db = db;
-  }
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.compiled.set(args.queryId, this.db.getExecutor().compileQuery(args.node, args.queryId));
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const statement = this.compiled.get(args.queryId);
-    if (statement) this.statements.push(statement);
-    return args.result;
-  }
-}
+// Query plans: the SQL the services send, captured on its way out and run again under EXPLAIN (capture-sql.ts).
 
 /** The register's statements (selects from people) that `run` sends. */
 async function capturedRegisterStatements(db: Db, run: (db: Db) => Promise<unknown>): Promise<CompiledQuery[]> {
