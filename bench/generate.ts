@@ -20,7 +20,8 @@ import { DEFAULT_REVIEW_SETTINGS, episodeReviewDue } from '../src/domain/reviews
 import type { SectionCode } from '../src/domain/sections.ts';
 import type { Db } from '../src/data/database.ts';
 import type { Database } from '../src/data/schema.ts';
-import { latestBySince, refreshProjections } from '../src/services/kernel/person-record.ts';
+import { latestBySince } from '../src/services/kernel/person-record.ts';
+import { refreshProjections } from '../src/services/kernel/projections.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded random numbers (sfc32, seeded through splitmix32).

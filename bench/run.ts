@@ -26,7 +26,7 @@ import { todayInLondon } from '../src/domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../src/domain/reviews.ts';
 import type { Actor } from '../src/services/kernel/actor.ts';
 import { createServices } from '../src/services/index.ts';
-import { refreshProjections } from '../src/services/kernel/person-record.ts';
+import { refreshProjections } from '../src/services/kernel/projections.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { BENCH_ICB, BENCH_LA, FAMILY_NAMES, GIVEN_NAMES, PLACE_SURNAMES, Prng, type GenerateResult } from './generate.ts';
 

@@ -28,11 +28,6 @@ export async function listBudgetReviews(db: Db, budgetIds: readonly string[]): P
   if (budgetIds.length === 0) return [];
   return db.selectFrom('budget_reviews').selectAll().where('budget_id', 'in', budgetIds).orderBy('held_on').orderBy('id').execute();
 }
-
-export async function saveBudgetReviewDue(db: Db, personId: string, due: string | null): Promise<void> {
-  await db.updateTable('person_summaries').set({ budget_review_due: due }).where('person_id', '=', personId).execute();
-}
-
 /** A page of a person's budgets, keyset on (start_date, id). */
 export function listBudgetsPage(db: Db, personId: string, after: { startDate: string; id: string } | undefined, limit: number): Promise<BudgetRow[]> {
   let q = db.selectFrom('budgets').selectAll().where('person_id', '=', personId);

@@ -14,11 +14,13 @@ export async function updateAdmissionDischarge(db: Db, id: string, expectedVersi
   return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
 }
 
-export async function insertLegalStatus(db: Db, row: { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }): Promise<void> {
-  await db
+/** Inserts the legal status and answers the row as stored (as findLegalStatus reads it). */
+export async function insertLegalStatus(db: Db, row: { id: string; personId: string; section: string; startDate: string; endDate: string | null; admissionId: string | null }): Promise<LegalStatusRow> {
+  return db
     .insertInto('legal_statuses')
     .values({ id: row.id, person_id: row.personId, section: row.section, start_date: row.startDate, end_date: row.endDate, admission_id: row.admissionId })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function updateLegalStatusEnd(db: Db, id: string, expectedVersion: number | null, endDate: string | null): Promise<boolean> {

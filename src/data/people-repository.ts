@@ -197,18 +197,6 @@ export async function endPlacement(db: Db, id: string, expectedVersion: number, 
 export async function insertAllocation(db: Db, row: { id: string; personId: string; userId: string; organisationId: string; reason: string }): Promise<void> {
   await db.insertInto('person_allocations').values({ id: row.id, person_id: row.personId, user_id: row.userId, organisation_id: row.organisationId, reason: row.reason }).execute();
 }
-
-export async function allocatedOrganisationCodes(db: Db, personId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('person_allocations')
-    .innerJoin('organisations', 'organisations.id', 'person_allocations.organisation_id')
-    .select('organisations.code')
-    .where('person_allocations.person_id', '=', personId)
-    .where('person_allocations.ended_at', 'is', null)
-    .execute();
-  return rows.map((r) => r.code);
-}
-
 export interface Summary {
   status: string;
   localAuthorityCode: string | null;
@@ -216,28 +204,6 @@ export interface Summary {
   leftHospitalOn: string | null;
   nextReviewDue: string | null;
 }
-
-/** Replaces the person's projections with freshly derived ones. */
-export async function saveProjections(db: Db, personId: string, summary: Summary, organisationCodes: readonly string[]): Promise<void> {
-  const values = {
-    status: summary.status,
-    local_authority_code: summary.localAuthorityCode,
-    icb_code: summary.icbCode,
-    left_hospital_on: summary.leftHospitalOn,
-    next_review_due: summary.nextReviewDue,
-    refreshed_at: new Date(),
-  };
-  await db
-    .insertInto('person_summaries')
-    .values({ person_id: personId, ...values })
-    .onConflict((oc) => oc.column('person_id').doUpdateSet(values))
-    .execute();
-  await db.deleteFrom('person_organisations').where('person_id', '=', personId).execute();
-  if (organisationCodes.length > 0) {
-    await db.insertInto('person_organisations').values(organisationCodes.map((code) => ({ person_id: personId, organisation_code: code }))).execute();
-  }
-}
-
 export async function organisationsWithSightOf(db: Db, personId: string): Promise<string[]> {
   const rows = await db.selectFrom('person_organisations').select('organisation_code').where('person_id', '=', personId).execute();
   return rows.map((r) => r.organisation_code);

@@ -80,10 +80,10 @@ export interface ReadModelParts {
 /** Who is reading: every person (an admin), or the people one organisation has sight of. */
 export type Viewer = { everyone: true } | { everyone: false; organisationCode: string };
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /** A table's rows for this person as a JSON array in the given order ('[]' when none). */
-function rowsOf(table: string, order: string, where = ''): RawBuilder<Json[]> {
+export function rowsOf(table: string, order: string, where = ''): RawBuilder<Json[]> {
   return sql<Json[]>`(SELECT coalesce(json_agg(t ORDER BY ${sql.raw(order)}), '[]'::json) FROM ${sql.table(table)} t WHERE t.person_id = p.id${sql.raw(where)})`;
 }
 
@@ -91,6 +91,30 @@ function rowsOf(table: string, order: string, where = ''): RawBuilder<Json[]> {
 function objectsOf(columns: Record<string, string>, order: string, from: string): RawBuilder<Json[]> {
   const fields = Object.entries(columns).map(([name, column]) => `'${name}', ${column}`).join(', ');
   return sql<Json[]>`(SELECT coalesce(json_agg(json_build_object(${sql.raw(fields)}) ORDER BY ${sql.raw(order)}), '[]'::json) ${sql.raw(from)})`;
+}
+
+/**
+ * The rows the budgets' review clocks read (budgetClocksOf: listBudgetClocksOf, listBudgetReviewTriggers,
+ * listBudgetReductions, only the columns the clocks read), of the person `p`: for the person page's
+ * panels and the projections (projections-repository.loadProjectionSourcesOfOne).
+ */
+export const BUDGET_CLOCK_COLUMNS = sql`
+  ${objectsOf({ id: 'b.id', person_id: 'b.person_id', kind: 'b.kind', start_date: 'b.start_date', end_date: 'b.end_date' }, 'b.start_date, b.id', 'FROM budgets b WHERE b.person_id = p.id')} AS pp_budgets,
+  ${objectsOf({ budget_id: 'r.budget_id', held_on: 'r.held_on' }, 'r.held_on, r.id', 'FROM budget_reviews r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_reviews,
+  ${objectsOf({ budget_id: 'r.budget_id', occurred_on: 'r.occurred_on' }, 'r.occurred_on, r.id', 'FROM budget_review_triggers r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_triggers,
+  ${objectsOf({ budget_id: 'r.budget_id', further_review_requested_on: 'r.further_review_requested_on' }, 'r.effective_on, r.id', 'FROM budget_reductions r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_reductions`;
+
+/** BUDGET_CLOCK_COLUMNS as they arrive. */
+export type BudgetClockColumns = { pp_budgets: Json[] | null; pp_budget_reviews: Json[] | null; pp_budget_triggers: Json[] | null; pp_budget_reductions: Json[] | null };
+
+/** BUDGET_CLOCK_COLUMNS back into the rows budgetClocksOf reads. */
+export function budgetClockRowsOf(row: BudgetClockColumns): Pick<PersonPagePanels, 'budgets' | 'budgetReviews' | 'budgetTriggers' | 'budgetReductions'> {
+  return {
+    budgets: (row.pp_budgets ?? []) as PersonPagePanels['budgets'],
+    budgetReviews: (row.pp_budget_reviews ?? []) as PersonPagePanels['budgetReviews'],
+    budgetTriggers: (row.pp_budget_triggers ?? []) as PersonPagePanels['budgetTriggers'],
+    budgetReductions: (row.pp_budget_reductions ?? []) as PersonPagePanels['budgetReductions'],
+  };
 }
 
 /** The panels' rows (PersonPagePanels), each sub-select as its repository's query reads them. */
@@ -112,16 +136,13 @@ const PANELS = sql`
   ${rowsOf('planning_meetings', 't.scheduled_for DESC, t.created_at DESC')} AS pp_meetings,
   (SELECT coalesce(json_agg(i ORDER BY i.invited_on, i.id), '[]'::json)
      FROM meeting_invitees i JOIN planning_meetings m ON m.id = i.meeting_id WHERE m.person_id = p.id) AS pp_invitees,
-  ${objectsOf({ id: 'b.id', person_id: 'b.person_id', kind: 'b.kind', start_date: 'b.start_date', end_date: 'b.end_date' }, 'b.start_date, b.id', 'FROM budgets b WHERE b.person_id = p.id')} AS pp_budgets,
-  ${objectsOf({ budget_id: 'r.budget_id', held_on: 'r.held_on' }, 'r.held_on, r.id', 'FROM budget_reviews r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_reviews,
-  ${objectsOf({ budget_id: 'r.budget_id', occurred_on: 'r.occurred_on' }, 'r.occurred_on, r.id', 'FROM budget_review_triggers r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_triggers,
-  ${objectsOf({ budget_id: 'r.budget_id', further_review_requested_on: 'r.further_review_requested_on' }, 'r.effective_on, r.id', 'FROM budget_reductions r JOIN budgets b ON b.id = r.budget_id WHERE b.person_id = p.id')} AS pp_budget_reductions`;
+  ${BUDGET_CLOCK_COLUMNS}`;
 const NO_PANELS = sql`NULL::json AS pp_plan, NULL::int AS pp_latest_final, NULL::json AS pp_unconfirmed_ends, NULL::json AS pp_keyworkers, NULL::json AS pp_meetings,
   NULL::json AS pp_invitees, NULL::json AS pp_budgets, NULL::json AS pp_budget_reviews, NULL::json AS pp_budget_triggers, NULL::json AS pp_budget_reductions`;
 
-type PanelColumns = {
+type PanelColumns = BudgetClockColumns & {
   pp_plan: Json | null; pp_latest_final: number | null; pp_unconfirmed_ends: (string | null)[] | null; pp_keyworkers: Json[] | null; pp_meetings: Json[] | null;
-  pp_invitees: Json[] | null; pp_budgets: Json[] | null; pp_budget_reviews: Json[] | null; pp_budget_triggers: Json[] | null; pp_budget_reductions: Json[] | null;
+  pp_invitees: Json[] | null;
 };
 
 /** The panels' columns turned back into the rows their repositories' queries give. */
@@ -133,15 +154,12 @@ function panelsOf(row: PanelColumns): PersonPagePanels {
     keyworkers: (row.pp_keyworkers ?? []).map((r) => withInstants(r, ['allocated_at', 'ended_at']) as unknown as KeyworkerRow),
     meetings: (row.pp_meetings ?? []).map((r) => withInstants(r, ['created_at', 'updated_at']) as MeetingRow),
     invitees: (row.pp_invitees ?? []) as InviteeRow[],
-    budgets: (row.pp_budgets ?? []) as PersonPagePanels['budgets'],
-    budgetReviews: (row.pp_budget_reviews ?? []) as PersonPagePanels['budgetReviews'],
-    budgetTriggers: (row.pp_budget_triggers ?? []) as PersonPagePanels['budgetTriggers'],
-    budgetReductions: (row.pp_budget_reductions ?? []) as PersonPagePanels['budgetReductions'],
+    ...budgetClockRowsOf(row),
   };
 }
 
 /** Every fact the entitlement rules read (as loadLegalHistory, listResponsibilityDecisions, endingFacts, listPlacements), of the person `p`. */
-function factColumns(): RawBuilder<unknown> {
+export function factColumns(): RawBuilder<unknown> {
   return sql`${rowsOf('admissions', 't.admitted_on, t.id')} AS admissions,
         ${rowsOf('legal_statuses', 't.start_date, t.id')} AS legal_statuses,
         ${rowsOf('leaves', 't.from_date, t.id')} AS leaves,
@@ -199,13 +217,13 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
   };
 }
 
-type FactColumns = {
+export type FactColumns = {
   admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
   joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
 };
 
 /** factColumns' JSON back into the rows the per-table queries give. */
-function factsOfRow({ admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements }: FactColumns): NonNullable<PersonReadModel['facts']> {
+export function factsOfRow({ admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements }: FactColumns): NonNullable<PersonReadModel['facts']> {
   return {
     history: {
       admissions: (admissions ?? []).map((r) => withInstants(r, ['created_at']) as AdmissionRow),
@@ -245,7 +263,7 @@ export async function loadFactRows(db: Db, personId: string): Promise<{ residenc
  * timestamptz to milliseconds, as Date does here). Dates ('YYYY-MM-DD'), booleans, text and jsonb
  * arrive as the drivers give them; bigint and numeric as numbers, as database.ts parses them.
  */
-function withInstants(row: Json, columns: readonly string[]): Json {
+export function withInstants(row: Json, columns: readonly string[]): Json {
   const out: Json = { ...row };
   for (const column of columns) {
     const value = out[column];

@@ -5,11 +5,6 @@ import { KEYWORKER_REASON } from './keyworkers-repository.ts';
 
 // ---------------------------------------------------------------------------------------------
 // PLAN-1 projection and the planning task list
-
-export async function setPlanningNeededSince(db: Db, personId: string, since: string | null): Promise<void> {
-  await db.updateTable('person_summaries').set({ planning_needed_since: since }).where('person_id', '=', personId).execute();
-}
-
 export interface PlanningTaskRow {
   id: string;
   given_name: string;
@@ -96,10 +91,4 @@ export async function updateMeeting(
 export async function setInviteeResponse(db: Db, meetingId: string, inviteeId: string, response: 'attended' | 'apologies' | 'did-not-attend' | null): Promise<boolean> {
   const result = await db.updateTable('meeting_invitees').set({ response }).where('id', '=', inviteeId).where('meeting_id', '=', meetingId).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-/** The facts PLAN-1 needs: each meeting's episode and the day it was held. */
-export async function meetingFacts(db: Db, personId: string): Promise<{ episodeId: string | null; heldOn: string | null }[]> {
-  const rows = await db.selectFrom('planning_meetings').select(['episode_id', 'held_on']).where('person_id', '=', personId).execute();
-  return rows.map((r) => ({ episodeId: r.episode_id, heldOn: r.held_on }));
 }

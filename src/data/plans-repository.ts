@@ -100,11 +100,6 @@ export async function countUnconfirmedPlannedServices(db: Db, personId: string, 
     WHERE person_id = ${personId} AND confirmed_on IS NULL AND (end_date IS NULL OR end_date >= ${today}::date)`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }
-
-export async function saveDischargeWarning(db: Db, personId: string, warning: string | null): Promise<void> {
-  await db.updateTable('person_summaries').set({ discharge_warning: warning }).where('person_id', '=', personId).execute();
-}
-
 export interface PlanningNeededQuery {
   /** null: every person (admin). */
   visibleTo: string | null;

@@ -1,11 +1,14 @@
-// The projections of many people at once (issue 10: an import derives them for each chunk of rows):
-// the same reads and writes as the per-person functions of people-, reviews-, plans-, planning-,
-// budgets-, care-services- and subscriptions-repository, one query per kind for the whole set
-// instead of one per person. What is read and written is the same; only the round trips differ.
-import { sql } from 'kysely';
+// What the projections are derived from, and their writes (services/kernel/projections.ts): for many
+// people at once, one query per kind of row for the whole set (issue 10: an import's chunk), or for
+// one person after a change, everything in ONE statement (issue 14: a change re-derived its person
+// in some twenty round trips). Both give the same ProjectionSources; the rules derive from those.
+import { sql, type Selectable } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { Db } from './database.ts';
-import type { PersonRow } from './schema.ts';
+import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, Database, PersonRow } from './schema.ts';
+import { listBudgetClocksOf, listBudgetReductions, listBudgetReviewTriggers } from './budgets-repository.ts';
+import { BUDGET_CLOCK_COLUMNS, budgetClockRowsOf, factColumns, factsOfRow, rowsOf, withInstants, type BudgetClockColumns, type FactColumns, type Json } from './person-read-model.ts';
+import { factsFromRows } from './people-repository.ts';
 import { admissionFact, gpRegistrationFact, jointEndingFact, leaveFact, legalStatusFact, placementFact, reinstatementFact, residenceFact, responsibilityDecisionFact, type Summary } from './people-repository.ts';
 
 /** How many rows one statement carries (PostgreSQL allows 65,535 parameters a statement). */
@@ -133,38 +136,39 @@ export function liveSubscriptions(db: Db): Promise<{ id: string; events: string[
   return db.selectFrom('subscriptions').select(['id', 'events', 'scope_organisation_code']).where('deleted_at', 'is', null).execute();
 }
 
-/** people-repository.saveProjections for many people. */
 /**
- * people-repository.saveProjections for many people, with the contributors' own person_summaries
- * columns (replan_needed, discharge_warning, planning_needed_since, budget_review_due) when given:
- * every entry of a call gives the same columns.
+ * The people's summaries (with the contributors' columns: replan_needed, discharge_warning,
+ * planning_needed_since, budget_review_due, when given; every entry of a call gives the same columns)
+ * and who has sight of them, in ONE statement a chunk: the summary upserted, and of the sight only
+ * what changed deleted or inserted. Rewriting every sight row on every change churned the table and
+ * marked the person for the reports' summariser (0130's triggers) when nothing they read had changed.
  */
 export async function saveProjectionsOf(db: Db, entries: readonly { personId: string; summary: Summary; organisationCodes: readonly string[]; columns?: Partial<Record<SummaryColumn, string | boolean | null>> }[]): Promise<void> {
-  const refreshedAt = new Date();
-  for (const part of chunks(entries)) {
+  const refreshedAt = new Date().toISOString();
+  for (const part of chunks(entries, STATEMENT_ROWS / 5)) {
     const extra = Object.keys(part[0]?.columns ?? {}) as SummaryColumn[];
-    await db
-      .insertInto('person_summaries')
-      .values(part.map((e) => ({
-        person_id: e.personId, status: e.summary.status, local_authority_code: e.summary.localAuthorityCode, icb_code: e.summary.icbCode,
-        left_hospital_on: e.summary.leftHospitalOn, next_review_due: e.summary.nextReviewDue, refreshed_at: refreshedAt,
-        ...Object.fromEntries(extra.map((c) => [c, e.columns?.[c] ?? null])),
-      })))
-      .onConflict((oc) => oc.column('person_id').doUpdateSet((eb) => ({
-        status: eb.ref('excluded.status'),
-        local_authority_code: eb.ref('excluded.local_authority_code'),
-        icb_code: eb.ref('excluded.icb_code'),
-        left_hospital_on: eb.ref('excluded.left_hospital_on'),
-        next_review_due: eb.ref('excluded.next_review_due'),
-        refreshed_at: eb.ref('excluded.refreshed_at'),
-        ...Object.fromEntries(extra.map((c) => [c, eb.ref(`excluded.${c}`)])),
-      })))
-      .execute();
-    await db.deleteFrom('person_organisations').where('person_id', 'in', part.map((e) => e.personId)).execute();
-    const sight = part.flatMap((e) => e.organisationCodes.map((code) => ({ person_id: e.personId, organisation_code: code })));
-    for (const rows of chunks(sight)) await db.insertInto('person_organisations').values(rows).execute();
+    const columns = [...SUMMARY_BASE, ...extra];
+    const summaries = sql.join(part.map((e) => sql`(${sql.join([
+      sql`${e.personId}::uuid`, sql`${e.summary.status}::text`, sql`${e.summary.localAuthorityCode}::text`, sql`${e.summary.icbCode}::text`,
+      sql`${e.summary.leftHospitalOn}::date`, sql`${e.summary.nextReviewDue}::date`, sql`${refreshedAt}::timestamptz`,
+      ...extra.map((c) => sql`${e.columns?.[c] ?? null}::${sql.raw(SUMMARY_COLUMN_TYPES[c])}`),
+    ])})`));
+    const sight = part.flatMap((e) => e.organisationCodes.map((code) => sql`(${e.personId}::uuid, ${code}::text)`));
+    await sql`WITH summary AS (
+        INSERT INTO person_summaries (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${summaries}
+        ON CONFLICT (person_id) DO UPDATE SET ${sql.join(columns.slice(1).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}),
+      sight (person_id, organisation_code) AS (${sight.length > 0 ? sql`VALUES ${sql.join(sight)}` : sql`SELECT NULL::uuid, NULL::text WHERE false`}),
+      gone AS (
+        DELETE FROM person_organisations po
+         WHERE po.person_id IN (${sql.join(part.map((e) => sql`${e.personId}::uuid`))})
+           AND NOT EXISTS (SELECT 1 FROM sight s WHERE s.person_id = po.person_id AND s.organisation_code = po.organisation_code))
+      INSERT INTO person_organisations (person_id, organisation_code) SELECT person_id, organisation_code FROM sight
+      ON CONFLICT DO NOTHING`.execute(db);
   }
 }
+
+const SUMMARY_BASE = ['person_id', 'status', 'local_authority_code', 'icb_code', 'left_hospital_on', 'next_review_due', 'refreshed_at'] as const;
+const SUMMARY_COLUMN_TYPES: Record<SummaryColumn, string> = { replan_needed: 'boolean', discharge_warning: 'text', planning_needed_since: 'date', budget_review_due: 'date' };
 
 export type SummaryColumn = 'replan_needed' | 'discharge_warning' | 'planning_needed_since' | 'budget_review_due';
 /** subscriptions-repository.saveNotificationState for many people. */
@@ -175,4 +179,96 @@ export async function saveNotificationStates(db: Db, entries: readonly { personI
       .onConflict((oc) => oc.column('person_id').doUpdateSet((eb) => ({ state: eb.ref('excluded.state') })))
       .execute();
   }
+}
+
+type ServiceSight = { id: string; s117: boolean };
+type ClockBudget = Pick<BudgetRow, 'id' | 'person_id' | 'kind' | 'start_date' | 'end_date'>;
+
+/**
+ * Everything the projections are derived from, for a set of people, keyed by person id: the facts,
+ * the latest episode's reviews held and requested (REV-1, REV-4), the organisations they are allocated
+ * to, PLAN-7's final plan and unconfirmed services, PLAN-1's planning meetings, the budgets' review
+ * clocks (DP-1, DP-2), and, for the change notifications, their services and what subscribers were
+ * last told (absent: no row; state null: recorded before notifications existed).
+ */
+export interface ProjectionSources {
+  facts: Map<string, PersonFacts>;
+  reviewDates: { held: Map<string, { episode_id: string; held_on: string }[]>; requested: Map<string, { episode_id: string; requested_on: string }[]> };
+  allocated: Map<string, string[]>;
+  discharge: { planVersion: Map<string, number>; unconfirmed: Map<string, number> };
+  meetings: Map<string, { episodeId: string | null; heldOn: string | null }[]>;
+  budgets: { budgets: ClockBudget[]; reviews: Pick<BudgetReviewRow, 'budget_id' | 'held_on'>[]; triggers: Pick<BudgetReviewTriggerRow, 'budget_id' | 'occurred_on'>[]; reductions: Pick<BudgetReductionRow, 'budget_id' | 'further_review_requested_on'>[] };
+  /** Read only when the notifications are derived. */
+  services: Map<string, ServiceSight[]>;
+  notificationStates: Map<string, { state: unknown }>;
+}
+
+/** ProjectionSources for many people, one query per kind of row. */
+export async function loadProjectionSourcesOf(db: Db, people: readonly PersonRow[], today: string, options: { notifications: boolean }): Promise<ProjectionSources> {
+  const ids = people.map((p) => p.id);
+  const [facts, reviewDates, allocated, discharge, meetings, clocks] = [
+    await loadFactsOf(db, people), await reviewDatesOf(db, ids), await allocatedOrganisationCodesOf(db, ids),
+    await dischargeFactsOf(db, ids, today), await meetingFactsOf(db, ids), await listBudgetClocksOf(db, ids),
+  ];
+  const budgetIds = clocks.budgets.map((b) => b.id);
+  const budgets = { budgets: clocks.budgets, reviews: clocks.reviews, triggers: await listBudgetReviewTriggers(db, budgetIds), reductions: await listBudgetReductions(db, budgetIds) };
+  const services = options.notifications ? await servicesOf(db, ids) : new Map<string, ServiceSight[]>();
+  const notificationStates = options.notifications ? await notificationStatesOf(db, ids) : new Map<string, { state: unknown }>();
+  return { facts, reviewDates, allocated, discharge, meetings, budgets, services, notificationStates };
+}
+
+type OneColumns = FactColumns & BudgetClockColumns & {
+  rm_residences: Json[]; rm_gps: Json[];
+  ps_held: { episode_id: string; held_on: string }[]; ps_requested: { episode_id: string; requested_on: string }[]; ps_allocated: string[];
+  ps_plan_version: number; ps_unconfirmed: number; ps_meetings: { episodeId: string | null; heldOn: string | null }[];
+  ps_services: ServiceSight[]; ps_notification: { state: unknown } | null;
+};
+
+/**
+ * The person (by id, as people-repository.findPerson reads them) and their ProjectionSources in ONE
+ * statement, each part as the set-based query above reads it; undefined when there is no such person.
+ */
+export async function loadProjectionSourcesOfOne(db: Db, personId: string, today: string): Promise<{ person: PersonRow; sources: ProjectionSources } | undefined> {
+  const { rows } = await sql<PersonRow & OneColumns>`SELECT p.*,
+      ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
+      ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
+      ${factColumns()},
+      (SELECT coalesce(json_agg(json_build_object('episode_id', r.episode_id, 'held_on', r.held_on)), '[]'::json) FROM reviews r WHERE r.person_id = p.id) AS ps_held,
+      (SELECT coalesce(json_agg(json_build_object('episode_id', r.episode_id, 'requested_on', r.requested_on)), '[]'::json) FROM review_requests r WHERE r.person_id = p.id) AS ps_requested,
+      (SELECT coalesce(json_agg(o.code), '[]'::json) FROM person_allocations a JOIN organisations o ON o.id = a.organisation_id
+        WHERE a.person_id = p.id AND a.ended_at IS NULL) AS ps_allocated,
+      (SELECT coalesce(max(v.number), 0)::int FROM plan_versions v WHERE v.person_id = p.id) AS ps_plan_version,
+      (SELECT count(*)::int FROM services s WHERE s.person_id = p.id AND s.confirmed_on IS NULL AND (s.end_date IS NULL OR s.end_date >= ${today}::date)) AS ps_unconfirmed,
+      (SELECT coalesce(json_agg(json_build_object('episodeId', m.episode_id, 'heldOn', m.held_on)), '[]'::json) FROM planning_meetings m WHERE m.person_id = p.id) AS ps_meetings,
+      ${BUDGET_CLOCK_COLUMNS},
+      (SELECT coalesce(json_agg(json_build_object('id', s.id, 's117', s.s117) ORDER BY s.start_date, s.created_at, s.id), '[]'::json) FROM services s WHERE s.person_id = p.id) AS ps_services,
+      (SELECT json_build_object('state', n.state) FROM notification_states n WHERE n.person_id = p.id) AS ps_notification
+    FROM people p WHERE p.id = ${personId}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const {
+    rm_residences, rm_gps, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements,
+    ps_held, ps_requested, ps_allocated, ps_plan_version, ps_unconfirmed, ps_meetings, ps_services, ps_notification,
+    pp_budgets, pp_budget_reviews, pp_budget_triggers, pp_budget_reductions, ...person
+  } = row;
+  const facts = factsFromRows(person as PersonRow, {
+    residences: rm_residences.map((r) => withInstants(r, ['recorded_at']) as Selectable<Database['residences']>),
+    gps: rm_gps.map((r) => withInstants(r, ['recorded_at']) as Selectable<Database['gp_registrations']>),
+    ...factsOfRow({ admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements }),
+  });
+  const clocks = budgetClockRowsOf({ pp_budgets, pp_budget_reviews, pp_budget_triggers, pp_budget_reductions });
+  const one = <T>(value: T) => new Map([[personId, value]]);
+  return {
+    person: person as PersonRow,
+    sources: {
+      facts: one(facts),
+      reviewDates: { held: one(ps_held), requested: one(ps_requested) },
+      allocated: one(ps_allocated),
+      discharge: { planVersion: one(Number(ps_plan_version)), unconfirmed: one(Number(ps_unconfirmed)) },
+      meetings: one(ps_meetings),
+      budgets: { budgets: clocks.budgets, reviews: clocks.budgetReviews, triggers: clocks.budgetTriggers, reductions: clocks.budgetReductions },
+      services: one(ps_services),
+      notificationStates: ps_notification ? one(ps_notification) : new Map(),
+    },
+  };
 }

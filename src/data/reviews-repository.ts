@@ -21,8 +21,9 @@ export interface NewReview {
   recordedBy: string;
 }
 
-export async function insertReview(db: Db, r: NewReview): Promise<void> {
-  await db
+/** Inserts the review and answers the row as stored (as findReview reads it). */
+export async function insertReview(db: Db, r: NewReview): Promise<ReviewRow> {
+  return db
     .insertInto('reviews')
     .values({
       id: r.id,
@@ -39,7 +40,8 @@ export async function insertReview(db: Db, r: NewReview): Promise<void> {
       services_changed: JSON.stringify(r.servicesChanged),
       recorded_by: r.recordedBy,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function insertReviewRequest(db: Db, r: { id: string; personId: string; episodeId: string; requestedBy: string; requestedOn: string; reason: string | null; recordedBy: string | null; recordedByPerson?: string | null }): Promise<void> {
@@ -88,31 +90,11 @@ export function findReview(db: Db, id: string): Promise<ReviewRow | undefined> {
 export function findReviewInvitation(db: Db, id: string): Promise<ReviewInvitationRow | undefined> {
   return db.selectFrom('review_invitations').selectAll().where('id', '=', id).executeTakeFirst();
 }
-
-/** The dates the REV-1 timetable of one episode counts. */
-export async function episodeReviewDates(db: Db, personId: string, episodeId: string): Promise<{ heldOn: string[]; requestedOn: string[] }> {
-  const [held, requested] = await Promise.all([
-    db.selectFrom('reviews').select('held_on').where('person_id', '=', personId).where('episode_id', '=', episodeId).execute(),
-    db.selectFrom('review_requests').select('requested_on').where('person_id', '=', personId).where('episode_id', '=', episodeId).execute(),
-  ]);
-  return { heldOn: held.map((r) => r.held_on), requestedOn: requested.map((r) => r.requested_on) };
-}
-
-export async function admissionDates(db: Db, personId: string): Promise<string[]> {
-  const rows = await db.selectFrom('admissions').select('admitted_on').where('person_id', '=', personId).execute();
-  return rows.map((r) => r.admitted_on);
-}
-
 /** REV-1, REV-4: the person's review timetable as the projections keep it (no row: nothing due, no re-plan). */
 export async function reviewSummary(db: Db, personId: string): Promise<{ status: string | null; nextReviewDue: string | null; replanNeeded: boolean }> {
   const row = await db.selectFrom('person_summaries').select(['status', 'next_review_due', 'replan_needed']).where('person_id', '=', personId).executeTakeFirst();
   return { status: row?.status ?? null, nextReviewDue: row?.next_review_due ?? null, replanNeeded: row?.replan_needed ?? false };
 }
-
-export async function saveReplanNeeded(db: Db, personId: string, replanNeeded: boolean): Promise<void> {
-  await db.updateTable('person_summaries').set({ replan_needed: replanNeeded }).where('person_id', '=', personId).execute();
-}
-
 /** REV-1's due date while the episode is running; the earlier of it and the budget review (LEAST skips nulls). */
 const reviewDueExpr = sql`(CASE WHEN person_summaries.status IN (${sql.join(REVIEWED_STATUSES.map((s) => sql.lit(s)))}) THEN person_summaries.next_review_due END)`;
 const dueExpr = sql`LEAST(${reviewDueExpr}, person_summaries.budget_review_due)`;

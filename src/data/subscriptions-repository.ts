@@ -47,34 +47,6 @@ export function findDeliveryCreated(db: Db, id: string): Promise<{ created_at: D
   return db.selectFrom('deliveries').select(['created_at', 'id']).where('id', '=', id).executeTakeFirst();
 }
 
-// --- Written with the change, in its transaction -------------------------------------------
-
-export async function findNotificationState(db: Db, personId: string): Promise<{ state: unknown } | undefined> {
-  return db.selectFrom('notification_states').select('state').where('person_id', '=', personId).executeTakeFirst();
-}
-
-export async function saveNotificationState(db: Db, personId: string, state: object): Promise<void> {
-  const value = JSON.stringify(state);
-  await db.insertInto('notification_states').values({ person_id: personId, state: value }).onConflict((oc) => oc.column('person_id').doUpdateSet({ state: value })).execute();
-}
-
-/** The live subscriptions to an event that may hear about this person (their organisation sees the person, or an admin's). */
-export async function subscriptionsFor(db: Db, personId: string, event: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('subscriptions')
-    .select('subscriptions.id')
-    .where('subscriptions.deleted_at', 'is', null)
-    .where(sql<boolean>`${event} = ANY(subscriptions.events)`)
-    .where((eb) =>
-      eb.or([
-        eb('subscriptions.scope_organisation_code', 'is', null),
-        eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).where('person_organisations.person_id', '=', personId).whereRef('person_organisations.organisation_code', '=', 'subscriptions.scope_organisation_code')),
-      ]),
-    )
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 export async function insertEventWithDeliveries(db: Db, event: { id: string; event: string; personId: string; episodeId: string | null; serviceId: string | null; occurredAt: Date }, deliveries: { id: string; subscriptionId: string }[]): Promise<void> {
   await db.insertInto('outbox_events').values({ id: event.id, event: event.event, person_id: event.personId, episode_id: event.episodeId, service_id: event.serviceId, occurred_at: event.occurredAt }).execute();
   await db

@@ -8,7 +8,7 @@ import { listMigrations, migrate } from '../data/migrate.ts';
 import { todayInLondon } from '../domain/dates.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../domain/reviews.ts';
 import { createServices, type Services } from './index.ts';
-import { reprojectEveryone } from './kernel/person-record.ts';
+import { reprojectEveryone } from './kernel/projections.ts';
 import { createIdentityCache, IDENTITY_CHANNEL } from './kernel/identity-cache.ts';
 import { createScheduler, type Scheduler } from './kernel/scheduler.ts';
 

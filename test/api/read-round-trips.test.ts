@@ -39,7 +39,7 @@ for (const driver of [PostgresDriver.prototype, PGliteDriver.prototype]) {
 }
 
 /** The round trips each request makes now, BEGIN and COMMIT included (who-is-asking apart). */
-const ROUND_TRIPS = { planRead: 13, reviewsRead: 9, legalStatusWrite: 30, reviewWrite: 31, planWrite: 22 };
+const ROUND_TRIPS = { planRead: 13, reviewsRead: 9, legalStatusWrite: 9, reviewWrite: 10, planWrite: 22 };
 
 for (const { engine, skip } of await testEngines()) {
   describe(`round trips of a person read on ${engine}`, { skip }, () => {

@@ -12,7 +12,7 @@ import { findPerson } from '../../src/data/people-repository.ts';
 import { addMonths, todayInLondon } from '../../src/domain/dates.ts';
 import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
-import { refreshProjections } from '../../src/services/kernel/person-record.ts';
+import { refreshProjections } from '../../src/services/kernel/projections.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
 import { createTestApp, USERS, type TestApp } from '../support/app.ts';
 import { browserSkipReason, CHROMIUM_ARGS, chromiumPath } from '../support/browser.ts';

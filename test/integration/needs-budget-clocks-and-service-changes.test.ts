@@ -11,7 +11,7 @@ import { todayInLondon } from '../../src/domain/dates.ts';
 import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import { ValidationError } from '../../src/services/kernel/errors.ts';
-import { refreshProjections } from '../../src/services/kernel/person-record.ts';
+import { refreshProjections } from '../../src/services/kernel/projections.ts';
 import { testEngines } from '../support/databases.ts';
 import { pdfText } from '../support/pdf.ts';
 import { completePlanInput, detainedPerson } from '../support/plans.ts';

@@ -9,8 +9,7 @@ import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import * as people from '../../src/data/people-repository.ts';
 import { createServices } from '../../src/services/index.ts';
-import { refreshProjections } from '../../src/services/kernel/person-record.ts';
-import { refreshProjectionsOf } from '../../src/services/kernel/projections-many.ts';
+import { refreshProjections, refreshProjectionsOf } from '../../src/services/kernel/projections.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
 
 for (const { engine, skip } of await testEngines()) {

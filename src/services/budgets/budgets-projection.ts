@@ -1,10 +1,11 @@
-// DP-1(d), DP-2: the person's earliest budget review due, kept in person_summaries.budget_review_due
-// for the overdue lists and the reviews page. A ProjectionContributor (person-record.ts).
+// DP-1(d), DP-2: when each budget's next review is due, for the budgets pages, the person page and the
+// projections (kernel/projections.ts keeps the earliest in person_summaries.budget_review_due for the
+// overdue lists and the reviews page).
 import { budgetReviewDueWithTriggers } from '../../domain/budgets.ts';
-import { compareDates, type IsoDate } from '../../domain/dates.ts';
+import type { IsoDate } from '../../domain/dates.ts';
 import type { BudgetKind } from '../../domain/care-services.ts';
 import type { Db } from '../../data/database.ts';
-import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, PersonRow } from '../../data/schema.ts';
+import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow } from '../../data/schema.ts';
 import * as repo from '../../data/budgets-repository.ts';
 
 /** DP-1(d), DP-2: the next review of each of several people's budgets (null for an ended one), by person. */
@@ -41,32 +42,4 @@ export function budgetClocksOf(
     out.set(b.person_id, [...(out.get(b.person_id) ?? []), { kind: b.kind, dueOn }]);
   }
   return out;
-}
-
-export async function earliestBudgetReviewDue(db: Db, personId: string, today: IsoDate): Promise<IsoDate | null> {
-  const budgets = await repo.listBudgets(db, personId);
-  const ids = budgets.map((b) => b.id);
-  const reviews = await repo.listBudgetReviews(db, ids);
-  // DP-1(d): a suspected breach or change in capacity (and DP-2: a further review asked for after a reduction) makes a review due now.
-  const triggers = [
-    ...(await repo.listBudgetReviewTriggers(db, ids)).map((t) => ({ budgetId: t.budget_id, on: t.occurred_on })),
-    ...(await repo.listBudgetReductions(db, ids)).filter((r) => r.further_review_requested_on).map((r) => ({ budgetId: r.budget_id, on: r.further_review_requested_on! })),
-  ];
-  const dues = budgets
-    .map((b) =>
-      budgetReviewDueWithTriggers(
-        { kind: b.kind, startDate: b.start_date, endDate: b.end_date },
-        reviews.filter((r) => r.budget_id === b.id).map((r) => r.held_on),
-        triggers.filter((t) => t.budgetId === b.id).map((t) => t.on),
-        today,
-      ),
-    )
-    .filter((d): d is IsoDate => d !== null)
-    .sort(compareDates);
-  return dues[0] ?? null;
-}
-
-/** ProjectionContributor: (db, person, aftercare, today). */
-export async function budgetReviewContributor(db: Db, person: PersonRow, _aftercare: unknown, today: IsoDate): Promise<void> {
-  await repo.saveBudgetReviewDue(db, person.id, await earliestBudgetReviewDue(db, person.id, today));
 }

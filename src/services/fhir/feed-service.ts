@@ -17,7 +17,8 @@ import { recordDuplicateRegistration } from '../../data/duplicates-repository.ts
 import type { PersonRow } from '../../data/schema.ts';
 import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../kernel/errors.ts';
-import { refreshProjections, viewerOf } from '../kernel/person-record.ts';
+import { viewerOf } from '../kernel/person-record.ts';
+import { refreshProjectionsById } from '../kernel/projections.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { BadRequestError } from '../kernel/validation.ts';
 import { readFeedBundle, type FedEncounter, type FedPatient } from './feed-bundle.ts';
@@ -61,7 +62,7 @@ export function createFhirFeedService({ useCases, reviews }: FeedOptions) {
         // The projections once per person changed, then one audit event per person (ids and counts only).
         for (const [personId, o] of outcomes) {
           const changed = o.created || o.admissionsCreated > 0 || o.admissionsCorrected > 0;
-          if (changed) await refreshProjections(trx, (await people.findPerson(trx, personId))!, today, reviews, law);
+          if (changed) await refreshProjectionsById(trx, personId, today, reviews, law);
           await appendAuditEvent(trx, { ...auditActor(actor), action: changed ? 'fhir.feed.apply' : 'fhir.feed.unchanged', recordType: 'person', recordId: personId, personId, details: { ...o } }, now);
         }
         return { resourceType: 'Bundle', type: 'transaction-response', entry: responses };

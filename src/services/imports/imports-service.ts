@@ -33,7 +33,7 @@ import { engineOf } from '../../data/database.ts';
 import { todayInLondon } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { deriveAftercareOf, isUuid, viewerOf } from '../kernel/person-record.ts';
-import { refreshProjectionsOf, type NotificationsMode } from '../kernel/projections-many.ts';
+import { refreshProjectionsOf, type NotificationsMode } from '../kernel/projections.ts';
 import { deleteBatchRows, dropKeptValues, keepPreviousValues, peopleOfBatch, restoreKeptValues, type KeptValues } from '../../data/import-undo-repository.ts';
 import * as many from '../../data/projections-repository.ts';
 import type { UseCases } from '../kernel/use-case.ts';

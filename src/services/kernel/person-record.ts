@@ -1,21 +1,13 @@
-// Shared steps of every use case on a person's record: find it if the actor may see it, and
-// re-derive the projections from the facts after a change.
-import { organisationsWithSight, providerSight } from '../../domain/access.ts';
+// Shared steps of every use case on a person's record: find it if the actor may see it, and derive
+// their aftercare from the facts (the projections are re-derived after a change by projections.ts).
 import { computeAftercare, type AftercareResult, type LawSettings } from '../../domain/aftercare.ts';
 import { compareDates, type IsoDate } from '../../domain/dates.ts';
-import type { ProjectionContributor } from './projection-contributor.ts';
-import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import * as many from '../../data/projections-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import type { Actor } from './actor.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
-import { nextReviewDueFor, replanContributor } from '../reviews/reviews-projection.ts';
-import { dischargeWarningContributor } from '../plans/plans-projection.ts';
-import { planningContributor } from '../planning/planning-projection.ts';
-import { budgetReviewContributor } from '../budgets/budgets-projection.ts';
-import { notificationsContributor } from '../subscriptions/notifications-projection.ts';
 
 /** The person, or NotFoundError when there is none or the actor's organisation may not see it. */
 export async function findVisiblePerson(db: Db, actor: Actor, personId: string, options: { lock?: boolean } = {}): Promise<PersonRow> {
@@ -42,9 +34,6 @@ export function viewerOf(actor: Actor): people.Viewer {
   return actor.role === 'admin' ? { everyone: true } : { everyone: false, organisationCode: actor.organisationCode };
 }
 
-
-/** Each feature with projections of its own adds its contributor here. */
-export const CONTRIBUTORS: readonly ProjectionContributor[] = [replanContributor, dischargeWarningContributor, planningContributor, budgetReviewContributor, notificationsContributor];
 
 /** The person's facts as the derivation reads them, with the law's settings. */
 export async function loadPersonFacts(db: Db, person: PersonRow, law: LawSettings) {
@@ -73,35 +62,6 @@ export async function deriveAftercareOf(db: Db, personIds: Iterable<string>, tod
 }
 const AFTERCARE_BATCH = 1000;
 
-/** Re-derives status, responsible bodies, review date and who may see the person. */
-export async function refreshProjections(db: Db, person: PersonRow, today: IsoDate, settings: ReviewSettings, law: LawSettings): Promise<AftercareResult> {
-  const facts = await loadPersonFacts(db, person, law);
-  const aftercare = computeAftercare(facts, today);
-  const latest = aftercare.episodes.at(-1);
-  const reviewDue = await nextReviewDueFor(db, person.id, aftercare, settings);
-  const sight = organisationsWithSight({
-    responsibleBodies: aftercare.episodes.flatMap((e) => [e.localAuthority.code, e.icb.code]),
-    currentLocalAuthority: facts.residences.at(-1)?.localAuthority ?? null,
-    currentIcb: latestBySince(facts.gpRegistrations)?.icb ?? null,
-    allocatedOrganisations: await people.allocatedOrganisationCodes(db, person.id),
-    providers: providerSight(facts.admissions, aftercare.episodes),
-  });
-  await people.saveProjections(
-    db,
-    person.id,
-    {
-      status: aftercare.status,
-      localAuthorityCode: latest?.localAuthority.code ?? null,
-      icbCode: latest?.icb.code ?? null,
-      leftHospitalOn: latest?.leftHospitalOn ?? null,
-      nextReviewDue: reviewDue,
-    },
-    sight,
-  );
-  for (const contribute of CONTRIBUTORS) await contribute(db, person, aftercare, today);
-  return aftercare;
-}
-
 export function latestBySince<T extends { since: IsoDate }>(rows: readonly T[]): T | undefined {
   return [...rows].sort((a, b) => compareDates(a.since, b.since)).at(-1);
 }
@@ -116,26 +76,4 @@ export function rejectFutureDates(dates: Record<string, IsoDate | null | undefin
 
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
-/**
- * Re-derives every person's projections: after a migration adds projection columns, or after a rule
- * changes, so that the register never shows what an older rule decided. Reports progress.
- */
-export async function reprojectEveryone(db: Db, today: IsoDate, settings: ReviewSettings, law: LawSettings, onProgress?: (done: number) => void): Promise<number> {
-  let done = 0;
-  let after: string | null = null;
-  for (;;) {
-    const ids = await people.personIdsAfter(db, after, 500);
-    if (ids.length === 0) return done;
-    for (const id of ids) {
-      await db.transaction().execute(async (trx) => {
-        const person = await people.findPerson(trx, id);
-        if (person) await refreshProjections(trx, person, today, settings, law);
-      });
-    }
-    done += ids.length;
-    after = ids.at(-1) ?? null;
-    onProgress?.(done);
-  }
 }

@@ -15,7 +15,8 @@ import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { allows, auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { findVisiblePerson, isUuid, refreshProjections, viewerOf } from './person-record.ts';
+import { findVisiblePerson, isUuid, viewerOf } from './person-record.ts';
+import { refreshProjectionsById } from './projections.ts';
 
 export interface UseCaseSettings {
   clock: () => Date;
@@ -115,8 +116,9 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
       if (importsInParts && (await unfinishedBatchHolding(trx, person))) throw new ConflictError(BEING_IMPORTED);
       const today = dayOf(now);
       const result = await work({ trx, actor, person, today, now });
-      const changed = (await people.findPerson(trx, person.id))!;
-      const aftercare = spec.reproject === false ? null : await refreshProjections(trx, changed, today, reviews, law);
+      // The person as the work left them, read with what their projections are derived from (one statement).
+      const refreshed = spec.reproject === false ? { person: (await people.findPerson(trx, person.id))!, aftercare: null } : (await refreshProjectionsById(trx, person.id, today, reviews, law))!;
+      const { person: changed, aftercare } = refreshed;
       await audit(trx, actor, person, spec.audit, result, now, spec.auditStatus && aftercare ? { status: aftercare.status } : {});
       return respond ? respond({ trx, actor, person: changed, today, now }, result) : result;
     });

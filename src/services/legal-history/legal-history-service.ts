@@ -114,8 +114,8 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
         const id = randomUUID();
         const candidate = { id, section: data.section, startDate: data.startDate, endDate: data.endDate ?? null, admissionId: data.admissionId ?? null };
         refuse(validateLegalStatus(await loadFacts(trx, person), candidate, today));
-        await history.insertLegalStatus(trx, { personId: person.id, ...candidate });
-        return { recordType: 'legal-status', recordId: id, view: legalStatusView((await history.findLegalStatus(trx, id))!) };
+        const inserted = await history.insertLegalStatus(trx, { personId: person.id, ...candidate });
+        return { recordType: 'legal-status', recordId: id, view: legalStatusView(inserted) };
       });
     },
 

@@ -15,7 +15,8 @@ import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case
 import { ConflictError, ValidationError } from '../kernel/errors.ts';
 import { PersonCreateInput, PersonUpdateInput, REGISTER_PAGE_SIZE, RegisterPageInput, RegisterQueryInput } from './people-inputs.ts';
 import { admissionView, legalHistoryPart, leaveView, legalStatusView } from '../legal-history/legal-history-service.ts';
-import { deriveAftercare, isUuid, latestBySince, refreshProjections, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
+import { deriveAftercare, isUuid, latestBySince, rejectFutureDates, viewerOf } from '../kernel/person-record.ts';
+import { refreshProjections } from '../kernel/projections.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
 import { parseInput } from '../kernel/validation.ts';
 

@@ -1,12 +1,10 @@
-// PLAN-7: the discharge warning the register and the person page show, kept in person_summaries.
-// A ProjectionContributor (person-record.ts): it runs after every change to the person's facts and
-// after a plan is finalised.
+// PLAN-7: whether the person is ready to leave hospital as the plan and the person page show it (the
+// register keeps its warning in person_summaries.discharge_warning: kernel/projections.ts).
 import { dischargeReadiness, type DischargeReadiness } from '../../domain/plans.ts';
 import type { AftercareResult } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import type { Db } from '../../data/database.ts';
-import { countUnconfirmedPlannedServices, latestPlanVersionNumber, saveDischargeWarning } from '../../data/plans-repository.ts';
-import type { PersonRow } from '../../data/schema.ts';
+import { countUnconfirmedPlannedServices, latestPlanVersionNumber } from '../../data/plans-repository.ts';
 
 export async function dischargeReadinessOf(db: Db, personId: string, aftercare: AftercareResult, today: IsoDate): Promise<DischargeReadiness> {
   // The plan and services are read only when the readiness depends on them.
@@ -25,9 +23,4 @@ export function dischargeReadinessGiven(aftercare: AftercareResult, read: { plan
   const latest = aftercare.episodes.at(-1) ?? null;
   if (!latest || !readinessDependsOnPlan(aftercare)) return { level: 'ok' };
   return dischargeReadiness({ episodeStatus: latest.status, leftHospitalOn: latest.leftHospitalOn!, ...read });
-}
-
-export async function dischargeWarningContributor(db: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate): Promise<void> {
-  const readiness = await dischargeReadinessOf(db, person.id, aftercare, today);
-  await saveDischargeWarning(db, person.id, readiness.level === 'warning' ? readiness.reasons.join('. ') : null);
 }

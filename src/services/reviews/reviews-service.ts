@@ -168,7 +168,7 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
       return useCases.change(actor, personId, { permission: 'review:record', audit }, async ({ trx, actor, person, today }) => {
         const episode = reviewableEpisode(await deriveAftercare(trx, person, today, law), 'heldOn', data.heldOn);
         const id = randomUUID();
-        await reviewsRepo.insertReview(trx, {
+        const review = await reviewsRepo.insertReview(trx, {
           id,
           personId: person.id,
           episodeId: episode.id,
@@ -183,10 +183,10 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
           servicesChanged,
           recordedBy: actor.userId,
         });
-        return { id, episodeId: episode.id };
-      }, async ({ trx, person, today }, { id }) => {
+        return { id, episodeId: episode.id, review };
+      }, async ({ trx, person, today }, { review }) => {
         const { nextDueOn } = await nextReviewOnPart(trx, person.id);
-        return { ...reviewView((await reviewsRepo.findReview(trx, id))!, person.id), nextDueOn, overdue: isReviewOverdue(nextDueOn, today) };
+        return { ...reviewView(review, person.id), nextDueOn, overdue: isReviewOverdue(nextDueOn, today) };
       });
     },
 

@@ -11,7 +11,7 @@ import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { NotFoundError } from '../kernel/errors.ts';
-import { refreshProjections } from '../kernel/person-record.ts';
+import { refreshProjectionsById } from '../kernel/projections.ts';
 
 export interface PersonActor {
   personId: string;
@@ -43,7 +43,7 @@ export function createSelfUseCases(db: Db, { clock, reviews, law }: { clock: () 
       const person = await people.findVisiblePerson(trx, actor.personId, { everyone: true }, { lock: mode !== 'read' });
       if (!person) throw new NotFoundError('person');
       const result = await work({ trx, person, today, now });
-      if (mode === 'change') await refreshProjections(trx, (await people.findPerson(trx, person.id))!, today, reviews, law);
+      if (mode === 'change') await refreshProjectionsById(trx, person.id, today, reviews, law);
       const entry = typeof audit === 'function' ? audit(result) : audit;
       await appendAuditEvent(
         trx,
