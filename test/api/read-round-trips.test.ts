@@ -2,7 +2,8 @@
 // statement, the read model with its audit event, in autocommit. Every statement the server sends is
 // counted through a Kysely plugin, and every BEGIN, COMMIT and ROLLBACK through the drivers (not
 // timed) while one request is answered: the API person and aftercare reads, the service reads, the
-// person page's record part, the plan and reviews reads and the three writes of the mixed workload.
+// person page's record part, the plan and reviews reads and their pages, and the three writes of the
+// mixed workload.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -220,5 +221,30 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(counts.read + counts.audit + counts.transaction, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
       assert.match(seen.find((statement) => classify(statement) !== 'who-is-asking')!, /INSERT INTO audit_events/, 'the page is audited in its one statement');
     });
+
+    for (const [path, name] of [['/plan', 'plan'], ['/reviews', 'reviews']] as const) {
+      test(`GET /people/{id}${path}, the ${name} page: one read-model statement, with its audit event, besides who is asking`, async () => {
+        const session = (await services.accounts.signIn(USERS.practitioner.email, PASSWORD, null)).sessionToken;
+        let status = 0;
+        const counts = await count(async () => {
+          const res = await app.inject({ method: 'GET', url: `/people/${personId}${path}`, cookies: { [SESSION_COOKIE]: session } });
+          status = res.statusCode;
+        });
+        assert.equal(status, 200);
+        assert.equal(counts.read + counts.audit + counts.transaction, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+        assert.match(seen.find((statement) => classify(statement) !== 'who-is-asking')!, /INSERT INTO audit_events/, `the ${name} page is audited in its one statement`);
+      });
+
+      test(`GET /people/{id}${path} of a person the caller may not see: 404 from the page's one read-model statement`, async () => {
+        const session = (await services.accounts.signIn(USERS.otherLaPractitioner.email, PASSWORD, null)).sessionToken;
+        let status = 0;
+        const counts = await count(async () => {
+          const res = await app.inject({ method: 'GET', url: `/people/${personId}${path}`, cookies: { [SESSION_COOKIE]: session } });
+          status = res.statusCode;
+        });
+        assert.equal(status, 404);
+        assert.equal(seen.filter((s) => /FROM people p/.test(s)).length, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      });
+    }
   });
 }

@@ -1,11 +1,11 @@
-// The plan and reviews reads in ONE statement (issue 14): plans.get and reviews.list, read from the
-// person read model with their audit event appended by the same statement, answer exactly what the
-// per-table path (planPart, reviewsPart, read in a transaction and audited by useCases.read, as
-// these reads were before) answers, and write exactly the audit event it writes. For every person of
-// the demonstration data, today and a year on (fixed clocks), for an admin, a council practitioner
-// (who sees the money of the council's people) and a trust practitioner (who sees no money, and not
-// everyone: 404 and no event), on PGlite and PostgreSQL; and the read model's rows are those of the
-// per-table queries.
+// The plan and reviews reads in ONE statement (issue 14): plans.get and reviews.list, and their web
+// pages plans.page and reviews.page, read from the person read model with their audit event appended
+// by the same statement, answer exactly what the per-table path (planPart, reviewsPart and
+// personViewPart, read in a transaction and audited by useCases.read, as these reads were before)
+// answers, and write exactly the audit event it writes. For every person of the demonstration data,
+// today and a year on (fixed clocks), for an admin, a council practitioner (who sees the money of the
+// council's people) and a trust practitioner (who sees no money, and not everyone: 404 and no event),
+// on PGlite and PostgreSQL; and the read model's rows are those of the per-table queries.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_USERS, loadDemoData } from '../../src/cli/demo.ts';
@@ -24,6 +24,7 @@ import { actorFromUser, type Actor } from '../../src/services/kernel/actor.ts';
 import { NotFoundError } from '../../src/services/kernel/errors.ts';
 import { viewerOf } from '../../src/services/kernel/person-record.ts';
 import { createUseCases } from '../../src/services/kernel/use-case.ts';
+import { personViewPart } from '../../src/services/people/people-service.ts';
 import { planPart } from '../../src/services/plans/plans-service.ts';
 import { reviewsPart } from '../../src/services/reviews/reviews-service.ts';
 import { testEngines, createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -109,6 +110,17 @@ for (const { engine, skip } of await testEngines()) {
             planPart(trx, actor, person, today, now, DEFAULT_LAW_SETTINGS),
           );
         const oldReviews = (actor: Actor, id: string) => before.read(actor, id, { permission: 'person:read', audit: { action: 'reviews.view' } }, ({ trx, person, today }) => reviewsPart(trx, person, today, DEFAULT_LAW_SETTINGS));
+        // And the web pages, plans.page and reviews.page, as they were: the person's heading with the part.
+        const oldPlanPage = (actor: Actor, id: string) =>
+          before.read(actor, id, { permission: 'plan:read', audit: (r: { plan: { version: number } }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan'] } }) }, async ({ trx, person, today, now }) => ({
+            person: await personViewPart(trx, person),
+            plan: await planPart(trx, actor, person, today, now, DEFAULT_LAW_SETTINGS),
+          }));
+        const oldReviewsPage = (actor: Actor, id: string) =>
+          before.read(actor, id, { permission: 'person:read', audit: { action: 'reviews.view', details: { parts: ['person', 'reviews'] } } }, async ({ trx, person, today }) => ({
+            person: await personViewPart(trx, person),
+            reviews: await reviewsPart(trx, person, today, DEFAULT_LAW_SETTINGS),
+          }));
 
         for (const actor of actors) {
           for (const id of ids) {
@@ -120,6 +132,8 @@ for (const { engine, skip } of await testEngines()) {
               await assert.rejects(services.plans.get(actor, id), NotFoundError, what);
               await assert.rejects(services.reviews.list(actor, id), NotFoundError, what);
               await assert.rejects(oldPlan(actor, id), NotFoundError, what);
+              await assert.rejects(services.plans.page(actor, id), NotFoundError, what);
+              await assert.rejects(services.reviews.page(actor, id), NotFoundError, what);
               assert.deepEqual(await eventsAfter(db, seq), [], `${what}: no event`);
               seen.hidden += 1;
               continue;
@@ -161,6 +175,25 @@ for (const { engine, skip } of await testEngines()) {
             assert.deepEqual(newRecord, oldRecord, `${what}: reviews`);
             assert.equal(newReviewEvents.length, 1, `${what}: one reviews.view event`);
             assert.deepEqual(newReviewEvents, oldReviewEvents, `${what}: the reviews.view event`);
+            // The pages: the same, and the same event naming the parts shown.
+            seq = await lastSeq(db);
+            const oldPage = await oldPlanPage(actor, id);
+            const oldPageEvents = await eventsAfter(db, seq);
+            seq = await lastSeq(db);
+            const newPage = await services.plans.page(actor, id);
+            const newPageEvents = await eventsAfter(db, seq);
+            assert.deepEqual(stored ? newPage : { ...newPage, plan: { ...newPage.plan, id: oldPage.plan.id } }, oldPage, `${what}: plan page`);
+            assert.equal(newPageEvents.length, 1, `${what}: one plan.view event for the page`);
+            assert.deepEqual(newPageEvents, oldPageEvents, `${what}: the plan page's event`);
+            seq = await lastSeq(db);
+            const oldReviewsPageAnswer = await oldReviewsPage(actor, id);
+            const oldReviewsPageEvents = await eventsAfter(db, seq);
+            seq = await lastSeq(db);
+            assert.deepEqual(await services.reviews.page(actor, id), oldReviewsPageAnswer, `${what}: reviews page`);
+            const newReviewsPageEvents = await eventsAfter(db, seq);
+            assert.equal(newReviewsPageEvents.length, 1, `${what}: one reviews.view event for the page`);
+            assert.deepEqual(newReviewsPageEvents, oldReviewsPageEvents, `${what}: the reviews page's event`);
+
             seen.reviews += newRecord.history.length;
             seen.requests += newRecord.requests.length;
             seen.invitations += newRecord.invitations.length;

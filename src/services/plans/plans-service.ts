@@ -22,7 +22,7 @@ import { listServices } from '../../data/care-services-repository.ts';
 import { keyworkerContactOf } from '../../data/plans-repository.ts';
 import { loadPersonReadModel, PLAN_VERSION_READ, type PersonReadModel, type PlanServiceRow } from '../../data/person-read-model.ts';
 import { ConflictError, NotFoundError, PreconditionRequiredError } from '../kernel/errors.ts';
-import { factsOfModel, personViewPart, RECORD_PARTS, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use-case.ts';
 import { dischargeReadinessGiven, dischargeReadinessOf } from './plans-projection.ts';
@@ -284,10 +284,11 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
      * one transaction with one plan.view event naming both.
      */
     async page(actor: Actor, personId: string) {
-      const audit = (r: { plan: PlanPageView }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan'] } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => ({
-        person: await personViewPart(trx, person),
-        plan: await planPart(trx, actor, person, today, now, law),
+      // One statement in autocommit, as get: the person's heading comes from the same read model.
+      const audit = { action: 'plan.view', recordType: 'plan', details: { parts: ['person', 'plan'] }, computedDetails: { version: PLAN_VERSION_READ } };
+      return useCases.readModelAtOnce(actor, personId, { permission: 'plan:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, PLAN_PARTS, event), ({ model, today, now }) => ({
+        person: viewOfModel(model),
+        plan: planOfModel(actor, model, today, now, law),
       }));
     },
 

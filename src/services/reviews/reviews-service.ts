@@ -15,7 +15,7 @@ import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { budgetReviewClocks } from '../budgets/budgets-projection.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
-import { factsOfModel, personViewPart, RECORD_PARTS, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { nextReviewOnPart } from './reviews-projection.ts';
 import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
@@ -252,10 +252,11 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
 
     /** The person's reviews page: the person's heading and their reviews, in one read with one audit event. */
     async page(actor: Actor, personId: string) {
+      // One statement in autocommit, as list: the person's heading comes from the same read model.
       const audit = { action: 'reviews.view', details: { parts: ['person', 'reviews'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
-        person: await personViewPart(trx, person),
-        reviews: await reviewsPart(trx, person, today, law),
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, REVIEWS_PARTS, event), ({ model, today }) => ({
+        person: viewOfModel(model),
+        reviews: reviewsOfModel(model, today, law),
       }));
     },
 
