@@ -57,6 +57,13 @@ export interface PersonReadEvent {
   /** Ids, field names and outcomes only: never personal data. */
   details: Record<string, unknown>;
   now: Date;
+  /** 'person' unless given (a plan read is 'plan'); the record id is the person's either way, as audit() in use-case.ts writes it. */
+  recordType?: string;
+  /**
+   * Details the statement computes from the row it read (SQL over the CTE `model`), added to
+   * `details`: a value of the answer (the plan's version) known only once the read is done.
+   */
+  computedDetails?: Record<string, RawBuilder<unknown>>;
 }
 
 /**
@@ -65,14 +72,19 @@ export interface PersonReadEvent {
  * COMMIT). A data-modifying CTE always runs to completion, and it inserts the event only for a row the
  * select gives, so a person who is not there or not visible is not audited as read, as before; one
  * statement is atomic, so the event commits exactly when the read does. The event has the fields
- * appendAuditEvent writes for a read of a person (record type 'person', the person's id as record
- * and person); the trigger stamps the transaction (0080) and the sealer chains it later (ADR 0016).
+ * appendAuditEvent writes for a read of a person (record type 'person' unless given, the person's id
+ * as record and person); the trigger stamps the transaction (0080) and the sealer chains it later (ADR 0016).
  */
 export function withPersonReadEvent<R>(select: RawBuilder<R>, event: PersonReadEvent): RawBuilder<R> {
+  const computed = Object.entries(event.computedDetails ?? {});
+  // jsonb keeps no key order, so merging here stores what JSON.stringify of the merged object would.
+  const details = computed.length === 0
+    ? sql`${JSON.stringify(event.details)}::jsonb`
+    : sql`${JSON.stringify(event.details)}::jsonb || jsonb_build_object(${sql.join(computed.map(([key, value]) => sql`${key}::text, ${value}`))})`;
   return sql<R>`WITH model AS (${select}),
     audited AS (
       INSERT INTO audit_events (at, user_id, organisation_id, action, record_type, record_id, person_id, request_id, details)
-      SELECT ${event.now.toISOString()}::timestamptz, ${event.userId}::uuid, ${event.organisationId}::uuid, ${event.action}::text, 'person', model.id::text, model.id, ${event.requestId}::text, ${JSON.stringify(event.details)}::jsonb
+      SELECT ${event.now.toISOString()}::timestamptz, ${event.userId}::uuid, ${event.organisationId}::uuid, ${event.action}::text, ${event.recordType ?? 'person'}::text, model.id::text, model.id, ${event.requestId}::text, ${details}
         FROM model)
     SELECT * FROM model`;
 }

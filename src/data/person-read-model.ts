@@ -10,8 +10,11 @@ import { sql, type RawBuilder } from 'kysely';
 import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
 import type { Db } from './database.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
-import type { KeyworkerRow } from './keyworkers-repository.ts';
-import type { AdmissionRow, BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, Database, LeaveRow, LegalStatusRow, PersonRow } from './schema.ts';
+import { KEYWORKER_REASON, type KeyworkerRow } from './keyworkers-repository.ts';
+import { planRowOf, type CurrentKeyworkerRow, type PlanRow } from './plans-repository.ts';
+import type {
+  AdmissionRow, BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, Database, LeaveRow, LegalStatusRow, PersonRow, ReviewInvitationRow, ReviewRequestRow, ReviewRow, ServiceRow,
+} from './schema.ts';
 import type { Selectable } from 'kysely';
 
 type ResidenceRow = Selectable<Database['residences']>;
@@ -42,6 +45,33 @@ export interface PersonReadModel {
   };
   /** Present when `panels` was asked for: the person page's other panels (see PersonPagePanels). */
   panels?: PersonPagePanels;
+  /** Present when `plan` was asked for: what plans.get reads besides the facts and the summary (PlanReadRows). */
+  plan?: PlanReadRows;
+  /** Present when `reviews` was asked for: the reviews held, requests and invitations (ReviewReadRows). */
+  reviews?: ReviewReadRows;
+}
+
+/** The services' columns the plan reads (servicesByNeed, countUnconfirmedPlannedServices), in listServices' order. */
+export type PlanServiceRow = Pick<ServiceRow, 'id' | 'need_id' | 'description' | 's117' | 'provider' | 'confirmed_on' | 'end_date' | 'weekly_cost_pence'>;
+
+/**
+ * What plans.get reads besides the facts and the summary, each as its repository's query gives it:
+ * the draft or final plan (findPlan), the keyworker allocated now (currentKeyworker's row), the latest
+ * final version number (latestPlanVersionNumber) and the person's services (listServices: only the
+ * columns the plan reads; the unconfirmed ones PLAN-7 counts are among them).
+ */
+export interface PlanReadRows {
+  plan: PlanRow | undefined;
+  keyworker: CurrentKeyworkerRow | undefined;
+  latestFinalVersion: number;
+  services: PlanServiceRow[];
+}
+
+/** As listReviews, listReviewRequests and listReviewInvitations give them (newest first). */
+export interface ReviewReadRows {
+  reviews: ReviewRow[];
+  requests: ReviewRequestRow[];
+  invitations: ReviewInvitationRow[];
 }
 
 /**
@@ -75,6 +105,10 @@ export interface ReadModelParts {
   facts?: boolean;
   /** The person page's other panels (PersonPagePanels). */
   panels?: boolean;
+  /** What plans.get reads besides the facts and the summary (PlanReadRows). */
+  plan?: boolean;
+  /** What reviews.list reads besides the facts and the summary (ReviewReadRows). */
+  reviews?: boolean;
 }
 
 /** Who is reading: every person (an admin), or the people one organisation has sight of. */
@@ -158,6 +192,56 @@ function panelsOf(row: PanelColumns): PersonPagePanels {
   };
 }
 
+/** The plan read's rows (PlanReadRows), each sub-select as its repository's query reads it. */
+const PLAN = sql`
+  (SELECT json_build_object('id', pl.id, 'person_id', pl.person_id, 'content', pl.content, 'version', pl.version, 'finalised_number', pl.finalised_number, 'updated_at', pl.updated_at)
+     FROM plans pl WHERE pl.person_id = p.id) AS pr_plan,
+  (SELECT json_build_object('name', u.name, 'user_email', u.email, 'phone', d.phone, 'email', d.email)
+     FROM person_allocations a JOIN users u ON u.id = a.user_id LEFT JOIN keyworker_details d ON d.allocation_id = a.id
+    WHERE a.person_id = p.id AND a.reason = ${KEYWORKER_REASON} AND a.ended_at IS NULL ORDER BY a.allocated_at DESC LIMIT 1) AS pr_keyworker,
+  (SELECT coalesce(max(v.number), 0)::int FROM plan_versions v WHERE v.person_id = p.id) AS pr_latest_final,
+  ${objectsOf(
+    { id: 's.id', need_id: 's.need_id', description: 's.description', s117: 's.s117', provider: 's.provider', confirmed_on: 's.confirmed_on', end_date: 's.end_date', weekly_cost_pence: 's.weekly_cost_pence' },
+    's.start_date, s.created_at, s.id',
+    'FROM services s WHERE s.person_id = p.id',
+  )} AS pr_services`;
+const NO_PLAN = sql`NULL::json AS pr_plan, NULL::json AS pr_keyworker, NULL::int AS pr_latest_final, NULL::json AS pr_services`;
+
+type PlanColumns = { pr_plan: Json | null; pr_keyworker: CurrentKeyworkerRow | null; pr_latest_final: number | null; pr_services: Json[] | null };
+
+/**
+ * The plan's version the read answers: the stored plan's, or 1 for the draft not yet saved (what its
+ * first save will store): for the audit event of the read, computed by the read's own statement.
+ */
+export const PLAN_VERSION_READ = sql<number>`coalesce((model.pr_plan->>'version')::int, 1)`;
+
+/** The plan columns turned back into the rows their repositories' queries give. */
+function planRowsOf(row: PlanColumns): PlanReadRows {
+  return {
+    plan: row.pr_plan ? planRowOf(row.pr_plan as Parameters<typeof planRowOf>[0]) : undefined,
+    keyworker: row.pr_keyworker ?? undefined,
+    latestFinalVersion: Number(row.pr_latest_final ?? 0),
+    services: (row.pr_services ?? []) as PlanServiceRow[],
+  };
+}
+
+/** The reviews read's rows (ReviewReadRows), in the orders of their repositories' queries. */
+const REVIEWS = sql`
+  ${rowsOf('reviews', 't.held_on DESC, t.created_at DESC')} AS rv_reviews,
+  ${rowsOf('review_requests', 't.requested_on DESC, t.created_at DESC')} AS rv_requests,
+  ${rowsOf('review_invitations', 't.planned_on DESC, t.created_at DESC')} AS rv_invitations`;
+const NO_REVIEWS = sql`NULL::json AS rv_reviews, NULL::json AS rv_requests, NULL::json AS rv_invitations`;
+
+type ReviewColumns = { rv_reviews: Json[] | null; rv_requests: Json[] | null; rv_invitations: Json[] | null };
+
+function reviewRowsOf(row: ReviewColumns): ReviewReadRows {
+  return {
+    reviews: (row.rv_reviews ?? []).map((r) => withInstants(r, ['created_at']) as ReviewRow),
+    requests: (row.rv_requests ?? []).map((r) => withInstants(r, ['created_at']) as ReviewRequestRow),
+    invitations: (row.rv_invitations ?? []).map((r) => withInstants(r, ['created_at']) as ReviewInvitationRow),
+  };
+}
+
 /** Every fact the entitlement rules read (as loadLegalHistory, listResponsibilityDecisions, endingFacts, listPlacements), of the person `p`. */
 export function factColumns(): RawBuilder<unknown> {
   return sql`${rowsOf('admissions', 't.admitted_on, t.id')} AS admissions,
@@ -186,7 +270,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
   const facts = parts.facts
     ? factColumns()
     : sql`NULL::json AS admissions, NULL::json AS legal_statuses, NULL::json AS leaves, NULL::json AS decisions, NULL::json AS joint_endings, NULL::json AS reinstatements, NULL::json AS placements`;
-  const select = sql<PersonRow & PanelColumns & {
+  const select = sql<PersonRow & PanelColumns & PlanColumns & ReviewColumns & {
     rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
     admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
     joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
@@ -195,7 +279,9 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${summary} AS rm_summary,
       ${facts},
-      ${parts.panels ? PANELS : NO_PANELS}
+      ${parts.panels ? PANELS : NO_PANELS},
+      ${parts.plan ? PLAN : NO_PLAN},
+      ${parts.reviews ? REVIEWS : NO_REVIEWS}
     FROM people p WHERE p.id = ${personId} AND p.merged_into IS NULL${visible}`;
   const result = await (audit ? withPersonReadEvent(select, audit) : select).execute(db);
   const row = result.rows[0];
@@ -203,6 +289,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
   const {
     rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements,
     pp_plan, pp_latest_final, pp_unconfirmed_ends, pp_keyworkers, pp_meetings, pp_invitees, pp_budgets, pp_budget_reviews, pp_budget_triggers, pp_budget_reductions,
+    pr_plan, pr_keyworker, pr_latest_final, pr_services, rv_reviews, rv_requests, rv_invitations,
     ...person
   } = row;
   return {
@@ -214,6 +301,8 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
     ...(parts.panels && {
       panels: panelsOf({ pp_plan, pp_latest_final, pp_unconfirmed_ends, pp_keyworkers, pp_meetings, pp_invitees, pp_budgets, pp_budget_reviews, pp_budget_triggers, pp_budget_reductions }),
     }),
+    ...(parts.plan && { plan: planRowsOf({ pr_plan, pr_keyworker, pr_latest_final, pr_services }) }),
+    ...(parts.reviews && { reviews: reviewRowsOf({ rv_reviews, rv_requests, rv_invitations }) }),
   };
 }
 

@@ -25,7 +25,12 @@ export interface PlanVersionRow {
 
 export async function findPlan(db: Db, personId: string): Promise<PlanRow | undefined> {
   const row = await db.selectFrom('plans').select(['id', 'person_id', 'content', 'version', 'finalised_number', 'updated_at']).where('person_id', '=', personId).executeTakeFirst();
-  return row ? { ...row, content: parseContent(row.content), updated_at: new Date(row.updated_at) } : undefined;
+  return row ? planRowOf(row) : undefined;
+}
+
+/** findPlan's columns as a PlanRow (from the driver, or from the person read model's JSON). */
+export function planRowOf(row: Omit<PlanRow, 'content' | 'updated_at'> & { content: unknown; updated_at: Date | string }): PlanRow {
+  return { ...row, content: parseContent(row.content), updated_at: new Date(row.updated_at) };
 }
 
 /** Creates the draft unless one exists (two first reads at once create one draft). */
@@ -100,6 +105,12 @@ export async function countUnconfirmedPlannedServices(db: Db, personId: string, 
     WHERE person_id = ${personId} AND confirmed_on IS NULL AND (end_date IS NULL OR end_date >= ${today}::date)`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }
+
+/** countUnconfirmedPlannedServices from the end dates of the services not yet confirmed, already read: those not ended before today. */
+export function unconfirmedPlannedCount(unconfirmedEnds: readonly (string | null)[], today: string): number {
+  return unconfirmedEnds.filter((end) => end === null || end >= today).length;
+}
+
 export interface PlanningNeededQuery {
   /** null: every person (admin). */
   visibleTo: string | null;
@@ -134,6 +145,9 @@ export function parseContent(value: unknown): PlanContent {
   return (typeof value === 'string' ? JSON.parse(value) : value) as PlanContent;
 }
 
+/** The current keyworker allocation's user and their contact details (currentKeyworker's row). */
+export interface CurrentKeyworkerRow { name: string; user_email: string; phone: string | null; email: string | null }
+
 /**
  * The person's current keyworker (PLAN-3) and how to contact them, for a new draft plan: the phone
  * and email given at allocation, else their user email.
@@ -150,6 +164,11 @@ export async function currentKeyworker(db: Db, personId: string): Promise<{ name
     .orderBy('person_allocations.allocated_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+  return keyworkerContactOf(row);
+}
+
+/** What a plan says of the keyworker, from currentKeyworker's row (or the person read model's). */
+export function keyworkerContactOf(row: CurrentKeyworkerRow | undefined): { name: string; contact: string } | undefined {
   if (!row) return undefined;
   const given = [row.phone, row.email].filter((v): v is string => Boolean(v));
   return { name: row.name, contact: given.length > 0 ? given.join(', ') : row.user_email };

@@ -2,7 +2,8 @@
 // statement, the read model with its audit event, in autocommit. Every statement the server sends is
 // counted through a Kysely plugin, and every BEGIN, COMMIT and ROLLBACK through the drivers (not
 // timed) while one request is answered: the API person and aftercare reads, the service reads, the
-// person page's record part, the plan and reviews reads and the three writes of the mixed workload.
+// person page's record part, the plan and reviews reads and their pages, and the three writes of the
+// mixed workload.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -39,7 +40,7 @@ for (const driver of [PostgresDriver.prototype, PGliteDriver.prototype]) {
 }
 
 /** The round trips each request makes now, BEGIN and COMMIT included (who-is-asking apart). */
-const ROUND_TRIPS = { planRead: 13, reviewsRead: 9, legalStatusWrite: 9, reviewWrite: 10, planWrite: 22 };
+const ROUND_TRIPS = { planRead: 1, reviewsRead: 1, legalStatusWrite: 9, reviewWrite: 10, planWrite: 22 };
 
 for (const { engine, skip } of await testEngines()) {
   describe(`round trips of a person read on ${engine}`, { skip }, () => {
@@ -143,6 +144,42 @@ for (const { engine, skip } of await testEngines()) {
       }
     });
 
+    for (const [path, name] of [['/plan', 'plan'], ['/reviews', 'reviews']] as const) {
+      test(`GET /api/v1/people/{id}${path}: one statement (the read model and its audit event) in autocommit besides who is asking`, async () => {
+        await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers: { authorization: `Bearer ${tokens.practitioner}` } });
+        let status = 0;
+        const counts = await count(async () => {
+          const res = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers: { authorization: `Bearer ${tokens.practitioner}` } });
+          status = res.statusCode;
+        });
+        assert.equal(status, 200);
+        assertOneAuditedStatement(counts, name);
+        assert.equal(counts.transaction, 0, 'autocommit: no BEGIN or COMMIT');
+      });
+
+      test(`GET /api/v1/people/{id}${path} of a person the caller may not see: 404 after the same single statement, which audits no read`, async () => {
+        let status = 0;
+        const counts = await count(async () => {
+          const res = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers: { authorization: `Bearer ${tokens.otherLaPractitioner}` } });
+          status = res.statusCode;
+        });
+        assert.equal(status, 404);
+        assert.equal(seen.filter((s) => /FROM people p/.test(s)).length, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      });
+    }
+
+    test('the services: plans.get and reviews.list one statement each, audited in it', async () => {
+      const actor = actorFromUser((await findUserByEmail(database.db, USERS.practitioner.email))!, 'test');
+      for (const [name, run] of [
+        ['plans.get', () => services.plans.get(actor, personId)],
+        ['reviews.list', () => services.reviews.list(actor, personId)],
+      ] as const) {
+        const counts = await count(run);
+        assertOneAuditedStatement(counts, name);
+        assert.equal(counts.transaction, 0, name);
+      }
+    });
+
     // The plan and reviews reads and the mixed workload's writes: their round trips once the caller is
     // cached, BEGIN and COMMIT included (issue 14 item 3: the facts in one statement, not one per table).
     const practitioner = { authorization: '' };
@@ -184,5 +221,30 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(counts.read + counts.audit + counts.transaction, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
       assert.match(seen.find((statement) => classify(statement) !== 'who-is-asking')!, /INSERT INTO audit_events/, 'the page is audited in its one statement');
     });
+
+    for (const [path, name] of [['/plan', 'plan'], ['/reviews', 'reviews']] as const) {
+      test(`GET /people/{id}${path}, the ${name} page: one read-model statement, with its audit event, besides who is asking`, async () => {
+        const session = (await services.accounts.signIn(USERS.practitioner.email, PASSWORD, null)).sessionToken;
+        let status = 0;
+        const counts = await count(async () => {
+          const res = await app.inject({ method: 'GET', url: `/people/${personId}${path}`, cookies: { [SESSION_COOKIE]: session } });
+          status = res.statusCode;
+        });
+        assert.equal(status, 200);
+        assert.equal(counts.read + counts.audit + counts.transaction, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+        assert.match(seen.find((statement) => classify(statement) !== 'who-is-asking')!, /INSERT INTO audit_events/, `the ${name} page is audited in its one statement`);
+      });
+
+      test(`GET /people/{id}${path} of a person the caller may not see: 404 from the page's one read-model statement`, async () => {
+        const session = (await services.accounts.signIn(USERS.otherLaPractitioner.email, PASSWORD, null)).sessionToken;
+        let status = 0;
+        const counts = await count(async () => {
+          const res = await app.inject({ method: 'GET', url: `/people/${personId}${path}`, cookies: { [SESSION_COOKIE]: session } });
+          status = res.statusCode;
+        });
+        assert.equal(status, 404);
+        assert.equal(seen.filter((s) => /FROM people p/.test(s)).length, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      });
+    }
   });
 }

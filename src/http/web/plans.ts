@@ -166,7 +166,8 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
     });
   }
 
-  web.get('/people/:id/plan', page, async (request, reply) => planPage(reply, await loaded(request)));
+  // Its one use case (plans.page) applies the visibility first, so the guard's query is not repeated (issue 14).
+  web.get('/people/:id/plan', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => planPage(reply, await loaded(request)));
 
   // ---- Finalising (PLAN-5, PLAN-6) ------------------------------------------------------------
   // Finalising is permanent, so it is never one click (issue 9 item 3): the check page shows the plan

@@ -31,7 +31,8 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   };
 
   // ---- The person's reviews ---------------------------------------------------------------------
-  web.get('/people/:id/reviews', page, async (request, reply) => {
+  // Its one use case (reviews.page) applies the visibility first, so the guard's query is not repeated (issue 14).
+  web.get('/people/:id/reviews', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const actor = signedIn(request);
     const { person, reviews } = await services.reviews.page(actor, personIdOf(request));
     return reply.render('pages/reviews.njk', {

@@ -122,8 +122,13 @@ export interface LinkedService {
  * person's copy. `money`: whether the caller may see money (canSeeMoney with moneyContext).
  */
 export async function servicesByNeed(db: Db, personId: string, money: boolean, today: IsoDate): Promise<Map<string, LinkedService[]>> {
+  return servicesByNeedOf(await repo.listServices(db, personId), money, today);
+}
+
+/** servicesByNeed from the services' rows already read (listServices', or the person read model's), in that order. */
+export function servicesByNeedOf(rows: readonly Pick<ServiceRow, 'id' | 'need_id' | 'description' | 's117' | 'provider' | 'confirmed_on' | 'end_date' | 'weekly_cost_pence'>[], money: boolean, today: IsoDate): Map<string, LinkedService[]> {
   const byNeed = new Map<string, LinkedService[]>();
-  for (const row of await repo.listServices(db, personId)) {
+  for (const row of rows) {
     if (!row.need_id) continue;
     const key = row.need_id.toLowerCase();
     const item: LinkedService = { id: row.id, description: row.description, s117: row.s117, provider: row.provider, confirmedOn: row.confirmed_on, endDate: row.end_date, status: statusOf(row, today), weeklyCostPence: money ? row.weekly_cost_pence : null };

@@ -1,7 +1,7 @@
 // What the money rules need to know about a person: their episodes, which bodies are responsible for
 // them (who may see the money: canSeeMoney), and where they live and their GP's ICB now (the
 // partnership whose funding policy applies before any episode: RESP-7).
-import { computeAftercare, type AftercareResult, type LawSettings } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type LawSettings, type PersonFacts } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import type { PartnershipFacts } from '../../domain/funding.ts';
 import type { Db } from '../../data/database.ts';
@@ -17,7 +17,11 @@ export interface MoneyContext extends PartnershipFacts {
 }
 
 export async function moneyContext(db: Db, person: PersonRow, today: IsoDate, law: LawSettings): Promise<MoneyContext> {
-  const facts = await loadPersonFacts(db, person, law);
+  return moneyContextOf(await loadPersonFacts(db, person, law), today);
+}
+
+/** moneyContext from facts already read (the person read model's). */
+export function moneyContextOf(facts: PersonFacts, today: IsoDate): MoneyContext {
   const aftercare = computeAftercare(facts, today);
   const currentLocalAuthority = latestBySince(facts.residences)?.localAuthority ?? null;
   const currentIcb = latestBySince(facts.gpRegistrations)?.icb ?? null;

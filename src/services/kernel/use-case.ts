@@ -170,18 +170,23 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
      * only when the person is there and visible. `work` only shapes the answer from the model: it has
      * no transaction and must not touch the database. A caller without the permission gets 404 or 403
      * as from `readModel` (visibility first), and no event, as before (the 403 rolled it back).
+     * The record is the person's, as `read` writes it; its type 'person' unless `audit.recordType`
+     * says otherwise; `audit.computedDetails` are details the statement computes (withPersonReadEvent).
      */
     async readModelAtOnce<M extends { person: PersonRow }, T>(
       actor: Actor,
       personId: string,
-      spec: { permission: Action; audit: Omit<AuditEntry, 'recordType' | 'recordId' | 'personId'> },
+      spec: { permission: Action; audit: Omit<AuditEntry, 'recordId' | 'personId'> & Pick<PersonReadEvent, 'computedDetails'> },
       load: (db: Db, viewer: people.Viewer, audit: PersonReadEvent | undefined) => Promise<M | undefined>,
       work: (ctx: { actor: Actor; person: PersonRow; today: IsoDate; now: Date; model: M }) => T,
     ): Promise<T> {
       if (!isUuid(personId)) throw new NotFoundError('person');
       const now = clock();
       // Without the permission nothing is read for the caller, so nothing is audited: the query only tells 404 from 403.
-      const event: PersonReadEvent | undefined = allows(actor, spec.permission) ? { ...auditActor(actor), action: spec.audit.action, details: { ...spec.audit.details }, now } : undefined;
+      const { action, details, recordType, computedDetails } = spec.audit;
+      const event: PersonReadEvent | undefined = allows(actor, spec.permission)
+        ? { ...auditActor(actor), action, details: { ...details }, now, ...(recordType !== undefined && { recordType }), ...(computedDetails && { computedDetails }) }
+        : undefined;
       const model = await load(db, viewerOf(actor), event);
       if (!model) throw new NotFoundError('person');
       requirePermission(actor, spec.permission);

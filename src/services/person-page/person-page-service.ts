@@ -8,11 +8,11 @@ import type { PersonReadEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import type { Viewer } from '../../data/people-repository.ts';
 import { loadPersonReadModel } from '../../data/person-read-model.ts';
+import { unconfirmedPlannedCount } from '../../data/plans-repository.ts';
 import type { Actor } from '../kernel/actor.ts';
 import type { UseCases } from '../kernel/use-case.ts';
-import type { AftercareResult, EpisodeStatus } from '../../domain/aftercare.ts';
+import type { AftercareResult } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
-import { nextReviewShown } from '../../domain/reviews.ts';
 import type { PersonPagePanels, PersonReadModel } from '../../data/person-read-model.ts';
 import { imhaEligibilityOf } from '../advocacy/advocacy-service.ts';
 import { budgetClocksOf } from '../budgets/budgets-projection.ts';
@@ -22,6 +22,7 @@ import { planningMeetingsOf } from '../planning/planning-service.ts';
 import { dischargeReadinessGiven } from '../plans/plans-projection.ts';
 import { planSummaryOf } from '../plans/plans-service.ts';
 import { reviewClocksOf } from '../reviews/reviews-service.ts';
+import { nextReviewOfSummary } from '../reviews/reviews-views.ts';
 import { placementView } from '../legal-history/legal-history-service.ts';
 
 /** What the audit event says was shown. */
@@ -64,11 +65,9 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
 export function personPagePanels(model: PersonReadModel, today: IsoDate, aftercare: AftercareResult, withPlan: boolean) {
   const panels: PersonPagePanels = model.panels!;
   const summary = model.summary;
-  // countUnconfirmedPlannedServices: those not ended before today.
-  const unconfirmedServices = panels.unconfirmedServiceEnds.filter((end) => end === null || end >= today).length;
+  const unconfirmedServices = unconfirmedPlannedCount(panels.unconfirmedServiceEnds, today);
   const readiness = dischargeReadinessGiven(aftercare, { planFinal: panels.latestFinalVersion > 0, unconfirmedServices });
-  // nextReviewOnPart: REV-1's date as the projection keeps it, shown only while the episode has reviews.
-  const nextDueOn = nextReviewShown({ status: (summary?.status ?? null) as EpisodeStatus | null, reviewDue: summary?.next_review_due ?? null });
+  const { nextDueOn } = nextReviewOfSummary(summary);
   const clocks = budgetClocksOf(panels.budgets, panels.budgetReviews, panels.budgetTriggers, panels.budgetReductions, today).get(model.person.id) ?? [];
   return {
     plan: withPlan ? planSummaryOf(panels.plan, panels.latestFinalVersion, readiness) : null,

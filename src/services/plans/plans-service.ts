@@ -16,26 +16,43 @@ import type { PersonRow } from '../../data/schema.ts';
 import { buildPlanLetter } from '../../letters/plan-letter.ts';
 import { renderLetter } from '../../letters/document.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
-import { servicesByNeed, type LinkedService } from '../care-services/care-services-view.ts';
-import { moneyContext } from '../care-services/money-context.ts';
+import { servicesByNeed, servicesByNeedOf, type LinkedService } from '../care-services/care-services-view.ts';
+import { moneyContext, moneyContextOf, type MoneyContext } from '../care-services/money-context.ts';
+import { listServices } from '../../data/care-services-repository.ts';
+import { keyworkerContactOf } from '../../data/plans-repository.ts';
+import { loadPersonReadModel, PLAN_VERSION_READ, type PersonReadModel, type PlanServiceRow } from '../../data/person-read-model.ts';
 import { ConflictError, NotFoundError, PreconditionRequiredError } from '../kernel/errors.ts';
-import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use-case.ts';
-import { dischargeReadinessOf } from './plans-projection.ts';
+import { dischargeReadinessGiven, dischargeReadinessOf } from './plans-projection.ts';
 import { nextReviewOnPart } from '../reviews/reviews-projection.ts';
+import { nextReviewOfSummary } from '../reviews/reviews-views.ts';
 import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
 import { PlanDetailsInput, PlanInput, PlanListQuery, PlanNeedFormInput, type PlanData, type PlanDetailsData, type PlanNeedData } from './plans-inputs.ts';
 import { decodeCursor, pageOf } from '../kernel/paging.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { personIdentity } from '../kernel/person-list-item.ts';
 
+type Keyworker = { name: string; contact: string };
+
 /** A new, empty draft with the allocated keyworker filled in (PLAN-3). */
 async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent> {
+  return newDraftOf(await plans.currentKeyworker(trx, person.id));
+}
+
+function newDraftOf(allocated: Keyworker | undefined): PlanContent {
   const content = emptyPlan();
-  const keyworker = await plans.currentKeyworker(trx, person.id);
-  if (keyworker) content.keyworker = keyworker;
+  if (allocated) content.keyworker = allocated;
   return content;
+}
+
+/**
+ * The draft before anyone has saved one: not stored until a write (reads never write). Version 1:
+ * what the first save will store, so an If-Match taken from this read still matches.
+ */
+function unsavedDraft(personId: string, allocated: Keyworker | undefined, now: Date): plans.PlanRow {
+  return { id: randomUUID(), person_id: personId, content: newDraftOf(allocated), version: 1, finalised_number: null, updated_at: now };
 }
 
 /**
@@ -43,7 +60,10 @@ async function newDraftContent(trx: Db, person: PersonRow): Promise<PlanContent>
  * keyworker page is the one place to change it); a plan with none allocated keeps what it says.
  */
 async function withAllocatedKeyworker(trx: Db, personId: string, content: PlanContent): Promise<PlanContent> {
-  const allocated = await plans.currentKeyworker(trx, personId);
+  return namingKeyworker(content, await plans.currentKeyworker(trx, personId));
+}
+
+function namingKeyworker(content: PlanContent, allocated: Keyworker | undefined): PlanContent {
   return allocated ? { ...content, keyworker: allocated } : content;
 }
 
@@ -56,6 +76,15 @@ async function withReviewDate(trx: Db, personId: string, content: PlanContent): 
   return { ...content, nextReviewOn: (await nextReviewOnPart(trx, personId)).nextDueOn };
 }
 
+/**
+ * The plan as shown: a draft shows the keyworker allocated now (PLAN-3); a final plan shows what it
+ * said. Both give the next review as the register has it now (REV-1, one date for one fact).
+ */
+function planShown(stored: plans.PlanRow, allocated: Keyworker | undefined, nextReviewOn: IsoDate | null): plans.PlanRow {
+  const content = stored.finalised_number === null ? namingKeyworker(stored.content, allocated) : stored.content;
+  return { ...stored, content: { ...content, nextReviewOn } };
+}
+
 /** PLAN-3 and REV-1 together: what the plan says of the keyworker and the next review, from the record. */
 async function fromTheRecord(trx: Db, personId: string, content: PlanContent): Promise<PlanContent> {
   return withReviewDate(trx, personId, await withAllocatedKeyworker(trx, personId, content));
@@ -63,10 +92,7 @@ async function fromTheRecord(trx: Db, personId: string, content: PlanContent): P
 
 /** The draft as it is, or, before anyone has saved one, the empty draft that is not stored until a write (reads never write). */
 async function currentDraft(trx: Db, person: PersonRow, now: Date): Promise<plans.PlanRow> {
-  const existing = await plans.findPlan(trx, person.id);
-  if (existing) return existing;
-  // Version 1: what the first save will store, so an If-Match taken from this read still matches.
-  return { id: randomUUID(), person_id: person.id, content: await newDraftContent(trx, person), version: 1, finalised_number: null, updated_at: now };
+  return (await plans.findPlan(trx, person.id)) ?? unsavedDraft(person.id, await plans.currentKeyworker(trx, person.id), now);
 }
 
 /** The stored draft, created when a write first needs it. */
@@ -82,21 +108,52 @@ async function readinessOf(trx: Db, person: PersonRow, today: IsoDate, law: LawS
 }
 
 async function view(trx: Db, actor: Actor, person: PersonRow, stored: plans.PlanRow, today: IsoDate, law: LawSettings) {
-  // A draft shows the keyworker allocated now (PLAN-3); a final plan shows what it said. Both give
-  // the next review as the register has it now (REV-1, one date for one fact).
-  const plan = stored.finalised_number === null
-    ? { ...stored, content: await fromTheRecord(trx, person.id, stored.content) }
-    : { ...stored, content: await withReviewDate(trx, person.id, stored.content) };
+  // The keyworker allocated now matters only to a draft (PLAN-3).
+  const allocated = stored.finalised_number === null ? await plans.currentKeyworker(trx, person.id) : undefined;
+  const { nextDueOn } = await nextReviewOnPart(trx, person.id);
   const latestFinal = await plans.latestPlanVersionNumber(trx, person.id);
   // The aftercare derived once, for the money rules and PLAN-7's readiness (one facts read, not two: issue 14).
   const context = await moneyContext(trx, person, today, law);
   const readiness = await readinessOf(trx, person, today, law, context.aftercare);
-  // Each need with the services that meet it; amounts only for those who may see money.
-  const money = canSeeMoney(actor, context.responsibleBodies);
-  return withLinkedServices(planView(plan, latestFinal, readiness), await servicesByNeed(trx, person.id, money, today));
+  return planViewOf(actor, stored, { allocated, nextReviewOn: nextDueOn, latestFinal, context, readiness, services: await listServices(trx, person.id) }, today);
 }
 
-type PlanPageView = Awaited<ReturnType<typeof view>>;
+/** What the plan's answer is derived from, read by planPart's queries or by the person read model. */
+interface PlanReads {
+  allocated: Keyworker | undefined;
+  nextReviewOn: IsoDate | null;
+  latestFinal: number;
+  context: MoneyContext;
+  readiness: DischargeReadiness;
+  services: PlanServiceRow[];
+}
+
+/** The plan's answer (planPart's and plans.get's) from what was read: the one derivation of both paths. */
+function planViewOf(actor: Actor, stored: plans.PlanRow, read: PlanReads, today: IsoDate) {
+  // Each need with the services that meet it; amounts only for those who may see money.
+  const money = canSeeMoney(actor, read.context.responsibleBodies);
+  return withLinkedServices(planView(planShown(stored, read.allocated, read.nextReviewOn), read.latestFinal, read.readiness), servicesByNeedOf(read.services, money, today));
+}
+
+type PlanPageView = ReturnType<typeof planViewOf>;
+
+/** What loadPersonReadModel reads for planOfModel. */
+export const PLAN_PARTS = { ...RECORD_PARTS, plan: true } as const;
+
+/**
+ * planPart's answer from a read model loaded with PLAN_PARTS: no further query. `now` dates the
+ * draft not yet saved, as planPart does.
+ */
+export function planOfModel(actor: Actor, model: PersonReadModel, today: IsoDate, now: Date, law: LawSettings) {
+  const rows = model.plan!;
+  const allocated = keyworkerContactOf(rows.keyworker);
+  const stored = rows.plan ?? unsavedDraft(model.person.id, allocated, now);
+  const context = moneyContextOf(factsOfModel(model, law), today);
+  const unconfirmedServices = plans.unconfirmedPlannedCount(rows.services.filter((s) => s.confirmed_on === null).map((s) => s.end_date), today);
+  const readiness = dischargeReadinessGiven(context.aftercare, { planFinal: rows.latestFinalVersion > 0, unconfirmedServices });
+  const nextReviewOn = nextReviewOfSummary(model.summary).nextDueOn;
+  return planViewOf(actor, stored, { allocated, nextReviewOn, latestFinal: rows.latestFinalVersion, context, readiness, services: rows.services }, today);
+}
 
 /**
  * The current draft (or the final version it still equals) with each need's services: what
@@ -214,8 +271,12 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
   return {
     /** GET /people/{id}/plan: the current draft (or the final version it still equals). */
     async get(actor: Actor, personId: string) {
-      const audit = (v: PlanPageView) => ({ action: 'plan.view', recordType: 'plan', details: { version: v.version } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today, now }) => planPart(trx, actor, person, today, now, law));
+      // One statement in autocommit (issue 14): the read model and the plan.view event, whose version
+      // (the answer's: the stored plan's, or 1 for the draft not yet saved) the statement computes.
+      const audit = { action: 'plan.view', recordType: 'plan', computedDetails: { version: PLAN_VERSION_READ } };
+      return useCases.readModelAtOnce(actor, personId, { permission: 'plan:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, PLAN_PARTS, event), ({ model, today, now }) =>
+        planOfModel(actor, model, today, now, law),
+      );
     },
 
     /**
@@ -223,10 +284,11 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
      * one transaction with one plan.view event naming both.
      */
     async page(actor: Actor, personId: string) {
-      const audit = (r: { plan: PlanPageView }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan'] } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => ({
-        person: await personViewPart(trx, person),
-        plan: await planPart(trx, actor, person, today, now, law),
+      // One statement in autocommit, as get: the person's heading comes from the same read model.
+      const audit = { action: 'plan.view', recordType: 'plan', details: { parts: ['person', 'plan'] }, computedDetails: { version: PLAN_VERSION_READ } };
+      return useCases.readModelAtOnce(actor, personId, { permission: 'plan:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, PLAN_PARTS, event), ({ model, today, now }) => ({
+        person: viewOfModel(model),
+        plan: planOfModel(actor, model, today, now, law),
       }));
     },
 

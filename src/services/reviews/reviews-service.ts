@@ -2,23 +2,24 @@
 // for one, read a person's reviews with the next due date, the letters to the person, and the
 // overdue list and dashboard.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type LawSettings } from '../../domain/aftercare.ts';
 import { addDays, todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { episodeHasReviews, isRequestOpen, isReviewOverdue, reviewReasons, validateReviewDate } from '../../domain/reviews.ts';
 import type { BudgetKind } from '../../domain/care-services.ts';
 import type { Db } from '../../data/database.ts';
 import * as reviewsRepo from '../../data/reviews-repository.ts';
+import { loadPersonReadModel, type PersonReadModel, type ReviewReadRows } from '../../data/person-read-model.ts';
 import type { PersonRow, ReviewRequestRow } from '../../data/schema.ts';
 import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { budgetReviewClocks } from '../budgets/budgets-projection.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
-import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { nextReviewOnPart } from './reviews-projection.ts';
 import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
-import { DASHBOARD_DUE_DAYS, dueItem, invitationView, reviewDueShown, requestView, reviewView, type DueItem } from './reviews-views.ts';
+import { DASHBOARD_DUE_DAYS, dueItem, invitationView, nextReviewOfSummary, reviewDueShown, requestView, reviewView, type DueItem } from './reviews-views.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from './reviews-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 
@@ -35,21 +36,25 @@ function reviewableEpisode(aftercare: AftercareResult, field: string, date: IsoD
   return latest!;
 }
 
-async function summary(trx: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate) {
-  const { nextDueOn, replanNeeded } = await nextReviewOnPart(trx, person.id);
-  const latest = aftercare.episodes.at(-1) ?? null;
-  return { episodeId: latest?.id ?? null, episodeStatus: latest?.status ?? null, nextDueOn, overdue: isReviewOverdue(nextDueOn, today), replanNeeded };
-}
-
 /** Everything about a person's reviews: the timetable, reviews held, requests and invitations. */
 async function reviewRecord(trx: Db, person: PersonRow, aftercare: AftercareResult, today: IsoDate) {
-  const [history, requests, invitations, head] = await Promise.all([
+  const [reviews, requests, invitations, next] = await Promise.all([
     reviewsRepo.listReviews(trx, person.id),
     reviewsRepo.listReviewRequests(trx, person.id),
     reviewsRepo.listReviewInvitations(trx, person.id),
-    summary(trx, person, aftercare, today),
+    nextReviewOnPart(trx, person.id),
   ]);
+  return reviewRecordOf(person, aftercare, today, { reviews, requests, invitations }, next);
+}
+
+/**
+ * reviewRecord's answer from the rows already read (its queries', or the person read model's) and
+ * REV-1's next review as nextReviewOnPart gives it: the one derivation of both paths.
+ */
+function reviewRecordOf(person: PersonRow, aftercare: AftercareResult, today: IsoDate, rows: ReviewReadRows, { nextDueOn, replanNeeded }: { nextDueOn: IsoDate | null; replanNeeded: boolean }) {
+  const { reviews: history, requests, invitations } = rows;
   const latest = aftercare.episodes.at(-1);
+  const head = { episodeId: latest?.id ?? null, episodeStatus: latest?.status ?? null, nextDueOn, overdue: isReviewOverdue(nextDueOn, today), replanNeeded };
   const latestHistory = {
     leftHospitalOn: latest?.leftHospitalOn ?? null,
     reviewsHeldOn: history.filter((r) => r.episode_id === latest?.id).map((r) => r.held_on),
@@ -70,6 +75,14 @@ async function reviewRecord(trx: Db, person: PersonRow, aftercare: AftercareResu
  */
 export async function reviewsPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings) {
   return reviewRecord(trx, person, await deriveAftercare(trx, person, today, law), today);
+}
+
+/** What loadPersonReadModel reads for reviewsOfModel. */
+export const REVIEWS_PARTS = { ...RECORD_PARTS, reviews: true } as const;
+
+/** reviewsPart's answer from a read model loaded with REVIEWS_PARTS: no further query. */
+export function reviewsOfModel(model: PersonReadModel, today: IsoDate, law: LawSettings) {
+  return reviewRecordOf(model.person, computeAftercare(factsOfModel(model, law), today), today, model.reviews!, nextReviewOfSummary(model.summary));
 }
 
 /**
@@ -231,15 +244,19 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
 
     /** GET /people/{id}/reviews: {nextDueOn, overdue, history, requests} (and replanNeeded, invitations). */
     async list(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'reviews.view' } }, ({ trx, person, today }) => reviewsPart(trx, person, today, law));
+      // One statement in autocommit (issue 14): the read model and the reviews.view event.
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit: { action: 'reviews.view' } }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, REVIEWS_PARTS, event), ({ model, today }) =>
+        reviewsOfModel(model, today, law),
+      );
     },
 
     /** The person's reviews page: the person's heading and their reviews, in one read with one audit event. */
     async page(actor: Actor, personId: string) {
+      // One statement in autocommit, as list: the person's heading comes from the same read model.
       const audit = { action: 'reviews.view', details: { parts: ['person', 'reviews'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
-        person: await personViewPart(trx, person),
-        reviews: await reviewsPart(trx, person, today, law),
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, REVIEWS_PARTS, event), ({ model, today }) => ({
+        person: viewOfModel(model),
+        reviews: reviewsOfModel(model, today, law),
       }));
     },
 

@@ -20,6 +20,18 @@ export function reviewDueShown(r: Pick<DueReviewRow, 'status' | 'stored_review_d
   return nextReviewShown({ status: r.status as EpisodeStatus, reviewDue: r.stored_review_due });
 }
 
+/**
+ * nextReviewOnPart from a person_summaries row already read (the person read model's summary, absent
+ * before the first derivation): REV-1's date as the projection keeps it, shown only while the episode
+ * has reviews, and REV-4's re-planning flag.
+ */
+export function nextReviewOfSummary(summary: { status: string | null; next_review_due: string | null; replan_needed: boolean } | undefined): { nextDueOn: string | null; replanNeeded: boolean } {
+  return {
+    nextDueOn: nextReviewShown({ status: (summary?.status ?? null) as EpisodeStatus | null, reviewDue: summary?.next_review_due ?? null }),
+    replanNeeded: summary?.replan_needed ?? false,
+  };
+}
+
 /** reasons: why the person is on the list (the aftercare review unless told otherwise). */
 export function dueItem(r: DueReviewRow, today: string, reasons: ReviewReason[] = ['review']) {
   return {
