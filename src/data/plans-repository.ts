@@ -23,8 +23,11 @@ export interface PlanVersionRow {
   finalised_at: Date;
 }
 
+/** The plan's columns as findPlan, insertPlan and updatePlan answer them. */
+const PLAN_COLUMNS = ['id', 'person_id', 'content', 'version', 'finalised_number', 'updated_at'] as const;
+
 export async function findPlan(db: Db, personId: string): Promise<PlanRow | undefined> {
-  const row = await db.selectFrom('plans').select(['id', 'person_id', 'content', 'version', 'finalised_number', 'updated_at']).where('person_id', '=', personId).executeTakeFirst();
+  const row = await db.selectFrom('plans').select(PLAN_COLUMNS).where('person_id', '=', personId).executeTakeFirst();
   return row ? planRowOf(row) : undefined;
 }
 
@@ -33,24 +36,27 @@ export function planRowOf(row: Omit<PlanRow, 'content' | 'updated_at'> & { conte
   return { ...row, content: parseContent(row.content), updated_at: new Date(row.updated_at) };
 }
 
-/** Creates the draft unless one exists (two first reads at once create one draft). */
-export async function insertPlan(db: Db, row: { id: string; personId: string; content: PlanContent; userId: string | null }): Promise<void> {
-  await db
+/** Creates the draft unless one exists (two first reads at once create one draft); answers the draft as stored. */
+export async function insertPlan(db: Db, row: { id: string; personId: string; content: PlanContent; userId: string | null }): Promise<PlanRow> {
+  const inserted = await db
     .insertInto('plans')
     .values({ id: row.id, person_id: row.personId, content: JSON.stringify(row.content), updated_by: row.userId })
     .onConflict((oc) => oc.column('person_id').doNothing())
-    .execute();
+    .returning(PLAN_COLUMNS)
+    .executeTakeFirst();
+  return inserted ? planRowOf(inserted) : (await findPlan(db, row.personId))!;
 }
 
-/** Replaces the draft when the version still matches; returns false when it was stale. */
-export async function updatePlan(db: Db, personId: string, expectedVersion: number, changes: { content: PlanContent; finalisedNumber: number | null; userId: string }): Promise<boolean> {
-  const result = await db
+/** Replaces the draft when the version still matches and answers it as stored; undefined when the version was stale. */
+export async function updatePlan(db: Db, personId: string, expectedVersion: number, changes: { content: PlanContent; finalisedNumber: number | null; userId: string }): Promise<PlanRow | undefined> {
+  const updated = await db
     .updateTable('plans')
     .set({ content: JSON.stringify(changes.content), finalised_number: changes.finalisedNumber, updated_by: changes.userId, version: sql`version + 1`, updated_at: new Date() })
     .where('person_id', '=', personId)
     .where('version', '=', expectedVersion)
+    .returning(PLAN_COLUMNS)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return updated ? planRowOf(updated) : undefined;
 }
 
 export async function insertPlanVersion(db: Db, row: { id: string; personId: string; number: number; content: PlanContent; finalisedBy: string; finalisedAt: Date }): Promise<void> {

@@ -116,10 +116,13 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
       if (importsInParts && (await unfinishedBatchHolding(trx, person))) throw new ConflictError(BEING_IMPORTED);
       const today = dayOf(now);
       const result = await work({ trx, actor, person, today, now });
+      if (spec.reproject === false) {
+        await audit(trx, actor, person, spec.audit, result, now);
+        return respond ? respond({ trx, actor, person: (await people.findPerson(trx, person.id))!, today, now }, result) : result;
+      }
       // The person as the work left them, read with what their projections are derived from (one statement).
-      const refreshed = spec.reproject === false ? { person: (await people.findPerson(trx, person.id))!, aftercare: null } : (await refreshProjectionsById(trx, person.id, today, reviews, law))!;
-      const { person: changed, aftercare } = refreshed;
-      await audit(trx, actor, person, spec.audit, result, now, spec.auditStatus && aftercare ? { status: aftercare.status } : {});
+      const { person: changed, aftercare } = (await refreshProjectionsById(trx, person.id, today, reviews, law))!;
+      await audit(trx, actor, person, spec.audit, result, now, spec.auditStatus ? { status: aftercare.status } : {});
       return respond ? respond({ trx, actor, person: changed, today, now }, result) : result;
     });
   }

@@ -97,10 +97,7 @@ async function currentDraft(trx: Db, person: PersonRow, now: Date): Promise<plan
 
 /** The stored draft, created when a write first needs it. */
 async function ensurePlan(trx: Db, person: PersonRow, actor: Actor): Promise<plans.PlanRow> {
-  const existing = await plans.findPlan(trx, person.id);
-  if (existing) return existing;
-  await plans.insertPlan(trx, { id: randomUUID(), personId: person.id, content: await newDraftContent(trx, person), userId: actor.userId });
-  return (await plans.findPlan(trx, person.id))!;
+  return (await plans.findPlan(trx, person.id)) ?? plans.insertPlan(trx, { id: randomUUID(), personId: person.id, content: await newDraftContent(trx, person), userId: actor.userId });
 }
 
 async function readinessOf(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, aftercare?: AftercareResult): Promise<DischargeReadiness> {
@@ -249,14 +246,20 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
           details: { version: plan.version, needs: plan.content.needs.length, s117Needs: itemiseNeeds(plan.content.needs).s117.length, fields },
         }),
       },
-      async ({ trx, person, today }) => {
-        if (replace && expectedVersion === null && (await plans.findPlan(trx, person.id))) throw new PreconditionRequiredError('plan');
-        const draft = await ensurePlan(trx, person, actor);
+      async ({ trx, person, today, now }) => {
+        // The stored draft and everything the answer shows (keyworker, review date, facts, services) in
+        // one statement (issue 14); saving the draft changes none of them but the draft itself.
+        const model = (await loadPersonReadModel(trx, person.id, { everyone: true }, PLAN_PARTS))!;
+        const existing = model.plan!.plan;
+        if (replace && expectedVersion === null && existing) throw new PreconditionRequiredError('plan');
+        const allocated = keyworkerContactOf(model.plan!.keyworker);
+        const draft = existing ?? (await plans.insertPlan(trx, { id: randomUUID(), personId: person.id, content: newDraftOf(allocated), userId: actor.userId }));
         checkVersion('plan', expectedVersion, draft.version);
-        const content = await fromTheRecord(trx, person.id, change(draft.content));
-        mustHaveUpdated(await plans.updatePlan(trx, person.id, draft.version, { content, finalisedNumber: null, userId: actor.userId }), 'plan');
-        const plan = (await plans.findPlan(trx, person.id))!;
-        return { plan, view: await view(trx, actor, person, plan, today, law) };
+        // PLAN-3 and REV-1: the keyworker allocated and the register's next review date, from the record.
+        const content = { ...namingKeyworker(change(draft.content), allocated), nextReviewOn: nextReviewOfSummary(model.summary).nextDueOn };
+        const plan = await plans.updatePlan(trx, person.id, draft.version, { content, finalisedNumber: null, userId: actor.userId });
+        mustHaveUpdated(plan !== undefined, 'plan');
+        return { plan: plan!, view: planOfModel(actor, { ...model, plan: { ...model.plan!, plan: plan! } }, today, now, law) };
       },
     ).then((r) => r.view);
   }
@@ -370,7 +373,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
           refuse(finaliseRefusals(plan.content, { qualifyingDetention: aftercare.episodes.length > 0 }));
           const number = (await plans.latestPlanVersionNumber(trx, person.id)) + 1;
           await plans.insertPlanVersion(trx, { id: randomUUID(), personId: person.id, number, content: plan.content, finalisedBy: actor.userId, finalisedAt: now });
-          mustHaveUpdated(await plans.updatePlan(trx, person.id, plan.version, { content: plan.content, finalisedNumber: number, userId: actor.userId }), 'plan');
+          mustHaveUpdated((await plans.updatePlan(trx, person.id, plan.version, { content: plan.content, finalisedNumber: number, userId: actor.userId })) !== undefined, 'plan');
           // The projections are re-derived after this: PLAN-7's warning looks for a final plan.
           return versionView((await plans.findPlanVersion(trx, person.id, number))!);
         },
