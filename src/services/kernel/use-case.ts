@@ -72,6 +72,13 @@ export interface ListSpec<T> {
   audit: AuditOf<T> | null;
   /** Repeatable read: every statement of the work sees the same committed facts (a report adding up several tables). */
   isolation?: 'repeatable read';
+  /**
+   * The work only reads (a search, a list): it runs statement by statement in autocommit and its audit
+   * event is appended after it, with no BEGIN and COMMIT (issue 14: two round trips fewer). Nothing
+   * is answered until the event is committed, as before; at read committed a transaction gave each
+   * statement its own snapshot anyway.
+   */
+  readOnly?: boolean;
 }
 
 const BEING_IMPORTED = 'This person’s record is part of an import that is still being saved: try again when it has finished (Moving in shows how far it has got)';
@@ -201,6 +208,12 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
     /** A use case across people (a list, a report) or on no person: one transaction, one audit event. */
     async run<T>(actor: Actor, spec: ListSpec<T>, work: (ctx: Context) => Promise<T>): Promise<T> {
       requirePermission(actor, spec.permission);
+      if (spec.readOnly && !spec.isolation) {
+        const now = clock();
+        const result = await work({ trx: db, actor, today: dayOf(now), now });
+        if (spec.audit) await audit(db, actor, null, spec.audit, result, now);
+        return result;
+      }
       const transaction = spec.isolation ? db.transaction().setIsolationLevel(spec.isolation) : db.transaction();
       return transaction.execute(async (trx) => {
         const now = clock();

@@ -154,7 +154,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
         action: 'register.search',
         details: { ...auditedFilters(query), results: page.items.length, personIds: page.items.map((item) => item.id) },
       });
-      return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
+      return useCases.run(actor, { permission: 'person:read', audit, readOnly: true }, async ({ trx, today }) => {
         const rows = await people.searchRegister(trx, { ...registerFilters(actor, query, today), afterId: after, limit: query.limit + 1 });
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
@@ -173,7 +173,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
       requirePermission(actor, 'person:read');
       const query = parseInput(RegisterPageInput, input);
       const audit = (page: { items: { id: string }[] }) => ({ action: 'register.search', details: { ...auditedFilters(query), sort: query.sort, order: query.order, page: query.page, results: page.items.length, personIds: page.items.map((item) => item.id) } });
-      return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
+      return useCases.run(actor, { permission: 'person:read', audit, readOnly: true }, async ({ trx, today }) => {
         const filters = registerFilters(actor, query, today);
         const counted = await people.countRegisterUpTo(trx, filters, registerCountCap);
         const knownPages = Math.max(1, Math.ceil(counted.count / REGISTER_PAGE_SIZE));
@@ -196,7 +196,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
       requirePermission(actor, 'person:read');
       const query = parseInput(RegisterPageInput, input);
       const audit = (result: { items: { id: string }[] }) => ({ action: 'register.export', details: { ...auditedFilters(query), sort: query.sort, order: query.order, results: result.items.length, personIds: result.items.map((item) => item.id) } });
-      return useCases.run(actor, { permission: 'person:read', audit }, async ({ trx, today }) => {
+      return useCases.run(actor, { permission: 'person:read', audit, readOnly: true }, async ({ trx, today }) => {
         const filters = registerFilters(actor, query, today);
         const total = await people.countRegister(trx, filters);
         const rows = await people.registerPage(trx, filters, { sort: query.sort, descending: query.order === 'descending', offset: 0, limit: REGISTER_EXPORT_LIMIT });
