@@ -1,6 +1,7 @@
 // Opens the database: PostgreSQL when a URL is given, otherwise embedded PGlite in a data folder.
 // Both return dates as 'YYYY-MM-DD' strings and bigints as numbers, so the rest of the code sees
 // the same values from either engine.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
@@ -60,6 +61,54 @@ export async function databaseAnswers(db: Db): Promise<boolean> {
   }
 }
 
+/**
+ * Marks a statement whose text is fixed (the read models: many sub-selects, a person's id as
+ * parameter) to be prepared once on each connection and executed by name afterwards (issue 14):
+ * PostgreSQL then neither receives its text again nor plans it each time (a generic plan, once its
+ * custom plans cost no less). Only fixed texts may carry it: each distinct text stays prepared on
+ * each connection for the connection's life.
+ */
+export const PREPARED = sql.raw('/* s117:prepared */ ');
+const PREPARED_MARK = '/* s117:prepared */';
+
+const preparedNames = new Map<string, string>();
+const PREPARING = Symbol('preparing');
+
+/** The statement's name: the same for the same text, in every process. */
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `s117_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * The pool's client, its queries that carry PREPARED sent as named statements. A table a prepared
+ * `SELECT p.*` reads may gain a column while the connection lives (a migration run by another
+ * process): PostgreSQL then refuses the statement ("cached plan must not change result type"), and
+ * it is prepared again under a new name on this connection (in autocommit the query is simply retried;
+ * inside a transaction the transaction has failed, and the next one uses the new name).
+ */
+function preparing(client: pg.PoolClient): pg.PoolClient {
+  const marked = client as pg.PoolClient & { [PREPARING]?: Map<string, number> };
+  if (marked[PREPARING]) return client;
+  const renamed = new Map<string, number>();
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const named = (text: string, values: unknown) => query({ name: `${preparedName(text)}_${renamed.get(text) ?? 0}`, text, values });
+  (client as { query: unknown }).query = (text: unknown, values?: unknown) => {
+    if (typeof text !== 'string' || !text.includes(PREPARED_MARK)) return values === undefined ? query(text) : query(text, values);
+    return named(text, values).catch((error: { code?: string; message?: string }) => {
+      if (error?.code !== '0A000' || !/cached plan must not change result type/.test(error.message ?? '')) throw error;
+      renamed.set(text, (renamed.get(text) ?? 0) + 1);
+      return named(text, values);
+    });
+  };
+  marked[PREPARING] = renamed;
+  return client;
+}
+
 export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<DatabaseHandle> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
@@ -81,7 +130,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
   });
   // An idle client's error (the server restarting) must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { Client: pg.Client, options: pool.options, connect: async () => preparing(await pool.connect()), end: () => pool.end() } }) });
   engines.set(db, 'postgres');
   return {
     db,

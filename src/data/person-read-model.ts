@@ -8,7 +8,7 @@
 // PostgreSQL 15 and PGlite accept every statement here (json_agg with ORDER BY, row_to_json).
 import { sql, type RawBuilder } from 'kysely';
 import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
-import type { Db } from './database.ts';
+import { PREPARED, type Db } from './database.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { KEYWORKER_REASON, type KeyworkerRow } from './keyworkers-repository.ts';
 import { planRowOf, type CurrentKeyworkerRow, type PlanRow } from './plans-repository.ts';
@@ -274,7 +274,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
     rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
     admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
     joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
-  }>`SELECT p.*,
+  }>`${PREPARED}SELECT p.*,
       ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${summary} AS rm_summary,
@@ -334,7 +334,7 @@ export function factsOfRow({ admissions, legal_statuses, leaves, decisions, join
  * reads. By id only, with no visibility or merge filter, exactly as the per-table queries read.
  */
 export async function loadFactRows(db: Db, personId: string): Promise<{ residences: ResidenceRow[]; gps: GpRow[] } & NonNullable<PersonReadModel['facts']>> {
-  const { rows } = await sql<{ rm_residences: Json[]; rm_gps: Json[] } & FactColumns>`SELECT
+  const { rows } = await sql<{ rm_residences: Json[]; rm_gps: Json[] } & FactColumns>`${PREPARED}SELECT
       ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${factColumns()}

@@ -4,7 +4,7 @@
 // in some twenty round trips). Both give the same ProjectionSources; the rules derive from those.
 import { sql, type Selectable } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
-import type { Db } from './database.ts';
+import { PREPARED, type Db } from './database.ts';
 import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, Database, PersonRow } from './schema.ts';
 import { listBudgetClocksOf, listBudgetReductions, listBudgetReviewTriggers } from './budgets-repository.ts';
 import { BUDGET_CLOCK_COLUMNS, budgetClockRowsOf, factColumns, factsOfRow, rowsOf, withInstants, type BudgetClockColumns, type FactColumns, type Json } from './person-read-model.ts';
@@ -229,7 +229,7 @@ type OneColumns = FactColumns & BudgetClockColumns & {
  * statement, each part as the set-based query above reads it; undefined when there is no such person.
  */
 export async function loadProjectionSourcesOfOne(db: Db, personId: string, today: string): Promise<{ person: PersonRow; sources: ProjectionSources } | undefined> {
-  const { rows } = await sql<PersonRow & OneColumns>`SELECT p.*,
+  const { rows } = await sql<PersonRow & OneColumns>`${PREPARED}SELECT p.*,
       ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${factColumns()},

@@ -1,0 +1,70 @@
+// Issue 14: the read models' statements (marked PREPARED in data/database.ts) are prepared once on a
+// PostgreSQL connection and executed by name afterwards. Checked here on one connection: they are
+// prepared, give the same answer as before, and survive another process adding a column to a table
+// they read with `p.*` (PostgreSQL refuses such a prepared statement until it is prepared again).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { openPostgres, type DatabaseHandle } from '../../src/data/database.ts';
+import { loadFactRows, loadPersonReadModel } from '../../src/data/person-read-model.ts';
+import { createServices } from '../../src/services/index.ts';
+import { actorFromUser } from '../../src/services/kernel/actor.ts';
+import { findUserByEmail } from '../../src/data/accounts-repository.ts';
+import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
+import { seedAccounts, USERS } from '../support/app.ts';
+import { NORTHBRIDGE_PERSON } from '../support/services.ts';
+
+const postgres = (await testEngines()).find((e) => e.engine === 'postgres')!;
+
+describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
+  let database: TestDatabase;
+  let one: DatabaseHandle;
+  let personId: string;
+
+  before(async () => {
+    database = await createTestDatabase('postgres');
+    const services = createServices(database.db);
+    await seedAccounts(services);
+    const practitioner = actorFromUser((await findUserByEmail(database.db, USERS.practitioner.email))!, 'test');
+    personId = (await services.people.create(practitioner, NORTHBRIDGE_PERSON)).id;
+    // One connection, so that what it has prepared can be seen from it.
+    one = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 });
+  });
+  after(async () => {
+    await one?.close();
+    await database?.dispose();
+  });
+
+  const prepared = async () => (await sql<{ name: string }>`SELECT name FROM pg_prepared_statements WHERE name LIKE 's117_%'`.execute(one.db)).rows.map((r) => r.name);
+
+  test('a read model is prepared on the connection once, and answers as an unprepared read does', async () => {
+    assert.deepEqual(await prepared(), []);
+    const first = await loadPersonReadModel(one.db, personId, { everyone: true }, { summary: true, facts: true });
+    const names = await prepared();
+    assert.equal(names.length, 1, `prepared: ${names.join(', ')}`);
+    const second = await loadPersonReadModel(one.db, personId, { everyone: true }, { summary: true, facts: true });
+    assert.deepEqual(await prepared(), names, 'executed by name the second time, not prepared again');
+    assert.deepEqual(second, first);
+    // The pool of the test database prepares nothing on this connection: the same answer from another connection.
+    assert.deepEqual(await loadPersonReadModel(database.db, personId, { everyone: true }, { summary: true, facts: true }), first);
+    await loadFactRows(one.db, personId);
+    assert.equal((await prepared()).length, 2, 'each fixed text is prepared under its own name');
+  });
+
+  test('a column added to people by another connection: the read is prepared again and answers with it', async () => {
+    await loadPersonReadModel(one.db, personId, { everyone: true });
+    await sql`ALTER TABLE people ADD COLUMN prepared_statements_test text`.execute(database.db);
+    try {
+      const model = await loadPersonReadModel(one.db, personId, { everyone: true });
+      assert.ok(model, 'read');
+      assert.ok('prepared_statements_test' in model.person, 'the new column is read');
+      // Inside a transaction the refusal fails the transaction; the next one uses the new name.
+      await sql`ALTER TABLE people DROP COLUMN prepared_statements_test`.execute(database.db);
+      await assert.rejects(one.db.transaction().execute((trx) => loadPersonReadModel(trx, personId, { everyone: true })));
+      const again = await one.db.transaction().execute((trx) => loadPersonReadModel(trx, personId, { everyone: true }));
+      assert.ok(again && !('prepared_statements_test' in again.person));
+    } finally {
+      await sql`ALTER TABLE people DROP COLUMN IF EXISTS prepared_statements_test`.execute(database.db);
+    }
+  });
+});
