@@ -4,7 +4,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
-import type { Db } from './database.ts';
+import { PREPARED, type Db } from './database.ts';
 import type { endingFacts } from './ending-repository.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { loadFactRows, type Viewer } from './person-read-model.ts';
@@ -260,8 +260,10 @@ export async function searchRegister(db: Db, query: RegisterQuery): Promise<Regi
     page = page.where(sql<boolean>`(${key.family}, ${key.given}, ${key.id}) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
   }
   const found = page.orderBy(key.family).orderBy(key.given).orderBy(key.id).limit(query.limit).as('page');
+  // Its text is one of a few (which filters, whose visibility): prepared on each connection.
   return db
     .selectFrom(found)
+    .modifyFront(PREPARED)
     .innerJoin('people', 'people.id', 'page.page_id')
     .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
     .selectAll('people')
