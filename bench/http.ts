@@ -17,7 +17,8 @@
 //    server-side responseTime is read), signs in through the sign-in form (a session cookie for the
 //    pages) and makes an API token, then drives: each API read (register searches by NHS number,
 //    local id, common and rare name prefixes, status/LA/ICB filters and a second page; person;
-//    aftercare; plan; reviews) and the main pages at --endpoint-connections, and a mixed workload
+//    aftercare; plan; reviews) and the main pages at --endpoint-connections, the mixed workload's
+//    three writes each alone at --endpoint-connections, and a mixed workload
 //    (80 % reads across register, person, aftercare, plan and reviews; 20 % writes: legal statuses,
 //    reviews, plan drafts) at each of --connections.
 // 5. Unless --no-log-compare: the server again with LOG_LEVEL=warn (no request log lines) for two
@@ -404,12 +405,17 @@ async function main(): Promise<void> {
 
     // Whom and what the requests ask about: people the practitioner (Northbridge council) can see.
     const rng = new Prng(options.seed + 30);
-    const pick = async (extra: string, n = 500) => (await sql<{ id: string; nhs_number: string | null; local_id: string | null }>`
+    const pick = async (extra: string, n = 500, order = sql`md5(p.id::text)`) => (await sql<{ id: string; nhs_number: string | null; local_id: string | null }>`
       SELECT p.id, p.nhs_number, p.local_id FROM person_organisations po JOIN people p ON p.id = po.person_id
       LEFT JOIN person_summaries s ON s.person_id = p.id
-      WHERE po.organisation_code = ${BENCH_LA.north} ${sql.raw(extra)} ORDER BY md5(p.id::text) LIMIT ${n}`.execute(db)).rows;
+      WHERE po.organisation_code = ${BENCH_LA.north} ${sql.raw(extra)} ORDER BY ${order} LIMIT ${n}`.execute(db)).rows;
     const visible = await pick('');
     const active = await pick(`AND s.status = 'active'`);
+    // The legal statuses and reviews written go to other people, new ones each run: on a kept database
+    // every run added them to the same 500 people the reads ask about (80 legal statuses each after a
+    // day of runs), and the reads that derive aftercare slowed down run after run.
+    const writtenTo = (await pick('', 5000, sql`random()`)).map((r) => r.id);
+    const reviewedTo = (await pick(`AND s.status = 'active'`, 5000, sql`random()`)).map((r) => r.id);
     if (visible.length === 0 || active.length === 0) throw new Error('no visible or active people to ask about: load more people');
     const ids = visible.map((r) => r.id);
     const activeIds = active.map((r) => r.id);
@@ -422,6 +428,8 @@ async function main(): Promise<void> {
     const get = (pathOf: () => string) => () => ({ method: 'GET', path: pathOf(), headers: api });
     const nextId = cycle(ids);
     const nextActive = cycle(activeIds);
+    const nextWrittenTo = cycle(writtenTo);
+    const nextReviewedTo = cycle(reviewedTo);
     const nextNhs = cycle(nhsNumbers);
     const nextLocal = cycle(localIds);
     const nextCommon = cycle(common);
@@ -505,6 +513,21 @@ async function main(): Promise<void> {
       { name: 'page /people/{id}/plan', kind: 'page', requests: page(() => `/people/${nextId()}/plan`) },
       { name: 'page /people/{id}/reviews', kind: 'page', requests: page(() => `/people/${nextId()}/reviews`) },
     ];
+    // The writes of the mixed workload, each also driven alone (what one costs, beside the reads).
+    const addLegalStatus = json('POST', () => `/api/v1/people/${nextWrittenTo()}/legal-statuses`, () => { const d = day(1 + (writes++ % 300)); return { section: 'informal', startDate: d, endDate: d }; });
+    const recordReview = json('POST', () => `/api/v1/people/${nextReviewedTo()}/reviews`, () => ({ heldOn: day(0), attendees: ['Keyworker', 'The person'], outcome: 'continue', notes: 'Benchmark review: aftercare continues.' }));
+    // A draft replaced at the version last seen (If-Match), as a client would: no 428 for a plan that exists.
+    const saveDraft = () => {
+      const person = nextActive();
+      const version = planVersions.get(person);
+      const request = json('PUT', () => `/api/v1/people/${person}/plan`, () => ({ goals: `Benchmark goals ${writes++}`, personViews: 'Wants to stay near family.' }))();
+      return version === undefined ? request : { ...request, headers: { ...request.headers, 'if-match': String(version) } };
+    };
+    const writeScenarios: Scenario[] = [
+      { name: 'POST /api/v1/people/{id}/legal-statuses', kind: 'api', requests: addLegalStatus },
+      { name: 'POST /api/v1/people/{id}/reviews', kind: 'api', requests: recordReview },
+      { name: 'PUT /api/v1/people/{id}/plan', kind: 'api', requests: saveDraft },
+    ];
     const mixed: Scenario = {
       name: 'mixed: 80 % reads, 20 % writes', kind: 'mixed',
       requests: mix([
@@ -515,20 +538,16 @@ async function main(): Promise<void> {
         [15, get(() => `/api/v1/people/${nextId()}/aftercare`)],
         [15, get(() => `/api/v1/people/${nextId()}/plan`)],
         [15, get(() => `/api/v1/people/${nextId()}/reviews`)],
-        [7, json('POST', () => `/api/v1/people/${nextId()}/legal-statuses`, () => { const d = day(1 + (writes++ % 300)); return { section: 'informal', startDate: d, endDate: d }; })],
-        [7, json('POST', () => `/api/v1/people/${nextActive()}/reviews`, () => ({ heldOn: day(0), attendees: ['Keyworker', 'The person'], outcome: 'continue', notes: 'Benchmark review: aftercare continues.' }))],
-        // A draft replaced at the version last seen (If-Match), as a client would: no 428 for a plan that exists.
-        [6, () => {
-          const person = nextActive();
-          const version = planVersions.get(person);
-          const request = json('PUT', () => `/api/v1/people/${person}/plan`, () => ({ goals: `Benchmark goals ${writes++}`, personViews: 'Wants to stay near family.' }))();
-          return version === undefined ? request : { ...request, headers: { ...request.headers, 'if-match': String(version) } };
-        }],
+        [7, addLegalStatus],
+        [7, recordReview],
+        [6, saveDraft],
       ]),
     };
 
     log('  API reads and pages');
     for (const scenario of reads.filter(chosen)) rows.push(await drive(server, scenario, options.endpointConnections, options.duration, helloRate[options.endpointConnections] ?? null));
+    log('  writes alone');
+    for (const scenario of writeScenarios.filter(chosen)) rows.push(await drive(server, scenario, options.endpointConnections, options.duration, helloRate[options.endpointConnections] ?? null));
     for (const scenario of reads.filter((s) => s.rawSql && chosen(s))) rows.push(await drive(server, scenario, 1, options.duration, helloRate[1] ?? null));
     log('  mixed workload');
     if (chosen(mixed)) for (const c of options.connections) rows.push(await drive(server, mixed, c, options.duration, helloRate[c] ?? null));

@@ -27,8 +27,9 @@ export type { Viewer };
  * With lock, the row is held FOR UPDATE until the transaction ends, so changes to one person queue.
  */
 export function findVisiblePerson(db: Db, id: string, viewer: Viewer, options: { lock?: boolean } = {}): Promise<PersonRow | undefined> {
-  // A record merged into another (0115) is kept for the audit trail only: nobody finds it.
-  let query = db.selectFrom('people').selectAll('people').where('people.id', '=', id).where('people.merged_into', 'is', null);
+  // A record merged into another (0115) is kept for the audit trail only: nobody finds it. Its text
+  // is one of four (visibility, lock): prepared on each connection, as every change starts with it.
+  let query = db.selectFrom('people').modifyFront(PREPARED).selectAll('people').where('people.id', '=', id).where('people.merged_into', 'is', null);
   if (!viewer.everyone) {
     const code = viewer.organisationCode;
     query = query.where((eb) => eb.exists(eb.selectFrom('person_organisations').select(sql`1`.as('one')).whereRef('person_organisations.person_id', '=', 'people.id').where('person_organisations.organisation_code', '=', code)));

@@ -17,7 +17,7 @@ import type { Services } from '../services/index.ts';
 import { registerApi } from './api/index.ts';
 import { registerAuth } from './auth/index.ts';
 import { loadNhsukStylesheet, NHSUK_DIST, NHSUK_PREFIX, NHSUK_STYLESHEET } from './design-system.ts';
-import { guardPersonRoutes } from './person-scope.ts';
+import { guardPersonRoutes, hiddenPersonProblem } from './person-scope.ts';
 import { problemFor, RateLimitedError } from './problem.ts';
 import { sharedRateLimitStore } from './rate-limit-store.ts';
 import { registerViews } from './views.ts';
@@ -122,8 +122,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const problem = problemFor(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    const refusal = problemFor(error);
+    if (refusal.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A route that left the person's visibility to its use case answers 404, not its refusal, for a person the caller may not see.
+    const hidden = await hiddenPersonProblem(request, refusal.status, options.services).catch(() => null);
+    const problem = hidden ? problemFor(hidden) : refusal;
     if ((problem.status === 403 || problem.status === 404) && request.actor) await auditRefusal(options.services, request, problem.status);
     if (request.url.startsWith('/api/')) return reply.status(problem.status).type('application/problem+json').send(problem);
     return reply.status(problem.status).renderError(problem);

@@ -3,6 +3,12 @@
 // here, once for every API route and page under /people/{id}, before the role, the body, the If-Match
 // or anything else is looked at, so that no answer (403, 409, 422...) tells a stranger that the record
 // exists. The use cases check visibility again inside their transaction.
+//
+// A route whose use case finds the person with the caller's visibility before it does anything else
+// (`personVisibilityInUseCase`) skips this guard's query, which would only repeat the use case's
+// (issue 14, "fewer round trips"). If such a route fails before its use case has looked (its input
+// refused, the caller's role), `hiddenPersonProblem` asks then, on the error's path alone, so the
+// answer is still 404 for a person the caller may not see.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../services/index.ts';
 import { NotFoundError } from '../services/kernel/errors.ts';
@@ -12,22 +18,41 @@ const PERSON_ROUTE = /^(?:\/api\/v1)?\/people\/:id(?:\/|$)/;
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * A read (GET) whose one use case finds the person with the caller's visibility before it looks at
-     * anything else, answering 404 first (use-case.ts: readModel, readModelAtOnce, read), and which
-     * parses no input before it: this guard's separate query would only repeat it (issue 14, "fewer
-     * round trips"). Set on such reads only.
+     * The route's one use case finds the person with the caller's visibility first, answering 404
+     * before anything else (use-case.ts: change, readModel, readModelAtOnce, read). A read (GET) must
+     * also parse no input before it; a change may refuse its input or the caller's role before calling
+     * the use case, as those refusals are checked against visibility on their way out
+     * (hiddenPersonProblem). Set only on such routes.
      */
     personVisibilityInUseCase?: boolean;
+  }
+  interface FastifyRequest {
+    /** The person whose visibility this request left to its use case (set by the guard). */
+    personVisibilityDeferred?: string;
   }
 }
 
 export function guardPersonRoutes(app: FastifyInstance, services: Services): void {
   app.addHook('preHandler', async (request) => {
-    if (request.method === 'GET' && request.routeOptions.config?.personVisibilityInUseCase === true) return;
     const personId = personOf(request);
     if (personId === null || !request.actor) return;
+    if (request.routeOptions.config?.personVisibilityInUseCase === true) {
+      request.personVisibilityDeferred = personId;
+      return;
+    }
     if (!(await services.people.canSee(request.actor, personId))) throw new NotFoundError('person');
   });
+}
+
+/**
+ * The 404 to answer instead of `status` when a route that left visibility to its use case failed
+ * (before or in it) about a person the caller may not see; null otherwise. A 404 stays a 404, and a
+ * failure before the guard ran (sign-in, rate limit, CSRF) is left as it is, as it was before.
+ */
+export async function hiddenPersonProblem(request: FastifyRequest, status: number, services: Services): Promise<NotFoundError | null> {
+  const personId = request.personVisibilityDeferred;
+  if (personId === undefined || status === 404 || !request.actor) return null;
+  return (await services.people.canSee(request.actor, personId)) ? null : new NotFoundError('person');
 }
 
 /** The person a route is about (its `:id`), or null for a route about no one person. */

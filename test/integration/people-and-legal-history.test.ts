@@ -81,6 +81,23 @@ for (const { engine, skip } of await testEngines()) {
       for (const action of ['admission.create', 'legal-status.create', 'legal-status.end', 'admission.discharge', 'aftercare.view']) assert.ok(actions.includes(action), action);
     });
 
+    test('a change’s audit event, appended by the statement that saves its projections (ADR 25), names its record, its user and the status it leaves', async () => {
+      const person = await f.services.people.create(f.actors.practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Audited' });
+      const stay = await f.services.legalHistory.addAdmission(f.actors.practitioner, person.id, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-10' });
+      const s3 = await f.services.legalHistory.addLegalStatus(f.actors.practitioner, person.id, { section: '3', startDate: '2024-01-10', admissionId: stay.id });
+      await f.services.legalHistory.endLegalStatus(f.actors.practitioner, person.id, s3.id, s3.version, { endDate: '2024-03-01' });
+      const events = await f.database.db.selectFrom('audit_events').select(['action', 'record_type', 'record_id', 'user_id', 'details'])
+        .where('person_id', '=', person.id).where('action', 'like', 'legal-status.%').orderBy('seq').execute();
+      assert.deepEqual(events.map((e) => [e.action, e.record_type, e.record_id, e.user_id, e.details]), [
+        ['legal-status.create', 'legal-status', s3.id, f.actors.practitioner.userId, { status: 'planning' }],
+        ['legal-status.end', 'legal-status', s3.id, f.actors.practitioner.userId, { status: 'entitled-pending-discharge' }],
+      ]);
+      // A change refused rolls its event back with it.
+      await assert.rejects(f.services.legalHistory.addLegalStatus(f.actors.practitioner, person.id, { section: '3', startDate: '2999-01-01' }), ValidationError);
+      const after = await f.database.db.selectFrom('audit_events').select('action').where('person_id', '=', person.id).where('action', '=', 'legal-status.create').execute();
+      assert.equal(after.length, 1);
+    });
+
     test('invalid legal history is refused with its field and changes nothing', async () => {
       const person = await f.services.people.create(f.actors.practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: 'Invalid' });
       await assert.rejects(

@@ -82,7 +82,7 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
     },
   );
 
-  api.post('/people/:id/legal-statuses', { schema: { tags: tag('Legal history'), summary: 'Record a legal status (a section, CTO, conditional discharge, custody...)', params: PersonParams, body: LegalStatusInput, response: responses(201, 'The legal status', LegalStatusSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/legal-statuses', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Record a legal status (a section, CTO, conditional discharge, custody...)', params: PersonParams, body: LegalStatusInput, response: responses(201, 'The legal status', LegalStatusSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.addLegalStatus(actorOf(request), paramsOf(request).id, request.body)),
   );
 

@@ -120,7 +120,7 @@ export function registerPlansApi(api: FastifyInstance, services: Services): void
 
   api.put(
     '/people/:id/plan',
-    { schema: { tags, summary: 'Replace the draft (SCOPE-1, CMP-2); after a finalisation this starts a new draft', params: PersonParams, headers: IfMatch, body: PlanInput, response: responses(200, 'The plan as saved', PlanSchema, [...WRITE, 428]) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Replace the draft (SCOPE-1, CMP-2); after a finalisation this starts a new draft', params: PersonParams, headers: IfMatch, body: PlanInput, response: responses(200, 'The plan as saved', PlanSchema, [...WRITE, 428]) } },
     async (request) => services.plans.update(actorOf(request), id(request), ifMatch(request), request.body),
   );
 

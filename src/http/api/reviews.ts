@@ -116,7 +116,7 @@ export function registerReviewsApi(api: FastifyInstance, services: Services): vo
   const params = (request: FastifyRequest) => request.params as Record<string, string>;
   const largePrint = (request: FastifyRequest) => (request.query as { largePrint?: string }).largePrint === 'true';
 
-  api.post('/people/:id/reviews', { schema: { tags, summary: 'Record a review held (REV-1 to REV-3; END-7 for services changed)', params: PersonParams, body: ReviewInput, response: responses(201, 'The review, with the next due date', ReviewSchema.extend(Timetable), WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/reviews', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Record a review held (REV-1 to REV-3; END-7 for services changed)', params: PersonParams, body: ReviewInput, response: responses(201, 'The review, with the next due date', ReviewSchema.extend(Timetable), WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.reviews.record(actorOf(request), params(request).id!, request.body)),
   );
 

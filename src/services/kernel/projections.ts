@@ -13,6 +13,7 @@ import { changeEvents, notificationState, type NotificationState } from '../../d
 import { planningStatus } from '../../domain/planning.ts';
 import { dischargeReadiness } from '../../domain/plans.ts';
 import { episodeReviewDue, replanNeeded, type ReviewSettings } from '../../domain/reviews.ts';
+import { auditEventsInsert, type AuditEventInput } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import * as many from '../../data/projections-repository.ts';
@@ -116,8 +117,20 @@ async function notify(db: Db, derived: readonly Derived[], sources: Sources, sig
  */
 export type NotificationsMode = 'with' | 'held' | 'only';
 
+/** Of the summary saved, what a change's answer shows (the review date, REV-1 and REV-4), as person_summaries now holds it. */
+export interface SavedSummary { status: string; next_review_due: string | null; replan_needed: boolean }
+
+/**
+ * The audit event of the change whose projections are being saved, appended by the statement that
+ * saves them (one round trip fewer); it may say what the derivation found (the aftercare status).
+ */
+export interface AuditOfChange {
+  event: (aftercare: Map<string, AftercareResult>) => AuditEventInput;
+  now: Date;
+}
+
 /** Derives and writes the projections of these people from their sources; answers each one's aftercare by person id. */
-async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Sources, today: IsoDate, settings: ReviewSettings, law: LawSettings, notifications: NotificationsMode): Promise<Map<string, AftercareResult>> {
+async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Sources, today: IsoDate, settings: ReviewSettings, law: LawSettings, notifications: NotificationsMode, audit?: AuditOfChange): Promise<{ aftercare: Map<string, AftercareResult>; summaries: Map<string, SavedSummary> }> {
   const derived: Derived[] = rows.map((person) => {
     const facts = { ...sources.facts.get(person.id)!, deemedResidence: law.deemedResidence };
     return { person, facts, aftercare: computeAftercare(facts, today) };
@@ -150,9 +163,12 @@ async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Source
       columns: Object.fromEntries(Object.entries(FEATURE_COLUMNS).map(([column, rule]) => [column, rule(d, sources, today, budgetDue)])),
     };
   });
-  if (notifications !== 'only') await many.saveProjectionsOf(db, entries);
+  const event = audit ? auditEventsInsert([audit.event(out)], audit.now) : undefined;
+  if (notifications !== 'only') await many.saveProjectionsOf(db, entries, event);
+  else if (event) await event.execute(db);
   if (notifications !== 'held') await notify(db, derived, sources, sights);
-  return out;
+  const summaries = new Map(entries.map((e) => [e.personId, { status: e.summary.status, next_review_due: e.summary.nextReviewDue, replan_needed: e.columns.replan_needed === true }]));
+  return { aftercare: out, summaries };
 }
 
 /**
@@ -162,20 +178,20 @@ async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Source
 export async function refreshProjectionsOf(db: Db, rows: readonly PersonRow[], today: IsoDate, settings: ReviewSettings, law: LawSettings, notifications: NotificationsMode = 'with'): Promise<Map<string, AftercareResult>> {
   if (rows.length === 0) return new Map();
   const sources = await many.loadProjectionSourcesOf(db, rows, today, { notifications: notifications !== 'held' });
-  return deriveAndSave(db, rows, sources, today, settings, law, notifications);
+  return (await deriveAndSave(db, rows, sources, today, settings, law, notifications)).aftercare;
 }
 
 /**
  * Re-derives one person's projections after a change, in the caller's transaction: the person as
  * they now are and everything the rules read in one statement, the summary and sight in another
- * (and the notification state only when it changed). Answers the person read and their aftercare,
+ * (and the notification state only when it changed). Answers the person read, their aftercare and the summary saved,
  * or undefined when there is no such person.
  */
-export async function refreshProjectionsById(db: Db, personId: string, today: IsoDate, settings: ReviewSettings, law: LawSettings): Promise<{ person: PersonRow; aftercare: AftercareResult } | undefined> {
+export async function refreshProjectionsById(db: Db, personId: string, today: IsoDate, settings: ReviewSettings, law: LawSettings, audit?: AuditOfChange): Promise<{ person: PersonRow; aftercare: AftercareResult; summary: SavedSummary } | undefined> {
   const loaded = await many.loadProjectionSourcesOfOne(db, personId, today);
   if (!loaded) return undefined;
-  const aftercare = (await deriveAndSave(db, [loaded.person], loaded.sources, today, settings, law, 'with')).get(personId)!;
-  return { person: loaded.person, aftercare };
+  const saved = await deriveAndSave(db, [loaded.person], loaded.sources, today, settings, law, 'with', audit);
+  return { person: loaded.person, aftercare: saved.aftercare.get(personId)!, summary: saved.summaries.get(personId)! };
 }
 
 /** Re-derives status, responsible bodies, review date, the features' columns and who may see the person. */

@@ -6,9 +6,9 @@
 // (`run`) checks the permission first.
 import type { Action } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
-import type { LawSettings } from '../../domain/aftercare.ts';
+import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
-import { appendAuditEvent, type PersonReadEvent } from '../../data/audit-repository.ts';
+import { appendAuditEvent, type AuditEventInput, type PersonReadEvent } from '../../data/audit-repository.ts';
 import { unfinishedBatchHolding } from '../../data/import-undo-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
@@ -16,7 +16,7 @@ import type { PersonRow } from '../../data/schema.ts';
 import { allows, auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { findVisiblePerson, isUuid, viewerOf } from './person-record.ts';
-import { refreshProjectionsById } from './projections.ts';
+import { refreshProjectionsById, type SavedSummary } from './projections.ts';
 
 export interface UseCaseSettings {
   clock: () => Date;
@@ -44,6 +44,11 @@ export interface PersonContext {
   person: PersonRow;
   today: IsoDate;
   now: Date;
+}
+
+/** What a change's answer is built from: the person as changed and, when re-derived, the summary saved. */
+export interface RespondContext extends PersonContext {
+  summary: SavedSummary | null;
 }
 
 export interface Context {
@@ -86,20 +91,20 @@ const BEING_IMPORTED = 'This person’s record is part of an import that is stil
 export function createUseCases(db: Db, { clock, reviews, law, importsInParts = false }: UseCaseSettings) {
   const dayOf = (now: Date) => todayInLondon(now);
 
-  async function audit<T>(trx: Db, actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, now: Date, extraDetails: Record<string, unknown> = {}): Promise<void> {
+  function eventOf<T>(actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, extraDetails: Record<string, unknown> = {}): AuditEventInput {
     const entry = typeof spec === 'function' ? spec(result) : spec;
-    await appendAuditEvent(
-      trx,
-      {
-        ...auditActor(actor),
-        action: entry.action,
-        recordType: entry.recordType ?? (person ? 'person' : null),
-        recordId: entry.recordId === undefined ? (person?.id ?? null) : entry.recordId,
-        personId: person?.id ?? entry.personId ?? null,
-        details: { ...entry.details, ...extraDetails },
-      },
-      now,
-    );
+    return {
+      ...auditActor(actor),
+      action: entry.action,
+      recordType: entry.recordType ?? (person ? 'person' : null),
+      recordId: entry.recordId === undefined ? (person?.id ?? null) : entry.recordId,
+      personId: person?.id ?? entry.personId ?? null,
+      details: { ...entry.details, ...extraDetails },
+    };
+  }
+
+  async function audit<T>(trx: Db, actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, now: Date): Promise<void> {
+    await appendAuditEvent(trx, eventOf(actor, person, spec, result), now);
   }
 
   /**
@@ -108,13 +113,13 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
    * new status or review date); otherwise the answer is what `work` returned.
    */
   function change<T>(actor: Actor, personId: string, spec: PersonChangeSpec<T>, work: (ctx: PersonContext) => Promise<T>): Promise<T>;
-  function change<T, R>(actor: Actor, personId: string, spec: PersonChangeSpec<T>, work: (ctx: PersonContext) => Promise<T>, respond: (ctx: PersonContext, result: T) => Promise<R>): Promise<R>;
+  function change<T, R>(actor: Actor, personId: string, spec: PersonChangeSpec<T>, work: (ctx: PersonContext) => Promise<T>, respond: (ctx: RespondContext, result: T) => Promise<R>): Promise<R>;
   async function change<T, R>(
     actor: Actor,
     personId: string,
     spec: PersonChangeSpec<T>,
     work: (ctx: PersonContext) => Promise<T>,
-    respond?: (ctx: PersonContext, result: T) => Promise<R>,
+    respond?: (ctx: RespondContext, result: T) => Promise<R>,
   ): Promise<T | R> {
     return db.transaction().execute(async (trx) => {
       const now = clock();
@@ -125,12 +130,13 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
       const result = await work({ trx, actor, person, today, now });
       if (spec.reproject === false) {
         await audit(trx, actor, person, spec.audit, result, now);
-        return respond ? respond({ trx, actor, person: (await people.findPerson(trx, person.id))!, today, now }, result) : result;
+        return respond ? respond({ trx, actor, person: (await people.findPerson(trx, person.id))!, today, now, summary: null }, result) : result;
       }
-      // The person as the work left them, read with what their projections are derived from (one statement).
-      const { person: changed, aftercare } = (await refreshProjectionsById(trx, person.id, today, reviews, law))!;
-      await audit(trx, actor, person, spec.audit, result, now, spec.auditStatus ? { status: aftercare.status } : {});
-      return respond ? respond({ trx, actor, person: changed, today, now }, result) : result;
+      // The person as the work left them, read with what their projections are derived from (one
+      // statement); the projections saved with the audit event, which may name the status (another).
+      const event = (derived: Map<string, AftercareResult>) => eventOf(actor, person, spec.audit, result, spec.auditStatus ? { status: derived.get(person.id)!.status } : {});
+      const { person: changed, summary } = (await refreshProjectionsById(trx, person.id, today, reviews, law, { event, now }))!;
+      return respond ? respond({ trx, actor, person: changed, today, now, summary }, result) : result;
     });
   }
 

@@ -197,8 +197,9 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
           recordedBy: actor.userId,
         });
         return { id, episodeId: episode.id, review };
-      }, async ({ trx, person, today }, { review }) => {
-        const { nextDueOn } = await nextReviewOnPart(trx, person.id);
+      }, async ({ trx, person, today, summary }, { review }) => {
+        // The review date as the projections just saved it (no read of it again).
+        const { nextDueOn } = summary ? nextReviewOfSummary(summary) : await nextReviewOnPart(trx, person.id);
         return { ...reviewView(review, person.id), nextDueOn, overdue: isReviewOverdue(nextDueOn, today) };
       });
     },
