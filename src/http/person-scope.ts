@@ -27,12 +27,14 @@ declare module 'fastify' {
     personVisibilityInUseCase?: boolean;
   }
   interface FastifyRequest {
-    /** The person whose visibility this request left to its use case (set by the guard). */
-    personVisibilityDeferred?: string;
+    /** The person whose visibility this request left to its use case (set by the guard), or null. */
+    personVisibilityDeferred: string | null;
   }
 }
 
 export function guardPersonRoutes(app: FastifyInstance, services: Services): void {
+  // Declared up front, so that every request keeps one shape (Fastify's advice for decorations).
+  app.decorateRequest('personVisibilityDeferred', null);
   app.addHook('preHandler', async (request) => {
     const personId = personOf(request);
     if (personId === null || !request.actor) return;
@@ -51,7 +53,7 @@ export function guardPersonRoutes(app: FastifyInstance, services: Services): voi
  */
 export async function hiddenPersonProblem(request: FastifyRequest, status: number, services: Services): Promise<NotFoundError | null> {
   const personId = request.personVisibilityDeferred;
-  if (personId === undefined || status === 404 || !request.actor) return null;
+  if (personId === null || status === 404 || !request.actor) return null;
   return (await services.people.canSee(request.actor, personId)) ? null : new NotFoundError('person');
 }
 
