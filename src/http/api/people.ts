@@ -47,26 +47,26 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
     services.people.update(actorOf(request), paramsOf(request).id, ifMatch(request), request.body),
   );
 
-  api.get('/people/:id/legal-history', { schema: { tags: tag('Legal history'), summary: 'Hospital stays, legal statuses and leave', params: PersonParams, response: responses(200, 'The legal history', LegalHistorySchema, READ) } }, async (request) =>
+  api.get('/people/:id/legal-history', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Hospital stays, legal statuses and leave', params: PersonParams, response: responses(200, 'The legal history', LegalHistorySchema, READ) } }, async (request) =>
     services.legalHistory.legalHistory(actorOf(request), paramsOf(request).id),
   );
 
-  api.post('/people/:id/admissions', { schema: { tags: tag('Legal history'), summary: 'Record a hospital stay', params: PersonParams, body: AdmissionInput, response: responses(201, 'The hospital stay', AdmissionSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/admissions', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Record a hospital stay', params: PersonParams, body: AdmissionInput, response: responses(201, 'The hospital stay', AdmissionSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.addAdmission(actorOf(request), paramsOf(request).id, request.body)),
   );
 
   // MHA25-3: accommodation a council arranged (used by the deemed residence rule when S117_MHA2025_DEEMED_RESIDENCE is on).
-  api.post('/people/:id/placements', { schema: { tags: tag('Legal history'), summary: 'Record accommodation a council arranged (MHA25-3)', params: PersonParams, body: PlacementInput, response: responses(201, 'The placement', PlacementSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/placements', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Record accommodation a council arranged (MHA25-3)', params: PersonParams, body: PlacementInput, response: responses(201, 'The placement', PlacementSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.recordPlacement(actorOf(request), paramsOf(request).id, request.body)),
   );
 
-  api.get('/people/:id/placements', { schema: { tags: tag('Legal history'), summary: 'Accommodation councils arranged for the person, oldest first (MHA25-3)', params: PersonParams, response: responses(200, 'The placements', z.object({ items: z.array(PlacementSchema) }), READ) } }, async (request) =>
+  api.get('/people/:id/placements', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Accommodation councils arranged for the person, oldest first (MHA25-3)', params: PersonParams, response: responses(200, 'The placements', z.object({ items: z.array(PlacementSchema) }), READ) } }, async (request) =>
     services.legalHistory.placements(actorOf(request), paramsOf(request).id),
   );
 
   api.post(
     '/people/:id/placements/:placementId/end',
-    { schema: { tags: tag('Legal history'), summary: 'Record the last day they lived in a placement (MHA25-3); once only', params: PersonParams.extend({ placementId: z.string() }), headers: IfMatch, body: PlacementEndInput, response: responses(200, 'The placement, ended', PlacementSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Record the last day they lived in a placement (MHA25-3); once only', params: PersonParams.extend({ placementId: z.string() }), headers: IfMatch, body: PlacementEndInput, response: responses(200, 'The placement, ended', PlacementSchema, WRITE) } },
     async (request) => {
       const { id, placementId } = request.params as { id: string; placementId: string };
       return services.legalHistory.endPlacement(actorOf(request), id, placementId, ifMatch(request), request.body);
@@ -75,7 +75,7 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
 
   api.patch(
     '/people/:id/admissions/:admissionId',
-    { schema: { tags: tag('Legal history'), summary: 'Record leaving hospital', params: PersonParams.extend({ admissionId: z.string() }), headers: IfMatch, body: DischargeInput, response: responses(200, 'The hospital stay as changed', AdmissionSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Record leaving hospital', params: PersonParams.extend({ admissionId: z.string() }), headers: IfMatch, body: DischargeInput, response: responses(200, 'The hospital stay as changed', AdmissionSchema, WRITE) } },
     async (request) => {
       const { id, admissionId } = request.params as { id: string; admissionId: string };
       return services.legalHistory.recordDischarge(actorOf(request), id, admissionId, ifMatch(request), request.body);
@@ -88,14 +88,14 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
 
   api.patch(
     '/people/:id/legal-statuses/:statusId',
-    { schema: { tags: tag('Legal history'), summary: 'Record the end of a legal status', params: PersonParams.extend({ statusId: z.string() }), headers: IfMatch, body: LegalStatusEndInput, response: responses(200, 'The legal status as changed', LegalStatusSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Record the end of a legal status', params: PersonParams.extend({ statusId: z.string() }), headers: IfMatch, body: LegalStatusEndInput, response: responses(200, 'The legal status as changed', LegalStatusSchema, WRITE) } },
     async (request) => {
       const { id, statusId } = request.params as { id: string; statusId: string };
       return services.legalHistory.endLegalStatus(actorOf(request), id, statusId, ifMatch(request), request.body);
     },
   );
 
-  api.post('/people/:id/leave', { schema: { tags: tag('Legal history'), summary: 'Record section 17 leave and whether it starts aftercare (ELIG-4)', params: PersonParams, body: LeaveInput, response: responses(201, 'The leave and its recorded decision', LeaveSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/leave', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Legal history'), summary: 'Record section 17 leave and whether it starts aftercare (ELIG-4)', params: PersonParams, body: LeaveInput, response: responses(201, 'The leave and its recorded decision', LeaveSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.legalHistory.addLeave(actorOf(request), paramsOf(request).id, request.body)),
   );
 
