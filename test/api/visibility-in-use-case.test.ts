@@ -28,6 +28,8 @@ for (const { engine, skip } of await testEngines()) {
       ['PUT', '/plan', { goals: 42 }, 400],
       ['POST', '/admissions', { hospital: '' }, 422],
       ['POST', '/leave', {}, 422],
+      ['POST', '/review-requests', { requestedOn: 'soon' }, 422],
+      ['POST', '/reviews/invitations', { plannedOn: 'soon' }, 422],
     ] as const;
 
     for (const [method, path, body, refusal] of invalid) {

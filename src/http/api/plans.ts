@@ -126,11 +126,11 @@ export function registerPlansApi(api: FastifyInstance, services: Services): void
 
   api.post(
     '/people/:id/plan/finalise',
-    { schema: { tags, summary: 'Finalise the draft into an immutable version (refused without a contingency plan, or a signature and copy date or notSignedReason)', params: PersonParams, headers: IfMatch, response: responses(201, 'The new final version', PlanVersionSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Finalise the draft into an immutable version (refused without a contingency plan, or a signature and copy date or notSignedReason)', params: PersonParams, headers: IfMatch, response: responses(201, 'The new final version', PlanVersionSchema, WRITE) } },
     async (request, reply) => reply.status(201).send(await services.plans.finalise(actorOf(request), id(request), ifMatch(request))),
   );
 
-  api.get('/people/:id/plan/versions', { schema: { tags, summary: 'The finalised versions, newest first', params: PersonParams, response: responses(200, 'The versions', PlanVersionListSchema, READ) } }, async (request) =>
+  api.get('/people/:id/plan/versions', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The finalised versions, newest first', params: PersonParams, response: responses(200, 'The versions', PlanVersionListSchema, READ) } }, async (request) =>
     services.plans.versions(actorOf(request), id(request)),
   );
 

@@ -124,11 +124,11 @@ export function registerReviewsApi(api: FastifyInstance, services: Services): vo
     services.reviews.list(actorOf(request), params(request).id!),
   );
 
-  api.post('/people/:id/review-requests', { schema: { tags, summary: 'Record a request for a review sooner (REV-1)', params: PersonParams, body: ReviewRequestInput, response: responses(201, 'The request, with the next due date', ReviewRequestSchema.extend(Timetable), WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/review-requests', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Record a request for a review sooner (REV-1)', params: PersonParams, body: ReviewRequestInput, response: responses(201, 'The request, with the next due date', ReviewRequestSchema.extend(Timetable), WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.reviews.request(actorOf(request), params(request).id!, request.body)),
   );
 
-  api.post('/people/:id/reviews/invitations', { schema: { tags, summary: 'Arrange a review and invite people to it (REV-2)', params: PersonParams, body: ReviewInvitationInput, response: responses(201, 'The invitation', ReviewInvitationSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/reviews/invitations', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Arrange a review and invite people to it (REV-2)', params: PersonParams, body: ReviewInvitationInput, response: responses(201, 'The invitation', ReviewInvitationSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.reviews.invite(actorOf(request), params(request).id!, request.body)),
   );
 
