@@ -32,9 +32,9 @@ export async function appendAuditEvent(trx: Db, event: AuditEventInput, now = ne
 
 /** Several events in order (an import's records): one insert per 500, numbered in the order given. */
 export async function appendAuditEvents(trx: Db, events: readonly AuditEventInput[], now = new Date()): Promise<void> {
-  // One event (every use case's): a fixed text, prepared on each connection.
-  if (events.length === 1) return void (await sql`${PREPARED}${auditEventsInsert(events, now)}`.execute(trx));
-  for (let i = 0; i < events.length; i += 500) await auditEventsInsert(events.slice(i, i + 500), now).execute(trx);
+  // One event (every use case's) is a fixed text: prepared on each connection.
+  const prepared = events.length === 1 ? PREPARED : sql``;
+  for (let i = 0; i < events.length; i += 500) await sql`${prepared}${auditEventsInsert(events.slice(i, i + 500), now)}`.execute(trx);
 }
 
 /**

@@ -163,9 +163,8 @@ async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Source
       columns: Object.fromEntries(Object.entries(FEATURE_COLUMNS).map(([column, rule]) => [column, rule(d, sources, today, budgetDue)])),
     };
   });
-  const event = audit ? auditEventsInsert([audit.event(out)], audit.now) : undefined;
-  if (notifications !== 'only') await many.saveProjectionsOf(db, entries, event);
-  else if (event) await event.execute(db);
+  // Only refreshProjectionsById passes an event, always with 'with': it goes in the save's statement.
+  if (notifications !== 'only') await many.saveProjectionsOf(db, entries, audit && auditEventsInsert([audit.event(out)], audit.now));
   if (notifications !== 'held') await notify(db, derived, sources, sights);
   const summaries = new Map(entries.map((e) => [e.personId, { status: e.summary.status, next_review_due: e.summary.nextReviewDue, replan_needed: e.columns.replan_needed === true }]));
   return { aftercare: out, summaries };
