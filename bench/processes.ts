@@ -21,6 +21,7 @@ import { migrate } from '../src/data/migrate.ts';
 import { todayInLondon } from '../src/domain/dates.ts';
 import { createServices } from '../src/services/index.ts';
 import { generate, Prng } from './generate.ts';
+import { reportSummariesForToday } from './bench-database.ts';
 import { ADMIN_URL } from './harness.ts';
 
 interface AutocannonResult {
@@ -53,6 +54,7 @@ try {
   await generate(handle.db, { people: PEOPLE, seed: 117, today: todayInLondon(), registeredBy: { userId: u.id, organisationId: u.organisation_id, organisationCode: 'RZZ' }, approverUserId: u.id, progress: (m) => process.stderr.write(`\r${m}`) });
   process.stderr.write(`\ngenerated ${PEOPLE} people in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   await sql`VACUUM ANALYZE`.execute(handle.db);
+  await reportSummariesForToday(handle.db);
   const token = await services.accounts.createToken('trust@bench.s117.test');
   const rng = new Prng(7);
   const sample = await handle.db.selectFrom('people').select(['id', 'nhs_number']).orderBy('id').execute();
