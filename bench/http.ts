@@ -605,7 +605,7 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify({
       startedAt: started.toISOString(), options, engine: options.engine, people: options.people,
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-      load, vacuumAnalyzeSeconds: vacuumSeconds, reportSummaries, rawSql: raw, rows, logging, writes,
+      load, vacuumAnalyzeSeconds: vacuumSeconds, reportSummaries, databasePoolSize: process.env.S117_DATABASE_POOL_SIZE || 'default', rawSql: raw, rows, logging, writes,
     }, null, 2));
     log(`\nwritten to ${path.relative(ROOT, file)}`);
   } finally {

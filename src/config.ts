@@ -24,6 +24,9 @@ const environment = z.object({
   PORT: positiveInteger(3117),
   HOST: optional(z.string()).transform((v) => v ?? '127.0.0.1'),
   DATABASE_URL: optional(z.string()).transform((v) => v ?? null),
+  // At least 3: the server's own jobs take connections from the same pool (the nightly reports refresh
+  // holds one for its whole run, the audit sealer and the summariser one each while they work).
+  S117_DATABASE_POOL_SIZE: optional(z.coerce.number({ error: 'must be a whole number, 3 or more' }).int('must be a whole number, 3 or more').min(3, 'must be a whole number, 3 or more')).transform((n) => n ?? 10),
   S117_DATA_DIR: optional(z.string()).transform((v) => path.resolve(v ?? './data')),
   SESSION_SECRET: optional(z.string()),
   S117_SESSION_HOURS: positiveInteger(8),
@@ -68,6 +71,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** Connections to PostgreSQL each server process keeps open at most (S117_DATABASE_POOL_SIZE; default 10). */
+  databasePoolSize: number;
   dataDir: string;
   sessionSecret: string;
   production: boolean;
@@ -131,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.S117_DATABASE_POOL_SIZE,
     dataDir: e.S117_DATA_DIR,
     sessionSecret,
     production,

@@ -109,8 +109,8 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
   return client;
 }
 
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+export async function openDatabase(options: { databaseUrl: string | null; dataDir: string; databasePoolSize?: number }): Promise<DatabaseHandle> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, { max: options.databasePoolSize }) : openPglite(options.dataDir);
 }
 
 export function openPostgres(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
