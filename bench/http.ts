@@ -41,7 +41,7 @@ import type { Db, Engine } from '../src/data/database.ts';
 import * as people from '../src/data/people-repository.ts';
 import { loadPersonReadModel } from '../src/data/person-read-model.ts';
 import { createServices } from '../src/services/index.ts';
-import { BENCH_PASSWORD, BENCH_USERS, openBenchDatabase, reportSummariesForToday, type BenchDatabase } from './bench-database.ts';
+import { BENCH_PASSWORD, BENCH_USERS, openBenchDatabase, reportSummariesForToday, vacuumWhereNothingElseDoes, type BenchDatabase } from './bench-database.ts';
 import { BENCH_ICB, BENCH_LA, FAMILY_NAMES, PLACE_SURNAMES, Prng } from './generate.ts';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -402,6 +402,7 @@ async function main(): Promise<void> {
     const { practitioner } = bench.actors;
     const { load, vacuumAnalyzeSeconds: vacuumSeconds } = bench;
     const reportSummaries = await reportSummariesForToday(db);
+    const vacuumed = await vacuumWhereNothingElseDoes(db, options.engine);
     const token = await services.accounts.createToken(USERS.practitioner.email);
 
     // Whom and what the requests ask about: people the practitioner (Northbridge council) can see.
@@ -605,7 +606,7 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify({
       startedAt: started.toISOString(), options, engine: options.engine, people: options.people,
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-      load, vacuumAnalyzeSeconds: vacuumSeconds, reportSummaries, databasePoolSize: process.env.S117_DATABASE_POOL_SIZE || 'default', rawSql: raw, rows, logging, writes,
+      load, vacuumAnalyzeSeconds: vacuumSeconds, reportSummaries, vacuumed, databasePoolSize: process.env.S117_DATABASE_POOL_SIZE || 'default', rawSql: raw, rows, logging, writes,
     }, null, 2));
     log(`\nwritten to ${path.relative(ROOT, file)}`);
   } finally {

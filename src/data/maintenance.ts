@@ -7,6 +7,15 @@ export async function analyse(db: Db): Promise<void> {
   await sql`ANALYZE`.execute(db);
 }
 
+/**
+ * Makes the space of deleted and replaced rows reusable, and gathers the statistics: what autovacuum
+ * does on PostgreSQL, which PGlite does not have. Without it the embedded database only grows: every
+ * change rewrites the person's summary row, and the reports' marks are added and deleted all day.
+ */
+export async function vacuumAndAnalyse(db: Db): Promise<void> {
+  await sql`VACUUM ANALYZE`.execute(db);
+}
+
 /** The tables of the audit trail: the application's role may only insert into and read them. */
 const AUDIT_TABLES = ['audit_events', 'audit_seals', 'audit_checkpoints'] as const;
 
