@@ -70,6 +70,8 @@ export interface BenchDatabase {
 }
 
 const log = (message: string) => process.stderr.write(message);
+/** Seconds since a performance.now() reading, to a tenth. */
+const secondsSince = (started: number) => Math.round((performance.now() - started) / 100) / 10;
 
 interface Marker { people: number; seed: number; generated_for: string; projections: string; load: string; vacuum_seconds: number }
 
@@ -176,7 +178,7 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
   // What autovacuum does on PostgreSQL soon after a bulk load; PGlite never does it by itself
   // (see docs/performance.md). --no-analyze shows the register without statistics.
   if (options.analyze ?? true) await sql`VACUUM ANALYZE`.execute(handle.db);
-  const vacuumAnalyzeSeconds = Math.round((performance.now() - vacuumStarted) / 100) / 10;
+  const vacuumAnalyzeSeconds = secondsSince(vacuumStarted);
   log(`  loaded in ${load.seconds.total.toFixed(1)} s (+ VACUUM ANALYZE ${vacuumAnalyzeSeconds} s)\n`);
   if (options.keep) {
     // The marker last: an interrupted load leaves none, and the next run makes the database again.
@@ -197,7 +199,7 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
 export async function reportSummariesForToday(db: Db): Promise<{ seconds: number; made: boolean }> {
   const started = performance.now();
   const result = await createServices(db).reports.refreshSummariesIfStale();
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  const seconds = secondsSince(started);
   log(`  the reports' summaries for today: ${'skipped' in result ? 'already made' : `made in ${seconds} s`}\n`);
   return { seconds, made: !('skipped' in result) };
 }
@@ -213,7 +215,7 @@ export async function vacuumWhereNothingElseDoes(db: Db, engine: Engine): Promis
   if (autovacuum) return null;
   const started = performance.now();
   await sql`VACUUM ANALYZE`.execute(db);
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  const seconds = secondsSince(started);
   log(`  VACUUM ANALYZE (${engine === 'postgres' ? 'autovacuum is off on this server' : 'PGlite has no autovacuum'}): ${seconds} s\n`);
   return { seconds };
 }

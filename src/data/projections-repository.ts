@@ -140,8 +140,9 @@ export function liveSubscriptions(db: Db): Promise<{ id: string; events: string[
  * The people's summaries (with the features' columns that kernel/projections.ts FEATURE_COLUMNS
  * derives: replan_needed, discharge_warning, planning_needed_since, budget_review_due; every entry of
  * a call gives the same columns) and who has sight of them, in ONE statement a chunk: the summary
- * upserted, and of the sight only what changed deleted or inserted. Rewriting every sight row on every change churned the table and
- * marked the person for the reports' summariser (0130's triggers) when nothing they read had changed.
+ * upserted, and of the sight only what changed deleted or inserted. Rewriting every sight row on
+ * every change churned the table and marked the person for the reports' summariser (0130's triggers)
+ * when nothing they read had changed.
  * `also`, a data-modifying statement (a change's audit event: audit-repository.auditEventsInsert),
  * runs in the first chunk's statement: one round trip fewer for a change to one person.
  */
