@@ -16,6 +16,7 @@ import { organisationsWithSight } from '../src/domain/access.ts';
 import { computeAftercare, DEFAULT_LAW_SETTINGS, type AftercareResult, type PersonFacts } from '../src/domain/aftercare.ts';
 import type { IsoDate } from '../src/domain/dates.ts';
 import { testNhsNumber, testNhsNumberCount } from '../src/domain/nhs-number.ts';
+import { notificationState } from '../src/domain/notifications.ts';
 import { DEFAULT_REVIEW_SETTINGS, episodeReviewDue } from '../src/domain/reviews.ts';
 import type { SectionCode } from '../src/domain/sections.ts';
 import type { Db } from '../src/data/database.ts';
@@ -472,6 +473,10 @@ function projectionOf(personId: string, facts: PersonFacts, aftercare: Aftercare
       next_review_due: latest ? episodeReviewDue(latest, [], [], DEFAULT_REVIEW_SETTINGS) : null,
     },
     organisations: sight.map((code) => ({ person_id: personId, organisation_code: code })),
+    // What subscribers were last told, as the services record it when a person is registered: without
+    // it, the first change to each generated person announced every episode as new, looking up the
+    // subscriptions and saving the state, two round trips the register's own people do not make.
+    notification: { person_id: personId, state: JSON.stringify(notificationState(aftercare, [])) },
   };
 }
 
@@ -571,6 +576,7 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
         await db.transaction().execute(async (trx) => {
           await insertMany(trx, 'person_summaries', projections.map((p) => p.summary));
           await insertMany(trx, 'person_organisations', projections.flatMap((p) => p.organisations));
+          await insertMany(trx, 'notification_states', projections.map((p) => p.notification));
         });
         seconds.projections += (performance.now() - w) / 1000;
       }
@@ -614,7 +620,7 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
 
   const statusRows = await db.selectFrom('person_summaries').select('status').select((eb) => eb.fn.countAll<number>().as('n')).groupBy('status').execute();
   const statuses = Object.fromEntries(statusRows.map((r) => [r.status, Number(r.n)]));
-  for (const table of ['person_summaries', 'person_organisations'] as const) {
+  for (const table of ['person_summaries', 'person_organisations', 'notification_states'] as const) {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     rows[table] = Number(row?.n ?? 0);
   }

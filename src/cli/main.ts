@@ -72,7 +72,7 @@ const COMMANDS: Record<string, Command> = {
     // The reports' summaries (ADR 0014), once a day on one process; `s117 reports refresh` makes them at once.
     register.scheduler.scheduleJob({ name: 'reports-refresh', everyMs: 86_400_000, leaseMs: 600_000, run: () => register.services.reports.refreshSummariesIfStale() });
     // And the summariser, which keeps them in step with each change (a report is exact without it; it keeps the report's own work small).
-    register.scheduler.scheduleJob({ name: 'reports-summarise', everyMs: 5_000, run: () => register.services.reports.summarise() });
+    register.scheduler.scheduleJob({ name: 'reports-summarise', everyMs: 5_000, run: () => register.services.reports.summariseInRounds() });
     register.scheduler.start();
     console.log(`Section 117 register is running at ${address.replace('127.0.0.1', 'localhost')} (${register.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
     if (values.demo) await printDemoSignIns();

@@ -11,6 +11,7 @@
 // A report is then the sum of the few rows for its periods, reader and filter: what it would have
 // counted person by person, because each figure is a sum over people and over pairs of bodies (the
 // integration test compares the two on generated data). Pure: the services load and store the rows.
+import { isDeepStrictEqual } from 'node:util';
 import { canSeeMoney, organisationScope, type Viewer } from './access.ts';
 import type { IsoDate } from './dates.ts';
 import { aftercareAsOf, countedBodies, emptyFigures, inSectionOrder, monthlyPeriods, personFigures, sortKeyworkers, type BalanceFigure, type KeyworkerCount, type PeriodFigures, type RegisterReport, type ReportFilter, type ReportPerson, type SpendFigure } from './reports.ts';
@@ -245,12 +246,28 @@ export function contributionRows(c: PersonContribution, only?: { scope: string; 
  * net to nothing left out) and people per reader. `only` narrows it to one reader's rows and periods.
  */
 export function contributionDelta(old: PersonContribution | null, now: PersonContribution | null, only?: { scope: string; parts: readonly SummaryPart[]; asOf: ReadonlySet<IsoDate> }): { rows: SummaryRow[]; people: Map<string, number> } {
+  if (old && now) [old, now] = withoutSamePeriods(old, now);
   const rows = addUpRows([...(now ? contributionRows(now, only) : []).map((r) => ({ ...r, sign: 1 as const })), ...(old ? contributionRows(old, only) : []).map((r) => ({ ...r, sign: -1 as const }))]);
   const people = new Map<string, number>();
   for (const scope of now ? contributionScopes(now) : []) people.set(scope, (people.get(scope) ?? 0) + 1);
   for (const scope of old ? contributionScopes(old) : []) people.set(scope, (people.get(scope) ?? 0) - 1);
   for (const [scope, n] of people) if (n === 0 || (only && scope !== only.scope)) people.delete(scope);
   return { rows, people };
+}
+
+/**
+ * The two contributions without the periods they count alike. With the same organisations having
+ * sight, such a period's rows net to nothing, so only the periods that differ need adding up: a review
+ * held today changes the latest periods, not the two years before (issue 14, the summariser's cost).
+ * The old contribution is read back from the database, so periods are compared as values, not as text.
+ */
+function withoutSamePeriods(old: PersonContribution, now: PersonContribution): [PersonContribution, PersonContribution] {
+  if (!isDeepStrictEqual(old.sight, now.sight)) return [old, now];
+  const key = (p: PersonContribution['periods'][number]) => `${p.from}/${p.asOf}`;
+  const before = new Map(old.periods.map((p) => [key(p), p]));
+  const same = new Set(now.periods.filter((p) => isDeepStrictEqual(before.get(key(p)), p)).map(key));
+  if (same.size === 0) return [old, now];
+  return [{ ...old, periods: old.periods.filter((p) => !same.has(key(p))) }, { ...now, periods: now.periods.filter((p) => !same.has(key(p))) }];
 }
 
 /** Summary rows added up by period, reader, part and pair of bodies (each with its sign, default +1): zeros, and rows that come to nothing, left out. */

@@ -225,6 +225,23 @@ for (const { engine, skip } of await testEngines()) {
       assert.ok(imported.created > 0, 'the import made people');
       await inStepAfter('an import');
     });
+    test('issue 14: the server summarises in small rounds, each its own transaction, until no mark is left or its share for the run is taken', async () => {
+      await f.services.reports.refreshSummaries();
+      for (let i = 0; i < 3; i++) await f.services.people.create(f.actors.practitioner, { ...NORTHBRIDGE_PERSON, nhsNumber: null, givenName: `Round${i}` });
+      const marked = await marks();
+      assert.ok(marked >= 3, `each registration marked its person (${marked})`);
+      const facts = [];
+      for (const [who, query] of readers) facts.push(await f.services.reports.registerFromFacts(f.actors[who], query));
+      assert.deepEqual(await f.services.reports.summariseInRounds({ roundMarks: 1, marks: 2 }), { rounds: 2, marks: 2, people: 2 }, 'two rounds of one mark, then the run stops');
+      assert.equal(await marks(), marked - 2);
+      await assertInStep('part way through', facts);
+      const rest = await f.services.reports.summariseInRounds({ roundMarks: 1 });
+      assert.deepEqual({ rounds: rest.rounds, marks: rest.marks }, { rounds: marked - 2, marks: marked - 2 }, 'one round a mark until none is left');
+      assert.equal(await marks(), 0);
+      await assertInStep('after every round', facts);
+      assert.deepEqual(await f.services.reports.summariseInRounds(), { rounds: 0, marks: 0, people: 0 }, 'nothing to do');
+    });
+
     // PostgreSQL only: PGlite is one connection, so nothing runs during a refresh there.
     if (engine === 'postgres') {
       test('a mark written while a refresh runs survives it (PostgreSQL: two connections)', async () => {

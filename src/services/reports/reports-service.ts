@@ -11,6 +11,8 @@ import { addUpRows, contributionDelta, EVERYONE, personContribution, reportFromS
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import * as repo from '../../data/reports-repository.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -37,6 +39,12 @@ export interface ReportsServiceOptions {
 export const REPORT_PAGE_SIZE = 1000;
 /** The most marks one round of the summariser takes (one transaction). */
 export const SUMMARISE_MARKS = 2000;
+/**
+ * The server's summariser takes its marks in rounds this small, each its own transaction, and rests
+ * between them as long as the round took: one round of 2,000 marks held a core and the event loop
+ * for seconds, and every request arriving meanwhile waited (issue 14, docs/performance.md round 10).
+ */
+export const SERVER_ROUND_MARKS = 200;
 /** How many difference rows a snapshot gathers before the summariser folds them into its sums. */
 export const FOLD_AT = 5000;
 
@@ -46,14 +54,19 @@ const toSummaryRow = (r: { period_from: string; as_of: string; scope: string; pa
 
 
 /**
- * Works through people a slice at a time, letting waiting requests in between: the nightly refresh and
- * the summariser run inside the server, and a page of 1,000 people's derivations held the event loop
- * for about 0.4 s, which every request arriving meanwhile waited for (issue 14, docs/performance.md).
+ * Works through people a few milliseconds at a time, letting waiting requests in between: the nightly
+ * refresh and the summariser run inside the server, and a page of 1,000 people's derivations held the
+ * event loop for about 0.4 s, which every request arriving meanwhile waited for. A fixed slice of 50
+ * people still held it for 100 ms and more on a slower machine (issue 14, docs/performance.md).
  */
-export async function eachYielding<T>(items: readonly T[], work: (item: T) => unknown, slice = 50): Promise<void> {
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0 && i % slice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    work(items[i]!);
+export async function eachYielding<T>(items: readonly T[], work: (item: T) => unknown, sliceMs = 5): Promise<void> {
+  let since = performance.now();
+  for (const item of items) {
+    work(item);
+    if (performance.now() - since >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
   }
 }
 
@@ -305,20 +318,43 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
       const changes = await changesOf(trx, snapshot.id, ids, summaryPeriods(snapshot.built_on));
       const rows: SummaryRow[] = [];
       const people = new Map<string, number>();
-      for (const { old, now } of changes) {
+      await eachYielding(changes, ({ old, now }) => {
         const delta = contributionDelta(old, now);
         rows.push(...delta.rows);
         for (const [scope, n] of delta.people) people.set(scope, (people.get(scope) ?? 0) + n);
-      }
+      });
       const summed = addUpRows(rows);
       await repo.insertDeltas(trx, snapshot.id, summed, people);
-      await repo.putContributions(trx, snapshot.id, new Map(changes.map((c) => [c.id, c.now])), true);
+      // A contribution that came out the same is kept as it is (no rewrite of the same document).
+      const changed = changes.filter((c) => !isDeepStrictEqual(c.old, c.now));
+      await repo.putContributions(trx, snapshot.id, new Map(changed.map((c) => [c.id, c.now])), true);
       await repo.deleteMarks(trx, marks.map((m) => m.id));
       // The differences are folded into the sums once they are many, so that a report reads few rows.
       const folded = (await repo.deltaRows(trx, snapshot.id)) > foldAt;
       if (folded) await repo.foldDeltas(trx, snapshot.id, addUpRows((await repo.sumsAndDeltas(trx, snapshot.id)).map(toSummaryRow)));
       return { marks: marks.length, people: ids.length, rows: summed.length, skipped: false, folded };
     });
+  }
+
+  /**
+   * The summariser as the server runs it (a job every few seconds): rounds of `roundMarks`, each its
+   * own transaction, with a rest as long as the round between them so that requests are served
+   * meanwhile, until a round finds fewer marks than it could take or `marks` have been taken in all
+   * (the next run carries on).
+   */
+  async function summariseInRounds({ roundMarks = SERVER_ROUND_MARKS, marks = SUMMARISE_MARKS } = {}): Promise<{ rounds: number; marks: number; people: number }> {
+    const total = { rounds: 0, marks: 0, people: 0 };
+    while (total.marks < marks) {
+      const started = performance.now();
+      const round = await summarise({ limit: Math.min(roundMarks, marks - total.marks) });
+      if (round.skipped || round.marks === 0) break;
+      total.rounds += 1;
+      total.marks += round.marks;
+      total.people += round.people;
+      if (round.marks < roundMarks) break;
+      await sleep(Math.max(1, performance.now() - started));
+    }
+    return total;
   }
 
   /** Issue 9 item 1: exports name each body, its code beside. */
@@ -334,6 +370,7 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
     refreshSummaries,
     refreshSummariesIfStale,
     summarise,
+    summariseInRounds,
     /** The register report as CSV, with the file name it is downloaded as. */
     async registerCsv(actor: Actor, query: unknown) {
       const report = await register(actor, query);

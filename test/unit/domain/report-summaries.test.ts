@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PersonFacts } from '../../../src/domain/aftercare.ts';
 import { costAtTheTime, costForDays, rechargeStatement, type RechargeService } from '../../../src/domain/recharges.ts';
-import { addUpRows, contributionDelta, EVERYONE, FiguresSum, personContribution, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
+import { addUpRows, contributionDelta, contributionRows, EVERYONE, FiguresSum, personContribution, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
 import { emptyFigures, monthlyPeriods, registerReport, type ReportFilter, type ReportPerson } from '../../../src/domain/reports.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../../src/domain/reviews.ts';
 import { HOME_LA, OTHER_ICB, OTHER_LA, detainedAndDischarged } from './aftercare-fixtures.ts';
@@ -137,5 +137,23 @@ describe('report summaries (ADR 0014)', () => {
     }
     assert.deepEqual(contributionDelta(contribution(people[2], sight), contribution(people[2], sight)), { rows: [], people: new Map() }, 'a person whose facts did not change adds nothing');
     assert.deepEqual(addUpRows([...rows.map((r) => ({ ...r, sign: -1 as const })), ...rows]), [], 'the sums minus themselves are nothing');
+  });
+
+  test('issue 14: with sight unchanged only the periods that differ are added up, to the same difference, however the old one was read back', () => {
+    const contribution = (p: ReportPerson) => personContribution(p, sight.a!, periods, DEFAULT_REVIEW_SETTINGS);
+    const before = contribution(people[0]!);
+    // A charge paid in the last month changes that month's figures alone.
+    const after = contribution({ ...people[0]!, s117Charges: [...people[0]!.s117Charges, { paidOn: '2024-05-20', amountPence: 900 }] });
+    const same = after.periods.filter((p, i) => JSON.stringify(p) === JSON.stringify(before.periods[i])).length;
+    assert.ok(same > 0 && same < after.periods.length, `some periods alike, some not (${same} of ${after.periods.length})`);
+    // The difference as it was worked out before issue 14: every period of both, added up.
+    const signed = (c: typeof before, sign: 1 | -1) => contributionRows(c).map((r) => ({ ...r, sign }));
+    const everyPeriod = addUpRows([...signed(after, 1), ...signed(before, -1)]);
+    assert.ok(everyPeriod.length > 0);
+    assert.deepEqual(contributionDelta(before, after), { rows: everyPeriod, people: new Map() });
+    // The database gives the old one back with its keys in another order (jsonb): the periods still compare alike.
+    const reordered = (value: unknown): unknown => (Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value);
+    assert.deepEqual(contributionDelta(reordered(before) as typeof before, after), { rows: everyPeriod, people: new Map() });
+    assert.deepEqual(contributionDelta(before, reordered(before) as typeof before), { rows: [], people: new Map() });
   });
 });
