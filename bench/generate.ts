@@ -473,9 +473,10 @@ function projectionOf(personId: string, facts: PersonFacts, aftercare: Aftercare
       next_review_due: latest ? episodeReviewDue(latest, [], [], DEFAULT_REVIEW_SETTINGS) : null,
     },
     organisations: sight.map((code) => ({ person_id: personId, organisation_code: code })),
-    // What subscribers were last told, as the services record it when a person is registered: without
-    // it, the first change to each generated person announced every episode as new, looking up the
-    // subscriptions and saving the state, two round trips the register's own people do not make.
+    // What subscribers were last told, as the services hold it once a person's facts are recorded
+    // (they save it after every change): without it, the first change to each generated person
+    // announced every episode as new, looking up the subscriptions and saving the state, two round
+    // trips a change to the register's own people does not make.
     notification: { person_id: personId, state: JSON.stringify(notificationState(aftercare, [])) },
   };
 }

@@ -261,7 +261,7 @@ export function contributionDelta(old: PersonContribution | null, now: PersonCon
  * held today changes the latest periods, not the two years before (issue 14, the summariser's cost).
  * The old contribution is read back from the database, so periods are compared as values, not as text.
  */
-function withoutSamePeriods(old: PersonContribution, now: PersonContribution): [PersonContribution, PersonContribution] {
+export function withoutSamePeriods(old: PersonContribution, now: PersonContribution): [PersonContribution, PersonContribution] {
   if (!isDeepStrictEqual(old.sight, now.sight)) return [old, now];
   const key = (p: PersonContribution['periods'][number]) => `${p.from}/${p.asOf}`;
   const before = new Map(old.periods.map((p) => [key(p), p]));

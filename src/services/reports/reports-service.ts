@@ -37,14 +37,16 @@ export interface ReportsServiceOptions {
 
 /** People read per page: a fixed number of queries per page, and memory bounded by the page. */
 export const REPORT_PAGE_SIZE = 1000;
-/** The most marks one round of the summariser takes (one transaction). */
+/** The most marks one round of the summariser takes (one transaction), and the server's most in one run. */
 export const SUMMARISE_MARKS = 2000;
 /**
  * The server's summariser takes its marks in rounds this small, each its own transaction, and rests
- * between them as long as the round took: one round of 2,000 marks held a core and the event loop
- * for seconds, and every request arriving meanwhile waited (issue 14, docs/performance.md round 10).
+ * between them: one round of 2,000 marks held a core and the event loop for seconds at 1,000,000
+ * people, and every request arriving meanwhile waited (issue 14, docs/performance.md round 10).
  */
 export const SERVER_ROUND_MARKS = 200;
+/** The rest between two rounds: as long as the round took, at most this (the summariser keeps most of its pace). */
+const MOST_REST_MS = 100;
 /** How many difference rows a snapshot gathers before the summariser folds them into its sums. */
 export const FOLD_AT = 5000;
 
@@ -338,21 +340,22 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
 
   /**
    * The summariser as the server runs it (a job every few seconds): rounds of `roundMarks`, each its
-   * own transaction, with a rest as long as the round between them so that requests are served
-   * meanwhile, until a round finds fewer marks than it could take or `marks` have been taken in all
-   * (the next run carries on).
+   * own transaction, with a rest between them (as long as the round, at most MOST_REST_MS) so that
+   * requests are served meanwhile, until a round finds fewer marks than it could take or `marks`
+   * have been taken in all (the next run carries on).
    */
   async function summariseInRounds({ roundMarks = SERVER_ROUND_MARKS, marks = SUMMARISE_MARKS } = {}): Promise<{ rounds: number; marks: number; people: number }> {
     const total = { rounds: 0, marks: 0, people: 0 };
     while (total.marks < marks) {
       const started = performance.now();
-      const round = await summarise({ limit: Math.min(roundMarks, marks - total.marks) });
+      const limit = Math.min(roundMarks, marks - total.marks);
+      const round = await summarise({ limit });
       if (round.skipped || round.marks === 0) break;
       total.rounds += 1;
       total.marks += round.marks;
       total.people += round.people;
-      if (round.marks < roundMarks) break;
-      await sleep(Math.max(1, performance.now() - started));
+      if (round.marks < limit) break;
+      await sleep(Math.min(MOST_REST_MS, Math.max(1, performance.now() - started)));
     }
     return total;
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PersonFacts } from '../../../src/domain/aftercare.ts';
 import { costAtTheTime, costForDays, rechargeStatement, type RechargeService } from '../../../src/domain/recharges.ts';
-import { addUpRows, contributionDelta, contributionRows, EVERYONE, FiguresSum, personContribution, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
+import { addUpRows, contributionDelta, contributionRows, EVERYONE, withoutSamePeriods, FiguresSum, personContribution, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
 import { emptyFigures, monthlyPeriods, registerReport, type ReportFilter, type ReportPerson } from '../../../src/domain/reports.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../../src/domain/reviews.ts';
 import { HOME_LA, OTHER_ICB, OTHER_LA, detainedAndDischarged } from './aftercare-fixtures.ts';
@@ -155,5 +155,13 @@ describe('report summaries (ADR 0014)', () => {
     const reordered = (value: unknown): unknown => (Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value);
     assert.deepEqual(contributionDelta(reordered(before) as typeof before, after), { rows: everyPeriod, people: new Map() });
     assert.deepEqual(contributionDelta(before, reordered(before) as typeof before), { rows: [], people: new Map() });
+    // Which periods are left to add up: those that differ, whichever way the old one was read back.
+    const left = (a: typeof before, b: typeof before) => withoutSamePeriods(a, b).map((c) => c.periods.length);
+    const differ = after.periods.length - same;
+    assert.deepEqual(left(before, after), [before.periods.length - same, differ]);
+    assert.deepEqual(left(reordered(before) as typeof before, after), [before.periods.length - same, differ]);
+    assert.deepEqual(left({ ...before, sight: [...before.sight, 'ANOTHER'] }, after), [before.periods.length, after.periods.length], 'sight changed: every period counts for other readers');
+    const ownChanged = { ...before, periods: before.periods.map((p, i) => (i === 0 ? { ...p, own: [...p.own, 'ANOTHER'] } : p)) };
+    assert.equal(left(ownChanged, after)[0], before.periods.length - same + (JSON.stringify(after.periods[0]) === JSON.stringify(before.periods[0]) ? 1 : 0), 'a period whose money readers changed is added up');
   });
 });
