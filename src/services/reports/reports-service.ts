@@ -58,8 +58,9 @@ const toSummaryRow = (r: { period_from: string; as_of: string; scope: string; pa
 /**
  * Works through people a few milliseconds at a time, letting waiting requests in between: the nightly
  * refresh and the summariser run inside the server, and a page of 1,000 people's derivations held the
- * event loop for about 0.4 s, which every request arriving meanwhile waited for. A fixed slice of 50
- * people still held it for 100 ms and more on a slower machine (issue 14, docs/performance.md).
+ * event loop for about 0.4 s, which every request arriving meanwhile waited for. How long a fixed
+ * number of people takes depends on the machine and the people: the time is what is bounded (issue 14,
+ * docs/performance.md round 10).
  */
 export async function eachYielding<T>(items: readonly T[], work: (item: T) => unknown, sliceMs = 5): Promise<void> {
   let since = performance.now();
