@@ -41,8 +41,8 @@ export const REPORT_PAGE_SIZE = 1000;
 export const SUMMARISE_MARKS = 2000;
 /**
  * The server's summariser takes its marks in rounds this small, each its own transaction, and rests
- * between them: during one round of 2,000 marks at 1,000,000 people the server answered a tenth of
- * its usual rate for two seconds, some requests waiting 0.9 s (issue 14, docs/performance.md round 10).
+ * between them: during one round of 2,000 marks at 1,000,000 people the server's rate fell from about
+ * 220 requests a second to 12 to 72 for two seconds, some waiting 0.9 s (issue 14, performance.md round 10).
  */
 export const SERVER_ROUND_MARKS = 200;
 /** The rest between two rounds: as long as the round took, at most this (the summariser keeps most of its pace). */
