@@ -171,6 +171,22 @@ for (const { engine, skip } of await testEngines()) {
       });
     }
 
+    // A read through `useCases.read` (the reads not yet one read model): the person found with the
+    // caller's visibility, the work's statements, and the audit event, in autocommit (no BEGIN or
+    // COMMIT), and no guard query of its own on a route marked personVisibilityInUseCase.
+    for (const [path, work] of [['/legal-history', 3], ['/placements', 1]] as const) {
+      test(`GET /api/v1/people/{id}${path}: the person, ${work} read${work === 1 ? '' : 's'} and the audit event, in autocommit`, async () => {
+        const headers = { authorization: `Bearer ${tokens.practitioner}` };
+        await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers });
+        let status = 0;
+        const counts = await count(async () => {
+          status = (await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers })).statusCode;
+        });
+        assert.equal(status, 200);
+        assert.deepEqual({ statements: counts.statements, audit: counts.audit, transaction: counts.transaction }, { statements: 1 + work + 1, audit: 1, transaction: 0 }, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      });
+    }
+
     test('GET /api/v1/people?q=<NHS number>: the search and its audit event, in autocommit (no BEGIN or COMMIT)', async () => {
       const headers = { authorization: `Bearer ${tokens.practitioner}` };
       await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers });

@@ -11,6 +11,7 @@ import type { ReviewSettings } from '../../domain/reviews.ts';
 import { appendAuditEvent, type AuditEventInput, type PersonReadEvent } from '../../data/audit-repository.ts';
 import { unfinishedBatchHolding } from '../../data/import-undo-repository.ts';
 import type { Db } from '../../data/database.ts';
+import { readOnly } from '../../data/read-only.ts';
 import * as people from '../../data/people-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { allows, auditActor, requirePermission, type Actor } from './actor.ts';
@@ -90,6 +91,7 @@ const BEING_IMPORTED = 'This person’s record is part of an import that is stil
 
 export function createUseCases(db: Db, { clock, reviews, law, importsInParts = false }: UseCaseSettings) {
   const dayOf = (now: Date) => todayInLondon(now);
+  const readOnlyDb = readOnly(db);
 
   function eventOf<T>(actor: Actor, person: PersonRow | null, spec: AuditOf<T>, result: T, extraDetails: Record<string, unknown> = {}): AuditEventInput {
     const entry = typeof spec === 'function' ? spec(result) : spec;
@@ -143,16 +145,20 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
   return {
     /** The law's settings this register derives aftercare with, for the services' own derivations. */
     law,
-    /** A read of one person's record: writes nothing but its one audit event. */
+    /**
+     * A read of one person's record: writes nothing but its one audit event. It runs statement by
+     * statement in autocommit, with the event appended after the work (issue 14: BEGIN and COMMIT are
+     * two round trips, and at read committed a transaction gave each statement its own snapshot
+     * anyway); the work's handle refuses any write (data/read-only.ts), so nothing can be left half
+     * done. Nothing is answered until the event is committed, as before.
+     */
     async read<T>(actor: Actor, personId: string, spec: PersonReadSpec<T>, work: (ctx: PersonContext) => Promise<T>): Promise<T> {
-      return db.transaction().execute(async (trx) => {
-        const now = clock();
-        const person = await findVisiblePerson(trx, actor, personId);
-        requirePermission(actor, spec.permission);
-        const result = await work({ trx, actor, person, today: dayOf(now), now });
-        await audit(trx, actor, person, spec.audit, result, now);
-        return result;
-      });
+      const now = clock();
+      const person = await findVisiblePerson(readOnlyDb, actor, personId);
+      requirePermission(actor, spec.permission);
+      const result = await work({ trx: readOnlyDb, actor, person, today: dayOf(now), now });
+      await audit(db, actor, person, spec.audit, result, now);
+      return result;
     },
 
     /**
