@@ -19,10 +19,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * The route's one use case finds the person with the caller's visibility first, answering 404
-     * before anything else (use-case.ts: change, readModel, readModelAtOnce, read). A read (GET) must
-     * also parse no input before it; a change may refuse its input or the caller's role before calling
+     * before anything else (use-case.ts: change, readModel, readModelAtOnce, read). A read or a change
+     * may refuse its input (a body, a query such as a page's cursor) or the caller's role before calling
      * the use case, as those refusals are checked against visibility on their way out
-     * (hiddenPersonProblem). Set only on such routes.
+     * (hiddenPersonProblem); nothing else may touch the database or answer before it. Set only on such
+     * routes.
      */
     personVisibilityInUseCase?: boolean;
   }

@@ -2,22 +2,45 @@
 // on their way out is checked against visibility then. A stranger's invalid body, or a role that may
 // not write, is still the 404 of a person who does not exist (and audited as a 404 refusal); the
 // person's own organisations still get the refusal itself; and a stranger's valid write changes nothing.
+// The same for a route of every API file under /people/{id} (budgets, services, complaints, disputes,
+// ending, people, plan sharing, planning, plans, recharges, refunds, reviews, top-ups): an invalid
+// body, query or role refused for the person's own organisation, a read answered to it, and for a
+// stranger exactly the answer about a person who does not exist.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { createTestApp, ORGS, type TestApp, type UserKey } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
-import { call, created, createPerson, nextNhsNumber } from './helpers.ts';
+import { completePlanInput } from '../support/plans.ts';
+import { call, created, createPerson, nextNhsNumber, today } from './helpers.ts';
+
+/** A finance officer of an unrelated council (the test app has none), for the routes only finance may use. */
+const OTHER_FINANCE = 'otherLaFinance';
+type Caller = UserKey | typeof OTHER_FINANCE;
 
 for (const { engine, skip } of await testEngines()) {
   describe(`routes that leave the person's visibility to their use case, on ${engine}`, { skip }, () => {
     let t: TestApp;
     let personId: string;
+    let episodeId: string;
+    let reviewId: string;
+    let otherFinanceToken: string;
     before(async () => {
       t = await createTestApp(engine);
       personId = (await createPerson(t, { nhsNumber: nextNhsNumber() })).id;
       const admissionId = (await created(t, `/api/v1/people/${personId}/admissions`, { hospital: 'Northbridge Hospital', admittedOn: '2024-01-01', dischargedOn: '2024-03-01' })).id;
       await created(t, `/api/v1/people/${personId}/legal-statuses`, { section: '3', startDate: '2024-01-01', endDate: '2024-03-01', admissionId });
+      // A final plan (for its version and PDF), a review (for its letter) and the aftercare episode (for the ending routes).
+      const draft = (await call(t, 'GET', `/api/v1/people/${personId}/plan`)).json() as { version: number };
+      const plan = await call(t, 'PUT', `/api/v1/people/${personId}/plan`, completePlanInput(), 'practitioner', { 'if-match': String(draft.version) });
+      assert.equal(plan.statusCode, 200, plan.body);
+      const final = await call(t, 'POST', `/api/v1/people/${personId}/plan/finalise`, undefined, 'practitioner', { 'if-match': String((plan.json() as { version: number }).version) });
+      assert.equal(final.statusCode, 201, final.body);
+      reviewId = (await created(t, `/api/v1/people/${personId}/reviews`, { heldOn: today(), attendees: ['the person', 'keyworker'], outcome: 'continue', notes: 'Settled' })).id;
+      episodeId = ((await call(t, 'GET', `/api/v1/people/${personId}/aftercare`)).json() as { episodes: { id: string }[] }).episodes[0]!.id;
+      const email = 'finance-other-la@stranger.s117.test';
+      await t.services.accounts.addUser({ email, name: 'Southvale Finance', role: 'finance', organisationCode: ORGS.otherLa.code, password: 'a-stranger-password-117' });
+      otherFinanceToken = await t.services.accounts.createToken(email);
     });
     after(async () => t?.close());
 
@@ -63,5 +86,68 @@ for (const { engine, skip } of await testEngines()) {
       const afterwards = await t.database.db.selectFrom('legal_statuses').select('id').where('person_id', '=', personId).execute();
       assert.equal(afterwards.length, before.length);
     });
+
+    /** A call as one of the test app's users, or as the unrelated council's finance officer. */
+    const ask = (method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, body: unknown, who: Caller) =>
+      who === OTHER_FINANCE
+        ? t.app.inject({ method, url, headers: { authorization: `Bearer ${otherFinanceToken}` }, ...(body !== undefined && { payload: body as object }) })
+        : call(t, method, url, body, who);
+
+    // [API file, method, path after /people/{id}, body, the person's organisation's user, what they get, a
+    // stranger of the same role]. An invalid body is refused before the use case (400 wrong type, 422 a value
+    // refused), as is a role without the permission (403) and an invalid query; a valid read answers 200.
+    // {episode} and {review} are the person's; {any} a record that need not exist (refused before it is looked for).
+    const routes: [string, 'GET' | 'POST' | 'PATCH' | 'PUT', string, unknown, UserKey, number, Caller][] = [
+      ['budgets', 'POST', '/budgets', { kind: 'voucher' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['budgets', 'PATCH', '/budgets/{any}', { amountPencePerWeek: 'lots' }, 'laPractitioner', 400, 'otherLaPractitioner'],
+      ['budgets', 'POST', '/budgets/{any}/reviews', { heldOn: 'soon' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['budgets', 'GET', '/budgets', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['budgets', 'GET', '/budgets?cursor=not-one-we-gave', undefined, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['care-services', 'POST', '/services', {}, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['care-services', 'POST', '/services/{any}/end', { endDate: 'soon' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['care-services', 'GET', '/services', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['care-services', 'GET', '/services?limit=0', undefined, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['complaints', 'POST', '/complaints', { receivedOn: 'soon' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['complaints', 'GET', '/complaints', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['disputes', 'POST', '/disputes', {}, 'laApprover', 422, 'otherLaApprover'],
+      ['disputes', 'POST', '/disputes', {}, 'laPractitioner', 403, 'otherLaPractitioner'],
+      ['disputes', 'GET', '/disputes', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['ending', 'POST', '/episodes/{episode}/ending-proposals', {}, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['ending', 'POST', '/episodes/{episode}/reinstatements', {}, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['ending', 'GET', '/episodes/{episode}/ending-proposals', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['people', 'PATCH', '', { dateOfBirth: 'soon' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['people', 'PATCH', '', { givenName: 42 }, 'laPractitioner', 400, 'otherLaPractitioner'],
+      ['people', 'PUT', '/episodes/{episode}/responsibility', {}, 'laApprover', 422, 'otherLaApprover'],
+      ['plan-sharing', 'GET', '/plan/sharing', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['planning', 'PUT', '/keyworker', {}, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['planning', 'POST', '/planning-meetings', {}, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['planning', 'POST', '/advocacy-referrals', { kind: 'lawyer' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['planning', 'PATCH', '/tribunal-recommendations/{any}', { respondedOn: 'soon' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['planning', 'GET', '/keyworker', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['planning', 'GET', '/advocacy/imha-eligibility?on=soon', undefined, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['plans', 'GET', '/plan/versions/1', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['plans', 'GET', '/plan.pdf', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['recharges', 'POST', '/services/{any}/payments', {}, 'finance', 422, OTHER_FINANCE],
+      ['refunds', 'POST', '/charges', {}, 'finance', 422, OTHER_FINANCE],
+      ['refunds', 'POST', '/charges', {}, 'laPractitioner', 403, 'otherLaPractitioner'],
+      ['refunds', 'POST', '/refunds/{any}/approval', { approvedOn: 'soon' }, 'laApprover', 422, 'otherLaApprover'],
+      ['refunds', 'GET', '/refunds', undefined, 'finance', 200, OTHER_FINANCE],
+      ['reviews', 'GET', '/reviews/{review}/letter', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+      ['top-ups', 'POST', '/top-ups', {}, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['top-ups', 'PATCH', '/top-ups/{any}', { signedOn: 'soon' }, 'laPractitioner', 422, 'otherLaPractitioner'],
+      ['top-ups', 'GET', '/top-ups', undefined, 'laPractitioner', 200, 'otherLaPractitioner'],
+    ];
+
+    for (const [file, method, path, body, own, answer, stranger] of routes) {
+      test(`${file}: ${method} …${path} ${body === undefined ? '' : `with ${JSON.stringify(body)} `}as ${own}: ${answer}; as a stranger, the 404 of nobody`, async () => {
+        const url = (id: string) => `/api/v1/people/${id}${path.replace('{episode}', episodeId).replace('{review}', reviewId).replace('{any}', randomUUID())}`;
+        const mine = await ask(method, url(personId), body, own);
+        assert.equal(mine.statusCode, answer, mine.body);
+        const theirs = await ask(method, url(personId), body, stranger);
+        const nobodys = await ask(method, url(randomUUID()), body, stranger);
+        assert.equal(theirs.statusCode, 404, theirs.body);
+        assert.equal(theirs.body, nobodys.body);
+      });
+    }
   });
 }

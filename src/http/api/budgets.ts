@@ -73,47 +73,47 @@ export function registerBudgetsApi(api: FastifyInstance, services: Services): vo
 
   api.get(
     '/people/:id/budgets',
-    { schema: { tags, summary: 'Direct payments and personal health budgets', params: PersonParams, querystring: PageQuery, response: responses(200, 'The budgets, by start date', z.object({ items: z.array(BudgetSchema), nextCursor: z.string().nullable() }), [...READ, 422]) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Direct payments and personal health budgets', params: PersonParams, querystring: PageQuery, response: responses(200, 'The budgets, by start date', z.object({ items: z.array(BudgetSchema), nextCursor: z.string().nullable() }), [...READ, 422]) } },
     async (request) => services.budgets.list(actorOf(request), p(request).id, request.query),
   );
 
-  api.get('/people/:id/budgets/:budgetId', { schema: { tags, summary: 'A budget', params: BudgetParams, response: responses(200, 'The budget', BudgetSchema, READ) } }, async (request) =>
+  api.get('/people/:id/budgets/:budgetId', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'A budget', params: BudgetParams, response: responses(200, 'The budget', BudgetSchema, READ) } }, async (request) =>
     services.budgets.get(actorOf(request), p(request).id, p(request).budgetId),
   );
 
   api.patch(
     '/people/:id/budgets/:budgetId',
-    { schema: { tags, summary: 'Change a budget (every DP rule is checked again)', params: BudgetParams, headers: IfMatch, body: BudgetUpdateInput, response: responses(200, 'The budget as changed', BudgetSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Change a budget (every DP rule is checked again)', params: BudgetParams, headers: IfMatch, body: BudgetUpdateInput, response: responses(200, 'The budget as changed', BudgetSchema, WRITE) } },
     async (request) => services.budgets.update(actorOf(request), p(request).id, p(request).budgetId, ifMatch(request), request.body),
   );
 
   api.post(
     '/people/:id/budgets/:budgetId/end',
-    { schema: { tags, summary: 'End a budget on a date, with the reason', params: BudgetParams, headers: IfMatch, body: BudgetEndInput, response: responses(200, 'The budget, ended', BudgetSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'End a budget on a date, with the reason', params: BudgetParams, headers: IfMatch, body: BudgetEndInput, response: responses(200, 'The budget, ended', BudgetSchema, WRITE) } },
     async (request) => services.budgets.end(actorOf(request), p(request).id, p(request).budgetId, ifMatch(request), request.body),
   );
 
   api.post(
     '/people/:id/budgets/:budgetId/reductions',
-    { schema: { tags, summary: 'Reduce or stop a budget after written notice (DP-2)', params: BudgetParams, headers: IfMatch, body: BudgetReductionInput, response: responses(201, 'The budget with its reductions', BudgetSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Reduce or stop a budget after written notice (DP-2)', params: BudgetParams, headers: IfMatch, body: BudgetReductionInput, response: responses(201, 'The budget with its reductions', BudgetSchema, WRITE) } },
     async (request, reply) => reply.status(201).send(await services.budgets.recordReduction(actorOf(request), p(request).id, p(request).budgetId, ifMatch(request), request.body)),
   );
 
   api.post(
     '/people/:id/budgets/:budgetId/review-triggers',
-    { schema: { tags, summary: 'A suspected breach or a change in capacity: a review is due now (DP-1(d))', params: BudgetParams, body: BudgetReviewTriggerInput, response: responses(201, 'The budget with its review now due', BudgetSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'A suspected breach or a change in capacity: a review is due now (DP-1(d))', params: BudgetParams, body: BudgetReviewTriggerInput, response: responses(201, 'The budget with its review now due', BudgetSchema, WRITE) } },
     async (request, reply) => reply.status(201).send(await services.budgets.recordReviewTrigger(actorOf(request), p(request).id, p(request).budgetId, request.body)),
   );
 
   api.post(
     '/people/:id/budgets',
-    { schema: { tags, summary: 'Record a direct payment or personal health budget (DP-1 to DP-3)', params: PersonParams, body: BudgetCreateInput, response: responses(201, 'The budget', BudgetSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Record a direct payment or personal health budget (DP-1 to DP-3)', params: PersonParams, body: BudgetCreateInput, response: responses(201, 'The budget', BudgetSchema, WRITE) } },
     async (request, reply) => reply.status(201).send(await services.budgets.create(actorOf(request), p(request).id, request.body)),
   );
 
   api.post(
     '/people/:id/budgets/:budgetId/reviews',
-    { schema: { tags, summary: 'Record a review of a budget (DP-1(d), DP-2)', params: BudgetParams, body: BudgetReviewInput, response: responses(201, 'The budget with its reviews and next review date', BudgetSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Record a review of a budget (DP-1(d), DP-2)', params: BudgetParams, body: BudgetReviewInput, response: responses(201, 'The budget with its reviews and next review date', BudgetSchema, WRITE) } },
     async (request, reply) => reply.status(201).send(await services.budgets.recordReview(actorOf(request), p(request).id, p(request).budgetId, request.body)),
   );
 }

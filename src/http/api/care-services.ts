@@ -75,41 +75,41 @@ export function registerCareServicesApi(api: FastifyInstance, services: Services
   const tags = ['Services and funding'];
   const p = (request: FastifyRequest) => request.params as { id: string; serviceId: string };
 
-  api.get('/people/:id/services', { schema: { tags, summary: 'A person’s services', params: PersonParams, querystring: PageQuery, response: responses(200, 'The services; amounts are null for a caller who may not see money', ServiceListSchema, [...READ, 422]) } }, async (request) =>
+  api.get('/people/:id/services', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'A person’s services', params: PersonParams, querystring: PageQuery, response: responses(200, 'The services; amounts are null for a caller who may not see money', ServiceListSchema, [...READ, 422]) } }, async (request) =>
     services.careServices.list(actorOf(request), p(request).id, request.query),
   );
 
   api.post(
     '/people/:id/services',
-    { schema: { tags, summary: 'Record a service (SCOPE-1 to SCOPE-5, CHG-1, RESP-1, RESP-7, DP-3)', params: PersonParams, body: ServiceCreateInput, response: responses(201, 'The service', ServiceSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Record a service (SCOPE-1 to SCOPE-5, CHG-1, RESP-1, RESP-7, DP-3)', params: PersonParams, body: ServiceCreateInput, response: responses(201, 'The service', ServiceSchema, WRITE) } },
     async (request, reply) => reply.status(201).send(await services.careServices.create(actorOf(request), p(request).id, request.body)),
   );
 
-  api.get('/people/:id/services/:serviceId', { schema: { tags, summary: 'A service', params: ServiceParams, response: responses(200, 'The service', ServiceSchema, READ) } }, async (request) =>
+  api.get('/people/:id/services/:serviceId', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'A service', params: ServiceParams, response: responses(200, 'The service', ServiceSchema, READ) } }, async (request) =>
     services.careServices.get(actorOf(request), p(request).id, p(request).serviceId),
   );
 
   api.patch(
     '/people/:id/services/:serviceId',
-    { schema: { tags, summary: 'Change a service', params: ServiceParams, headers: IfMatch, body: ServiceUpdateInput, response: responses(200, 'The service as changed', ServiceSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Change a service', params: ServiceParams, headers: IfMatch, body: ServiceUpdateInput, response: responses(200, 'The service as changed', ServiceSchema, WRITE) } },
     async (request) => services.careServices.update(actorOf(request), p(request).id, p(request).serviceId, ifMatch(request), request.body),
   );
 
   api.post(
     '/people/:id/services/:serviceId/confirm',
-    { schema: { tags, summary: 'Confirm a planned service (PLAN-7)', params: ServiceParams, headers: IfMatch, body: ServiceConfirmInput.optional(), response: responses(200, 'The service, confirmed', ServiceSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Confirm a planned service (PLAN-7)', params: ServiceParams, headers: IfMatch, body: ServiceConfirmInput.optional(), response: responses(200, 'The service, confirmed', ServiceSchema, WRITE) } },
     async (request) => services.careServices.confirm(actorOf(request), p(request).id, p(request).serviceId, ifMatch(request), request.body ?? {}),
   );
 
   api.post(
     '/people/:id/services/:serviceId/split-approval',
-    { schema: { tags, summary: 'Approve a split that raises your body’s share above the joint policy’s (RESP-7)', params: ServiceParams, headers: IfMatch, response: responses(200, 'The service, its split now in effect', ServiceSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Approve a split that raises your body’s share above the joint policy’s (RESP-7)', params: ServiceParams, headers: IfMatch, response: responses(200, 'The service, its split now in effect', ServiceSchema, WRITE) } },
     async (request) => services.careServices.approveSplit(actorOf(request), p(request).id, p(request).serviceId, ifMatch(request)),
   );
 
   api.post(
     '/people/:id/services/:serviceId/end',
-    { schema: { tags, summary: 'End a service', params: ServiceParams, headers: IfMatch, body: ServiceEndInput, response: responses(200, 'The service, ended', ServiceSchema, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'End a service', params: ServiceParams, headers: IfMatch, body: ServiceEndInput, response: responses(200, 'The service, ended', ServiceSchema, WRITE) } },
     async (request) => services.careServices.end(actorOf(request), p(request).id, p(request).serviceId, ifMatch(request), request.body),
   );
 

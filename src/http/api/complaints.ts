@@ -41,16 +41,16 @@ export function registerComplaintsApi(api: FastifyInstance, services: Services):
   const tags = ['Complaints'];
   const p = (request: FastifyRequest) => request.params as Record<string, string>;
   const ComplaintParams = z.object({ id: z.string(), complaintId: z.string() });
-  api.get('/people/:id/complaints', { schema: { tags, summary: 'The person’s complaints (CMP-1)', params: z.object({ id: z.string() }), querystring: PageQuery, response: responses(200, 'The complaints', list(ComplaintSchema), [...READ, 422]) } }, async (request) =>
+  api.get('/people/:id/complaints', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The person’s complaints (CMP-1)', params: z.object({ id: z.string() }), querystring: PageQuery, response: responses(200, 'The complaints', list(ComplaintSchema), [...READ, 422]) } }, async (request) =>
     services.complaints.list(actorOf(request), p(request).id!, request.query),
   );
-  api.post('/people/:id/complaints', { schema: { tags, summary: 'Record a complaint (CMP-1, CMP-2)', params: z.object({ id: z.string() }), body: ComplaintInput, response: responses(201, 'The complaint', ComplaintSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/complaints', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Record a complaint (CMP-1, CMP-2)', params: z.object({ id: z.string() }), body: ComplaintInput, response: responses(201, 'The complaint', ComplaintSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.complaints.create(actorOf(request), p(request).id!, request.body)),
   );
-  api.get('/people/:id/complaints/:complaintId', { schema: { tags, summary: 'One complaint', params: ComplaintParams, response: responses(200, 'The complaint', ComplaintSchema, READ) } }, async (request) =>
+  api.get('/people/:id/complaints/:complaintId', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'One complaint', params: ComplaintParams, response: responses(200, 'The complaint', ComplaintSchema, READ) } }, async (request) =>
     services.complaints.get(actorOf(request), p(request).id!, p(request).complaintId!),
   );
-  api.patch('/people/:id/complaints/:complaintId', { schema: { tags, summary: 'Change a complaint: its outcome, learning...', params: ComplaintParams, headers: IfMatch, body: ComplaintUpdateInput, response: responses(200, 'The complaint as changed', ComplaintSchema, WRITE) } }, async (request) =>
+  api.patch('/people/:id/complaints/:complaintId', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Change a complaint: its outcome, learning...', params: ComplaintParams, headers: IfMatch, body: ComplaintUpdateInput, response: responses(200, 'The complaint as changed', ComplaintSchema, WRITE) } }, async (request) =>
     services.complaints.update(actorOf(request), p(request).id!, p(request).complaintId!, ifMatch(request), request.body),
   );
 }

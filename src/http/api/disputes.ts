@@ -39,11 +39,11 @@ export function registerDisputesApi(api: FastifyInstance, services: Services): v
   const disputes = services.disputes;
 
   api.get('/disputes', { schema: { tags: MONEY_TAGS, summary: 'Disputes the caller’s organisation is in, with their deadlines (RESP-6)', response: responses(200, 'The disputes', list(DisputeSchema).extend({ overdue: z.number().int() }), [401, 403]) } }, async (request) => disputes.listDisputes(actorOf(request)));
-  api.get('/people/:id/disputes', { schema: { tags: MONEY_TAGS, summary: 'The person’s disputes (RESP-6)', params: PersonParams, response: responses(200, 'The disputes', list(DisputeSchema), READ) } }, async (request) => disputes.listPersonDisputes(actorOf(request), params(request).id));
-  api.post('/people/:id/disputes', { schema: { tags: MONEY_TAGS, summary: 'Raise a dispute; the interim funder is required (RESP-6)', params: PersonParams, body: DisputeCreateInput, response: responses(201, 'The dispute', DisputeSchema, WRITE) } }, async (request, reply) =>
+  api.get('/people/:id/disputes', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'The person’s disputes (RESP-6)', params: PersonParams, response: responses(200, 'The disputes', list(DisputeSchema), READ) } }, async (request) => disputes.listPersonDisputes(actorOf(request), params(request).id));
+  api.post('/people/:id/disputes', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Raise a dispute; the interim funder is required (RESP-6)', params: PersonParams, body: DisputeCreateInput, response: responses(201, 'The dispute', DisputeSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await disputes.raiseDispute(actorOf(request), params(request).id, request.body)),
   );
-  api.patch('/people/:id/disputes', { schema: { tags: MONEY_TAGS, summary: 'Refer, resolve or record that the person was told (RESP-6); the body names the dispute', params: PersonParams, headers: IfMatch, body: DisputeUpdateInput, response: responses(200, 'The dispute', DisputeSchema, WRITE) } }, async (request) =>
+  api.patch('/people/:id/disputes', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Refer, resolve or record that the person was told (RESP-6); the body names the dispute', params: PersonParams, headers: IfMatch, body: DisputeUpdateInput, response: responses(200, 'The dispute', DisputeSchema, WRITE) } }, async (request) =>
     disputes.updateDispute(actorOf(request), params(request).id, ifMatch(request), request.body),
   );
 }

@@ -95,17 +95,17 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
   const p = (request: FastifyRequest) => request.params as Record<string, string>;
   const base = '/people/:id/episodes/:episodeId';
 
-  api.post(`${base}/ending-proposals`, { schema: { tags, summary: 'Propose ending aftercare (END-2, END-3, END-4 refusals name their rule)', params: Params, body: EndingProposalInput, response: responses(201, 'The proposal, waiting for both bodies', EndingProposalSchema, WRITE) } }, async (request, reply) => {
+  api.post(`${base}/ending-proposals`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Propose ending aftercare (END-2, END-3, END-4 refusals name their rule)', params: Params, body: EndingProposalInput, response: responses(201, 'The proposal, waiting for both bodies', EndingProposalSchema, WRITE) } }, async (request, reply) => {
     const { id, episodeId } = p(request);
     return reply.status(201).send(await services.ending.propose(actorOf(request), id!, episodeId!, request.body));
   });
 
-  api.get(`${base}/ending-proposals`, { schema: { tags, summary: 'The proposals to end this episode’s aftercare', params: Params, response: responses(200, 'The proposals', list(EndingProposalSchema), READ) } }, async (request) => {
+  api.get(`${base}/ending-proposals`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The proposals to end this episode’s aftercare', params: Params, response: responses(200, 'The proposals', list(EndingProposalSchema), READ) } }, async (request) => {
     const { id, episodeId } = p(request);
     return services.ending.list(actorOf(request), id!, episodeId!);
   });
 
-  api.get(`${base}/ending-proposals/:proposalId`, { schema: { tags, summary: 'One proposal', params: ProposalParams, response: responses(200, 'The proposal', EndingProposalSchema, READ) } }, async (request) => {
+  api.get(`${base}/ending-proposals/:proposalId`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'One proposal', params: ProposalParams, response: responses(200, 'The proposal', EndingProposalSchema, READ) } }, async (request) => {
     const { id, episodeId, proposalId } = p(request);
     return services.ending.get(actorOf(request), id!, episodeId!, proposalId!);
   });
@@ -125,29 +125,29 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
     return services.ending.decide(actorOf(request), id!, episodeId!, proposalId!, request.body);
   });
 
-  api.post(`${base}/ending-proposals/:proposalId/withdrawal`, { schema: { tags, summary: 'Withdraw a proposal that is still waiting', params: ProposalParams, body: EmptyInput, response: responses(200, 'The proposal, withdrawn', EndingProposalSchema, WRITE) } }, async (request) => {
+  api.post(`${base}/ending-proposals/:proposalId/withdrawal`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Withdraw a proposal that is still waiting', params: ProposalParams, body: EmptyInput, response: responses(200, 'The proposal, withdrawn', EndingProposalSchema, WRITE) } }, async (request) => {
     const { id, episodeId, proposalId } = p(request);
     return services.ending.withdraw(actorOf(request), id!, episodeId!, proposalId!);
   });
 
-  api.post(`${base}/ending-proposals/:proposalId/notice`, { schema: { tags, summary: 'Record that the joint written notice was sent (MHA25-2: with the setting on, aftercare ends on that day)', params: ProposalParams, body: NoticeInput, response: responses(200, 'The proposal and the episode status', ApprovalResult.omit({ created: true }), WRITE) } }, async (request) => {
+  api.post(`${base}/ending-proposals/:proposalId/notice`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Record that the joint written notice was sent (MHA25-2: with the setting on, aftercare ends on that day)', params: ProposalParams, body: NoticeInput, response: responses(200, 'The proposal and the episode status', ApprovalResult.omit({ created: true }), WRITE) } }, async (request) => {
     const { id, episodeId, proposalId } = p(request);
     return services.ending.recordNotice(actorOf(request), id!, episodeId!, proposalId!, request.body);
   });
 
-  api.get(`${base}/ending-proposals/:proposalId/letter`, { schema: { tags, summary: 'The decision letter to the person (PDF); the joint written notice with MHA25-2 on', params: ProposalParams, querystring: LetterQuery, response: pdf('The decision letter') } }, async (request, reply) => {
+  api.get(`${base}/ending-proposals/:proposalId/letter`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The decision letter to the person (PDF); the joint written notice with MHA25-2 on', params: ProposalParams, querystring: LetterQuery, response: pdf('The decision letter') } }, async (request, reply) => {
     const { id, episodeId, proposalId } = p(request);
     const largePrint = (request.query as { largePrint?: string } | undefined)?.largePrint === 'true';
     const body = await services.ending.letter(actorOf(request), id!, episodeId!, proposalId!, { largePrint });
     return reply.type('application/pdf').header('content-disposition', `inline; filename="aftercare-ending-decision${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(body);
   });
 
-  api.post(`${base}/reinstatements`, { schema: { tags, summary: 'Ask for jointly ended aftercare to be reinstated (END-6, CONTESTED)', params: Params, body: ReinstatementInput, response: responses(201, 'The reinstatement, waiting for both bodies', ReinstatementSchema, WRITE) } }, async (request, reply) => {
+  api.post(`${base}/reinstatements`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Ask for jointly ended aftercare to be reinstated (END-6, CONTESTED)', params: Params, body: ReinstatementInput, response: responses(201, 'The reinstatement, waiting for both bodies', ReinstatementSchema, WRITE) } }, async (request, reply) => {
     const { id, episodeId } = p(request);
     return reply.status(201).send(await services.ending.reinstate(actorOf(request), id!, episodeId!, request.body));
   });
 
-  api.get(`${base}/reinstatements`, { schema: { tags, summary: 'Reinstatements of this episode', params: Params, response: responses(200, 'The reinstatements', list(ReinstatementSchema), READ) } }, async (request) => {
+  api.get(`${base}/reinstatements`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Reinstatements of this episode', params: Params, response: responses(200, 'The reinstatements', list(ReinstatementSchema), READ) } }, async (request) => {
     const { id, episodeId } = p(request);
     return services.ending.listReinstatements(actorOf(request), id!, episodeId!);
   });

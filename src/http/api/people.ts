@@ -43,7 +43,7 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
     services.people.get(actorOf(request), paramsOf(request).id),
   );
 
-  api.patch('/people/:id', { schema: { tags: tag('People'), summary: 'Change a person’s details; a new residence or GP is added to the history', params: PersonParams, headers: IfMatch, body: PersonUpdateInput, response: responses(200, 'The person as changed', PersonSchema, WRITE) } }, async (request) =>
+  api.patch('/people/:id', { config: { personVisibilityInUseCase: true }, schema: { tags: tag('People'), summary: 'Change a person’s details; a new residence or GP is added to the history', params: PersonParams, headers: IfMatch, body: PersonUpdateInput, response: responses(200, 'The person as changed', PersonSchema, WRITE) } }, async (request) =>
     services.people.update(actorOf(request), paramsOf(request).id, ifMatch(request), request.body),
   );
 
@@ -105,7 +105,7 @@ export function registerPeopleApi(api: FastifyInstance, services: Services): voi
 
   api.put(
     '/people/:id/episodes/:episodeId/responsibility',
-    { schema: { tags: tag('Aftercare'), summary: 'Confirm the responsible local authority and ICB (RESP-2 to RESP-5)', params: PersonParams.extend({ episodeId: z.string() }), body: ResponsibilityInput, response: {
+    { config: { personVisibilityInUseCase: true }, schema: { tags: tag('Aftercare'), summary: 'Confirm the responsible local authority and ICB (RESP-2 to RESP-5)', params: PersonParams.extend({ episodeId: z.string() }), body: ResponsibilityInput, response: {
           ...responses(200, 'The aftercare status with the confirmed bodies (and `disputeId` when naming a different body for the other body’s part opened a dispute, RESP-6)', ConfirmedSchema, WRITE),
           202: { description: 'Nothing of the caller’s own to confirm: naming a different body for the other body’s part opened a dispute (RESP-6), `disputeId`', content: { 'application/json': { schema: ConfirmedSchema } } },
         } } },

@@ -19,7 +19,7 @@ const Sharing = z.object({
 export function registerPlanSharingApi(api: FastifyInstance, services: Services): void {
   api.get(
     '/people/:id/plan/sharing',
-    { schema: { tags: ['Plans'], summary: 'Whom the person shares their plan with now (PLAN-5, PLAN-6), including their own changes', params: PersonParams, response: responses(200, 'The people the plan may be shared with', Sharing, [400, 401, 403, 404]) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags: ['Plans'], summary: 'Whom the person shares their plan with now (PLAN-5, PLAN-6), including their own changes', params: PersonParams, response: responses(200, 'The people the plan may be shared with', Sharing, [400, 401, 403, 404]) } },
     async (request: FastifyRequest) => services.yourAftercare.planSharing(actorOf(request), (request.params as { id: string }).id),
   );
 }

@@ -129,10 +129,10 @@ export function registerPlanningApi(api: FastifyInstance, services: Services): v
   const tags = (t: string) => [t];
 
   // ---- Keyworker (PLAN-3) -------------------------------------------------------------------
-  api.put('/people/:id/keyworker', { schema: { tags: tags('Keyworker'), summary: 'Allocate or change the named keyworker, with contact details (PLAN-3)', params: PersonParams, body: KeyworkerInput, response: responses(200, 'The current keyworker and the history', KeyworkerPanel, WRITE) } }, async (request) =>
+  api.put('/people/:id/keyworker', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Keyworker'), summary: 'Allocate or change the named keyworker, with contact details (PLAN-3)', params: PersonParams, body: KeyworkerInput, response: responses(200, 'The current keyworker and the history', KeyworkerPanel, WRITE) } }, async (request) =>
     services.keyworkers.allocate(actorOf(request), id(request), request.body),
   );
-  api.get('/people/:id/keyworker', { schema: { tags: tags('Keyworker'), summary: 'The current keyworker and the history', params: PersonParams, response: responses(200, 'The current keyworker and the history', KeyworkerPanel, READ) } }, async (request) =>
+  api.get('/people/:id/keyworker', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Keyworker'), summary: 'The current keyworker and the history', params: PersonParams, response: responses(200, 'The current keyworker and the history', KeyworkerPanel, READ) } }, async (request) =>
     services.keyworkers.get(actorOf(request), id(request)),
   );
   api.get('/caseload', { schema: { tags: tags('Keyworker'), summary: 'My caseload: the people whose current keyworker is the caller', response: responses(200, 'The caller’s caseload', Caseload, [401, 403]) } }, async (request) =>
@@ -140,15 +140,15 @@ export function registerPlanningApi(api: FastifyInstance, services: Services): v
   );
 
   // ---- Planning meetings (PLAN-1, PLAN-2) ---------------------------------------------------
-  api.post('/people/:id/planning-meetings', { schema: { tags: tags('Planning'), summary: 'Schedule a section 117 planning meeting and invite the PLAN-2 roles', params: PersonParams, body: MeetingCreateInput, response: responses(201, 'The meeting', Meeting, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/planning-meetings', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Planning'), summary: 'Schedule a section 117 planning meeting and invite the PLAN-2 roles', params: PersonParams, body: MeetingCreateInput, response: responses(201, 'The meeting', Meeting, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.planning.schedule(actorOf(request), id(request), request.body)),
   );
-  api.get('/people/:id/planning-meetings', { schema: { tags: tags('Planning'), summary: 'The person’s planning meetings, with the PLAN-1 status', params: PersonParams, querystring: PageQuery, response: responses(200, 'The meetings', MeetingList, [...READ, 422]) } }, async (request) =>
+  api.get('/people/:id/planning-meetings', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Planning'), summary: 'The person’s planning meetings, with the PLAN-1 status', params: PersonParams, querystring: PageQuery, response: responses(200, 'The meetings', MeetingList, [...READ, 422]) } }, async (request) =>
     services.planning.list(actorOf(request), id(request), request.query),
   );
   api.patch(
     '/people/:id/planning-meetings/:meetingId',
-    { schema: { tags: tags('Planning'), summary: 'Record the meeting held, attendance and apologies, the person’s views and the minutes', params: PersonParams.extend({ meetingId: z.string() }), headers: IfMatch, body: MeetingUpdateInput, response: responses(200, 'The meeting as changed', Meeting, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Planning'), summary: 'Record the meeting held, attendance and apologies, the person’s views and the minutes', params: PersonParams.extend({ meetingId: z.string() }), headers: IfMatch, body: MeetingUpdateInput, response: responses(200, 'The meeting as changed', Meeting, WRITE) } },
     async (request) => services.planning.update(actorOf(request), id(request), param(request, 'meetingId'), ifMatch(request), request.body),
   );
   api.get('/planning/tasks', { schema: { tags: tags('Planning'), summary: 'People whose latest episode needs a planning meeting (PLAN-1): the organisation’s and the caller’s caseload', querystring: PlanningTasksQueryInput, response: responses(200, 'The planning tasks', Tasks, [400, 401, 403, 422]) } }, async (request) =>
@@ -156,31 +156,31 @@ export function registerPlanningApi(api: FastifyInstance, services: Services): v
   );
 
   // ---- Advocacy (ADV-1 to ADV-4) ------------------------------------------------------------
-  api.get('/people/:id/advocacy/imha-eligibility', { schema: { tags: tags('Advocacy'), summary: 'Whether the person qualifies for an IMHA on a date, and why (ADV-1)', params: PersonParams, querystring: ImhaQueryInput, response: responses(200, 'IMHA eligibility', Imha, [...READ, 422]) } }, async (request) =>
+  api.get('/people/:id/advocacy/imha-eligibility', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Advocacy'), summary: 'Whether the person qualifies for an IMHA on a date, and why (ADV-1)', params: PersonParams, querystring: ImhaQueryInput, response: responses(200, 'IMHA eligibility', Imha, [...READ, 422]) } }, async (request) =>
     services.advocacy.imhaEligibility(actorOf(request), id(request), request.query ?? {}),
   );
-  api.get('/people/:id/advocacy-referrals', { schema: { tags: tags('Advocacy'), summary: 'Advocacy referrals', params: PersonParams, querystring: PageQuery, response: responses(200, 'The referrals', ReferralList, [...READ, 422]) } }, async (request) =>
+  api.get('/people/:id/advocacy-referrals', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Advocacy'), summary: 'Advocacy referrals', params: PersonParams, querystring: PageQuery, response: responses(200, 'The referrals', ReferralList, [...READ, 422]) } }, async (request) =>
     services.advocacy.listReferrals(actorOf(request), id(request), request.query),
   );
-  api.post('/people/:id/advocacy-referrals', { schema: { tags: tags('Advocacy'), summary: 'Record a referral to an IMHA, Care Act advocate, IMCA or general advocacy', params: PersonParams, body: ReferralInput, response: responses(201, 'The referral', Referral, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/advocacy-referrals', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Advocacy'), summary: 'Record a referral to an IMHA, Care Act advocate, IMCA or general advocacy', params: PersonParams, body: ReferralInput, response: responses(201, 'The referral', Referral, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.advocacy.createReferral(actorOf(request), id(request), request.body)),
   );
   api.patch(
     '/people/:id/advocacy-referrals/:referralId',
-    { schema: { tags: tags('Advocacy'), summary: 'Record the outcome, the advocate’s involvement or the records-access decision (ADV-3)', params: PersonParams.extend({ referralId: z.string() }), headers: IfMatch, body: ReferralUpdateInput, response: responses(200, 'The referral as changed', Referral, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Advocacy'), summary: 'Record the outcome, the advocate’s involvement or the records-access decision (ADV-3)', params: PersonParams.extend({ referralId: z.string() }), headers: IfMatch, body: ReferralUpdateInput, response: responses(200, 'The referral as changed', Referral, WRITE) } },
     async (request) => services.advocacy.updateReferral(actorOf(request), id(request), param(request, 'referralId'), ifMatch(request), request.body),
   );
 
   // ---- Tribunal recommendations (MHA25-1) ---------------------------------------------------
-  api.get('/people/:id/tribunal-recommendations', { schema: { tags: tags('Advocacy'), summary: 'Tribunal aftercare recommendations and responses (MHA25-1)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The recommendations', RecommendationList, [...READ, 422]) } }, async (request) =>
+  api.get('/people/:id/tribunal-recommendations', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Advocacy'), summary: 'Tribunal aftercare recommendations and responses (MHA25-1)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The recommendations', RecommendationList, [...READ, 422]) } }, async (request) =>
     services.advocacy.listRecommendations(actorOf(request), id(request), request.query),
   );
-  api.post('/people/:id/tribunal-recommendations', { schema: { tags: tags('Advocacy'), summary: 'Record a tribunal’s aftercare recommendation (MHA25-1)', params: PersonParams, body: TribunalRecommendationInput, response: responses(201, 'The recommendation', Recommendation, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/tribunal-recommendations', { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Advocacy'), summary: 'Record a tribunal’s aftercare recommendation (MHA25-1)', params: PersonParams, body: TribunalRecommendationInput, response: responses(201, 'The recommendation', Recommendation, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await services.advocacy.createRecommendation(actorOf(request), id(request), request.body)),
   );
   api.patch(
     '/people/:id/tribunal-recommendations/:recommendationId',
-    { schema: { tags: tags('Advocacy'), summary: 'Record the response to a tribunal recommendation (MHA25-1)', params: PersonParams.extend({ recommendationId: z.string() }), headers: IfMatch, body: TribunalResponseInput, response: responses(200, 'The recommendation with the response', Recommendation, WRITE) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags: tags('Advocacy'), summary: 'Record the response to a tribunal recommendation (MHA25-1)', params: PersonParams.extend({ recommendationId: z.string() }), headers: IfMatch, body: TribunalResponseInput, response: responses(200, 'The recommendation with the response', Recommendation, WRITE) } },
     async (request) => services.advocacy.respondToRecommendation(actorOf(request), id(request), param(request, 'recommendationId'), ifMatch(request), request.body),
   );
 }

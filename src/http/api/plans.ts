@@ -136,13 +136,14 @@ export function registerPlansApi(api: FastifyInstance, services: Services): void
 
   api.get(
     '/people/:id/plan/versions/:number',
-    { schema: { tags, summary: 'One finalised version', params: PersonParams.extend({ number: z.string().describe('1, 2, ...') }), response: responses(200, 'The version', PlanVersionSchema, READ) } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'One finalised version', params: PersonParams.extend({ number: z.string().describe('1, 2, ...') }), response: responses(200, 'The version', PlanVersionSchema, READ) } },
     async (request) => services.plans.version(actorOf(request), id(request), (request.params as { number: string }).number),
   );
 
   api.get(
     '/people/:id/plan.pdf',
     {
+      config: { personVisibilityInUseCase: true },
       schema: {
         tags,
         summary: 'The person’s copy of the latest final version: an accessible tagged PDF in plain English',

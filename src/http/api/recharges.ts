@@ -43,7 +43,7 @@ const ServiceParams = PersonParams.extend({ serviceId: z.string() });
 export function registerRechargesApi(api: FastifyInstance, services: Services): void {
   const recharges = services.recharges;
 
-  api.post('/people/:id/services/:serviceId/payments', { schema: { tags: MONEY_TAGS, summary: 'Record what a body paid for a service over a period', params: ServiceParams, body: PaymentInput, response: responses(201, 'The payment', PaymentSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/services/:serviceId/payments', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Record what a body paid for a service over a period', params: ServiceParams, body: PaymentInput, response: responses(201, 'The payment', PaymentSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await recharges.recordPayment(actorOf(request), params(request).id, params(request).serviceId, request.body)),
   );
 

@@ -68,10 +68,10 @@ const RefundParams = PersonParams.extend({ refundId: z.string() });
 export function registerRefundsApi(api: FastifyInstance, services: Services): void {
   const refunds = services.refunds;
 
-  api.get('/people/:id/charges', { schema: { tags: MONEY_TAGS, summary: 'Charges the person paid, and whether each falls inside an entitlement (CHG-2)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The charges', list(ChargeSchema).extend({ entitlements: z.array(z.object({ from: IsoDate, to: IsoDate })) }), [...READ, 422]) } }, async (request) =>
+  api.get('/people/:id/charges', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Charges the person paid, and whether each falls inside an entitlement (CHG-2)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The charges', list(ChargeSchema).extend({ entitlements: z.array(z.object({ from: IsoDate, to: IsoDate })) }), [...READ, 422]) } }, async (request) =>
     refunds.listCharges(actorOf(request), params(request).id, request.query),
   );
-  api.post('/people/:id/charges', { schema: { tags: MONEY_TAGS, summary: 'Record a charge the person paid (finance)', params: PersonParams, body: ChargeInput, response: responses(201, 'The charge', ChargeSchema, WRITE) } }, async (request, reply) =>
+  api.post('/people/:id/charges', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Record a charge the person paid (finance)', params: PersonParams, body: ChargeInput, response: responses(201, 'The charge', ChargeSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await refunds.recordCharge(actorOf(request), params(request).id, request.body)),
   );
   api.post(
@@ -83,20 +83,21 @@ export function registerRefundsApi(api: FastifyInstance, services: Services): vo
     },
   );
 
-  api.get('/people/:id/refunds', { schema: { tags: MONEY_TAGS, summary: 'The person’s refunds (CHG-2)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The refunds', list(RefundSchema), [...READ, 422]) } }, async (request) => refunds.listRefunds(actorOf(request), params(request).id, request.query));
-  api.post('/people/:id/refunds', { schema: { tags: MONEY_TAGS, summary: 'Calculate a refund of charges inside an entitlement, with interest (CHG-2)', params: PersonParams, body: RefundCalculateInput.optional(), response: responses(201, 'The refund, itemised', RefundSchema, WRITE) } }, async (request, reply) =>
+  api.get('/people/:id/refunds', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'The person’s refunds (CHG-2)', params: PersonParams, querystring: PageQuery, response: responses(200, 'The refunds', list(RefundSchema), [...READ, 422]) } }, async (request) => refunds.listRefunds(actorOf(request), params(request).id, request.query));
+  api.post('/people/:id/refunds', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Calculate a refund of charges inside an entitlement, with interest (CHG-2)', params: PersonParams, body: RefundCalculateInput.optional(), response: responses(201, 'The refund, itemised', RefundSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await refunds.calculateRefund(actorOf(request), params(request).id, request.body ?? {})),
   );
-  api.get('/people/:id/refunds/:refundId', { schema: { tags: MONEY_TAGS, summary: 'A refund', params: RefundParams, response: responses(200, 'The refund', RefundSchema, READ) } }, async (request) => refunds.getRefund(actorOf(request), params(request).id, params(request).refundId));
-  api.post('/people/:id/refunds/:refundId/approval', { schema: { tags: MONEY_TAGS, summary: 'Approve a calculated refund', params: RefundParams, headers: IfMatch, body: RefundApprovalInput.optional(), response: responses(200, 'The refund, approved', RefundSchema, WRITE) } }, async (request) =>
+  api.get('/people/:id/refunds/:refundId', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'A refund', params: RefundParams, response: responses(200, 'The refund', RefundSchema, READ) } }, async (request) => refunds.getRefund(actorOf(request), params(request).id, params(request).refundId));
+  api.post('/people/:id/refunds/:refundId/approval', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Approve a calculated refund', params: RefundParams, headers: IfMatch, body: RefundApprovalInput.optional(), response: responses(200, 'The refund, approved', RefundSchema, WRITE) } }, async (request) =>
     refunds.approveRefund(actorOf(request), params(request).id, params(request).refundId, ifMatch(request), request.body ?? {}),
   );
-  api.post('/people/:id/refunds/:refundId/payment', { schema: { tags: MONEY_TAGS, summary: 'Record that an approved refund was paid', params: RefundParams, headers: IfMatch, body: RefundPaidInput, response: responses(200, 'The refund, paid', RefundSchema, WRITE) } }, async (request) =>
+  api.post('/people/:id/refunds/:refundId/payment', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Record that an approved refund was paid', params: RefundParams, headers: IfMatch, body: RefundPaidInput, response: responses(200, 'The refund, paid', RefundSchema, WRITE) } }, async (request) =>
     refunds.markRefundPaid(actorOf(request), params(request).id, params(request).refundId, ifMatch(request), request.body),
   );
   api.get(
     '/people/:id/refunds/:refundId/letter',
     {
+      config: { personVisibilityInUseCase: true },
       schema: {
         tags: MONEY_TAGS,
         summary: 'The letter explaining the refund (PDF; ?largePrint=true for large print)',

@@ -132,13 +132,13 @@ export function registerReviewsApi(api: FastifyInstance, services: Services): vo
     reply.status(201).send(await services.reviews.invite(actorOf(request), params(request).id!, request.body)),
   );
 
-  api.get('/people/:id/reviews/invitations/:invitationId/letter', { schema: { tags, summary: 'The invitation letter to the person (PDF)', params: PersonParams.extend({ invitationId: z.string() }), querystring: LetterQuery, response: pdf('The invitation letter') } }, async (request, reply) => {
+  api.get('/people/:id/reviews/invitations/:invitationId/letter', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The invitation letter to the person (PDF)', params: PersonParams.extend({ invitationId: z.string() }), querystring: LetterQuery, response: pdf('The invitation letter') } }, async (request, reply) => {
     const { id, invitationId } = params(request);
     const body = await services.reviews.invitationLetter(actorOf(request), id!, invitationId!, { largePrint: largePrint(request) });
     return reply.type('application/pdf').header('content-disposition', 'inline; filename="review-invitation.pdf"').send(body);
   });
 
-  api.get('/people/:id/reviews/:reviewId/letter', { schema: { tags, summary: 'The review outcome letter to the person (PDF)', params: PersonParams.extend({ reviewId: z.string() }), querystring: LetterQuery, response: pdf('The outcome letter') } }, async (request, reply) => {
+  api.get('/people/:id/reviews/:reviewId/letter', { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'The review outcome letter to the person (PDF)', params: PersonParams.extend({ reviewId: z.string() }), querystring: LetterQuery, response: pdf('The outcome letter') } }, async (request, reply) => {
     const { id, reviewId } = params(request);
     const body = await services.reviews.outcomeLetter(actorOf(request), id!, reviewId!, { largePrint: largePrint(request) });
     return reply.type('application/pdf').header('content-disposition', 'inline; filename="review-outcome.pdf"').send(body);

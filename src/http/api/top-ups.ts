@@ -40,16 +40,16 @@ const TopUpParams = PersonParams.extend({ topUpId: z.string() });
 export function registerTopUpsApi(api: FastifyInstance, services: Services): void {
   const topUps = services.topUps;
 
-  api.get('/people/:id/top-ups', { schema: { tags: MONEY_TAGS, summary: 'Top-up agreements for preferred accommodation (CHG-3)', params: PersonParams, response: responses(200, 'The agreements', list(TopUpSchema), READ) } }, async (request) => topUps.listTopUps(actorOf(request), params(request).id));
-  api.post('/people/:id/top-ups', { schema: { tags: MONEY_TAGS, summary: 'Record a preference for accommodation with a top-up (CHG-3)', params: PersonParams, body: TopUpCreateInput, response: responses(201, 'The agreement', TopUpSchema, WRITE) } }, async (request, reply) =>
+  api.get('/people/:id/top-ups', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Top-up agreements for preferred accommodation (CHG-3)', params: PersonParams, response: responses(200, 'The agreements', list(TopUpSchema), READ) } }, async (request) => topUps.listTopUps(actorOf(request), params(request).id));
+  api.post('/people/:id/top-ups', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Record a preference for accommodation with a top-up (CHG-3)', params: PersonParams, body: TopUpCreateInput, response: responses(201, 'The agreement', TopUpSchema, WRITE) } }, async (request, reply) =>
     reply.status(201).send(await topUps.createTopUp(actorOf(request), params(request).id, request.body)),
   );
   const TopUpPatch = TopUpUpdateInput.extend({ id: z.string().describe('The agreement’s id') });
-  api.patch('/people/:id/top-ups', { schema: { tags: MONEY_TAGS, summary: 'Change, sign or refuse (with written reasons) a top-up agreement (CHG-3); the body names the agreement', params: PersonParams, headers: IfMatch, body: TopUpPatch, response: responses(200, 'The agreement', TopUpSchema, WRITE) } }, async (request) => {
+  api.patch('/people/:id/top-ups', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Change, sign or refuse (with written reasons) a top-up agreement (CHG-3); the body names the agreement', params: PersonParams, headers: IfMatch, body: TopUpPatch, response: responses(200, 'The agreement', TopUpSchema, WRITE) } }, async (request) => {
     const body = (request.body ?? {}) as { id?: unknown };
     return topUps.updateTopUp(actorOf(request), params(request).id, typeof body.id === 'string' ? body.id : '', ifMatch(request), request.body);
   });
-  api.patch('/people/:id/top-ups/:topUpId', { schema: { tags: MONEY_TAGS, summary: 'Change, sign or refuse a top-up agreement (CHG-3)', params: TopUpParams, headers: IfMatch, body: TopUpUpdateInput, response: responses(200, 'The agreement', TopUpSchema, WRITE) } }, async (request) =>
+  api.patch('/people/:id/top-ups/:topUpId', { config: { personVisibilityInUseCase: true }, schema: { tags: MONEY_TAGS, summary: 'Change, sign or refuse a top-up agreement (CHG-3)', params: TopUpParams, headers: IfMatch, body: TopUpUpdateInput, response: responses(200, 'The agreement', TopUpSchema, WRITE) } }, async (request) =>
     topUps.updateTopUp(actorOf(request), params(request).id, params(request).topUpId, ifMatch(request), request.body),
   );
 }

@@ -21,7 +21,7 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
   const shared = { labels: { kinds: REFERRAL_KIND_LABELS } };
 
   // ---- Advocacy (ADV-1 to ADV-4) and tribunal recommendations (MHA25-1) ------------------------
-  web.get('/people/:id/advocacy', page, async (request, reply) => {
+  web.get('/people/:id/advocacy', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const actor = signedIn(request);
     const { person, imha, referrals, recommendations } = await services.advocacy.page(actor, personIdOf(request));
     return reply.render('pages/advocacy.njk', {
@@ -38,7 +38,7 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
     back: { href: `/people/${personIdOf(request)}/advocacy` },
   });
 
-  web.get('/people/:id/advocacy/referrals/new', page, async (request, reply) => reply.render('pages/referral-new.njk', { ...(await referralContext(request)), values: {} }));
+  web.get('/people/:id/advocacy/referrals/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/referral-new.njk', { ...(await referralContext(request)), values: {} }));
 
   web.post('/people/:id/advocacy/referrals/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -104,7 +104,7 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
     dates: { 'consentToRecords.decidedOn': readDate(body, 'consentToRecords.decidedOn') },
   });
 
-  web.get('/people/:id/advocacy/referrals/:referralId', page, async (request, reply) => {
+  web.get('/people/:id/advocacy/referrals/:referralId', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await referralUpdateContext(request);
     const r = context.referral;
     const consent = r.consentToRecords as { personHasCapacity?: boolean; consented?: boolean | null; recordHolderAllows?: boolean | null; reason?: string | null; decidedOn?: string } | null;
@@ -146,7 +146,7 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
 
   const recommendationContext = async (request: FastifyRequest) => ({ person: await personOf(request), back: { href: `/people/${personIdOf(request)}/advocacy` } });
 
-  web.get('/people/:id/tribunal-recommendations/new', page, async (request, reply) => reply.render('pages/tribunal-recommendation-new.njk', { ...(await recommendationContext(request)), values: {} }));
+  web.get('/people/:id/tribunal-recommendations/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/tribunal-recommendation-new.njk', { ...(await recommendationContext(request)), values: {} }));
 
   web.post('/people/:id/tribunal-recommendations/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -163,7 +163,7 @@ export function registerAdvocacyPages(web: FastifyInstance, services: Services):
     return { person, recommendation, back: { href: `/people/${person.id}/advocacy` } };
   };
 
-  web.get('/people/:id/tribunal-recommendations/:recommendationId/respond', page, async (request, reply) => {
+  web.get('/people/:id/tribunal-recommendations/:recommendationId/respond', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await respondContext(request);
     const r = context.recommendation;
     return reply.render('pages/tribunal-response.njk', { ...context, values: { version: String(r.version), response: r.response ?? '', ...dateValues('respondedOn', r.respondedOn) } });

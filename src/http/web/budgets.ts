@@ -51,7 +51,7 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
     };
   };
 
-  web.get('/people/:id/budgets/new', page, async (request, reply) => reply.render('pages/budget-new.njk', { ...(await budgetContext(request)), values: {} }));
+  web.get('/people/:id/budgets/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/budget-new.njk', { ...(await budgetContext(request)), values: {} }));
 
   web.post('/people/:id/budgets/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -89,7 +89,7 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
 
   const reviewContext = async (request: FastifyRequest) => ({ title: 'Record a budget review', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
 
-  web.get('/people/:id/budgets/:budgetId/reviews/new', page, async (request, reply) => reply.render('pages/budget-review.njk', { ...(await reviewContext(request)), values: {} }));
+  web.get('/people/:id/budgets/:budgetId/reviews/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/budget-review.njk', { ...(await reviewContext(request)), values: {} }));
 
   web.post('/people/:id/budgets/:budgetId/reviews/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -103,7 +103,7 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
   // ---- DP-1(d): a suspected breach or a change in capacity makes a review due now (issue 15, money 3) ---
   const triggerContext = async (request: FastifyRequest) => ({ title: 'Record a suspected breach or a change in capacity', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
 
-  web.get('/people/:id/budgets/:budgetId/review-triggers/new', page, async (request, reply) => reply.render('pages/budget-review-trigger.njk', { ...(await triggerContext(request)), values: {} }));
+  web.get('/people/:id/budgets/:budgetId/review-triggers/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/budget-review-trigger.njk', { ...(await triggerContext(request)), values: {} }));
 
   web.post('/people/:id/budgets/:budgetId/review-triggers/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -118,7 +118,7 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
   const changeContext = async (request: FastifyRequest) => ({ title: 'Change a budget', ...(await oneBudget(request)), payees: options(PAYEE_LABELS, PAYEE_RELATIONSHIPS), back: { href: servicesHref(request) } });
   const CARE_PLAN_TEXT = ['healthNeedsAndOutcomes', 'services', 'amountAndPaymentIntervals', 'careCoordinator', 'conditionMonitoring'] as const;
 
-  web.get('/people/:id/budgets/:budgetId/change', page, async (request, reply) => {
+  web.get('/people/:id/budgets/:budgetId/change', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await changeContext(request);
     const b = context.budget;
     const yn = (v: boolean | null) => (v === null ? undefined : v ? 'yes' : 'no');
@@ -192,7 +192,7 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
   // ---- DP-2: a reduction or stopping after written notice, from the page (issue 15, money 3) -----------
   const reductionContext = async (request: FastifyRequest) => ({ title: 'Reduce or stop a budget', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
 
-  web.get('/people/:id/budgets/:budgetId/reductions/new', page, async (request, reply) => {
+  web.get('/people/:id/budgets/:budgetId/reductions/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await reductionContext(request);
     return reply.render('pages/budget-reduction.njk', { ...context, values: { version: String(context.budget.version) } });
   });
@@ -218,7 +218,7 @@ export function registerBudgetPages(web: FastifyInstance, services: Services): v
 
   const budgetEndContext = async (request: FastifyRequest) => ({ title: 'End a budget', ...(await oneBudget(request)), back: { href: servicesHref(request) } });
 
-  web.get('/people/:id/budgets/:budgetId/end', page, async (request, reply) => {
+  web.get('/people/:id/budgets/:budgetId/end', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await budgetEndContext(request);
     return reply.render('pages/budget-end.njk', { ...context, values: { version: String(context.budget.version) } });
   });

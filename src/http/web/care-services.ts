@@ -80,7 +80,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
   const servicesHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/services`;
 
   // ---- The services and funding page -------------------------------------------------------------
-  web.get('/people/:id/services', page, async (request, reply) => {
+  web.get('/people/:id/services', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const actor = signedIn(request);
     const { person, services: list, budgets } = await services.careServices.page(actor, personIdOf(request));
     const descriptions = new Map(list.items.map((s) => [s.id, s.description]));
@@ -198,7 +198,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
   }
 
   // Issue 9 item 7: the kind of service first (a question page), then the form with only its sections.
-  web.get('/people/:id/services/new', page, async (request, reply) => {
+  web.get('/people/:id/services/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const category = query.category;
     if (isCategory(category)) return reply.render('pages/care-service-form.njk', { ...(await serviceContext(request, undefined, category)), values: { category } });
@@ -223,7 +223,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     });
   });
 
-  web.get('/people/:id/services/:serviceId/edit', page, async (request, reply) => {
+  web.get('/people/:id/services/:serviceId/edit', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await serviceContext(request, param(request, 'serviceId'));
     return reply.render('pages/care-service-form.njk', { ...context, values: serviceValues(context.existing!) });
   });
@@ -263,7 +263,7 @@ export function registerCareServicesPages(web: FastifyInstance, services: Servic
     return { title: 'End a service', person, service, back: { href: servicesHref(request) } };
   };
 
-  web.get('/people/:id/services/:serviceId/end', page, async (request, reply) => {
+  web.get('/people/:id/services/:serviceId/end', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await endContext(request);
     return reply.render('pages/care-service-end.njk', { ...context, values: { version: String(context.service.version) } });
   });

@@ -20,7 +20,7 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
   const form = { ...page, preValidation: web.csrfProtection };
 
   const complaintsHref = (request: FastifyRequest) => `/people/${personIdOf(request)}/complaints`;
-  web.get('/people/:id/complaints', page, async (request, reply) => {
+  web.get('/people/:id/complaints', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const actor = signedIn(request);
     const { person, complaints } = await services.complaints.page(actor, personIdOf(request));
     return reply.render('pages/complaints.njk', {
@@ -59,7 +59,7 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
     learning: text(body, 'learning') ?? null,
   });
 
-  web.get('/people/:id/complaints/new', page, async (request, reply) => reply.render('pages/complaint-form.njk', { ...(await formContext(request)), title: 'Record a complaint', values: {}, faults: [] }));
+  web.get('/people/:id/complaints/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/complaint-form.njk', { ...(await formContext(request)), title: 'Record a complaint', values: {}, faults: [] }));
   web.post('/people/:id/complaints/new', form, async (request, reply) => {
     const body = formBody(request);
     const words = complaintWords(body);
@@ -70,7 +70,7 @@ export function registerComplaintPages(web: FastifyInstance, services: Services)
     });
   });
 
-  web.get('/people/:id/complaints/:complaintId', page, async (request, reply) => {
+  web.get('/people/:id/complaints/:complaintId', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const { person, complaint: c } = await services.complaints.editPage(signedIn(request), personIdOf(request), param(request, 'complaintId'));
     const values = {
       version: String(c.version), against: c.against, route: c.route, subject: c.subject, outcome: c.outcome ?? '', learning: c.learning ?? '',

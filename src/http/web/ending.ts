@@ -78,7 +78,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     return { title: 'Ending aftercare', width: 'full', person, episodes, jointNoticeRequired, back: { href: `/people/${person.id}` } };
   }
 
-  web.get('/people/:id/ending', page, async (request, reply) => reply.render('pages/ending.njk', await overview(request)));
+  web.get('/people/:id/ending', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/ending.njk', await overview(request)));
 
   // ---- Proposing an ending ------------------------------------------------------------------------
   const proposeContext = async (request: FastifyRequest) => {
@@ -88,7 +88,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     return { person, episode, reasonItems: REASON_ITEMS, services: serviceItems, serviceNames: new Map(live.map((s) => [s.id, s.description])), back: { href: `/people/${person.id}/ending` } };
   };
 
-  web.get('/people/:id/episodes/:episodeId/ending/new', page, async (request, reply) => reply.render('pages/ending-propose.njk', { ...(await proposeContext(request)), values: {} }));
+  web.get('/people/:id/episodes/:episodeId/ending/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/ending-propose.njk', { ...(await proposeContext(request)), values: {} }));
 
   web.post('/people/:id/episodes/:episodeId/ending/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -164,7 +164,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       back: { href: `/people/${view.person.id}/ending` },
     };
   };
-  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/approve', page, async (request, reply) =>
+  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/approve', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) =>
     reply.render('pages/ending-approve.njk', { ...(await approveContext(request)), values: {} }));
 
   web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/approve', form, async (request, reply) => {
@@ -197,7 +197,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     const { person, proposal } = await services.ending.noticePage(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'));
     return { person, proposal, back: { href: `/people/${person.id}/ending` } };
   };
-  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/notice', page, async (request, reply) => reply.render('pages/ending-notice.njk', { ...(await noticeContext(request)), values: {} }));
+  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/notice', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/ending-notice.njk', { ...(await noticeContext(request)), values: {} }));
   web.post('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/notice', form, async (request, reply) => {
     const body = formBody(request);
     const words = { labels: { sentOn: 'date the notice was sent' }, dates: { sentOn: readDate(body, 'sentOn') } };
@@ -207,7 +207,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     });
   });
 
-  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/letter', page, async (request, reply) => {
+  web.get('/people/:id/episodes/:episodeId/ending-proposals/:proposalId/letter', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const largePrint = (request.query as { largePrint?: string }).largePrint === 'true';
     const pdf = await services.ending.letter(signedIn(request), personIdOf(request), param(request, 'episodeId'), param(request, 'proposalId'), { largePrint });
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="aftercare-ending-decision${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(pdf);
@@ -221,7 +221,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
     const { person, episode } = await services.ending.reinstatementFormPage(signedIn(request), personIdOf(request), param(request, 'episodeId'));
     return { person, episode, back: { href: `/people/${person.id}/ending` } };
   };
-  web.get('/people/:id/episodes/:episodeId/reinstatements/new', page, async (request, reply) => reply.render('pages/reinstatement-new.njk', { ...(await reinstateContext(request)), values: {} }));
+  web.get('/people/:id/episodes/:episodeId/reinstatements/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/reinstatement-new.njk', { ...(await reinstateContext(request)), values: {} }));
   web.post('/people/:id/episodes/:episodeId/reinstatements/new', form, async (request, reply) => {
     const body = formBody(request);
     const input = { reasons: required(body, 'reasons') };
@@ -264,7 +264,7 @@ export function registerEndingPages(web: FastifyInstance, services: Services): v
       back: { href: `/people/${view.person.id}/ending` },
     };
   };
-  web.get('/people/:id/episodes/:episodeId/reinstatements/:reinstatementId/approve', page, async (request, reply) =>
+  web.get('/people/:id/episodes/:episodeId/reinstatements/:reinstatementId/approve', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) =>
     reply.render('pages/reinstatement-approve.njk', { ...(await reinstatementApproveContext(request)), values: {} }));
   web.post('/people/:id/episodes/:episodeId/reinstatements/:reinstatementId/approve', form, async (request, reply) => {
     const body = formBody(request);

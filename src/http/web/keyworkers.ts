@@ -29,7 +29,7 @@ export function registerKeyworkerPages(web: FastifyInstance, services: Services)
     };
   };
 
-  web.get('/people/:id/keyworker', page, async (request, reply) => {
+  web.get('/people/:id/keyworker', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await keyworkerContext(request);
     const current = context.keyworker.current;
     const values = current ? { userId: current.userId, jobTitle: current.jobTitle ?? '', team: current.team ?? '', phone: current.phone ?? '', email: current.email ?? '' } : {};

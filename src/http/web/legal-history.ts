@@ -47,7 +47,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     dates: { admittedOn: readDate(body, 'admittedOn'), dischargedOn: readDate(body, 'dischargedOn') },
   });
 
-  web.get('/people/:id/admissions/new', page, async (request, reply) => reply.render('pages/admission-new.njk', { ...base(await recordOf(request)), values: {} }));
+  web.get('/people/:id/admissions/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/admission-new.njk', { ...base(await recordOf(request)), values: {} }));
 
   web.post('/people/:id/admissions/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -68,7 +68,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     return { ...base(record), admission, stay: stayText(admission) };
   };
 
-  web.get('/people/:id/admissions/:admissionId/discharge', page, async (request, reply) => {
+  web.get('/people/:id/admissions/:admissionId/discharge', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await dischargeContext(request);
     return reply.render('pages/discharge.njk', { ...context, values: { version: String(context.admission.version), ...dateValues('dischargedOn', context.admission.dischargedOn) } });
   });
@@ -97,7 +97,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     return { ...base(record), admission, status, sectionText: status ? sectionLabel(status.section as SectionCode) : null, startText: status ? formatDate(status.startDate) : null };
   };
 
-  web.get('/people/:id/admissions/:admissionId/what-next', page, async (request, reply) => {
+  web.get('/people/:id/admissions/:admissionId/what-next', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await whatNextContext(request);
     if (!context.status) return reply.redirect(personHref(request), 303);
     return reply.render('pages/discharge-what-next.njk', { ...context, values: {} });
@@ -120,7 +120,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     return { ...base(record), sections: SECTION_OPTIONS, stays: [...record.legalHistory.admissions].reverse().map((a) => ({ value: a.id, text: stayText(a) })) };
   };
 
-  web.get('/people/:id/legal-statuses/new', page, async (request, reply) => reply.render('pages/legal-status-new.njk', { ...(await legalStatusContext(request)), values: {} }));
+  web.get('/people/:id/legal-statuses/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/legal-status-new.njk', { ...(await legalStatusContext(request)), values: {} }));
 
   web.post('/people/:id/legal-statuses/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -145,7 +145,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     return { ...base(record), status };
   };
 
-  web.get('/people/:id/legal-statuses/:statusId/end', page, async (request, reply) => {
+  web.get('/people/:id/legal-statuses/:statusId/end', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await endContext(request);
     return reply.render('pages/legal-status-end.njk', { ...context, values: { version: String(context.status.version), ...dateValues('endDate', context.status.endDate) } });
   });
@@ -161,7 +161,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
   });
 
   // ---- Section 17 leave (ELIG-4) ----------------------------------------------------------------
-  web.get('/people/:id/leave/new', page, async (request, reply) => reply.render('pages/leave-new.njk', { ...base(await recordOf(request)), values: {} }));
+  web.get('/people/:id/leave/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/leave-new.njk', { ...base(await recordOf(request)), values: {} }));
 
   web.post('/people/:id/leave/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -195,7 +195,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     unanswered: { localAuthority: 'Choose the council of the area the accommodation is in', arrangedBy: 'Choose the council that arranged it', kind: 'Select the kind of accommodation' },
   });
 
-  web.get('/people/:id/placements/new', page, async (request, reply) => reply.render('pages/placement-new.njk', { ...(await placementContext(request)), values: {} }));
+  web.get('/people/:id/placements/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/placement-new.njk', { ...(await placementContext(request)), values: {} }));
 
   web.post('/people/:id/placements/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -222,7 +222,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     return { ...base(record), back: { href: `/people/${record.person.id}#placements` }, placement: { ...placement, kindText: PLACEMENT_KIND_LABELS[placement.kind] ?? placement.kind } };
   };
 
-  web.get('/people/:id/placements/:placementId/end', page, async (request, reply) => {
+  web.get('/people/:id/placements/:placementId/end', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await placementEndContext(request);
     return reply.render('pages/placement-end.njk', { ...context, values: { version: String(context.placement.version), ...dateValues('to', context.placement.to) } });
   });
@@ -270,7 +270,7 @@ export function registerLegalHistoryPages(web: FastifyInstance, services: Servic
     };
   };
 
-  web.get('/people/:id/episodes/:episodeId/responsibility', page, async (request, reply) => {
+  web.get('/people/:id/episodes/:episodeId/responsibility', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await responsibilityContext(request);
     return reply.render('pages/responsibility.njk', { ...context, values: responsibilityValues(request, context) });
   });

@@ -35,7 +35,7 @@ export function registerMoneyPaymentPages(web: FastifyInstance, services: Servic
     };
   }
 
-  web.get('/people/:id/money/refunds/:refundId/paid', page, async (request, reply) => {
+  web.get('/people/:id/money/refunds/:refundId/paid', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await refundContext(request);
     return reply.render('pages/refund-paid.njk', { ...context, values: { version: String(context.refund.version) } });
   });
@@ -71,7 +71,7 @@ export function registerMoneyPaymentPages(web: FastifyInstance, services: Servic
     };
   }
 
-  web.get('/people/:id/services/:serviceId/payments/new', page, async (request, reply) => reply.render('pages/service-payment.njk', { ...(await paymentContext(request)), values: {} }));
+  web.get('/people/:id/services/:serviceId/payments/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/service-payment.njk', { ...(await paymentContext(request)), values: {} }));
 
   web.post('/people/:id/services/:serviceId/payments/new', form, async (request, reply) => {
     const body = formBody(request);

@@ -71,7 +71,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     };
   }
 
-  web.get('/people/:id/money', page, async (request, reply) => reply.render('pages/money.njk', { ...(await moneyContext(request)), values: {} }));
+  web.get('/people/:id/money', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/money.njk', { ...(await moneyContext(request)), values: {} }));
 
   // ---- Charges and refunds (CHG-2) --------------------------------------------------------------
   web.post('/people/:id/money/charges', form, async (request, reply) => {
@@ -111,7 +111,7 @@ export function registerMoneyPages(web: FastifyInstance, services: Services): vo
     });
   });
 
-  web.get('/people/:id/money/refunds/:refundId/letter.pdf', page, async (request, reply) => {
+  web.get('/people/:id/money/refunds/:refundId/letter.pdf', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const { refundId } = request.params as { refundId: string };
     const largePrint = (request.query as { largePrint?: string }).largePrint === 'true';
     const pdf = await services.refunds.refundLetter(signedIn(request), personIdOf(request), refundId, { largePrint });
@@ -225,7 +225,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
   const yn = (v: boolean | null) => (v === true ? 'yes' : v === false ? 'no' : '');
   const poundsValue = (p: number | null) => (p === null ? '' : (p / 100).toFixed(2));
 
-  web.get('/people/:id/money/top-ups/:topUpId', page, async (request, reply) => {
+  web.get('/people/:id/money/top-ups/:topUpId', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await topUpContext(request);
     const t = context.topUp;
     const values: FormBody = {
@@ -279,7 +279,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
   });
 
   // CHG-3: the written agreement to sign, as a tagged PDF (audited by the service as a read).
-  web.get('/people/:id/money/top-ups/:topUpId/agreement.pdf', page, async (request, reply) => {
+  web.get('/people/:id/money/top-ups/:topUpId/agreement.pdf', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const largePrint = (request.query as { largePrint?: string }).largePrint === 'true';
     const pdf = await services.topUps.topUpAgreement(signedIn(request), personIdOf(request), param(request, 'topUpId'), { largePrint });
     return reply.type('application/pdf').header('content-disposition', `inline; filename="top-up-agreement${largePrint ? '-large-print' : ''}.pdf"`).header('cache-control', 'no-store').send(pdf);
@@ -290,7 +290,7 @@ export function registerMoneyDetailPages(web: FastifyInstance, services: Service
     return { title: 'Update a dispute', person, dispute: { ...dispute, subjectText: DISPUTE_SUBJECT_LABELS[dispute.subject] ?? dispute.subject }, back: { href: `/people/${person.id}/money#disputes` } };
   }
 
-  web.get('/people/:id/money/disputes/:disputeId', page, async (request, reply) => {
+  web.get('/people/:id/money/disputes/:disputeId', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await disputeContext(request);
     const d = context.dispute;
     const values: FormBody = { version: String(d.version), interimFunderCode: d.interimFunderCode, resolution: d.resolution ?? '' };

@@ -135,7 +135,7 @@ export function registerPeoplePages(web: FastifyInstance, services: Services): v
     return reply.render('pages/person.njk', { ...personPage(view, actor), back: { href: '/register', text: 'Back to the register' } });
   });
 
-  web.get('/people/:id/edit', page, async (request, reply) => {
+  web.get('/people/:id/edit', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const person = await services.people.get(signedIn(request), personIdOf(request));
     return reply.render('pages/person-form.njk', { editing: true, person, values: personFormValues(person), back: { href: `/people/${person.id}` } });
   });

@@ -31,7 +31,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
   });
 
   // ---- Planning meetings (PLAN-1, PLAN-2) ----------------------------------------------------
-  web.get('/people/:id/meetings', page, async (request, reply) => {
+  web.get('/people/:id/meetings', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const actor = signedIn(request);
     const { person, meetings } = await meetingsOf(request);
     return reply.render('pages/meetings.njk', { ...shared, person, meetings, mayRecord: can(actor.role, 'planning:record'), back: { href: `/people/${person.id}` } });
@@ -48,7 +48,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
     };
   };
 
-  web.get('/people/:id/meetings/new', page, async (request, reply) => {
+  web.get('/people/:id/meetings/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await meetingNewContext(request);
     // A carer or family member is ticked only once the person says they want them (PLAN-2).
     const invitees = context.expected.filter((e) => e.expected && e.role !== 'carer-family').map((e) => e.role);
@@ -98,7 +98,7 @@ export function registerPlanningPages(web: FastifyInstance, services: Services):
     return values;
   }
 
-  web.get('/people/:id/meetings/:meetingId', page, async (request, reply) => {
+  web.get('/people/:id/meetings/:meetingId', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await meetingContext(request);
     return reply.render('pages/meeting-record.njk', { ...context, values: meetingValues(context.meeting) });
   });

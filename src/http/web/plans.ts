@@ -198,7 +198,7 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
     };
   };
 
-  web.get('/people/:id/plan/finalise', page, async (request, reply) => reply.render('pages/plan-finalise.njk', await finaliseContext(request)));
+  web.get('/people/:id/plan/finalise', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/plan-finalise.njk', await finaliseContext(request)));
 
   web.post('/people/:id/plan/finalise', form, async (request, reply) => {
     const body = formBody(request);
@@ -247,19 +247,19 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
     });
   };
 
-  web.get('/people/:id/plan/needs/new', page, async (request, reply) => {
+  web.get('/people/:id/plan/needs/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await needContext(request);
     return reply.render('pages/plan-need.njk', { ...context, values: needValues(undefined, context.plan.version) });
   });
   web.post('/people/:id/plan/needs/new', form, async (request, reply) => saveNeed(request, reply));
 
-  web.get('/people/:id/plan/needs/:needId', page, async (request, reply) => {
+  web.get('/people/:id/plan/needs/:needId', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await needContext(request, param(request, 'needId'));
     return reply.render('pages/plan-need.njk', { ...context, values: needValues(context.need, context.plan.version) });
   });
   web.post('/people/:id/plan/needs/:needId', form, async (request, reply) => saveNeed(request, reply, param(request, 'needId')));
 
-  web.get('/people/:id/plan/needs/:needId/remove', page, async (request, reply) => {
+  web.get('/people/:id/plan/needs/:needId/remove', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await needContext(request, param(request, 'needId'));
     return reply.render('pages/plan-need-remove.njk', { ...context, domainLabel: needDomainLabel(context.need!.domain), values: { version: String(context.plan.version) } });
   });
@@ -283,7 +283,7 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
     return { person, plan, sharingRows: Array.from({ length: rows }, (_, i) => i), back: { href: `/people/${person.id}/plan` } };
   };
 
-  web.get('/people/:id/plan/details', page, async (request, reply) => {
+  web.get('/people/:id/plan/details', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const context = await detailsContext(request);
     return reply.render('pages/plan-details.njk', { ...context, values: detailValues(context.plan) });
   });
@@ -299,12 +299,12 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
   });
 
   // ---- Versions and the person's copy ---------------------------------------------------------
-  web.get('/people/:id/plan/versions', page, async (request, reply) => {
+  web.get('/people/:id/plan/versions', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const { person, versions } = await services.plans.versionsPage(signedIn(request), personIdOf(request));
     return reply.render('pages/plan-versions.njk', { title: 'Versions of the care and support plan', person, versions: versions.items, back: { href: `/people/${person.id}/plan` } });
   });
 
-  web.get('/people/:id/plan/versions/:number', page, async (request, reply) => {
+  web.get('/people/:id/plan/versions/:number', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const { person, version: planVersion } = await services.plans.versionPage(signedIn(request), personIdOf(request), param(request, 'number'));
     const needs = planVersion.needs.map((n) => ({ ...n, domainLabel: needDomainLabel(n.domain) }));
     return reply.render('pages/plan-version.njk', {
@@ -317,7 +317,7 @@ export function registerPlanPages(web: FastifyInstance, services: Services): voi
     });
   });
 
-  web.get('/people/:id/plan.pdf', page, async (request, reply) => {
+  web.get('/people/:id/plan.pdf', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     const largePrint = (request.query as { largePrint?: string } | undefined)?.largePrint === 'true';
     const { pdf, number } = await services.plans.pdf(signedIn(request), personIdOf(request), { largePrint });
     return reply

@@ -59,7 +59,7 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   });
   const reviewContext = async (request: FastifyRequest) => ({ ...(await base(request)), serviceRows: SERVICE_ROWS });
 
-  web.get('/people/:id/reviews/new', page, async (request, reply) => reply.render('pages/review-new.njk', { ...(await reviewContext(request)), values: {} }));
+  web.get('/people/:id/reviews/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/review-new.njk', { ...(await reviewContext(request)), values: {} }));
 
   web.post('/people/:id/reviews/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -85,7 +85,7 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   });
 
   // ---- Request a review -------------------------------------------------------------------------
-  web.get('/people/:id/review-requests/new', page, async (request, reply) => reply.render('pages/review-request-new.njk', { ...(await base(request)), values: {} }));
+  web.get('/people/:id/review-requests/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/review-request-new.njk', { ...(await base(request)), values: {} }));
 
   web.post('/people/:id/review-requests/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -103,7 +103,7 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   });
 
   // ---- Arrange a review (the invitation) --------------------------------------------------------
-  web.get('/people/:id/reviews/invitations/new', page, async (request, reply) => reply.render('pages/review-invitation-new.njk', { ...(await base(request)), values: {} }));
+  web.get('/people/:id/reviews/invitations/new', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => reply.render('pages/review-invitation-new.njk', { ...(await base(request)), values: {} }));
 
   web.post('/people/:id/reviews/invitations/new', form, async (request, reply) => {
     const body = formBody(request);
@@ -122,11 +122,11 @@ export function registerReviewPages(web: FastifyInstance, services: Services): v
   const largePrint = (request: FastifyRequest) => (request.query as { largePrint?: string }).largePrint === 'true';
   const sendPdf = (reply: FastifyReply, name: string, body: Buffer) => reply.type('application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).send(body);
 
-  web.get('/people/:id/reviews/invitations/:invitationId/letter', page, async (request, reply) => {
+  web.get('/people/:id/reviews/invitations/:invitationId/letter', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     return sendPdf(reply, 'review-invitation', await services.reviews.invitationLetter(signedIn(request), personIdOf(request), param(request, 'invitationId'), { largePrint: largePrint(request) }));
   });
 
-  web.get('/people/:id/reviews/:reviewId/letter', page, async (request, reply) => {
+  web.get('/people/:id/reviews/:reviewId/letter', { ...page, config: { personVisibilityInUseCase: true } }, async (request, reply) => {
     return sendPdf(reply, 'review-outcome', await services.reviews.outcomeLetter(signedIn(request), personIdOf(request), param(request, 'reviewId'), { largePrint: largePrint(request) }));
   });
 
