@@ -17,8 +17,9 @@
 //    server-side responseTime is read), signs in through the sign-in form (a session cookie for the
 //    pages) and makes an API token, then drives: each API read (register searches by NHS number,
 //    local id, common and rare name prefixes, status/LA/ICB filters and a second page; person;
-//    aftercare; plan; reviews) and the main pages at --endpoint-connections, the mixed workload's
-//    three writes each alone at --endpoint-connections, and a mixed workload
+//    aftercare; plan; reviews; legal history; services) and the main pages at
+//    --endpoint-connections, the mixed workload's three writes each alone at
+//    --endpoint-connections, and a mixed workload
 //    (80 % reads across register, person, aftercare, plan and reviews; 20 % writes: legal statuses,
 //    reviews, plan drafts) at each of --connections.
 // 5. Unless --no-log-compare: the server again with LOG_LEVEL=warn (no request log lines) for two
@@ -510,6 +511,9 @@ async function main(): Promise<void> {
       { name: 'GET /api/v1/people/{id}/aftercare', kind: 'api', requests: get(() => `/api/v1/people/${nextId()}/aftercare`), rawSql: raw.aftercare },
       { name: 'GET /api/v1/people/{id}/plan', kind: 'api', requests: get(() => `/api/v1/people/${nextId()}/plan`) },
       { name: 'GET /api/v1/people/{id}/reviews', kind: 'api', requests: get(() => `/api/v1/people/${nextId()}/reviews`) },
+      // Two reads through useCases.read (ADR 26: autocommit, the person, the work, the event).
+      { name: 'GET /api/v1/people/{id}/legal-history', kind: 'api', requests: get(() => `/api/v1/people/${nextId()}/legal-history`) },
+      { name: 'GET /api/v1/people/{id}/services', kind: 'api', requests: get(() => `/api/v1/people/${nextId()}/services`) },
       { name: 'page /register?q=<common prefix>', kind: 'page', requests: page(() => `/register?q=${nextCommon()}`) },
       { name: 'page /people/{id}', kind: 'page', requests: page(() => `/people/${nextId()}`) },
       { name: 'page /people/{id}/plan', kind: 'page', requests: page(() => `/people/${nextId()}/plan`) },
