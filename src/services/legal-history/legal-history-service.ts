@@ -142,7 +142,8 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
     },
 
     async legalHistory(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'legal-history.view' } }, ({ trx, person }) => legalHistoryPart(trx, person));
+      // One read-model query with its audit event (issue 14), as the aftercare read below.
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit: { action: 'legal-history.view' } }, (db, viewer, audit) => loadPersonReadModel(db, personId, viewer, { facts: true }, audit), ({ model }) => legalHistoryOf(model.facts!.history));
     },
 
     /** A read: derived from the facts, nothing written but the audit event. */
@@ -267,7 +268,11 @@ type LegalStatusInputSection = Parameters<typeof validateLegalStatus>[1]['sectio
 
 /** A person's hospital stays, legal statuses and leave, read without an audit event of its own. */
 export async function legalHistoryPart(trx: Db, person: PersonRow) {
-  const rows = await history.loadLegalHistory(trx, person.id);
+  return legalHistoryOf(await history.loadLegalHistory(trx, person.id));
+}
+
+/** The legal history as the API shows it, from its rows (loadLegalHistory's, or the read model's facts). */
+function legalHistoryOf(rows: history.LegalHistoryRows) {
   return { admissions: rows.admissions.map(admissionView), legalStatuses: rows.legalStatuses.map(legalStatusView), leave: rows.leaves.map(leaveView) };
 }
 
