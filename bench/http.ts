@@ -567,9 +567,9 @@ async function main(): Promise<void> {
       const other = await startServer(target, 'info', 'before', options.beforeRoot);
       servers.push(other);
       const label = (sc: Scenario): Scenario => ({ ...sc, name: `${sc.name} [before]` });
-      for (const sc of reads.slice(0, 13)) rows.push(await drive(other, label(sc), options.endpointConnections, options.duration, helloRate[options.endpointConnections] ?? null));
-      for (const sc of reads.filter((x) => x.rawSql)) rows.push(await drive(other, label(sc), 1, options.duration, helloRate[1] ?? null));
-      for (const c of options.connections) rows.push(await drive(other, label(mixed), c, options.duration, helloRate[c] ?? null));
+      for (const sc of reads.filter((x) => x.kind === 'api' && chosen(x))) rows.push(await drive(other, label(sc), options.endpointConnections, options.duration, helloRate[options.endpointConnections] ?? null));
+      for (const sc of reads.filter((x) => x.rawSql && chosen(x))) rows.push(await drive(other, label(sc), 1, options.duration, helloRate[1] ?? null));
+      if (chosen(mixed)) for (const c of options.connections) rows.push(await drive(other, label(mixed), c, options.duration, helloRate[c] ?? null));
       await other.stop();
     }
 
