@@ -152,7 +152,7 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
 
     /**
      * The advocacy page: the person's heading, IMHA eligibility today, the referrals and the tribunal
-     * recommendations, read in one transaction with one advocacy-referral.list event naming the parts
+     * recommendations, read in one use case with one advocacy-referral.list event naming the parts
      * (with the eligibility's date, answer and rule, as its own read records them).
      */
     async page(actor: Actor, personId: string) {
@@ -229,7 +229,7 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
 
     /**
      * The page answering one tribunal recommendation: the person's heading and the recommendation
-     * (404 when the person has none with the id), in one transaction with one event naming the parts.
+     * (404 when the person has none with the id), in one use case with one event naming the parts.
      */
     async recommendationPage(actor: Actor, personId: string, recommendationId: string) {
       const audit = { action: 'tribunal-recommendation.list', details: { parts: ['person', 'tribunal-recommendation'] } };

@@ -136,8 +136,8 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
     },
 
     /**
-     * The services and funding page: the person, their services and their budgets, read in one
-     * transaction with one audit event naming what was shown (with what the two lists recorded).
+     * The services and funding page: the person, their services and their budgets, read in one use
+     * case with one audit event naming what was shown (with what the two lists recorded).
      */
     async page(actor: Actor, personId: string) {
       const work = async ({ trx, person, today }: PersonContext) => ({

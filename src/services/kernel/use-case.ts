@@ -1,9 +1,9 @@
 // One way through every use case on a person's record. A service states what is particular to it
 // (the permission, the change, what the audit event says); the runner does the rest in one order:
-// one transaction, visibility (404, as if the person did not exist) before the permission (403), so a
-// stranger's role is never the answer (issue 15, "404 before 403"), a row lock on the person for a
-// change, the work, the projections re-derived once, and one audit event. A use case on no one person
-// (`run`) checks the permission first.
+// one transaction (a read: autocommit, ADR 26), visibility (404, as if the person did not exist)
+// before the permission (403), so a stranger's role is never the answer (issue 15, "404 before
+// 403"), a row lock on the person for a change, the work, the projections re-derived once, and one
+// audit event. A use case on no one person (`run`) checks the permission first.
 import type { Action } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';

@@ -120,7 +120,7 @@ export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
 
     /**
      * The keyworker page: the person's heading, the keyworker and, for those who may allocate, whom
-     * they may choose, read in one transaction with one keyworker.view event naming the parts.
+     * they may choose, read in one use case with one keyworker.view event naming the parts.
      */
     async page(actor: Actor, personId: string) {
       const mayAllocate = can(actor.role, 'keyworker:allocate');

@@ -1,6 +1,6 @@
 // The read models of a person's Money pages: the Money page (charges and refunds, CHG-2, for those
 // who may see money; top-ups, CHG-3; disputes, RESP-6; the services they refer to), the top-up
-// agreement page and the dispute page. Each is read in one transaction with one audit event that
+// agreement page and the dispute page. Each is read in one use case with one audit event that
 // lists the parts shown, instead of one read and one audit event for each list on the page.
 import { can, canSeeMoney } from '../../domain/access.ts';
 import type { Actor } from '../kernel/actor.ts';

@@ -60,7 +60,7 @@ export function createPersonPageService({ useCases, mha2025Imha }: { useCases: U
 /**
  * The plan, keyworker, planning meetings and review clocks panels from the read model's rows, as
  * planSummaryPart, keyworkerPart, planningMeetingsPart and reviewClocksPart give them from their
- * own queries (the same rows, read in the same transaction).
+ * own queries (the same rows, read in the same statement).
  */
 export function personPagePanels(model: PersonReadModel, today: IsoDate, aftercare: AftercareResult, withPlan: boolean) {
   const panels: PersonPagePanels = model.panels!;

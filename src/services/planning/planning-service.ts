@@ -124,7 +124,7 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
 
     /**
      * The meetings pages (the list, a new meeting, recording one): the person's heading and every
-     * meeting, read in one transaction with one planning-meeting.list event naming the parts.
+     * meeting, read in one use case with one planning-meeting.list event naming the parts.
      */
     async page(actor: Actor, personId: string) {
       const audit = { action: 'planning-meeting.list', details: { parts: ['person', 'planning-meetings'] } };

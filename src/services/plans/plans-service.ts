@@ -284,7 +284,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
 
     /**
      * The plan's pages (the plan, a need, the details): the person's heading and the plan, read in
-     * one transaction with one plan.view event naming both.
+     * one statement with one plan.view event naming both.
      */
     async page(actor: Actor, personId: string) {
       // One statement in autocommit, as get: the person's heading comes from the same read model.
@@ -386,7 +386,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
       return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person }) => planVersionsPart(trx, person));
     },
 
-    /** The versions page: the person's heading and the versions, in one transaction with one plan.versions.view event. */
+    /** The versions page: the person's heading and the versions, in one read with one plan.versions.view event. */
     async versionsPage(actor: Actor, personId: string) {
       const audit = (r: { versions: { items: unknown[] } }) => ({ action: 'plan.versions.view', recordType: 'plan', details: { count: r.versions.items.length, parts: ['person', 'plan-versions'] } });
       return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => ({
@@ -401,7 +401,7 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
       return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person }) => planVersionPart(trx, person, number));
     },
 
-    /** One version's page: the person's heading and the version, in one transaction with one plan.version.view event. */
+    /** One version's page: the person's heading and the version, in one read with one plan.version.view event. */
     async versionPage(actor: Actor, personId: string, number: string | number) {
       const audit = (r: { version: ReturnType<typeof versionView> }) => ({ action: 'plan.version.view', recordType: 'plan', details: { number: r.version.number, parts: ['person', 'plan-version'] } });
       return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => ({
