@@ -149,8 +149,8 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
      * A read of one person's record: writes nothing but its one audit event. It runs statement by
      * statement in autocommit, with the event appended after the work (issue 14: BEGIN and COMMIT are
      * two round trips, and at read committed a transaction gave each statement its own snapshot
-     * anyway); the work's handle refuses any write (data/read-only.ts), so nothing can be left half
-     * done. Nothing is answered until the event is committed, as before.
+     * anyway); the work's handle refuses a statement that writes (data/read-only.ts), so nothing can
+     * be left half done. Nothing is answered until the event is committed, as before.
      */
     async read<T>(actor: Actor, personId: string, spec: PersonReadSpec<T>, work: (ctx: PersonContext) => Promise<T>): Promise<T> {
       const now = clock();

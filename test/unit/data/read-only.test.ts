@@ -26,10 +26,21 @@ test('writes are found: insert, update, delete, a data-modifying CTE, and raw SQ
   assert.equal(writeIn(db.updateTable('people').set({ given_name: 'A' }).toOperationNode()), 'UpdateQueryNode');
   assert.equal(writeIn(db.deleteFrom('people').toOperationNode()), 'DeleteQueryNode');
   const cte = db.with('gone', (q) => q.deleteFrom('people').returning('id')).selectFrom('gone').selectAll().toOperationNode();
-  assert.equal(writeIn(cte), 'DeleteQueryNode in a WITH');
+  assert.equal(writeIn(cte), 'DeleteQueryNode');
   for (const text of ['INSERT INTO people (id) VALUES (1)', 'update people set given_name = 1', 'DELETE FROM people', 'WITH x AS (UPDATE "people" SET a = 1 RETURNING 1) SELECT 1', 'TRUNCATE people']) {
     assert.equal(writeIn(sql.raw(text).toOperationNode()), 'raw SQL', text);
   }
+});
+
+test('writes nested in another statement are found: a template around a builder or a raw piece, a table slotted in, a raw WITH, the audit append', () => {
+  const remove = db.deleteFrom('people').where('id', '=', 'x');
+  assert.equal(writeIn(sql`${remove}`.toOperationNode()), 'DeleteQueryNode');
+  assert.equal(writeIn(sql`${sql.raw('')}${sql`INSERT INTO audit_events (action) VALUES (${'x'})`}`.toOperationNode()), 'raw SQL');
+  assert.equal(writeIn(sql`UPDATE ${sql.table('people')} SET given_name = ${'A'}`.toOperationNode()), 'raw SQL');
+  assert.equal(writeIn(sql.raw('UPDATE ONLY people AS p SET given_name = 1').toOperationNode()), 'raw SQL');
+  assert.equal(writeIn(db.with('gone', () => sql`DELETE FROM people RETURNING id`).selectFrom('gone').selectAll().toOperationNode()), 'raw SQL');
+  assert.equal(writeIn(sql.raw('SELECT id FROM people FOR UPDATE').toOperationNode()), 'raw SQL', 'a lock means nothing outside a transaction');
+  assert.equal(writeIn(db.schema.createTable('x').addColumn('id', 'integer').toOperationNode()), 'CreateTableNode');
 });
 
 test('the read-only handle sends a read and refuses a write before it reaches the database', async () => {
