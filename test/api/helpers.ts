@@ -45,6 +45,31 @@ export async function created(t: TestApp, url: string, payload: unknown, as: Use
   return res.json() as { id: string; version: number; [key: string]: unknown };
 }
 
+/**
+ * Counts the route guard's visibility queries (services.people.canSee) until restored: a route
+ * marked personVisibilityInUseCase asks none, or one on a refusal's way out (person-scope.ts).
+ */
+export function countGuardQueries(t: TestApp): { readonly asked: number; reset(): void; restore(): void } {
+  const people = t.services.people;
+  const canSee = people.canSee;
+  let asked = 0;
+  people.canSee = (...args) => {
+    asked += 1;
+    return canSee.apply(people, args);
+  };
+  return {
+    get asked() {
+      return asked;
+    },
+    reset: () => {
+      asked = 0;
+    },
+    restore: () => {
+      people.canSee = canSee;
+    },
+  };
+}
+
 export interface ProblemBody { type: string; title: string; status: number; detail: string; errors?: { field: string; message: string; rule?: string }[] }
 
 /** Asserts an RFC 9457 problem+json answer with the given status, and returns its body. */

@@ -14,7 +14,7 @@ import { addDays } from '../../src/domain/dates.ts';
 import { createTestApp, ORGS, type TestApp } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { completePlanInput } from '../support/plans.ts';
-import { call, created, createPerson, nextNhsNumber, signedInBrowser, today, type PageBrowser } from './helpers.ts';
+import { call, countGuardQueries, created, createPerson, nextNhsNumber, signedInBrowser, today, type PageBrowser } from './helpers.ts';
 
 const WEB = new URL('../../src/http/web/', import.meta.url);
 const sources = readdirSync(WEB).filter((f) => f.endsWith('.ts')).map((file) => ({ file, text: readFileSync(new URL(file, WEB), 'utf8') }));
@@ -110,39 +110,33 @@ for (const { engine, skip } of await testEngines()) {
     });
 
     test('every marked page: the person’s organisation gets it, without the guard’s query', async () => {
-      const people = t.services.people;
-      const canSee = people.canSee;
-      let asked = 0;
-      people.canSee = (...args) => {
-        asked += 1;
-        return canSee.apply(people, args);
-      };
+      const guard = countGuardQueries(t);
       const wrong: string[] = [];
       const statuses = new Map<number, number>();
       try {
         for (const { file, path } of MARKED) {
           const { url, real } = addressOf(path, personId);
           // As the practitioner; a page refused to the role (403) as the lead, then as finance.
-          asked = 0;
+          guard.reset();
           let res = await own[0]!.get(url);
           for (const browser of own.slice(1)) {
             if (res.statusCode !== 403) break;
-            asked = 0;
+            guard.reset();
             res = await browser.get(url);
           }
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           if (res.statusCode >= 500 || (real && res.statusCode === 404)) wrong.push(`${file}: GET ${url}: ${res.statusCode}`);
           // A refusal (403) asks on its way out whether the caller may see the person; nothing else does.
-          if (res.statusCode !== 403 && asked !== 0) wrong.push(`${file}: GET ${path}: the guard asked (${asked}): not marked at run time`);
+          if (res.statusCode !== 403 && guard.asked !== 0) wrong.push(`${file}: GET ${path}: the guard asked (${guard.asked}): not marked at run time`);
         }
         // The control: a form handler (not marked) still has the guard ask.
         const form = await own[0]!.get(`/people/${personId}/complaints/new`);
-        asked = 0;
+        guard.reset();
         const refused = await own[0]!.post(`/people/${personId}/complaints/new`, form.body, {});
         assert.equal(refused.statusCode, 422, refused.body);
-        assert.equal(asked, 1, 'the guard asks for a route not marked');
+        assert.equal(guard.asked, 1, 'the guard asks for a route not marked');
       } finally {
-        people.canSee = canSee;
+        guard.restore();
       }
       console.log(`# the person's organisation: ${[...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${n} × ${status}`).join(', ')}`);
       assert.deepEqual(wrong, []);

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, ORGS, type TestApp, type UserKey } from '../support/app.ts';
 import { testEngines } from '../support/databases.ts';
 import { completePlanInput } from '../support/plans.ts';
-import { call, created, createPerson, nextNhsNumber, today } from './helpers.ts';
+import { call, countGuardQueries, created, createPerson, nextNhsNumber, today } from './helpers.ts';
 
 /** A finance officer of an unrelated council (the test app has none), for the routes only finance may use. */
 const OTHER_FINANCE = 'otherLaFinance';
@@ -141,22 +141,16 @@ for (const { engine, skip } of await testEngines()) {
     for (const [file, method, path, body, own, answer, stranger] of routes) {
       test(`${file}: ${method} …${path} ${body === undefined ? '' : `with ${JSON.stringify(body)} `}as ${own}: ${answer}; as a stranger, the 404 of nobody`, async () => {
         const url = (id: string) => `/api/v1/people/${id}${path.replace('{episode}', episodeId).replace('{review}', reviewId).replace('{any}', randomUUID())}`;
-        const people = t.services.people;
-        const canSee = people.canSee;
-        let asked = 0;
-        people.canSee = (...args) => {
-          asked += 1;
-          return canSee.apply(people, args);
-        };
+        const guard = countGuardQueries(t);
         let mine: Awaited<ReturnType<typeof ask>>;
         try {
           mine = await ask(method, url(personId), body, own);
         } finally {
-          people.canSee = canSee;
+          guard.restore();
         }
         assert.equal(mine.statusCode, answer, mine.body);
         // Marked: the guard's query is not run; a refusal asks once, on its way out.
-        assert.equal(asked, answer < 400 ? 0 : 1, 'the guard’s visibility query');
+        assert.equal(guard.asked, answer < 400 ? 0 : 1, 'the guard’s visibility query');
         const theirs = await ask(method, url(personId), body, stranger);
         const nobodys = await ask(method, url(randomUUID()), body, stranger);
         assert.equal(theirs.statusCode, 404, theirs.body);
