@@ -1,8 +1,8 @@
 // Issue 14, item 5: two real server processes (`s117 serve`, as an operator starts them) on one
 // PostgreSQL. They start at once on an empty database and migrate it once; what one process or the
-// command line changes about a sign-in is honoured by the other at once, although each keeps "who is
-// asking" for a few seconds; the sign-in throttle and the request rate limits count across both; a
-// scheduled job runs on one process at a time.
+// command line changes about a sign-in is honoured by the other as soon as the database announces it,
+// although each keeps "who is asking" for a minute here; the sign-in throttle and the request rate
+// limits count across both; a scheduled job runs on one process at a time.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -82,6 +82,21 @@ describe('two server processes on one PostgreSQL', { skip: available ? false : '
   const get = (server: Server, path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+  /**
+   * The status `server` answers once the change has been announced to it: the database's notification
+   * reaches each process a moment after the commit (under a millisecond on an idle machine, longer on a
+   * loaded one), so a request sent in that moment may still be answered from what was kept. Asks again
+   * for up to 2 s, far inside the 60 s this suite keeps an answer: only the announcement can end it.
+   */
+  async function statusOnceAnnounced(server: Server, path: string, headers: Record<string, string>, expected: number): Promise<number> {
+    const giveUpAt = Date.now() + 2000;
+    for (;;) {
+      const { status } = await get(server, path, headers);
+      if (status === expected || Date.now() >= giveUpAt) return status;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   test('both started at once on an empty database, which was migrated once, completely', async () => {
     const rows = await handle.db.selectFrom('schema_migrations').select('version').execute();
     assert.deepEqual(rows.map((r) => r.version).sort(), listMigrations().map((m) => m.version));
@@ -90,11 +105,11 @@ describe('two server processes on one PostgreSQL', { skip: available ? false : '
 
   // The revocations below are made by this test's own process, a third one, as `s117 token revoke`
   // and `s117 user disable` do (the command line calls the same services).
-  test('a token revoked by another process is refused by both servers at once', async () => {
+  test('a token revoked by another process is refused by both servers as soon as it is announced', async () => {
     const token = await services.accounts.createToken(USERS.practitioner.email);
     for (const server of [a, b]) assert.equal((await get(server, '/api/v1/people', bearer(token))).status, 200); // now kept by each
     assert.equal(await services.accounts.revokeTokens({ token }), 1);
-    for (const server of [b, a]) assert.equal((await get(server, '/api/v1/people', bearer(token))).status, 401);
+    for (const server of [b, a]) assert.equal(await statusOnceAnnounced(server, '/api/v1/people', bearer(token), 401), 401);
   });
 
   test('a user disabled by another process can use neither server', async () => {
@@ -106,27 +121,26 @@ describe('two server processes on one PostgreSQL', { skip: available ? false : '
     }
     await services.accounts.disableUser(USERS.finance.email);
     for (const server of [b, a]) {
-      assert.equal((await get(server, '/api/v1/people', bearer(token))).status, 401);
-      assert.equal((await get(server, '/register', { cookie })).status, 302);
+      assert.equal(await statusOnceAnnounced(server, '/api/v1/people', bearer(token), 401), 401);
+      assert.equal(await statusOnceAnnounced(server, '/register', { cookie }, 302), 302);
     }
   });
 
-  test('signing out on one process ends the session on the other at once', async () => {
+  test('signing out on one process ends the session on the other as soon as it is announced', async () => {
     const cookie = await signIn(a, USERS.auditor.email, PASSWORD);
     assert.equal((await get(b, '/register', { cookie })).status, 200); // kept by B
     const page = await get(a, '/register', { cookie });
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
     const out = await fetch(`${a.url}/sign-out`, { method: 'POST', redirect: 'manual', headers: { cookie: `${cookie}; ${csrfCookie(page)}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf }) });
     assert.equal(out.status, 302);
-    assert.equal((await get(b, '/register', { cookie })).status, 302);
+    assert.equal(await statusOnceAnnounced(b, '/register', { cookie }, 302), 302);
   });
 
-  test('a role changed in the database (as with psql) takes effect in both processes at once', async () => {
+  test('a role changed in the database (as with psql) takes effect in both processes as soon as it is announced', async () => {
     const token = tokens.admin;
     for (const server of [a, b]) assert.equal((await get(server, '/api/v1/subscriptions', bearer(token))).status, 200);
     await sql`UPDATE users SET role = 'auditor' WHERE email = ${USERS.admin.email}`.execute(handle.db);
-    await new Promise((r) => setTimeout(r, 50)); // the notification crosses to the other processes
-    for (const server of [b, a]) assert.equal((await get(server, '/api/v1/subscriptions', bearer(token))).status, 403);
+    for (const server of [b, a]) assert.equal(await statusOnceAnnounced(server, '/api/v1/subscriptions', bearer(token), 403), 403);
   });
 
   test('the sign-in throttle counts attempts on both processes together', async () => {
