@@ -1,10 +1,10 @@
 // People, their residence and GP histories, the facts the entitlement rules read, and the
 // projections the register searches. Hospital stays, legal statuses, leave and responsibility
 // decisions are written by legal-history-repository.ts.
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type RawBuilder, type SqlBool } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
-import { PREPARED, type Db } from './database.ts';
+import { engineOf, PREPARED, type Db } from './database.ts';
 import type { endingFacts } from './ending-repository.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { loadFactRows, type Viewer } from './person-read-model.ts';
@@ -237,14 +237,14 @@ export interface RegisterRow extends PersonRow {
   budget_review_due?: string | null;
 }
 
-export async function searchRegister(db: Db, query: RegisterQuery): Promise<RegisterRow[]> {
+export async function searchRegister(db: Db, query: RegisterQuery, reading: NameReading = MERGED_NAME_READING): Promise<RegisterRow[]> {
   // One word: each matching name's people are read already in name order (migration 0135), about
   // `limit` of them per distinct matching name, instead of every match (namePrefixPage).
   if (isOneWord(query.text)) {
     const after = query.afterId ? await sortKeyOf(db, query.afterId) : null;
     // The cursor names nobody (never registered): as before, nothing follows it.
     if (query.afterId && !after) return [];
-    return namePrefixPage(db, query, query.text, { after, descending: false, offset: 0, limit: query.limit });
+    return namePrefixPage(db, query, query.text, { after, descending: false, offset: 0, limit: query.limit }, reading);
   }
   // The page's people are found first, by their sort key alone, and only those few are read whole
   // (a prefix that matches 12,000 people no longer reads 12,000 summaries). With a filter on the
@@ -283,11 +283,11 @@ export type RegisterSort = (typeof REGISTER_SORTS)[number];
 export type RegisterFilters = Omit<RegisterQuery, 'afterId' | 'limit'>;
 
 /** One numbered page of the register in the chosen order (the page; the API pages by cursor). */
-export async function registerPage(db: Db, filters: RegisterFilters, order: { sort: RegisterSort; descending: boolean; offset: number; limit: number }): Promise<RegisterRow[]> {
+export async function registerPage(db: Db, filters: RegisterFilters, order: { sort: RegisterSort; descending: boolean; offset: number; limit: number }, reading: NameReading = MERGED_NAME_READING): Promise<RegisterRow[]> {
   // In name order a search with words is read as the API's search is (namePrefixPage); the other
   // orders still sort every match.
   if (order.sort === 'name' && isOneWord(filters.text)) {
-    return namePrefixPage(db, filters, filters.text, { after: null, descending: order.descending, offset: order.offset, limit: order.limit });
+    return namePrefixPage(db, filters, filters.text, { after: null, descending: order.descending, offset: order.offset, limit: order.limit }, reading);
   }
   const direction = order.descending ? 'desc' : 'asc';
   const nulls = sql.raw(order.descending ? 'desc nulls last' : 'asc nulls last');
@@ -370,22 +370,28 @@ type SortKey = { family: string; given: string; id: string };
  * One page, in name order, of a search for one word: people whose given or family name starts with
  * it, or whose local id or NHS number it is. The distinct matching names (lower case) are enumerated
  * by a skip scan of the (lower(name), family_name, given_name, id) indexes (migration 0135), a
- * recursive CTE that jumps from one name to the next; for each name a LATERAL subquery reads its first
- * offset + limit people, visible and filtered, already in name order from the same index. Those, and
- * the local-id and NHS-number matches, are sorted and cut to the page. A common prefix (Smi: 12,000
- * people, one name at 1,000,000 generated people) so reads about a hundred people, not every match;
- * the cost grows with the number of distinct names (a probe and up to a page each). The rows are exactly
- * those of the plain query (registerRows ordered by name): register-search-same-rows.test.ts.
- * Slower where a filter or the visibility keeps few of a name's people: each name's LATERAL then reads
- * until it has a page of them, at worst every match, as the plain query does.
+ * recursive CTE that jumps from one name to the next. Each name's people are then read already in
+ * name order from the same index, visible and filtered, in a branch of their own; the branches are
+ * disjoint (a person is in the branch of their family name if it matches, else of their given name,
+ * else in the branch of the local-id and NHS-number matches), so their union is every match once.
+ * - Up to reading.mergedBranchesAtMost names, one branch each, merged (PostgreSQL's Merge Append pulls from
+ *   each branch in order and stops at the page): about a page of people plus one per name are read.
+ *   The statement is prepared on each connection, so planning its branches is paid once.
+ * - More names: one LATERAL read of up to offset + limit people for each name, then all sorted and
+ *   cut to the page (one plan, however many names).
+ * A common prefix (Whi: 17 names at 1,000,000 generated people, 867 people read name by name) so
+ * reads about 70 people, not every match. The rows are exactly those of the plain query
+ * (registerRows ordered by name): register-search-same-rows.test.ts.
+ * Slower where a filter or the visibility keeps few of a name's people: a branch then reads until it
+ * has what it needs, at worst every match of its name, as the plain query does.
  */
-async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText, page: { after: SortKey | null; descending: boolean; offset: number; limit: number }): Promise<RegisterRow[]> {
+async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText, page: { after: SortKey | null; descending: boolean; offset: number; limit: number }, reading: NameReading): Promise<RegisterRow[]> {
   const prefix = text.words[0]!.toLowerCase();
   // The names first, in a statement of their own: with them as constants PostgreSQL knows how many
-  // LATERAL reads follow. Enumerated inside the same statement, a recursive CTE is estimated at 101
-  // names whatever it finds, which priced a search for "Smi" past jit_above_cost, and compiling the
-  // plan (0.1 to 1.3 s at 1,000,000 people) cost a hundred times more than running it.
-  const names = await sql<{ family: string | null; given: string | null }>`
+  // reads follow. Enumerated inside the same statement, a recursive CTE is estimated at 101 names
+  // whatever it finds, which priced a search for "Smi" past jit_above_cost, and compiling the plan
+  // (0.1 to 1.3 s at 1,000,000 people) cost a hundred times more than running it.
+  const names = await sql<{ family: string | null; given: string | null }>`${PREPARED}
     WITH RECURSIVE family_names(name) AS (${distinctNames('family_name', 'family_names', prefix)}),
     given_names(name) AS (${distinctNames('given_name', 'given_names', prefix)})
     SELECT name AS family, NULL AS given FROM family_names WHERE name IS NOT NULL
@@ -408,24 +414,63 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
     }
     return q.orderBy('people.family_name', page.descending ? 'desc' : 'asc').orderBy('people.given_name', page.descending ? 'desc' : 'asc').orderBy('people.id', page.descending ? 'desc' : 'asc').limit(perName);
   };
-  const ofName = (column: 'family_name' | 'given_name') => candidates(sql<SqlBool>`lower(people.${sql.ref(column)}) = n.name`);
+  // The three kinds of branch, disjoint.
+  const pattern = `${escapeLike(prefix)}%`;
+  const familyMatches = sql<SqlBool>`lower(people.family_name) LIKE ${pattern}`;
+  const givenMatches = sql<SqlBool>`lower(people.given_name) LIKE ${pattern}`;
+  const ofFamilyName = (name: RawBuilder<unknown>) => candidates(sql<SqlBool>`lower(people.family_name) = ${name}`);
+  const ofGivenName = (name: RawBuilder<unknown>) => candidates(sql<SqlBool>`lower(people.given_name) = ${name} AND NOT ${familyMatches}`);
   const byNhsNumber = text.nhsNumber ? sql` OR people.nhs_number = ${text.nhsNumber}` : sql``;
-  const identifiers = candidates(sql<SqlBool>`(people.local_id = ${text.raw}${byNhsNumber})`);
-  const found = await sql<RegisterRow>`
-    WITH found AS (
-      SELECT m.* FROM unnest(${familyNames}::text[]) AS n(name) CROSS JOIN LATERAL ${ofName('family_name')} m
-      UNION
-      SELECT m.* FROM unnest(${givenNames}::text[]) AS n(name) CROSS JOIN LATERAL ${ofName('given_name')} m
-      UNION
-      SELECT * FROM ${identifiers} i
-    ),
-    page AS (SELECT * FROM found ORDER BY page_family ${direction}, page_given ${direction}, page_id ${direction} OFFSET ${page.offset} LIMIT ${page.limit})
+  const identifiers = candidates(sql<SqlBool>`(people.local_id = ${text.raw}${byNhsNumber}) AND NOT (${familyMatches} OR ${givenMatches})`);
+
+  const family = padded(familyNames);
+  const given = padded(givenNames);
+  const merged = family.length + given.length <= reading.mergedBranchesAtMost;
+  const found = merged
+    ? sql.join([...family.map((n) => ofFamilyName(sql.val(n))), ...given.map((n) => ofGivenName(sql.val(n))), identifiers], sql` UNION ALL `)
+    : sql`SELECT m.* FROM unnest(${familyNames}::text[]) AS n(name) CROSS JOIN LATERAL ${ofFamilyName(sql`n.name`)} m
+      UNION ALL
+      SELECT m.* FROM unnest(${givenNames}::text[]) AS n(name) CROSS JOIN LATERAL ${ofGivenName(sql`n.name`)} m
+      UNION ALL
+      SELECT * FROM ${identifiers} i`;
+  const rows = await sql<RegisterRow>`${merged ? PREPARED : sql``}
     SELECT people.*, ${sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(column)))}
-    FROM page
+    FROM (
+      SELECT * FROM (${found}) found
+      ORDER BY page_family ${direction}, page_given ${direction}, page_id ${direction} OFFSET ${page.offset} LIMIT ${page.limit}
+    ) page
     JOIN people ON people.id = page.page_id
     LEFT JOIN person_summaries ON person_summaries.person_id = people.id
     ORDER BY page.page_family ${direction}, page.page_given ${direction}, page.page_id ${direction}`.execute(db);
-  return found.rows;
+  return rows.rows;
+}
+
+/** How a one-word search reads its names' people (namePrefixPage): up to how many branches are merged. */
+export interface NameReading { mergedBranchesAtMost: number }
+
+/** PostgreSQL: merged, each shape of statement prepared once per connection. */
+export const MERGED_NAME_READING: NameReading = { mergedBranchesAtMost: 32 };
+
+/**
+ * PGlite keeps no statement prepared, so every search would plan its branches afresh: at 100,000
+ * people that cost more than it saved ("Whi" 14.8 ms merged against 7.3 name by name; performance.md).
+ */
+export const NAME_BY_NAME_READING: NameReading = { mergedBranchesAtMost: 0 };
+
+/** The reading for a database: merged on PostgreSQL, name by name on PGlite. */
+export function nameReadingFor(db: Db): NameReading {
+  return engineOf(db) === 'pglite' ? NAME_BY_NAME_READING : MERGED_NAME_READING;
+}
+
+/**
+ * The names, padded with nulls (a branch that matches no one) to 1, 2 or 4, or a multiple of 8, so
+ * that the merged statement has a few shapes only, each prepared once per connection, not one per
+ * number of names. A shape's plan takes about 70 kB a branch on each connection (performance.md).
+ */
+function padded(names: string[]): (string | null)[] {
+  const n = names.length;
+  const size = n <= 4 ? [0, 1, 2, 4, 4][n]! : Math.ceil(n / 8) * 8;
+  return [...names, ...new Array<null>(size - n).fill(null)];
 }
 
 /**

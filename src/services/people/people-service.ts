@@ -31,6 +31,7 @@ async function seesAnyWith(trx: Db, actor: Actor, nhsNumber: string, except: str
 }
 
 export function createPeopleService(db: Db, { clock, reviews, useCases, registerCountCap = REGISTER_COUNT_CAP }: ServiceOptions & { registerCountCap?: number }) {
+  const nameReading = people.nameReadingFor(db);
   const { law } = useCases;
   const today = () => todayInLondon(clock());
 
@@ -155,7 +156,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
         details: { ...auditedFilters(query), results: page.items.length, personIds: page.items.map((item) => item.id) },
       });
       return useCases.run(actor, { permission: 'person:read', audit, readOnly: true }, async ({ trx, today }) => {
-        const rows = await people.searchRegister(trx, { ...registerFilters(actor, query, today), afterId: after, limit: query.limit + 1 });
+        const rows = await people.searchRegister(trx, { ...registerFilters(actor, query, today), afterId: after, limit: query.limit + 1 }, nameReading);
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
         const nextCursor = rows.length > query.limit && last ? encodeCursor(last.id) : null;
@@ -181,7 +182,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
         const page = counted.exact ? Math.min(query.page, knownPages) : query.page;
         const order = { sort: query.sort, descending: query.order === 'descending', offset: (page - 1) * REGISTER_PAGE_SIZE };
         // One more than a page, to know whether another follows when the total is not known.
-        const rows = await people.registerPage(trx, filters, { ...order, limit: REGISTER_PAGE_SIZE + (counted.exact ? 0 : 1) });
+        const rows = await people.registerPage(trx, filters, { ...order, limit: REGISTER_PAGE_SIZE + (counted.exact ? 0 : 1) }, nameReading);
         const items = rows.slice(0, REGISTER_PAGE_SIZE).map((row) => registerItem(row, today));
         const hasNext = counted.exact ? page < knownPages : rows.length > REGISTER_PAGE_SIZE;
         return { items, total: counted.count, totalExact: counted.exact, page, pageCount: counted.exact ? knownPages : null, hasNext, pageSize: REGISTER_PAGE_SIZE, sort: query.sort, order: query.order };
@@ -199,7 +200,7 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
       return useCases.run(actor, { permission: 'person:read', audit, readOnly: true }, async ({ trx, today }) => {
         const filters = registerFilters(actor, query, today);
         const total = await people.countRegister(trx, filters);
-        const rows = await people.registerPage(trx, filters, { sort: query.sort, descending: query.order === 'descending', offset: 0, limit: REGISTER_EXPORT_LIMIT });
+        const rows = await people.registerPage(trx, filters, { sort: query.sort, descending: query.order === 'descending', offset: 0, limit: REGISTER_EXPORT_LIMIT }, nameReading);
         return { items: rows.map((row) => registerItem(row, today)), total, complete: total <= REGISTER_EXPORT_LIMIT };
       });
     },
