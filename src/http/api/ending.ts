@@ -112,7 +112,7 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
 
   api.post(
     `${base}/ending-proposals/:proposalId/approvals`,
-    { schema: { tags, summary: 'Approve for the caller’s body (END-1): 201 when recorded, 200 when that side had already approved (nothing changes); 403 for any other organisation', params: ProposalParams, body: ApprovalInput, response: { ...responses(201, 'The approval was recorded; the proposal and the episode status', ApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ApprovalResult } } } } } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Approve for the caller’s body (END-1): 201 when recorded, 200 when that side had already approved (nothing changes); 403 for any other organisation', params: ProposalParams, body: ApprovalInput, response: { ...responses(201, 'The approval was recorded; the proposal and the episode status', ApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ApprovalResult } } } } } },
     async (request, reply) => {
       const { id, episodeId, proposalId } = p(request);
       const result = await services.ending.approve(actorOf(request), id!, episodeId!, proposalId!, request.body ?? {});
@@ -120,7 +120,7 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
     },
   );
 
-  api.post(`${base}/ending-proposals/:proposalId/decision`, { schema: { tags, summary: 'Refuse a proposal to end aftercare (it continues), or send it back for reassessment, with reasons, for the caller’s body; 403 for any other organisation, 409 once it is no longer waiting', params: ProposalParams, body: EndingDecisionInput, response: responses(200, 'The proposal, refused or sent back', EndingProposalSchema, WRITE) } }, async (request) => {
+  api.post(`${base}/ending-proposals/:proposalId/decision`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Refuse a proposal to end aftercare (it continues), or send it back for reassessment, with reasons, for the caller’s body; 403 for any other organisation, 409 once it is no longer waiting', params: ProposalParams, body: EndingDecisionInput, response: responses(200, 'The proposal, refused or sent back', EndingProposalSchema, WRITE) } }, async (request) => {
     const { id, episodeId, proposalId } = p(request);
     return services.ending.decide(actorOf(request), id!, episodeId!, proposalId!, request.body);
   });
@@ -154,7 +154,7 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
 
   api.post(
     `${base}/reinstatements/:reinstatementId/approvals`,
-    { schema: { tags, summary: 'Approve a reinstatement for the caller’s body (END-6), with an optional comment: once both have, the episode is active again', params: ReinstatementParams, body: ApprovalInput, response: { ...responses(201, 'The approval was recorded', ReinstatementApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ReinstatementApprovalResult } } } } } },
+    { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Approve a reinstatement for the caller’s body (END-6), with an optional comment: once both have, the episode is active again', params: ReinstatementParams, body: ApprovalInput, response: { ...responses(201, 'The approval was recorded', ReinstatementApprovalResult, WRITE), 200: { description: 'That side had already approved: nothing changed', content: { 'application/json': { schema: ReinstatementApprovalResult } } } } } },
     async (request, reply) => {
       const { id, episodeId, reinstatementId } = p(request);
       const result = await services.ending.approveReinstatement(actorOf(request), id!, episodeId!, reinstatementId!, request.body ?? {});
@@ -162,7 +162,7 @@ export function registerEndingApi(api: FastifyInstance, services: Services): voi
     },
   );
 
-  api.post(`${base}/reinstatements/:reinstatementId/decision`, { schema: { tags, summary: 'Refuse a request to reinstate aftercare (it stays ended), or send it back to be reconsidered, with reasons, for the caller’s body (END-6); 403 for any other organisation, 409 once it is no longer waiting', params: ReinstatementParams, body: ReinstatementDecisionInput, response: responses(200, 'The reinstatement, refused or sent back', ReinstatementSchema, WRITE) } }, async (request) => {
+  api.post(`${base}/reinstatements/:reinstatementId/decision`, { config: { personVisibilityInUseCase: true }, schema: { tags, summary: 'Refuse a request to reinstate aftercare (it stays ended), or send it back to be reconsidered, with reasons, for the caller’s body (END-6); 403 for any other organisation, 409 once it is no longer waiting', params: ReinstatementParams, body: ReinstatementDecisionInput, response: responses(200, 'The reinstatement, refused or sent back', ReinstatementSchema, WRITE) } }, async (request) => {
     const { id, episodeId, reinstatementId } = p(request);
     return services.ending.decideReinstatement(actorOf(request), id!, episodeId!, reinstatementId!, request.body);
   });
