@@ -2,6 +2,7 @@
 // PostgreSQL: rules refused with their IDs, approvals by both bodies, concurrency, projections, audit.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { todayInLondon } from '../../src/domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/services/kernel/errors.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { pdfText } from '../support/pdf.ts';
@@ -208,7 +209,7 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(both.status, 'pending');
       assert.equal(both.awaitingNotice, true);
       assert.equal(both.episode.status, 'active');
-      const today = new Date().toISOString().slice(0, 10);
+      const today = todayInLondon(); // the register's day (England's), as the approvals were dated: the UTC date is yesterday's after 23:00 in summer
       const sent = await mha.ending.recordNotice(f.actors.practitioner, personId, episodeId, proposal.id, { sentOn: today });
       assert.equal(sent.status, 'approved');
       assert.equal(sent.endedOn, today);

@@ -13,6 +13,7 @@ import { insertImportJob } from '../../src/data/imports-repository.ts';
 import { createServices } from '../../src/services/index.ts';
 import { seedAccounts } from '../support/app.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
+import { freePort } from '../support/ports.ts';
 
 const BIN = path.resolve('bin/s117.js');
 const SHA = 'a'.repeat(64);
@@ -42,9 +43,9 @@ for (const { engine, skip } of await testEngines()) {
     });
 
     /** Starts the server, waits until it says it is running, and stops it as an operator would. */
-    function serveOnce(): Promise<{ stdout: string; stderr: string }> {
+    async function serveOnce(): Promise<{ stdout: string; stderr: string }> {
       const where = 'dataDir' in database.location ? { S117_DATA_DIR: database.location.dataDir, DATABASE_URL: '' } : { DATABASE_URL: database.location.databaseUrl };
-      const env = { ...process.env, ...where, PORT: String(40000 + Math.floor(Math.random() * 20000)), HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+      const env = { ...process.env, ...where, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
       return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [BIN, 'serve'], { env });
         let stdout = '';

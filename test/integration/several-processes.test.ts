@@ -14,6 +14,7 @@ import { listMigrations } from '../../src/data/migrate.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { postgresAvailable, postgresRequired, postgresUrl } from '../support/databases.ts';
 import { PASSWORD, seedAccounts, USERS, type UserKey } from '../support/app.ts';
+import { freePort } from '../support/ports.ts';
 
 const BIN = path.resolve('bin/s117.js');
 const API_LIMIT = 40;
@@ -46,8 +47,8 @@ describe('two server processes on one PostgreSQL', { skip: available ? false : '
   let tokens: Record<UserKey, string>;
   let startedAt: number;
 
-  function serve(): Promise<Server> {
-    const port = 40000 + Math.floor(Math.random() * 20000);
+  async function serve(): Promise<Server> {
+    const port = await freePort();
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, PORT: String(port) } });
       let out = '';
@@ -175,7 +176,7 @@ describe('two server processes on one PostgreSQL', { skip: available ? false : '
   });
 
   test('s117 serve --workers 2 starts two workers on one port, serves, and stops them all on SIGTERM', async () => {
-    const port = 40000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { env: { ...env, PORT: String(port) } });
     let out = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
