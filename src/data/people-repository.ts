@@ -373,12 +373,13 @@ type SortKey = { family: string; given: string; id: string };
  * recursive CTE that jumps from one name to the next. Each name's people are then read already in
  * name order from the same index, visible and filtered, in a branch of their own; the branches are
  * disjoint (a person is in the branch of their family name if it matches, else of their given name,
- * else in the branch of the local-id and NHS-number matches), so their union is every match once.
- * - Up to reading.mergedBranchesAtMost names, one branch each, merged (PostgreSQL's Merge Append pulls from
- *   each branch in order and stops at the page): about a page of people plus one per name are read.
- *   The statement is prepared on each connection, so planning its branches is paid once.
- * - More names: one LATERAL read of up to offset + limit people for each name, then all sorted and
- *   cut to the page (one plan, however many names).
+ * else in the branch of the local-id and NHS-number matches), so their union is every match once
+ * (ADR 27).
+ * - Up to reading.mergedBranchesAtMost branches (names padded), merged: PostgreSQL's Merge Append
+ *   pulls from each branch in order and stops at the page, so about a page of people plus one per
+ *   name are read. A first page is prepared on each connection, so its branches are planned once.
+ * - More names, or PGlite (NAME_BY_NAME_READING): one LATERAL read of up to offset + limit people
+ *   for each name, then all sorted and cut to the page (one plan, however many names).
  * A common prefix (Whi: 17 names at 1,000,000 generated people, 867 people read name by name) so
  * reads about 70 people, not every match. The rows are exactly those of the plain query
  * (registerRows ordered by name): register-search-same-rows.test.ts.
