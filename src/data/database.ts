@@ -71,6 +71,17 @@ export async function databaseAnswers(db: Db): Promise<boolean> {
 export const PREPARED = sql.raw('/* s117:prepared */ ');
 const PREPARED_MARK = '/* s117:prepared */';
 
+/**
+ * Marks a statement whose text takes one of many shapes (a name search: a branch for each name, the
+ * filters given, the page's size; ADR 27). It is prepared as PREPARED is, but only while its connection
+ * holds fewer than PREPARED_FEW_AT_MOST such statements; any other text is sent unnamed and planned
+ * each time. So no run of requests can make a connection keep more than that many of these plans (a
+ * name search's is up to about 3 MB).
+ */
+export const PREPARED_FEW = sql.raw('/* s117:prepared-few */ ');
+const PREPARED_FEW_MARK = '/* s117:prepared-few */';
+export const PREPARED_FEW_AT_MOST = 16;
+
 const preparedNames = new Map<string, string>();
 const PREPARING = Symbol('preparing');
 
@@ -85,7 +96,7 @@ function preparedName(text: string): string {
 }
 
 /**
- * The pool's client, its queries that carry PREPARED sent as named statements. A table a prepared
+ * The pool's client, its queries that carry PREPARED (or PREPARED_FEW, while few) sent as named statements. A table a prepared
  * `SELECT p.*` reads may gain a column while the connection lives (a migration run by another
  * process): PostgreSQL then refuses the statement ("cached plan must not change result type"), and
  * it is prepared again under a new name on this connection (in autocommit the query is simply retried;
@@ -95,10 +106,19 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
   const marked = client as pg.PoolClient & { [PREPARING]?: Map<string, number> };
   if (marked[PREPARING]) return client;
   const renamed = new Map<string, number>();
+  const few = new Set<string>();
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   const named = (text: string, values: unknown) => query({ name: `${preparedName(text)}_${renamed.get(text) ?? 0}`, text, values });
+  const prepares = (text: string) => {
+    if (text.includes(PREPARED_MARK)) return true;
+    if (!text.includes(PREPARED_FEW_MARK)) return false;
+    if (few.has(text)) return true;
+    if (few.size >= PREPARED_FEW_AT_MOST) return false;
+    few.add(text);
+    return true;
+  };
   (client as { query: unknown }).query = (text: unknown, values?: unknown) => {
-    if (typeof text !== 'string' || !text.includes(PREPARED_MARK)) return values === undefined ? query(text) : query(text, values);
+    if (typeof text !== 'string' || !prepares(text)) return values === undefined ? query(text) : query(text, values);
     return named(text, values).catch((error: { code?: string; message?: string }) => {
       if (error?.code !== '0A000' || !/cached plan must not change result type/.test(error.message ?? '')) throw error;
       renamed.set(text, (renamed.get(text) ?? 0) + 1);

@@ -4,7 +4,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type RawBuilder, type SqlBool } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
-import { engineOf, PREPARED, type Db } from './database.ts';
+import { engineOf, PREPARED, PREPARED_FEW, type Db } from './database.ts';
 import type { endingFacts } from './ending-repository.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { loadFactRows, type Viewer } from './person-read-model.ts';
@@ -377,7 +377,8 @@ type SortKey = { family: string; given: string; id: string };
  * (ADR 27).
  * - Up to reading.mergedBranchesAtMost branches (names padded), merged: PostgreSQL's Merge Append
  *   pulls from each branch in order and stops at the page, so about a page of people plus one per
- *   name are read. A first page is prepared on each connection, so its branches are planned once.
+ *   name are read. A first page is prepared on each connection (up to a few shapes), so its
+ *   branches are planned once.
  * - More names, or PGlite (NAME_BY_NAME_READING): one LATERAL read of up to offset + limit people
  *   for each name, then all sorted and cut to the page (one plan, however many names).
  * A common prefix (Whi: 17 names at 1,000,000 generated people, 867 people read name by name) so
@@ -392,7 +393,9 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
   // reads follow. Enumerated inside the same statement, a recursive CTE is estimated at 101 names
   // whatever it finds, which priced a search for "Smi" past jit_above_cost, and compiling the plan
   // (0.1 to 1.3 s at 1,000,000 people) cost a hundred times more than running it.
-  const names = await sql<{ family: string | null; given: string | null }>`${PREPARED}
+  // Not prepared: in a kept (generic) plan the prefix is a parameter, which PostgreSQL cannot turn
+  // into the index's bounds, and each probe would walk the whole index (195 ms at 200,000 people).
+  const names = await sql<{ family: string | null; given: string | null }>`
     WITH RECURSIVE family_names(name) AS (${distinctNames('family_name', 'family_names', prefix)}),
     given_names(name) AS (${distinctNames('given_name', 'given_names', prefix)})
     SELECT name AS family, NULL AS given FROM family_names WHERE name IS NOT NULL
@@ -408,6 +411,7 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
   // A first page (the API's, the register page's first) merged is prepared, with its limits written in:
   // with LIMIT $n PostgreSQL prices the plan it keeps for 10 % of the matches, never prefers it to a
   // fresh plan, and so planned every branch on every search (5 ms for 25 branches at 1,000,000 people).
+  // Each shape (names, filters, limit) is a text of its own: a connection keeps a few (PREPARED_FEW).
   const prepared = merged && page.offset === 0;
   const count = (n: number) => (prepared ? sql.lit(n) : sql.val(n));
   // Visibility, projection filters and the cursor: the same for every branch.
@@ -439,7 +443,7 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
       SELECT m.* FROM unnest(${givenNames}::text[]) AS n(name) CROSS JOIN LATERAL ${ofGivenName(sql`n.name`)} m
       UNION ALL
       SELECT * FROM ${identifiers} i`;
-  const rows = await sql<RegisterRow>`${prepared ? PREPARED : sql``}
+  const rows = await sql<RegisterRow>`${prepared ? PREPARED_FEW : sql``}
     SELECT people.*, ${sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(column)))}
     FROM (
       SELECT * FROM (${found}) found

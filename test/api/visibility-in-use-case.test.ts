@@ -162,5 +162,29 @@ for (const { engine, skip } of await testEngines()) {
         assert.equal(theirs.body, nobodys.body);
       });
     }
+
+    // The decisions on an ending: their service answers 403 for a proposal that exists at that address
+    // (forbiddenToOtherApprovers), which the check on the way out must turn into the 404 of nobody.
+    test('ending: a stranger’s valid decision or approval on a proposal that exists is the 404 of nobody and changes nothing; the council’s approval runs no guard query', async () => {
+      const episode = `/api/v1/people/${personId}/episodes/${episodeId}`;
+      const proposalId = (await created(t, `${episode}/ending-proposals`, { reasonCode: 'no-longer-needed', reasons: 'No remaining needs after reassessment with them.', reassessedOn: today(), personInvolved: true, involved: [] }, 'laPractitioner')).id;
+      for (const [path, body] of [['decision', { outcome: 'refused', reasons: 'Needs remain, as the review found.' }], ['approvals', {}]] as const) {
+        const theirs = await call(t, 'POST', `${episode}/ending-proposals/${proposalId}/${path}`, body, 'otherLaApprover');
+        const nobodys = await call(t, 'POST', `/api/v1/people/${randomUUID()}/episodes/${episodeId}/ending-proposals/${proposalId}/${path}`, body, 'otherLaApprover');
+        assert.equal(theirs.statusCode, 404, theirs.body);
+        assert.equal(theirs.body, nobodys.body);
+      }
+      const still = await call(t, 'GET', `${episode}/ending-proposals/${proposalId}`, undefined, 'laPractitioner');
+      assert.equal((still.json() as { status: string; approvals: unknown[] }).status, 'pending', still.body);
+      const guard = countGuardQueries(t);
+      let approved: Awaited<ReturnType<typeof call>>;
+      try {
+        approved = await call(t, 'POST', `${episode}/ending-proposals/${proposalId}/approvals`, {}, 'laApprover');
+      } finally {
+        guard.restore();
+      }
+      assert.equal(approved.statusCode, 201, approved.body);
+      assert.equal(guard.asked, 0, 'the guard’s visibility query');
+    });
   });
 }

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { openPostgres, type DatabaseHandle } from '../../src/data/database.ts';
+import { openPostgres, PREPARED_FEW, PREPARED_FEW_AT_MOST, type DatabaseHandle } from '../../src/data/database.ts';
+import { MERGED_NAME_READING, searchRegister } from '../../src/data/people-repository.ts';
 import { loadFactRows, loadPersonReadModel } from '../../src/data/person-read-model.ts';
 import { createServices } from '../../src/services/index.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
@@ -49,6 +50,34 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
     assert.deepEqual(await loadPersonReadModel(database.db, personId, { everyone: true }, { summary: true, facts: true }), first);
     await loadFactRows(one.db, personId);
     assert.equal((await prepared()).length, 2, 'each fixed text is prepared under its own name');
+  });
+
+  test('statements of many shapes (PREPARED_FEW): a connection keeps at most a few, and the others still answer', async () => {
+    const shapes = async () => (await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-few%'`.execute(one.db)).rows.length;
+    const before = await shapes();
+    for (let i = 0; i < PREPARED_FEW_AT_MOST + 4; i++) {
+      const { rows } = await sql<{ n: number }>`${PREPARED_FEW}SELECT ${sql.lit(i)}::int + ${1}::int AS n`.execute(one.db);
+      assert.equal(rows[0]!.n, i + 1);
+    }
+    assert.equal(await shapes(), PREPARED_FEW_AT_MOST, 'no more than the cap, whatever was asked before');
+    assert.ok(before <= PREPARED_FEW_AT_MOST);
+    // One kept is executed by name again; one past the cap is answered unnamed, and nothing is added.
+    const { rows } = await sql<{ n: number }>`${PREPARED_FEW}SELECT ${sql.lit(PREPARED_FEW_AT_MOST + 2)}::int + ${1}::int AS n`.execute(one.db);
+    assert.equal(rows[0]!.n, PREPARED_FEW_AT_MOST + 3);
+    assert.equal(await shapes(), PREPARED_FEW_AT_MOST);
+  });
+
+  test('a name search keeps its merged page prepared, but not the names statement (a kept plan could not use the prefix as index bounds)', async () => {
+    const search = { text: { raw: 'Exa', nhsNumber: null, words: ['Exa'] }, visibleTo: null, limit: 51 }; // Sam Example: one name, and the identifiers
+    const fresh = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 }); // none of the few taken yet
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await searchRegister(fresh.db, search, MERGED_NAME_READING)).length, 1);
+      const statements = (await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(fresh.db)).rows.map((r) => r.statement);
+      assert.equal(statements.filter((t) => /WITH RECURSIVE/.test(t)).length, 0, 'the names statement is not prepared');
+      assert.equal(statements.filter((t) => /UNION ALL/.test(t) && /s117:prepared-few/.test(t)).length, 1, 'the merged page is prepared, once');
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('a column added to people by another connection: the read is prepared again and answers with it', async () => {

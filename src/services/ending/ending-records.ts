@@ -44,9 +44,11 @@ export function sideOf(actor: Actor, episode: Episode): ApprovalSide {
 const PERSON_NOT_FOUND = new NotFoundError('person').message;
 
 /**
- * The contract answers 403 to an approver of another organisation (END-1). One who cannot even see
- * the person gets 403 too, but only for a proposal (or reinstatement) that exists at that exact
- * address (its id is known to them); anything else stays 404, exactly as if it did not exist.
+ * The contract answers 403 to an approver of another organisation (END-1). From this service, one who
+ * cannot even see the person gets 403 too, but only for a proposal (or reinstatement) that exists at
+ * that exact address (its id is known to them); anything else stays 404, exactly as if it did not
+ * exist. Over HTTP such a caller gets the 404 of nobody in every case: the routes' check on the way
+ * out (person-scope.ts, hiddenPersonProblem) answers any refusal about a person they may not see so.
  * `approve` is the approval use case, whose runner answers 404 for a person the actor cannot see.
  */
 export async function forbiddenToOtherApprovers<T>(
