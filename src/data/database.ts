@@ -96,11 +96,12 @@ function preparedName(text: string): string {
 }
 
 /**
- * The pool's client, its queries that carry PREPARED (or PREPARED_FEW, while few) sent as named statements. A table a prepared
- * `SELECT p.*` reads may gain a column while the connection lives (a migration run by another
- * process): PostgreSQL then refuses the statement ("cached plan must not change result type"), and
- * it is prepared again under a new name on this connection (in autocommit the query is simply retried;
- * inside a transaction the transaction has failed, and the next one uses the new name).
+ * The pool's client, its queries that carry PREPARED (or PREPARED_FEW, while few) sent as named
+ * statements. A table a prepared `SELECT p.*` reads may gain a column while the connection lives (a
+ * migration run by another process): PostgreSQL then refuses the statement ("cached plan must not
+ * change result type"), and it is prepared again under a new name on this connection (in autocommit
+ * the query is simply retried; inside a transaction the transaction has failed, and the next one uses
+ * the new name).
  */
 function preparing(client: pg.PoolClient): pg.PoolClient {
   const marked = client as pg.PoolClient & { [PREPARING]?: Map<string, number> };

@@ -458,7 +458,7 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
 /** How a one-word search reads its names' people (namePrefixPage): up to how many branches are merged. */
 export interface NameReading { mergedBranchesAtMost: number }
 
-/** PostgreSQL: merged, each shape of statement prepared once per connection. */
+/** PostgreSQL: merged; a first page's statement prepared once per connection (up to 16 shapes: PREPARED_FEW). */
 export const MERGED_NAME_READING: NameReading = { mergedBranchesAtMost: 40 };
 
 /**
@@ -474,8 +474,8 @@ export function nameReadingFor(db: Db): NameReading {
 
 /**
  * The names, padded with nulls (a branch that matches no one) to 1, 2 or 4, or a multiple of 8, so
- * that the merged statement has a few shapes only, each prepared once per connection, not one per
- * number of names. A shape's plan takes about 70 kB a branch on each connection (performance.md).
+ * that the common searches share a few texts, each prepared once per connection, not one per number
+ * of names. A kept plan takes about 50 to 70 kB a branch on its connection (performance.md).
  */
 function padded(names: string[]): (string | null)[] {
   const n = names.length;
