@@ -11,6 +11,7 @@ import * as jobs from '../../src/data/jobs-repository.ts';
 import { openRegister, type Register } from '../../src/services/register.ts';
 import { seedAccounts, USERS, type UserKey } from '../support/app.ts';
 import { createPgliteDataDir, createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
+import { eventually } from '../support/eventually.ts';
 
 for (const { engine, skip } of await testEngines()) {
   describe(`who is asking, kept and revoked, and scheduled jobs on ${engine}`, { skip }, () => {
@@ -55,19 +56,6 @@ for (const { engine, skip } of await testEngines()) {
     };
     const registers = () => [one, ...(two ? [two] : [])];
 
-    /**
-     * What `check` answers once the change has reached the register: another process hears of it by the
-     * database's notification a moment after the commit (longer on a loaded machine). Asks again for up
-     * to 2 s, far inside the 60 s an answer is kept here: only the announcement can end it.
-     */
-    async function eventually<T>(check: () => Promise<T>, expected: T): Promise<T> {
-      const giveUpAt = Date.now() + 2000;
-      for (;;) {
-        const value = await check();
-        if (value === expected || Date.now() >= giveUpAt) return value;
-        await sleep(10);
-      }
-    }
 
     /** Revokes in SQL without the announcement: only a kept answer can still let the token in. */
     async function revokeUnannounced(token: string) {
@@ -95,7 +83,9 @@ for (const { engine, skip } of await testEngines()) {
       assert.equal(await allowed(one, token), false);
       if (two) {
         const other = two;
-        assert.equal(await eventually(() => allowed(other, token), false), false); // once the announcement crosses to the other process
+        // The announcement reaches the other process a moment after the commit; answers are kept 60 s
+        // here, so within eventually's 2 s only the announcement can end the kept one.
+        assert.equal(await eventually(() => allowed(other, token), false), false);
       }
     });
 

@@ -14,6 +14,7 @@ import { listMigrations } from '../../src/data/migrate.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { postgresAvailable, postgresRequired, postgresUrl } from '../support/databases.ts';
 import { PASSWORD, seedAccounts, USERS, type UserKey } from '../support/app.ts';
+import { eventually } from '../support/eventually.ts';
 import { freePort } from '../support/ports.ts';
 
 const BIN = path.resolve('bin/s117.js');
@@ -90,14 +91,9 @@ describe('two server processes on one PostgreSQL', { skip: available ? false : '
    * for up to 2 s, far inside the 60 s this suite keeps an answer: only the announcement can end it;
    * every 100 ms, so that the asking stays well inside the API's rate limit here (40 a minute).
    */
-  async function statusOnceAnnounced(server: Server, path: string, headers: Record<string, string>, expected: number): Promise<number> {
-    const giveUpAt = Date.now() + 2000;
-    for (;;) {
-      const { status } = await get(server, path, headers);
-      if (status === expected || Date.now() >= giveUpAt) return status;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const statusOnceAnnounced = (server: Server, path: string, headers: Record<string, string>, expected: number) =>
+    eventually(async () => (await get(server, path, headers)).status, expected, { everyMs: 100 });
+
 
   test('both started at once on an empty database, which was migrated once, completely', async () => {
     const rows = await handle.db.selectFrom('schema_migrations').select('version').execute();
