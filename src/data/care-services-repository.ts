@@ -2,7 +2,8 @@
 // services finance must not charge for.
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
-import type { ServiceRow, ServicesTable } from './schema.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import type { FundingPolicyRow, ServiceRow, ServicesTable } from './schema.ts';
 
 type JsonFields = 'enhanced_features' | 'rent_decision';
 export type NewService = Omit<Insertable<ServicesTable>, JsonFields> & { enhanced_features: string[] | null; rent_decision: object | null };
@@ -49,6 +50,28 @@ export function findService(db: Db, id: string): Promise<ServiceRow | undefined>
 export function listServices(db: Db, personId: string): Promise<ServiceRow[]> {
   return db.selectFrom('services').selectAll().where('person_id', '=', personId).orderBy('start_date').orderBy('created_at').orderBy('id').execute();
 }
+
+/** A service's timestamps, which JSON carries as text. */
+const SERVICE_INSTANTS = ['created_at', 'updated_at', 'split_approved_at'] as const;
+
+/** The person's services and the funding policies they were split by, as the services read shows them. */
+export interface ServicesRows {
+  /** As listServices: by start date, then recorded, then id. */
+  services: ServiceRow[];
+  /** As findFundingPolicy, by id: only the policies the services name. */
+  policies: Map<string, FundingPolicyRow>;
+}
+
+/** ServicesRows in the person's read-model statement (issue 14 item 3: one query, not one per service's policy). */
+export const SERVICES_PART: ReadModelPart<ServicesRows> = {
+  columns: sql`${rowsOf('services', 't.start_date, t.created_at, t.id')} AS sv_services,
+      (SELECT coalesce(json_agg(f), '[]'::json) FROM funding_policies f WHERE f.id IN (SELECT s.policy_id FROM services s WHERE s.person_id = p.id)) AS sv_policies`,
+  aliases: ['sv_services', 'sv_policies'],
+  decode: (columns) => ({
+    services: (columns.sv_services as Json[]).map((r) => withInstants(r, SERVICE_INSTANTS) as unknown as ServiceRow),
+    policies: new Map((columns.sv_policies as Json[]).map((r) => [r.id as string, withInstants(r, ['created_at']) as unknown as FundingPolicyRow])),
+  }),
+};
 
 export interface NoChargeRow extends ServiceRow {
   nhs_number: string | null;

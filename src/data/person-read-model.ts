@@ -111,6 +111,19 @@ export interface ReadModelParts {
   reviews?: boolean;
 }
 
+/**
+ * Columns one read adds to the person's read-model statement (issue 14 item 3: a read is the read
+ * model and its audit event), with how they come back: sub-selects over the person `p`, each aliased
+ * with one of `aliases` (a prefix of the read's own, so no column of `people` is shadowed), and
+ * `decode` turning those columns into the rows the per-table queries give. Defined beside the
+ * repository whose rows they are.
+ */
+export interface ReadModelPart<E> {
+  columns: RawBuilder<unknown>;
+  aliases: readonly string[];
+  decode(columns: Json): E;
+}
+
 /** Who is reading: every person (an admin), or the people one organisation has sight of. */
 export type Viewer = { everyone: true } | { everyone: false; organisationCode: string };
 
@@ -262,7 +275,9 @@ export function factColumns(): RawBuilder<unknown> {
  * the viewer may not see them (exactly when findVisiblePerson gives undefined). With `audit`, the
  * same statement appends the audit event of the read when (and only when) it finds the person.
  */
-export async function loadPersonReadModel(db: Db, personId: string, viewer: Viewer, parts: ReadModelParts = {}, audit?: PersonReadEvent): Promise<PersonReadModel | undefined> {
+export async function loadPersonReadModel(db: Db, personId: string, viewer: Viewer, parts?: ReadModelParts, audit?: PersonReadEvent): Promise<PersonReadModel | undefined>;
+export async function loadPersonReadModel<E>(db: Db, personId: string, viewer: Viewer, parts: ReadModelParts, audit: PersonReadEvent | undefined, part: ReadModelPart<E>): Promise<(PersonReadModel & { part: E }) | undefined>;
+export async function loadPersonReadModel<E>(db: Db, personId: string, viewer: Viewer, parts: ReadModelParts = {}, audit?: PersonReadEvent, part?: ReadModelPart<E>): Promise<(PersonReadModel & { part?: E }) | undefined> {
   const visible = viewer.everyone
     ? sql``
     : sql` AND EXISTS (SELECT 1 FROM person_organisations po WHERE po.person_id = p.id AND po.organisation_code = ${viewer.organisationCode})`;
@@ -281,7 +296,8 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
       ${facts},
       ${parts.panels ? PANELS : NO_PANELS},
       ${parts.plan ? PLAN : NO_PLAN},
-      ${parts.reviews ? REVIEWS : NO_REVIEWS}
+      ${parts.reviews ? REVIEWS : NO_REVIEWS}${part ? sql`,
+      ${part.columns}` : sql``}
     FROM people p WHERE p.id = ${personId} AND p.merged_into IS NULL${visible}`;
   const result = await (audit ? withPersonReadEvent(select, audit) : select).execute(db);
   const row = result.rows[0];
@@ -290,10 +306,19 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
     rm_residences, rm_gps, rm_summary, admissions, legal_statuses, leaves, decisions, joint_endings, reinstatements, placements,
     pp_plan, pp_latest_final, pp_unconfirmed_ends, pp_keyworkers, pp_meetings, pp_invitees, pp_budgets, pp_budget_reviews, pp_budget_triggers, pp_budget_reductions,
     pr_plan, pr_keyworker, pr_latest_final, pr_services, rv_reviews, rv_requests, rv_invitations,
-    ...person
+    ...rest
   } = row;
+  const person: Json = rest;
+  let partColumns: Json | undefined;
+  if (part) {
+    partColumns = {};
+    for (const alias of part.aliases) {
+      partColumns[alias] = person[alias];
+      delete person[alias];
+    }
+  }
   return {
-    person: person as PersonRow,
+    person: person as unknown as PersonRow,
     residences: rm_residences.map((r) => withInstants(r, ['recorded_at']) as ResidenceRow),
     gps: rm_gps.map((r) => withInstants(r, ['recorded_at']) as GpRow),
     summary: rm_summary ? (withInstants(rm_summary, ['refreshed_at']) as SummaryRow) : undefined,
@@ -303,6 +328,7 @@ export async function loadPersonReadModel(db: Db, personId: string, viewer: View
     }),
     ...(parts.plan && { plan: planRowsOf({ pr_plan, pr_keyworker, pr_latest_final, pr_services }) }),
     ...(parts.reviews && { reviews: reviewRowsOf({ rv_reviews, rv_requests, rv_invitations }) }),
+    ...(part && { part: part.decode(partColumns!) }),
   };
 }
 

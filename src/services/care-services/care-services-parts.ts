@@ -5,7 +5,7 @@ import type { IsoDate } from '../../domain/dates.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/care-services-repository.ts';
 import { listCurrentPlanNeeds } from '../../data/plans-repository.ts';
-import type { PersonRow, ServiceRow } from '../../data/schema.ts';
+import type { FundingPolicyRow, PersonRow, ServiceRow } from '../../data/schema.ts';
 import { findPolicy } from '../funding-policies/policy-in-effect.ts';
 import type { Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
@@ -33,12 +33,22 @@ export async function findOwnService(trx: Db, person: PersonRow, serviceId: stri
 
 /** The person's services; without paging (the pages) every one. */
 export async function servicesPart(trx: Db, actor: Actor, ctx: MoneyContext, person: PersonRow, today: IsoDate, settings: ServiceReadSettings, paging?: Page | null) {
-  const all = await repo.listServices(trx, person.id);
+  const services = await repo.listServices(trx, person.id);
+  const policies = new Map<string, FundingPolicyRow>();
+  for (const id of new Set(services.map((s) => s.policy_id))) {
+    const policy = await findPolicy(trx, id);
+    if (policy) policies.set(policy.id, policy);
+  }
+  return servicesOf({ services, policies }, actor, ctx, today, settings, paging);
+}
+
+/** servicesPart from the rows already read (the services read's model): no query. */
+export function servicesOf({ services, policies }: repo.ServicesRows, actor: Actor, ctx: MoneyContext, today: IsoDate, { freePrescriptions }: ServiceReadSettings, paging?: Page | null) {
   // Lists convention: a keyset on (start date, recorded, id), as the repository orders them.
-  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc', 'asc'], (r) => [keyText(r.start_date), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
-  const items: ServiceView[] = [];
-  for (const row of rows) items.push(await showService(trx, actor, ctx, row, today, settings));
-  return { items, nextCursor, moneyVisible: canSeeMoney(actor, ctx.responsibleBodies) };
+  const { page: rows, nextCursor } = paging ? pageInMemory(services, paging, ['asc', 'asc', 'asc'], (r) => [keyText(r.start_date), keyText(r.created_at), r.id]) : { page: services, nextCursor: null };
+  const moneyVisible = canSeeMoney(actor, ctx.responsibleBodies);
+  const items = rows.map((row) => serviceView(row, (row.policy_id && policies.get(row.policy_id)) || null, moneyVisible, freePrescriptions, today));
+  return { items, nextCursor, moneyVisible };
 }
 
 /** What the audit event of a read of the person's services says (as the service list always has). */

@@ -9,6 +9,7 @@ import { episodeOn, fundingDecisionReopened, fundingDecisionViolations, policySp
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/care-services-repository.ts';
+import { SERVICES_PART } from '../../data/care-services-repository.ts';
 import { listCurrentPlanNeeds } from '../../data/plans-repository.ts';
 import type { FundingPolicyRow, PersonRow, ServiceRow } from '../../data/schema.ts';
 import { findPolicy, findPolicyInEffect, policyFromRow } from '../funding-policies/policy-in-effect.ts';
@@ -20,11 +21,12 @@ import { mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/us
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './care-services-inputs.ts';
 import { accommodationFromRow, candidateColumns, candidateFromRow, moneyDetails, type ServiceView } from './care-services-view.ts';
-import { moneyContext, type MoneyContext } from './money-context.ts';
-import { findOwnService, planNeedsPart, servicesDetails, servicesPart, showService } from './care-services-parts.ts';
+import { moneyContext, moneyContextOf, type MoneyContext } from './money-context.ts';
+import { findOwnService, planNeedsPart, servicesDetails, servicesOf, servicesPart, showService } from './care-services-parts.ts';
 import { budgetsPart } from '../budgets/budgets-service.ts';
 import { fundingPoliciesPart } from '../funding-policies/funding-policies-service.ts';
-import { personViewPart } from '../people/people-service.ts';
+import { factsOfModel, personViewPart } from '../people/people-service.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import { createNoChargeExport } from './no-charge-export.ts';
 import { approvalColumns, keptSplitColumns, proposedSplitOf, sameDecision, splitColumns } from './split-approval.ts';
 
@@ -127,11 +129,12 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(
+      return useCases.readModel(
         actor,
         personId,
         { permission: 'person:read', audit: (r: { items: ServiceView[]; moneyVisible: boolean }) => ({ action: 'service.list', details: servicesDetails(r) }) },
-        async ({ trx, person, today }) => servicesPart(trx, actor, await moneyContext(trx, person, today, law), person, today, settings, paging),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, SERVICES_PART),
+        ({ model, today }) => servicesOf(model.part, actor, moneyContextOf(factsOfModel(model, law), today), today, settings, paging),
       );
     },
 

@@ -162,27 +162,28 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
     },
 
     /**
-     * A read of one person's record whose data comes from one read-model query (issue 14: at most
-     * who-is-asking, the read model and the audit event). `load` must apply the viewer's visibility
-     * in that same query and give undefined when the person is not there or not visible: 404, as
-     * `read` answers, before the permission (403).
+     * A read of one person's record whose data comes from one read-model query (issue 14 item 3:
+     * who-is-asking, the read model and the audit event), for a read whose event says what was shown
+     * (how many, whether amounts were): the read model in autocommit, then the event. `load` must
+     * apply the viewer's visibility in that same query and give undefined when the person is not there
+     * or not visible: 404, as `read` answers, before the permission (403). `work` only shapes the
+     * answer from the model: it is given no database handle.
      */
     async readModel<M extends { person: PersonRow }, T>(
       actor: Actor,
       personId: string,
       spec: PersonReadSpec<T>,
-      load: (trx: Db, viewer: people.Viewer) => Promise<M | undefined>,
-      work: (ctx: PersonContext & { model: M }) => Promise<T> | T,
+      load: (db: Db, viewer: people.Viewer) => Promise<M | undefined>,
+      work: (ctx: { actor: Actor; person: PersonRow; today: IsoDate; now: Date; model: M }) => T,
     ): Promise<T> {
-      return db.transaction().execute(async (trx) => {
-        const now = clock();
-        const model = isUuid(personId) ? await load(trx, viewerOf(actor)) : undefined;
-        if (!model) throw new NotFoundError('person');
-        requirePermission(actor, spec.permission);
-        const result = await work({ trx, actor, person: model.person, today: dayOf(now), now, model });
-        await audit(trx, actor, model.person, spec.audit, result, now);
-        return result;
-      });
+      if (!isUuid(personId)) throw new NotFoundError('person');
+      const now = clock();
+      const model = await load(readOnlyDb, viewerOf(actor));
+      if (!model) throw new NotFoundError('person');
+      requirePermission(actor, spec.permission);
+      const result = work({ actor, person: model.person, today: dayOf(now), now, model });
+      await audit(db, actor, model.person, spec.audit, result, now);
+      return result;
     },
 
     /**
