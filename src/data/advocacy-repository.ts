@@ -1,6 +1,8 @@
 // Advocacy referrals (ADV-1 to ADV-4) and tribunal aftercare recommendations with their responses (MHA25-1).
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import type { AdvocacyReferralsTable, TribunalRecommendationsTable } from './schema.ts';
 
 // Advocacy referrals
 
@@ -28,6 +30,13 @@ export function listReferrals(db: Db, personId: string) {
   return db.selectFrom('advocacy_referrals').selectAll().where('person_id', '=', personId).orderBy('referred_on', 'desc').orderBy('created_at', 'desc').execute();
 }
 
+/** The person's referrals as listReferrals gives them, in the person's read-model statement (issue 14 item 3). */
+export const REFERRALS_PART: ReadModelPart<Selectable<AdvocacyReferralsTable>[]> = {
+  columns: sql`${rowsOf('advocacy_referrals', 't.referred_on DESC, t.created_at DESC')} AS av_referrals`,
+  aliases: ['av_referrals'],
+  decode: (columns) => (columns.av_referrals as Json[]).map((r) => withInstants(r, ['created_at']) as unknown as Selectable<AdvocacyReferralsTable>),
+};
+
 export async function updateReferral(db: Db, id: string, expectedVersion: number, changes: { outcome?: string | null; involvement?: string | null; consent_to_records?: string | null }): Promise<boolean> {
   const result = await db.updateTable('advocacy_referrals').set({ ...changes, version: sql`version + 1` }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
@@ -50,6 +59,13 @@ export function findRecommendation(db: Db, id: string) {
 export function listRecommendations(db: Db, personId: string) {
   return db.selectFrom('tribunal_recommendations').selectAll().where('person_id', '=', personId).orderBy('hearing_on', 'desc').orderBy('created_at', 'desc').execute();
 }
+
+/** The person's recommendations as listRecommendations gives them, in the person's read-model statement (issue 14 item 3). */
+export const RECOMMENDATIONS_PART: ReadModelPart<Selectable<TribunalRecommendationsTable>[]> = {
+  columns: sql`${rowsOf('tribunal_recommendations', 't.hearing_on DESC, t.created_at DESC')} AS av_recommendations`,
+  aliases: ['av_recommendations'],
+  decode: (columns) => (columns.av_recommendations as Json[]).map((r) => withInstants(r, ['created_at']) as unknown as Selectable<TribunalRecommendationsTable>),
+};
 
 export async function respondToRecommendation(db: Db, id: string, expectedVersion: number, response: { response: string; respondedOn: string; respondedBy: string }): Promise<boolean> {
   const result = await db

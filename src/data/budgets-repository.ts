@@ -1,7 +1,8 @@
 // Direct payments and personal health budgets (DP-1 to DP-3): the budgets, their reviews, reductions
 // and review triggers, and the budget review date kept in the person's summary.
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
+import { withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
 import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, BudgetsTable } from './schema.ts';
 
 export async function insertBudget(db: Db, row: Omit<Insertable<BudgetsTable>, 'service_ids'> & { service_ids: string[] }): Promise<void> {
@@ -27,12 +28,6 @@ export async function bumpBudgetVersion(db: Db, id: string): Promise<void> {
 export async function listBudgetReviews(db: Db, budgetIds: readonly string[]): Promise<BudgetReviewRow[]> {
   if (budgetIds.length === 0) return [];
   return db.selectFrom('budget_reviews').selectAll().where('budget_id', 'in', budgetIds).orderBy('held_on').orderBy('id').execute();
-}
-/** A page of a person's budgets, keyset on (start_date, id). */
-export function listBudgetsPage(db: Db, personId: string, after: { startDate: string; id: string } | undefined, limit: number): Promise<BudgetRow[]> {
-  let q = db.selectFrom('budgets').selectAll().where('person_id', '=', personId);
-  if (after) q = q.where((eb) => eb.or([eb('start_date', '>', after.startDate), eb.and([eb('start_date', '=', after.startDate), eb('id', '>', after.id)])]));
-  return q.orderBy('start_date').orderBy('id').limit(limit).execute();
 }
 
 /** Changes a budget when its version is still `version`; false when stale (409). */
@@ -69,4 +64,52 @@ export async function listBudgetClocksOf(db: Db, personIds: readonly string[]): 
   if (personIds.length === 0) return { budgets: [], reviews: [] };
   const budgets = await db.selectFrom('budgets').selectAll().where('person_id', 'in', [...personIds]).orderBy('start_date').orderBy('id').execute();
   return { budgets, reviews: await listBudgetReviews(db, budgets.map((b) => b.id)) };
+}
+
+/** Budgets with their reviews held, reductions and review triggers, each as its list query orders them. */
+export interface BudgetsRows {
+  /** As listBudgets: by start date, then id. */
+  budgets: BudgetRow[];
+  reviews: BudgetReviewRow[];
+  reductions: BudgetReductionRow[];
+  triggers: BudgetReviewTriggerRow[];
+}
+
+/** BudgetsRows of these budgets, read the way the writes and the pages read them. */
+export async function budgetsRowsOf(db: Db, budgets: BudgetRow[]): Promise<BudgetsRows> {
+  const ids = budgets.map((b) => b.id);
+  return { budgets, reviews: await listBudgetReviews(db, ids), reductions: await listBudgetReductions(db, ids), triggers: await listBudgetReviewTriggers(db, ids) };
+}
+
+/**
+ * BudgetsRows in the person's read-model statement (issue 14 item 3: one query, not one per table),
+ * of the budgets `which` selects from the person's own (alias b).
+ */
+function budgetsPartWhere(which: RawBuilder<unknown>): ReadModelPart<BudgetsRows> {
+  const related = (table: string, order: string) =>
+    sql`(SELECT coalesce(json_agg(r ORDER BY ${sql.raw(order)}), '[]'::json) FROM ${sql.table(table)} r WHERE r.budget_id IN (SELECT b.id FROM budgets b WHERE b.person_id = p.id${which}))`;
+  return {
+    columns: sql`(SELECT coalesce(json_agg(b ORDER BY b.start_date, b.id), '[]'::json) FROM budgets b WHERE b.person_id = p.id${which}) AS bg_budgets,
+      ${related('budget_reviews', 'r.held_on, r.id')} AS bg_reviews,
+      ${related('budget_reductions', 'r.effective_on, r.id')} AS bg_reductions,
+      ${related('budget_review_triggers', 'r.occurred_on, r.id')} AS bg_triggers`,
+    aliases: ['bg_budgets', 'bg_reviews', 'bg_reductions', 'bg_triggers'],
+    decode: (columns) => ({
+      budgets: (columns.bg_budgets as Json[]).map((r) => withInstants(r, ['created_at', 'updated_at']) as unknown as BudgetRow),
+      reviews: (columns.bg_reviews as Json[]).map((r) => withInstants(r, ['recorded_at']) as unknown as BudgetReviewRow),
+      reductions: (columns.bg_reductions as Json[]).map((r) => withInstants(r, ['recorded_at']) as unknown as BudgetReductionRow),
+      triggers: (columns.bg_triggers as Json[]).map((r) => withInstants(r, ['recorded_at']) as unknown as BudgetReviewTriggerRow),
+    }),
+  };
+}
+
+/** Every one of the person's budgets (the list pages them in memory, on the same key). */
+export const BUDGETS_PART = budgetsPartWhere(sql``);
+
+/**
+ * One of the person's budgets (none when the id is another person's, or null: an id that is not a
+ * UUID is asked for as null, so the statement's text stays the same).
+ */
+export function oneBudgetPart(budgetId: string | null): ReadModelPart<BudgetsRows> {
+  return budgetsPartWhere(sql` AND b.id = ${budgetId}::uuid`);
 }

@@ -53,6 +53,8 @@ export function listServices(db: Db, personId: string): Promise<ServiceRow[]> {
 
 /** A service's timestamps, which JSON carries as text. */
 const SERVICE_INSTANTS = ['created_at', 'updated_at', 'split_approved_at'] as const;
+/** A funding policy's. */
+const POLICY_INSTANTS = ['created_at'] as const;
 
 /** The person's services and the funding policies they were split by, as the services read shows them. */
 export interface ServicesRows {
@@ -69,9 +71,33 @@ export const SERVICES_PART: ReadModelPart<ServicesRows> = {
   aliases: ['sv_services', 'sv_policies'],
   decode: (columns) => ({
     services: (columns.sv_services as Json[]).map((r) => withInstants(r, SERVICE_INSTANTS) as unknown as ServiceRow),
-    policies: new Map((columns.sv_policies as Json[]).map((r) => [r.id as string, withInstants(r, ['created_at']) as unknown as FundingPolicyRow])),
+    policies: new Map((columns.sv_policies as Json[]).map((r) => [r.id as string, withInstants(r, POLICY_INSTANTS) as unknown as FundingPolicyRow])),
   }),
 };
+
+/** One of the person's services and the funding policy it was split by, as the service read shows them. */
+export interface ServiceRows {
+  /** As findService, only when the service is the person's. */
+  service: ServiceRow | undefined;
+  /** As findFundingPolicy of the service's policy_id. */
+  policy: FundingPolicyRow | null;
+}
+
+/**
+ * ServiceRows in the person's read-model statement (issue 14 item 3); `serviceId` null (a URL's id that
+ * is not a UUID) finds none.
+ */
+export function servicePart(serviceId: string | null): ReadModelPart<ServiceRows> {
+  return {
+    columns: sql`(SELECT row_to_json(t) FROM services t WHERE t.id = ${serviceId}::uuid AND t.person_id = p.id) AS sv_service,
+      (SELECT row_to_json(f) FROM funding_policies f JOIN services s ON s.policy_id = f.id WHERE s.id = ${serviceId}::uuid AND s.person_id = p.id) AS sv_policy`,
+    aliases: ['sv_service', 'sv_policy'],
+    decode: (columns) => ({
+      service: columns.sv_service ? (withInstants(columns.sv_service as Json, SERVICE_INSTANTS) as unknown as ServiceRow) : undefined,
+      policy: columns.sv_policy ? (withInstants(columns.sv_policy as Json, POLICY_INSTANTS) as unknown as FundingPolicyRow) : null,
+    }),
+  };
+}
 
 export interface NoChargeRow extends ServiceRow {
   nhs_number: string | null;

@@ -1,6 +1,7 @@
 // Complaints about a person's aftercare (CMP-1, CMP-2), and the decisions a complaint may link to.
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
 import type { ComplaintRow, ComplaintsTable, PersonRow } from './schema.ts';
 
 
@@ -16,6 +17,29 @@ export function findComplaint(db: Db, id: string): Promise<ComplaintRow | undefi
 
 export function listComplaints(db: Db, personId: string): Promise<ComplaintRow[]> {
   return db.selectFrom('complaints').selectAll().where('person_id', '=', personId).orderBy('received_on', 'desc').orderBy('id').execute();
+}
+
+/** A complaint's timestamps, which JSON carries as text. */
+const COMPLAINT_INSTANTS = ['created_at', 'updated_at'] as const;
+const complaintOf = (row: Json) => withInstants(row, COMPLAINT_INSTANTS) as unknown as ComplaintRow;
+
+/** The person's complaints as listComplaints gives them, in the person's read-model statement (issue 14 item 3). */
+export const COMPLAINTS_PART: ReadModelPart<ComplaintRow[]> = {
+  columns: sql`${rowsOf('complaints', 't.received_on DESC, t.id')} AS cm_complaints`,
+  aliases: ['cm_complaints'],
+  decode: (columns) => (columns.cm_complaints as Json[]).map(complaintOf),
+};
+
+/**
+ * The person's complaint with this id as findComplaint gives it, in the person's read-model statement:
+ * undefined when it is another person's, or `complaintId` is null (not a UUID: never asked for).
+ */
+export function complaintPart(complaintId: string | null): ReadModelPart<ComplaintRow | undefined> {
+  return {
+    columns: sql`(SELECT row_to_json(t) FROM complaints t WHERE t.id = ${complaintId}::uuid AND t.person_id = p.id) AS cm_complaint`,
+    aliases: ['cm_complaint'],
+    decode: (columns) => (columns.cm_complaint ? complaintOf(columns.cm_complaint as Json) : undefined),
+  };
 }
 
 /** Updates only when the version still matches; false when it was stale. */

@@ -1,6 +1,7 @@
 // Disputes between the responsible bodies (RESP-6; migration 0007).
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
 import type { DisputeRow, DisputesTable, PersonRow } from './schema.ts';
 import { likeWord, type PersonFilter } from './complaints-repository.ts';
 
@@ -15,6 +16,13 @@ export function findDispute(db: Db, id: string): Promise<DisputeRow | undefined>
 export function listPersonDisputes(db: Db, personId: string): Promise<DisputeRow[]> {
   return db.selectFrom('disputes').selectAll().where('person_id', '=', personId).orderBy('raised_on').orderBy('id').execute();
 }
+
+/** The disputes about the person (as listPersonDisputes) in the person's read-model statement (issue 14 item 3). */
+export const PERSON_DISPUTES_PART: ReadModelPart<DisputeRow[]> = {
+  columns: sql`${rowsOf('disputes', 't.raised_on, t.id')} AS dp_disputes`,
+  aliases: ['dp_disputes'],
+  decode: (columns) => (columns.dp_disputes as Json[]).map((r) => withInstants(r, ['created_at', 'updated_at']) as unknown as DisputeRow),
+};
 
 /** Disputes an organisation is a party to or funds in the meantime; every dispute for null (admin). */
 export async function listDisputesFor(db: Db, organisationCode: string | null): Promise<(DisputeRow & { sees_person: boolean })[]> {

@@ -1,6 +1,8 @@
 // Proposals to end aftercare, reinstatements and their approvals (END-1, END-6, MHA25-2).
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
+import { withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
 import type { EndingApprovalRow, EndingProposalRow, ReinstatementApprovalRow, ReinstatementRow } from './schema.ts';
 
 export type Side = 'local-authority' | 'icb';
@@ -185,4 +187,76 @@ export async function staffNames(db: Db, ids: readonly string[]): Promise<Map<st
   const rows = await db.selectFrom('users').innerJoin('organisations', 'organisations.id', 'users.organisation_id')
     .select(['users.id', 'users.name', 'organisations.name as organisation']).where('users.id', 'in', unique).execute();
   return new Map(rows.map((r) => [r.id, { name: r.name, organisation: r.organisation }]));
+}
+
+// The ending reads' rows in the person's read-model statement (issue 14 item 3: the read model and
+// its audit event, not one query per table). An id from the address is a bound parameter, null when
+// it is not a UUID (it then matches nothing, as the per-table queries are never asked).
+
+/** The timestamps of each table, which JSON carries as text. */
+const PROPOSAL_INSTANTS = ['proposed_at', 'withdrawn_at', 'decided_at'] as const;
+const REINSTATEMENT_INSTANTS = ['requested_at', 'decided_at'] as const;
+const APPROVAL_INSTANTS = ['approved_at'] as const;
+
+const rowsWithInstants = <T>(rows: unknown, instants: readonly string[]) => (rows as Json[]).map((r) => withInstants(r, instants) as unknown as T);
+
+/** An episode's proposals (as listEndingProposals) and their approvals (as endingApprovals). */
+export interface EpisodeProposalsRows { proposals: EndingProposalRow[]; approvals: EndingApprovalRow[] }
+
+export function episodeProposalsPart(episodeId: string | null): ReadModelPart<EpisodeProposalsRows> {
+  return {
+    columns: sql`(SELECT coalesce(json_agg(t ORDER BY t.proposed_at, t.id), '[]'::json) FROM ending_proposals t WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_proposals,
+      (SELECT coalesce(json_agg(a ORDER BY a.approved_at), '[]'::json) FROM ending_approvals a JOIN ending_proposals t ON t.id = a.proposal_id
+        WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_approvals`,
+    aliases: ['en_proposals', 'en_approvals'],
+    decode: (columns) => ({
+      proposals: rowsWithInstants<EndingProposalRow>(columns.en_proposals, PROPOSAL_INSTANTS),
+      approvals: rowsWithInstants<EndingApprovalRow>(columns.en_approvals, APPROVAL_INSTANTS),
+    }),
+  };
+}
+
+/** An episode's reinstatements (as listReinstatements) and their approvals (as reinstatementApprovals). */
+export interface EpisodeReinstatementsRows { reinstatements: ReinstatementRow[]; approvals: ReinstatementApprovalRow[] }
+
+export function episodeReinstatementsPart(episodeId: string | null): ReadModelPart<EpisodeReinstatementsRows> {
+  return {
+    columns: sql`(SELECT coalesce(json_agg(t ORDER BY t.requested_at, t.id), '[]'::json) FROM reinstatements t WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_reinstatements,
+      (SELECT coalesce(json_agg(a ORDER BY a.approved_at), '[]'::json) FROM reinstatement_approvals a JOIN reinstatements t ON t.id = a.reinstatement_id
+        WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_reinstatement_approvals`,
+    aliases: ['en_reinstatements', 'en_reinstatement_approvals'],
+    decode: (columns) => ({
+      reinstatements: rowsWithInstants<ReinstatementRow>(columns.en_reinstatements, REINSTATEMENT_INSTANTS),
+      approvals: rowsWithInstants<ReinstatementApprovalRow>(columns.en_reinstatement_approvals, APPROVAL_INSTANTS),
+    }),
+  };
+}
+
+/** The person's proposal with this id (as findEndingProposal; undefined when not theirs) and its approvals (as endingApprovals). */
+export interface ProposalRows { proposal: EndingProposalRow | undefined; approvals: EndingApprovalRow[] }
+
+export function proposalRowsPart(proposalId: string | null): ReadModelPart<ProposalRows> {
+  return {
+    columns: sql`(SELECT row_to_json(t) FROM ending_proposals t WHERE t.id = ${proposalId}::uuid AND t.person_id = p.id) AS en_proposal,
+      (SELECT coalesce(json_agg(a ORDER BY a.approved_at), '[]'::json) FROM ending_approvals a JOIN ending_proposals t ON t.id = a.proposal_id
+        WHERE t.id = ${proposalId}::uuid AND t.person_id = p.id) AS en_proposal_approvals`,
+    aliases: ['en_proposal', 'en_proposal_approvals'],
+    decode: (columns) => ({
+      proposal: columns.en_proposal ? (withInstants(columns.en_proposal as Json, PROPOSAL_INSTANTS) as unknown as EndingProposalRow) : undefined,
+      approvals: rowsWithInstants<EndingApprovalRow>(columns.en_proposal_approvals, APPROVAL_INSTANTS),
+    }),
+  };
+}
+
+/** What the decision letter reads besides the facts: the proposal and its approvals, and whom the letter names (LTR-1). */
+export interface EndingLetterRows extends ProposalRows { contact: LetterContactRows }
+
+export function endingLetterRowsPart(proposalId: string | null, senderOrganisationCode: string | null): ReadModelPart<EndingLetterRows> {
+  const proposal = proposalRowsPart(proposalId);
+  return {
+    columns: sql`${proposal.columns},
+      ${letterContactColumns(senderOrganisationCode)}`,
+    aliases: [...proposal.aliases, ...LETTER_CONTACT_ALIASES],
+    decode: (columns) => ({ ...proposal.decode(columns), contact: letterContactRowsOf(columns) }),
+  };
 }

@@ -1,6 +1,10 @@
 // Keyworkers (PLAN-3): person_allocations rows with reason 'keyworker' plus their keyworker_details,
 // the users who may be chosen, and a keyworker's caseload.
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
+// Types only: person-read-model.ts reads KEYWORKER_REASON as it loads, so importing its values here
+// would be an import cycle that fails whenever this module is loaded first.
+import type { Json, ReadModelPart } from './person-read-model.ts';
 
 export const KEYWORKER_REASON = 'keyworker';
 
@@ -43,6 +47,27 @@ export async function currentKeyworker(db: Db, personId: string): Promise<Keywor
 export async function keyworkerHistory(db: Db, personId: string): Promise<KeyworkerRow[]> {
   return (await keyworkers(db).where('a.person_id', '=', personId).orderBy('a.allocated_at', 'desc').orderBy('a.id').execute()) as KeyworkerRow[];
 }
+
+/** keyworkerHistory's rows of the person `p` as a JSON array, the latest first ('[]' when none). */
+const HISTORY_JSON = sql`(SELECT coalesce(json_agg(json_build_object(
+      'allocation_id', a.id, 'person_id', a.person_id, 'user_id', a.user_id, 'user_name', u.name, 'user_email', u.email, 'user_role', u.role,
+      'organisation_code', o.code, 'organisation_name', o.name, 'allocated_at', a.allocated_at, 'ended_at', a.ended_at,
+      'job_title', d.job_title, 'team', d.team, 'phone', d.phone, 'email', d.email) ORDER BY a.allocated_at DESC, a.id), '[]'::json)
+    FROM person_allocations a JOIN users u ON u.id = a.user_id JOIN organisations o ON o.id = a.organisation_id
+    LEFT JOIN keyworker_details d ON d.allocation_id = a.id WHERE a.person_id = p.id AND a.reason = ${KEYWORKER_REASON})`;
+
+/** A row of HISTORY_JSON as keyworkerHistory gives it (JSON carries the instants as text). */
+function keyworkerRowOf(r: Json): KeyworkerRow {
+  const row = r as unknown as KeyworkerRow & { allocated_at: string; ended_at: string | null };
+  return { ...row, allocated_at: new Date(row.allocated_at), ended_at: row.ended_at === null ? null : new Date(row.ended_at) };
+}
+
+/** The person's keyworker history in their read-model statement (issue 14 item 3), as keyworkerHistory gives it. */
+export const KEYWORKERS_PART: ReadModelPart<KeyworkerRow[]> = {
+  columns: sql`${HISTORY_JSON} AS kw_history`,
+  aliases: ['kw_history'],
+  decode: (columns) => (columns.kw_history as Json[]).map(keyworkerRowOf),
+};
 
 /** Ends the current keyworker allocation, if any; returns how many were ended. */
 export async function endKeyworker(db: Db, personId: string, at: Date): Promise<number> {

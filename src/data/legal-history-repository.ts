@@ -1,8 +1,16 @@
 // A person's legal history: hospital stays, legal statuses, section 17 leave, and the confirmed
 // decisions on which bodies are responsible for an episode of aftercare.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
-import type { AdmissionRow, LeaveRow, LegalStatusRow } from './schema.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import type { AdmissionRow, LeaveRow, LegalStatusRow, PlacementsTable } from './schema.ts';
+
+/** The person's placements (MHA25-3) in their read-model statement (issue 14 item 3), as listPlacements gives them: by from_date, then id. */
+export const PLACEMENTS_PART: ReadModelPart<Selectable<PlacementsTable>[]> = {
+  columns: sql`${rowsOf('placements', 't.from_date, t.id')} AS lh_placements`,
+  aliases: ['lh_placements'],
+  decode: (columns) => (columns.lh_placements as Json[]).map((r) => withInstants(r, ['recorded_at']) as unknown as Selectable<PlacementsTable>),
+};
 
 export async function insertAdmission(db: Db, row: { id: string; personId: string; hospital: string; admittedOn: string; dischargedOn: string | null; providerCode?: string | null }): Promise<void> {
   await db.insertInto('admissions').values({ id: row.id, person_id: row.personId, hospital: row.hospital, admitted_on: row.admittedOn, discharged_on: row.dischargedOn, provider_code: row.providerCode ?? null }).execute();

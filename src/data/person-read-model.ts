@@ -8,7 +8,7 @@
 // PostgreSQL 15 and PGlite accept every statement here (json_agg with ORDER BY, row_to_json).
 import { sql, type RawBuilder } from 'kysely';
 import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
-import { PREPARED, type Db } from './database.ts';
+import { PREPARED, PREPARED_FEW, type Db } from './database.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { KEYWORKER_REASON, type KeyworkerRow } from './keyworkers-repository.ts';
 import { planRowOf, type CurrentKeyworkerRow, type PlanRow } from './plans-repository.ts';
@@ -122,6 +122,16 @@ export interface ReadModelPart<E> {
   columns: RawBuilder<unknown>;
   aliases: readonly string[];
   decode(columns: Json): E;
+}
+
+/** Several reads' parts in one statement (a page showing several panels): each decoded under its own name. */
+export function partsTogether<P extends Record<string, ReadModelPart<unknown>>>(parts: P): ReadModelPart<{ [K in keyof P]: P[K] extends ReadModelPart<infer E> ? E : never }> {
+  const each = Object.values(parts);
+  return {
+    columns: sql.join(each.map((part) => part.columns)),
+    aliases: each.flatMap((part) => part.aliases),
+    decode: (columns) => Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, part.decode(columns)])) as never,
+  };
 }
 
 /** Who is reading: every person (an admin), or the people one organisation has sight of. */
@@ -289,7 +299,7 @@ export async function loadPersonReadModel<E>(db: Db, personId: string, viewer: V
     rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
     admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
     joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
-  }>`${PREPARED}SELECT p.*,
+  }>`${part ? PREPARED_FEW : PREPARED}SELECT p.*,
       ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${summary} AS rm_summary,

@@ -1,7 +1,9 @@
 // Planning meetings and their invitees (PLAN-2), the PLAN-1 projection and the planning task list.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
 import { KEYWORKER_REASON } from './keyworkers-repository.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import type { MeetingInviteesTable, PlanningMeetingsTable } from './schema.ts';
 
 // ---------------------------------------------------------------------------------------------
 // PLAN-1 projection and the planning task list
@@ -71,6 +73,24 @@ export function listInvitees(db: Db, meetingIds: readonly string[]) {
   if (meetingIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('meeting_invitees').selectAll().where('meeting_id', 'in', [...meetingIds]).orderBy('invited_on').orderBy('id').execute();
 }
+
+/** The person's planning meetings and their invitees, as listMeetings and listInvitees give them. */
+export interface MeetingsRows {
+  meetings: Selectable<PlanningMeetingsTable>[];
+  invitees: Selectable<MeetingInviteesTable>[];
+}
+
+/** MeetingsRows in the person's read-model statement (issue 14 item 3: one query, not one per table). */
+export const MEETINGS_PART: ReadModelPart<MeetingsRows> = {
+  columns: sql`${rowsOf('planning_meetings', 't.scheduled_for DESC, t.created_at DESC')} AS pm_meetings,
+      (SELECT coalesce(json_agg(i ORDER BY i.invited_on, i.id), '[]'::json)
+         FROM meeting_invitees i JOIN planning_meetings m ON m.id = i.meeting_id WHERE m.person_id = p.id) AS pm_invitees`,
+  aliases: ['pm_meetings', 'pm_invitees'],
+  decode: (columns) => ({
+    meetings: (columns.pm_meetings as Json[]).map((r) => withInstants(r, ['created_at', 'updated_at']) as unknown as Selectable<PlanningMeetingsTable>),
+    invitees: columns.pm_invitees as unknown as Selectable<MeetingInviteesTable>[],
+  }),
+};
 
 /** Updates only when the version still matches; returns false when it was stale. */
 export async function updateMeeting(

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { PlanContent } from '../domain/plans.ts';
 import type { Db } from './database.ts';
 import { KEYWORKER_REASON } from './keyworkers-repository.ts';
+import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
+import type { Json, PlanServiceRow, ReadModelPart } from './person-read-model.ts';
 
 export interface PlanRow {
   id: string;
@@ -76,6 +78,67 @@ function versionQuery(db: Db, personId: string) {
 
 function toVersionRow(row: { id: string; person_id: string; number: number; content: unknown; finalised_by: string; finalised_by_name: string | null; finalised_at: Date | string }): PlanVersionRow {
   return { ...row, content: parseContent(row.content), finalised_at: new Date(row.finalised_at) };
+}
+
+/** versionQuery's columns of the version `v` (its finaliser `u`) as one JSON object, for the person `p`'s read model. */
+const VERSION_JSON = sql`json_build_object('id', v.id, 'person_id', v.person_id, 'number', v.number, 'content', v.content,
+      'finalised_by', v.finalised_by, 'finalised_by_name', u.name, 'finalised_at', v.finalised_at)`;
+const VERSIONS_OF_P = sql`FROM plan_versions v LEFT JOIN users u ON u.id = v.finalised_by WHERE v.person_id = p.id`;
+
+/** A version of VERSION_JSON as versionQuery gives it (JSON carries the instant as text). */
+export function versionRowOf(json: Json): PlanVersionRow {
+  return toVersionRow(json as unknown as Parameters<typeof toVersionRow>[0]);
+}
+
+/** The person's latest final version (latestPlanVersion's row) as one column, null when there is none. */
+export const LATEST_VERSION_COLUMN = sql<Json | null>`(SELECT ${VERSION_JSON} ${VERSIONS_OF_P} ORDER BY v.number DESC LIMIT 1)`;
+
+/** Every final version in the person's read-model statement (issue 14 item 3), as listPlanVersions gives them: newest first. */
+export const VERSIONS_PART: ReadModelPart<PlanVersionRow[]> = {
+  columns: sql`(SELECT coalesce(json_agg(${VERSION_JSON} ORDER BY v.number DESC), '[]'::json) ${VERSIONS_OF_P}) AS pv_versions`,
+  aliases: ['pv_versions'],
+  decode: (columns) => (columns.pv_versions as Json[]).map(versionRowOf),
+};
+
+/**
+ * The final version with this number in the person's read-model statement, as findPlanVersion gives
+ * it; `number` null (not a version number) finds none. The number is a parameter: the text is fixed.
+ */
+export function versionPart(number: number | null): ReadModelPart<PlanVersionRow | undefined> {
+  return {
+    columns: sql`(SELECT ${VERSION_JSON} ${VERSIONS_OF_P} AND v.number = ${number}) AS pv_version`,
+    aliases: ['pv_version'],
+    decode: (columns) => (columns.pv_version ? versionRowOf(columns.pv_version as Json) : undefined),
+  };
+}
+
+/** The columns of the person's services the plan's copy reads (servicesByNeedOf), in listServices' order. */
+const LETTER_SERVICES = sql`(SELECT coalesce(json_agg(json_build_object('id', s.id, 'need_id', s.need_id, 'description', s.description, 's117', s.s117,
+      'provider', s.provider, 'confirmed_on', s.confirmed_on, 'end_date', s.end_date, 'weekly_cost_pence', s.weekly_cost_pence)
+      ORDER BY s.start_date, s.created_at, s.id), '[]'::json) FROM services s WHERE s.person_id = p.id)`;
+
+/** What the person's copy of their plan reads besides the facts and the summary: the latest final version, the services and what its contact is chosen from. */
+export interface PlanLetterRows {
+  version: PlanVersionRow | undefined;
+  services: PlanServiceRow[];
+  contact: LetterContactRows;
+}
+
+/**
+ * PlanLetterRows in the person's read-model statement (issue 14 item 3): with every organisation
+ * the letter may name (LTR-1, the responsible bodies), so that it needs no query per organisation.
+ * `senderOrganisationCode`: the organisation of whoever asks.
+ */
+export function planLetterRowsPart(senderOrganisationCode: string | null): ReadModelPart<PlanLetterRows> {
+  return {
+    columns: sql`${LATEST_VERSION_COLUMN} AS pl_version, ${LETTER_SERVICES} AS pl_services, ${letterContactColumns(senderOrganisationCode)}`,
+    aliases: ['pl_version', 'pl_services', ...LETTER_CONTACT_ALIASES],
+    decode: (columns) => ({
+      version: columns.pl_version ? versionRowOf(columns.pl_version as Json) : undefined,
+      services: columns.pl_services as PlanServiceRow[],
+      contact: letterContactRowsOf(columns),
+    }),
+  };
 }
 
 export async function listPlanVersions(db: Db, personId: string): Promise<PlanVersionRow[]> {

@@ -3,6 +3,8 @@
 import { sql } from 'kysely';
 import { REVIEWED_STATUSES } from '../domain/reviews.ts';
 import type { Db } from './database.ts';
+import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
+import type { ReadModelPart } from './person-read-model.ts';
 import type { ReviewInvitationRow, ReviewRequestRow, ReviewRow, ReviewsTable } from './schema.ts';
 
 export interface NewReview {
@@ -81,6 +83,15 @@ export function listReviewRequests(db: Db, personId: string): Promise<ReviewRequ
 
 export function listReviewInvitations(db: Db, personId: string): Promise<ReviewInvitationRow[]> {
   return db.selectFrom('review_invitations').selectAll().where('person_id', '=', personId).orderBy('planned_on', 'desc').orderBy('created_at', 'desc').execute();
+}
+
+/**
+ * What a review letter reads besides the person's facts, summary and reviews (the read model's parts):
+ * what its contact is chosen from (LTR-1), and every organisation it may name, in the person's
+ * read-model statement; `senderOrganisationCode`: the organisation of whoever asks.
+ */
+export function reviewLetterRowsPart(senderOrganisationCode: string | null): ReadModelPart<LetterContactRows> {
+  return { columns: letterContactColumns(senderOrganisationCode), aliases: LETTER_CONTACT_ALIASES, decode: letterContactRowsOf };
 }
 
 export function findReview(db: Db, id: string): Promise<ReviewRow | undefined> {

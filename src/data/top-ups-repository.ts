@@ -1,7 +1,8 @@
 // Top-up agreements for preferred accommodation (CHG-3; migration 0007). Conditions and terms are
 // JSON columns, written as text so that PGlite and PostgreSQL store the same value.
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
 import type { TopUpAgreementRow, TopUpAgreementsTable } from './schema.ts';
 
 type TopUpJson = 'conditions' | 'terms';
@@ -36,3 +37,10 @@ export async function updateTopUp(db: Db, id: string, expectedVersion: number, c
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** The person's top-up agreements (as listTopUps) in the person's read-model statement (issue 14 item 3). */
+export const TOP_UPS_PART: ReadModelPart<TopUpAgreementRow[]> = {
+  columns: sql`${rowsOf('top_up_agreements', 't.created_at, t.id')} AS tu_top_ups`,
+  aliases: ['tu_top_ups'],
+  decode: (columns) => (columns.tu_top_ups as Json[]).map((r) => withInstants(r, ['created_at', 'updated_at']) as unknown as TopUpAgreementRow),
+};

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { PGliteDriver, PostgresDriver, type KyselyPlugin } from 'kysely';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
@@ -16,6 +15,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../support/d
 import { PASSWORD, seedAccounts, USERS, type UserKey } from '../support/app.ts';
 import { SESSION_COOKIE } from '../../src/http/auth/index.ts';
 import { NORTHBRIDGE_PERSON } from '../support/services.ts';
+import { statementRecorder, transactions } from '../support/statements.ts';
 
 type Kind = 'who-is-asking' | 'audit' | 'read' | 'transaction';
 
@@ -25,18 +25,6 @@ function classify(compiled: string): Kind {
   if (/audit_events|pg_advisory/.test(compiled)) return 'audit';
   if (/"?(api_tokens|sessions|users|organisations|system_accounts)"?/.test(compiled) && !/\bpeople\b/.test(compiled)) return 'who-is-asking';
   return 'read';
-}
-
-/** Whether BEGIN, COMMIT and ROLLBACK are being recorded, and where (they do not pass through plugins). */
-const transactions: { counting: boolean; seen: string[] } = { counting: false, seen: [] };
-for (const driver of [PostgresDriver.prototype, PGliteDriver.prototype]) {
-  for (const method of ['beginTransaction', 'commitTransaction', 'rollbackTransaction'] as const) {
-    const original = driver[method] as (...args: unknown[]) => Promise<void>;
-    (driver as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
-      if (transactions.counting) transactions.seen.push(method === 'beginTransaction' ? 'begin' : method === 'commitTransaction' ? 'commit' : 'rollback');
-      return original.apply(this, args);
-    };
-  }
 }
 
 /** The round trips each request makes now, BEGIN and COMMIT included (who-is-asking apart). */
@@ -55,15 +43,7 @@ for (const { engine, skip } of await testEngines()) {
     before(async () => {
       database = await createTestDatabase(engine);
       // The compiled SQL of every statement, recorded while `counting`.
-      const recorder: KyselyPlugin = {
-        transformQuery(args) {
-          if (counting) seen.push(database.db.getExecutor().compileQuery(args.node, args.queryId).sql);
-          return args.node;
-        },
-        async transformResult(args) {
-          return args.result;
-        },
-      };
+      const recorder = statementRecorder(database.db, () => counting, seen);
       services = createServices(database.db.withPlugin(recorder));
       tokens = await seedAccounts(services);
       app = await buildApp({ services, sessionSecret: 'test-secret-that-is-long-enough-for-cookies', production: false, logLevel: 'silent', rateLimit: false });
@@ -171,21 +151,8 @@ for (const { engine, skip } of await testEngines()) {
       });
     }
 
-    // A read through `useCases.read` (the reads not yet one read model): the person found with the
-    // caller's visibility, the work's statements, and the audit event, in autocommit (no BEGIN or
-    // COMMIT), and no guard query of its own on a route marked personVisibilityInUseCase.
-    for (const [path, work] of [['/placements', 1]] as const) {
-      test(`GET /api/v1/people/{id}${path}: the person, ${work} read${work === 1 ? '' : 's'} and the audit event, in autocommit`, async () => {
-        const headers = { authorization: `Bearer ${tokens.practitioner}` };
-        await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers });
-        let status = 0;
-        const counts = await count(async () => {
-          status = (await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers })).statusCode;
-        });
-        assert.equal(status, 200);
-        assert.deepEqual({ statements: counts.statements, audit: counts.audit, transaction: counts.transaction }, { statements: 1 + work + 1, audit: 1, transaction: 0 }, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
-      });
-    }
+    // Every other read of one person through the API (the services, budgets, money, letters...):
+    // read-round-trips-every-route.test.ts, with routes taken from the OpenAPI document.
 
     test('GET /api/v1/people?q=<NHS number>: the search and its audit event, in autocommit (no BEGIN or COMMIT)', async () => {
       const headers = { authorization: `Bearer ${tokens.practitioner}` };

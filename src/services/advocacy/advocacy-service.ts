@@ -11,10 +11,11 @@ import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { Db } from '../../data/database.ts';
 import * as advocacy from '../../data/advocacy-repository.ts';
 import * as people from '../../data/people-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from './advocacy-inputs.ts';
@@ -103,7 +104,11 @@ export function imhaEligibilityOf(facts: PersonFacts, on: IsoDate, mha2025Imha: 
 
 /** The person's advocacy referrals, latest first (paging null: all), in the caller's transaction with no audit. */
 async function referralsPart(trx: Db, person: PersonRow, paging: Page | null) {
-  const all = await advocacy.listReferrals(trx, person.id);
+  return referralsOf(await advocacy.listReferrals(trx, person.id), paging);
+}
+
+/** referralsPart from the rows already read (the list's read model): no query. */
+function referralsOf(all: ReferralRow[], paging: Page | null) {
   // Latest first, by a keyset on (referred on, recorded, id).
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.referred_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
   return { items: rows.map(referralView), nextCursor };
@@ -111,7 +116,11 @@ async function referralsPart(trx: Db, person: PersonRow, paging: Page | null) {
 
 /** The person's tribunal recommendations, latest first (paging null: all), in the caller's transaction with no audit. */
 async function recommendationsPart(trx: Db, person: PersonRow, paging: Page | null) {
-  const all = await advocacy.listRecommendations(trx, person.id);
+  return recommendationsOf(await advocacy.listRecommendations(trx, person.id), paging);
+}
+
+/** recommendationsPart from the rows already read (the list's read model): no query. */
+function recommendationsOf(all: RecommendationRow[], paging: Page | null) {
   // Latest first, by a keyset on (hearing on, recorded, id).
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.hearing_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
   return { items: rows.map(recommendationView), nextCursor };
@@ -141,13 +150,25 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
       requirePermission(actor, 'person:read');
       const { on = today() } = parseInput(ImhaQueryInput, query);
       const audit = (r: { eligible: boolean; rule: string }) => ({ action: 'advocacy.imha-eligibility', details: { on, eligible: r.eligible, rule: r.rule } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person }) => imhaEligibilityPart(trx, person, on, mha2025Imha));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }),
+        ({ model }) => imhaEligibilityOf(factsOfModel(model, law), on, mha2025Imha),
+      );
     },
 
     async listReferrals(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'advocacy-referral.list' } }, ({ trx, person }) => referralsPart(trx, person, paging));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: { action: 'advocacy-referral.list' } },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, advocacy.REFERRALS_PART),
+        ({ model }) => referralsOf(model.part, paging),
+      );
     },
 
     /**
@@ -224,7 +245,13 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
     async listRecommendations(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'tribunal-recommendation.list' } }, ({ trx, person }) => recommendationsPart(trx, person, paging));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: { action: 'tribunal-recommendation.list' } },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, advocacy.RECOMMENDATIONS_PART),
+        ({ model }) => recommendationsOf(model.part, paging),
+      );
     },
 
     /**

@@ -21,6 +21,7 @@ import { partnershipOn } from '../../domain/funding.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/budgets-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import { findService } from '../../data/care-services-repository.ts';
 import type { BudgetRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -29,9 +30,9 @@ import { decodeCursor, pageOf, pageQuery, type Page } from '../kernel/paging.ts'
 import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { moneyContext } from '../care-services/money-context.ts';
+import { moneyContext, moneyContextOf, type MoneyContext } from '../care-services/money-context.ts';
 import { servicesDetails, servicesPart } from '../care-services/care-services-parts.ts';
-import { personViewPart } from '../people/people-service.ts';
+import { factsOfModel, personViewPart } from '../people/people-service.ts';
 import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewInput, BudgetReviewTriggerInput, BudgetUpdateInput } from './budgets-inputs.ts';
 import { budgetView, stateFromRow, type BudgetState, type BudgetView } from './budgets-view.ts';
 
@@ -86,10 +87,13 @@ interface Changed { id: string; details: Record<string, unknown> }
 /** Budgets as the caller may see them (amounts only for someone who may see money), with their reviews, reductions and triggers. */
 async function views(trx: Db, actor: Actor, person: PersonRow, rows: BudgetRow[], on: IsoDate, law: LawSettings): Promise<BudgetView[]> {
   const ctx = await moneyContext(trx, person, on, law);
+  return viewsOf(await repo.budgetsRowsOf(trx, rows), actor, ctx, on);
+}
+
+/** views from the rows already read (a read model's): no query. */
+function viewsOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContext, on: IsoDate): BudgetView[] {
   const money = canSeeMoney(actor, ctx.responsibleBodies);
-  const ids = rows.map((r) => r.id);
-  const related = { reviews: await repo.listBudgetReviews(trx, ids), reductions: await repo.listBudgetReductions(trx, ids), triggers: await repo.listBudgetReviewTriggers(trx, ids) };
-  return rows.map((r) => budgetView(r, related, money, on));
+  return rows.budgets.map((r) => budgetView(r, rows, money, on));
 }
 
 async function findOwn(trx: Db, person: PersonRow, budgetId: string, expectedVersion: number | null = null): Promise<BudgetRow> {
@@ -99,24 +103,44 @@ async function findOwn(trx: Db, person: PersonRow, budgetId: string, expectedVer
   return budget;
 }
 
+/** A budgets page's keyset: (start date, id). */
+const BUDGET_KEY = ['date', 'uuid'] as const;
+
+/**
+ * The page of budgets after the cursor's, on the keyset the database compares: dates as their
+ * ISO text, a uuid as its text in lower case (what the cursor's, checked by decodeCursor, may not be).
+ */
+function budgetsPage(budgets: BudgetRow[], page: Page): { page: BudgetRow[]; nextCursor: string | null } {
+  const after = decodeCursor(page.cursor, BUDGET_KEY);
+  const [date, id] = after ? [after[0]!, after[1]!.toLowerCase()] : ['', ''];
+  const rest = after ? budgets.filter((b) => b.start_date > date || (b.start_date === date && b.id > id)) : budgets;
+  return pageOf(rest, page.limit, (r) => [r.start_date, r.id]);
+}
+
 /**
  * The person's budgets; without paging (the pages) every one. Reads only, in the caller's
  * transaction: the caller audits what it showed.
  */
-/** A budgets page's keyset: (start date, id). */
-const BUDGET_KEY = ['date', 'uuid'] as const;
-
 export async function budgetsPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, law: LawSettings, page?: Page | null) {
-  const after = decodeCursor(page?.cursor, BUDGET_KEY);
-  const { page: shown, nextCursor } = page
-    ? pageOf(await repo.listBudgetsPage(trx, person.id, after && { startDate: after[0]!, id: after[1]! }, page.limit + 1), page.limit, (r) => [r.start_date, r.id])
-    : { page: await repo.listBudgets(trx, person.id), nextCursor: null };
-  return { items: await views(trx, actor, person, shown, today, law), nextCursor };
+  const ctx = await moneyContext(trx, person, today, law);
+  return budgetsOf(await repo.budgetsRowsOf(trx, await repo.listBudgets(trx, person.id)), actor, ctx, today, page);
+}
+
+/** budgetsPart from the person's budgets already read (the list's read model): no query. */
+export function budgetsOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContext, today: IsoDate, page?: Page | null) {
+  const { page: shown, nextCursor } = page ? budgetsPage(rows.budgets, page) : { page: rows.budgets, nextCursor: null };
+  return { items: viewsOf({ ...rows, budgets: shown }, actor, ctx, today), nextCursor };
 }
 
 /** One of the person's budgets (404 when it is not theirs), read in the caller's transaction. */
 export async function budgetPart(trx: Db, actor: Actor, person: PersonRow, budgetId: string, today: IsoDate, law: LawSettings): Promise<BudgetView> {
   return (await views(trx, actor, person, [await findOwn(trx, person, budgetId)], today, law))[0]!;
+}
+
+/** budgetPart from the read model's rows of that one budget (none: not the person's, 404): no query. */
+function budgetOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContext, today: IsoDate): BudgetView {
+  if (rows.budgets.length === 0) throw new NotFoundError('budget');
+  return viewsOf(rows, actor, ctx, today)[0]!;
 }
 
 /** The audit event of a read of one budget (as `get` has always written it). */
@@ -177,11 +201,12 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
       const page = pageQuery(query);
       // A cursor that does not decode is refused before the person is read.
       decodeCursor(page?.cursor, BUDGET_KEY);
-      return useCases.read(
+      return useCases.readModel(
         actor,
         personId,
         { permission: 'person:read', audit: (r: { items: BudgetView[] }) => ({ action: 'budget.list', details: { budgets: r.items.length } }) },
-        ({ trx, person, today }) => budgetsPart(trx, actor, person, today, law, page),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.BUDGETS_PART),
+        ({ model, today }) => budgetsOf(model.part, actor, moneyContextOf(factsOfModel(model, law), today), today, page),
       );
     },
 
@@ -202,7 +227,15 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
     },
 
     async get(actor: Actor, personId: string, budgetId: string): Promise<BudgetView> {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: (b: BudgetView) => ({ ...budgetReadAudit(b), details: {} }) }, ({ trx, person, today }) => budgetPart(trx, actor, person, budgetId, today, law));
+      // An id that is not a UUID is no budget of theirs: asked for as null, still 404 after the person's 404 and 403.
+      const part = repo.oneBudgetPart(isUuid(budgetId) ? budgetId : null);
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: (b: BudgetView) => ({ ...budgetReadAudit(b), details: {} }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, part),
+        ({ model, today }) => budgetOf(model.part, actor, moneyContextOf(factsOfModel(model, law), today), today),
+      );
     },
 
     async create(actor: Actor, personId: string, input: unknown): Promise<BudgetView> {

@@ -19,15 +19,25 @@ import type { MoneyContext } from './money-context.ts';
 export interface ServiceReadSettings { freePrescriptions: boolean }
 
 /** A stored service as the caller may see it (amounts only for someone who may see money). */
-export async function showService(trx: Db, actor: Actor, ctx: MoneyContext, row: ServiceRow, today: IsoDate, { freePrescriptions }: ServiceReadSettings): Promise<ServiceView> {
-  return serviceView(row, await findPolicy(trx, row.policy_id), canSeeMoney(actor, ctx.responsibleBodies), freePrescriptions, today);
+export async function showService(trx: Db, actor: Actor, ctx: MoneyContext, row: ServiceRow, today: IsoDate, settings: ServiceReadSettings): Promise<ServiceView> {
+  return serviceOf(row, await findPolicy(trx, row.policy_id), actor, ctx, today, settings);
+}
+
+/** showService from the rows already read (the service read's model): no query. */
+export function serviceOf(row: ServiceRow, policy: FundingPolicyRow | null, actor: Actor, ctx: MoneyContext, today: IsoDate, { freePrescriptions }: ServiceReadSettings): ServiceView {
+  return serviceView(row, policy, canSeeMoney(actor, ctx.responsibleBodies), freePrescriptions, today);
 }
 
 /** One of the person's services (404 when it is not theirs); a stale expected version is 409. */
 export async function findOwnService(trx: Db, person: PersonRow, serviceId: string, expectedVersion: number | null): Promise<ServiceRow> {
-  const row = isUuid(serviceId) ? await repo.findService(trx, serviceId) : undefined;
-  if (!row || row.person_id !== person.id) throw new NotFoundError('service');
+  const row = ownService(isUuid(serviceId) ? await repo.findService(trx, serviceId) : undefined, person);
   checkVersion('service', expectedVersion, row.version);
+  return row;
+}
+
+/** The service when it is the person's; 404 otherwise. */
+export function ownService(row: ServiceRow | undefined, person: PersonRow): ServiceRow {
+  if (!row || row.person_id !== person.id) throw new NotFoundError('service');
   return row;
 }
 

@@ -9,20 +9,20 @@ import { episodeOn, fundingDecisionReopened, fundingDecisionViolations, policySp
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/care-services-repository.ts';
-import { SERVICES_PART } from '../../data/care-services-repository.ts';
+import { SERVICES_PART, servicePart } from '../../data/care-services-repository.ts';
 import { listCurrentPlanNeeds } from '../../data/plans-repository.ts';
 import type { FundingPolicyRow, PersonRow, ServiceRow } from '../../data/schema.ts';
 import { findPolicy, findPolicyInEffect, policyFromRow } from '../funding-policies/policy-in-effect.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { pageQuery } from '../kernel/paging.ts';
-import { rejectFutureDates } from '../kernel/person-record.ts';
+import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './care-services-inputs.ts';
 import { accommodationFromRow, candidateColumns, candidateFromRow, moneyDetails, type ServiceView } from './care-services-view.ts';
 import { moneyContext, moneyContextOf, type MoneyContext } from './money-context.ts';
-import { findOwnService, planNeedsPart, servicesDetails, servicesOf, servicesPart, showService } from './care-services-parts.ts';
+import { findOwnService, ownService, planNeedsPart, serviceOf, servicesDetails, servicesOf, servicesPart, showService } from './care-services-parts.ts';
 import { budgetsPart } from '../budgets/budgets-service.ts';
 import { fundingPoliciesPart } from '../funding-policies/funding-policies-service.ts';
 import { factsOfModel, personViewPart } from '../people/people-service.ts';
@@ -188,10 +188,13 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
     },
 
     async get(actor: Actor, personId: string, serviceId: string): Promise<ServiceView> {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: (view: ServiceView) => ({ action: 'service.view', recordType: 'service', recordId: view.id }) }, async ({ trx, person, today }) => {
-        const row = await findOwn(trx, person, serviceId, null);
-        return show(trx, actor, await moneyContext(trx, person, today, law), row, today);
-      });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: (view: ServiceView) => ({ action: 'service.view', recordType: 'service', recordId: view.id }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, servicePart(isUuid(serviceId) ? serviceId : null)),
+        ({ model, person, today }) => serviceOf(ownService(model.part.service, person), model.part.policy, actor, moneyContextOf(factsOfModel(model, law), today), today, settings),
+      );
     },
 
     /** The needs of the person's current plan a service may link to (for the service form's select). */

@@ -6,6 +6,7 @@ import type { IsoDate } from '../../domain/dates.ts';
 import { todayInLondon } from '../../domain/dates.ts';
 import * as repo from '../../data/complaints-repository.ts';
 import type { Db } from '../../data/database.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { ComplaintRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
@@ -63,14 +64,22 @@ async function refuseOthersDecisions(trx: Db, personId: string, ids: readonly st
 
 /** The person's complaint with this id, or 404 (another person's complaint is as good as none). */
 async function ownComplaint(trx: Db, person: PersonRow, complaintId: string): Promise<ComplaintRow> {
-  const row = isUuid(complaintId) ? await repo.findComplaint(trx, complaintId) : undefined;
+  return ownComplaintOf(isUuid(complaintId) ? await repo.findComplaint(trx, complaintId) : undefined, person);
+}
+
+/** The complaint read, if it is the person's (404 otherwise). */
+function ownComplaintOf(row: ComplaintRow | undefined, person: PersonRow): ComplaintRow {
   if (!row || row.person_id !== person.id) throw new NotFoundError('complaint');
   return row;
 }
 
 /** The person's complaints, a page of them when `paging` is given. Reads only, in the caller's transaction. */
 async function complaintsPart(trx: Db, person: PersonRow, today: IsoDate, paging: Page | null) {
-  const all = await repo.listComplaints(trx, person.id);
+  return complaintsOf(await repo.listComplaints(trx, person.id), today, paging);
+}
+
+/** complaintsPart from the rows already read (the list's read model): no query. */
+function complaintsOf(all: ComplaintRow[], today: IsoDate, paging: Page | null) {
   // Lists convention: a keyset on (received on, id), latest first.
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'asc'], (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
   return { items: rows.map((r) => view(r, today)), nextCursor };
@@ -112,12 +121,24 @@ export function createComplaintsService({ clock, useCases }: ComplaintsServiceOp
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'complaint.list' } }, ({ trx, person, today }) => complaintsPart(trx, person, today, paging));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: { action: 'complaint.list' } },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, repo.COMPLAINTS_PART),
+        ({ model, today }) => complaintsOf(model.part, today, paging),
+      );
     },
 
     async get(actor: Actor, personId: string, complaintId: string) {
       const audit = (c: { id: string }) => ({ action: 'complaint.view', recordType: 'complaint', recordId: c.id });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => complaintPart(trx, person, complaintId, today));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, repo.complaintPart(isUuid(complaintId) ? complaintId : null)),
+        ({ model, person, today }) => view(ownComplaintOf(model.part, person), today),
+      );
     },
 
     /** The person's complaints page: the person's heading and all their complaints, latest first. */

@@ -7,6 +7,7 @@ import type { IsoDate } from '../../domain/dates.ts';
 import { disputeDeadlines, disputeViolations, type Dispute, type DisputeSubject } from '../../domain/disputes.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/disputes-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { DisputeRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError, NotFoundError } from '../kernel/errors.ts';
@@ -44,7 +45,12 @@ export type DisputeView = ReturnType<typeof disputeView>;
 
 /** The disputes about the person, with their deadlines; read in the caller's transaction. */
 export async function personDisputesPart(trx: Db, person: PersonRow, today: IsoDate) {
-  return { items: (await repo.listPersonDisputes(trx, person.id)).map((r) => disputeView(r, today)), nextCursor: null };
+  return personDisputesOf(await repo.listPersonDisputes(trx, person.id), today);
+}
+
+/** personDisputesPart from the rows already read (the disputes read's model): no query. */
+export function personDisputesOf(rows: readonly DisputeRow[], today: IsoDate) {
+  return { items: rows.map((r) => disputeView(r, today)), nextCursor: null };
 }
 
 /** RESP-6: each party must be a body with a claim to responsibility for the person (access.ts). */
@@ -107,11 +113,12 @@ export function createDisputesService({ useCases }: DisputesServiceOptions) {
     },
 
     async listPersonDisputes(actor: Actor, personId: string) {
-      return useCases.read(
+      return useCases.readModel(
         actor,
         personId,
-        { permission: 'person:read', audit: (r) => ({ action: 'dispute.list', details: { disputes: r.items.length } }) },
-        ({ trx, person, today }: PersonContext) => personDisputesPart(trx, person, today),
+        { permission: 'person:read', audit: (r: { items: unknown[] }) => ({ action: 'dispute.list', details: { disputes: r.items.length } }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, repo.PERSON_DISPUTES_PART),
+        ({ model, today }) => personDisputesOf(model.part, today),
       );
     },
 

@@ -1,26 +1,26 @@
 // Ending aftercare by a joint decision (END-1 to END-4, MHA25-2): propose, read, approve, withdraw,
 // record the joint written notice, and the decision letter.
-import type { LawSettings } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type Episode, type LawSettings } from '../../domain/aftercare.ts';
 import { randomUUID } from 'node:crypto';
 import { approvalSide, endingContradictions, endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
 import type { IsoDate } from '../../domain/dates.ts';
-import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import type { Db } from '../../data/database.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import * as careServices from '../../data/care-services-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
 import * as plans from '../../data/plans-repository.ts';
 import * as reviews from '../../data/reviews-repository.ts';
 import { renderEndingLetter } from '../../letters/ending-letter.ts';
-import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
+import { letterFootingOf, readLetterContactRows, type LetterSender } from '../kernel/letter-contact.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { personViewPart } from '../people/people-service.ts';
+import { factsOfModel, personViewPart } from '../people/people-service.ts';
 import { ApprovalInput, EndingDecisionInput, EndingProposalInput, NoticeInput } from './ending-inputs.ts';
-import { endServicesWithAftercare, findEpisode, forbiddenToOtherApprovers, ownProposal, sideOf } from './ending-records.ts';
+import { endServicesWithAftercare, findEpisode, forbiddenToOtherApprovers, ownProposal, ownProposalOf, sideOf, uuidOrNull } from './ending-records.ts';
 import { episodeState, proposalView, toApprovals } from './ending-views.ts';
 
 export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettings }
@@ -33,27 +33,39 @@ export async function proposalPart(trx: Db, person: PersonRow, episodeId: string
 
 /** What the decision letter to the person needs (END-4, MHA25-2): in the caller's transaction with no audit (404 when not theirs). */
 export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, episodeId: string, proposalId: string, settings: EndingSettings, sender: LetterSender = null) {
-    const row = await ownProposal(trx, person, episodeId, proposalId, false);
-    const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
-    const approvals = await ending.endingApprovals(trx, [row.id]);
-    const body = async (code: string | null, fallback: string) => ({ code: code ?? '', name: (code && (await findOrganisationByCode(trx, code))?.name) || (code ?? fallback) });
-    return {
-      id: row.id,
-      input: {
-        person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
-        localAuthority: await body(episode.localAuthority.code, 'your local council'),
-        icb: await body(episode.icb.code, 'your NHS Integrated Care Board'),
-        proposal: {
-          reasonCode: row.reason_code, reasons: row.reasons, reassessedOn: row.reassessed_on, personInvolved: row.person_involved,
-          personNotInvolvedReason: row.person_not_involved_reason, involved: row.involved, continuingOutsideS117: row.continuing_outside_s117,
-          status: row.status, endedOn: row.ended_on, noticeSentOn: row.notice_sent_on,
-        },
-        approvals: toApprovals(approvals),
-        jointNotice: settings.jointNoticeRequired,
-        date: row.notice_sent_on ?? row.ended_on ?? today,
-        ...(await letterFooting(trx, person.id, sender, [episode.localAuthority.code, episode.icb.code], 'ending', { on: row.ended_on ?? row.reassessed_on })),
+  const proposal = await ownProposal(trx, person, episodeId, proposalId, false);
+  const aftercare = await deriveAftercare(trx, person, today, law);
+  const bodies = bodiesOf(findEpisode(aftercare, episodeId));
+  const approvals = await ending.endingApprovals(trx, [proposal.id]);
+  const contact = await readLetterContactRows(trx, person.id, sender, bodies, bodies);
+  return endingLetterOf({ proposal, approvals, contact }, aftercare, person, today, episodeId, settings, sender);
+}
+
+/** The responsible bodies a letter about the episode names, local authority first. */
+const bodiesOf = (episode: Episode) => [episode.localAuthority.code, episode.icb.code];
+
+/** endingLetterPart from the rows already read (the letter's read model) and the aftercare derived from its facts: no query. */
+function endingLetterOf(rows: ending.EndingLetterRows, aftercare: AftercareResult, person: PersonRow, today: IsoDate, episodeId: string, settings: EndingSettings, sender: LetterSender) {
+  const row = ownProposalOf(rows.proposal, person, episodeId);
+  const episode = findEpisode(aftercare, episodeId);
+  const body = (code: string | null, fallback: string) => ({ code: code ?? '', name: (code && rows.contact.organisations.get(code)?.name) || (code ?? fallback) });
+  return {
+    id: row.id,
+    input: {
+      person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
+      localAuthority: body(episode.localAuthority.code, 'your local council'),
+      icb: body(episode.icb.code, 'your NHS Integrated Care Board'),
+      proposal: {
+        reasonCode: row.reason_code, reasons: row.reasons, reassessedOn: row.reassessed_on, personInvolved: row.person_involved,
+        personNotInvolvedReason: row.person_not_involved_reason, involved: row.involved, continuingOutsideS117: row.continuing_outside_s117,
+        status: row.status, endedOn: row.ended_on, noticeSentOn: row.notice_sent_on,
       },
-    };
+      approvals: toApprovals(rows.approvals),
+      jointNotice: settings.jointNoticeRequired,
+      date: row.notice_sent_on ?? row.ended_on ?? today,
+      ...letterFootingOf(rows.contact, person.id, sender, bodiesOf(episode), 'ending', { on: row.ended_on ?? row.reassessed_on }),
+    },
+  };
 }
 
 export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
@@ -98,17 +110,28 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
 
     async list(actor: Actor, personId: string, episodeId: string) {
       const audit = { action: 'ending.list', recordType: 'episode', recordId: episodeId };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
-        findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
-        const rows = await ending.listEndingProposals(trx, person.id, episodeId);
-        const approvals = await ending.endingApprovals(trx, rows.map((r) => r.id));
-        return { items: rows.map((r) => proposalView(r, approvals.filter((a) => a.proposal_id === r.id), settings)), nextCursor: null };
-      });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, ending.episodeProposalsPart(uuidOrNull(episodeId))),
+        ({ model, today }) => {
+          findEpisode(computeAftercare(factsOfModel(model, law), today), episodeId);
+          const { proposals, approvals } = model.part;
+          return { items: proposals.map((r) => proposalView(r, approvals.filter((a) => a.proposal_id === r.id), settings)), nextCursor: null };
+        },
+      );
     },
 
     async get(actor: Actor, personId: string, episodeId: string, proposalId: string) {
       const audit = (p: { id: string }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.id });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person }) => proposalPart(trx, person, episodeId, proposalId, settings));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, ending.proposalRowsPart(uuidOrNull(proposalId))),
+        ({ model, person }) => proposalView(ownProposalOf(model.part.proposal, person, episodeId), model.part.approvals, settings),
+      );
     },
 
     /**
@@ -241,7 +264,13 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
     /** END-4 step 4 / MHA25-2: the decision letter to the person (PDF). */
     async letter(actor: Actor, personId: string, episodeId: string, proposalId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
       const audit = (r: { id: string }) => ({ action: 'ending.letter', recordType: 'ending-proposal', recordId: r.id, details: { episodeId, largePrint: Boolean(options.largePrint) } });
-      const { input } = await useCases.read(actor, personId, { permission: 'person:read', audit }, ({ trx, person, today }) => endingLetterPart(trx, person, today, law, episodeId, proposalId, settings, actor));
+      const { input } = await useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, ending.endingLetterRowsPart(uuidOrNull(proposalId), actor.organisationCode)),
+        ({ model, person, today }) => endingLetterOf(model.part, computeAftercare(factsOfModel(model, law), today), person, today, episodeId, settings, actor),
+      );
       return renderEndingLetter(input, options);
     },
   };

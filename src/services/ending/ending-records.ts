@@ -21,9 +21,19 @@ export function findEpisode(aftercare: AftercareResult, episodeId: string): Epis
   return episode;
 }
 
+/** An id from the address as a read model's parameter: null (which matches nothing) when it is not a UUID. */
+export function uuidOrNull(id: string): string | null {
+  return isUuid(id) ? id : null;
+}
+
 /** The person's proposal for this episode; `lock` holds it until the transaction ends, so two approvers take turns. */
 export async function ownProposal(trx: Db, person: PersonRow, episodeId: string, proposalId: string, lock: boolean): Promise<EndingProposalRow> {
   const row = isUuid(proposalId) ? await (lock ? ending.lockEndingProposal(trx, proposalId) : ending.findEndingProposal(trx, proposalId)) : undefined;
+  return ownProposalOf(row, person, episodeId);
+}
+
+/** The proposal read, if it is the person's and this episode's (404 otherwise). */
+export function ownProposalOf(row: EndingProposalRow | undefined, person: PersonRow, episodeId: string): EndingProposalRow {
   if (!row || row.person_id !== person.id || row.episode_id !== episodeId) throw new NotFoundError('ending proposal');
   return row;
 }

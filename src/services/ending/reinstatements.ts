@@ -6,15 +6,16 @@ import { approvalSide, jointOutcome, reasonText, reinstatementContradictions, va
 import { computeAftercare } from '../../domain/aftercare.ts';
 import * as plans from '../../data/plans-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import * as reviews from '../../data/reviews-repository.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
 import { deriveAftercare, loadPersonFacts } from '../kernel/person-record.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { personViewPart } from '../people/people-service.ts';
+import { factsOfModel, personViewPart } from '../people/people-service.ts';
 import { ApprovalInput, ReinstatementDecisionInput, ReinstatementInput } from './ending-inputs.ts';
 import type { EndingDeps } from './ending-proposals.ts';
-import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, sideOf } from './ending-records.ts';
+import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, sideOf, uuidOrNull } from './ending-records.ts';
 import { episodeState, reinstatementView, toApprovals } from './ending-views.ts';
 
 export function reinstatementUseCases({ db, useCases }: EndingDeps) {
@@ -38,12 +39,17 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
 
     async listReinstatements(actor: Actor, personId: string, episodeId: string) {
       const audit = { action: 'reinstatement.list', recordType: 'episode', recordId: episodeId };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
-        findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
-        const rows = await ending.listReinstatements(trx, person.id, episodeId);
-        const approvals = await ending.reinstatementApprovals(trx, rows.map((r) => r.id));
-        return { items: rows.map((r) => reinstatementView(r, approvals.filter((a) => a.reinstatement_id === r.id))), nextCursor: null };
-      });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, ending.episodeReinstatementsPart(uuidOrNull(episodeId))),
+        ({ model, today }) => {
+          findEpisode(computeAftercare(factsOfModel(model, law), today), episodeId);
+          const { reinstatements, approvals } = model.part;
+          return { items: reinstatements.map((r) => reinstatementView(r, approvals.filter((a) => a.reinstatement_id === r.id))), nextCursor: null };
+        },
+      );
     },
 
     /**

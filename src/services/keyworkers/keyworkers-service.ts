@@ -9,6 +9,7 @@ import { findUserById } from '../../data/accounts-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as keyworkers from '../../data/keyworkers-repository.ts';
 import * as people from '../../data/people-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError } from '../kernel/errors.ts';
@@ -108,7 +109,13 @@ export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
 
     /** The current keyworker, the history, and the PLAN-3 warning when there is none. */
     async get(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'keyworker.view' } }, ({ trx, person }) => keyworkerPart(trx, person));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: { action: 'keyworker.view' } },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, keyworkers.KEYWORKERS_PART),
+        ({ model: { part, summary } }) => keyworkerOf(part, summary && { status: summary.status, left_hospital_on: summary.left_hospital_on }),
+      );
     },
 
     /** Users who can be chosen as the keyworker: of the organisations with sight of the person, and the caller's own. Not audited: it shows no one's record. */

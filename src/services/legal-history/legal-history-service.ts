@@ -17,7 +17,7 @@ import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-rec
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { AdmissionInput, DischargeInput, LeaveInput, LegalStatusEndInput, LegalStatusInput, PlacementEndInput, PlacementInput, ResponsibilityInput } from './legal-history-inputs.ts';
-import { endPlacement, findPlacement, insertPlacement, listPlacements } from '../../data/people-repository.ts';
+import { endPlacement, findPlacement, insertPlacement } from '../../data/people-repository.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import { insertDispute } from '../../data/disputes-repository.ts';
 import { auditActor } from '../kernel/actor.ts';
@@ -78,7 +78,13 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
 
     /** MHA25-3: the accommodation councils arranged for the person, oldest first (an audited read). */
     async placements(actor: Actor, personId: string) {
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'placements.view' } }, async ({ trx, person }) => ({ items: (await listPlacements(trx, person.id)).map(placementView) }));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: { action: 'placements.view' } },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, history.PLACEMENTS_PART),
+        ({ model }) => ({ items: model.part.map(placementView) }),
+      );
     },
 
     /**

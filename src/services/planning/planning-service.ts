@@ -2,7 +2,7 @@
 // it, invite the people PLAN-2 lists, record attendance and apologies, the person's views and the
 // minutes, and hold it. The planning task list shows who still needs a planning meeting.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult, Episode, LawSettings } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type Episode, type LawSettings } from '../../domain/aftercare.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
   INVITEE_ROLES, carerInvitationViolations, carerWishViolations, defaultInviteeRoles, expectedInvitees, meetingHeldOnViolations, missingInvitees,
@@ -11,10 +11,11 @@ import {
 import type { Violation } from '../../domain/violations.ts';
 import type { Db } from '../../data/database.ts';
 import * as planning from '../../data/planning-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { MeetingCreateInput, MeetingUpdateInput, PlanningTasksQueryInput } from './planning-inputs.ts';
@@ -119,7 +120,13 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
       const paging = pageQuery(query);
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'planning-meeting.list' } }, ({ trx, person, today }) => planningMeetingsPart(trx, person, today, law, paging));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: { action: 'planning-meeting.list' } },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, planning.MEETINGS_PART),
+        ({ model, today }) => planningMeetingsOf(model.part.meetings, model.part.invitees, computeAftercare(factsOfModel(model, law), today), today, paging),
+      );
     },
 
     /**

@@ -2,7 +2,7 @@
 // need, or the details), finalising it into an immutable version, the versions, the person's copy
 // (plan.pdf) and the list of people whose planning has not produced a final plan yet.
 import { randomUUID } from 'node:crypto';
-import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
+import { computeAftercare, type AftercareResult, type LawSettings } from '../../domain/aftercare.ts';
 import { canSeeMoney } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import {
@@ -16,7 +16,7 @@ import type { PersonRow } from '../../data/schema.ts';
 import { buildPlanLetter } from '../../letters/plan-letter.ts';
 import { renderLetter } from '../../letters/document.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
-import { servicesByNeed, servicesByNeedOf, type LinkedService } from '../care-services/care-services-view.ts';
+import { servicesByNeedOf, type LinkedService } from '../care-services/care-services-view.ts';
 import { moneyContext, moneyContextOf, type MoneyContext } from '../care-services/money-context.ts';
 import { listServices } from '../../data/care-services-repository.ts';
 import { keyworkerContactOf } from '../../data/plans-repository.ts';
@@ -28,7 +28,8 @@ import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use
 import { dischargeReadinessGiven, dischargeReadinessOf } from './plans-projection.ts';
 import { nextReviewOnPart } from '../reviews/reviews-projection.ts';
 import { nextReviewOfSummary } from '../reviews/reviews-views.ts';
-import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
+import { letterFootingOf, readLetterContactRows, type LetterSender } from '../kernel/letter-contact.ts';
+import type { LetterContactRows } from '../../data/letter-contact-repository.ts';
 import { PlanDetailsInput, PlanInput, PlanListQuery, PlanNeedFormInput, type PlanData, type PlanDetailsData, type PlanNeedData } from './plans-inputs.ts';
 import { decodeCursor, pageOf } from '../kernel/paging.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -162,7 +163,11 @@ export async function planPart(trx: Db, actor: Actor, person: PersonRow, today: 
 
 /** The finalised versions, newest first: what plans.versions answers, in the caller's transaction with no audit. */
 export async function planVersionsPart(trx: Db, person: PersonRow) {
-  const rows = await plans.listPlanVersions(trx, person.id);
+  return planVersionsOf(await plans.listPlanVersions(trx, person.id));
+}
+
+/** The versions list from the versions' rows (planVersionsPart's, or the read model's), newest first. */
+export function planVersionsOf(rows: readonly plans.PlanVersionRow[]) {
   return {
     items: rows.map((r) => ({ number: r.number, finalisedAt: r.finalised_at.toISOString(), finalisedBy: { id: r.finalised_by, name: r.finalised_by_name }, needs: r.content.needs.length })),
     nextCursor: null as string | null,
@@ -171,8 +176,18 @@ export async function planVersionsPart(trx: Db, person: PersonRow) {
 
 /** One finalised version (404 when there is none with the number), in the caller's transaction with no audit. */
 export async function planVersionPart(trx: Db, person: PersonRow, number: string | number) {
+  const n = versionNumberOf(number);
+  return planVersionOf(n === null ? undefined : await plans.findPlanVersion(trx, person.id, n));
+}
+
+/** The version number a URL names, or null when it cannot be one (then no version is found: 404). */
+function versionNumberOf(number: string | number): number | null {
   const n = Number(number);
-  const row = Number.isInteger(n) && n >= 1 && n < 2 ** 31 ? await plans.findPlanVersion(trx, person.id, n) : undefined;
+  return Number.isInteger(n) && n >= 1 && n < 2 ** 31 ? n : null;
+}
+
+/** One finalised version's view from its row (planVersionPart's, or the read model's): 404 when there is none. */
+function planVersionOf(row: plans.PlanVersionRow | undefined) {
   if (!row) throw new NotFoundError('plan version');
   return versionView(row);
 }
@@ -201,27 +216,64 @@ export function planSummaryOf(plan: { version: number; finalised_number: number 
 
 /** The person's copy of their latest final plan (404 when there is none): in the caller's transaction with no audit. */
 export async function planLetterPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, sender: LetterSender = null) {
-    const version = await plans.latestPlanVersion(trx, person.id);
-    if (!version) throw new NotFoundError('final plan');
-    const aftercare = await deriveAftercare(trx, person, today, law);
-    const episode = aftercare.episodes.at(-1) ?? null;
-    const names = await plans.organisationNames(trx, [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c)));
-    // The person's copy names the services that meet each need (never amounts).
-    const linked = await servicesByNeed(trx, person.id, false, today);
-    const footing = await letterFooting(trx, person.id, sender, [episode?.localAuthority.code, episode?.icb.code], 'plan', { version: version.number });
-    return buildPlanLetter({
-      ...footing,
-      // REV-1: the next review as the register has it today, the date the person page gives.
-      reviewDueOn: (await nextReviewOnPart(trx, person.id)).nextDueOn,
-      servicesByNeed: Object.fromEntries([...linked].map(([needId, list]) => [needId, list.filter((l) => l.status !== 'ended')])),
-      person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
-      plan: version.content,
-      number: version.number,
-      finalisedOn: todayInLondon(version.finalised_at),
-      episode,
-      organisationNames: names,
-      today,
-    });
+  const version = finalVersion(await plans.latestPlanVersion(trx, person.id));
+  const aftercare = await deriveAftercare(trx, person, today, law);
+  const bodies = bodiesOf(aftercare);
+  const contact = await readLetterContactRows(trx, person.id, sender, bodies, bodies);
+  const rows = { version, services: await listServices(trx, person.id), contact };
+  return planLetterOf(person, rows, aftercare, (await nextReviewOnPart(trx, person.id)).nextDueOn, today, sender);
+}
+
+/** planLetterPart from a read model loaded with LETTER_PARTS and planLetterRowsPart: no further query. */
+function planLetterOfModel(model: PersonReadModel & { part: plans.PlanLetterRows }, today: IsoDate, law: LawSettings, sender: LetterSender) {
+  const version = finalVersion(model.part.version);
+  const aftercare = computeAftercare(factsOfModel(model, law), today);
+  return planLetterOf(model.person, { ...model.part, version }, aftercare, nextReviewOfSummary(model.summary).nextDueOn, today, sender);
+}
+
+/** What the read model of the person's copy is loaded with besides planLetterRowsPart: the facts (the bodies) and the summary (the next review). */
+const LETTER_PARTS = { facts: true, summary: true } as const;
+
+/** The latest final version, which the person's copy is of: 404 when there is none yet. */
+function finalVersion(version: plans.PlanVersionRow | undefined): plans.PlanVersionRow {
+  if (!version) throw new NotFoundError('final plan');
+  return version;
+}
+
+/** The codes of the latest episode's responsible bodies, local authority first. */
+function bodiesOf(aftercare: AftercareResult) {
+  const episode = aftercare.episodes.at(-1) ?? null;
+  return [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c));
+}
+
+/** The person's copy from the rows already read (planLetterPart's queries', or the read model's): no query. */
+function planLetterOf(
+  person: PersonRow,
+  rows: { version: plans.PlanVersionRow; services: readonly PlanServiceRow[]; contact: LetterContactRows },
+  aftercare: AftercareResult,
+  reviewDueOn: IsoDate | null,
+  today: IsoDate,
+  sender: LetterSender,
+) {
+  const { version, contact } = rows;
+  const episode = aftercare.episodes.at(-1) ?? null;
+  const bodies = bodiesOf(aftercare);
+  const names = Object.fromEntries(bodies.flatMap((code) => (contact.organisations.has(code) ? [[code, contact.organisations.get(code)!.name]] : [])));
+  // The person's copy names the services that meet each need (never amounts).
+  const linked = servicesByNeedOf(rows.services, false, today);
+  return buildPlanLetter({
+    ...letterFootingOf(contact, person.id, sender, bodies, 'plan', { version: version.number }),
+    // REV-1: the next review as the register has it today, the date the person page gives.
+    reviewDueOn,
+    servicesByNeed: Object.fromEntries([...linked].map(([needId, list]) => [needId, list.filter((l) => l.status !== 'ended')])),
+    person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
+    plan: version.content,
+    number: version.number,
+    finalisedOn: todayInLondon(version.finalised_at),
+    episode,
+    organisationNames: names,
+    today,
+  });
 }
 
 export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
@@ -383,7 +435,13 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan/versions: the finalised versions, newest first. */
     async versions(actor: Actor, personId: string) {
       const audit = (r: { items: unknown[] }) => ({ action: 'plan.versions.view', recordType: 'plan', details: { count: r.items.length } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person }) => planVersionsPart(trx, person));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'plan:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, plans.VERSIONS_PART),
+        ({ model }) => planVersionsOf(model.part),
+      );
     },
 
     /** The versions page: the person's heading and the versions, in one read with one plan.versions.view event. */
@@ -398,7 +456,14 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan/versions/{number}. */
     async version(actor: Actor, personId: string, number: string | number) {
       const audit = (v: ReturnType<typeof versionView>) => ({ action: 'plan.version.view', recordType: 'plan', details: { number: v.number } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person }) => planVersionPart(trx, person, number));
+      const part = plans.versionPart(versionNumberOf(number));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'plan:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, part),
+        ({ model }) => planVersionOf(model.part),
+      );
     },
 
     /** One version's page: the person's heading and the version, in one read with one plan.version.view event. */
@@ -413,7 +478,15 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** GET /people/{id}/plan.pdf: the person's copy of the latest final version. */
     async pdf(actor: Actor, personId: string, options: { largePrint?: boolean } = {}) {
       const audit = (c: { number: number }) => ({ action: 'plan.pdf', recordType: 'plan', details: { number: c.number, largePrint: Boolean(options.largePrint) } });
-      const content = await useCases.read(actor, personId, { permission: 'plan:read', audit }, ({ trx, person, today }) => planLetterPart(trx, person, today, law, actor));
+      // One statement for the read model with every row the letter may name, then the event (issue 14 item 3).
+      const part = plans.planLetterRowsPart(actor.organisationCode);
+      const content = await useCases.readModel(
+        actor,
+        personId,
+        { permission: 'plan:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, LETTER_PARTS, undefined, part),
+        ({ model, today }) => planLetterOfModel(model, today, law, actor),
+      );
       return { number: content.number, pdf: await renderLetter(content.letter, { largePrint: options.largePrint }) };
     },
 

@@ -5,15 +5,17 @@ import type { LawSettings } from '../../domain/aftercare.ts';
 import { randomUUID } from 'node:crypto';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { calculateRefund, chargeCoverage, chargeViolations, entitlementPeriods, refundPaymentViolations, refundViolations, type Charge, type RefundLine } from '../../domain/refunds.ts';
-import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
+import type { LetterContactRows } from '../../data/letter-contact-repository.ts';
+import { loadPersonReadModel, type PersonReadModel } from '../../data/person-read-model.ts';
 import * as repo from '../../data/refunds-repository.ts';
 import type { ChargeRow, PersonRow, RefundRow } from '../../data/schema.ts';
 import { renderRefundLetter } from '../../letters/refund-letter.ts';
-import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
-import { moneyContext, type MoneyContext } from '../care-services/money-context.ts';
+import { letterFootingOf, readLetterContactRows, type LetterSender } from '../kernel/letter-contact.ts';
+import { moneyContext, moneyContextOf, type MoneyContext } from '../care-services/money-context.ts';
+import { factsOfModel } from '../people/people-service.ts';
 import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { requireMoneySight } from '../kernel/money.ts';
@@ -77,7 +79,11 @@ function chargeAuditDetails(source: 'manual' | 'import', data: ChargeData) {
 
 /** The person's money context, when the actor may see their money (403 otherwise). */
 async function moneyOf(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, law: LawSettings): Promise<MoneyContext> {
-  const ctx = await moneyContext(trx, person, today, law);
+  return moneySighted(actor, await moneyContext(trx, person, today, law));
+}
+
+/** The money context, when the actor may see the person's money (403 otherwise). */
+function moneySighted(actor: Actor, ctx: MoneyContext): MoneyContext {
   requireMoneySight(actor, ctx.responsibleBodies);
   return ctx;
 }
@@ -92,24 +98,37 @@ async function serviceIsS117(trx: Db, serviceIds: (string | null)[]) {
 }
 
 /** Each charge already in a refund, with that refund's id. */
-async function refundedCharges(trx: Db, personId: string): Promise<Map<string, string>> {
+function refundedCharges(refunds: readonly RefundRow[]): Map<string, string> {
   const map = new Map<string, string>();
-  for (const r of await repo.listRefunds(trx, personId)) for (const l of r.lines as RefundLine[]) map.set(l.chargeId, r.id);
+  for (const r of refunds) for (const l of r.lines as RefundLine[]) map.set(l.chargeId, r.id);
   return map;
 }
 
-async function chargeRows(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate) {
-  const rows = await repo.listCharges(trx, person.id);
-  const ents = entitlementPeriods(ctx.aftercare.episodes, today);
-  const refunded = await refundedCharges(trx, person.id);
-  return { rows, ents, items: rows.map((r) => chargeView(r, chargeCoverage({ periodFrom: r.period_from, periodTo: r.period_to }, ents), refunded.get(r.id) ?? null)) };
+/** The person's charges and refunds, as the charges read shows them. */
+async function readChargesRows(trx: Db, personId: string): Promise<repo.ChargesRows> {
+  const charges = await repo.listCharges(trx, personId);
+  return { charges, refunds: await repo.listRefunds(trx, personId) };
 }
 
-async function findRefundOf(trx: Db, person: PersonRow, refundId: string) {
-  const row = isUuid(refundId) ? await repo.findRefund(trx, refundId) : undefined;
+/** Each charge's view (inside an entitlement? in which refund?) and the entitlement periods. */
+function chargeItems({ charges, refunds }: repo.ChargesRows, ctx: MoneyContext, today: IsoDate) {
+  const ents = entitlementPeriods(ctx.aftercare.episodes, today);
+  const refunded = refundedCharges(refunds);
+  return { ents, items: charges.map((r) => chargeView(r, chargeCoverage({ periodFrom: r.period_from, periodTo: r.period_to }, ents), refunded.get(r.id) ?? null)) };
+}
+
+/** The refund when it is the person's; 404 otherwise. */
+function ownRefund(row: RefundRow | undefined, person: PersonRow): RefundRow {
   if (!row || row.person_id !== person.id) throw new NotFoundError('refund');
   return row;
 }
+
+async function findRefundOf(trx: Db, person: PersonRow, refundId: string) {
+  return ownRefund(isUuid(refundId) ? await repo.findRefund(trx, refundId) : undefined, person);
+}
+
+/** A refund id from a URL as a bound parameter of the read model: null when it is not a UUID (no refund has it, 404). */
+const refundIdParameter = (refundId: string) => (isUuid(refundId) ? refundId : null);
 
 /** Checks a charge against the rules and the person's services, and stores it; returns its id. */
 async function insertCharge(trx: Db, actor: Actor, person: PersonRow, data: ChargeData, source: 'manual' | 'import', importReference: string | null, today: IsoDate) {
@@ -131,7 +150,12 @@ async function insertCharge(trx: Db, actor: Actor, person: PersonRow, data: Char
  * transaction, for a caller who has checked the actor may see the person's money.
  */
 export async function chargesPart(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate, paging?: Page | null) {
-  const { items: all, ents } = await chargeRows(trx, person, ctx, today);
+  return chargesOf(await readChargesRows(trx, person.id), ctx, today, paging);
+}
+
+/** chargesPart from the rows already read (the charges read's model): no query. */
+export function chargesOf(rows: repo.ChargesRows, ctx: MoneyContext, today: IsoDate, paging?: Page | null) {
+  const { items: all, ents } = chargeItems(rows, ctx, today);
   // Lists convention: a keyset on (period from, id), as the repository orders them.
   const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (c) => [keyText(c.periodFrom), c.id]) : { page: all, nextCursor: null };
   return { items, nextCursor, entitlements: ents };
@@ -139,7 +163,11 @@ export async function chargesPart(trx: Db, person: PersonRow, ctx: MoneyContext,
 
 /** The person's refunds; without paging every one. Reads only, for a caller who has checked money sight. */
 export async function refundsPart(trx: Db, person: PersonRow, paging?: Page | null) {
-  const all = await repo.listRefunds(trx, person.id);
+  return refundsOf(await repo.listRefunds(trx, person.id), paging);
+}
+
+/** refundsPart from the rows already read (the refunds read's model): no query. */
+export function refundsOf(all: readonly RefundRow[], paging?: Page | null) {
   // Lists convention: a keyset on (recorded, id), as the repository orders them.
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (r) => [keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
   return { items: rows.map(refundView), nextCursor };
@@ -150,12 +178,20 @@ const CHARGE_COLUMNS = ['periodFrom', 'periodTo', 'amountPence', 'paidOn', 'desc
 /** CHG-2: what the refund letter to the person needs (404 when not theirs): in the caller's transaction with no audit. */
 export async function refundLetterPart(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate, refundId: string, sender: LetterSender = null) {
   const row = await findRefundOf(trx, person, refundId);
+  const codes = refundLetterBodies(ctx);
+  return refundLetterOf(row, await readLetterContactRows(trx, person.id, sender, codes, codes), person, ctx, today, sender);
+}
+
+/** The bodies a refund letter is from: the latest episode's, else where the person lives and their GP's ICB now. */
+function refundLetterBodies(ctx: MoneyContext): (string | null)[] {
   const episode = ctx.aftercare.episodes.at(-1);
-  const from = [];
-  const codes = [episode?.localAuthority.code ?? ctx.currentLocalAuthority, episode?.icb.code ?? ctx.currentIcb];
-  for (const code of codes) {
-    if (code) from.push({ name: (await findOrganisationByCode(trx, code))?.name ?? code, code });
-  }
+  return [episode?.localAuthority.code ?? ctx.currentLocalAuthority, episode?.icb.code ?? ctx.currentIcb];
+}
+
+/** refundLetterPart from the rows already read (the letter read's model): no query. */
+function refundLetterOf(row: RefundRow, contact: LetterContactRows, person: PersonRow, ctx: MoneyContext, today: IsoDate, sender: LetterSender) {
+  const codes = refundLetterBodies(ctx);
+  const from = codes.filter((code): code is string => Boolean(code)).map((code) => ({ name: contact.organisations.get(code)?.name ?? code, code }));
   const date = row.letter_sent_on ?? today;
   return {
     refundId: row.id,
@@ -170,21 +206,28 @@ export async function refundLetterPart(trx: Db, person: PersonRow, ctx: MoneyCon
       status: row.status,
       paymentMethod: row.payment_method,
       date,
-      ...(await letterFooting(trx, person.id, sender, codes, 'refund', { on: row.calculated_on })),
+      ...letterFootingOf(contact, person.id, sender, codes, 'refund', { on: row.calculated_on }),
     },
   };
 }
 
 export function createRefundsService({ clock, useCases, refundInterestBasisPoints }: RefundsServiceOptions) {
   const { law } = useCases;
+
+  /** moneyOf from a read model loaded with its facts: the person's money context, when the actor may see their money (403 otherwise). */
+  function moneyOfModel(actor: Actor, model: PersonReadModel, today: IsoDate): MoneyContext {
+    return moneySighted(actor, moneyContextOf(factsOfModel(model, law), today));
+  }
+
   return {
     async listCharges(actor: Actor, personId: string, query?: unknown) {
       const paging = pageQuery(query);
-      return useCases.read(
+      return useCases.readModel(
         actor,
         personId,
-        { permission: 'money:read', audit: (r) => ({ action: 'charge.list', details: { charges: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => chargesPart(trx, person, await moneyOf(trx, actor, person, today, law), today, paging),
+        { permission: 'money:read', audit: (r: { items: unknown[] }) => ({ action: 'charge.list', details: { charges: r.items.length } }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.CHARGES_PART),
+        ({ model, today }) => chargesOf(model.part, moneyOfModel(actor, model, today), today, paging),
       );
     },
 
@@ -199,7 +242,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
           const ctx = await moneyOf(trx, actor, person, today, law);
           return { id: await insertCharge(trx, actor, person, data, 'manual', null, today), ctx };
         },
-        async ({ trx, person, today }, { id, ctx }) => (await chargeRows(trx, person, ctx, today)).items.find((c) => c.id === id)!,
+        async ({ trx, person, today }, { id, ctx }) => chargeItems(await readChargesRows(trx, person.id), ctx, today).items.find((c) => c.id === id)!,
       );
     },
 
@@ -263,25 +306,27 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
 
     async listRefunds(actor: Actor, personId: string, query?: unknown) {
       const paging = pageQuery(query);
-      return useCases.read(
+      return useCases.readModel(
         actor,
         personId,
-        { permission: 'money:read', audit: (r) => ({ action: 'refund.list', details: { refunds: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => {
-          await moneyOf(trx, actor, person, today, law);
-          return refundsPart(trx, person, paging);
+        { permission: 'money:read', audit: (r: { items: unknown[] }) => ({ action: 'refund.list', details: { refunds: r.items.length } }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.REFUNDS_PART),
+        ({ model, today }) => {
+          moneyOfModel(actor, model, today);
+          return refundsOf(model.part, paging);
         },
       );
     },
 
     async getRefund(actor: Actor, personId: string, refundId: string) {
-      return useCases.read(
+      return useCases.readModel(
         actor,
         personId,
-        { permission: 'money:read', audit: (r) => ({ action: 'refund.view', recordType: 'refund', recordId: r.id }) },
-        async ({ trx, person, today }: PersonContext) => {
-          await moneyOf(trx, actor, person, today, law);
-          return refundView(await findRefundOf(trx, person, refundId));
+        { permission: 'money:read', audit: (r: RefundView) => ({ action: 'refund.view', recordType: 'refund', recordId: r.id }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.refundPart(refundIdParameter(refundId))),
+        ({ model, person, today }) => {
+          moneyOfModel(actor, model, today);
+          return refundView(ownRefund(model.part, person));
         },
       );
     },
@@ -314,7 +359,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         async ({ trx, person, today }: PersonContext) => {
           const ctx = await moneyOf(trx, actor, person, today, law);
           const rows = await repo.listCharges(trx, person.id);
-          const refunded = await refundedCharges(trx, person.id);
+          const refunded = refundedCharges(await repo.listRefunds(trx, person.id));
           let chosen: ChargeRow[];
           if (data.chargeIds) {
             chosen = data.chargeIds.map((id, i) => {
@@ -399,11 +444,15 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
 
     /** CHG-2: the letter explaining the refund (PDF), rendered after its read is committed. */
     async refundLetter(actor: Actor, personId: string, refundId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
-      const letter = await useCases.read(
+      const letter = await useCases.readModel(
         actor,
         personId,
-        { permission: 'money:read', audit: (r) => ({ action: 'refund.letter', recordType: 'refund', recordId: r.refundId, details: { largePrint: Boolean(options.largePrint) } }) },
-        async ({ trx, person, today }: PersonContext) => refundLetterPart(trx, person, await moneyOf(trx, actor, person, today, law), today, refundId, actor),
+        { permission: 'money:read', audit: (r: { refundId: string }) => ({ action: 'refund.letter', recordType: 'refund', recordId: r.refundId, details: { largePrint: Boolean(options.largePrint) } }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.refundLetterRowsPart(refundIdParameter(refundId), actor.organisationCode ?? null)),
+        ({ model, person, today }) => {
+          const ctx = moneyOfModel(actor, model, today);
+          return refundLetterOf(ownRefund(model.part.refund, person), model.part.contact, person, ctx, today, actor);
+        },
       );
       return renderRefundLetter(letter.input, options);
     },

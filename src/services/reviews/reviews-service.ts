@@ -8,6 +8,7 @@ import { episodeHasReviews, isRequestOpen, isReviewOverdue, reviewReasons, valid
 import type { BudgetKind } from '../../domain/care-services.ts';
 import type { Db } from '../../data/database.ts';
 import * as reviewsRepo from '../../data/reviews-repository.ts';
+import type { LetterContactRows } from '../../data/letter-contact-repository.ts';
 import { loadPersonReadModel, type PersonReadModel, type ReviewReadRows } from '../../data/person-read-model.ts';
 import type { PersonRow, ReviewRequestRow } from '../../data/schema.ts';
 import { renderInvitationLetter, renderOutcomeLetter } from '../../letters/review-letters.ts';
@@ -18,7 +19,7 @@ import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '
 import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { nextReviewOnPart } from './reviews-projection.ts';
-import { letterFooting, type LetterSender } from '../kernel/letter-contact.ts';
+import { letterFootingOf, readLetterContactRows, type LetterSender } from '../kernel/letter-contact.ts';
 import { DASHBOARD_DUE_DAYS, dueItem, invitationView, nextReviewOfSummary, reviewDueShown, requestView, reviewView, type DueItem } from './reviews-views.ts';
 import { ReviewDashboardQuery, ReviewInput, ReviewInvitationInput, ReviewListQuery, ReviewRequestInput } from './reviews-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -80,9 +81,15 @@ export async function reviewsPart(trx: Db, person: PersonRow, today: IsoDate, la
 /** What loadPersonReadModel reads for reviewsOfModel. */
 export const REVIEWS_PARTS = { ...RECORD_PARTS, reviews: true } as const;
 
+/** The aftercare derived and reviewRecord's answer from a read model loaded with REVIEWS_PARTS: no further query. */
+function reviewRecordOfModel(model: PersonReadModel, today: IsoDate, law: LawSettings) {
+  const aftercare = computeAftercare(factsOfModel(model, law), today);
+  return { aftercare, record: reviewRecordOf(model.person, aftercare, today, model.reviews!, nextReviewOfSummary(model.summary)) };
+}
+
 /** reviewsPart's answer from a read model loaded with REVIEWS_PARTS: no further query. */
 export function reviewsOfModel(model: PersonReadModel, today: IsoDate, law: LawSettings) {
-  return reviewRecordOf(model.person, computeAftercare(factsOfModel(model, law), today), today, model.reviews!, nextReviewOfSummary(model.summary));
+  return reviewRecordOfModel(model, today, law).record;
 }
 
 /**
@@ -127,24 +134,45 @@ const LETTER_RECORD: Record<LetterKind, { action: string; recordType: string; no
 /**
  * What a review letter to the person needs (REV-2 invitation, REV-3 outcome): the person, their
  * bodies, the review or invitation (404 when it is not theirs), and the next due date. In the
- * caller's transaction with no audit, for the staff letters and the person's own pages.
+ * caller's transaction with no audit, for the person's own pages (the staff letters read the model).
  */
 export async function reviewLetterPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, kind: LetterKind, recordId: string, sender: LetterSender = null) {
-  const { notFound } = LETTER_RECORD[kind];
   const aftercare = await deriveAftercare(trx, person, today, law);
   const record = await reviewRecord(trx, person, aftercare, today);
+  const { codes } = letterSubject(aftercare, record, kind, recordId);
+  return reviewLetterOf(person, aftercare, record, today, kind, recordId, sender, await readLetterContactRows(trx, person.id, sender, codes, codes));
+}
+
+/** reviewLetterPart from a read model loaded with REVIEWS_PARTS and reviewLetterRowsPart: no further query. */
+function reviewLetterOfModel(model: PersonReadModel & { part: LetterContactRows }, today: IsoDate, law: LawSettings, kind: LetterKind, recordId: string, sender: LetterSender) {
+  const { aftercare, record } = reviewRecordOfModel(model, today, law);
+  return reviewLetterOf(model.person, aftercare, record, today, kind, recordId, sender, model.part);
+}
+
+type ReviewRecord = ReturnType<typeof reviewRecordOf>;
+
+/** The invitation or review a letter is about (404 when it is not the person's), its episode and that episode's bodies' codes. */
+function letterSubject(aftercare: AftercareResult, record: ReviewRecord, kind: LetterKind, recordId: string) {
   const invitation = kind === 'invitation' ? record.invitations.find((i) => i.id === recordId) : undefined;
   // A review imported from a previous register has only its date (0116): there is no outcome to write to the person about.
   const review = kind === 'outcome' ? record.history.find((r): r is typeof r & { outcome: NonNullable<typeof r.outcome> } => r.id === recordId && r.outcome !== null) : undefined;
-  if (!isUuid(recordId) || (!invitation && !review)) throw new NotFoundError(notFound);
+  if (!isUuid(recordId) || (!invitation && !review)) throw new NotFoundError(LETTER_RECORD[kind].notFound);
   const episodeId = (invitation ?? review)!.episodeId;
   const episode = aftercare.episodes.find((e) => e.id === episodeId);
   const codes = [episode?.localAuthority.code, episode?.icb.code].filter((c): c is string => Boolean(c));
-  const names = new Map((await reviewsRepo.organisationNames(trx, codes)).map((o) => [o.code, o.name]));
+  return { invitation, review, episode, codes };
+}
+
+/** reviewLetterPart from the rows already read (its queries', or the letter read's model): no query. */
+function reviewLetterOf(person: PersonRow, aftercare: AftercareResult, record: ReviewRecord, today: IsoDate, kind: LetterKind, recordId: string, sender: LetterSender, contact: LetterContactRows) {
+  const { invitation, review, episode, codes } = letterSubject(aftercare, record, kind, recordId);
   // Names with the code beside (issue 9 item 1); LTR-1 and LTR-2: the named contact and the reference.
-  const named = (code: string) => (names.has(code) ? `${names.get(code)} (${code})` : code);
+  const named = (code: string) => {
+    const organisation = contact.organisations.get(code);
+    return organisation ? `${organisation.name} (${code})` : code;
+  };
   const dated = invitation ? invitation.plannedOn : review!.heldOn;
-  const footing = await letterFooting(trx, person.id, sender, codes, kind, { on: dated });
+  const footing = letterFootingOf(contact, person.id, sender, codes, kind, { on: dated });
   return {
     ...footing,
     person: { givenName: person.given_name, familyName: person.family_name, addressLine1: person.address_line1, postcode: person.postcode },
@@ -164,7 +192,15 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
   /** What a letter needs: the person, their bodies, the review or invitation, and the next due date. */
   function letterData(actor: Actor, personId: string, kind: LetterKind, recordId: string) {
     const { action, recordType } = LETTER_RECORD[kind];
-    return useCases.read(actor, personId, { permission: 'person:read', audit: { action, recordType, recordId } }, ({ trx, person, today }) => reviewLetterPart(trx, person, today, law, kind, recordId, actor));
+    // One statement for the read model with every row the letter may name, then the event (issue 14 item 3).
+    const part = reviewsRepo.reviewLetterRowsPart(actor.organisationCode);
+    return useCases.readModel(
+      actor,
+      personId,
+      { permission: 'person:read', audit: { action, recordType, recordId } },
+      (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, REVIEWS_PARTS, undefined, part),
+      ({ model, today }) => reviewLetterOfModel(model, today, law, kind, recordId, actor),
+    );
   }
 
   return {

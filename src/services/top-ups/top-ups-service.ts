@@ -9,7 +9,9 @@ import type { Db } from '../../data/database.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
 import type { PersonRow, TopUpAgreementRow } from '../../data/schema.ts';
 import * as repo from '../../data/top-ups-repository.ts';
-import { moneyContext, type MoneyContext } from '../care-services/money-context.ts';
+import { moneyContext, moneyContextOf, type MoneyContext } from '../care-services/money-context.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
+import { factsOfModel } from '../people/people-service.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
@@ -74,8 +76,12 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
 
 /** The person's top-up agreements, the amounts only for someone who may see money; read in the caller's transaction. */
 export async function topUpsPart(trx: Db, actor: Actor, person: PersonRow, ctx: MoneyContext) {
+  return topUpsOf(await repo.listTopUps(trx, person.id), actor, ctx);
+}
+
+/** topUpsPart from the rows already read (the top-ups read's model): no query. */
+export function topUpsOf(rows: readonly TopUpAgreementRow[], actor: Actor, ctx: MoneyContext) {
   const money = canSeeMoney(actor, ctx.responsibleBodies);
-  const rows = await repo.listTopUps(trx, person.id);
   return { items: rows.map((r) => topUpView(r, money)), nextCursor: null };
 }
 
@@ -83,11 +89,12 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
   const { law } = useCases;
   return {
     async listTopUps(actor: Actor, personId: string) {
-      return useCases.read(
+      return useCases.readModel(
         actor,
         personId,
-        { permission: 'person:read', audit: (r) => ({ action: 'top-up.list', details: { topUps: r.items.length } }) },
-        async ({ trx, person, today }: PersonContext) => topUpsPart(trx, actor, person, await moneyContext(trx, person, today, law)),
+        { permission: 'person:read', audit: (r: { items: unknown[] }) => ({ action: 'top-up.list', details: { topUps: r.items.length } }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.TOP_UPS_PART),
+        ({ model, today }) => topUpsOf(model.part, actor, moneyContextOf(factsOfModel(model, law), today)),
       );
     },
 

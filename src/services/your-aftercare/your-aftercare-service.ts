@@ -15,6 +15,7 @@ import * as complaints from '../../data/complaints-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as ending from '../../data/ending-repository.ts';
 import * as sharing from '../../data/plan-sharing-repository.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import * as plans from '../../data/plans-repository.ts';
 import * as reviewsRepo from '../../data/reviews-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
@@ -93,6 +94,17 @@ function planForPerson(content: PlanContent, number: number, finalisedOn: IsoDat
   };
 }
 
+/** Whom the plan is shared with, from its rows (sharingOf's, or the read model's): the latest final version's list with what the person has said since. */
+function sharingFrom({ version, said }: sharing.SharingRows) {
+  const byName = new Map<string, { name: string; relationship: string | null; since: IsoDate | null }>();
+  for (const s of version?.content.sharing ?? []) if (s.consentedOn) byName.set(s.name.toLowerCase(), { name: s.name, relationship: s.relationship, since: s.consentedOn });
+  for (const s of said) {
+    if (s.withdrawn_on) byName.delete(s.name.toLowerCase());
+    else byName.set(s.name.toLowerCase(), { name: s.name, relationship: s.relationship, since: s.consented_on });
+  }
+  return [...byName.values()];
+}
+
 export function createYourAftercareService(db: Db, options: YourAftercareOptions) {
   const self = createSelfUseCases(db, options);
   const { law } = options;
@@ -111,15 +123,7 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
 
   /** The plan's sharing (as agreed in the latest final version) with what the person has said since. */
   async function sharingOf(trx: Db, person: PersonRow) {
-    const version = await plans.latestPlanVersion(trx, person.id);
-    const said = await sharing.listSharingConsents(trx, person.id);
-    const byName = new Map<string, { name: string; relationship: string | null; since: IsoDate | null }>();
-    for (const s of version?.content.sharing ?? []) if (s.consentedOn) byName.set(s.name.toLowerCase(), { name: s.name, relationship: s.relationship, since: s.consentedOn });
-    for (const s of said) {
-      if (s.withdrawn_on) byName.delete(s.name.toLowerCase());
-      else byName.set(s.name.toLowerCase(), { name: s.name, relationship: s.relationship, since: s.consented_on });
-    }
-    return [...byName.values()];
+    return sharingFrom({ version: await plans.latestPlanVersion(trx, person.id), said: await sharing.listSharingConsents(trx, person.id) });
   }
 
   async function lettersOf(trx: Db, person: PersonRow, today: IsoDate) {
@@ -277,7 +281,13 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
 
     /** PLAN-5, PLAN-6, for staff: whom the person shares their plan with now (the plan's list with what they have said since). */
     planSharing: (actor: Actor, personId: string) =>
-      options.useCases.read(actor, personId, { permission: 'plan:read', audit: { action: 'plan-sharing.view', recordType: 'plan' } }, async ({ trx, person }) => ({ items: await sharingOf(trx, person) })),
+      options.useCases.readModel(
+        actor,
+        personId,
+        { permission: 'plan:read', audit: { action: 'plan-sharing.view', recordType: 'plan' } },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, sharing.SHARING_PART),
+        ({ model }) => ({ items: sharingFrom(model.part) }),
+      ),
 
     /** PLAN-5, PLAN-6: whom they share their plan with. */
     sharing: (actor: PersonActor) =>
