@@ -1,7 +1,7 @@
 // Advocacy referrals (ADV-1 to ADV-4) and tribunal aftercare recommendations with their responses (MHA25-1).
 import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { AdvocacyReferralsTable, TribunalRecommendationsTable } from './schema.ts';
 
 // Advocacy referrals

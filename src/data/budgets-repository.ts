@@ -2,7 +2,7 @@
 // and review triggers, and the budget review date kept in the person's summary.
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
-import { withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, BudgetsTable } from './schema.ts';
 
 export async function insertBudget(db: Db, row: Omit<Insertable<BudgetsTable>, 'service_ids'> & { service_ids: string[] }): Promise<void> {

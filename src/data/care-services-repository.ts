@@ -2,7 +2,7 @@
 // services finance must not charge for.
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { FundingPolicyRow, ServiceRow, ServicesTable } from './schema.ts';
 
 type JsonFields = 'enhanced_features' | 'rent_decision';

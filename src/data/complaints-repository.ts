@@ -1,7 +1,7 @@
 // Complaints about a person's aftercare (CMP-1, CMP-2), and the decisions a complaint may link to.
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { ComplaintRow, ComplaintsTable, PersonRow } from './schema.ts';
 
 

@@ -73,7 +73,8 @@ const PREPARED_MARK = '/* s117:prepared */';
 
 /**
  * Marks a statement whose text takes one of many shapes (a name search: a branch for each name, the
- * filters given, the page's size; ADR 27). It is prepared as PREPARED is, but only while its connection
+ * filters given, the page's size; ADR 27), or one of many rarer texts (the reads' read models with a
+ * part of their own, ADR 28). It is prepared as PREPARED is, but only while its connection
  * holds fewer than PREPARED_FEW_AT_MOST such statements; any other text is sent unnamed and planned
  * each time. So no run of requests can make a connection keep more than that many of these plans (a
  * name search's is up to about 3 MB).

@@ -1,7 +1,7 @@
 // Disputes between the responsible bodies (RESP-6; migration 0007).
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { DisputeRow, DisputesTable, PersonRow } from './schema.ts';
 import { likeWord, type PersonFilter } from './complaints-repository.ts';
 

@@ -2,9 +2,7 @@
 // the users who may be chosen, and a keyworker's caseload.
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-// Types only: person-read-model.ts reads KEYWORKER_REASON as it loads, so importing its values here
-// would be an import cycle that fails whenever this module is loaded first.
-import type { Json, ReadModelPart } from './person-read-model.ts';
+import { withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 
 export const KEYWORKER_REASON = 'keyworker';
 
@@ -49,22 +47,21 @@ export async function keyworkerHistory(db: Db, personId: string): Promise<Keywor
 }
 
 /** keyworkerHistory's rows of the person `p` as a JSON array, the latest first ('[]' when none). */
-const HISTORY_JSON = sql`(SELECT coalesce(json_agg(json_build_object(
+export const KEYWORKER_HISTORY_JSON = sql`(SELECT coalesce(json_agg(json_build_object(
       'allocation_id', a.id, 'person_id', a.person_id, 'user_id', a.user_id, 'user_name', u.name, 'user_email', u.email, 'user_role', u.role,
       'organisation_code', o.code, 'organisation_name', o.name, 'allocated_at', a.allocated_at, 'ended_at', a.ended_at,
       'job_title', d.job_title, 'team', d.team, 'phone', d.phone, 'email', d.email) ORDER BY a.allocated_at DESC, a.id), '[]'::json)
     FROM person_allocations a JOIN users u ON u.id = a.user_id JOIN organisations o ON o.id = a.organisation_id
     LEFT JOIN keyworker_details d ON d.allocation_id = a.id WHERE a.person_id = p.id AND a.reason = ${KEYWORKER_REASON})`;
 
-/** A row of HISTORY_JSON as keyworkerHistory gives it (JSON carries the instants as text). */
-function keyworkerRowOf(r: Json): KeyworkerRow {
-  const row = r as unknown as KeyworkerRow & { allocated_at: string; ended_at: string | null };
-  return { ...row, allocated_at: new Date(row.allocated_at), ended_at: row.ended_at === null ? null : new Date(row.ended_at) };
+/** A row of KEYWORKER_HISTORY_JSON as keyworkerHistory gives it (JSON carries the instants as text). */
+export function keyworkerRowOf(row: Json): KeyworkerRow {
+  return withInstants(row, ['allocated_at', 'ended_at']) as unknown as KeyworkerRow;
 }
 
 /** The person's keyworker history in their read-model statement (issue 14 item 3), as keyworkerHistory gives it. */
 export const KEYWORKERS_PART: ReadModelPart<KeyworkerRow[]> = {
-  columns: sql`${HISTORY_JSON} AS kw_history`,
+  columns: sql`${KEYWORKER_HISTORY_JSON} AS kw_history`,
   aliases: ['kw_history'],
   decode: (columns) => (columns.kw_history as Json[]).map(keyworkerRowOf),
 };

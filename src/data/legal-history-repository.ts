@@ -2,7 +2,7 @@
 // decisions on which bodies are responsible for an episode of aftercare.
 import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { AdmissionRow, LeaveRow, LegalStatusRow, PlacementsTable } from './schema.ts';
 
 /** The person's placements (MHA25-3) in their read-model statement (issue 14 item 3), as listPlacements gives them: by from_date, then id. */

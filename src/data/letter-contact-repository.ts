@@ -3,7 +3,7 @@
 // letter is read in one statement rather than one query per organisation.
 import { sql, type RawBuilder } from 'kysely';
 import { KEYWORKER_REASON, type KeyworkerRow } from './keyworkers-repository.ts';
-import { withInstants, type Json } from './person-read-model.ts';
+import { withInstants, type Json } from './read-model-parts.ts';
 import type { OrganisationRow } from './schema.ts';
 
 /** The keyworker allocated now (as currentKeyworker) and organisations by code (as findOrganisationByCode). */

@@ -9,11 +9,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
 import { PREPARED, PREPARED_FEW, type Db } from './database.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
-import { KEYWORKER_REASON, type KeyworkerRow } from './keyworkers-repository.ts';
-import { planRowOf, type CurrentKeyworkerRow, type PlanRow } from './plans-repository.ts';
+import { KEYWORKER_HISTORY_JSON, KEYWORKER_REASON, keyworkerRowOf, type KeyworkerRow } from './keyworkers-repository.ts';
+import { planRowOf, type CurrentKeyworkerRow, type PlanRow, type PlanServiceRow } from './plans-repository.ts';
+
+export { partsTogether, rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
+export type { PlanServiceRow } from './plans-repository.ts';
 import type {
-  AdmissionRow, BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, Database, LeaveRow, LegalStatusRow, PersonRow, ReviewInvitationRow, ReviewRequestRow, ReviewRow, ServiceRow,
+  AdmissionRow, BudgetReductionRow, BudgetReviewRow, BudgetReviewTriggerRow, BudgetRow, Database, LeaveRow, LegalStatusRow, PersonRow, ReviewInvitationRow, ReviewRequestRow, ReviewRow,
 } from './schema.ts';
 import type { Selectable } from 'kysely';
 
@@ -51,8 +55,7 @@ export interface PersonReadModel {
   reviews?: ReviewReadRows;
 }
 
-/** The services' columns the plan reads (servicesByNeed, countUnconfirmedPlannedServices), in listServices' order. */
-export type PlanServiceRow = Pick<ServiceRow, 'id' | 'need_id' | 'description' | 's117' | 'provider' | 'confirmed_on' | 'end_date' | 'weekly_cost_pence'>;
+
 
 /**
  * What plans.get reads besides the facts and the summary, each as its repository's query gives it:
@@ -111,38 +114,8 @@ export interface ReadModelParts {
   reviews?: boolean;
 }
 
-/**
- * Columns one read adds to the person's read-model statement (issue 14 item 3: a read is the read
- * model and its audit event), with how they come back: sub-selects over the person `p`, each aliased
- * with one of `aliases` (a prefix of the read's own, so no column of `people` is shadowed), and
- * `decode` turning those columns into the rows the per-table queries give. Defined beside the
- * repository whose rows they are.
- */
-export interface ReadModelPart<E> {
-  columns: RawBuilder<unknown>;
-  aliases: readonly string[];
-  decode(columns: Json): E;
-}
-
-/** Several reads' parts in one statement (a page showing several panels): each decoded under its own name. */
-export function partsTogether<P extends Record<string, ReadModelPart<unknown>>>(parts: P): ReadModelPart<{ [K in keyof P]: P[K] extends ReadModelPart<infer E> ? E : never }> {
-  const each = Object.values(parts);
-  return {
-    columns: sql.join(each.map((part) => part.columns)),
-    aliases: each.flatMap((part) => part.aliases),
-    decode: (columns) => Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, part.decode(columns)])) as never,
-  };
-}
-
 /** Who is reading: every person (an admin), or the people one organisation has sight of. */
 export type Viewer = { everyone: true } | { everyone: false; organisationCode: string };
-
-export type Json = Record<string, unknown>;
-
-/** A table's rows for this person as a JSON array in the given order ('[]' when none). */
-export function rowsOf(table: string, order: string, where = ''): RawBuilder<Json[]> {
-  return sql<Json[]>`(SELECT coalesce(json_agg(t ORDER BY ${sql.raw(order)}), '[]'::json) FROM ${sql.table(table)} t WHERE t.person_id = p.id${sql.raw(where)})`;
-}
 
 /** A JSON array of objects built from these columns, in this order ('[]' when none). */
 function objectsOf(columns: Record<string, string>, order: string, from: string): RawBuilder<Json[]> {
@@ -180,16 +153,7 @@ const PANELS = sql`
      FROM plans pl WHERE pl.person_id = p.id) AS pp_plan,
   (SELECT coalesce(max(v.number), 0)::int FROM plan_versions v WHERE v.person_id = p.id) AS pp_latest_final,
   (SELECT coalesce(json_agg(sv.end_date), '[]'::json) FROM services sv WHERE sv.person_id = p.id AND sv.confirmed_on IS NULL) AS pp_unconfirmed_ends,
-  ${objectsOf(
-    {
-      allocation_id: 'a.id', person_id: 'a.person_id', user_id: 'a.user_id', user_name: 'u.name', user_email: 'u.email', user_role: 'u.role',
-      organisation_code: 'o.code', organisation_name: 'o.name', allocated_at: 'a.allocated_at', ended_at: 'a.ended_at',
-      job_title: 'd.job_title', team: 'd.team', phone: 'd.phone', email: 'd.email',
-    },
-    'a.allocated_at DESC, a.id',
-    `FROM person_allocations a JOIN users u ON u.id = a.user_id JOIN organisations o ON o.id = a.organisation_id
-       LEFT JOIN keyworker_details d ON d.allocation_id = a.id WHERE a.person_id = p.id AND a.reason = 'keyworker'`,
-  )} AS pp_keyworkers,
+  ${KEYWORKER_HISTORY_JSON} AS pp_keyworkers,
   ${rowsOf('planning_meetings', 't.scheduled_for DESC, t.created_at DESC')} AS pp_meetings,
   (SELECT coalesce(json_agg(i ORDER BY i.invited_on, i.id), '[]'::json)
      FROM meeting_invitees i JOIN planning_meetings m ON m.id = i.meeting_id WHERE m.person_id = p.id) AS pp_invitees,
@@ -208,7 +172,7 @@ function panelsOf(row: PanelColumns): PersonPagePanels {
     plan: (row.pp_plan ?? undefined) as PersonPagePanels['plan'],
     latestFinalVersion: Number(row.pp_latest_final ?? 0),
     unconfirmedServiceEnds: row.pp_unconfirmed_ends ?? [],
-    keyworkers: (row.pp_keyworkers ?? []).map((r) => withInstants(r, ['allocated_at', 'ended_at']) as unknown as KeyworkerRow),
+    keyworkers: (row.pp_keyworkers ?? []).map(keyworkerRowOf),
     meetings: (row.pp_meetings ?? []).map((r) => withInstants(r, ['created_at', 'updated_at']) as MeetingRow),
     invitees: (row.pp_invitees ?? []) as InviteeRow[],
     ...budgetClockRowsOf(row),
@@ -381,18 +345,4 @@ export async function loadFactRows(db: Db, personId: string): Promise<{ residenc
     gps: rm_gps.map((r) => withInstants(r, ['recorded_at']) as GpRow),
     ...factsOfRow(facts),
   };
-}
-
-/**
- * JSON carries timestamps as ISO text; the per-table queries give Date objects (the drivers parse
- * timestamptz to milliseconds, as Date does here). Dates ('YYYY-MM-DD'), booleans, text and jsonb
- * arrive as the drivers give them; bigint and numeric as numbers, as database.ts parses them.
- */
-export function withInstants(row: Json, columns: readonly string[]): Json {
-  const out: Json = { ...row };
-  for (const column of columns) {
-    const value = out[column];
-    if (typeof value === 'string') out[column] = new Date(value);
-  }
-  return out;
 }

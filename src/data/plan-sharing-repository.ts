@@ -1,7 +1,7 @@
 // PLAN-5/PLAN-6: whom the person shares their plan with, as they say now (migration 0040).
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import { LATEST_VERSION_COLUMN, versionRowOf, type PlanVersionRow } from './plans-repository.ts';
 import type { PlanSharingConsentRow } from './schema.ts';
 

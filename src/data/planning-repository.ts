@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
 import { KEYWORKER_REASON } from './keyworkers-repository.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { MeetingInviteesTable, PlanningMeetingsTable } from './schema.ts';
 
 // ---------------------------------------------------------------------------------------------

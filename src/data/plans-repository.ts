@@ -4,7 +4,11 @@ import type { PlanContent } from '../domain/plans.ts';
 import type { Db } from './database.ts';
 import { KEYWORKER_REASON } from './keyworkers-repository.ts';
 import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
-import type { Json, PlanServiceRow, ReadModelPart } from './person-read-model.ts';
+import type { Json, ReadModelPart } from './read-model-parts.ts';
+import type { ServiceRow } from './schema.ts';
+
+/** The services' columns the plan reads (servicesByNeed, countUnconfirmedPlannedServices), in listServices' order. */
+export type PlanServiceRow = Pick<ServiceRow, 'id' | 'need_id' | 'description' | 's117' | 'provider' | 'confirmed_on' | 'end_date' | 'weekly_cost_pence'>;
 
 export interface PlanRow {
   id: string;

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
 import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { ChargeRow, ChargesTable, RefundRow, RefundsTable } from './schema.ts';
 
 export async function insertCharges(db: Db, rows: Insertable<ChargesTable>[]): Promise<void> {

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { REVIEWED_STATUSES } from '../domain/reviews.ts';
 import type { Db } from './database.ts';
 import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
-import type { ReadModelPart } from './person-read-model.ts';
+import type { ReadModelPart } from './read-model-parts.ts';
 import type { ReviewInvitationRow, ReviewRequestRow, ReviewRow, ReviewsTable } from './schema.ts';
 
 export interface NewReview {

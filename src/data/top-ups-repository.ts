@@ -2,7 +2,7 @@
 // JSON columns, written as text so that PGlite and PostgreSQL store the same value.
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { TopUpAgreementRow, TopUpAgreementsTable } from './schema.ts';
 
 type TopUpJson = 'conditions' | 'terms';

@@ -4,12 +4,14 @@
 // route whose ids this test cannot find fails it, rather than passing unasked). Each is asked about
 // the demonstration people, with real ids of their records, as the admin (who sees everyone) and as a
 // council practitioner (whose sight is checked in the statement); every statement the server sends
-// after who is asking is counted (BEGIN and COMMIT too, through the drivers).
+// after who is asking is counted (BEGIN and COMMIT too, through the drivers). The person's pages
+// that read their record are checked the same way, signed in.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { DEMO_USERS, loadDemoData } from '../../src/cli/demo.ts';
+import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from '../../src/cli/demo.ts';
+import { SESSION_COOKIE } from '../../src/http/auth/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { addDays, todayInLondon } from '../../src/domain/dates.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
@@ -20,6 +22,9 @@ import { statementRecorder, transactions } from '../support/statements.ts';
 const AT_MOST = 2;
 /** The people asked about for each route: the first few for whom it answers 200. */
 const PEOPLE_A_ROUTE = 3;
+
+/** The pages about one person that read it (the forms are not counted here). */
+const PAGES = ['', '/plan', '/reviews'];
 
 /** The tables whose rows of the person give each path parameter's values. */
 const ROWS_OF: Record<string, string> = {
@@ -95,17 +100,18 @@ for (const { engine, skip } of await testEngines()) {
       return urls;
     }
 
+    type Caller = { headers: Record<string, string> } | { cookies: Record<string, string> };
+
     /** The statements one request sends once who is asking is known (its token or session are not counted). */
-    async function statementsOf(url: string, token: string): Promise<{ status: number; statements: string[] }> {
-      const headers = { authorization: `Bearer ${token}` };
-      await app.inject({ method: 'GET', url, headers });
+    async function statementsOf(url: string, caller: Caller): Promise<{ status: number; statements: string[] }> {
+      await app.inject({ method: 'GET', url, ...caller });
       seen.length = 0;
       transactions.seen.length = 0;
       counting = true;
       transactions.counting = true;
       let status = 0;
       try {
-        status = (await app.inject({ method: 'GET', url, headers })).statusCode;
+        status = (await app.inject({ method: 'GET', url, ...caller })).statusCode;
       } finally {
         counting = false;
         transactions.counting = false;
@@ -116,23 +122,23 @@ for (const { engine, skip } of await testEngines()) {
       return { status, statements: [...statements, ...transactions.seen] };
     }
 
-    test('each GET under /api/v1/people/{id}: at most the read model and its audit event, for the admin and for a council practitioner', async () => {
-      const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
-      const paths = Object.entries(doc.paths).filter(([path, methods]) => 'get' in methods && path.startsWith('/api/v1/people/{id}')).map(([path]) => path);
-      assert.ok(paths.length >= 30, `the reads of one person: ${paths.length}`);
+    /** Each path asked about the first people it answers 200 for, by each caller: what went over AT_MOST, and what was never answered. */
+    async function check(paths: string[], callers: Map<string, Caller>) {
       const unanswered: string[] = [];
       const problems: string[] = [];
       for (const path of paths) {
-        for (const [email, token] of tokens) {
+        for (const [email, caller] of callers) {
           let answered = 0;
           for (const personId of people) {
             if (answered >= PEOPLE_A_ROUTE) break;
             for (const url of await urlsOf(path, personId)) {
-              const { status, statements } = await statementsOf(url, token);
+              const { status, statements } = await statementsOf(url, caller);
               if (status !== 200) continue;
               answered += 1;
               const events = statements.filter((s) => /INSERT INTO audit_events/.test(s)).length;
-              if ((statements.length > AT_MOST || events !== 1) && !problems.some((p) => p.startsWith(`${path} as ${email}:`))) problems.push(`${path} as ${email}: ${statements.length} statements, ${events} audit events (${url})\n  ${statements.map((s) => s.slice(0, 160)).join('\n  ')}`);
+              if ((statements.length > AT_MOST || events !== 1) && !problems.some((p) => p.startsWith(`${path} as ${email}:`))) {
+                problems.push(`${path} as ${email}: ${statements.length} statements, ${events} audit events (${url})\n  ${statements.map((s) => s.slice(0, 160)).join('\n  ')}`);
+              }
             }
           }
           if (answered === 0) unanswered.push(`${path} as ${email}`);
@@ -140,6 +146,19 @@ for (const { engine, skip } of await testEngines()) {
       }
       assert.deepEqual(unanswered, [], `every read answered 200 for some demonstration person, so none went unchecked; and ${problems.length} problems:\n${problems.join('\n')}`);
       assert.equal(problems.length, 0, problems.join('\n'));
+    }
+
+    test('each GET under /api/v1/people/{id}: at most the read model and its audit event, for the admin and for a council practitioner', async () => {
+      const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+      const paths = Object.entries(doc.paths).filter(([path, methods]) => 'get' in methods && path.startsWith('/api/v1/people/{id}')).map(([path]) => path);
+      assert.ok(paths.length >= 30, `the reads of one person: ${paths.length}`);
+      await check(paths, new Map([...tokens].map(([email, token]) => [email, { headers: { authorization: `Bearer ${token}` } }])));
+    });
+
+    test('the pages of one person that read their record: the read model and its audit event', async () => {
+      const sessions = new Map<string, Caller>();
+      for (const email of tokens.keys()) sessions.set(email, { cookies: { [SESSION_COOKIE]: (await services.accounts.signIn(email, DEMO_PASSWORD, null)).sessionToken } });
+      await check(PAGES.map((page) => `/people/{id}${page}`), sessions);
     });
   });
 }
