@@ -23,8 +23,8 @@ const AT_MOST = 2;
 /** The people asked about for each route: the first few for whom it answers 200. */
 const PEOPLE_A_ROUTE = 3;
 
-/** The pages about one person that read it (the forms are not counted here). */
-const PAGES = ['', '/plan', '/reviews'];
+/** The pages about one person that read it, and the forms that show a record or ask before adding one. */
+const PAGES = ['', '/plan', '/reviews', '/services', '/money', '/money/top-ups/{topUpId}', '/money/disputes/{disputeId}', '/keyworker', '/meetings', '/meetings/{meetingId}', '/advocacy', '/advocacy/referrals/{referralId}', '/ending', '/complaints', '/complaints/{complaintId}', '/plan/versions', '/plan/versions/{number}', '/plan/details', '/plan/finalise', '/plan.pdf', '/services/{serviceId}/end', '/services/{serviceId}/edit', '/services/new', '/complaints/new', '/edit'];
 
 /** The tables whose rows of the person give each path parameter's values. */
 const ROWS_OF: Record<string, string> = {
@@ -34,6 +34,10 @@ const ROWS_OF: Record<string, string> = {
   complaintId: 'complaints',
   invitationId: 'review_invitations',
   reviewId: 'reviews',
+  topUpId: 'top_up_agreements',
+  disputeId: 'disputes',
+  meetingId: 'planning_meetings',
+  referralId: 'advocacy_referrals',
 };
 
 for (const { engine, skip } of await testEngines()) {
