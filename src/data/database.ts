@@ -73,15 +73,27 @@ const PREPARED_MARK = '/* s117:prepared */';
 
 /**
  * Marks a statement whose text takes one of many shapes (a name search: a branch for each name, the
- * filters given, the page's size; ADR 27), or one of many rarer texts (the reads' read models with a
- * part of their own, ADR 28). It is prepared as PREPARED is, but only while its connection
- * holds fewer than PREPARED_FEW_AT_MOST such statements; any other text is sent unnamed and planned
- * each time. So no run of requests can make a connection keep more than that many of these plans (a
- * name search's is up to about 3 MB).
+ * filters given, the page's size; ADR 27). It is prepared as PREPARED is, but only while its
+ * connection holds fewer than PREPARED_FEW_AT_MOST such statements; any other text is sent unnamed and
+ * planned each time. So no run of requests can make a connection keep more than that many of these
+ * plans (a name search's is up to about 3 MB).
  */
 export const PREPARED_FEW = sql.raw('/* s117:prepared-few */ ');
-const PREPARED_FEW_MARK = '/* s117:prepared-few */';
 export const PREPARED_FEW_AT_MOST = 16;
+
+/**
+ * Marks a read's read model with a part of its own (ADR 28): fixed texts, but about seventy of them,
+ * most rarely asked. Capped as PREPARED_FEW is, with slots of their own, so rare reads cannot take
+ * the name searches' slots (nor the searches theirs).
+ */
+export const PREPARED_READ_MODEL = sql.raw('/* s117:prepared-read-model */ ');
+export const PREPARED_READ_MODELS_AT_MOST = 32;
+
+/** The capped marks and how many statements of each a connection may keep prepared. */
+const CAPPED_MARKS: readonly { mark: string; atMost: number }[] = [
+  { mark: '/* s117:prepared-few */', atMost: PREPARED_FEW_AT_MOST },
+  { mark: '/* s117:prepared-read-model */', atMost: PREPARED_READ_MODELS_AT_MOST },
+];
 
 const preparedNames = new Map<string, string>();
 const PREPARING = Symbol('preparing');
@@ -97,7 +109,7 @@ function preparedName(text: string): string {
 }
 
 /**
- * The pool's client, its queries that carry PREPARED (or PREPARED_FEW, while few) sent as named
+ * The pool's client, its queries that carry PREPARED (or a capped mark, while under its cap) sent as named
  * statements. A table a prepared `SELECT p.*` reads may gain a column while the connection lives (a
  * migration run by another process): PostgreSQL then refuses the statement ("cached plan must not
  * change result type"), and it is prepared again under a new name on this connection (in autocommit
@@ -108,15 +120,16 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
   const marked = client as pg.PoolClient & { [PREPARING]?: Map<string, number> };
   if (marked[PREPARING]) return client;
   const renamed = new Map<string, number>();
-  const few = new Set<string>();
+  const kept = CAPPED_MARKS.map((capped) => ({ ...capped, texts: new Set<string>() }));
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   const named = (text: string, values: unknown) => query({ name: `${preparedName(text)}_${renamed.get(text) ?? 0}`, text, values });
   const prepares = (text: string) => {
     if (text.includes(PREPARED_MARK)) return true;
-    if (!text.includes(PREPARED_FEW_MARK)) return false;
-    if (few.has(text)) return true;
-    if (few.size >= PREPARED_FEW_AT_MOST) return false;
-    few.add(text);
+    const capped = kept.find(({ mark }) => text.includes(mark));
+    if (!capped) return false;
+    if (capped.texts.has(text)) return true;
+    if (capped.texts.size >= capped.atMost) return false;
+    capped.texts.add(text);
     return true;
   };
   (client as { query: unknown }).query = (text: unknown, values?: unknown) => {

@@ -8,7 +8,7 @@
 // PostgreSQL 15 and PGlite accept every statement here (json_agg with ORDER BY, row_to_json).
 import { sql, type RawBuilder } from 'kysely';
 import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
-import { PREPARED, PREPARED_FEW, type Db } from './database.ts';
+import { PREPARED, PREPARED_READ_MODEL, type Db } from './database.ts';
 import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { KEYWORKER_HISTORY_JSON, KEYWORKER_REASON, keyworkerRowOf, type KeyworkerRow } from './keyworkers-repository.ts';
@@ -263,7 +263,7 @@ export async function loadPersonReadModel<E>(db: Db, personId: string, viewer: V
     rm_residences: Json[]; rm_gps: Json[]; rm_summary: Json | null;
     admissions: Json[] | null; legal_statuses: Json[] | null; leaves: Json[] | null; decisions: Json[] | null;
     joint_endings: { episode_id: string; ended_on: string }[] | null; reinstatements: { episode_id: string; reinstated_on: string }[] | null; placements: Json[] | null;
-  }>`${part ? PREPARED_FEW : PREPARED}SELECT p.*,
+  }>`${part ? PREPARED_READ_MODEL : PREPARED}SELECT p.*,
       ${rowsOf('residences', 't.since, t.recorded_at')} AS rm_residences,
       ${rowsOf('gp_registrations', 't.since, t.recorded_at')} AS rm_gps,
       ${summary} AS rm_summary,

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { openPostgres, PREPARED_FEW, PREPARED_FEW_AT_MOST, type DatabaseHandle } from '../../src/data/database.ts';
+import { openPostgres, PREPARED_FEW, PREPARED_FEW_AT_MOST, PREPARED_READ_MODEL, PREPARED_READ_MODELS_AT_MOST, type DatabaseHandle } from '../../src/data/database.ts';
 import { MERGED_NAME_READING, searchRegister } from '../../src/data/people-repository.ts';
 import { loadFactRows, loadPersonReadModel } from '../../src/data/person-read-model.ts';
 import { createServices } from '../../src/services/index.ts';
@@ -65,6 +65,22 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
     const { rows } = await sql<{ n: number }>`${PREPARED_FEW}SELECT ${sql.lit(PREPARED_FEW_AT_MOST + 2)}::int + ${1}::int AS n`.execute(one.db);
     assert.equal(rows[0]!.n, PREPARED_FEW_AT_MOST + 3);
     assert.equal(await shapes(), PREPARED_FEW_AT_MOST);
+  });
+
+  test('the read models with a part (PREPARED_READ_MODEL) have slots of their own: filling them leaves the searches theirs', async () => {
+    const fresh = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 });
+    const kept = async (mark: string) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE ${`%${mark}%`}`.execute(fresh.db)).rows[0]!.n;
+    try {
+      for (let i = 0; i < PREPARED_READ_MODELS_AT_MOST + 3; i++) {
+        const { rows } = await sql<{ n: number }>`${PREPARED_READ_MODEL}SELECT ${sql.lit(i)}::int + ${1}::int AS n`.execute(fresh.db);
+        assert.equal(rows[0]!.n, i + 1, 'one past the cap still answers');
+      }
+      assert.equal(await kept('s117:prepared-read-model'), PREPARED_READ_MODELS_AT_MOST);
+      await sql`${PREPARED_FEW}SELECT 1 AS n`.execute(fresh.db);
+      assert.equal(await kept('s117:prepared-few'), 1, 'a search is still prepared after the read models filled their slots');
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('a name search keeps its merged page prepared, but not the names statement (a kept plan could not use the prefix as index bounds)', async () => {
