@@ -15,15 +15,11 @@ export function findComplaint(db: Db, id: string): Promise<ComplaintRow | undefi
   return db.selectFrom('complaints').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function listComplaints(db: Db, personId: string): Promise<ComplaintRow[]> {
-  return db.selectFrom('complaints').selectAll().where('person_id', '=', personId).orderBy('received_on', 'desc').orderBy('id').execute();
-}
-
 /** A complaint's timestamps, which JSON carries as text. */
 const COMPLAINT_INSTANTS = ['created_at', 'updated_at'] as const;
 const complaintOf = (row: Json) => withInstants(row, COMPLAINT_INSTANTS) as unknown as ComplaintRow;
 
-/** The person's complaints as listComplaints gives them, in the person's read-model statement (issue 14 item 3). */
+/** The person's complaints, latest received first (then by id), in the person's read-model statement (issue 14 item 3). */
 export const COMPLAINTS_PART: ReadModelPart<ComplaintRow[]> = {
   columns: sql`${rowsOf('complaints', 't.received_on DESC, t.id')} AS cm_complaints`,
   aliases: ['cm_complaints'],

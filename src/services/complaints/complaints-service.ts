@@ -12,7 +12,7 @@ import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
 import { isUuid } from '../kernel/person-record.ts';
-import { personViewPart } from '../people/people-service.ts';
+import { viewOfModel } from '../people/people-service.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ComplaintInput, ComplaintUpdateInput } from './complaints-inputs.ts';
@@ -73,21 +73,11 @@ function ownComplaintOf(row: ComplaintRow | undefined, person: PersonRow): Compl
   return row;
 }
 
-/** The person's complaints, a page of them when `paging` is given. Reads only, in the caller's transaction. */
-async function complaintsPart(trx: Db, person: PersonRow, today: IsoDate, paging: Page | null) {
-  return complaintsOf(await repo.listComplaints(trx, person.id), today, paging);
-}
-
-/** complaintsPart from the rows already read (the list's read model): no query. */
+/** The person's complaints from their rows (the read model's), a page of them when `paging` is given: no query. */
 function complaintsOf(all: ComplaintRow[], today: IsoDate, paging: Page | null) {
   // Lists convention: a keyset on (received on, id), latest first.
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'asc'], (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
   return { items: rows.map((r) => view(r, today)), nextCursor };
-}
-
-/** One of the person's complaints (404 otherwise). Reads only, in the caller's transaction. */
-async function complaintPart(trx: Db, person: PersonRow, complaintId: string, today: IsoDate) {
-  return view(await ownComplaint(trx, person, complaintId), today);
 }
 
 export function createComplaintsService({ clock, useCases }: ComplaintsServiceOptions) {
@@ -141,28 +131,40 @@ export function createComplaintsService({ clock, useCases }: ComplaintsServiceOp
       );
     },
 
-    /** The person's complaints page: the person's heading and all their complaints, latest first. */
+    /**
+     * The person's complaints page: the person's heading and all their complaints, latest first. One
+     * statement (issue 14 item 3): the read model with the page's audit event appended by it.
+     */
     async page(actor: Actor, personId: string) {
       const audit = { action: 'complaint.list', details: { parts: ['person', 'complaints'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
-        person: await personViewPart(trx, person),
-        complaints: await complaintsPart(trx, person, today, null),
-      }));
+      return useCases.readModelAtOnce(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (db, viewer, event) => loadPersonReadModel(db, personId, viewer, { summary: true }, event, repo.COMPLAINTS_PART),
+        ({ model, today }) => ({ person: viewOfModel(model), complaints: complaintsOf(model.part, today, null) }),
+      );
     },
 
-    /** The page changing a complaint: the person and the complaint (404 for another person's). */
+    /**
+     * The page changing a complaint: the person and the complaint (404 for another person's). The read
+     * model, then the audit event, which names the complaint only once it is found.
+     */
     async editPage(actor: Actor, personId: string, complaintId: string) {
       const audit = (p: { complaint: { id: string } }) => ({ action: 'complaint.view', recordType: 'complaint', recordId: p.complaint.id, details: { parts: ['person', 'complaint'] } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
-        person: await personViewPart(trx, person),
-        complaint: await complaintPart(trx, person, complaintId, today),
-      }));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, repo.complaintPart(isUuid(complaintId) ? complaintId : null)),
+        ({ model, person, today }) => ({ person: viewOfModel(model), complaint: view(ownComplaintOf(model.part, person), today) }),
+      );
     },
 
-    /** The form recording a complaint (and a form's re-render after a refusal): the person it is about. */
+    /** The form recording a complaint (and a form's re-render after a refusal): the person it is about, in one statement with its audit event. */
     async formPage(actor: Actor, personId: string) {
       const audit = { action: 'complaint.view', details: { parts: ['person'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({ person: await personViewPart(trx, person) }));
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, { summary: true }, event), ({ model }) => ({ person: viewOfModel(model) }));
     },
 
     async create(actor: Actor, personId: string, input: unknown) {
