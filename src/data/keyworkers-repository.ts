@@ -86,6 +86,35 @@ export async function insertKeyworker(
   await db.insertInto('keyworker_details').values({ allocation_id: row.id, job_title: row.jobTitle, team: row.team, phone: row.phone, email: row.email }).execute();
 }
 
+/** A user who may be chosen as a keyworker, as usersOfOrganisations gives them. */
+export interface CandidateRow {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  organisation_code: string;
+  organisation_name: string;
+}
+
+/**
+ * usersOfOrganisations' rows for the organisations with sight of the person `p` and the caller's own
+ * (`organisationCode`, bound), in the person's read-model statement (issue 14 item 3), in its order.
+ */
+export function keyworkerCandidatesPart(organisationCode: string, roles: readonly string[]): ReadModelPart<CandidateRow[]> {
+  return {
+    columns: sql`(SELECT coalesce(json_agg(json_build_object(
+        'id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'organisation_code', o.code, 'organisation_name', o.name) ORDER BY o.name, u.name), '[]'::json)
+      FROM users u JOIN organisations o ON o.id = u.organisation_id
+      WHERE (o.code IN (SELECT po.organisation_code FROM person_organisations po WHERE po.person_id = p.id) OR o.code = ${organisationCode})
+        AND ${roles.length > 0 ? sql`u.role IN (${sql.join(roles.map((role) => sql`${role}`))})` : sql`false`}) AS kw_candidates`,
+    aliases: ['kw_candidates'],
+    decode: (columns) => columns.kw_candidates as CandidateRow[],
+  };
+}
+
+/** keyworkerCandidatesPart for a caller who may not choose a keyworker: none, and nothing read. */
+export const NO_KEYWORKER_CANDIDATES: ReadModelPart<CandidateRow[]> = { columns: sql`NULL::json AS kw_candidates`, aliases: ['kw_candidates'], decode: () => [] };
+
 /** Users of the given organisations with one of the roles, for choosing a keyworker. */
 export function usersOfOrganisations(db: Db, organisationCodes: readonly string[], roles: readonly string[]) {
   if (organisationCodes.length === 0 || roles.length === 0) return Promise.resolve([]);

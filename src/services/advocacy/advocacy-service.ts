@@ -11,11 +11,11 @@ import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { Db } from '../../data/database.ts';
 import * as advocacy from '../../data/advocacy-repository.ts';
 import * as people from '../../data/people-repository.ts';
-import { loadPersonReadModel } from '../../data/person-read-model.ts';
+import { loadPersonReadModel, partsTogether } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { factsOfModel, personViewPart, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from './advocacy-inputs.ts';
@@ -102,12 +102,7 @@ export function imhaEligibilityOf(facts: PersonFacts, on: IsoDate, mha2025Imha: 
   return { on, ...result, mha2025ImhaExtension: mha2025Imha, careActAdvocate: CARE_ACT_DEFAULT };
 }
 
-/** The person's advocacy referrals, latest first (paging null: all), in the caller's transaction with no audit. */
-async function referralsPart(trx: Db, person: PersonRow, paging: Page | null) {
-  return referralsOf(await advocacy.listReferrals(trx, person.id), paging);
-}
-
-/** referralsPart from the rows already read (the list's read model): no query. */
+/** The person's advocacy referrals, latest first (paging null: all), from their rows (a read model's): no query. */
 function referralsOf(all: ReferralRow[], paging: Page | null) {
   // Latest first, by a keyset on (referred on, recorded, id).
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.referred_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
@@ -179,12 +174,20 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
     async page(actor: Actor, personId: string) {
       const parts = ['person', 'imha-eligibility', 'advocacy-referrals', 'tribunal-recommendations'];
       const audit = (r: { imha: { on: IsoDate; eligible: boolean; rule: string } }) => ({ action: 'advocacy-referral.list', details: { parts, on: r.imha.on, eligible: r.imha.eligible, rule: r.imha.rule } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
-        person: await personViewPart(trx, person),
-        imha: await imhaEligibilityPart(trx, person, today, mha2025Imha),
-        referrals: await referralsPart(trx, person, null),
-        recommendations: await recommendationsPart(trx, person, null),
-      }));
+      const part = partsTogether({ referrals: advocacy.REFERRALS_PART, recommendations: advocacy.RECOMMENDATIONS_PART });
+      // The event names the eligibility's answer, known only once the facts are read: the read model, then the event.
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true, facts: true }, undefined, part),
+        ({ model, today }) => ({
+          person: viewOfModel(model),
+          imha: imhaEligibilityOf(factsOfModel(model, law), today, mha2025Imha),
+          referrals: referralsOf(model.part.referrals, null),
+          recommendations: recommendationsOf(model.part.recommendations, null),
+        }),
+      );
     },
 
     /** Records a referral to an advocate (IMHA, Care Act advocate, IMCA or general advocacy). */

@@ -9,11 +9,11 @@ import { findUserById } from '../../data/accounts-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as keyworkers from '../../data/keyworkers-repository.ts';
 import * as people from '../../data/people-repository.ts';
-import { loadPersonReadModel } from '../../data/person-read-model.ts';
+import { loadPersonReadModel, partsTogether } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ForbiddenError } from '../kernel/errors.ts';
-import { personViewPart, type ServiceOptions } from '../people/people-service.ts';
+import { viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { findVisiblePerson } from '../kernel/person-record.ts';
 import { KeyworkerInput } from './keyworkers-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -61,7 +61,11 @@ export function keyworkerOf(history: keyworkers.KeyworkerRow[], summary: { statu
 /** Users who can be chosen as the person's keyworker: of the organisations with sight of the person, and the actor's own. */
 async function candidatesPart(trx: Db, actor: Actor, person: Pick<PersonRow, 'id'>) {
   const codes = new Set([...(await people.organisationsWithSightOf(trx, person.id)), actor.organisationCode]);
-  const rows = await keyworkers.usersOfOrganisations(trx, [...codes], KEYWORKER_ROLES);
+  return candidatesOf(await keyworkers.usersOfOrganisations(trx, [...codes], KEYWORKER_ROLES));
+}
+
+/** The candidates from their rows (candidatesPart's, or the read model's). */
+function candidatesOf(rows: keyworkers.CandidateRow[]) {
   return rows.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, organisation: { code: u.organisation_code, name: u.organisation_name } }));
 }
 
@@ -132,12 +136,23 @@ export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
     async page(actor: Actor, personId: string) {
       const mayAllocate = can(actor.role, 'keyworker:allocate');
       const parts = mayAllocate ? ['person', 'keyworker', 'keyworker-candidates'] : ['person', 'keyworker'];
-      return useCases.read(actor, personId, { permission: 'person:read', audit: { action: 'keyworker.view', details: { parts } } }, async ({ trx, person }) => ({
-        person: await personViewPart(trx, person),
-        keyworker: await keyworkerPart(trx, person),
-        mayAllocate,
-        candidates: mayAllocate ? await candidatesPart(trx, actor, person) : [],
-      }));
+      const part = partsTogether({
+        history: keyworkers.KEYWORKERS_PART,
+        candidates: mayAllocate ? keyworkers.keyworkerCandidatesPart(actor.organisationCode, KEYWORKER_ROLES) : keyworkers.NO_KEYWORKER_CANDIDATES,
+      });
+      // One statement in autocommit, with the page's audit event appended by it (useCases.readModelAtOnce).
+      return useCases.readModelAtOnce(
+        actor,
+        personId,
+        { permission: 'person:read', audit: { action: 'keyworker.view', details: { parts } } },
+        (readDb, viewer, audit) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, audit, part),
+        ({ model }) => ({
+          person: viewOfModel(model),
+          keyworker: keyworkerOf(model.part.history, model.summary),
+          mayAllocate,
+          candidates: candidatesOf(model.part.candidates),
+        }),
+      );
     },
 
     /** Users of the caller's organisation who can be keyworkers (every organisation's, for an admin), for the register's filter. */

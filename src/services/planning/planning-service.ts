@@ -15,7 +15,7 @@ import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { factsOfModel, personViewPart, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { MeetingCreateInput, MeetingUpdateInput, PlanningTasksQueryInput } from './planning-inputs.ts';
@@ -135,10 +135,17 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
      */
     async page(actor: Actor, personId: string) {
       const audit = { action: 'planning-meeting.list', details: { parts: ['person', 'planning-meetings'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
-        person: await personViewPart(trx, person),
-        meetings: await planningMeetingsPart(trx, person, today, law),
-      }));
+      // One statement in autocommit, with the page's audit event appended by it (useCases.readModelAtOnce).
+      return useCases.readModelAtOnce(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer, event) => loadPersonReadModel(readDb, personId, viewer, { summary: true, facts: true }, event, planning.MEETINGS_PART),
+        ({ model, today }) => ({
+          person: viewOfModel(model),
+          meetings: planningMeetingsOf(model.part.meetings, model.part.invitees, computeAftercare(factsOfModel(model, law), today), today),
+        }),
+      );
     },
 
     /** Records the meeting as held, attendance and apologies, the person's views and the minutes. */
