@@ -1,8 +1,8 @@
 // Proposals to end aftercare, reinstatements and their approvals (END-1, END-6, MHA25-2).
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.ts';
 import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
-import { withInstants, type Json, type ReadModelPart } from './person-read-model.ts';
+import { partsTogether, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { EndingApprovalRow, EndingProposalRow, ReinstatementApprovalRow, ReinstatementRow } from './schema.ts';
 
 export type Side = 'local-authority' | 'icb';
@@ -106,12 +106,6 @@ export function lockReinstatement(db: Db, id: string): Promise<ReinstatementRow 
   return db.selectFrom('reinstatements').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export function listReinstatements(db: Db, personId: string, episodeId?: string): Promise<ReinstatementRow[]> {
-  let q = db.selectFrom('reinstatements').selectAll().where('person_id', '=', personId);
-  if (episodeId) q = q.where('episode_id', '=', episodeId);
-  return q.orderBy('requested_at').orderBy('id').execute();
-}
-
 export function pendingReinstatement(db: Db, episodeId: string): Promise<ReinstatementRow | undefined> {
   return db.selectFrom('reinstatements').selectAll().where('episode_id', '=', episodeId).where('status', '=', 'pending').executeTakeFirst();
 }
@@ -200,14 +194,15 @@ const APPROVAL_INSTANTS = ['approved_at'] as const;
 
 const rowsWithInstants = <T>(rows: unknown, instants: readonly string[]) => (rows as Json[]).map((r) => withInstants(r, instants) as unknown as T);
 
-/** An episode's proposals (as listEndingProposals) and their approvals (as endingApprovals). */
-export interface EpisodeProposalsRows { proposals: EndingProposalRow[]; approvals: EndingApprovalRow[] }
+/** Proposals (as listEndingProposals) and their approvals (as endingApprovals). */
+export interface ProposalsRows { proposals: EndingProposalRow[]; approvals: EndingApprovalRow[] }
 
-export function episodeProposalsPart(episodeId: string | null): ReadModelPart<EpisodeProposalsRows> {
+/** The person's proposals and their approvals, narrowed by `where` over the proposal `t`. */
+function proposalsPartWhere(where: RawBuilder<unknown>): ReadModelPart<ProposalsRows> {
   return {
-    columns: sql`(SELECT coalesce(json_agg(t ORDER BY t.proposed_at, t.id), '[]'::json) FROM ending_proposals t WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_proposals,
+    columns: sql`(SELECT coalesce(json_agg(t ORDER BY t.proposed_at, t.id), '[]'::json) FROM ending_proposals t WHERE t.person_id = p.id${where}) AS en_proposals,
       (SELECT coalesce(json_agg(a ORDER BY a.approved_at), '[]'::json) FROM ending_approvals a JOIN ending_proposals t ON t.id = a.proposal_id
-        WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_approvals`,
+        WHERE t.person_id = p.id${where}) AS en_approvals`,
     aliases: ['en_proposals', 'en_approvals'],
     decode: (columns) => ({
       proposals: rowsWithInstants<EndingProposalRow>(columns.en_proposals, PROPOSAL_INSTANTS),
@@ -216,14 +211,19 @@ export function episodeProposalsPart(episodeId: string | null): ReadModelPart<Ep
   };
 }
 
-/** An episode's reinstatements (as listReinstatements) and their approvals (as reinstatementApprovals). */
-export interface EpisodeReinstatementsRows { reinstatements: ReinstatementRow[]; approvals: ReinstatementApprovalRow[] }
+export function episodeProposalsPart(episodeId: string | null): ReadModelPart<ProposalsRows> {
+  return proposalsPartWhere(sql` AND t.episode_id = ${episodeId}::uuid`);
+}
 
-export function episodeReinstatementsPart(episodeId: string | null): ReadModelPart<EpisodeReinstatementsRows> {
+/** Reinstatements (oldest request first) and their approvals (as reinstatementApprovals). */
+export interface ReinstatementsRows { reinstatements: ReinstatementRow[]; approvals: ReinstatementApprovalRow[] }
+
+/** The person's reinstatements and their approvals, narrowed by `where` over the reinstatement `t`. */
+function reinstatementsPartWhere(where: RawBuilder<unknown>): ReadModelPart<ReinstatementsRows> {
   return {
-    columns: sql`(SELECT coalesce(json_agg(t ORDER BY t.requested_at, t.id), '[]'::json) FROM reinstatements t WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_reinstatements,
+    columns: sql`(SELECT coalesce(json_agg(t ORDER BY t.requested_at, t.id), '[]'::json) FROM reinstatements t WHERE t.person_id = p.id${where}) AS en_reinstatements,
       (SELECT coalesce(json_agg(a ORDER BY a.approved_at), '[]'::json) FROM reinstatement_approvals a JOIN reinstatements t ON t.id = a.reinstatement_id
-        WHERE t.person_id = p.id AND t.episode_id = ${episodeId}::uuid) AS en_reinstatement_approvals`,
+        WHERE t.person_id = p.id${where}) AS en_reinstatement_approvals`,
     aliases: ['en_reinstatements', 'en_reinstatement_approvals'],
     decode: (columns) => ({
       reinstatements: rowsWithInstants<ReinstatementRow>(columns.en_reinstatements, REINSTATEMENT_INSTANTS),
@@ -231,6 +231,14 @@ export function episodeReinstatementsPart(episodeId: string | null): ReadModelPa
     }),
   };
 }
+
+export function episodeReinstatementsPart(episodeId: string | null): ReadModelPart<ReinstatementsRows> {
+  return reinstatementsPartWhere(sql` AND t.episode_id = ${episodeId}::uuid`);
+}
+
+/** Every one of the person's proposals and reinstatements with their approvals (the ending page). */
+export const ENDINGS_PART = partsTogether({ proposals: proposalsPartWhere(sql``), reinstatements: reinstatementsPartWhere(sql``) });
+export type EndingsRows = { proposals: ProposalsRows; reinstatements: ReinstatementsRows };
 
 /** The person's proposal with this id (as findEndingProposal; undefined when not theirs) and its approvals (as endingApprovals). */
 export interface ProposalRows { proposal: EndingProposalRow | undefined; approvals: EndingApprovalRow[] }

@@ -97,7 +97,7 @@ export function versionRowOf(json: Json): PlanVersionRow {
 /** The person's latest final version (latestPlanVersion's row) as one column, null when there is none. */
 export const LATEST_VERSION_COLUMN = sql<Json | null>`(SELECT ${VERSION_JSON} ${VERSIONS_OF_P} ORDER BY v.number DESC LIMIT 1)`;
 
-/** Every final version in the person's read-model statement (issue 14 item 3), as listPlanVersions gives them: newest first. */
+/** Every final version in the person's read-model statement (issue 14 item 3), each as versionQuery reads it: newest first. */
 export const VERSIONS_PART: ReadModelPart<PlanVersionRow[]> = {
   columns: sql`(SELECT coalesce(json_agg(${VERSION_JSON} ORDER BY v.number DESC), '[]'::json) ${VERSIONS_OF_P}) AS pv_versions`,
   aliases: ['pv_versions'],
@@ -143,11 +143,6 @@ export function planLetterRowsPart(senderOrganisationCode: string | null): ReadM
       contact: letterContactRowsOf(columns),
     }),
   };
-}
-
-export async function listPlanVersions(db: Db, personId: string): Promise<PlanVersionRow[]> {
-  const rows = await versionQuery(db, personId).orderBy('plan_versions.number', 'desc').execute();
-  return rows.map(toVersionRow);
 }
 
 export async function findPlanVersion(db: Db, personId: string, number: number): Promise<PlanVersionRow | undefined> {

@@ -2,20 +2,20 @@
 // models of the ending page and its forms, and the approvals waiting for an approver. Individual services are
 // never touched here: changing services at a review without ending aftercare is the reviews'
 // business (END-7). The use cases are in ending-proposals.ts and reinstatements.ts.
-import type { LawSettings } from '../../domain/aftercare.ts';
-import type { IsoDate } from '../../domain/dates.ts';
+import { computeAftercare, type AftercareResult } from '../../domain/aftercare.ts';
 import { approvalSide, type EndingSettings } from '../../domain/ending.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
+import type { PersonReadEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import * as careServices from '../../data/care-services-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
 import * as people from '../../data/people-repository.ts';
-import type { PersonRow } from '../../data/schema.ts';
+import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
-import { personViewPart } from '../people/people-service.ts';
+import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { endingProposalUseCases, proposalPart } from './ending-proposals.ts';
 import { episodeState, proposalView, reinstatementView } from './ending-views.ts';
 import { reinstatementUseCases } from './reinstatements.ts';
@@ -31,15 +31,12 @@ export interface EndingServiceOptions {
 }
 
 /**
- * The ending page's part (END-1 to END-6, MHA25-2): each episode with the side the actor approves
- * for, its proposals and its reinstatements. Reads only, inside the caller's transaction.
+ * The ending page's part (END-1 to END-6, MHA25-2) from the rows read: each episode with the side the
+ * actor approves for, its proposals and its reinstatements, each with its approvals. No query.
  */
-export async function endingPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, law: LawSettings, settings: EndingSettings) {
-  const aftercare = await deriveAftercare(trx, person, today, law);
-  const proposals = await ending.listEndingProposals(trx, person.id);
-  const reinstatements = await ending.listReinstatements(trx, person.id);
-  const pa = await ending.endingApprovals(trx, proposals.map((p) => p.id));
-  const ra = await ending.reinstatementApprovals(trx, reinstatements.map((r) => r.id));
+function endingOf(actor: Actor, aftercare: AftercareResult, rows: ending.EndingsRows, settings: EndingSettings) {
+  const { proposals, approvals: pa } = rows.proposals;
+  const { reinstatements, approvals: ra } = rows.reinstatements;
   return {
     jointNoticeRequired: settings.jointNoticeRequired,
     episodes: aftercare.episodes.map((e) => ({
@@ -62,10 +59,13 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
 
     /** The person's ending page: the person's heading and each episode's proposals and reinstatements. */
     async page(actor: Actor, personId: string) {
+      // One statement in autocommit (issue 14 item 3): the heading, the facts the episodes are derived
+      // from, every proposal and reinstatement with its approvals, and the ending.view event.
       const audit = { action: 'ending.view', details: { parts: ['person', 'ending'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => ({
-        person: await personViewPart(trx, person),
-        ...(await endingPart(trx, actor, person, today, law, settings)),
+      const load = (db: Db, viewer: people.Viewer, event: PersonReadEvent | undefined) => loadPersonReadModel(db, personId, viewer, RECORD_PARTS, event, ending.ENDINGS_PART);
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit }, load, ({ model, today }) => ({
+        person: viewOfModel(model),
+        ...endingOf(actor, computeAftercare(factsOfModel(model, law), today), model.part, settings),
       }));
     },
 

@@ -22,7 +22,7 @@ import { listServices } from '../../data/care-services-repository.ts';
 import { keyworkerContactOf } from '../../data/plans-repository.ts';
 import { loadPersonReadModel, PLAN_VERSION_READ, type PersonReadModel, type PlanServiceRow } from '../../data/person-read-model.ts';
 import { ConflictError, NotFoundError, PreconditionRequiredError } from '../kernel/errors.ts';
-import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext } from '../kernel/use-case.ts';
 import { dischargeReadinessGiven, dischargeReadinessOf } from './plans-projection.ts';
@@ -161,23 +161,12 @@ export async function planPart(trx: Db, actor: Actor, person: PersonRow, today: 
   return view(trx, actor, person, await currentDraft(trx, person, now), today, law);
 }
 
-/** The finalised versions, newest first: what plans.versions answers, in the caller's transaction with no audit. */
-export async function planVersionsPart(trx: Db, person: PersonRow) {
-  return planVersionsOf(await plans.listPlanVersions(trx, person.id));
-}
-
-/** The versions list from the versions' rows (planVersionsPart's, or the read model's), newest first. */
+/** The versions list from the versions' rows (the read model's), newest first. */
 export function planVersionsOf(rows: readonly plans.PlanVersionRow[]) {
   return {
     items: rows.map((r) => ({ number: r.number, finalisedAt: r.finalised_at.toISOString(), finalisedBy: { id: r.finalised_by, name: r.finalised_by_name }, needs: r.content.needs.length })),
     nextCursor: null as string | null,
   };
-}
-
-/** One finalised version (404 when there is none with the number), in the caller's transaction with no audit. */
-export async function planVersionPart(trx: Db, person: PersonRow, number: string | number) {
-  const n = versionNumberOf(number);
-  return planVersionOf(n === null ? undefined : await plans.findPlanVersion(trx, person.id, n));
 }
 
 /** The version number a URL names, or null when it cannot be one (then no version is found: 404). */
@@ -186,7 +175,7 @@ function versionNumberOf(number: string | number): number | null {
   return Number.isInteger(n) && n >= 1 && n < 2 ** 31 ? n : null;
 }
 
-/** One finalised version's view from its row (planVersionPart's, or the read model's): 404 when there is none. */
+/** One finalised version's view from its row (the read model's): 404 when there is none. */
 function planVersionOf(row: plans.PlanVersionRow | undefined) {
   if (!row) throw new NotFoundError('plan version');
   return versionView(row);
@@ -353,12 +342,13 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
      * (PLAN-1, PLAN-4 to PLAN-6) and what it should be checked for (finaliseWarnings). One plan.view event.
      */
     async finalisePage(actor: Actor, personId: string) {
-      const audit = (r: { plan: PlanPageView }) => ({ action: 'plan.view', recordType: 'plan', details: { version: r.plan.version, parts: ['person', 'plan', 'finalise-check'] } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person, today, now }) => {
-        const plan = await planPart(trx, actor, person, today, now, law);
-        const aftercare = await deriveAftercare(trx, person, today, law);
+      // One statement in autocommit, as page: the plan.view event's version is the statement's own (PLAN_VERSION_READ).
+      const audit = { action: 'plan.view', recordType: 'plan', details: { parts: ['person', 'plan', 'finalise-check'] }, computedDetails: { version: PLAN_VERSION_READ } };
+      return useCases.readModelAtOnce(actor, personId, { permission: 'plan:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, PLAN_PARTS, event), ({ model, today, now }) => {
+        const plan = planOfModel(actor, model, today, now, law);
+        const aftercare = computeAftercare(factsOfModel(model, law), today);
         return {
-          person: await personViewPart(trx, person),
+          person: viewOfModel(model),
           plan,
           problems: finaliseRefusals(plan, { qualifyingDetention: aftercare.episodes.length > 0 }),
           warnings: finaliseWarnings(plan),
@@ -447,10 +437,13 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** The versions page: the person's heading and the versions, in one read with one plan.versions.view event. */
     async versionsPage(actor: Actor, personId: string) {
       const audit = (r: { versions: { items: unknown[] } }) => ({ action: 'plan.versions.view', recordType: 'plan', details: { count: r.versions.items.length, parts: ['person', 'plan-versions'] } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => ({
-        person: await personViewPart(trx, person),
-        versions: await planVersionsPart(trx, person),
-      }));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'plan:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, plans.VERSIONS_PART),
+        ({ model }) => ({ person: viewOfModel(model), versions: planVersionsOf(model.part) }),
+      );
     },
 
     /** GET /people/{id}/plan/versions/{number}. */
@@ -469,10 +462,14 @@ export function createPlanService(db: Db, { clock, useCases }: ServiceOptions) {
     /** One version's page: the person's heading and the version, in one read with one plan.version.view event. */
     async versionPage(actor: Actor, personId: string, number: string | number) {
       const audit = (r: { version: ReturnType<typeof versionView> }) => ({ action: 'plan.version.view', recordType: 'plan', details: { number: r.version.number, parts: ['person', 'plan-version'] } });
-      return useCases.read(actor, personId, { permission: 'plan:read', audit }, async ({ trx, person }) => ({
-        person: await personViewPart(trx, person),
-        version: await planVersionPart(trx, person, number),
-      }));
+      const part = plans.versionPart(versionNumberOf(number));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'plan:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, part),
+        ({ model }) => ({ person: viewOfModel(model), version: planVersionOf(model.part) }),
+      );
     },
 
     /** GET /people/{id}/plan.pdf: the person's copy of the latest final version. */
