@@ -13,11 +13,7 @@ export function findDispute(db: Db, id: string): Promise<DisputeRow | undefined>
   return db.selectFrom('disputes').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function listPersonDisputes(db: Db, personId: string): Promise<DisputeRow[]> {
-  return db.selectFrom('disputes').selectAll().where('person_id', '=', personId).orderBy('raised_on').orderBy('id').execute();
-}
-
-/** The disputes about the person (as listPersonDisputes) in the person's read-model statement (issue 14 item 3). */
+/** The disputes about the person, earliest raised first, in the person's read-model statement (issue 14 item 3). */
 export const PERSON_DISPUTES_PART: ReadModelPart<DisputeRow[]> = {
   columns: sql`${rowsOf('disputes', 't.raised_on, t.id')} AS dp_disputes`,
   aliases: ['dp_disputes'],

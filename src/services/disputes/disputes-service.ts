@@ -43,12 +43,7 @@ export function disputeView(row: DisputeRow, today: IsoDate) {
 }
 export type DisputeView = ReturnType<typeof disputeView>;
 
-/** The disputes about the person, with their deadlines; read in the caller's transaction. */
-export async function personDisputesPart(trx: Db, person: PersonRow, today: IsoDate) {
-  return personDisputesOf(await repo.listPersonDisputes(trx, person.id), today);
-}
-
-/** personDisputesPart from the rows already read (the disputes read's model): no query. */
+/** The disputes about the person, with their deadlines, from the rows already read (a read model's). */
 export function personDisputesOf(rows: readonly DisputeRow[], today: IsoDate) {
   return { items: rows.map((r) => disputeView(r, today)), nextCursor: null };
 }

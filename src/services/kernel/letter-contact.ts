@@ -67,15 +67,3 @@ export function letterFootingOf(
 ): { contact: LetterContact; reference: string } {
   return { contact: letterContactOf(rows, sender, bodies), reference: letterReference(personId, kind, which) };
 }
-
-/** LTR-1 and LTR-2 together, for a letter's input. */
-export async function letterFooting(
-  trx: Db,
-  personId: string,
-  sender: LetterSender,
-  bodies: Bodies,
-  kind: LetterKindCode,
-  which: { version: number } | { on: IsoDate },
-): Promise<{ contact: LetterContact; reference: string }> {
-  return letterFootingOf(await readLetterContactRows(trx, personId, sender, bodies), personId, sender, bodies, kind, which);
-}

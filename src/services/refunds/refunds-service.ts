@@ -146,14 +146,9 @@ async function insertCharge(trx: Db, actor: Actor, person: PersonRow, data: Char
 
 /**
  * The person's charges, each with whether it fell inside an entitlement and the refund it is in,
- * and the entitlement periods; without paging (the pages) every one. Reads only, in the caller's
- * transaction, for a caller who has checked the actor may see the person's money.
+ * and the entitlement periods; without paging (the pages) every one. From the rows already read (a
+ * read model's), for a caller who has checked the actor may see the person's money.
  */
-export async function chargesPart(trx: Db, person: PersonRow, ctx: MoneyContext, today: IsoDate, paging?: Page | null) {
-  return chargesOf(await readChargesRows(trx, person.id), ctx, today, paging);
-}
-
-/** chargesPart from the rows already read (the charges read's model): no query. */
 export function chargesOf(rows: repo.ChargesRows, ctx: MoneyContext, today: IsoDate, paging?: Page | null) {
   const { items: all, ents } = chargeItems(rows, ctx, today);
   // Lists convention: a keyset on (period from, id), as the repository orders them.
@@ -161,12 +156,7 @@ export function chargesOf(rows: repo.ChargesRows, ctx: MoneyContext, today: IsoD
   return { items, nextCursor, entitlements: ents };
 }
 
-/** The person's refunds; without paging every one. Reads only, for a caller who has checked money sight. */
-export async function refundsPart(trx: Db, person: PersonRow, paging?: Page | null) {
-  return refundsOf(await repo.listRefunds(trx, person.id), paging);
-}
-
-/** refundsPart from the rows already read (the refunds read's model): no query. */
+/** The person's refunds from the rows already read (a read model's); without paging every one. For a caller who has checked money sight. */
 export function refundsOf(all: readonly RefundRow[], paging?: Page | null) {
   // Lists convention: a keyset on (recorded, id), as the repository orders them.
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['asc', 'asc'], (r) => [keyText(r.created_at), r.id]) : { page: all, nextCursor: null };

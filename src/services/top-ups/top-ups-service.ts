@@ -3,9 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { canSeeMoney } from '../../domain/access.ts';
 import type { AccommodationType } from '../../domain/care-services.ts';
-import { todayInLondon } from '../../domain/dates.ts';
+import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import { aged18OrOver, signingViolations, topUpServiceViolations, topUpStatus, topUpViolations, type TopUpAgreement, type TopUpConditions, type TopUpPayer, type TopUpTerms } from '../../domain/top-ups.ts';
-import type { Db } from '../../data/database.ts';
 import * as servicesRepo from '../../data/care-services-repository.ts';
 import type { PersonRow, TopUpAgreementRow } from '../../data/schema.ts';
 import * as repo from '../../data/top-ups-repository.ts';
@@ -18,9 +17,8 @@ import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { TopUpCreateInput, TopUpUpdateInput } from './top-ups-inputs.ts';
-import { findOrganisationByCode } from '../../data/accounts-repository.ts';
 import { renderTopUpAgreement } from '../../letters/top-up-agreement.ts';
-import { letterFooting } from '../kernel/letter-contact.ts';
+import { letterFootingOf, type LetterSender } from '../kernel/letter-contact.ts';
 import { requireMoneySight } from '../kernel/money.ts';
 
 export interface TopUpsServiceOptions { useCases: UseCases }
@@ -74,15 +72,42 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** The person's top-up agreements, the amounts only for someone who may see money; read in the caller's transaction. */
-export async function topUpsPart(trx: Db, actor: Actor, person: PersonRow, ctx: MoneyContext) {
-  return topUpsOf(await repo.listTopUps(trx, person.id), actor, ctx);
-}
-
-/** topUpsPart from the rows already read (the top-ups read's model): no query. */
+/** The person's top-up agreements from the rows already read (a read model's), the amounts only for someone who may see money. */
 export function topUpsOf(rows: readonly TopUpAgreementRow[], actor: Actor, ctx: MoneyContext) {
   const money = canSeeMoney(actor, ctx.responsibleBodies);
   return { items: rows.map((r) => topUpView(r, money)), nextCursor: null };
+}
+
+/** The agreement when it is the person's; 404 otherwise. */
+function ownTopUp(row: TopUpAgreementRow | undefined, person: PersonRow): TopUpAgreementRow {
+  if (!row || row.person_id !== person.id) throw new NotFoundError('top-up agreement');
+  return row;
+}
+
+/** The written agreement's input from the rows already read (its read model): no query. */
+function topUpAgreementOf({ topUp, service, contact }: repo.TopUpAgreementRows, person: PersonRow, ctx: MoneyContext, today: IsoDate, sender: LetterSender) {
+  const row = ownTopUp(topUp, person);
+  const a = topUpFromRow(row);
+  const laCode = ctx.aftercare.episodes.at(-1)?.localAuthority.code ?? ctx.currentLocalAuthority;
+  const localAuthority = laCode ? (contact.organisations.get(laCode)?.name ?? laCode) : 'The local authority';
+  return {
+    id: row.id,
+    input: {
+      person: { givenName: person.given_name, familyName: person.family_name, dateOfBirth: person.date_of_birth, nhsNumber: person.nhs_number },
+      localAuthority,
+      service: { description: service?.description ?? '', provider: service?.provider ?? '', accommodationType: service?.accommodation_type ?? null },
+      preferredAccommodation: row.preferred_accommodation,
+      terms: a.terms,
+      payer: a.payer,
+      status: topUpStatus(a),
+      signedOn: a.signedOn,
+      refusedOn: a.refusedOn,
+      refusalReasons: a.refusalReasons,
+      date: a.signedOn ?? today,
+      localAuthorityCode: laCode ?? null,
+      ...letterFootingOf(contact, person.id, sender, [laCode], 'top-up', { on: todayInLondon(new Date(row.created_at)) }),
+    },
+  };
 }
 
 export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
@@ -151,8 +176,7 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
         },
         async ({ trx, person, today }: PersonContext) => {
           const money = canSeeMoney(actor, (await moneyContext(trx, person, today, law)).responsibleBodies);
-          const row = isUuid(topUpId) ? await repo.findTopUp(trx, topUpId) : undefined;
-          if (!row || row.person_id !== person.id) throw new NotFoundError('top-up agreement');
+          const row = ownTopUp(isUuid(topUpId) ? await repo.findTopUp(trx, topUpId) : undefined, person);
           checkVersion('agreement', expectedVersion, row.version);
           const before = topUpFromRow(row);
           if (before.signedOn || before.refusedOn) throw new ConflictError(`The agreement is already ${topUpStatus(before)}; record a new one`);
@@ -192,40 +216,18 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
      * sign, with every term; for those who may see the person's money (403 otherwise), audited as a read.
      */
     async topUpAgreement(actor: Actor, personId: string, topUpId: string, options: { largePrint?: boolean } = {}): Promise<Buffer> {
-      const input = await useCases.read(
+      const agreement = await useCases.readModel(
         actor,
         personId,
-        { permission: 'money:read', audit: (r) => ({ action: 'top-up.agreement', recordType: 'top-up', recordId: r.id, details: { status: r.input.status, largePrint: Boolean(options.largePrint) } }) },
-        async ({ trx, person, today }: PersonContext) => {
-          const ctx = await moneyContext(trx, person, today, law);
+        { permission: 'money:read', audit: (r: { id: string; input: { status: string } }) => ({ action: 'top-up.agreement', recordType: 'top-up', recordId: r.id, details: { status: r.input.status, largePrint: Boolean(options.largePrint) } }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.topUpAgreementRowsPart(isUuid(topUpId) ? topUpId : null, actor.organisationCode ?? null)),
+        ({ model, person, today }) => {
+          const ctx = moneyContextOf(factsOfModel(model, law), today);
           requireMoneySight(actor, ctx.responsibleBodies);
-          const row = isUuid(topUpId) ? await repo.findTopUp(trx, topUpId) : undefined;
-          if (!row || row.person_id !== person.id) throw new NotFoundError('top-up agreement');
-          const service = await servicesRepo.findService(trx, row.service_id);
-          const a = topUpFromRow(row);
-          const laCode = ctx.aftercare.episodes.at(-1)?.localAuthority.code ?? ctx.currentLocalAuthority;
-          const localAuthority = laCode ? ((await findOrganisationByCode(trx, laCode))?.name ?? laCode) : 'The local authority';
-          return {
-            id: row.id,
-            input: {
-              person: { givenName: person.given_name, familyName: person.family_name, dateOfBirth: person.date_of_birth, nhsNumber: person.nhs_number },
-              localAuthority,
-              service: { description: service?.description ?? '', provider: service?.provider ?? '', accommodationType: service?.accommodation_type ?? null },
-              preferredAccommodation: row.preferred_accommodation,
-              terms: a.terms,
-              payer: a.payer,
-              status: topUpStatus(a),
-              signedOn: a.signedOn,
-              refusedOn: a.refusedOn,
-              refusalReasons: a.refusalReasons,
-              date: a.signedOn ?? today,
-              localAuthorityCode: laCode ?? null,
-              ...(await letterFooting(trx, person.id, actor, [laCode], 'top-up', { on: todayInLondon(new Date(row.created_at)) })),
-            },
-          };
+          return topUpAgreementOf(model.part, person, ctx, today, actor);
         },
       );
-      return renderTopUpAgreement(input.input, options);
+      return renderTopUpAgreement(agreement.input, options);
     },
   };
 }
