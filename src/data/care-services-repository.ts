@@ -2,6 +2,7 @@
 // services finance must not charge for.
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
+import { fundingPolicyRowOf } from './funding-policies-repository.ts';
 import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { FundingPolicyRow, ServiceRow, ServicesTable } from './schema.ts';
 
@@ -53,8 +54,6 @@ export function listServices(db: Db, personId: string): Promise<ServiceRow[]> {
 
 /** A service's timestamps, which JSON carries as text. */
 const SERVICE_INSTANTS = ['created_at', 'updated_at', 'split_approved_at'] as const;
-/** A funding policy's. */
-const POLICY_INSTANTS = ['created_at'] as const;
 
 /** The person's services and the funding policies they were split by, as the services read shows them. */
 export interface ServicesRows {
@@ -71,7 +70,7 @@ export const SERVICES_PART: ReadModelPart<ServicesRows> = {
   aliases: ['sv_services', 'sv_policies'],
   decode: (columns) => ({
     services: (columns.sv_services as Json[]).map((r) => withInstants(r, SERVICE_INSTANTS) as unknown as ServiceRow),
-    policies: new Map((columns.sv_policies as Json[]).map((r) => [r.id as string, withInstants(r, POLICY_INSTANTS) as unknown as FundingPolicyRow])),
+    policies: new Map((columns.sv_policies as Json[]).map((r) => [r.id as string, fundingPolicyRowOf(r)])),
   }),
 };
 
@@ -94,7 +93,7 @@ export function servicePart(serviceId: string | null): ReadModelPart<ServiceRows
     aliases: ['sv_service', 'sv_policy'],
     decode: (columns) => ({
       service: columns.sv_service ? (withInstants(columns.sv_service as Json, SERVICE_INSTANTS) as unknown as ServiceRow) : undefined,
-      policy: columns.sv_policy ? (withInstants(columns.sv_policy as Json, POLICY_INSTANTS) as unknown as FundingPolicyRow) : null,
+      policy: columns.sv_policy ? fundingPolicyRowOf(columns.sv_policy as Json) : null,
     }),
   };
 }

@@ -12,7 +12,7 @@ import { PREPARED, PREPARED_READ_MODEL, type Db } from './database.ts';
 import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { KEYWORKER_HISTORY_JSON, KEYWORKER_REASON, keyworkerRowOf, type KeyworkerRow } from './keyworkers-repository.ts';
-import { planRowOf, type CurrentKeyworkerRow, type PlanRow, type PlanServiceRow } from './plans-repository.ts';
+import { PLAN_COLUMN, planRowOf, type CurrentKeyworkerRow, type PlanRow, type PlanServiceRow } from './plans-repository.ts';
 
 export { partsTogether, rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 export type { PlanServiceRow } from './plans-repository.ts';
@@ -181,8 +181,7 @@ function panelsOf(row: PanelColumns): PersonPagePanels {
 
 /** The plan read's rows (PlanReadRows), each sub-select as its repository's query reads it. */
 const PLAN = sql`
-  (SELECT json_build_object('id', pl.id, 'person_id', pl.person_id, 'content', pl.content, 'version', pl.version, 'finalised_number', pl.finalised_number, 'updated_at', pl.updated_at)
-     FROM plans pl WHERE pl.person_id = p.id) AS pr_plan,
+  ${PLAN_COLUMN} AS pr_plan,
   (SELECT json_build_object('name', u.name, 'user_email', u.email, 'phone', d.phone, 'email', d.email)
      FROM person_allocations a JOIN users u ON u.id = a.user_id LEFT JOIN keyworker_details d ON d.allocation_id = a.id
     WHERE a.person_id = p.id AND a.reason = ${KEYWORKER_REASON} AND a.ended_at IS NULL ORDER BY a.allocated_at DESC LIMIT 1) AS pr_keyworker,

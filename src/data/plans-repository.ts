@@ -37,6 +37,10 @@ export async function findPlan(db: Db, personId: string): Promise<PlanRow | unde
   return row ? planRowOf(row) : undefined;
 }
 
+/** The person `p`'s draft (findPlan's columns) as one JSON column of their read model, null when there is none. */
+export const PLAN_COLUMN = sql<Json | null>`(SELECT json_build_object('id', pl.id, 'person_id', pl.person_id, 'content', pl.content, 'version', pl.version, 'finalised_number', pl.finalised_number, 'updated_at', pl.updated_at)
+     FROM plans pl WHERE pl.person_id = p.id)`;
+
 /** findPlan's columns as a PlanRow (from the driver, or from the person read model's JSON). */
 export function planRowOf(row: Omit<PlanRow, 'content' | 'updated_at'> & { content: unknown; updated_at: Date | string }): PlanRow {
   return { ...row, content: parseContent(row.content), updated_at: new Date(row.updated_at) };
@@ -160,10 +164,16 @@ export async function latestPlanVersionNumber(db: Db, personId: string): Promise
   return Number(row?.n ?? 0);
 }
 
+/** A need as the features that link to one list it. */
+export interface LinkableNeed { id: string; domain: string; description: string; s117: boolean }
+
+function linkableNeedsOf(content: PlanContent | undefined): LinkableNeed[] {
+  return (content?.needs ?? []).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
+}
+
 /** The needs of the current draft (id, domain, description, s117), for features that link to a need. */
-export async function listPlanNeeds(db: Db, personId: string): Promise<{ id: string; domain: string; description: string; s117: boolean }[]> {
-  const plan = await findPlan(db, personId);
-  return (plan?.content.needs ?? []).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
+export async function listPlanNeeds(db: Db, personId: string): Promise<LinkableNeed[]> {
+  return linkableNeedsOf((await findPlan(db, personId))?.content);
 }
 
 /** PLAN-7: the person's current planned services not yet confirmed as in place (confirmed_on null; migration 0005). */
@@ -254,9 +264,25 @@ export async function organisationNames(db: Db, codes: readonly string[]): Promi
  * linkable while either holds it), draft first, so that a service recorded against a need of the final
  * version stays linked while the next draft is worked on.
  */
-export async function listCurrentPlanNeeds(db: Db, personId: string): Promise<{ id: string; domain: string; description: string; s117: boolean }[]> {
-  const [draft, final] = await Promise.all([listPlanNeeds(db, personId), latestPlanVersion(db, personId)]);
-  const seen = new Set(draft.map((n) => n.id));
-  const fromFinal = (final?.content.needs ?? []).filter((n) => !seen.has(n.id)).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
-  return [...draft, ...fromFinal];
+export async function listCurrentPlanNeeds(db: Db, personId: string): Promise<LinkableNeed[]> {
+  const [draft, final] = await Promise.all([findPlan(db, personId), latestPlanVersion(db, personId)]);
+  return currentPlanNeedsOf(draft, final);
 }
+
+/** listCurrentPlanNeeds from the draft and the latest final version already read: no query. */
+export function currentPlanNeedsOf(draft: PlanRow | undefined, final: PlanVersionRow | undefined): LinkableNeed[] {
+  const fromDraft = linkableNeedsOf(draft?.content);
+  const seen = new Set(fromDraft.map((n) => n.id));
+  return [...fromDraft, ...linkableNeedsOf(final?.content).filter((n) => !seen.has(n.id))];
+}
+
+/** listCurrentPlanNeeds in the person's read-model statement (issue 14 item 3): the draft and the latest final version. */
+export const CURRENT_PLAN_NEEDS_PART: ReadModelPart<LinkableNeed[]> = {
+  columns: sql`${PLAN_COLUMN} AS pn_draft, ${LATEST_VERSION_COLUMN} AS pn_final`,
+  aliases: ['pn_draft', 'pn_final'],
+  decode: (columns) =>
+    currentPlanNeedsOf(
+      columns.pn_draft ? planRowOf(columns.pn_draft as Parameters<typeof planRowOf>[0]) : undefined,
+      columns.pn_final ? versionRowOf(columns.pn_final as Json) : undefined,
+    ),
+};

@@ -117,16 +117,7 @@ function budgetsPage(budgets: BudgetRow[], page: Page): { page: BudgetRow[]; nex
   return pageOf(rest, page.limit, (r) => [r.start_date, r.id]);
 }
 
-/**
- * The person's budgets; without paging (the pages) every one. Reads only, in the caller's
- * transaction: the caller audits what it showed.
- */
-export async function budgetsPart(trx: Db, actor: Actor, person: PersonRow, today: IsoDate, law: LawSettings, page?: Page | null) {
-  const ctx = await moneyContext(trx, person, today, law);
-  return budgetsOf(await repo.budgetsRowsOf(trx, await repo.listBudgets(trx, person.id)), actor, ctx, today, page);
-}
-
-/** budgetsPart from the person's budgets already read (the list's read model): no query. */
+/** The person's budgets from their rows already read (a read model's); without paging (the pages) every one. No query. */
 export function budgetsOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContext, today: IsoDate, page?: Page | null) {
   const { page: shown, nextCursor } = page ? budgetsPage(rows.budgets, page) : { page: rows.budgets, nextCursor: null };
   return { items: viewsOf({ ...rows, budgets: shown }, actor, ctx, today), nextCursor };

@@ -10,23 +10,25 @@ import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/care-services-repository.ts';
 import { SERVICES_PART, servicePart } from '../../data/care-services-repository.ts';
-import { listCurrentPlanNeeds } from '../../data/plans-repository.ts';
+import { BUDGETS_PART } from '../../data/budgets-repository.ts';
+import { PERSON_PARTNERSHIPS_POLICIES_PART } from '../../data/funding-policies-repository.ts';
+import { CURRENT_PLAN_NEEDS_PART, listCurrentPlanNeeds, type LinkableNeed } from '../../data/plans-repository.ts';
 import type { FundingPolicyRow, PersonRow, ServiceRow } from '../../data/schema.ts';
 import { findPolicy, findPolicyInEffect, policyFromRow } from '../funding-policies/policy-in-effect.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { pageQuery } from '../kernel/paging.ts';
 import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
-import { mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
+import { mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './care-services-inputs.ts';
 import { accommodationFromRow, candidateColumns, candidateFromRow, moneyDetails, type ServiceView } from './care-services-view.ts';
 import { moneyContext, moneyContextOf, type MoneyContext } from './money-context.ts';
-import { findOwnService, ownService, planNeedsPart, serviceOf, servicesDetails, servicesOf, servicesPart, showService } from './care-services-parts.ts';
-import { budgetsPart } from '../budgets/budgets-service.ts';
-import { fundingPoliciesPart } from '../funding-policies/funding-policies-service.ts';
-import { factsOfModel, personViewPart } from '../people/people-service.ts';
-import { loadPersonReadModel } from '../../data/person-read-model.ts';
+import { findOwnService, ownService, planNeedsPart, serviceOf, servicesDetails, servicesOf, showService } from './care-services-parts.ts';
+import { budgetsOf } from '../budgets/budgets-service.ts';
+import { fundingPoliciesOf } from '../funding-policies/funding-policies-service.ts';
+import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
+import { loadPersonReadModel, partsTogether, type PersonReadModel } from '../../data/person-read-model.ts';
 import { createNoChargeExport } from './no-charge-export.ts';
 import { approvalColumns, keptSplitColumns, proposedSplitOf, sameDecision, splitColumns } from './split-approval.ts';
 
@@ -49,6 +51,12 @@ function withDecider(accommodation: Accommodation, before: Accommodation | null,
   const same = old && old.decision === decision.decision && old.reason === decision.reason && old.decidedOn === decision.decidedOn;
   return { ...accommodation, rentDecision: { ...decision, decidedBy: same ? (old.decidedBy ?? null) : actor.userId } };
 }
+
+/** What both service forms read besides the service (formOf). */
+const FORM_PARTS = { policies: PERSON_PARTNERSHIPS_POLICIES_PART, needs: CURRENT_PLAN_NEEDS_PART };
+
+/** One of the person's services by the URL's id: one that is not a UUID is asked for as null, so the statement's text stays the same. */
+const oneServicePart = (serviceId: string) => servicePart(isUuid(serviceId) ? serviceId : null);
 
 /** What a change to a service hands its audit event and its answer. */
 interface Saved { row: ServiceRow; ctx: MoneyContext; details: Record<string, unknown> }
@@ -76,6 +84,50 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
       { permission: 'services:record', audit: (saved: Saved) => ({ action, recordType: 'service', recordId: saved.row.id, details: saved.details }) },
       work,
       async ({ trx, today }, saved) => show(trx, actor, saved.ctx, saved.row, today),
+    );
+  }
+
+  /** The service oneServicePart found, as the caller may see it (404 when it is not the person's), from a model with the facts: no query. */
+  function serviceOfModel(model: PersonReadModel, rows: repo.ServiceRows, actor: Actor, today: IsoDate): ServiceView {
+    return serviceOf(ownService(rows.service, model.person), rows.policy, actor, moneyContextOf(factsOfModel(model, law), today), today, settings);
+  }
+
+  /** What both service forms show besides the service: the person, their partnership's funding policies and the plan's needs. */
+  function formOf(model: PersonReadModel & { part: { policies: FundingPolicyRow[]; needs: LinkableNeed[] } }) {
+    const person = viewOfModel(model);
+    return { person, policies: fundingPoliciesOf(model.part.policies, { localAuthority: person.residence?.localAuthority, icb: person.gp?.icb }), needs: model.part.needs };
+  }
+
+  /** The add form, with the services recorded, so the page can ask before adding the same one again. */
+  function addForm(actor: Actor, personId: string) {
+    const audit = (r: { needs: unknown[] }) => ({ action: 'service.plan-needs.view', details: { parts: ['person', 'funding-policies', 'plan-needs'], needs: r.needs.length } });
+    return useCases.readModel(
+      actor,
+      personId,
+      { permission: 'person:read', audit },
+      (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, partsTogether({ ...FORM_PARTS, recorded: SERVICES_PART })),
+      ({ model }) => ({
+        ...formOf(model),
+        existing: null,
+        recorded: model.part.recorded.services.map((r) => ({ id: r.id, description: r.description, provider: r.provider, startDate: r.start_date, endDate: r.end_date })),
+      }),
+    );
+  }
+
+  /** The change form of one of the person's services (404 when it is not theirs). */
+  function changeForm(actor: Actor, personId: string, serviceId: string) {
+    const audit = (r: { existing: ServiceView; needs: unknown[] }) => ({
+      action: 'service.view',
+      recordType: 'service',
+      recordId: r.existing.id,
+      details: { parts: ['person', 'service', 'funding-policies', 'plan-needs'], needs: r.needs.length },
+    });
+    return useCases.readModel(
+      actor,
+      personId,
+      { permission: 'person:read', audit },
+      (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, RECORD_PARTS, undefined, partsTogether({ ...FORM_PARTS, service: oneServicePart(serviceId) })),
+      ({ model, today }) => ({ ...formOf(model), existing: serviceOfModel(model, model.part.service, actor, today), recorded: [] }),
     );
   }
 
@@ -139,52 +191,45 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
     },
 
     /**
-     * The services and funding page: the person, their services and their budgets, read in one use
-     * case with one audit event naming what was shown (with what the two lists recorded).
+     * The services and funding page: the person, their services and their budgets, read in one
+     * read-model statement with one audit event naming what was shown (with what the two lists recorded).
      */
     async page(actor: Actor, personId: string) {
-      const work = async ({ trx, person, today }: PersonContext) => ({
-        person: await personViewPart(trx, person),
-        services: await servicesPart(trx, actor, await moneyContext(trx, person, today, law), person, today, settings),
-        budgets: await budgetsPart(trx, actor, person, today, law),
+      const audit = (r: { services: { items: unknown[]; moneyVisible: boolean }; budgets: { items: unknown[] } }) => ({
+        action: 'service.list',
+        details: { parts: ['person', 'services', 'budgets'], ...servicesDetails(r.services), budgets: r.budgets.items.length },
       });
-      const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.list', details: { parts: ['person', 'services', 'budgets'], ...servicesDetails(r.services), budgets: r.budgets.items.length } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, RECORD_PARTS, undefined, partsTogether({ services: SERVICES_PART, budgets: BUDGETS_PART })),
+        ({ model, today }) => {
+          const ctx = moneyContextOf(factsOfModel(model, law), today);
+          return { person: viewOfModel(model), services: servicesOf(model.part.services, actor, ctx, today, settings), budgets: budgetsOf(model.part.budgets, actor, ctx, today) };
+        },
+      );
     },
 
     /**
      * The add and change service forms: the person, the service being changed (if any), the funding
-     * policies of the person's partnership and the plan's needs, in one read. The event is the one
-     * the service's own read writes when a service is shown, else the plan needs' read.
+     * policies of the person's partnership and the plan's needs, in one read-model statement. The event
+     * is the one the service's own read writes when a service is shown, else the plan needs' read.
      */
     async formPage(actor: Actor, personId: string, serviceId?: string) {
-      const work = async ({ trx, person, today }: PersonContext) => {
-        const existing = serviceId === undefined ? null : await show(trx, actor, await moneyContext(trx, person, today, law), await findOwn(trx, person, serviceId, null), today);
-        const shown = await personViewPart(trx, person);
-        return {
-          person: shown,
-          existing,
-          policies: await fundingPoliciesPart(trx, { localAuthority: shown.residence?.localAuthority, icb: shown.gp?.icb }),
-          needs: await planNeedsPart(trx, person),
-          // Adding a service: the ones recorded, so the page can ask before adding the same one again.
-          recorded: serviceId === undefined ? (await repo.listServices(trx, person.id)).map((r) => ({ id: r.id, description: r.description, provider: r.provider, startDate: r.start_date, endDate: r.end_date })) : [],
-        };
-      };
-      const audit = (r: Awaited<ReturnType<typeof work>>) =>
-        r.existing
-          ? { action: 'service.view', recordType: 'service', recordId: r.existing.id, details: { parts: ['person', 'service', 'funding-policies', 'plan-needs'], needs: r.needs.length } }
-          : { action: 'service.plan-needs.view', details: { parts: ['person', 'funding-policies', 'plan-needs'], needs: r.needs.length } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
+      return serviceId === undefined ? addForm(actor, personId) : changeForm(actor, personId, serviceId);
     },
 
-    /** A page about one of the person's services (ending it): the person and the service, in one read. */
+    /** A page about one of the person's services (ending it): the person and the service, in one read-model statement. */
     async servicePage(actor: Actor, personId: string, serviceId: string) {
-      const work = async ({ trx, person, today }: PersonContext) => ({
-        person: await personViewPart(trx, person),
-        service: await show(trx, actor, await moneyContext(trx, person, today, law), await findOwn(trx, person, serviceId, null), today),
-      });
-      const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.view', recordType: 'service', recordId: r.service.id, details: { parts: ['person', 'service'] } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
+      const audit = (r: { service: ServiceView }) => ({ action: 'service.view', recordType: 'service', recordId: r.service.id, details: { parts: ['person', 'service'] } });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, RECORD_PARTS, undefined, oneServicePart(serviceId)),
+        ({ model, today }) => ({ person: viewOfModel(model), service: serviceOfModel(model, model.part, actor, today) }),
+      );
     },
 
     async get(actor: Actor, personId: string, serviceId: string): Promise<ServiceView> {
@@ -192,8 +237,8 @@ export function createCareServicesService(db: Db, { clock, freePrescriptions, us
         actor,
         personId,
         { permission: 'person:read', audit: (view: ServiceView) => ({ action: 'service.view', recordType: 'service', recordId: view.id }) },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, servicePart(isUuid(serviceId) ? serviceId : null)),
-        ({ model, person, today }) => serviceOf(ownService(model.part.service, person), model.part.policy, actor, moneyContextOf(factsOfModel(model, law), today), today, settings),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, oneServicePart(serviceId)),
+        ({ model, today }) => serviceOfModel(model, model.part, actor, today),
       );
     },
 

@@ -27,10 +27,23 @@ export function fundingPolicyView(row: FundingPolicyRow) {
   };
 }
 
+/** A partnership (either code may be left out) as the policies are filtered by it. */
+type Partnership = { localAuthority?: string | undefined; icb?: string | undefined };
+const codesOf = (filter: Partnership) => ({ localAuthority: filter.localAuthority?.toUpperCase(), icb: filter.icb?.toUpperCase() });
+const policiesView = (rows: FundingPolicyRow[]) => ({ items: rows.map(fundingPolicyView), nextCursor: null });
+
 /** The policies of a partnership (either code may be left out), read in the caller's transaction. */
-export async function fundingPoliciesPart(trx: Db, filter: { localAuthority?: string | undefined; icb?: string | undefined }) {
-  const rows = await repo.listFundingPolicies(trx, { localAuthority: filter.localAuthority?.toUpperCase(), icb: filter.icb?.toUpperCase() });
-  return { items: rows.map(fundingPolicyView), nextCursor: null };
+export async function fundingPoliciesPart(trx: Db, filter: Partnership) {
+  return policiesView(await repo.listFundingPolicies(trx, codesOf(filter)));
+}
+
+/**
+ * fundingPoliciesPart from policies already read (a read model's, in listFundingPolicies' order and
+ * perhaps more than the partnership's): the ones listFundingPolicies' filter keeps. No query.
+ */
+export function fundingPoliciesOf(rows: FundingPolicyRow[], filter: Partnership) {
+  const { localAuthority, icb } = codesOf(filter);
+  return policiesView(rows.filter((r) => (!localAuthority || r.local_authority_code === localAuthority) && (!icb || r.icb_code === icb)));
 }
 
 export function createFundingPolicyService({ useCases }: { useCases: UseCases }) {
