@@ -4,8 +4,7 @@
 // reviewClocksPart give from their own queries, and the rows are those the per-table queries
 // return, for every person of the demonstration data, on PGlite and PostgreSQL.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { loadDemoData } from '../../src/cli/demo.ts';
+import { describe, test } from 'node:test';
 import type { Db } from '../../src/data/database.ts';
 import { keyworkerHistory } from '../../src/data/keyworkers-repository.ts';
 import { loadFacts } from '../../src/data/people-repository.ts';
@@ -14,13 +13,13 @@ import { listInvitees, listMeetings } from '../../src/data/planning-repository.t
 import { latestPlanVersionNumber } from '../../src/data/plans-repository.ts';
 import { computeAftercare, DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { addDays, todayInLondon } from '../../src/domain/dates.ts';
-import { createServices } from '../../src/services/index.ts';
 import { keyworkerPart } from '../../src/services/keyworkers/keyworkers-service.ts';
 import { personPagePanels } from '../../src/services/person-page/person-page-service.ts';
 import { planningMeetingsPart } from '../../src/services/planning/planning-service.ts';
 import { planSummaryPart } from '../../src/services/plans/plans-service.ts';
 import { reviewClocksPart } from '../../src/services/reviews/reviews-service.ts';
-import { testEngines, createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { testEngines } from '../support/databases.ts';
+import { demoDatabaseForSuite } from '../support/demo-database.ts';
 
 /** What was not empty among the people compared, so that the test shows it compared something. */
 type Seen = Record<'plans' | 'finalPlans' | 'keyworkers' | 'meetings' | 'invitees' | 'budgets', number>;
@@ -53,17 +52,10 @@ async function assertPanelsSameAsParts(db: Db, personId: string, today: string, 
 
 for (const { engine, skip } of await testEngines()) {
   describe(`person page panels from the read model on ${engine}`, { skip }, () => {
-    let database: TestDatabase;
-    before(async () => {
-      database = await createTestDatabase(engine);
-      await loadDemoData(createServices(database.db));
-    });
-    after(async () => {
-      await database?.dispose();
-    });
+    const demoDb = demoDatabaseForSuite(engine);
 
     test('every person of the demonstration data, today and in a year: the panels are those of the per-panel queries', async () => {
-      const db = database.db;
+      const db = demoDb();
       const ids = (await db.selectFrom('people').select('id').where('merged_into', 'is', null).orderBy('id').execute()).map((r) => r.id);
       assert.ok(ids.length >= 10, 'the demonstration data has people');
       const seen: Seen = { plans: 0, finalPlans: 0, keyworkers: 0, meetings: 0, invitees: 0, budgets: 0 };

@@ -3,28 +3,20 @@
 // demonstration register (people with reviews, plans, services, budgets, meetings, endings), on
 // PGlite and PostgreSQL.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { loadDemoData } from '../../src/cli/demo.ts';
+import { describe, test } from 'node:test';
 import { DEFAULT_LAW_SETTINGS } from '../../src/domain/aftercare.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/domain/reviews.ts';
 import * as people from '../../src/data/people-repository.ts';
-import { createServices } from '../../src/services/index.ts';
 import { refreshProjections, refreshProjectionsOf } from '../../src/services/kernel/projections.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
+import { testEngines } from '../support/databases.ts';
+import { demoDatabaseForSuite } from '../support/demo-database.ts';
 
 for (const { engine, skip } of await testEngines()) {
   describe(`projections of many people at once on ${engine}`, { skip }, () => {
-    let database: TestDatabase;
-    before(async () => {
-      database = await createTestDatabase(engine);
-      await loadDemoData(createServices(database.db));
-    });
-    after(async () => {
-      await database?.dispose();
-    });
+    const demoDb = demoDatabaseForSuite(engine);
 
     async function snapshot() {
-      const db = database.db;
+      const db = demoDb();
       const summaries = await db.selectFrom('person_summaries').selectAll().orderBy('person_id').execute();
       const sight = await db.selectFrom('person_organisations').selectAll().orderBy('person_id').orderBy('organisation_code').execute();
       const states = await db.selectFrom('notification_states').selectAll().orderBy('person_id').execute();
@@ -32,7 +24,7 @@ for (const { engine, skip } of await testEngines()) {
     }
 
     test('REV-1, REV-4, PLAN-1, PLAN-7, DP-1: the same projections as refreshProjections, person by person', async () => {
-      const db = database.db;
+      const db = demoDb();
       const today = new Date().toISOString().slice(0, 10);
       const everyone = await db.selectFrom('people').selectAll().orderBy('id').execute();
       assert.ok(everyone.length >= 10, `demonstration people: ${everyone.length}`);

@@ -4,32 +4,24 @@
 // for every demonstration person and for people with no residence, no GP, or neither (whom the
 // policies' sub-select treats apart), with policies of several partnerships to choose between.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { loadDemoData } from '../../src/cli/demo.ts';
+import { describe, test } from 'node:test';
 import { findUserByEmail } from '../../src/data/accounts-repository.ts';
 import { insertFundingPolicy, PERSON_PARTNERSHIPS_POLICIES_PART } from '../../src/data/funding-policies-repository.ts';
 import { loadPersonReadModel, partsTogether } from '../../src/data/person-read-model.ts';
 import { CURRENT_PLAN_NEEDS_PART, listCurrentPlanNeeds } from '../../src/data/plans-repository.ts';
 import { fundingPoliciesOf, fundingPoliciesPart } from '../../src/services/funding-policies/funding-policies-service.ts';
-import { createServices } from '../../src/services/index.ts';
 import { viewOfModel } from '../../src/services/people/people-service.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../support/databases.ts';
+import { testEngines } from '../support/databases.ts';
+import { demoDatabaseForSuite } from '../support/demo-database.ts';
 
 const FORM_PARTS = partsTogether({ policies: PERSON_PARTNERSHIPS_POLICIES_PART, needs: CURRENT_PLAN_NEEDS_PART });
 
 for (const { engine, skip } of await testEngines()) {
   describe(`the service forms' read model on ${engine}`, { skip }, () => {
-    let database: TestDatabase;
-    before(async () => {
-      database = await createTestDatabase(engine);
-      await loadDemoData(createServices(database.db));
-    });
-    after(async () => {
-      await database?.dispose();
-    });
+    const demoDb = demoDatabaseForSuite(engine);
 
     test('policies and needs: as the per-table reads give them, whatever the person has of a residence and a GP', async () => {
-      const db = database.db;
+      const db = demoDb();
       const admin = (await findUserByEmail(db, 'admin@demo.s117.test'))!;
       const policy = await db.selectFrom('funding_policies').selectAll().orderBy('version').executeTakeFirstOrThrow();
       // The same local authority with another ICB, and the same ICB with another local authority.
