@@ -22,17 +22,17 @@ import type { ReviewSettings } from '../../domain/reviews.ts';
 import type { Db } from '../../data/database.ts';
 import * as repo from '../../data/budgets-repository.ts';
 import { loadPersonReadModel } from '../../data/person-read-model.ts';
-import { findService } from '../../data/care-services-repository.ts';
+import { findService, SERVICES_PART } from '../../data/care-services-repository.ts';
 import type { BudgetRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { decodeCursor, pageOf, pageQuery, type Page } from '../kernel/paging.ts';
 import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
-import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
+import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { moneyContext, moneyContextOf, type MoneyContext } from '../care-services/money-context.ts';
-import { servicesDetails, servicesPart } from '../care-services/care-services-parts.ts';
-import { factsOfModel, personViewPart } from '../people/people-service.ts';
+import { servicesDetails, servicesOf } from '../care-services/care-services-parts.ts';
+import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { BudgetCreateInput, BudgetEndInput, BudgetReductionInput, BudgetReviewInput, BudgetReviewTriggerInput, BudgetUpdateInput } from './budgets-inputs.ts';
 import { budgetView, stateFromRow, type BudgetState, type BudgetView } from './budgets-view.ts';
 
@@ -123,12 +123,13 @@ export function budgetsOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContex
   return { items: viewsOf({ ...rows, budgets: shown }, actor, ctx, today), nextCursor };
 }
 
-/** One of the person's budgets (404 when it is not theirs), read in the caller's transaction. */
-export async function budgetPart(trx: Db, actor: Actor, person: PersonRow, budgetId: string, today: IsoDate, law: LawSettings): Promise<BudgetView> {
-  return (await views(trx, actor, person, [await findOwn(trx, person, budgetId)], today, law))[0]!;
-}
+/**
+ * One of the person's budgets by the URL's id. An id that is not a UUID is no budget of theirs: asked
+ * for as null (so the statement's text stays the same), still 404 after the person's 404 and 403.
+ */
+const oneBudgetPartOf = (budgetId: string) => repo.oneBudgetPart(isUuid(budgetId) ? budgetId : null);
 
-/** budgetPart from the read model's rows of that one budget (none: not the person's, 404): no query. */
+/** The budget from the read model's rows of that one budget (none: not the person's, 404): no query. */
 function budgetOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContext, today: IsoDate): BudgetView {
   if (rows.budgets.length === 0) throw new NotFoundError('budget');
   return viewsOf(rows, actor, ctx, today)[0]!;
@@ -201,30 +202,35 @@ export function createBudgetService(db: Db, { clock, useCases, careHomeSch2 = fa
       );
     },
 
-    /** The add form: the person and the services a new budget may pay for, in one read. */
+    /** The add form: the person and the services a new budget may pay for, in one read-model statement. */
     async newPage(actor: Actor, personId: string) {
-      const work = async ({ trx, person, today }: PersonContext) => ({
-        person: await personViewPart(trx, person),
-        services: await servicesPart(trx, actor, await moneyContext(trx, person, today, law), person, today, { freePrescriptions }),
-      });
-      const audit = (r: Awaited<ReturnType<typeof work>>) => ({ action: 'service.list', details: { parts: ['person', 'services'], ...servicesDetails(r.services) } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, work);
+      const audit = (r: { services: { items: unknown[]; moneyVisible: boolean } }) => ({ action: 'service.list', details: { parts: ['person', 'services'], ...servicesDetails(r.services) } });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, RECORD_PARTS, undefined, SERVICES_PART),
+        ({ model, today }) => ({ person: viewOfModel(model), services: servicesOf(model.part, actor, moneyContextOf(factsOfModel(model, law), today), today, { freePrescriptions }) }),
+      );
     },
 
-    /** A page about one budget (reviewing, changing or ending it): the person and the budget, in one read. */
+    /** A page about one budget (reviewing, changing or ending it): the person and the budget (404 when not theirs), in one read-model statement. */
     async budgetPage(actor: Actor, personId: string, budgetId: string) {
-      const work = async ({ trx, person, today }: PersonContext) => ({ person: await personViewPart(trx, person), budget: await budgetPart(trx, actor, person, budgetId, today, law) });
-      return useCases.read(actor, personId, { permission: 'person:read', audit: (r: Awaited<ReturnType<typeof work>>) => ({ ...budgetReadAudit(r.budget), details: { parts: ['person', 'budget'] } }) }, work);
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit: (r: { budget: BudgetView }) => ({ ...budgetReadAudit(r.budget), details: { parts: ['person', 'budget'] } }) },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, RECORD_PARTS, undefined, oneBudgetPartOf(budgetId)),
+        ({ model, today }) => ({ person: viewOfModel(model), budget: budgetOf(model.part, actor, moneyContextOf(factsOfModel(model, law), today), today) }),
+      );
     },
 
     async get(actor: Actor, personId: string, budgetId: string): Promise<BudgetView> {
-      // An id that is not a UUID is no budget of theirs: asked for as null, still 404 after the person's 404 and 403.
-      const part = repo.oneBudgetPart(isUuid(budgetId) ? budgetId : null);
       return useCases.readModel(
         actor,
         personId,
         { permission: 'person:read', audit: (b: BudgetView) => ({ ...budgetReadAudit(b), details: {} }) },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, part),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, oneBudgetPartOf(budgetId)),
         ({ model, today }) => budgetOf(model.part, actor, moneyContextOf(factsOfModel(model, law), today), today),
       );
     },

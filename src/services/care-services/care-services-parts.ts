@@ -41,18 +41,7 @@ export function ownService(row: ServiceRow | undefined, person: PersonRow): Serv
   return row;
 }
 
-/** The person's services; without paging (the pages) every one. */
-export async function servicesPart(trx: Db, actor: Actor, ctx: MoneyContext, person: PersonRow, today: IsoDate, settings: ServiceReadSettings, paging?: Page | null) {
-  const services = await repo.listServices(trx, person.id);
-  const policies = new Map<string, FundingPolicyRow>();
-  for (const id of new Set(services.map((s) => s.policy_id))) {
-    const policy = await findPolicy(trx, id);
-    if (policy) policies.set(policy.id, policy);
-  }
-  return servicesOf({ services, policies }, actor, ctx, today, settings, paging);
-}
-
-/** servicesPart from the rows already read (the services read's model): no query. */
+/** The person's services from the rows already read (the services read's model); without paging (the pages) every one. No query. */
 export function servicesOf({ services, policies }: repo.ServicesRows, actor: Actor, ctx: MoneyContext, today: IsoDate, { freePrescriptions }: ServiceReadSettings, paging?: Page | null) {
   // Lists convention: a keyset on (start date, recorded, id), as the repository orders them.
   const { page: rows, nextCursor } = paging ? pageInMemory(services, paging, ['asc', 'asc', 'asc'], (r) => [keyText(r.start_date), keyText(r.created_at), r.id]) : { page: services, nextCursor: null };
