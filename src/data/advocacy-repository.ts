@@ -56,11 +56,7 @@ export function findRecommendation(db: Db, id: string) {
   return db.selectFrom('tribunal_recommendations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function listRecommendations(db: Db, personId: string) {
-  return db.selectFrom('tribunal_recommendations').selectAll().where('person_id', '=', personId).orderBy('hearing_on', 'desc').orderBy('created_at', 'desc').execute();
-}
-
-/** The person's recommendations as listRecommendations gives them, in the person's read-model statement (issue 14 item 3). */
+/** The person's recommendations, latest hearing first (then latest recorded), in the person's read-model statement (issue 14 item 3). */
 export const RECOMMENDATIONS_PART: ReadModelPart<Selectable<TribunalRecommendationsTable>[]> = {
   columns: sql`${rowsOf('tribunal_recommendations', 't.hearing_on DESC, t.created_at DESC')} AS av_recommendations`,
   aliases: ['av_recommendations'],

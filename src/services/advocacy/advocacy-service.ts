@@ -15,7 +15,7 @@ import { loadPersonReadModel, partsTogether } from '../../data/person-read-model
 import type { PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { factsOfModel, personViewPart, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { ImhaQueryInput, ReferralInput, ReferralUpdateInput, TribunalRecommendationInput, TribunalResponseInput } from './advocacy-inputs.ts';
@@ -109,12 +109,7 @@ function referralsOf(all: ReferralRow[], paging: Page | null) {
   return { items: rows.map(referralView), nextCursor };
 }
 
-/** The person's tribunal recommendations, latest first (paging null: all), in the caller's transaction with no audit. */
-async function recommendationsPart(trx: Db, person: PersonRow, paging: Page | null) {
-  return recommendationsOf(await advocacy.listRecommendations(trx, person.id), paging);
-}
-
-/** recommendationsPart from the rows already read (the list's read model): no query. */
+/** The person's tribunal recommendations, latest first (paging null: all), from their rows (a read model's): no query. */
 function recommendationsOf(all: RecommendationRow[], paging: Page | null) {
   // Latest first, by a keyset on (hearing on, recorded, id).
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (r) => [keyText(r.hearing_on), keyText(r.created_at), r.id]) : { page: all, nextCursor: null };
@@ -260,14 +255,21 @@ export function createAdvocacyService(db: Db, { clock, useCases, mha2025Imha = f
     /**
      * The page answering one tribunal recommendation: the person's heading and the recommendation
      * (404 when the person has none with the id), in one use case with one event naming the parts.
+     * The read model, then the event (issue 14 item 3): a recommendation not found writes none.
      */
     async recommendationPage(actor: Actor, personId: string, recommendationId: string) {
       const audit = { action: 'tribunal-recommendation.list', details: { parts: ['person', 'tribunal-recommendation'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => {
-        const recommendation = (await recommendationsPart(trx, person, null)).items.find((r) => r.id === recommendationId);
-        if (!recommendation) throw new NotFoundError('tribunal recommendation');
-        return { person: await personViewPart(trx, person), recommendation };
-      });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, advocacy.RECOMMENDATIONS_PART),
+        ({ model }) => {
+          const recommendation = recommendationsOf(model.part, null).items.find((r) => r.id === recommendationId);
+          if (!recommendation) throw new NotFoundError('tribunal recommendation');
+          return { person: viewOfModel(model), recommendation };
+        },
+      );
     },
 
     /** MHA25-1: records a tribunal's recommendation that the responsible after-care bodies make plans. */

@@ -16,7 +16,7 @@ import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { budgetReviewClocks } from '../budgets/budgets-projection.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { decodeCursor as decodePosition, encodeCursor as encodePosition } from '../kernel/paging.ts';
-import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
+import { factsOfModel, RECORD_PARTS, viewOfModel, type ServiceOptions } from '../people/people-service.ts';
 import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
 import { nextReviewOnPart } from './reviews-projection.ts';
 import { letterFootingOf, readLetterContactRows, type LetterSender } from '../kernel/letter-contact.ts';
@@ -297,10 +297,15 @@ export function createReviewService(db: Db, { clock, useCases }: ServiceOptions)
       }));
     },
 
-    /** A review form's page (a review, a request, an invitation): the person it is about. */
+    /**
+     * A review form's page (a review, a request, an invitation, and a form's re-render after a
+     * refusal): the person it is about, in one statement with its audit event (issue 14 item 3).
+     */
     async formPage(actor: Actor, personId: string) {
       const audit = { action: 'reviews.view', details: { parts: ['person'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({ person: await personViewPart(trx, person) }));
+      return useCases.readModelAtOnce(actor, personId, { permission: 'person:read', audit }, (db, viewer, event) => loadPersonReadModel(db, personId, viewer, { summary: true }, event), ({ model }) => ({
+        person: viewOfModel(model),
+      }));
     },
 
     /**
