@@ -174,15 +174,6 @@ export async function decisionExists(db: Db, table: 'ending_proposals' | 'reinst
   return row !== undefined;
 }
 
-/** The names of the staff who approved or decided (shown with their approvals: who, when, for which body). */
-export async function staffNames(db: Db, ids: readonly string[]): Promise<Map<string, { name: string; organisation: string }>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db.selectFrom('users').innerJoin('organisations', 'organisations.id', 'users.organisation_id')
-    .select(['users.id', 'users.name', 'organisations.name as organisation']).where('users.id', 'in', unique).execute();
-  return new Map(rows.map((r) => [r.id, { name: r.name, organisation: r.organisation }]));
-}
-
 // The ending reads' rows in the person's read-model statement (issue 14 item 3: the read model and
 // its audit event, not one query per table). An id from the address is a bound parameter, null when
 // it is not a UUID (it then matches nothing, as the per-table queries are never asked).
@@ -266,5 +257,50 @@ export function endingLetterRowsPart(proposalId: string | null, senderOrganisati
       ${letterContactColumns(senderOrganisationCode)}`,
     aliases: [...proposal.aliases, ...LETTER_CONTACT_ALIASES],
     decode: (columns) => ({ ...proposal.decode(columns), contact: letterContactRowsOf(columns) }),
+  };
+}
+
+/** The names of the staff who asked, approved or decided, by user id (shown with their approvals: who, when, for which body). */
+export type StaffNames = Map<string, { name: string; organisation: string }>;
+
+/** The names (and organisations) of the users `u` for whom `whose` holds, as one JSON column. */
+function staffNamesColumn(whose: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'organisation', o.name)), '[]'::json)
+    FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE ${whose})`;
+}
+
+const staffNamesOf = (column: unknown): StaffNames =>
+  new Map((column as { id: string; name: string; organisation: string }[]).map((r) => [r.id, { name: r.name, organisation: r.organisation }]));
+
+/** What an approver reads of a proposal before deciding: the proposal and its approvals (proposalRowsPart) and who proposed, approved and decided. */
+export interface ProposalDecisionRows extends ProposalRows { names: StaffNames }
+
+export function proposalDecisionRowsPart(proposalId: string | null): ReadModelPart<ProposalDecisionRows> {
+  const proposal = proposalRowsPart(proposalId);
+  const whose = sql`EXISTS (SELECT 1 FROM ending_proposals t WHERE t.id = ${proposalId}::uuid AND t.person_id = p.id
+    AND (u.id IN (t.proposed_by, t.decided_by) OR u.id IN (SELECT a.approver_id FROM ending_approvals a WHERE a.proposal_id = t.id)))`;
+  return {
+    columns: sql`${proposal.columns},
+      ${staffNamesColumn(whose)} AS en_proposal_names`,
+    aliases: [...proposal.aliases, 'en_proposal_names'],
+    decode: (columns) => ({ ...proposal.decode(columns), names: staffNamesOf(columns.en_proposal_names) }),
+  };
+}
+
+/** What an approver reads of a request to reinstate before deciding: the request (undefined when not the person's), its approvals and who asked, approved and decided. */
+export interface ReinstatementDecisionRows { reinstatement: ReinstatementRow | undefined; approvals: ReinstatementApprovalRow[]; names: StaffNames }
+
+export function reinstatementDecisionRowsPart(reinstatementId: string | null): ReadModelPart<ReinstatementDecisionRows> {
+  const reinstatement = reinstatementsPartWhere(sql` AND t.id = ${reinstatementId}::uuid`);
+  const whose = sql`EXISTS (SELECT 1 FROM reinstatements t WHERE t.id = ${reinstatementId}::uuid AND t.person_id = p.id
+    AND (u.id IN (t.requested_by, t.decided_by) OR u.id IN (SELECT a.approver_id FROM reinstatement_approvals a WHERE a.reinstatement_id = t.id)))`;
+  return {
+    columns: sql`${reinstatement.columns},
+      ${staffNamesColumn(whose)} AS en_reinstatement_names`,
+    aliases: [...reinstatement.aliases, 'en_reinstatement_names'],
+    decode: (columns) => {
+      const { reinstatements, approvals } = reinstatement.decode(columns);
+      return { reinstatement: reinstatements[0], approvals, names: staffNamesOf(columns.en_reinstatement_names) };
+    },
   };
 }

@@ -171,10 +171,12 @@ function linkableNeedsOf(content: PlanContent | undefined): LinkableNeed[] {
   return (content?.needs ?? []).map((n) => ({ id: n.id, domain: n.domain, description: n.description, s117: n.s117 }));
 }
 
-/** The needs of the current draft (id, domain, description, s117), for features that link to a need. */
-export async function listPlanNeeds(db: Db, personId: string): Promise<LinkableNeed[]> {
-  return linkableNeedsOf((await findPlan(db, personId))?.content);
-}
+/** The needs of the current draft (id, domain, description, s117), in the person's read-model statement (issue 14 item 3). */
+export const PLAN_NEEDS_PART: ReadModelPart<LinkableNeed[]> = {
+  columns: sql`${PLAN_COLUMN} AS pn_plan`,
+  aliases: ['pn_plan'],
+  decode: (columns) => linkableNeedsOf(columns.pn_plan ? planRowOf(columns.pn_plan as Parameters<typeof planRowOf>[0]).content : undefined),
+};
 
 /** PLAN-7: the person's current planned services not yet confirmed as in place (confirmed_on null; migration 0005). */
 export async function countUnconfirmedPlannedServices(db: Db, personId: string, today: string): Promise<number> {

@@ -5,12 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { approvalSide, endingContradictions, endingOutcome, validateEndingProposal, validateNotice, type EndingSettings } from '../../domain/ending.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import type { Db } from '../../data/database.ts';
-import { loadPersonReadModel } from '../../data/person-read-model.ts';
+import { loadPersonReadModel, partsTogether, type PersonReadModel } from '../../data/person-read-model.ts';
 import type { PersonRow } from '../../data/schema.ts';
 import * as careServices from '../../data/care-services-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
 import * as plans from '../../data/plans-repository.ts';
-import * as reviews from '../../data/reviews-repository.ts';
 import { renderEndingLetter } from '../../letters/ending-letter.ts';
 import { letterFootingOf, readLetterContactRows, type LetterSender } from '../kernel/letter-contact.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -18,18 +17,12 @@ import { ConflictError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { factsOfModel, personViewPart } from '../people/people-service.ts';
+import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { ApprovalInput, EndingDecisionInput, EndingProposalInput, NoticeInput } from './ending-inputs.ts';
 import { endServicesWithAftercare, findEpisode, forbiddenToOtherApprovers, ownProposal, ownProposalOf, sideOf, uuidOrNull } from './ending-records.ts';
 import { episodeState, proposalView, toApprovals } from './ending-views.ts';
 
 export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettings }
-
-/** One of the person's proposals with its approvals (404 otherwise). Reads only, in the caller's transaction. */
-export async function proposalPart(trx: Db, person: PersonRow, episodeId: string, proposalId: string, settings: EndingSettings) {
-  const row = await ownProposal(trx, person, episodeId, proposalId, false);
-  return proposalView(row, await ending.endingApprovals(trx, [row.id]), settings);
-}
 
 /** What the decision letter to the person needs (END-4, MHA25-2): in the caller's transaction with no audit (404 when not theirs). */
 export async function endingLetterPart(trx: Db, person: PersonRow, today: IsoDate, law: LawSettings, episodeId: string, proposalId: string, settings: EndingSettings, sender: LetterSender = null) {
@@ -65,6 +58,43 @@ function endingLetterOf(rows: ending.EndingLetterRows, aftercare: AftercareResul
       date: row.notice_sent_on ?? row.ended_on ?? today,
       ...letterFootingOf(rows.contact, person.id, sender, bodiesOf(episode), 'ending', { on: row.ended_on ?? row.reassessed_on }),
     },
+  };
+}
+
+/** What approvalPage reads besides the heading, the facts and the reviews. */
+interface ApprovalPageRows { proposal: ending.ProposalDecisionRows; services: careServices.ServicesRows; needs: plans.LinkableNeed[] }
+
+/**
+ * approvalPage from its read model: no query. 404 for a proposal that is not the person's and this
+ * episode's, then for an episode the person does not have.
+ */
+function approvalPageOf(model: PersonReadModel & { part: ApprovalPageRows }, actor: Actor, today: IsoDate, law: LawSettings, episodeId: string, settings: EndingSettings) {
+  const { proposal, approvals, names } = model.part.proposal;
+  const row = ownProposalOf(proposal, model.person, episodeId);
+  const episode = findEpisode(computeAftercare(factsOfModel(model, law), today), episodeId);
+  const reviewRows = model.reviews!.reviews.filter((r) => r.held_on <= today);
+  const latest = reviewRows.sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
+  const live = model.part.services.services.filter((r) => r.s117 && (r.end_date === null || r.end_date >= today));
+  const needs = model.part.needs;
+  const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome, notes: latest.notes } : null;
+  return {
+    person: viewOfModel(model),
+    episode,
+    side: approvalSide(actor.organisationCode, episode),
+    proposal: proposalView(row, approvals, settings),
+    proposedBy: names.get(row.proposed_by) ?? null,
+    approvals: approvals.map((a) => ({ side: a.side, approvedAt: new Date(a.approved_at).toISOString(), comment: a.comment, by: names.get(a.approver_id) ?? null })),
+    decision: row.decided_by ? { by: names.get(row.decided_by) ?? null, side: row.decision_side, at: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons } : null,
+    latestReview,
+    services: live.map((r) => ({ id: r.id, description: r.description, provider: r.provider, startDate: r.start_date, continues: (row.continuing_service_ids ?? []).includes(r.id) })),
+    needs,
+    warnings: endingContradictions({
+      reassessedOn: row.reassessed_on,
+      latestReview,
+      liveS117Services: live.map((r) => ({ id: r.id, description: r.description })),
+      continuingServiceIds: row.continuing_service_ids ?? [],
+      s117Needs: needs.filter((n) => n.s117),
+    }),
   };
 }
 
@@ -195,36 +225,16 @@ export function endingProposalUseCases({ db, useCases, settings }: EndingDeps) {
      */
     async approvalPage(actor: Actor, personId: string, episodeId: string, proposalId: string) {
       const audit = (p: { proposal: { id: string } }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.proposal.id, details: { parts: ['person', 'proposal', 'reviews', 'services', 'plan'] } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => {
-        const row = await ownProposal(trx, person, episodeId, proposalId, false);
-        const episode = findEpisode(await deriveAftercare(trx, person, today, law), episodeId);
-        const approvals = await ending.endingApprovals(trx, [row.id]);
-        const names = await ending.staffNames(trx, [...approvals.map((a) => a.approver_id), row.proposed_by, ...(row.decided_by ? [row.decided_by] : [])]);
-        const reviewRows = (await reviews.listReviews(trx, person.id)).filter((r) => r.held_on <= today);
-        const latest = reviewRows.sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
-        const live = (await careServices.listServices(trx, person.id)).filter((r) => r.s117 && (r.end_date === null || r.end_date >= today));
-        const needs = await plans.listPlanNeeds(trx, person.id);
-        const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome, notes: latest.notes } : null;
-        return {
-          person: await personViewPart(trx, person),
-          episode,
-          side: approvalSide(actor.organisationCode, episode),
-          proposal: proposalView(row, approvals, settings),
-          proposedBy: names.get(row.proposed_by) ?? null,
-          approvals: approvals.map((a) => ({ side: a.side, approvedAt: new Date(a.approved_at).toISOString(), comment: a.comment, by: names.get(a.approver_id) ?? null })),
-          decision: row.decided_by ? { by: names.get(row.decided_by) ?? null, side: row.decision_side, at: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons } : null,
-          latestReview,
-          services: live.map((r) => ({ id: r.id, description: r.description, provider: r.provider, startDate: r.start_date, continues: (row.continuing_service_ids ?? []).includes(r.id) })),
-          needs,
-          warnings: endingContradictions({
-            reassessedOn: row.reassessed_on,
-            latestReview,
-            liveS117Services: live.map((r) => ({ id: r.id, description: r.description })),
-            continuingServiceIds: row.continuing_service_ids ?? [],
-            s117Needs: needs.filter((n) => n.s117),
-          }),
-        };
-      });
+      // The read model (issue 14 item 3): the heading, the facts, the reviews, the proposal with its
+      // approvals and who is named on it, the services and the plan's needs; then the event.
+      const part = partsTogether({ proposal: ending.proposalDecisionRowsPart(uuidOrNull(proposalId)), services: careServices.SERVICES_PART, needs: plans.PLAN_NEEDS_PART });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { ...RECORD_PARTS, reviews: true }, undefined, part),
+        ({ actor, today, model }) => approvalPageOf(model, actor, today, law, episodeId, settings),
+      );
     },
 
     async withdraw(actor: Actor, personId: string, episodeId: string, proposalId: string) {

@@ -40,6 +40,11 @@ export function ownProposalOf(row: EndingProposalRow | undefined, person: Person
 
 export async function ownReinstatement(trx: Db, person: PersonRow, episodeId: string, id: string, lock: boolean): Promise<ReinstatementRow> {
   const row = isUuid(id) ? await (lock ? ending.lockReinstatement(trx, id) : ending.findReinstatement(trx, id)) : undefined;
+  return ownReinstatementOf(row, person, episodeId);
+}
+
+/** The reinstatement read, if it is the person's and this episode's (404 otherwise). */
+export function ownReinstatementOf(row: ReinstatementRow | undefined, person: PersonRow, episodeId: string): ReinstatementRow {
   if (!row || row.person_id !== person.id || row.episode_id !== episodeId) throw new NotFoundError('reinstatement');
   return row;
 }

@@ -16,7 +16,8 @@ import { NotFoundError } from '../kernel/errors.ts';
 import { deriveAftercare } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
-import { endingProposalUseCases, proposalPart } from './ending-proposals.ts';
+import { endingProposalUseCases } from './ending-proposals.ts';
+import { ownProposalOf, uuidOrNull } from './ending-records.ts';
 import { episodeState, proposalView, reinstatementView } from './ending-views.ts';
 import { reinstatementUseCases } from './reinstatements.ts';
 
@@ -72,24 +73,38 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
     /** The form proposing to end an episode's aftercare: the person and the episode (404 for another person's). */
     async proposePage(actor: Actor, personId: string, episodeId: string) {
       const audit = { action: 'ending.view', details: { parts: ['person', 'episode'], episodeId } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => {
-        const episode = (await deriveAftercare(trx, person, today, law)).episodes.find((e) => e.id === episodeId);
-        if (!episode) throw new NotFoundError('episode');
-        // END-7: the s117 services in place, for the proposal to say which carry on outside s117.
-        const services = (await careServices.listServices(trx, person.id))
-          .filter((r) => r.s117 && (r.end_date === null || r.end_date >= today))
-          .map((r) => ({ id: r.id, description: r.description, provider: r.provider }));
-        return { person: await personViewPart(trx, person), episode, services };
-      });
+      // The heading, the facts and the services in one statement (issue 14 item 3), then the event,
+      // which an unknown episode (404) does not get.
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, RECORD_PARTS, undefined, careServices.SERVICES_PART),
+        ({ model, today }) => {
+          const episode = computeAftercare(factsOfModel(model, law), today).episodes.find((e) => e.id === episodeId);
+          if (!episode) throw new NotFoundError('episode');
+          // END-7: the s117 services in place, for the proposal to say which carry on outside s117.
+          const services = model.part.services
+            .filter((r) => r.s117 && (r.end_date === null || r.end_date >= today))
+            .map((r) => ({ id: r.id, description: r.description, provider: r.provider }));
+          return { person: viewOfModel(model), episode, services };
+        },
+      );
     },
 
-    /** The form recording the joint written notice of a proposal: the person and the proposal. */
+    /** The form recording the joint written notice of a proposal: the person and the proposal (404 when not theirs and this episode's). */
     async noticePage(actor: Actor, personId: string, episodeId: string, proposalId: string) {
       const audit = (p: { proposal: { id: string } }) => ({ action: 'ending.view', recordType: 'ending-proposal', recordId: p.proposal.id, details: { parts: ['person', 'proposal'] } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({
-        person: await personViewPart(trx, person),
-        proposal: await proposalPart(trx, person, episodeId, proposalId, settings),
-      }));
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, ending.proposalRowsPart(uuidOrNull(proposalId))),
+        ({ model, person }) => ({
+          person: viewOfModel(model),
+          proposal: proposalView(ownProposalOf(model.part.proposal, person, episodeId), model.part.approvals, settings),
+        }),
+      );
     },
 
     /** A form of the ending pages that shows only the person (asking to reinstate aftercare). */

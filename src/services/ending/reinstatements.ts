@@ -3,20 +3,61 @@
 // second of which the episode is active again, and an approver's refusal or sending back, with reasons.
 import { randomUUID } from 'node:crypto';
 import { approvalSide, jointOutcome, reasonText, reinstatementContradictions, validateReinstatement } from '../../domain/ending.ts';
-import { computeAftercare } from '../../domain/aftercare.ts';
+import { computeAftercare, type LawSettings } from '../../domain/aftercare.ts';
+import type { IsoDate } from '../../domain/dates.ts';
 import * as plans from '../../data/plans-repository.ts';
 import * as ending from '../../data/ending-repository.ts';
-import { loadPersonReadModel } from '../../data/person-read-model.ts';
-import * as reviews from '../../data/reviews-repository.ts';
+import { loadPersonReadModel, partsTogether, type PersonReadModel } from '../../data/person-read-model.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
-import { deriveAftercare, loadPersonFacts } from '../kernel/person-record.ts';
+import { deriveAftercare } from '../kernel/person-record.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { factsOfModel, personViewPart } from '../people/people-service.ts';
+import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { ApprovalInput, ReinstatementDecisionInput, ReinstatementInput } from './ending-inputs.ts';
 import type { EndingDeps } from './ending-proposals.ts';
-import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, sideOf, uuidOrNull } from './ending-records.ts';
+import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, ownReinstatementOf, sideOf, uuidOrNull } from './ending-records.ts';
 import { episodeState, reinstatementView, toApprovals } from './ending-views.ts';
+
+/** What reinstatementApprovalPage reads besides the heading, the facts and the reviews. */
+interface ReinstatementPageRows { reinstatement: ending.ReinstatementDecisionRows; endings: ending.ProposalsRows; needs: plans.LinkableNeed[] }
+
+/**
+ * reinstatementApprovalPage from its read model: no query. 404 for a request that is not the
+ * person's and this episode's, then for an episode the person does not have.
+ */
+function reinstatementApprovalPageOf(model: PersonReadModel & { part: ReinstatementPageRows }, actor: Actor, today: IsoDate, law: LawSettings, episodeId: string) {
+  const { reinstatement, approvals, names } = model.part.reinstatement;
+  const row = ownReinstatementOf(reinstatement, model.person, episodeId);
+  const facts = factsOfModel(model, law);
+  const aftercare = computeAftercare(facts, today);
+  const episode = findEpisode(aftercare, episodeId);
+  // The joint decision that ended this aftercare: the latest approved proposal made before the request.
+  const ended = model.part.endings.proposals.filter((p) => p.status === 'approved' && p.ended_on !== null && p.proposed_at <= row.requested_at).at(-1) ?? null;
+  const latest = model.reviews!.reviews.filter((r) => r.held_on <= today).sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
+  const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending' | null, notes: latest.notes } : null;
+  const needs = model.part.needs;
+  const later = aftercare.episodes.slice(aftercare.episodes.findIndex((e) => e.id === episodeId) + 1).at(0) ?? null;
+  return {
+    person: viewOfModel(model),
+    episode,
+    side: approvalSide(actor.organisationCode, episode),
+    reinstatement: reinstatementView(row, approvals),
+    requestedBy: names.get(row.requested_by) ?? null,
+    approvals: approvals.map((a) => ({ side: a.side, approvedAt: new Date(a.approved_at).toISOString(), comment: a.comment, by: names.get(a.approver_id) ?? null })),
+    decision: row.decided_by ? { by: names.get(row.decided_by) ?? null, side: row.decision_side, at: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons } : null,
+    ending: ended ? { endedOn: ended.ended_on as string, reason: reasonText(ended.reason_code).label, reasons: ended.reasons } : null,
+    latestReview,
+    needs,
+    warnings: reinstatementContradictions({
+      endedOn: ended?.ended_on ?? episode.endedOn,
+      latestReview,
+      s117Needs: needs.filter((n) => n.s117),
+      inHospitalSince: facts.admissions.find((a) => a.dischargedOn === null && a.admittedOn <= today)?.admittedOn ?? null,
+      laterEpisodeFrom: later?.qualifyingFrom ?? null,
+      dateOfDeath: facts.dateOfDeath,
+    }),
+  };
+}
 
 export function reinstatementUseCases({ db, useCases }: EndingDeps) {
   const { law } = useCases;
@@ -114,49 +155,34 @@ export function reinstatementUseCases({ db, useCases }: EndingDeps) {
      */
     async reinstatementApprovalPage(actor: Actor, personId: string, episodeId: string, reinstatementId: string) {
       const audit = (p: { reinstatement: { id: string } }) => ({ action: 'reinstatement.view', recordType: 'reinstatement', recordId: p.reinstatement.id, details: { parts: ['person', 'reinstatement', 'ending', 'reviews', 'plan'] } });
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, actor, person, today }) => {
-        const row = await ownReinstatement(trx, person, episodeId, reinstatementId, false);
-        const facts = await loadPersonFacts(trx, person, law);
-        const aftercare = computeAftercare(facts, today);
-        const episode = findEpisode(aftercare, episodeId);
-        const approvals = await ending.reinstatementApprovals(trx, [row.id]);
-        // The joint decision that ended this aftercare: the latest approved proposal made before the request.
-        const ended = (await ending.listEndingProposals(trx, person.id, episodeId)).filter((p) => p.status === 'approved' && p.ended_on !== null && p.proposed_at <= row.requested_at).at(-1) ?? null;
-        const names = await ending.staffNames(trx, [...approvals.map((a) => a.approver_id), row.requested_by, ...(row.decided_by ? [row.decided_by] : [])]);
-        const latest = (await reviews.listReviews(trx, person.id)).filter((r) => r.held_on <= today).sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
-        const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending' | null, notes: latest.notes } : null;
-        const needs = await plans.listPlanNeeds(trx, person.id);
-        const later = aftercare.episodes.slice(aftercare.episodes.findIndex((e) => e.id === episodeId) + 1).at(0) ?? null;
-        return {
-          person: await personViewPart(trx, person),
-          episode,
-          side: approvalSide(actor.organisationCode, episode),
-          reinstatement: reinstatementView(row, approvals),
-          requestedBy: names.get(row.requested_by) ?? null,
-          approvals: approvals.map((a) => ({ side: a.side, approvedAt: new Date(a.approved_at).toISOString(), comment: a.comment, by: names.get(a.approver_id) ?? null })),
-          decision: row.decided_by ? { by: names.get(row.decided_by) ?? null, side: row.decision_side, at: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons } : null,
-          ending: ended ? { endedOn: ended.ended_on as string, reason: reasonText(ended.reason_code).label, reasons: ended.reasons } : null,
-          latestReview,
-          needs,
-          warnings: reinstatementContradictions({
-            endedOn: ended?.ended_on ?? episode.endedOn,
-            latestReview,
-            s117Needs: needs.filter((n) => n.s117),
-            inHospitalSince: facts.admissions.find((a) => a.dischargedOn === null && a.admittedOn <= today)?.admittedOn ?? null,
-            laterEpisodeFrom: later?.qualifyingFrom ?? null,
-            dateOfDeath: facts.dateOfDeath,
-          }),
-        };
+      // The read model (issue 14 item 3): the heading, the facts, the reviews, the request with its
+      // approvals and who is named on it, the episode's proposals and the plan's needs; then the event.
+      const part = partsTogether({
+        reinstatement: ending.reinstatementDecisionRowsPart(uuidOrNull(reinstatementId)),
+        endings: ending.episodeProposalsPart(uuidOrNull(episodeId)),
+        needs: plans.PLAN_NEEDS_PART,
       });
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { ...RECORD_PARTS, reviews: true }, undefined, part),
+        ({ actor, today, model }) => reinstatementApprovalPageOf(model, actor, today, law, episodeId),
+      );
     },
 
     /** The check page before asking for a reinstatement: the person and the episode (404 for another person's). */
     async reinstatementFormPage(actor: Actor, personId: string, episodeId: string) {
       const audit = { action: 'ending.view', details: { parts: ['person', 'episode'], episodeId } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person, today }) => ({
-        person: await personViewPart(trx, person),
-        episode: findEpisode(await deriveAftercare(trx, person, today, law), episodeId),
-      }));
+      // The heading and the facts the episode is derived from in one statement (issue 14 item 3), then
+      // the event, which an unknown episode (404) does not get.
+      return useCases.readModel(
+        actor,
+        personId,
+        { permission: 'person:read', audit },
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, RECORD_PARTS),
+        ({ model, today }) => ({ person: viewOfModel(model), episode: findEpisode(computeAftercare(factsOfModel(model, law), today), episodeId) }),
+      );
     },
   };
 }
