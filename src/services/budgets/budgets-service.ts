@@ -27,7 +27,7 @@ import type { BudgetRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { decodeCursor, pageOf, pageQuery, type Page } from '../kernel/paging.ts';
-import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { isUuid, uuidOrNull, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { moneyContext, moneyContextOf, type MoneyContext } from '../care-services/money-context.ts';
@@ -127,7 +127,7 @@ export function budgetsOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContex
  * One of the person's budgets by the URL's id. An id that is not a UUID is no budget of theirs: asked
  * for as null (so the statement's text stays the same), still 404 after the person's 404 and 403.
  */
-const oneBudgetPartOf = (budgetId: string) => repo.oneBudgetPart(isUuid(budgetId) ? budgetId : null);
+const oneBudgetPartOf = (budgetId: string) => repo.oneBudgetPart(uuidOrNull(budgetId));
 
 /** The budget from the read model's rows of that one budget (none: not the person's, 404): no query. */
 function budgetOf(rows: repo.BudgetsRows, actor: Actor, ctx: MoneyContext, today: IsoDate): BudgetView {

@@ -18,7 +18,7 @@ import { findPolicy, findPolicyInEffect, policyFromRow } from '../funding-polici
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ValidationError } from '../kernel/errors.ts';
 import { pageQuery } from '../kernel/paging.ts';
-import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { uuidOrNull, rejectFutureDates } from '../kernel/person-record.ts';
 import { mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { ServiceConfirmInput, ServiceCreateInput, ServiceEndInput, ServiceUpdateInput } from './care-services-inputs.ts';
@@ -56,7 +56,7 @@ function withDecider(accommodation: Accommodation, before: Accommodation | null,
 const FORM_PARTS = { policies: PERSON_PARTNERSHIPS_POLICIES_PART, needs: CURRENT_PLAN_NEEDS_PART };
 
 /** One of the person's services by the URL's id: one that is not a UUID is asked for as null, so the statement's text stays the same. */
-const oneServicePart = (serviceId: string) => servicePart(isUuid(serviceId) ? serviceId : null);
+const oneServicePart = (serviceId: string) => servicePart(uuidOrNull(serviceId));
 
 /** What a change to a service hands its audit event and its answer. */
 interface Saved { row: ServiceRow; ctx: MoneyContext; details: Record<string, unknown> }

@@ -11,7 +11,7 @@ import type { ComplaintRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
-import { isUuid } from '../kernel/person-record.ts';
+import { isUuid, uuidOrNull } from '../kernel/person-record.ts';
 import { viewOfModel } from '../people/people-service.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
@@ -126,7 +126,7 @@ export function createComplaintsService({ clock, useCases }: ComplaintsServiceOp
         actor,
         personId,
         { permission: 'person:read', audit },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, repo.complaintPart(isUuid(complaintId) ? complaintId : null)),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, repo.complaintPart(uuidOrNull(complaintId))),
         ({ model, person, today }) => view(ownComplaintOf(model.part, person), today),
       );
     },
@@ -156,7 +156,7 @@ export function createComplaintsService({ clock, useCases }: ComplaintsServiceOp
         actor,
         personId,
         { permission: 'person:read', audit },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, repo.complaintPart(isUuid(complaintId) ? complaintId : null)),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, repo.complaintPart(uuidOrNull(complaintId))),
         ({ model, person, today }) => ({ person: viewOfModel(model), complaint: view(ownComplaintOf(model.part, person), today) }),
       );
     },

@@ -14,12 +14,12 @@ import { renderEndingLetter } from '../../letters/ending-letter.ts';
 import { letterFootingOf, readLetterContactRows, type LetterSender } from '../kernel/letter-contact.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
-import { deriveAftercare } from '../kernel/person-record.ts';
+import { deriveAftercare, uuidOrNull } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { ApprovalInput, EndingDecisionInput, EndingProposalInput, NoticeInput } from './ending-inputs.ts';
-import { endServicesWithAftercare, findEpisode, forbiddenToOtherApprovers, ownProposal, ownProposalOf, sideOf, uuidOrNull } from './ending-records.ts';
+import { endServicesWithAftercare, findEpisode, forbiddenToOtherApprovers, ownProposal, ownProposalOf, sideOf } from './ending-records.ts';
 import { episodeState, proposalView, toApprovals } from './ending-views.ts';
 
 export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettings }

@@ -21,11 +21,6 @@ export function findEpisode(aftercare: AftercareResult, episodeId: string): Epis
   return episode;
 }
 
-/** An id from the address as a read model's parameter: null (which matches nothing) when it is not a UUID. */
-export function uuidOrNull(id: string): string | null {
-  return isUuid(id) ? id : null;
-}
-
 /** The person's proposal for this episode; `lock` holds it until the transaction ends, so two approvers take turns. */
 export async function ownProposal(trx: Db, person: PersonRow, episodeId: string, proposalId: string, lock: boolean): Promise<EndingProposalRow> {
   const row = isUuid(proposalId) ? await (lock ? ending.lockEndingProposal(trx, proposalId) : ending.findEndingProposal(trx, proposalId)) : undefined;

@@ -13,11 +13,11 @@ import * as people from '../../data/people-repository.ts';
 import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
-import { deriveAftercare } from '../kernel/person-record.ts';
+import { deriveAftercare, uuidOrNull } from '../kernel/person-record.ts';
 import type { UseCases } from '../kernel/use-case.ts';
-import { factsOfModel, personViewPart, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
+import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { endingProposalUseCases } from './ending-proposals.ts';
-import { ownProposalOf, uuidOrNull } from './ending-records.ts';
+import { ownProposalOf } from './ending-records.ts';
 import { episodeState, proposalView, reinstatementView } from './ending-views.ts';
 import { reinstatementUseCases } from './reinstatements.ts';
 
@@ -105,12 +105,6 @@ export function createEndingService(db: Db, { useCases, jointNoticeRequired }: E
           proposal: proposalView(ownProposalOf(model.part.proposal, person, episodeId), model.part.approvals, settings),
         }),
       );
-    },
-
-    /** A form of the ending pages that shows only the person (asking to reinstate aftercare). */
-    async formPage(actor: Actor, personId: string) {
-      const audit = { action: 'ending.view', details: { parts: ['person'] } };
-      return useCases.read(actor, personId, { permission: 'person:read', audit }, async ({ trx, person }) => ({ person: await personViewPart(trx, person) }));
     },
 
     /** Proposals and reinstatements where the approver's organisation is a responsible body that has not approved yet. */

@@ -10,12 +10,12 @@ import * as ending from '../../data/ending-repository.ts';
 import { loadPersonReadModel, partsTogether, type PersonReadModel } from '../../data/person-read-model.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
-import { deriveAftercare } from '../kernel/person-record.ts';
+import { deriveAftercare, uuidOrNull } from '../kernel/person-record.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { ApprovalInput, ReinstatementDecisionInput, ReinstatementInput } from './ending-inputs.ts';
 import type { EndingDeps } from './ending-proposals.ts';
-import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, ownReinstatementOf, sideOf, uuidOrNull } from './ending-records.ts';
+import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, ownReinstatementOf, sideOf } from './ending-records.ts';
 import { episodeState, reinstatementView, toApprovals } from './ending-views.ts';
 
 /** What reinstatementApprovalPage reads besides the heading, the facts and the reviews. */

@@ -77,3 +77,11 @@ export function rejectFutureDates(dates: Record<string, IsoDate | null | undefin
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
+
+/**
+ * An id from the address as a read model's bound parameter: itself when it is a UUID, else null,
+ * which matches no row (a 404, as an unknown id), so the statement's text never depends on it.
+ */
+export function uuidOrNull(id: string): string | null {
+  return isUuid(id) ? id : null;
+}

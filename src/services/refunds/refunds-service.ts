@@ -20,7 +20,7 @@ import { auditActor, requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../kernel/errors.ts';
 import { requireMoneySight } from '../kernel/money.ts';
 import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
-import { findVisibleByNhsNumber, findVisiblePerson, isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { findVisibleByNhsNumber, findVisiblePerson, isUuid, uuidOrNull, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { readChargesCsv } from './charges-csv.ts';
@@ -128,7 +128,6 @@ async function findRefundOf(trx: Db, person: PersonRow, refundId: string) {
 }
 
 /** A refund id from a URL as a bound parameter of the read model: null when it is not a UUID (no refund has it, 404). */
-const refundIdParameter = (refundId: string) => (isUuid(refundId) ? refundId : null);
 
 /** Checks a charge against the rules and the person's services, and stores it; returns its id. */
 async function insertCharge(trx: Db, actor: Actor, person: PersonRow, data: ChargeData, source: 'manual' | 'import', importReference: string | null, today: IsoDate) {
@@ -313,7 +312,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         actor,
         personId,
         { permission: 'money:read', audit: (r: RefundView) => ({ action: 'refund.view', recordType: 'refund', recordId: r.id }) },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.refundPart(refundIdParameter(refundId))),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.refundPart(uuidOrNull(refundId))),
         ({ model, person, today }) => {
           moneyOfModel(actor, model, today);
           return refundView(ownRefund(model.part, person));
@@ -438,7 +437,7 @@ export function createRefundsService({ clock, useCases, refundInterestBasisPoint
         actor,
         personId,
         { permission: 'money:read', audit: (r: { refundId: string }) => ({ action: 'refund.letter', recordType: 'refund', recordId: r.refundId, details: { largePrint: Boolean(options.largePrint) } }) },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.refundLetterRowsPart(refundIdParameter(refundId), actor.organisationCode ?? null)),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.refundLetterRowsPart(uuidOrNull(refundId), actor.organisationCode ?? null)),
         ({ model, person, today }) => {
           const ctx = moneyOfModel(actor, model, today);
           return refundLetterOf(ownRefund(model.part.refund, person), model.part.contact, person, ctx, today, actor);

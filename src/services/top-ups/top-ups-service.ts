@@ -13,7 +13,7 @@ import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import { factsOfModel } from '../people/people-service.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../kernel/errors.ts';
-import { isUuid, rejectFutureDates } from '../kernel/person-record.ts';
+import { isUuid, uuidOrNull, rejectFutureDates } from '../kernel/person-record.ts';
 import { checkVersion, mustHaveUpdated, type PersonContext, type UseCases } from '../kernel/use-case.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
 import { TopUpCreateInput, TopUpUpdateInput } from './top-ups-inputs.ts';
@@ -220,7 +220,7 @@ export function createTopUpsService({ useCases }: TopUpsServiceOptions) {
         actor,
         personId,
         { permission: 'money:read', audit: (r: { id: string; input: { status: string } }) => ({ action: 'top-up.agreement', recordType: 'top-up', recordId: r.id, details: { status: r.input.status, largePrint: Boolean(options.largePrint) } }) },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.topUpAgreementRowsPart(isUuid(topUpId) ? topUpId : null, actor.organisationCode ?? null)),
+        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, repo.topUpAgreementRowsPart(uuidOrNull(topUpId), actor.organisationCode ?? null)),
         ({ model, person, today }) => {
           const ctx = moneyContextOf(factsOfModel(model, law), today);
           requireMoneySight(actor, ctx.responsibleBodies);
