@@ -272,6 +272,16 @@ function staffNamesColumn(whose: RawBuilder<unknown>): RawBuilder<unknown> {
 const staffNamesOf = (column: unknown): StaffNames =>
   new Map((column as { id: string; name: string; organisation: string }[]).map((r) => [r.id, { name: r.name, organisation: r.organisation }]));
 
+/** `part` with the names of the users for whom `whose` holds, decoded as `names`. */
+function withStaffNames<E>(part: ReadModelPart<E>, whose: RawBuilder<unknown>, alias: string): ReadModelPart<E & { names: StaffNames }> {
+  return {
+    columns: sql`${part.columns},
+      ${staffNamesColumn(whose)} AS ${sql.raw(alias)}`,
+    aliases: [...part.aliases, alias],
+    decode: (columns) => ({ ...part.decode(columns), names: staffNamesOf(columns[alias]) }),
+  };
+}
+
 /** What an approver reads of a proposal before deciding: the proposal and its approvals (proposalRowsPart) and who proposed, approved and decided. */
 export interface ProposalDecisionRows extends ProposalRows { names: StaffNames }
 
@@ -279,28 +289,22 @@ export function proposalDecisionRowsPart(proposalId: string | null): ReadModelPa
   const proposal = proposalRowsPart(proposalId);
   const whose = sql`EXISTS (SELECT 1 FROM ending_proposals t WHERE t.id = ${proposalId}::uuid AND t.person_id = p.id
     AND (u.id IN (t.proposed_by, t.decided_by) OR u.id IN (SELECT a.approver_id FROM ending_approvals a WHERE a.proposal_id = t.id)))`;
-  return {
-    columns: sql`${proposal.columns},
-      ${staffNamesColumn(whose)} AS en_proposal_names`,
-    aliases: [...proposal.aliases, 'en_proposal_names'],
-    decode: (columns) => ({ ...proposal.decode(columns), names: staffNamesOf(columns.en_proposal_names) }),
-  };
+  return withStaffNames(proposal, whose, 'en_proposal_names');
 }
 
 /** What an approver reads of a request to reinstate before deciding: the request (undefined when not the person's), its approvals and who asked, approved and decided. */
 export interface ReinstatementDecisionRows { reinstatement: ReinstatementRow | undefined; approvals: ReinstatementApprovalRow[]; names: StaffNames }
 
 export function reinstatementDecisionRowsPart(reinstatementId: string | null): ReadModelPart<ReinstatementDecisionRows> {
-  const reinstatement = reinstatementsPartWhere(sql` AND t.id = ${reinstatementId}::uuid`);
-  const whose = sql`EXISTS (SELECT 1 FROM reinstatements t WHERE t.id = ${reinstatementId}::uuid AND t.person_id = p.id
-    AND (u.id IN (t.requested_by, t.decided_by) OR u.id IN (SELECT a.approver_id FROM reinstatement_approvals a WHERE a.reinstatement_id = t.id)))`;
-  return {
-    columns: sql`${reinstatement.columns},
-      ${staffNamesColumn(whose)} AS en_reinstatement_names`,
-    aliases: [...reinstatement.aliases, 'en_reinstatement_names'],
+  const matching = reinstatementsPartWhere(sql` AND t.id = ${reinstatementId}::uuid`);
+  const reinstatement: ReadModelPart<Omit<ReinstatementDecisionRows, 'names'>> = {
+    ...matching,
     decode: (columns) => {
-      const { reinstatements, approvals } = reinstatement.decode(columns);
-      return { reinstatement: reinstatements[0], approvals, names: staffNamesOf(columns.en_reinstatement_names) };
+      const { reinstatements, approvals } = matching.decode(columns);
+      return { reinstatement: reinstatements[0], approvals };
     },
   };
+  const whose = sql`EXISTS (SELECT 1 FROM reinstatements t WHERE t.id = ${reinstatementId}::uuid AND t.person_id = p.id
+    AND (u.id IN (t.requested_by, t.decided_by) OR u.id IN (SELECT a.approver_id FROM reinstatement_approvals a WHERE a.reinstatement_id = t.id)))`;
+  return withStaffNames(reinstatement, whose, 'en_reinstatement_names');
 }
