@@ -12,7 +12,7 @@ import { PREPARED, PREPARED_READ_MODEL, type Db } from './database.ts';
 import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { KEYWORKER_HISTORY_JSON, KEYWORKER_REASON, keyworkerRowOf, type KeyworkerRow } from './keyworkers-repository.ts';
-import { PLAN_COLUMN, planRowOf, type CurrentKeyworkerRow, type PlanRow, type PlanServiceRow } from './plans-repository.ts';
+import { draftOfJson, PLAN_COLUMN, type CurrentKeyworkerRow, type PlanRow, type PlanServiceRow } from './plans-repository.ts';
 
 export { partsTogether, rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 export type { PlanServiceRow } from './plans-repository.ts';
@@ -204,7 +204,7 @@ export const PLAN_VERSION_READ = sql<number>`coalesce((model.pr_plan->>'version'
 /** The plan columns turned back into the rows their repositories' queries give. */
 function planRowsOf(row: PlanColumns): PlanReadRows {
   return {
-    plan: row.pr_plan ? planRowOf(row.pr_plan as Parameters<typeof planRowOf>[0]) : undefined,
+    plan: draftOfJson(row.pr_plan),
     keyworker: row.pr_keyworker ?? undefined,
     latestFinalVersion: Number(row.pr_latest_final ?? 0),
     services: (row.pr_services ?? []) as PlanServiceRow[],

@@ -41,6 +41,9 @@ export async function findPlan(db: Db, personId: string): Promise<PlanRow | unde
 export const PLAN_COLUMN = sql<Json | null>`(SELECT json_build_object('id', pl.id, 'person_id', pl.person_id, 'content', pl.content, 'version', pl.version, 'finalised_number', pl.finalised_number, 'updated_at', pl.updated_at)
      FROM plans pl WHERE pl.person_id = p.id)`;
 
+/** A draft read as JSON (PLAN_COLUMN) as findPlan's PlanRow; undefined when there is none. */
+export const draftOfJson = (json: unknown): PlanRow | undefined => (json ? planRowOf(json as Parameters<typeof planRowOf>[0]) : undefined);
+
 /** findPlan's columns as a PlanRow (from the driver, or from the person read model's JSON). */
 export function planRowOf(row: Omit<PlanRow, 'content' | 'updated_at'> & { content: unknown; updated_at: Date | string }): PlanRow {
   return { ...row, content: parseContent(row.content), updated_at: new Date(row.updated_at) };
@@ -175,7 +178,7 @@ function linkableNeedsOf(content: PlanContent | undefined): LinkableNeed[] {
 export const PLAN_NEEDS_PART: ReadModelPart<LinkableNeed[]> = {
   columns: sql`${PLAN_COLUMN} AS pn_plan`,
   aliases: ['pn_plan'],
-  decode: (columns) => linkableNeedsOf(columns.pn_plan ? planRowOf(columns.pn_plan as Parameters<typeof planRowOf>[0]).content : undefined),
+  decode: (columns) => linkableNeedsOf(draftOfJson(columns.pn_plan)?.content),
 };
 
 /** PLAN-7: the person's current planned services not yet confirmed as in place (confirmed_on null; migration 0005). */
@@ -284,7 +287,7 @@ export const CURRENT_PLAN_NEEDS_PART: ReadModelPart<LinkableNeed[]> = {
   aliases: ['pn_draft', 'pn_final'],
   decode: (columns) =>
     currentPlanNeedsOf(
-      columns.pn_draft ? planRowOf(columns.pn_draft as Parameters<typeof planRowOf>[0]) : undefined,
+      draftOfJson(columns.pn_draft),
       columns.pn_final ? versionRowOf(columns.pn_final as Json) : undefined,
     ),
 };

@@ -20,7 +20,7 @@ import { parseInput, refuse } from '../kernel/validation.ts';
 import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-service.ts';
 import { ApprovalInput, EndingDecisionInput, EndingProposalInput, NoticeInput } from './ending-inputs.ts';
 import { endServicesWithAftercare, findEpisode, forbiddenToOtherApprovers, ownProposal, ownProposalOf, sideOf } from './ending-records.ts';
-import { episodeState, proposalView, toApprovals } from './ending-views.ts';
+import { episodeState, latestReviewHeld, proposalView, toApprovals } from './ending-views.ts';
 
 export interface EndingDeps { db: Db; useCases: UseCases; settings: EndingSettings }
 
@@ -72,11 +72,9 @@ function approvalPageOf(model: PersonReadModel & { part: ApprovalPageRows }, act
   const { proposal, approvals, names } = model.part.proposal;
   const row = ownProposalOf(proposal, model.person, episodeId);
   const episode = findEpisode(computeAftercare(factsOfModel(model, law), today), episodeId);
-  const reviewRows = model.reviews!.reviews.filter((r) => r.held_on <= today);
-  const latest = reviewRows.sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
   const live = model.part.services.services.filter((r) => r.s117 && (r.end_date === null || r.end_date >= today));
   const needs = model.part.needs;
-  const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome, notes: latest.notes } : null;
+  const latestReview = latestReviewHeld(model.reviews!.reviews, today);
   return {
     person: viewOfModel(model),
     episode,

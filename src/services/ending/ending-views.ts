@@ -3,7 +3,7 @@
 import type { Episode } from '../../domain/aftercare.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { endingOutcome, jointOutcome, type Approval, type ApprovalSide, type EndingSettings } from '../../domain/ending.ts';
-import type { EndingApprovalRow, EndingProposalRow, ReinstatementApprovalRow, ReinstatementRow } from '../../data/schema.ts';
+import type { EndingApprovalRow, EndingProposalRow, ReinstatementApprovalRow, ReinstatementRow, ReviewRow } from '../../data/schema.ts';
 
 export interface EpisodeState { id: string; status: Episode['status']; endedOn: IsoDate | null; endReason: Episode['endReason'] }
 
@@ -17,6 +17,12 @@ function approvalView(row: EndingApprovalRow | ReinstatementApprovalRow) {
 function decisionView(row: EndingProposalRow | ReinstatementRow) {
   if (!row.decided_by || (row.status !== 'refused' && row.status !== 'sent-back')) return null;
   return { outcome: row.status, side: row.decision_side, decidedBy: row.decided_by, decidedAt: row.decided_at ? new Date(row.decided_at).toISOString() : null, reasons: row.decision_reasons };
+}
+
+/** The latest review held by today, as the approval pages show it and weigh the decision against it. */
+export function latestReviewHeld(rows: readonly ReviewRow[], today: IsoDate) {
+  const latest = rows.filter((r) => r.held_on <= today).sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1);
+  return latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending' | null, notes: latest.notes } : null;
 }
 
 export function episodeState(episode: Episode): EpisodeState {

@@ -16,7 +16,7 @@ import { factsOfModel, RECORD_PARTS, viewOfModel } from '../people/people-servic
 import { ApprovalInput, ReinstatementDecisionInput, ReinstatementInput } from './ending-inputs.ts';
 import type { EndingDeps } from './ending-proposals.ts';
 import { findEpisode, forbiddenToOtherApprovers, ownReinstatement, ownReinstatementOf, sideOf } from './ending-records.ts';
-import { episodeState, reinstatementView, toApprovals } from './ending-views.ts';
+import { episodeState, latestReviewHeld, reinstatementView, toApprovals } from './ending-views.ts';
 
 /** What reinstatementApprovalPage reads besides the heading, the facts and the reviews. */
 interface ReinstatementPageRows { reinstatement: ending.ReinstatementDecisionRows; endings: ending.ProposalsRows; needs: plans.LinkableNeed[] }
@@ -33,8 +33,7 @@ function reinstatementApprovalPageOf(model: PersonReadModel & { part: Reinstatem
   const episode = findEpisode(aftercare, episodeId);
   // The joint decision that ended this aftercare: the latest approved proposal made before the request.
   const ended = model.part.endings.proposals.filter((p) => p.status === 'approved' && p.ended_on !== null && p.proposed_at <= row.requested_at).at(-1) ?? null;
-  const latest = model.reviews!.reviews.filter((r) => r.held_on <= today).sort((a, b) => (a.held_on < b.held_on ? -1 : 1)).at(-1) ?? null;
-  const latestReview = latest ? { heldOn: latest.held_on, outcome: latest.outcome as 'continue' | 'change' | 'propose-ending' | null, notes: latest.notes } : null;
+  const latestReview = latestReviewHeld(model.reviews!.reviews, today);
   const needs = model.part.needs;
   const later = aftercare.episodes.slice(aftercare.episodes.findIndex((e) => e.id === episodeId) + 1).at(0) ?? null;
   return {
