@@ -94,6 +94,50 @@ export function withPersonReadEvent<R>(select: RawBuilder<R>, event: PersonReadE
     SELECT * FROM model`;
 }
 
+/**
+ * The audit event of a page of people shown (a register search): who asks, the filters, and then,
+ * added from the rows, how many were shown and their ids in the order shown. It is written by the
+ * page's own statement (withPeopleShownEvent), or on its own where no statement reads a page.
+ */
+export interface PeopleShownEvent {
+  userId: string | null;
+  organisationId: string | null;
+  requestId: string | null;
+  action: string;
+  /** The filters, never the search words; `results` and `personIds` are added. */
+  details: Record<string, unknown>;
+  now: Date;
+  /** How many of the rows are shown, and named in the event: a page may read one more, to know whether another follows. */
+  shownAtMost: number;
+}
+
+/** The column withPeopleShownEvent's select gives each row's place in the page (1, 2, ...), as row_number() does. */
+export const SHOWN_ORDER = 'shown_order';
+
+/**
+ * A page of people and the audit event of showing them, in ONE statement (issue 14: a search in
+ * autocommit was the page, then the event; one round trip and one commit fewer). `select` gives the
+ * page's rows, each with its person's `id` and its place in the page as `shown_order`; the event
+ * names the first `shownAtMost` of them, in that order, as `results` and `personIds` (details the
+ * service wrote from the page before). An aggregate over no rows is still one row, so a page that
+ * finds no one is audited too, as before. The rows come back in page order.
+ */
+export function withPeopleShownEvent<R>(select: RawBuilder<R>, event: PeopleShownEvent): RawBuilder<R> {
+  return sql<R>`WITH model AS (${select}),
+    audited AS (
+      INSERT INTO audit_events (at, user_id, organisation_id, action, record_type, record_id, person_id, request_id, details)
+      SELECT ${event.now.toISOString()}::timestamptz, ${event.userId}::uuid, ${event.organisationId}::uuid, ${event.action}::text, NULL::text, NULL::text, NULL::uuid, ${event.requestId}::text,
+        ${JSON.stringify(event.details)}::jsonb || jsonb_build_object('results', count(*)::int, 'personIds', coalesce(jsonb_agg(model.id::text ORDER BY model.${sql.raw(SHOWN_ORDER)}), '[]'::jsonb))
+        FROM model WHERE model.${sql.raw(SHOWN_ORDER)} <= ${event.shownAtMost})
+    SELECT * FROM model ORDER BY model.${sql.raw(SHOWN_ORDER)}`;
+}
+
+/** The same event where the page was known to be empty without reading it (a cursor that names no one). */
+export async function appendNoOneShownEvent(db: Db, event: PeopleShownEvent): Promise<void> {
+  const { userId, organisationId, requestId, action, details, now } = event;
+  await appendAuditEvent(db, { userId, organisationId, requestId, action, details: { ...details, results: 0, personIds: [] } }, now);
+}
+
 /** The unkeyed hash of the chain before 0080, kept to check the events written then. */
 export function legacyHashEvent(row: AuditEventRow): string {
   return createHash('sha256').update(canonicalJson({

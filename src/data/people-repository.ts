@@ -8,6 +8,7 @@ import { engineOf, PREPARED, PREPARED_FEW, type Db } from './database.ts';
 import type { endingFacts } from './ending-repository.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { loadFactRows, type Viewer } from './person-read-model.ts';
+import { appendNoOneShownEvent, SHOWN_ORDER, withPeopleShownEvent, type PeopleShownEvent } from './audit-repository.ts';
 import type { Database, NewPerson, PeopleTable, PersonRow, PlacementsTable } from './schema.ts';
 
 export async function insertPerson(db: Db, person: NewPerson): Promise<void> {
@@ -237,14 +238,21 @@ export interface RegisterRow extends PersonRow {
   budget_review_due?: string | null;
 }
 
-export async function searchRegister(db: Db, query: RegisterQuery, reading: NameReading = MERGED_NAME_READING): Promise<RegisterRow[]> {
+/**
+ * A page of the API's register search. Given `shown`, the page's statement also appends the audit
+ * event of showing it (withPeopleShownEvent): one round trip instead of two.
+ */
+export async function searchRegister(db: Db, query: RegisterQuery, reading: NameReading = MERGED_NAME_READING, shown?: PeopleShownEvent): Promise<RegisterRow[]> {
   // One word: each matching name's people are read already in name order (migration 0135), about
   // `limit` of them per distinct matching name, instead of every match (namePrefixPage).
   if (isOneWord(query.text)) {
     const after = query.afterId ? await sortKeyOf(db, query.afterId) : null;
     // The cursor names nobody (never registered): as before, nothing follows it.
-    if (query.afterId && !after) return [];
-    return namePrefixPage(db, query, query.text, { after, descending: false, offset: 0, limit: query.limit }, reading);
+    if (query.afterId && !after) {
+      if (shown) await appendNoOneShownEvent(db, shown);
+      return [];
+    }
+    return namePrefixPage(db, query, query.text, { after, descending: false, offset: 0, limit: query.limit }, reading, shown);
   }
   // The page's people are found first, by their sort key alone, and only those few are read whole
   // (a prefix that matches 12,000 people no longer reads 12,000 summaries). With a filter on the
@@ -261,16 +269,16 @@ export async function searchRegister(db: Db, query: RegisterQuery, reading: Name
     page = page.where(sql<boolean>`(${key.family}, ${key.given}, ${key.id}) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
   }
   const found = page.orderBy(key.family).orderBy(key.given).orderBy(key.id).limit(query.limit).as('page');
-  // Its text is one of a few (which filters, whose visibility): prepared on each connection.
-  return db
+  const rows = db
     .selectFrom(found)
-    .modifyFront(PREPARED)
     .innerJoin('people', 'people.id', 'page.page_id')
     .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
     .selectAll('people')
-    .select(SUMMARY_COLUMNS)
-    .orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id')
-    .execute();
+    .select(SUMMARY_COLUMNS);
+  // Its text is one of a few (which filters, whose visibility, audited or not): prepared on each connection.
+  if (!shown) return rows.modifyFront(PREPARED).orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id').execute();
+  const inOrder = rows.select(sql<number>`row_number() OVER (ORDER BY page.page_family, page.page_given, page.page_id)`.as(SHOWN_ORDER));
+  return (await sql<RegisterRow>`${PREPARED}${withPeopleShownEvent(sql`${inOrder}`, shown)}`.execute(db)).rows;
 }
 
 /** The summary's columns a register row carries. */
@@ -387,7 +395,7 @@ type SortKey = { family: string; given: string; id: string };
  * Slower where a filter or the visibility keeps few of a name's people: a branch then reads until it
  * has what it needs, at worst every match of its name, as the plain query does.
  */
-async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText, page: { after: SortKey | null; descending: boolean; offset: number; limit: number }, reading: NameReading): Promise<RegisterRow[]> {
+async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText, page: { after: SortKey | null; descending: boolean; offset: number; limit: number }, reading: NameReading, shown?: PeopleShownEvent): Promise<RegisterRow[]> {
   const prefix = text.words[0]!.toLowerCase();
   // The names first, in a statement of their own: with them as constants PostgreSQL knows how many
   // reads follow. Enumerated inside the same statement, a recursive CTE is estimated at 101 names
@@ -443,15 +451,19 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
       SELECT m.* FROM unnest(${givenNames}::text[]) AS n(name) CROSS JOIN LATERAL ${ofGivenName(sql`n.name`)} m
       UNION ALL
       SELECT * FROM ${identifiers} i`;
-  const rows = await sql<RegisterRow>`${prepared ? PREPARED_FEW : sql``}
-    SELECT people.*, ${sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(column)))}
+  const pageOrder = sql`page.page_family ${direction}, page.page_given ${direction}, page.page_id ${direction}`;
+  const select = (extraColumns: RawBuilder<unknown>, orderBy: RawBuilder<unknown>) => sql<RegisterRow>`
+    SELECT people.*, ${sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(column)))}${extraColumns}
     FROM (
       SELECT * FROM (${found}) found
       ORDER BY page_family ${direction}, page_given ${direction}, page_id ${direction} OFFSET ${count(page.offset)} LIMIT ${count(page.limit)}
     ) page
     JOIN people ON people.id = page.page_id
-    LEFT JOIN person_summaries ON person_summaries.person_id = people.id
-    ORDER BY page.page_family ${direction}, page.page_given ${direction}, page.page_id ${direction}`.execute(db);
+    LEFT JOIN person_summaries ON person_summaries.person_id = people.id${orderBy}`;
+  const statement = shown
+    ? withPeopleShownEvent(select(sql`, row_number() OVER (ORDER BY ${pageOrder}) AS ${sql.raw(SHOWN_ORDER)}`, sql``), shown)
+    : select(sql``, sql` ORDER BY ${pageOrder}`);
+  const rows = await sql<RegisterRow>`${prepared ? PREPARED_FEW : sql``}${statement}`.execute(db);
   return rows.rows;
 }
 

@@ -291,6 +291,27 @@ for (const { engine, skip } of await testEngines()) {
         assert.deepEqual(everything.items.map((i) => i.id), seen, 'pages follow the unpaged order');
       });
 
+      test('each page is audited with the people it shows, in order, and a cursor naming no one as showing no one', async () => {
+        for (let i = 0; i < 5; i++) await createPerson(t, { givenName: `Audited${i}`, familyName: i % 2 ? 'Auditwalkb' : 'Auditwalka' });
+        const lastEvent = async () => (await t.database.db.selectFrom('audit_events').select('details').where('action', '=', 'register.search').orderBy('seq', 'desc').executeTakeFirstOrThrow()).details;
+        const filters = { text: true, status: null, localAuthority: null, icb: null, reviewOverdue: false, keyworker: null, caseload: null };
+        for (const query of ['q=auditwalk&limit=2', 'q=Auditwalka Audited&limit=2', 'status=not-entitled&limit=2']) {
+          let cursor: string | null = null;
+          for (let pages = 0; pages < 2; pages++) {
+            const page: Page = await search(`${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+            const expected = { ...filters, text: query.startsWith('q='), status: query.startsWith('status=') ? 'not-entitled' : null, results: page.items.length, personIds: page.items.map((item) => item.id) };
+            assert.deepEqual(await lastEvent(), expected, `${query}, page ${pages + 1}`);
+            assert.ok(page.items.length > 0, `${query} finds people`);
+            cursor = page.nextCursor;
+            if (!cursor) break;
+          }
+        }
+        // A cursor of someone never registered: nothing follows it, and the event says no one was shown.
+        const nobody = Buffer.from(JSON.stringify(['00000000-0000-4000-8000-000000000000'])).toString('base64url');
+        assert.deepEqual((await search(`q=auditwalk&cursor=${nobody}`)).items, []);
+        assert.deepEqual(await lastEvent(), { ...filters, results: 0, personIds: [] });
+      });
+
       test('limit 0 or 501 and a bogus cursor are 422', async () => {
         assertInvalid(await call(t, 'GET', '/api/v1/people?limit=0'), 'limit');
         assertInvalid(await call(t, 'GET', '/api/v1/people?limit=501'), 'limit');

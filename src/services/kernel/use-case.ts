@@ -8,7 +8,7 @@ import type { Action } from '../../domain/access.ts';
 import { todayInLondon, type IsoDate } from '../../domain/dates.ts';
 import type { AftercareResult, LawSettings } from '../../domain/aftercare.ts';
 import type { ReviewSettings } from '../../domain/reviews.ts';
-import { appendAuditEvent, type AuditEventInput, type PersonReadEvent } from '../../data/audit-repository.ts';
+import { appendAuditEvent, type AuditEventInput, type PeopleShownEvent, type PersonReadEvent } from '../../data/audit-repository.ts';
 import { unfinishedBatchHolding } from '../../data/import-undo-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { readOnly } from '../../data/read-only.ts';
@@ -217,6 +217,19 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
     },
 
     change,
+
+    /**
+     * A page of people shown (a register search) whose work writes its own audit event: the page's
+     * statement appends it (people.searchRegister with `shown`), naming the rows shown, so a search in
+     * autocommit is one round trip, not the page and then the event (issue 14). `work` must pass
+     * `shown` to every path that reads a page, and append it where it answers without one.
+     */
+    async showPeople<T>(actor: Actor, spec: { permission: Action; action: string; details: Record<string, unknown>; shownAtMost: number }, work: (ctx: Context & { shown: PeopleShownEvent }) => Promise<T>): Promise<T> {
+      requirePermission(actor, spec.permission);
+      const now = clock();
+      const shown: PeopleShownEvent = { ...auditActor(actor), action: spec.action, details: { ...spec.details }, now, shownAtMost: spec.shownAtMost };
+      return work({ trx: db, actor, today: dayOf(now), now, shown });
+    },
 
     /** A use case across people (a list, a report) or on no person: one transaction, one audit event. */
     async run<T>(actor: Actor, spec: ListSpec<T>, work: (ctx: Context) => Promise<T>): Promise<T> {

@@ -150,13 +150,10 @@ export function createPeopleService(db: Db, { clock, reviews, useCases, register
       requirePermission(actor, 'person:read');
       const query = parseInput(RegisterQueryInput, input);
       const after = decodeCursor(query.cursor);
-      // Whose records were shown, and the filters; never the search words, which may be a name.
-      const audit = (page: { items: { id: string }[] }) => ({
-        action: 'register.search',
-        details: { ...auditedFilters(query), results: page.items.length, personIds: page.items.map((item) => item.id) },
-      });
-      return useCases.run(actor, { permission: 'person:read', audit, readOnly: true }, async ({ trx, today }) => {
-        const rows = await people.searchRegister(trx, { ...registerFilters(actor, query, today), afterId: after, limit: query.limit + 1 }, nameReading);
+      // Whose records were shown (added by the page's statement), and the filters; never the search words, which may be a name.
+      const audit = { permission: 'person:read', action: 'register.search', details: auditedFilters(query), shownAtMost: query.limit } as const;
+      return useCases.showPeople(actor, audit, async ({ trx, today, shown }) => {
+        const rows = await people.searchRegister(trx, { ...registerFilters(actor, query, today), afterId: after, limit: query.limit + 1 }, nameReading, shown);
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
         const nextCursor = rows.length > query.limit && last ? encodeCursor(last.id) : null;
