@@ -113,11 +113,11 @@ export function createKeyworkerService(db: Db, { useCases }: ServiceOptions) {
 
     /** The current keyworker, the history, and the PLAN-3 warning when there is none. */
     async get(actor: Actor, personId: string) {
-      return useCases.readModel(
+      return useCases.readModelAtOnce(
         actor,
         personId,
         { permission: 'person:read', audit: { action: 'keyworker.view' } },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { summary: true }, undefined, keyworkers.KEYWORKERS_PART),
+        (db, viewer, event) => loadPersonReadModel(db, personId, viewer, { summary: true }, event, keyworkers.KEYWORKERS_PART),
         ({ model: { part, summary } }) => keyworkerOf(part, summary && { status: summary.status, left_hospital_on: summary.left_hospital_on }),
       );
     },

@@ -78,11 +78,11 @@ export function createLegalHistoryService({ useCases }: { useCases: UseCases }) 
 
     /** MHA25-3: the accommodation councils arranged for the person, oldest first (an audited read). */
     async placements(actor: Actor, personId: string) {
-      return useCases.readModel(
+      return useCases.readModelAtOnce(
         actor,
         personId,
         { permission: 'person:read', audit: { action: 'placements.view' } },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, history.PLACEMENTS_PART),
+        (db, viewer, event) => loadPersonReadModel(db, personId, viewer, {}, event, history.PLACEMENTS_PART),
         ({ model }) => ({ items: model.part.map(placementView) }),
       );
     },

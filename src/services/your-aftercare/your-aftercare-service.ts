@@ -281,11 +281,11 @@ export function createYourAftercareService(db: Db, options: YourAftercareOptions
 
     /** PLAN-5, PLAN-6, for staff: whom the person shares their plan with now (the plan's list with what they have said since). */
     planSharing: (actor: Actor, personId: string) =>
-      options.useCases.readModel(
+      options.useCases.readModelAtOnce(
         actor,
         personId,
         { permission: 'plan:read', audit: { action: 'plan-sharing.view', recordType: 'plan' } },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, sharing.SHARING_PART),
+        (db, viewer, event) => loadPersonReadModel(db, personId, viewer, {}, event, sharing.SHARING_PART),
         ({ model }) => ({ items: sharingFrom(model.part) }),
       ),
 
