@@ -53,8 +53,8 @@ export function auditEventsInsert(events: readonly AuditEventInput[], now: Date)
   return sql`INSERT INTO audit_events (at, user_id, organisation_id, action, record_type, record_id, person_id, request_id, details) VALUES ${sql.join(rows)}`;
 }
 
-/** The audit event of a read of one person, appended by the read's own statement (withPersonReadEvent). */
-export interface PersonReadEvent {
+/** An audit event that a read's own statement appends: who asks, what, when. */
+interface ReadEvent {
   userId: string | null;
   organisationId: string | null;
   requestId: string | null;
@@ -62,6 +62,10 @@ export interface PersonReadEvent {
   /** Ids, field names and outcomes only: never personal data. */
   details: Record<string, unknown>;
   now: Date;
+}
+
+/** The audit event of a read of one person, appended by the read's own statement (withPersonReadEvent). */
+export interface PersonReadEvent extends ReadEvent {
   /** 'person' unless given (a plan read is 'plan'); the record id is the person's either way, as audit() in use-case.ts writes it. */
   recordType?: string;
   /**
@@ -95,18 +99,12 @@ export function withPersonReadEvent<R>(select: RawBuilder<R>, event: PersonReadE
 }
 
 /**
- * The audit event of a page of people shown (a register search): who asks, the filters, and then,
- * added from the rows, how many were shown and their ids in the order shown. It is written by the
+ * The audit event of a page of people shown (a register search): who asks, the filters (`details`:
+ * never the search words), and then, added from the rows, how many were shown and their ids in the
+ * order shown (`results`, `personIds`). It is written by the
  * page's own statement (withPeopleShownEvent), or on its own where no statement reads a page.
  */
-export interface PeopleShownEvent {
-  userId: string | null;
-  organisationId: string | null;
-  requestId: string | null;
-  action: string;
-  /** The filters, never the search words; `results` and `personIds` are added. */
-  details: Record<string, unknown>;
-  now: Date;
+export interface PeopleShownEvent extends ReadEvent {
   /** How many of the rows are shown, and named in the event: a page may read one more, to know whether another follows. */
   shownAtMost: number;
 }
