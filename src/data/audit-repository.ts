@@ -101,8 +101,8 @@ export function withPersonReadEvent<R>(select: RawBuilder<R>, event: PersonReadE
 /**
  * The audit event of a page of people shown (a register search): who asks, the filters (`details`:
  * never the search words), and then, added from the rows, how many were shown and their ids in the
- * order shown (`results`, `personIds`). It is written by the
- * page's own statement (withPeopleShownEvent), or on its own where no statement reads a page.
+ * order shown (`results`, `personIds`). The page's own statement writes it (withPeopleShownEvent);
+ * where no page is read, it is appended alone (appendNoOneShownEvent).
  */
 export interface PeopleShownEvent extends ReadEvent {
   /** How many of the rows are shown, and named in the event: a page may read one more, to know whether another follows. */
