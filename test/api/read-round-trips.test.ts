@@ -90,6 +90,8 @@ for (const { engine, skip } of await testEngines()) {
       ['', 'person'], ['/aftercare', 'aftercare'], ['/legal-history', 'legal history'], ['/plan', 'plan'], ['/reviews', 'reviews'],
       // Reads whose event does not depend on what was found, with nothing to refuse after the read (readModelAtOnce).
       ['/keyworker', 'keyworker'], ['/placements', 'placements'], ['/plan/sharing', 'plan sharing'],
+      // Lists whose cursor is checked before the read (inMemoryPageQuery).
+      ['/complaints', 'complaints'], ['/planning-meetings', 'planning meetings'],
     ] as const) {
       test(`GET /api/v1/people/{id}${path}: one statement (the read model and its audit event) besides who is asking`, async () => {
         await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}`, headers: { authorization: `Bearer ${tokens.practitioner}` } });
@@ -112,6 +114,22 @@ for (const { engine, skip } of await testEngines()) {
         assert.equal(status, 404);
         // One read-model statement (it finds no one, so it appends no read event); the refusal is audited as before.
         assert.equal(seen.filter((s) => /FROM people p/.test(s)).length, 1, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+      });
+    }
+
+    for (const [path, action] of [['/complaints', 'complaint.list'], ['/planning-meetings', 'planning-meeting.list']] as const) {
+      test(`GET /api/v1/people/{id}${path} with a cursor this server did not give out: 422 before anything is read, and no event`, async () => {
+        const events = async () => (await database.db.selectFrom('audit_events').select('seq').where('action', '=', action).execute()).length;
+        const before = await events();
+        let status = 0;
+        const counts = await count(async () => {
+          const res = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}${path}?cursor=not-a-cursor`, headers: { authorization: `Bearer ${tokens.practitioner}` } });
+          status = res.statusCode;
+        });
+        assert.equal(status, 422);
+        // No read model (the route only checks the person is visible, so that a hidden one is a 404 first).
+        assert.equal(seen.filter((s) => /FROM people p\b/.test(s)).length, 0, `${JSON.stringify(counts)}\n${seen.join('\n')}`);
+        assert.equal(await events(), before, 'no event of a list that answered nothing');
       });
     }
 

@@ -10,7 +10,7 @@ import { loadPersonReadModel } from '../../data/person-read-model.ts';
 import type { ComplaintRow, PersonRow } from '../../data/schema.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
 import { NotFoundError } from '../kernel/errors.ts';
-import { keyText, pageInMemory, pageQuery, type Page } from '../kernel/paging.ts';
+import { inMemoryPageQuery, keyText, pageInMemory, type Page } from '../kernel/paging.ts';
 import { isUuid, uuidOrNull } from '../kernel/person-record.ts';
 import { viewOfModel } from '../people/people-service.ts';
 import { checkVersion, mustHaveUpdated, type UseCases } from '../kernel/use-case.ts';
@@ -74,9 +74,11 @@ function ownComplaintOf(row: ComplaintRow | undefined, person: PersonRow): Compl
 }
 
 /** The person's complaints from their rows (the read model's), a page of them when `paging` is given: no query. */
+/** Lists convention: a keyset on (received on, id), latest first. */
+const COMPLAINTS_ORDER = ['desc', 'asc'] as const;
+
 function complaintsOf(all: ComplaintRow[], today: IsoDate, paging: Page | null) {
-  // Lists convention: a keyset on (received on, id), latest first.
-  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'asc'], (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
+  const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, COMPLAINTS_ORDER, (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
   return { items: rows.map((r) => view(r, today)), nextCursor };
 }
 
@@ -110,12 +112,13 @@ export function createComplaintsService({ clock, useCases }: ComplaintsServiceOp
 
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
-      const paging = pageQuery(query);
-      return useCases.readModel(
+      const paging = inMemoryPageQuery(query, COMPLAINTS_ORDER);
+      // One statement in autocommit, with the list's audit event appended by it (useCases.readModelAtOnce).
+      return useCases.readModelAtOnce(
         actor,
         personId,
         { permission: 'person:read', audit: { action: 'complaint.list' } },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, {}, undefined, repo.COMPLAINTS_PART),
+        (db, viewer, event) => loadPersonReadModel(db, personId, viewer, {}, event, repo.COMPLAINTS_PART),
         ({ model, today }) => complaintsOf(model.part, today, paging),
       );
     },

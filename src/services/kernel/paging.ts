@@ -73,7 +73,7 @@ export function keyText(value: Date | string | null): string {
  * position. `query` has already been checked (limit 1 to 500); a cursor this server did not give out is a 422.
  */
 export function pageInMemory<T>(rows: readonly T[], query: { limit: number; cursor?: string | undefined }, directions: readonly Direction[], key: (row: T) => string[]): { page: T[]; nextCursor: string | null } {
-  const after = decodeCursor(query.cursor, directions.map((_, i) => (i === directions.length - 1 ? 'uuid' : 'text')));
+  const after = decodeCursor(query.cursor, inMemoryKeyShape(directions));
   const compare = (a: readonly string[], b: readonly string[]) => {
     for (let i = 0; i < directions.length; i++) {
       if (a[i] === b[i]) continue;
@@ -85,4 +85,20 @@ export function pageInMemory<T>(rows: readonly T[], query: { limit: number; curs
   const sorted = [...rows].sort((a, b) => compare(key(a), key(b)));
   const rest = after ? sorted.filter((r) => compare(key(r), after) > 0) : sorted;
   return pageOf(rest, query.limit, key);
+}
+
+/** The keyset of pageInMemory: text components, the last the row's UUID. */
+function inMemoryKeyShape(directions: readonly Direction[]): KeyKind[] {
+  return directions.map((_, i) => (i === directions.length - 1 ? 'uuid' : 'text'));
+}
+
+/**
+ * The query of a list paged in memory (pageQuery), its cursor checked in full before anything is
+ * read: a read whose audit event its own statement writes must refuse a bad cursor (422) before it
+ * reads, or the event of a read that answered nothing would stay.
+ */
+export function inMemoryPageQuery(query: unknown, directions: readonly Direction[]): Page | null {
+  const paging = pageQuery(query);
+  if (paging) decodeCursor(paging.cursor, inMemoryKeyShape(directions));
+  return paging;
 }

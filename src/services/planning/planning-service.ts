@@ -20,7 +20,7 @@ import { deriveAftercare, isUuid, rejectFutureDates } from '../kernel/person-rec
 import { checkVersion, mustHaveUpdated } from '../kernel/use-case.ts';
 import { MeetingCreateInput, MeetingUpdateInput, PlanningTasksQueryInput } from './planning-inputs.ts';
 import { parseInput, refuse } from '../kernel/validation.ts';
-import { decodeCursor, keyText, pageInMemory, pageOf, pageQuery, type Page } from '../kernel/paging.ts';
+import { decodeCursor, inMemoryPageQuery, keyText, pageInMemory, pageOf, type Page } from '../kernel/paging.ts';
 
 type MeetingRow = NonNullable<Awaited<ReturnType<typeof planning.findMeeting>>>;
 type InviteeRow = Awaited<ReturnType<typeof planning.listInvitees>>[number];
@@ -67,10 +67,13 @@ export async function planningMeetingsPart(trx: Db, person: PersonRow, today: Is
 }
 
 /** The planning meetings panel from the meetings (latest first) and their invitees (planningMeetingsPart's, or the read model's). */
+/** Latest first, by a keyset on (scheduled for, recorded, id). */
+const MEETINGS_ORDER = ['desc', 'desc', 'asc'] as const;
+
 export function planningMeetingsOf(rows: MeetingRow[], invitees: InviteeRow[], aftercare: AftercareResult, today: IsoDate, paging: Page | null = null) {
   const all = rows.map((r) => meetingView(r, invitees, aftercare.episodes));
-  // Latest first, by a keyset on (scheduled for, recorded, id); the PLAN-1 status looks at every meeting, not just the page.
-  const { page: items, nextCursor } = paging ? pageInMemory(all, paging, ['desc', 'desc', 'asc'], (m) => [keyText(m.scheduledFor), keyText(m.createdAt), m.id]) : { page: all, nextCursor: null };
+  // The PLAN-1 status looks at every meeting, not just the page.
+  const { page: items, nextCursor } = paging ? pageInMemory(all, paging, MEETINGS_ORDER, (m) => [keyText(m.scheduledFor), keyText(m.createdAt), m.id]) : { page: all, nextCursor: null };
   const latest = aftercare.episodes.at(-1);
   return {
     items,
@@ -119,12 +122,13 @@ export function createPlanningService(db: Db, { clock, useCases }: ServiceOption
     /** The person's planning meetings, the PLAN-1 status and the PLAN-2 roles expected for them. */
     async list(actor: Actor, personId: string, query?: unknown) {
       requirePermission(actor, 'person:read');
-      const paging = pageQuery(query);
-      return useCases.readModel(
+      const paging = inMemoryPageQuery(query, MEETINGS_ORDER);
+      // One statement in autocommit, with the list's audit event appended by it (useCases.readModelAtOnce).
+      return useCases.readModelAtOnce(
         actor,
         personId,
         { permission: 'person:read', audit: { action: 'planning-meeting.list' } },
-        (readDb, viewer) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, undefined, planning.MEETINGS_PART),
+        (readDb, viewer, event) => loadPersonReadModel(readDb, personId, viewer, { facts: true }, event, planning.MEETINGS_PART),
         ({ model, today }) => planningMeetingsOf(model.part.meetings, model.part.invitees, computeAftercare(factsOfModel(model, law), today), today, paging),
       );
     },
