@@ -9,10 +9,11 @@
 import { sql, type RawBuilder } from 'kysely';
 import { withPersonReadEvent, type PersonReadEvent } from './audit-repository.ts';
 import { PREPARED, PREPARED_READ_MODEL, type Db } from './database.ts';
-import { rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
+import { objectsOf, rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { KEYWORKER_HISTORY_JSON, KEYWORKER_REASON, keyworkerRowOf, type KeyworkerRow } from './keyworkers-repository.ts';
-import { draftOfJson, PLAN_COLUMN, type CurrentKeyworkerRow, type PlanRow, type PlanServiceRow } from './plans-repository.ts';
+import { MEETING_INVITEES_JSON, MEETINGS_JSON, meetingRowOf } from './planning-repository.ts';
+import { draftOfJson, PLAN_COLUMN, PLAN_SERVICES_JSON, type CurrentKeyworkerRow, type PlanRow, type PlanServiceRow } from './plans-repository.ts';
 
 export { partsTogether, rowsOf, withInstants, type Json, type ReadModelPart } from './read-model-parts.ts';
 export type { PlanServiceRow } from './plans-repository.ts';
@@ -117,12 +118,6 @@ export interface ReadModelParts {
 /** Who is reading: every person (an admin), or the people one organisation has sight of. */
 export type Viewer = { everyone: true } | { everyone: false; organisationCode: string };
 
-/** A JSON array of objects built from these columns, in this order ('[]' when none). */
-function objectsOf(columns: Record<string, string>, order: string, from: string): RawBuilder<Json[]> {
-  const fields = Object.entries(columns).map(([name, column]) => `'${name}', ${column}`).join(', ');
-  return sql<Json[]>`(SELECT coalesce(json_agg(json_build_object(${sql.raw(fields)}) ORDER BY ${sql.raw(order)}), '[]'::json) ${sql.raw(from)})`;
-}
-
 /**
  * The rows the budgets' review clocks read (budgetClocksOf: listBudgetClocksOf, listBudgetReviewTriggers,
  * listBudgetReductions, only the columns the clocks read), of the person `p`: for the person page's
@@ -154,9 +149,8 @@ const PANELS = sql`
   (SELECT coalesce(max(v.number), 0)::int FROM plan_versions v WHERE v.person_id = p.id) AS pp_latest_final,
   (SELECT coalesce(json_agg(sv.end_date), '[]'::json) FROM services sv WHERE sv.person_id = p.id AND sv.confirmed_on IS NULL) AS pp_unconfirmed_ends,
   ${KEYWORKER_HISTORY_JSON} AS pp_keyworkers,
-  ${rowsOf('planning_meetings', 't.scheduled_for DESC, t.created_at DESC')} AS pp_meetings,
-  (SELECT coalesce(json_agg(i ORDER BY i.invited_on, i.id), '[]'::json)
-     FROM meeting_invitees i JOIN planning_meetings m ON m.id = i.meeting_id WHERE m.person_id = p.id) AS pp_invitees,
+  ${MEETINGS_JSON} AS pp_meetings,
+  ${MEETING_INVITEES_JSON} AS pp_invitees,
   ${BUDGET_CLOCK_COLUMNS}`;
 const NO_PANELS = sql`NULL::json AS pp_plan, NULL::int AS pp_latest_final, NULL::json AS pp_unconfirmed_ends, NULL::json AS pp_keyworkers, NULL::json AS pp_meetings,
   NULL::json AS pp_invitees, NULL::json AS pp_budgets, NULL::json AS pp_budget_reviews, NULL::json AS pp_budget_triggers, NULL::json AS pp_budget_reductions`;
@@ -173,7 +167,7 @@ function panelsOf(row: PanelColumns): PersonPagePanels {
     latestFinalVersion: Number(row.pp_latest_final ?? 0),
     unconfirmedServiceEnds: row.pp_unconfirmed_ends ?? [],
     keyworkers: (row.pp_keyworkers ?? []).map(keyworkerRowOf),
-    meetings: (row.pp_meetings ?? []).map((r) => withInstants(r, ['created_at', 'updated_at']) as MeetingRow),
+    meetings: (row.pp_meetings ?? []).map(meetingRowOf),
     invitees: (row.pp_invitees ?? []) as InviteeRow[],
     ...budgetClockRowsOf(row),
   };
@@ -186,11 +180,7 @@ const PLAN = sql`
      FROM person_allocations a JOIN users u ON u.id = a.user_id LEFT JOIN keyworker_details d ON d.allocation_id = a.id
     WHERE a.person_id = p.id AND a.reason = ${KEYWORKER_REASON} AND a.ended_at IS NULL ORDER BY a.allocated_at DESC LIMIT 1) AS pr_keyworker,
   (SELECT coalesce(max(v.number), 0)::int FROM plan_versions v WHERE v.person_id = p.id) AS pr_latest_final,
-  ${objectsOf(
-    { id: 's.id', need_id: 's.need_id', description: 's.description', s117: 's.s117', provider: 's.provider', confirmed_on: 's.confirmed_on', end_date: 's.end_date', weekly_cost_pence: 's.weekly_cost_pence' },
-    's.start_date, s.created_at, s.id',
-    'FROM services s WHERE s.person_id = p.id',
-  )} AS pr_services`;
+  ${PLAN_SERVICES_JSON} AS pr_services`;
 const NO_PLAN = sql`NULL::json AS pr_plan, NULL::json AS pr_keyworker, NULL::int AS pr_latest_final, NULL::json AS pr_services`;
 
 type PlanColumns = { pr_plan: Json | null; pr_keyworker: CurrentKeyworkerRow | null; pr_latest_final: number | null; pr_services: Json[] | null };

@@ -80,14 +80,22 @@ export interface MeetingsRows {
   invitees: Selectable<MeetingInviteesTable>[];
 }
 
+/** The person `p`'s meetings as listMeetings reads them, latest first, and their invitees: two read-model columns. */
+export const MEETINGS_JSON = rowsOf('planning_meetings', 't.scheduled_for DESC, t.created_at DESC');
+export const MEETING_INVITEES_JSON = sql<Json[]>`(SELECT coalesce(json_agg(i ORDER BY i.invited_on, i.id), '[]'::json)
+     FROM meeting_invitees i JOIN planning_meetings m ON m.id = i.meeting_id WHERE m.person_id = p.id)`;
+
+/** A meeting of MEETINGS_JSON as the table's row (its instants as dates). */
+export function meetingRowOf(json: Json): Selectable<PlanningMeetingsTable> {
+  return withInstants(json, ['created_at', 'updated_at']) as unknown as Selectable<PlanningMeetingsTable>;
+}
+
 /** MeetingsRows in the person's read-model statement (issue 14 item 3: one query, not one per table). */
 export const MEETINGS_PART: ReadModelPart<MeetingsRows> = {
-  columns: sql`${rowsOf('planning_meetings', 't.scheduled_for DESC, t.created_at DESC')} AS pm_meetings,
-      (SELECT coalesce(json_agg(i ORDER BY i.invited_on, i.id), '[]'::json)
-         FROM meeting_invitees i JOIN planning_meetings m ON m.id = i.meeting_id WHERE m.person_id = p.id) AS pm_invitees`,
+  columns: sql`${MEETINGS_JSON} AS pm_meetings, ${MEETING_INVITEES_JSON} AS pm_invitees`,
   aliases: ['pm_meetings', 'pm_invitees'],
   decode: (columns) => ({
-    meetings: (columns.pm_meetings as Json[]).map((r) => withInstants(r, ['created_at', 'updated_at']) as unknown as Selectable<PlanningMeetingsTable>),
+    meetings: (columns.pm_meetings as Json[]).map(meetingRowOf),
     invitees: columns.pm_invitees as unknown as Selectable<MeetingInviteesTable>[],
   }),
 };

@@ -4,7 +4,7 @@ import type { PlanContent } from '../domain/plans.ts';
 import type { Db } from './database.ts';
 import { KEYWORKER_REASON } from './keyworkers-repository.ts';
 import { LETTER_CONTACT_ALIASES, letterContactColumns, letterContactRowsOf, type LetterContactRows } from './letter-contact-repository.ts';
-import type { Json, ReadModelPart } from './read-model-parts.ts';
+import { objectsOf, type Json, type ReadModelPart } from './read-model-parts.ts';
 import type { ServiceRow } from './schema.ts';
 
 /** The services' columns the plan reads (servicesByNeed, countUnconfirmedPlannedServices), in listServices' order. */
@@ -123,10 +123,12 @@ export function versionPart(number: number | null): ReadModelPart<PlanVersionRow
   };
 }
 
-/** The columns of the person's services the plan's copy reads (servicesByNeedOf), in listServices' order. */
-const LETTER_SERVICES = sql`(SELECT coalesce(json_agg(json_build_object('id', s.id, 'need_id', s.need_id, 'description', s.description, 's117', s.s117,
-      'provider', s.provider, 'confirmed_on', s.confirmed_on, 'end_date', s.end_date, 'weekly_cost_pence', s.weekly_cost_pence)
-      ORDER BY s.start_date, s.created_at, s.id), '[]'::json) FROM services s WHERE s.person_id = p.id)`;
+/** The person's services as the plan and its copy read them (PlanServiceRow, servicesByNeedOf), in listServices' order. */
+export const PLAN_SERVICES_JSON = objectsOf(
+  { id: 's.id', need_id: 's.need_id', description: 's.description', s117: 's.s117', provider: 's.provider', confirmed_on: 's.confirmed_on', end_date: 's.end_date', weekly_cost_pence: 's.weekly_cost_pence' },
+  's.start_date, s.created_at, s.id',
+  'FROM services s WHERE s.person_id = p.id',
+);
 
 /** What the person's copy of their plan reads besides the facts and the summary: the latest final version, the services and what its contact is chosen from. */
 export interface PlanLetterRows {
@@ -142,7 +144,7 @@ export interface PlanLetterRows {
  */
 export function planLetterRowsPart(senderOrganisationCode: string | null): ReadModelPart<PlanLetterRows> {
   return {
-    columns: sql`${LATEST_VERSION_COLUMN} AS pl_version, ${LETTER_SERVICES} AS pl_services, ${letterContactColumns(senderOrganisationCode)}`,
+    columns: sql`${LATEST_VERSION_COLUMN} AS pl_version, ${PLAN_SERVICES_JSON} AS pl_services, ${letterContactColumns(senderOrganisationCode)}`,
     aliases: ['pl_version', 'pl_services', ...LETTER_CONTACT_ALIASES],
     decode: (columns) => ({
       version: columns.pl_version ? versionRowOf(columns.pl_version as Json) : undefined,

@@ -11,6 +11,12 @@ export function rowsOf(table: string, order: string, where = ''): RawBuilder<Jso
   return sql<Json[]>`(SELECT coalesce(json_agg(t ORDER BY ${sql.raw(order)}), '[]'::json) FROM ${sql.table(table)} t WHERE t.person_id = p.id${sql.raw(where)})`;
 }
 
+/** A JSON array of objects built from these columns, in this order ('[]' when none). */
+export function objectsOf(columns: Record<string, string>, order: string, from: string): RawBuilder<Json[]> {
+  const fields = Object.entries(columns).map(([name, column]) => `'${name}', ${column}`).join(', ');
+  return sql<Json[]>`(SELECT coalesce(json_agg(json_build_object(${sql.raw(fields)}) ORDER BY ${sql.raw(order)}), '[]'::json) ${sql.raw(from)})`;
+}
+
 /**
  * Columns one read adds to the person's read-model statement (issue 14 item 3: a read is the read
  * model and its audit event), with how they come back: sub-selects over the person `p`, each aliased
