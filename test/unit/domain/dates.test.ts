@@ -37,6 +37,22 @@ describe('dates', () => {
     assert.equal(todayInLondon(new Date('2024-01-01T23:30:00Z')), '2024-01-01'); // GMT
     assert.equal(todayInLondon(new Date('2024-03-31T00:30:00Z')), '2024-03-31'); // the night the clocks go forward
     assert.ok(isIsoDate(todayInLondon()));
+    assert.throws(() => todayInLondon(new Date(Number.NaN)), RangeError, 'an invalid instant is refused, as before');
+  });
+
+  test('ELIG-3: todayInLondon, which keeps the last minute’s date, agrees with the calendar for any instants in any order', () => {
+    const london = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+    // Runs of instants within three hours of one UTC midnight (in summer time, one hour before it is
+    // already the next day in England), on days that include the clock changes (the last Sundays of
+    // March and October, at 01:00 UTC), in any order; and instants anywhere.
+    const nearOneMidnight = fc.tuple(
+      fc.integer({ min: 1990, max: 2100 }), fc.constantFrom('03', '06', '10', '12'), fc.integer({ min: 24, max: 30 }),
+      fc.array(fc.integer({ min: -180 * 60, max: 180 * 60 }), { minLength: 1, maxLength: 20 }),
+    ).map(([year, month, day, seconds]) => seconds.map((s) => new Date(Date.parse(`${year}-${month}-${day}T00:00:00Z`) + s * 1000)));
+    const anywhere = fc.array(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }), { minLength: 1, maxLength: 5 });
+    fc.assert(fc.property(fc.oneof(nearOneMidnight, anywhere), (instants) => {
+      for (const at of instants) assert.equal(todayInLondon(at), london.format(at), at.toISOString());
+    }), { numRuns: 300 });
   });
 
   test('REV-1: addDays crosses month, year and leap-day boundaries and clock changes', () => {
