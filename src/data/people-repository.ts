@@ -4,7 +4,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type RawBuilder, type SqlBool } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
-import { engineOf, PREPARED, PREPARED_FEW, type Db } from './database.ts';
+import { engineOf, genericPlansBeside, PREPARED, PREPARED_FEW, type Db } from './database.ts';
 import type { endingFacts } from './ending-repository.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { loadFactRows, type Viewer } from './person-read-model.ts';
@@ -463,14 +463,22 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
   const statement = shown
     ? withPeopleShownEvent(select(sql`, row_number() OVER (ORDER BY ${pageOrder}) AS ${sql.raw(SHOWN_ORDER)}`, sql``), shown)
     : select(sql``, sql` ORDER BY ${pageOrder}`);
-  const rows = await sql<RegisterRow>`${prepared ? PREPARED_FEW : sql``}${statement}`.execute(db);
+  const rows = await sql<RegisterRow>`${prepared ? PREPARED_FEW : sql``}${statement}`.execute(prepared ? (reading.firstPagesOn ?? db) : db);
   return rows.rows;
 }
 
-/** How a one-word search reads its names' people (namePrefixPage): up to how many branches are merged. */
-export interface NameReading { mergedBranchesAtMost: number }
+/**
+ * How a one-word search reads its names' people (namePrefixPage): up to how many branches are merged,
+ * and where a merged first page is sent (null: with the search's other statements). Only for searches
+ * in autocommit: the page is read on a connection of its own.
+ */
+export interface NameReading { mergedBranchesAtMost: number; firstPagesOn?: Db | null }
 
-/** PostgreSQL: merged; a first page's statement prepared once per connection (up to 16 shapes: PREPARED_FEW). */
+/**
+ * PostgreSQL: merged; a first page's statement prepared once per connection (up to 16 shapes:
+ * PREPARED_FEW). nameReadingFor sends it to connections that keep its generic plan from the first
+ * search (genericPlansBeside).
+ */
 export const MERGED_NAME_READING: NameReading = { mergedBranchesAtMost: 40 };
 
 /**
@@ -481,7 +489,7 @@ export const NAME_BY_NAME_READING: NameReading = { mergedBranchesAtMost: 0 };
 
 /** The reading for a database: merged on PostgreSQL, name by name on PGlite. */
 export function nameReadingFor(db: Db): NameReading {
-  return engineOf(db) === 'pglite' ? NAME_BY_NAME_READING : MERGED_NAME_READING;
+  return engineOf(db) === 'pglite' ? NAME_BY_NAME_READING : { ...MERGED_NAME_READING, firstPagesOn: genericPlansBeside(db) };
 }
 
 /**

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { openPostgres, PREPARED_FEW, PREPARED_FEW_AT_MOST, PREPARED_READ_MODEL, PREPARED_READ_MODELS_AT_MOST, type DatabaseHandle } from '../../src/data/database.ts';
-import { MERGED_NAME_READING, searchRegister } from '../../src/data/people-repository.ts';
+import { genericPlansBeside, openPostgres, PREPARED_FEW, PREPARED_FEW_AT_MOST, PREPARED_READ_MODEL, PREPARED_READ_MODELS_AT_MOST, type DatabaseHandle } from '../../src/data/database.ts';
+import { MERGED_NAME_READING, nameReadingFor, searchRegister } from '../../src/data/people-repository.ts';
 import { loadFactRows, loadPersonReadModel } from '../../src/data/person-read-model.ts';
 import { createServices } from '../../src/services/index.ts';
 import { actorFromUser } from '../../src/services/kernel/actor.ts';
@@ -91,6 +91,24 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
       const statements = (await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(fresh.db)).rows.map((r) => r.statement);
       assert.equal(statements.filter((t) => /WITH RECURSIVE/.test(t)).length, 0, 'the names statement is not prepared');
       assert.equal(statements.filter((t) => /UNION ALL/.test(t) && /s117:prepared-few/.test(t)).length, 1, 'the merged page is prepared, once');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('a name search’s merged first page runs on connections that keep its generic plan from the first search; everything else keeps planning as before', async () => {
+    const search = { text: { raw: 'Exa', nhsNumber: null, words: ['Exa'] }, visibleTo: null, limit: 51 };
+    const fresh = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 });
+    try {
+      const generic = genericPlansBeside(fresh.db)!;
+      assert.ok(generic, 'PostgreSQL has the generic-plan connections beside the pool');
+      const mode = async (db: typeof fresh.db) => (await sql<{ plan_cache_mode: string }>`SHOW plan_cache_mode`.execute(db)).rows[0]!.plan_cache_mode;
+      assert.equal(await mode(fresh.db), 'auto', 'the pool plans as PostgreSQL chooses');
+      assert.equal(await mode(generic), 'force_generic_plan');
+      for (let i = 0; i < 3; i++) assert.equal((await searchRegister(fresh.db, search, nameReadingFor(fresh.db))).length, 1);
+      const plans = (db: typeof fresh.db) => sql<{ generic_plans: number; custom_plans: number }>`SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-few%'`.execute(db);
+      assert.deepEqual((await plans(generic)).rows, [{ generic_plans: 3, custom_plans: 0 }], 'the page: prepared once, its generic plan from the first search');
+      assert.deepEqual((await plans(fresh.db)).rows, [], 'not on the pool');
     } finally {
       await fresh.close();
     }
