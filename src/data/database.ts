@@ -163,10 +163,12 @@ export function genericPlansBeside(db: Db): Db | null {
 const genericSiblings = new WeakMap<Db, Db>();
 
 export function openPostgres(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = postgresPool(connectionString, options.max ?? 10, '');
+  const max = options.max ?? 10;
+  const pool = postgresPool(connectionString, max, '');
   const db = kyselyOn(pool);
-  // Its connections are opened only when a name search first asks for one.
-  const genericPool = postgresPool(connectionString, options.max ?? 10, ' -c plan_cache_mode=force_generic_plan');
+  // Half as many connections, opened only as name searches ask for them (a search's page is one
+  // statement of a few milliseconds; on two cores a few at once keep PostgreSQL busy).
+  const genericPool = postgresPool(connectionString, Math.max(2, Math.ceil(max / 2)), ' -c plan_cache_mode=force_generic_plan');
   const genericDb = kyselyOn(genericPool);
   engines.set(db, 'postgres');
   engines.set(genericDb, 'postgres');
