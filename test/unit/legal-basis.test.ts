@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { legalBasis, moveRuleIdsBehindLegalBasis, parseRuleCatalogue, plainSentence, withoutRuleIds } from '../../src/http/web/legal-basis.ts';
+import { legalBasis, moveRuleIdsBehindLegalBasis, parseRuleCatalogue, plainSentence, RULE_FAMILIES, withoutRuleIds } from '../../src/http/web/legal-basis.ts';
 
 describe('legal basis behind plain sentences', () => {
   test('rule ids in brackets leave the sentence and are kept in order', () => {
@@ -54,6 +54,18 @@ describe('rule ids moved behind a legal basis on every page (issue 9 item 6)', (
     assert.match(html, /^<div><p>Free\.<\/p><details class="nhsuk-details s117-legal-basis">.*CHG-1.*<\/details><ul><li><a href="#x">Refused<\/a><details class="nhsuk-details s117-legal-basis">.*RESP-6.*<\/details><\/li><\/ul>/);
     assert.match(html, /<textarea>\(END-3\)<\/textarea><script>var a = "\(END-3\)";<\/script><details class="nhsuk-details s117-legal-basis"><summary>Legal basis<\/summary>END-1<\/details><\/div>$/);
     assert.match(html, /No charge for s117 services/, 'the detail names the rule');
+  });
+
+  test('only the register’s rules are rule ids: a local id, a ward or "UTF-16" stays where people read it', () => {
+    const rules = parseRuleCatalogue(readFileSync('docs/domain-rules.md', 'utf8'));
+    for (const id of rules.keys()) assert.ok(RULE_FAMILIES.some((family) => id.startsWith(`${family}-`)), `${id} is of a rule family`);
+    for (const text of ['Local id NB-0001234', 'Ward A-1, bed 4', 'an unpaired UTF-16 surrogate', 'Code XDP-1 and ELIGX-2']) {
+      assert.deepEqual(withoutRuleIds(text), { text, rules: [] }, text);
+    }
+    const page = '<main><table><tr><td>NB-0001234</td><td>Ward A-1</td></tr></table><p>Free (CHG-1); reported (RPT-11).</p></main>';
+    const html = moveRuleIdsBehindLegalBasis(page);
+    assert.match(html, /^<main><table><tr><td>NB-0001234<\/td><td>Ward A-1<\/td><\/tr><\/table><p>Free; reported\.<\/p><details class="nhsuk-details s117-legal-basis">.*CHG-1.*RPT-11.*<\/details><\/main>$/);
+    assert.equal(moveRuleIdsBehindLegalBasis('<p>Local id NB-0001234</p>'), '<p>Local id NB-0001234</p>');
   });
 
   test('a page without rule ids is returned as it was', () => {

@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 export interface RuleReference { id: string; title: string; standing: string; source: string }
 
 const RULES_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'domain-rules.md');
-const RULE_ID = String.raw`[A-Z][A-Z0-9]*-\d+[a-z]?(?:\([a-z]\))?`;
+/**
+ * The families of the register's rules: those of docs/domain-rules.md, and the reports' (RPT) and
+ * the letters' (LTR) rules of the issues that added them. Only these are rule ids on a page: a local
+ * id (NB-0001234), a ward (A-1) or "UTF-16" in a sentence is text people need to read.
+ * test/unit/legal-basis.test.ts checks that every rule of the reference is of one of them.
+ */
+export const RULE_FAMILIES = ['ADV', 'CHG', 'CMP', 'DP', 'ELIG', 'END', 'LTR', 'MHA25', 'PLAN', 'REG', 'RESP', 'REV', 'RPT', 'SCOPE'] as const;
+const RULE_ID = String.raw`(?:${RULE_FAMILIES.join('|')})-\d+[a-z]?(?:\([a-z]\))?`;
 /** " (ELIG-1)", " (RESP-2, RESP-4)", " (PLAN-7; PLAN-8)" at the end of a clause of a sentence. */
 const REFERENCE = new RegExp(String.raw`\s*\((${RULE_ID}(?:\s*[,;]\s*(?:and\s+)?${RULE_ID})*)\)`, 'g');
 const STANDING: Record<string, string> = { LAW: 'law', GUIDANCE: 'statutory guidance', OMBUDSMAN: 'the Ombudsmen’s view', LOCAL: 'local practice' };
@@ -127,7 +134,8 @@ const SCRIPT_OR_STYLE = /^<(script|style)\b/;
 const CLOSING_TAG = /^<\/([a-zA-Z0-9]+)/;
 const OPENING_TAG = /^<([a-zA-Z0-9]+)/;
 /** Cheaper than withoutRuleIds, and true of every text in which it would find a rule id. */
-const MAY_HOLD_RULE_ID = /[A-Z][A-Z0-9]*-\d/;
+const MAY_HOLD_RULE_ID = new RegExp(String.raw`\b(?:${RULE_FAMILIES.join('|')})-\d`);
+const ANY_RULE_ID_AT_ALL = new RegExp(String.raw`\b${RULE_ID}`);
 
 /** The index of the innermost open element with this tag, or -1. */
 function lastOpen(stack: readonly Open[], tag: string): number {
@@ -156,7 +164,7 @@ function rehost(stack: readonly Open[], text: string): string {
 
 /** The page with every rule id in its reading text moved behind a "Legal basis" detail. */
 export function moveRuleIdsBehindLegalBasis(html: string): string {
-  if (!new RegExp(String.raw`\b${RULE_ID}`).test(html)) return html;
+  if (!ANY_RULE_ID_AT_ALL.test(html)) return html;
   const tokens = html.split(/(<script\b[\s\S]*?<\/script>|<style\b[\s\S]*?<\/style>|<!--[\s\S]*?-->|<[^>]*>)/);
   const out: string[] = [];
   const stack: Open[] = [];
