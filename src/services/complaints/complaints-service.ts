@@ -73,10 +73,10 @@ function ownComplaintOf(row: ComplaintRow | undefined, person: PersonRow): Compl
   return row;
 }
 
-/** The person's complaints from their rows (the read model's), a page of them when `paging` is given: no query. */
 /** Lists convention: a keyset on (received on, id), latest first. */
 const COMPLAINTS_ORDER = ['desc', 'asc'] as const;
 
+/** The person's complaints from their rows (the read model's), a page of them when `paging` is given: no query. */
 function complaintsOf(all: ComplaintRow[], today: IsoDate, paging: Page | null) {
   const { page: rows, nextCursor } = paging ? pageInMemory(all, paging, COMPLAINTS_ORDER, (r) => [keyText(r.received_on), r.id]) : { page: all, nextCursor: null };
   return { items: rows.map((r) => view(r, today)), nextCursor };

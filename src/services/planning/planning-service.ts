@@ -66,10 +66,10 @@ export async function planningMeetingsPart(trx: Db, person: PersonRow, today: Is
   return planningMeetingsOf(rows, invitees, aftercare, today, paging);
 }
 
-/** The planning meetings panel from the meetings (latest first) and their invitees (planningMeetingsPart's, or the read model's). */
 /** Latest first, by a keyset on (scheduled for, recorded, id). */
 const MEETINGS_ORDER = ['desc', 'desc', 'asc'] as const;
 
+/** The planning meetings panel from the meetings (latest first) and their invitees (planningMeetingsPart's, or the read model's). */
 export function planningMeetingsOf(rows: MeetingRow[], invitees: InviteeRow[], aftercare: AftercareResult, today: IsoDate, paging: Page | null = null) {
   const all = rows.map((r) => meetingView(r, invitees, aftercare.episodes));
   // The PLAN-1 status looks at every meeting, not just the page.
