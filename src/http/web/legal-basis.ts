@@ -133,9 +133,8 @@ interface Open { tag: string; legalBasis: boolean; rules: string[]; host: boolea
 const SCRIPT_OR_STYLE = /^<(script|style)\b/;
 const CLOSING_TAG = /^<\/([a-zA-Z0-9]+)/;
 const OPENING_TAG = /^<([a-zA-Z0-9]+)/;
-/** Cheaper than withoutRuleIds, and true of every text in which it would find a rule id. */
-const MAY_HOLD_RULE_ID = new RegExp(String.raw`\b(?:${RULE_FAMILIES.join('|')})-\d`);
-const ANY_RULE_ID_AT_ALL = new RegExp(String.raw`\b${RULE_ID}`);
+/** True of a text (or a page) in which withoutRuleIds would find a rule id: one test, cheaper than taking them out. */
+const HOLDS_RULE_ID = new RegExp(String.raw`\b${RULE_ID}`);
 
 /** The index of the innermost open element with this tag, or -1. */
 function lastOpen(stack: readonly Open[], tag: string): number {
@@ -149,7 +148,7 @@ function lastOpen(stack: readonly Open[], tag: string): number {
  * texts (the whitespace between tags, most words) hold no rule id and are let through at once.
  */
 function rehost(stack: readonly Open[], text: string): string {
-  if (!MAY_HOLD_RULE_ID.test(text)) return text;
+  if (!HOLDS_RULE_ID.test(text)) return text;
   let host: Open | undefined;
   for (let i = stack.length - 1; i >= 0; i--) {
     const entry = stack[i]!;
@@ -164,7 +163,7 @@ function rehost(stack: readonly Open[], text: string): string {
 
 /** The page with every rule id in its reading text moved behind a "Legal basis" detail. */
 export function moveRuleIdsBehindLegalBasis(html: string): string {
-  if (!ANY_RULE_ID_AT_ALL.test(html)) return html;
+  if (!HOLDS_RULE_ID.test(html)) return html;
   const tokens = html.split(/(<script\b[\s\S]*?<\/script>|<style\b[\s\S]*?<\/style>|<!--[\s\S]*?-->|<[^>]*>)/);
   const out: string[] = [];
   const stack: Open[] = [];
