@@ -132,7 +132,7 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
     capped.texts.add(text);
     return true;
   };
-  (client as { query: unknown }).query = (text: unknown, values?: unknown) => {
+  const send = (text: unknown, values?: unknown): Promise<unknown> => {
     if (typeof text !== 'string' || !prepares(text)) return values === undefined ? query(text) : query(text, values);
     return named(text, values).catch((error: { code?: string; message?: string }) => {
       if (error?.code !== '0A000' || !/cached plan must not change result type/.test(error.message ?? '')) throw error;
@@ -140,8 +140,61 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
       return named(text, values);
     });
   };
+  (client as { query: unknown }).query = beginWithNextStatement(client, send);
   marked[PREPARING] = renamed;
   return client;
+}
+
+/** What Kysely is answered for a BEGIN that goes out with the next statement: it reads nothing of it. */
+const BEGUN = Object.freeze({ command: 'BEGIN', rowCount: null, rows: [], fields: [] });
+
+/**
+ * A transaction's BEGIN sent in one write with the statement after it (issue 14: a change was seven
+ * round trips, and a write is a system call that costs on a virtual machine; ADR 29). On a pipelined
+ * connection the BEGIN is written into the corked socket and answered at once; the next statement
+ * joins it and both go out together. PostgreSQL runs the two in order, the statement inside the
+ * transaction. That statement's answer waits for the BEGIN's too, and a BEGIN that failed is its
+ * error: BEGIN fails only on a connection that is broken or inside a failed transaction, where the
+ * statement fails as well. A connection not pipelined sends as before.
+ */
+export function beginWithNextStatement(client: pg.PoolClient, send: (text: unknown, values?: unknown) => Promise<unknown>) {
+  const socket = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  const pipelined = (client as unknown as { pipeline?: boolean }).pipeline === true && typeof socket?.cork === 'function' && typeof socket.uncork === 'function';
+  let begun: Promise<unknown> | null = null;
+  return (text: unknown, values?: unknown): Promise<unknown> => {
+    if (pipelined && begun === null && isBegin(text, values)) {
+      socket!.cork!();
+      begun = send(text, values);
+      begun.catch(() => {}); // answered with the next statement's
+      return Promise.resolve(BEGUN);
+    }
+    if (begun === null) return send(text, values);
+    const opened = begun;
+    begun = null;
+    let sent: Promise<unknown>;
+    try {
+      sent = send(text, values);
+    } finally {
+      socket!.uncork!();
+    }
+    return Promise.all([opened, sent]).then(([, answer]) => answer);
+  };
+}
+
+/**
+ * Resolves once every statement already started is on its connection, for a caller that sends the
+ * next one without waiting for their answers (a change's COMMIT behind its last statement, ADR 29).
+ * Kysely hands a statement to the driver through promise callbacks alone (no timer, no I/O while the
+ * connection is held), so they have all run before the event loop's next turn.
+ */
+export function statementsStartedAreSent(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Kysely's own BEGIN (`begin`, or `start transaction ...` with an isolation level): no parameters, nothing read. */
+function isBegin(text: unknown, values: unknown): boolean {
+  if (Array.isArray(values) ? values.length > 0 : values !== undefined) return false;
+  return text === 'begin' || (typeof text === 'string' && text.startsWith('start transaction'));
 }
 
 export async function openDatabase(options: { databaseUrl: string | null; dataDir: string; databasePoolSize?: number }): Promise<DatabaseHandle> {
@@ -212,6 +265,11 @@ function postgresPool(connectionString: string, max: number, settings: string): 
   const pool = new pg.Pool({
     connectionString,
     max,
+    // Pipelined: a statement goes out without waiting for the one before it to be answered, which
+    // only happens where this module or a use case asks for it (a change's BEGIN with its next
+    // statement, its last statement with COMMIT; ADR 29). Each statement keeps its own Sync, so an
+    // error is its statement's alone, as before.
+    pipeline: true,
     // No JIT compilation: the register's statements are short, and compiling one whose estimate
     // crossed jit_above_cost (a name search, say) took 0.1 s or more to save a millisecond (issue 14).
     options: `-c jit=off${settings}`,

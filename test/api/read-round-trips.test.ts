@@ -27,7 +27,11 @@ function classify(compiled: string): Kind {
   return 'read';
 }
 
-/** The round trips each request makes now, BEGIN and COMMIT included (who-is-asking apart). */
+/**
+ * The round trips each request makes now, BEGIN and COMMIT included (who-is-asking apart): the
+ * statements sent. On PostgreSQL a change waits for five of its seven answers, BEGIN going out with
+ * the lock and COMMIT behind the last statement (ADR 29, test/integration/pipelined-change.test.ts).
+ */
 const ROUND_TRIPS = { planRead: 1, reviewsRead: 1, legalStatusWrite: 7, reviewWrite: 7, planWrite: 7 };
 
 for (const { engine, skip } of await testEngines()) {

@@ -14,7 +14,7 @@ import { planningStatus } from '../../domain/planning.ts';
 import { dischargeReadiness } from '../../domain/plans.ts';
 import { episodeReviewDue, replanNeeded, type ReviewSettings } from '../../domain/reviews.ts';
 import { auditEventsInsert, type AuditEventInput } from '../../data/audit-repository.ts';
-import type { Db } from '../../data/database.ts';
+import { statementsStartedAreSent, type Db } from '../../data/database.ts';
 import * as people from '../../data/people-repository.ts';
 import * as many from '../../data/projections-repository.ts';
 import type { PersonRow } from '../../data/schema.ts';
@@ -129,8 +129,8 @@ export interface AuditOfChange {
   now: Date;
 }
 
-/** Derives and writes the projections of these people from their sources; answers each one's aftercare by person id. */
-async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Sources, today: IsoDate, settings: ReviewSettings, law: LawSettings, notifications: NotificationsMode, audit?: AuditOfChange): Promise<{ aftercare: Map<string, AftercareResult>; summaries: Map<string, SavedSummary> }> {
+/** What the rules derive for these people from their sources, ready to save: no database. */
+function derive(rows: readonly PersonRow[], sources: Sources, today: IsoDate, settings: ReviewSettings, law: LawSettings) {
   const derived: Derived[] = rows.map((person) => {
     const facts = { ...sources.facts.get(person.id)!, deemedResidence: law.deemedResidence };
     return { person, facts, aftercare: computeAftercare(facts, today) };
@@ -163,11 +163,33 @@ async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Source
       columns: Object.fromEntries(Object.entries(FEATURE_COLUMNS).map(([column, rule]) => [column, rule(d, sources, today, budgetDue)])),
     };
   });
-  // Only refreshProjectionsById passes an event, always with 'with': it goes in the save's statement.
-  if (notifications !== 'only') await many.saveProjectionsOf(db, entries, audit && auditEventsInsert([audit.event(out)], audit.now));
-  if (notifications !== 'held') await notify(db, derived, sources, sights);
   const summaries = new Map(entries.map((e) => [e.personId, { status: e.summary.status, next_review_due: e.summary.nextReviewDue, replan_needed: e.columns.replan_needed === true }]));
-  return { aftercare: out, summaries };
+  return { derived, aftercare: out, sights, entries, summaries };
+}
+
+/** Derives and writes the projections of these people from their sources; answers each one's aftercare by person id. */
+async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Sources, today: IsoDate, settings: ReviewSettings, law: LawSettings, notifications: NotificationsMode): Promise<Map<string, AftercareResult>> {
+  const { derived, aftercare, sights, entries } = derive(rows, sources, today, settings, law);
+  if (notifications !== 'only') await many.saveProjectionsOf(db, entries);
+  if (notifications !== 'held') await notify(db, derived, sources, sights);
+  return aftercare;
+}
+
+/**
+ * As deriveAndSave for one person after a change, with the change's audit event in the projections'
+ * statement, which is only sent: `saved` answers it and never rejects unobserved (the change awaits
+ * it after COMMIT, useCases.change). The notifications' statements, when there are any, wait behind
+ * it on the same connection.
+ */
+async function deriveAndSend(db: Db, person: PersonRow, sources: Sources, today: IsoDate, settings: ReviewSettings, law: LawSettings, audit?: AuditOfChange) {
+  const { derived, aftercare, sights, entries, summaries } = derive([person], sources, today, settings, law);
+  const saved = many.saveProjectionsOf(db, entries, audit && auditEventsInsert([audit.event(aftercare)], audit.now));
+  saved.catch(() => {}); // observed by whoever awaits `saved`
+  await notify(db, derived, sources, sights).catch(async (error: unknown) => {
+    await saved; // the save's own error, when it is why the transaction refused the notifications
+    throw error;
+  });
+  return { aftercare: aftercare.get(person.id)!, summary: summaries.get(person.id)!, saved };
 }
 
 /**
@@ -177,7 +199,7 @@ async function deriveAndSave(db: Db, rows: readonly PersonRow[], sources: Source
 export async function refreshProjectionsOf(db: Db, rows: readonly PersonRow[], today: IsoDate, settings: ReviewSettings, law: LawSettings, notifications: NotificationsMode = 'with'): Promise<Map<string, AftercareResult>> {
   if (rows.length === 0) return new Map();
   const sources = await many.loadProjectionSourcesOf(db, rows, today, { notifications: notifications !== 'held' });
-  return (await deriveAndSave(db, rows, sources, today, settings, law, notifications)).aftercare;
+  return deriveAndSave(db, rows, sources, today, settings, law, notifications);
 }
 
 /**
@@ -189,8 +211,23 @@ export async function refreshProjectionsOf(db: Db, rows: readonly PersonRow[], t
 export async function refreshProjectionsById(db: Db, personId: string, today: IsoDate, settings: ReviewSettings, law: LawSettings, audit?: AuditOfChange): Promise<{ person: PersonRow; aftercare: AftercareResult; summary: SavedSummary } | undefined> {
   const loaded = await many.loadProjectionSourcesOfOne(db, personId, today);
   if (!loaded) return undefined;
-  const saved = await deriveAndSave(db, [loaded.person], loaded.sources, today, settings, law, 'with', audit);
-  return { person: loaded.person, aftercare: saved.aftercare.get(personId)!, summary: saved.summaries.get(personId)! };
+  const { aftercare, summary, saved } = await deriveAndSend(db, loaded.person, loaded.sources, today, settings, law, audit);
+  await saved;
+  return { person: loaded.person, aftercare, summary };
+}
+
+/**
+ * As refreshProjectionsById, but its last statement (the summary and sight, with the change's audit
+ * event) is only sent: `saved` answers it. For a change that commits next, so that COMMIT follows
+ * that statement on the connection without waiting for its answer (issue 14, ADR 29). The caller
+ * must await `saved` before it trusts the write, and wherever the transaction fails.
+ */
+export async function sendProjectionsById(db: Db, personId: string, today: IsoDate, settings: ReviewSettings, law: LawSettings, audit?: AuditOfChange): Promise<{ person: PersonRow; aftercare: AftercareResult; summary: SavedSummary; saved: Promise<void> } | undefined> {
+  const loaded = await many.loadProjectionSourcesOfOne(db, personId, today);
+  if (!loaded) return undefined;
+  const sent = await deriveAndSend(db, loaded.person, loaded.sources, today, settings, law, audit);
+  await statementsStartedAreSent();
+  return { person: loaded.person, ...sent };
 }
 
 /** Re-derives status, responsible bodies, review date, the features' columns and who may see the person. */

@@ -17,7 +17,7 @@ import type { PersonRow } from '../../data/schema.ts';
 import { allows, auditActor, requirePermission, type Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { findVisiblePerson, isUuid, viewerOf } from './person-record.ts';
-import { refreshProjectionsById, type SavedSummary } from './projections.ts';
+import { sendProjectionsById, type SavedSummary } from './projections.ts';
 
 export interface UseCaseSettings {
   clock: () => Date;
@@ -87,6 +87,9 @@ export interface ListSpec<T> {
   readOnly?: boolean;
 }
 
+/** A change's last statement, sent and answered with its COMMIT (useCases.change). */
+interface LastStatement { saved?: Promise<void> }
+
 const BEING_IMPORTED = 'This person’s record is part of an import that is still being saved: try again when it has finished (Moving in shows how far it has got)';
 
 export function createUseCases(db: Db, { clock, reviews, law, importsInParts = false }: UseCaseSettings) {
@@ -123,23 +126,47 @@ export function createUseCases(db: Db, { clock, reviews, law, importsInParts = f
     work: (ctx: PersonContext) => Promise<T>,
     respond?: (ctx: RespondContext, result: T) => Promise<R>,
   ): Promise<T | R> {
-    return db.transaction().execute(async (trx) => {
-      const now = clock();
-      const person = await findVisiblePerson(trx, actor, personId, { lock: true });
-      requirePermission(actor, spec.permission);
-      if (importsInParts && (await unfinishedBatchHolding(trx, person))) throw new ConflictError(BEING_IMPORTED);
-      const today = dayOf(now);
-      const result = await work({ trx, actor, person, today, now });
-      if (spec.reproject === false) {
-        await audit(trx, actor, person, spec.audit, result, now);
-        return respond ? respond({ trx, actor, person: (await people.findPerson(trx, person.id))!, today, now, summary: null }, result) : result;
-      }
-      // The person as the work left them, read with what their projections are derived from (one
-      // statement); the projections saved with the audit event, which may name the status (another).
-      const event = (derived: Map<string, AftercareResult>) => eventOf(actor, person, spec.audit, result, spec.auditStatus ? { status: derived.get(person.id)!.status } : {});
-      const { person: changed, summary } = (await refreshProjectionsById(trx, person.id, today, reviews, law, { event, now }))!;
-      return respond ? respond({ trx, actor, person: changed, today, now, summary }, result) : result;
-    });
+    // The projections' statement, the change's last, is answered with COMMIT, which follows it without
+    // waiting (ADR 29). If it failed, PostgreSQL aborted the transaction and COMMIT rolled it back: its
+    // own error is the one to answer with, not the rollback's.
+    const last: LastStatement = {};
+    try {
+      const answer = await db.transaction().execute((trx) => changeIn(trx, actor, personId, spec, work, respond, last));
+      await last.saved;
+      return answer;
+    } catch (error) {
+      await last.saved;
+      throw error;
+    }
+  }
+
+  /** `change`'s work in its transaction; the projections' statement is left in flight in `last`. */
+  async function changeIn<T, R>(
+    trx: Db,
+    actor: Actor,
+    personId: string,
+    spec: PersonChangeSpec<T>,
+    work: (ctx: PersonContext) => Promise<T>,
+    respond: ((ctx: RespondContext, result: T) => Promise<R>) | undefined,
+    last: LastStatement,
+  ): Promise<T | R> {
+    const now = clock();
+    const person = await findVisiblePerson(trx, actor, personId, { lock: true });
+    requirePermission(actor, spec.permission);
+    if (importsInParts && (await unfinishedBatchHolding(trx, person))) throw new ConflictError(BEING_IMPORTED);
+    const today = dayOf(now);
+    const result = await work({ trx, actor, person, today, now });
+    if (spec.reproject === false) {
+      await audit(trx, actor, person, spec.audit, result, now);
+      return respond ? respond({ trx, actor, person: (await people.findPerson(trx, person.id))!, today, now, summary: null }, result) : result;
+    }
+    // The person as the work left them, read with what their projections are derived from (one
+    // statement); the projections saved with the audit event, which may name the status (another,
+    // sent and not waited for).
+    const event = (derived: Map<string, AftercareResult>) => eventOf(actor, person, spec.audit, result, spec.auditStatus ? { status: derived.get(person.id)!.status } : {});
+    const { person: changed, summary, saved } = (await sendProjectionsById(trx, person.id, today, reviews, law, { event, now }))!;
+    last.saved = saved;
+    return respond ? respond({ trx, actor, person: changed, today, now, summary }, result) : result;
   }
 
   return {
