@@ -24,6 +24,9 @@
 //    reviews, plan drafts) at each of --connections.
 // 5. Unless --no-log-compare: the server again with LOG_LEVEL=warn (no request log lines) for two
 //    reads, to show what the request logging costs.
+// Beside each figure: the CPU milliseconds a request took, in the server's processes and in PostgreSQL's
+// (bench/cpu.ts, from /proc on Linux), steadier than requests a second on a machine shared with others;
+// PostgreSQL's count whatever else the machine's PostgreSQL is doing.
 // Prints a table and writes everything as JSON into bench/results/ (git-ignored). It reports
 // figures; it never passes or fails (except when a request answers other than expected: the
 // non-2xx column says so).
@@ -43,6 +46,7 @@ import * as people from '../src/data/people-repository.ts';
 import { loadPersonReadModel } from '../src/data/person-read-model.ts';
 import { createServices } from '../src/services/index.ts';
 import { BENCH_PASSWORD, BENCH_USERS, openBenchDatabase, reportSummariesForToday, vacuumWhereNothingElseDoes, type BenchDatabase } from './bench-database.ts';
+import { cpuPerRequest, cpuTimes } from './cpu.ts';
 import { BENCH_ICB, BENCH_LA, FAMILY_NAMES, PLACE_SURNAMES, Prng } from './generate.ts';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -203,7 +207,8 @@ async function waitFor(url: string, child: ChildProcess, errors: () => string, s
   throw new Error(`nothing answered at ${url} within ${seconds} s: ${errors()}`);
 }
 
-interface Server { url: string; logFile: string; child: ChildProcess; stop(): Promise<void> }
+/** usesPostgres: its database is the machine's PostgreSQL (whose CPU time counts for it, bench/cpu.ts). */
+interface Server { url: string; logFile: string; child: ChildProcess; usesPostgres?: boolean; stop(): Promise<void> }
 
 async function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: string, probe: string, port: number, cwd = ROOT): Promise<Server> {
   const out = openSync(logFile, 'w');
@@ -239,7 +244,8 @@ async function startServer(target: Target, logLevel: string, label: string, root
   if (serverNodeOptions) env.NODE_OPTIONS = [env.NODE_OPTIONS, serverNodeOptions].filter(Boolean).join(' ');
   if (!('DATABASE_URL' in target.location)) delete env.DATABASE_URL;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  return startProcess(['bin/s117.js', 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], env, path.join(RESULTS_DIR, `http-server-${process.pid}-${label}.log`), '/healthz', port, root);
+  const server = await startProcess(['bin/s117.js', 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], env, path.join(RESULTS_DIR, `http-server-${process.pid}-${label}.log`), '/healthz', port, root);
+  return { ...server, usesPostgres: 'DATABASE_URL' in target.location };
 }
 
 const HELLO = `import Fastify from 'fastify';
@@ -289,6 +295,8 @@ interface Scenario { name: string; kind: 'api' | 'page' | 'mixed' | 'hello'; req
 interface Row {
   scenario: string; kind: string; connections: number; requests: number; requestsPerSecond: number; latency: { p50: number; p97_5: number; p99: number; mean: number };
   server: Stat | null; non2xx: number; errors: number; timeouts: number; statusCodes: Record<string, number>; rawSqlP50: number | null; ratioToRawSql: number | null; rawSqlAuditedP50: number | null; ratioToAuditedSql: number | null; ratioToHello: number | null; loadAverage: number;
+  /** CPU milliseconds a request: the server's processes, and every PostgreSQL process on the machine (bench/cpu.ts). */
+  cpuMsPerRequest: { server: number; postgres: number | null } | null;
 }
 
 /** Server-side responseTime (ms) of the request log lines written from `offset` on. */
@@ -308,6 +316,7 @@ function serverTimes(logFile: string, offset: number): { times: number[]; end: n
 
 async function drive(server: Server, scenario: Scenario, connections: number, duration: number, hello: number | null): Promise<Row> {
   const before = serverTimes(server.logFile, 0).end;
+  const cpuBefore = cpuTimes(server.child.pid, server.usesPostgres === true);
   const result: Result = await autocannon({
     url: server.url, connections, duration, timeout: 30,
     // autocannon hands setupRequest its defaults (host, port...): the scenario's request goes over them.
@@ -321,6 +330,7 @@ async function drive(server: Server, scenario: Scenario, connections: number, du
       onResponse: (status, body, context) => notePlanVersion(status, body, context.sent as { method: string; path: string } | undefined),
     }],
   });
+  const cpu = cpuPerRequest(cpuBefore, cpuTimes(server.child.pid, server.usesPostgres === true), result.requests.total);
   // The log line is written after the answer, and the server writes its log at least once a second
   // (app.ts, bufferedStandardOutput): give the last ones time to land.
   await new Promise((r) => setTimeout(r, 1300));
@@ -338,6 +348,7 @@ async function drive(server: Server, scenario: Scenario, connections: number, du
     ratioToAuditedSql: null,
     ratioToHello: hello && rps > 0 ? Math.round((hello / rps) * 10) / 10 : null,
     loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
+    cpuMsPerRequest: cpu,
   };
   // The endpoint's latency against the SQL it needs: the server-side median, one request at a time.
   if (scenario.rawSql && connections === 1 && row.server) {
@@ -597,9 +608,9 @@ async function main(): Promise<void> {
     // The table.
     const line = (cells: (string | number | null)[]) => `| ${cells.map((c) => (c === null ? '–' : String(c))).join(' | ')} |`;
     const out = [
-      line(['request', 'conns', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'server p50', 'server p95', 'non-2xx', 'raw SQL p50', '× raw SQL', 'raw SQL audited p50', '× audited SQL', 'hello ÷ this']),
-      line(Array(14).fill('---')),
-      ...rows.map((r) => line([r.scenario, r.connections, r.requestsPerSecond, r.latency.p50, r.latency.p97_5, r.latency.p99, r.server?.p50 ?? null, r.server?.p95 ?? null, r.non2xx, r.rawSqlP50, r.ratioToRawSql, r.rawSqlAuditedP50, r.ratioToAuditedSql, r.ratioToHello])),
+      line(['request', 'conns', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'server p50', 'server p95', 'non-2xx', 'raw SQL p50', '× raw SQL', 'raw SQL audited p50', '× audited SQL', 'hello ÷ this', 'CPU ms/req server', 'CPU ms/req PostgreSQL']),
+      line(Array(16).fill('---')),
+      ...rows.map((r) => line([r.scenario, r.connections, r.requestsPerSecond, r.latency.p50, r.latency.p97_5, r.latency.p99, r.server?.p50 ?? null, r.server?.p95 ?? null, r.non2xx, r.rawSqlP50, r.ratioToRawSql, r.rawSqlAuditedP50, r.ratioToAuditedSql, r.ratioToHello, r.cpuMsPerRequest?.server ?? null, r.cpuMsPerRequest?.postgres ?? null])),
     ];
     process.stdout.write(`\n${out.join('\n')}\n`);
     if (logging.length) process.stdout.write(`\nrequest logging: ${logging.map((l) => `${l.scenario}: ${l.info} req/s logged, ${l.warn} not logged (${l.costPercent} %)`).join('; ')}\n`);

@@ -21,7 +21,7 @@ test('npm run bench:http -- --people 60 --engine pglite --duration 1 runs and wr
   assert.equal(code, 0, stderr.slice(-3000));
   const written = /written to (\S+\.json)/.exec(stderr)?.[1];
   assert.ok(written, stderr.slice(-2000));
-  const result = JSON.parse(readFileSync(path.join(ROOT, written), 'utf8')) as { rows: { scenario: string; non2xx: number; errors: number; requests: number; server: unknown }[]; rawSql: Record<string, { statements: number }> };
+  const result = JSON.parse(readFileSync(path.join(ROOT, written), 'utf8')) as { rows: { scenario: string; non2xx: number; errors: number; requests: number; server: unknown; cpuMsPerRequest: { server: number; postgres: number | null } | null }[]; rawSql: Record<string, { statements: number }> };
   const names = result.rows.map((r) => r.scenario);
   for (const expected of ['Fastify hello-world', 'GET /api/v1/people/{id}', 'GET /api/v1/people/{id}/aftercare', 'GET /api/v1/people?q=<NHS number>', 'page /people/{id}', 'mixed: 80 % reads, 20 % writes']) {
     assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
@@ -31,6 +31,11 @@ test('npm run bench:http -- --people 60 --engine pglite --duration 1 runs and wr
     assert.equal(row.errors, 0, `${row.scenario}: no connection errors`);
     assert.ok(row.requests > 0, `${row.scenario}: answered`);
     if (row.scenario !== 'Fastify hello-world') assert.ok(row.server, `${row.scenario}: server-side times read from the request log`);
+    // The CPU a request took, read from /proc where there is one; PostgreSQL's only when it is the database.
+    if (process.platform === 'linux') {
+      assert.ok(row.cpuMsPerRequest && row.cpuMsPerRequest.server >= 0, `${row.scenario}: CPU a request ${JSON.stringify(row.cpuMsPerRequest)}`);
+      assert.equal(row.cpuMsPerRequest.postgres, null, `${row.scenario}: no PostgreSQL CPU counted for the embedded database`);
+    }
   }
   // The person and aftercare reads need one statement each (the read model).
   assert.equal(result.rawSql['person']?.statements, 1);
