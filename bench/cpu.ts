@@ -1,7 +1,8 @@
 // The CPU time a scenario took, read from /proc (Linux; null elsewhere): the server's processes
 // (with its workers) and PostgreSQL's, each divided by the requests answered. On a machine whose
 // neighbours come and go, requests a second move by a fifth from one minute to the next; the CPU
-// each request costs moves much less, so two versions of the code can be told apart by it.
+// each request costs moves less (10 to 20 % on round 16's machine). To tell two versions of a
+// change apart, bench/changes-ab.ts runs both in one process.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -44,7 +45,11 @@ export function cpuTimes(serverPid: number | undefined, withPostgres: boolean): 
   }
   const stats = pids.map(procStat).filter((s): s is ProcStat => s !== null);
   const children = new Map<number, ProcStat[]>();
-  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
+  for (const s of stats) {
+    const siblings = children.get(s.ppid);
+    if (siblings) siblings.push(s);
+    else children.set(s.ppid, [s]);
+  }
   let serverMs = 0;
   const root = stats.find((s) => s.pid === serverPid);
   if (!root) return null;
