@@ -401,14 +401,7 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
   // reads follow. Enumerated inside the same statement, a recursive CTE is estimated at 101 names
   // whatever it finds, which priced a search for "Smi" past jit_above_cost, and compiling the plan
   // (0.1 to 1.3 s at 1,000,000 people) cost a hundred times more than running it.
-  // Not prepared: in a kept (generic) plan the prefix is a parameter, which PostgreSQL cannot turn
-  // into the index's bounds, and each probe would walk the whole index (195 ms at 200,000 people).
-  const names = await sql<{ family: string | null; given: string | null }>`
-    WITH RECURSIVE family_names(name) AS (${distinctNames('family_name', 'family_names', prefix)}),
-    given_names(name) AS (${distinctNames('given_name', 'given_names', prefix)})
-    SELECT name AS family, NULL AS given FROM family_names WHERE name IS NOT NULL
-    UNION ALL
-    SELECT NULL, name FROM given_names WHERE name IS NOT NULL`.execute(db);
+  const names = await matchingNames(db, prefix);
   const familyNames = names.rows.flatMap((r) => (r.family === null ? [] : [r.family]));
   const givenNames = names.rows.flatMap((r) => (r.given === null ? [] : [r.given]));
   const perName = page.offset + page.limit;
@@ -504,17 +497,51 @@ function padded(names: string[]): (string | null)[] {
 }
 
 /**
- * A recursive CTE's body: the distinct lower(column) values starting with the prefix, in byte order,
- * one index probe each (a skip scan, which PostgreSQL 15 does not do by itself). The last row is NULL.
- * The pattern operators (~<~, ~>~) are those of the text_pattern_ops index, byte order in any collation.
+ * The distinct lower-case family and given names that start with the prefix, each column's in byte
+ * order. Its text is fixed and prepared (PREPARED), its bounds parameters: the prefix and the first
+ * string after every string that starts with it (prefixUpperBound), which a kept plan turns into the
+ * index's bounds (a prefix given as a `LIKE` pattern cannot be: each probe then walked the whole
+ * index, 195 ms at 200,000 people). Planned afresh each time it took about 1.1 ms at 1,000,000
+ * people; kept, 0.1 to 0.4 ms (docs/performance.md, round 17).
  */
-function distinctNames(column: 'family_name' | 'given_name', self: string, prefix: string) {
-  const pattern = `${escapeLike(prefix)}%`;
-  const name = sql`lower(p.${sql.ref(column)})`;
-  return sql`
-    (SELECT ${name} FROM people p WHERE ${name} LIKE ${pattern} ORDER BY ${name} USING ~<~ LIMIT 1)
+function matchingNames(db: Db, prefix: string) {
+  const below = prefixUpperBound(prefix);
+  return sql<{ family: string | null; given: string | null }>`${PREPARED}
+    WITH RECURSIVE family_names(name) AS (${distinctNames('family_name', 'family_names', prefix, below)}),
+    given_names(name) AS (${distinctNames('given_name', 'given_names', prefix, below)})
+    SELECT name AS family, NULL AS given FROM family_names WHERE name IS NOT NULL
     UNION ALL
-    SELECT (SELECT ${name} FROM people p WHERE ${name} LIKE ${pattern} AND ${name} ~>~ n.name ORDER BY ${name} USING ~<~ LIMIT 1)
+    SELECT NULL, name FROM given_names WHERE name IS NOT NULL`.execute(db);
+}
+
+/**
+ * The least string greater than every string that starts with the prefix, in the byte order of
+ * UTF-8 (code point order): the prefix's last code point moved on by one, after dropping any trailing
+ * U+10FFFF (the last code point there is) and skipping the surrogates (no text holds them). So
+ * `[prefix, bound)` holds exactly the strings that start with the prefix. Null where there is none (a
+ * prefix made only of U+10FFFF): every string from the prefix on starts with it.
+ */
+export function prefixUpperBound(prefix: string): string | null {
+  const points = Array.from(prefix, (c) => c.codePointAt(0)!);
+  while (points.length > 0 && points[points.length - 1] === 0x10ffff) points.pop();
+  if (points.length === 0) return null;
+  const next = points.pop()! + 1;
+  return String.fromCodePoint(...points, next === 0xd800 ? 0xe000 : next);
+}
+
+/**
+ * A recursive CTE's body: the distinct lower(column) values in [from, below), in byte order, one
+ * index probe each (a skip scan, which PostgreSQL 15 does not do by itself). The last row is NULL.
+ * The pattern operators (~>=~, ~<~, ~>~) are those of the text_pattern_ops index, byte order in any
+ * collation; their bounds are parameters, which a kept plan uses as the index's bounds.
+ */
+function distinctNames(column: 'family_name' | 'given_name', self: string, from: string, below: string | null) {
+  const name = sql`lower(p.${sql.ref(column)})`;
+  const beforeBound = below === null ? sql`` : sql` AND ${name} ~<~ ${below}`;
+  return sql`
+    (SELECT ${name} FROM people p WHERE ${name} ~>=~ ${from}${beforeBound} ORDER BY ${name} USING ~<~ LIMIT 1)
+    UNION ALL
+    SELECT (SELECT ${name} FROM people p WHERE ${name} ~>~ n.name${beforeBound} ORDER BY ${name} USING ~<~ LIMIT 1)
     FROM ${sql.table(self)} n WHERE n.name IS NOT NULL`;
 }
 

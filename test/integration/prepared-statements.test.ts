@@ -83,14 +83,25 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
     }
   });
 
-  test('a name search keeps its merged page prepared, but not the names statement (a kept plan could not use the prefix as index bounds)', async () => {
+  test('a name search keeps its names statement and its merged page prepared, and the names statement’s kept plan is bounded by the prefix', async () => {
     const search = { text: { raw: 'Exa', nhsNumber: null, words: ['Exa'] }, visibleTo: null, limit: 51 }; // Sam Example: one name, and the identifiers
     const fresh = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 }); // none of the few taken yet
     try {
       for (let i = 0; i < 3; i++) assert.equal((await searchRegister(fresh.db, search, MERGED_NAME_READING)).length, 1);
-      const statements = (await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(fresh.db)).rows.map((r) => r.statement);
-      assert.equal(statements.filter((t) => /WITH RECURSIVE/.test(t)).length, 0, 'the names statement is not prepared');
-      assert.equal(statements.filter((t) => /UNION ALL/.test(t) && /s117:prepared-few/.test(t)).length, 1, 'the merged page is prepared, once');
+      const statements = (await sql<{ name: string; statement: string }>`SELECT name, statement FROM pg_prepared_statements`.execute(fresh.db)).rows;
+      const names = statements.filter((s) => /WITH RECURSIVE/.test(s.statement));
+      assert.equal(names.length, 1, 'the names statement is prepared, once');
+      assert.equal(statements.filter((s) => /UNION ALL/.test(s.statement) && /s117:prepared-few/.test(s.statement)).length, 1, 'the merged page is prepared, once');
+      // Its kept (generic) plan: every probe of the name indexes is bounded by the prefix and its
+      // upper bound as index conditions, never a whole index walked and filtered (ADR 27).
+      await sql`SET plan_cache_mode = force_generic_plan`.execute(fresh.db);
+      const bounds = ['exa', 'exb', 'exb', 'exa', 'exb', 'exb'].map((b) => sql.lit(b));
+      const plan = (await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE ${sql.raw(names[0]!.name)}(${sql.join(bounds)})`.execute(fresh.db)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const probes = plan.match(/Index (Only )?Scan using \S+/g) ?? [];
+      const bounded = plan.match(/Index Cond: .*~>=?~ .*~<~ \$\d+/g) ?? [];
+      assert.equal(probes.length, 4, plan);
+      assert.equal(bounded.length, 4, plan);
+      assert.doesNotMatch(plan, /Filter: .*~~/, plan);
     } finally {
       await fresh.close();
     }

@@ -93,6 +93,7 @@ const readingName = (reading: people.NameReading) => `merged up to ${reading.mer
 const NAME_SEARCHES = [
   'Mcd', 'MCDONALD', 'mcdonald oli', "o'b", "O'Brien", 'smith-', 'Smith-Jones', 'anne-m', 'oli smi', 'sm o', "d'a", 'smi_', 'smi%',
   'S', 'ol', 'Óla', 'óla', 'Smith Smith', 'oliver oliver', 'Olivia', 'w', 'Jo',
+  'smj', 'ex\u{D7FF}', 'ex\u{E000}', '\u{10FFFF}', '\u{10FFFF}\u{10FFFF}', 'q\u{10FFFF}', 'q',
 ];
 
 for (const { engine, skip } of await testEngines()) {
@@ -118,12 +119,16 @@ for (const { engine, skip } of await testEngines()) {
       // Names as people write them (migration 0135 reads each distinct lower-case name's people in
       // order): case variants of one name, apostrophes, hyphens, LIKE's own characters, an accent,
       // and a name that is both someone's given and family name.
-      const spelled = await db.selectFrom('people').select('id').orderBy('id').offset(12).limit(16).execute();
+      const spelled = await db.selectFrom('people').select('id').orderBy('id').offset(12).limit(21).execute();
       const names: { family_name?: string; given_name?: string }[] = [
         { family_name: 'MCDONALD' }, { family_name: 'mcdonald' }, { family_name: 'Mcdonald' }, { family_name: 'McDonald', given_name: 'Oliver' },
         { family_name: "o'brien" }, { family_name: "O'BRIEN", given_name: 'Anne-Marie' }, { family_name: 'Smith-Jones' }, { family_name: 'SMITH', given_name: 'smith' },
         { family_name: 'Oliver', given_name: 'Anne-marie' }, { family_name: 'Smi_th' }, { family_name: 'Smi%th' }, { given_name: "D'Arcy" },
         { family_name: 'Ólafsson' }, { family_name: 'ÓLAFSSON', given_name: 'Oliver' }, { family_name: 'Oliver', given_name: 'Oliver' }, { family_name: 'oliver', given_name: 'OLIVIA' },
+        // At the edges of a prefix's range of names (prefixUpperBound): the name just past "smi", a
+        // last character before the surrogates and the first after them, and the last code point.
+        { family_name: 'Smj' }, { family_name: 'Ex\u{D7FF}ample' }, { family_name: 'Ex\u{E000}tra' }, { family_name: '\u{10FFFF}\u{10FFFF}z' },
+        { family_name: 'Q\u{10FFFF}n', given_name: '\u{10FFFF}a' },
       ];
       for (const [i, { id }] of spelled.entries()) await db.updateTable('people').set(names[i]!).where('id', '=', id).execute();
       // One merged into another: neither search lists it.
