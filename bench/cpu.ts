@@ -17,15 +17,18 @@ const TICK_MS = (() => {
   }
 })();
 
-interface ProcStat { pid: number; ppid: number; comm: string; cpuMs: number }
+/** cpuMs: the process's own; childrenMs: that of its children it has waited for (those ended). */
+interface ProcStat { pid: number; ppid: number; comm: string; cpuMs: number; childrenMs: number }
 
 function procStat(pid: number): ProcStat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = text.lastIndexOf(')');
-    // After the command's closing parenthesis: field 3 (state) onwards; utime and stime are fields 14 and 15.
+    // After the command's closing parenthesis: field 3 (state) onwards; utime and stime are fields 14
+    // and 15, cutime and cstime (children waited for) 16 and 17.
     const fields = text.slice(close + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), comm: text.slice(text.indexOf('(') + 1, close), cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
+    const ticks = (...at: number[]) => at.reduce((sum, i) => sum + Number(fields[i]), 0) * TICK_MS;
+    return { pid, ppid: Number(fields[1]), comm: text.slice(text.indexOf('(') + 1, close), cpuMs: ticks(11, 12), childrenMs: ticks(13, 14) };
   } catch {
     return null;
   }
@@ -33,7 +36,9 @@ function procStat(pid: number): ProcStat | null {
 
 /**
  * The CPU time used so far by the process `serverPid` and its descendants, and (when `withPostgres`)
- * by every `postgres` process; null without /proc.
+ * by every `postgres` process, with that of the ones that have ended: a backend whose connection
+ * closed during a run is gone from /proc, its time added to the postmaster's children's (without it,
+ * PostgreSQL's figure at one connection could come out below nothing). Null without /proc.
  */
 export function cpuTimes(serverPid: number | undefined, withPostgres: boolean): CpuTimes | null {
   if (serverPid === undefined) return null;
@@ -59,7 +64,7 @@ export function cpuTimes(serverPid: number | undefined, withPostgres: boolean): 
     queue.push(...(children.get(s.pid) ?? []));
   }
   const postgres = withPostgres ? stats.filter((s) => s.comm === 'postgres') : [];
-  return { serverMs, postgresMs: postgres.length > 0 ? postgres.reduce((sum, s) => sum + s.cpuMs, 0) : null };
+  return { serverMs, postgresMs: postgres.length > 0 ? postgres.reduce((sum, s) => sum + s.cpuMs + s.childrenMs, 0) : null };
 }
 
 /** Milliseconds of CPU a request between two readings, rounded to hundredths; null where either reading is missing. */
