@@ -208,10 +208,10 @@ export async function refreshProjectionsOf(db: Db, rows: readonly PersonRow[], t
  * (and the notification state only when it changed). Answers the person read, their aftercare and the summary saved,
  * or undefined when there is no such person.
  */
-export async function refreshProjectionsById(db: Db, personId: string, today: IsoDate, settings: ReviewSettings, law: LawSettings, audit?: AuditOfChange): Promise<{ person: PersonRow; aftercare: AftercareResult; summary: SavedSummary } | undefined> {
+export async function refreshProjectionsById(db: Db, personId: string, today: IsoDate, settings: ReviewSettings, law: LawSettings): Promise<{ person: PersonRow; aftercare: AftercareResult; summary: SavedSummary } | undefined> {
   const loaded = await many.loadProjectionSourcesOfOne(db, personId, today);
   if (!loaded) return undefined;
-  const { aftercare, summary, saved } = await deriveAndSend(db, loaded.person, loaded.sources, today, settings, law, audit);
+  const { aftercare, summary, saved } = await deriveAndSend(db, loaded.person, loaded.sources, today, settings, law);
   await saved;
   return { person: loaded.person, aftercare, summary };
 }
