@@ -415,12 +415,14 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
   // Each shape (names, filters, limit) is a text of its own: a connection keeps a few (PREPARED_FEW).
   const prepared = merged && page.offset === 0;
   const count = (n: number) => (prepared ? sql.lit(n) : sql.val(n));
-  // Visibility, projection filters and the cursor: the same for every branch.
+  // Visibility, projection filters and the cursor: the same for every branch. Merged, a branch reads
+  // about a page plus one person, each from the table already (its index holds no merged_into), so the
+  // page carries their rows whole: joined back by id they were read twice, a quarter of the buffers a
+  // page touched (docs/performance.md, round 17). Name by name, up to offset + limit people a name are
+  // read and sorted: narrow rows, and the page's joined back.
   const candidates = (extra: Expression<SqlBool>) => {
-    let q = registerRows(db, { ...filters, text: undefined })
-      .clearSelect()
-      .select(['people.id as page_id', 'people.family_name as page_family', 'people.given_name as page_given'])
-      .where(extra);
+    const visible = registerRows(db, { ...filters, text: undefined }).clearSelect();
+    let q = (merged ? visible.selectAll('people') : visible.select(['people.id', 'people.family_name', 'people.given_name'])).where(extra);
     if (page.after) {
       const { family, given, id } = page.after;
       // Values, not a subquery, so that the index on (lower(name), family_name, given_name, id) starts at the cursor.
@@ -444,15 +446,14 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
       SELECT m.* FROM unnest(${givenNames}::text[]) AS n(name) CROSS JOIN LATERAL ${ofGivenName(sql`n.name`)} m
       UNION ALL
       SELECT * FROM ${identifiers} i`;
-  const pageOrder = sql`page.page_family ${direction}, page.page_given ${direction}, page.page_id ${direction}`;
+  const pageOrder = sql`page.family_name ${direction}, page.given_name ${direction}, page.id ${direction}`;
   const select = (extraColumns: RawBuilder<unknown>, orderBy: RawBuilder<unknown>) => sql<RegisterRow>`
-    SELECT people.*, ${sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(column)))}${extraColumns}
+    SELECT ${merged ? sql`page.*` : sql`people.*`}, ${sql.join(SUMMARY_COLUMNS.map((column) => sql.ref(column)))}${extraColumns}
     FROM (
       SELECT * FROM (${found}) found
-      ORDER BY page_family ${direction}, page_given ${direction}, page_id ${direction} OFFSET ${count(page.offset)} LIMIT ${count(page.limit)}
+      ORDER BY family_name ${direction}, given_name ${direction}, id ${direction} OFFSET ${count(page.offset)} LIMIT ${count(page.limit)}
     ) page
-    JOIN people ON people.id = page.page_id
-    LEFT JOIN person_summaries ON person_summaries.person_id = people.id${orderBy}`;
+    ${merged ? sql`` : sql`JOIN people ON people.id = page.id `}LEFT JOIN person_summaries ON person_summaries.person_id = page.id${orderBy}`;
   const statement = shown
     ? withPeopleShownEvent(select(sql`, row_number() OVER (ORDER BY ${pageOrder}) AS ${sql.raw(SHOWN_ORDER)}`, sql``), shown)
     : select(sql``, sql` ORDER BY ${pageOrder}`);
