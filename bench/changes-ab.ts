@@ -2,19 +2,21 @@
 // by another's, alternating in ONE process on the same kept benchmark database: the two versions
 // meet the same machine at the same moments, which requests a second over HTTP cannot promise on a
 // machine shared with others (docs/performance.md, round 16). Writes go one at a time, in the order
-// A B B A, each to another person; the first 40 warm the code and are not counted.
+// A B B A, each to another person; the first 40 warm the code and are not counted. With
+// --operation prefix-search, the same for the API's register search by a name prefix (audited),
+// common (3 letters of the commonest family names) and rare (5 of a place name) in turn.
 //
-//   node bench/changes-ab.ts --before-root DIR [--writes 800] [--runs 3]
+//   node bench/changes-ab.ts --before-root DIR [--writes 800] [--runs 3] [--operation legal-status|prefix-search]
 //                            [--database-url postgres://postgres@127.0.0.1:5432/s117_bench_1m]
 //
-// Reports, for each version, the mean and median wall time of a change and the CPU time it took in
-// this process (process.cpuUsage). It reports figures; it never passes or fails.
+// Reports, for each version, the mean and median wall time of an operation and the CPU time it took
+// in this process (process.cpuUsage). It reports figures; it never passes or fails.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { BENCH_USERS } from './bench-database.ts';
-import { BENCH_LA } from './generate.ts';
+import { BENCH_LA, FAMILY_NAMES, PLACE_SURNAMES } from './generate.ts';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const WARM_UP = 40;
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     'before-root': { type: 'string' },
     writes: { type: 'string', default: '800' },
     runs: { type: 'string', default: '3' },
+    operation: { type: 'string', default: 'legal-status' },
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/s117_bench_1m' },
   },
 });
@@ -31,8 +34,12 @@ if (!values['before-root']) throw new Error('--before-root DIR: the other checko
 const writes = Number(values.writes);
 const runs = Number(values.runs);
 if (!Number.isInteger(writes) || writes <= WARM_UP) throw new Error(`--writes must be a whole number above ${WARM_UP}`);
+const operation = values.operation;
+if (operation !== 'legal-status' && operation !== 'prefix-search') throw new Error('--operation is legal-status or prefix-search');
+// The prefixes bench/http.ts searches for: the commonest family names' first three letters, and place names' first five.
+const prefixes = FAMILY_NAMES.slice(0, 20).flatMap((name, i) => [name.slice(0, 3), PLACE_SURNAMES[(i * 7) % PLACE_SURNAMES.length]!.slice(0, 5)]);
 
-interface Version { root: string; db: Kysely<unknown>; close(): Promise<void>; write(personId: string, on: string): Promise<unknown>; wall: number[]; cpu: number[]; refused: number }
+interface Version { root: string; db: Kysely<unknown>; close(): Promise<void>; write(personId: string, on: string, i: number): Promise<unknown>; wall: number[]; cpu: number[]; refused: number }
 
 /** The other checkout's own modules, in this process: its database layer, services and use cases. */
 async function version(root: string, databaseUrl: string): Promise<Version> {
@@ -48,7 +55,9 @@ async function version(root: string, databaseUrl: string): Promise<Version> {
   return {
     root, db: handle.db, wall: [], cpu: [], refused: 0,
     close: () => handle.close(),
-    write: (personId, on) => services.legalHistory.addLegalStatus(actor, personId, { section: 'informal', startDate: on, endDate: on }),
+    write: operation === 'legal-status'
+      ? (personId, on) => services.legalHistory.addLegalStatus(actor, personId, { section: 'informal', startDate: on, endDate: on })
+      : (_personId, _on, i) => services.people.search(actor, { q: prefixes[i % prefixes.length] }),
   };
 }
 
@@ -70,7 +79,8 @@ for (let run = 1; run <= runs; run++) {
     const cpu = process.cpuUsage();
     const started = performance.now();
     // Refused (the person already has a stay that day, from an earlier run): not counted.
-    const refused = await next.write(person.id, on).then(() => false, () => true);
+    // A search's prefix by pair (A B, B A): each version searches for the same prefixes.
+    const refused = await next.write(person.id, on, Math.floor(i / 2)).then(() => false, () => true);
     const wall = performance.now() - started;
     const used = process.cpuUsage(cpu);
     if (refused) next.refused += 1;
@@ -80,7 +90,7 @@ for (let run = 1; run <= runs; run++) {
     }
   }
   for (const v of versions) {
-    console.log(JSON.stringify({ run, version: v.root === ROOT ? 'this checkout' : v.root, changes: v.wall.length, refused: v.refused, wallMeanMs: ms(mean(v.wall)), wallMedianMs: ms(median(v.wall)), cpuMeanMs: ms(mean(v.cpu)), cpuMedianMs: ms(median(v.cpu)) }));
+    console.log(JSON.stringify({ run, operation, version: v.root === ROOT ? 'this checkout' : v.root, counted: v.wall.length, refused: v.refused, wallMeanMs: ms(mean(v.wall)), wallMedianMs: ms(median(v.wall)), cpuMeanMs: ms(mean(v.cpu)), cpuMedianMs: ms(median(v.cpu)) }));
     await v.close();
   }
 }
