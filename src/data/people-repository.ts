@@ -520,10 +520,11 @@ function matchingNames(db: Db, prefix: string) {
  * UTF-8 (code point order): the prefix's last code point moved on by one, after dropping any trailing
  * U+10FFFF (the last code point there is) and skipping the surrogates (no text holds them). So
  * `[prefix, bound)` holds exactly the strings that start with the prefix. Null where there is none (a
- * prefix made only of U+10FFFF): every string from the prefix on starts with it.
+ * prefix made only of U+10FFFF): every string from the prefix on starts with it. A lone surrogate
+ * counts as U+FFFD, as the driver encodes it in the prefix sent.
  */
 export function prefixUpperBound(prefix: string): string | null {
-  const points = Array.from(prefix, (c) => c.codePointAt(0)!);
+  const points = Array.from(prefix.toWellFormed(), (c) => c.codePointAt(0)!);
   while (points.length > 0 && points[points.length - 1] === 0x10ffff) points.pop();
   if (points.length === 0) return null;
   const next = points.pop()! + 1;

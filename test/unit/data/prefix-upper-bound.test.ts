@@ -25,6 +25,12 @@ test('the last code point is dropped and the one before moved on; the surrogates
   assert.equal(prefixUpperBound('\u{10FFFF}\u{10FFFF}'), null);
 });
 
+test('a lone surrogate counts as U+FFFD, as the prefix is sent in UTF-8', () => {
+  assert.equal(prefixUpperBound('a\uD800'), 'a\u{FFFE}');
+  assert.equal(prefixUpperBound('a\uDC00'), 'a\u{FFFE}');
+  for (const s of ['a\u{FFFD}', 'a\u{FFFD}z', 'a\u{FFFE}', 'a']) assert.equal(inRange(s, 'a\uD800', prefixUpperBound('a\uD800')), s.startsWith('a\u{FFFD}'), s);
+});
+
 // Characters at the edges (the last code point, either side of the surrogates, the end of the
 // basic plane) as often as any other code point.
 const character = fc.oneof(fc.constantFrom('\u{10FFFF}', '\u{D7FF}', '\u{E000}', '\u{FFFF}', '\u{10000}', 'a', 'b', '\u{7F}', '\u{80}'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
