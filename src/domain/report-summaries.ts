@@ -244,15 +244,21 @@ export function contributionRows(c: PersonContribution, only?: { scope: string; 
  * What a person's change adds to the sums: their new contribution minus their old (null: not counted,
  * a person not yet in the snapshot or merged into another), as signed summary rows (zeros and rows that
  * net to nothing left out) and people per reader. `only` narrows it to one reader's rows and periods.
+ * `unchanged`: the two are the same (the same sight and every period alike), found by the comparison
+ * the rows need anyway, so the summariser need not compare them again before keeping the new one.
  */
-export function contributionDelta(old: PersonContribution | null, now: PersonContribution | null, only?: { scope: string; parts: readonly SummaryPart[]; asOf: ReadonlySet<IsoDate> }): { rows: SummaryRow[]; people: Map<string, number> } {
-  if (old && now) [old, now] = withoutSamePeriods(old, now);
+export function contributionDelta(old: PersonContribution | null, now: PersonContribution | null, only?: { scope: string; parts: readonly SummaryPart[]; asOf: ReadonlySet<IsoDate> }): { rows: SummaryRow[]; people: Map<string, number>; unchanged: boolean } {
+  let unchanged = old === null && now === null;
+  if (old && now) {
+    [old, now] = withoutSamePeriods(old, now);
+    unchanged = old.periods.length === 0 && now.periods.length === 0 && isDeepStrictEqual(old.sight, now.sight);
+  }
   const rows = addUpRows([...(now ? contributionRows(now, only) : []).map((r) => ({ ...r, sign: 1 as const })), ...(old ? contributionRows(old, only) : []).map((r) => ({ ...r, sign: -1 as const }))]);
   const people = new Map<string, number>();
   for (const scope of now ? contributionScopes(now) : []) people.set(scope, (people.get(scope) ?? 0) + 1);
   for (const scope of old ? contributionScopes(old) : []) people.set(scope, (people.get(scope) ?? 0) - 1);
   for (const [scope, n] of people) if (n === 0 || (only && scope !== only.scope)) people.delete(scope);
-  return { rows, people };
+  return { rows, people, unchanged };
 }
 
 /**

@@ -12,7 +12,6 @@ import { appendAuditEvent } from '../../data/audit-repository.ts';
 import type { Db } from '../../data/database.ts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDeepStrictEqual } from 'node:util';
 import type { ReviewSettings } from '../../domain/reviews.ts';
 import * as repo from '../../data/reports-repository.ts';
 import { requirePermission, type Actor } from '../kernel/actor.ts';
@@ -321,15 +320,16 @@ export function createReportsService({ useCases, reviews, db, clock = () => new 
       const changes = await changesOf(trx, snapshot.id, ids, summaryPeriods(snapshot.built_on));
       const rows: SummaryRow[] = [];
       const people = new Map<string, number>();
-      await eachYielding(changes, ({ old, now }) => {
-        const delta = contributionDelta(old, now);
+      const changed: typeof changes = [];
+      await eachYielding(changes, (change) => {
+        const delta = contributionDelta(change.old, change.now);
         rows.push(...delta.rows);
         for (const [scope, n] of delta.people) people.set(scope, (people.get(scope) ?? 0) + n);
+        // A contribution that came out the same is kept as it is (no rewrite of the same document).
+        if (!delta.unchanged) changed.push(change);
       });
       const summed = addUpRows(rows);
       await repo.insertDeltas(trx, snapshot.id, summed, people);
-      // A contribution that came out the same is kept as it is (no rewrite of the same document).
-      const changed = changes.filter((c) => !isDeepStrictEqual(c.old, c.now));
       await repo.putContributions(trx, snapshot.id, new Map(changed.map((c) => [c.id, c.now])), true);
       await repo.deleteMarks(trx, marks.map((m) => m.id));
       // The differences are folded into the sums once they are many, so that a report reads few rows.

@@ -2,6 +2,7 @@
 // RESP-7: spend at the cost in force at the time.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import type { PersonFacts } from '../../../src/domain/aftercare.ts';
 import { costAtTheTime, costForDays, rechargeStatement, type RechargeService } from '../../../src/domain/recharges.ts';
 import { addUpRows, contributionDelta, contributionRows, EVERYONE, withoutSamePeriods, FiguresSum, personContribution, reportFromSummaries, splitMoney, summariesCover, summaryBuilder, summaryPeriods, summaryReader } from '../../../src/domain/report-summaries.ts';
@@ -135,7 +136,7 @@ describe('report summaries (ADR 0014)', () => {
       const people = (builder.people().get(reader.scope) ?? 0) + deltas.reduce((n, d) => n + (d.people.get(reader.scope) ?? 0), 0);
       assert.equal(people, afresh.people().get(reader.scope) ?? 0, `people for ${reader.scope}`);
     }
-    assert.deepEqual(contributionDelta(contribution(people[2], sight), contribution(people[2], sight)), { rows: [], people: new Map() }, 'a person whose facts did not change adds nothing');
+    assert.deepEqual(contributionDelta(contribution(people[2], sight), contribution(people[2], sight)), { rows: [], people: new Map(), unchanged: true }, 'a person whose facts did not change adds nothing');
     assert.deepEqual(addUpRows([...rows.map((r) => ({ ...r, sign: -1 as const })), ...rows]), [], 'the sums minus themselves are nothing');
   });
 
@@ -150,11 +151,11 @@ describe('report summaries (ADR 0014)', () => {
     const signed = (c: typeof before, sign: 1 | -1) => contributionRows(c).map((r) => ({ ...r, sign }));
     const everyPeriod = addUpRows([...signed(after, 1), ...signed(before, -1)]);
     assert.ok(everyPeriod.length > 0);
-    assert.deepEqual(contributionDelta(before, after), { rows: everyPeriod, people: new Map() });
+    assert.deepEqual(contributionDelta(before, after), { rows: everyPeriod, people: new Map(), unchanged: false });
     // The database gives the old one back with its keys in another order (jsonb): the periods still compare alike.
     const reordered = (value: unknown): unknown => (Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value);
-    assert.deepEqual(contributionDelta(reordered(before) as typeof before, after), { rows: everyPeriod, people: new Map() });
-    assert.deepEqual(contributionDelta(before, reordered(before) as typeof before), { rows: [], people: new Map() });
+    assert.deepEqual(contributionDelta(reordered(before) as typeof before, after), { rows: everyPeriod, people: new Map(), unchanged: false });
+    assert.deepEqual(contributionDelta(before, reordered(before) as typeof before), { rows: [], people: new Map(), unchanged: true });
     // Which periods are left to add up: those that differ, whichever way the old one was read back.
     const left = (a: typeof before, b: typeof before) => withoutSamePeriods(a, b).map((c) => c.periods.length);
     const differ = after.periods.length - same;
@@ -163,5 +164,26 @@ describe('report summaries (ADR 0014)', () => {
     assert.deepEqual(left({ ...before, sight: [...before.sight, 'ANOTHER'] }, after), [before.periods.length, after.periods.length], 'sight changed: every period counts for other readers');
     const ownChanged = { ...before, periods: before.periods.map((p, i) => (i === 0 ? { ...p, own: [...p.own, 'ANOTHER'] } : p)) };
     assert.equal(left(ownChanged, after)[0], before.periods.length - same + (JSON.stringify(after.periods[0]) === JSON.stringify(before.periods[0]) ? 1 : 0), 'a period whose money readers changed is added up');
+  });
+
+  test('issue 14: a contribution is unchanged exactly when it is deeply the same, as the summariser compared before (it keeps a changed one only)', () => {
+    const contribution = (p: ReportPerson, on = sight.a!) => personContribution(p, on, periods, DEFAULT_REVIEW_SETTINGS);
+    const before = contribution(people[0]!);
+    const reordered = (value: unknown): unknown => (Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value);
+    const empty = { ...before, periods: [] };
+    const pairs: [string, typeof before | null, typeof before | null][] = [
+      ['the same', before, contribution(people[0]!)],
+      ['read back in another key order', reordered(before) as typeof before, before],
+      ['a charge paid', before, contribution({ ...people[0]!, s117Charges: [...people[0]!.s117Charges, { paidOn: '2024-05-20', amountPence: 900 }] })],
+      ['sight alone changed', before, { ...before, sight: [...before.sight, 'ANOTHER'] }],
+      ['a period fewer', before, { ...before, periods: before.periods.slice(1) }],
+      ['a period more', { ...before, periods: before.periods.slice(1) }, before],
+      ['no periods, the same sight', empty, { ...empty }],
+      ['no periods, another sight', empty, { ...empty, sight: ['ANOTHER'] }],
+      ['new', null, before],
+      ['gone', before, null],
+      ['neither', null, null],
+    ];
+    for (const [what, old, now] of pairs) assert.equal(contributionDelta(old, now).unchanged, isDeepStrictEqual(old, now), what);
   });
 });
