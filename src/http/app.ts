@@ -4,7 +4,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { readFileSync } from 'node:fs';
@@ -22,6 +21,7 @@ import { problemFor, RateLimitedError } from './problem.ts';
 import { sharedRateLimitStore } from './rate-limit-store.ts';
 import { registerViews } from './views.ts';
 import { registerWeb } from './web/index.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { FHIR_BASE, registerFhir } from './fhir/index.ts';
 import { registerOAuth } from './auth/oauth.ts';
 
@@ -68,22 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // route schemas only describe the API for the OpenAPI document.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
 
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-      },
-    },
-    strictTransportSecurity: options.production,
-  });
+  registerSecurityHeaders(app, { production: options.production });
   await app.register(cookie, { secret: options.sessionSecret });
   // After the cookies are read (a refused sign-in is a page, whose form needs its CSRF cookie), before
   // the caller is looked up.

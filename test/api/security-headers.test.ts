@@ -56,6 +56,7 @@ describe('security headers (ADR 3)', () => {
       const tagged = /<script type="module" src="\/assets\/s117\/init.js" nonce="([0-9a-f]{32})"><\/script>/.exec(res.body)?.[1];
       assert.ok(tagged, `${url}: the page's script carries a nonce`);
       assert.deepEqual(scriptSources, ["'self'", `'nonce-${tagged}'`], url);
+      assert.match(String(assertHardened(res, url).get('style-src')), /^'self','nonce-[0-9a-f]{32}'$/, url);
       // An inline script runs only by the nonce: every script of the page carries this answer's.
       const scripts = res.body.match(/<script\b[^>]*>/g) ?? [];
       assert.ok(scripts.length >= 2, `${url}: ${scripts.length} scripts`);
@@ -75,13 +76,17 @@ describe('security headers (ADR 3)', () => {
     assertHardened(signedOut, 'signed out');
   });
 
-  test('API answers, found or refused, carry them', async () => {
+  test('API and FHIR answers, found or refused, carry them, without nonces', async () => {
     for (const [url, role, status] of [[`/api/v1/people/${personId}`, 'admin', 200], ['/api/v1/people', 'admin', 200], [`/api/v1/people/${crypto.randomUUID()}`, 'admin', 404]] as const) {
       const res = await call(t, 'GET', url, undefined, role);
       assert.equal(res.statusCode, status, url);
-      assertHardened(res, url);
+      // JSON is never run as a page: the policy without nonces, so no script or style at all but the register's own.
+      const policy = assertHardened(res, url);
+      assert.deepEqual(policy.get('script-src'), ["'self'"], url);
+      assert.deepEqual(policy.get('style-src'), ["'self'"], url);
     }
     assertHardened(await t.app.inject({ method: 'GET', url: '/api/v1/people' }), 'no token');
+    assertHardened(await t.app.inject({ method: 'GET', url: '/fhir/R4/metadata' }), 'FHIR');
   });
 
   test('Strict-Transport-Security in production only (a development server runs over plain HTTP)', async () => {

@@ -98,7 +98,7 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
   reply.setCookie(sessionCookieName(request), token, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.secureSession, expires });
 }
 
-function isApiRequest(request: FastifyRequest): boolean {
+export function isApiRequest(request: FastifyRequest): boolean {
   let path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
   try {
     path = decodeURIComponent(path);
