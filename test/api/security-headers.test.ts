@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
-import { createTestApp, PASSWORD, USERS, type TestApp } from '../support/app.ts';
-import { call, createPerson, nextNhsNumber } from './helpers.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { call, createPerson, nextNhsNumber, signedInBrowser, type PageBrowser } from './helpers.ts';
 
 /** The policy's directives by name, each with its sources. */
 function policyOf(res: LightMyRequestResponse): Map<string, string[]> {
@@ -37,15 +37,15 @@ function assertHardened(res: LightMyRequestResponse, what: string): Map<string, 
 describe('security headers (ADR 3)', () => {
   let t: TestApp;
   let personId: string;
-  let session: string;
+  let browser: PageBrowser;
   before(async () => {
     t = await createTestApp('pglite');
     personId = (await createPerson(t, { nhsNumber: nextNhsNumber() })).id;
-    session = (await t.services.accounts.signIn(USERS.admin.email, PASSWORD, null)).sessionToken;
+    browser = await signedInBrowser(t.app, 'admin');
   });
   after(async () => t?.close());
 
-  const page = (url: string) => t.app.inject({ method: 'GET', url, cookies: { s117_session: session } });
+  const page = (url: string) => browser.get(url);
 
   test('a page allows its own script by this answer’s nonce, and each answer has a nonce of its own', async () => {
     const nonces = [];
