@@ -1,7 +1,7 @@
 // ADR 3: every answer carries the security headers (helmet), and the pages a Content Security Policy
-// that lets no script run but the register's own files and those tagged with this answer's nonce:
-// no other origin, no framing. Nothing else checked these headers, so a change to
-// how they are set (app.ts) could drop them unnoticed.
+// that lets no script run but the register's own files and those tagged with this answer's nonce: no
+// other origin, no framing. Nothing else checked these headers, so a change to how they are set
+// (security-headers.ts) could drop them unnoticed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';

@@ -10,6 +10,9 @@ import { emptyFigures, monthlyPeriods, registerReport, type ReportFilter, type R
 import { DEFAULT_REVIEW_SETTINGS } from '../../../src/domain/reviews.ts';
 import { HOME_LA, OTHER_ICB, OTHER_LA, detainedAndDischarged } from './aftercare-fixtures.ts';
 
+/** A value with every object's keys in reverse order, as jsonb may give a stored document back. */
+const reordered = (value: unknown): unknown => (Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value);
+
 function reportPerson(id: string, facts: PersonFacts, more: Partial<ReportPerson> = {}): ReportPerson {
   return { id, facts, reviewsHeld: [], reviewRequests: [], disputes: [], keyworkers: [], planVersions: [], complaints: [], s117Charges: [], refunds: [], services: [], payments: [], budgets: [], ...more };
 }
@@ -153,7 +156,6 @@ describe('report summaries (ADR 0014)', () => {
     assert.ok(everyPeriod.length > 0);
     assert.deepEqual(contributionDelta(before, after), { rows: everyPeriod, people: new Map(), unchanged: false });
     // The database gives the old one back with its keys in another order (jsonb): the periods still compare alike.
-    const reordered = (value: unknown): unknown => (Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value);
     assert.deepEqual(contributionDelta(reordered(before) as typeof before, after), { rows: everyPeriod, people: new Map(), unchanged: false });
     assert.deepEqual(contributionDelta(before, reordered(before) as typeof before), { rows: [], people: new Map(), unchanged: true });
     // Which periods are left to add up: those that differ, whichever way the old one was read back.
@@ -169,7 +171,6 @@ describe('report summaries (ADR 0014)', () => {
   test('issue 14: a contribution is unchanged exactly when it is deeply the same, as the summariser compared before (it keeps a changed one only)', () => {
     const contribution = (p: ReportPerson, on = sight.a!) => personContribution(p, on, periods, DEFAULT_REVIEW_SETTINGS);
     const before = contribution(people[0]!);
-    const reordered = (value: unknown): unknown => (Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value);
     const empty = { ...before, periods: [] };
     const pairs: [string, typeof before | null, typeof before | null][] = [
       ['the same', before, contribution(people[0]!)],
