@@ -4,9 +4,11 @@
 // machine shared with others (docs/performance.md, round 16). Writes go one at a time, in the order
 // A B B A, each to another person; the first 40 warm the code and are not counted. With
 // --operation prefix-search, the same for the API's register search by a name prefix (audited),
-// common (3 letters of the commonest family names) and rare (5 of a place name) in turn.
+// common (3 letters of the commonest family names) and rare (5 of a place name) in turn; with
+// --operation filter-search, its search by filters (status active and in custody, a local authority,
+// an ICB) in turn.
 //
-//   node bench/changes-ab.ts --before-root DIR [--writes 800] [--runs 3] [--operation legal-status|prefix-search]
+//   node bench/changes-ab.ts --before-root DIR [--writes 800] [--runs 3] [--operation legal-status|prefix-search|filter-search]
 //                            [--database-url postgres://postgres@127.0.0.1:5432/s117_bench_1m]
 //
 // Reports, for each version, the mean and median wall time of an operation and the CPU time it took
@@ -16,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { BENCH_USERS } from './bench-database.ts';
-import { BENCH_LA, FAMILY_NAMES, PLACE_SURNAMES } from './generate.ts';
+import { BENCH_ICB, BENCH_LA, FAMILY_NAMES, PLACE_SURNAMES } from './generate.ts';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const WARM_UP = 40;
@@ -35,9 +37,12 @@ const writes = Number(values.writes);
 const runs = Number(values.runs);
 if (!Number.isInteger(writes) || writes <= WARM_UP) throw new Error(`--writes must be a whole number above ${WARM_UP}`);
 const operation = values.operation;
-if (operation !== 'legal-status' && operation !== 'prefix-search') throw new Error('--operation is legal-status or prefix-search');
+const OPERATIONS = ['legal-status', 'prefix-search', 'filter-search'];
+if (!OPERATIONS.includes(operation)) throw new Error(`--operation is one of ${OPERATIONS.join(', ')}`);
 // The prefixes bench/http.ts searches for: the commonest family names' first three letters, and place names' first five.
 const prefixes = FAMILY_NAMES.slice(0, 20).flatMap((name, i) => [name.slice(0, 3), PLACE_SURNAMES[(i * 7) % PLACE_SURNAMES.length]!.slice(0, 5)]);
+// The filters bench/http.ts searches by.
+const filters = [{ status: 'active' }, { status: 'in-custody' }, { localAuthority: BENCH_LA.north }, { icb: BENCH_ICB.north }];
 
 interface Version { root: string; db: Kysely<unknown>; close(): Promise<void>; write(personId: string, on: string, i: number): Promise<unknown>; wall: number[]; cpu: number[]; refused: number }
 
@@ -55,9 +60,11 @@ async function version(root: string, databaseUrl: string): Promise<Version> {
   return {
     root, db: handle.db, wall: [], cpu: [], refused: 0,
     close: () => handle.close(),
-    write: operation === 'legal-status'
-      ? (personId, on) => services.legalHistory.addLegalStatus(actor, personId, { section: 'informal', startDate: on, endDate: on })
-      : (_personId, _on, i) => services.people.search(actor, { q: prefixes[i % prefixes.length] }),
+    write: {
+      'legal-status': (personId: string, on: string) => services.legalHistory.addLegalStatus(actor, personId, { section: 'informal', startDate: on, endDate: on }),
+      'prefix-search': (_personId: string, _on: string, i: number) => services.people.search(actor, { q: prefixes[i % prefixes.length] }),
+      'filter-search': (_personId: string, _on: string, i: number) => services.people.search(actor, filters[i % filters.length]),
+    }[operation]!,
   };
 }
 
@@ -79,7 +86,7 @@ for (let run = 1; run <= runs; run++) {
     const cpu = process.cpuUsage();
     const started = performance.now();
     // Refused (the person already has a stay that day, from an earlier run): not counted.
-    // A search's prefix by pair (A B, B A): each version searches for the same prefixes.
+    // A search's prefix or filter by pair (A B, B A): each version searches for the same.
     const refused = await next.write(person.id, on, Math.floor(i / 2)).then(() => false, () => true);
     const wall = performance.now() - started;
     const used = process.cpuUsage(cpu);

@@ -4,7 +4,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type RawBuilder, type SqlBool } from 'kysely';
 import type { PersonFacts } from '../domain/aftercare.ts';
 import type { SectionCode } from '../domain/sections.ts';
-import { engineOf, genericPlansBeside, PREPARED, PREPARED_FEW, type Db } from './database.ts';
+import { engineOf, genericPlansBeside, PREPARED, PREPARED_FEW, PREPARED_PAGE, type Db } from './database.ts';
 import type { endingFacts } from './ending-repository.ts';
 import type { LegalHistoryRows } from './legal-history-repository.ts';
 import { loadFactRows, type Viewer } from './person-read-model.ts';
@@ -268,17 +268,18 @@ export async function searchRegister(db: Db, query: RegisterQuery, reading: Name
     const after = query.afterId;
     page = page.where(sql<boolean>`(${key.family}, ${key.given}, ${key.id}) > (SELECT p.family_name, p.given_name, p.id FROM people p WHERE p.id = ${after})`);
   }
-  const found = page.orderBy(key.family).orderBy(key.given).orderBy(key.id).limit(query.limit).as('page');
+  // The page's size written in (PREPARED_PAGE), so that the plan PostgreSQL keeps reads the index in order.
+  const found = page.orderBy(key.family).orderBy(key.given).orderBy(key.id).limit(sql.lit(query.limit)).as('page');
   const rows = db
     .selectFrom(found)
     .innerJoin('people', 'people.id', 'page.page_id')
     .leftJoin('person_summaries', 'person_summaries.person_id', 'people.id')
     .selectAll('people')
     .select(SUMMARY_COLUMNS);
-  // Its text is one of a few (which filters, whose visibility, audited or not): prepared on each connection.
-  if (!shown) return rows.modifyFront(PREPARED).orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id').execute();
+  // Its text is one of a few (which filters, whose visibility, the page's size, audited or not): prepared on each connection.
+  if (!shown) return rows.modifyFront(PREPARED_PAGE).orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id').execute();
   const inOrder = rows.select(sql<number>`row_number() OVER (ORDER BY page.page_family, page.page_given, page.page_id)`.as(SHOWN_ORDER));
-  return (await sql<RegisterRow>`${PREPARED}${withPeopleShownEvent(sql`${inOrder}`, shown)}`.execute(db)).rows;
+  return (await sql<RegisterRow>`${PREPARED_PAGE}${withPeopleShownEvent(sql`${inOrder}`, shown)}`.execute(db)).rows;
 }
 
 /** The summary's columns a register row carries. */

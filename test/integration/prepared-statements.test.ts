@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { genericPlansBeside, openPostgres, PREPARED_FEW, PREPARED_FEW_AT_MOST, PREPARED_READ_MODEL, PREPARED_READ_MODELS_AT_MOST, type DatabaseHandle } from '../../src/data/database.ts';
+import { genericPlansBeside, openPostgres, PREPARED_FEW, PREPARED_FEW_AT_MOST, PREPARED_PAGES_AT_MOST, PREPARED_READ_MODEL, PREPARED_READ_MODELS_AT_MOST, type DatabaseHandle } from '../../src/data/database.ts';
 import { MERGED_NAME_READING, nameReadingFor, searchRegister } from '../../src/data/people-repository.ts';
 import { loadFactRows, loadPersonReadModel } from '../../src/data/person-read-model.ts';
 import { createServices } from '../../src/services/index.ts';
@@ -120,6 +120,28 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
       const plans = (db: typeof fresh.db) => sql<{ generic_plans: number; custom_plans: number }>`SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-few%'`.execute(db);
       assert.deepEqual((await plans(generic)).rows, [{ generic_plans: 3, custom_plans: 0 }], 'the page: prepared once, its generic plan from the first search');
       assert.deepEqual((await plans(fresh.db)).rows, [], 'not on the pool');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('a register page by filters has its page size written in (PREPARED_PAGE): prepared once a shape and size, capped, and answering as unprepared', async () => {
+    const fresh = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 });
+    const pages = async () => (await sql<{ statement: string; generic_plans: number; custom_plans: number }>`SELECT statement, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-page%'`.execute(fresh.db)).rows;
+    const notEntitled = (limit: number) => ({ status: 'not-entitled', visibleTo: 'E09000099', limit });
+    try {
+      const unprepared = await searchRegister(database.db, notEntitled(51));
+      assert.equal(unprepared.length, 1, 'the person Northbridge council sees, not entitled');
+      for (let i = 0; i < 8; i++) assert.deepEqual(await searchRegister(fresh.db, notEntitled(51)), unprepared);
+      const [page, ...others] = await pages();
+      assert.equal(others.length, 0, 'one text for one shape and size');
+      // LIMIT $n would make PostgreSQL price the kept plan for a tenth of the matches (docs/performance.md, round 19).
+      assert.match(page!.statement, /limit 51\b/);
+      assert.doesNotMatch(page!.statement, /limit \$\d/);
+      assert.equal(page!.generic_plans + page!.custom_plans, 8, 'executed by name every time');
+      // Another size is a text of its own; past the cap a page still answers, unnamed.
+      for (let limit = 1; limit <= PREPARED_PAGES_AT_MOST + 2; limit++) assert.equal((await searchRegister(fresh.db, notEntitled(limit))).length, 1);
+      assert.equal((await pages()).length, PREPARED_PAGES_AT_MOST);
     } finally {
       await fresh.close();
     }
