@@ -277,9 +277,15 @@ export async function searchRegister(db: Db, query: RegisterQuery, reading: Name
     .selectAll('people')
     .select(SUMMARY_COLUMNS);
   // Its text is one of a few (which filters, whose visibility, the page's size, audited or not): prepared on each connection.
-  if (!shown) return rows.modifyFront(PREPARED_PAGE).orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id').execute();
-  const inOrder = rows.select(sql<number>`row_number() OVER (ORDER BY page.page_family, page.page_given, page.page_id)`.as(SHOWN_ORDER));
-  return (await sql<RegisterRow>`${PREPARED_PAGE}${withPeopleShownEvent(sql`${inOrder}`, shown)}`.execute(db)).rows;
+  const statement = shown
+    ? withPeopleShownEvent(sql`${rows.select(sql<number>`row_number() OVER (ORDER BY page.page_family, page.page_given, page.page_id)`.as(SHOWN_ORDER))}`, shown)
+    : sql`${rows.orderBy('page.page_family').orderBy('page.page_given').orderBy('page.page_id')}`;
+  // By the projections' filters alone, the index on (filter, sort key) is read in order whatever their
+  // values, so the plan kept from the first search is right for every search: the page goes where that
+  // plan is kept from the first (PostgreSQL prices a kept plan for the average status, dearer than a
+  // fresh plan for a common one, and so planned `status=active` afresh every time; ADR 27, round 19).
+  const keptPlanFits = bySummary && !query.text && !query.keyworkerUserId && !query.reviewOverdueOn;
+  return (await sql<RegisterRow>`${PREPARED_PAGE}${statement}`.execute(keptPlanFits ? (reading.firstPagesOn ?? db) : db)).rows;
 }
 
 /** The summary's columns a register row carries. */
@@ -464,8 +470,8 @@ async function namePrefixPage(db: Db, filters: RegisterFilters, text: SearchText
 
 /**
  * How a one-word search reads its names' people (namePrefixPage): up to how many branches are merged,
- * and where a merged first page is sent (null: with the search's other statements). Only for searches
- * in autocommit: the page is read on a connection of its own.
+ * and where a merged first page, or a page by the projections' filters alone, is sent (null: with the
+ * search's other statements). Only for searches in autocommit: the page is read on a connection of its own.
  */
 export interface NameReading { mergedBranchesAtMost: number; firstPagesOn?: Db | null }
 

@@ -147,6 +147,24 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
     }
   });
 
+  test('a page by the projections’ filters alone runs where its generic plan is kept from the first search; with other filters it stays on the pool', async () => {
+    const fresh = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 });
+    try {
+      const generic = genericPlansBeside(fresh.db)!;
+      const reading = nameReadingFor(fresh.db);
+      const plans = (db: typeof fresh.db) => sql<{ generic_plans: number; custom_plans: number }>`SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-page%'`.execute(db);
+      for (let i = 0; i < 3; i++) assert.equal((await searchRegister(fresh.db, { status: 'not-entitled', visibleTo: 'E09000099', limit: 51 }, reading)).length, 1);
+      assert.deepEqual((await plans(generic)).rows, [{ generic_plans: 3, custom_plans: 0 }], 'prepared once, its generic plan from the first search');
+      assert.deepEqual((await plans(fresh.db)).rows, [], 'not on the pool');
+      // A review overdue compares a date: PostgreSQL's own choice of plan, on the pool.
+      assert.equal((await searchRegister(fresh.db, { status: 'not-entitled', reviewOverdueOn: '2026-01-01', visibleTo: 'E09000099', limit: 51 }, reading)).length, 0);
+      assert.equal((await plans(fresh.db)).rows.length, 1);
+      assert.equal((await plans(generic)).rows.length, 1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('a column added to people by another connection: the read is prepared again and answers with it', async () => {
     await loadPersonReadModel(one.db, personId, { everyone: true });
     await sql`ALTER TABLE people ADD COLUMN prepared_statements_test text`.execute(database.db);
