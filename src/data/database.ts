@@ -214,10 +214,11 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
 /**
  * The database whose connections plan every statement once, generically, beside `db` (PostgreSQL
  * opened by openPostgres; null for PGlite or a plugin's copy). For the name searches' first pages
- * (people-repository namePrefixPage) only, in autocommit: PostgreSQL kept planning them afresh on
- * every search (a custom plan, 1 to 4 ms, where the generic one ran in about 1 ms), and no setting of
- * one statement asks for the generic plan. Every other statement needs its custom plans (a LIMIT or a
- * LIKE pattern as parameter), so this is a pool of its own, never a setting of the main one.
+ * (people-repository namePrefixPage) and the register's pages by status, local authority or ICB alone
+ * (searchRegister) only, in autocommit: PostgreSQL kept planning them afresh on every search (a custom
+ * plan, 1 to 4 ms, where the generic one ran in about 1 ms), and no setting of one statement asks for
+ * the generic plan. Every other statement needs its custom plans (a LIMIT or a LIKE pattern as
+ * parameter), so this is a pool of its own, never a setting of the main one.
  */
 export function genericPlansBeside(db: Db): Db | null {
   return genericSiblings.get(db) ?? null;
@@ -229,8 +230,8 @@ export function openPostgres(connectionString: string, options: { max?: number }
   const max = options.max ?? 10;
   const pool = postgresPool(connectionString, max, '');
   const db = kyselyOn(pool);
-  // Half as many connections, opened only as name searches ask for them (a search's page is one
-  // statement of a few milliseconds; on two cores a few at once keep PostgreSQL busy).
+  // Half as many connections, opened only as searches ask for them (a search's page is one statement
+  // of a few milliseconds; on two cores a few at once keep PostgreSQL busy).
   const genericPool = postgresPool(connectionString, Math.max(2, Math.ceil(max / 2)), ' -c plan_cache_mode=force_generic_plan');
   const genericDb = kyselyOn(genericPool);
   engines.set(db, 'postgres');
