@@ -125,9 +125,13 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
     }
   });
 
+  /** The register's pages by filters a connection keeps prepared (PREPARED_PAGE), and how each was planned. */
+  const preparedPages = async (db: DatabaseHandle['db']) =>
+    (await sql<{ statement: string; generic_plans: number; custom_plans: number }>`SELECT statement, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-page%'`.execute(db)).rows;
+
   test('a register page by filters has its page size written in (PREPARED_PAGE): prepared once a shape and size, capped, and answering as unprepared', async () => {
     const fresh = openPostgres((database.location as { databaseUrl: string }).databaseUrl, { max: 1 });
-    const pages = async () => (await sql<{ statement: string; generic_plans: number; custom_plans: number }>`SELECT statement, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-page%'`.execute(fresh.db)).rows;
+    const pages = () => preparedPages(fresh.db);
     const notEntitled = (limit: number) => ({ status: 'not-entitled', visibleTo: 'E09000099', limit });
     try {
       const unprepared = await searchRegister(database.db, notEntitled(51));
@@ -152,14 +156,13 @@ describe('prepared read models on PostgreSQL', { skip: postgres.skip }, () => {
     try {
       const generic = genericPlansBeside(fresh.db)!;
       const reading = nameReadingFor(fresh.db);
-      const plans = (db: typeof fresh.db) => sql<{ generic_plans: number; custom_plans: number }>`SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%s117:prepared-page%'`.execute(db);
       for (let i = 0; i < 3; i++) assert.equal((await searchRegister(fresh.db, { status: 'not-entitled', visibleTo: 'E09000099', limit: 51 }, reading)).length, 1);
-      assert.deepEqual((await plans(generic)).rows, [{ generic_plans: 3, custom_plans: 0 }], 'prepared once, its generic plan from the first search');
-      assert.deepEqual((await plans(fresh.db)).rows, [], 'not on the pool');
+      assert.deepEqual((await preparedPages(generic)).map(({ generic_plans, custom_plans }) => ({ generic_plans, custom_plans })), [{ generic_plans: 3, custom_plans: 0 }], 'prepared once, its generic plan from the first search');
+      assert.deepEqual(await preparedPages(fresh.db), [], 'not on the pool');
       // A review overdue compares a date: PostgreSQL's own choice of plan, on the pool.
       assert.equal((await searchRegister(fresh.db, { status: 'not-entitled', reviewOverdueOn: '2026-01-01', visibleTo: 'E09000099', limit: 51 }, reading)).length, 0);
-      assert.equal((await plans(fresh.db)).rows.length, 1);
-      assert.equal((await plans(generic)).rows.length, 1);
+      assert.equal((await preparedPages(fresh.db)).length, 1);
+      assert.equal((await preparedPages(generic)).length, 1);
     } finally {
       await fresh.close();
     }
