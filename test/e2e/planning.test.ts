@@ -56,7 +56,7 @@ describe('keyworker, planning meetings and advocacy in the browser', { skip }, (
     assert.match(await page.locator('main').innerText(), /Council Practitioner, Care co-ordinator/);
 
     const keyworker = await bed.signedInPage('laPractitioner');
-    await keyworker.click('.nhsuk-header a:has-text("My caseload")');
+    await follow(keyworker, '.nhsuk-header a:has-text("My caseload")');
     assert.equal(new URL(keyworker.url()).pathname, '/caseload');
     assert.match(await keyworker.locator('table').innerText(), /Jordan Planwell/);
     assert.match(await keyworker.locator('table').innerText(), /Needed since/);
